@@ -1,0 +1,35 @@
+import type { ReactNode } from 'react';
+import Link from 'next/link';
+import { requireConsole } from '@/app/_lib/session';
+import { Brand } from '@/components/auth/brand';
+import { OrgSwitcher } from '@/components/shell/org-switcher';
+import { ProfileMenu } from '@/components/shell/profile-menu';
+import { SideNav } from '@/components/shell/side-nav';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const { principal, organization } = await requireConsole();
+  const options = principal.memberships.map((m) => ({ id: m.organization.id, name: m.organization.name }));
+  const current = organization ? { id: organization.organization.id, name: organization.organization.name } : null;
+  return (
+    <div className="min-h-screen">
+      <header className="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4">
+        <div className="flex items-center gap-4">
+          <Link href="/">
+            <Brand />
+          </Link>
+          <span aria-hidden="true" className="text-slate-300">/</span>
+          <OrgSwitcher current={current} options={options} />
+        </div>
+        <ProfileMenu email={principal.user.email} />
+      </header>
+      <div className="flex">
+        <aside className="min-h-[calc(100vh-3.5rem)] w-60 shrink-0 border-r border-slate-200 bg-white">
+          <SideNav isSuperAdmin={organization?.isSuperAdmin ?? false} />
+        </aside>
+        <main className="flex-1 p-8">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import { signInWithPassword } from '@/lib/auth/sign-in';
+import { userAuthSchema } from '@/lib/auth/schema';
+import { parseInput } from '@/lib/errors';
+import { publicRoute, readJson } from '@/lib/http/api';
+
+// POST /v1/userauth: email and password in, a login-created token out (avn user login).
+export const POST = publicRoute(async ({ ctx, meta, request }) => {
+  const input = parseInput(userAuthSchema, await readJson(request));
+  const { user, fullToken } = await signInWithPassword({ ctx, input, meta });
+  return { token: fullToken, state: user.state, user_email: user.email };
+});

@@ -1,0 +1,28 @@
+export function Brand({ className = '' }: { className?: string }) {
+  return (
+    <span className={`inline-flex items-center gap-2 font-semibold tracking-tight ${className}`}>
+      <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6 text-brand-600" fill="none" stroke="currentColor" strokeWidth="2">
+        <path d="M4 21V8l8-5 8 5v13" />
+        <path d="M8 21v-9M12 21v-9M16 21v-9M4 12h16M4 16h16" />
+      </svg>
+      Portcullis
+    </span>
+  );
+}
+
+export function AuthFrame({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4 py-12">
+      <div className="w-full max-w-md">
+        <div className="mb-6 text-center">
+          <Brand className="text-xl" />
+        </div>
+        <div className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+          <h1 className="text-xl font-semibold">{title}</h1>
+          {subtitle ? <p className="mt-1 text-sm text-slate-600">{subtitle}</p> : null}
+          <div className="mt-6">{children}</div>
+        </div>
+      </div>
+    </main>
+  );
+}

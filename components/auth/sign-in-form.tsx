@@ -1,0 +1,51 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { signIn } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
+import { signInSchema } from '@/lib/auth/schema';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+
+export function SignInForm({ returnTo, notice }: { returnTo: string; notice?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<z.input<typeof signInSchema>, unknown, z.output<typeof signInSchema>>({
+    resolver: zodResolver(signInSchema),
+    defaultValues: { email: '', password: '' },
+  });
+  const { errors, isSubmitting } = form.formState;
+
+  const onSubmit = form.handleSubmit(async ({ email, password }) => {
+    setError(null);
+    const result = await signIn('credentials', { email, password, redirect: false });
+    if (!result || result.error) {
+      setError(result?.error && result.error !== 'CredentialsSignin' ? result.error : 'Sign-in failed. Try again.');
+      return;
+    }
+    router.replace(returnTo);
+    router.refresh();
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      {notice ? <Alert tone="info">{notice}</Alert> : null}
+      {error ? <Alert>{error}</Alert> : null}
+      <Field label="Email" type="email" autoComplete="username" error={errors.email?.message} {...form.register('email')} />
+      <Field
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        error={errors.password?.message}
+        {...form.register('password')}
+      />
+      <Button type="submit" className="w-full" disabled={isSubmitting}>
+        {isSubmitting ? 'Signing in…' : 'Sign in'}
+      </Button>
+    </form>
+  );
+}

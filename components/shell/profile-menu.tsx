@@ -1,0 +1,44 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { signOutAction } from '@/app/(console)/actions';
+
+export function ProfileMenu({ email }: { email: string }) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: MouseEvent) => {
+      if (!ref.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+
+  return (
+    <div ref={ref} className="relative">
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((value) => !value)}
+        className="flex items-center gap-2 rounded-full border border-slate-200 bg-white py-1 pl-1 pr-3 text-sm hover:bg-slate-50"
+      >
+        <span aria-hidden="true" className="grid h-7 w-7 place-items-center rounded-full bg-brand-600 text-xs font-semibold uppercase text-white">
+          {email.slice(0, 1)}
+        </span>
+        <span>{email}</span>
+      </button>
+      {open ? (
+        <div role="menu" className="absolute right-0 z-10 mt-2 w-56 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+          <p className="truncate px-3 py-2 text-xs text-slate-500">Signed in as {email}</p>
+          <form action={async () => void (await signOutAction())}>
+            <button type="submit" role="menuitem" className="block w-full px-3 py-2 text-left text-sm hover:bg-slate-50">
+              Sign out
+            </button>
+          </form>
+        </div>
+      ) : null}
+    </div>
+  );
+}

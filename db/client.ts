@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+// Everything SQLite-specific (driver, pragmas, migrator) stays in this file, so that another
+// driver can be added beside it without touching lib/.
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export const DEFAULT_DATABASE_FILE = './data/portcullis.db';
+
+const migrationsFolder = path.join(process.cwd(), 'db', 'migrations');
+
+/** Opens (creating if needed) the SQLite file, sets the pragmas and applies pending migrations. */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  // WAL lets readers (the console) run while a writer commits; the busy timeout makes a second
+  // process (tests seeding the file, a backup) wait instead of failing with SQLITE_BUSY.
+  if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  return db;
+}
+
+/** The database file named by DATABASE_URL (a path, or a `file:` URL). */
+export function databaseFile(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.DATABASE_URL?.trim();
+  if (!url) return DEFAULT_DATABASE_FILE;
+  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}
+
+const globalForDb = globalThis as unknown as { portcullisDb?: Db };
+
+/**
+ * The process-wide connection. Kept on globalThis because Next bundles route handlers, the
+ * proxy and server actions separately; they all share one connection per process.
+ */
+export function getDb(): Db {
+  globalForDb.portcullisDb ??= openDatabase(databaseFile());
+  return globalForDb.portcullisDb;
+}

@@ -1,0 +1,127 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Times are stored as ISO-8601 UTC strings (the wire format), so they sort and compare as text.
+
+export const organizations = sqliteTable('organizations', {
+  // organization_id of the Aiven API, e.g. "org4f9ed964ba9".
+  id: text('id').primaryKey(),
+  // account_id of the Aiven API, e.g. "a225dad8d3c4": identity providers are keyed by it.
+  accountId: text('account_id').notNull().unique(),
+  name: text('name').notNull(),
+  tier: text('tier', { enum: ['business', 'personal'] }).notNull().default('business'),
+  // CIDRs; an empty list means "no restriction". Checked by the request gate on every request.
+  ipAllowlist: text('ip_allowlist', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  createTime: text('create_time').notNull(),
+  updateTime: text('update_time').notNull(),
+});
+export type Organization = typeof organizations.$inferSelect;
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  // Stored lower-cased; unique so one address is one person.
+  email: text('email').notNull().unique(),
+  realName: text('real_name').notNull().default(''),
+  state: text('state', { enum: ['active', 'deactivated'] }).notNull().default('active'),
+  isApplicationUser: integer('is_application_user', { mode: 'boolean' }).notNull().default(false),
+  // Tokens created before this time are no longer valid (Aiven's token_validity_begin).
+  tokenValidityBegin: text('token_validity_begin'),
+  createTime: text('create_time').notNull(),
+});
+export type User = typeof users.$inferSelect;
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    isSuperAdmin: integer('is_super_admin', { mode: 'boolean' }).notNull().default(false),
+    joinTime: text('join_time').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+export type Membership = typeof memberships.$inferSelect;
+
+export const passwordCredentials = sqliteTable('password_credentials', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  // argon2id PHC string; the plain password is never stored or logged.
+  passwordHash: text('password_hash').notNull(),
+  updateTime: text('update_time').notNull(),
+});
+export type PasswordCredential = typeof passwordCredentials.$inferSelect;
+
+export const tokenKinds = ['session', 'personal', 'application'] as const;
+export type TokenKind = (typeof tokenKinds)[number];
+
+export const tokens = sqliteTable(
+  'tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // SHA-256 of the full token, hex. The token itself is never stored: a database leak
+    // yields nothing that authenticates. Unique so a lookup finds at most one row.
+    tokenHash: text('token_hash').notNull(),
+    // The first characters of the token, shown to users and accepted by the API to name it.
+    tokenPrefix: text('token_prefix').notNull(),
+    kind: text('kind', { enum: tokenKinds }).notNull(),
+    // The sign-in method that created the token ("password", "google", "saml", ...);
+    // policy enforcement compares it with the organization's allowed methods.
+    authMethod: text('auth_method').notNull(),
+    description: text('description').notNull().default(''),
+    createdManually: integer('created_manually', { mode: 'boolean' }).notNull(),
+    createTime: text('create_time').notNull(),
+    expiryTime: text('expiry_time'),
+    maxAgeSeconds: integer('max_age_seconds'),
+    extendWhenUsed: integer('extend_when_used', { mode: 'boolean' }).notNull().default(false),
+    ipAllowlist: text('ip_allowlist', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    lastUsedTime: text('last_used_time'),
+    lastIp: text('last_ip'),
+    lastUserAgent: text('last_user_agent'),
+  },
+  (t) => [
+    uniqueIndex('tokens_hash_idx').on(t.tokenHash),
+    uniqueIndex('tokens_user_prefix_idx').on(t.userId, t.tokenPrefix),
+  ],
+);
+export type Token = typeof tokens.$inferSelect;
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    time: text('time').notNull(),
+    // Null for events that belong to no organization (a failed sign-in for an unknown email).
+    organizationId: text('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    // Kept as plain values, not foreign keys: the record outlives the user it names.
+    actorUserId: text('actor_user_id'),
+    actorEmail: text('actor_email'),
+    event: text('event').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [index('audit_org_time_idx').on(t.organizationId, t.time), index('audit_actor_idx').on(t.actorUserId)],
+);
+export type AuditEvent = typeof auditEvents.$inferSelect;
+
+// Failed sign-in counters for rate limiting, keyed "email:<addr>" or "ip:<addr>".
+export const signInFailures = sqliteTable('sign_in_failures', {
+  key: text('key').primaryKey(),
+  windowStart: text('window_start').notNull(),
+  count: integer('count').notNull(),
+});
+
+// Per-install values generated at first start (e.g. the next-auth secret when none is configured).
+export const instanceSettings = sqliteTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,47 @@
+import { auditEvents } from '@/db/schema';
+import { iso, type Ctx } from '@/lib/context';
+
+export type AuditEventName =
+  | 'setup.completed'
+  | 'auth.sign_in'
+  | 'auth.sign_in_failed'
+  | 'auth.sign_out'
+  | 'token.created'
+  | 'token.updated'
+  | 'token.revoked';
+
+export type AuditInput = {
+  event: AuditEventName;
+  organizationId?: string | null;
+  actorUserId?: string | null;
+  actorEmail?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  details?: Record<string, unknown>;
+};
+
+/** Appends one event to the audit log. Call it inside the transaction of the change it records. */
+export function recordAudit(ctx: Ctx, input: AuditInput): void {
+  ctx.db
+    .insert(auditEvents)
+    .values({
+      time: iso(ctx.now),
+      organizationId: input.organizationId ?? null,
+      actorUserId: input.actorUserId ?? null,
+      actorEmail: input.actorEmail ?? null,
+      event: input.event,
+      ip: input.ip ?? null,
+      userAgent: input.userAgent ? input.userAgent.slice(0, 512) : null,
+      details: input.details ?? {},
+    })
+    .run();
+}
+
+/**
+ * Records an event once in each organization the user belongs to (so each organization's
+ * admins see it), or once without an organization if the user belongs to none.
+ */
+export function recordUserAudit(ctx: Ctx, organizationIds: readonly string[], input: Omit<AuditInput, 'organizationId'>) {
+  if (organizationIds.length === 0) recordAudit(ctx, input);
+  for (const organizationId of organizationIds) recordAudit(ctx, { ...input, organizationId });
+}

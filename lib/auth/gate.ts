@@ -1,0 +1,101 @@
+import type { Token, User } from '@/db/schema';
+import type { Ctx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { decodePathSegment } from '@/lib/http/path';
+import { allowlistOf } from '@/lib/net/cidr';
+import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
+import { resolveToken } from '@/lib/tokens/resolve';
+
+// The one decision of who is asking and whether they may ask this, for console pages, server
+// actions and the /v1 API alike. proxy.ts runs it in front of every request; each page, action
+// and handler runs it again, so a route that the proxy's matcher misses is still guarded.
+
+export type Principal = { user: User; token: Token; memberships: MembershipWithOrg[] };
+
+/**
+ * What the request touches, which decides whose policies apply:
+ * - `organization`: one organization's resources (a /v1/organization/{id} route);
+ * - `console`: a console page, governed by the organization the user is working in;
+ * - `user`: the caller's own resources (/v1/me, tokens), governed by every organization the
+ *   caller belongs to: each organization's allowlist holds for its members wherever they call from.
+ */
+export type RequestScope =
+  | { kind: 'user' }
+  | { kind: 'organization'; organizationId: string }
+  | { kind: 'console'; preferredOrganizationId?: string | null };
+
+export type GateInput = {
+  /** The Authorization header, if any. */
+  authorization: string | null;
+  /** The session cookie's value, if any. */
+  cookieToken: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  scope: RequestScope;
+};
+
+export type GateResult = { principal: Principal; organization: MembershipWithOrg | null };
+
+/** Reads `aivenv1 <token>` or `Bearer <token>`; null without a header, 401 for any other form. */
+export function parseAuthorization(header: string | null): string | null {
+  if (header === null || header.trim() === '') return null;
+  const match = /^(aivenv1|bearer)\s+(\S+)\s*$/i.exec(header.trim());
+  if (!match) throw new AppError('unauthorized', 'Authorization header must be "aivenv1 <token>" or "Bearer <token>"');
+  return match[2]!;
+}
+
+/** Who is asking: the header's token if there is one (API clients), else the session cookie. */
+export function authenticate({ ctx, input }: { ctx: Ctx; input: Omit<GateInput, 'scope'> }): Principal {
+  const token = parseAuthorization(input.authorization) ?? input.cookieToken;
+  if (!token) throw new AppError('unauthorized', 'Authentication required: sign in or send an access token');
+  const resolved = resolveToken({ ctx, input: { token, ip: input.ip, userAgent: input.userAgent } });
+  return { ...resolved, memberships: listMemberships(ctx, resolved.user.id) };
+}
+
+/** Throws 403 unless the organization's IP allowlist admits the address. */
+export function assertOrganizationAdmits(membership: MembershipWithOrg, ip: string | null): void {
+  const { organization } = membership;
+  if (!allowlistOf(organization.ipAllowlist).admits(ip)) {
+    throw new AppError(
+      'forbidden',
+      `IP address ${ip ?? 'unknown'} is not in the IP allowlist of organization "${organization.name}"`,
+    );
+  }
+}
+
+/** The membership the scope points at, after checking the policies that govern it. */
+export function authorizeScope(principal: Principal, scope: RequestScope, ip: string | null): MembershipWithOrg | null {
+  switch (scope.kind) {
+    case 'user':
+      for (const membership of principal.memberships) assertOrganizationAdmits(membership, ip);
+      return null;
+    case 'organization': {
+      const membership = principal.memberships.find((m) => m.organization.id === scope.organizationId);
+      // Not a member and no such organization answer alike: ids of other tenants are not probed.
+      if (!membership) throw new AppError('not_found', `Organization ${scope.organizationId} not found`);
+      assertOrganizationAdmits(membership, ip);
+      return membership;
+    }
+    case 'console': {
+      const membership =
+        principal.memberships.find((m) => m.organization.id === scope.preferredOrganizationId) ??
+        principal.memberships[0] ??
+        null;
+      if (membership) assertOrganizationAdmits(membership, ip);
+      return membership;
+    }
+  }
+}
+
+/** Authenticates the request and authorizes its scope: the whole gate in one call. */
+export function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): GateResult {
+  const principal = authenticate({ ctx, input });
+  return { principal, organization: authorizeScope(principal, input.scope, input.ip) };
+}
+
+/** The scope of a /v1 path: organization routes are governed by that organization. */
+export function scopeOfApiPath(pathname: string): RequestScope {
+  const match = /^\/v1\/organization\/([^/]+)/.exec(pathname);
+  if (match) return { kind: 'organization', organizationId: decodePathSegment(match[1]!) };
+  return { kind: 'user' };
+}

@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import { signInFailures } from '@/db/schema';
+import { iso, type Ctx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+
+// Failed sign-ins are counted per account and per client address in fixed windows. The
+// per-account limit stops guessing one person's password from many addresses; the per-address
+// limit stops one client from spraying many accounts. Counters live in the database so they
+// hold across restarts and processes.
+export const WINDOW_MS = 15 * 60 * 1000;
+export const ACCOUNT_LIMIT = 5;
+export const IP_LIMIT = 20;
+
+const accountKey = (email: string) => `email:${email}`;
+const ipKey = (ip: string) => `ip:${ip}`;
+
+function currentCount(ctx: Ctx, key: string): { count: number; resetsAt: number } {
+  const row = ctx.db.select().from(signInFailures).where(eq(signInFailures.key, key)).get();
+  if (!row) return { count: 0, resetsAt: 0 };
+  const resetsAt = Date.parse(row.windowStart) + WINDOW_MS;
+  return resetsAt <= ctx.now.getTime() ? { count: 0, resetsAt: 0 } : { count: row.count, resetsAt };
+}
+
+function minutesUntil(ctx: Ctx, time: number): number {
+  return Math.max(1, Math.ceil((time - ctx.now.getTime()) / 60_000));
+}
+
+/** Throws 429 when the account or the address has used up its failed attempts. */
+export function assertSignInAllowed(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
+  const account = currentCount(ctx, accountKey(email));
+  if (account.count >= ACCOUNT_LIMIT) {
+    throw new AppError(
+      'rate_limited',
+      `Too many failed sign-in attempts for this account. Try again in ${minutesUntil(ctx, account.resetsAt)} minutes.`,
+    );
+  }
+  if (ip) {
+    const address = currentCount(ctx, ipKey(ip));
+    if (address.count >= IP_LIMIT) {
+      throw new AppError(
+        'rate_limited',
+        `Too many failed sign-in attempts from your address. Try again in ${minutesUntil(ctx, address.resetsAt)} minutes.`,
+      );
+    }
+  }
+}
+
+function bump(ctx: Ctx, key: string): void {
+  const { count } = currentCount(ctx, key);
+  const windowStart = count === 0 ? iso(ctx.now) : undefined;
+  ctx.db
+    .insert(signInFailures)
+    .values({ key, windowStart: iso(ctx.now), count: 1 })
+    .onConflictDoUpdate({
+      target: signInFailures.key,
+      set: windowStart ? { windowStart, count: 1 } : { count: count + 1 },
+    })
+    .run();
+}
+
+export function recordSignInFailure(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
+  bump(ctx, accountKey(email));
+  if (ip) bump(ctx, ipKey(ip));
+}
+
+/** A successful sign-in clears the account's counter (not the address's: it may be spraying). */
+export function clearAccountFailures(ctx: Ctx, email: string): void {
+  ctx.db.delete(signInFailures).where(eq(signInFailures.key, accountKey(email))).run();
+}

@@ -1,0 +1,90 @@
+import { eq } from 'drizzle-orm';
+import { passwordCredentials, users, type Token, type User } from '@/db/schema';
+import { recordUserAudit } from '@/lib/audit/record';
+import type { Ctx } from '@/lib/context';
+import { AppError, parseInput } from '@/lib/errors';
+import { allowlistOf } from '@/lib/net/cidr';
+import { listMemberships } from '@/lib/orgs/memberships';
+import { createToken } from '@/lib/tokens/create';
+import { burnPasswordCheck, verifyPassword } from './password';
+import { assertSignInAllowed, clearAccountFailures, recordSignInFailure } from './rate-limit';
+import { signInSchema } from './schema';
+import { sessionTokenSettings } from './session';
+
+export type RequestMeta = { ip: string | null; userAgent: string | null };
+
+export type SignInResult = { user: User; fullToken: string; token: Token };
+
+const WRONG_CREDENTIALS = 'Wrong email or password';
+
+/**
+ * Email and password sign-in, shared by the console (next-auth's credentials provider) and
+ * POST /v1/userauth. Creates the login session token that the cookie or the CLI then carries.
+ */
+export async function signInWithPassword({
+  ctx,
+  input,
+  meta,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  meta: RequestMeta;
+}): Promise<SignInResult> {
+  const { email, password } = parseInput(signInSchema, input);
+  assertSignInAllowed(ctx, { email, ip: meta.ip });
+
+  const row = ctx.db
+    .select({ user: users, passwordHash: passwordCredentials.passwordHash })
+    .from(users)
+    .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
+    .where(eq(users.email, email))
+    .get();
+  const ok = row?.passwordHash ? await verifyPassword(row.passwordHash, password) : (await burnPasswordCheck(password), false);
+
+  const memberships = row ? listMemberships(ctx, row.user.id) : [];
+  const orgIds = memberships.map((m) => m.organization.id);
+  const audit = { actorUserId: row?.user.id ?? null, actorEmail: email, ip: meta.ip, userAgent: meta.userAgent };
+
+  if (!row || !ok) {
+    ctx.db.transaction(() => {
+      recordSignInFailure(ctx, { email, ip: meta.ip });
+      recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason: 'wrong_credentials' } });
+    });
+    throw new AppError('unauthorized', WRONG_CREDENTIALS);
+  }
+  const { user } = row;
+  const refuse = (reason: string, error: AppError): never => {
+    recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason } });
+    throw error;
+  };
+  if (user.state !== 'active') refuse('deactivated', new AppError('forbidden', 'This user account is deactivated'));
+  // A member must be admitted by at least one of their organizations' allowlists; the request
+  // gate then holds each organization's own allowlist for its resources.
+  if (memberships.length > 0 && !memberships.some((m) => allowlistOf(m.organization.ipAllowlist).admits(meta.ip))) {
+    refuse(
+      'ip_not_allowed',
+      new AppError('forbidden', `IP address ${meta.ip ?? 'unknown'} is not in your organization's IP allowlist`),
+    );
+  }
+
+  return ctx.db.transaction(() => {
+    clearAccountFailures(ctx, email);
+    const created = createToken({
+      ctx,
+      input: {
+        userId: user.id,
+        kind: 'session',
+        authMethod: 'password',
+        description: 'Console sign-in',
+        createdManually: false,
+        ...sessionTokenSettings(),
+      },
+    });
+    recordUserAudit(ctx, orgIds, {
+      ...audit,
+      event: 'auth.sign_in',
+      details: { method: 'password', token_prefix: created.token.tokenPrefix },
+    });
+    return { user, fullToken: created.fullToken, token: created.token };
+  });
+}

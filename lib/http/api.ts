@@ -1,0 +1,84 @@
+import { gate, scopeOfApiPath, type GateResult } from '@/lib/auth/gate';
+import type { RequestMeta } from '@/lib/auth/sign-in';
+import { liveCtx, type Ctx } from '@/lib/context';
+import { AppError, apiErrorBody, toAppError } from '@/lib/errors';
+import { CLIENT_IP_HEADER } from '@/lib/net/client-ip';
+
+// The one wrapper of every /v1 route handler: it reads the caller's token from the
+// Authorization header, runs the gate for the route's scope, runs the handler and turns
+// whatever it throws into the API's error body. Plain Request/Response: no Next imports.
+
+type Params = Record<string, string | string[] | undefined>;
+
+export type ApiCall = { ctx: Ctx; meta: RequestMeta; params: Params; request: Request };
+export type AuthedApiCall = ApiCall & GateResult;
+
+type RouteContext = { params: Promise<Params> };
+
+/** The client address set by the custom server (scripts/server.ts); clients cannot set it. */
+export function requestMeta(headers: Headers): RequestMeta {
+  return { ip: headers.get(CLIENT_IP_HEADER) || null, userAgent: headers.get('user-agent') };
+}
+
+export function jsonResponse(body: unknown, status = 200): Response {
+  return Response.json(body, { status });
+}
+
+export function apiErrorResponse(error: unknown): Response {
+  const appError = toAppError(error);
+  const headers: HeadersInit = appError.status === 401 ? { 'www-authenticate': 'aivenv1' } : {};
+  return Response.json(apiErrorBody(appError), { status: appError.status, headers });
+}
+
+/**
+ * The request body as JSON. avn labels bodyless requests application/octet-stream, so the
+ * content type is not checked; an empty body reads as {}.
+ */
+export async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('bad_request', 'Request body is not valid JSON');
+  }
+}
+
+async function respond(run: () => Promise<unknown>): Promise<Response> {
+  try {
+    const result = await run();
+    return result instanceof Response ? result : jsonResponse(result);
+  } catch (error) {
+    return apiErrorResponse(error);
+  }
+}
+
+/** A route anyone may call (POST /v1/userauth). */
+export function publicRoute(handler: (call: ApiCall) => Promise<unknown>) {
+  return (request: Request, context: RouteContext) =>
+    respond(async () =>
+      handler({ ctx: liveCtx(), meta: requestMeta(request.headers), params: await context.params, request }),
+    );
+}
+
+/**
+ * A route for authenticated callers. Only the Authorization header counts here, never the
+ * browser's session cookie: a cross-site form post could otherwise spend the cookie.
+ */
+export function authedRoute(handler: (call: AuthedApiCall) => Promise<unknown>) {
+  return (request: Request, context: RouteContext) =>
+    respond(async () => {
+      const ctx = liveCtx();
+      const meta = requestMeta(request.headers);
+      const result = gate({
+        ctx,
+        input: {
+          authorization: request.headers.get('authorization'),
+          cookieToken: null,
+          ...meta,
+          scope: scopeOfApiPath(new URL(request.url).pathname),
+        },
+      });
+      return handler({ ctx, meta, params: await context.params, request, ...result });
+    });
+}

@@ -1,0 +1,9 @@
+import { randomBytes } from 'node:crypto';
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+// Identifier shapes of the Aiven API: "org4f9ed964ba9" and "a225dad8d3c4".
+export const newOrganizationId = () => `org${hex(6).slice(0, 11)}`;
+export const newAccountId = () => `a${hex(6).slice(0, 11)}`;
+export const newUserId = () => `u${hex(6).slice(0, 11)}`;
+export const newTokenId = () => hex(12);

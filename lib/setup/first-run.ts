@@ -1,0 +1,77 @@
+import { count } from 'drizzle-orm';
+import { memberships, organizations, passwordCredentials, users, type Organization, type User } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record';
+import { hashPassword } from '@/lib/auth/password';
+import type { RequestMeta } from '@/lib/auth/sign-in';
+import { iso, type Ctx } from '@/lib/context';
+import { AppError, parseInput } from '@/lib/errors';
+import { newAccountId, newOrganizationId, newUserId } from '@/lib/ids';
+import { setupSchema } from './schema';
+
+/** True until the first organization exists. */
+export function isSetupNeeded(ctx: Ctx): boolean {
+  return ctx.db.select({ n: count() }).from(organizations).get()!.n === 0;
+}
+
+export type SetupResult = { organization: Organization; user: User };
+
+/**
+ * Creates the first organization and its first super admin. Runs once: the check and the
+ * inserts share one write transaction, so two racing setup requests cannot both succeed.
+ */
+export async function completeSetup({ ctx, input, meta }: { ctx: Ctx; input: unknown; meta: RequestMeta }): Promise<SetupResult> {
+  const { organizationName, email, password } = parseInput(setupSchema, input);
+  if (!isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
+  const passwordHash = await hashPassword(password);
+  const now = iso(ctx.now);
+
+  // better-sqlite3 runs a transaction on the one connection, synchronously: every statement on
+  // ctx.db inside the callback is part of it.
+  return ctx.db.transaction(
+    () => {
+      if (!isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
+      const organization = ctx.db
+        .insert(organizations)
+        .values({ id: newOrganizationId(), accountId: newAccountId(), name: organizationName, createTime: now, updateTime: now })
+        .returning()
+        .get();
+      const user = ctx.db.insert(users).values({ id: newUserId(), email, createTime: now }).returning().get();
+      ctx.db.insert(memberships).values({ organizationId: organization.id, userId: user.id, isSuperAdmin: true, joinTime: now }).run();
+      ctx.db.insert(passwordCredentials).values({ userId: user.id, passwordHash, updateTime: now }).run();
+      recordAudit(ctx, {
+        event: 'setup.completed',
+        organizationId: organization.id,
+        actorUserId: user.id,
+        actorEmail: email,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        details: { organization_name: organizationName, source: meta.ip === null ? 'environment' : 'console' },
+      });
+      return { organization, user };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * Scripted installs: PORTCULLIS_ORG_NAME, PORTCULLIS_ADMIN_EMAIL and PORTCULLIS_ADMIN_PASSWORD
+ * at start do what the setup page does. All three or none; an already set-up install ignores them.
+ */
+export async function setupFromEnvironment(ctx: Ctx, env: NodeJS.ProcessEnv): Promise<SetupResult | null> {
+  const names = ['PORTCULLIS_ORG_NAME', 'PORTCULLIS_ADMIN_EMAIL', 'PORTCULLIS_ADMIN_PASSWORD'] as const;
+  const given = names.filter((name) => env[name]);
+  if (given.length === 0 || !isSetupNeeded(ctx)) return null;
+  if (given.length !== names.length) {
+    throw new Error(`First-run setup needs all of ${names.join(', ')}; missing: ${names.filter((n) => !env[n]).join(', ')}`);
+  }
+  try {
+    return await completeSetup({
+      ctx,
+      input: { organizationName: env.PORTCULLIS_ORG_NAME, email: env.PORTCULLIS_ADMIN_EMAIL, password: env.PORTCULLIS_ADMIN_PASSWORD },
+      meta: { ip: null, userAgent: 'environment' },
+    });
+  } catch (error) {
+    if (error instanceof AppError) throw new Error(`First-run setup from the environment failed: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import { eq } from 'drizzle-orm';
+import { passwordCredentials } from '@/db/schema';
+import type { Principal } from '@/lib/auth/gate';
+import type { Ctx } from '@/lib/context';
+
+/** The sign-in methods a user has set up, as GET /v1/me reports them in `auth`. */
+export function userAuthMethods(ctx: Ctx, userId: string): string[] {
+  const methods: string[] = [];
+  if (ctx.db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get()) {
+    methods.push('password');
+  }
+  return methods;
+}
+
+/** GET /v1/me's `user` object. Explicit fields only: nothing secret can leak by being added to a table. */
+export function meResponse(ctx: Ctx, principal: Principal) {
+  const { user, memberships } = principal;
+  return {
+    user: {
+      user: user.email,
+      user_id: user.id,
+      real_name: user.realName,
+      state: user.state,
+      auth: userAuthMethods(ctx, user.id),
+      projects: [] as string[],
+      token_validity_begin: user.tokenValidityBegin,
+      managing_organization_id: null as string | null,
+      create_time: user.createTime,
+      // Extension: the organizations the caller belongs to.
+      organizations: memberships.map((m) => ({
+        organization_id: m.organization.id,
+        organization_name: m.organization.name,
+        account_id: m.organization.accountId,
+        is_super_admin: m.isSuperAdmin,
+      })),
+    },
+  };
+}

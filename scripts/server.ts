@@ -1,0 +1,72 @@
+// Portcullis's HTTP server: Next's request handler behind a plain Node server, because only
+// here is the socket's address known (see shared notes/client-ip.md). It fixes the client IP
+// before Next sees the request, opens and migrates the database, and runs first-run setup
+// from the environment.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { eq } from 'drizzle-orm';
+import next from 'next';
+import { databaseFile, getDb } from '../db/client';
+import { instanceSettings } from '../db/schema';
+import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp } from '../lib/net/client-ip';
+import { setupFromEnvironment } from '../lib/setup/first-run';
+
+const dev = process.argv.includes('--dev');
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST || undefined;
+
+// Headers that only a trusted proxy may set. From anyone else they are dropped, so nothing
+// downstream (Next, next-auth, our gate) can be told a false address, host or scheme.
+const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded', 'x-real-ip'];
+
+function instanceSecret(): string {
+  const db = getDb();
+  const row = db.select().from(instanceSettings).where(eq(instanceSettings.key, 'nextauth_secret')).get();
+  if (row) return row.value;
+  const value = randomBytes(32).toString('base64url');
+  db.insert(instanceSettings).values({ key: 'nextauth_secret', value }).onConflictDoNothing().run();
+  return db.select().from(instanceSettings).where(eq(instanceSettings.key, 'nextauth_secret')).get()!.value;
+}
+
+async function main() {
+  const trustedProxies = parseTrustedProxies(process.env.TRUSTED_PROXIES);
+  process.env.DATABASE_URL = databaseFile();
+  getDb(); // opens the file and applies pending migrations before the first request
+
+  // next-auth signs its CSRF cookie with this. A generated secret is kept in the database so
+  // sign-ins survive restarts; there is no built-in default.
+  process.env.NEXTAUTH_SECRET ||= instanceSecret();
+  process.env.NEXTAUTH_URL ||= process.env.PUBLIC_URL || `http://localhost:${port}`;
+
+  const setup = await setupFromEnvironment({ db: getDb(), now: new Date() }, process.env);
+  if (setup) console.log(`First-run setup: organization "${setup.organization.name}", super admin ${setup.user.email}`);
+
+  const app = next({ dev, dir: process.cwd() });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = createServer((req, res) => {
+    const peer = req.socket.remoteAddress;
+    const ip = resolveClientIp({ remoteAddress: peer, forwardedFor: req.headers['x-forwarded-for'], trustedProxies });
+    if (!(trustedProxies.contains(peer))) for (const name of FORWARDING_HEADERS) delete req.headers[name];
+    // Always overwritten: a client-sent value never survives.
+    req.headers[CLIENT_IP_HEADER] = ip ?? '';
+    req.headers['x-forwarded-for'] = ip ?? '';
+    handle(req, res).catch((error: unknown) => {
+      console.error('Unhandled request error', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Internal error', errors: [{ error_code: 'internal', message: 'Internal error', status: 500 }] }));
+    });
+  });
+  server.listen(port, host, () => {
+    console.log(`Portcullis listening on ${process.env.NEXTAUTH_URL} (${dev ? 'development' : 'production'}), database ${process.env.DATABASE_URL}`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
