@@ -41,7 +41,8 @@ async function main() {
   const setup = await setupFromEnvironment({ db: getDb(), now: new Date() }, process.env);
   if (setup) console.log(`First-run setup: organization "${setup.organization.name}", super admin ${setup.user.email}`);
 
-  const app = next({ dev, dir: process.cwd() });
+  // Next fetches its own pages internally (a server action's redirect target): it must know where.
+  const app = next({ dev, dir: process.cwd(), hostname: host ?? 'localhost', port });
   await app.prepare();
   const handle = app.getRequestHandler();
 

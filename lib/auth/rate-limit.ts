@@ -21,8 +21,9 @@ function currentCount(ctx: Ctx, key: string): { count: number; resetsAt: number 
   return resetsAt <= ctx.now.getTime() ? { count: 0, resetsAt: 0 } : { count: row.count, resetsAt };
 }
 
-function minutesUntil(ctx: Ctx, time: number): number {
-  return Math.max(1, Math.ceil((time - ctx.now.getTime()) / 60_000));
+function minutesUntil(ctx: Ctx, time: number): string {
+  const minutes = Math.max(1, Math.ceil((time - ctx.now.getTime()) / 60_000));
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
 /** Throws 429 when the account or the address has used up its failed attempts. */
@@ -31,7 +32,7 @@ export function assertSignInAllowed(ctx: Ctx, { email, ip }: { email: string; ip
   if (account.count >= ACCOUNT_LIMIT) {
     throw new AppError(
       'rate_limited',
-      `Too many failed sign-in attempts for this account. Try again in ${minutesUntil(ctx, account.resetsAt)} minutes.`,
+      `Too many failed sign-in attempts for this account. Try again in ${minutesUntil(ctx, account.resetsAt)}.`,
     );
   }
   if (ip) {
@@ -39,7 +40,7 @@ export function assertSignInAllowed(ctx: Ctx, { email, ip }: { email: string; ip
     if (address.count >= IP_LIMIT) {
       throw new AppError(
         'rate_limited',
-        `Too many failed sign-in attempts from your address. Try again in ${minutesUntil(ctx, address.resetsAt)} minutes.`,
+        `Too many failed sign-in attempts from your address. Try again in ${minutesUntil(ctx, address.resetsAt)}.`,
       );
     }
   }

@@ -1,11 +1,12 @@
 import { count } from 'drizzle-orm';
-import { memberships, organizations, passwordCredentials, users, type Organization, type User } from '@/db/schema';
+import { organizations, type Organization, type User } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { hashPassword } from '@/lib/auth/password';
 import type { RequestMeta } from '@/lib/auth/sign-in';
-import { iso, type Ctx } from '@/lib/context';
+import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
-import { newAccountId, newOrganizationId, newUserId } from '@/lib/ids';
+import { insertMembership, insertOrganization } from '@/lib/orgs/create';
+import { insertUser } from '@/lib/users/create';
 import { setupSchema } from './schema';
 
 /** True until the first organization exists. */
@@ -19,25 +20,29 @@ export type SetupResult = { organization: Organization; user: User };
  * Creates the first organization and its first super admin. Runs once: the check and the
  * inserts share one write transaction, so two racing setup requests cannot both succeed.
  */
-export async function completeSetup({ ctx, input, meta }: { ctx: Ctx; input: unknown; meta: RequestMeta }): Promise<SetupResult> {
+export async function completeSetup({
+  ctx,
+  input,
+  meta,
+  source = 'console',
+}: {
+  ctx: Ctx;
+  input: unknown;
+  meta: RequestMeta;
+  source?: 'console' | 'environment';
+}): Promise<SetupResult> {
   const { organizationName, email, password } = parseInput(setupSchema, input);
   if (!isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
   const passwordHash = await hashPassword(password);
-  const now = iso(ctx.now);
 
   // better-sqlite3 runs a transaction on the one connection, synchronously: every statement on
   // ctx.db inside the callback is part of it.
   return ctx.db.transaction(
     () => {
       if (!isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
-      const organization = ctx.db
-        .insert(organizations)
-        .values({ id: newOrganizationId(), accountId: newAccountId(), name: organizationName, createTime: now, updateTime: now })
-        .returning()
-        .get();
-      const user = ctx.db.insert(users).values({ id: newUserId(), email, createTime: now }).returning().get();
-      ctx.db.insert(memberships).values({ organizationId: organization.id, userId: user.id, isSuperAdmin: true, joinTime: now }).run();
-      ctx.db.insert(passwordCredentials).values({ userId: user.id, passwordHash, updateTime: now }).run();
+      const organization = insertOrganization(ctx, { name: organizationName });
+      const user = insertUser(ctx, { email, passwordHash });
+      insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
       recordAudit(ctx, {
         event: 'setup.completed',
         organizationId: organization.id,
@@ -45,7 +50,7 @@ export async function completeSetup({ ctx, input, meta }: { ctx: Ctx; input: unk
         actorEmail: email,
         ip: meta.ip,
         userAgent: meta.userAgent,
-        details: { organization_name: organizationName, source: meta.ip === null ? 'environment' : 'console' },
+        details: { organization_name: organizationName, source },
       });
       return { organization, user };
     },
@@ -68,7 +73,8 @@ export async function setupFromEnvironment(ctx: Ctx, env: NodeJS.ProcessEnv): Pr
     return await completeSetup({
       ctx,
       input: { organizationName: env.PORTCULLIS_ORG_NAME, email: env.PORTCULLIS_ADMIN_EMAIL, password: env.PORTCULLIS_ADMIN_PASSWORD },
-      meta: { ip: null, userAgent: 'environment' },
+      meta: { ip: null, userAgent: null },
+      source: 'environment',
     });
   } catch (error) {
     if (error instanceof AppError) throw new Error(`First-run setup from the environment failed: ${error.message}`);

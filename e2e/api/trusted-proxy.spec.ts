@@ -1,0 +1,32 @@
+import { expect, login, test, auth } from '../support/fixtures';
+import { envAdminPassword, servers } from '../support/env';
+import { organizationByName, setAllowlist } from '../support/seed';
+
+// The "proxied" server runs with TRUSTED_PROXIES=127.0.0.1/32: requests from the test come from
+// 127.0.0.1, a trusted proxy, so the right-most X-Forwarded-For entry that is not a trusted
+// proxy is the client. Its organization allows 203.0.113.0/24 only.
+const { url, database } = servers.proxied;
+
+test.describe.configure({ mode: 'serial' });
+
+test('uses the right-most untrusted X-Forwarded-For address behind a trusted proxy', async ({ request }) => {
+  const organization = organizationByName(database, 'Proxied Test Org')!;
+  setAllowlist(database, organization.id, []);
+  const token = await login(request, 'admin@proxied.test', envAdminPassword, url);
+  setAllowlist(database, organization.id, ['203.0.113.0/24']);
+  try {
+    const call = (forwardedFor?: string) =>
+      request.get(`${url}/v1/me`, { headers: forwardedFor ? { ...auth(token), 'x-forwarded-for': forwardedFor } : auth(token) });
+
+    // No header: the trusted proxy itself (127.0.0.1) is the client, and it is not allowed.
+    expect((await call()).status()).toBe(403);
+    expect((await call('203.0.113.7')).status()).toBe(200);
+    // A client-forged left-most entry is ignored: the proxy appended the real address.
+    expect((await call('203.0.113.7, 198.51.100.9')).status()).toBe(403);
+    expect((await (await call('203.0.113.7, 198.51.100.9')).json()).message).toContain('198.51.100.9');
+    // Trusted hops (127.0.0.1) on the right are skipped.
+    expect((await call('198.51.100.9, 203.0.113.7, 127.0.0.1')).status()).toBe(200);
+  } finally {
+    setAllowlist(database, organization.id, []);
+  }
+});

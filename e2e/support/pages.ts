@@ -1,0 +1,38 @@
+import { expect, type Page } from '@playwright/test';
+
+export class SignInPage {
+  constructor(private readonly page: Page) {}
+
+  readonly email = () => this.page.getByLabel('Email');
+  readonly password = () => this.page.getByLabel('Password');
+  readonly submit = () => this.page.getByRole('button', { name: 'Sign in' });
+  readonly error = () => this.page.locator('form').getByRole('alert');
+
+  async goto(baseURL?: string) {
+    await this.page.goto(`${baseURL ?? ''}/signin`);
+    await expect(this.page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  }
+
+  async signIn(email: string, password: string) {
+    await this.email().fill(email);
+    await this.password().fill(password);
+    await this.submit().click();
+  }
+}
+
+export class ConsoleShell {
+  constructor(private readonly page: Page) {}
+
+  readonly currentOrganization = () => this.page.getByTestId('current-organization');
+  readonly profileButton = () => this.page.getByRole('button', { name: /@/ });
+  readonly nav = () => this.page.getByRole('navigation', { name: 'Main' });
+
+  async expectSignedIn(organizationName: string) {
+    await expect(this.currentOrganization()).toContainText(organizationName);
+  }
+
+  async signOut() {
+    await this.profileButton().click();
+    await this.page.getByRole('menuitem', { name: 'Sign out' }).click();
+  }
+}

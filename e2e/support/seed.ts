@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import { openDatabase, type Db } from '@/db/client';
+import { auditEvents, organizations, tokens, users } from '@/db/schema';
+import { hashPassword } from '@/lib/auth/password';
+import type { Ctx } from '@/lib/context';
+import { insertMembership, insertOrganization } from '@/lib/orgs/create';
+import { insertUser } from '@/lib/users/create';
+
+// Tests write their own organizations and users straight into the running server's SQLite
+// file (WAL mode lets both processes use it), through the same lib/ functions the app uses.
+// Each test seeds its own, with unique names, so tests never depend on each other.
+
+const connections = new Map<string, Db>();
+function db(file: string): Db {
+  let connection = connections.get(file);
+  if (!connection) {
+    connection = openDatabase(file);
+    connections.set(file, connection);
+  }
+  return connection;
+}
+const ctx = (file: string): Ctx => ({ db: db(file), now: new Date() });
+
+export const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
+
+export type SeededMember = { email: string; password: string; userId: string; organizationId: string; organizationName: string };
+
+// One password and one argon2id hash serve every user this worker seeds: hashing is slow on purpose.
+const seedPassword = `pw-${randomBytes(12).toString('base64url')}`;
+let seedHash: Promise<string> | undefined;
+
+/** A new organization with one member who signs in with a password. */
+export async function seedMember(
+  file: string,
+  { ipAllowlist = [], isSuperAdmin = true }: { ipAllowlist?: string[]; isSuperAdmin?: boolean } = {},
+): Promise<SeededMember> {
+  seedHash ??= hashPassword(seedPassword);
+  const passwordHash = await seedHash;
+  const password = seedPassword;
+  const c = ctx(file);
+  return c.db.transaction(() => {
+    const organization = insertOrganization(c, { name: unique('Org') });
+    if (ipAllowlist.length) setAllowlist(file, organization.id, ipAllowlist);
+    const user = insertUser(c, { email: `${unique('user')}@example.test`, passwordHash });
+    insertMembership(c, { organizationId: organization.id, userId: user.id, isSuperAdmin });
+    return { email: user.email, password, userId: user.id, organizationId: organization.id, organizationName: organization.name };
+  });
+}
+
+export function setAllowlist(file: string, organizationId: string, ipAllowlist: string[]): void {
+  db(file).update(organizations).set({ ipAllowlist }).where(eq(organizations.id, organizationId)).run();
+}
+
+export function organizationByName(file: string, name: string) {
+  return db(file).select().from(organizations).where(eq(organizations.name, name)).get();
+}
+
+export function userByEmail(file: string, email: string) {
+  return db(file).select().from(users).where(eq(users.email, email)).get();
+}
+
+export function tokensOf(file: string, userId: string) {
+  return db(file).select().from(tokens).where(eq(tokens.userId, userId)).all();
+}
+
+export function auditOf(file: string, { event, actorEmail }: { event: string; actorEmail: string }) {
+  return db(file)
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.event, event), eq(auditEvents.actorEmail, actorEmail)))
+    .orderBy(desc(auditEvents.id))
+    .all();
+}

@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import type { Ctx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { authenticate, authorizeScope, gate, parseAuthorization, scopeOfApiPath, type GateInput, type Principal } from './gate';
+
+function rejection(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('parseAuthorization', () => {
+  it.each([
+    ['aivenv1 abc', 'abc'],
+    ['Bearer abc', 'abc'],
+    ['bearer abc', 'abc'],
+    ['BEARER abc', 'abc'],
+    ['AivenV1 abc', 'abc'],
+    ['aivenv1    abc', 'abc'],
+    ['  aivenv1 abc  ', 'abc'],
+    ['aivenv1\tabc', 'abc'],
+    ['Bearer pcls_AbC-_xyz', 'pcls_AbC-_xyz'],
+    [null, null],
+    ['', null],
+    ['   ', null],
+  ])('%j -> %j', (header, token) => expect(parseAuthorization(header)).toBe(token));
+
+  it.each([
+    'Basic dXNlcjpwYXNz',
+    'aivenv1',
+    'Bearer',
+    'aivenv1 ',
+    'abc',
+    'aivenv1 abc def',
+    'Bearerabc',
+    'aivenv2 abc',
+    'Token abc',
+    'Bearer: abc',
+  ])('%j -> 401', (header) => {
+    const error = rejection(() => parseAuthorization(header));
+    expect(error.code).toBe('unauthorized');
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(/aivenv1 <token>/);
+  });
+});
+
+/** A user in two organizations: `a` (joined first, allowlist 10.0.0.0/8) and `b` (allowlist 2001:db8::/32). */
+function twoOrgUser(ctx: Ctx) {
+  const user = seedUser(ctx);
+  const orgA = seedOrganization(ctx, { name: 'A', ipAllowlist: ['10.0.0.0/8'] });
+  const orgB = seedOrganization(ctx, { name: 'B', ipAllowlist: ['2001:db8::/32'] });
+  const open = seedOrganization(ctx, { name: 'Open' });
+  seedMembership(ctx, { organizationId: orgA.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 2000) });
+  seedMembership(ctx, { organizationId: orgB.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 1000) });
+  const { fullToken } = seedToken(ctx, user.id);
+  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
+  return { user, orgA, orgB, open, fullToken, principal };
+}
+
+describe('authenticate', () => {
+  it('reads the token from the header, or else the cookie', () => {
+    const ctx = testCtx();
+    const alice = seedUser(ctx);
+    const bob = seedUser(ctx);
+    const aliceToken = seedToken(ctx, alice.id).fullToken;
+    const bobToken = seedToken(ctx, bob.id).fullToken;
+    const meta = { ip: '203.0.113.1', userAgent: 'ua' };
+    const who = (authorization: string | null, cookieToken: string | null) =>
+      authenticate({ ctx, input: { authorization, cookieToken, ...meta } }).user.id;
+
+    expect(who(`aivenv1 ${aliceToken}`, null)).toBe(alice.id);
+    expect(who(`Bearer ${aliceToken}`, null)).toBe(alice.id);
+    expect(who(null, bobToken)).toBe(bob.id);
+    expect(who('', bobToken)).toBe(bob.id);
+    // The header beats the cookie.
+    expect(who(`aivenv1 ${aliceToken}`, bobToken)).toBe(alice.id);
+  });
+
+  it('a bad header is refused even with a good cookie; a bad header token does not fall back to the cookie', () => {
+    const ctx = testCtx();
+    const bob = seedUser(ctx);
+    const bobToken = seedToken(ctx, bob.id).fullToken;
+    const input = (authorization: string | null) => ({ authorization, cookieToken: bobToken, ip: null, userAgent: null });
+    expect(rejection(() => authenticate({ ctx, input: input(`Basic ${bobToken}`) })).status).toBe(401);
+    expect(rejection(() => authenticate({ ctx, input: input('aivenv1 pcls_unknown_token_value_xx') })).status).toBe(401);
+  });
+
+  it.each([
+    [null, null],
+    ['', ''],
+    [null, ''],
+  ])('401 without any token (header %j, cookie %j)', (authorization, cookieToken) => {
+    const ctx = testCtx();
+    const error = rejection(() => authenticate({ ctx, input: { authorization, cookieToken, ip: null, userAgent: null } }));
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(/Authentication required/);
+  });
+
+  it('carries the memberships, oldest first', () => {
+    const ctx = testCtx();
+    const { principal, orgA, orgB } = twoOrgUser(ctx);
+    expect(principal.memberships.map((m) => m.organization.id)).toEqual([orgA.id, orgB.id]);
+  });
+
+  it('passes resolveToken refusals through (expired token -> 401)', () => {
+    const ctx = testCtx();
+    const { fullToken } = seedToken(ctx, seedUser(ctx).id, { maxAgeSeconds: 600 });
+    advance(ctx, 600_000);
+    const error = rejection(() => authenticate({ ctx, input: { authorization: null, cookieToken: fullToken, ip: null, userAgent: null } }));
+    expect(error.status).toBe(401);
+  });
+});
+
+describe('authorizeScope', () => {
+  type Row = [string, (o: ReturnType<typeof twoOrgUser>) => GateInput['scope'], string | null, string | null | number];
+  // The expected value is the organization name the scope resolves to, null for none, or an error status.
+  const rows: Row[] = [
+    // user scope: every organization's allowlist applies.
+    ['user, in neither allowlist', () => ({ kind: 'user' }), '198.51.100.1', 403],
+    ['user, only in A', () => ({ kind: 'user' }), '10.1.2.3', 403],
+    ['user, only in B', () => ({ kind: 'user' }), '2001:db8::1', 403],
+    ['user, unknown ip', () => ({ kind: 'user' }), null, 403],
+    // organization scope: that organization's allowlist only.
+    ['org A from A', (o) => ({ kind: 'organization', organizationId: o.orgA.id }), '10.1.2.3', 'A'],
+    ['org A from A (mapped)', (o) => ({ kind: 'organization', organizationId: o.orgA.id }), '::ffff:10.1.2.3', 'A'],
+    ['org A from B', (o) => ({ kind: 'organization', organizationId: o.orgA.id }), '2001:db8::1', 403],
+    ['org B from B', (o) => ({ kind: 'organization', organizationId: o.orgB.id }), '2001:db8::1', 'B'],
+    ['org B from A', (o) => ({ kind: 'organization', organizationId: o.orgB.id }), '10.1.2.3', 403],
+    ['org B, unknown ip', (o) => ({ kind: 'organization', organizationId: o.orgB.id }), null, 403],
+    ['existing org, not a member', (o) => ({ kind: 'organization', organizationId: o.open.id }), '10.1.2.3', 404],
+    ['no such org', () => ({ kind: 'organization', organizationId: 'org000000000' }), '10.1.2.3', 404],
+    // console scope: the preferred organization if a member, else the first membership.
+    ['console, no preference', () => ({ kind: 'console' }), '10.1.2.3', 'A'],
+    ['console, null preference', () => ({ kind: 'console', preferredOrganizationId: null }), '10.1.2.3', 'A'],
+    ['console, prefers B', (o) => ({ kind: 'console', preferredOrganizationId: o.orgB.id }), '2001:db8::1', 'B'],
+    ['console, prefers B from A', (o) => ({ kind: 'console', preferredOrganizationId: o.orgB.id }), '10.1.2.3', 403],
+    ['console, prefers a non-member org', (o) => ({ kind: 'console', preferredOrganizationId: o.open.id }), '10.1.2.3', 'A'],
+    ['console, prefers a non-member org from B', (o) => ({ kind: 'console', preferredOrganizationId: o.open.id }), '2001:db8::1', 403],
+    ['console, prefers an unknown org', () => ({ kind: 'console', preferredOrganizationId: 'nope' }), '10.1.2.3', 'A'],
+  ];
+
+  it.each(rows)('%s (ip %j) -> %j', (_name, scopeOf, ip, expected) => {
+    const ctx = testCtx();
+    const o = twoOrgUser(ctx);
+    const scope = scopeOf(o);
+    if (typeof expected === 'number') {
+      const error = rejection(() => authorizeScope(o.principal, scope, ip));
+      expect(error.status).toBe(expected);
+      if (expected === 403) expect(error.message).toContain(`IP address ${ip ?? 'unknown'} is not in the IP allowlist of organization`);
+    } else {
+      const membership = authorizeScope(o.principal, scope, ip);
+      expect(membership?.organization.name ?? null).toBe(expected);
+    }
+  });
+
+  it('user scope passes when every organization admits the address', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    for (const ipAllowlist of [['10.0.0.0/8'], ['10.1.0.0/16'], []]) {
+      seedMembership(ctx, { organizationId: seedOrganization(ctx, { ipAllowlist }).id, userId: user.id });
+    }
+    const principal = authenticate({ ctx, input: { authorization: null, cookieToken: seedToken(ctx, user.id).fullToken, ip: null, userAgent: null } });
+    expect(authorizeScope(principal, { kind: 'user' }, '10.1.2.3')).toBeNull();
+    expect(rejection(() => authorizeScope(principal, { kind: 'user' }, '10.2.0.1')).status).toBe(403);
+  });
+
+  it('a user without organizations: user scope from anywhere, console with no organization, any organization 404', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const other = seedOrganization(ctx, { ipAllowlist: ['10.0.0.0/8'] });
+    const principal: Principal = authenticate({
+      ctx,
+      input: { authorization: null, cookieToken: seedToken(ctx, user.id).fullToken, ip: null, userAgent: null },
+    });
+    expect(principal.memberships).toEqual([]);
+    expect(authorizeScope(principal, { kind: 'user' }, null)).toBeNull();
+    expect(authorizeScope(principal, { kind: 'console', preferredOrganizationId: other.id }, null)).toBeNull();
+    expect(rejection(() => authorizeScope(principal, { kind: 'organization', organizationId: other.id }, '10.0.0.1')).status).toBe(404);
+  });
+
+  it('names the organization in the 403', () => {
+    const ctx = testCtx();
+    const o = twoOrgUser(ctx);
+    expect(rejection(() => authorizeScope(o.principal, { kind: 'organization', organizationId: o.orgA.id }, '1.1.1.1')).message).toBe(
+      'IP address 1.1.1.1 is not in the IP allowlist of organization "A"',
+    );
+  });
+});
+
+describe('gate', () => {
+  it('authenticates and authorizes in one call', () => {
+    const ctx = testCtx();
+    const o = twoOrgUser(ctx);
+    const result = gate({
+      ctx,
+      input: {
+        authorization: `Bearer ${o.fullToken}`,
+        cookieToken: null,
+        ip: '10.9.9.9',
+        userAgent: 'cli',
+        scope: { kind: 'organization', organizationId: o.orgA.id },
+      },
+    });
+    expect(result.principal.user.id).toBe(o.user.id);
+    expect(result.organization?.organization.id).toBe(o.orgA.id);
+  });
+
+  it('refuses before authorizing when the token is bad', () => {
+    const ctx = testCtx();
+    const o = twoOrgUser(ctx);
+    const error = rejection(() =>
+      gate({
+        ctx,
+        input: { authorization: 'Bearer nope', cookieToken: null, ip: '10.9.9.9', userAgent: null, scope: { kind: 'organization', organizationId: o.orgA.id } },
+      }),
+    );
+    expect(error.status).toBe(401);
+  });
+});
+
+describe('scopeOfApiPath', () => {
+  it.each([
+    ['/v1/me', { kind: 'user' }],
+    ['/v1/access_token', { kind: 'user' }],
+    ['/v1/organization', { kind: 'user' }],
+    ['/v1/organization/', { kind: 'user' }],
+    ['/v1/organizations/org1', { kind: 'user' }],
+    ['/v1/organization/org1', { kind: 'organization', organizationId: 'org1' }],
+    ['/v1/organization/org1/', { kind: 'organization', organizationId: 'org1' }],
+    ['/v1/organization/org1/user/u1', { kind: 'organization', organizationId: 'org1' }],
+    ['/v1/organization/org%31', { kind: 'organization', organizationId: 'org1' }],
+    ['/v1/organization/a%2Fb/x', { kind: 'organization', organizationId: 'a/b' }],
+    ['/v1/organization/%25', { kind: 'organization', organizationId: '%' }],
+  ])('%s -> %j', (path, scope) => expect(scopeOfApiPath(path)).toEqual(scope));
+
+  it.each(['/v1/organization/%E0%A4%A', '/v1/organization/%', '/v1/organization/org%zz/x', '/v1/organization/%C0%AF'])(
+    '%s -> 400',
+    (path) => {
+      const error = rejection(() => scopeOfApiPath(path));
+      expect(error.status).toBe(400);
+      expect(error.message).toMatch(/Malformed percent-encoding/);
+    },
+  );
+});

@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { signInFailures } from '@/db/schema';
+import type { Ctx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { advance, T0, testCtx } from '@/lib/testing/seed';
+import { ACCOUNT_LIMIT, assertSignInAllowed, clearAccountFailures, IP_LIMIT, recordSignInFailure, WINDOW_MS } from './rate-limit';
+
+const MINUTE = 60_000;
+
+function fail(ctx: Ctx, times: number, email: string, ip: string | null) {
+  for (let i = 0; i < times; i++) recordSignInFailure(ctx, { email, ip });
+}
+
+function refusal(ctx: Ctx, attempt: { email: string; ip: string | null }): AppError | null {
+  try {
+    assertSignInAllowed(ctx, attempt);
+    return null;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+}
+
+function counters(ctx: Ctx) {
+  return Object.fromEntries(ctx.db.select().from(signInFailures).all().map((row) => [row.key, row.count]));
+}
+
+describe('limits', () => {
+  it('are 5 per account and 20 per address in 15-minute windows', () => {
+    expect([ACCOUNT_LIMIT, IP_LIMIT, WINDOW_MS]).toEqual([5, 20, 15 * MINUTE]);
+  });
+});
+
+describe('account limit', () => {
+  it.each([
+    [0, false],
+    [1, false],
+    [ACCOUNT_LIMIT - 1, false],
+    [ACCOUNT_LIMIT, true],
+    [ACCOUNT_LIMIT + 3, true],
+  ])('after %i failures refused: %s', (failures, refused) => {
+    const ctx = testCtx();
+    // Each failure from another address, so only the account counter can trip.
+    for (let i = 0; i < failures; i++) recordSignInFailure(ctx, { email: 'a@example.test', ip: `198.51.100.${i + 1}` });
+    const error = refusal(ctx, { email: 'a@example.test', ip: '203.0.113.1' });
+    if (refused) {
+      expect(error?.status).toBe(429);
+      expect(error?.message).toBe('Too many failed sign-in attempts for this account. Try again in 15 minutes.');
+    } else {
+      expect(error).toBeNull();
+    }
+  });
+
+  it('counts per account: another account is not affected', () => {
+    const ctx = testCtx();
+    fail(ctx, ACCOUNT_LIMIT, 'a@example.test', null);
+    expect(refusal(ctx, { email: 'a@example.test', ip: null })?.status).toBe(429);
+    expect(refusal(ctx, { email: 'b@example.test', ip: null })).toBeNull();
+  });
+
+  it('ends with the window, which starts at the first failure', () => {
+    const ctx = testCtx();
+    fail(ctx, 1, 'a@example.test', null);
+    advance(ctx, 10 * MINUTE);
+    fail(ctx, ACCOUNT_LIMIT - 1, 'a@example.test', null);
+    expect(refusal(ctx, { email: 'a@example.test', ip: null })?.message).toMatch(/Try again in 5 minutes\./);
+    advance(ctx, 4 * MINUTE + 1000);
+    expect(refusal(ctx, { email: 'a@example.test', ip: null })?.message).toMatch(/Try again in 1 minute\./);
+    advance(ctx, MINUTE - 1000);
+    expect(refusal(ctx, { email: 'a@example.test', ip: null })).toBeNull();
+  });
+
+  it('says how many minutes are left, rounded up', () => {
+    const ctx = testCtx();
+    fail(ctx, ACCOUNT_LIMIT, 'a@example.test', null);
+    for (const [elapsed, minutes] of [
+      [0, 15],
+      [30_000, 15],
+      [59_000, 15],
+      [MINUTE, 14],
+      [14 * MINUTE + 59_000, 1],
+    ] as const) {
+      ctx.now = new Date(T0.getTime() + elapsed);
+      expect(refusal(ctx, { email: 'a@example.test', ip: null })?.message).toContain(`Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`);
+    }
+  });
+
+  it('starts a new window after one expires, counting from one', () => {
+    const ctx = testCtx();
+    fail(ctx, ACCOUNT_LIMIT, 'a@example.test', null);
+    advance(ctx, WINDOW_MS);
+    expect(refusal(ctx, { email: 'a@example.test', ip: null })).toBeNull();
+    fail(ctx, 1, 'a@example.test', null);
+    expect(counters(ctx)['email:a@example.test']).toBe(1);
+    fail(ctx, ACCOUNT_LIMIT - 2, 'a@example.test', null);
+    expect(refusal(ctx, { email: 'a@example.test', ip: null })).toBeNull();
+    fail(ctx, 1, 'a@example.test', null);
+    expect(refusal(ctx, { email: 'a@example.test', ip: null })?.message).toMatch(/15 minutes/);
+  });
+});
+
+describe('address limit', () => {
+  it.each([
+    [IP_LIMIT - 1, false],
+    [IP_LIMIT, true],
+  ])('after %i failures from one address across accounts refused: %s', (failures, refused) => {
+    const ctx = testCtx();
+    for (let i = 0; i < failures; i++) recordSignInFailure(ctx, { email: `user${i}@example.test`, ip: '203.0.113.9' });
+    const error = refusal(ctx, { email: 'fresh@example.test', ip: '203.0.113.9' });
+    if (refused) {
+      expect(error?.status).toBe(429);
+      expect(error?.message).toBe('Too many failed sign-in attempts from your address. Try again in 15 minutes.');
+    } else {
+      expect(error).toBeNull();
+    }
+  });
+
+  it('counts per address: another address and an unknown address are not limited', () => {
+    const ctx = testCtx();
+    for (let i = 0; i < IP_LIMIT; i++) recordSignInFailure(ctx, { email: `user${i}@example.test`, ip: '203.0.113.9' });
+    expect(refusal(ctx, { email: 'fresh@example.test', ip: '203.0.113.10' })).toBeNull();
+    expect(refusal(ctx, { email: 'fresh@example.test', ip: null })).toBeNull();
+  });
+
+  it('ends with the window', () => {
+    const ctx = testCtx();
+    for (let i = 0; i < IP_LIMIT; i++) recordSignInFailure(ctx, { email: `user${i}@example.test`, ip: '203.0.113.9' });
+    advance(ctx, WINDOW_MS - 1000);
+    expect(refusal(ctx, { email: 'fresh@example.test', ip: '203.0.113.9' })?.status).toBe(429);
+    advance(ctx, 1000);
+    expect(refusal(ctx, { email: 'fresh@example.test', ip: '203.0.113.9' })).toBeNull();
+  });
+
+  it('the account limit is reported first when both are used up', () => {
+    const ctx = testCtx();
+    fail(ctx, IP_LIMIT, 'a@example.test', '203.0.113.9');
+    expect(refusal(ctx, { email: 'a@example.test', ip: '203.0.113.9' })?.message).toMatch(/for this account/);
+  });
+});
+
+describe('recordSignInFailure', () => {
+  it('counts the account and, when known, the address', () => {
+    const ctx = testCtx();
+    fail(ctx, 2, 'a@example.test', '203.0.113.9');
+    fail(ctx, 1, 'a@example.test', null);
+    expect(counters(ctx)).toEqual({ 'email:a@example.test': 3, 'ip:203.0.113.9': 2 });
+  });
+});
+
+describe('clearAccountFailures', () => {
+  it('clears the account counter only', () => {
+    const ctx = testCtx();
+    fail(ctx, ACCOUNT_LIMIT, 'a@example.test', '203.0.113.9');
+    fail(ctx, 2, 'b@example.test', '203.0.113.9');
+    clearAccountFailures(ctx, 'a@example.test');
+    expect(counters(ctx)).toEqual({ 'email:b@example.test': 2, 'ip:203.0.113.9': ACCOUNT_LIMIT + 2 });
+    expect(refusal(ctx, { email: 'a@example.test', ip: '203.0.113.9' })).toBeNull();
+  });
+
+  it('is harmless for an account without failures', () => {
+    const ctx = testCtx();
+    clearAccountFailures(ctx, 'nobody@example.test');
+    expect(counters(ctx)).toEqual({});
+  });
+});

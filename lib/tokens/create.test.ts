@@ -1,0 +1,107 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { tokens } from '@/db/schema';
+import { iso } from '@/lib/context';
+import { seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';
+import { createToken } from './create';
+import { hashToken, TOKEN_MARKER, TOKEN_PREFIX_LENGTH } from './token';
+
+describe('createToken', () => {
+  it('returns the full token once and stores only its prefix and hash', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const { fullToken, token } = createToken({
+      ctx,
+      input: {
+        userId: user.id,
+        kind: 'personal',
+        authMethod: 'password',
+        description: 'ci',
+        createdManually: true,
+        maxAgeSeconds: 3600,
+        extendWhenUsed: false,
+        scopes: ['user:read'],
+      },
+    });
+    expect(fullToken.startsWith(TOKEN_MARKER)).toBe(true);
+    expect(token.tokenPrefix).toBe(fullToken.slice(0, TOKEN_PREFIX_LENGTH));
+    expect(token.tokenHash).toBe(hashToken(fullToken));
+    expect(token).toMatchObject({
+      userId: user.id,
+      kind: 'personal',
+      authMethod: 'password',
+      description: 'ci',
+      createdManually: true,
+      createTime: iso(T0),
+      expiryTime: iso(new Date(T0.getTime() + 3600_000)),
+      maxAgeSeconds: 3600,
+      extendWhenUsed: false,
+      ipAllowlist: [],
+      scopes: ['user:read'],
+      lastUsedTime: null,
+      lastIp: null,
+      lastUserAgent: null,
+    });
+    expect(ctx.db.select().from(tokens).where(eq(tokens.id, token.id)).get()).toEqual(token);
+  });
+
+  it('stores the plain token nowhere in the database', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const { fullToken } = seedToken(ctx, user.id, { description: 'look for me' });
+    const secretPart = fullToken.slice(TOKEN_PREFIX_LENGTH);
+    const sqlite = ctx.db.$client;
+    const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
+    expect(tables.map((t) => t.name)).toContain('tokens');
+    let seenDescription = false;
+    for (const { name } of tables) {
+      const dump = JSON.stringify(sqlite.prepare(`select * from "${name}"`).all());
+      if (dump.includes('look for me')) seenDescription = true;
+      expect(dump).not.toContain(fullToken);
+      expect(dump).not.toContain(secretPart);
+    }
+    // The dump did reach the token row.
+    expect(seenDescription).toBe(true);
+  });
+
+  it('has no expiry when maxAgeSeconds is null', () => {
+    const ctx = testCtx();
+    const { token } = seedToken(ctx, seedUser(ctx).id, { maxAgeSeconds: null, extendWhenUsed: true });
+    expect(token.expiryTime).toBeNull();
+    expect(token.maxAgeSeconds).toBeNull();
+  });
+
+  it.each([
+    [['10.1.2.3/8'], ['10.0.0.0/8']],
+    [['10.1.2.3'], ['10.1.2.3/32']],
+    [['::ffff:10.0.0.0/104'], ['10.0.0.0/8']],
+    [['2001:DB8::1/32', ' 192.168.1.9/24 '], ['2001:db8::/32', '192.168.1.0/24']],
+    [[], []],
+  ])('normalizes the allowlist %j -> %j', (input, stored) => {
+    const ctx = testCtx();
+    const { token } = seedToken(ctx, seedUser(ctx).id, { ipAllowlist: input });
+    expect(token.ipAllowlist).toEqual(stored);
+  });
+
+  it.each(['10.0.0.0/33', 'abc', '::/129'])('refuses the bad CIDR %j and stores nothing', (bad) => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    expect(() => seedToken(ctx, user.id, { ipAllowlist: ['10.0.0.0/8', bad] })).toThrow(/invalid CIDR/);
+    expect(ctx.db.select().from(tokens).all()).toHaveLength(0);
+  });
+
+  it('gives each token of a user its own prefix and hash', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const a = seedToken(ctx, user.id);
+    const b = seedToken(ctx, user.id);
+    expect(a.fullToken).not.toBe(b.fullToken);
+    expect(a.token.tokenPrefix).not.toBe(b.token.tokenPrefix);
+    expect(a.token.tokenHash).not.toBe(b.token.tokenHash);
+  });
+
+  it('refuses a token for a user that does not exist', () => {
+    const ctx = testCtx();
+    expect(() => seedToken(ctx, 'u-nobody')).toThrow(/FOREIGN KEY/);
+  });
+});

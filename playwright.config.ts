@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+// One run = one fresh directory of database files and three servers of the production build:
+// - setup:   an empty database, for the first-run setup page;
+// - main:    set up from the environment (PORTCULLIS_*), where the other tests make their own
+//            organizations and users, so they are independent of each other;
+// - proxied: its own database, behind TRUSTED_PROXIES=127.0.0.1/32, for forwarded addresses.
+// scripts/test.sh picks free ports; the fallbacks serve a plain `npx playwright test`. Values
+// are put in process.env so that the worker processes, which load this file again, agree.
+const randomPort = () => String(20_000 + Math.floor(Math.random() * 20_000));
+process.env.E2E_DIR ??= path.resolve('.e2e', `run-${Date.now()}`);
+process.env.E2E_SETUP_PORT ??= randomPort();
+process.env.E2E_MAIN_PORT ??= randomPort();
+process.env.E2E_PROXIED_PORT ??= randomPort();
+process.env.E2E_ADMIN_PASSWORD ??= `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+fs.mkdirSync(process.env.E2E_DIR, { recursive: true });
+
+const dir = process.env.E2E_DIR;
+export const databases = {
+  setup: path.join(dir, 'setup.db'),
+  main: path.join(dir, 'main.db'),
+  proxied: path.join(dir, 'proxied.db'),
+};
+
+function server(name: string, port: string, env: Record<string, string>) {
+  return {
+    name,
+    command: 'npx tsx scripts/server.ts',
+    url: `http://127.0.0.1:${port}/signin`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+    env: {
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      HOST: '127.0.0.1',
+      PORT: port,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
+  };
+}
+
+const chromium = {
+  browserName: 'chromium' as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // Without these, Chromium tries to reach Google's services and fails on this closed network.
+    args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
+  },
+};
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: path.join(dir, 'test-results'),
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: path.join(dir, 'results.json') }]],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: { baseURL: `http://127.0.0.1:${process.env.E2E_MAIN_PORT}`, trace: 'retain-on-failure' },
+  projects: [
+    { name: 'api', testDir: './e2e/api' },
+    { name: 'browser', testDir: './e2e/browser', use: { ...chromium, viewport: { width: 1280, height: 800 } } },
+  ],
+  webServer: [
+    server('setup', process.env.E2E_SETUP_PORT, { DATABASE_URL: databases.setup }),
+    server('main', process.env.E2E_MAIN_PORT, {
+      DATABASE_URL: databases.main,
+      PORTCULLIS_ORG_NAME: 'Main Test Org',
+      PORTCULLIS_ADMIN_EMAIL: 'admin@main.test',
+      PORTCULLIS_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+    }),
+    server('proxied', process.env.E2E_PROXIED_PORT, {
+      DATABASE_URL: databases.proxied,
+      TRUSTED_PROXIES: '127.0.0.1/32',
+      PORTCULLIS_ORG_NAME: 'Proxied Test Org',
+      PORTCULLIS_ADMIN_EMAIL: 'admin@proxied.test',
+      PORTCULLIS_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+    }),
+  ],
+});

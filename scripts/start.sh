@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm start`: the console on the embedded SQLite database at http://localhost:3000 (PORT to
+# change). Installs packages and builds when needed, so it works on a fresh clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+bash scripts/ensure-deps.sh
+if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib db proxy.ts next.config.mjs package-lock.json -newer .next/BUILD_ID -print -quit)" ]; then
+  echo "Building the console (next build)…"
+  npx next build
+fi
+export NODE_ENV=production
+exec npx tsx scripts/server.ts

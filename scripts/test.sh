@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `npm test`: every test. Type check, unit tests (vitest), a production build, then the API and
+# browser tests (Playwright, in Debian's Chromium) against servers on fresh database files.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/ensure-deps.sh || exit 1
+
+# Playwright cannot download its own browser here: use Debian's.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests…"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || exit 1
+fi
+
+free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+export E2E_DIR="$PWD/.e2e/run-$(date +%Y%m%d-%H%M%S)-$$"
+export E2E_SETUP_PORT=$(free_port) E2E_MAIN_PORT=$(free_port) E2E_PROXIED_PORT=$(free_port)
+mkdir -p "$E2E_DIR"
+
+status=0
+step() { echo; echo "== $1"; }
+
+step "Type check"
+npx tsc --noEmit -p . || status=1
+
+step "Unit tests (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile="$E2E_DIR/unit.json" || status=1
+
+step "Production build"
+if npx next build > "$E2E_DIR/build.log" 2>&1; then
+  tail -n 30 "$E2E_DIR/build.log"
+  step "API and browser tests (Playwright)"
+  npx playwright test || status=1
+else
+  cat "$E2E_DIR/build.log"; status=1
+fi
+
+# One closing line for the whole run, counted from both runners' JSON reports.
+node scripts/summary.mjs "$E2E_DIR/unit.json" "$E2E_DIR/results.json" || status=1
+exit $status
