@@ -1,9 +1,9 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { gate, scopeOfApiPath } from '@/lib/auth/gate';
+import { gate } from '@/lib/auth/gate';
 import { sessionTokenFromCookies, SESSION_COOKIE_NAMES } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
-import { apiErrorResponse, requestMeta } from '@/lib/http/api';
+import { apiErrorResponse, apiGateInput, requestMeta } from '@/lib/http/api';
 import { areaOf } from '@/lib/http/areas';
 import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 import { isSetupNeeded } from '@/lib/setup/first-run';
@@ -27,10 +27,7 @@ export function proxy(request: NextRequest) {
   if (area === 'public-api') return NextResponse.next();
   if (area === 'api') {
     try {
-      gate({
-        ctx: liveCtx(),
-        input: { authorization: request.headers.get('authorization'), cookieToken: null, ...meta, scope: scopeOfApiPath(pathname) },
-      });
+      gate({ ctx: liveCtx(), input: apiGateInput(request, meta) });
       return NextResponse.next();
     } catch (error) {
       return apiErrorResponse(error);

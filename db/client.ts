@@ -1,3 +1,4 @@
+import type { Env } from '@/lib/env';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,7 +31,7 @@ export function openDatabase(file: string): Db {
 }
 
 /** The database file named by DATABASE_URL (a path, or a `file:` URL). */
-export function databaseFile(env: NodeJS.ProcessEnv = process.env): string {
+export function databaseFile(env: Env = process.env): string {
   const url = env.DATABASE_URL?.trim();
   if (!url) return DEFAULT_DATABASE_FILE;
   return url.startsWith('file:') ? url.slice('file:'.length) : url;

@@ -2,4 +2,7 @@
 export type NavItem = { href: string; label: string; superAdminOnly?: boolean };
 export type NavSection = { title: string; items: NavItem[] };
 
-export const navSections: NavSection[] = [{ title: 'Organization', items: [{ href: '/', label: 'Overview' }] }];
+export const navSections: NavSection[] = [
+  { title: 'Organization', items: [{ href: '/', label: 'Overview' }] },
+  { title: 'Profile', items: [{ href: '/profile/tokens', label: 'Tokens' }] },
+];

@@ -5,6 +5,7 @@ import { decodePathSegment } from '@/lib/http/path';
 import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
 import { resolveToken } from '@/lib/tokens/resolve';
+import { requiredScope, scopesPermit } from '@/lib/tokens/scopes';
 
 // The one decision of who is asking and whether they may ask this, for console pages, server
 // actions and the /v1 API alike. proxy.ts runs it in front of every request; each page, action
@@ -32,6 +33,8 @@ export type GateInput = {
   ip: string | null;
   userAgent: string | null;
   scope: RequestScope;
+  /** For API requests: the method and path, which decide the token scope needed. */
+  request?: { method: string; pathname: string };
 };
 
 export type GateResult = { principal: Principal; organization: MembershipWithOrg | null };
@@ -90,7 +93,19 @@ export function authorizeScope(principal: Principal, scope: RequestScope, ip: st
 /** Authenticates the request and authorizes its scope: the whole gate in one call. */
 export function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): GateResult {
   const principal = authenticate({ ctx, input });
+  if (input.request) assertScopesPermit(principal.token.scopes, input.request);
   return { principal, organization: authorizeScope(principal, input.scope, input.ip) };
+}
+
+/** Throws 403 unless the token's scopes cover the request (an empty list covers everything). */
+export function assertScopesPermit(scopes: readonly string[], { method, pathname }: { method: string; pathname: string }): void {
+  const required = requiredScope(method, pathname);
+  if (!scopesPermit(scopes, required)) {
+    throw new AppError(
+      'forbidden',
+      `This token's scopes (${scopes.join(', ')}) do not allow ${required!.access} access to ${required!.area}`,
+    );
+  }
 }
 
 /** The scope of a /v1 path: organization routes are governed by that organization. */

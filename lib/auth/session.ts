@@ -1,3 +1,4 @@
+import type { Env } from '@/lib/env';
 import { and, eq } from 'drizzle-orm';
 import { tokens } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
@@ -14,7 +15,7 @@ const DEFAULT_SESSION_MAX_AGE_SECONDS = 24 * 60 * 60;
  * Login sessions slide: each use moves the expiry SESSION_MAX_AGE_SECONDS ahead, so a session
  * ends after that long without use (a day unless configured).
  */
-export function sessionTokenSettings(env: NodeJS.ProcessEnv = process.env) {
+export function sessionTokenSettings(env: Env = process.env) {
   const configured = Number(env.SESSION_MAX_AGE_SECONDS);
   const maxAgeSeconds =
     Number.isInteger(configured) && configured >= 600 && configured <= 315_360_000

@@ -1,4 +1,4 @@
-import { gate, scopeOfApiPath, type GateResult } from '@/lib/auth/gate';
+import { gate, scopeOfApiPath, type GateInput, type GateResult } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
 import { liveCtx, type Ctx } from '@/lib/context';
 import { AppError, apiErrorBody, toAppError } from '@/lib/errors';
@@ -53,6 +53,19 @@ async function respond(run: () => Promise<unknown>): Promise<Response> {
   }
 }
 
+/** The gate's input for an API request: header token only, scope and token scopes from the path. */
+export function apiGateInput(request: Request, meta: RequestMeta): GateInput {
+  // Match on the raw, still-encoded path: decoding first would let %2F pose as a separator.
+  const pathname = new URL(request.url).pathname;
+  return {
+    authorization: request.headers.get('authorization'),
+    cookieToken: null,
+    ...meta,
+    scope: scopeOfApiPath(pathname),
+    request: { method: request.method, pathname },
+  };
+}
+
 /** A route anyone may call (POST /v1/userauth). */
 export function publicRoute(handler: (call: ApiCall) => Promise<unknown>) {
   return (request: Request, context: RouteContext) =>
@@ -70,15 +83,21 @@ export function authedRoute(handler: (call: AuthedApiCall) => Promise<unknown>) 
     respond(async () => {
       const ctx = liveCtx();
       const meta = requestMeta(request.headers);
-      const result = gate({
-        ctx,
-        input: {
-          authorization: request.headers.get('authorization'),
-          cookieToken: null,
-          ...meta,
-          scope: scopeOfApiPath(new URL(request.url).pathname),
-        },
-      });
+      const result = gate({ ctx, input: apiGateInput(request, meta) });
       return handler({ ctx, meta, params: await context.params, request, ...result });
     });
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The handler for the methods a route does not serve: 405 in the API's error body (Next's own
+ * 405 has an empty body, which clients cannot read). Export it under each unserved method.
+ */
+export function methodNotAllowed(served: readonly (typeof METHODS)[number][]) {
+  return (request: Request) =>
+    Response.json(
+      apiErrorBody(new AppError('method_not_allowed', `${request.method} is not allowed here; use ${served.join(' or ')}`)),
+      { status: 405, headers: { allow: served.join(', ') } },
+    );
 }

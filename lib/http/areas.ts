@@ -1,14 +1,15 @@
 // Which paths need no sign-in. Everything else is protected: a page added later is guarded
 // without anyone remembering to list it.
 
-const PUBLIC_PAGE_PREFIXES = ['/signin', '/setup', '/api/auth/'];
+// Each covers itself and what lies below it: "/signin" and "/signin/x", never "/signing-keys".
+const PUBLIC_PAGE_PREFIXES = ['/signin', '/setup', '/api/auth'];
 const PUBLIC_API_ROUTES = new Set(['/v1/userauth']);
 
 export type Area = 'api' | 'public-api' | 'public-page' | 'console';
 
 export function areaOf(pathname: string): Area {
   if (pathname === '/v1' || pathname.startsWith('/v1/')) return PUBLIC_API_ROUTES.has(pathname) ? 'public-api' : 'api';
-  if (PUBLIC_PAGE_PREFIXES.some((prefix) => pathname === prefix.replace(/\/$/, '') || pathname.startsWith(prefix))) {
+  if (PUBLIC_PAGE_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) {
     return 'public-page';
   }
   return 'console';
@@ -16,6 +17,10 @@ export function areaOf(pathname: string): Area {
 
 /** A same-site path to return to after sign-in; anything else (another host, "//x") becomes "/". */
 export function safeReturnPath(value: string | null | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  // Browsers drop tabs and newlines anywhere in a URL ("/\t/evil.test" is "//evil.test"), so
+  // control characters are refused outright rather than checked for after the leading slash.
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\u007f]/.test(value)) {
+    return '/';
+  }
   return value;
 }

@@ -1,3 +1,4 @@
+import type { Env } from '@/lib/env';
 import { count } from 'drizzle-orm';
 import { organizations, type Organization, type User } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
@@ -62,7 +63,7 @@ export async function completeSetup({
  * Scripted installs: PORTCULLIS_ORG_NAME, PORTCULLIS_ADMIN_EMAIL and PORTCULLIS_ADMIN_PASSWORD
  * at start do what the setup page does. All three or none; an already set-up install ignores them.
  */
-export async function setupFromEnvironment(ctx: Ctx, env: NodeJS.ProcessEnv): Promise<SetupResult | null> {
+export async function setupFromEnvironment(ctx: Ctx, env: Env): Promise<SetupResult | null> {
   const names = ['PORTCULLIS_ORG_NAME', 'PORTCULLIS_ADMIN_EMAIL', 'PORTCULLIS_ADMIN_PASSWORD'] as const;
   const given = names.filter((name) => env[name]);
   if (given.length === 0 || !isSetupNeeded(ctx)) return null;

@@ -1,12 +1,13 @@
-import { auditEvents, memberships, organizations, users, type AuditEvent, type Organization, type User } from '@/db/schema';
-import { iso, type Ctx } from '@/lib/context';
-import { newAccountId, newOrganizationId, newUserId } from '@/lib/ids';
+import { eq, sql } from 'drizzle-orm';
+import { auditEvents, organizations, users, type AuditEvent, type Organization, type User } from '@/db/schema';
+import type { Ctx } from '@/lib/context';
+import { insertMembership, insertOrganization } from '@/lib/orgs/create';
 import { createToken, type CreatedToken, type CreateTokenInput } from '@/lib/tokens/create';
+import { insertUser } from '@/lib/users/create';
 import { createTestDb } from './db';
 
-// Small builders for DB tests. They insert rows directly where lib/ has no function for it yet
-// (organizations, users, memberships) and go through lib/ where it does (tokens). Passwords are
-// not hashed here: argon2 is slow, so a test that needs one hashes it (once) and passes the hash.
+// Small builders for DB tests, on the lib/ insert functions. Passwords are not hashed here:
+// argon2 is slow, so a test that needs one hashes it (once) and passes the hash in.
 
 /** A whole-second time, so values survive the second-precision ISO strings the database stores. */
 export const T0 = new Date('2026-03-01T12:00:00.000Z');
@@ -24,51 +25,39 @@ let counter = 0;
 const next = () => ++counter;
 
 export function seedOrganization(ctx: Ctx, input: { name?: string; ipAllowlist?: string[] } = {}): Organization {
-  const now = iso(ctx.now);
+  const organization = insertOrganization(ctx, { name: input.name ?? `Org ${next()}` });
+  if (!input.ipAllowlist?.length) return organization;
   return ctx.db
-    .insert(organizations)
-    .values({
-      id: newOrganizationId(),
-      accountId: newAccountId(),
-      name: input.name ?? `Org ${next()}`,
-      ipAllowlist: input.ipAllowlist ?? [],
-      createTime: now,
-      updateTime: now,
-    })
+    .update(organizations)
+    .set({ ipAllowlist: input.ipAllowlist })
+    .where(eq(organizations.id, organization.id))
     .returning()
     .get();
 }
 
 export function seedUser(
   ctx: Ctx,
-  input: { email?: string; state?: User['state']; tokenValidityBegin?: string | null } = {},
+  input: { email?: string; passwordHash?: string; state?: User['state']; tokenValidityBegin?: string | null } = {},
 ): User {
+  const user = insertUser(ctx, { email: input.email ?? `user${next()}@example.test`, passwordHash: input.passwordHash });
+  if (input.state === undefined && input.tokenValidityBegin === undefined) return user;
   return ctx.db
-    .insert(users)
-    .values({
-      id: newUserId(),
-      email: input.email ?? `user${next()}@example.test`,
-      state: input.state ?? 'active',
-      tokenValidityBegin: input.tokenValidityBegin ?? null,
-      createTime: iso(ctx.now),
-    })
+    .update(users)
+    .set({ state: input.state ?? user.state, tokenValidityBegin: input.tokenValidityBegin ?? null })
+    .where(eq(users.id, user.id))
     .returning()
     .get();
 }
 
+/** Adds the user to the organization, joined at `joinTime` (default: now). */
 export function seedMembership(
   ctx: Ctx,
   input: { organizationId: string; userId: string; isSuperAdmin?: boolean; joinTime?: Date },
 ): void {
-  ctx.db
-    .insert(memberships)
-    .values({
-      organizationId: input.organizationId,
-      userId: input.userId,
-      isSuperAdmin: input.isSuperAdmin ?? false,
-      joinTime: iso(input.joinTime ?? ctx.now),
-    })
-    .run();
+  insertMembership(
+    { ...ctx, now: input.joinTime ?? ctx.now },
+    { organizationId: input.organizationId, userId: input.userId, isSuperAdmin: input.isSuperAdmin ?? false },
+  );
 }
 
 /** A token through createToken, with defaults of a manually created personal token that never expires. */
@@ -90,4 +79,12 @@ export function seedToken(ctx: Ctx, userId: string, input: Partial<Omit<CreateTo
 
 export function listAuditEvents(ctx: Ctx): AuditEvent[] {
   return ctx.db.select().from(auditEvents).orderBy(auditEvents.id).all();
+}
+
+/** Every row of every table, as JSON text: for asserting that a secret is stored nowhere. */
+export function dumpDatabase(ctx: Ctx): string {
+  const tables = ctx.db.all<{ name: string }>(sql`select name from sqlite_master where type = 'table'`);
+  return JSON.stringify(
+    Object.fromEntries(tables.map(({ name }) => [name, ctx.db.all(sql.raw(`select * from "${name.replace(/"/g, '""')}"`))])),
+  );
 }

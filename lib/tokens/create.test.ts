@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tokens } from '@/db/schema';
 import { iso } from '@/lib/context';
-import { seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';
+import { dumpDatabase, seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';
 import { createToken } from './create';
 import { hashToken, TOKEN_MARKER, TOKEN_PREFIX_LENGTH } from './token';
 
@@ -50,18 +50,13 @@ describe('createToken', () => {
     const user = seedUser(ctx);
     const { fullToken } = seedToken(ctx, user.id, { description: 'look for me' });
     const secretPart = fullToken.slice(TOKEN_PREFIX_LENGTH);
-    const sqlite = ctx.db.$client;
-    const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
-    expect(tables.map((t) => t.name)).toContain('tokens');
-    let seenDescription = false;
-    for (const { name } of tables) {
-      const dump = JSON.stringify(sqlite.prepare(`select * from "${name}"`).all());
-      if (dump.includes('look for me')) seenDescription = true;
-      expect(dump).not.toContain(fullToken);
-      expect(dump).not.toContain(secretPart);
-    }
-    // The dump did reach the token row.
-    expect(seenDescription).toBe(true);
+    const dump = dumpDatabase(ctx);
+    // The dump did reach the token row ...
+    expect(dump).toContain('look for me');
+    expect(dump).toContain(hashToken(fullToken));
+    // ... and holds neither the token nor its secret part.
+    expect(dump).not.toContain(fullToken);
+    expect(dump).not.toContain(secretPart);
   });
 
   it('has no expiry when maxAgeSeconds is null', () => {
@@ -69,6 +64,12 @@ describe('createToken', () => {
     const { token } = seedToken(ctx, seedUser(ctx).id, { maxAgeSeconds: null, extendWhenUsed: true });
     expect(token.expiryTime).toBeNull();
     expect(token.maxAgeSeconds).toBeNull();
+  });
+
+  it('treats maxAgeSeconds 0 as an expiry, not as "none"', () => {
+    const ctx = testCtx();
+    const { token } = seedToken(ctx, seedUser(ctx).id, { maxAgeSeconds: 0 });
+    expect(token.expiryTime).toBe(iso(T0));
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { userAuthSchema } from '@/lib/auth/schema';
 import { parseInput } from '@/lib/errors';
-import { publicRoute, readJson } from '@/lib/http/api';
+import { methodNotAllowed, publicRoute, readJson } from '@/lib/http/api';
 
 // POST /v1/userauth: email and password in, a login-created token out (avn user login).
 export const POST = publicRoute(async ({ ctx, meta, request }) => {
@@ -9,3 +9,6 @@ export const POST = publicRoute(async ({ ctx, meta, request }) => {
   const { user, fullToken } = await signInWithPassword({ ctx, input, meta });
   return { token: fullToken, state: user.state, user_email: user.email };
 });
+
+const notAllowed = methodNotAllowed(['POST']);
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,0 +1,32 @@
+'use server';
+
+import { z } from 'zod';
+import { consoleAction } from '@/app/_lib/action';
+import { liveCtx } from '@/lib/context';
+import { createPersonalToken, revokeOtherTokens, revokeToken, updateTokenDescription } from '@/lib/tokens/manage';
+import { createTokenSchema, descriptionSchema } from '@/lib/tokens/schema';
+import { tokenToWire } from '@/lib/tokens/wire';
+
+const prefixSchema = z.string().min(1).max(64);
+
+export const createTokenAction = consoleAction(createTokenSchema, async (input, { principal, meta }) => {
+  const { fullToken, token } = createPersonalToken({ ctx: liveCtx(), principal, meta, input });
+  return { fullToken, token: tokenToWire(token, principal.token.id) };
+});
+
+export const updateTokenAction = consoleAction(
+  z.object({ prefix: prefixSchema, description: descriptionSchema }),
+  async ({ prefix, description }, { principal, meta }) => {
+    updateTokenDescription({ ctx: liveCtx(), principal, meta, prefix, input: { description } });
+  },
+);
+
+/** Revokes one token; `signedOut` tells the page that it was the session in use. */
+export const revokeTokenAction = consoleAction(z.object({ prefix: prefixSchema }), async ({ prefix }, { principal, meta }) => {
+  const token = revokeToken({ ctx: liveCtx(), principal, meta, prefixOrToken: prefix });
+  return { signedOut: token.id === principal.token.id };
+});
+
+export const revokeOtherTokensAction = consoleAction(z.object({}), async (_input, { principal, meta }) => ({
+  revoked: revokeOtherTokens({ ctx: liveCtx(), principal, meta }),
+}));

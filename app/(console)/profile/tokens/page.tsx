@@ -1,0 +1,55 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requireConsole } from '@/app/_lib/session';
+import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
+import { TokenTable } from '@/components/tokens/token-table';
+import { Card } from '@/components/ui/card';
+import { liveCtx } from '@/lib/context';
+import { countTokens, listTokens } from '@/lib/tokens/manage';
+import { tokenToWire } from '@/lib/tokens/wire';
+
+export const metadata: Metadata = { title: 'Tokens · Portcullis' };
+
+const PAGE_SIZE = 50;
+
+export default async function TokensPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+  const { principal, meta } = await requireConsole();
+  const ctx = liveCtx();
+  const total = countTokens(ctx, principal.user.id);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const requested = Number((await searchParams).page ?? 1);
+  const page = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), pages) : 1;
+  const tokens = listTokens(ctx, principal.user.id, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }).map((token) =>
+    tokenToWire(token, principal.token.id),
+  );
+
+  return (
+    <div className="max-w-6xl space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold">Tokens</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Personal tokens let scripts and the <code>avn</code> CLI act as you. Sessions are created when you sign in.
+        </p>
+      </div>
+      <Card className="max-w-2xl p-6">
+        <h2 className="mb-4 font-medium">Generate token</h2>
+        <GenerateTokenForm currentIp={meta.ip} />
+      </Card>
+      <section aria-labelledby="tokens-heading" className="space-y-3">
+        <h2 id="tokens-heading" className="font-medium">
+          Your tokens and sessions <span className="text-sm font-normal text-slate-500">({total})</span>
+        </h2>
+        <TokenTable tokens={tokens} />
+        {pages > 1 ? (
+          <nav aria-label="Pages" className="flex items-center gap-4 text-sm">
+            {page > 1 ? <Link href={`?page=${page - 1}`}>← Newer</Link> : <span className="text-slate-400">← Newer</span>}
+            <span>
+              Page {page} of {pages}
+            </span>
+            {page < pages ? <Link href={`?page=${page + 1}`}>Older →</Link> : <span className="text-slate-400">Older →</span>}
+          </nav>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,258 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
+import { createTokenAction } from '@/app/(console)/profile/tokens/actions';
+import { allowlistOf } from '@/lib/net/cidr';
+import { cidrSchema } from '@/lib/net/schema';
+import { SCOPES } from '@/lib/tokens/scopes';
+import { createTokenSchema } from '@/lib/tokens/schema';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Field } from '@/components/ui/field';
+
+type Input = z.input<typeof createTokenSchema>;
+type Output = z.output<typeof createTokenSchema>;
+
+const PRESETS = [
+  { label: '1 hour', seconds: 3600 },
+  { label: '1 day', seconds: 86_400 },
+  { label: '30 days', seconds: 2_592_000 },
+  { label: '90 days', seconds: 7_776_000 },
+] as const;
+const UNITS = { minutes: 60, hours: 3600, days: 86_400 } as const;
+
+const fieldClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm';
+
+export function GenerateTokenForm({ currentIp }: { currentIp: string | null }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ fullToken: string; description: string } | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [maxAgeChoice, setMaxAgeChoice] = useState('2592000');
+  const [custom, setCustom] = useState<{ amount: string; unit: keyof typeof UNITS }>({ amount: '', unit: 'days' });
+  const [cidrDraft, setCidrDraft] = useState('');
+  const [cidrError, setCidrError] = useState<string | null>(null);
+  const [limitScopes, setLimitScopes] = useState(false);
+
+  const form = useForm<Input, unknown, Output>({
+    resolver: zodResolver(createTokenSchema),
+    defaultValues: { description: '', max_age_seconds: 2_592_000, extend_when_used: false, ip_allowlist: [], scopes: [] },
+  });
+  const { errors, isSubmitting } = form.formState;
+  const allowlist = form.watch('ip_allowlist') ?? [];
+  const scopes = form.watch('scopes') ?? [];
+  const maxAge = form.watch('max_age_seconds');
+
+  const setMaxAge = (value: number | null) => form.setValue('max_age_seconds', value, { shouldValidate: form.formState.isSubmitted });
+  const chooseMaxAge = (choice: string) => {
+    setMaxAgeChoice(choice);
+    if (choice === 'never') setMaxAge(null);
+    else if (choice === 'custom') setMaxAge(Number(custom.amount) * UNITS[custom.unit] || Number.NaN);
+    else setMaxAge(Number(choice));
+  };
+  const changeCustom = (next: typeof custom) => {
+    setCustom(next);
+    setMaxAge(next.amount.trim() === '' ? Number.NaN : Number(next.amount) * UNITS[next.unit]);
+  };
+
+  const addCidr = (text: string) => {
+    const parsed = cidrSchema.safeParse(text);
+    if (!parsed.success) return setCidrError(parsed.error.issues[0]?.message ?? 'Not an IP address or CIDR range');
+    setCidrError(null);
+    setCidrDraft('');
+    if (!allowlist.includes(parsed.data)) form.setValue('ip_allowlist', [...allowlist, parsed.data], { shouldValidate: true });
+  };
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setFormError(null);
+    const result = await createTokenAction(values);
+    if (!result.ok) {
+      setFormError(result.message);
+      for (const [path, messages] of Object.entries(result.fieldErrors)) {
+        form.setError(path as keyof Input, { message: messages[0] });
+      }
+      return;
+    }
+    setCreated({ fullToken: result.data.fullToken, description: result.data.token.description });
+    form.reset();
+    setMaxAgeChoice('2592000');
+    setLimitScopes(false);
+    router.refresh();
+  });
+
+  if (created) {
+    return (
+      <section aria-labelledby="new-token-heading" className="space-y-4">
+        <h3 id="new-token-heading" className="font-medium">
+          Token “{created.description}” created
+        </h3>
+        <Alert>Copy this token now. It is shown only once and cannot be shown again.</Alert>
+        <div className="flex items-center gap-2">
+          <code data-testid="full-token" className="flex-1 break-all rounded-md bg-slate-100 px-3 py-2 font-mono text-sm">
+            {created.fullToken}
+          </code>
+          <CopyButton value={created.fullToken} />
+        </div>
+        <Button type="button" variant="secondary" onClick={() => setCreated(null)}>
+          Done
+        </Button>
+      </section>
+    );
+  }
+
+  const ipCovered = currentIp ? allowlistOf(allowlist).contains(currentIp) : false;
+  const anyAllowlistError = Array.isArray(errors.ip_allowlist)
+    ? errors.ip_allowlist.find((e) => e?.message)?.message
+    : errors.ip_allowlist?.message;
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Generate token">
+      {formError ? <Alert>{formError}</Alert> : null}
+      <Field label="Description" placeholder="CI deploys" error={errors.description?.message} {...form.register('description')} />
+
+      <div className="space-y-1">
+        <label htmlFor="max-age" className="block text-sm font-medium text-slate-700">
+          Max age
+        </label>
+        <div className="flex gap-2">
+          <select id="max-age" className={fieldClass} value={maxAgeChoice} onChange={(e) => chooseMaxAge(e.target.value)}>
+            {PRESETS.map((p) => (
+              <option key={p.seconds} value={String(p.seconds)}>
+                {p.label}
+              </option>
+            ))}
+            <option value="never">Never expires</option>
+            <option value="custom">Custom…</option>
+          </select>
+          {maxAgeChoice === 'custom' ? (
+            <>
+              <input
+                aria-label="Custom max age"
+                inputMode="numeric"
+                className={fieldClass}
+                value={custom.amount}
+                onChange={(e) => changeCustom({ ...custom, amount: e.target.value })}
+              />
+              <select
+                aria-label="Custom max age unit"
+                className={fieldClass}
+                value={custom.unit}
+                onChange={(e) => changeCustom({ ...custom, unit: e.target.value as keyof typeof UNITS })}
+              >
+                {Object.keys(UNITS).map((unit) => (
+                  <option key={unit}>{unit}</option>
+                ))}
+              </select>
+            </>
+          ) : null}
+        </div>
+        {errors.max_age_seconds ? <p className="text-sm text-red-600">{errors.max_age_seconds.message}</p> : null}
+        {maxAge === null ? <p className="text-xs text-amber-700">A token that never expires works until someone revokes it.</p> : null}
+      </div>
+
+      <div className="space-y-1">
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" disabled={maxAge === null} {...form.register('extend_when_used')} />
+          Extend when used: each use moves the expiry a full max age ahead
+        </label>
+        {errors.extend_when_used ? <p className="text-sm text-red-600">{errors.extend_when_used.message}</p> : null}
+      </div>
+
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-700">Allowed IP ranges</legend>
+        <p className="text-xs text-slate-500">
+          Recommended: the token then works only from these addresses (IPv4 or IPv6, single addresses or CIDR ranges). Empty
+          means from anywhere.
+        </p>
+        {allowlist.length > 0 ? (
+          <ul className="flex flex-wrap gap-2" aria-label="Allowed IP ranges">
+            {allowlist.map((cidr) => (
+              <li key={cidr} className="flex items-center gap-1 rounded-full bg-slate-100 py-1 pl-3 pr-1 font-mono text-xs">
+                {cidr}
+                <button
+                  type="button"
+                  aria-label={`Remove ${cidr}`}
+                  className="rounded-full px-2 text-slate-500 hover:bg-slate-200"
+                  onClick={() => form.setValue('ip_allowlist', allowlist.filter((c) => c !== cidr), { shouldValidate: true })}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <div className="flex gap-2">
+          <input
+            aria-label="IP address or range"
+            placeholder="203.0.113.0/24 or 2001:db8::/32"
+            className={fieldClass}
+            value={cidrDraft}
+            aria-invalid={cidrError ? true : undefined}
+            onChange={(e) => setCidrDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                addCidr(cidrDraft);
+              }
+            }}
+          />
+          <Button type="button" variant="secondary" onClick={() => addCidr(cidrDraft)}>
+            Add
+          </Button>
+        </div>
+        {cidrError ? <p className="text-sm text-red-600">{cidrError}</p> : null}
+        {anyAllowlistError ? <p className="text-sm text-red-600">{anyAllowlistError}</p> : null}
+        {currentIp && !ipCovered ? (
+          <Button type="button" variant="ghost" className="px-0 text-brand-700" onClick={() => addCidr(currentIp)}>
+            Add your current IP ({currentIp})
+          </Button>
+        ) : null}
+      </fieldset>
+
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium text-slate-700">Access</legend>
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="radio"
+            name="scope-mode"
+            checked={!limitScopes}
+            onChange={() => {
+              setLimitScopes(false);
+              form.setValue('scopes', []);
+            }}
+          />
+          Everything you can do
+        </label>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="radio" name="scope-mode" checked={limitScopes} onChange={() => setLimitScopes(true)} />
+          Only these scopes
+        </label>
+        {limitScopes ? (
+          <div className="grid grid-cols-3 gap-1 pl-6">
+            {SCOPES.map((scope) => (
+              <label key={scope} className="flex items-center gap-2 font-mono text-xs">
+                <input
+                  type="checkbox"
+                  checked={scopes.includes(scope)}
+                  onChange={(e) =>
+                    form.setValue('scopes', e.target.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))
+                  }
+                />
+                {scope}
+              </label>
+            ))}
+          </div>
+        ) : null}
+        {errors.scopes ? <p className="text-sm text-red-600">{errors.scopes.message}</p> : null}
+      </fieldset>
+
+      <Button type="submit" disabled={isSubmitting}>
+        {isSubmitting ? 'Generating…' : 'Generate token'}
+      </Button>
+    </form>
+  );
+}

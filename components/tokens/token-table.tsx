@@ -1,0 +1,188 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import {
+  revokeOtherTokensAction,
+  revokeTokenAction,
+  updateTokenAction,
+} from '@/app/(console)/profile/tokens/actions';
+import type { WireToken } from '@/lib/tokens/wire';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { Time } from '@/components/ui/time';
+
+const kindLabel = (token: WireToken) =>
+  `${token.kind === 'session' ? 'Session' : token.kind === 'personal' ? 'Personal token' : 'Application token'} · ${token.auth_method}`;
+
+function DescriptionCell({ token, onError }: { token: WireToken; onError: (message: string) => void }) {
+  const router = useRouter();
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(token.description);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  if (!editing) {
+    return (
+      <div className="flex items-center gap-2">
+        <span>{token.description}</span>
+        <button
+          type="button"
+          className="text-xs text-brand-700 hover:underline"
+          aria-label={`Edit description of ${token.token_prefix}`}
+          onClick={() => setEditing(true)}
+        >
+          Edit
+        </button>
+      </div>
+    );
+  }
+  const save = () =>
+    startTransition(async () => {
+      const result = await updateTokenAction({ prefix: token.token_prefix, description: value });
+      if (!result.ok) {
+        const message = result.fieldErrors.description?.[0] ?? result.message;
+        setError(message);
+        if (!result.fieldErrors.description) onError(message);
+        return;
+      }
+      setEditing(false);
+      setError(null);
+      router.refresh();
+    });
+  return (
+    <div className="space-y-1">
+      <div className="flex items-center gap-2">
+        <input
+          aria-label="Description"
+          aria-invalid={error ? true : undefined}
+          className="w-48 rounded border border-slate-300 px-2 py-1 text-sm"
+          value={value}
+          autoFocus
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && save()}
+        />
+        <Button type="button" className="px-2 py-1" disabled={pending} onClick={save}>
+          Save
+        </Button>
+        <Button type="button" variant="ghost" className="px-2 py-1" onClick={() => (setEditing(false), setValue(token.description), setError(null))}>
+          Cancel
+        </Button>
+      </div>
+      {error ? <p className="text-xs text-red-600">{error}</p> : null}
+    </div>
+  );
+}
+
+export function TokenTable({ tokens }: { tokens: WireToken[] }) {
+  const router = useRouter();
+  const [confirm, setConfirm] = useState<{ kind: 'one'; token: WireToken } | { kind: 'others' } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const revoke = () =>
+    startTransition(async () => {
+      if (!confirm) return;
+      setError(null);
+      if (confirm.kind === 'one') {
+        const result = await revokeTokenAction({ prefix: confirm.token.token_prefix });
+        setConfirm(null);
+        if (!result.ok) return setError(result.message);
+        if (result.data.signedOut) return router.replace('/signin');
+        setNotice(`Token ${confirm.token.token_prefix} revoked.`);
+      } else {
+        const result = await revokeOtherTokensAction({});
+        setConfirm(null);
+        if (!result.ok) return setError(result.message);
+        setNotice(`Signed out everywhere else: ${result.data.revoked} tokens revoked.`);
+      }
+      router.refresh();
+    });
+
+  return (
+    <div className="space-y-3">
+      {error ? <Alert>{error}</Alert> : null}
+      {notice ? <Alert tone="info">{notice}</Alert> : null}
+      <div className="flex justify-end">
+        <Button type="button" variant="secondary" onClick={() => setConfirm({ kind: 'others' })}>
+          Sign out everywhere else
+        </Button>
+      </div>
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-2">Description</th>
+              <th className="px-4 py-2">Prefix</th>
+              <th className="px-4 py-2">Kind</th>
+              <th className="px-4 py-2">Created</th>
+              <th className="px-4 py-2">Expires</th>
+              <th className="px-4 py-2">Last used</th>
+              <th className="px-4 py-2">Last IP</th>
+              <th className="px-4 py-2">Last client</th>
+              <th className="px-4 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {tokens.map((token) => (
+              <tr key={token.token_prefix} data-testid={`token-row-${token.token_prefix}`}>
+                <td className="px-4 py-2">
+                  <DescriptionCell token={token} onError={setError} />
+                </td>
+                <td className="px-4 py-2 font-mono text-xs">
+                  {token.token_prefix}
+                  {token.currently_active ? (
+                    <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 font-sans text-xs text-emerald-800">Current</span>
+                  ) : null}
+                </td>
+                <td className="px-4 py-2 whitespace-nowrap">{kindLabel(token)}</td>
+                <td className="px-4 py-2 whitespace-nowrap">
+                  <Time value={token.create_time} />
+                </td>
+                <td className="px-4 py-2 whitespace-nowrap">
+                  <Time value={token.expiry_time} fallback="Never" />
+                </td>
+                <td className="px-4 py-2 whitespace-nowrap" data-testid="last-used">
+                  <Time value={token.last_used_time} fallback="Never used" />
+                </td>
+                <td className="px-4 py-2 font-mono text-xs">{token.last_ip ?? '—'}</td>
+                <td className="px-4 py-2" title={token.last_user_agent ?? undefined}>
+                  {token.last_user_agent_human_readable ?? '—'}
+                </td>
+                <td className="px-4 py-2 text-right">
+                  <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm({ kind: 'one', token })}>
+                    Revoke
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Dialog
+        open={confirm !== null}
+        onClose={() => setConfirm(null)}
+        title={confirm?.kind === 'others' ? 'Sign out everywhere else?' : `Revoke ${confirm?.kind === 'one' ? confirm.token.token_prefix : ''}?`}
+      >
+        <p className="text-sm text-slate-700">
+          {confirm?.kind === 'others'
+            ? 'Every other session and personal token of yours stops working at once. This session stays signed in.'
+            : confirm?.kind === 'one' && confirm.token.currently_active
+              ? 'This is the session you are using: revoking it signs you out.'
+              : 'Anything using this token stops working at once. This cannot be undone.'}
+        </p>
+        <div className="mt-6 flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
+            Cancel
+          </Button>
+          <Button type="button" variant="danger" disabled={pending} onClick={revoke}>
+            {confirm?.kind === 'others' ? 'Sign out others' : 'Revoke'}
+          </Button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { tokens } from '@/db/schema';
+import { AppError } from '@/lib/errors';
+import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { resolveToken } from '@/lib/tokens/resolve';
+import { authenticate } from './gate';
+import { SESSION_COOKIE_NAMES, sessionTokenFromCookies, sessionTokenSettings, signOut } from './session';
+
+describe('sessionTokenSettings', () => {
+  const DAY = 24 * 60 * 60;
+  it.each([
+    [undefined, DAY],
+    ['', DAY],
+    ['600', 600],
+    ['599', DAY],
+    ['3600', 3600],
+    [' 3600 ', 3600],
+    ['315360000', 315_360_000],
+    ['315360001', DAY],
+    ['0', DAY],
+    ['-3600', DAY],
+    ['3600.5', DAY],
+    ['abc', DAY],
+    ['1h', DAY],
+    ['Infinity', DAY],
+    ['NaN', DAY],
+  ])('SESSION_MAX_AGE_SECONDS=%j -> %i seconds, sliding', (value, maxAgeSeconds) => {
+    expect(sessionTokenSettings({ SESSION_MAX_AGE_SECONDS: value })).toEqual({ maxAgeSeconds, extendWhenUsed: true });
+  });
+});
+
+describe('sessionTokenFromCookies', () => {
+  const [secure, plain] = SESSION_COOKIE_NAMES;
+  it.each([
+    [{}, null],
+    [{ [plain]: 'p' }, 'p'],
+    [{ [secure]: 's' }, 's'],
+    [{ [secure]: 's', [plain]: 'p' }, 's'],
+    [{ [secure]: '', [plain]: 'p' }, 'p'],
+    [{ [secure]: '', [plain]: '' }, null],
+    [{ 'next-auth.csrf-token': 'x', 'portcullis-org': 'org1' }, null],
+  ] as [Record<string, string>, string | null][])('%j -> %j', (jar, expected) => {
+    expect(sessionTokenFromCookies((name) => jar[name])).toBe(expected);
+  });
+
+  it('names the __Secure- cookie first', () => {
+    expect(SESSION_COOKIE_NAMES).toEqual(['__Secure-next-auth.session-token', 'next-auth.session-token']);
+  });
+});
+
+describe('signOut', () => {
+  it('deletes only the token the caller used, and records it in each organization', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const other = seedUser(ctx);
+    const orgA = seedOrganization(ctx);
+    const orgB = seedOrganization(ctx);
+    seedMembership(ctx, { organizationId: orgA.id, userId: user.id });
+    seedMembership(ctx, { organizationId: orgB.id, userId: user.id });
+    const session = seedToken(ctx, user.id, { kind: 'session', createdManually: false });
+    const secondSession = seedToken(ctx, user.id, { kind: 'session', createdManually: false });
+    const personal = seedToken(ctx, user.id);
+    const othersToken = seedToken(ctx, other.id, { kind: 'session' });
+
+    const principal = authenticate({ ctx, input: { authorization: null, cookieToken: session.fullToken, ip: null, userAgent: null } });
+    signOut({ ctx, principal, meta: { ip: '203.0.113.1', userAgent: 'browser' } });
+
+    expect(
+      ctx.db
+        .select({ id: tokens.id })
+        .from(tokens)
+        .all()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([secondSession.token.id, personal.token.id, othersToken.token.id].sort());
+    const error = (() => {
+      try {
+        resolveToken({ ctx, input: { token: session.fullToken, ip: null, userAgent: null } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).status).toBe(401);
+
+    const events = listAuditEvents(ctx);
+    expect(events.map((e) => [e.event, e.organizationId])).toEqual([
+      ['auth.sign_out', orgA.id],
+      ['auth.sign_out', orgB.id],
+    ]);
+    expect(events[0]).toMatchObject({
+      actorUserId: user.id,
+      actorEmail: user.email,
+      ip: '203.0.113.1',
+      userAgent: 'browser',
+      details: { token_prefix: session.token.tokenPrefix, kind: 'session' },
+    });
+  });
+
+  it('records once without an organization for a user with none', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const { fullToken } = seedToken(ctx, user.id);
+    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
+    signOut({ ctx, principal, meta: { ip: null, userAgent: null } });
+    expect(ctx.db.select().from(tokens).all()).toEqual([]);
+    expect(listAuditEvents(ctx)).toMatchObject([{ event: 'auth.sign_out', organizationId: null, details: { kind: 'personal' } }]);
+  });
+
+  it('never deletes a token of another user, even when handed its id', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const other = seedUser(ctx);
+    const mine = seedToken(ctx, user.id);
+    const theirs = seedToken(ctx, other.id);
+    const principal = authenticate({ ctx, input: { authorization: null, cookieToken: mine.fullToken, ip: null, userAgent: null } });
+    signOut({ ctx, principal: { ...principal, token: { ...principal.token, id: theirs.token.id } }, meta: { ip: null, userAgent: null } });
+    expect(ctx.db.select({ id: tokens.id }).from(tokens).all().map((t) => t.id).sort()).toEqual([mine.token.id, theirs.token.id].sort());
+  });
+});

@@ -1,0 +1,2 @@
+/** Environment variables as lib/ reads them: any record, so tests can pass their own. */
+export type Env = Record<string, string | undefined>;

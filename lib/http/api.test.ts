@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppError } from '@/lib/errors';
+import { CLIENT_IP_HEADER } from '@/lib/net/client-ip';
+import { apiErrorResponse, methodNotAllowed, readJson, requestMeta } from './api';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const post = (body?: string, headers: Record<string, string> = {}) =>
+  new Request('http://localhost/v1/userauth', { method: 'POST', body, headers });
+
+describe('readJson', () => {
+  it.each([
+    ['no body', undefined, {}],
+    ['an empty body', '', {}],
+    ['a blank body', ' \n\t ', {}],
+    ['an object', '{"email":"a@b.test","n":1}', { email: 'a@b.test', n: 1 }],
+    ['an object with spaces around', '  {"a":true}\n', { a: true }],
+    ['an array', '[1,2]', [1, 2]],
+    ['a string', '"x"', 'x'],
+    ['null', 'null', null],
+  ])('%s -> %j', async (_name, body, expected) => {
+    expect(await readJson(post(body))).toEqual(expected);
+  });
+
+  it('ignores the content type (avn sends application/octet-stream)', async () => {
+    expect(await readJson(post('{"a":1}', { 'content-type': 'application/octet-stream' }))).toEqual({ a: 1 });
+  });
+
+  it('reads a GET without a body as {}', async () => {
+    expect(await readJson(new Request('http://localhost/v1/me'))).toEqual({});
+  });
+
+  it.each(['{', 'nope', "{'a':1}", '{"a":1,}', '{"a":1} trailing', 'undefined'])('400 for %j', async (body) => {
+    const error = await readJson(post(body)).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).status).toBe(400);
+    expect((error as AppError).message).toBe('Request body is not valid JSON');
+  });
+});
+
+describe('requestMeta', () => {
+  it.each([
+    [{ [CLIENT_IP_HEADER]: '203.0.113.1', 'user-agent': 'avn' }, { ip: '203.0.113.1', userAgent: 'avn' }],
+    [{ [CLIENT_IP_HEADER]: '' }, { ip: null, userAgent: null }],
+    [{}, { ip: null, userAgent: null }],
+    // Only the custom server's header counts, never what a client claims.
+    [{ 'x-forwarded-for': '10.1.2.3', 'x-real-ip': '10.1.2.3' }, { ip: null, userAgent: null }],
+  ])('%j -> %j', (headers, meta) => {
+    expect(requestMeta(new Headers(headers))).toEqual(meta);
+  });
+});
+
+describe('apiErrorResponse', () => {
+  it('renders an AppError with its status and the API error body', async () => {
+    const response = apiErrorResponse(new AppError('forbidden', 'No'));
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+    expect(await response.json()).toEqual({ message: 'No', errors: [{ error_code: 'forbidden', message: 'No', status: 403 }] });
+  });
+
+  it('asks for aivenv1 credentials on a 401', () => {
+    const response = apiErrorResponse(new AppError('unauthorized', 'Who?'));
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('aivenv1');
+  });
+
+  it('hides an unexpected error behind a generic 500', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const response = apiErrorResponse(new Error('database file is locked at /srv/secret.db'));
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain('secret');
+    expect(JSON.parse(text).errors[0].error_code).toBe('internal');
+  });
+});
+
+describe('methodNotAllowed', () => {
+  it('answers 405 in the API error body, naming the allowed methods', async () => {
+    const response = methodNotAllowed(['GET', 'POST'])(new Request('http://localhost/v1/me', { method: 'DELETE' }));
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(await response.json()).toEqual({
+      message: 'DELETE is not allowed here; use GET or POST',
+      errors: [{ error_code: 'method_not_allowed', message: 'DELETE is not allowed here; use GET or POST', status: 405 }],
+    });
+  });
+});

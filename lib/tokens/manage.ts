@@ -1,0 +1,133 @@
+import { and, count, desc, eq, ne } from 'drizzle-orm';
+import { tokens, users, type Token } from '@/db/schema';
+import { recordUserAudit, type AuditInput } from '@/lib/audit/record';
+import type { Principal } from '@/lib/auth/gate';
+import type { RequestMeta } from '@/lib/auth/sign-in';
+import { iso, type Ctx } from '@/lib/context';
+import { AppError, parseInput } from '@/lib/errors';
+import { createToken, type CreatedToken } from './create';
+import { createTokenSchema, updateTokenSchema } from './schema';
+import { hashToken, looksLikeFullToken } from './token';
+
+// A user's own tokens: personal tokens they create and the session tokens their sign-ins
+// created. Every function acts on the caller's tokens only: a prefix of someone else's token
+// is "not found", never "forbidden".
+
+type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
+
+function audit(call: Call, input: Omit<AuditInput, 'organizationId' | 'actorUserId' | 'actorEmail' | 'ip' | 'userAgent'>) {
+  const { ctx, principal, meta } = call;
+  recordUserAudit(
+    ctx,
+    principal.memberships.map((m) => m.organization.id),
+    { ...input, actorUserId: principal.user.id, actorEmail: principal.user.email, ip: meta.ip, userAgent: meta.userAgent },
+  );
+}
+
+/**
+ * Creates a personal token. It carries the sign-in method of the token that created it, so
+ * that an organization which stops allowing that method can stop its tokens too.
+ */
+export function createPersonalToken(call: Call & { input: unknown }): CreatedToken {
+  const input = parseInput(createTokenSchema, call.input);
+  return call.ctx.db.transaction(() => {
+    const created = createToken({
+      ctx: call.ctx,
+      input: {
+        userId: call.principal.user.id,
+        kind: 'personal',
+        authMethod: call.principal.token.authMethod,
+        description: input.description,
+        createdManually: true,
+        maxAgeSeconds: input.max_age_seconds,
+        extendWhenUsed: input.extend_when_used,
+        ipAllowlist: input.ip_allowlist,
+        scopes: input.scopes,
+      },
+    });
+    audit(call, {
+      event: 'token.created',
+      details: {
+        token_prefix: created.token.tokenPrefix,
+        description: created.token.description,
+        max_age_seconds: created.token.maxAgeSeconds,
+        extend_when_used: created.token.extendWhenUsed,
+        ip_allowlist: created.token.ipAllowlist,
+        scopes: created.token.scopes,
+      },
+    });
+    return created;
+  });
+}
+
+/** The user's tokens, newest first; `limit`/`offset` page through long lists. */
+export function listTokens(ctx: Ctx, userId: string, page: { limit?: number; offset?: number } = {}): Token[] {
+  const query = ctx.db.select().from(tokens).where(eq(tokens.userId, userId)).orderBy(desc(tokens.createTime), desc(tokens.id));
+  return page.limit === undefined ? query.all() : query.limit(page.limit).offset(page.offset ?? 0).all();
+}
+
+export function countTokens(ctx: Ctx, userId: string): number {
+  return ctx.db.select({ n: count() }).from(tokens).where(eq(tokens.userId, userId)).get()!.n;
+}
+
+/** One of the user's tokens, named by its prefix or by the full token (avn accepts either). */
+export function findOwnToken(ctx: Ctx, userId: string, prefixOrToken: string): Token {
+  const byFullToken = looksLikeFullToken(prefixOrToken);
+  const row = ctx.db
+    .select()
+    .from(tokens)
+    .where(
+      and(
+        eq(tokens.userId, userId),
+        byFullToken ? eq(tokens.tokenHash, hashToken(prefixOrToken)) : eq(tokens.tokenPrefix, prefixOrToken),
+      ),
+    )
+    .get();
+  if (!row) throw new AppError('not_found', byFullToken ? 'Token not found' : `Token ${prefixOrToken} not found`);
+  return row;
+}
+
+export function updateTokenDescription(call: Call & { prefix: string; input: unknown }): Token {
+  const { description } = parseInput(updateTokenSchema, call.input);
+  return call.ctx.db.transaction(() => {
+    const token = findOwnToken(call.ctx, call.principal.user.id, call.prefix);
+    const updated = call.ctx.db.update(tokens).set({ description }).where(eq(tokens.id, token.id)).returning().get();
+    audit(call, { event: 'token.updated', details: { token_prefix: token.tokenPrefix, old: { description: token.description }, new: { description } } });
+    return updated;
+  });
+}
+
+/** Revokes one token. Revoking the token of the request itself signs the caller out. */
+export function revokeToken(call: Call & { prefixOrToken: string }): Token {
+  return call.ctx.db.transaction(() => {
+    const token = findOwnToken(call.ctx, call.principal.user.id, call.prefixOrToken);
+    call.ctx.db.delete(tokens).where(eq(tokens.id, token.id)).run();
+    audit(call, { event: 'token.revoked', details: { token_prefix: token.tokenPrefix, kind: token.kind, description: token.description } });
+    return token;
+  });
+}
+
+/** "Sign out everywhere else": every token of the user but the one making the request. */
+export function revokeOtherTokens(call: Call): number {
+  return call.ctx.db.transaction(() => {
+    const { changes } = call.ctx.db
+      .delete(tokens)
+      .where(and(eq(tokens.userId, call.principal.user.id), ne(tokens.id, call.principal.token.id)))
+      .run();
+    audit(call, { event: 'token.revoked', details: { scope: 'all_other_tokens', count: changes, kept: call.principal.token.tokenPrefix } });
+    return changes;
+  });
+}
+
+/**
+ * POST /v1/me/expire_tokens: every token of the user, the current one included, stops working.
+ * token_validity_begin records when, as upstream reports it.
+ */
+export function expireAllTokens(call: Call): number {
+  return call.ctx.db.transaction(() => {
+    const { changes } = call.ctx.db.delete(tokens).where(eq(tokens.userId, call.principal.user.id)).run();
+    call.ctx.db.update(users).set({ tokenValidityBegin: iso(call.ctx.now) }).where(eq(users.id, call.principal.user.id)).run();
+    audit(call, { event: 'token.revoked', details: { scope: 'all_tokens', count: changes } });
+    return changes;
+  });
+}
