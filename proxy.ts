@@ -4,7 +4,7 @@ import { sessionTokenFromCookies, SESSION_COOKIE_NAMES } from '@/lib/auth/sessio
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
 import { apiErrorResponse, apiGateInput, requestMeta } from '@/lib/http/api';
-import { areaOf } from '@/lib/http/areas';
+import { areaOf, isOwnResourcePage } from '@/lib/http/areas';
 import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 import { isSetupNeeded } from '@/lib/setup/first-run';
 
@@ -54,7 +54,11 @@ export function proxy(request: NextRequest) {
         authorization: null,
         cookieToken,
         ...meta,
-        scope: { kind: 'console', preferredOrganizationId: request.cookies.get(CURRENT_ORG_COOKIE)?.value ?? null },
+        scope: {
+          kind: 'console',
+          preferredOrganizationId: request.cookies.get(CURRENT_ORG_COOKIE)?.value ?? null,
+          ownResources: isOwnResourcePage(pathname),
+        },
       },
     });
     return NextResponse.next();

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import next from 'next';
 import { databaseFile, getDb } from '../db/client';
 import { instanceSettings } from '../db/schema';
-import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp } from '../lib/net/client-ip';
+import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp, SERVER_MARK_ENV } from '../lib/net/client-ip';
 import { setupFromEnvironment } from '../lib/setup/first-run';
 
 const dev = process.argv.includes('--dev');
@@ -30,6 +30,8 @@ function instanceSecret(): string {
 
 async function main() {
   const trustedProxies = parseTrustedProxies(process.env.TRUSTED_PROXIES);
+  // Tells lib/ that CLIENT_IP_HEADER comes from this server, never from a client.
+  process.env[SERVER_MARK_ENV] = '1';
   process.env.DATABASE_URL = databaseFile();
   getDb(); // opens the file and applies pending migrations before the first request
 

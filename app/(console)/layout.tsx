@@ -28,7 +28,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <aside className="min-h-[calc(100vh-3.5rem)] w-60 shrink-0 border-r border-slate-200 bg-white">
           <SideNav isSuperAdmin={organization?.isSuperAdmin ?? false} />
         </aside>
-        <main className="flex-1 p-8">{children}</main>
+        <main className="min-w-0 flex-1 p-8">{children}</main>
       </div>
     </div>
   );

@@ -31,9 +31,10 @@ export function publicAction<S extends z.ZodType, T>(schema: S, run: (input: z.o
 export function consoleAction<S extends z.ZodType, T>(
   schema: S,
   run: (input: z.output<S>, session: ConsoleSession) => Promise<T>,
+  { ownResources = false }: { ownResources?: boolean } = {},
 ) {
   return async (raw: z.input<S>): Promise<ActionResult<T>> => {
-    const session = await requireConsole();
+    const session = await requireConsole(ownResources);
     return publicAction(schema, (input) => run(input, session))(raw);
   };
 }

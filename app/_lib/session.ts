@@ -13,10 +13,11 @@ import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 export type ConsoleSession = GateResult & { meta: RequestMeta };
 
 /**
- * The gate for console pages and server actions, run once per request (React's cache). A dead
+ * The gate for console pages and server actions, run once per request (React's cache).
+ * `ownResources` for Profile pages and their actions (see RequestScope in lib/auth/gate.ts). A dead
  * session goes to sign-in; a refusal (IP allowlist) throws, and the error page shows it.
  */
-export const requireConsole = cache(async (): Promise<ConsoleSession> => {
+export const requireConsole = cache(async (ownResources: boolean = false): Promise<ConsoleSession> => {
   const [cookieStore, headerStore] = await Promise.all([cookies(), headers()]);
   const meta = requestMeta(headerStore);
   const cookieToken = sessionTokenFromCookies((name) => cookieStore.get(name)?.value);
@@ -28,7 +29,7 @@ export const requireConsole = cache(async (): Promise<ConsoleSession> => {
         authorization: null,
         cookieToken,
         ...meta,
-        scope: { kind: 'console', preferredOrganizationId: cookieStore.get(CURRENT_ORG_COOKIE)?.value ?? null },
+        scope: { kind: 'console', preferredOrganizationId: cookieStore.get(CURRENT_ORG_COOKIE)?.value ?? null, ownResources },
       },
     });
     return { ...result, meta };

@@ -25,7 +25,7 @@ function DescriptionCell({ token, onError }: { token: WireToken; onError: (messa
   if (!editing) {
     return (
       <div className="flex items-center gap-2">
-        <span>{token.description}</span>
+        <span className="whitespace-nowrap">{token.description}</span>
         <button
           type="button"
           className="text-xs text-brand-700 hover:underline"
@@ -119,8 +119,6 @@ export function TokenTable({ tokens }: { tokens: WireToken[] }) {
               <th className="px-4 py-2">Created</th>
               <th className="px-4 py-2">Expires</th>
               <th className="px-4 py-2">Last used</th>
-              <th className="px-4 py-2">Last IP</th>
-              <th className="px-4 py-2">Last client</th>
               <th className="px-4 py-2">
                 <span className="sr-only">Actions</span>
               </th>
@@ -145,12 +143,16 @@ export function TokenTable({ tokens }: { tokens: WireToken[] }) {
                 <td className="px-4 py-2 whitespace-nowrap">
                   <Time value={token.expiry_time} fallback="Never" />
                 </td>
-                <td className="px-4 py-2 whitespace-nowrap" data-testid="last-used">
-                  <Time value={token.last_used_time} fallback="Never used" />
-                </td>
-                <td className="px-4 py-2 font-mono text-xs">{token.last_ip ?? '—'}</td>
-                <td className="px-4 py-2" title={token.last_user_agent ?? undefined}>
-                  {token.last_user_agent_human_readable ?? '—'}
+                <td className="px-4 py-2 whitespace-nowrap">
+                  <div data-testid="last-used">
+                    <Time value={token.last_used_time} fallback="Never used" />
+                  </div>
+                  {token.last_ip ? (
+                    <div className="text-xs text-slate-500" title={token.last_user_agent ?? undefined}>
+                      <span className="font-mono">{token.last_ip}</span>
+                      {token.last_user_agent_human_readable ? ` · ${token.last_user_agent_human_readable}` : null}
+                    </div>
+                  ) : null}
                 </td>
                 <td className="px-4 py-2 text-right">
                   <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm({ kind: 'one', token })}>

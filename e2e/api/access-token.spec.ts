@@ -93,7 +93,7 @@ test('avn user access-token update: a new description', async ({ request, member
   expect(response.status()).toBe(200);
   expect(await response.json()).toMatchObject({ token_prefix: prefix, description: 'laptop', currently_active: true });
   const [event] = auditOf(servers.main.database, { event: 'token.updated', actorEmail: member.email });
-  expect(event?.details).toMatchObject({ old: { description: 'Console sign-in' }, new: { description: 'laptop' } });
+  expect(event?.details).toMatchObject({ old: { description: 'API sign-in' }, new: { description: 'laptop' } });
 });
 
 test('avn user access-token revoke: by prefix or by full token; the next request fails', async ({ request, member }) => {

@@ -30,3 +30,16 @@ test('uses the right-most untrusted X-Forwarded-For address behind a trusted pro
     setAllowlist(database, organization.id, []);
   }
 });
+
+test('failed sign-ins are limited per client address, as the trusted proxy reports it', async ({ request }) => {
+  const client = `198.51.100.${Math.floor(Math.random() * 200) + 20}`;
+  const attempt = (email: string, password: string, forwardedFor = client) =>
+    request.post(`${url}/v1/userauth`, { data: { email, password }, headers: { 'x-forwarded-for': forwardedFor } });
+  // 20 failures over 20 different accounts: no account limit is reached, the address's is.
+  for (let i = 0; i < 20; i++) expect((await attempt(`spray-${i}@proxied.test`, 'guess')).status()).toBe(401);
+  const limited = await attempt('admin@proxied.test', envAdminPassword);
+  expect(limited.status()).toBe(429);
+  expect((await limited.json()).message).toMatch(/Too many failed sign-in attempts from your address/);
+  // Another address is not affected.
+  expect((await attempt('admin@proxied.test', envAdminPassword, '198.51.100.250')).status()).toBe(200);
+});

@@ -142,6 +142,9 @@ describe('authorizeScope', () => {
     ['console, prefers a non-member org', (o) => ({ kind: 'console', preferredOrganizationId: o.open.id }), '10.1.2.3', 'A'],
     ['console, prefers a non-member org from B', (o) => ({ kind: 'console', preferredOrganizationId: o.open.id }), '2001:db8::1', 403],
     ['console, prefers an unknown org', () => ({ kind: 'console', preferredOrganizationId: 'nope' }), '10.1.2.3', 'A'],
+    // console pages of the user's own resources: every organization governs, as for user scope.
+    ['console own, prefers B from B', (o) => ({ kind: 'console', preferredOrganizationId: o.orgB.id, ownResources: true }), '2001:db8::1', 403],
+    ['console own, from A', () => ({ kind: 'console', ownResources: true }), '10.1.2.3', 403],
   ];
 
   it.each(rows)('%s (ip %j) -> %j', (_name, scopeOf, ip, expected) => {
@@ -246,4 +249,22 @@ describe('scopeOfApiPath', () => {
       expect(error.message).toMatch(/Malformed percent-encoding/);
     },
   );
+});
+
+describe('console scope of own resources', () => {
+  it('shows the current organization once every organization admits the address', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const a = seedOrganization(ctx, { name: 'A', ipAllowlist: ['10.0.0.0/8'] });
+    const b = seedOrganization(ctx, { name: 'B', ipAllowlist: ['10.1.0.0/16'] });
+    seedMembership(ctx, { organizationId: a.id, userId: user.id });
+    seedMembership(ctx, { organizationId: b.id, userId: user.id });
+    const { fullToken } = seedToken(ctx, user.id);
+    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
+    const scope = { kind: 'console', preferredOrganizationId: b.id, ownResources: true } as const;
+    expect(authorizeScope(principal, scope, '10.1.2.3')?.organization.name).toBe('B');
+    expect(rejection(() => authorizeScope(principal, scope, '10.2.0.1')).status).toBe(403);
+    // The same address may still open organization A's pages.
+    expect(authorizeScope(principal, { kind: 'console', preferredOrganizationId: a.id }, '10.2.0.1')?.organization.name).toBe('A');
+  });
 });

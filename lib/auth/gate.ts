@@ -16,14 +16,15 @@ export type Principal = { user: User; token: Token; memberships: MembershipWithO
 /**
  * What the request touches, which decides whose policies apply:
  * - `organization`: one organization's resources (a /v1/organization/{id} route);
- * - `console`: a console page, governed by the organization the user is working in;
+ * - `console`: a console page, governed by the organization the user is working in; pages of
+ *   the user's own resources (Profile) are governed as `user` is, and show the current one;
  * - `user`: the caller's own resources (/v1/me, tokens), governed by every organization the
  *   caller belongs to: each organization's allowlist holds for its members wherever they call from.
  */
 export type RequestScope =
   | { kind: 'user' }
   | { kind: 'organization'; organizationId: string }
-  | { kind: 'console'; preferredOrganizationId?: string | null };
+  | { kind: 'console'; preferredOrganizationId?: string | null; ownResources?: boolean };
 
 export type GateInput = {
   /** The Authorization header, if any. */
@@ -84,7 +85,8 @@ export function authorizeScope(principal: Principal, scope: RequestScope, ip: st
         principal.memberships.find((m) => m.organization.id === scope.preferredOrganizationId) ??
         principal.memberships[0] ??
         null;
-      if (membership) assertOrganizationAdmits(membership, ip);
+      const governing = scope.ownResources ? principal.memberships : membership ? [membership] : [];
+      for (const m of governing) assertOrganizationAdmits(m, ip);
       return membership;
     }
   }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { signInFailures } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
+import type { Env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 
 // Failed sign-ins are counted per account and per client address in fixed windows. The
@@ -10,6 +11,20 @@ import { AppError } from '@/lib/errors';
 export const WINDOW_MS = 15 * 60 * 1000;
 export const ACCOUNT_LIMIT = 5;
 export const IP_LIMIT = 20;
+
+export type SignInLimits = { perAccount: number; perIp: number };
+
+/**
+ * The limits in force: SIGN_IN_FAILURES_PER_ACCOUNT and SIGN_IN_FAILURES_PER_IP override the
+ * defaults (an office behind one NAT address may need a higher per-address limit).
+ */
+export function signInLimits(env: Env = process.env): SignInLimits {
+  const read = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value >= 1 ? value : fallback;
+  };
+  return { perAccount: read('SIGN_IN_FAILURES_PER_ACCOUNT', ACCOUNT_LIMIT), perIp: read('SIGN_IN_FAILURES_PER_IP', IP_LIMIT) };
+}
 
 const accountKey = (email: string) => `email:${email}`;
 const ipKey = (ip: string) => `ip:${ip}`;
@@ -27,9 +42,13 @@ function minutesUntil(ctx: Ctx, time: number): string {
 }
 
 /** Throws 429 when the account or the address has used up its failed attempts. */
-export function assertSignInAllowed(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
+export function assertSignInAllowed(
+  ctx: Ctx,
+  { email, ip }: { email: string; ip: string | null },
+  limits: SignInLimits = { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT },
+): void {
   const account = currentCount(ctx, accountKey(email));
-  if (account.count >= ACCOUNT_LIMIT) {
+  if (account.count >= limits.perAccount) {
     throw new AppError(
       'rate_limited',
       `Too many failed sign-in attempts for this account. Try again in ${minutesUntil(ctx, account.resetsAt)}.`,
@@ -37,7 +56,7 @@ export function assertSignInAllowed(ctx: Ctx, { email, ip }: { email: string; ip
   }
   if (ip) {
     const address = currentCount(ctx, ipKey(ip));
-    if (address.count >= IP_LIMIT) {
+    if (address.count >= limits.perIp) {
       throw new AppError(
         'rate_limited',
         `Too many failed sign-in attempts from your address. Try again in ${minutesUntil(ctx, address.resetsAt)}.`,
@@ -67,4 +86,30 @@ export function recordSignInFailure(ctx: Ctx, { email, ip }: { email: string; ip
 /** A successful sign-in clears the account's counter (not the address's: it may be spraying). */
 export function clearAccountFailures(ctx: Ctx, email: string): void {
   ctx.db.delete(signInFailures).where(eq(signInFailures.key, accountKey(email))).run();
+}
+
+/**
+ * Starts a sign-in attempt: checks the limits and counts the attempt as a failure, in one write
+ * transaction, before the (slow, asynchronous) password check. Parallel guesses therefore cannot
+ * all pass the check before any of them is counted. A success takes the count back.
+ */
+export function beginSignInAttempt(ctx: Ctx, attempt: { email: string; ip: string | null }, limits: SignInLimits): void {
+  ctx.db.transaction(
+    () => {
+      assertSignInAllowed(ctx, attempt, limits);
+      recordSignInFailure(ctx, attempt);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * The password was right: the account's counter is cleared and the address's attempt returned,
+ * also when sign-in is then refused for another reason (IP allowlist, deactivated account).
+ */
+export function releaseSignInAttempt(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
+  clearAccountFailures(ctx, email);
+  if (!ip) return;
+  const { count } = currentCount(ctx, ipKey(ip));
+  if (count > 0) ctx.db.update(signInFailures).set({ count: count - 1 }).where(eq(signInFailures.key, ipKey(ip))).run();
 }

@@ -7,7 +7,7 @@ import { listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } 
 import { resolveToken } from '@/lib/tokens/resolve';
 import { hashToken } from '@/lib/tokens/token';
 import { hashPassword } from './password';
-import { ACCOUNT_LIMIT, IP_LIMIT } from './rate-limit';
+import { ACCOUNT_LIMIT, IP_LIMIT, signInLimits } from './rate-limit';
 import { sessionTokenSettings } from './session';
 import { signInWithPassword, type RequestMeta } from './sign-in';
 
@@ -265,4 +265,34 @@ describe('signInWithPassword: bad input', () => {
     expect(ctx.db.select().from(signInFailures).all()).toEqual([]);
     expect(listAuditEvents(ctx)).toEqual([]);
   });
+});
+
+describe('signInWithPassword: parallel guesses', () => {
+  it(`lets at most ${ACCOUNT_LIMIT} of many simultaneous wrong guesses reach the password check`, async () => {
+    const ctx = testCtx();
+    member(ctx);
+    const results = await Promise.all(
+      Array.from({ length: ACCOUNT_LIMIT * 3 }, (_, i) => rejection(signIn(ctx, { email: EMAIL, password: `guess-${i}` }))),
+    );
+    const codes = results.map((e) => e.code);
+    expect(codes.filter((c) => c === 'unauthorized')).toHaveLength(ACCOUNT_LIMIT);
+    expect(codes.filter((c) => c === 'rate_limited')).toHaveLength(ACCOUNT_LIMIT * 2);
+  });
+
+  it('a success returns the address its attempt, so signing in does not use up the per-address limit', async () => {
+    const ctx = testCtx();
+    member(ctx);
+    for (let i = 0; i < IP_LIMIT + 5; i++) await signIn(ctx, { email: EMAIL, password: PASSWORD });
+    const row = ctx.db.select().from(signInFailures).where(eq(signInFailures.key, `ip:${META.ip}`)).get();
+    expect(row?.count ?? 0).toBe(0);
+  });
+});
+
+describe('signInLimits', () => {
+  it.each([
+    [{}, { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT }],
+    [{ SIGN_IN_FAILURES_PER_ACCOUNT: '3', SIGN_IN_FAILURES_PER_IP: '1000' }, { perAccount: 3, perIp: 1000 }],
+    [{ SIGN_IN_FAILURES_PER_ACCOUNT: '0', SIGN_IN_FAILURES_PER_IP: 'many' }, { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT }],
+    [{ SIGN_IN_FAILURES_PER_ACCOUNT: '2.5' }, { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT }],
+  ])('%j -> %j', (env, expected) => expect(signInLimits(env)).toEqual(expected));
 });

@@ -7,7 +7,7 @@ import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships } from '@/lib/orgs/memberships';
 import { createToken } from '@/lib/tokens/create';
 import { burnPasswordCheck, verifyPassword } from './password';
-import { assertSignInAllowed, clearAccountFailures, recordSignInFailure } from './rate-limit';
+import { beginSignInAttempt, signInLimits, releaseSignInAttempt } from './rate-limit';
 import { signInSchema } from './schema';
 import { sessionTokenSettings } from './session';
 
@@ -25,13 +25,17 @@ export async function signInWithPassword({
   ctx,
   input,
   meta,
+  sessionDescription = 'Console sign-in',
 }: {
   ctx: Ctx;
   input: unknown;
   meta: RequestMeta;
+  /** Shown in the token list: where the sign-in happened. */
+  sessionDescription?: string;
 }): Promise<SignInResult> {
   const { email, password } = parseInput(signInSchema, input);
-  assertSignInAllowed(ctx, { email, ip: meta.ip });
+  // Counted as a failure from here on, until it succeeds.
+  beginSignInAttempt(ctx, { email, ip: meta.ip }, signInLimits());
 
   const row = ctx.db
     .select({ user: users, passwordHash: passwordCredentials.passwordHash })
@@ -46,13 +50,12 @@ export async function signInWithPassword({
   const audit = { actorUserId: row?.user.id ?? null, actorEmail: email, ip: meta.ip, userAgent: meta.userAgent };
 
   if (!row || !ok) {
-    ctx.db.transaction(() => {
-      recordSignInFailure(ctx, { email, ip: meta.ip });
-      recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason: 'wrong_credentials' } });
-    });
+    recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason: 'wrong_credentials' } });
     throw new AppError('unauthorized', WRONG_CREDENTIALS);
   }
   const { user } = row;
+  // The password was right: whatever happens next is not a guess.
+  releaseSignInAttempt(ctx, { email, ip: meta.ip });
   const refuse = (reason: string, error: AppError): never => {
     recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason } });
     throw error;
@@ -68,14 +71,13 @@ export async function signInWithPassword({
   }
 
   return ctx.db.transaction(() => {
-    clearAccountFailures(ctx, email);
     const created = createToken({
       ctx,
       input: {
         userId: user.id,
         kind: 'session',
         authMethod: 'password',
-        description: 'Console sign-in',
+        description: sessionDescription,
         createdManually: false,
         ...sessionTokenSettings(),
       },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
-import { CLIENT_IP_HEADER } from '@/lib/net/client-ip';
-import { apiErrorResponse, methodNotAllowed, readJson, requestMeta } from './api';
+import { CLIENT_IP_HEADER, SERVER_MARK_ENV } from '@/lib/net/client-ip';
+import { apiErrorResponse, MAX_JSON_BODY_CHARS, methodNotAllowed, readJson, requestMeta } from './api';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -51,7 +51,13 @@ describe('requestMeta', () => {
     // Only the custom server's header counts, never what a client claims.
     [{ 'x-forwarded-for': '10.1.2.3', 'x-real-ip': '10.1.2.3' }, { ip: null, userAgent: null }],
   ])('%j -> %j', (headers, meta) => {
-    expect(requestMeta(new Headers(headers))).toEqual(meta);
+    expect(requestMeta(new Headers(headers), { [SERVER_MARK_ENV]: '1' })).toEqual(meta);
+  });
+
+  it('ignores the header when not served by the custom server (`next start`): it could be forged', () => {
+    const headers = new Headers({ [CLIENT_IP_HEADER]: '203.0.113.1' });
+    expect(requestMeta(headers, {}).ip).toBeNull();
+    expect(requestMeta(headers, { [SERVER_MARK_ENV]: 'yes' }).ip).toBeNull();
   });
 });
 
@@ -88,5 +94,14 @@ describe('methodNotAllowed', () => {
       message: 'DELETE is not allowed here; use GET or POST',
       errors: [{ error_code: 'method_not_allowed', message: 'DELETE is not allowed here; use GET or POST', status: 405 }],
     });
+  });
+});
+
+describe('readJson limits', () => {
+  it('refuses a body over the limit with 413 before parsing it', async () => {
+    const big = `{"description": "${'x'.repeat(MAX_JSON_BODY_CHARS)}"}`;
+    const error = await readJson(new Request('http://x/', { method: 'POST', body: big })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).status).toBe(413);
   });
 });

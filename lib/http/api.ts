@@ -2,7 +2,8 @@ import { gate, scopeOfApiPath, type GateInput, type GateResult } from '@/lib/aut
 import type { RequestMeta } from '@/lib/auth/sign-in';
 import { liveCtx, type Ctx } from '@/lib/context';
 import { AppError, apiErrorBody, toAppError } from '@/lib/errors';
-import { CLIENT_IP_HEADER } from '@/lib/net/client-ip';
+import type { Env } from '@/lib/env';
+import { clientIpFromHeaders } from '@/lib/net/client-ip';
 
 // The one wrapper of every /v1 route handler: it reads the caller's token from the
 // Authorization header, runs the gate for the route's scope, runs the handler and turns
@@ -16,8 +17,8 @@ export type AuthedApiCall = ApiCall & GateResult;
 type RouteContext = { params: Promise<Params> };
 
 /** The client address set by the custom server (scripts/server.ts); clients cannot set it. */
-export function requestMeta(headers: Headers): RequestMeta {
-  return { ip: headers.get(CLIENT_IP_HEADER) || null, userAgent: headers.get('user-agent') };
+export function requestMeta(headers: Headers, env: Env = process.env): RequestMeta {
+  return { ip: clientIpFromHeaders(headers, env), userAgent: headers.get('user-agent') };
 }
 
 export function jsonResponse(body: unknown, status = 200): Response {
@@ -30,12 +31,16 @@ export function apiErrorResponse(error: unknown): Response {
   return Response.json(apiErrorBody(appError), { status: appError.status, headers });
 }
 
+export const MAX_JSON_BODY_CHARS = 1024 * 1024;
+
 /**
  * The request body as JSON. avn labels bodyless requests application/octet-stream, so the
  * content type is not checked; an empty body reads as {}.
  */
 export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
+  // Our bodies are small; a large one is refused before parsing spends memory on it.
+  if (text.length > MAX_JSON_BODY_CHARS) throw new AppError('payload_too_large', 'Request body is too large');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);

@@ -24,3 +24,8 @@ export function safeReturnPath(value: string | null | undefined): string {
   }
   return value;
 }
+
+/** Console pages of the user's own resources: every organization of the user governs them. */
+export function isOwnResourcePage(pathname: string): boolean {
+  return pathname === '/profile' || pathname.startsWith('/profile/');
+}

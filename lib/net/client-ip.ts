@@ -8,6 +8,18 @@ import { Allowlist, normalizeIp } from './cidr';
 /** The header the custom server sets on every request. It overwrites any client-sent value. */
 export const CLIENT_IP_HEADER = 'x-portcullis-client-ip';
 
+/**
+ * Set in the environment by the custom server (scripts/server.ts), which alone overwrites
+ * CLIENT_IP_HEADER. Served any other way (`next start`), that header could come from the client,
+ * so it is ignored: the address is unknown, and every allowlist then refuses (fail closed).
+ */
+export const SERVER_MARK_ENV = 'PORTCULLIS_SERVER';
+
+export function clientIpFromHeaders(headers: Headers, env: Record<string, string | undefined> = process.env): string | null {
+  if (env[SERVER_MARK_ENV] !== '1') return null;
+  return headers.get(CLIENT_IP_HEADER) || null;
+}
+
 /** Parses TRUSTED_PROXIES (CIDRs separated by commas or spaces). A bad entry is a start-up error. */
 export function parseTrustedProxies(value: string | undefined): Allowlist {
   const entries = (value ?? '').split(/[\s,]+/).filter(Boolean);

@@ -6,7 +6,7 @@ import { methodNotAllowed, publicRoute, readJson } from '@/lib/http/api';
 // POST /v1/userauth: email and password in, a login-created token out (avn user login).
 export const POST = publicRoute(async ({ ctx, meta, request }) => {
   const input = parseInput(userAuthSchema, await readJson(request));
-  const { user, fullToken } = await signInWithPassword({ ctx, input, meta });
+  const { user, fullToken } = await signInWithPassword({ ctx, input, meta, sessionDescription: 'API sign-in' });
   return { token: fullToken, state: user.state, user_email: user.email };
 });
 

@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: 'Tokens · Portcullis' };
 const PAGE_SIZE = 50;
 
 export default async function TokensPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
-  const { principal, meta } = await requireConsole();
+  const { principal, meta } = await requireConsole(true);
   const ctx = liveCtx();
   const total = countTokens(ctx, principal.user.id);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
