@@ -3,6 +3,9 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 
 // Times are stored as ISO-8601 UTC strings (the wire format), so they sort and compare as text.
 
+export const personalTokenModes = ['enabled', 'disabled_for_managed', 'disabled'] as const;
+export type PersonalTokenMode = (typeof personalTokenModes)[number];
+
 export const organizations = sqliteTable('organizations', {
   // organization_id of the Aiven API, e.g. "org4f9ed964ba9".
   id: text('id').primaryKey(),
@@ -12,6 +15,26 @@ export const organizations = sqliteTable('organizations', {
   tier: text('tier', { enum: ['business', 'personal'] }).notNull().default('business'),
   // CIDRs; an empty list means "no restriction". Checked by the request gate on every request.
   ipAllowlist: text('ip_allowlist', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  // The authentication policy. It lives on the organization row because the request gate
+  // loads that row anyway: enforcing the policy costs no extra query.
+  passwordAuthEnabled: integer('password_auth_enabled', { mode: 'boolean' }).notNull().default(true),
+  // Password sign-ins must pass a TOTP check; SSO and third-party sign-ins are not affected.
+  twoFactorRequired: integer('two_factor_required', { mode: 'boolean' }).notNull().default(false),
+  oauthEnabled: integer('oauth_enabled', { mode: 'boolean' }).notNull().default(true),
+  oauthGoogleEnabled: integer('oauth_google_enabled', { mode: 'boolean' }).notNull().default(true),
+  oauthMicrosoftEnabled: integer('oauth_microsoft_enabled', { mode: 'boolean' }).notNull().default(true),
+  oauthGithubEnabled: integer('oauth_github_enabled', { mode: 'boolean' }).notNull().default(true),
+  samlEnabled: integer('saml_enabled', { mode: 'boolean' }).notNull().default(true),
+  // Members may sign in through identity providers of other organizations.
+  samlAllowExternal: integer('saml_allow_external', { mode: 'boolean' }).notNull().default(true),
+  personalTokensMode: text('personal_tokens_mode', { enum: personalTokenModes }).notNull().default('enabled'),
+  // Token authentication-method enforcement: a token made with a method the policy no longer
+  // allows stops working for this organization.
+  personalTokensRequireAllowedAuthMethod: integer('personal_tokens_require_allowed_auth_method', { mode: 'boolean' })
+    .notNull()
+    .default(false),
+  // Upstream field, stored and returned; no MCP server exists here for it to govern.
+  mcpEnabled: integer('mcp_enabled', { mode: 'boolean' }).notNull().default(true),
   createTime: text('create_time').notNull(),
   updateTime: text('update_time').notNull(),
 });
@@ -26,9 +49,40 @@ export const users = sqliteTable('users', {
   isApplicationUser: integer('is_application_user', { mode: 'boolean' }).notNull().default(false),
   // Tokens created before this time are no longer valid (Aiven's token_validity_begin).
   tokenValidityBegin: text('token_validity_begin'),
+  // Kept current (throttled) by token use; shown on the Users page.
+  lastActivityTime: text('last_activity_time'),
   createTime: text('create_time').notNull(),
 });
 export type User = typeof users.$inferSelect;
+
+// A TOTP authenticator (RFC 6238). The shared secret must be readable to check codes, so it
+// cannot be hashed like passwords and tokens; it is useless without the password it backs.
+export const totpCredentials = sqliteTable('totp_credentials', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  // Null until the user confirms enrollment with a first code.
+  confirmedTime: text('confirmed_time'),
+  // The last time step accepted: a code (and any earlier one) cannot be used twice.
+  lastUsedStep: integer('last_used_step'),
+  createTime: text('create_time').notNull(),
+});
+export type TotpCredential = typeof totpCredentials.$inferSelect;
+
+// One-time recovery codes for a lost authenticator: stored hashed, shown once.
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedTime: text('used_time'),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
 
 export const memberships = sqliteTable(
   'memberships',

@@ -59,6 +59,9 @@ function touchToken(ctx: Ctx, token: Token, input: ResolveTokenInput): Token {
   if (token.extendWhenUsed && token.maxAgeSeconds !== null) {
     changes.expiryTime = iso(new Date(ctx.now.getTime() + token.maxAgeSeconds * 1000));
   }
-  ctx.db.update(tokens).set(changes).where(eq(tokens.id, token.id)).run();
+  ctx.db.transaction(() => {
+    ctx.db.update(tokens).set(changes).where(eq(tokens.id, token.id)).run();
+    ctx.db.update(users).set({ lastActivityTime: changes.lastUsedTime }).where(eq(users.id, token.userId)).run();
+  });
   return { ...token, ...changes };
 }

@@ -1,0 +1,9 @@
+import { AppError } from '@/lib/errors';
+import type { MembershipWithOrg } from './memberships';
+
+/** Throws 403 unless the caller is a super admin of the organization the request is about. */
+export function assertSuperAdmin(membership: MembershipWithOrg | null): asserts membership is MembershipWithOrg {
+  if (!membership?.isSuperAdmin) {
+    throw new AppError('forbidden', 'Only super admins of this organization may do this');
+  }
+}
