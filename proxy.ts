@@ -4,7 +4,7 @@ import { sessionTokenFromCookies, SESSION_COOKIE_NAMES } from '@/lib/auth/sessio
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
 import { apiErrorResponse, apiGateInput, requestMeta } from '@/lib/http/api';
-import { areaOf, isOwnResourcePage } from '@/lib/http/areas';
+import { areaOf, isAdminPage, isOwnResourcePage } from '@/lib/http/areas';
 import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 import { isSetupNeeded } from '@/lib/setup/first-run';
 
@@ -48,7 +48,7 @@ export function proxy(request: NextRequest) {
   };
   if (!cookieToken) return signIn();
   try {
-    gate({
+    const { organization } = gate({
       ctx: liveCtx(),
       input: {
         authorization: null,
@@ -61,6 +61,9 @@ export function proxy(request: NextRequest) {
         },
       },
     });
+    if (isAdminPage(pathname) && !organization?.isSuperAdmin) {
+      return forbiddenPage(`Only super admins of ${organization ? `"${organization.organization.name}"` : 'an organization'} can open this page.`, 403);
+    }
     return NextResponse.next();
   } catch (error) {
     const appError = toAppError(error);

@@ -51,6 +51,9 @@ export const users = sqliteTable('users', {
   tokenValidityBegin: text('token_validity_begin'),
   // Kept current (throttled) by token use; shown on the Users page.
   lastActivityTime: text('last_activity_time'),
+  // The organization that manages this user: set when the user's email domain is verified by
+  // that organization. Its policy's "disabled for managed users" settings apply to them.
+  managingOrganizationId: text('managing_organization_id').references(() => organizations.id, { onDelete: 'set null' }),
   createTime: text('create_time').notNull(),
 });
 export type User = typeof users.$inferSelect;

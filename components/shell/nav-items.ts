@@ -4,5 +4,9 @@ export type NavSection = { title: string; items: NavItem[] };
 
 export const navSections: NavSection[] = [
   { title: 'Organization', items: [{ href: '/', label: 'Overview' }] },
+  {
+    title: 'Admin',
+    items: [{ href: '/admin/authentication-policy', label: 'Authentication policy', superAdminOnly: true }],
+  },
   { title: 'Profile', items: [{ href: '/profile/tokens', label: 'Tokens' }] },
 ];

@@ -6,10 +6,9 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { createTokenAction } from '@/app/(console)/profile/tokens/actions';
-import { allowlistOf } from '@/lib/net/cidr';
-import { cidrSchema } from '@/lib/net/schema';
 import { SCOPES } from '@/lib/tokens/scopes';
 import { createTokenSchema } from '@/lib/tokens/schema';
+import { CidrListInput } from '@/components/net/cidr-list-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
@@ -34,8 +33,6 @@ export function GenerateTokenForm({ currentIp }: { currentIp: string | null }) {
   const [formError, setFormError] = useState<string | null>(null);
   const [maxAgeChoice, setMaxAgeChoice] = useState('2592000');
   const [custom, setCustom] = useState<{ amount: string; unit: keyof typeof UNITS }>({ amount: '', unit: 'days' });
-  const [cidrDraft, setCidrDraft] = useState('');
-  const [cidrError, setCidrError] = useState<string | null>(null);
   const [limitScopes, setLimitScopes] = useState(false);
 
   const form = useForm<Input, unknown, Output>({
@@ -57,14 +54,6 @@ export function GenerateTokenForm({ currentIp }: { currentIp: string | null }) {
   const changeCustom = (next: typeof custom) => {
     setCustom(next);
     setMaxAge(next.amount.trim() === '' ? Number.NaN : Number(next.amount) * UNITS[next.unit]);
-  };
-
-  const addCidr = (text: string) => {
-    const parsed = cidrSchema.safeParse(text);
-    if (!parsed.success) return setCidrError(parsed.error.issues[0]?.message ?? 'Not an IP address or CIDR range');
-    setCidrError(null);
-    setCidrDraft('');
-    if (!allowlist.includes(parsed.data)) form.setValue('ip_allowlist', [...allowlist, parsed.data], { shouldValidate: true });
   };
 
   const onSubmit = form.handleSubmit(async (values) => {
@@ -104,7 +93,6 @@ export function GenerateTokenForm({ currentIp }: { currentIp: string | null }) {
     );
   }
 
-  const ipCovered = currentIp ? allowlistOf(allowlist).contains(currentIp) : false;
   const anyAllowlistError = Array.isArray(errors.ip_allowlist)
     ? errors.ip_allowlist.find((e) => e?.message)?.message
     : errors.ip_allowlist?.message;
@@ -162,56 +150,18 @@ export function GenerateTokenForm({ currentIp }: { currentIp: string | null }) {
         {errors.extend_when_used ? <p className="text-sm text-red-600">{errors.extend_when_used.message}</p> : null}
       </div>
 
-      <fieldset className="space-y-2">
-        <legend className="text-sm font-medium text-slate-700">Allowed IP ranges</legend>
+      <CidrListInput
+        label="Allowed IP ranges"
+        value={allowlist}
+        onChange={(next) => form.setValue('ip_allowlist', next, { shouldValidate: true })}
+        currentIp={currentIp}
+        error={anyAllowlistError}
+      >
         <p className="text-xs text-slate-500">
           Recommended: the token then works only from these addresses (IPv4 or IPv6, single addresses or CIDR ranges). Empty
           means from anywhere.
         </p>
-        {allowlist.length > 0 ? (
-          <ul className="flex flex-wrap gap-2" aria-label="Allowed IP ranges">
-            {allowlist.map((cidr) => (
-              <li key={cidr} className="flex items-center gap-1 rounded-full bg-slate-100 py-1 pl-3 pr-1 font-mono text-xs">
-                {cidr}
-                <button
-                  type="button"
-                  aria-label={`Remove ${cidr}`}
-                  className="rounded-full px-2 text-slate-500 hover:bg-slate-200"
-                  onClick={() => form.setValue('ip_allowlist', allowlist.filter((c) => c !== cidr), { shouldValidate: true })}
-                >
-                  ×
-                </button>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        <div className="flex gap-2">
-          <input
-            aria-label="IP address or range"
-            placeholder="203.0.113.0/24 or 2001:db8::/32"
-            className={fieldClass}
-            value={cidrDraft}
-            aria-invalid={cidrError ? true : undefined}
-            onChange={(e) => setCidrDraft(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                addCidr(cidrDraft);
-              }
-            }}
-          />
-          <Button type="button" variant="secondary" onClick={() => addCidr(cidrDraft)}>
-            Add
-          </Button>
-        </div>
-        {cidrError ? <p className="text-sm text-red-600">{cidrError}</p> : null}
-        {anyAllowlistError ? <p className="text-sm text-red-600">{anyAllowlistError}</p> : null}
-        {currentIp && !ipCovered ? (
-          <Button type="button" variant="ghost" className="px-0 text-brand-700" onClick={() => addCidr(currentIp)}>
-            Add your current IP ({currentIp})
-          </Button>
-        ) : null}
-      </fieldset>
+      </CidrListInput>
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-700">Access</legend>

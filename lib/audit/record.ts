@@ -8,7 +8,8 @@ export type AuditEventName =
   | 'auth.sign_out'
   | 'token.created'
   | 'token.updated'
-  | 'token.revoked';
+  | 'token.revoked'
+  | 'policy.updated';
 
 export type AuditInput = {
   event: AuditEventName;

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { organizations, users } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
@@ -266,5 +268,63 @@ describe('console scope of own resources', () => {
     expect(rejection(() => authorizeScope(principal, scope, '10.2.0.1')).status).toBe(403);
     // The same address may still open organization A's pages.
     expect(authorizeScope(principal, { kind: 'console', preferredOrganizationId: a.id }, '10.2.0.1')?.organization.name).toBe('A');
+  });
+});
+
+describe('organization policies in the gate', () => {
+  function setup(ctx: Ctx, kind: 'session' | 'personal' | 'application', authMethod = 'password') {
+    const user = seedUser(ctx);
+    const strict = seedOrganization(ctx, { name: 'Strict' });
+    const lax = seedOrganization(ctx, { name: 'Lax' });
+    seedMembership(ctx, { organizationId: strict.id, userId: user.id });
+    seedMembership(ctx, { organizationId: lax.id, userId: user.id });
+    const { fullToken } = seedToken(ctx, user.id, { kind, authMethod });
+    const run = (scope: GateInput['scope']) =>
+      gate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: '203.0.113.1', userAgent: null, scope } });
+    const setPolicy = (changes: Partial<typeof organizations.$inferInsert>) =>
+      ctx.db.update(organizations).set(changes).where(eq(organizations.id, strict.id)).run();
+    return { user, strict, lax, run, setPolicy };
+  }
+
+  it('each organization governs its own resources: a password session refused by one works on the other', () => {
+    const ctx = testCtx();
+    const { strict, lax, run, setPolicy } = setup(ctx, 'session');
+    setPolicy({ passwordAuthEnabled: false });
+    const refused = rejection(() => run({ kind: 'organization', organizationId: strict.id }));
+    expect(refused.status).toBe(403);
+    expect(refused.message).toBe('Organization "Strict" does not allow sign-in with password. Allowed methods: Google, Microsoft, GitHub, SAML single sign-on.');
+    expect(run({ kind: 'organization', organizationId: lax.id }).organization?.organization.name).toBe('Lax');
+    // The user's own resources are governed by both.
+    expect(rejection(() => run({ kind: 'user' })).status).toBe(403);
+  });
+
+  it.each([
+    [false, 200],
+    [true, 403],
+  ])('a personal token made with a password, password off, enforcement %s -> %s', (enforce, status) => {
+    const ctx = testCtx();
+    const { strict, run, setPolicy } = setup(ctx, 'personal');
+    setPolicy({ passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: enforce });
+    const outcome = () => run({ kind: 'organization', organizationId: strict.id });
+    if (status === 200) expect(outcome().organization?.organization.id).toBe(strict.id);
+    else expect(rejection(outcome).status).toBe(403);
+  });
+
+  it('application tokens ignore methods and token settings; the IP allowlist still applies', () => {
+    const ctx = testCtx();
+    const { strict, run, setPolicy } = setup(ctx, 'application', 'api');
+    setPolicy({ passwordAuthEnabled: false, oauthEnabled: false, samlEnabled: false, personalTokensMode: 'disabled', personalTokensRequireAllowedAuthMethod: true });
+    expect(run({ kind: 'organization', organizationId: strict.id }).organization?.organization.id).toBe(strict.id);
+    setPolicy({ ipAllowlist: ['10.0.0.0/8'] });
+    expect(rejection(() => run({ kind: 'organization', organizationId: strict.id })).message).toMatch(/IP allowlist of organization "Strict"/);
+  });
+
+  it('personal tokens "disabled for managed users" refuse only users that organization manages', () => {
+    const ctx = testCtx();
+    const { user, strict, run, setPolicy } = setup(ctx, 'personal');
+    setPolicy({ personalTokensMode: 'disabled_for_managed' });
+    expect(run({ kind: 'organization', organizationId: strict.id }).organization).not.toBeNull();
+    ctx.db.update(users).set({ managingOrganizationId: strict.id }).where(eq(users.id, user.id)).run();
+    expect(rejection(() => run({ kind: 'organization', organizationId: strict.id })).message).toMatch(/personal tokens of its managed users/);
   });
 });

@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors';
 import { decodePathSegment } from '@/lib/http/path';
 import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
+import { policyOf, tokenRefusal } from '@/lib/policy/policy';
 import { resolveToken } from '@/lib/tokens/resolve';
 import { requiredScope, scopesPermit } from '@/lib/tokens/scopes';
 
@@ -56,8 +57,11 @@ export function authenticate({ ctx, input }: { ctx: Ctx; input: Omit<GateInput, 
   return { ...resolved, memberships: listMemberships(ctx, resolved.user.id) };
 }
 
-/** Throws 403 unless the organization's IP allowlist admits the address. */
-export function assertOrganizationAdmits(membership: MembershipWithOrg, ip: string | null): void {
+/**
+ * Throws 403 unless the organization admits this request: its IP allowlist holds the address
+ * and its authentication policy accepts the token (see tokenRefusal in lib/policy/policy.ts).
+ */
+export function assertOrganizationAdmits(membership: MembershipWithOrg, principal: Principal, ip: string | null): void {
   const { organization } = membership;
   if (!allowlistOf(organization.ipAllowlist).admits(ip)) {
     throw new AppError(
@@ -65,19 +69,23 @@ export function assertOrganizationAdmits(membership: MembershipWithOrg, ip: stri
       `IP address ${ip ?? 'unknown'} is not in the IP allowlist of organization "${organization.name}"`,
     );
   }
+  const refusal = tokenRefusal(policyOf(organization), principal.token, {
+    managedByThisOrganization: principal.user.managingOrganizationId === organization.id,
+  });
+  if (refusal) throw new AppError('forbidden', `Organization "${organization.name}" ${refusal}`);
 }
 
 /** The membership the scope points at, after checking the policies that govern it. */
 export function authorizeScope(principal: Principal, scope: RequestScope, ip: string | null): MembershipWithOrg | null {
   switch (scope.kind) {
     case 'user':
-      for (const membership of principal.memberships) assertOrganizationAdmits(membership, ip);
+      for (const membership of principal.memberships) assertOrganizationAdmits(membership, principal, ip);
       return null;
     case 'organization': {
       const membership = principal.memberships.find((m) => m.organization.id === scope.organizationId);
       // Not a member and no such organization answer alike: ids of other tenants are not probed.
       if (!membership) throw new AppError('not_found', `Organization ${scope.organizationId} not found`);
-      assertOrganizationAdmits(membership, ip);
+      assertOrganizationAdmits(membership, principal, ip);
       return membership;
     }
     case 'console': {
@@ -86,7 +94,7 @@ export function authorizeScope(principal: Principal, scope: RequestScope, ip: st
         principal.memberships[0] ??
         null;
       const governing = scope.ownResources ? principal.memberships : membership ? [membership] : [];
-      for (const m of governing) assertOrganizationAdmits(m, ip);
+      for (const m of governing) assertOrganizationAdmits(m, principal, ip);
       return membership;
     }
   }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signInFailures, tokens } from '@/db/schema';
+import { organizations, signInFailures, tokens } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
@@ -295,4 +295,23 @@ describe('signInLimits', () => {
     [{ SIGN_IN_FAILURES_PER_ACCOUNT: '0', SIGN_IN_FAILURES_PER_IP: 'many' }, { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT }],
     [{ SIGN_IN_FAILURES_PER_ACCOUNT: '2.5' }, { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT }],
   ])('%j -> %j', (env, expected) => expect(signInLimits(env)).toEqual(expected));
+});
+
+describe('signInWithPassword: the organization policy', () => {
+  it('refuses when the only organization does not allow passwords, naming the allowed methods', async () => {
+    const ctx = testCtx();
+    const { orgs } = member(ctx);
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false, oauthEnabled: false }).where(eq(organizations.id, orgs[0]!.id)).run();
+    const error = await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD }));
+    expect(error.status).toBe(403);
+    expect(error.message).toBe(`Organization "${orgs[0]!.name}" does not allow sign-in with a password. Allowed methods: SAML single sign-on.`);
+  });
+
+  it('lets the user in when another of their organizations allows passwords', async () => {
+    const ctx = testCtx();
+    const { orgs } = member(ctx, { allowlists: [[], []] });
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, orgs[0]!.id)).run();
+    const { token } = await signIn(ctx, { email: EMAIL, password: PASSWORD });
+    expect(token.authMethod).toBe('password');
+  });
 });

@@ -5,6 +5,7 @@ import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships } from '@/lib/orgs/memberships';
+import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
 import { createToken } from '@/lib/tokens/create';
 import { burnPasswordCheck, verifyPassword } from './password';
 import { beginSignInAttempt, signInLimits, releaseSignInAttempt } from './rate-limit';
@@ -61,13 +62,28 @@ export async function signInWithPassword({
     throw error;
   };
   if (user.state !== 'active') refuse('deactivated', new AppError('forbidden', 'This user account is deactivated'));
-  // A member must be admitted by at least one of their organizations' allowlists; the request
-  // gate then holds each organization's own allowlist for its resources.
-  if (memberships.length > 0 && !memberships.some((m) => allowlistOf(m.organization.ipAllowlist).admits(meta.ip))) {
-    refuse(
-      'ip_not_allowed',
-      new AppError('forbidden', `IP address ${meta.ip ?? 'unknown'} is not in your organization's IP allowlist`),
-    );
+  // A member must be let in by at least one of their organizations (password sign-in allowed,
+  // address in its allowlist); the request gate then holds each organization's own policy for
+  // its resources.
+  if (memberships.length > 0) {
+    const allowing = memberships.filter((m) => methodAllowed(policyOf(m.organization), 'password'));
+    if (allowing.length === 0) {
+      const [first] = memberships;
+      const who =
+        memberships.length === 1
+          ? `Organization "${first!.organization.name}" does not allow`
+          : 'None of your organizations allows';
+      refuse(
+        'method_not_allowed',
+        new AppError('forbidden', `${who} sign-in with a password. ${describeAllowedMethods(policyOf(first!.organization))}`),
+      );
+    }
+    if (!allowing.some((m) => allowlistOf(m.organization.ipAllowlist).admits(meta.ip))) {
+      refuse(
+        'ip_not_allowed',
+        new AppError('forbidden', `IP address ${meta.ip ?? 'unknown'} is not in your organization's IP allowlist`),
+      );
+    }
   }
 
   return ctx.db.transaction(() => {

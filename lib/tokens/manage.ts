@@ -5,6 +5,7 @@ import type { Principal } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
+import { personalTokenCreationRefusal, policyOf } from '@/lib/policy/policy';
 import { createToken, type CreatedToken } from './create';
 import { createTokenSchema, updateTokenSchema } from './schema';
 import { hashToken, looksLikeFullToken } from './token';
@@ -30,6 +31,19 @@ function audit(call: Call, input: Omit<AuditInput, 'organizationId' | 'actorUser
  */
 export function createPersonalToken(call: Call & { input: unknown }): CreatedToken {
   const input = parseInput(createTokenSchema, call.input);
+  // Refused when the organization managing the user refuses, or when every organization of
+  // the user does (a token no organization accepts is of no use). Otherwise each organization's
+  // gate decides whether the token works on its resources.
+  const { user, memberships } = call.principal;
+  const refusals = memberships.map(({ organization }) => ({
+    organization,
+    managing: user.managingOrganizationId === organization.id,
+    refusal: personalTokenCreationRefusal(policyOf(organization), {
+      managedByThisOrganization: user.managingOrganizationId === organization.id,
+    }),
+  }));
+  const blocking = refusals.find((r) => r.managing && r.refusal) ?? (refusals.every((r) => r.refusal) ? refusals[0] : undefined);
+  if (blocking?.refusal) throw new AppError('forbidden', `Organization "${blocking.organization.name}" ${blocking.refusal}`);
   return call.ctx.db.transaction(() => {
     const created = createToken({
       ctx: call.ctx,

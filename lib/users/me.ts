@@ -24,7 +24,7 @@ export function meResponse(ctx: Ctx, principal: Principal) {
       auth: userAuthMethods(ctx, user.id),
       projects: [] as string[],
       token_validity_begin: user.tokenValidityBegin,
-      managing_organization_id: null as string | null,
+      managing_organization_id: user.managingOrganizationId,
       create_time: user.createTime,
       // Extension: the organizations the caller belongs to.
       organizations: memberships.map((m) => ({

@@ -1,0 +1,19 @@
+'use server';
+
+import { consoleAction } from '@/app/_lib/action';
+import { liveCtx } from '@/lib/context';
+import { previewImpact } from '@/lib/policy/impact';
+import { policyToWire } from '@/lib/policy/policy';
+import { policyPatchSchema } from '@/lib/policy/schema';
+import { proposePolicy, updatePolicy } from '@/lib/policy/update';
+
+/** What saving would do: the impact on members and tokens, and a lockout if there is one. */
+export const previewPolicyAction = consoleAction(policyPatchSchema, async (input, { principal, organization, meta }) => {
+  const ctx = liveCtx();
+  const { before, after, lockout } = proposePolicy({ ctx, principal, membership: organization, meta, input });
+  return { lockout, impact: previewImpact(ctx, organization!.organization, before, after) };
+});
+
+export const savePolicyAction = consoleAction(policyPatchSchema, async (input, { principal, organization, meta }) =>
+  policyToWire(updatePolicy({ ctx: liveCtx(), principal, membership: organization, meta, input })),
+);

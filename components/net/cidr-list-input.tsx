@@ -1,0 +1,90 @@
+'use client';
+
+import { useState } from 'react';
+import { allowlistOf } from '@/lib/net/cidr';
+import { cidrSchema } from '@/lib/net/schema';
+import { Button } from '@/components/ui/button';
+
+const fieldClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm';
+
+/**
+ * An editable list of IP addresses and CIDR ranges (IPv4 and IPv6), each checked as it is
+ * added, with the user's current address offered. Used by every allowlist in the console.
+ */
+export function CidrListInput({
+  label,
+  value,
+  onChange,
+  currentIp,
+  error,
+  children,
+}: {
+  label: string;
+  value: string[];
+  onChange: (next: string[]) => void;
+  currentIp: string | null;
+  error?: string;
+  children?: React.ReactNode;
+}) {
+  const [draft, setDraft] = useState('');
+  const [draftError, setDraftError] = useState<string | null>(null);
+
+  const add = (text: string) => {
+    const parsed = cidrSchema.safeParse(text);
+    if (!parsed.success) return setDraftError(parsed.error.issues[0]?.message ?? 'Not an IP address or CIDR range');
+    setDraftError(null);
+    setDraft('');
+    if (!value.includes(parsed.data)) onChange([...value, parsed.data]);
+  };
+  const covered = currentIp ? allowlistOf(value).contains(currentIp) : false;
+
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium text-slate-700">{label}</legend>
+      {children}
+      {value.length > 0 ? (
+        <ul className="flex flex-wrap gap-2" aria-label={label}>
+          {value.map((cidr) => (
+            <li key={cidr} className="flex items-center gap-1 rounded-full bg-slate-100 py-1 pl-3 pr-1 font-mono text-xs">
+              {cidr}
+              <button
+                type="button"
+                aria-label={`Remove ${cidr}`}
+                className="rounded-full px-2 text-slate-500 hover:bg-slate-200"
+                onClick={() => onChange(value.filter((c) => c !== cidr))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="flex gap-2">
+        <input
+          aria-label="IP address or range"
+          placeholder="203.0.113.0/24 or 2001:db8::/32"
+          className={fieldClass}
+          value={draft}
+          aria-invalid={draftError ? true : undefined}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              add(draft);
+            }
+          }}
+        />
+        <Button type="button" variant="secondary" onClick={() => add(draft)}>
+          Add
+        </Button>
+      </div>
+      {draftError ? <p className="text-sm text-red-600">{draftError}</p> : null}
+      {error ? <p className="text-sm text-red-600">{error}</p> : null}
+      {currentIp && !covered ? (
+        <Button type="button" variant="ghost" className="px-0 text-brand-700" onClick={() => add(currentIp)}>
+          Add your current IP ({currentIp})
+        </Button>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `managing_organization_id` text REFERENCES organizations(id);

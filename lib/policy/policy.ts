@@ -1,0 +1,169 @@
+import type { Organization, PersonalTokenMode, Token } from '@/db/schema';
+import type { ParsedPolicyPatch } from './schema';
+
+// The authentication policy as plain data, and the decisions it makes. Pure functions: the
+// request gate, sign-in, token creation, the lockout guard and the impact preview all ask these.
+
+export type Policy = Pick<
+  Organization,
+  | 'passwordAuthEnabled'
+  | 'twoFactorRequired'
+  | 'oauthEnabled'
+  | 'oauthGoogleEnabled'
+  | 'oauthMicrosoftEnabled'
+  | 'oauthGithubEnabled'
+  | 'samlEnabled'
+  | 'samlAllowExternal'
+  | 'personalTokensMode'
+  | 'personalTokensRequireAllowedAuthMethod'
+  | 'mcpEnabled'
+  | 'ipAllowlist'
+>;
+
+export function policyOf(organization: Organization): Policy {
+  const { passwordAuthEnabled, twoFactorRequired, oauthEnabled, oauthGoogleEnabled, oauthMicrosoftEnabled, oauthGithubEnabled } =
+    organization;
+  const { samlEnabled, samlAllowExternal, personalTokensMode, personalTokensRequireAllowedAuthMethod, mcpEnabled, ipAllowlist } =
+    organization;
+  return {
+    passwordAuthEnabled,
+    twoFactorRequired,
+    oauthEnabled,
+    oauthGoogleEnabled,
+    oauthMicrosoftEnabled,
+    oauthGithubEnabled,
+    samlEnabled,
+    samlAllowExternal,
+    personalTokensMode,
+    personalTokensRequireAllowedAuthMethod,
+    mcpEnabled,
+    ipAllowlist,
+  };
+}
+
+/** The policy after a PATCH: given fields replace, absent ones stay. */
+export function applyPatch(policy: Policy, patch: ParsedPolicyPatch): Policy {
+  let personalTokensMode: PersonalTokenMode = patch.personal_tokens_mode ?? policy.personalTokensMode;
+  if (patch.personal_tokens_mode === undefined && patch.personal_tokens_enabled !== undefined) {
+    // Upstream's boolean: true enables; false keeps a "disabled" mode already chosen, and
+    // otherwise disables personal tokens for all.
+    personalTokensMode = patch.personal_tokens_enabled ? 'enabled' : policy.personalTokensMode === 'enabled' ? 'disabled' : policy.personalTokensMode;
+  }
+  return {
+    passwordAuthEnabled: patch.password_auth_enabled ?? policy.passwordAuthEnabled,
+    twoFactorRequired: patch.two_factor_required ?? policy.twoFactorRequired,
+    oauthEnabled: patch.oauth_enabled ?? policy.oauthEnabled,
+    oauthGoogleEnabled: patch.oauth_google_enabled ?? policy.oauthGoogleEnabled,
+    oauthMicrosoftEnabled: patch.oauth_microsoft_enabled ?? policy.oauthMicrosoftEnabled,
+    oauthGithubEnabled: patch.oauth_github_enabled ?? policy.oauthGithubEnabled,
+    samlEnabled: patch.saml_enabled ?? policy.samlEnabled,
+    samlAllowExternal: patch.saml_allow_external ?? policy.samlAllowExternal,
+    personalTokensMode,
+    personalTokensRequireAllowedAuthMethod:
+      patch.personal_tokens_require_allowed_auth_method ?? policy.personalTokensRequireAllowedAuthMethod,
+    mcpEnabled: patch.mcp_enabled ?? policy.mcpEnabled,
+    ipAllowlist: patch.ip_allowlist ?? policy.ipAllowlist,
+  };
+}
+
+/** The policy object of the API (upstream fields first, then our extensions). */
+export function policyToWire(policy: Policy) {
+  return {
+    password_auth_enabled: policy.passwordAuthEnabled,
+    two_factor_required: policy.twoFactorRequired,
+    oauth_enabled: policy.oauthEnabled,
+    saml_enabled: policy.samlEnabled,
+    saml_allow_external: policy.samlAllowExternal,
+    personal_tokens_enabled: policy.personalTokensMode !== 'disabled',
+    personal_tokens_require_allowed_auth_method: policy.personalTokensRequireAllowedAuthMethod,
+    mcp_enabled: policy.mcpEnabled,
+    // Extensions.
+    oauth_google_enabled: policy.oauthGoogleEnabled,
+    oauth_microsoft_enabled: policy.oauthMicrosoftEnabled,
+    oauth_github_enabled: policy.oauthGithubEnabled,
+    personal_tokens_mode: policy.personalTokensMode,
+    ip_allowlist: policy.ipAllowlist,
+  };
+}
+
+export const SIGN_IN_METHODS = ['password', 'google', 'microsoft', 'github', 'saml'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
+export const METHOD_LABELS: Record<SignInMethod, string> = {
+  password: 'password',
+  google: 'Google',
+  microsoft: 'Microsoft',
+  github: 'GitHub',
+  saml: 'SAML single sign-on',
+};
+
+/** Whether the policy lets people sign in with a method. Unknown methods are never allowed. */
+export function methodAllowed(policy: Policy, method: string): boolean {
+  switch (method) {
+    case 'password':
+      return policy.passwordAuthEnabled;
+    case 'google':
+      return policy.oauthEnabled && policy.oauthGoogleEnabled;
+    case 'microsoft':
+      return policy.oauthEnabled && policy.oauthMicrosoftEnabled;
+    case 'github':
+      return policy.oauthEnabled && policy.oauthGithubEnabled;
+    case 'saml':
+      return policy.samlEnabled;
+    default:
+      return false;
+  }
+}
+
+export function allowedMethods(policy: Policy): SignInMethod[] {
+  return SIGN_IN_METHODS.filter((method) => methodAllowed(policy, method));
+}
+
+/** "Allowed methods: Google, SAML single sign-on." or "No sign-in method is allowed." */
+export function describeAllowedMethods(policy: Policy): string {
+  const allowed = allowedMethods(policy);
+  return allowed.length ? `Allowed methods: ${allowed.map((m) => METHOD_LABELS[m]).join(', ')}.` : 'No sign-in method is allowed.';
+}
+
+const label = (method: string) => METHOD_LABELS[method as SignInMethod] ?? method;
+
+/**
+ * Why the policy refuses a token for the organization's resources, or null if it does not.
+ * - Application tokens: never refused here (only IP allowlists apply to them).
+ * - Login sessions: the method they were created with must be allowed, always: a sign-in
+ *   method the organization does not allow never opens its resources.
+ * - Personal tokens: refused when disabled for all, or for managed users and the owner is
+ *   managed by this organization; with method enforcement on, their method must be allowed.
+ */
+export function tokenRefusal(
+  policy: Policy,
+  token: Pick<Token, 'kind' | 'authMethod'>,
+  { managedByThisOrganization }: { managedByThisOrganization: boolean },
+): string | null {
+  switch (token.kind) {
+    case 'application':
+      return null;
+    case 'session':
+      return methodAllowed(policy, token.authMethod)
+        ? null
+        : `does not allow sign-in with ${label(token.authMethod)}. ${describeAllowedMethods(policy)}`;
+    case 'personal':
+      if (policy.personalTokensMode === 'disabled') return 'does not allow personal tokens; use an application user';
+      if (policy.personalTokensMode === 'disabled_for_managed' && managedByThisOrganization) {
+        return 'does not allow personal tokens of its managed users; use an application user';
+      }
+      if (policy.personalTokensRequireAllowedAuthMethod && !methodAllowed(policy, token.authMethod)) {
+        return `only accepts tokens created after signing in with an allowed method, and this one was created with ${label(token.authMethod)}. ${describeAllowedMethods(policy)}`;
+      }
+      return null;
+  }
+}
+
+/** Why the policy refuses creating a personal token, or null. */
+export function personalTokenCreationRefusal(policy: Policy, { managedByThisOrganization }: { managedByThisOrganization: boolean }) {
+  if (policy.personalTokensMode === 'disabled') return 'does not allow personal tokens; use an application user';
+  if (policy.personalTokensMode === 'disabled_for_managed' && managedByThisOrganization) {
+    return 'does not allow its managed users to create personal tokens';
+  }
+  return null;
+}
