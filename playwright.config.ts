@@ -60,7 +60,8 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: path.join(dir, 'results.json') }]],
-  timeout: 30_000,
+  // Generous: CI runs on two cores, and a browser test walks a whole page.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   use: { baseURL: `http://127.0.0.1:${process.env.E2E_MAIN_PORT}`, trace: 'retain-on-failure' },
   projects: [
