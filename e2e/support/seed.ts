@@ -98,3 +98,17 @@ export function insertTokens(file: string, userId: string, prefixes: string[]): 
     }
   });
 }
+
+/** Adds a second member with a password to an existing organization. */
+export async function seedMemberOf(file: string, organizationId: string, { isSuperAdmin = false } = {}) {
+  seedHash ??= hashPassword(seedPassword);
+  const passwordHash = await seedHash;
+  const c = ctx(file);
+  const user = insertUser(c, { email: `${unique('user')}@example.test`, passwordHash });
+  insertMembership(c, { organizationId, userId: user.id, isSuperAdmin });
+  return { email: user.email, password: seedPassword, userId: user.id };
+}
+
+export function setPolicy(file: string, organizationId: string, changes: Partial<typeof organizations.$inferInsert>): void {
+  db(file).update(organizations).set(changes).where(eq(organizations.id, organizationId)).run();
+}

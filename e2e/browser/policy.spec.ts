@@ -1,0 +1,81 @@
+import { expect, test } from '../support/fixtures';
+import { servers } from '../support/env';
+import { seedMemberOf } from '../support/seed';
+
+test('an admin is refused changes that would lock them out, then saves an allowlist with their IP', async ({ page, member, signInPage, shell }) => {
+  await signInPage.goto();
+  await signInPage.signIn(member.email, member.password);
+  await shell.expectSignedIn(member.organizationName);
+  await shell.nav().getByRole('link', { name: 'Authentication policy' }).click();
+  await expect(page.getByRole('heading', { name: 'Authentication policy' })).toBeVisible();
+  const form = page.getByRole('form', { name: 'Authentication policy' });
+  const impact = page.getByRole('region', { name: 'Impact of this change' });
+
+  // Password sign-in off while signed in with a password: the preview warns, saving is refused.
+  await form.getByLabel('Allow password sign-in').uncheck();
+  await expect(impact).toContainText('your current session (signed in with password) would stop working');
+  await expect(impact).toContainText(`can no longer sign in with the methods they have`);
+  await expect(impact).toContainText(member.email);
+  await expect(impact).toContainText('1 session(s) stop working.');
+  await expect(impact).toContainText('Application tokens are not affected.');
+  await form.getByRole('button', { name: 'Save policy' }).click();
+  await expect(form.getByRole('alert')).toContainText('This change would lock you out: your current session (signed in with password)');
+  await form.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(form.getByLabel('Allow password sign-in')).toBeChecked();
+
+  // An allowlist without the admin's address: shown on the page, refused on save.
+  await form.getByLabel('IP address or range').fill('2001:db8::/33x');
+  await form.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(form.getByText('Not an IP address or CIDR range: 2001:db8::/33x')).toBeVisible();
+  await form.getByLabel('IP address or range').fill('10.0.0.0/8');
+  await form.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByTestId('ip-status')).toContainText('127.0.0.1 is not in this list.');
+  await expect(impact).toContainText('your IP address 127.0.0.1 is not in the new IP allowlist');
+  await page.screenshot({ path: `${process.env.E2E_DIR}/policy-lockout.png`, fullPage: true });
+  await form.getByRole('button', { name: 'Save policy' }).click();
+  await expect(form.getByRole('alert')).toHaveText(
+    'This change would lock you out: your IP address 127.0.0.1 is not in the new IP allowlist. Add it first.',
+  );
+
+  await form.getByRole('button', { name: 'Add your current IP (127.0.0.1)' }).click();
+  await expect(page.getByTestId('ip-status')).toContainText('127.0.0.1 is allowed by this list.');
+  await form.getByLabel('GitHub').uncheck();
+  await form.getByRole('button', { name: 'Save policy' }).click();
+  await expect(form.getByRole('status')).toHaveText('Policy saved. It applies to the next request.');
+
+  await page.reload();
+  await expect(form.getByRole('list', { name: 'Allowed IP ranges' })).toContainText('10.0.0.0/8');
+  await expect(form.getByRole('list', { name: 'Allowed IP ranges' })).toContainText('127.0.0.1/32');
+  await expect(form.getByLabel('GitHub')).not.toBeChecked();
+  await page.screenshot({ path: `${process.env.E2E_DIR}/policy-saved.png`, fullPage: true });
+});
+
+test('a member who is not a super admin sees no Admin section and gets 403 on the page', async ({ page, member, signInPage, shell }) => {
+  const plain = await seedMemberOf(servers.main.database, member.organizationId);
+  await signInPage.goto();
+  await signInPage.signIn(plain.email, plain.password);
+  await shell.expectSignedIn(member.organizationName);
+  await expect(shell.nav().getByRole('link', { name: 'Authentication policy' })).toHaveCount(0);
+  const response = await page.goto('/admin/authentication-policy');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole('alert')).toHaveText(`Only super admins of "${member.organizationName}" can open this page.`);
+});
+
+test('a second member loses password sign-in once the policy turns it off', async ({ page, member, signInPage, request }) => {
+  const plain = await seedMemberOf(servers.main.database, member.organizationId);
+  // The admin turns passwords off through the API with a personal token (a password session
+  // could not: the lockout guard refuses it).
+  const session = (await (await request.post('/v1/userauth', { data: { email: member.email, password: member.password } })).json()).token;
+  const personal = (await (await request.post('/v1/access_token', { data: { description: 'admin' }, headers: { authorization: `aivenv1 ${session}` } })).json()).full_token;
+  const patched = await request.patch(`/v1/organization/${member.organizationId}/config/authentication`, {
+    data: { password_auth_enabled: false },
+    headers: { authorization: `aivenv1 ${personal}` },
+  });
+  expect(patched.status()).toBe(200);
+
+  await signInPage.goto();
+  await signInPage.signIn(plain.email, plain.password);
+  await expect(signInPage.error()).toHaveText(
+    `Organization "${member.organizationName}" does not allow sign-in with a password. Allowed methods: Google, Microsoft, GitHub, SAML single sign-on.`,
+  );
+});
