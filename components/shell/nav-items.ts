@@ -6,7 +6,10 @@ export const navSections: NavSection[] = [
   { title: 'Organization', items: [{ href: '/', label: 'Overview' }] },
   {
     title: 'Admin',
-    items: [{ href: '/admin/authentication-policy', label: 'Authentication policy', superAdminOnly: true }],
+    items: [
+      { href: '/admin/authentication-policy', label: 'Authentication policy', superAdminOnly: true },
+      { href: '/admin/application-users', label: 'Application users', superAdminOnly: true },
+    ],
   },
   { title: 'Profile', items: [{ href: '/profile/tokens', label: 'Tokens' }] },
 ];

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
-import { createTokenAction } from '@/app/(console)/profile/tokens/actions';
+import type { ActionResult } from '@/app/_lib/action';
 import { SCOPES } from '@/lib/tokens/scopes';
 import { createTokenSchema } from '@/lib/tokens/schema';
 import { CidrListInput } from '@/components/net/cidr-list-input';
@@ -27,7 +27,21 @@ const UNITS = { minutes: 60, hours: 3600, days: 86_400 } as const;
 
 const fieldClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm';
 
-export function GenerateTokenForm({ currentIp }: { currentIp: string | null }) {
+export type CreateTokenResult = ActionResult<{ fullToken: string; token: { description: string } }>;
+
+/**
+ * The Generate token form, for personal and application tokens alike: `action` is the server
+ * action that creates the token (bound to an application user where it is one).
+ */
+export function GenerateTokenForm({
+  currentIp,
+  action,
+  scopesNote,
+}: {
+  currentIp: string | null;
+  action: (values: Output) => Promise<CreateTokenResult>;
+  scopesNote?: string;
+}) {
   const router = useRouter();
   const [created, setCreated] = useState<{ fullToken: string; description: string } | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -58,7 +72,7 @@ export function GenerateTokenForm({ currentIp }: { currentIp: string | null }) {
 
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
-    const result = await createTokenAction(values);
+    const result = await action(values);
     if (!result.ok) {
       setFormError(result.message);
       for (const [path, messages] of Object.entries(result.fieldErrors)) {
@@ -175,7 +189,7 @@ export function GenerateTokenForm({ currentIp }: { currentIp: string | null }) {
               form.setValue('scopes', []);
             }}
           />
-          Everything you can do
+          {scopesNote ?? 'Everything you can do'}
         </label>
         <label className="flex items-center gap-2 text-sm">
           <input type="radio" name="scope-mode" checked={limitScopes} onChange={() => setLimitScopes(true)} />

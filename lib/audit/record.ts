@@ -9,7 +9,10 @@ export type AuditEventName =
   | 'token.created'
   | 'token.updated'
   | 'token.revoked'
-  | 'policy.updated';
+  | 'policy.updated'
+  | 'application_user.created'
+  | 'application_user.updated'
+  | 'application_user.deleted';
 
 export type AuditInput = {
   event: AuditEventName;

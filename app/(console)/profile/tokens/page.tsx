@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
 import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
+import { createTokenAction } from './actions';
 import { TokenTable } from '@/components/tokens/token-table';
 import { Card } from '@/components/ui/card';
 import { liveCtx } from '@/lib/context';
@@ -33,7 +34,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
       </div>
       <Card className="max-w-2xl p-6">
         <h2 className="mb-4 font-medium">Generate token</h2>
-        <GenerateTokenForm currentIp={meta.ip} />
+        <GenerateTokenForm currentIp={meta.ip} action={createTokenAction} />
       </Card>
       <section aria-labelledby="tokens-heading" className="space-y-3">
         <h2 id="tokens-heading" className="font-medium">

@@ -1,0 +1,63 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requireConsole } from '@/app/_lib/session';
+import { ApplicationTokenList } from '@/components/appusers/token-list';
+import { ApplicationUserActions } from '@/components/appusers/user-actions';
+import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
+import { Card } from '@/components/ui/card';
+import { getApplicationUser, listApplicationTokens } from '@/lib/appusers/manage';
+import { liveCtx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { tokenToWire } from '@/lib/tokens/wire';
+import { createApplicationTokenAction } from '../actions';
+
+export const metadata: Metadata = { title: 'Application user · Portcullis' };
+
+export default async function ApplicationUserPage({ params }: { params: Promise<{ userId: string }> }) {
+  const { userId } = await params;
+  const { organization, principal, meta } = await requireConsole();
+  const ctx = liveCtx();
+  const found = (() => {
+    try {
+      return getApplicationUser({ ctx, membership: organization }, userId);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) notFound();
+      throw error;
+    }
+  })();
+  const { user, isSuperAdmin } = found;
+  const tokens = listApplicationTokens({ ctx, membership: organization }, userId).map((t) => tokenToWire(t, principal.token.id));
+  return (
+    <div className="max-w-5xl space-y-6">
+      <div>
+        <Link href="/admin/application-users" className="text-sm text-brand-700 hover:underline">
+          ← Application users
+        </Link>
+        <h1 className="mt-2 text-2xl font-semibold">{user.realName}</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          <code>{user.id}</code> · {isSuperAdmin ? 'Super admin' : 'Member'} · {user.email}
+        </p>
+      </div>
+      <ApplicationUserActions userId={user.id} name={user.realName} tokenCount={tokens.length} />
+      <Card className="max-w-2xl p-6">
+        <h2 className="mb-1 font-medium">New token</h2>
+        <p className="mb-4 text-xs text-slate-500">
+          Application tokens cannot be changed after creation: revoke and create a new one instead. The policy&apos;s
+          sign-in methods and personal token settings never affect them; IP allowlists do.
+        </p>
+        <GenerateTokenForm
+          currentIp={meta.ip}
+          action={createApplicationTokenAction.bind(null, user.id)}
+          scopesNote="Everything this application user can do"
+        />
+      </Card>
+      <section className="space-y-3" aria-labelledby="app-tokens">
+        <h2 id="app-tokens" className="font-medium">
+          Tokens <span className="text-sm font-normal text-slate-500">({tokens.length})</span>
+        </h2>
+        <ApplicationTokenList userId={user.id} tokens={tokens} />
+      </section>
+    </div>
+  );
+}

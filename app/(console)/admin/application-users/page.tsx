@@ -1,0 +1,66 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requireConsole } from '@/app/_lib/session';
+import { CreateApplicationUserForm } from '@/components/appusers/create-form';
+import { Card } from '@/components/ui/card';
+import { Time } from '@/components/ui/time';
+import { countApplicationTokens, listApplicationUsers } from '@/lib/appusers/manage';
+import { liveCtx } from '@/lib/context';
+
+export const metadata: Metadata = { title: 'Application users · Portcullis' };
+
+export default async function ApplicationUsersPage() {
+  const { organization } = await requireConsole();
+  const ctx = liveCtx();
+  const appUsers = listApplicationUsers({ ctx, membership: organization });
+  return (
+    <div className="max-w-4xl space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Application users</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Non-human users for automation (CI, Terraform, monitoring). They act only through their tokens and cannot sign in.
+          The authentication policy&apos;s sign-in methods and personal token settings never affect their tokens; the
+          organization&apos;s IP allowlist and each token&apos;s own allowlist do.
+        </p>
+      </div>
+      <Card className="p-6">
+        <h2 className="mb-4 font-medium">New application user</h2>
+        <CreateApplicationUserForm />
+      </Card>
+      {appUsers.length === 0 ? (
+        <p className="text-sm text-slate-500">No application users yet.</p>
+      ) : (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="px-4 py-2">Name</th>
+                <th className="px-4 py-2">User ID</th>
+                <th className="px-4 py-2">Role</th>
+                <th className="px-4 py-2">Tokens</th>
+                <th className="px-4 py-2">Created</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {appUsers.map(({ user, isSuperAdmin }) => (
+                <tr key={user.id}>
+                  <td className="px-4 py-2">
+                    <Link className="font-medium text-brand-700 hover:underline" href={`/admin/application-users/${user.id}`}>
+                      {user.realName}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-2 font-mono text-xs">{user.id}</td>
+                  <td className="px-4 py-2">{isSuperAdmin ? 'Super admin' : 'Member'}</td>
+                  <td className="px-4 py-2">{countApplicationTokens(ctx, user.id)}</td>
+                  <td className="px-4 py-2 whitespace-nowrap">
+                    <Time value={user.createTime} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { revokeApplicationTokenAction } from '@/app/(console)/admin/application-users/actions';
+import type { WireToken } from '@/lib/tokens/wire';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { Time } from '@/components/ui/time';
+
+export function ApplicationTokenList({ userId, tokens }: { userId: string; tokens: WireToken[] }) {
+  const router = useRouter();
+  const [confirm, setConfirm] = useState<WireToken | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const revoke = () =>
+    startTransition(async () => {
+      if (!confirm) return;
+      const result = await revokeApplicationTokenAction({ user_id: userId, prefix: confirm.token_prefix });
+      setConfirm(null);
+      if (!result.ok) return setError(result.message);
+      router.refresh();
+    });
+  if (tokens.length === 0) return <p className="text-sm text-slate-500">No tokens yet.</p>;
+  return (
+    <div className="space-y-3">
+      {error ? <Alert>{error}</Alert> : null}
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-2">Description</th>
+              <th className="px-4 py-2">Prefix</th>
+              <th className="px-4 py-2">Created</th>
+              <th className="px-4 py-2">Expires</th>
+              <th className="px-4 py-2">Last used</th>
+              <th className="px-4 py-2">Allowed IPs</th>
+              <th className="px-4 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {tokens.map((token) => (
+              <tr key={token.token_prefix} data-testid={`app-token-${token.token_prefix}`}>
+                <td className="px-4 py-2">{token.description}</td>
+                <td className="px-4 py-2 font-mono text-xs">{token.token_prefix}</td>
+                <td className="px-4 py-2 whitespace-nowrap">
+                  <Time value={token.create_time} />
+                </td>
+                <td className="px-4 py-2 whitespace-nowrap">
+                  <Time value={token.expiry_time} fallback="Never" />
+                  {token.extend_when_used ? <span className="block text-xs text-slate-500">extended when used</span> : null}
+                </td>
+                <td className="px-4 py-2 whitespace-nowrap">
+                  <Time value={token.last_used_time} fallback="Never used" />
+                  {token.last_ip ? <span className="block font-mono text-xs text-slate-500">{token.last_ip}</span> : null}
+                </td>
+                <td className="px-4 py-2 font-mono text-xs">{token.ip_allowlist.length ? token.ip_allowlist.join(', ') : 'Any'}</td>
+                <td className="px-4 py-2 text-right">
+                  <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm(token)}>
+                    Revoke
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke ${confirm?.token_prefix ?? ''}?`}>
+        <p className="text-sm text-slate-700">Anything using this token stops working at once. This cannot be undone.</p>
+        <div className="mt-6 flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
+            Cancel
+          </Button>
+          <Button type="button" variant="danger" disabled={pending} onClick={revoke}>
+            Revoke
+          </Button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { organizations } from '@/db/schema';
+import { authenticate, gate } from '@/lib/auth/gate';
+import type { Ctx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { listMemberships } from '@/lib/orgs/memberships';
+import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import {
+  countApplicationTokens,
+  createApplicationToken,
+  createApplicationUser,
+  deleteApplicationUser,
+  getApplicationUser,
+  listApplicationTokens,
+  listApplicationUsers,
+  revokeApplicationToken,
+  updateApplicationUser,
+} from './manage';
+
+const META = { ip: '203.0.113.5', userAgent: 'vitest' };
+
+function adminCall(ctx: Ctx, { superAdmin = true } = {}) {
+  const organization = seedOrganization(ctx);
+  const admin = seedUser(ctx);
+  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: superAdmin });
+  const { fullToken } = seedToken(ctx, admin.id, { kind: 'session' });
+  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
+  const membership = listMemberships(ctx, admin.id)[0]!;
+  return { organization, call: { ctx, principal, membership, meta: META } };
+}
+
+async function rejection(fn: () => unknown): Promise<AppError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('application users', () => {
+  it('are created, listed, renamed and promoted by super admins, each change audited', () => {
+    const ctx = testCtx();
+    const { call, organization } = adminCall(ctx);
+    const created = createApplicationUser({ ...call, input: { name: '  Terraform ' } });
+    expect(created).toMatchObject({ isSuperAdmin: false, user: { realName: 'Terraform', isApplicationUser: true } });
+    expect(created.user.email).toMatch(/@application-users\.invalid$/);
+    expect(listApplicationUsers(call).map((a) => a.user.id)).toEqual([created.user.id]);
+    const updated = updateApplicationUser({ ...call, userId: created.user.id, input: { name: 'Terraform CI', is_super_admin: true } });
+    expect(updated).toMatchObject({ isSuperAdmin: true, user: { realName: 'Terraform CI' } });
+    const events = listAuditEvents(ctx).filter((e) => e.event.startsWith('application_user.'));
+    expect(events.map((e) => e.event)).toEqual(['application_user.created', 'application_user.updated']);
+    expect(events[1]!.details).toMatchObject({ old: { name: 'Terraform', is_super_admin: false }, new: { name: 'Terraform CI', is_super_admin: true } });
+    expect(events.every((e) => e.organizationId === organization.id)).toBe(true);
+  });
+
+  it('are for super admins only', async () => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx, { superAdmin: false });
+    expect((await rejection(() => createApplicationUser({ ...call, input: { name: 'x' } }))).status).toBe(403);
+    expect((await rejection(() => listApplicationUsers(call))).status).toBe(403);
+  });
+
+  it.each([
+    [{}, /name/],
+    [{ name: '' }, /Enter a name/],
+    [{ name: 'x'.repeat(257) }, /at most 256/],
+    [{ name: 'x', is_super_admin: 'yes' }, /is_super_admin must be true or false/],
+    [{ name: 'x', email: 'a@b.c' }, /Unrecognized key/],
+  ])('refuse bad input %j with 400', async (input, message) => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx);
+    const error = await rejection(() => createApplicationUser({ ...call, input }));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(message);
+    expect(listApplicationUsers(call)).toHaveLength(0);
+  });
+
+  it('of another organization, and human members, are not found', async () => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx);
+    const other = adminCall(ctx);
+    const theirs = createApplicationUser({ ...other.call, input: { name: 'theirs' } });
+    expect((await rejection(() => getApplicationUser(call, theirs.user.id))).status).toBe(404);
+    expect((await rejection(() => getApplicationUser(call, call.principal.user.id))).status).toBe(404);
+    expect((await rejection(() => deleteApplicationUser({ ...call, userId: theirs.user.id }))).status).toBe(404);
+  });
+});
+
+describe('application tokens', () => {
+  it('are created with limits, act as the application user, are never touched by the policy, and are revoked', () => {
+    const ctx = testCtx();
+    const { call, organization } = adminCall(ctx);
+    const { user } = createApplicationUser({ ...call, input: { name: 'CI' } });
+    const { fullToken, token } = createApplicationToken({
+      ...call,
+      userId: user.id,
+      input: { description: 'deploys', max_age_seconds: 3600, extend_when_used: true, ip_allowlist: ['203.0.113.0/24'] },
+    });
+    expect(token).toMatchObject({ kind: 'application', authMethod: 'application', ipAllowlist: ['203.0.113.0/24'], maxAgeSeconds: 3600 });
+    expect(dumpDatabase(ctx)).not.toContain(fullToken);
+
+    const asApp = (ip: string) =>
+      gate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip, userAgent: null, scope: { kind: 'organization', organizationId: organization.id } } });
+    expect(asApp('203.0.113.9').principal.user.id).toBe(user.id);
+    // The policy's methods and token settings do not reach application tokens.
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false, oauthEnabled: false, samlEnabled: false, personalTokensMode: 'disabled', personalTokensRequireAllowedAuthMethod: true }).run();
+    expect(asApp('203.0.113.9').principal.user.id).toBe(user.id);
+    // The token's own allowlist does.
+    expect(() => asApp('198.51.100.1')).toThrow(/this token's IP allowlist/);
+
+    expect(listApplicationTokens(call, user.id).map((t) => t.tokenPrefix)).toEqual([token.tokenPrefix]);
+    revokeApplicationToken({ ...call, userId: user.id, prefix: token.tokenPrefix });
+    expect(() => asApp('203.0.113.9')).toThrow(/Invalid token/);
+  });
+
+  it('refuse bad input: extend when used needs a max age, at most 100 CIDRs', async () => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx);
+    const { user } = createApplicationUser({ ...call, input: { name: 'CI' } });
+    for (const input of [
+      { description: 'x', extend_when_used: true },
+      { description: 'x', ip_allowlist: Array.from({ length: 101 }, (_, i) => `10.${i}.0.0/16`) },
+      { description: '', max_age_seconds: 600 },
+    ]) {
+      expect((await rejection(() => createApplicationToken({ ...call, userId: user.id, input }))).status).toBe(400);
+    }
+    expect(countApplicationTokens(ctx, user.id)).toBe(0);
+  });
+
+  it('go with their user when it is deleted, and the count is reported', () => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx);
+    const { user } = createApplicationUser({ ...call, input: { name: 'CI' } });
+    for (const description of ['a', 'b', 'c']) createApplicationToken({ ...call, userId: user.id, input: { description } });
+    expect(deleteApplicationUser({ ...call, userId: user.id })).toBe(3);
+    expect(countApplicationTokens(ctx, user.id)).toBe(0);
+    expect(listApplicationUsers(call)).toHaveLength(0);
+    expect(listAuditEvents(ctx).find((e) => e.event === 'application_user.deleted')?.details).toMatchObject({ tokens_revoked: 3 });
+  });
+});

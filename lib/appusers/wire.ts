@@ -1,0 +1,12 @@
+import type { ApplicationUser } from './manage';
+
+/** The application user object of the API (avn columns: name user_email user_id is_super_admin). */
+export function applicationUserToWire({ user, isSuperAdmin }: ApplicationUser) {
+  return {
+    user_id: user.id,
+    name: user.realName,
+    user_email: user.email,
+    is_super_admin: isSuperAdmin,
+    create_time: user.createTime,
+  };
+}
