@@ -182,3 +182,23 @@ export const instanceSettings = sqliteTable('instance_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    // SHA-256 of the secret in the invitation link: the link is shown to the inviting admin (and
+    // mailed), never stored. Unique so a link names exactly one invitation.
+    tokenHash: text('token_hash').notNull(),
+    invitedByUserId: text('invited_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    invitedByEmail: text('invited_by_email').notNull(),
+    createTime: text('create_time').notNull(),
+    expiryTime: text('expiry_time').notNull(),
+  },
+  (t) => [uniqueIndex('invitations_token_idx').on(t.tokenHash), uniqueIndex('invitations_org_email_idx').on(t.organizationId, t.email)],
+);
+export type Invitation = typeof invitations.$inferSelect;

@@ -12,7 +12,10 @@ export type AuditEventName =
   | 'policy.updated'
   | 'application_user.created'
   | 'application_user.updated'
-  | 'application_user.deleted';
+  | 'application_user.deleted'
+  | 'invitation.created'
+  | 'invitation.cancelled'
+  | 'invitation.accepted';
 
 export type AuditInput = {
   event: AuditEventName;

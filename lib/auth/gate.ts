@@ -119,7 +119,10 @@ export function assertScopesPermit(scopes: readonly string[], { method, pathname
 }
 
 /** The scope of a /v1 path: organization routes are governed by that organization. */
-export function scopeOfApiPath(pathname: string): RequestScope {
+export function scopeOfApiPath(pathname: string, method = 'GET'): RequestScope {
+  // Accepting an invitation is done by someone not yet a member: their own business, checked
+  // against the invited address by lib/invitations.
+  if (method === 'POST' && /^\/v1\/organization\/[^/]+\/invitation\/[^/]+$/.test(pathname)) return { kind: 'user' };
   const match = /^\/v1\/organization\/([^/]+)/.exec(pathname);
   if (match) return { kind: 'organization', organizationId: decodePathSegment(match[1]!) };
   return { kind: 'user' };

@@ -66,7 +66,7 @@ export function apiGateInput(request: Request, meta: RequestMeta): GateInput {
     authorization: request.headers.get('authorization'),
     cookieToken: null,
     ...meta,
-    scope: scopeOfApiPath(pathname),
+    scope: scopeOfApiPath(pathname, request.method),
     request: { method: request.method, pathname },
   };
 }

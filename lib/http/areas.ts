@@ -2,7 +2,8 @@
 // without anyone remembering to list it.
 
 // Each covers itself and what lies below it: "/signin" and "/signin/x", never "/signing-keys".
-const PUBLIC_PAGE_PREFIXES = ['/signin', '/setup', '/api/auth'];
+// /invite: an invitation link, opened before its invitee has an account.
+const PUBLIC_PAGE_PREFIXES = ['/signin', '/setup', '/api/auth', '/invite'];
 const PUBLIC_API_ROUTES = new Set(['/v1/userauth']);
 
 export type Area = 'api' | 'public-api' | 'public-page' | 'console';

@@ -1,0 +1,70 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { cookies, headers } from 'next/headers';
+import { eq } from 'drizzle-orm';
+import { users } from '@/db/schema';
+import { AuthFrame } from '@/components/auth/brand';
+import { AcceptButton, SignUpAndAcceptForm } from '@/components/invitations/accept';
+import { Alert } from '@/components/ui/alert';
+import { authenticate } from '@/lib/auth/gate';
+import { sessionTokenFromCookies } from '@/lib/auth/session';
+import { liveCtx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { requestMeta } from '@/lib/http/api';
+import { findInvitationByLink } from '@/lib/invitations/manage';
+
+export const metadata: Metadata = { title: 'Invitation · Portcullis' };
+export const dynamic = 'force-dynamic';
+
+export default async function InvitationPage({ params }: { params: Promise<{ secret: string }> }) {
+  const { secret } = await params;
+  const ctx = liveCtx();
+  let open;
+  try {
+    open = findInvitationByLink(ctx, secret);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return (
+      <AuthFrame title="Invitation">
+        <Alert>{error.message}</Alert>
+      </AuthFrame>
+    );
+  }
+  const { invitation, organization } = open;
+
+  // Who is looking, if anyone: a soft check, this page is public.
+  const cookiesStore = await cookies();
+  let signedInAs: string | null = null;
+  const token = sessionTokenFromCookies((name) => cookiesStore.get(name)?.value);
+  if (token) {
+    try {
+      signedInAs = authenticate({ ctx, input: { authorization: null, cookieToken: token, ...requestMeta(await headers()) } }).user.email;
+    } catch {
+      signedInAs = null;
+    }
+  }
+  const hasAccount = ctx.db.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get() !== undefined;
+  const returnHere = `/signin?callbackUrl=${encodeURIComponent(`/invite/${secret}`)}`;
+
+  return (
+    <AuthFrame
+      title={`Join ${organization.name}`}
+      subtitle={`${invitation.invitedByEmail} invited ${invitation.email}. The invitation is valid until ${invitation.expiryTime.replace('T', ' ').replace('Z', ' UTC')}.`}
+    >
+      {signedInAs === invitation.email ? (
+        <AcceptButton secret={secret} organizationName={organization.name} />
+      ) : signedInAs ? (
+        <Alert>
+          You are signed in as {signedInAs}, and this invitation is for {invitation.email}. Sign out, then open this link again
+          and sign in as {invitation.email}.
+        </Alert>
+      ) : hasAccount ? (
+        <Link href={returnHere} className="block rounded-md bg-brand-600 px-4 py-2 text-center text-sm font-medium text-white">
+          Sign in as {invitation.email} to accept
+        </Link>
+      ) : (
+        <SignUpAndAcceptForm secret={secret} email={invitation.email} />
+      )}
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,116 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
+import { cancelInvitationAction, inviteAction } from '@/app/(console)/admin/invitations/actions';
+import { inviteSchema } from '@/lib/invitations/schema';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Field } from '@/components/ui/field';
+import { Time } from '@/components/ui/time';
+
+export type PendingInvitation = { user_email: string; invited_by: string; create_time: string; expiry_time: string };
+
+/** Invite by email, copy the link, see and cancel pending invitations. For Admin → Users. */
+export function InvitationsPanel({ invitations, now }: { invitations: PendingInvitation[]; now: string }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ email: string; link: string; mailSent: boolean; mailError: string | null } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const form = useForm<z.input<typeof inviteSchema>, unknown, z.output<typeof inviteSchema>>({
+    resolver: zodResolver(inviteSchema),
+    defaultValues: { user_email: '' },
+  });
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setError(null);
+    const result = await inviteAction(values);
+    if (!result.ok) {
+      if (result.fieldErrors.user_email) form.setError('user_email', { message: result.fieldErrors.user_email[0] });
+      else setError(result.message);
+      return;
+    }
+    setCreated(result.data);
+    form.reset();
+    router.refresh();
+  });
+
+  return (
+    <Card className="space-y-5 p-6">
+      <h2 className="font-medium">Invitations</h2>
+      <form onSubmit={onSubmit} noValidate aria-label="Invite a member" className="flex items-start gap-2">
+        <Field
+          className="flex-1"
+          label="Email address"
+          type="email"
+          placeholder="new.colleague@example.com"
+          error={form.formState.errors.user_email?.message}
+          {...form.register('user_email')}
+        />
+        <Button type="submit" className="mt-6" disabled={form.formState.isSubmitting}>
+          Invite
+        </Button>
+      </form>
+      {error ? <Alert>{error}</Alert> : null}
+      {created ? (
+        <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
+          <p>
+            Invitation for <strong>{created.email}</strong> created.{' '}
+            {created.mailSent ? 'It was mailed too.' : created.mailError ? `Mailing it failed (${created.mailError}).` : 'Send them this link:'}
+          </p>
+          <div className="flex items-center gap-2">
+            <code data-testid="invite-link" className="flex-1 break-all rounded bg-white px-2 py-1 font-mono text-xs">
+              {created.link}
+            </code>
+            <CopyButton value={created.link} label="Copy link" />
+          </div>
+          <p className="text-xs text-slate-500">The link is shown only now. Anyone with it can see the invitation; only {created.email} can accept it.</p>
+        </div>
+      ) : null}
+      {invitations.length === 0 ? (
+        <p className="text-sm text-slate-500">No pending invitations.</p>
+      ) : (
+        <ul className="divide-y divide-slate-100 text-sm" aria-label="Pending invitations">
+          {invitations.map((invitation) => (
+            <li key={invitation.user_email} className="flex items-center justify-between py-2">
+              <span>
+                <span className="font-medium">{invitation.user_email}</span>{' '}
+                <span className="text-slate-500">
+                  by {invitation.invited_by},{' '}
+                  {invitation.expiry_time <= now ? (
+                    <span className="text-red-700">expired</span>
+                  ) : (
+                    <>
+                      expires <Time value={invitation.expiry_time} />
+                    </>
+                  )}
+                </span>
+              </span>
+              <Button
+                type="button"
+                variant="ghost"
+                className="px-2 py-1 text-red-700"
+                disabled={pending}
+                aria-label={`Cancel invitation for ${invitation.user_email}`}
+                onClick={() =>
+                  startTransition(async () => {
+                    const result = await cancelInvitationAction({ email: invitation.user_email });
+                    if (!result.ok) return setError(result.message);
+                    router.refresh();
+                  })
+                }
+              >
+                Cancel
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
