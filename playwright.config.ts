@@ -6,7 +6,8 @@ import { defineConfig } from '@playwright/test';
 // - setup:   an empty database, for the first-run setup page;
 // - main:    set up from the environment (PORTCULLIS_*), where the other tests make their own
 //            organizations and users, so they are independent of each other;
-// - proxied: its own database, behind TRUSTED_PROXIES=127.0.0.1/32, for forwarded addresses.
+// - proxied: its own database, behind TRUSTED_PROXIES=127.0.0.1/32, for forwarded addresses,
+//            and with SMTP settings, for mailed invitations.
 // scripts/test.sh picks free ports; the fallbacks serve a plain `npx playwright test`. Values
 // are put in process.env so that the worker processes, which load this file again, agree.
 const randomPort = () => String(20_000 + Math.floor(Math.random() * 20_000));
@@ -14,6 +15,7 @@ process.env.E2E_DIR ??= path.resolve('.e2e', `run-${Date.now()}`);
 process.env.E2E_SETUP_PORT ??= randomPort();
 process.env.E2E_MAIN_PORT ??= randomPort();
 process.env.E2E_PROXIED_PORT ??= randomPort();
+process.env.E2E_SMTP_PORT ??= randomPort();
 process.env.E2E_ADMIN_PASSWORD ??= `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 fs.mkdirSync(process.env.E2E_DIR, { recursive: true });
 
@@ -81,6 +83,10 @@ export default defineConfig({
     server('proxied', process.env.E2E_PROXIED_PORT, {
       DATABASE_URL: databases.proxied,
       TRUSTED_PROXIES: '127.0.0.1/32',
+      // Invitations are mailed to an SMTP server that e2e/api/invitations.spec.ts runs on loopback.
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: process.env.E2E_SMTP_PORT,
+      SMTP_FROM: 'Portcullis <console@proxied.test>',
       PORTCULLIS_ORG_NAME: 'Proxied Test Org',
       PORTCULLIS_ADMIN_EMAIL: 'admin@proxied.test',
       PORTCULLIS_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,

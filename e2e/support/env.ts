@@ -15,3 +15,6 @@ export const servers = {
 
 /** The password of the admins that the main and proxied servers set up from the environment. */
 export const envAdminPassword = process.env.E2E_ADMIN_PASSWORD!;
+
+/** Where the proxied server mails invitations; a test runs the SMTP server there. */
+export const smtpPort = Number(process.env.E2E_SMTP_PORT);
