@@ -9,7 +9,7 @@ import * as schema from './schema';
 // Everything SQLite-specific (driver, pragmas, migrator) stays in this file, so that another
 // driver can be added beside it without touching lib/.
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export const DEFAULT_DATABASE_FILE = './data/portcullis.db';
 

@@ -9,6 +9,7 @@ const PUBLIC_API_ROUTES = new Set(['/v1/userauth']);
 export type Area = 'api' | 'public-api' | 'public-page' | 'console';
 
 export function areaOf(pathname: string): Area {
+  if (pathname === '/healthz') return 'public-api';
   if (pathname === '/v1' || pathname.startsWith('/v1/')) return PUBLIC_API_ROUTES.has(pathname) ? 'public-api' : 'api';
   if (PUBLIC_PAGE_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) {
     return 'public-page';
