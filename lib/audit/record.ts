@@ -8,7 +8,11 @@ export type AuditEventName =
   | 'auth.sign_out'
   | 'token.created'
   | 'token.updated'
-  | 'token.revoked';
+  | 'token.revoked'
+  // A super admin changed a member: details carry the member and the old and new values.
+  | 'member.updated'
+  | 'member.removed'
+  | 'member.token_revoked';
 
 export type AuditInput = {
   event: AuditEventName;
