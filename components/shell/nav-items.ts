@@ -4,5 +4,12 @@ export type NavSection = { title: string; items: NavItem[] };
 
 export const navSections: NavSection[] = [
   { title: 'Organization', items: [{ href: '/', label: 'Overview' }] },
+  {
+    title: 'Admin',
+    items: [
+      { href: '/admin/users', label: 'Users', superAdminOnly: true },
+      { href: '/admin/audit-log', label: 'Audit log', superAdminOnly: true },
+    ],
+  },
   { title: 'Profile', items: [{ href: '/profile/tokens', label: 'Tokens' }] },
 ];
