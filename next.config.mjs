@@ -5,6 +5,8 @@ const nextConfig = {
   poweredByHeader: false,
   // The custom server (scripts/server.ts) owns the socket; Next must not redirect /v1/x/ to /v1/x.
   skipTrailingSlashRedirect: true,
+  // forbidden() from next/navigation: admin pages answer 403 to members who are not super admins.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

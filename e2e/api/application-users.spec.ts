@@ -1,6 +1,6 @@
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { auditOf, seedMemberOf, setAllowlist, setPolicy } from '../support/seed';
+import { auditOf, seedOrgMember, setAllowlist, setPolicy } from '../support/seed';
 
 // /v1/organization/{org}/application-users as avn sends them (../shared/reference/aiven-api.md).
 const base = (org: string) => `/v1/organization/${org}/application-users`;
@@ -93,7 +93,7 @@ test('limits and bad input: 400 with the error body', async ({ request, member }
 });
 
 test('a member who is not a super admin gets 403; another organization 404', async ({ request, member }) => {
-  const plain = await seedMemberOf(servers.main.database, member.organizationId);
+  const plain = await seedOrgMember(servers.main.database, member.organizationId);
   const token = await login(request, plain.email, plain.password);
   const response = await request.get(base(member.organizationId), { headers: auth(token) });
   expect(response.status()).toBe(403);

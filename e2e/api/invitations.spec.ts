@@ -1,7 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import { auth, expect, login, test } from '../support/fixtures';
 import { envAdminPassword, servers, smtpPort } from '../support/env';
-import { seedMember, seedMemberOf, userByEmail, unique } from '../support/seed';
+import { seedMember, seedOrgMember, userByEmail, unique } from '../support/seed';
 
 const base = (org: string) => `/v1/organization/${org}/invitation`;
 
@@ -48,7 +48,7 @@ test('only the invited address can accept; members cannot invite without being s
   expect(refused.status()).toBe(403);
   expect((await refused.json()).message).toBe(`This invitation is for ${email}, and you are signed in as ${stranger.email}`);
 
-  const plain = await seedMemberOf(servers.main.database, member.organizationId);
+  const plain = await seedOrgMember(servers.main.database, member.organizationId);
   const plainToken = await login(request, plain.email, plain.password);
   expect((await request.post(base(member.organizationId), { data: { user_email: 'x@example.test' }, headers: auth(plainToken) })).status()).toBe(403);
 

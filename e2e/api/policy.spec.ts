@@ -1,6 +1,6 @@
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { auditOf, seedMemberOf } from '../support/seed';
+import { auditOf, seedOrgMember } from '../support/seed';
 
 const path = (org: string) => `/v1/organization/${org}/config/authentication`;
 const json = (body: unknown) => ({ data: Buffer.from(JSON.stringify(body)), headers: { 'content-type': 'application/json' } });
@@ -88,7 +88,7 @@ test('bad input: 400 with the error body', async ({ request, member }) => {
 });
 
 test('members who are not super admins get 403; other organizations 404', async ({ request, member }) => {
-  const plain = await seedMemberOf(servers.main.database, member.organizationId);
+  const plain = await seedOrgMember(servers.main.database, member.organizationId);
   const token = await login(request, plain.email, plain.password);
   for (const method of ['GET', 'PATCH']) {
     const response = await request.fetch(path(member.organizationId), { method, headers: auth(token), ...(method === 'PATCH' ? { data: {} } : {}) });

@@ -1,6 +1,6 @@
 import { expect, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { seedMemberOf } from '../support/seed';
+import { seedOrgMember } from '../support/seed';
 
 test('an admin is refused changes that would lock them out, then saves an allowlist with their IP', async ({ page, member, signInPage, shell }) => {
   await signInPage.goto();
@@ -51,7 +51,7 @@ test('an admin is refused changes that would lock them out, then saves an allowl
 });
 
 test('a member who is not a super admin sees no Admin section and gets 403 on the page', async ({ page, member, signInPage, shell }) => {
-  const plain = await seedMemberOf(servers.main.database, member.organizationId);
+  const plain = await seedOrgMember(servers.main.database, member.organizationId);
   await signInPage.goto();
   await signInPage.signIn(plain.email, plain.password);
   await shell.expectSignedIn(member.organizationName);
@@ -62,7 +62,7 @@ test('a member who is not a super admin sees no Admin section and gets 403 on th
 });
 
 test('a second member loses password sign-in once the policy turns it off', async ({ page, member, signInPage, request }) => {
-  const plain = await seedMemberOf(servers.main.database, member.organizationId);
+  const plain = await seedOrgMember(servers.main.database, member.organizationId);
   // The admin turns passwords off through the API with a personal token (a password session
   // could not: the lockout guard refuses it).
   const session = (await (await request.post('/v1/userauth', { data: { email: member.email, password: member.password } })).json()).token;

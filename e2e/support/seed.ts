@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '@/db/client';
-import { auditEvents, organizations, tokens, users } from '@/db/schema';
+import { auditEvents, memberships, organizations, tokens, totpCredentials, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
-import type { Ctx } from '@/lib/context';
+import { recordAudit, type AuditEventName } from '@/lib/audit/record';
+import { iso, type Ctx } from '@/lib/context';
 import { insertMembership, insertOrganization } from '@/lib/orgs/create';
 import { insertUser } from '@/lib/users/create';
 
@@ -99,16 +100,65 @@ export function insertTokens(file: string, userId: string, prefixes: string[]): 
   });
 }
 
-/** Adds a second member with a password to an existing organization. */
-export async function seedMemberOf(file: string, organizationId: string, { isSuperAdmin = false } = {}) {
+export function setPolicy(file: string, organizationId: string, changes: Partial<typeof organizations.$inferInsert>): void {
+  db(file).update(organizations).set(changes).where(eq(organizations.id, organizationId)).run();
+}
+
+/** Another member, with a password, of an organization seeded before (same password as seedMember). */
+export async function seedOrgMember(
+  file: string,
+  organizationId: string,
+  { isSuperAdmin = false, realName = '' }: { isSuperAdmin?: boolean; realName?: string } = {},
+): Promise<SeededMember> {
   seedHash ??= hashPassword(seedPassword);
   const passwordHash = await seedHash;
   const c = ctx(file);
-  const user = insertUser(c, { email: `${unique('user')}@example.test`, passwordHash });
-  insertMembership(c, { organizationId, userId: user.id, isSuperAdmin });
-  return { email: user.email, password: seedPassword, userId: user.id };
+  // Immediate: a transaction that reads before it writes cannot take the write lock later while
+  // the server writes (WAL answers SQLITE_BUSY at once instead of waiting).
+  return c.db.transaction(
+    () => {
+      const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
+      const user = insertUser(c, { email: `${unique('member')}@example.test`, realName, passwordHash });
+      insertMembership(c, { organizationId, userId: user.id, isSuperAdmin });
+      return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
+    },
+    { behavior: 'immediate' },
+  );
 }
 
-export function setPolicy(file: string, organizationId: string, changes: Partial<typeof organizations.$inferInsert>): void {
-  db(file).update(organizations).set(changes).where(eq(organizations.id, organizationId)).run();
+/** Adds an existing user to another organization (a person in several organizations). */
+export function addMembership(file: string, organizationId: string, userId: string, isSuperAdmin = false): void {
+  insertMembership(ctx(file), { organizationId, userId, isSuperAdmin });
+}
+
+export function membershipOf(file: string, organizationId: string, userId: string) {
+  return db(file)
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+    .get();
+}
+
+/** A confirmed authenticator app for the user: their sign-in methods include it and 2FA shows on. */
+export function confirmTotp(file: string, userId: string): void {
+  const now = iso(new Date());
+  db(file).insert(totpCredentials).values({ userId, secret: 'JBSWY3DPEHPK3PXP', confirmedTime: now, createTime: now }).run();
+}
+
+/** Audit events at chosen times, for paging and time filters. */
+export function recordEvents(
+  file: string,
+  organizationId: string,
+  events: { time: string; event: AuditEventName; actorEmail: string; details?: Record<string, unknown> }[],
+): void {
+  db(file).transaction(() => {
+    for (const { time, event, actorEmail, details } of events) {
+      recordAudit({ db: db(file), now: new Date(time) }, { event, organizationId, actorEmail, ip: '198.51.100.7', userAgent: 'seeded', details });
+    }
+  });
+}
+
+/** Marks a seeded user as an application user (their own pages come with application users). */
+export function markApplicationUser(file: string, userId: string): void {
+  db(file).update(users).set({ isApplicationUser: true }).where(eq(users.id, userId)).run();
 }

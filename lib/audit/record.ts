@@ -15,7 +15,11 @@ export type AuditEventName =
   | 'application_user.deleted'
   | 'invitation.created'
   | 'invitation.cancelled'
-  | 'invitation.accepted';
+  | 'invitation.accepted'
+  // A super admin changed a member: details carry the member and the old and new values.
+  | 'member.updated'
+  | 'member.removed'
+  | 'member.token_revoked';
 
 export type AuditInput = {
   event: AuditEventName;

@@ -25,6 +25,8 @@ export type Principal = { user: User; token: Token; memberships: MembershipWithO
 export type RequestScope =
   | { kind: 'user' }
   | { kind: 'organization'; organizationId: string }
+  /** /v1/account/{account_id}/...: upstream's older name for an organization, same rules. */
+  | { kind: 'account'; accountId: string }
   | { kind: 'console'; preferredOrganizationId?: string | null; ownResources?: boolean };
 
 export type GateInput = {
@@ -88,6 +90,12 @@ export function authorizeScope(principal: Principal, scope: RequestScope, ip: st
       assertOrganizationAdmits(membership, principal, ip);
       return membership;
     }
+    case 'account': {
+      const membership = principal.memberships.find((m) => m.organization.accountId === scope.accountId);
+      if (!membership) throw new AppError('not_found', `Account ${scope.accountId} not found`);
+      assertOrganizationAdmits(membership, principal, ip);
+      return membership;
+    }
     case 'console': {
       const membership =
         principal.memberships.find((m) => m.organization.id === scope.preferredOrganizationId) ??
@@ -125,5 +133,7 @@ export function scopeOfApiPath(pathname: string, method = 'GET'): RequestScope {
   if (method === 'POST' && /^\/v1\/organization\/[^/]+\/invitation\/[^/]+$/.test(pathname)) return { kind: 'user' };
   const match = /^\/v1\/organization\/([^/]+)/.exec(pathname);
   if (match) return { kind: 'organization', organizationId: decodePathSegment(match[1]!) };
+  const account = /^\/v1\/account\/([^/]+)/.exec(pathname);
+  if (account) return { kind: 'account', accountId: decodePathSegment(account[1]!) };
   return { kind: 'user' };
 }

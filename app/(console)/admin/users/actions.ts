@@ -1,0 +1,24 @@
+'use server';
+
+import { consoleAction } from '@/app/_lib/action';
+import { liveCtx } from '@/lib/context';
+import { removeMember, updateMember } from '@/lib/orgs/members';
+import { memberActionSchema, updateMemberActionSchema } from '@/lib/orgs/schema';
+
+// Admin → Users. The organization is the one the user is working in (the gate's choice);
+// lib/orgs/members.ts checks that they are its super admin before anything else.
+
+/**
+ * Super admin on or off, deactivate or reactivate. `lostAccess` tells the page that the caller
+ * is no longer a super admin here (they stepped down), so it should leave the Admin pages.
+ */
+export const updateMemberAction = consoleAction(updateMemberActionSchema, async ({ user_id, ...input }, session) => {
+  const member = updateMember({ ctx: liveCtx(), ...session, membership: session.organization, userId: user_id, input });
+  return { lostAccess: member.user.id === session.principal.user.id && !member.isSuperAdmin };
+});
+
+/** Removes a member from the organization; `lostAccess` when the caller removed themselves. */
+export const removeMemberAction = consoleAction(memberActionSchema, async ({ user_id }, session) => {
+  const member = removeMember({ ctx: liveCtx(), ...session, membership: session.organization, userId: user_id });
+  return { lostAccess: member.user.id === session.principal.user.id };
+});

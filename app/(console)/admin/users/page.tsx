@@ -1,0 +1,40 @@
+import type { Metadata } from 'next';
+import { requireSuperAdmin } from '@/app/_lib/admin';
+import { MemberTable, type MemberRow } from '@/components/members/member-table';
+import { liveCtx } from '@/lib/context';
+import { listMembers, signInMethodsOf } from '@/lib/orgs/members';
+import { memberToWire } from '@/lib/orgs/wire';
+
+export const metadata: Metadata = { title: 'Users · Portcullis' };
+
+export default async function UsersPage() {
+  const session = await requireSuperAdmin();
+  const { principal, organization } = session;
+  const members: MemberRow[] = listMembers({ ctx: liveCtx(), ...session, membership: organization }).map((member) => ({
+    ...memberToWire(member),
+    sign_in_methods: signInMethodsOf(member),
+    is_you: member.user.id === principal.user.id,
+  }));
+  const superAdmins = members.filter((m) => m.is_super_admin && m.user_info.state === 'active').length;
+
+  return (
+    <div className="max-w-6xl space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Users</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          The people and application users of {organization.organization.name}. Super admins manage the organization: there is
+          always at least one who is active.
+        </p>
+      </div>
+      <section aria-labelledby="members-heading" className="space-y-3">
+        <h2 id="members-heading" className="font-medium">
+          Members <span className="text-sm font-normal text-slate-500">({members.length})</span>
+          <span className="ml-3 text-sm font-normal text-slate-500">
+            {superAdmins} active super admin{superAdmins === 1 ? '' : 's'}
+          </span>
+        </h2>
+        <MemberTable members={members} organizationName={organization.organization.name} />
+      </section>
+    </div>
+  );
+}

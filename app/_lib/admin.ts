@@ -1,0 +1,24 @@
+import 'server-only';
+import { forbidden } from 'next/navigation';
+import { AppError } from '@/lib/errors';
+import { assertSuperAdmin } from '@/lib/orgs/authorize';
+import type { MembershipWithOrg } from '@/lib/orgs/memberships';
+import { requireConsole, type ConsoleSession } from './session';
+
+export type AdminSession = ConsoleSession & { organization: MembershipWithOrg };
+
+/**
+ * The gate for Admin pages: a super admin of the organization the user is working in, or a 403
+ * page (app/(console)/admin/forbidden.tsx). Their server actions check again in lib/, through
+ * the same assertSuperAdmin.
+ */
+export async function requireSuperAdmin(): Promise<AdminSession> {
+  const session = await requireConsole();
+  try {
+    assertSuperAdmin(session.organization);
+  } catch (error) {
+    if (error instanceof AppError && error.status === 403) forbidden();
+    throw error;
+  }
+  return { ...session, organization: session.organization };
+}

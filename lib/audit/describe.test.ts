@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { describeAuditEvent } from './describe';
+
+describe('describeAuditEvent', () => {
+  it.each([
+    ['auth.sign_in', { method: 'password', token_prefix: 'pcls_abc' }, 'Signed in with password'],
+    ['auth.sign_in_failed', { method: 'password', reason: 'wrong_credentials' }, 'Sign-in with password failed: wrong email or password'],
+    ['auth.sign_in_failed', { method: 'password', reason: 'too_many_tries' }, 'Sign-in with password failed: too many tries'],
+    ['auth.sign_out', {}, 'Signed out'],
+    ['setup.completed', { organization_name: 'Acme' }, 'Set up Portcullis with organization "Acme"'],
+    ['token.created', { token_prefix: 'pcls_abc', description: 'CI' }, 'Created personal token pcls_abc "CI"'],
+    ['token.updated', { token_prefix: 'pcls_abc', old: { description: 'a' }, new: { description: 'b' } }, 'Changed token pcls_abc: description a → b'],
+    ['token.revoked', { token_prefix: 'pcls_abc', kind: 'session' }, 'Revoked session pcls_abc'],
+    ['token.revoked', { scope: 'all_other_tokens', count: 2 }, 'Signed out everywhere else (2 tokens revoked)'],
+    ['member.updated', { user_email: 'b@x.test', old: { state: 'active' }, new: { state: 'deactivated' } }, 'Deactivated b@x.test'],
+    ['member.updated', { user_email: 'b@x.test', old: { state: 'deactivated' }, new: { state: 'active' } }, 'Reactivated b@x.test'],
+    ['member.updated', { user_email: 'b@x.test', old: { is_super_admin: true }, new: { is_super_admin: false } }, 'Removed super admin from b@x.test'],
+    [
+      'member.updated',
+      { user_email: 'b@x.test', old: { is_super_admin: false, real_name: '' }, new: { is_super_admin: true, real_name: 'Bo' } },
+      'Changed b@x.test: super admin no → yes; name (none) → Bo',
+    ],
+    ['member.removed', { user_email: 'b@x.test' }, 'Removed b@x.test from the organization'],
+    ['member.token_revoked', { user_email: 'b@x.test', token_prefix: 'pcls_abc', kind: 'personal' }, 'Revoked token pcls_abc of b@x.test'],
+    // Events this file does not know yet still read well, old and new values included.
+    ['policy.updated', { old: { password_auth_enabled: true }, new: { password_auth_enabled: false } }, 'policy.updated: password_auth_enabled yes → no'],
+    ['totp.enrolled', {}, 'totp.enrolled'],
+  ])('%s %j', (event, details, expected) => expect(describeAuditEvent({ event, details })).toBe(expected));
+});

@@ -1,0 +1,47 @@
+import type { Organization } from '@/db/schema';
+import type { Member, MemberAuthenticationMethod } from './members';
+
+/**
+ * The member object of /v1/organization/{org}/user (list item, GET, PATCH), in upstream's
+ * fields. Explicit fields only. Nothing here is managed by a domain or SCIM yet, so
+ * managed_by_scim is false and managing_organization_id null.
+ */
+export function memberToWire(member: Member) {
+  return {
+    user_id: member.user.id,
+    is_super_admin: member.isSuperAdmin,
+    join_time: member.joinTime,
+    last_activity_time: member.user.lastActivityTime,
+    user_info: {
+      user_email: member.user.email,
+      real_name: member.user.realName,
+      state: member.user.state,
+      is_application_user: member.user.isApplicationUser,
+      managed_by_scim: false,
+      managing_organization_id: null as string | null,
+      create_time: member.user.createTime,
+    },
+    // Extension: whether password sign-ins of this member ask for an authenticator code.
+    two_factor_enabled: member.hasAuthenticatorApp,
+  };
+}
+export type WireMember = ReturnType<typeof memberToWire>;
+
+/**
+ * An item of GET .../user/{user_id}/authentication_methods. Upstream's fields; the password is
+ * its "internal" method, and the remote identity of an internal login is the email address.
+ */
+export function authenticationMethodToWire(method: MemberAuthenticationMethod, organization: Organization) {
+  return {
+    type: method.type,
+    name: method.name,
+    is_enabled_2fa: method.twoFactorEnabled,
+    last_used_time: method.lastUsedTime,
+    method_id: null as string | null,
+    local_provider_id: null as string | null,
+    remote_provider_id: method.member.user.email,
+    organization_id: organization.id,
+    user_email: method.member.user.email,
+    user_id: method.member.user.id,
+  };
+}
