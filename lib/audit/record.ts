@@ -8,7 +8,11 @@ export type AuditEventName =
   | 'auth.sign_out'
   | 'token.created'
   | 'token.updated'
-  | 'token.revoked';
+  | 'token.revoked'
+  | 'two_factor.enrolled'
+  | 'two_factor.disabled'
+  | 'two_factor.code_failed'
+  | 'two_factor.recovery_code_used';
 
 export type AuditInput = {
   event: AuditEventName;
