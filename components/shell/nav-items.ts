@@ -4,5 +4,11 @@ export type NavSection = { title: string; items: NavItem[] };
 
 export const navSections: NavSection[] = [
   { title: 'Organization', items: [{ href: '/', label: 'Overview' }] },
-  { title: 'Profile', items: [{ href: '/profile/tokens', label: 'Tokens' }] },
+  {
+    title: 'Profile',
+    items: [
+      { href: '/profile/authentication', label: 'Authentication' },
+      { href: '/profile/tokens', label: 'Tokens' },
+    ],
+  },
 ];
