@@ -1,9 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { gate } from '@/lib/auth/gate';
 import { sessionTokenFromCookies, SESSION_COOKIE_NAMES } from '@/lib/auth/session';
+import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
-import { apiErrorResponse, apiGateInput, requestMeta } from '@/lib/http/api';
+import { apiErrorResponse, apiGateInput, assertApiAllowedDuringTwoFactorEnrollment, requestMeta } from '@/lib/http/api';
 import { areaOf, isAdminPage, isOwnResourcePage } from '@/lib/http/areas';
 import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 import { isSetupNeeded } from '@/lib/setup/first-run';
@@ -27,7 +28,9 @@ export function proxy(request: NextRequest) {
   if (area === 'public-api') return NextResponse.next();
   if (area === 'api') {
     try {
-      gate({ ctx: liveCtx(), input: apiGateInput(request, meta) });
+      const ctx = liveCtx();
+      const { principal } = gate({ ctx, input: apiGateInput(request, meta) });
+      assertApiAllowedDuringTwoFactorEnrollment(ctx, principal, request);
       return NextResponse.next();
     } catch (error) {
       return apiErrorResponse(error);
@@ -48,8 +51,9 @@ export function proxy(request: NextRequest) {
   };
   if (!cookieToken) return signIn();
   try {
-    const { organization } = gate({
-      ctx: liveCtx(),
+    const ctx = liveCtx();
+    const { principal, organization } = gate({
+      ctx,
       input: {
         authorization: null,
         cookieToken,
@@ -61,6 +65,14 @@ export function proxy(request: NextRequest) {
         },
       },
     });
+    // A password session that must set up two-factor authentication reaches only the page
+    // where it does that; server actions posted elsewhere are refused.
+    const pendingTwoFactor = pathname === TWO_FACTOR_ENROLLMENT_PATH ? null : pendingTwoFactorEnrollment(ctx, principal);
+    if (pendingTwoFactor) {
+      if (request.method === 'GET' || request.method === 'HEAD') return redirectTo(request, TWO_FACTOR_ENROLLMENT_PATH);
+      const refusal = twoFactorEnrollmentError(pendingTwoFactor, 'console');
+      return forbiddenPage(refusal.message, refusal.status, 'Set up two-factor authentication under Profile → Authentication.');
+    }
     if (isAdminPage(pathname) && !organization?.isSuperAdmin) {
       return forbiddenPage(`Only super admins of ${organization ? `"${organization.organization.name}"` : 'an organization'} can open this page.`, 403);
     }
@@ -80,14 +92,18 @@ function escapeHtml(text: string) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function forbiddenPage(message: string, status: number) {
+function forbiddenPage(
+  message: string,
+  status: number,
+  hint = 'Ask an organization admin to add your address, or connect from an allowed network.',
+) {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Access refused · Portcullis</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family:system-ui,sans-serif;background:#f8fafc;color:#0f172a;display:grid;place-items:center;min-height:100vh;margin:0">
 <main style="max-width:32rem;background:#fff;border:1px solid #e2e8f0;border-radius:.75rem;padding:2rem">
 <h1 style="margin:0 0 .75rem;font-size:1.25rem">Access refused</h1>
 <p role="alert" style="margin:0 0 1rem">${escapeHtml(message)}</p>
-<p style="margin:0;color:#475569;font-size:.875rem">Ask an organization admin to add your address, or connect from an allowed network.</p>
+<p style="margin:0;color:#475569;font-size:.875rem">${escapeHtml(hint)}</p>
 </main></body></html>`;
   return new NextResponse(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }

@@ -11,11 +11,14 @@ describe('AppError', () => {
     ['bad_request', 400],
     ['unauthorized', 401],
     ['forbidden', 403],
+    ['two_factor_enrollment_required', 403],
     ['not_found', 404],
     ['method_not_allowed', 405],
     ['conflict', 409],
     ['rate_limited', 429],
     ['internal', 500],
+    // avn user login asks for a two-factor code on 510, and only on 510.
+    ['otp_required', 510],
   ] as [ErrorCode, number][])('%s is %i', (code, status) => {
     const error = new AppError(code, 'msg');
     expect(error.status).toBe(status);

@@ -7,6 +7,8 @@ export const errorStatus = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  // A password session of a user who must set up two-factor authentication first.
+  two_factor_enrollment_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -14,6 +16,9 @@ export const errorStatus = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  // The password was right; a two-factor code is needed. avn user login reads a code on 510
+  // and repeats the request with "otp" (see shared/reference/aiven-api.md).
+  otp_required: 510,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

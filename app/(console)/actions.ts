@@ -12,7 +12,8 @@ import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 export async function signOutAction() {
   const result = await consoleAction(z.object({}), async (_input, session) => {
     signOut({ ctx: liveCtx(), principal: session.principal, meta: session.meta });
-  })({});
+    // Signing out stays possible while two-factor enrollment is pending.
+  }, { duringTwoFactorEnrollment: true })({});
   const store = await cookies();
   for (const name of SESSION_COOKIE_NAMES) store.delete(name);
   if (result.ok) redirect('/signin');

@@ -9,7 +9,8 @@ import { SideNav } from '@/components/shell/side-nav';
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const { principal, organization } = await requireConsole();
+  // The shell also frames the two-factor enrollment page; every page runs its own check.
+  const { principal, organization } = await requireConsole(false, true);
   const options = principal.memberships.map((m) => ({ id: m.organization.id, name: m.organization.name }));
   const current = organization ? { id: organization.organization.id, name: organization.organization.name } : null;
   return (

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
+import { twoFactorEnrollmentError } from '@/lib/auth/two-factor';
 import { toAppError, zodFieldErrors, type FieldErrors } from '@/lib/errors';
 import { requireConsole, type ConsoleSession } from './session';
 
@@ -27,14 +28,21 @@ export function publicAction<S extends z.ZodType, T>(schema: S, run: (input: z.o
   };
 }
 
-/** A server action of a signed-in console user: the gate runs again, then as publicAction. */
+/**
+ * A server action of a signed-in console user: the gate runs again, then as publicAction. A
+ * session that must set up two-factor authentication first is refused, except by the actions
+ * that say `duringTwoFactorEnrollment` (enrolling, signing out).
+ */
 export function consoleAction<S extends z.ZodType, T>(
   schema: S,
   run: (input: z.output<S>, session: ConsoleSession) => Promise<T>,
-  { ownResources = false }: { ownResources?: boolean } = {},
+  { ownResources = false, duringTwoFactorEnrollment = false }: { ownResources?: boolean; duringTwoFactorEnrollment?: boolean } = {},
 ) {
   return async (raw: z.input<S>): Promise<ActionResult<T>> => {
-    const session = await requireConsole(ownResources);
+    const session = await requireConsole(ownResources, true);
+    if (session.pendingTwoFactor && !duringTwoFactorEnrollment) {
+      return failure(twoFactorEnrollmentError(session.pendingTwoFactor, 'console'));
+    }
     return publicAction(schema, (input) => run(input, session))(raw);
   };
 }

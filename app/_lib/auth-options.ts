@@ -25,12 +25,17 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       id: 'credentials',
       name: 'Email and password',
-      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      credentials: {
+        email: { label: 'Email', type: 'email' },
+        password: { label: 'Password', type: 'password' },
+        otp: { label: 'Authentication code', type: 'text' },
+      },
       async authorize(credentials, req) {
         try {
           const { user, fullToken } = await signInWithPassword({
             ctx: liveCtx(),
-            input: { email: credentials?.email, password: credentials?.password },
+            // The form sends `otp` only once sign-in has asked for it (OTP_REQUIRED_MESSAGE).
+            input: { email: credentials?.email, password: credentials?.password, otp: credentials?.otp || undefined },
             meta: { ip: header(req.headers, CLIENT_IP_HEADER), userAgent: header(req.headers, 'user-agent') },
           });
           return { id: user.id, email: user.email, name: user.realName, sessionToken: fullToken };

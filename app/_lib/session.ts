@@ -5,19 +5,28 @@ import { cache } from 'react';
 import { gate, type GateResult } from '@/lib/auth/gate';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
 import type { RequestMeta } from '@/lib/auth/sign-in';
+import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH } from '@/lib/auth/two-factor';
+import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { requestMeta } from '@/lib/http/api';
 import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 
-export type ConsoleSession = GateResult & { meta: RequestMeta };
+export type ConsoleSession = GateResult & {
+  meta: RequestMeta;
+  /** The organizations that wait for this password session to set up two-factor authentication. */
+  pendingTwoFactor: MembershipWithOrg[] | null;
+};
 
 /**
  * The gate for console pages and server actions, run once per request (React's cache).
  * `ownResources` for Profile pages and their actions (see RequestScope in lib/auth/gate.ts). A dead
- * session goes to sign-in; a refusal (IP allowlist) throws, and the error page shows it.
+ * session goes to sign-in; a refusal (IP allowlist) throws, and the error page shows it. A session
+ * that must set up two-factor authentication first goes to the enrollment page, unless
+ * `duringTwoFactorEnrollment` says the caller serves that page (or checks for itself, as
+ * consoleAction does).
  */
-export const requireConsole = cache(async (ownResources: boolean = false): Promise<ConsoleSession> => {
+export const requireConsole = cache(async (ownResources: boolean = false, duringTwoFactorEnrollment: boolean = false): Promise<ConsoleSession> => {
   const [cookieStore, headerStore] = await Promise.all([cookies(), headers()]);
   const meta = requestMeta(headerStore);
   const cookieToken = sessionTokenFromCookies((name) => cookieStore.get(name)?.value);
@@ -32,7 +41,9 @@ export const requireConsole = cache(async (ownResources: boolean = false): Promi
         scope: { kind: 'console', preferredOrganizationId: cookieStore.get(CURRENT_ORG_COOKIE)?.value ?? null, ownResources },
       },
     });
-    return { ...result, meta };
+    const pendingTwoFactor = pendingTwoFactorEnrollment(liveCtx(), result.principal);
+    if (pendingTwoFactor && !duringTwoFactorEnrollment) redirect(TWO_FACTOR_ENROLLMENT_PATH);
+    return { ...result, meta, pendingTwoFactor };
   } catch (error) {
     if (error instanceof AppError && error.status === 401) redirect('/signin');
     throw error;

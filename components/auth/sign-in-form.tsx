@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { signInSchema } from '@/lib/auth/schema';
+import { OTP_REQUIRED_MESSAGE } from '@/lib/auth/two-factor-schema';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -14,17 +15,25 @@ import { Field } from '@/components/ui/field';
 export function SignInForm({ returnTo, notice }: { returnTo: string; notice?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  // Set once sign-in has said that this account needs a two-factor code.
+  const [needsCode, setNeedsCode] = useState(false);
   const form = useForm<z.input<typeof signInSchema>, unknown, z.output<typeof signInSchema>>({
     resolver: zodResolver(signInSchema),
     defaultValues: { email: '', password: '' },
   });
   const { errors, isSubmitting } = form.formState;
 
-  const onSubmit = form.handleSubmit(async ({ email, password }) => {
+  const onSubmit = form.handleSubmit(async ({ email, password, otp }) => {
     setError(null);
-    const result = await signIn('credentials', { email, password, redirect: false });
+    // Email and password go again with the code: nothing of the first attempt is kept anywhere.
+    const result = await signIn('credentials', { email, password, ...(otp ? { otp } : {}), redirect: false });
     if (!result || result.error) {
+      if (result?.error === OTP_REQUIRED_MESSAGE) {
+        setNeedsCode(true);
+        return;
+      }
       setError(result?.error && result.error !== 'CredentialsSignin' ? result.error : 'Sign-in failed. Try again.');
+      if (needsCode) form.setValue('otp', '');
       return;
     }
     router.replace(returnTo);
@@ -43,6 +52,21 @@ export function SignInForm({ returnTo, notice }: { returnTo: string; notice?: st
         error={errors.password?.message}
         {...form.register('password')}
       />
+      {needsCode ? (
+        <>
+          <Alert tone="info">
+            Two-factor authentication is on for this account. Enter the code from your authenticator app, or one of your recovery codes.
+          </Alert>
+          <Field
+            label="Authentication code"
+            autoComplete="one-time-code"
+            autoFocus
+            placeholder="123456"
+            error={errors.otp?.message}
+            {...form.register('otp')}
+          />
+        </>
+      ) : null}
       <Button type="submit" className="w-full" disabled={isSubmitting}>
         {isSubmitting ? 'Signing in…' : 'Sign in'}
       </Button>

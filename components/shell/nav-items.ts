@@ -13,5 +13,11 @@ export const navSections: NavSection[] = [
       { href: '/admin/application-users', label: 'Application users', superAdminOnly: true },
     ],
   },
-  { title: 'Profile', items: [{ href: '/profile/tokens', label: 'Tokens' }] },
+  {
+    title: 'Profile',
+    items: [
+      { href: '/profile/authentication', label: 'Authentication' },
+      { href: '/profile/tokens', label: 'Tokens' },
+    ],
+  },
 ];

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '@/db/client';
-import { auditEvents, memberships, organizations, tokens, totpCredentials, users } from '@/db/schema';
+import { auditEvents, memberships, organizations, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { recordAudit, type AuditEventName } from '@/lib/audit/record';
+import { generateRecoveryCodes, hashRecoveryCode } from '@/lib/auth/recovery-codes';
+import { generateTotpSecret } from '@/lib/auth/totp';
 import { iso, type Ctx } from '@/lib/context';
 import { insertMembership, insertOrganization } from '@/lib/orgs/create';
+import { createToken } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/users/create';
 
 // Tests write their own organizations and users straight into the running server's SQLite
@@ -51,6 +54,62 @@ export async function seedMember(
 
 export function setAllowlist(file: string, organizationId: string, ipAllowlist: string[]): void {
   db(file).update(organizations).set({ ipAllowlist }).where(eq(organizations.id, organizationId)).run();
+}
+
+/** The organization's "require two-factor authentication" policy switch. */
+export function setTwoFactorRequired(file: string, organizationId: string, required = true): void {
+  db(file).update(organizations).set({ twoFactorRequired: required }).where(eq(organizations.id, organizationId)).run();
+}
+
+/** Another member of an existing organization, with the same seeded password. */
+export async function seedColleague(file: string, organizationId: string): Promise<SeededMember> {
+  seedHash ??= hashPassword(seedPassword);
+  const passwordHash = await seedHash;
+  const c = ctx(file);
+  return c.db.transaction(() => {
+    const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
+    const user = insertUser(c, { email: `${unique('colleague')}@example.test`, passwordHash });
+    insertMembership(c, { organizationId, userId: user.id, isSuperAdmin: false });
+    return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
+  });
+}
+
+/** A personal token the user made earlier (created with a password session); returns the full token. */
+export function seedPersonalToken(file: string, userId: string): string {
+  return createToken({
+    ctx: ctx(file),
+    input: {
+      userId,
+      kind: 'personal',
+      authMethod: 'password',
+      description: 'seeded personal token',
+      createdManually: true,
+      maxAgeSeconds: null,
+      extendWhenUsed: false,
+    },
+  }).fullToken;
+}
+
+/**
+ * A confirmed authenticator and ten recovery codes, as if the user had set them up in the
+ * console; returns the secret (for computing codes) and the recovery codes.
+ */
+export function seedTotp(file: string, userId: string): { secret: string; recoveryCodes: string[] } {
+  const c = ctx(file);
+  const secret = generateTotpSecret();
+  const codes = generateRecoveryCodes();
+  c.db.transaction(() => {
+    c.db.insert(totpCredentials).values({ userId, secret, confirmedTime: iso(c.now), createTime: iso(c.now) }).run();
+    c.db
+      .insert(recoveryCodes)
+      .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code) })))
+      .run();
+  });
+  return { secret, recoveryCodes: codes };
+}
+
+export function totpCredentialOf(file: string, userId: string) {
+  return db(file).select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).get();
 }
 
 export function organizationByName(file: string, name: string) {

@@ -19,7 +19,12 @@ export type AuditEventName =
   // A super admin changed a member: details carry the member and the old and new values.
   | 'member.updated'
   | 'member.removed'
-  | 'member.token_revoked';
+  | 'member.token_revoked'
+
+  | 'two_factor.enrolled'
+  | 'two_factor.disabled'
+  | 'two_factor.code_failed'
+  | 'two_factor.recovery_code_used';
 
 export type AuditInput = {
   event: AuditEventName;

@@ -3,7 +3,16 @@ import { signInFailures } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, T0, testCtx } from '@/lib/testing/seed';
-import { ACCOUNT_LIMIT, assertSignInAllowed, clearAccountFailures, IP_LIMIT, recordSignInFailure, WINDOW_MS } from './rate-limit';
+import {
+  ACCOUNT_LIMIT,
+  assertSignInAllowed,
+  clearAccountFailures,
+  IP_LIMIT,
+  recordSignInFailure,
+  releaseSignInAttempt,
+  returnSignInAttempt,
+  WINDOW_MS,
+} from './rate-limit';
 
 const MINUTE = 60_000;
 
@@ -161,5 +170,33 @@ describe('clearAccountFailures', () => {
     const ctx = testCtx();
     clearAccountFailures(ctx, 'nobody@example.test');
     expect(counters(ctx)).toEqual({});
+  });
+});
+
+describe('returnSignInAttempt and releaseSignInAttempt', () => {
+  it('return takes one attempt back from both counters, clearing neither', () => {
+    const ctx = testCtx();
+    fail(ctx, 3, 'a@example.test', '203.0.113.9');
+    returnSignInAttempt(ctx, { email: 'a@example.test', ip: '203.0.113.9' });
+    expect(counters(ctx)).toEqual({ 'email:a@example.test': 2, 'ip:203.0.113.9': 2 });
+  });
+
+  it('return never goes below zero, nor touches a counter whose window has passed', () => {
+    const ctx = testCtx();
+    fail(ctx, 1, 'a@example.test', null);
+    returnSignInAttempt(ctx, { email: 'a@example.test', ip: '203.0.113.9' });
+    returnSignInAttempt(ctx, { email: 'a@example.test', ip: '203.0.113.9' });
+    expect(counters(ctx)).toEqual({ 'email:a@example.test': 0 });
+    fail(ctx, 2, 'b@example.test', null);
+    advance(ctx, WINDOW_MS);
+    returnSignInAttempt(ctx, { email: 'b@example.test', ip: null });
+    expect(counters(ctx)['email:b@example.test']).toBe(2);
+  });
+
+  it('release clears the account counter and takes one attempt back from the address', () => {
+    const ctx = testCtx();
+    fail(ctx, 3, 'a@example.test', '203.0.113.9');
+    releaseSignInAttempt(ctx, { email: 'a@example.test', ip: '203.0.113.9' });
+    expect(counters(ctx)).toEqual({ 'ip:203.0.113.9': 2 });
   });
 });

@@ -103,13 +103,26 @@ export function beginSignInAttempt(ctx: Ctx, attempt: { email: string; ip: strin
   );
 }
 
+function takeBack(ctx: Ctx, key: string): void {
+  const { count } = currentCount(ctx, key);
+  if (count > 0) ctx.db.update(signInFailures).set({ count: count - 1 }).where(eq(signInFailures.key, key)).run();
+}
+
 /**
  * The password was right: the account's counter is cleared and the address's attempt returned,
  * also when sign-in is then refused for another reason (IP allowlist, deactivated account).
  */
 export function releaseSignInAttempt(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
   clearAccountFailures(ctx, email);
-  if (!ip) return;
-  const { count } = currentCount(ctx, ipKey(ip));
-  if (count > 0) ctx.db.update(signInFailures).set({ count: count - 1 }).where(eq(signInFailures.key, ipKey(ip))).run();
+  if (ip) takeBack(ctx, ipKey(ip));
+}
+
+/**
+ * The attempt was no guess, but not a success either (the password was right and a two-factor
+ * code is still to come): it is taken back from both counters, which are not cleared, so that
+ * asking for the code in between wrong codes cannot reset the count of wrong codes.
+ */
+export function returnSignInAttempt(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
+  takeBack(ctx, accountKey(email));
+  if (ip) takeBack(ctx, ipKey(ip));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authenticationCodeSchema } from './two-factor-schema';
 
 // Only zod here: the browser imports these schemas for its forms.
 
@@ -17,11 +18,12 @@ export const newPasswordSchema = z
 export const signInSchema = z.object({
   email: emailSchema,
   password: z.string({ error: 'Enter your password' }).min(1, { error: 'Enter your password' }).max(1024),
+  // Needed only by accounts with a confirmed authenticator; sign-in says so (HTTP 510) when missing.
+  otp: authenticationCodeSchema.optional(),
 });
 export type SignInInput = z.infer<typeof signInSchema>;
 
-/** POST /v1/userauth. `otp` and `tenant` are accepted for avn compatibility. */
+/** POST /v1/userauth: avn repeats it with `otp` after a 510; `tenant` is accepted for avn compatibility. */
 export const userAuthSchema = signInSchema.extend({
-  otp: z.string().max(32).optional(),
   tenant: z.string().max(128).optional(),
 });

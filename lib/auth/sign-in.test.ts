@@ -1,15 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { organizations, signInFailures, tokens } from '@/db/schema';
+import { organizations, recoveryCodes, signInFailures, tokens, totpCredentials, users } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
+import { advance, listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
 import { resolveToken } from '@/lib/tokens/resolve';
 import { hashToken } from '@/lib/tokens/token';
 import { hashPassword } from './password';
 import { ACCOUNT_LIMIT, IP_LIMIT, signInLimits } from './rate-limit';
+import { hashRecoveryCode } from './recovery-codes';
 import { sessionTokenSettings } from './session';
 import { signInWithPassword, type RequestMeta } from './sign-in';
+import { totpCodeForStep, totpStepAt } from './totp';
 
 const PASSWORD = 'correct horse battery staple';
 const EMAIL = 'ada@example.test';
@@ -313,5 +315,150 @@ describe('signInWithPassword: the organization policy', () => {
     ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, orgs[0]!.id)).run();
     const { token } = await signIn(ctx, { email: EMAIL, password: PASSWORD });
     expect(token.authMethod).toBe('password');
+  });
+});
+
+describe('signInWithPassword: two-factor authentication', () => {
+  const SECRET = 'JBSWY3DPEHPK3PXP';
+  const RECOVERY = 'abcd-efgh-2345-wxyz';
+
+  /** A member with a confirmed authenticator and one recovery code. */
+  function enrolledMember(ctx: Ctx) {
+    const result = member(ctx);
+    ctx.db.insert(totpCredentials).values({ userId: result.user.id, secret: SECRET, confirmedTime: '2026-03-01T11:00:00Z', createTime: '2026-03-01T11:00:00Z' }).run();
+    ctx.db.insert(recoveryCodes).values({ userId: result.user.id, codeHash: hashRecoveryCode(RECOVERY) }).run();
+    return result;
+  }
+  const codeNow = (ctx: Ctx, delta = 0) => totpCodeForStep(SECRET, totpStepAt(ctx.now) + delta);
+  const wrongCode = (ctx: Ctx) => ['000000', '111111', '222222'].find((c) => ![-1, 0, 1].some((d) => codeNow(ctx, d) === c))!;
+  const events = (ctx: Ctx) => listAuditEvents(ctx).map((e) => [e.event, e.details]);
+
+  it('without a code: otp_required (510) with the message avn shows, no token, not counted', async () => {
+    const ctx = testCtx();
+    enrolledMember(ctx);
+    const error = await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD }));
+    expect(error.code).toBe('otp_required');
+    expect(error.status).toBe(510);
+    expect(error.message).toBe('Two-factor authentication code required');
+    expect(ctx.db.select().from(tokens).all()).toEqual([]);
+    expect(failureCount(ctx, `email:${EMAIL}`)).toBe(0);
+    expect(failureCount(ctx, `ip:${META.ip}`)).toBe(0);
+    expect(listAuditEvents(ctx)).toEqual([]);
+  });
+
+  it('a wrong password is refused as ever, before any mention of a code', async () => {
+    const ctx = testCtx();
+    enrolledMember(ctx);
+    const error = await rejection(signIn(ctx, { email: EMAIL, password: 'wrong', otp: codeNow(ctx) }));
+    expect(error.message).toBe('Wrong email or password');
+  });
+
+  it.each([-1, 0, 1])('with the code of step now%+i: signed in, the step spent', async (delta) => {
+    const ctx = testCtx();
+    enrolledMember(ctx);
+    const result = await signIn(ctx, { email: EMAIL, password: PASSWORD, otp: codeNow(ctx, delta) });
+    expect(result.token.kind).toBe('session');
+    expect(ctx.db.select().from(totpCredentials).get()!.lastUsedStep).toBe(totpStepAt(ctx.now) + delta);
+    expect(events(ctx)).toEqual([['auth.sign_in', { method: 'password', token_prefix: result.token.tokenPrefix, second_factor: 'totp' }]]);
+  });
+
+  it('a code two steps off is wrong', async () => {
+    const ctx = testCtx();
+    enrolledMember(ctx);
+    expect((await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp: codeNow(ctx, 2) }))).message).toBe('Wrong authentication code');
+  });
+
+  it('the same code cannot sign in twice (401), nor an older one', async () => {
+    const ctx = testCtx();
+    enrolledMember(ctx);
+    const code = codeNow(ctx);
+    await signIn(ctx, { email: EMAIL, password: PASSWORD, otp: code });
+    const replay = await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp: code }));
+    expect(replay.status).toBe(401);
+    expect(replay.message).toBe('Wrong authentication code');
+    expect((await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp: codeNow(ctx, -1) }))).status).toBe(401);
+    expect(ctx.db.select().from(tokens).all()).toHaveLength(1);
+    // 30 seconds on, the next code works.
+    advance(ctx, 30_000);
+    expect((await signIn(ctx, { email: EMAIL, password: PASSWORD, otp: codeNow(ctx) })).token.kind).toBe('session');
+  });
+
+  it('a wrong code: 401, audited, counted toward the limit; five lock the account even with the right code', async () => {
+    const ctx = testCtx();
+    const { user, orgs } = enrolledMember(ctx);
+    const wrong = wrongCode(ctx);
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
+      const error = await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp: wrong }));
+      expect(error.status).toBe(401);
+      expect(error.message).toBe('Wrong authentication code');
+      // Asking for the code in between takes back only its own attempt: the count keeps growing.
+      expect((await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD }))).status).toBe(i + 1 < ACCOUNT_LIMIT ? 510 : 429);
+    }
+    expect(failureCount(ctx, `email:${EMAIL}`)).toBe(ACCOUNT_LIMIT);
+    expect(failureCount(ctx, `ip:${META.ip}`)).toBe(ACCOUNT_LIMIT);
+    const locked = await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp: codeNow(ctx) }));
+    expect(locked.status).toBe(429);
+    const failed = listAuditEvents(ctx).filter((e) => e.event === 'two_factor.code_failed');
+    expect(failed).toHaveLength(ACCOUNT_LIMIT);
+    expect(failed[0]).toMatchObject({
+      organizationId: orgs[0]!.id,
+      actorUserId: user.id,
+      actorEmail: EMAIL,
+      ip: META.ip,
+      details: { during: 'sign_in', method: 'password' },
+    });
+    expect(ctx.db.select().from(tokens).all()).toEqual([]);
+  });
+
+  it('a right code clears the account counter left by wrong ones', async () => {
+    const ctx = testCtx();
+    enrolledMember(ctx);
+    await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp: wrongCode(ctx) }));
+    expect(failureCount(ctx, `email:${EMAIL}`)).toBe(1);
+    await signIn(ctx, { email: EMAIL, password: PASSWORD, otp: codeNow(ctx) });
+    expect(failureCount(ctx, `email:${EMAIL}`)).toBe(0);
+  });
+
+  it('a recovery code works in the same field, once, and is audited', async () => {
+    const ctx = testCtx();
+    enrolledMember(ctx);
+    const result = await signIn(ctx, { email: EMAIL, password: PASSWORD, otp: RECOVERY.toUpperCase() });
+    expect(events(ctx)).toEqual([
+      ['two_factor.recovery_code_used', { during: 'sign_in', recovery_codes_left: 0 }],
+      ['auth.sign_in', { method: 'password', token_prefix: result.token.tokenPrefix, second_factor: 'recovery_code' }],
+    ]);
+    const again = await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp: RECOVERY }));
+    expect(again.status).toBe(401);
+    expect(again.message).toBe('Wrong authentication code');
+  });
+
+  it.each(['12345', 'letters', '1234567'])('a malformed code %j is a 400 on otp', async (otp) => {
+    const ctx = testCtx();
+    enrolledMember(ctx);
+    const error = await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp }));
+    expect(error.status).toBe(400);
+    expect(Object.keys(error.fieldErrors)).toEqual(['otp']);
+  });
+
+  it('a user without an authenticator signs in without a code, and a code sent anyway is ignored', async () => {
+    const ctx = testCtx();
+    member(ctx);
+    expect((await signIn(ctx, { email: EMAIL, password: PASSWORD })).token.kind).toBe('session');
+    expect((await signIn(ctx, { email: EMAIL, password: PASSWORD, otp: '123456' })).token.kind).toBe('session');
+  });
+
+  it('an unconfirmed setup asks for no code', async () => {
+    const ctx = testCtx();
+    const { user } = member(ctx);
+    ctx.db.insert(totpCredentials).values({ userId: user.id, secret: SECRET, createTime: '2026-03-01T11:00:00Z' }).run();
+    expect((await signIn(ctx, { email: EMAIL, password: PASSWORD })).token.kind).toBe('session');
+  });
+
+  it('the code comes before other refusals: a deactivated user is told so only after the code', async () => {
+    const ctx = testCtx();
+    const { user } = enrolledMember(ctx);
+    ctx.db.update(users).set({ state: 'deactivated' }).where(eq(users.id, user.id)).run();
+    expect((await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD }))).status).toBe(510);
+    expect((await rejection(signIn(ctx, { email: EMAIL, password: PASSWORD, otp: codeNow(ctx) }))).status).toBe(403);
   });
 });

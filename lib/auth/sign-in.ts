@@ -8,9 +8,12 @@ import { listMemberships } from '@/lib/orgs/memberships';
 import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
 import { createToken } from '@/lib/tokens/create';
 import { burnPasswordCheck, verifyPassword } from './password';
-import { beginSignInAttempt, signInLimits, releaseSignInAttempt } from './rate-limit';
+import { beginSignInAttempt, releaseSignInAttempt, returnSignInAttempt, signInLimits } from './rate-limit';
 import { signInSchema } from './schema';
 import { sessionTokenSettings } from './session';
+import { hasConfirmedTotp } from './two-factor';
+import { OTP_REQUIRED_MESSAGE, WRONG_CODE_MESSAGE } from './two-factor-schema';
+import { verifySecondFactor } from './two-factor-verify';
 
 export type RequestMeta = { ip: string | null; userAgent: string | null };
 
@@ -21,6 +24,8 @@ const WRONG_CREDENTIALS = 'Wrong email or password';
 /**
  * Email and password sign-in, shared by the console (next-auth's credentials provider) and
  * POST /v1/userauth. Creates the login session token that the cookie or the CLI then carries.
+ * A user with a confirmed authenticator also sends `otp`, a TOTP code or a recovery code;
+ * without one the right password gets `otp_required` (HTTP 510, which avn answers with a code).
  */
 export async function signInWithPassword({
   ctx,
@@ -34,7 +39,7 @@ export async function signInWithPassword({
   /** Shown in the token list: where the sign-in happened. */
   sessionDescription?: string;
 }): Promise<SignInResult> {
-  const { email, password } = parseInput(signInSchema, input);
+  const { email, password, otp } = parseInput(signInSchema, input);
   // Counted as a failure from here on, until it succeeds.
   beginSignInAttempt(ctx, { email, ip: meta.ip }, signInLimits());
 
@@ -55,7 +60,31 @@ export async function signInWithPassword({
     throw new AppError('unauthorized', WRONG_CREDENTIALS);
   }
   const { user } = row;
-  // The password was right: whatever happens next is not a guess.
+  // The second factor comes before any other refusal: the password alone reveals no more than
+  // that it is right.
+  let secondFactor: 'totp' | 'recovery_code' | null = null;
+  if (hasConfirmedTotp(ctx, user.id)) {
+    if (otp === undefined) {
+      // Not a guess, and not a success: avn always asks once without a code.
+      returnSignInAttempt(ctx, { email, ip: meta.ip });
+      throw new AppError('otp_required', OTP_REQUIRED_MESSAGE);
+    }
+    const verified = verifySecondFactor({ ctx, userId: user.id, code: otp });
+    if (!verified) {
+      // The attempt stays counted: codes are guessed under the same limits as passwords.
+      recordUserAudit(ctx, orgIds, { ...audit, event: 'two_factor.code_failed', details: { during: 'sign_in', method: 'password' } });
+      throw new AppError('unauthorized', WRONG_CODE_MESSAGE);
+    }
+    secondFactor = verified.kind === 'totp' ? 'totp' : 'recovery_code';
+    if (verified.kind === 'recovery') {
+      recordUserAudit(ctx, orgIds, {
+        ...audit,
+        event: 'two_factor.recovery_code_used',
+        details: { during: 'sign_in', recovery_codes_left: verified.recoveryCodesLeft },
+      });
+    }
+  }
+  // The password (and code) were right: whatever happens next is not a guess.
   releaseSignInAttempt(ctx, { email, ip: meta.ip });
   const refuse = (reason: string, error: AppError): never => {
     recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason } });
@@ -101,7 +130,11 @@ export async function signInWithPassword({
     recordUserAudit(ctx, orgIds, {
       ...audit,
       event: 'auth.sign_in',
-      details: { method: 'password', token_prefix: created.token.tokenPrefix },
+      details: {
+        method: 'password',
+        token_prefix: created.token.tokenPrefix,
+        ...(secondFactor ? { second_factor: secondFactor } : {}),
+      },
     });
     return { user, fullToken: created.fullToken, token: created.token };
   });

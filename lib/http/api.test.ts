@@ -1,7 +1,20 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { organizations } from '@/db/schema';
+import type { Principal } from '@/lib/auth/gate';
+import type { Ctx } from '@/lib/context';
+import { listMemberships } from '@/lib/orgs/memberships';
+import { seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { AppError } from '@/lib/errors';
 import { CLIENT_IP_HEADER, SERVER_MARK_ENV } from '@/lib/net/client-ip';
-import { apiErrorResponse, MAX_JSON_BODY_CHARS, methodNotAllowed, readJson, requestMeta } from './api';
+import {
+  apiErrorResponse,
+  assertApiAllowedDuringTwoFactorEnrollment,
+  MAX_JSON_BODY_CHARS,
+  methodNotAllowed,
+  readJson,
+  requestMeta,
+} from './api';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -103,5 +116,38 @@ describe('readJson limits', () => {
     const error = await readJson(new Request('http://x/', { method: 'POST', body: big })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).status).toBe(413);
+  });
+});
+
+describe('assertApiAllowedDuringTwoFactorEnrollment', () => {
+  /** A password session of a member of an organization that requires two-factor authentication. */
+  function pendingPrincipal(): { ctx: Ctx; principal: Principal } {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const organization = seedOrganization(ctx, { name: 'Strict' });
+    ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organization.id)).run();
+    seedMembership(ctx, { organizationId: organization.id, userId: user.id });
+    const { token } = seedToken(ctx, user.id, { kind: 'session', createdManually: false });
+    return { ctx, principal: { user, token, memberships: listMemberships(ctx, user.id) } };
+  }
+
+  it.each(['/v1/me', '/v1/project', '/v1/access_token', '/v1/organization/org1/user', '/v1/me/logout/x'])('refuses %s with 403', (path) => {
+    const { ctx, principal } = pendingPrincipal();
+    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, principal, new Request(`http://localhost${path}`))).toThrow(
+      /^Organization "Strict" requires two-factor authentication for password sign-ins\. Set up an authenticator in the console/,
+    );
+  });
+
+  it('lets the session log out', () => {
+    const { ctx, principal } = pendingPrincipal();
+    expect(() =>
+      assertApiAllowedDuringTwoFactorEnrollment(ctx, principal, new Request('http://localhost/v1/me/logout', { method: 'POST' })),
+    ).not.toThrow();
+  });
+
+  it('lets a personal token through', () => {
+    const { ctx, principal } = pendingPrincipal();
+    const { token } = seedToken(ctx, principal.user.id);
+    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { ...principal, token }, new Request('http://localhost/v1/me'))).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
-import { gate, scopeOfApiPath, type GateInput, type GateResult } from '@/lib/auth/gate';
+import { gate, scopeOfApiPath, type GateInput, type GateResult, type Principal } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
+import { API_PATHS_OPEN_DURING_ENROLLMENT, assertNoPendingTwoFactorEnrollment } from '@/lib/auth/two-factor';
 import { liveCtx, type Ctx } from '@/lib/context';
 import { AppError, apiErrorBody, toAppError } from '@/lib/errors';
 import type { Env } from '@/lib/env';
@@ -71,6 +72,16 @@ export function apiGateInput(request: Request, meta: RequestMeta): GateInput {
   };
 }
 
+/**
+ * 403 for a password session whose organization requires two-factor authentication that the
+ * user has not set up, except on the routes that stay open (logout). Personal and application
+ * tokens pass: see lib/auth/two-factor.ts.
+ */
+export function assertApiAllowedDuringTwoFactorEnrollment(ctx: Ctx, principal: Principal, request: Request): void {
+  if (API_PATHS_OPEN_DURING_ENROLLMENT.has(new URL(request.url).pathname)) return;
+  assertNoPendingTwoFactorEnrollment(ctx, principal, 'api');
+}
+
 /** A route anyone may call (POST /v1/userauth). */
 export function publicRoute(handler: (call: ApiCall) => Promise<unknown>) {
   return (request: Request, context: RouteContext) =>
@@ -89,6 +100,7 @@ export function authedRoute(handler: (call: AuthedApiCall) => Promise<unknown>) 
       const ctx = liveCtx();
       const meta = requestMeta(request.headers);
       const result = gate({ ctx, input: apiGateInput(request, meta) });
+      assertApiAllowedDuringTwoFactorEnrollment(ctx, result.principal, request);
       return handler({ ctx, meta, params: await context.params, request, ...result });
     });
 }

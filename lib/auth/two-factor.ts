@@ -1,0 +1,112 @@
+import { and, count, eq, isNotNull, isNull } from 'drizzle-orm';
+import { recoveryCodes, totpCredentials, type TokenKind } from '@/db/schema';
+import type { Ctx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import type { MembershipWithOrg } from '@/lib/orgs/memberships';
+import type { Principal } from './gate';
+
+// Whether a request must wait for two-factor enrollment: organizations.two_factor_required
+// makes a password session of a user without a confirmed authenticator good for nothing but
+// setting one up. The request gate (lib/auth/gate.ts) decides who is asking; this runs right
+// after it in proxy.ts, requireConsole (console pages and server actions) and authedRoute (/v1).
+
+/** The one console page such a session may open: Profile → Authentication, where it enrolls. */
+export const TWO_FACTOR_ENROLLMENT_PATH = '/profile/authentication';
+
+/** /v1 routes such a session may still call: ending it is never a risk. */
+export const API_PATHS_OPEN_DURING_ENROLLMENT: ReadonlySet<string> = new Set(['/v1/me/logout']);
+
+/**
+ * The decision, as a pure function. Only password sessions are held back: the policy governs
+ * password logins (SSO and third-party providers have their own second factors), and personal
+ * and application tokens are not sign-ins at all: they are governed by the token settings.
+ */
+export function twoFactorEnrollmentRequired({
+  policyRequires,
+  tokenKind,
+  authMethod,
+  enrolled,
+}: {
+  /** Whether any of the user's organizations requires two-factor authentication. */
+  policyRequires: boolean;
+  tokenKind: TokenKind;
+  authMethod: string;
+  /** Whether the user has a confirmed authenticator. */
+  enrolled: boolean;
+}): boolean {
+  return policyRequires && tokenKind === 'session' && authMethod === 'password' && !enrolled;
+}
+
+/**
+ * The user's organizations that require two-factor authentication. Any one of them holds the
+ * session back everywhere, not only in that organization: the session is the person's, and
+ * whatever it may still reach (Profile, personal tokens) would let it act for all of them.
+ */
+export function organizationsRequiringTwoFactor(memberships: readonly MembershipWithOrg[]): MembershipWithOrg[] {
+  return memberships.filter((m) => m.organization.twoFactorRequired);
+}
+
+export function hasConfirmedTotp(ctx: Ctx, userId: string): boolean {
+  return !!ctx.db
+    .select({ userId: totpCredentials.userId })
+    .from(totpCredentials)
+    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedTime)))
+    .get();
+}
+
+/**
+ * The organizations waiting for this principal to enroll, or null when nothing waits. Looks
+ * at the database only for password sessions of users under such a policy.
+ */
+export function pendingTwoFactorEnrollment(ctx: Ctx, principal: Principal): MembershipWithOrg[] | null {
+  const requiring = organizationsRequiringTwoFactor(principal.memberships);
+  const { kind, authMethod } = principal.token;
+  // Cheap checks first: most requests end here without a query.
+  if (!twoFactorEnrollmentRequired({ policyRequires: requiring.length > 0, tokenKind: kind, authMethod, enrolled: false })) {
+    return null;
+  }
+  return hasConfirmedTotp(ctx, principal.user.id) ? null : requiring;
+}
+
+/** The refusal of a request that waits for enrollment (403), naming who requires it. */
+export function twoFactorEnrollmentError(requiring: readonly MembershipWithOrg[], surface: 'console' | 'api'): AppError {
+  const names = requiring.map((m) => `"${m.organization.name}"`);
+  const who =
+    names.length === 1 ? `Organization ${names[0]} requires` : `Organizations ${names.slice(0, -1).join(', ')} and ${names.at(-1)} require`;
+  const next =
+    surface === 'api'
+      ? 'Set up an authenticator in the console under Profile → Authentication, then sign in again with a code.'
+      : 'Set up an authenticator to continue.';
+  return new AppError('two_factor_enrollment_required', `${who} two-factor authentication for password sign-ins. ${next}`);
+}
+
+/** Throws the refusal if the principal must enroll first. */
+export function assertNoPendingTwoFactorEnrollment(ctx: Ctx, principal: Principal, surface: 'console' | 'api'): void {
+  const requiring = pendingTwoFactorEnrollment(ctx, principal);
+  if (requiring) throw twoFactorEnrollmentError(requiring, surface);
+}
+
+export type TwoFactorStatus = {
+  enabled: boolean;
+  /** When the authenticator was confirmed. */
+  since: string | null;
+  recoveryCodesLeft: number;
+};
+
+/** What Profile → Authentication shows. */
+export function twoFactorStatus(ctx: Ctx, userId: string): TwoFactorStatus {
+  const credential = ctx.db
+    .select({ confirmedTime: totpCredentials.confirmedTime })
+    .from(totpCredentials)
+    .where(eq(totpCredentials.userId, userId))
+    .get();
+  const since = credential?.confirmedTime ?? null;
+  const left = since
+    ? ctx.db
+        .select({ n: count() })
+        .from(recoveryCodes)
+        .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedTime)))
+        .get()!.n
+    : 0;
+  return { enabled: since !== null, since, recoveryCodesLeft: left };
+}
