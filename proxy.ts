@@ -5,7 +5,7 @@ import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH, twoFactorEnroll
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
 import { apiErrorResponse, apiGateInput, assertApiAllowedDuringTwoFactorEnrollment, requestMeta } from '@/lib/http/api';
-import { areaOf, isAdminPage, isOwnResourcePage } from '@/lib/http/areas';
+import { areaOf, isOwnResourcePage } from '@/lib/http/areas';
 import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 import { isSetupNeeded } from '@/lib/setup/first-run';
 
@@ -52,7 +52,7 @@ export function proxy(request: NextRequest) {
   if (!cookieToken) return signIn();
   try {
     const ctx = liveCtx();
-    const { principal, organization } = gate({
+    const { principal } = gate({
       ctx,
       input: {
         authorization: null,
@@ -72,9 +72,6 @@ export function proxy(request: NextRequest) {
       if (request.method === 'GET' || request.method === 'HEAD') return redirectTo(request, TWO_FACTOR_ENROLLMENT_PATH);
       const refusal = twoFactorEnrollmentError(pendingTwoFactor, 'console');
       return forbiddenPage(refusal.message, refusal.status, 'Set up two-factor authentication under Profile → Authentication.');
-    }
-    if (isAdminPage(pathname) && !organization?.isSuperAdmin) {
-      return forbiddenPage(`Only super admins of ${organization ? `"${organization.organization.name}"` : 'an organization'} can open this page.`, 403);
     }
     return NextResponse.next();
   } catch (error) {

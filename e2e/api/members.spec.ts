@@ -43,9 +43,9 @@ test('GET .../user lists the members in upstream’s shape, application users un
   const bob = await seedOrgMember(db, member.organizationId, { realName: 'Bob Builder' });
   const robot = await seedOrgMember(db, member.organizationId);
   markApplicationUser(db, robot.userId);
-  confirmTotp(db, bob.userId);
-  // bob signs in once: his last activity is recorded.
+  // bob signs in once: his last activity is recorded. Then he sets up an authenticator.
   await request.get('/v1/me', { headers: auth(await login(request, bob.email, bob.password)) });
+  confirmTotp(db, bob.userId);
 
   const response = await request.get(`/v1/organization/${member.organizationId}/user`, { headers: auth(admin) });
   expect(response.status()).toBe(200);

@@ -35,7 +35,7 @@ test('enroll an authenticator, sign in with a code and with a recovery code, tur
   await signInPage.goto();
   await signInPage.signIn(member.email, member.password);
   await shell.expectSignedIn(member.organizationName);
-  await shell.nav().getByRole('link', { name: 'Authentication' }).click();
+  await shell.nav().getByRole('link', { name: 'Authentication', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Authentication', exact: true })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Sign-in methods' })).toContainText('Email and password');
   await expect(page.getByTestId('two-factor-state')).toHaveText('Off');

@@ -26,7 +26,7 @@ test('a super admin promotes a member, deactivates them (their next request is r
   await signInPage.goto();
   await signInPage.signIn(member.email, member.password);
   await shell.expectSignedIn(member.organizationName);
-  await shell.nav().getByRole('link', { name: 'Users' }).click();
+  await shell.nav().getByRole('link', { name: 'Users', exact: true }).click();
   const users = new UsersPage(page);
   await expect(users.heading()).toBeVisible();
   await expect(page.getByRole('heading', { name: /^Members/ })).toContainText('(3)');
@@ -72,7 +72,7 @@ test('a super admin promotes a member, deactivates them (their next request is r
   expect((await bobPage.goto('/'))?.status()).toBe(200);
   await expect(bobPage.getByTestId('current-organization')).toContainText(member.organizationName);
   // As a super admin now, he sees the Admin section.
-  await expect(bobPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toBeVisible();
+  await expect(bobPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true })).toBeVisible();
 
   expect(auditOf(db, { event: 'member.updated', actorEmail: member.email }).map((e) => e.details.new)).toEqual([
     { state: 'active' },

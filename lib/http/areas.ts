@@ -31,8 +31,3 @@ export function safeReturnPath(value: string | null | undefined): string {
 export function isOwnResourcePage(pathname: string): boolean {
   return pathname === '/profile' || pathname.startsWith('/profile/');
 }
-
-/** Console pages for the organization's super admins only. */
-export function isAdminPage(pathname: string): boolean {
-  return pathname === '/admin' || pathname.startsWith('/admin/');
-}

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireConsole } from '@/app/_lib/session';
+import { requireSuperAdmin } from '@/app/_lib/admin';
 import { CreateApplicationUserForm } from '@/components/appusers/create-form';
 import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
@@ -10,7 +10,7 @@ import { liveCtx } from '@/lib/context';
 export const metadata: Metadata = { title: 'Application users · Portcullis' };
 
 export default async function ApplicationUsersPage() {
-  const { organization } = await requireConsole();
+  const { organization } = await requireSuperAdmin();
   const ctx = liveCtx();
   const appUsers = listApplicationUsers({ ctx, membership: organization });
   return (

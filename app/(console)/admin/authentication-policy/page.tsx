@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireConsole } from '@/app/_lib/session';
+import { requireSuperAdmin } from '@/app/_lib/admin';
 import { PolicyForm } from '@/components/policy/policy-form';
 import { policyToWire } from '@/lib/policy/policy';
 import { readPolicy } from '@/lib/policy/update';
@@ -7,8 +7,7 @@ import { readPolicy } from '@/lib/policy/update';
 export const metadata: Metadata = { title: 'Authentication policy · Portcullis' };
 
 export default async function AuthenticationPolicyPage() {
-  const { organization, meta } = await requireConsole();
-  // Non-super-admins are answered 403 by proxy.ts; this throws for them as well.
+  const { organization, meta } = await requireSuperAdmin();
   const policy = readPolicy({ membership: organization });
   // The form speaks the three-way mode; upstream's boolean is derived from it on the wire.
   const { personal_tokens_enabled: _derived, ...initial } = policyToWire(policy);
@@ -17,10 +16,10 @@ export default async function AuthenticationPolicyPage() {
       <div>
         <h1 className="text-2xl font-semibold">Authentication policy</h1>
         <p className="mt-1 text-sm text-slate-600">
-          How members of {organization!.organization.name} may sign in and reach its resources. Changes apply at once.
+          How members of {organization.organization.name} may sign in and reach its resources. Changes apply at once.
         </p>
       </div>
-      <PolicyForm initial={initial} currentIp={meta.ip} organizationName={organization!.organization.name} />
+      <PolicyForm initial={initial} currentIp={meta.ip} organizationName={organization.organization.name} />
     </div>
   );
 }

@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { MemberTable, type MemberRow } from '@/components/members/member-table';
-import { liveCtx } from '@/lib/context';
+import { InvitationsPanel } from '@/components/invitations/invitations-panel';
+import { iso, liveCtx } from '@/lib/context';
+import { listInvitations } from '@/lib/invitations/manage';
+import { invitationToWire } from '@/lib/invitations/wire';
 import { listMembers, signInMethodsOf } from '@/lib/orgs/members';
 import { memberToWire } from '@/lib/orgs/wire';
 
@@ -10,7 +13,9 @@ export const metadata: Metadata = { title: 'Users · Portcullis' };
 export default async function UsersPage() {
   const session = await requireSuperAdmin();
   const { principal, organization } = session;
-  const members: MemberRow[] = listMembers({ ctx: liveCtx(), ...session, membership: organization }).map((member) => ({
+  const ctx = liveCtx();
+  const invitations = listInvitations({ ctx, membership: organization }).map(invitationToWire);
+  const members: MemberRow[] = listMembers({ ...session, ctx, membership: organization }).map((member) => ({
     ...memberToWire(member),
     sign_in_methods: signInMethodsOf(member),
     is_you: member.user.id === principal.user.id,
@@ -35,6 +40,7 @@ export default async function UsersPage() {
         </h2>
         <MemberTable members={members} organizationName={organization.organization.name} />
       </section>
+      <InvitationsPanel invitations={invitations} now={iso(ctx.now)} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { requireConsole } from '@/app/_lib/session';
+import { requireSuperAdmin } from '@/app/_lib/admin';
 import { ApplicationTokenList } from '@/components/appusers/token-list';
 import { ApplicationUserActions } from '@/components/appusers/user-actions';
 import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: 'Application user · Portcullis' };
 
 export default async function ApplicationUserPage({ params }: { params: Promise<{ userId: string }> }) {
   const { userId } = await params;
-  const { organization, principal, meta } = await requireConsole();
+  const { organization, principal, meta } = await requireSuperAdmin();
   const ctx = liveCtx();
   const found = (() => {
     try {
