@@ -29,8 +29,7 @@ export function proxy(request: NextRequest) {
   if (area === 'api') {
     try {
       const ctx = liveCtx();
-      const { principal } = gate({ ctx, input: apiGateInput(request, meta) });
-      assertApiAllowedDuringTwoFactorEnrollment(ctx, principal, request);
+      assertApiAllowedDuringTwoFactorEnrollment(ctx, gate({ ctx, input: apiGateInput(request, meta) }), request);
       return NextResponse.next();
     } catch (error) {
       return apiErrorResponse(error);
@@ -52,7 +51,7 @@ export function proxy(request: NextRequest) {
   if (!cookieToken) return signIn();
   try {
     const ctx = liveCtx();
-    const { principal } = gate({
+    const { principal, governing } = gate({
       ctx,
       input: {
         authorization: null,
@@ -67,7 +66,7 @@ export function proxy(request: NextRequest) {
     });
     // A password session that must set up two-factor authentication reaches only the page
     // where it does that; server actions posted elsewhere are refused.
-    const pendingTwoFactor = pathname === TWO_FACTOR_ENROLLMENT_PATH ? null : pendingTwoFactorEnrollment(ctx, principal);
+    const pendingTwoFactor = pathname === TWO_FACTOR_ENROLLMENT_PATH ? null : pendingTwoFactorEnrollment(ctx, principal, governing);
     if (pendingTwoFactor) {
       if (request.method === 'GET' || request.method === 'HEAD') return redirectTo(request, TWO_FACTOR_ENROLLMENT_PATH);
       const refusal = twoFactorEnrollmentError(pendingTwoFactor, 'console');

@@ -41,7 +41,7 @@ export const requireConsole = cache(async (ownResources: boolean = false, during
         scope: { kind: 'console', preferredOrganizationId: cookieStore.get(CURRENT_ORG_COOKIE)?.value ?? null, ownResources },
       },
     });
-    const pendingTwoFactor = pendingTwoFactorEnrollment(liveCtx(), result.principal);
+    const pendingTwoFactor = pendingTwoFactorEnrollment(liveCtx(), result.principal, result.governing);
     if (pendingTwoFactor && !duringTwoFactorEnrollment) redirect(TWO_FACTOR_ENROLLMENT_PATH);
     return { ...result, meta, pendingTwoFactor };
   } catch (error) {

@@ -41,7 +41,12 @@ export type GateInput = {
   request?: { method: string; pathname: string };
 };
 
-export type GateResult = { principal: Principal; organization: MembershipWithOrg | null };
+export type GateResult = {
+  principal: Principal;
+  organization: MembershipWithOrg | null;
+  /** The organizations whose policies govern this request (see RequestScope). */
+  governing: MembershipWithOrg[];
+};
 
 /** Reads `aivenv1 <token>` or `Bearer <token>`; null without a header, 401 for any other form. */
 export function parseAuthorization(header: string | null): string | null {
@@ -112,7 +117,14 @@ export function authorizeScope(principal: Principal, scope: RequestScope, ip: st
 export function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): GateResult {
   const principal = authenticate({ ctx, input });
   if (input.request) assertScopesPermit(principal.token.scopes, input.request);
-  return { principal, organization: authorizeScope(principal, input.scope, input.ip) };
+  const organization = authorizeScope(principal, input.scope, input.ip);
+  return { principal, organization, governing: governingMemberships(principal, input.scope, organization) };
+}
+
+/** The memberships whose policies govern a request of this scope: the ones authorizeScope checked. */
+export function governingMemberships(principal: Principal, scope: RequestScope, membership: MembershipWithOrg | null): MembershipWithOrg[] {
+  if (scope.kind === 'user' || (scope.kind === 'console' && scope.ownResources)) return principal.memberships;
+  return membership ? [membership] : [];
 }
 
 /** Throws 403 unless the token's scopes cover the request (an empty list covers everything). */

@@ -38,9 +38,9 @@ export function twoFactorEnrollmentRequired({
 }
 
 /**
- * The user's organizations that require two-factor authentication. Any one of them holds the
- * session back everywhere, not only in that organization: the session is the person's, and
- * whatever it may still reach (Profile, personal tokens) would let it act for all of them.
+ * The organizations among those given that require two-factor authentication. Callers give
+ * the organizations governing the request: an organization's own resources answer to its own
+ * policy, and the person's own resources (Profile, personal tokens) to every organization's.
  */
 export function organizationsRequiringTwoFactor(memberships: readonly MembershipWithOrg[]): MembershipWithOrg[] {
   return memberships.filter((m) => m.organization.twoFactorRequired);
@@ -58,8 +58,14 @@ export function hasConfirmedTotp(ctx: Ctx, userId: string): boolean {
  * The organizations waiting for this principal to enroll, or null when nothing waits. Looks
  * at the database only for password sessions of users under such a policy.
  */
-export function pendingTwoFactorEnrollment(ctx: Ctx, principal: Principal): MembershipWithOrg[] | null {
-  const requiring = organizationsRequiringTwoFactor(principal.memberships);
+export function pendingTwoFactorEnrollment(
+  ctx: Ctx,
+  principal: Principal,
+  governing: readonly MembershipWithOrg[] = principal.memberships,
+): MembershipWithOrg[] | null {
+  // Each organization's policy governs its own resources: only the organizations governing
+  // this request (the gate's `governing`) can hold it back.
+  const requiring = organizationsRequiringTwoFactor(governing);
   const { kind, authMethod } = principal.token;
   // Cheap checks first: most requests end here without a query.
   if (!twoFactorEnrollmentRequired({ policyRequires: requiring.length > 0, tokenKind: kind, authMethod, enrolled: false })) {
@@ -81,8 +87,13 @@ export function twoFactorEnrollmentError(requiring: readonly MembershipWithOrg[]
 }
 
 /** Throws the refusal if the principal must enroll first. */
-export function assertNoPendingTwoFactorEnrollment(ctx: Ctx, principal: Principal, surface: 'console' | 'api'): void {
-  const requiring = pendingTwoFactorEnrollment(ctx, principal);
+export function assertNoPendingTwoFactorEnrollment(
+  ctx: Ctx,
+  principal: Principal,
+  surface: 'console' | 'api',
+  governing: readonly MembershipWithOrg[] = principal.memberships,
+): void {
+  const requiring = pendingTwoFactorEnrollment(ctx, principal, governing);
   if (requiring) throw twoFactorEnrollmentError(requiring, surface);
 }
 

@@ -133,7 +133,7 @@ describe('assertApiAllowedDuringTwoFactorEnrollment', () => {
 
   it.each(['/v1/me', '/v1/project', '/v1/access_token', '/v1/organization/org1/user', '/v1/me/logout/x'])('refuses %s with 403', (path) => {
     const { ctx, principal } = pendingPrincipal();
-    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, principal, new Request(`http://localhost${path}`))).toThrow(
+    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal, governing: principal.memberships }, new Request(`http://localhost${path}`))).toThrow(
       /^Organization "Strict" requires two-factor authentication for password sign-ins\. Set up an authenticator in the console/,
     );
   });
@@ -141,13 +141,27 @@ describe('assertApiAllowedDuringTwoFactorEnrollment', () => {
   it('lets the session log out', () => {
     const { ctx, principal } = pendingPrincipal();
     expect(() =>
-      assertApiAllowedDuringTwoFactorEnrollment(ctx, principal, new Request('http://localhost/v1/me/logout', { method: 'POST' })),
+      assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal, governing: principal.memberships }, new Request('http://localhost/v1/me/logout', { method: 'POST' })),
     ).not.toThrow();
+  });
+
+  it("does not hold back another organization's resources: each organization's policy governs its own", () => {
+    const { ctx, principal } = pendingPrincipal();
+    const lax = seedOrganization(ctx, { name: 'Lax' });
+    seedMembership(ctx, { organizationId: lax.id, userId: principal.user.id });
+    const memberships = listMemberships(ctx, principal.user.id);
+    const laxOnly = memberships.filter((m) => m.organization.id === lax.id);
+    const request = new Request(`http://localhost/v1/organization/${lax.id}/user`);
+    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, memberships }, governing: laxOnly }, request)).not.toThrow();
+    // The person's own resources answer to every organization, the strict one included.
+    expect(() =>
+      assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, memberships }, governing: memberships }, new Request('http://localhost/v1/me')),
+    ).toThrow(/Strict/);
   });
 
   it('lets a personal token through', () => {
     const { ctx, principal } = pendingPrincipal();
     const { token } = seedToken(ctx, principal.user.id);
-    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { ...principal, token }, new Request('http://localhost/v1/me'))).not.toThrow();
+    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, token }, governing: principal.memberships }, new Request('http://localhost/v1/me'))).not.toThrow();
   });
 });

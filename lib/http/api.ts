@@ -77,9 +77,13 @@ export function apiGateInput(request: Request, meta: RequestMeta): GateInput {
  * user has not set up, except on the routes that stay open (logout). Personal and application
  * tokens pass: see lib/auth/two-factor.ts.
  */
-export function assertApiAllowedDuringTwoFactorEnrollment(ctx: Ctx, principal: Principal, request: Request): void {
+export function assertApiAllowedDuringTwoFactorEnrollment(
+  ctx: Ctx,
+  { principal, governing }: Pick<GateResult, 'principal' | 'governing'>,
+  request: Request,
+): void {
   if (API_PATHS_OPEN_DURING_ENROLLMENT.has(new URL(request.url).pathname)) return;
-  assertNoPendingTwoFactorEnrollment(ctx, principal, 'api');
+  assertNoPendingTwoFactorEnrollment(ctx, principal, 'api', governing);
 }
 
 /** A route anyone may call (POST /v1/userauth). */
@@ -100,7 +104,7 @@ export function authedRoute(handler: (call: AuthedApiCall) => Promise<unknown>) 
       const ctx = liveCtx();
       const meta = requestMeta(request.headers);
       const result = gate({ ctx, input: apiGateInput(request, meta) });
-      assertApiAllowedDuringTwoFactorEnrollment(ctx, result.principal, request);
+      assertApiAllowedDuringTwoFactorEnrollment(ctx, result, request);
       return handler({ ctx, meta, params: await context.params, request, ...result });
     });
 }
