@@ -1,16 +1,21 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import { preparedPerDb } from '@/lib/prepared';
 import { memberships, organizations, type Organization } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 
 export type MembershipWithOrg = { organization: Organization; isSuperAdmin: boolean; joinTime: string };
 
 /** The organizations a user belongs to, oldest membership first. */
-export function listMemberships(ctx: Ctx, userId: string): MembershipWithOrg[] {
-  return ctx.db
+const membershipsOfUser = preparedPerDb((db) =>
+  db
     .select({ organization: organizations, isSuperAdmin: memberships.isSuperAdmin, joinTime: memberships.joinTime })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(eq(memberships.userId, userId))
+    .where(eq(memberships.userId, sql.placeholder('userId')))
     .orderBy(asc(memberships.joinTime), asc(organizations.name))
-    .all();
+    .prepare(),
+);
+
+export function listMemberships(ctx: Ctx, userId: string): MembershipWithOrg[] {
+  return membershipsOfUser(ctx.db).all({ userId });
 }

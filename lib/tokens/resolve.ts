@@ -1,12 +1,22 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { tokens, users, type Token, type User } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { allowlistOf } from '@/lib/net/cidr';
+import { preparedPerDb } from '@/lib/prepared';
 import { hashesEqual, hashToken } from './token';
 
 /** Last-used fields are written at most this often per token, not on every request. */
 export const TOUCH_INTERVAL_MS = 60_000;
+
+const tokenByHash = preparedPerDb((db) =>
+  db
+    .select({ token: tokens, user: users })
+    .from(tokens)
+    .innerJoin(users, eq(users.id, tokens.userId))
+    .where(eq(tokens.tokenHash, sql.placeholder('hash')))
+    .prepare(),
+);
 
 export type ResolvedToken = { token: Token; user: User };
 
@@ -20,12 +30,7 @@ export type ResolveTokenInput = { token: string; ip: string | null; userAgent: s
  */
 export function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTokenInput }): ResolvedToken {
   const hash = hashToken(input.token);
-  const row = ctx.db
-    .select({ token: tokens, user: users })
-    .from(tokens)
-    .innerJoin(users, eq(users.id, tokens.userId))
-    .where(eq(tokens.tokenHash, hash))
-    .get();
+  const row = tokenByHash(ctx.db).get({ hash });
   // The lookup is by hash through a unique index; the comparison below is the constant-time
   // check that the row found is really this token's.
   if (!row || !hashesEqual(row.token.tokenHash, hash)) {
