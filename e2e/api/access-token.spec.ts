@@ -1,6 +1,7 @@
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
 import { auditOf, insertTokens, tokensOf } from '../support/seed';
+import { TOKEN_FIELDS } from '../support/wire';
 
 // /v1/access_token and /v1/me/expire_tokens, sent as the official avn CLI sends them
 // (../shared/reference/aiven-api.md, "observed"): Python's json.dumps spacing, application/json
@@ -13,22 +14,6 @@ const avnHeaders = (token: string, withBody: boolean) => ({
   'content-type': withBody ? 'application/json' : 'application/octet-stream',
 });
 
-const TOKEN_FIELDS = [
-  'create_time',
-  'created_manually',
-  'currently_active',
-  'description',
-  'expiry_time',
-  'extend_when_used',
-  'ip_allowlist',
-  'last_ip',
-  'last_used_time',
-  'last_user_agent',
-  'last_user_agent_human_readable',
-  'max_age_seconds',
-  'scopes',
-  'token_prefix',
-];
 
 test('avn user access-token create: the token object with full_token, once', async ({ request, member }) => {
   const session = await login(request, member.email, member.password);

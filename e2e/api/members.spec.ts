@@ -12,6 +12,7 @@ import {
   tokensOf,
   userByEmail,
 } from '../support/seed';
+import { TOKEN_FIELDS } from '../support/wire';
 
 // /v1/organization/{organization_id}/user/... as ../shared/reference/aiven-api.md and upstream's
 // generated Go client describe them, for super admins of the organization only.
@@ -21,22 +22,6 @@ const errorBody = (status: number, message: string | RegExp) => ({
   message: typeof message === 'string' ? message : expect.stringMatching(message),
   errors: expect.arrayContaining([expect.objectContaining({ error_code: expect.any(String), message: expect.any(String), status })]),
 });
-const TOKEN_FIELDS = [
-  'create_time',
-  'created_manually',
-  'currently_active',
-  'description',
-  'expiry_time',
-  'extend_when_used',
-  'ip_allowlist',
-  'last_ip',
-  'last_used_time',
-  'last_user_agent',
-  'last_user_agent_human_readable',
-  'max_age_seconds',
-  'scopes',
-  'token_prefix',
-];
 
 test('GET .../user lists the members in upstream’s shape, application users unless left out', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);

@@ -16,6 +16,7 @@ import {
   revokeApplicationToken,
   updateApplicationUser,
 } from './manage';
+import { asyncRejection as rejection } from '@/lib/testing/errors';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
 
@@ -29,15 +30,6 @@ function adminCall(ctx: Ctx, { superAdmin = true } = {}) {
   return { organization, call: { ctx, principal, membership, meta: META } };
 }
 
-async function rejection(fn: () => unknown): Promise<AppError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('application users', () => {
   it('are created, listed, renamed and promoted by super admins, each change audited', () => {

@@ -6,16 +6,8 @@ import { seedOrganization, testCtx } from '@/lib/testing/seed';
 import { recordAudit, type AuditEventName } from './record';
 import { listAuditEventNames, readAuditLog } from './query';
 import { auditEventToWire } from './wire';
+import { rejection } from '@/lib/testing/errors';
 
-function rejection(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Records an event at a given time ("2026-03-01T10:00:00Z"). */
 function record(ctx: Ctx, organizationId: string | null, time: string, event: AuditEventName, actorEmail: string | null, details = {}) {

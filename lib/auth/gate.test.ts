@@ -5,16 +5,8 @@ import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { authenticate, authorizeScope, gate, parseAuthorization, scopeOfApiPath, type GateInput, type Principal } from './gate';
+import { rejection } from '@/lib/testing/errors';
 
-function rejection(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('parseAuthorization', () => {
   it.each([

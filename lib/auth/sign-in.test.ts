@@ -12,6 +12,7 @@ import { hashRecoveryCode } from './recovery-codes';
 import { sessionTokenSettings } from './session';
 import { signInWithPassword, type RequestMeta } from './sign-in';
 import { totpCodeForStep, totpStepAt } from './totp';
+import { asyncRejection as rejection } from '@/lib/testing/errors';
 
 const PASSWORD = 'correct horse battery staple';
 const EMAIL = 'ada@example.test';
@@ -35,14 +36,6 @@ function signIn(ctx: Ctx, input: unknown, meta: RequestMeta = META) {
   return signInWithPassword({ ctx, input, meta });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 function failureCount(ctx: Ctx, key: string): number {
   return ctx.db.select().from(signInFailures).where(eq(signInFailures.key, key)).get()?.count ?? 0;

@@ -12,18 +12,10 @@ import { totpCodeAt, totpCodeForStep, totpStepAt } from './totp';
 import { beginTotpEnrollment, confirmTotpEnrollment, disableTwoFactor } from './two-factor-enroll';
 import { twoFactorStatus } from './two-factor';
 import { verifySecondFactor } from './two-factor-verify';
+import { rejection } from '@/lib/testing/errors';
 
 const META = { ip: '203.0.113.9', userAgent: 'vitest' };
 
-function rejection(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A member of two organizations, signed in to the console with a password session. */
 function signedIn(ctx: Ctx) {

@@ -17,6 +17,7 @@ import {
   inviteMember,
   listInvitations,
 } from './manage';
+import { asyncRejection as rejection } from '@/lib/testing/errors';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
 const BASE = 'https://console.example.test';
@@ -34,15 +35,6 @@ function adminCall(ctx: Ctx, { superAdmin = true } = {}) {
   return { organization, call: { ctx, principal, membership: listMemberships(ctx, admin.id)[0]!, meta: META } };
 }
 
-async function rejection(fn: () => unknown): Promise<AppError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 const secretOf = (link: string) => link.split('/invite/')[1]!;
 

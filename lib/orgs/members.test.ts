@@ -19,16 +19,8 @@ import {
   type MemberCall,
 } from './members';
 import { authenticationMethodToWire, memberToWire } from './wire';
+import { rejection } from '@/lib/testing/errors';
 
-function rejection(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** An organization with a super admin (admin@) and a member (bob@), and the admin's call. */
 function world(ctx: Ctx = testCtx()) {

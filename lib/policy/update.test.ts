@@ -9,6 +9,7 @@ import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser,
 import { previewImpact } from './impact';
 import { policyOf } from './policy';
 import { readPolicy, updatePolicy } from './update';
+import { rejection } from '@/lib/testing/errors';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
 
@@ -25,15 +26,6 @@ function admin(ctx: Ctx, { superAdmin = true, kind = 'session' as const } = {}) 
   return { organization, user, call };
 }
 
-function rejection(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('updatePolicy', () => {
   it('applies a partial patch at once and audits old and new values of what changed', () => {

@@ -5,19 +5,12 @@ import { iso, type Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { dumpDatabase, listAuditEvents, seedOrganization, T0, testCtx } from '@/lib/testing/seed';
 import { completeSetup, isSetupNeeded, setupFromEnvironment } from './first-run';
+import { asyncRejection as rejection } from '@/lib/testing/errors';
 
 const PASSWORD = 'correct horse battery staple';
 const valid = { organizationName: '  Acme Corp  ', email: ' Admin@Example.TEST ', password: PASSWORD };
 const consoleMeta = { ip: '203.0.113.1', userAgent: 'browser' };
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 function rowCounts(ctx: Ctx) {
   return {

@@ -6,6 +6,7 @@ import { AppError } from '@/lib/errors';
 import { advance, seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';
 import { resolveToken, TOUCH_INTERVAL_MS, type ResolveTokenInput } from './resolve';
 import { generateToken, tokenPrefixOf } from './token';
+import { rejection } from '@/lib/testing/errors';
 
 const HOUR = 3600_000;
 
@@ -13,15 +14,6 @@ function resolve(ctx: Ctx, token: string, input: Partial<Omit<ResolveTokenInput,
   return resolveToken({ ctx, input: { token, ip: '203.0.113.1', userAgent: 'vitest', ...input } });
 }
 
-function rejection(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected a rejection');
-}
 
 function storedToken(ctx: Ctx, id: string) {
   return ctx.db.select().from(tokens).where(eq(tokens.id, id)).get()!;
