@@ -10,7 +10,8 @@ import { cn } from '@/components/ui/cn';
 import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 
-export type MemberRow = WireMember & { sign_in_methods: string[]; is_you: boolean };
+/** `managed`: this organization manages the user through a verified domain of theirs. */
+export type MemberRow = WireMember & { sign_in_methods: string[]; is_you: boolean; managed: boolean };
 
 type Confirm = { kind: 'deactivate' | 'reactivate' | 'remove'; member: MemberRow };
 
@@ -143,6 +144,7 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
                       <span className="font-medium">{info.real_name || info.user_email}</span>
                       {member.is_you ? <Badge tone="brand">You</Badge> : null}
                       {info.is_application_user ? <Badge tone="slate">Application user</Badge> : null}
+                      {member.managed ? <Badge tone="slate">Managed</Badge> : null}
                     </div>
                     {info.real_name ? <div className="text-xs text-slate-500">{info.user_email}</div> : null}
                   </td>

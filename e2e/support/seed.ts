@@ -221,3 +221,8 @@ export function recordEvents(
 export function markApplicationUser(file: string, userId: string): void {
   db(file).update(users).set({ isApplicationUser: true }).where(eq(users.id, userId)).run();
 }
+
+/** Marks the user as managed by the organization (as a verified domain of theirs will). */
+export function setManagedBy(file: string, userId: string, organizationId: string | null): void {
+  db(file).update(users).set({ managingOrganizationId: organizationId }).where(eq(users.id, userId)).run();
+}

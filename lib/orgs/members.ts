@@ -19,7 +19,7 @@ import { listMembersQuerySchema, updateMemberSchema, userIdSchema } from './sche
 export type MemberCall = { ctx: Ctx; principal: Principal; membership: MembershipWithOrg | null; meta: RequestMeta };
 
 export type Member = {
-  user: Pick<User, 'id' | 'email' | 'realName' | 'state' | 'isApplicationUser' | 'lastActivityTime' | 'createTime'>;
+  user: Pick<User, 'id' | 'email' | 'realName' | 'state' | 'isApplicationUser' | 'lastActivityTime' | 'createTime' | 'managingOrganizationId'>;
   isSuperAdmin: boolean;
   joinTime: string;
   /** Has a password to sign in with. */
@@ -48,6 +48,7 @@ function selectMembers(ctx: Ctx) {
         isApplicationUser: users.isApplicationUser,
         lastActivityTime: users.lastActivityTime,
         createTime: users.createTime,
+        managingOrganizationId: users.managingOrganizationId,
       },
       isSuperAdmin: memberships.isSuperAdmin,
       joinTime: memberships.joinTime,

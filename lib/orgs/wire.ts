@@ -3,8 +3,8 @@ import type { Member, MemberAuthenticationMethod } from './members';
 
 /**
  * The member object of /v1/organization/{org}/user (list item, GET, PATCH), in upstream's
- * fields. Explicit fields only. Nothing here is managed by a domain or SCIM yet, so
- * managed_by_scim is false and managing_organization_id null.
+ * fields. Explicit fields only. `managing_organization_id` names the organization that manages
+ * the user through a verified domain; there is no SCIM, so managed_by_scim is false.
  */
 export function memberToWire(member: Member) {
   return {
@@ -18,7 +18,7 @@ export function memberToWire(member: Member) {
       state: member.user.state,
       is_application_user: member.user.isApplicationUser,
       managed_by_scim: false,
-      managing_organization_id: null as string | null,
+      managing_organization_id: member.user.managingOrganizationId,
       create_time: member.user.createTime,
     },
     // Extension: whether password sign-ins of this member ask for an authenticator code.

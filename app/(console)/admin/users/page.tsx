@@ -19,6 +19,7 @@ export default async function UsersPage() {
     ...memberToWire(member),
     sign_in_methods: signInMethodsOf(member),
     is_you: member.user.id === principal.user.id,
+    managed: member.user.managingOrganizationId === organization.organization.id,
   }));
   const superAdmins = members.filter((m) => m.is_super_admin && m.user_info.state === 'active').length;
 
