@@ -202,3 +202,221 @@ export const invitations = sqliteTable(
   (t) => [uniqueIndex('invitations_token_idx').on(t.tokenHash), uniqueIndex('invitations_org_email_idx').on(t.organizationId, t.email)],
 );
 export type Invitation = typeof invitations.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Identity providers ("authentication methods" in the Aiven API), external identities,
+// domains, projects and services.
+
+export const samlVendors = ['okta', 'azure_ad', 'google_workspace', 'auth0', 'onelogin', 'jumpcloud', 'fusionauth', 'custom'] as const;
+export type SamlVendor = (typeof samlVendors)[number];
+
+export const samlDigestAlgorithms = ['sha1', 'sha256', 'sha384', 'sha512'] as const;
+export const samlSignatureAlgorithms = ['rsa-sha1', 'dsa-sha1', 'rsa-sha256', 'rsa-sha384', 'rsa-sha512'] as const;
+
+/** Attribute names the IdP sends, per field of ours (upstream's saml_field_mapping). */
+export type SamlFieldMapping = {
+  email?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
+  real_name?: string | null;
+  identity?: string | null;
+  groups?: string | null;
+};
+
+export const authenticationMethods = sqliteTable(
+  'authentication_methods',
+  {
+    // authentication_method_id of the Aiven API, e.g. "am2d4b6c8e0f1".
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    type: text('type', { enum: ['internal', 'saml'] }).notNull(),
+    // Extension: which vendor's setup steps the console shows. No effect on the protocol.
+    vendor: text('vendor', { enum: samlVendors }).notNull().default('custom'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(false),
+    samlIdpUrl: text('saml_idp_url'),
+    samlEntityId: text('saml_entity_id'),
+    // IdP-initiated sign-in: off by default, because an unsolicited response cannot be tied to
+    // a request of ours (no InResponseTo), which makes login CSRF possible.
+    samlIdpLoginAllowed: integer('saml_idp_login_allowed', { mode: 'boolean' }).notNull().default(false),
+    samlAssertionSignedEnabled: integer('saml_assertion_signed_enabled', { mode: 'boolean' }).notNull().default(true),
+    samlAuthnRequestsSignedEnabled: integer('saml_authn_requests_signed_enabled', { mode: 'boolean' }).notNull().default(false),
+    samlRequestedAuthnContextEnabled: integer('saml_requested_authn_context_enabled', { mode: 'boolean' }).notNull().default(false),
+    samlDigestAlgorithm: text('saml_digest_algorithm', { enum: samlDigestAlgorithms }).notNull().default('sha256'),
+    samlSignatureAlgorithm: text('saml_signature_algorithm', { enum: samlSignatureAlgorithms }).notNull().default('rsa-sha256'),
+    samlFieldMapping: text('saml_field_mapping', { mode: 'json' }).$type<SamlFieldMapping>().notNull().default(sql`'{}'`),
+    samlVariant: text('saml_variant'),
+    // The SP key pair generated for this method, to sign authentication requests. The private
+    // key must be readable to sign with, so it cannot be hashed; it never leaves the server.
+    spPrivateKey: text('sp_private_key').notNull(),
+    spCertificate: text('sp_certificate').notNull(),
+    // Sessions created through this method: their max age (null: the console default).
+    authTokenMaxAgeSeconds: integer('auth_token_max_age_seconds'),
+    authTokenExtendWhenUsed: integer('auth_token_extend_when_used', { mode: 'boolean' }).notNull().default(true),
+    createTime: text('create_time').notNull(),
+    updateTime: text('update_time').notNull(),
+  },
+  (t) => [index('authentication_methods_org_idx').on(t.organizationId)],
+);
+export type AuthenticationMethod = typeof authenticationMethods.$inferSelect;
+
+// The IdP's signing certificates of a SAML method. More than one at a time is how a
+// certificate is rotated without downtime: a response signed by any of them is accepted.
+export const samlCertificates = sqliteTable(
+  'saml_certificates',
+  {
+    id: text('id').primaryKey(),
+    methodId: text('method_id')
+      .notNull()
+      .references(() => authenticationMethods.id, { onDelete: 'cascade' }),
+    pem: text('pem').notNull(),
+    subject: text('subject').notNull(),
+    issuer: text('issuer').notNull(),
+    notBefore: text('not_before').notNull(),
+    notAfter: text('not_after').notNull(),
+    createTime: text('create_time').notNull(),
+  },
+  (t) => [index('saml_certificates_method_idx').on(t.methodId)],
+);
+export type SamlCertificate = typeof samlCertificates.$inferSelect;
+
+// AuthnRequests we sent and have not seen answered: a response's InResponseTo must name one
+// (SP-initiated flows), and each is used once.
+export const samlRequests = sqliteTable('saml_requests', {
+  id: text('id').primaryKey(),
+  methodId: text('method_id')
+    .notNull()
+    .references(() => authenticationMethods.id, { onDelete: 'cascade' }),
+  // What the sign-in is for: sign in, sign up, link an account, or the admin's test.
+  purpose: text('purpose', { enum: ['signin', 'signup', 'link', 'test'] }).notNull(),
+  // For "link": the signed-in user who asked to link this IdP to their account.
+  userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  createTime: text('create_time').notNull(),
+  expiryTime: text('expiry_time').notNull(),
+});
+
+// Assertion IDs already accepted, kept until the assertion expires: the same response posted
+// twice is refused (the SAML library keeps no such record; see shared/notes/node-saml.md).
+export const samlSeenAssertions = sqliteTable(
+  'saml_seen_assertions',
+  {
+    methodId: text('method_id')
+      .notNull()
+      .references(() => authenticationMethods.id, { onDelete: 'cascade' }),
+    assertionId: text('assertion_id').notNull(),
+    expiryTime: text('expiry_time').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.methodId, t.assertionId] })],
+);
+
+// An identity at an outside provider linked to a user: "google", "microsoft", "github" (OAuth /
+// OpenID) or "saml:<authentication_method_id>". The provider's stable subject identifies it,
+// never the email alone, so an address changed at the provider cannot take over an account.
+export const externalIdentities = sqliteTable(
+  'external_identities',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    subject: text('subject').notNull(),
+    email: text('email'),
+    createTime: text('create_time').notNull(),
+    lastUsedTime: text('last_used_time'),
+  },
+  (t) => [
+    uniqueIndex('external_identities_provider_subject_idx').on(t.provider, t.subject),
+    index('external_identities_user_idx').on(t.userId),
+  ],
+);
+export type ExternalIdentity = typeof externalIdentities.$inferSelect;
+
+export const domainStates = ['unverified', 'verified'] as const;
+
+export const domains = sqliteTable(
+  'domains',
+  {
+    // domain_id of the Aiven API.
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    // ASCII (punycode) form, lower-cased.
+    domainName: text('domain_name').notNull(),
+    verificationType: text('verification_type', { enum: ['dns', 'http'] }).notNull().default('dns'),
+    // The random part of the challenge value `token=<challenge>,expiry=never`.
+    challengeToken: text('challenge_token').notNull(),
+    state: text('state', { enum: domainStates }).notNull().default('unverified'),
+    // The last verification attempt: when, and what it found (shown on the page).
+    lastCheckTime: text('last_check_time'),
+    lastCheckResult: text('last_check_result', { mode: 'json' }).$type<Record<string, unknown>>(),
+    verifiedTime: text('verified_time'),
+    createTime: text('create_time').notNull(),
+  },
+  (t) => [
+    uniqueIndex('domains_org_name_idx').on(t.organizationId, t.domainName),
+    // A domain verified by one organization cannot be verified by another: at most one
+    // verified row per name, enforced by the database, not only by the code that verifies.
+    uniqueIndex('domains_verified_name_idx').on(t.domainName).where(sql`state = 'verified'`),
+  ],
+);
+export type Domain = typeof domains.$inferSelect;
+
+export const domainAuthenticationMethods = sqliteTable(
+  'domain_authentication_methods',
+  {
+    domainId: text('domain_id')
+      .notNull()
+      .references(() => domains.id, { onDelete: 'cascade' }),
+    methodId: text('method_id')
+      .notNull()
+      .references(() => authenticationMethods.id, { onDelete: 'cascade' }),
+    createTime: text('create_time').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.domainId, t.methodId] }), index('domain_methods_method_idx').on(t.methodId)],
+);
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    id: text('id').primaryKey(),
+    // The project name is its key in the API (/v1/project/{project}), unique on the install.
+    name: text('name').notNull().unique(),
+    // Null for a standalone project, which only its creator reaches until it is moved into an
+    // organization.
+    organizationId: text('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    createdByUserId: text('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    cloud: text('cloud').notNull().default(''),
+    techEmails: text('tech_emails', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    createTime: text('create_time').notNull(),
+    updateTime: text('update_time').notNull(),
+  },
+  (t) => [index('projects_org_idx').on(t.organizationId)],
+);
+export type Project = typeof projects.$inferSelect;
+
+export const serviceTypes = ['kafka', 'opensearch'] as const;
+
+export const services = sqliteTable(
+  'services',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    serviceType: text('service_type', { enum: serviceTypes }).notNull(),
+    plan: text('plan').notNull(),
+    state: text('state').notNull().default('RUNNING'),
+    // The service's user_config as the API shows it (secrets included: the API returns them to
+    // those who may read the service, as upstream does; the console masks them).
+    userConfig: text('user_config', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    createTime: text('create_time').notNull(),
+    updateTime: text('update_time').notNull(),
+  },
+  (t) => [uniqueIndex('services_project_name_idx').on(t.projectId, t.name)],
+);
+export type Service = typeof services.$inferSelect;

@@ -1,0 +1,38 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { authenticationMethods, domainAuthenticationMethods, domains, type AuthenticationMethod } from '@/db/schema';
+import type { Ctx } from '@/lib/context';
+
+/** The domain part of an email address, lower-cased; null when there is none. */
+export function emailDomain(email: string): string | null {
+  const at = email.lastIndexOf('@');
+  if (at < 1 || at === email.length - 1) return null;
+  return email.slice(at + 1).trim().toLowerCase().replace(/\.$/, '') || null;
+}
+
+/**
+ * The enabled SAML identity providers that an address's domain is linked to, through a domain
+ * verified by the provider's organization: where "Sign in with SSO" by email sends the person.
+ * Only the exact domain counts (a user at sub.example.com is not routed by example.com).
+ */
+export function identityProvidersForEmail(ctx: Ctx, email: string): AuthenticationMethod[] {
+  const domain = emailDomain(email);
+  if (!domain) return [];
+  return ctx.db
+    .select({ method: authenticationMethods })
+    .from(domains)
+    .innerJoin(domainAuthenticationMethods, eq(domainAuthenticationMethods.domainId, domains.id))
+    .innerJoin(authenticationMethods, eq(authenticationMethods.id, domainAuthenticationMethods.methodId))
+    .where(
+      and(
+        eq(domains.domainName, domain),
+        eq(domains.state, 'verified'),
+        // Only a provider of the organization that verified the domain may claim its people.
+        eq(authenticationMethods.organizationId, domains.organizationId),
+        eq(authenticationMethods.enabled, true),
+        eq(authenticationMethods.type, 'saml'),
+      ),
+    )
+    .orderBy(asc(authenticationMethods.createTime))
+    .all()
+    .map((row) => row.method);
+}
