@@ -186,8 +186,13 @@ export async function seedOrgMember(
 }
 
 /** Adds an existing user to another organization (a person in several organizations). */
+/**
+ * Adds the user to another organization, joined a minute later than now: the console opens the
+ * oldest membership first, and join times have second precision, so a tie would fall back to
+ * the organizations' (random) names.
+ */
 export function addMembership(file: string, organizationId: string, userId: string, isSuperAdmin = false): void {
-  insertMembership(ctx(file), { organizationId, userId, isSuperAdmin });
+  insertMembership({ db: db(file), now: new Date(Date.now() + 60_000) }, { organizationId, userId, isSuperAdmin });
 }
 
 export function membershipOf(file: string, organizationId: string, userId: string) {
