@@ -36,3 +36,19 @@ export function identityProvidersForEmail(ctx: Ctx, email: string): Authenticati
     .all()
     .map((row) => row.method);
 }
+
+/**
+ * The organization that manages an address: the one that verified its domain, or null. New
+ * users get it as their managing organization wherever they are created (sign-up, SSO,
+ * invitations); verifying a domain sets it on the users already there.
+ */
+export function managingOrganizationForEmail(ctx: Ctx, email: string): string | null {
+  const domain = emailDomain(email);
+  if (!domain) return null;
+  const row = ctx.db
+    .select({ organizationId: domains.organizationId })
+    .from(domains)
+    .where(and(eq(domains.domainName, domain), eq(domains.state, 'verified')))
+    .get();
+  return row?.organizationId ?? null;
+}
