@@ -4,7 +4,8 @@ import { AppError } from '@/lib/errors';
 import { decodePathSegment } from '@/lib/http/path';
 import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
-import { policyOf, tokenRefusal } from '@/lib/policy/policy';
+import { policyOf, samlMethodIdOf, tokenRefusal } from '@/lib/policy/policy';
+import { identityProviderOrganization } from '@/lib/saml/owner';
 import { resolveToken } from '@/lib/tokens/resolve';
 import { requiredScope, scopesPermit } from '@/lib/tokens/scopes';
 
@@ -12,7 +13,13 @@ import { requiredScope, scopesPermit } from '@/lib/tokens/scopes';
 // actions and the /v1 API alike. proxy.ts runs it in front of every request; each page, action
 // and handler runs it again, so a route that the proxy's matcher misses is still guarded.
 
-export type Principal = { user: User; token: Token; memberships: MembershipWithOrg[] };
+export type Principal = {
+  user: User;
+  token: Token;
+  memberships: MembershipWithOrg[];
+  /** For a session made through an identity provider: the organization that owns it (null if gone). */
+  idpOrganizationId?: string | null;
+};
 
 /**
  * What the request touches, which decides whose policies apply:
@@ -61,7 +68,13 @@ export function authenticate({ ctx, input }: { ctx: Ctx; input: Omit<GateInput, 
   const token = parseAuthorization(input.authorization) ?? input.cookieToken;
   if (!token) throw new AppError('unauthorized', 'Authentication required: sign in or send an access token');
   const resolved = resolveToken({ ctx, input: { token, ip: input.ip, userAgent: input.userAgent } });
-  return { ...resolved, memberships: listMemberships(ctx, resolved.user.id) };
+  const samlMethodId = samlMethodIdOf(resolved.token.authMethod);
+  return {
+    ...resolved,
+    memberships: listMemberships(ctx, resolved.user.id),
+    // One more lookup, for SSO sessions only: the policy may refuse other organizations' providers.
+    ...(samlMethodId ? { idpOrganizationId: identityProviderOrganization(ctx, samlMethodId) } : {}),
+  };
 }
 
 /**
@@ -78,6 +91,8 @@ export function assertOrganizationAdmits(membership: MembershipWithOrg, principa
   }
   const refusal = tokenRefusal(policyOf(organization), principal.token, {
     managedByThisOrganization: principal.user.managingOrganizationId === organization.id,
+    organizationId: organization.id,
+    idpOrganizationId: principal.idpOrganizationId,
   });
   if (refusal) throw new AppError('forbidden', `Organization "${organization.name}" ${refusal}`);
 }

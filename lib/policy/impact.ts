@@ -2,7 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { memberships, passwordCredentials, tokens, users, type Organization } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { allowlistOf } from '@/lib/net/cidr';
-import { methodAllowed, tokenRefusal, type Policy } from './policy';
+import { identityProviderOrganization } from '@/lib/saml/owner';
+import { methodAllowed, samlMethodIdOf, tokenRefusal, type Policy } from './policy';
 
 export type PolicyImpact = {
   /** Members who could sign in before and have no allowed method of their own after. */
@@ -47,9 +48,21 @@ export function previewImpact(ctx: Ctx, organization: Organization, before: Poli
         .where(and(inArray(tokens.userId, members.map((m) => m.userId))))
         .all()
     : [];
+  // The owner of each identity provider that sessions were made through, looked up once each.
+  const idpOwners = new Map<string, string | null>();
+  const idpOrganizationOf = (authMethod: string) => {
+    const methodId = samlMethodIdOf(authMethod);
+    if (!methodId) return undefined;
+    if (!idpOwners.has(methodId)) idpOwners.set(methodId, identityProviderOrganization(ctx, methodId));
+    return idpOwners.get(methodId);
+  };
   const accepts = (policy: Policy, token: (typeof rows)[number]) =>
     (token.lastIp === null || allowlistOf(policy.ipAllowlist).admits(token.lastIp)) &&
-    tokenRefusal(policy, token, { managedByThisOrganization: managed.has(token.userId) }) === null;
+    tokenRefusal(policy, token, {
+      managedByThisOrganization: managed.has(token.userId),
+      organizationId: organization.id,
+      idpOrganizationId: idpOrganizationOf(token.authMethod),
+    }) === null;
 
   const counts = { session: 0, personal: 0, application: 0 };
   for (const token of rows) if (accepts(before, token) && !accepts(after, token)) counts[token.kind] += 1;

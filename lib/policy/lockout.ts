@@ -1,12 +1,12 @@
 import type { Token } from '@/db/schema';
 import { allowlistOf } from '@/lib/net/cidr';
-import { METHOD_LABELS, tokenRefusal, type Policy, type SignInMethod } from './policy';
+import { methodLabel, tokenRefusal, type MethodContext, type Policy } from './policy';
 
-export type Caller = { token: Pick<Token, 'kind' | 'authMethod'>; ip: string | null; managedByThisOrganization: boolean };
+export type Caller = { token: Pick<Token, 'kind' | 'authMethod'>; ip: string | null; managedByThisOrganization: boolean } & MethodContext;
 
 const describeToken = (token: Caller['token']) =>
   token.kind === 'session'
-    ? `your current session (signed in with ${METHOD_LABELS[token.authMethod as SignInMethod] ?? token.authMethod})`
+    ? `your current session (signed in with ${methodLabel(token.authMethod)})`
     : token.kind === 'personal'
       ? 'the personal token you are using'
       : 'the application token you are using';
@@ -19,7 +19,11 @@ export function lockoutRefusal(policy: Policy, caller: Caller): string | null {
   if (!allowlistOf(policy.ipAllowlist).admits(caller.ip)) {
     return `This change would lock you out: your IP address ${caller.ip ?? '(unknown)'} is not in the new IP allowlist. Add it first.`;
   }
-  const refusal = tokenRefusal(policy, caller.token, { managedByThisOrganization: caller.managedByThisOrganization });
+  const refusal = tokenRefusal(policy, caller.token, {
+    managedByThisOrganization: caller.managedByThisOrganization,
+    organizationId: caller.organizationId,
+    idpOrganizationId: caller.idpOrganizationId,
+  });
   if (refusal) {
     return `This change would lock you out: ${describeToken(caller.token)} would stop working, because the organization ${refusal}`;
   }

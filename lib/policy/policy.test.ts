@@ -171,3 +171,48 @@ describe('lockoutRefusal', () => {
     else expect(refusal).toMatch(expected);
   });
 });
+
+describe('sessions through an identity provider: "saml:<authentication_method_id>"', () => {
+  const own = { organizationId: 'org-a', idpOrganizationId: 'org-a' };
+  const foreign = { organizationId: 'org-a', idpOrganizationId: 'org-b' };
+  const gone = { organizationId: 'org-a', idpOrganizationId: null };
+  it.each([
+    ['own IdP, SAML on', {}, own, true],
+    ['own IdP, SAML off', { samlEnabled: false }, own, false],
+    ['other organization\'s IdP, external allowed', {}, foreign, true],
+    ['other organization\'s IdP, external refused', { samlAllowExternal: false }, foreign, false],
+    ['own IdP, external refused', { samlAllowExternal: false }, own, true],
+    ['IdP deleted, external refused', { samlAllowExternal: false }, gone, false],
+    ['no context, external refused', { samlAllowExternal: false }, {}, false],
+    ['no context, external allowed', {}, {}, true],
+    ['other organization\'s IdP, SAML off', { samlEnabled: false }, foreign, false],
+  ] as const)('%s', (_name, changes, where, expected) => {
+    expect(methodAllowed(with_(changes as Partial<Policy>), 'saml:am123', where)).toBe(expected);
+  });
+
+  it('"saml:" alone is no method', () => {
+    expect(methodAllowed(DEFAULT, 'saml:')).toBe(false);
+  });
+
+  it.each([
+    ['session', {}, foreign, null],
+    ['session', { samlAllowExternal: false }, foreign, /does not allow sign-in through identity providers of other organizations/],
+    ['session', { samlAllowExternal: false }, own, null],
+    ['session', { samlEnabled: false }, own, /does not allow sign-in with SAML single sign-on/],
+    ['personal', { samlAllowExternal: false }, foreign, null],
+    ['personal', { samlAllowExternal: false, personalTokensRequireAllowedAuthMethod: true }, foreign, /created with SAML single sign-on/],
+    ['personal', { samlEnabled: false, personalTokensRequireAllowedAuthMethod: true }, own, /created with SAML single sign-on/],
+  ] as const)('tokenRefusal of a %s token with %j', (kind, changes, where, expected) => {
+    const refusal = tokenRefusal(with_(changes as Partial<Policy>), token(kind, 'saml:am123'), { ...unmanaged, ...where });
+    if (expected === null) expect(refusal).toBeNull();
+    else expect(refusal).toMatch(expected);
+  });
+
+  it('lockout: refusing other organizations\' IdPs cuts off an admin signed in through one', () => {
+    const who = { token: token('session', 'saml:am123'), ip: '203.0.113.5', managedByThisOrganization: false };
+    expect(lockoutRefusal(with_({ samlAllowExternal: false }), { ...who, ...foreign })).toMatch(
+      /your current session \(signed in with SAML single sign-on\) would stop working/,
+    );
+    expect(lockoutRefusal(with_({ samlAllowExternal: false }), { ...who, ...own })).toBeNull();
+  });
+});

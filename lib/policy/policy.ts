@@ -97,8 +97,33 @@ export const METHOD_LABELS: Record<SignInMethod, string> = {
   saml: 'SAML single sign-on',
 };
 
-/** Whether the policy lets people sign in with a method. Unknown methods are never allowed. */
-export function methodAllowed(policy: Policy, method: string): boolean {
+/**
+ * Where a method is judged: the organization whose policy it is, and for a session made through
+ * an identity provider ("saml:<authentication_method_id>") the organization that owns that
+ * provider (null when the provider is gone).
+ */
+export type MethodContext = { organizationId?: string; idpOrganizationId?: string | null };
+
+/** "saml:am123" → "am123"; null for every other method. */
+export function samlMethodIdOf(method: string): string | null {
+  return method.startsWith('saml:') && method.length > 5 ? method.slice(5) : null;
+}
+
+/** The policy's name for a method: "saml:<id>" is judged as "saml". */
+const baseMethod = (method: string) => (samlMethodIdOf(method) ? 'saml' : method);
+
+/**
+ * Whether the policy lets people sign in with a method. Unknown methods are never allowed.
+ * A sign-in through a particular identity provider ("saml:<id>") also needs, while the policy
+ * refuses other organizations' providers, the provider to belong to this organization: without
+ * the context to tell, it is refused.
+ */
+export function methodAllowed(policy: Policy, method: string, where: MethodContext = {}): boolean {
+  if (samlMethodIdOf(method)) {
+    if (!policy.samlEnabled) return false;
+    if (policy.samlAllowExternal) return true;
+    return where.organizationId !== undefined && !!where.idpOrganizationId && where.idpOrganizationId === where.organizationId;
+  }
   switch (method) {
     case 'password':
       return policy.passwordAuthEnabled;
@@ -125,7 +150,14 @@ export function describeAllowedMethods(policy: Policy): string {
   return allowed.length ? `Allowed methods: ${allowed.map((m) => METHOD_LABELS[m]).join(', ')}.` : 'No sign-in method is allowed.';
 }
 
-const label = (method: string) => METHOD_LABELS[method as SignInMethod] ?? method;
+/** A method's name for people: "saml:<id>" reads as SAML single sign-on. */
+export const methodLabel = (method: string): string => METHOD_LABELS[baseMethod(method) as SignInMethod] ?? method;
+
+/** Why a session through another organization's identity provider is refused, or null. */
+function externalIdpRefusal(policy: Policy, method: string, where: MethodContext): string | null {
+  if (!samlMethodIdOf(method) || !policy.samlEnabled || methodAllowed(policy, method, where)) return null;
+  return `does not allow sign-in through identity providers of other organizations. ${describeAllowedMethods(policy)}`;
+}
 
 /**
  * Why the policy refuses a token for the organization's resources, or null if it does not.
@@ -138,22 +170,24 @@ const label = (method: string) => METHOD_LABELS[method as SignInMethod] ?? metho
 export function tokenRefusal(
   policy: Policy,
   token: Pick<Token, 'kind' | 'authMethod'>,
-  { managedByThisOrganization }: { managedByThisOrganization: boolean },
+  { managedByThisOrganization, ...where }: { managedByThisOrganization: boolean } & MethodContext,
 ): string | null {
   switch (token.kind) {
     case 'application':
       return null;
     case 'session':
-      return methodAllowed(policy, token.authMethod)
-        ? null
-        : `does not allow sign-in with ${label(token.authMethod)}. ${describeAllowedMethods(policy)}`;
+      if (methodAllowed(policy, token.authMethod, where)) return null;
+      return (
+        externalIdpRefusal(policy, token.authMethod, where) ??
+        `does not allow sign-in with ${methodLabel(token.authMethod)}. ${describeAllowedMethods(policy)}`
+      );
     case 'personal':
       if (policy.personalTokensMode === 'disabled') return 'does not allow personal tokens; use an application user';
       if (policy.personalTokensMode === 'disabled_for_managed' && managedByThisOrganization) {
         return 'does not allow personal tokens of its managed users; use an application user';
       }
-      if (policy.personalTokensRequireAllowedAuthMethod && !methodAllowed(policy, token.authMethod)) {
-        return `only accepts tokens created after signing in with an allowed method, and this one was created with ${label(token.authMethod)}. ${describeAllowedMethods(policy)}`;
+      if (policy.personalTokensRequireAllowedAuthMethod && !methodAllowed(policy, token.authMethod, where)) {
+        return `only accepts tokens created after signing in with an allowed method, and this one was created with ${methodLabel(token.authMethod)}. ${describeAllowedMethods(policy)}`;
       }
       return null;
   }

@@ -29,6 +29,8 @@ export function proposePolicy(call: Call & { input: unknown }): { before: Policy
     token: call.principal.token,
     ip: call.meta.ip,
     managedByThisOrganization: call.principal.user.managingOrganizationId === call.membership.organization.id,
+    organizationId: call.membership.organization.id,
+    idpOrganizationId: call.principal.idpOrganizationId,
   });
   return { before, after, lockout };
 }
