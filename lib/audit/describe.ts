@@ -42,9 +42,12 @@ export function describeAuditEvent({ event, details }: { event: string; details:
     case 'setup.completed':
       return `Set up Portcullis with organization "${text(d.organization_name ?? '')}"`;
     case 'auth.sign_in':
+      if (d.method === 'saml') return `Signed in through identity provider "${text(d.identity_provider ?? d.authentication_method_id ?? '')}"`;
       return `Signed in with ${text(d.method ?? 'unknown method')}`;
     case 'auth.sign_in_failed': {
       const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? d.reason.replace(/_/g, ' ')) : 'unknown reason';
+      // SAML refusals carry the check that failed in words.
+      if (d.method === 'saml') return `SAML sign-in failed: ${text(d.message ?? reason)}`;
       return `Sign-in with ${text(d.method ?? 'unknown method')} failed: ${reason}`;
     }
     case 'auth.sign_out':
@@ -70,6 +73,24 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Removed ${text(d.user_email ?? d.user_id)} from the organization`;
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;
+    case 'identity_provider.created':
+      return `Added identity provider "${text(d.name ?? '')}"`;
+    case 'identity_provider.updated':
+      return `Changed identity provider "${text(d.name ?? '')}": ${describeChanges(d)}`;
+    case 'identity_provider.deleted':
+      return `Deleted identity provider "${text(d.name ?? '')}"`;
+    case 'identity_provider.certificate_added':
+      return `Added a certificate to identity provider "${text(d.name ?? '')}" (${text(d.subject ?? '')}, valid until ${text(d.not_after ?? '')})`;
+    case 'identity_provider.certificate_removed':
+      return `Removed a certificate from identity provider "${text(d.name ?? '')}" (${text(d.subject ?? '')})`;
+    case 'identity_provider.account_linked':
+      return `Linked the account to identity provider "${text(d.name ?? '')}" as ${text(d.subject ?? '')}`;
+    case 'identity_provider.user_created':
+      return `Signed up through identity provider "${text(d.name ?? '')}"`;
+    case 'identity_provider.test_sign_in':
+      return d.outcome === 'passed'
+        ? `Test sign-in through identity provider "${text(d.name ?? '')}" passed`
+        : `Test sign-in through identity provider "${text(d.name ?? '')}" failed: ${text(d.reason ?? 'unknown reason')}`;
     default:
       // Events added later (policy, 2FA) read as their name until they get a sentence here;
       // their old and new values still show in the details.

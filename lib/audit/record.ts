@@ -24,7 +24,16 @@ export type AuditEventName =
   | 'two_factor.enrolled'
   | 'two_factor.disabled'
   | 'two_factor.code_failed'
-  | 'two_factor.recovery_code_used';
+  | 'two_factor.recovery_code_used'
+  // Identity providers (SAML): configuration changes, and what happens through them.
+  | 'identity_provider.created'
+  | 'identity_provider.updated'
+  | 'identity_provider.deleted'
+  | 'identity_provider.certificate_added'
+  | 'identity_provider.certificate_removed'
+  | 'identity_provider.account_linked'
+  | 'identity_provider.user_created'
+  | 'identity_provider.test_sign_in';
 
 export type AuditInput = {
   event: AuditEventName;

@@ -1,0 +1,311 @@
+import { and, eq, gt, lt } from 'drizzle-orm';
+import { externalIdentities, memberships, samlRequests, samlSeenAssertions, users, type AuthenticationMethod, type User } from '@/db/schema';
+import { recordAudit, recordUserAudit } from '@/lib/audit/record';
+import { sessionTokenSettings } from '@/lib/auth/session';
+import type { RequestMeta } from '@/lib/auth/sign-in';
+import { iso, type Ctx } from '@/lib/context';
+import { identityProvidersForEmail, managingOrganizationForEmail } from '@/lib/domains/route';
+import { newRowId } from '@/lib/ids';
+import { allowlistOf } from '@/lib/net/cidr';
+import { insertMembership } from '@/lib/orgs/create';
+import { listMemberships } from '@/lib/orgs/memberships';
+import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
+import { createToken } from '@/lib/tokens/create';
+import { insertUser } from '@/lib/users/create';
+import { SamlError } from './errors';
+import { mapAttributes, type MappedIdentity } from './mapping';
+import { certificatesOf } from './methods';
+import type { SamlPurpose } from './schema';
+import { assertUsable, findMethod, type MethodWithOrganization } from './start';
+import { spUrls } from './urls';
+import { decodeSamlResponse, validateSamlResponse, type DecodedResponse, type ValidatedAssertion } from './validate';
+
+// The Assertion Consumer Service: a SAML response comes in, a session (or a refusal with its
+// reason, or the admin's test trace) goes out. Every outcome is audited.
+
+/** What the test page (and a failure page in test mode) shows: a built-in SAML trace. */
+export type SamlTrace = {
+  methodName: string;
+  purpose: SamlPurpose | 'idp_initiated';
+  decoded: DecodedResponse | null;
+  verified: ValidatedAssertion | null;
+  mapped: MappedIdentity | null;
+  failure: { reason: string; check: string; message: string } | null;
+};
+
+export type AcsOutcome =
+  | { kind: 'session'; user: User; fullToken: string; maxAgeSeconds: number; purpose: SamlPurpose | 'idp_initiated'; methodName: string }
+  | { kind: 'test'; trace: SamlTrace }
+  | { kind: 'failed'; error: SamlError; trace: SamlTrace | null };
+
+type RequestRow = typeof samlRequests.$inferSelect;
+
+/** Takes the request a response answers, once: it is gone whatever the outcome. */
+function takeRequest(ctx: Ctx, methodId: string, inResponseTo: string | null): RequestRow | null {
+  if (!inResponseTo) return null;
+  return ctx.db.transaction(() => {
+    const row = ctx.db
+      .select()
+      .from(samlRequests)
+      .where(and(eq(samlRequests.id, inResponseTo), eq(samlRequests.methodId, methodId), gt(samlRequests.expiryTime, iso(ctx.now))))
+      .get();
+    if (row) ctx.db.delete(samlRequests).where(eq(samlRequests.id, row.id)).run();
+    return row ?? null;
+  });
+}
+
+/** Remembers the assertion ID until it expires; throws if it was seen before (a replay). */
+function rememberAssertion(ctx: Ctx, methodId: string, assertion: ValidatedAssertion): void {
+  ctx.db.delete(samlSeenAssertions).where(and(eq(samlSeenAssertions.methodId, methodId), lt(samlSeenAssertions.expiryTime, iso(ctx.now)))).run();
+  const inserted = ctx.db
+    .insert(samlSeenAssertions)
+    .values({ methodId, assertionId: assertion.assertionId, expiryTime: iso(assertion.replayUntil) })
+    .onConflictDoNothing()
+    .run();
+  if (inserted.changes === 0) {
+    throw new SamlError('replay', `This assertion (ID ${assertion.assertionId}) was already used: each SAML response signs in once.`);
+  }
+}
+
+const providerOf = (method: Pick<AuthenticationMethod, 'id'>) => `saml:${method.id}`;
+
+function identityOf(ctx: Ctx, method: AuthenticationMethod, subject: string) {
+  return ctx.db
+    .select({ identity: externalIdentities, user: users })
+    .from(externalIdentities)
+    .innerJoin(users, eq(users.id, externalIdentities.userId))
+    .where(and(eq(externalIdentities.provider, providerOf(method)), eq(externalIdentities.subject, subject)))
+    .get();
+}
+
+function linkIdentity(ctx: Ctx, method: AuthenticationMethod, userId: string, mapped: MappedIdentity) {
+  ctx.db
+    .insert(externalIdentities)
+    .values({ id: newRowId(), userId, provider: providerOf(method), subject: mapped.subject, email: mapped.email, createTime: iso(ctx.now), lastUsedTime: iso(ctx.now) })
+    .run();
+}
+
+/** A new account tied to this IdP, member of its organization, managed by whoever verified the domain. */
+function createSsoUser(ctx: Ctx, found: MethodWithOrganization, mapped: MappedIdentity & { email: string }): User {
+  const user = insertUser(ctx, { email: mapped.email, realName: mapped.realName });
+  const managing = managingOrganizationForEmail(ctx, mapped.email);
+  if (managing) ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, user.id)).run();
+  insertMembership(ctx, { organizationId: found.organization.id, userId: user.id, isSuperAdmin: false });
+  linkIdentity(ctx, found.method, user.id, mapped);
+  return { ...user, managingOrganizationId: managing };
+}
+
+const userByEmail = (ctx: Ctx, email: string) => ctx.db.select().from(users).where(eq(users.email, email)).get();
+
+/** Who this sign-in is for, by purpose; creates or links the account where the purpose says so. */
+function resolveUser(ctx: Ctx, found: MethodWithOrganization, mapped: MappedIdentity, purpose: SamlPurpose | 'idp_initiated', request: RequestRow | null): { user: User; event?: 'identity_provider.account_linked' | 'identity_provider.user_created' } {
+  const { method } = found;
+  const existing = identityOf(ctx, method, mapped.subject);
+  if (purpose === 'link') {
+    const userId = request?.userId;
+    if (!userId) throw new SamlError('link_requires_sign_in', 'Sign in to Portcullis first, then open the account link URL again.');
+    if (existing && existing.user.id !== userId) {
+      throw new SamlError('already_linked', `This ${method.name} identity (${mapped.subject}) is already linked to another Portcullis account.`);
+    }
+    const user = ctx.db.select().from(users).where(eq(users.id, userId)).get();
+    if (!user) throw new SamlError('link_requires_sign_in', 'The account that asked for the link no longer exists.');
+    if (existing) return { user };
+    linkIdentity(ctx, method, user.id, mapped);
+    return { user, event: 'identity_provider.account_linked' };
+  }
+  if (existing) {
+    ctx.db.update(externalIdentities).set({ lastUsedTime: iso(ctx.now), email: mapped.email }).where(eq(externalIdentities.id, existing.identity.id)).run();
+    return { user: existing.user };
+  }
+  if (!mapped.email) {
+    throw new SamlError('no_email', 'The assertion carries no email address: map the email attribute (or send the address as NameID).');
+  }
+  const email = mapped.email;
+  const sameEmail = userByEmail(ctx, email);
+  // The address's domain is verified by this IdP's organization and linked to this IdP: its
+  // people are this organization's, so they are linked (or created) on first sign-in.
+  const routed = identityProvidersForEmail(ctx, email).some((m) => m.id === method.id) && managingOrganizationForEmail(ctx, email) === found.organization.id;
+  if (purpose === 'signup') {
+    if (sameEmail) {
+      throw new SamlError('account_exists', `An account for ${email} already exists: sign in with it, then use the account link URL to add ${method.name}.`);
+    }
+    return { user: createSsoUser(ctx, found, { ...mapped, email }), event: 'identity_provider.user_created' };
+  }
+  if (routed) {
+    if (sameEmail) {
+      linkIdentity(ctx, method, sameEmail.id, mapped);
+      return { user: sameEmail, event: 'identity_provider.account_linked' };
+    }
+    return { user: createSsoUser(ctx, found, { ...mapped, email }), event: 'identity_provider.user_created' };
+  }
+  throw new SamlError(
+    'not_linked',
+    `No Portcullis account is linked to this ${method.name} identity (${mapped.subject}). Use the signup URL to create one, or sign in and use the account link URL.`,
+  );
+}
+
+/** The policy: some organization of the user must let this IdP in, from this address. */
+function assertPolicyAdmits(ctx: Ctx, user: User, found: MethodWithOrganization, ip: string | null): void {
+  if (user.state !== 'active') throw new SamlError('deactivated', 'This user account is deactivated.');
+  const all = listMemberships(ctx, user.id);
+  if (all.length === 0) return;
+  const method = `saml:${found.method.id}`;
+  const allowing = all.filter((m) =>
+    methodAllowed(policyOf(m.organization), method, { organizationId: m.organization.id, idpOrganizationId: found.organization.id }),
+  );
+  if (allowing.length === 0) {
+    const [firstOrg] = all;
+    const external = all.every((m) => m.organization.id !== found.organization.id);
+    const why = external
+      ? `Your organizations do not allow sign-in through identity providers of other organizations, such as "${found.organization.name}".`
+      : `Organization "${firstOrg!.organization.name}" does not allow sign-in with SAML single sign-on.`;
+    throw new SamlError('method_not_allowed', `${why} ${describeAllowedMethods(policyOf(firstOrg!.organization))}`);
+  }
+  if (!allowing.some((m) => allowlistOf(m.organization.ipAllowlist).admits(ip))) {
+    throw new SamlError('ip_not_allowed', `IP address ${ip ?? 'unknown'} is not in your organization's IP allowlist.`);
+  }
+}
+
+/** Handles a POST to the ACS URL. Never throws for the client's mistakes: they come back as `failed`. */
+export async function consumeSamlResponse({
+  ctx,
+  accountId,
+  methodId,
+  samlResponse,
+  meta,
+  baseUrl,
+}: {
+  ctx: Ctx;
+  accountId: string;
+  methodId: string;
+  samlResponse: unknown;
+  meta: RequestMeta;
+  baseUrl: string;
+}): Promise<AcsOutcome> {
+  const found = findMethod(ctx, accountId, methodId);
+  if (!found) return { kind: 'failed', error: new SamlError('unknown_method', 'There is no such identity provider.'), trace: null };
+  const { method, organization } = found;
+  let decoded: DecodedResponse | null = null;
+  let purpose: SamlPurpose | 'idp_initiated' = 'idp_initiated';
+  let verified: ValidatedAssertion | null = null;
+  let mapped: MappedIdentity | null = null;
+  let request: RequestRow | null = null;
+  const trace = (failure: SamlError | null): SamlTrace => ({
+    methodName: method.name,
+    purpose,
+    decoded,
+    verified,
+    mapped,
+    failure: failure ? { reason: failure.reason, check: failure.check, message: failure.message } : null,
+  });
+  try {
+    decoded = decodeSamlResponse(samlResponse).decoded;
+    request = takeRequest(ctx, method.id, decoded.inResponseTo);
+    if (request) purpose = request.purpose;
+    const certificates = certificatesOf(ctx, method.id);
+    assertUsable(found, certificates, purpose === 'idp_initiated' ? 'signin' : purpose);
+    const urls = spUrls(baseUrl, organization.accountId, method.id);
+    ({ assertion: verified } = await validateSamlResponse(
+      samlResponse,
+      {
+        method,
+        certificates: certificates.map((c) => c.pem),
+        entityId: urls.entityId,
+        acsUrl: urls.acsUrl,
+        requestId: request?.id ?? null,
+        requestCreated: request ? new Date(request.createTime) : undefined,
+      },
+      ctx.now,
+    ));
+    const assertion = verified;
+    mapped = mapAttributes({ nameId: assertion.nameId, attributes: assertion.attributes }, method.samlFieldMapping);
+    const identity = mapped;
+
+    if (purpose === 'test') {
+      ctx.db.transaction(() => {
+        rememberAssertion(ctx, method.id, assertion);
+        recordAudit(ctx, {
+          event: 'identity_provider.test_sign_in',
+          organizationId: organization.id,
+          actorUserId: request?.userId ?? null,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          details: { authentication_method_id: method.id, name: method.name, outcome: 'passed', subject: identity.subject },
+        });
+      });
+      return { kind: 'test', trace: trace(null) };
+    }
+
+    const settings = sessionTokenSettings();
+    const maxAgeSeconds = method.authTokenMaxAgeSeconds ?? settings.maxAgeSeconds;
+    const signIn = ctx.db.transaction(() => {
+      rememberAssertion(ctx, method.id, assertion);
+      const { user, event } = resolveUser(ctx, found, identity, purpose, request);
+      assertPolicyAdmits(ctx, user, found, meta.ip);
+      const created = createToken({
+        ctx,
+        input: {
+          userId: user.id,
+          kind: 'session',
+          authMethod: `saml:${method.id}`,
+          description: `Console sign-in (SSO: ${method.name})`,
+          createdManually: false,
+          maxAgeSeconds,
+          extendWhenUsed: method.authTokenExtendWhenUsed,
+        },
+      });
+      const orgIds = listMemberships(ctx, user.id).map((m) => m.organization.id);
+      const audit = { actorUserId: user.id, actorEmail: user.email, ip: meta.ip, userAgent: meta.userAgent };
+      if (event) recordAudit(ctx, { ...audit, organizationId: organization.id, event, details: { authentication_method_id: method.id, name: method.name, subject: identity.subject } });
+      recordUserAudit(ctx, orgIds, {
+        ...audit,
+        event: 'auth.sign_in',
+        details: {
+          method: 'saml',
+          authentication_method_id: method.id,
+          identity_provider: method.name,
+          purpose,
+          subject: identity.subject,
+          assertion_id: assertion.assertionId,
+          token_prefix: created.token.tokenPrefix,
+        },
+      });
+      return { user, fullToken: created.fullToken };
+    });
+    return { kind: 'session', ...signIn, maxAgeSeconds, purpose, methodName: method.name };
+  } catch (error) {
+    if (!(error instanceof SamlError)) throw error;
+    const email = mapped?.email ?? null;
+    const actor = email ? userByEmail(ctx, email) : undefined;
+    recordAudit(ctx, {
+      event: purpose === 'test' ? 'identity_provider.test_sign_in' : 'auth.sign_in_failed',
+      organizationId: organization.id,
+      actorUserId: purpose === 'test' ? (request?.userId ?? null) : (actor?.id ?? null),
+      actorEmail: email,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      details: {
+        method: 'saml',
+        authentication_method_id: method.id,
+        name: method.name,
+        identity_provider: method.name,
+        purpose,
+        outcome: 'failed',
+        reason: error.reason,
+        check: error.check,
+        message: error.message,
+        ...(decoded?.issuer ? { issuer: decoded.issuer } : {}),
+      },
+    });
+    return { kind: 'failed', error, trace: trace(error) };
+  }
+}
+
+/** Who may start a "test" sign-in: super admins of the IdP's organization. */
+export function canTest(ctx: Ctx, userId: string, organizationId: string): boolean {
+  return !!ctx.db
+    .select({ ok: memberships.isSuperAdmin })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, organizationId), eq(memberships.isSuperAdmin, true)))
+    .get();
+}
