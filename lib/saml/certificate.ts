@@ -69,7 +69,8 @@ export function parseCertificate(input: string | Buffer, now: Date): Certificate
   if (notAfter.getTime() <= now.getTime()) {
     return { ok: false, reason: `The certificate expired on ${iso(notAfter)}. Download the current one from the identity provider.` };
   }
-  if (notBefore.getTime() > now.getTime()) {
+  // A certificate made minutes ago on a machine whose clock runs ahead is still fine.
+  if (notBefore.getTime() > now.getTime() + 5 * 60_000) {
     return { ok: false, reason: `The certificate is not valid before ${iso(notBefore)}.` };
   }
   return {

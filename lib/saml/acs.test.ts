@@ -1,0 +1,293 @@
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { domainAuthenticationMethods, domains, externalIdentities, organizations, samlRequests, tokens, users } from '@/db/schema';
+import { iso, type Ctx } from '@/lib/context';
+import { callAs } from '@/lib/testing/members';
+import { generateKeyPair, readAuthnRequest, TestIdp, type KeyPair, type ResponseOptions } from '@/lib/testing/saml-idp';
+import { listAuditEvents, seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
+import { createTestDb as createDb } from '@/lib/testing/db';
+import { consumeSamlResponse } from './acs';
+import { createMethod, updateMethod } from './methods';
+import { findMethod, startSamlSignIn } from './start';
+import { spUrls } from './urls';
+
+// The ACS end to end on an in-memory database, against responses signed by a real key pair.
+// The SAML library reads the wall clock, so these tests run at the real "now".
+
+const BASE = 'http://127.0.0.1:3999';
+let idp: TestIdp;
+let otherKey: KeyPair;
+
+beforeAll(async () => {
+  idp = await TestIdp.create('https://idp.example.test/saml');
+  otherKey = await generateKeyPair('impostor.example.test');
+});
+
+async function setup(options: { idpInitiated?: boolean; assertionsSigned?: boolean } = {}) {
+  const ctx: Ctx = { db: createDb(), now: new Date() };
+  const organization = seedOrganization(ctx, { name: 'Acme' });
+  const admin = seedUser(ctx, { email: 'admin@acme.test' });
+  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
+  const call = callAs(ctx, admin.id, organization.id);
+  const view = await createMethod({
+    ...call,
+    input: {
+      authentication_method_name: 'Acme IdP',
+      authentication_method_type: 'saml',
+      saml_idp_url: 'http://127.0.0.1:1/sso',
+      saml_entity_id: idp.entityId,
+      saml_certificate: idp.certificate,
+      saml_idp_login_allowed: options.idpInitiated ?? false,
+      saml_assertion_signed_enabled: options.assertionsSigned ?? true,
+    },
+  });
+  updateMethod({ ...call, methodId: view.method.id, input: { authentication_method_enabled: true } });
+  const urls = spUrls(BASE, organization.accountId, view.method.id);
+  const found = () => findMethod(ctx, organization.accountId, view.method.id)!;
+  /** Starts an SP-initiated sign-in and returns the request ID the IdP will answer. */
+  const start = async (purpose: 'signin' | 'signup' | 'link' | 'test' = 'signin', userId: string | null = null) =>
+    readAuthnRequest((await startSamlSignIn({ ctx, found: found(), purpose, userId, baseUrl: BASE })).redirectUrl).id;
+  const post = (samlResponse: string) =>
+    consumeSamlResponse({ ctx, accountId: organization.accountId, methodId: view.method.id, samlResponse, meta: { ip: '192.0.2.1', userAgent: 'vitest' }, baseUrl: BASE });
+  const respond = (overrides: Partial<ResponseOptions> & { inResponseTo?: string | null }) =>
+    idp.response({ acsUrl: urls.acsUrl, audience: urls.entityId, nameId: 'ann@acme.test', attributes: { email: 'ann@acme.test', firstName: 'Ann', lastName: 'Lee' }, ...overrides });
+  return { ctx, organization, admin, method: view.method, urls, start, post, respond, call };
+}
+
+/** Links ann@acme.test to the IdP, as a signup would. */
+function seedLinkedUser(ctx: Ctx, methodId: string, organizationId: string, email = 'ann@acme.test') {
+  const user = seedUser(ctx, { email });
+  seedMembership(ctx, { organizationId, userId: user.id });
+  ctx.db.insert(externalIdentities).values({ id: `x-${user.id}`, userId: user.id, provider: `saml:${methodId}`, subject: email, email, createTime: iso(ctx.now) }).run();
+  return user;
+}
+
+describe('ACS: a good response signs in', () => {
+  it('SP-initiated: a session token recording saml:<id>, the request used up, audited', async () => {
+    const s = await setup();
+    const user = seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    const requestId = await s.start();
+    const outcome = await s.post(s.respond({ inResponseTo: requestId }));
+    expect(outcome.kind).toBe('session');
+    if (outcome.kind !== 'session') return;
+    expect(outcome.user.id).toBe(user.id);
+    const token = s.ctx.db.select().from(tokens).where(eq(tokens.userId, user.id)).get()!;
+    expect(token).toMatchObject({ kind: 'session', authMethod: `saml:${s.method.id}`, createdManually: false });
+    expect(s.ctx.db.select().from(samlRequests).where(eq(samlRequests.id, requestId)).get()).toBeUndefined();
+    const signIn = listAuditEvents(s.ctx).find((e) => e.event === 'auth.sign_in')!;
+    expect(signIn.details).toMatchObject({ method: 'saml', authentication_method_id: s.method.id, subject: 'ann@acme.test' });
+  });
+
+  it('the session honours the IdP\'s token max age', async () => {
+    const s = await setup();
+    updateMethod({ ...s.call, methodId: s.method.id, input: { auth_token_max_age_seconds: 3600, auth_token_extend_when_used: false } });
+    const user = seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
+    expect(outcome.kind).toBe('session');
+    const token = s.ctx.db.select().from(tokens).where(eq(tokens.userId, user.id)).get()!;
+    expect(token.maxAgeSeconds).toBe(3600);
+    expect(token.extendWhenUsed).toBe(false);
+    expect(new Date(token.expiryTime!).getTime() - new Date(token.createTime).getTime()).toBe(3600_000);
+  });
+
+  it('accepts a response signed with either certificate while both are configured (rotation)', async () => {
+    const s = await setup();
+    seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    const { addCertificate } = await import('./methods');
+    addCertificate({ ...s.call, methodId: s.method.id, pem: otherKey.certificate });
+    expect((await s.post(s.respond({ inResponseTo: await s.start(), key: otherKey }))).kind).toBe('session');
+    expect((await s.post(s.respond({ inResponseTo: await s.start() }))).kind).toBe('session');
+  });
+});
+
+describe('ACS: each refusal names its check and is audited', () => {
+  type Case = [name: string, reason: string, make: (s: Awaited<ReturnType<typeof setup>>, requestId: string) => string, message: RegExp];
+  const cases: Case[] = [
+    ['wrong certificate', 'signature', (s, r) => s.respond({ inResponseTo: r, key: otherKey }), /does not verify with any configured certificate/],
+    ['unsigned assertion where required', 'assertion_unsigned', (s, r) => s.respond({ inResponseTo: r, signAssertion: false, signResponse: true }), /requires signed assertions/],
+    ['nothing signed at all', 'assertion_unsigned', (s, r) => s.respond({ inResponseTo: r, signAssertion: false }), /not signed/],
+    [
+      'expired assertion',
+      'expired',
+      (s, r) => s.respond({ inResponseTo: r, notBefore: new Date(Date.now() - 3_600_000), notOnOrAfter: new Date(Date.now() - 600_000) }),
+      /expired/,
+    ],
+    ['not yet valid', 'not_yet_valid', (s, r) => s.respond({ inResponseTo: r, notBefore: new Date(Date.now() + 600_000), notOnOrAfter: new Date(Date.now() + 1_200_000) }), /not valid yet/],
+    ['wrong audience', 'audience', (s, r) => s.respond({ inResponseTo: r, audience: 'https://other-sp.example.test/metadata' }), /meant for another service provider/],
+    ['wrong destination', 'destination', (s, r) => s.respond({ inResponseTo: r, destination: 'https://other-sp.example.test/acs' }), /addressed to https:\/\/other-sp/],
+    ['wrong recipient', 'recipient', (s, r) => s.respond({ inResponseTo: r, recipient: 'https://other-sp.example.test/acs' }), /Recipient is https:\/\/other-sp/],
+    ['issuer not the configured one', 'issuer', (s, r) => s.respond({ inResponseTo: r, issuer: 'https://evil.example.test/saml' }), /issued by "https:\/\/evil.example.test\/saml"/],
+    ['unknown InResponseTo', 'unknown_request', (s) => s.respond({ inResponseTo: '_not-ours' }), /names no sign-in we started/],
+    [
+      'tampered attribute',
+      'signature',
+      (s, r) => s.respond({ inResponseTo: r, tamper: (xml) => xml.replace('>ann@acme.test</saml:AttributeValue>', '>mallory@acme.test</saml:AttributeValue>') }),
+      /signed content was changed/,
+    ],
+    [
+      'signature wrapping: a forged assertion beside the signed one',
+      'signature',
+      (s, r) =>
+        s.respond({
+          inResponseTo: r,
+          tamper: (xml) => {
+            const start = xml.indexOf('<saml:Assertion');
+            const end = xml.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length;
+            const forged = xml.slice(start, end).replace(/ID="[^"]+"/, 'ID="_forged"').replace(/ann@acme\.test/g, 'mallory@acme.test').replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '');
+            return xml.slice(0, start) + forged + xml.slice(start);
+          },
+        }),
+      /more than one assertion/,
+    ],
+    ['IdP status not Success', 'idp_error', (s, r) => s.respond({ inResponseTo: r, status: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }), /answered with an error/],
+  ];
+  it.each(cases)('%s', async (_name, reason, make, message) => {
+    const s = await setup();
+    seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    const requestId = await s.start();
+    const outcome = await s.post(make(s, requestId));
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.error.reason).toBe(reason);
+    expect(outcome.error.message).toMatch(message);
+    const failed = listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.details).toMatchObject({ method: 'saml', reason, authentication_method_id: s.method.id });
+    expect(s.ctx.db.select().from(tokens).where(eq(tokens.authMethod, `saml:${s.method.id}`)).all()).toHaveLength(0);
+  });
+
+  it('a replayed response is refused the second time', async () => {
+    const s = await setup({ idpInitiated: true });
+    seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    const response = s.respond({ inResponseTo: null });
+    expect((await s.post(response)).kind).toBe('session');
+    const again = await s.post(response);
+    expect(again.kind === 'failed' && again.error.reason).toBe('replay');
+    expect(again.kind === 'failed' && again.error.message).toMatch(/already used/);
+  });
+
+  it('an SP-initiated response cannot be used twice either: the request is gone', async () => {
+    const s = await setup();
+    seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    const response = s.respond({ inResponseTo: await s.start() });
+    expect((await s.post(response)).kind).toBe('session');
+    const again = await s.post(response);
+    expect(again.kind === 'failed' && again.error.reason).toBe('unknown_request');
+  });
+
+  it('IdP-initiated while off is refused; on, it signs in', async () => {
+    const off = await setup();
+    seedLinkedUser(off.ctx, off.method.id, off.organization.id);
+    const refused = await off.post(off.respond({ inResponseTo: null }));
+    expect(refused.kind === 'failed' && refused.error.reason).toBe('idp_initiated_disabled');
+    const on = await setup({ idpInitiated: true });
+    seedLinkedUser(on.ctx, on.method.id, on.organization.id);
+    expect((await on.post(on.respond({ inResponseTo: null }))).kind).toBe('session');
+  });
+
+  it('an assertion that answered another request cannot be passed off as IdP-initiated', async () => {
+    const s = await setup({ idpInitiated: true });
+    seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    // InResponseTo inside the signed assertion, none on the Response.
+    const response = s.respond({
+      inResponseTo: '_someone-elses',
+      tamper: (xml) => xml.replace(/(<samlp:Response[^>]*?) InResponseTo="_someone-elses"/, '$1'),
+    });
+    const outcome = await s.post(response);
+    expect(outcome.kind === 'failed' && outcome.error.reason).toBe('in_response_to');
+  });
+
+  it('unsigned assertions pass when not required, inside a signed response', async () => {
+    const s = await setup({ assertionsSigned: false });
+    seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    expect((await s.post(s.respond({ inResponseTo: await s.start(), signAssertion: false, signResponse: true }))).kind).toBe('session');
+    const unsigned = await s.post(s.respond({ inResponseTo: await s.start(), signAssertion: false }));
+    expect(unsigned.kind === 'failed' && unsigned.error.reason).toBe('signature');
+  });
+
+  it('garbage is refused as malformed, never thrown', async () => {
+    const s = await setup();
+    for (const body of [undefined, '', 'not base64!', Buffer.from('<html/>').toString('base64'), Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><x/>').toString('base64')]) {
+      const outcome = await s.post(body as string);
+      expect(outcome.kind === 'failed' && outcome.error.reason).toBe('malformed');
+    }
+  });
+});
+
+describe('ACS: who signs in', () => {
+  it('an identity linked to nobody is refused with where to go next', async () => {
+    const s = await setup();
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
+    expect(outcome.kind === 'failed' && outcome.error.reason).toBe('not_linked');
+    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/signup URL.*account link URL/);
+  });
+
+  it('signup creates the account, member of the IdP\'s organization, with the mapped name', async () => {
+    const s = await setup();
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('signup') }));
+    expect(outcome.kind).toBe('session');
+    const user = s.ctx.db.select().from(users).where(eq(users.email, 'ann@acme.test')).get()!;
+    expect(user.realName).toBe('Ann Lee');
+    const identity = s.ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, user.id)).get()!;
+    expect(identity).toMatchObject({ provider: `saml:${s.method.id}`, subject: 'ann@acme.test' });
+    expect(listAuditEvents(s.ctx).map((e) => e.event)).toContain('identity_provider.user_created');
+  });
+
+  it('signup for an address that has an account already is refused', async () => {
+    const s = await setup();
+    seedUser(s.ctx, { email: 'ann@acme.test' });
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('signup') }));
+    expect(outcome.kind === 'failed' && outcome.error.reason).toBe('account_exists');
+  });
+
+  it('account link ties the identity to the user who asked, whatever the email says', async () => {
+    const s = await setup();
+    const bob = seedUser(s.ctx, { email: 'bob@elsewhere.test' });
+    seedMembership(s.ctx, { organizationId: s.organization.id, userId: bob.id });
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('link', bob.id) }));
+    expect(outcome.kind === 'session' && outcome.user.id).toBe(bob.id);
+    expect(s.ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, bob.id)).get()!.subject).toBe('ann@acme.test');
+    // Later sign-ins find Bob by the link.
+    const again = await s.post(s.respond({ inResponseTo: await s.start() }));
+    expect(again.kind === 'session' && again.user.id).toBe(bob.id);
+  });
+
+  it('a verified domain linked to the IdP links the existing account on first sign-in', async () => {
+    const s = await setup();
+    const ann = seedUser(s.ctx, { email: 'ann@acme.test' });
+    seedMembership(s.ctx, { organizationId: s.organization.id, userId: ann.id });
+    s.ctx.db.insert(domains).values({ id: 'dom1', organizationId: s.organization.id, domainName: 'acme.test', challengeToken: 'x', state: 'verified', createTime: iso(s.ctx.now) }).run();
+    s.ctx.db.insert(domainAuthenticationMethods).values({ domainId: 'dom1', methodId: s.method.id, createTime: iso(s.ctx.now) }).run();
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
+    expect(outcome.kind === 'session' && outcome.user.id).toBe(ann.id);
+  });
+
+  it('the test purpose returns the trace and signs nobody in', async () => {
+    const s = await setup();
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('test', s.admin.id) }));
+    expect(outcome.kind).toBe('test');
+    if (outcome.kind !== 'test') return;
+    expect(outcome.trace.verified).toMatchObject({ issuer: idp.entityId, nameId: 'ann@acme.test' });
+    expect(outcome.trace.mapped).toMatchObject({ email: 'ann@acme.test', firstName: 'Ann', lastName: 'Lee' });
+    expect(s.ctx.db.select().from(tokens).where(eq(tokens.authMethod, `saml:${s.method.id}`)).all()).toHaveLength(0);
+  });
+
+  it('policy: SAML off refuses; other organizations\' IdPs only when allowed', async () => {
+    const s = await setup();
+    seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    s.ctx.db.update(organizations).set({ samlEnabled: false }).where(eq(organizations.id, s.organization.id)).run();
+    const off = await s.post(s.respond({ inResponseTo: null }));
+    expect(off.kind === 'failed' && off.error.reason).toBe('saml_disabled');
+    await expect(s.start()).rejects.toMatchObject({ reason: 'saml_disabled' });
+
+    const t = await setup();
+    // A member of another organization only, which refuses external IdPs.
+    const other = seedOrganization(t.ctx, { name: 'Other' });
+    t.ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, other.id)).run();
+    const carol = seedUser(t.ctx, { email: 'carol@other.test' });
+    seedMembership(t.ctx, { organizationId: other.id, userId: carol.id });
+    const outcome = await t.post(t.respond({ inResponseTo: await t.start('link', carol.id), nameId: 'carol@other.test', attributes: {} }));
+    expect(outcome.kind === 'failed' && outcome.error.reason).toBe('method_not_allowed');
+    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/identity providers of other organizations/);
+  });
+});
