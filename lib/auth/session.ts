@@ -54,3 +54,14 @@ export function signOut({ ctx, principal, meta }: { ctx: Ctx; principal: Princip
     );
   });
 }
+
+/**
+ * The Set-Cookie header of a session made outside next-auth (SAML's ACS), with next-auth's name
+ * and flags: "__Secure-" and Secure when the public URL is https (as next-auth decides from
+ * NEXTAUTH_URL), HttpOnly, SameSite=Lax, the whole site.
+ */
+export function sessionCookieHeader(token: string, maxAgeSeconds: number, publicUrl: string): string {
+  const secure = publicUrl.startsWith('https://');
+  const name = secure ? SESSION_COOKIE_NAMES[0] : SESSION_COOKIE_NAMES[1];
+  return `${name}=${token}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}

@@ -5,12 +5,17 @@
 // /invite: an invitation link, opened before its invitee has an account.
 const PUBLIC_PAGE_PREFIXES = ['/signin', '/setup', '/api/auth', '/invite'];
 const PUBLIC_API_ROUTES = new Set(['/v1/userauth']);
+// SAML single sign-on: the SP metadata, the sign-in start and the ACS are reached by browsers and
+// IdPs without a token (the ACS is checked by SAML itself: signature, audience, InResponseTo, ...).
+const PUBLIC_API_PREFIXES = ['/v1/sso/saml/'];
 
 export type Area = 'api' | 'public-api' | 'public-page' | 'console';
 
 export function areaOf(pathname: string): Area {
   if (pathname === '/healthz') return 'public-api';
-  if (pathname === '/v1' || pathname.startsWith('/v1/')) return PUBLIC_API_ROUTES.has(pathname) ? 'public-api' : 'api';
+  if (pathname === '/v1' || pathname.startsWith('/v1/')) {
+    return PUBLIC_API_ROUTES.has(pathname) || PUBLIC_API_PREFIXES.some((prefix) => pathname.startsWith(prefix)) ? 'public-api' : 'api';
+  }
   if (PUBLIC_PAGE_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) {
     return 'public-page';
   }

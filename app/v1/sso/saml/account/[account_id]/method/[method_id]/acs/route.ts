@@ -1,0 +1,53 @@
+import { sessionCookieHeader } from '@/lib/auth/session';
+import { liveCtx } from '@/lib/context';
+import { methodNotAllowed, requestMeta } from '@/lib/http/api';
+import { consumeSamlResponse } from '@/lib/saml/acs';
+import { SamlError } from '@/lib/saml/errors';
+import { failurePage, htmlResponse, tracePage } from '@/lib/saml/html';
+import { publicBaseUrl } from '@/lib/saml/urls';
+
+type Params = { params: Promise<{ account_id: string; method_id: string }> };
+
+const MAX_BODY = 2 * 1024 * 1024;
+
+// POST /v1/sso/saml/account/{account_id}/method/{method_id}/acs: the Assertion Consumer Service
+// (HTTP-POST binding). Public: the response is checked by SAML itself (lib/saml/validate.ts).
+export async function POST(request: Request, { params }: Params) {
+  const { account_id, method_id } = await params;
+  const baseUrl = publicBaseUrl();
+  let samlResponse: unknown;
+  try {
+    const length = Number(request.headers.get('content-length') ?? 0);
+    if (length > MAX_BODY) throw new Error('too large');
+    samlResponse = (await request.formData()).get('SAMLResponse');
+  } catch {
+    return htmlResponse(failurePage(new SamlError('malformed', 'Post the SAMLResponse as an HTML form (application/x-www-form-urlencoded).')), 400);
+  }
+  const outcome = await consumeSamlResponse({
+    ctx: liveCtx(),
+    accountId: account_id,
+    methodId: method_id,
+    samlResponse,
+    meta: requestMeta(request.headers),
+    baseUrl,
+  });
+  switch (outcome.kind) {
+    case 'session':
+      // Our opaque session token in next-auth's cookie, as a password sign-in leaves it.
+      return new Response(null, {
+        status: 303,
+        headers: {
+          location: `${baseUrl}/`,
+          'set-cookie': sessionCookieHeader(outcome.fullToken, outcome.maxAgeSeconds, baseUrl),
+          'cache-control': 'no-store',
+        },
+      });
+    case 'test':
+      return htmlResponse(tracePage(outcome.trace));
+    case 'failed':
+      return htmlResponse(outcome.trace && outcome.trace.purpose === 'test' ? tracePage(outcome.trace) : failurePage(outcome.error), outcome.error.status);
+  }
+}
+
+const notAllowed = methodNotAllowed(['POST']);
+export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
