@@ -1,16 +1,38 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { AuthFrame } from '@/components/auth/brand';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { SsoSignIn } from '@/components/auth/sso-form';
 import { safeReturnPath } from '@/lib/http/areas';
 
 export const metadata: Metadata = { title: 'Sign in · Portcullis' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
+  const callback = params.callbackUrl ? `?callbackUrl=${encodeURIComponent(safeReturnPath(params.callbackUrl))}` : '';
   const notice = params.setup === 'done' ? 'Your organization is ready. Sign in with the account you just created.' : undefined;
   return (
     <AuthFrame title="Sign in" subtitle="Sign in to your organization's console.">
-      <SignInForm returnTo={safeReturnPath(params.callbackUrl)} notice={notice} />
+      {params.sso === '1' ? (
+        <>
+          <SsoSignIn />
+          <p className="mt-4 border-t border-slate-200 pt-4 text-center text-sm">
+            <Link className="text-brand-700 hover:underline" href={`/signin${callback}`}>
+              Sign in with a password instead
+            </Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <SignInForm returnTo={safeReturnPath(params.callbackUrl)} notice={notice} />
+          {/* A link, not a button: the password form's "Sign in" button stays the only one. */}
+          <p className="mt-4 border-t border-slate-200 pt-4 text-center text-sm">
+            <Link className="font-medium text-brand-700 hover:underline" href={`/signin?sso=1${callback ? `&${callback.slice(1)}` : ''}`}>
+              Sign in with SSO
+            </Link>
+          </p>
+        </>
+      )}
     </AuthFrame>
   );
 }

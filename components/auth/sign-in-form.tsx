@@ -36,6 +36,11 @@ export function SignInForm({ returnTo, notice }: { returnTo: string; notice?: st
       if (needsCode) form.setValue('otp', '');
       return;
     }
+    // A return to an API route (the SAML account link URL) is a full page load, not a console page.
+    if (returnTo.startsWith('/v1/')) {
+      window.location.assign(returnTo);
+      return;
+    }
     router.replace(returnTo);
     router.refresh();
   });

@@ -1,0 +1,80 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requireSuperAdmin } from '@/app/_lib/admin';
+import { AddIdentityProviderForm } from '@/components/identity-providers/add-form';
+import { Card } from '@/components/ui/card';
+import { liveCtx } from '@/lib/context';
+import { expiryStatus } from '@/lib/saml/certificate';
+import { isConfigured, listMethods } from '@/lib/saml/methods';
+import { VENDOR_LABELS } from '@/lib/saml/schema';
+
+export const metadata: Metadata = { title: 'Identity providers · Portcullis' };
+
+export default async function IdentityProvidersPage() {
+  const { organization } = await requireSuperAdmin();
+  const ctx = liveCtx();
+  const methods = listMethods({ ctx, membership: organization });
+  return (
+    <div className="max-w-5xl space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Identity providers</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          SAML 2.0 single sign-on through your organization&apos;s identity provider (Okta, Azure AD, Google Workspace and others). People
+          whose email domain is verified and linked to a provider are sent to it from the sign-in page.
+        </p>
+      </div>
+      <Card className="p-6">
+        <h2 className="mb-4 font-medium">Add identity provider</h2>
+        <AddIdentityProviderForm />
+      </Card>
+      {methods.length === 0 ? (
+        <p className="text-sm text-slate-500">No identity providers yet.</p>
+      ) : (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="px-4 py-2">Name</th>
+                <th className="px-4 py-2">Vendor</th>
+                <th className="px-4 py-2">Status</th>
+                <th className="px-4 py-2">Linked domains</th>
+                <th className="px-4 py-2">Certificate expiry</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {methods.map(({ method, certificates, linkedDomains }) => {
+                // The certificate that expires first is the one to act on.
+                const soonest = [...certificates].sort((a, b) => a.notAfter.localeCompare(b.notAfter))[0];
+                const status = soonest ? expiryStatus(soonest.notAfter, ctx.now) : null;
+                return (
+                  <tr key={method.id} data-testid={`idp-row-${method.name}`}>
+                    <td className="px-4 py-2">
+                      <Link className="font-medium text-brand-700 hover:underline" href={`/admin/identity-providers/${method.id}`}>
+                        {method.name}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2">{VENDOR_LABELS[method.vendor]}</td>
+                    <td className="px-4 py-2">
+                      {!isConfigured(method, certificates) ? 'Pending configuration' : method.enabled ? 'Enabled' : 'Disabled'}
+                    </td>
+                    <td className="px-4 py-2">{linkedDomains.length ? linkedDomains.map((d) => d.domainName).join(', ') : <span className="text-slate-400">None</span>}</td>
+                    <td className="px-4 py-2 whitespace-nowrap">
+                      {!soonest ? (
+                        <span className="text-slate-400">No certificate</span>
+                      ) : (
+                        <span className={status === 'expired' ? 'font-semibold text-red-700' : status === 'expiring' ? 'font-semibold text-amber-700' : ''}>
+                          {soonest.notAfter.slice(0, 10)}
+                          {status === 'expired' ? ' (expired)' : status === 'expiring' ? ' (expires within 30 days)' : ''}
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

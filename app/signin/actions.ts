@@ -1,0 +1,12 @@
+'use server';
+
+import { publicAction } from '@/app/_lib/action';
+import { liveCtx } from '@/lib/context';
+import { findSsoProviders } from '@/lib/saml/lookup';
+import { ssoLookupSchema } from '@/lib/saml/schema';
+import { publicBaseUrl } from '@/lib/saml/urls';
+
+/** "Sign in with SSO": the identity providers for an email address or an organization ID. */
+export const findSsoProvidersAction = publicAction(ssoLookupSchema, async (input) => ({
+  providers: findSsoProviders({ ctx: liveCtx(), input, baseUrl: publicBaseUrl() }),
+}));

@@ -1,0 +1,65 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { findSsoProvidersAction } from '@/app/signin/actions';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+
+type Provider = { name: string; loginUrl: string };
+
+/** "Sign in with SSO": find the identity provider by email (its verified domain) or organization ID, then go there. */
+export function SsoSignIn() {
+  const [by, setBy] = useState<'email' | 'organization'>('email');
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [providers, setProviders] = useState<Provider[] | null>(null);
+  const [pending, start] = useTransition();
+
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    start(async () => {
+      setError(null);
+      setProviders(null);
+      const result = await findSsoProvidersAction(by === 'email' ? { email: value } : { organization: value });
+      if (!result.ok) return setError(result.fieldErrors[by]?.[0] && result.message === 'Check the highlighted fields' ? result.fieldErrors[by]![0]! : result.message);
+      if (result.data.providers.length === 1) {
+        window.location.assign(result.data.providers[0]!.loginUrl);
+        return;
+      }
+      setProviders(result.data.providers);
+    });
+  };
+  return (
+    <form onSubmit={submit} noValidate aria-label="Sign in with SSO" className="space-y-4">
+      <div className="flex gap-4 text-sm" role="radiogroup" aria-label="Find your identity provider by">
+        <label className="flex items-center gap-1">
+          <input type="radio" name="sso-by" checked={by === 'email'} onChange={() => (setBy('email'), setError(null))} /> By email
+        </label>
+        <label className="flex items-center gap-1">
+          <input type="radio" name="sso-by" checked={by === 'organization'} onChange={() => (setBy('organization'), setError(null))} /> By organization
+        </label>
+      </div>
+      {error ? <Alert>{error}</Alert> : null}
+      {by === 'email' ? (
+        <Field label="Work email" type="email" autoComplete="username" value={value} onChange={(e) => setValue(e.target.value)} />
+      ) : (
+        <Field label="Organization ID" placeholder="org… or account ID" value={value} onChange={(e) => setValue(e.target.value)} />
+      )}
+      {providers ? (
+        <ul className="space-y-2" aria-label="Identity providers">
+          {providers.map((p) => (
+            <li key={p.loginUrl}>
+              <a className="block rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50" href={p.loginUrl}>
+                Continue with {p.name}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <Button type="submit" className="w-full" disabled={pending || !value.trim()}>
+        {pending ? 'Looking up…' : 'Continue with SSO'}
+      </Button>
+    </form>
+  );
+}
