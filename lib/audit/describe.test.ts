@@ -27,3 +27,16 @@ describe('describeAuditEvent', () => {
     ['totp.enrolled', {}, 'totp.enrolled'],
   ])('%s %j', (event, details, expected) => expect(describeAuditEvent({ event, details })).toBe(expected));
 });
+
+describe('describeAuditEvent: identity providers', () => {
+  it.each([
+    ['auth.sign_in', { method: 'saml', identity_provider: 'Okta' }, 'Signed in through identity provider "Okta"'],
+    ['auth.sign_in_failed', { method: 'saml', reason: 'replay', message: 'This assertion was already used.' }, 'SAML sign-in failed: This assertion was already used.'],
+    ['identity_provider.created', { name: 'Okta' }, 'Added identity provider "Okta"'],
+    ['identity_provider.updated', { name: 'Okta', old: { authentication_method_enabled: false }, new: { authentication_method_enabled: true } }, 'Changed identity provider "Okta": authentication_method_enabled no → yes'],
+    ['identity_provider.deleted', { name: 'Okta' }, 'Deleted identity provider "Okta"'],
+    ['identity_provider.account_linked', { name: 'Okta', subject: 'ann@acme.test' }, 'Linked the account to identity provider "Okta" as ann@acme.test'],
+    ['identity_provider.test_sign_in', { name: 'Okta', outcome: 'passed' }, 'Test sign-in through identity provider "Okta" passed'],
+    ['identity_provider.test_sign_in', { name: 'Okta', outcome: 'failed', reason: 'audience' }, 'Test sign-in through identity provider "Okta" failed: audience'],
+  ])('%s %j', (event, details, expected) => expect(describeAuditEvent({ event, details })).toBe(expected));
+});

@@ -275,7 +275,10 @@ export async function consumeSamlResponse({
     return { kind: 'session', ...signIn, maxAgeSeconds, purpose, methodName: method.name };
   } catch (error) {
     if (!(error instanceof SamlError)) throw error;
-    const email = mapped?.email ?? null;
+    // Before the signature is checked, who it claims to be is all there is: recorded as claimed,
+    // as a failed password sign-in records the address that was typed.
+    const claimed = decoded ? mapAttributes({ nameId: decoded.subject ?? '', attributes: decoded.attributes }, method.samlFieldMapping).email : null;
+    const email = mapped?.email ?? claimed;
     const actor = email ? userByEmail(ctx, email) : undefined;
     recordAudit(ctx, {
       event: purpose === 'test' ? 'identity_provider.test_sign_in' : 'auth.sign_in_failed',
@@ -295,6 +298,7 @@ export async function consumeSamlResponse({
         check: error.check,
         message: error.message,
         ...(decoded?.issuer ? { issuer: decoded.issuer } : {}),
+        ...(decoded?.subject ? { subject: decoded.subject, verified: verified !== null } : {}),
       },
     });
     return { kind: 'failed', error, trace: trace(error) };

@@ -22,8 +22,8 @@ export const PUT = authedRoute(async ({ ctx, principal, organization: membership
 // DELETE /v1/account/{account_id}/authentication/{authentication_method_id}
 export const DELETE = authedRoute(async ({ ctx, principal, organization: membership, meta, params }) => {
   if (!membership) throw new AppError('not_found', 'Account not found');
-  deleteMethod({ ctx, principal, membership, meta, methodId: methodIdOf(params) });
-  return {};
+  const ended = deleteMethod({ ctx, principal, membership, meta, methodId: methodIdOf(params) });
+  return { message: `Authentication method deleted; ${ended} session${ended === 1 ? '' : 's'} signed in through it ended` };
 });
 
 const notAllowed = methodNotAllowed(['GET', 'PUT', 'DELETE']);

@@ -1,0 +1,270 @@
+import { auth, expect, login, test } from '../support/fixtures';
+import { servers } from '../support/env';
+import {
+  accountIdOf,
+  configureIdp,
+  postToAcs,
+  samlResponse,
+  sessionFromSetCookie,
+  startSignIn,
+  TestIdp,
+  type ConfiguredIdp,
+} from '../support/saml';
+import { addMembership, auditOf, seedMember, seedOrgMember, setPolicy } from '../support/seed';
+import { generateKeyPair, type KeyPair } from '@/lib/testing/saml-idp';
+
+// Identity providers over the wire (../shared/reference/aiven-api.md), and SAML sign-in against
+// a real IdP on 127.0.0.1 in this process: the good path and every refusal, each with its reason
+// on the page and in the audit log.
+
+let idp: TestIdp;
+let impostor: KeyPair;
+let expiredCert: KeyPair;
+
+test.beforeAll(async () => {
+  idp = await (await TestIdp.create()).start();
+  impostor = await generateKeyPair('impostor.example.test');
+  const day = 24 * 60 * 60 * 1000;
+  expiredCert = await generateKeyPair('old.example.test', { notBefore: new Date(Date.now() - 400 * day), notAfter: new Date(Date.now() - day) });
+});
+test.afterAll(async () => idp?.stop());
+
+const json = (token: string) => ({ ...auth(token), 'content-type': 'application/json' });
+
+const METHOD_FIELDS = [
+  'account_id', 'organization_id', 'authentication_method_id', 'authentication_method_name', 'authentication_method_type',
+  'authentication_method_enabled', 'state', 'create_time', 'update_time', 'delete_time', 'saml_acs_url', 'saml_metadata_url',
+  'saml_idp_url', 'saml_entity_id', 'saml_certificate', 'saml_certificate_issuer', 'saml_certificate_subject',
+  'saml_certificate_not_valid_before', 'saml_certificate_not_valid_after', 'saml_sp_certificate', 'saml_idp_login_allowed',
+  'saml_assertion_signed_enabled', 'saml_authn_requests_signed_enabled', 'saml_requested_authn_context_enabled',
+  'saml_digest_algorithm', 'saml_signature_algorithm', 'saml_field_mapping', 'saml_variant', 'saml_join_groups',
+  'auth_token_max_age_seconds', 'auth_token_extend_when_used', 'auto_join_user_group_id', 'scim_enabled', 'scim_url', 'linked_domains', 'vendor',
+];
+
+test('create, list, get, update, enable and delete an identity provider; state follows the configuration', async ({ request, member }) => {
+  const token = await login(request, member.email, member.password);
+  const accountId = accountIdOf(member.organizationName);
+  const base = `/v1/account/${accountId}/authentication`;
+
+  const created = await request.post(base, { headers: json(token), data: { authentication_method_name: 'Okta', authentication_method_type: 'saml', vendor: 'okta' } });
+  expect(created.status()).toBe(200);
+  const { authentication_method: method } = await created.json();
+  for (const field of METHOD_FIELDS) expect(method, field).toHaveProperty(field);
+  const id = method.authentication_method_id;
+  expect(method).toMatchObject({
+    account_id: accountId,
+    organization_id: member.organizationId,
+    authentication_method_id: expect.stringMatching(/^am[0-9a-f]+$/),
+    authentication_method_type: 'saml',
+    authentication_method_enabled: false,
+    state: 'pending_configuration',
+    vendor: 'okta',
+    saml_idp_login_allowed: false,
+    saml_assertion_signed_enabled: true,
+    saml_digest_algorithm: 'sha256',
+    saml_signature_algorithm: 'rsa-sha256',
+    saml_certificate: null,
+    delete_time: null,
+    saml_metadata_url: `${servers.main.url}/v1/sso/saml/account/${accountId}/method/${id}/metadata`,
+    saml_acs_url: `${servers.main.url}/v1/sso/saml/account/${accountId}/method/${id}/acs`,
+    saml_sp_certificate: expect.stringContaining('BEGIN CERTIFICATE'),
+  });
+  expect(JSON.stringify(method)).not.toContain('PRIVATE KEY');
+
+  // Enabling before the IdP values are set is refused.
+  const early = await request.put(`${base}/${id}`, { headers: json(token), data: { authentication_method_enabled: true } });
+  expect(early.status()).toBe(409);
+  expect((await early.json()).message).toMatch(/IdP URL, entity ID and certificate/);
+
+  // An expired or unreadable certificate is refused with the reason, beside the field.
+  const expired = await request.put(`${base}/${id}`, { headers: json(token), data: { saml_certificate: expiredCert.certificate } });
+  expect(expired.status()).toBe(400);
+  expect((await expired.json()).errors[0].message).toMatch(/^saml_certificate: The certificate expired on /);
+  const garbage = await request.put(`${base}/${id}`, { headers: json(token), data: { saml_certificate: '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----' } });
+  expect(garbage.status()).toBe(400);
+  expect((await garbage.json()).message).toMatch(/cannot be read|not a certificate/);
+  for (const bad of [{ saml_idp_url: 'ftp://x' }, { saml_digest_algorithm: 'md5' }, { scim_enabled: true }, { surprise: 1 }, { auth_token_max_age_seconds: 5 }]) {
+    expect((await request.put(`${base}/${id}`, { headers: json(token), data: bad })).status(), JSON.stringify(bad)).toBe(400);
+  }
+
+  const configured = await request.put(`${base}/${id}`, {
+    headers: json(token),
+    data: { saml_idp_url: idp.ssoUrl, saml_entity_id: idp.entityId, saml_certificate: idp.certificate, saml_field_mapping: { email: 'mail' }, auth_token_max_age_seconds: 3600 },
+  });
+  expect(configured.status()).toBe(200);
+  expect((await configured.json()).authentication_method).toMatchObject({
+    state: 'active',
+    authentication_method_enabled: false,
+    saml_idp_url: idp.ssoUrl,
+    saml_entity_id: idp.entityId,
+    saml_certificate_subject: 'CN=test-idp.example.test',
+    saml_certificate_issuer: 'CN=test-idp.example.test',
+    saml_certificate_not_valid_after: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+    saml_field_mapping: { email: 'mail' },
+    auth_token_max_age_seconds: 3600,
+  });
+  const enabled = await request.put(`${base}/${id}`, { headers: json(token), data: { authentication_method_enabled: true } });
+  expect((await enabled.json()).authentication_method.authentication_method_enabled).toBe(true);
+
+  const list = await (await request.get(base, { headers: auth(token) })).json();
+  expect(list.authentication_methods.map((m: { authentication_method_id: string }) => m.authentication_method_id)).toEqual([id]);
+  expect((await (await request.get(`${base}/${id}`, { headers: auth(token) })).json()).authentication_method.state).toBe('active');
+
+  // The SP metadata: entity ID and ACS, public.
+  const metadata = await request.get(`/v1/sso/saml/account/${accountId}/method/${id}/metadata`);
+  expect(metadata.status()).toBe(200);
+  const xml = await metadata.text();
+  expect(xml).toContain(`entityID="${servers.main.url}/v1/sso/saml/account/${accountId}/method/${id}/metadata"`);
+  expect(xml).toContain(`Location="${servers.main.url}/v1/sso/saml/account/${accountId}/method/${id}/acs"`);
+
+  const deleted = await request.delete(`${base}/${id}`, { headers: auth(token) });
+  expect(deleted.status()).toBe(200);
+  expect((await request.get(`${base}/${id}`, { headers: auth(token) })).status()).toBe(404);
+  expect((await request.get(`/v1/sso/saml/account/${accountId}/method/${id}/metadata`)).status()).toBe(404);
+  for (const event of ['identity_provider.created', 'identity_provider.updated', 'identity_provider.deleted']) {
+    expect(auditOf(servers.main.database, { event, actorEmail: member.email }).length, event).toBeGreaterThan(0);
+  }
+});
+
+test('only super admins of the organization reach its identity providers', async ({ request, member }) => {
+  const admin = await login(request, member.email, member.password);
+  const accountId = accountIdOf(member.organizationName);
+  const colleague = await seedOrgMember(servers.main.database, member.organizationId);
+  const plain = await login(request, colleague.email, colleague.password);
+  expect((await request.get(`/v1/account/${accountId}/authentication`, { headers: auth(plain) })).status()).toBe(403);
+  expect((await request.get(`/v1/account/${accountId}/authentication`)).status()).toBe(401);
+  expect((await request.get(`/v1/account/a000000000/authentication`, { headers: auth(admin) })).status()).toBe(404);
+  const internal = await request.post(`/v1/account/${accountId}/authentication`, { headers: json(admin), data: { authentication_method_name: 'x', authentication_method_type: 'internal' } });
+  expect(internal.status()).toBe(400);
+});
+
+/** An organization with an IdP and a member linked to it through the account link URL. */
+async function linkedMember(request: Parameters<typeof login>[0], member: { email: string; password: string; organizationName: string; userId: string }, options: Record<string, unknown> = {}) {
+  const token = await login(request, member.email, member.password);
+  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp, options);
+  const requestId = await startSignIn(request, configured, 'link', token);
+  const linked = await postToAcs(request, configured, samlResponse(idp, configured, { nameId: `idp-${member.email}`, inResponseTo: requestId, attributes: { email: member.email } }));
+  expect(linked.status(), await linked.text()).toBe(303);
+  return { token, configured };
+}
+
+test('SP-initiated sign-in: a session recording saml:<id> in the cookie, honouring the max age', async ({ request, member }) => {
+  const { configured } = await linkedMember(request, member, { auth_token_max_age_seconds: 7200 });
+  const requestId = await startSignIn(request, configured);
+  const response = await postToAcs(request, configured, samlResponse(idp, configured, { nameId: `idp-${member.email}`, inResponseTo: requestId }));
+  expect(response.status()).toBe(303);
+  expect(response.headers()['location']).toBe(`${servers.main.url}/`);
+  const setCookie = response.headers()['set-cookie'];
+  expect(setCookie).toMatch(/^next-auth\.session-token=pcls_[^;]+; Path=\/; Max-Age=7200; HttpOnly; SameSite=Lax$/);
+  const session = sessionFromSetCookie(setCookie);
+  const me = await request.get('/v1/me', { headers: auth(session) });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).user.user).toBe(member.email);
+  const tokens = await (await request.get('/v1/access_token', { headers: auth(session) })).json();
+  const current = tokens.tokens.find((t: { currently_active: boolean }) => t.currently_active);
+  expect(current).toMatchObject({ auth_method: `saml:${configured.methodId}`, max_age_seconds: 7200, kind: 'session' });
+  expect(auditOf(servers.main.database, { event: 'auth.sign_in', actorEmail: member.email }).some((e) => e.details.method === 'saml')).toBe(true);
+});
+
+type Refusal = {
+  name: string;
+  reason: string;
+  text: RegExp;
+  options?: Record<string, unknown>;
+  make: (configured: ConfiguredIdp, requestId: string, nameId: string) => string;
+};
+
+const refusals: Refusal[] = [
+  { name: 'wrong certificate', reason: 'signature', text: /does not verify with any configured certificate/, make: (c, r, n) => samlResponse(idp, c, { nameId: n, inResponseTo: r, key: impostor }) },
+  { name: 'unsigned assertion where one is required', reason: 'assertion_unsigned', text: /requires signed assertions/, make: (c, r, n) => samlResponse(idp, c, { nameId: n, inResponseTo: r, signAssertion: false, signResponse: true }) },
+  {
+    name: 'expired assertion',
+    reason: 'expired',
+    text: /has expired/,
+    make: (c, r, n) => samlResponse(idp, c, { nameId: n, inResponseTo: r, notBefore: new Date(Date.now() - 3_600_000), notOnOrAfter: new Date(Date.now() - 900_000) }),
+  },
+  { name: 'wrong audience', reason: 'audience', text: /meant for another service provider/, make: (c, r, n) => samlResponse(idp, c, { nameId: n, inResponseTo: r, audience: 'https://other.example.test/metadata' }) },
+  { name: 'wrong destination', reason: 'destination', text: /addressed to https:\/\/other\.example\.test\/acs/, make: (c, r, n) => samlResponse(idp, c, { nameId: n, inResponseTo: r, destination: 'https://other.example.test/acs' }) },
+  { name: 'wrong recipient', reason: 'recipient', text: /Recipient is https:\/\/other\.example\.test\/acs/, make: (c, r, n) => samlResponse(idp, c, { nameId: n, inResponseTo: r, recipient: 'https://other.example.test/acs' }) },
+  { name: 'issuer not the configured one', reason: 'issuer', text: /not by the configured IdP entity ID/, make: (c, r, n) => samlResponse(idp, c, { nameId: n, inResponseTo: r, issuer: 'https://evil.example.test/saml' }) },
+  { name: 'IdP-initiated while off', reason: 'idp_initiated_disabled', text: /IdP-initiated sign-in is off/, make: (c, _r, n) => samlResponse(idp, c, { nameId: n }) },
+  {
+    name: 'tampered attribute',
+    reason: 'signature',
+    text: /signed content was changed/,
+    make: (c, r, n) => samlResponse(idp, c, { nameId: n, inResponseTo: r, attributes: { role: 'member' }, tamper: (xml) => xml.replace('>member<', '>admin<') }),
+  },
+  {
+    name: 'signature wrapping',
+    reason: 'signature',
+    text: /more than one assertion/,
+    make: (c, r, n) =>
+      samlResponse(idp, c, {
+        nameId: n,
+        inResponseTo: r,
+        tamper: (xml) => {
+          const start = xml.indexOf('<saml:Assertion');
+          const end = xml.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length;
+          const evil = xml.slice(start, end).replace(/ID="[^"]+"/, 'ID="_evil"').replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '').replace(n, 'someone-else');
+          return xml.slice(0, start) + evil + xml.slice(start);
+        },
+      }),
+  },
+];
+
+test('each refused response shows its reason and is audited', async ({ request, member }) => {
+  const { configured } = await linkedMember(request, member);
+  // The NameID is the member's address: refusals are audited under the address claimed.
+  const nameId = member.email;
+  for (const refusal of refusals) {
+    const requestId = await startSignIn(request, configured);
+    const response = await postToAcs(request, configured, refusal.make(configured, requestId, nameId));
+    expect(response.status(), refusal.name).toBeGreaterThanOrEqual(400);
+    expect(response.headers()['set-cookie'], refusal.name).toBeUndefined();
+    const html = await response.text();
+    expect(html, refusal.name).toContain(`data-reason="${refusal.reason}"`);
+    expect(html, refusal.name).toMatch(refusal.text);
+  }
+  const failed = auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email }).filter((e) => e.details.method === 'saml');
+  // Newest first; the refused responses name the linked member, so the audit names them.
+  expect(failed.map((e) => e.details.reason).reverse()).toEqual(refusals.map((r) => r.reason));
+});
+
+test('a replayed response is refused, with its reason, and audited', async ({ request, member }) => {
+  const token = await login(request, member.email, member.password);
+  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp, { saml_idp_login_allowed: true });
+  const link = await startSignIn(request, configured, 'link', token);
+  await postToAcs(request, configured, samlResponse(idp, configured, { nameId: member.email, inResponseTo: link }));
+  // IdP-initiated (allowed here): no request of ours is used up, so only the replay store stops a second use.
+  const once = samlResponse(idp, configured, { nameId: member.email });
+  expect((await postToAcs(request, configured, once)).status()).toBe(303);
+  const again = await postToAcs(request, configured, once);
+  expect(again.status()).toBe(400);
+  const html = await again.text();
+  expect(html).toContain('data-reason="replay"');
+  expect(html).toMatch(/was already used/);
+  const failed = auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email });
+  expect(failed[0]!.details).toMatchObject({ method: 'saml', reason: 'replay' });
+});
+
+test('policy: SAML off refuses sign-in; other organizations\' IdPs only while allowed', async ({ request, member }) => {
+  const { configured, token } = await linkedMember(request, member);
+  setPolicy(servers.main.database, member.organizationId, { samlEnabled: false });
+  const refused = await request.get(configured.loginUrl, { maxRedirects: 0 });
+  expect(refused.status()).toBe(403);
+  expect(await refused.text()).toMatch(/does not allow sign-in with SAML single sign-on/);
+  setPolicy(servers.main.database, member.organizationId, { samlEnabled: true });
+
+  // A session through this IdP; then the member's other organization refuses external IdPs.
+  const requestId = await startSignIn(request, configured);
+  const session = sessionFromSetCookie((await postToAcs(request, configured, samlResponse(idp, configured, { nameId: `idp-${member.email}`, inResponseTo: requestId }))).headers()['set-cookie']);
+  expect((await request.get('/v1/me', { headers: auth(session) })).status()).toBe(200);
+  const other = await seedMember(servers.main.database);
+  addMembership(servers.main.database, other.organizationId, member.userId);
+  setPolicy(servers.main.database, other.organizationId, { samlAllowExternal: false });
+  const me = await request.get('/v1/me', { headers: auth(session) });
+  expect(me.status()).toBe(403);
+  expect((await me.json()).message).toMatch(/does not allow sign-in through identity providers of other organizations/);
+  // The password session is not affected.
+  expect((await request.get('/v1/me', { headers: auth(token) })).status()).toBe(200);
+});

@@ -1,0 +1,129 @@
+import type { Page } from '@playwright/test';
+import { expect, login, test } from '../support/fixtures';
+import { accountIdOf, configureIdp, TestIdp } from '../support/saml';
+import { servers } from '../support/env';
+
+// Admin → Identity providers walked as an admin would, against a real SAML IdP on 127.0.0.1
+// (lib/testing/saml-idp.ts): add, configure from metadata, link an account, test sign-in,
+// SP-initiated and IdP-initiated sign-in, and a new person through the signup URL.
+
+let idp: TestIdp;
+test.beforeAll(async () => {
+  idp = await (await TestIdp.create()).start();
+});
+test.afterAll(async () => idp?.stop());
+
+/** At the test IdP's page: sign in as this address; the IdP posts back to our ACS. */
+async function signInAtIdp(page: Page, email: string) {
+  await expect(page.getByRole('heading', { name: 'Test IdP sign-in' })).toBeVisible();
+  await page.getByLabel('IdP user').fill(email);
+  await page.getByRole('button', { name: 'Sign in at IdP' }).click();
+}
+
+test('add and configure an IdP, link the account, test it, then sign in SP- and IdP-initiated', async ({ page, member, signInPage, shell }) => {
+  await signInPage.goto();
+  await signInPage.signIn(member.email, member.password);
+  await shell.expectSignedIn(member.organizationName);
+  await shell.nav().getByRole('link', { name: 'Identity providers' }).click();
+  await expect(page.getByRole('heading', { name: 'Identity providers', exact: true })).toBeVisible();
+
+  const add = page.getByRole('form', { name: 'Add identity provider' });
+  await add.getByLabel('Vendor').selectOption('okta');
+  await add.getByRole('button', { name: 'Add identity provider' }).click();
+  await expect(add.getByText('Enter a name')).toBeVisible();
+  await add.getByLabel('Name').fill('Okta SSO');
+  await add.getByRole('button', { name: 'Add identity provider' }).click();
+  await expect(page.getByRole('heading', { name: 'Okta SSO' })).toBeVisible();
+  await expect(page.getByTestId('idp-state')).toHaveText('Pending configuration');
+  const accountId = accountIdOf(member.organizationName);
+  await expect(page.getByLabel('ACS URL', { exact: true })).toHaveText(new RegExp(`/v1/sso/saml/account/${accountId}/method/am[0-9a-f]+/acs$`));
+  await expect(page.getByRole('button', { name: 'Copy ACS URL' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Copy SP entity ID / metadata URL' })).toBeVisible();
+  await expect(page.getByText('Okta Admin Console → Applications')).toBeVisible();
+
+  // Complete the connection from the IdP's metadata; the certificate's details show before saving.
+  await page.getByText("Import the IdP's metadata XML").click();
+  await page.getByLabel('Metadata XML').fill(idp.metadataXml());
+  await page.getByRole('button', { name: 'Import metadata' }).click();
+  const connection = page.getByRole('form', { name: 'Identity provider connection' });
+  await expect(connection.getByLabel('IdP SSO URL')).toHaveValue(idp.ssoUrl);
+  await expect(connection.getByLabel('IdP entity ID')).toHaveValue(idp.entityId);
+  await expect(connection.getByLabel('Certificate details')).toContainText('CN=test-idp.example.test');
+  await connection.getByRole('button', { name: 'Save connection' }).click();
+  await expect(page.getByTestId('idp-state')).toHaveText('Disabled');
+  await page.getByRole('button', { name: 'Enable' }).click();
+  await expect(page.getByTestId('idp-state')).toHaveText('Enabled');
+
+  const options = page.getByRole('form', { name: 'Identity provider options' });
+  await options.getByLabel('IdP-initiated login').check();
+  await expect(options.getByText('IdP-initiated login is on')).toBeVisible();
+  await options.getByRole('button', { name: 'Save options' }).click();
+  await expect(options.getByText('Options saved.')).toBeVisible();
+  await page.screenshot({ path: `${process.env.E2E_DIR}/identity-provider.png`, fullPage: true });
+
+  // Test sign-in: a new tab with the SAML trace.
+  const [trace] = await Promise.all([page.waitForEvent('popup'), page.getByRole('link', { name: 'Test sign-in' }).click()]);
+  await signInAtIdp(trace, 'someone@idp.test');
+  await expect(trace.getByRole('heading', { name: 'SAML trace: Okta SSO' })).toBeVisible();
+  await expect(trace.getByRole('status')).toContainText('All checks passed');
+  await expect(trace.getByRole('table', { name: 'Assertion' })).toContainText(idp.entityId);
+  await expect(trace.getByRole('table', { name: 'Mapped identity' })).toContainText('someone@idp.test');
+  await trace.screenshot({ path: `${process.env.E2E_DIR}/saml-trace.png`, fullPage: true });
+  await trace.close();
+
+  // Link the admin's own account through the account link URL.
+  const linkUrl = (await page.getByLabel('Account link URL', { exact: true }).textContent())!;
+  await page.goto(linkUrl);
+  await signInAtIdp(page, `okta-${member.email}`);
+  await shell.expectSignedIn(member.organizationName);
+
+  // SP-initiated from the sign-in page, by organization (by email: no verified domain, said plainly).
+  await shell.signOut();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByRole('link', { name: 'Sign in with SSO' }).click();
+  const sso = page.getByRole('form', { name: 'Sign in with SSO' });
+  await sso.getByLabel('Work email').fill(member.email);
+  await sso.getByRole('button', { name: 'Continue with SSO' }).click();
+  await expect(sso.getByRole('alert')).toContainText('No single sign-on is set up for example.test');
+  await sso.getByLabel('By organization').check();
+  await sso.getByLabel('Organization ID').fill(member.organizationId);
+  await sso.getByRole('button', { name: 'Continue with SSO' }).click();
+  await signInAtIdp(page, `okta-${member.email}`);
+  await shell.expectSignedIn(member.organizationName);
+  await page.goto('/profile/tokens');
+  await expect(page.getByRole('main')).toContainText('SAML single sign-on');
+
+  // IdP-initiated, from the IdP's dashboard (allowed above).
+  await shell.signOut();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  const methodId = /method\/(am[0-9a-f]+)\//.exec(linkUrl)![1]!;
+  const acs = `${servers.main.url}/v1/sso/saml/account/${accountId}/method/${methodId}/acs`;
+  await page.goto(`${idp.baseUrl}/initiate?acs=${encodeURIComponent(acs)}&audience=${encodeURIComponent(acs.replace(/acs$/, 'metadata'))}&email=${encodeURIComponent(`okta-${member.email}`)}`);
+  await shell.expectSignedIn(member.organizationName);
+
+  await page.goto('/admin/identity-providers');
+  await expect(page.getByTestId('idp-row-Okta SSO')).toContainText('Enabled');
+  await page.screenshot({ path: `${process.env.E2E_DIR}/identity-providers.png`, fullPage: true });
+});
+
+test('the signup URL creates an account tied to the IdP; a refusal shows its reason', async ({ browser, request, member }) => {
+  const token = await login(request, member.email, member.password);
+  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
+  const context = await browser.newContext({ baseURL: servers.main.url });
+  const page = await context.newPage();
+  const newcomer = `new-${Date.now()}@idp.test`;
+  idp.people.set(newcomer, { email: newcomer, firstName: 'Nia', lastName: 'Newcomer' });
+  await page.goto(`${configured.loginUrl}?purpose=signup`);
+  await signInAtIdp(page, newcomer);
+  await expect(page.getByTestId('current-organization')).toContainText(member.organizationName);
+
+  // Without a link, plain sign-in through the IdP says what to do instead.
+  const stranger = await browser.newContext({ baseURL: servers.main.url });
+  const strangerPage = await stranger.newPage();
+  await strangerPage.goto(configured.loginUrl);
+  await signInAtIdp(strangerPage, `stranger-${Date.now()}@idp.test`);
+  await expect(strangerPage.getByRole('alert')).toContainText('Use the signup URL to create one, or sign in and use the account link URL');
+  await strangerPage.screenshot({ path: `${process.env.E2E_DIR}/saml-refused.png` });
+  await context.close();
+  await stranger.close();
+});
