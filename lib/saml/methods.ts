@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { generate } from 'selfsigned';
 import {
   authenticationMethods,
@@ -50,7 +50,8 @@ export function certificatesOf(ctx: Ctx, methodId: string): SamlCertificate[] {
     .select()
     .from(samlCertificates)
     .where(eq(samlCertificates.methodId, methodId))
-    .orderBy(asc(samlCertificates.createTime), asc(samlCertificates.id))
+    // Oldest first; rowid orders those added within the same second.
+    .orderBy(asc(samlCertificates.createTime), sql`rowid`)
     .all();
 }
 
@@ -160,13 +161,18 @@ function assertSupportedAlgorithm(input: ParsedUpdateMethod) {
   }
 }
 
-/** Enabling needs the IdP's URL, entity ID and a certificate: a half-set-up IdP cannot sign anyone in. */
-function assertEnableable(method: AuthenticationMethod, certificates: readonly unknown[]) {
-  if (method.enabled && !isConfigured(method, certificates)) {
+/**
+ * An enabled provider needs the IdP's URL, entity ID and a certificate: a half-set-up IdP cannot
+ * sign anyone in. Enabling one that lacks them is refused, and so is taking them from one enabled.
+ */
+function assertEnableable(method: AuthenticationMethod, certificates: readonly unknown[], enabling: boolean) {
+  if (!method.enabled || isConfigured(method, certificates)) return;
+  if (enabling) {
     throw new AppError('conflict', 'Set the IdP URL, entity ID and certificate before enabling this identity provider', {
       authentication_method_enabled: ['Set the IdP URL, entity ID and certificate first'],
     });
   }
+  throw new AppError('conflict', 'This identity provider is enabled: disable it before removing its IdP URL, entity ID or certificate');
 }
 
 export async function createMethod(call: Call & { input: unknown }): Promise<MethodView> {
@@ -253,9 +259,7 @@ export function updateMethod(call: Call & { methodId: string; input: unknown }):
   const columns = optionColumns(input);
   const after = { ...before.method, ...columns } as AuthenticationMethod;
   const certificatesAfter = input.saml_certificate === undefined ? before.certificates : certificate ? [certificate] : [];
-  assertEnableable(after, certificatesAfter);
-  // A method that loses part of its configuration stops signing people in.
-  if (!isConfigured(after, certificatesAfter)) columns.enabled = false;
+  assertEnableable(after, certificatesAfter, input.authentication_method_enabled === true);
   const changed = Object.entries(AUDITED_COLUMNS).filter(
     ([, column]) => column in columns && JSON.stringify(before.method[column]) !== JSON.stringify(columns[column as keyof typeof columns]),
   );
