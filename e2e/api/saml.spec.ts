@@ -205,7 +205,7 @@ const refusals: Refusal[] = [
         tamper: (xml) => {
           const start = xml.indexOf('<saml:Assertion');
           const end = xml.indexOf('</saml:Assertion>') + '</saml:Assertion>'.length;
-          const evil = xml.slice(start, end).replace(/ID="[^"]+"/, 'ID="_evil"').replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '').replace(n, 'someone-else');
+          const evil = xml.slice(start, end).replace(/ID="[^"]+"/, 'ID="_evil"').replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '').replace(/NotOnOrAfter="[^"]+"/g, 'NotOnOrAfter="2099-01-01T00:00:00Z"');
           return xml.slice(0, start) + evil + xml.slice(start);
         },
       }),

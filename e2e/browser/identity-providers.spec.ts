@@ -90,13 +90,13 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await sso.getByRole('button', { name: 'Continue with SSO' }).click();
   await signInAtIdp(page, `okta-${member.email}`);
   await shell.expectSignedIn(member.organizationName);
+  const methodId = /method\/(am[0-9a-f]+)\//.exec(linkUrl)![1]!;
   await page.goto('/profile/tokens');
-  await expect(page.getByRole('main')).toContainText('SAML single sign-on');
+  await expect(page.getByRole('main')).toContainText(`Session · saml:${methodId}`);
 
   // IdP-initiated, from the IdP's dashboard (allowed above).
   await shell.signOut();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  const methodId = /method\/(am[0-9a-f]+)\//.exec(linkUrl)![1]!;
   const acs = `${servers.main.url}/v1/sso/saml/account/${accountId}/method/${methodId}/acs`;
   await page.goto(`${idp.baseUrl}/initiate?acs=${encodeURIComponent(acs)}&audience=${encodeURIComponent(acs.replace(/acs$/, 'metadata'))}&email=${encodeURIComponent(`okta-${member.email}`)}`);
   await shell.expectSignedIn(member.organizationName);
