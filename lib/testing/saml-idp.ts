@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, verify } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inflateRawSync } from 'node:zlib';
@@ -79,6 +79,26 @@ export function readAuthnRequest(url: string): AuthnRequestInfo {
     relayState: params.get('RelayState'),
     signed: params.has('Signature'),
   };
+}
+
+const SIG_ALGS: Record<string, string> = {
+  'http://www.w3.org/2000/09/xmldsig#rsa-sha1': 'RSA-SHA1',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256': 'RSA-SHA256',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512': 'RSA-SHA512',
+};
+
+/**
+ * Checks the signature of an HTTP-Redirect request (SAML bindings 3.4.4.1): over the query's own
+ * encoded SAMLRequest, RelayState and SigAlg, in that order, with the SP's certificate.
+ */
+export function verifyRedirectSignature(url: string, spCertificate: string): boolean {
+  const raw = new URL(url).search.slice(1).split('&');
+  const param = (name: string) => raw.find((p) => p.startsWith(`${name}=`));
+  const sigAlg = new URL(url).searchParams.get('SigAlg');
+  const signature = new URL(url).searchParams.get('Signature');
+  if (!sigAlg || !signature || !SIG_ALGS[sigAlg]) return false;
+  const signed = ['SAMLRequest', 'RelayState', 'SigAlg'].map(param).filter(Boolean).join('&');
+  return verify(SIG_ALGS[sigAlg]!, Buffer.from(signed), spCertificate, Buffer.from(signature, 'base64'));
 }
 
 /** An HTML page that posts the response to the ACS at once (the HTTP-POST binding). */

@@ -1,0 +1,72 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { organizations, samlRequests } from '@/db/schema';
+import type { Ctx } from '@/lib/context';
+import { createTestDb } from '@/lib/testing/db';
+import { callAs } from '@/lib/testing/members';
+import { readAuthnRequest, TestIdp, verifyRedirectSignature } from '@/lib/testing/saml-idp';
+import { seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
+import { createMethod, updateMethod } from './methods';
+import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn } from './start';
+
+async function setup(options: Record<string, unknown> = {}) {
+  const idp = await TestIdp.create();
+  const ctx: Ctx = { db: createTestDb(), now: new Date() };
+  const organization = seedOrganization(ctx);
+  const admin = seedUser(ctx);
+  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
+  const call = callAs(ctx, admin.id, organization.id);
+  const { method } = await createMethod({
+    ...call,
+    input: { authentication_method_name: 'IdP', authentication_method_type: 'saml', saml_idp_url: 'https://idp.example.test/sso?tenant=1', saml_entity_id: idp.entityId, saml_certificate: idp.certificate, ...options },
+  });
+  const found = () => findMethod(ctx, organization.accountId, method.id)!;
+  return { ctx, call, method, found, organization };
+}
+
+describe('SP-initiated start', () => {
+  it('records a one-time request for the purpose and sends the browser to the IdP with an AuthnRequest for our ACS', async () => {
+    const s = await setup();
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    const { redirectUrl, requestId } = await startSamlSignIn({ ctx: s.ctx, found: s.found(), purpose: 'signup', baseUrl: 'https://console.example.test' });
+    expect(redirectUrl.startsWith('https://idp.example.test/sso?tenant=1&SAMLRequest=')).toBe(true);
+    const request = readAuthnRequest(redirectUrl);
+    expect(request).toMatchObject({
+      id: requestId,
+      acsUrl: `https://console.example.test/v1/sso/saml/account/${s.organization.accountId}/method/${s.method.id}/acs`,
+      issuer: `https://console.example.test/v1/sso/saml/account/${s.organization.accountId}/method/${s.method.id}/metadata`,
+      signed: false,
+    });
+    const row = s.ctx.db.select().from(samlRequests).where(eq(samlRequests.id, requestId)).get()!;
+    expect(row.purpose).toBe('signup');
+    // Times are stored to the second.
+    expect(Math.abs(new Date(row.expiryTime).getTime() - s.ctx.now.getTime() - REQUEST_LIFETIME_MS)).toBeLessThan(1000);
+  });
+
+  it('signs the request with the method\'s SP key when asked; the IdP verifies it with our published certificate', async () => {
+    const s = await setup({ saml_authn_requests_signed_enabled: true });
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    const { redirectUrl } = await startSamlSignIn({ ctx: s.ctx, found: s.found(), purpose: 'signin', baseUrl: 'https://console.example.test' });
+    expect(readAuthnRequest(redirectUrl).signed).toBe(true);
+    expect(verifyRedirectSignature(redirectUrl, s.method.spCertificate)).toBe(true);
+    const tampered = redirectUrl.replace(/SAMLRequest=([^&]{10})/, 'SAMLRequest=AAAAAAAAAA');
+    expect(verifyRedirectSignature(tampered, s.method.spCertificate)).toBe(false);
+  });
+
+  it.each([
+    ['a disabled IdP', {}, 'signin', 'disabled'],
+    ['SAML off in the organization', { enable: true, samlOff: true }, 'signin', 'saml_disabled'],
+  ] as const)('refuses %s', async (_name, how, purpose, reason) => {
+    const s = await setup();
+    if ('enable' in how) updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    if ('samlOff' in how) s.ctx.db.update(organizations).set({ samlEnabled: false }).where(eq(organizations.id, s.organization.id)).run();
+    await expect(startSamlSignIn({ ctx: s.ctx, found: s.found(), purpose, baseUrl: 'https://c.example.test' })).rejects.toMatchObject({ reason });
+  });
+
+  it('the admin\'s test works before the IdP is enabled, but not before it is configured', async () => {
+    const s = await setup();
+    await expect(startSamlSignIn({ ctx: s.ctx, found: s.found(), purpose: 'test', baseUrl: 'https://c.example.test' })).resolves.toMatchObject({ requestId: expect.any(String) });
+    updateMethod({ ...s.call, methodId: s.method.id, input: { saml_certificate: null } });
+    await expect(startSamlSignIn({ ctx: s.ctx, found: s.found(), purpose: 'test', baseUrl: 'https://c.example.test' })).rejects.toMatchObject({ reason: 'not_configured' });
+  });
+});
