@@ -69,6 +69,7 @@ describe('identity providers', () => {
     [{ saml_certificate: 'nope' }, /cannot be read/],
     [{ saml_certificate: 'not a certificate!' }, /not a certificate/],
     [{ saml_signature_algorithm: 'dsa-sha1' }, /not supported/],
+    [{ saml_signature_algorithm: 'rsa-sha384', saml_authn_requests_signed_enabled: true }, /not supported for signing requests/],
     [{ authentication_method_name: '' }, /Enter a name/],
     [{ saml_idp_url: 'javascript:alert(1)' }, /http/],
     [{ linked_domains: [{ domain_id: 'dom-of-someone-else' }] }, /not a domain of this organization/],

@@ -152,12 +152,12 @@ function optionColumns(input: ParsedUpdateMethod) {
   return columns;
 }
 
-/** Node's crypto signs RSA only here; DSA keys are not something IdPs hand out any more. */
-function assertSupportedAlgorithm(input: ParsedUpdateMethod) {
-  if (input.saml_signature_algorithm === 'dsa-sha1') {
-    throw new AppError('bad_request', 'dsa-sha1 is not supported; choose an RSA algorithm', {
-      saml_signature_algorithm: ['dsa-sha1 is not supported; choose an RSA algorithm'],
-    });
+/** DSA is refused outright; requests are signed (by @node-saml/node-saml) with RSA-SHA1, -SHA256 or -SHA512 only. */
+function assertSupportedAlgorithm(method: Pick<AuthenticationMethod, 'samlSignatureAlgorithm' | 'samlAuthnRequestsSignedEnabled'>) {
+  const algorithm = method.samlSignatureAlgorithm;
+  if (algorithm === 'dsa-sha1' || (method.samlAuthnRequestsSignedEnabled && algorithm === 'rsa-sha384')) {
+    const message = `${algorithm} is not supported for signing requests; choose rsa-sha256`;
+    throw new AppError('bad_request', message, { saml_signature_algorithm: [message] });
   }
 }
 
@@ -183,7 +183,10 @@ export async function createMethod(call: Call & { input: unknown }): Promise<Met
       authentication_method_type: ['Only "saml" can be created'],
     });
   }
-  assertSupportedAlgorithm(input);
+  assertSupportedAlgorithm({
+    samlSignatureAlgorithm: input.saml_signature_algorithm ?? 'rsa-sha256',
+    samlAuthnRequestsSignedEnabled: input.saml_authn_requests_signed_enabled ?? false,
+  });
   const certificate = input.saml_certificate ? certificateOrThrow(input.saml_certificate, call.ctx.now) : null;
   const organizationId = call.membership.organization.id;
   const domainIds = [...new Set((input.linked_domains ?? []).map((d) => d.domain_id))];
@@ -254,10 +257,10 @@ const AUDITED_COLUMNS: Record<string, keyof AuthenticationMethod> = {
 export function updateMethod(call: Call & { methodId: string; input: unknown }): MethodView {
   const before = getMethod(call, call.methodId);
   const input = parseInput(updateMethodSchema, call.input);
-  assertSupportedAlgorithm(input);
   const certificate = input.saml_certificate ? certificateOrThrow(input.saml_certificate, call.ctx.now) : null;
   const columns = optionColumns(input);
   const after = { ...before.method, ...columns } as AuthenticationMethod;
+  assertSupportedAlgorithm(after);
   const certificatesAfter = input.saml_certificate === undefined ? before.certificates : certificate ? [certificate] : [];
   assertEnableable(after, certificatesAfter, input.authentication_method_enabled === true);
   const changed = Object.entries(AUDITED_COLUMNS).filter(
