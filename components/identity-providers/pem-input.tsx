@@ -60,7 +60,7 @@ export function TextOrFile({
       ) : null}
       <label className="inline-flex items-center gap-2 text-xs text-slate-600">
         {fileLabel}
-        <input type="file" accept={accept} onChange={onFile} className="text-xs" />
+        <input type="file" accept={accept} onChange={onFile} className="text-xs" aria-label={`${label} file`} />
       </label>
     </div>
   );

@@ -2,14 +2,17 @@ import type { Page } from '@playwright/test';
 import { expect, login, test } from '../support/fixtures';
 import { accountIdOf, configureIdp, TestIdp } from '../support/saml';
 import { servers } from '../support/env';
+import { generateKeyPair, type KeyPair } from '@/lib/testing/saml-idp';
 
 // Admin → Identity providers walked as an admin would, against a real SAML IdP on 127.0.0.1
 // (lib/testing/saml-idp.ts): add, configure from metadata, link an account, test sign-in,
 // SP-initiated and IdP-initiated sign-in, and a new person through the signup URL.
 
 let idp: TestIdp;
+let nextYear: KeyPair;
 test.beforeAll(async () => {
   idp = await (await TestIdp.create()).start();
+  nextYear = await generateKeyPair('next-year.example.test');
 });
 test.afterAll(async () => idp?.stop());
 
@@ -60,6 +63,13 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await options.getByRole('button', { name: 'Save options' }).click();
   await expect(options.getByText('Options saved.')).toBeVisible();
   await page.screenshot({ path: `${process.env.E2E_DIR}/identity-provider.png`, fullPage: true });
+
+  // Rotation: the IdP's next certificate as a binary .cer file, beside the current one.
+  const der = Buffer.from(nextYear.certificate.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64');
+  await page.getByLabel('Add a certificate file', { exact: true }).setInputFiles({ name: 'next.cer', mimeType: 'application/pkix-cert', buffer: der });
+  await page.getByRole('button', { name: 'Add certificate' }).click();
+  await expect(page.getByTestId('certificate-row')).toHaveCount(2);
+  await expect(page.getByTestId('certificate-row').nth(1)).toContainText('CN=next-year.example.test');
 
   // Test sign-in: a new tab with the SAML trace.
   const [trace] = await Promise.all([page.waitForEvent('popup'), page.getByRole('link', { name: 'Test sign-in' }).click()]);

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { organizations, users } from '@/db/schema';
+import { authenticationMethods, organizations, users } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
@@ -318,5 +318,46 @@ describe('organization policies in the gate', () => {
     expect(run({ kind: 'organization', organizationId: strict.id }).organization).not.toBeNull();
     ctx.db.update(users).set({ managingOrganizationId: strict.id }).where(eq(users.id, user.id)).run();
     expect(rejection(() => run({ kind: 'organization', organizationId: strict.id })).message).toMatch(/personal tokens of its managed users/);
+  });
+});
+
+describe('gate: sessions through an identity provider', () => {
+  /** Ann belongs to A and B; her session came through an IdP of A. */
+  function samlSession(ctx: Ctx) {
+    const orgA = seedOrganization(ctx, { name: 'A' });
+    const orgB = seedOrganization(ctx, { name: 'B' });
+    const ann = seedUser(ctx);
+    seedMembership(ctx, { organizationId: orgA.id, userId: ann.id });
+    seedMembership(ctx, { organizationId: orgB.id, userId: ann.id });
+    const now = ctx.now.toISOString();
+    ctx.db
+      .insert(authenticationMethods)
+      .values({ id: 'amA', organizationId: orgA.id, name: 'A IdP', type: 'saml', spPrivateKey: 'x', spCertificate: 'x', createTime: now, updateTime: now })
+      .run();
+    const { fullToken } = seedToken(ctx, ann.id, { kind: 'session', authMethod: 'saml:amA', maxAgeSeconds: 3600 });
+    const input = (scope: GateInput['scope']): GateInput => ({ authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: '192.0.2.1', userAgent: null, scope });
+    return { orgA, orgB, input };
+  }
+
+  it('knows which organization owns the IdP; B refusing other organizations\' IdPs shuts only B', () => {
+    const ctx = testCtx();
+    const { orgA, orgB, input } = samlSession(ctx);
+    expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }).principal.idpOrganizationId).toBe(orgA.id);
+    ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgB.id)).run();
+    expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) })).message).toMatch(
+      /Organization "B" does not allow sign-in through identity providers of other organizations/,
+    );
+    expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) }).organization!.organization.id).toBe(orgA.id);
+    // Own resources answer to every organization: B's refusal holds there too.
+    expect(rejection(() => gate({ ctx, input: input({ kind: 'user' }) })).status).toBe(403);
+    ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgA.id)).run();
+    expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).toBeTruthy();
+  });
+
+  it('SAML off in A ends the session for A', () => {
+    const ctx = testCtx();
+    const { orgA, input } = samlSession(ctx);
+    ctx.db.update(organizations).set({ samlEnabled: false }).where(eq(organizations.id, orgA.id)).run();
+    expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).message).toMatch(/does not allow sign-in with SAML single sign-on/);
   });
 });
