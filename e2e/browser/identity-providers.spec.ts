@@ -46,7 +46,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
 
   // Complete the connection from the IdP's metadata; the certificate's details show before saving.
   await page.getByText("Import the IdP's metadata XML").click();
-  await page.getByLabel('Metadata XML').fill(idp.metadataXml());
+  await page.getByLabel('Metadata XML', { exact: true }).fill(idp.metadataXml());
   await page.getByRole('button', { name: 'Import metadata' }).click();
   const connection = page.getByRole('form', { name: 'Identity provider connection' });
   await expect(connection.getByLabel('IdP SSO URL')).toHaveValue(idp.ssoUrl);
