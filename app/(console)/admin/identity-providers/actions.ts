@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { consoleAction } from '@/app/_lib/action';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
+import { assertSuperAdmin } from '@/lib/orgs/authorize';
 import { parseCertificate } from '@/lib/saml/certificate';
 import { parseIdpMetadata } from '@/lib/saml/metadata';
 import { addCertificate, createMethod, deleteMethod, removeCertificate, updateMethod } from '@/lib/saml/methods';
@@ -49,14 +50,15 @@ export const removeCertificateAction = consoleAction(z.object({ method_id: idSch
 
 /** Reads pasted or uploaded IdP metadata; the form fills its fields with the result (nothing is saved). */
 export const importMetadataAction = consoleAction(metadataXmlSchema, async ({ metadata_xml }, { organization }) => {
-  if (!organization?.isSuperAdmin) throw new AppError('forbidden', 'Only super admins of this organization may do this');
+  assertSuperAdmin(organization);
   const result = parseIdpMetadata(metadata_xml);
   if (!result.ok) throw new AppError('bad_request', result.reason, { metadata_xml: [result.reason] });
   return { saml_idp_url: result.metadata.ssoUrl, saml_entity_id: result.metadata.entityId, saml_certificate: result.metadata.certificates[0]!, more: result.metadata.certificates.length - 1 };
 });
 
 /** What a certificate says before it is saved: subject, issuer, validity, or why it is refused. */
-export const inspectCertificateAction = consoleAction(z.object({ saml_certificate: certificatePemSchema }), async ({ saml_certificate }) => {
+export const inspectCertificateAction = consoleAction(z.object({ saml_certificate: certificatePemSchema }), async ({ saml_certificate }, { organization }) => {
+  assertSuperAdmin(organization);
   const result = parseCertificate(saml_certificate, new Date());
   if (!result.ok) throw new AppError('bad_request', result.reason, { saml_certificate: [result.reason] });
   const { subject, issuer, notBefore, notAfter } = result.certificate;

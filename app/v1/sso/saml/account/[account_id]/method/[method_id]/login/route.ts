@@ -46,6 +46,7 @@ export async function GET(request: Request, { params }: Params) {
       if (error instanceof AppError && error.status === 401) {
         return Response.redirect(`${baseUrl}/signin?callbackUrl=${encodeURIComponent(here)}`, 303);
       }
+      if (error instanceof AppError) return htmlResponse(failurePage(new SamlError('forbidden', error.message)), 403);
       throw error;
     }
     if (purpose === 'test' && !canTest(ctx, userId, found.organization.id)) {
