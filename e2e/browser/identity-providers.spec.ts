@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, login, test } from '../support/fixtures';
 import { accountIdOf, configureIdp, TestIdp } from '../support/saml';
+import { auditOf, seedOrgMember } from '../support/seed';
 import { servers } from '../support/env';
 import { generateKeyPair, type KeyPair } from '@/lib/testing/saml-idp';
 
@@ -93,6 +94,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await page.getByRole('link', { name: 'Sign in with SSO' }).click();
   const sso = page.getByRole('form', { name: 'Sign in with SSO' });
   await sso.getByLabel('Work email').fill(member.email);
+  await page.screenshot({ path: `${process.env.E2E_DIR}/sign-in-sso.png` });
   await sso.getByRole('button', { name: 'Continue with SSO' }).click();
   await expect(sso.getByRole('alert')).toContainText('No single sign-on is set up for example.test');
   await sso.getByLabel('By organization').check();
@@ -116,7 +118,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await page.screenshot({ path: `${process.env.E2E_DIR}/identity-providers.png`, fullPage: true });
 });
 
-test('the signup URL creates an account tied to the IdP; a refusal shows its reason', async ({ browser, request, member }) => {
+test('the signup URL creates an account tied to the IdP; the account link URL asks to sign in first; a refusal shows its reason', async ({ browser, request, member }) => {
   const token = await login(request, member.email, member.password);
   const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
   const context = await browser.newContext({ baseURL: servers.main.url });
@@ -126,6 +128,20 @@ test('the signup URL creates an account tied to the IdP; a refusal shows its rea
   await page.goto(`${configured.loginUrl}?purpose=signup`);
   await signInAtIdp(page, newcomer);
   await expect(page.getByTestId('current-organization')).toContainText(member.organizationName);
+
+  // A colleague, signed out, opens the account link URL: sign in with the password first, then at the IdP.
+  const colleague = await seedOrgMember(servers.main.database, member.organizationId);
+  const linking = await browser.newContext({ baseURL: servers.main.url });
+  const linkPage = await linking.newPage();
+  await linkPage.goto(`${configured.loginUrl}?purpose=link`);
+  await expect(linkPage.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await linkPage.getByLabel('Email').fill(colleague.email);
+  await linkPage.getByLabel('Password').fill(colleague.password);
+  await linkPage.getByRole('button', { name: 'Sign in' }).click();
+  await signInAtIdp(linkPage, `idp-${colleague.email}`);
+  await expect(linkPage.getByTestId('current-organization')).toContainText(member.organizationName);
+  expect(auditOf(servers.main.database, { event: 'identity_provider.account_linked', actorEmail: colleague.email })).toHaveLength(1);
+  await linking.close();
 
   // Without a link, plain sign-in through the IdP says what to do instead.
   const stranger = await browser.newContext({ baseURL: servers.main.url });

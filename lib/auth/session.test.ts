@@ -4,7 +4,7 @@ import { AppError } from '@/lib/errors';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { resolveToken } from '@/lib/tokens/resolve';
 import { authenticate } from './gate';
-import { SESSION_COOKIE_NAMES, sessionTokenFromCookies, sessionTokenSettings, signOut } from './session';
+import { SESSION_COOKIE_NAMES, sessionCookieHeader, sessionTokenFromCookies, sessionTokenSettings, signOut } from './session';
 
 describe('sessionTokenSettings', () => {
   const DAY = 24 * 60 * 60;
@@ -117,4 +117,11 @@ describe('signOut', () => {
     signOut({ ctx, principal: { ...principal, token: { ...principal.token, id: theirs.token.id } }, meta: { ip: null, userAgent: null } });
     expect(ctx.db.select({ id: tokens.id }).from(tokens).all().map((t) => t.id).sort()).toEqual([mine.token.id, theirs.token.id].sort());
   });
+});
+
+describe('sessionCookieHeader (sessions made outside next-auth, by the SAML ACS)', () => {
+  it.each([
+    ['http://127.0.0.1:3000', 'next-auth.session-token=pcls_x; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax'],
+    ['https://console.example.test', '__Secure-next-auth.session-token=pcls_x; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax; Secure'],
+  ])('%s', (publicUrl, expected) => expect(sessionCookieHeader('pcls_x', 3600, publicUrl)).toBe(expected));
 });

@@ -272,6 +272,21 @@ describe('ACS: who signs in', () => {
     expect(s.ctx.db.select().from(tokens).where(eq(tokens.authMethod, `saml:${s.method.id}`)).all()).toHaveLength(0);
   });
 
+  it('a failing test shows the check that failed beside what the response claims, and is audited as a test', async () => {
+    const s = await setup();
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('test', s.admin.id), audience: 'https://elsewhere.example.test' }));
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.trace).toMatchObject({
+      purpose: 'test',
+      verified: null,
+      decoded: { issuer: idp.entityId, subject: 'ann@acme.test', audiences: ['https://elsewhere.example.test'] },
+      failure: { reason: 'audience', check: 'Audience' },
+    });
+    const audit = listAuditEvents(s.ctx).at(-1)!;
+    expect(audit).toMatchObject({ event: 'identity_provider.test_sign_in', actorUserId: s.admin.id, details: { outcome: 'failed', reason: 'audience' } });
+  });
+
   it('policy: SAML off refuses; other organizations\' IdPs only when allowed', async () => {
     const s = await setup();
     seedLinkedUser(s.ctx, s.method.id, s.organization.id);
