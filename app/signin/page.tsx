@@ -12,7 +12,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const callback = params.callbackUrl ? `?callbackUrl=${encodeURIComponent(safeReturnPath(params.callbackUrl))}` : '';
   const notice = params.setup === 'done' ? 'Your organization is ready. Sign in with the account you just created.' : undefined;
   return (
-    <AuthFrame title="Sign in" subtitle="Sign in to your organization's console.">
+    <AuthFrame
+      title="Sign in"
+      subtitle={params.sso === '1' ? "Sign in through your organization's identity provider (SSO)." : "Sign in to your organization's console."}
+    >
       {params.sso === '1' ? (
         <>
           <SsoSignIn />
