@@ -47,8 +47,8 @@ async function setup(options: { idpInitiated?: boolean; assertionsSigned?: boole
   /** Starts an SP-initiated sign-in and returns the request ID the IdP will answer. */
   const start = async (purpose: 'signin' | 'signup' | 'link' | 'test' = 'signin', userId: string | null = null) =>
     readAuthnRequest((await startSamlSignIn({ ctx, found: found(), purpose, userId, baseUrl: BASE })).redirectUrl).id;
-  const post = (samlResponse: string) =>
-    consumeSamlResponse({ ctx, accountId: organization.accountId, methodId: view.method.id, samlResponse, meta: { ip: '192.0.2.1', userAgent: 'vitest' }, baseUrl: BASE });
+  const post = (samlResponse: string, browserRequestIds: string[] | null = null) =>
+    consumeSamlResponse({ ctx, accountId: organization.accountId, methodId: view.method.id, samlResponse, meta: { ip: '192.0.2.1', userAgent: 'vitest' }, baseUrl: BASE, browserRequestIds });
   const respond = (overrides: Partial<ResponseOptions> & { inResponseTo?: string | null }) =>
     idp.response({ acsUrl: urls.acsUrl, audience: urls.entityId, nameId: 'ann@acme.test', attributes: { email: 'ann@acme.test', firstName: 'Ann', lastName: 'Lee' }, ...overrides });
   return { ctx, organization, admin, method: view.method, urls, start, post, respond, call };
@@ -183,6 +183,16 @@ describe('ACS: each refusal names its check and is audited', () => {
     const on = await setup({ idpInitiated: true });
     seedLinkedUser(on.ctx, on.method.id, on.organization.id);
     expect((await on.post(on.respond({ inResponseTo: null }))).kind).toBe('session');
+  });
+
+  it('over https, an answer to a request another browser started is refused', async () => {
+    const s = await setup();
+    seedLinkedUser(s.ctx, s.method.id, s.organization.id);
+    const theirs = await s.start();
+    const refused = await s.post(s.respond({ inResponseTo: theirs }), ['_some-other-request']);
+    expect(refused.kind === 'failed' && refused.error.message).toMatch(/started in another browser/);
+    const mine = await s.start();
+    expect((await s.post(s.respond({ inResponseTo: mine }), ['_x', mine])).kind).toBe('session');
   });
 
   it('an assertion that answered another request cannot be passed off as IdP-initiated', async () => {

@@ -174,6 +174,7 @@ export async function consumeSamlResponse({
   samlResponse,
   meta,
   baseUrl,
+  browserRequestIds = null,
 }: {
   ctx: Ctx;
   accountId: string;
@@ -181,6 +182,11 @@ export async function consumeSamlResponse({
   samlResponse: unknown;
   meta: RequestMeta;
   baseUrl: string;
+  /**
+   * The request IDs this browser started (from its cookies), or null where that cannot be known:
+   * the binding cookie must cross from the IdP's site, which browsers allow only over https.
+   */
+  browserRequestIds?: readonly string[] | null;
 }): Promise<AcsOutcome> {
   const found = findMethod(ctx, accountId, methodId);
   if (!found) return { kind: 'failed', error: new SamlError('unknown_method', 'There is no such identity provider.'), trace: null };
@@ -202,6 +208,11 @@ export async function consumeSamlResponse({
     decoded = decodeSamlResponse(samlResponse).decoded;
     request = takeRequest(ctx, method.id, decoded.inResponseTo);
     if (request) purpose = request.purpose;
+    // An answer to a request another browser started (login CSRF: someone's own sign-in, or an
+    // account link to their account, finished in the victim's browser).
+    if (request && browserRequestIds !== null && !browserRequestIds.includes(request.id)) {
+      throw new SamlError('in_response_to', 'This sign-in was started in another browser. Start it again here.');
+    }
     const certificates = certificatesOf(ctx, method.id);
     assertUsable(found, certificates, purpose === 'idp_initiated' ? 'signin' : purpose);
     const urls = spUrls(baseUrl, organization.accountId, method.id);

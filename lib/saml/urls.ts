@@ -25,3 +25,25 @@ export function spUrls(baseUrl: string, accountId: string, methodId: string) {
   };
 }
 export type SpUrls = ReturnType<typeof spUrls>;
+
+/**
+ * The cookie that ties an SP-initiated request to the browser that started it. It must come back
+ * on the IdP's cross-site POST to the ACS, so SameSite=None, which browsers accept only with
+ * Secure: over plain http there is no such cookie and the tie is not checked.
+ */
+export const REQUEST_COOKIE_PREFIX = 'saml_req_';
+
+export function requestCookieHeader(requestId: string, baseUrl: string, maxAgeSeconds: number): string | null {
+  if (!baseUrl.startsWith('https://')) return null;
+  return `${REQUEST_COOKIE_PREFIX}${requestId}=1; Path=/v1/sso/saml/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=None; Secure`;
+}
+
+/** The request IDs a browser's Cookie header names; null over http, where none are set. */
+export function browserRequestIdsOf(cookieHeader: string | null, baseUrl: string): string[] | null {
+  if (!baseUrl.startsWith('https://')) return null;
+  return (cookieHeader ?? '')
+    .split(';')
+    .map((part) => part.trim().split('=')[0]!)
+    .filter((name) => name.startsWith(REQUEST_COOKIE_PREFIX))
+    .map((name) => name.slice(REQUEST_COOKIE_PREFIX.length));
+}

@@ -4,7 +4,7 @@ import { methodNotAllowed, requestMeta } from '@/lib/http/api';
 import { consumeSamlResponse } from '@/lib/saml/acs';
 import { SamlError } from '@/lib/saml/errors';
 import { failurePage, htmlResponse, tracePage } from '@/lib/saml/html';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { browserRequestIdsOf, publicBaseUrl } from '@/lib/saml/urls';
 
 type Params = { params: Promise<{ account_id: string; method_id: string }> };
 
@@ -30,6 +30,7 @@ export async function POST(request: Request, { params }: Params) {
     samlResponse,
     meta: requestMeta(request.headers),
     baseUrl,
+    browserRequestIds: browserRequestIdsOf(request.headers.get('cookie'), baseUrl),
   });
   switch (outcome.kind) {
     case 'session':

@@ -7,8 +7,8 @@ import { canTest } from '@/lib/saml/acs';
 import { SamlError } from '@/lib/saml/errors';
 import { failurePage, htmlResponse } from '@/lib/saml/html';
 import { SAML_PURPOSES, type SamlPurpose } from '@/lib/saml/schema';
-import { findMethod, startSamlSignIn } from '@/lib/saml/start';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn } from '@/lib/saml/start';
+import { publicBaseUrl, requestCookieHeader } from '@/lib/saml/urls';
 
 type Params = { params: Promise<{ account_id: string; method_id: string }> };
 
@@ -54,8 +54,12 @@ export async function GET(request: Request, { params }: Params) {
     }
   }
   try {
-    const { redirectUrl } = await startSamlSignIn({ ctx, found, purpose, userId, baseUrl });
-    return new Response(null, { status: 303, headers: { location: redirectUrl, 'cache-control': 'no-store' } });
+    const { redirectUrl, requestId } = await startSamlSignIn({ ctx, found, purpose, userId, baseUrl });
+    const headers = new Headers({ location: redirectUrl, 'cache-control': 'no-store' });
+    // Over https, the request is tied to this browser (checked at the ACS).
+    const binding = requestCookieHeader(requestId, baseUrl, REQUEST_LIFETIME_MS / 1000);
+    if (binding) headers.append('set-cookie', binding);
+    return new Response(null, { status: 303, headers });
   } catch (error) {
     if (error instanceof SamlError) return htmlResponse(failurePage(error), error.status);
     throw error;
