@@ -33,7 +33,22 @@ const REASONS: Record<string, string> = {
   wrong_credentials: 'wrong email or password',
   deactivated: 'account deactivated',
   ip_not_allowed: 'address not in the IP allowlist',
+  // Third-party sign-in (lib/auth/oauth-sign-in.ts, lib/auth/oauth-failure.ts).
+  method_not_allowed: 'method not allowed by the policy',
+  email_not_verified: "the provider has not verified the address",
+  email_missing: 'the provider shared no address',
+  no_account: 'no account and no invitation for the address',
+  identity_taken: 'provider account linked to another user',
+  access_denied: 'consent denied at the provider',
+  bad_state: 'state check failed (stale or forged callback)',
+  wrong_issuer: 'ID token from an unexpected issuer',
+  invalid_code: 'authorization code expired or invalid',
+  provider_error: 'error at the provider',
+  provider_unreachable: 'provider unreachable',
 };
+
+const PROVIDER_LABELS: Record<string, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
+const providerLabel = (value: unknown) => (typeof value === 'string' ? (PROVIDER_LABELS[value] ?? value) : 'unknown provider');
 
 export function describeAuditEvent({ event, details }: { event: string; details: Details }): string {
   const d = details ?? {};
@@ -42,10 +57,10 @@ export function describeAuditEvent({ event, details }: { event: string; details:
     case 'setup.completed':
       return `Set up Portcullis with organization "${text(d.organization_name ?? '')}"`;
     case 'auth.sign_in':
-      return `Signed in with ${text(d.method ?? 'unknown method')}`;
+      return `Signed in with ${text(providerLabel(d.method ?? 'unknown method'))}${d.outcome === 'created' ? ' (new account)' : d.outcome === 'linked' ? ' (linked by verified email)' : ''}`;
     case 'auth.sign_in_failed': {
       const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? d.reason.replace(/_/g, ' ')) : 'unknown reason';
-      return `Sign-in with ${text(d.method ?? 'unknown method')} failed: ${reason}`;
+      return `Sign-in with ${text(providerLabel(d.method ?? 'unknown method'))} failed: ${reason}`;
     }
     case 'auth.sign_out':
       return 'Signed out';
@@ -68,6 +83,14 @@ export function describeAuditEvent({ event, details }: { event: string; details:
     }
     case 'member.removed':
       return `Removed ${text(d.user_email ?? d.user_id)} from the organization`;
+    case 'identity.linked':
+      return `Linked ${providerLabel(d.provider)} account${d.provider_email ? ` ${text(d.provider_email)}` : ''}`;
+    case 'identity.unlinked':
+      return `Unlinked ${providerLabel(d.provider)} account${d.provider_email ? ` ${text(d.provider_email)}` : ''}`;
+    case 'identity.link_failed': {
+      const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? d.reason.replace(/_/g, ' ')) : 'unknown reason';
+      return `Linking ${providerLabel(d.provider)} failed: ${reason}`;
+    }
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;
     default:

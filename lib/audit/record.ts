@@ -20,6 +20,10 @@ export type AuditEventName =
   | 'member.updated'
   | 'member.removed'
   | 'member.token_revoked'
+  // Third-party sign-in identities (Google, Microsoft, GitHub, SAML) linked to or unlinked from a user.
+  | 'identity.linked'
+  | 'identity.unlinked'
+  | 'identity.link_failed'
 
   | 'two_factor.enrolled'
   | 'two_factor.disabled'

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { passwordCredentials } from '@/db/schema';
+import { externalIdentities, passwordCredentials } from '@/db/schema';
 import type { Principal } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 
@@ -8,6 +8,12 @@ export function userAuthMethods(ctx: Ctx, userId: string): string[] {
   const methods: string[] = [];
   if (ctx.db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get()) {
     methods.push('password');
+  }
+  // Linked third-party accounts by method ("google", "github", "saml"), each once.
+  const providers = ctx.db.select({ provider: externalIdentities.provider }).from(externalIdentities).where(eq(externalIdentities.userId, userId)).all();
+  for (const { provider } of providers) {
+    const method = provider.startsWith('saml:') ? 'saml' : provider;
+    if (!methods.includes(method)) methods.push(method);
   }
   return methods;
 }
