@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { oauthClients } from './e2e/support/oauth-clients';
 
 // One run = one fresh directory of database files and three servers of the production build:
 // - setup:   an empty database, for the first-run setup page;
@@ -8,6 +9,8 @@ import { defineConfig } from '@playwright/test';
 //            organizations and users, so they are independent of each other;
 // - proxied: its own database, behind TRUSTED_PROXIES=127.0.0.1/32, for forwarded addresses,
 //            and with SMTP settings, for mailed invitations.
+// The main server signs in with Google, Microsoft and GitHub through peers on loopback that
+// the global setup starts (they need only be up before the first sign-in click).
 // scripts/test.sh picks free ports; the fallbacks serve a plain `npx playwright test`. Values
 // are put in process.env so that the worker processes, which load this file again, agree.
 const randomPort = () => String(20_000 + Math.floor(Math.random() * 20_000));
@@ -16,6 +19,10 @@ process.env.E2E_SETUP_PORT ??= randomPort();
 process.env.E2E_MAIN_PORT ??= randomPort();
 process.env.E2E_PROXIED_PORT ??= randomPort();
 process.env.E2E_SMTP_PORT ??= randomPort();
+// The third-party sign-in peers (e2e/support/global-setup.ts) stand in for Google, Microsoft and GitHub.
+process.env.E2E_GOOGLE_PORT ??= randomPort();
+process.env.E2E_MICROSOFT_PORT ??= randomPort();
+process.env.E2E_GITHUB_PORT ??= randomPort();
 process.env.E2E_ADMIN_PASSWORD ??= `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 fs.mkdirSync(process.env.E2E_DIR, { recursive: true });
 
@@ -61,6 +68,7 @@ export default defineConfig({
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
+  globalSetup: './e2e/support/global-setup.ts',
   reporter: [['list'], ['json', { outputFile: path.join(dir, 'results.json') }]],
   // Generous: CI runs on two cores, and a browser test walks a whole page.
   timeout: 60_000,
@@ -77,6 +85,17 @@ export default defineConfig({
       // Every test signs in from 127.0.0.1; the per-address limit is tested on the proxied server.
       SIGN_IN_FAILURES_PER_IP: '1000',
       PORTCULLIS_ORG_NAME: 'Main Test Org',
+      GOOGLE_CLIENT_ID: oauthClients.google.clientId,
+      GOOGLE_CLIENT_SECRET: oauthClients.google.clientSecret,
+      GOOGLE_ISSUER: `http://127.0.0.1:${process.env.E2E_GOOGLE_PORT}`,
+      MICROSOFT_CLIENT_ID: oauthClients.microsoft.clientId,
+      MICROSOFT_CLIENT_SECRET: oauthClients.microsoft.clientSecret,
+      MICROSOFT_ISSUER: `http://127.0.0.1:${process.env.E2E_MICROSOFT_PORT}`,
+      GITHUB_CLIENT_ID: oauthClients.github.clientId,
+      GITHUB_CLIENT_SECRET: oauthClients.github.clientSecret,
+      GITHUB_AUTHORIZATION_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}/login/oauth/authorize`,
+      GITHUB_TOKEN_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}/login/oauth/access_token`,
+      GITHUB_API_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`,
       PORTCULLIS_ADMIN_EMAIL: 'admin@main.test',
       PORTCULLIS_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
     }),
