@@ -11,7 +11,7 @@ import { listMemberships } from '@/lib/orgs/memberships';
 import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
 import { createToken } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/users/create';
-import { OAUTH_PROVIDER_LABELS, type OAuthProviderId, type OAuthSignUpMode } from './oauth-config';
+import { OAUTH_PROVIDER_LABELS, type OAuthSignUpMode } from './oauth-config';
 import { oauthIdentitySchema } from './oauth-schema';
 import { sessionTokenSettings } from './session';
 import type { RequestMeta } from './sign-in';
@@ -233,7 +233,3 @@ export function signInWithOAuth({
   });
 }
 
-/** The provider id of an OAuth session method, or null for other methods. */
-export function oauthMethodOf(method: string): OAuthProviderId | null {
-  return method === 'google' || method === 'microsoft' || method === 'github' ? method : null;
-}
