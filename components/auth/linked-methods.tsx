@@ -86,12 +86,13 @@ export function LinkedMethods({
                 <div className="text-xs text-slate-500">{twoFactorOn ? 'With two-factor authentication' : 'Password only'}</div>
               )}
             </div>
-            {method.kind === 'identity' ? (
+            {method.kind === 'identity' && onlyOne ? (
+              <span className="text-xs text-slate-500">Your only sign-in method: link another before unlinking it</span>
+            ) : method.kind === 'identity' ? (
               <Button
                 type="button"
                 variant="secondary"
-                disabled={busy || onlyOne}
-                title={onlyOne ? 'Your only sign-in method cannot be unlinked' : undefined}
+                disabled={busy}
                 aria-label={`Unlink ${method.label}`}
                 onClick={() => setConfirming(method)}
               >

@@ -41,6 +41,7 @@ export default async function AuthenticationPage({ searchParams }: { searchParam
   const ctx = liveCtx();
   const status = twoFactorStatus(ctx, principal.user.id);
   const methods = listLinkedMethods(ctx, principal.user.id);
+  const hasPassword = methods.some((m) => m.kind === 'password');
   const linkedProviders = new Set(methods.map((m) => (m.kind === 'identity' ? m.provider : m.method)));
   const linkable = configuredOAuthProviders(process.env).filter((p) => !linkedProviders.has(p));
   const { notice, error } = linkMessages(await searchParams);
@@ -68,12 +69,21 @@ export default async function AuthenticationPage({ searchParams }: { searchParam
           </span>
         </div>
         <div className="px-6 py-5 text-sm">
-          <TwoFactorPanel
-            status={status}
-            account={principal.user.email}
-            requiredByOrganization={required}
-            continueTo={pendingTwoFactor ? '/' : null}
-          />
+          {hasPassword || status.enabled ? (
+            <TwoFactorPanel
+              status={status}
+              account={principal.user.email}
+              requiredByOrganization={required}
+              continueTo={pendingTwoFactor ? '/' : null}
+            />
+          ) : (
+            // A user who signs in only through providers has no password for a code to protect:
+            // the provider's own second factor applies.
+            <p className="text-slate-600">
+              Two-factor authentication here protects password sign-ins, and you have no password: you sign in through a linked
+              account, whose own two-factor settings apply.
+            </p>
+          )}
         </div>
       </Card>
     </div>
