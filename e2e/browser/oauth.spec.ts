@@ -34,6 +34,11 @@ test('Google: a verified address links the existing account; the session records
   await continueWith(page, 'google');
   await new StandInProvider(page).signInAs(member.email);
   await shell.expectSignedIn(member.organizationName);
+
+  // The session carries its method: turning Google off ends it for the organization at once.
+  setPolicy(db, member.organizationId, { oauthGoogleEnabled: false });
+  await page.reload();
+  await expect(page.getByRole('alert')).toContainText(`Organization "${member.organizationName}" does not allow sign-in with Google`);
 });
 
 test('Microsoft: a new person with a pending invitation gets an account and joins', async ({ page, member, shell }) => {
