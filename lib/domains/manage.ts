@@ -181,6 +181,15 @@ export function manageUsersOfDomain(ctx: Ctx, organizationId: string, domainName
     .run().changes;
 }
 
+/** How many people the organization manages through this domain (what removing it releases). */
+export function countManagedUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): number {
+  return ctx.db
+    .select({ n: sql<number>`count(*)` })
+    .from(users)
+    .where(and(onDomain(domainName), eq(users.managingOrganizationId, organizationId)))
+    .get()!.n;
+}
+
 /** Releases the organization's managed users on the domain (it was removed or became unverified). */
 export function releaseUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): number {
   return ctx.db

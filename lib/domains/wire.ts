@@ -27,6 +27,8 @@ export function domainToWire({ domain, linkedMethodIds }: DomainView) {
   };
 }
 
+export type WireDomain = ReturnType<typeof domainToWire>;
+
 export function checkResultToWire(result: CheckResult) {
   return {
     status: result.status,
