@@ -130,11 +130,14 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
               Publish this TXT record in the domain&apos;s DNS, then verify. DNS changes can take a while (up to 72 hours) to be
               seen everywhere. Keep the record: checking again without it makes the domain unverified.
             </p>
-            <dl className="mt-2 divide-y divide-slate-100" aria-label={`TXT record for ${domain.domain_name}`}>
+            <dl className="mt-2 divide-y divide-slate-100" role="group" aria-label={`TXT record for ${domain.domain_name}`}>
               <CopyRow label="Type" value="TXT" copyLabel="Copy type" />
               <CopyRow label="Name" value={domain.challenge_record_name} copyLabel="Copy name" />
               <CopyRow label="Value" value={domain.challenge_record_value} copyLabel="Copy value" />
             </dl>
+            <p className="mt-1 text-xs text-slate-500">
+              Cannot edit DNS? Choose &ldquo;HTTP file&rdquo; above to serve a file on the domain&apos;s web server instead.
+            </p>
           </div>
         ) : (
           <div>
@@ -142,7 +145,7 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
               For those who cannot edit DNS: serve a file at this address (HTTPS, status 200, no redirect) whose content is the
               value below, then verify.
             </p>
-            <dl className="mt-2 divide-y divide-slate-100" aria-label={`HTTP file for ${domain.domain_name}`}>
+            <dl className="mt-2 divide-y divide-slate-100" role="group" aria-label={`HTTP file for ${domain.domain_name}`}>
               <CopyRow label="URL" value={domain.http_challenge_url} copyLabel="Copy URL" />
               <CopyRow label="Content" value={domain.challenge_record_value} copyLabel="Copy content" />
             </dl>

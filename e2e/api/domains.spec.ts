@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import type { APIRequestContext } from '@playwright/test';
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
@@ -96,7 +97,8 @@ test('international names are stored in ASCII form; bad names and duplicates are
   const label = uniqueDomain('bücher').replace(/\.test$/, '');
   const idn = await add(request, token, member.organizationId, { domain_name: `${label}.例え.テスト` });
   expect(idn.status()).toBe(200);
-  expect((await idn.json()).domain_name).toBe(`${label.replace('bücher', 'xn--bcher-kva')}.xn--r8jz45g.xn--zckzah`);
+  expect((await idn.json()).domain_name).toBe(`${domainToASCII(label)}.xn--r8jz45g.xn--zckzah`);
+  expect((await idn.json()).domain_name).toMatch(/^xn--bcher-[0-9a-z-]+\.xn--r8jz45g\.xn--zckzah$/);
 
   const cases: [unknown, number, RegExp][] = [
     [{ domain_name: 'https://example.com/' }, 400, /domain name only/],

@@ -36,9 +36,9 @@ test('add a domain, publish its record, verify it, link it to an IdP; a new user
   await form.getByRole('button', { name: 'Add domain' }).click();
 
   const panel = page.getByRole('region', { name });
-  await expect(panel.getByText('Unverified')).toBeVisible();
+  await expect(panel.getByText('Unverified', { exact: true })).toBeVisible();
   // The record to publish, as shown, and its copy button.
-  const record = panel.getByRole('list', { name: `TXT record for ${name}` });
+  const record = panel.getByRole('group', { name: `TXT record for ${name}` });
   await expect(record.getByText(`_portcullis-challenge.${name}`)).toBeVisible();
   const value = (await record.getByText(/^token=[0-9a-f]{32},expiry=never$/).textContent())!;
   await record.getByRole('button', { name: 'Copy value' }).click();
