@@ -247,9 +247,9 @@ export async function verifyDomain(
   if (domain.state !== 'verified' && verifiedElsewhere(call.ctx, domain)) refuseTaken();
 
   const result = await (call.checker ?? liveChecker)(domain, call.settings ?? lookupSettings());
-  // The lookup took time: "now" is when it ended, and the domain may have changed meanwhile.
-  const ctx = { ...call.ctx, now: new Date(Math.max(call.ctx.now.getTime(), Date.now())) };
-  const after = { ...call, ctx };
+  // The lookup took time: the domain may have changed meanwhile, so it is read again below.
+  const { ctx } = call;
+  const after = call;
   try {
     return ctx.db.transaction(
       () => {
