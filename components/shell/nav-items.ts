@@ -11,6 +11,7 @@ export const navSections: NavSection[] = [
       { href: '/admin/users', label: 'Users', superAdminOnly: true },
       { href: '/admin/audit-log', label: 'Audit log', superAdminOnly: true },
       { href: '/admin/application-users', label: 'Application users', superAdminOnly: true },
+      { href: '/admin/domains', label: 'Domains', superAdminOnly: true },
     ],
   },
   {

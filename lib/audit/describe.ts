@@ -70,6 +70,24 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Removed ${text(d.user_email ?? d.user_id)} from the organization`;
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;
+    case 'domain.created':
+      return `Added domain ${text(d.domain_name)}`;
+    case 'domain.updated':
+      return `Changed domain ${text(d.domain_name)}: ${describeChanges(d)}`;
+    case 'domain.verified':
+      return d.already_verified
+        ? `Checked domain ${text(d.domain_name)} again: still verified`
+        : `Verified domain ${text(d.domain_name)} (${text(d.managed_users_added ?? 0)} users became managed)`;
+    case 'domain.verification_failed':
+      return `Verification of domain ${text(d.domain_name)} failed: ${text(d.result ?? 'unknown').replace(/_/g, ' ')}${
+        d.became_unverified ? ` (now unverified; ${text(d.managed_users_released ?? 0)} managed users released)` : ''
+      }`;
+    case 'domain.deleted':
+      return `Removed domain ${text(d.domain_name)}`;
+    case 'domain.linked':
+      return `Linked domain ${text(d.domain_name)} to identity provider "${text(d.authentication_method_name ?? d.authentication_method_id)}"`;
+    case 'domain.unlinked':
+      return `Unlinked domain ${text(d.domain_name)} from identity provider "${text(d.authentication_method_name ?? d.authentication_method_id)}"`;
     default:
       // Events added later (policy, 2FA) read as their name until they get a sentence here;
       // their old and new values still show in the details.

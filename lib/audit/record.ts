@@ -24,7 +24,15 @@ export type AuditEventName =
   | 'two_factor.enrolled'
   | 'two_factor.disabled'
   | 'two_factor.code_failed'
-  | 'two_factor.recovery_code_used';
+  | 'two_factor.recovery_code_used'
+  // Domains: details carry domain_id and domain_name; verification attempts their result.
+  | 'domain.created'
+  | 'domain.updated'
+  | 'domain.verified'
+  | 'domain.verification_failed'
+  | 'domain.deleted'
+  | 'domain.linked'
+  | 'domain.unlinked';
 
 export type AuditInput = {
   event: AuditEventName;
