@@ -70,6 +70,24 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Removed ${text(d.user_email ?? d.user_id)} from the organization`;
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;
+    case 'organization.created':
+      return `Created organization "${text(d.organization_name ?? '')}"`;
+    case 'organization.updated':
+      return `Changed the organization: ${describeChanges(d)}`;
+    case 'organization.deleted':
+      return `Deleted organization "${text(d.organization_name ?? '')}"`;
+    case 'project.created':
+      return `Created project ${text(d.project ?? '')}`;
+    case 'project.updated':
+      return `Changed project ${text(d.project ?? '')}: ${describeChanges(d)}`;
+    case 'project.moved':
+      return `Moved project ${text(d.project ?? '')} into organization ${text(((d.new ?? {}) as Details).organization_id ?? '')}`;
+    case 'service.created':
+      return `Created ${text(d.service_type ?? '')} service ${text(d.project ?? '')}/${text(d.service ?? '')}`;
+    case 'service.updated':
+      return `Changed service ${text(d.project ?? '')}/${text(d.service ?? '')}: ${describeChanges(d)}`;
+    case 'service.deleted':
+      return `Deleted service ${text(d.project ?? '')}/${text(d.service ?? '')}`;
     default:
       // Events added later (policy, 2FA) read as their name until they get a sentence here;
       // their old and new values still show in the details.

@@ -24,7 +24,17 @@ export type AuditEventName =
   | 'two_factor.enrolled'
   | 'two_factor.disabled'
   | 'two_factor.code_failed'
-  | 'two_factor.recovery_code_used';
+  | 'two_factor.recovery_code_used'
+  // Organizations, projects and services (details carry old and new values; secrets masked).
+  | 'organization.created'
+  | 'organization.updated'
+  | 'organization.deleted'
+  | 'project.created'
+  | 'project.updated'
+  | 'project.moved'
+  | 'service.created'
+  | 'service.updated'
+  | 'service.deleted';
 
 export type AuditInput = {
   event: AuditEventName;
