@@ -29,7 +29,7 @@ describe('Kafka token tester (keys from the JWKS URL)', () => {
       ...extra,
     },
   });
-  const run = (token: string, config = kafkaConfig(idp.jwksUrl)) => testToken({ serviceType: 'kafka', userConfig: config, token, now: NOW });
+  const run = (token: string, config: Record<string, unknown> = kafkaConfig(idp.jwksUrl)) => testToken({ serviceType: 'kafka', userConfig: config, token, now: NOW });
 
   it.each([['RS256'], ['ES256']] as const)('accepts a good %s token and names its principal', async (alg) => {
     const source = alg === 'RS256' ? idp : ecIdp;
