@@ -26,7 +26,12 @@ type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
 export type ProjectAccess = ProjectWithOrg & { membership: MembershipWithOrg | null };
 
 /** Where a project's events are recorded: its organization, or every organization of its creator. */
-export function auditProject(call: Call, project: Project, input: Pick<AuditInput, 'event' | 'details'>): void {
+export function auditProject(
+  call: Call,
+  project: Project,
+  input: Pick<AuditInput, 'event' | 'details'>,
+  { except }: { except?: string | null } = {},
+): void {
   const base = {
     ...input,
     actorUserId: call.principal.user.id,
@@ -34,8 +39,13 @@ export function auditProject(call: Call, project: Project, input: Pick<AuditInpu
     ip: call.meta.ip,
     userAgent: call.meta.userAgent,
   };
-  if (project.organizationId) recordAudit(call.ctx, { ...base, organizationId: project.organizationId });
-  else recordUserAudit(call.ctx, call.principal.memberships.map((m) => m.organization.id), base);
+  if (project.organizationId) {
+    if (project.organizationId !== except) recordAudit(call.ctx, { ...base, organizationId: project.organizationId });
+  } else {
+    const ids = call.principal.memberships.map((m) => m.organization.id);
+    const others = ids.filter((id) => id !== except);
+    if (!except || others.length > 0) recordUserAudit(call.ctx, others, base);
+  }
 }
 
 function findProject(ctx: Ctx, name: string): ProjectWithOrg | null {
@@ -174,7 +184,7 @@ export function updateProject(call: Call & { access: ProjectAccess; input: unkno
     };
     const event = changes.organizationId ? 'project.moved' : 'project.updated';
     // A move is told to the organization it left (or its creator's) and the one it joined.
-    if (changes.organizationId) auditProject(call, old, { event, details });
+    if (changes.organizationId) auditProject(call, old, { event, details }, { except: changes.organizationId });
     auditProject(call, project, { event, details });
     return { project, organization: target?.organization ?? access.organization };
   });
