@@ -6,7 +6,7 @@ import { createProject, projectAccess } from '@/lib/projects/manage';
 import { findProjectOwner } from '@/lib/projects/lookup';
 import { rejection } from '@/lib/testing/errors';
 import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { createService, deleteService, getService, listServices, maskedUserConfig, updateService } from './manage';
+import { assertRollingRestartConfirmed, createService, deleteService, getService, listServices, maskedUserConfig, rollingRestartKeys, updateService } from './manage';
 import { serviceToWire } from './wire';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
@@ -155,5 +155,20 @@ describe('updateService (avn service update -c)', () => {
     createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
     expect(updateService({ ...call, name: 'k', input: { plan: 'business-4', user_config: {} } }).service.plan).toBe('business-4');
     expect(rejection(() => updateService({ ...call, name: 'k', input: { plan: 'startup-4' } })).fieldErrors.plan).toBeDefined();
+  });
+});
+
+describe('rolling restart confirmation', () => {
+  it.each<[string, 'kafka' | 'opensearch', string[], string[]]>([
+    ['every Kafka OAUTHBEARER key', 'kafka', ['kafka.sasl_oauthbearer_jwks_endpoint_url', 'kafka.sasl_oauthbearer_expected_issuer', 'kafka.sasl_oauthbearer_expected_audience', 'kafka.sasl_oauthbearer_sub_claim_name'], ['kafka.sasl_oauthbearer_jwks_endpoint_url', 'kafka.sasl_oauthbearer_expected_issuer', 'kafka.sasl_oauthbearer_expected_audience', 'kafka.sasl_oauthbearer_sub_claim_name']],
+    ['no OpenSearch key', 'opensearch', ['jwt.enabled', 'jwt.signing_key'], []],
+    ['nothing for an empty patch', 'kafka', [], []],
+  ])('%s', (_name, type, keys, expected) => expect(rollingRestartKeys(type, keys)).toEqual(expected));
+
+  it('refuses an unconfirmed Kafka change and lets a confirmed one through', () => {
+    const keys = ['kafka.sasl_oauthbearer_sub_claim_name'];
+    expect(rejection(() => assertRollingRestartConfirmed('kafka', keys, false)).message).toMatch(/restarts the Kafka brokers one by one: confirm/);
+    expect(() => assertRollingRestartConfirmed('kafka', keys, true)).not.toThrow();
+    expect(() => assertRollingRestartConfirmed('opensearch', ['jwt.enabled'], false)).not.toThrow();
   });
 });

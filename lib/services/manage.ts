@@ -182,6 +182,23 @@ export function deleteService(call: Call & { name: string }): void {
   });
 }
 
+/** The dotted keys of a patch whose change restarts the service's brokers (Kafka's OAUTHBEARER settings). */
+export function rollingRestartKeys(serviceType: ServiceType, patchKeys: readonly string[]): string[] {
+  const restarting = new Set(configOptions(serviceType).filter((o) => o.schema['x-rolling-restart']).map((o) => o.key));
+  return patchKeys.filter((key) => restarting.has(key));
+}
+
+/**
+ * The console asks before a change that restarts the brokers; its action refuses one that was
+ * not confirmed. (The API does not ask: avn has no such prompt, and upstream restarts anyway.)
+ */
+export function assertRollingRestartConfirmed(serviceType: ServiceType, patchKeys: readonly string[], confirmed: boolean): void {
+  const keys = rollingRestartKeys(serviceType, patchKeys);
+  if (keys.length > 0 && !confirmed) {
+    throw new AppError('bad_request', `Changing ${keys.join(', ')} restarts the Kafka brokers one by one: confirm it to save`);
+  }
+}
+
 /** The flat user_config for the console, secrets masked. */
 export function maskedUserConfig(service: Service): Record<string, unknown> {
   const secrets = secretKeys(service.serviceType);

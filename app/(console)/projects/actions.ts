@@ -6,7 +6,7 @@ import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { createProject, updateProject } from '@/lib/projects/manage';
 import { createProjectActionSchema, moveProjectActionSchema, renameProjectActionSchema } from '@/lib/projects/schema';
-import { createService, deleteService, getService, updateService } from '@/lib/services/manage';
+import { assertRollingRestartConfirmed, createService, deleteService, getService, updateService } from '@/lib/services/manage';
 import { unflattenConfig } from '@/lib/services/merge';
 import {
   checkJwksActionSchema,
@@ -16,7 +16,6 @@ import {
   testTokenActionSchema,
 } from '@/lib/services/schema';
 import { checkJwksEndpoint, testToken } from '@/lib/services/token-tester';
-import { configOptions } from '@/lib/services/user-config-schema';
 
 // Server actions of the Projects pages: thin adapters over lib/projects and lib/services. Each
 // finds the project through consoleProjectAccess, the console's form of the API's project scope.
@@ -56,10 +55,7 @@ export const saveUserConfigAction = consoleAction(saveUserConfigActionSchema, as
   const access = consoleProjectAccess(session, input.project);
   const ctx = liveCtx();
   const current = getService({ ctx, access, name: input.service });
-  const restarting = new Set(configOptions(current.serviceType).filter((o) => o.schema['x-rolling-restart']).map((o) => o.key));
-  if (Object.keys(input.patch).some((key) => restarting.has(key)) && !input.confirm_rolling_restart) {
-    throw new AppError('bad_request', 'This change restarts the Kafka brokers one by one: confirm it to save');
-  }
+  assertRollingRestartConfirmed(current.serviceType, Object.keys(input.patch), input.confirm_rolling_restart === true);
   const { changedKeys } = updateService({
     ctx,
     principal: session.principal,
