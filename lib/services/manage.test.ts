@@ -138,6 +138,8 @@ describe('updateService (avn service update -c)', () => {
     ['jwt without its signing key', { jwt: { enabled: true } }, 'user_config.jwt.signing_key', /Required/],
     ['a skew out of range', { jwt: { jwt_clock_skew_tolerance_seconds: 301 } }, 'user_config.jwt.jwt_clock_skew_tolerance_seconds', /0 to 300/],
     ['removing a required key', { jwt: { enabled: null } }, 'user_config.jwt.enabled', /true or false/],
+    ['a __proto__ key', JSON.parse('{"__proto__": {"x": 1}}'), 'user_config', /Unsupported option "__proto__"/],
+    ['a nested __proto__ key', JSON.parse('{"jwt": {"__proto__": {"x": 1}}}'), 'user_config.jwt', /Unsupported option "__proto__"/],
   ])('refuses %s and writes nothing', (_name, userConfig, field, message) => {
     const ctx = testCtx();
     const { call } = setup(ctx);

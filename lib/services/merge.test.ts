@@ -41,3 +41,16 @@ describe('flat keys', () => {
     expect(configChanges({ a: 1 }, { a: 1 })).toEqual([]);
   });
 });
+
+describe('keys named like Object internals', () => {
+  it('stay plain own keys and never reach a prototype', () => {
+    const patch = JSON.parse('{"__proto__": {"polluted": true}, "kafka": {"constructor": {"x": 1}}}');
+    const merged = mergeUserConfig({}, patch);
+    expect(Object.keys(merged).sort()).toEqual(['__proto__', 'kafka']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    const flat = unflattenConfig({ '__proto__.polluted': true, 'constructor.prototype.polluted': true });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(flat).sort()).toEqual(['__proto__', 'constructor']);
+  });
+});

@@ -12,15 +12,27 @@ export function isPlainObject(value: unknown): value is ConfigObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Sets an own property, whatever its name: `obj["__proto__"] = x` would change the object's
+ * prototype instead (and, through a shared one, every object's). Keys come from requests.
+ */
+function setOwn(obj: ConfigObject, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+const own = (obj: ConfigObject, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
+
 export function mergeUserConfig(stored: ConfigObject, patch: ConfigObject): ConfigObject {
-  const out: ConfigObject = { ...stored };
+  const out: ConfigObject = {};
+  for (const [key, value] of Object.entries(stored)) setOwn(out, key, value);
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
+    const current = own(out, key);
     if (value === null) delete out[key];
-    else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = mergeUserConfig(out[key], value);
+    else if (isPlainObject(value) && isPlainObject(current)) setOwn(out, key, mergeUserConfig(current, value));
     // A new object is merged into nothing, so that nulls inside it do not end up stored.
-    else if (isPlainObject(value)) out[key] = mergeUserConfig({}, value);
-    else out[key] = value;
+    else if (isPlainObject(value)) setOwn(out, key, mergeUserConfig({}, value));
+    else setOwn(out, key, value);
   }
   return out;
 }
@@ -43,10 +55,10 @@ export function unflattenConfig(flat: Record<string, unknown>): ConfigObject {
     const path = dotted.split('.');
     let node = out;
     for (const part of path.slice(0, -1)) {
-      if (!isPlainObject(node[part])) node[part] = {};
+      if (!isPlainObject(own(node, part))) setOwn(node, part, {});
       node = node[part] as ConfigObject;
     }
-    node[path[path.length - 1]!] = value;
+    setOwn(node, path[path.length - 1]!, value);
   }
   return out;
 }
