@@ -138,7 +138,6 @@ describe('updateService (avn service update -c)', () => {
     ['jwt without its signing key', { jwt: { enabled: true } }, 'user_config.jwt.signing_key', /Required/],
     ['a skew out of range', { jwt: { jwt_clock_skew_tolerance_seconds: 301 } }, 'user_config.jwt.jwt_clock_skew_tolerance_seconds', /0 to 300/],
     ['removing a required key', { jwt: { enabled: null } }, 'user_config.jwt.enabled', /true or false/],
-    ['a __proto__ key', JSON.parse('{"__proto__": {"x": 1}}'), 'user_config', /Unsupported option "__proto__"/],
     ['a nested __proto__ key', JSON.parse('{"jwt": {"__proto__": {"x": 1}}}'), 'user_config.jwt', /Unsupported option "__proto__"/],
   ])('refuses %s and writes nothing', (_name, userConfig, field, message) => {
     const ctx = testCtx();
@@ -149,6 +148,15 @@ describe('updateService (avn service update -c)', () => {
     expect(error.status).toBe(400);
     expect(error.fieldErrors[field]![0]).toMatch(message);
     expect(dumpDatabase(ctx)).toBe(before);
+  });
+
+  it('drops a top-level __proto__ key (zod records skip it) without touching any prototype', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    const result = updateService({ ...call, name: 'k', input: JSON.parse('{"user_config": {"__proto__": {"polluted": 1}}}') });
+    expect(result.changedKeys).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('changes the plan within the type’s plans and refuses others', () => {
