@@ -4,6 +4,7 @@ export type NavSection = { title: string; items: NavItem[] };
 
 export const navSections: NavSection[] = [
   { title: 'Organization', items: [{ href: '/', label: 'Overview' }] },
+  { title: 'Projects', items: [{ href: '/projects', label: 'Projects' }] },
   {
     title: 'Admin',
     items: [

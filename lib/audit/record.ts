@@ -32,7 +32,17 @@ export type AuditEventName =
   | 'domain.verification_failed'
   | 'domain.deleted'
   | 'domain.linked'
-  | 'domain.unlinked';
+  | 'domain.unlinked'
+  // Organizations, projects and services (details carry old and new values; secrets masked).
+  | 'organization.created'
+  | 'organization.updated'
+  | 'organization.deleted'
+  | 'project.created'
+  | 'project.updated'
+  | 'project.moved'
+  | 'service.created'
+  | 'service.updated'
+  | 'service.deleted';
 
 export type AuditInput = {
   event: AuditEventName;
