@@ -6,7 +6,8 @@ import { oauthClients } from './e2e/support/oauth-clients';
 // One run = one fresh directory of database files and three servers of the production build:
 // - setup:   an empty database, for the first-run setup page;
 // - main:    set up from the environment (PORTCULLIS_*), where the other tests make their own
-//            organizations and users, so they are independent of each other;
+//            organizations and users, so they are independent of each other; its domain
+//            verification asks the test DNS and web servers (E2E_DNS_PORT, E2E_HTTP_CHALLENGE_PORT);
 // - proxied: its own database, behind TRUSTED_PROXIES=127.0.0.1/32, for forwarded addresses,
 //            and with SMTP settings, for mailed invitations.
 // The main server signs in with Google, Microsoft and GitHub through peers on loopback that
@@ -23,6 +24,8 @@ process.env.E2E_SMTP_PORT ??= randomPort();
 process.env.E2E_GOOGLE_PORT ??= randomPort();
 process.env.E2E_MICROSOFT_PORT ??= randomPort();
 process.env.E2E_GITHUB_PORT ??= randomPort();
+process.env.E2E_DNS_PORT ??= randomPort();
+process.env.E2E_HTTP_CHALLENGE_PORT ??= randomPort();
 process.env.E2E_ADMIN_PASSWORD ??= `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 fs.mkdirSync(process.env.E2E_DIR, { recursive: true });
 
@@ -68,8 +71,10 @@ export default defineConfig({
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
-  globalSetup: './e2e/support/global-setup.ts',
   reporter: [['list'], ['json', { outputFile: path.join(dir, 'results.json') }]],
+  // Peers on 127.0.0.1 only: the third-party sign-in providers (global-setup.ts), and the DNS
+  // and web servers that domain verification on the main server asks (verification-peers.ts).
+  globalSetup: ['./e2e/support/global-setup.ts', './e2e/support/verification-peers.ts'],
   // Generous: CI runs on two cores, and a browser test walks a whole page.
   timeout: 60_000,
   expect: { timeout: 10_000 },
@@ -84,6 +89,10 @@ export default defineConfig({
       DATABASE_URL: databases.main,
       // Every test signs in from 127.0.0.1; the per-address limit is tested on the proxied server.
       SIGN_IN_FAILURES_PER_IP: '1000',
+      // Domain verification asks the DNS and web servers of e2e/support/verification-peers.ts.
+      DNS_SERVERS: `127.0.0.1:${process.env.E2E_DNS_PORT}`,
+      DOMAIN_HTTP_VERIFICATION_BASE: `http://127.0.0.1:${process.env.E2E_HTTP_CHALLENGE_PORT}`,
+      DOMAIN_VERIFICATION_TIMEOUT_MS: '2000',
       PORTCULLIS_ORG_NAME: 'Main Test Org',
       GOOGLE_CLIENT_ID: oauthClients.google.clientId,
       GOOGLE_CLIENT_SECRET: oauthClients.google.clientSecret,

@@ -4,6 +4,7 @@ export type NavSection = { title: string; items: NavItem[] };
 
 export const navSections: NavSection[] = [
   { title: 'Organization', items: [{ href: '/', label: 'Overview' }] },
+  { title: 'Projects', items: [{ href: '/projects', label: 'Projects' }] },
   {
     title: 'Admin',
     items: [
@@ -11,6 +12,7 @@ export const navSections: NavSection[] = [
       { href: '/admin/users', label: 'Users', superAdminOnly: true },
       { href: '/admin/audit-log', label: 'Audit log', superAdminOnly: true },
       { href: '/admin/application-users', label: 'Application users', superAdminOnly: true },
+      { href: '/admin/domains', label: 'Domains', superAdminOnly: true },
     ],
   },
   {

@@ -28,7 +28,25 @@ export type AuditEventName =
   | 'two_factor.enrolled'
   | 'two_factor.disabled'
   | 'two_factor.code_failed'
-  | 'two_factor.recovery_code_used';
+  | 'two_factor.recovery_code_used'
+  // Domains: details carry domain_id and domain_name; verification attempts their result.
+  | 'domain.created'
+  | 'domain.updated'
+  | 'domain.verified'
+  | 'domain.verification_failed'
+  | 'domain.deleted'
+  | 'domain.linked'
+  | 'domain.unlinked'
+  // Organizations, projects and services (details carry old and new values; secrets masked).
+  | 'organization.created'
+  | 'organization.updated'
+  | 'organization.deleted'
+  | 'project.created'
+  | 'project.updated'
+  | 'project.moved'
+  | 'service.created'
+  | 'service.updated'
+  | 'service.deleted';
 
 export type AuditInput = {
   event: AuditEventName;

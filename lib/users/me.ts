@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { externalIdentities, passwordCredentials } from '@/db/schema';
 import type { Principal } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
+import { listProjects } from '@/lib/projects/manage';
 
 /** The sign-in methods a user has set up, as GET /v1/me reports them in `auth`. */
 export function userAuthMethods(ctx: Ctx, userId: string): string[] {
@@ -28,7 +29,8 @@ export function meResponse(ctx: Ctx, principal: Principal) {
       real_name: user.realName,
       state: user.state,
       auth: userAuthMethods(ctx, user.id),
-      projects: [] as string[],
+      // The names of the projects the caller reaches, as GET /v1/project lists them.
+      projects: listProjects({ ctx, principal }).map((p) => p.project.name),
       token_validity_begin: user.tokenValidityBegin,
       managing_organization_id: user.managingOrganizationId,
       create_time: user.createTime,
