@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { oauthClients } from './e2e/support/oauth-clients';
 
 // One run = one fresh directory of database files and three servers of the production build:
 // - setup:   an empty database, for the first-run setup page;
 // - main:    set up from the environment (PORTCULLIS_*), where the other tests make their own
-//            organizations and users, so they are independent of each other;
+//            organizations and users, so they are independent of each other; its domain
+//            verification asks the test DNS and web servers (E2E_DNS_PORT, E2E_HTTP_CHALLENGE_PORT);
 // - proxied: its own database, behind TRUSTED_PROXIES=127.0.0.1/32, for forwarded addresses,
 //            and with SMTP settings, for mailed invitations.
+// The main server signs in with Google, Microsoft and GitHub through peers on loopback that
+// the global setup starts (they need only be up before the first sign-in click).
 // scripts/test.sh picks free ports; the fallbacks serve a plain `npx playwright test`. Values
 // are put in process.env so that the worker processes, which load this file again, agree.
 const randomPort = () => String(20_000 + Math.floor(Math.random() * 20_000));
@@ -16,6 +20,12 @@ process.env.E2E_SETUP_PORT ??= randomPort();
 process.env.E2E_MAIN_PORT ??= randomPort();
 process.env.E2E_PROXIED_PORT ??= randomPort();
 process.env.E2E_SMTP_PORT ??= randomPort();
+// The third-party sign-in peers (e2e/support/global-setup.ts) stand in for Google, Microsoft and GitHub.
+process.env.E2E_GOOGLE_PORT ??= randomPort();
+process.env.E2E_MICROSOFT_PORT ??= randomPort();
+process.env.E2E_GITHUB_PORT ??= randomPort();
+process.env.E2E_DNS_PORT ??= randomPort();
+process.env.E2E_HTTP_CHALLENGE_PORT ??= randomPort();
 process.env.E2E_ADMIN_PASSWORD ??= `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 fs.mkdirSync(process.env.E2E_DIR, { recursive: true });
 
@@ -62,6 +72,9 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: path.join(dir, 'results.json') }]],
+  // Peers on 127.0.0.1 only: the third-party sign-in providers (global-setup.ts), and the DNS
+  // and web servers that domain verification on the main server asks (verification-peers.ts).
+  globalSetup: ['./e2e/support/global-setup.ts', './e2e/support/verification-peers.ts'],
   // Generous: CI runs on two cores, and a browser test walks a whole page.
   timeout: 60_000,
   expect: { timeout: 10_000 },
@@ -76,7 +89,22 @@ export default defineConfig({
       DATABASE_URL: databases.main,
       // Every test signs in from 127.0.0.1; the per-address limit is tested on the proxied server.
       SIGN_IN_FAILURES_PER_IP: '1000',
+      // Domain verification asks the DNS and web servers of e2e/support/verification-peers.ts.
+      DNS_SERVERS: `127.0.0.1:${process.env.E2E_DNS_PORT}`,
+      DOMAIN_HTTP_VERIFICATION_BASE: `http://127.0.0.1:${process.env.E2E_HTTP_CHALLENGE_PORT}`,
+      DOMAIN_VERIFICATION_TIMEOUT_MS: '2000',
       PORTCULLIS_ORG_NAME: 'Main Test Org',
+      GOOGLE_CLIENT_ID: oauthClients.google.clientId,
+      GOOGLE_CLIENT_SECRET: oauthClients.google.clientSecret,
+      GOOGLE_ISSUER: `http://127.0.0.1:${process.env.E2E_GOOGLE_PORT}`,
+      MICROSOFT_CLIENT_ID: oauthClients.microsoft.clientId,
+      MICROSOFT_CLIENT_SECRET: oauthClients.microsoft.clientSecret,
+      MICROSOFT_ISSUER: `http://127.0.0.1:${process.env.E2E_MICROSOFT_PORT}`,
+      GITHUB_CLIENT_ID: oauthClients.github.clientId,
+      GITHUB_CLIENT_SECRET: oauthClients.github.clientSecret,
+      GITHUB_AUTHORIZATION_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}/login/oauth/authorize`,
+      GITHUB_TOKEN_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}/login/oauth/access_token`,
+      GITHUB_API_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`,
       PORTCULLIS_ADMIN_EMAIL: 'admin@main.test',
       PORTCULLIS_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
     }),

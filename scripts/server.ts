@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import next from 'next';
 import { databaseFile, getDb } from '../db/client';
 import { instanceSettings } from '../db/schema';
+import { oauthProvidersFromEnv } from '../lib/auth/oauth-config';
 import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp, SERVER_MARK_ENV } from '../lib/net/client-ip';
 import { setupFromEnvironment } from '../lib/setup/first-run';
 
@@ -34,6 +35,10 @@ async function main() {
   process.env[SERVER_MARK_ENV] = '1';
   process.env.DATABASE_URL = databaseFile();
   getDb(); // opens the file and applies pending migrations before the first request
+  // A half-set or malformed GOOGLE_*, MICROSOFT_* or GITHUB_* configuration stops the start
+  // here, with the variable named, rather than at the first sign-in.
+  const oauth = oauthProvidersFromEnv(process.env);
+  if (oauth.length) console.log(`Third-party sign-in: ${oauth.map((p) => p.id).join(', ')}`);
 
   // next-auth signs its CSRF cookie with this. A generated secret is kept in the database so
   // sign-ins survive restarts; there is no built-in default.

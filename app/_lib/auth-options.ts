@@ -1,5 +1,9 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig, Provider } from 'next-auth/providers/index';
+import { OAUTH_PROVIDER_LABELS, isOAuthProvider, oauthProvidersFromEnv, type GitHubProviderConfig, type OidcProviderConfig } from '@/lib/auth/oauth-config';
+import { githubIdentity, oidcIdentity, type GitHubEmail, type GitHubUser, type ProviderIdentity } from '@/lib/auth/oauth-profile';
+import { authLogger, currentOAuthRequest, handleOAuthIdentity } from './oauth-request';
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { sessionTokenSettings } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
@@ -15,12 +19,79 @@ const header = (headers: HeaderBag, name: string) => {
   return (Array.isArray(value) ? value[0] : value) || null;
 };
 
-// next-auth runs the sign-in flows (credentials now, OAuth providers later). Its cookie does not
+type ProfileUser = { id: string; name: string; email: string | null; emailVerified: boolean; sessionToken?: string };
+
+const asUser = (identity: ProviderIdentity): ProfileUser => ({
+  id: identity.subject,
+  name: identity.name,
+  email: identity.email,
+  emailVerified: identity.emailVerified,
+});
+
+/** Google or Microsoft Entra ID: OpenID Connect, found through the issuer's discovery document. */
+function oidcProvider(config: OidcProviderConfig): OAuthConfig<Record<string, unknown>> {
+  return {
+    id: config.id,
+    name: OAUTH_PROVIDER_LABELS[config.id],
+    type: 'oauth',
+    wellKnown: `${config.issuer}/.well-known/openid-configuration`,
+    authorization: { params: { scope: 'openid email profile' } },
+    // The ID token is verified by openid-client: signature from the issuer's keys, `iss`, `aud`.
+    idToken: true,
+    checks: ['pkce', 'state'],
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    profile: (claims) => asUser(oidcIdentity(config.id, claims)) as never,
+  };
+}
+
+type GitHubProfile = { sub: string; user: GitHubUser; emails: GitHubEmail[] | null };
+
+/** GitHub: OAuth 2.0 and its REST API (/user, and /user/emails for a verified address). */
+function githubProvider(config: GitHubProviderConfig): OAuthConfig<GitHubProfile> {
+  return {
+    id: 'github',
+    name: OAUTH_PROVIDER_LABELS.github,
+    type: 'oauth',
+    issuer: new URL(config.authorizationUrl).origin,
+    authorization: { url: config.authorizationUrl, params: { scope: 'read:user user:email' } },
+    token: config.tokenUrl,
+    userinfo: {
+      url: `${config.apiUrl}/user`,
+      async request({ tokens }) {
+        // GitHub answers a bad or expired code with 200 and {"error": ...}, not with an HTTP error.
+        const raw = tokens as Record<string, unknown>;
+        if (typeof raw.error === 'string' || !tokens.access_token) {
+          throw new Error(`${String(raw.error ?? 'no_access_token')}: ${String(raw.error_description ?? 'the token endpoint returned no access token')}`);
+        }
+        const headers = { authorization: `Bearer ${tokens.access_token}`, accept: 'application/vnd.github+json', 'user-agent': 'Portcullis' };
+        const userResponse = await fetch(`${config.apiUrl}/user`, { headers });
+        if (!userResponse.ok) throw new Error(`GitHub /user answered ${userResponse.status}`);
+        const emailsResponse = await fetch(`${config.apiUrl}/user/emails`, { headers });
+        const emails = emailsResponse.ok ? ((await emailsResponse.json()) as GitHubEmail[]) : null;
+        const user = (await userResponse.json()) as GitHubUser;
+        return { sub: String(user.id ?? ''), user, emails: Array.isArray(emails) ? emails : null };
+      },
+    },
+    checks: ['state'],
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    profile: (profile) => asUser(githubIdentity(profile.user, profile.emails)) as never,
+  };
+}
+
+/** The third-party providers configured in the environment (see the README's table). */
+function oauthProviders(): Provider[] {
+  return oauthProvidersFromEnv(process.env).map((config) => (config.id === 'github' ? githubProvider(config) : oidcProvider(config)) as Provider);
+}
+
+// next-auth runs the sign-in flows (credentials and the third-party providers). Its cookie does not
 // carry a JWT: encode() hands back our own opaque session token, so every session is a row in
 // the tokens table that can be listed, revoked and checked by the request gate.
 export const authOptions: NextAuthOptions = {
   session: { strategy: 'jwt', maxAge: sessionTokenSettings().maxAgeSeconds },
   pages: { signIn: '/signin', error: '/signin' },
+  logger: authLogger,
   providers: [
     CredentialsProvider({
       id: 'credentials',
@@ -45,8 +116,27 @@ export const authOptions: NextAuthOptions = {
         }
       },
     }),
+    ...oauthProviders(),
   ],
   callbacks: {
+    // Third-party sign-ins: lib/auth/oauth-sign-in.ts decides (link, create or refuse) and
+    // creates the session token; a string sends the browser elsewhere without a session.
+    signIn({ user, account }) {
+      if (!account || account.provider === 'credentials') return true;
+      const request = currentOAuthRequest();
+      if (!request || !isOAuthProvider(account.provider)) return false;
+      const profile = user as unknown as ProfileUser;
+      const verdict = handleOAuthIdentity(request, {
+        provider: account.provider,
+        subject: account.providerAccountId,
+        email: profile.email,
+        emailVerified: profile.emailVerified === true,
+        name: profile.name ?? '',
+      });
+      // next-auth hands this same object to the jwt callback below.
+      if (verdict === true) profile.sessionToken = request.sessionToken;
+      return verdict;
+    },
     jwt({ token, user }) {
       if (user && 'sessionToken' in user) token.sessionToken = user.sessionToken as string;
       return token;

@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { AuthFrame } from '@/components/auth/brand';
 import { SignInForm } from '@/components/auth/sign-in-form';
 import { SsoSignIn } from '@/components/auth/sso-form';
+import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
+import { signInPageError } from '@/lib/auth/oauth-failure';
 import { safeReturnPath } from '@/lib/http/areas';
 
 export const metadata: Metadata = { title: 'Sign in · Portcullis' };
@@ -11,6 +13,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const callback = params.callbackUrl ? `?callbackUrl=${encodeURIComponent(safeReturnPath(params.callbackUrl))}` : '';
   const notice = params.setup === 'done' ? 'Your organization is ready. Sign in with the account you just created.' : undefined;
+  // A third-party sign-in that failed or was refused comes back here with what happened.
+  const error = signInPageError(params, process.env.NEXTAUTH_SECRET ?? '');
   return (
     <AuthFrame
       title="Sign in"
@@ -27,7 +31,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </>
       ) : (
         <>
-          <SignInForm returnTo={safeReturnPath(params.callbackUrl)} notice={notice} />
+          <SignInForm
+            returnTo={safeReturnPath(params.callbackUrl)}
+            notice={notice}
+            initialError={error}
+            providers={configuredOAuthProviders(process.env)}
+          />
           {/* A link, not a button: the password form's "Sign in" button stays the only one. */}
           <p className="mt-4 border-t border-slate-200 pt-4 text-center text-sm">
             <Link className="font-medium text-brand-700 hover:underline" href={`/signin?sso=1${callback ? `&${callback.slice(1)}` : ''}`}>

@@ -1,22 +1,25 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { createApplicationUserAction } from '@/app/(console)/admin/application-users/actions';
-import { createApplicationUserSchema } from '@/lib/appusers/schema';
+import type { createApplicationUserSchema } from '@/lib/appusers/schema';
+import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { SwitchField } from '@/components/ui/switch-field';
 
+const resolver = lazyZodResolver<z.input<typeof createApplicationUserSchema>, z.output<typeof createApplicationUserSchema>>(() => import('@/lib/appusers/schema').then((m) => m.createApplicationUserSchema));
+
+
 export function CreateApplicationUserForm() {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const form = useForm<z.input<typeof createApplicationUserSchema>, unknown, z.output<typeof createApplicationUserSchema>>({
-    resolver: zodResolver(createApplicationUserSchema),
+    resolver: resolver,
     defaultValues: { name: '', is_super_admin: false },
   });
   const onSubmit = form.handleSubmit(async (values) => {

@@ -1,12 +1,15 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { usePathname, useRouter } from 'next/navigation';
 import { useForm } from 'react-hook-form';
-import { auditFilterSchema, type AuditFilter, type AuditFilterInput } from '@/lib/audit/schema';
+import type { AuditFilter, AuditFilterInput } from '@/lib/audit/schema';
+import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import type { FieldErrors } from '@/lib/errors';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
+
+const resolver = lazyZodResolver<AuditFilterInput, AuditFilter>(() => import('@/lib/audit/schema').then((m) => m.auditFilterSchema));
+
 
 export type AuditFilterValues = { actor: string; event: string; from: string; to: string };
 
@@ -28,7 +31,7 @@ export function AuditFilterForm({
 }) {
   const router = useRouter();
   const pathname = usePathname();
-  const form = useForm<AuditFilterInput, unknown, AuditFilter>({ resolver: zodResolver(auditFilterSchema), defaultValues: initial });
+  const form = useForm<AuditFilterInput, unknown, AuditFilter>({ resolver: resolver, defaultValues: initial });
   const { errors, isSubmitting } = form.formState;
   const errorOf = (field: keyof AuditFilterValues) => errors[field]?.message ?? (form.formState.isSubmitted ? undefined : serverErrors[field]?.[0]);
   // An event named in the address but not (yet) in this organization's log still shows as chosen.

@@ -7,14 +7,30 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { signInSchema } from '@/lib/auth/schema';
+import type { OAuthProviderId } from '@/lib/auth/oauth-config';
 import { OTP_REQUIRED_MESSAGE } from '@/lib/auth/two-factor-schema';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 
-export function SignInForm({ returnTo, notice }: { returnTo: string; notice?: string }) {
+const PROVIDER_LABELS: Record<OAuthProviderId, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
+
+export function SignInForm({
+  returnTo,
+  notice,
+  initialError = null,
+  providers = [],
+}: {
+  returnTo: string;
+  notice?: string;
+  /** What went wrong in a third-party sign-in that came back here. */
+  initialError?: string | null;
+  /** The third-party providers configured on this server: one button each. */
+  providers?: OAuthProviderId[];
+}) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError);
+  const [redirecting, setRedirecting] = useState<OAuthProviderId | null>(null);
   // Set once sign-in has said that this account needs a two-factor code.
   const [needsCode, setNeedsCode] = useState(false);
   const form = useForm<z.input<typeof signInSchema>, unknown, z.output<typeof signInSchema>>({
@@ -75,6 +91,28 @@ export function SignInForm({ returnTo, notice }: { returnTo: string; notice?: st
       <Button type="submit" className="w-full" disabled={isSubmitting}>
         {isSubmitting ? 'Signing in…' : 'Sign in'}
       </Button>
+      {providers.length > 0 ? (
+        <div className="space-y-2 pt-2">
+          <p className="flex items-center gap-3 text-xs text-slate-500 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200">
+            or
+          </p>
+          {providers.map((provider) => (
+            <Button
+              key={provider}
+              type="button"
+              variant="secondary"
+              className="w-full"
+              disabled={redirecting !== null}
+              onClick={() => {
+                setRedirecting(provider);
+                void signIn(provider, { callbackUrl: returnTo });
+              }}
+            >
+              {redirecting === provider ? `Going to ${PROVIDER_LABELS[provider]}…` : `Continue with ${PROVIDER_LABELS[provider]}`}
+            </Button>
+          ))}
+        </div>
+      ) : null}
     </form>
   );
 }

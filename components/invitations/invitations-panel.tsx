@@ -1,18 +1,21 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { cancelInvitationAction, inviteAction } from '@/app/(console)/admin/invitations/actions';
-import { inviteSchema } from '@/lib/invitations/schema';
+import type { inviteSchema } from '@/lib/invitations/schema';
+import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Field } from '@/components/ui/field';
 import { Time } from '@/components/ui/time';
+
+const resolver = lazyZodResolver<z.input<typeof inviteSchema>, z.output<typeof inviteSchema>>(() => import('@/lib/invitations/schema').then((m) => m.inviteSchema));
+
 
 export type PendingInvitation = { user_email: string; invited_by: string; create_time: string; expiry_time: string };
 
@@ -23,7 +26,7 @@ export function InvitationsPanel({ invitations, now }: { invitations: PendingInv
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const form = useForm<z.input<typeof inviteSchema>, unknown, z.output<typeof inviteSchema>>({
-    resolver: zodResolver(inviteSchema),
+    resolver: resolver,
     defaultValues: { user_email: '' },
   });
 

@@ -1,8 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { allowlistOf } from '@/lib/net/cidr';
-import { cidrSchema } from '@/lib/net/schema';
+import { allowlistOf, normalizeCidr, notACidrMessage } from '@/lib/net/cidr';
 import { Button } from '@/components/ui/button';
 
 const fieldClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm';
@@ -29,12 +28,15 @@ export function CidrListInput({
   const [draft, setDraft] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
 
+  // Each entry is checked as it is added, by the same functions as cidrSchema (lib/net/schema.ts)
+  // but without zod, which the form loads later (components/forms/lazy-zod-resolver.ts); the
+  // whole list is then parsed by the form's schema on submit.
   const add = (text: string) => {
-    const parsed = cidrSchema.safeParse(text);
-    if (!parsed.success) return setDraftError(parsed.error.issues[0]?.message ?? 'Not an IP address or CIDR range');
+    const cidr = normalizeCidr(text.trim());
+    if (!cidr) return setDraftError(text.trim() ? notACidrMessage(text.trim()) : 'Enter an IP address or CIDR range');
     setDraftError(null);
     setDraft('');
-    if (!value.includes(parsed.data)) onChange([...value, parsed.data]);
+    if (!value.includes(cidr)) onChange([...value, cidr]);
   };
   const covered = currentIp ? allowlistOf(value).contains(currentIp) : false;
 

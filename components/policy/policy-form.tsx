@@ -1,6 +1,5 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -8,12 +7,16 @@ import { z } from 'zod';
 import { previewPolicyAction, savePolicyAction } from '@/app/(console)/admin/authentication-policy/actions';
 import { allowlistOf } from '@/lib/net/cidr';
 import type { PolicyImpact } from '@/lib/policy/impact';
-import { policyPatchSchema } from '@/lib/policy/schema';
+import type { policyPatchSchema } from '@/lib/policy/schema';
+import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import { CidrListInput } from '@/components/net/cidr-list-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { SwitchField } from '@/components/ui/switch-field';
+
+const resolver = lazyZodResolver<z.input<typeof policyPatchSchema>, z.output<typeof policyPatchSchema>>(() => import('@/lib/policy/schema').then((m) => m.policyPatchSchema));
+
 
 type Input = z.input<typeof policyPatchSchema>;
 type Output = z.output<typeof policyPatchSchema>;
@@ -66,7 +69,7 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
   const router = useRouter();
   const [preview, setPreview] = useState<Preview>(null);
   const [message, setMessage] = useState<{ tone: 'error' | 'info'; text: string } | null>(null);
-  const form = useForm<Input, unknown, Output>({ resolver: zodResolver(policyPatchSchema), defaultValues: initial });
+  const form = useForm<Input, unknown, Output>({ resolver: resolver, defaultValues: initial });
   const { errors, isSubmitting, isDirty } = form.formState;
   const values = form.watch();
   const allowlist = values.ip_allowlist ?? [];
@@ -76,8 +79,7 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
   // Ask the server what the change would do whenever the form changes.
   useEffect(() => {
     if (!isDirty) return setPreview(null);
-    const parsed = policyPatchSchema.safeParse(JSON.parse(serialized));
-    if (!parsed.success) return;
+    // An invalid draft gets no preview: the action parses with the same schema and says no.
     const mine = ++sequence.current;
     const timer = setTimeout(async () => {
       const result = await previewPolicyAction(JSON.parse(serialized));

@@ -4,6 +4,7 @@ export type NavSection = { title: string; items: NavItem[] };
 
 export const navSections: NavSection[] = [
   { title: 'Organization', items: [{ href: '/', label: 'Overview' }] },
+  { title: 'Projects', items: [{ href: '/projects', label: 'Projects' }] },
   {
     title: 'Admin',
     items: [
@@ -12,6 +13,7 @@ export const navSections: NavSection[] = [
       { href: '/admin/audit-log', label: 'Audit log', superAdminOnly: true },
       { href: '/admin/application-users', label: 'Application users', superAdminOnly: true },
       { href: '/admin/identity-providers', label: 'Identity providers', superAdminOnly: true },
+      { href: '/admin/domains', label: 'Domains', superAdminOnly: true },
     ],
   },
   {

@@ -1,18 +1,21 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import type { ActionResult } from '@/app/_lib/action';
 import { SCOPES } from '@/lib/tokens/scopes';
-import { createTokenSchema } from '@/lib/tokens/schema';
+import type { createTokenSchema } from '@/lib/tokens/schema';
+import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import { CidrListInput } from '@/components/net/cidr-list-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Field } from '@/components/ui/field';
+
+const resolver = lazyZodResolver<z.input<typeof createTokenSchema>, z.output<typeof createTokenSchema>>(() => import('@/lib/tokens/schema').then((m) => m.createTokenSchema));
+
 
 type Input = z.input<typeof createTokenSchema>;
 type Output = z.output<typeof createTokenSchema>;
@@ -50,7 +53,7 @@ export function GenerateTokenForm({
   const [limitScopes, setLimitScopes] = useState(false);
 
   const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(createTokenSchema),
+    resolver: resolver,
     defaultValues: { description: '', max_age_seconds: 2_592_000, extend_when_used: false, ip_allowlist: [], scopes: [] },
   });
   const { errors, isSubmitting } = form.formState;

@@ -1,16 +1,19 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { disableTwoFactorAction } from '@/app/(console)/profile/authentication/actions';
-import { disableTwoFactorSchema } from '@/lib/auth/two-factor-schema';
+import type { disableTwoFactorSchema } from '@/lib/auth/two-factor-schema';
+import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
+
+const resolver = lazyZodResolver<z.input<typeof disableTwoFactorSchema>, z.output<typeof disableTwoFactorSchema>>(() => import('@/lib/auth/two-factor-schema').then((m) => m.disableTwoFactorSchema));
+
 
 type Input = z.input<typeof disableTwoFactorSchema>;
 type Output = z.output<typeof disableTwoFactorSchema>;
@@ -20,7 +23,7 @@ export function DisableTwoFactorDialog() {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const form = useForm<Input, unknown, Output>({ resolver: zodResolver(disableTwoFactorSchema), defaultValues: { code: '' } });
+  const form = useForm<Input, unknown, Output>({ resolver: resolver, defaultValues: { code: '' } });
   const { errors, isSubmitting } = form.formState;
 
   const close = () => {

@@ -1,14 +1,17 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { beginTotpAction, confirmTotpAction } from '@/app/(console)/profile/authentication/actions';
-import { confirmTotpSchema } from '@/lib/auth/two-factor-schema';
+import type { confirmTotpSchema } from '@/lib/auth/two-factor-schema';
+import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
+
+const resolver = lazyZodResolver<z.input<typeof confirmTotpSchema>, z.output<typeof confirmTotpSchema>>(() => import('@/lib/auth/two-factor-schema').then((m) => m.confirmTotpSchema));
+
 
 type Input = z.input<typeof confirmTotpSchema>;
 type Output = z.output<typeof confirmTotpSchema>;
@@ -25,7 +28,7 @@ export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolle
   const [setup, setSetup] = useState<Setup | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, startTransition] = useTransition();
-  const form = useForm<Input, unknown, Output>({ resolver: zodResolver(confirmTotpSchema), defaultValues: { code: '' } });
+  const form = useForm<Input, unknown, Output>({ resolver: resolver, defaultValues: { code: '' } });
   const { errors, isSubmitting } = form.formState;
 
   const start = () =>

@@ -1,6 +1,6 @@
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { auditOf, seedOrgMember } from '../support/seed';
+import { auditOf, seedColleague, seedOrgMember, seedPersonalToken } from '../support/seed';
 
 const path = (org: string) => `/v1/organization/${org}/config/authentication`;
 const json = (body: unknown) => ({ data: Buffer.from(JSON.stringify(body)), headers: { 'content-type': 'application/json' } });
@@ -137,4 +137,44 @@ test('personal tokens disabled for all: none can be created or used', async ({ r
   expect(created.status()).toBe(403);
   // The session itself is not a personal token and keeps working.
   expect((await request.get('/v1/me', { headers: auth(session) })).status()).toBe(200);
+});
+
+test("enforcement: a member's password-made personal token stops with enforcement on and works again with it off", async ({ request, member }) => {
+  const colleague = await seedColleague(servers.main.database, member.organizationId);
+  const colleagueToken = seedPersonalToken(servers.main.database, colleague.userId);
+  // The admin changes the policy through an application user's token, which no sign-in method
+  // governs, so the lockout guard has nothing to protect.
+  const session = await login(request, member.email, member.password);
+  const appUser = await (
+    await request.post(`/v1/organization/${member.organizationId}/application-users`, {
+      data: { name: 'policy-bot', is_super_admin: true },
+      headers: auth(session),
+    })
+  ).json();
+  const appToken = (
+    await (
+      await request.post(`/v1/organization/${member.organizationId}/application-users/${appUser.user_id}/access-tokens`, {
+        data: { description: 'policy changes' },
+        headers: auth(session),
+      })
+    ).json()
+  ).full_token as string;
+  const patch = async (body: object) => {
+    const response = await request.patch(path(member.organizationId), { data: body, headers: auth(appToken) });
+    expect(response.status(), await response.text()).toBe(200);
+  };
+  const me = () => request.get('/v1/me', { headers: auth(colleagueToken) });
+
+  await patch({ password_auth_enabled: false });
+  expect((await me()).status()).toBe(200);
+
+  await patch({ personal_tokens_require_allowed_auth_method: true });
+  const refused = await me();
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).message).toBe(
+    `Organization "${member.organizationName}" only accepts tokens created after signing in with an allowed method, and this one was created with password. Allowed methods: Google, Microsoft, GitHub, SAML single sign-on.`,
+  );
+
+  await patch({ personal_tokens_require_allowed_auth_method: false });
+  expect((await me()).status()).toBe(200);
 });

@@ -115,7 +115,7 @@ test('an organization requiring two-factor sends a password user to enrollment; 
   expect((await request.get('/v1/me', { headers: auth(session) })).status()).toBe(403);
   expect((await request.get('/v1/me', { headers: auth(personalToken) })).status()).toBe(200);
 
-  await enroll(page);
+  const { authenticator } = await enroll(page);
   await page.getByRole('button', { name: 'I have saved them, continue' }).click();
   await expect(page).toHaveURL('/');
   await shell.expectSignedIn(member.organizationName);
@@ -125,4 +125,12 @@ test('an organization requiring two-factor sends a password user to enrollment; 
   // The session that enrolled is now a two-factor session; the personal token still works.
   expect((await request.get('/v1/me', { headers: auth(session) })).status()).toBe(200);
   expect((await request.get('/v1/me', { headers: auth(personalToken) })).status()).toBe(200);
+
+  // From now on the colleague signs in with a code, straight into the console.
+  await shell.signOut();
+  await signInPage.signIn(colleague.email, colleague.password);
+  await page.getByLabel('Authentication code').fill(await authenticator.nextCode());
+  await signInPage.submit().click();
+  await shell.expectSignedIn(member.organizationName);
+  await expect(page).toHaveURL('/');
 });

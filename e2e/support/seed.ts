@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '@/db/client';
-import { auditEvents, memberships, organizations, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
+import { auditEvents, externalIdentities, invitations, memberships, organizations, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { recordAudit, type AuditEventName } from '@/lib/audit/record';
 import { generateRecoveryCodes, hashRecoveryCode } from '@/lib/auth/recovery-codes';
@@ -230,4 +230,37 @@ export function markApplicationUser(file: string, userId: string): void {
 /** Marks the user as managed by the organization (as a verified domain of theirs will). */
 export function setManagedBy(file: string, userId: string, organizationId: string | null): void {
   db(file).update(users).set({ managingOrganizationId: organizationId }).where(eq(users.id, userId)).run();
+}
+
+/** A pending invitation of an address to an organization (as Admin → Users makes one). */
+export function seedInvitation(file: string, organizationId: string, email: string): void {
+  const now = new Date();
+  db(file)
+    .insert(invitations)
+    .values({
+      id: randomBytes(12).toString('hex'),
+      organizationId,
+      email,
+      tokenHash: randomBytes(32).toString('hex'),
+      invitedByEmail: 'admin@example.test',
+      createTime: iso(now),
+      expiryTime: iso(new Date(now.getTime() + 86_400_000)),
+    })
+    .run();
+}
+
+/** The third-party accounts linked to a user. */
+export function identitiesOf(file: string, userId: string) {
+  return db(file).select().from(externalIdentities).where(eq(externalIdentities.userId, userId)).all();
+}
+
+/** Audit events of one kind whose details match (e.g. failed sign-ins of nobody known yet). */
+export function auditByDetails(file: string, event: string, match: Record<string, unknown>) {
+  return db(file)
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.event, event))
+    .orderBy(desc(auditEvents.id))
+    .all()
+    .filter((row) => Object.entries(match).every(([key, value]) => row.details[key] === value));
 }

@@ -22,6 +22,18 @@ describe('describeAuditEvent', () => {
     ],
     ['member.removed', { user_email: 'b@x.test' }, 'Removed b@x.test from the organization'],
     ['member.token_revoked', { user_email: 'b@x.test', token_prefix: 'pcls_abc', kind: 'personal' }, 'Revoked token pcls_abc of b@x.test'],
+    ['organization.created', { organization_name: 'Acme' }, 'Created organization "Acme"'],
+    ['organization.updated', { old: { name: 'A' }, new: { name: 'B' } }, 'Changed the organization: name A → B'],
+    ['project.created', { project: 'prod' }, 'Created project prod'],
+    ['project.updated', { project: 'prod2', old: { project_name: 'prod' }, new: { project_name: 'prod2' } }, 'Changed project prod2: project_name prod → prod2'],
+    ['project.moved', { project: 'prod', old: { organization_id: null }, new: { organization_id: 'org1' } }, 'Moved project prod into organization org1'],
+    ['service.created', { project: 'prod', service: 'k', service_type: 'kafka' }, 'Created kafka service prod/k'],
+    [
+      'service.updated',
+      { project: 'prod', service: 'k', old: { 'user_config.kafka.sasl_oauthbearer_sub_claim_name': null }, new: { 'user_config.kafka.sasl_oauthbearer_sub_claim_name': 'sub' } },
+      'Changed service prod/k: user_config.kafka.sasl_oauthbearer_sub_claim_name (none) → sub',
+    ],
+    ['service.deleted', { project: 'prod', service: 'k' }, 'Deleted service prod/k'],
     // Events this file does not know yet still read well, old and new values included.
     ['policy.updated', { old: { password_auth_enabled: true }, new: { password_auth_enabled: false } }, 'policy.updated: password_auth_enabled yes → no'],
     ['totp.enrolled', {}, 'totp.enrolled'],

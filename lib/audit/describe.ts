@@ -33,7 +33,22 @@ const REASONS: Record<string, string> = {
   wrong_credentials: 'wrong email or password',
   deactivated: 'account deactivated',
   ip_not_allowed: 'address not in the IP allowlist',
+  // Third-party sign-in (lib/auth/oauth-sign-in.ts, lib/auth/oauth-failure.ts).
+  method_not_allowed: 'method not allowed by the policy',
+  email_not_verified: "the provider has not verified the address",
+  email_missing: 'the provider shared no address',
+  no_account: 'no account and no invitation for the address',
+  identity_taken: 'provider account linked to another user',
+  access_denied: 'consent denied at the provider',
+  bad_state: 'state check failed (stale or forged callback)',
+  wrong_issuer: 'ID token from an unexpected issuer',
+  invalid_code: 'authorization code expired or invalid',
+  provider_error: 'error at the provider',
+  provider_unreachable: 'provider unreachable',
 };
+
+const PROVIDER_LABELS: Record<string, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
+const providerLabel = (value: unknown) => (typeof value === 'string' ? (PROVIDER_LABELS[value] ?? value) : 'unknown provider');
 
 export function describeAuditEvent({ event, details }: { event: string; details: Details }): string {
   const d = details ?? {};
@@ -43,12 +58,12 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Set up Portcullis with organization "${text(d.organization_name ?? '')}"`;
     case 'auth.sign_in':
       if (d.method === 'saml') return `Signed in through identity provider "${text(d.identity_provider ?? d.authentication_method_id ?? '')}"`;
-      return `Signed in with ${text(d.method ?? 'unknown method')}`;
+      return `Signed in with ${text(providerLabel(d.method ?? 'unknown method'))}${d.outcome === 'created' ? ' (new account)' : d.outcome === 'linked' ? ' (linked by verified email)' : ''}`;
     case 'auth.sign_in_failed': {
       const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? d.reason.replace(/_/g, ' ')) : 'unknown reason';
       // SAML refusals carry the check that failed in words.
       if (d.method === 'saml') return `SAML sign-in failed: ${text(d.message ?? reason)}`;
-      return `Sign-in with ${text(d.method ?? 'unknown method')} failed: ${reason}`;
+      return `Sign-in with ${text(providerLabel(d.method ?? 'unknown method'))} failed: ${reason}`;
     }
     case 'auth.sign_out':
       return 'Signed out';
@@ -71,6 +86,14 @@ export function describeAuditEvent({ event, details }: { event: string; details:
     }
     case 'member.removed':
       return `Removed ${text(d.user_email ?? d.user_id)} from the organization`;
+    case 'identity.linked':
+      return `Linked ${providerLabel(d.provider)} account${d.provider_email ? ` ${text(d.provider_email)}` : ''}`;
+    case 'identity.unlinked':
+      return `Unlinked ${providerLabel(d.provider)} account${d.provider_email ? ` ${text(d.provider_email)}` : ''}`;
+    case 'identity.link_failed': {
+      const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? d.reason.replace(/_/g, ' ')) : 'unknown reason';
+      return `Linking ${providerLabel(d.provider)} failed: ${reason}`;
+    }
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;
     case 'identity_provider.created':
@@ -91,6 +114,42 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return d.outcome === 'passed'
         ? `Test sign-in through identity provider "${text(d.name ?? '')}" passed`
         : `Test sign-in through identity provider "${text(d.name ?? '')}" failed: ${text(d.reason ?? 'unknown reason')}`;
+    case 'domain.created':
+      return `Added domain ${text(d.domain_name)}`;
+    case 'domain.updated':
+      return `Changed domain ${text(d.domain_name)}: ${describeChanges(d)}`;
+    case 'domain.verified':
+      return d.already_verified
+        ? `Checked domain ${text(d.domain_name)} again: still verified`
+        : `Verified domain ${text(d.domain_name)} (${text(d.managed_users_added ?? 0)} users became managed)`;
+    case 'domain.verification_failed':
+      return `Verification of domain ${text(d.domain_name)} failed: ${text(d.result ?? 'unknown').replace(/_/g, ' ')}${
+        d.became_unverified ? ` (now unverified; ${text(d.managed_users_released ?? 0)} managed users released)` : ''
+      }`;
+    case 'domain.deleted':
+      return `Removed domain ${text(d.domain_name)}`;
+    case 'domain.linked':
+      return `Linked domain ${text(d.domain_name)} to identity provider "${text(d.authentication_method_name ?? d.authentication_method_id)}"`;
+    case 'domain.unlinked':
+      return `Unlinked domain ${text(d.domain_name)} from identity provider "${text(d.authentication_method_name ?? d.authentication_method_id)}"`;
+    case 'organization.created':
+      return `Created organization "${text(d.organization_name ?? '')}"`;
+    case 'organization.updated':
+      return `Changed the organization: ${describeChanges(d)}`;
+    case 'organization.deleted':
+      return `Deleted organization "${text(d.organization_name ?? '')}"`;
+    case 'project.created':
+      return `Created project ${text(d.project ?? '')}`;
+    case 'project.updated':
+      return `Changed project ${text(d.project ?? '')}: ${describeChanges(d)}`;
+    case 'project.moved':
+      return `Moved project ${text(d.project ?? '')} into organization ${text(((d.new ?? {}) as Details).organization_id ?? '')}`;
+    case 'service.created':
+      return `Created ${text(d.service_type ?? '')} service ${text(d.project ?? '')}/${text(d.service ?? '')}`;
+    case 'service.updated':
+      return `Changed service ${text(d.project ?? '')}/${text(d.service ?? '')}: ${describeChanges(d)}`;
+    case 'service.deleted':
+      return `Deleted service ${text(d.project ?? '')}/${text(d.service ?? '')}`;
     default:
       // Events added later (policy, 2FA) read as their name until they get a sentence here;
       // their old and new values still show in the details.

@@ -20,6 +20,10 @@ export type AuditEventName =
   | 'member.updated'
   | 'member.removed'
   | 'member.token_revoked'
+  // Third-party sign-in identities (Google, Microsoft, GitHub, SAML) linked to or unlinked from a user.
+  | 'identity.linked'
+  | 'identity.unlinked'
+  | 'identity.link_failed'
 
   | 'two_factor.enrolled'
   | 'two_factor.disabled'
@@ -33,7 +37,25 @@ export type AuditEventName =
   | 'identity_provider.certificate_removed'
   | 'identity_provider.account_linked'
   | 'identity_provider.user_created'
-  | 'identity_provider.test_sign_in';
+  | 'identity_provider.test_sign_in'
+  // Domains: details carry domain_id and domain_name; verification attempts their result.
+  | 'domain.created'
+  | 'domain.updated'
+  | 'domain.verified'
+  | 'domain.verification_failed'
+  | 'domain.deleted'
+  | 'domain.linked'
+  | 'domain.unlinked'
+  // Organizations, projects and services (details carry old and new values; secrets masked).
+  | 'organization.created'
+  | 'organization.updated'
+  | 'organization.deleted'
+  | 'project.created'
+  | 'project.updated'
+  | 'project.moved'
+  | 'service.created'
+  | 'service.updated'
+  | 'service.deleted';
 
 export type AuditInput = {
   event: AuditEventName;

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, organizations, users } from '@/db/schema';
+import { authenticationMethods, organizations, projects as projectsTable, users } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { authenticate, authorizeScope, gate, parseAuthorization, scopeOfApiPath, type GateInput, type Principal } from './gate';
+import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, type GateInput, type Principal } from './gate';
 import { rejection } from '@/lib/testing/errors';
 
 
@@ -360,4 +360,88 @@ describe('gate: sessions through an identity provider', () => {
     ctx.db.update(organizations).set({ samlEnabled: false }).where(eq(organizations.id, orgA.id)).run();
     expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).message).toMatch(/does not allow sign-in with SAML single sign-on/);
   });
+});
+
+describe('project scope', () => {
+  /** Projects in A (allowlist 10/8), in B (2001:db8::/32), in Open (not a member), the user's own standalone one and a stranger's. */
+  function projects(ctx: Ctx) {
+    const o = twoOrgUser(ctx);
+    const stranger = seedUser(ctx);
+    const insert = (name: string, organizationId: string | null, createdByUserId: string) =>
+      ctx.db
+        .insert(projectsTable)
+        .values({ id: `prj-${name}`, name, organizationId, createdByUserId, createTime: 'now', updateTime: 'now' })
+        .run();
+    insert('in-a', o.orgA.id, stranger.id);
+    insert('in-b', o.orgB.id, o.user.id);
+    insert('in-open', o.open.id, o.user.id);
+    insert('own', null, o.user.id);
+    insert('strangers', null, stranger.id);
+    return o;
+  }
+  const scope = (projectName: string) => ({ kind: 'project' as const, projectName });
+  const run = (ctx: Ctx, o: ReturnType<typeof twoOrgUser>, name: string, ip: string | null) =>
+    gate({
+      ctx,
+      input: { authorization: `aivenv1 ${o.fullToken}`, cookieToken: null, ip, userAgent: null, scope: scope(name), request: { method: 'GET', pathname: `/v1/project/${name}` } },
+    });
+
+  it.each<[string, string, string | null, string | null | number]>([
+    // A project in an organization: that organization's members, under its allowlist only.
+    ['in-a', 'from A', '10.1.2.3', 'A'],
+    ['in-a', 'from B', '2001:db8::1', 403],
+    ['in-b', 'from B', '2001:db8::1', 'B'],
+    ['in-b', 'from A', '10.1.2.3', 403],
+    // Not a member of its organization, though its creator: 404 as for no project at all.
+    ['in-open', 'from A', '10.1.2.3', 404],
+    // A standalone project: its creator, under every organization of theirs (as the user scope).
+    ['own', 'from A', '10.1.2.3', 403],
+    ['own', 'from B', '2001:db8::1', 403],
+    ['strangers', 'from A', '10.1.2.3', 404],
+    ['nope', 'from A', '10.1.2.3', 404],
+  ])('%s %s → %j', (name, _from, ip, expected) => {
+    const ctx = testCtx();
+    const o = projects(ctx);
+    if (typeof expected === 'number') {
+      expect(rejection(() => run(ctx, o, name, ip)).status).toBe(expected);
+    } else {
+      const result = run(ctx, o, name, ip);
+      expect(result.organization?.organization.name ?? null).toBe(expected);
+      expect(result.governing.map((m) => m.organization.name)).toEqual([expected]);
+    }
+  });
+
+  it('a standalone project is governed by every organization of its creator', () => {
+    const ctx = testCtx();
+    const o = projects(ctx);
+    // Open both allowlists: the standalone project then answers, governed by A and B.
+    ctx.db.update(organizations).set({ ipAllowlist: [] }).run();
+    const result = run(ctx, o, 'own', '198.51.100.1');
+    expect(result.organization).toBeNull();
+    expect(result.governing.map((m) => m.organization.name)).toEqual(['A', 'B']);
+    // A stranger's standalone project stays hidden.
+    expect(rejection(() => run(ctx, o, 'strangers', '198.51.100.1')).status).toBe(404);
+  });
+
+  it('a project in an organization answers to its policy (personal tokens off → 403)', () => {
+    const ctx = testCtx();
+    const o = projects(ctx);
+    ctx.db.update(organizations).set({ personalTokensMode: 'disabled' }).where(eq(organizations.id, o.orgA.id)).run();
+    expect(rejection(() => run(ctx, o, 'in-a', '10.1.2.3')).status).toBe(403);
+    // Organization B's projects do not care about A's policy.
+    expect(run(ctx, o, 'in-b', '2001:db8::1').organization?.organization.name).toBe('B');
+  });
+
+  it('authorizeProject refuses a missing project without looking', () => {
+    const ctx = testCtx();
+    const o = twoOrgUser(ctx);
+    expect(rejection(() => authorizeProject(o.principal, 'x', null, '10.1.2.3')).message).toBe('Project x not found');
+  });
+
+  it.each([
+    ['/v1/project', 'GET', { kind: 'user' }],
+    ['/v1/project/p1', 'PUT', { kind: 'project', projectName: 'p1' }],
+    ['/v1/project/p1/service/kafka-1', 'PUT', { kind: 'project', projectName: 'p1' }],
+    ['/v1/project/p%2D1/service-types/kafka', 'GET', { kind: 'project', projectName: 'p-1' }],
+  ])('scopeOfApiPath(%s)', (path, method, expected) => expect(scopeOfApiPath(path, method)).toEqual(expected));
 });

@@ -5,6 +5,7 @@ import { decodePathSegment } from '@/lib/http/path';
 import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
 import { policyOf, samlMethodIdOf, tokenRefusal } from '@/lib/policy/policy';
+import { findProjectOwner, type ProjectOwner } from '@/lib/projects/lookup';
 import { identityProviderOrganization } from '@/lib/saml/owner';
 import { resolveToken } from '@/lib/tokens/resolve';
 import { requiredScope, scopesPermit } from '@/lib/tokens/scopes';
@@ -27,13 +28,17 @@ export type Principal = {
  * - `console`: a console page, governed by the organization the user is working in; pages of
  *   the user's own resources (Profile) are governed as `user` is, and show the current one;
  * - `user`: the caller's own resources (/v1/me, tokens), governed by every organization the
- *   caller belongs to: each organization's allowlist holds for its members wherever they call from.
+ *   caller belongs to: each organization's allowlist holds for its members wherever they call from;
+ * - `project`: /v1/project/{project}/...: a project in an organization is that organization's
+ *   resource (its members only, its policy and allowlist); a standalone project is its creator's
+ *   own resource, governed as `user` is.
  */
 export type RequestScope =
   | { kind: 'user' }
   | { kind: 'organization'; organizationId: string }
   /** /v1/account/{account_id}/...: upstream's older name for an organization, same rules. */
   | { kind: 'account'; accountId: string }
+  | { kind: 'project'; projectName: string }
   | { kind: 'console'; preferredOrganizationId?: string | null; ownResources?: boolean };
 
 export type GateInput = {
@@ -97,9 +102,19 @@ export function assertOrganizationAdmits(membership: MembershipWithOrg, principa
   if (refusal) throw new AppError('forbidden', `Organization "${organization.name}" ${refusal}`);
 }
 
-/** The membership the scope points at, after checking the policies that govern it. */
-export function authorizeScope(principal: Principal, scope: RequestScope, ip: string | null): MembershipWithOrg | null {
+/**
+ * The membership the scope points at, after checking the policies that govern it. For a
+ * `project` scope, `project` is the project the gate looked up (null: no such project).
+ */
+export function authorizeScope(
+  principal: Principal,
+  scope: RequestScope,
+  ip: string | null,
+  project: ProjectOwner | null = null,
+): MembershipWithOrg | null {
   switch (scope.kind) {
+    case 'project':
+      return authorizeProject(principal, scope.projectName, project, ip);
     case 'user':
       for (const membership of principal.memberships) assertOrganizationAdmits(membership, principal, ip);
       return null;
@@ -128,17 +143,40 @@ export function authorizeScope(principal: Principal, scope: RequestScope, ip: st
   }
 }
 
+/**
+ * A project's membership after its checks: a project in an organization answers only that
+ * organization's members, under its policy and allowlist (null is never returned for it); a
+ * standalone project answers only its creator, under every organization of theirs (returns null).
+ * Anyone else gets the same 404 as for a project that does not exist: names are not probed.
+ */
+export function authorizeProject(principal: Principal, name: string, project: ProjectOwner | null, ip: string | null): MembershipWithOrg | null {
+  const notFound = () => new AppError('not_found', `Project ${name} not found`);
+  if (!project) throw notFound();
+  if (project.organizationId === null) {
+    if (project.createdByUserId !== principal.user.id) throw notFound();
+    for (const membership of principal.memberships) assertOrganizationAdmits(membership, principal, ip);
+    return null;
+  }
+  const membership = principal.memberships.find((m) => m.organization.id === project.organizationId);
+  if (!membership) throw notFound();
+  assertOrganizationAdmits(membership, principal, ip);
+  return membership;
+}
+
 /** Authenticates the request and authorizes its scope: the whole gate in one call. */
 export function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): GateResult {
   const principal = authenticate({ ctx, input });
   if (input.request) assertScopesPermit(principal.token.scopes, input.request);
-  const organization = authorizeScope(principal, input.scope, input.ip);
+  const project = input.scope.kind === 'project' ? findProjectOwner(ctx, input.scope.projectName) : null;
+  const organization = authorizeScope(principal, input.scope, input.ip, project);
   return { principal, organization, governing: governingMemberships(principal, input.scope, organization) };
 }
 
 /** The memberships whose policies govern a request of this scope: the ones authorizeScope checked. */
 export function governingMemberships(principal: Principal, scope: RequestScope, membership: MembershipWithOrg | null): MembershipWithOrg[] {
   if (scope.kind === 'user' || (scope.kind === 'console' && scope.ownResources)) return principal.memberships;
+  // A standalone project is its creator's own resource.
+  if (scope.kind === 'project' && membership === null) return principal.memberships;
   return membership ? [membership] : [];
 }
 
@@ -162,5 +200,7 @@ export function scopeOfApiPath(pathname: string, method = 'GET'): RequestScope {
   if (match) return { kind: 'organization', organizationId: decodePathSegment(match[1]!) };
   const account = /^\/v1\/account\/([^/]+)/.exec(pathname);
   if (account) return { kind: 'account', accountId: decodePathSegment(account[1]!) };
+  const project = /^\/v1\/project\/([^/]+)/.exec(pathname);
+  if (project) return { kind: 'project', projectName: decodePathSegment(project[1]!) };
   return { kind: 'user' };
 }

@@ -1,12 +1,20 @@
+import { domainToASCII } from 'node:url';
 import { and, asc, eq } from 'drizzle-orm';
 import { authenticationMethods, domainAuthenticationMethods, domains, type AuthenticationMethod } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 
-/** The domain part of an email address, lower-cased; null when there is none. */
+/**
+ * The domain part of an email address, lower-cased and in its ASCII (punycode) form, as
+ * domains are stored; null when there is none.
+ */
 export function emailDomain(email: string): string | null {
   const at = email.lastIndexOf('@');
   if (at < 1 || at === email.length - 1) return null;
-  return email.slice(at + 1).trim().toLowerCase().replace(/\.$/, '') || null;
+  const domain = email.slice(at + 1).trim().toLowerCase().replace(/\.$/, '');
+  if (!domain) return null;
+  // An international name written in Unicode matches its stored ASCII form; a name that has
+  // no ASCII form (invalid) stays as written and matches nothing.
+  return domainToASCII(domain) || domain;
 }
 
 /**

@@ -13,6 +13,7 @@ import { insertMembership } from '@/lib/orgs/create';
 import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { hashToken } from '@/lib/tokens/token';
 import { insertUser } from '@/lib/users/create';
+import { managingOrganizationForEmail } from '@/lib/domains/route';
 import { acceptWithSignUpSchema, inviteSchema } from './schema';
 
 // Invitations to join an organization. The link carries a random secret (only its hash is
@@ -169,7 +170,9 @@ export async function acceptWithSignUp({ ctx, secret, input, meta }: { ctx: Ctx;
     if (ctx.db.select({ id: users.id }).from(users).where(eq(users.email, still.invitation.email)).get()) {
       throw new AppError('conflict', `An account for ${still.invitation.email} exists already: sign in to accept`);
     }
-    const user = insertUser(ctx, { email: open.invitation.email, realName: real_name, passwordHash });
+    const email = open.invitation.email;
+    // Managed from the start when the organization that verified the address's domain says so.
+    const user = insertUser(ctx, { email, realName: real_name, passwordHash, managingOrganizationId: managingOrganizationForEmail(ctx, email) });
     join(ctx, still, user, meta);
     return { user, organization: still.organization };
   });

@@ -63,6 +63,9 @@ export function isValidCidr(text: string): boolean {
   return parseCidr(text) !== null;
 }
 
+/** The message for an allowlist entry that is not an address or range: the form's and the API's. */
+export const notACidrMessage = (text: string) => `Not an IP address or CIDR range: ${text}`;
+
 /** The network in canonical form: "10.1.2.3/8" becomes "10.0.0.0/8", "10.1.2.3" becomes "10.1.2.3/32". */
 export function normalizeCidr(text: string): string | null {
   const cidr = parseCidr(text);

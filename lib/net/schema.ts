@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidCidr, normalizeCidr } from './cidr';
+import { isValidCidr, normalizeCidr, notACidrMessage } from './cidr';
 
 // Zod plus lib/net/cidr.ts, which is plain TypeScript on ipaddr.js: safe for the browser's forms.
 
@@ -7,7 +7,7 @@ import { isValidCidr, normalizeCidr } from './cidr';
 export const cidrSchema = z
   .string({ error: 'Enter an IP address or CIDR range' })
   .trim()
-  .refine(isValidCidr, { error: (issue) => `Not an IP address or CIDR range: ${String(issue.input)}` })
+  .refine(isValidCidr, { error: (issue) => notACidrMessage(String(issue.input)) })
   .transform((value) => normalizeCidr(value)!);
 
 export const MAX_ALLOWLIST_ENTRIES = 100;

@@ -49,3 +49,23 @@ const booleanParam = z
 export const listMembersQuerySchema = z.object({
   include_application_users: booleanParam.default(true),
 });
+
+const accountNameSchema = z
+  .string({ error: 'account_name must be a string' })
+  .trim()
+  .min(1, { error: 'Enter the organization name' })
+  .max(128, { error: 'Use at most 128 characters' });
+
+/**
+ * POST /v1/account: creates an organization (`avn organization create`). Upstream's unit and
+ * billing fields are accepted when empty; an organization unit (parent_account_id) is not
+ * supported here.
+ */
+export const createAccountSchema = z.object({
+  account_name: accountNameSchema,
+  parent_account_id: z.null({ error: 'Organization units (parent_account_id) are not supported' }).optional(),
+  primary_billing_group_id: z.string().nullish(),
+});
+
+/** PUT /v1/account/{account_id}: renames the organization (`avn organization update -n`). */
+export const updateAccountSchema = z.object({ account_name: accountNameSchema });

@@ -45,3 +45,31 @@ export function authenticationMethodToWire(method: MemberAuthenticationMethod, o
     user_id: method.member.user.id,
   };
 }
+
+/** The account object of /v1/account (upstream's older name for an organization). */
+export function accountToWire({ organization, isSuperAdmin }: { organization: Organization; isSuperAdmin: boolean }) {
+  return {
+    account_id: organization.accountId,
+    account_name: organization.name,
+    organization_id: organization.id,
+    create_time: organization.createTime,
+    update_time: organization.updateTime,
+    is_account_owner: isSuperAdmin,
+    root_account_id: organization.accountId,
+    parent_account_id: null,
+    primary_billing_group_id: null,
+    tenant_id: null,
+  };
+}
+
+/** The organization object of /v1/organizations and /v1/organization/{id}. */
+export function organizationToWire(organization: Organization) {
+  return {
+    organization_id: organization.id,
+    organization_name: organization.name,
+    account_id: organization.accountId,
+    tier: organization.tier,
+    create_time: organization.createTime,
+    update_time: organization.updateTime,
+  };
+}

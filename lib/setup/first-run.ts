@@ -8,6 +8,7 @@ import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { insertMembership, insertOrganization } from '@/lib/orgs/create';
 import { insertUser } from '@/lib/users/create';
+import { managingOrganizationForEmail } from '@/lib/domains/route';
 import { setupSchema } from './schema';
 
 /** True until the first organization exists. */
@@ -42,7 +43,9 @@ export async function completeSetup({
     () => {
       if (!isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
       const organization = insertOrganization(ctx, { name: organizationName });
-      const user = insertUser(ctx, { email, passwordHash });
+      // No domain can be verified before the first organization exists; asked anyway, so that
+      // every path that creates a person sets who manages them the same way.
+      const user = insertUser(ctx, { email, passwordHash, managingOrganizationId: managingOrganizationForEmail(ctx, email) });
       insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
       recordAudit(ctx, {
         event: 'setup.completed',

@@ -5,10 +5,15 @@ import { newUserId } from '@/lib/ids';
 /**
  * Inserts a user, with an argon2id password hash if given (hash it before opening the
  * transaction: hashing is slow and must not hold the write lock). Input is already validated.
+ * `managingOrganizationId`: the organization that verified the address's domain, if any
+ * (lib/domains/route.ts managingOrganizationForEmail); callers creating people pass it.
  */
-export function insertUser(ctx: Ctx, { email, realName = '', passwordHash }: { email: string; realName?: string; passwordHash?: string }): User {
+export function insertUser(
+  ctx: Ctx,
+  { email, realName = '', passwordHash, managingOrganizationId = null }: { email: string; realName?: string; passwordHash?: string; managingOrganizationId?: string | null },
+): User {
   const now = iso(ctx.now);
-  const user = ctx.db.insert(users).values({ id: newUserId(), email, realName, createTime: now }).returning().get();
+  const user = ctx.db.insert(users).values({ id: newUserId(), email, realName, createTime: now, managingOrganizationId }).returning().get();
   if (passwordHash) ctx.db.insert(passwordCredentials).values({ userId: user.id, passwordHash, updateTime: now }).run();
   return user;
 }

@@ -1,13 +1,20 @@
 import { eq } from 'drizzle-orm';
-import { passwordCredentials } from '@/db/schema';
+import { externalIdentities, passwordCredentials } from '@/db/schema';
 import type { Principal } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
+import { listProjects } from '@/lib/projects/manage';
 
 /** The sign-in methods a user has set up, as GET /v1/me reports them in `auth`. */
 export function userAuthMethods(ctx: Ctx, userId: string): string[] {
   const methods: string[] = [];
   if (ctx.db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get()) {
     methods.push('password');
+  }
+  // Linked third-party accounts by method ("google", "github", "saml"), each once.
+  const providers = ctx.db.select({ provider: externalIdentities.provider }).from(externalIdentities).where(eq(externalIdentities.userId, userId)).all();
+  for (const { provider } of providers) {
+    const method = provider.startsWith('saml:') ? 'saml' : provider;
+    if (!methods.includes(method)) methods.push(method);
   }
   return methods;
 }
@@ -22,7 +29,8 @@ export function meResponse(ctx: Ctx, principal: Principal) {
       real_name: user.realName,
       state: user.state,
       auth: userAuthMethods(ctx, user.id),
-      projects: [] as string[],
+      // The names of the projects the caller reaches, as GET /v1/project lists them.
+      projects: listProjects({ ctx, principal }).map((p) => p.project.name),
       token_validity_begin: user.tokenValidityBegin,
       managing_organization_id: user.managingOrganizationId,
       create_time: user.createTime,

@@ -1,8 +1,14 @@
-import { authedRoute, methodNotAllowed } from '@/lib/http/api';
+import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
+import { createProject, listProjects } from '@/lib/projects/manage';
+import { projectToWire } from '@/lib/projects/wire';
 
-// GET /v1/project: avn user login calls it to check a new token. Projects arrive with their own
-// issue; until then no user has any, and the answer says so truthfully.
-export const GET = authedRoute(async () => ({ projects: [] }));
+// GET /v1/project: every project the caller reaches (avn user login calls it too).
+export const GET = authedRoute(async ({ ctx, principal }) => ({ projects: listProjects({ ctx, principal }).map(projectToWire) }));
 
-const notAllowed = methodNotAllowed(['GET']);
-export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+// POST /v1/project: {project, cloud?, account_id?, tech_emails?}; without account_id, standalone.
+export const POST = authedRoute(async ({ ctx, principal, meta, request }) => ({
+  project: projectToWire(createProject({ ctx, principal, meta, input: await readJson(request) })),
+}));
+
+const notAllowed = methodNotAllowed(['GET', 'POST']);
+export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,10 +1,17 @@
 'use server';
 
+import { cookies } from 'next/headers';
 import QRCode from 'qrcode';
 import { consoleAction } from '@/app/_lib/action';
 import { beginTotpEnrollment, confirmTotpEnrollment, disableTwoFactor } from '@/lib/auth/two-factor-enroll';
 import { beginTotpSchema, confirmTotpSchema, disableTwoFactorSchema } from '@/lib/auth/two-factor-schema';
+import { unlinkIdentity } from '@/lib/auth/identities';
+import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
+import { LINK_INTENT_COOKIE, LINK_INTENT_MAX_AGE_SECONDS, makeLinkIntent } from '@/lib/auth/oauth-link-intent';
+import { linkProviderSchema, unlinkIdentitySchema } from '@/lib/auth/oauth-schema';
+import { sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
 
 // Two-factor authentication is the user's own: every organization of the user governs these
 // actions. Setting it up is what a session held back by a 2FA policy is allowed to do.
@@ -30,5 +37,39 @@ export const confirmTotpAction = consoleAction(
 export const disableTwoFactorAction = consoleAction(
   disableTwoFactorSchema,
   async (input, { principal, meta }) => disableTwoFactor({ ctx: liveCtx(), principal, meta, input }),
+  { ownResources: true },
+);
+
+// Linked sign-in methods: the user's own, so every organization of the user governs them.
+
+/**
+ * Starts linking a provider: leaves the short-lived intent cookie that tells the provider's
+ * callback to attach the account to this session's user; the browser then goes to the provider.
+ */
+export const startLinkAction = consoleAction(
+  linkProviderSchema,
+  async ({ provider }) => {
+    if (!configuredOAuthProviders(process.env).includes(provider)) throw new AppError('bad_request', 'This provider is not configured on this server');
+    const store = await cookies();
+    const sessionToken = sessionTokenFromCookies((name) => store.get(name)?.value);
+    if (!sessionToken) throw new AppError('unauthorized', 'Sign in again to link an account');
+    store.set(LINK_INTENT_COOKIE, makeLinkIntent(process.env.NEXTAUTH_SECRET ?? '', { provider, sessionToken, now: new Date() }), {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: (process.env.PUBLIC_URL ?? '').startsWith('https://'),
+      path: '/api/auth',
+      maxAge: LINK_INTENT_MAX_AGE_SECONDS,
+    });
+    return { provider };
+  },
+  { ownResources: true },
+);
+
+export const unlinkIdentityAction = consoleAction(
+  unlinkIdentitySchema,
+  async (input, { principal, meta }) => {
+    const identity = unlinkIdentity({ ctx: liveCtx(), principal, meta, input });
+    return { provider: identity.provider };
+  },
   { ownResources: true },
 );

@@ -1,15 +1,16 @@
 import type { Metadata } from 'next';
 import { requireConsole } from '@/app/_lib/session';
+import { LinkedMethods } from '@/components/auth/linked-methods';
 import { TwoFactorPanel } from '@/components/two-factor/two-factor-panel';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { twoFactorEnrollmentError, twoFactorStatus } from '@/lib/auth/two-factor';
 import { liveCtx } from '@/lib/context';
-import { userAuthMethods } from '@/lib/users/me';
+import { listLinkedMethods } from '@/lib/auth/identities';
+import { configuredOAuthProviders, isOAuthProvider, OAUTH_PROVIDER_LABELS } from '@/lib/auth/oauth-config';
+import { oauthFailureMessage, unsealMessage } from '@/lib/auth/oauth-failure';
 
 export const metadata: Metadata = { title: 'Authentication · Portcullis' };
-
-const METHOD_LABELS: Record<string, string> = { password: 'Email and password' };
 
 function Badge({ on, children }: { on: boolean; children: React.ReactNode }) {
   return (
@@ -25,12 +26,25 @@ function Badge({ on, children }: { on: boolean; children: React.ReactNode }) {
   );
 }
 
-export default async function AuthenticationPage() {
+/** What the provider callback of a link said, from the query it redirected here with. */
+function linkMessages(params: Record<string, string | undefined>) {
+  const notice = isOAuthProvider(params.linked) ? `Your ${OAUTH_PROVIDER_LABELS[params.linked]} account is linked: you can sign in with it.` : null;
+  let error: string | null = null;
+  if (params.link_error) error = unsealMessage(process.env.NEXTAUTH_SECRET ?? '', params.link_error) ?? 'Linking was refused.';
+  else if (params.link_failed) error = oauthFailureMessage(params.link_failed, params.provider);
+  return { notice, error };
+}
+
+export default async function AuthenticationPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   // The one page a session held back by a two-factor policy may open: it enrolls here.
   const { principal, pendingTwoFactor } = await requireConsole(true, true);
   const ctx = liveCtx();
   const status = twoFactorStatus(ctx, principal.user.id);
-  const methods = userAuthMethods(ctx, principal.user.id);
+  const methods = listLinkedMethods(ctx, principal.user.id);
+  const hasPassword = methods.some((m) => m.kind === 'password');
+  const linkedProviders = new Set(methods.map((m) => (m.kind === 'identity' ? m.provider : m.method)));
+  const linkable = configuredOAuthProviders(process.env).filter((p) => !linkedProviders.has(p));
+  const { notice, error } = linkMessages(await searchParams);
   const required = principal.memberships.some((m) => m.organization.twoFactorRequired);
 
   return (
@@ -44,15 +58,7 @@ export default async function AuthenticationPage() {
 
       <Card>
         <h2 className="border-b border-slate-200 px-6 py-3 font-medium">Sign-in methods</h2>
-        <ul className="divide-y divide-slate-100" aria-label="Sign-in methods">
-          {methods.map((method) => (
-            <li key={method} className="flex items-center justify-between px-6 py-3 text-sm">
-              <span>{METHOD_LABELS[method] ?? method}</span>
-              <Badge on={status.enabled}>{status.enabled ? 'With two-factor authentication' : 'Password only'}</Badge>
-            </li>
-          ))}
-          {methods.length === 0 ? <li className="px-6 py-3 text-sm text-slate-500">No sign-in method of your own.</li> : null}
-        </ul>
+        <LinkedMethods methods={methods} linkable={linkable} twoFactorOn={status.enabled} notice={notice} initialError={error} />
       </Card>
 
       <Card>
@@ -63,12 +69,21 @@ export default async function AuthenticationPage() {
           </span>
         </div>
         <div className="px-6 py-5 text-sm">
-          <TwoFactorPanel
-            status={status}
-            account={principal.user.email}
-            requiredByOrganization={required}
-            continueTo={pendingTwoFactor ? '/' : null}
-          />
+          {hasPassword || status.enabled ? (
+            <TwoFactorPanel
+              status={status}
+              account={principal.user.email}
+              requiredByOrganization={required}
+              continueTo={pendingTwoFactor ? '/' : null}
+            />
+          ) : (
+            // A user who signs in only through providers has no password for a code to protect:
+            // the provider's own second factor applies.
+            <p className="text-slate-600">
+              Two-factor authentication here protects password sign-ins, and you have no password: you sign in through a linked
+              account, whose own two-factor settings apply.
+            </p>
+          )}
         </div>
       </Card>
     </div>

@@ -1,6 +1,18 @@
 import NextAuth from 'next-auth';
+import type { NextRequest } from 'next/server';
 import { authOptions } from '@/app/_lib/auth-options';
+import { withOAuthRequest } from '@/app/_lib/oauth-request';
+import { requestMeta } from '@/lib/http/api';
 
-// GET|POST /api/auth/*: next-auth's sign-in endpoints.
-const handler = NextAuth(authOptions);
+type Context = { params: Promise<{ nextauth: string[] }> };
+
+// GET|POST /api/auth/*: next-auth's sign-in endpoints, wrapped so that a third-party sign-in
+// knows the client's address and lands on a page that says what happened.
+async function handler(req: NextRequest, context: Context) {
+  const [action, provider] = (await context.params).nextauth ?? [];
+  return withOAuthRequest(req, requestMeta(req.headers), (name) => req.cookies.get(name)?.value, { action, provider }, () =>
+    NextAuth(req as never, context as never, authOptions) as Promise<Response>,
+  );
+}
+
 export { handler as GET, handler as POST };

@@ -1,0 +1,52 @@
+import { domainToUnicode } from 'node:url';
+import type { Metadata } from 'next';
+import { requireSuperAdmin } from '@/app/_lib/admin';
+import { AddDomainForm } from '@/components/domains/add-domain-form';
+import { DomainPanel } from '@/components/domains/domain-panel';
+import { Card } from '@/components/ui/card';
+import { liveCtx } from '@/lib/context';
+import { countManagedUsersOfDomain, listDomains, listLinkableMethods } from '@/lib/domains/manage';
+import { domainToWire } from '@/lib/domains/wire';
+
+export const metadata: Metadata = { title: 'Domains · Portcullis' };
+
+export default async function DomainsPage() {
+  const { organization } = await requireSuperAdmin();
+  const ctx = liveCtx();
+  const membership = organization;
+  const organizationId = organization.organization.id;
+  const domains = listDomains({ ctx, membership });
+  const methods = listLinkableMethods({ ctx, membership }).map(({ id, name, enabled }) => ({ id, name, enabled }));
+  return (
+    <div className="max-w-4xl space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Domains</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Prove that {organization.organization.name} owns a domain by publishing a DNS record. People whose email address is on a
+          verified domain become the organization&apos;s managed users, and signing in with SSO sends them to the identity
+          providers the domain is linked to. A domain can be verified by one organization only.
+        </p>
+      </div>
+      <Card className="p-6">
+        <h2 className="mb-4 font-medium">Add a domain</h2>
+        <AddDomainForm />
+      </Card>
+      {domains.length === 0 ? (
+        <p className="text-sm text-slate-500">No domains yet.</p>
+      ) : (
+        domains.map((view) => {
+          const unicode = domainToUnicode(view.domain.domainName);
+          return (
+            <DomainPanel
+              key={view.domain.id}
+              domain={domainToWire(view)}
+              unicodeName={unicode && unicode !== view.domain.domainName ? unicode : null}
+              methods={methods}
+              managedUsers={view.domain.state === 'verified' ? countManagedUsersOfDomain(ctx, organizationId, view.domain.domainName) : 0}
+            />
+          );
+        })
+      )}
+    </div>
+  );
+}

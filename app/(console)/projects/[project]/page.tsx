@@ -1,0 +1,88 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { pageProjectAccess } from '@/app/_lib/project';
+import { requireConsole } from '@/app/_lib/session';
+import { CreateServiceForm } from '@/components/services/create-service-form';
+import { DeleteServiceButton } from '@/components/services/delete-service-button';
+import { Card } from '@/components/ui/card';
+import { Time } from '@/components/ui/time';
+import { liveCtx } from '@/lib/context';
+import { listServices } from '@/lib/services/manage';
+import { SERVICE_PLANS } from '@/lib/services/user-config-schema';
+
+export const metadata: Metadata = { title: 'Project · Portcullis' };
+
+const TYPE_LABELS = { kafka: 'Apache Kafka', opensearch: 'OpenSearch' } as const;
+
+export default async function ProjectPage({ params }: { params: Promise<{ project: string }> }) {
+  const session = await requireConsole();
+  const access = pageProjectAccess(session, decodeURIComponent((await params).project));
+  const services = listServices({ ctx: liveCtx(), access });
+  const canChange = !access.membership || access.membership.isSuperAdmin;
+  const name = access.project.name;
+  return (
+    <div className="max-w-4xl space-y-6">
+      <div>
+        <p className="text-sm">
+          <Link href="/projects" className="text-brand-700 hover:underline">
+            Projects
+          </Link>
+        </p>
+        <h1 className="text-2xl font-semibold">{name}</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {access.organization ? `In organization ${access.organization.name}.` : 'Standalone: only you reach it.'} Portcullis keeps the
+          configuration of these services; it does not run them.
+        </p>
+      </div>
+      {canChange ? (
+        <Card className="p-6">
+          <h2 className="mb-4 font-medium">New service</h2>
+          <CreateServiceForm project={name} plans={SERVICE_PLANS} />
+        </Card>
+      ) : null}
+      <section aria-labelledby="services-heading">
+        <h2 id="services-heading" className="mb-2 font-medium">
+          Services
+        </h2>
+        {services.length === 0 ? (
+          <p className="text-sm text-slate-500">No services yet.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th className="px-4 py-2">Service</th>
+                  <th className="px-4 py-2">Type</th>
+                  <th className="px-4 py-2">Plan</th>
+                  <th className="px-4 py-2">State</th>
+                  <th className="px-4 py-2">Created</th>
+                  <th className="px-4 py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {services.map((service) => (
+                  <tr key={service.id}>
+                    <td className="px-4 py-2">
+                      <Link className="font-medium text-brand-700 hover:underline" href={`/projects/${name}/services/${service.name}`}>
+                        {service.name}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2">{TYPE_LABELS[service.serviceType]}</td>
+                    <td className="px-4 py-2">{service.plan}</td>
+                    <td className="px-4 py-2">{service.state}</td>
+                    <td className="px-4 py-2 whitespace-nowrap">
+                      <Time value={service.createTime} />
+                    </td>
+                    <td className="px-4 py-2 text-right">{canChange ? <DeleteServiceButton project={name} service={service.name} /> : null}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

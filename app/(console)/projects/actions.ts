@@ -1,0 +1,82 @@
+'use server';
+
+import { consoleAction } from '@/app/_lib/action';
+import { consoleProjectAccess } from '@/app/_lib/project';
+import { liveCtx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { createProject, updateProject } from '@/lib/projects/manage';
+import { createProjectActionSchema, moveProjectActionSchema, renameProjectActionSchema } from '@/lib/projects/schema';
+import { assertRollingRestartConfirmed, createService, deleteService, getService, updateService } from '@/lib/services/manage';
+import { unflattenConfig } from '@/lib/services/merge';
+import {
+  checkJwksActionSchema,
+  createServiceActionSchema,
+  saveUserConfigActionSchema,
+  serviceRefSchema,
+  testTokenActionSchema,
+} from '@/lib/services/schema';
+import { checkJwksEndpoint, testToken } from '@/lib/services/token-tester';
+
+// Server actions of the Projects pages: thin adapters over lib/projects and lib/services. Each
+// finds the project through consoleProjectAccess, the console's form of the API's project scope.
+
+export const createProjectAction = consoleAction(createProjectActionSchema, async ({ project }, session) => {
+  if (!session.organization) throw new AppError('forbidden', 'Join an organization first');
+  // Projects made in the console go into the organization being worked in.
+  const created = createProject({ ctx: liveCtx(), principal: session.principal, meta: session.meta, input: { project, account_id: session.organization.organization.accountId } });
+  return { project: created.project.name };
+});
+
+export const renameProjectAction = consoleAction(renameProjectActionSchema, async ({ project, project_name }, session) => {
+  const access = consoleProjectAccess(session, project);
+  const updated = updateProject({ ctx: liveCtx(), principal: session.principal, meta: session.meta, access, input: { project_name } });
+  return { project: updated.project.name };
+});
+
+export const moveProjectAction = consoleAction(moveProjectActionSchema, async ({ project }, session) => {
+  if (!session.organization) throw new AppError('forbidden', 'Join an organization first');
+  const access = consoleProjectAccess(session, project);
+  const input = { account_id: session.organization.organization.accountId };
+  updateProject({ ctx: liveCtx(), principal: session.principal, meta: session.meta, access, input });
+});
+
+export const createServiceAction = consoleAction(createServiceActionSchema, async ({ project, ...input }, session) => {
+  const access = consoleProjectAccess(session, project);
+  const service = createService({ ctx: liveCtx(), principal: session.principal, meta: session.meta, access, input });
+  return { service: service.name };
+});
+
+export const deleteServiceAction = consoleAction(serviceRefSchema, async ({ project, service }, session) => {
+  const access = consoleProjectAccess(session, project);
+  deleteService({ ctx: liveCtx(), principal: session.principal, meta: session.meta, access, name: service });
+});
+
+export const saveUserConfigAction = consoleAction(saveUserConfigActionSchema, async (input, session) => {
+  const access = consoleProjectAccess(session, input.project);
+  const ctx = liveCtx();
+  const current = getService({ ctx, access, name: input.service });
+  assertRollingRestartConfirmed(current.serviceType, Object.keys(input.patch), input.confirm_rolling_restart === true);
+  const { changedKeys } = updateService({
+    ctx,
+    principal: session.principal,
+    meta: session.meta,
+    access,
+    name: input.service,
+    input: { user_config: unflattenConfig(input.patch) },
+    signingKeyKind: input.signing_key_kind,
+  });
+  return { changedKeys };
+});
+
+export const testTokenAction = consoleAction(testTokenActionSchema, async ({ project, service, token }, session) => {
+  const access = consoleProjectAccess(session, project);
+  const ctx = liveCtx();
+  const saved = getService({ ctx, access, name: service });
+  return testToken({ serviceType: saved.serviceType, userConfig: saved.userConfig, token, now: ctx.now });
+});
+
+export const checkJwksAction = consoleAction(checkJwksActionSchema, async ({ project, service, url }, session) => {
+  // Reaching the service is the price of a fetch: the URL filter (lib/net/outbound.ts) does the rest.
+  getService({ ctx: liveCtx(), access: consoleProjectAccess(session, project), name: service });
+  return checkJwksEndpoint(url);
+});

@@ -1,0 +1,103 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requireConsole } from '@/app/_lib/session';
+import { CreateProjectForm } from '@/components/projects/create-project-form';
+import { ProjectActions } from '@/components/projects/project-actions';
+import { Card } from '@/components/ui/card';
+import { Time } from '@/components/ui/time';
+import { liveCtx } from '@/lib/context';
+import { listProjects } from '@/lib/projects/manage';
+
+export const metadata: Metadata = { title: 'Projects · Portcullis' };
+
+export default async function ProjectsPage() {
+  const { principal, organization } = await requireConsole();
+  const ctx = liveCtx();
+  const org = organization?.organization ?? null;
+  const isSuperAdmin = organization?.isSuperAdmin ?? false;
+  const inOrg = org ? listProjects({ ctx, principal, organizationId: org.id }).filter((p) => p.project.organizationId === org.id) : [];
+  const standalone = listProjects({ ctx, principal }).filter((p) => p.project.organizationId === null);
+  return (
+    <div className="max-w-4xl space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Projects</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Projects hold services whose authentication settings Portcullis keeps: Kafka OAuth2/OIDC and OpenSearch JWT. A project in
+          {org ? ` ${org.name}` : ' an organization'} follows its authentication policy and IP allowlist; its members see it and its super
+          admins change it.
+        </p>
+      </div>
+      {isSuperAdmin ? (
+        <Card className="p-6">
+          <h2 className="mb-4 font-medium">New project</h2>
+          <CreateProjectForm />
+        </Card>
+      ) : null}
+      <section aria-labelledby="org-projects">
+        <h2 id="org-projects" className="mb-2 font-medium">
+          {org ? `Projects of ${org.name}` : 'Projects'}
+        </h2>
+        {inOrg.length === 0 ? (
+          <p className="text-sm text-slate-500">No projects yet.</p>
+        ) : (
+          <ProjectTable rows={inOrg} canChange={isSuperAdmin} />
+        )}
+      </section>
+      {standalone.length > 0 ? (
+        <section aria-labelledby="standalone-projects">
+          <h2 id="standalone-projects" className="mb-1 font-medium">
+            Your standalone projects
+          </h2>
+          <p className="mb-2 text-sm text-slate-600">
+            Projects you created outside any organization (through the API). Only you reach them.
+            {isSuperAdmin && org ? ` Move one into ${org.name} to put it under the organization's rules.` : ''}
+          </p>
+          <ProjectTable rows={standalone} canChange moveInto={isSuperAdmin && org ? org.name : null} />
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function ProjectTable({
+  rows,
+  canChange,
+  moveInto = null,
+}: {
+  rows: ReturnType<typeof listProjects>;
+  canChange: boolean;
+  moveInto?: string | null;
+}) {
+  return (
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <tr>
+            <th className="px-4 py-2">Project</th>
+            <th className="px-4 py-2">Created</th>
+            <th className="px-4 py-2">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map(({ project }) => (
+            <tr key={project.id}>
+              <td className="px-4 py-2">
+                <Link className="font-medium text-brand-700 hover:underline" href={`/projects/${project.name}`}>
+                  {project.name}
+                </Link>
+              </td>
+              <td className="px-4 py-2 whitespace-nowrap">
+                <Time value={project.createTime} />
+              </td>
+              <td className="px-4 py-2 text-right">
+                {canChange ? <ProjectActions project={project.name} moveInto={moveInto} /> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+import 'server-only';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { gate, type Principal } from '@/lib/auth/gate';
+import { linkIdentityToUser } from '@/lib/auth/identities';
+import { isOAuthProvider, oauthSignUpMode, type OAuthProviderId } from '@/lib/auth/oauth-config';
+import { classifyOAuthFailure, loggedErrorText, sealMessage, type LoggedAuthError } from '@/lib/auth/oauth-failure';
+import { LINK_INTENT_COOKIE, readLinkIntent } from '@/lib/auth/oauth-link-intent';
+import { signInWithOAuth, type OAuthOutcome } from '@/lib/auth/oauth-sign-in';
+import type { OAuthIdentityInput } from '@/lib/auth/oauth-schema';
+import { sessionTokenFromCookies } from '@/lib/auth/session';
+import type { RequestMeta } from '@/lib/auth/sign-in';
+import { recordAudit, recordUserAudit } from '@/lib/audit/record';
+import { liveCtx } from '@/lib/context';
+import { toAppError } from '@/lib/errors';
+import { safeReturnPath } from '@/lib/http/areas';
+
+// One request to next-auth's /api/auth/* routes, as our code around next-auth sees it. next-auth
+// gives its callbacks neither the request (client address, cookies) nor a way to change where
+// the callback redirects; this state, carried through next-auth's awaits by AsyncLocalStorage,
+// gives the signIn callback the request and lets the route handler say what happened.
+
+type Result =
+  | { kind: 'signed_in'; provider: OAuthProviderId; outcome: OAuthOutcome; joined: string[] }
+  | { kind: 'refused'; provider: OAuthProviderId; message: string }
+  | { kind: 'linked'; provider: OAuthProviderId; alreadyLinked: boolean }
+  | { kind: 'link_refused'; provider: OAuthProviderId; message: string };
+
+export type OAuthRequest = {
+  meta: RequestMeta;
+  /** Set on a provider callback that finishes a link started on Profile → Authentication. */
+  link: { principal: Principal } | null;
+  logged: LoggedAuthError[];
+  result: Result | null;
+  /** The session token a successful sign-in created, for next-auth's jwt callback. */
+  sessionToken?: string;
+};
+
+const storage = new AsyncLocalStorage<OAuthRequest>();
+
+export function currentOAuthRequest(): OAuthRequest | undefined {
+  return storage.getStore();
+}
+
+/** next-auth's logger: errors are kept for the request they belong to, and printed as before. */
+export const authLogger = {
+  error(code: string, metadata: unknown) {
+    storage.getStore()?.logged.push({ code, metadata });
+    console.error(`[next-auth] ${code}`, metadata instanceof Error ? metadata.message : loggedErrorText([{ code, metadata }]));
+  },
+  warn(code: string) {
+    console.warn(`[next-auth] ${code}`);
+  },
+  debug() {},
+};
+
+const secret = () => process.env.NEXTAUTH_SECRET ?? '';
+
+/** The signIn callback's work for a provider sign-in: true lets next-auth set the session cookie. */
+export function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdentityInput & { provider: OAuthProviderId }): true | string {
+  const ctx = liveCtx();
+  if (request.link) {
+    try {
+      const { alreadyLinked } = linkIdentityToUser({ ctx, principal: request.link.principal, meta: request.meta, input: identity });
+      request.result = { kind: 'linked', provider: identity.provider, alreadyLinked };
+    } catch (error) {
+      request.result = { kind: 'link_refused', provider: identity.provider, message: toAppError(error).message };
+    }
+    // A string: next-auth redirects without touching the session cookie (the route rewrites where).
+    return '/profile/authentication';
+  }
+  try {
+    const result = signInWithOAuth({ ctx, input: identity, meta: request.meta, signUp: oauthSignUpMode(process.env) });
+    request.result = { kind: 'signed_in', provider: identity.provider, outcome: result.outcome, joined: result.joined };
+    request.sessionToken = result.fullToken;
+    return true;
+  } catch (error) {
+    request.result = { kind: 'refused', provider: identity.provider, message: toAppError(error).message };
+    return '/signin';
+  }
+}
+
+/**
+ * Runs next-auth for one request. On a provider callback it then rewrites where the browser goes:
+ * the sign-in page with what went wrong, a page telling a new or newly linked user what
+ * happened, or back to Profile → Authentication after a link.
+ */
+export async function withOAuthRequest(
+  req: Request,
+  meta: RequestMeta,
+  cookies: (name: string) => string | undefined,
+  route: { action: string | undefined; provider: string | undefined },
+  run: () => Promise<Response>,
+): Promise<Response> {
+  const provider = isOAuthProvider(route.provider) ? route.provider : null;
+  const isCallback = route.action === 'callback' && provider !== null;
+  const isStart = route.action === 'signin' && provider !== null && req.method === 'POST';
+  const request: OAuthRequest = { meta, link: null, logged: [], result: null };
+
+  const linkCookie = cookies(LINK_INTENT_COOKIE);
+  if (isCallback && linkCookie) {
+    const sessionToken = sessionTokenFromCookies(cookies);
+    if (readLinkIntent(secret(), linkCookie, { provider: provider!, sessionToken, now: new Date() }) && sessionToken) {
+      try {
+        const { principal } = gate({
+          ctx: liveCtx(),
+          input: { authorization: null, cookieToken: sessionToken, ...meta, scope: { kind: 'console', ownResources: true } },
+        });
+        request.link = { principal };
+      } catch {
+        // The session ended meanwhile: the callback is an ordinary sign-in.
+      }
+    }
+  }
+
+  const response = await storage.run(request, run);
+  if (!isCallback && !isStart) return response;
+
+  const headers = new Headers(response.headers);
+  if (isCallback && linkCookie) headers.append('set-cookie', `${LINK_INTENT_COOKIE}=; Path=/api/auth; Max-Age=0; HttpOnly; SameSite=Lax`);
+  const location = headers.get('location');
+  const base = process.env.NEXTAUTH_URL || new URL(req.url).origin;
+  const redirect = (path: string) => {
+    headers.set('location', new URL(path, base).toString());
+    return new Response(null, { status: 302, headers });
+  };
+
+  if (isStart) {
+    // The start of a flow failed (discovery, provider down): next-auth answers with its error URL.
+    if (request.logged.length > 0) recordProviderFailure(request, provider!);
+    return new Response(response.body, { status: response.status, headers });
+  }
+
+  const result = request.result;
+  if (result?.kind === 'signed_in') {
+    if (result.outcome === 'signed_in') return new Response(response.body, { status: response.status, headers });
+    const next = location ? safeReturnPath(pathOf(location, base)) : '/';
+    const params = new URLSearchParams({ outcome: result.outcome, provider: result.provider, next });
+    if (result.joined.length) params.set('joined', result.joined.join('\n'));
+    return redirect(`/signin/complete?${params}`);
+  }
+  if (result?.kind === 'refused') {
+    return redirect(`/signin?${new URLSearchParams({ error: 'OAuthRefused', provider: result.provider, message: sealMessage(secret(), result.message) })}`);
+  }
+  if (result?.kind === 'linked') return redirect(`/profile/authentication?${new URLSearchParams({ linked: result.provider })}`);
+  if (result?.kind === 'link_refused') {
+    return redirect(`/profile/authentication?${new URLSearchParams({ link_error: sealMessage(secret(), result.message) })}`);
+  }
+  // No identity reached us: the flow failed at or on the way back from the provider.
+  const reason = recordProviderFailure(request, provider!);
+  if (request.link) return redirect(`/profile/authentication?${new URLSearchParams({ link_failed: reason, provider: provider! })}`);
+  return redirect(`/signin?${new URLSearchParams({ error: `oauth_${reason}`, provider: provider! })}`);
+}
+
+function pathOf(location: string, base: string): string {
+  try {
+    const url = new URL(location, base);
+    return url.origin === new URL(base).origin ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+/** Records a failure before any identity was known; returns our reason for it. */
+function recordProviderFailure(request: OAuthRequest, provider: OAuthProviderId): string {
+  const reason = classifyOAuthFailure(request.logged);
+  const details = { method: provider, reason, error: loggedErrorText(request.logged).slice(0, 500) };
+  const audit = { ip: request.meta.ip, userAgent: request.meta.userAgent };
+  const ctx = liveCtx();
+  if (request.link) {
+    const { user, memberships } = request.link.principal;
+    recordUserAudit(ctx, memberships.map((m) => m.organization.id), {
+      ...audit,
+      event: 'identity.link_failed',
+      actorUserId: user.id,
+      actorEmail: user.email,
+      details: { provider, reason, error: details.error },
+    });
+  } else {
+    // Nobody is known yet, so the event belongs to no organization.
+    recordAudit(ctx, { ...audit, event: 'auth.sign_in_failed', details });
+  }
+  return reason;
+}

@@ -1,0 +1,35 @@
+import 'server-only';
+import { notFound } from 'next/navigation';
+import { authorizeProject } from '@/lib/auth/gate';
+import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
+import { liveCtx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { findProjectOwner } from '@/lib/projects/lookup';
+import { projectAccess, type ProjectAccess } from '@/lib/projects/manage';
+import type { ConsoleSession } from './session';
+
+/**
+ * A project for a console page or action, under the same rule as the API's project scope
+ * (authorizeProject): its organization's members under its policy and allowlist, or the creator
+ * of a standalone project under all of theirs. The console's own gate checked only the
+ * organization being worked in, so a project of another organization is checked here, its
+ * two-factor requirement included.
+ */
+export function consoleProjectAccess(session: ConsoleSession, name: string): ProjectAccess {
+  const ctx = liveCtx();
+  const membership = authorizeProject(session.principal, name, findProjectOwner(ctx, name), session.meta.ip);
+  const governing = membership ? [membership] : session.principal.memberships;
+  const pending = pendingTwoFactorEnrollment(ctx, session.principal, governing);
+  if (pending) throw twoFactorEnrollmentError(pending, 'console');
+  return projectAccess(ctx, session.principal, name, membership);
+}
+
+/** As consoleProjectAccess, for pages: a project the user may not reach is a 404 page. */
+export function pageProjectAccess(session: ConsoleSession, name: string): ProjectAccess {
+  try {
+    return consoleProjectAccess(session, name);
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) notFound();
+    throw error;
+  }
+}

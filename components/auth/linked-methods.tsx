@@ -1,0 +1,134 @@
+'use client';
+
+import { signIn } from 'next-auth/react';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { startLinkAction, unlinkIdentityAction } from '@/app/(console)/profile/authentication/actions';
+import type { LinkedMethod } from '@/lib/auth/identities';
+import type { OAuthProviderId } from '@/lib/auth/oauth-config';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { Time } from '@/components/ui/time';
+
+const PROVIDER_LABELS: Record<OAuthProviderId, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
+
+type Identity = Extract<LinkedMethod, { kind: 'identity' }>;
+
+/**
+ * Profile → Authentication's list of sign-in methods: the password and every linked account,
+ * with Unlink (the server refuses the last way in), and Link for each configured provider.
+ */
+export function LinkedMethods({
+  methods,
+  linkable,
+  twoFactorOn,
+  notice,
+  initialError,
+}: {
+  methods: LinkedMethod[];
+  linkable: OAuthProviderId[];
+  twoFactorOn: boolean;
+  notice: string | null;
+  initialError: string | null;
+}) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(initialError);
+  const [confirming, setConfirming] = useState<Identity | null>(null);
+  const [busy, setBusy] = useState(false);
+  const onlyOne = methods.length <= 1;
+
+  const link = async (provider: OAuthProviderId) => {
+    setError(null);
+    setBusy(true);
+    const result = await startLinkAction({ provider });
+    if (!result.ok) {
+      setBusy(false);
+      setError(result.message);
+      return;
+    }
+    await signIn(provider, { callbackUrl: '/profile/authentication' });
+  };
+
+  const unlink = async () => {
+    if (!confirming) return;
+    setBusy(true);
+    const result = await unlinkIdentityAction({ identityId: confirming.identityId });
+    setBusy(false);
+    setConfirming(null);
+    if (!result.ok) {
+      setError(result.message);
+      return;
+    }
+    setError(null);
+    router.replace('/profile/authentication');
+    router.refresh();
+  };
+
+  return (
+    <div>
+      {notice || error ? (
+        <div className="space-y-2 px-6 pt-4">
+          {notice ? <Alert tone="info">{notice}</Alert> : null}
+          {error ? <Alert>{error}</Alert> : null}
+        </div>
+      ) : null}
+      <ul className="divide-y divide-slate-100" aria-label="Sign-in methods">
+        {methods.map((method) => (
+          <li key={method.kind === 'password' ? 'password' : method.identityId} className="flex items-center justify-between gap-4 px-6 py-3 text-sm">
+            <div>
+              <div className="font-medium">{method.label}</div>
+              {method.kind === 'identity' ? (
+                <div className="text-xs text-slate-500">
+                  {method.email ?? 'no address shared'} · linked <Time value={method.createTime} /> · last used <Time value={method.lastUsedTime} fallback="never" />
+                </div>
+              ) : (
+                <div className="text-xs text-slate-500">{twoFactorOn ? 'With two-factor authentication' : 'Password only'}</div>
+              )}
+            </div>
+            {method.kind === 'identity' && onlyOne ? (
+              <span className="text-xs text-slate-500">Your only sign-in method: link another before unlinking it</span>
+            ) : method.kind === 'identity' ? (
+              <Button
+                type="button"
+                variant="secondary"
+                disabled={busy}
+                aria-label={`Unlink ${method.label}`}
+                onClick={() => setConfirming(method)}
+              >
+                Unlink
+              </Button>
+            ) : null}
+          </li>
+        ))}
+        {methods.length === 0 ? <li className="px-6 py-3 text-sm text-slate-500">No sign-in method of your own.</li> : null}
+      </ul>
+      {linkable.length > 0 ? (
+        <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 px-6 py-3">
+          <span className="text-sm text-slate-600">Link another account:</span>
+          {linkable.map((provider) => (
+            <Button key={provider} type="button" variant="secondary" disabled={busy} onClick={() => void link(provider)}>
+              Link {PROVIDER_LABELS[provider]}
+            </Button>
+          ))}
+        </div>
+      ) : null}
+      <Dialog open={confirming !== null} onClose={() => setConfirming(null)} title={`Unlink ${confirming?.label ?? ''}?`}>
+        <div className="space-y-4 text-sm">
+          <p>
+            You will no longer be able to sign in with this {confirming?.label} account
+            {confirming?.email ? ` (${confirming.email})` : ''}. You can link it again later.
+          </p>
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => setConfirming(null)}>
+              Cancel
+            </Button>
+            <Button type="button" variant="danger" disabled={busy} onClick={() => void unlink()}>
+              Unlink
+            </Button>
+          </div>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,333 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useMemo, useState } from 'react';
+import { checkJwksAction, saveUserConfigAction } from '@/app/(console)/projects/actions';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { unflattenConfig } from '@/lib/services/merge';
+import { userConfigSchema } from '@/lib/services/user-config';
+import { configOptions, describeConstraints, typesOf, type ConfigOption, type ServiceType } from '@/lib/services/user-config-schema';
+import type { JwksKey } from '@/lib/services/token-tester';
+
+// Advanced configuration, drawn from the service type's user_config JSON Schema: the options in
+// use, "Add configuration options" for the others, each with its description and constraints,
+// errors beside the field. The browser checks with the same zod schema the server uses; the
+// server checks again (the signing key with node:crypto). Only what changed is sent, as a patch:
+// a removed option as null, the merge rule of the API.
+
+type Draft = string | boolean;
+type SigningKind = 'public_key' | 'hmac';
+
+function initialDraft(option: ConfigOption, value: unknown): Draft {
+  if (typesOf(option.schema).includes('boolean')) return value === true;
+  if (option.schema['x-secret']) return '';
+  return value === undefined || value === null ? '' : String(value);
+}
+
+export function AdvancedConfigForm({
+  project,
+  service,
+  serviceType,
+  values,
+  signingKey,
+  canChange,
+}: {
+  project: string;
+  service: string;
+  serviceType: ServiceType;
+  /** The saved config as flat keys, secrets masked. */
+  values: Record<string, unknown>;
+  signingKey: { description: string; kind: SigningKind } | null;
+  canChange: boolean;
+}) {
+  const router = useRouter();
+  const options = useMemo(() => configOptions(serviceType), [serviceType]);
+  const byKey = useMemo(() => new Map(options.map((o) => [o.key, o])), [options]);
+  const saved = Object.keys(values).filter((key) => byKey.has(key));
+  const [active, setActive] = useState<string[]>(saved);
+  const [draft, setDraft] = useState<Record<string, Draft>>(() =>
+    Object.fromEntries(options.map((o) => [o.key, initialDraft(o, values[o.key])])),
+  );
+  const [signingKind, setSigningKind] = useState<SigningKind>(signingKey?.kind ?? 'public_key');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ tone: 'error' | 'info'; text: string } | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [jwks, setJwks] = useState<{ ok: true; keys: JwksKey[] } | { ok: false; error: string } | null>(null);
+
+  const available = options.filter((o) => !active.includes(o.key));
+
+  /** The patch of flat keys: changed values, and null for saved options taken away. */
+  function buildPatch(): { patch: Record<string, string | number | boolean | null>; errors: Record<string, string> } {
+    const patch: Record<string, string | number | boolean | null> = {};
+    const found: Record<string, string> = {};
+    for (const key of active) {
+      const option = byKey.get(key)!;
+      const value = draft[key];
+      const types = typesOf(option.schema);
+      if (option.schema['x-secret'] && value === '' && saved.includes(key)) continue; // keep the saved secret
+      let converted: string | number | boolean;
+      if (types.includes('boolean')) converted = value === true;
+      else if (types.includes('integer')) {
+        const text = String(value).trim();
+        if (!/^-?\d+$/.test(text)) {
+          found[key] = 'Enter a whole number';
+          continue;
+        }
+        converted = Number(text);
+      } else converted = String(value);
+      const before = values[key];
+      if (!saved.includes(key) || option.schema['x-secret'] || converted !== before) patch[key] = converted;
+    }
+    for (const key of saved) if (!active.includes(key)) patch[key] = null;
+    // The same zod schema as the server, on the patch (the server also checks the merged result).
+    const result = userConfigSchema(serviceType, 'patch').safeParse(unflattenConfig(patch));
+    if (!result.success) for (const issue of result.error.issues) found[issue.path.join('.')] ??= issue.message;
+    return { patch, errors: found };
+  }
+
+  const restarting = (patch: Record<string, unknown>) => Object.keys(patch).some((key) => byKey.get(key)?.schema['x-rolling-restart']);
+
+  async function save(confirmed: boolean) {
+    const { patch, errors: found } = buildPatch();
+    setErrors(found);
+    setMessage(null);
+    if (Object.keys(found).length > 0) {
+      setMessage({ tone: 'error', text: 'Check the highlighted options' });
+      return;
+    }
+    if (Object.keys(patch).length === 0) {
+      setMessage({ tone: 'info', text: 'Nothing to save: no option changed' });
+      return;
+    }
+    if (restarting(patch) && !confirmed) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
+    setBusy(true);
+    const result = await saveUserConfigAction({
+      project,
+      service,
+      patch,
+      signing_key_kind: 'jwt.signing_key' in patch ? signingKind : undefined,
+      confirm_rolling_restart: confirmed,
+    });
+    setBusy(false);
+    if (!result.ok) {
+      const fieldErrors: Record<string, string> = {};
+      for (const [field, messages] of Object.entries(result.fieldErrors)) {
+        const key = field.replace(/^user_config\./, '').replace(/^patch\./, '');
+        fieldErrors[byKey.has(key) && active.includes(key) ? key : ''] = messages[0]!;
+      }
+      setErrors(fieldErrors);
+      setMessage({ tone: 'error', text: result.message });
+      return;
+    }
+    const changed = result.data.changedKeys.length;
+    setMessage({ tone: 'info', text: changed ? `Saved: ${changed} option${changed > 1 ? 's' : ''} changed` : 'Saved: nothing changed' });
+    setDraft((d) => ({ ...d, 'jwt.signing_key': '' }));
+    router.refresh();
+  }
+
+  async function checkJwks() {
+    setJwks(null);
+    const url = String(draft['kafka.sasl_oauthbearer_jwks_endpoint_url'] ?? '');
+    const result = await checkJwksAction({ project, service, url });
+    setJwks(result.ok ? result.data : { ok: false, error: result.fieldErrors.url?.[0] ?? result.message });
+  }
+
+  return (
+    <form
+      aria-label="Advanced configuration"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(false);
+      }}
+      className="space-y-4"
+    >
+      {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
+      {active.length === 0 ? <p className="text-sm text-slate-500">No options set: the service uses its defaults.</p> : null}
+      {active.map((key) => {
+        const option = byKey.get(key)!;
+        const { schema } = option;
+        const id = `opt-${key.replace(/\./g, '-')}`;
+        const error = errors[key];
+        const types = typesOf(schema);
+        const removable = types.includes('null') || !saved.includes(key);
+        const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
+        const inputClass = `block w-full rounded-md border px-3 py-2 text-sm shadow-sm ${error ? 'border-red-500' : 'border-slate-300'}`;
+        return (
+          <div key={key} className="rounded-md border border-slate-200 p-3" data-option={key}>
+            <div className="flex items-start justify-between gap-4">
+              <label htmlFor={id} className="font-mono text-sm font-medium text-slate-800">
+                {key}
+              </label>
+              {canChange && removable ? (
+                <Button
+                  type="button"
+                  variant="ghost"
+                  className="px-2 py-0.5 text-xs"
+                  aria-label={`Remove ${key}`}
+                  onClick={() => setActive((a) => a.filter((k) => k !== key))}
+                >
+                  Remove
+                </Button>
+              ) : null}
+            </div>
+            <p id={`${id}-help`} className="mt-1 text-xs text-slate-600">
+              {schema.description} <span className="text-slate-500">({describeConstraints(schema)})</span>
+            </p>
+            <div className="mt-2">
+              {types.includes('boolean') ? (
+                <label className="inline-flex items-center gap-2 text-sm">
+                  <input
+                    id={id}
+                    type="checkbox"
+                    disabled={!canChange}
+                    checked={draft[key] === true}
+                    aria-describedby={describedBy}
+                    onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.checked }))}
+                  />
+                  {draft[key] === true ? 'true' : 'false'}
+                </label>
+              ) : schema['x-secret'] ? (
+                <div className="space-y-2">
+                  <fieldset className="flex gap-4 text-sm" disabled={!canChange}>
+                    <legend className="sr-only">Signing algorithm</legend>
+                    <label className="inline-flex items-center gap-1">
+                      <input type="radio" name="signing-kind" checked={signingKind === 'public_key'} onChange={() => setSigningKind('public_key')} />
+                      RSA/ECDSA
+                    </label>
+                    <label className="inline-flex items-center gap-1">
+                      <input type="radio" name="signing-kind" checked={signingKind === 'hmac'} onChange={() => setSigningKind('hmac')} />
+                      HMAC
+                    </label>
+                  </fieldset>
+                  {saved.includes(key) && signingKey ? (
+                    <p className="text-xs text-slate-600">
+                      Saved: <span className="font-mono">{signingKey.description}</span>. Leave empty to keep it.
+                    </p>
+                  ) : null}
+                  <textarea
+                    id={id}
+                    rows={signingKind === 'public_key' ? 5 : 2}
+                    disabled={!canChange}
+                    spellCheck={false}
+                    aria-invalid={error ? true : undefined}
+                    aria-describedby={describedBy}
+                    placeholder={signingKind === 'public_key' ? '-----BEGIN PUBLIC KEY-----' : 'the shared secret, base64-encoded (at least 32 bytes)'}
+                    className={`${inputClass} font-mono text-xs`}
+                    value={String(draft[key])}
+                    onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
+                  />
+                </div>
+              ) : (
+                <div className="flex gap-2">
+                  <input
+                    id={id}
+                    type={types.includes('integer') ? 'number' : 'text'}
+                    disabled={!canChange}
+                    aria-invalid={error ? true : undefined}
+                    aria-describedby={describedBy}
+                    placeholder={schema.example !== undefined ? String(schema.example) : undefined}
+                    className={inputClass}
+                    value={String(draft[key])}
+                    onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
+                  />
+                  {key === 'kafka.sasl_oauthbearer_jwks_endpoint_url' ? (
+                    <Button type="button" variant="secondary" className="shrink-0" onClick={() => void checkJwks()}>
+                      Check JWKS endpoint
+                    </Button>
+                  ) : null}
+                </div>
+              )}
+              {error ? (
+                <p id={`${id}-error`} className="mt-1 text-sm text-red-600">
+                  {error}
+                </p>
+              ) : null}
+              {key === 'kafka.sasl_oauthbearer_jwks_endpoint_url' && jwks ? (
+                jwks.ok ? (
+                  <div className="mt-2 text-sm" role="status">
+                    <p>
+                      {jwks.keys.length} key{jwks.keys.length > 1 ? 's' : ''} found:
+                    </p>
+                    <ul aria-label="Keys found" className="mt-1 list-inside list-disc font-mono text-xs">
+                      {jwks.keys.map((k, i) => (
+                        <li key={i}>
+                          kid {k.kid ?? '(none)'} · alg {k.alg ?? '(any)'} · kty {k.kty}
+                          {k.crv ? ` (${k.crv})` : ''}
+                          {k.use ? ` · use ${k.use}` : ''}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ) : (
+                  <p role="alert" className="mt-2 text-sm text-red-700">
+                    JWKS check failed: {jwks.error}
+                  </p>
+                )
+              ) : null}
+            </div>
+          </div>
+        );
+      })}
+      {errors[''] ? <p className="text-sm text-red-600">{errors['']}</p> : null}
+      {canChange ? (
+        <div className="flex flex-wrap items-end gap-3">
+          {available.length > 0 ? (
+            <div className="space-y-1">
+              <label htmlFor="add-option" className="block text-sm font-medium text-slate-700">
+                Add configuration options
+              </label>
+              <select
+                id="add-option"
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+                value=""
+                onChange={(e) => {
+                  const key = e.target.value;
+                  if (!key) return;
+                  const option = byKey.get(key)!;
+                  setActive((a) => [...a, key]);
+                  if (!saved.includes(key) && typeof option.schema.default === 'boolean') setDraft((d) => ({ ...d, [key]: option.schema.default as boolean }));
+                }}
+              >
+                <option value="">Choose an option…</option>
+                {available.map((o) => (
+                  <option key={o.key} value={o.key}>
+                    {o.key}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <Button type="submit" disabled={busy}>
+            Save configuration
+          </Button>
+        </div>
+      ) : (
+        <p className="text-sm text-slate-500">Only super admins of the project&apos;s organization change its services.</p>
+      )}
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title="Restart the Kafka brokers?">
+        <div className="space-y-4">
+          <p className="text-sm text-slate-700">
+            Changing the OAuth2/OIDC settings triggers a rolling restart of the brokers: they restart one by one, and until the last one is
+            done some brokers run with the old settings and some with the new. Plan it for a quiet time.
+          </p>
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
+            <Button type="button" onClick={() => void save(true)}>
+              Save and restart
+            </Button>
+          </div>
+        </div>
+      </Dialog>
+    </form>
+  );
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { auth, expect, login, test } from '../support/fixtures';
+import { unique } from '../support/seed';
+import { signWith, startTestIdp } from '@/lib/testing/jwks-server';
+
+// Projects → service → Advanced configuration and the token tester, walked as a person would.
+// The identity provider is real: a JWKS server this test starts on 127.0.0.1.
+
+test('Kafka OAuth2/OIDC against a JWKS server: a signed token is accepted, the wrong audience refused', async ({ page, member, signInPage }) => {
+  const idp = await startTestIdp({ alg: 'RS256', kid: 'browser-key' });
+  try {
+    await signInPage.goto();
+    await signInPage.signIn(member.email, member.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
+
+    const project = unique('orders').toLowerCase();
+    await page.getByRole('form', { name: 'Create project' }).getByLabel('Project name').fill(project);
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await expect(page.getByRole('heading', { name: project })).toBeVisible();
+
+    const create = page.getByRole('form', { name: 'Create service' });
+    await create.getByLabel('Service name').fill('kafka-orders');
+    await create.getByLabel('Plan').selectOption('business-4');
+    await create.getByRole('button', { name: 'Create service' }).click();
+    await expect(page.getByRole('heading', { name: 'kafka-orders' })).toBeVisible();
+
+    const config = page.getByRole('form', { name: 'Advanced configuration' });
+    await config.getByLabel('Add configuration options').selectOption('kafka.sasl_oauthbearer_jwks_endpoint_url');
+    const jwksUrl = config.getByLabel('kafka.sasl_oauthbearer_jwks_endpoint_url', { exact: true });
+    await expect(config.getByText('Setting it turns on OAuth2/OIDC')).toBeVisible();
+    await jwksUrl.fill(idp.jwksUrl);
+    await config.getByRole('button', { name: 'Check JWKS endpoint' }).click();
+    await expect(config.getByRole('list', { name: 'Keys found' })).toContainText('kid browser-key · alg RS256 · kty RSA');
+
+    await config.getByLabel('Add configuration options').selectOption('kafka.sasl_oauthbearer_expected_audience');
+    await config.getByLabel('kafka.sasl_oauthbearer_expected_audience', { exact: true }).fill('kafka-orders');
+    await config.getByRole('button', { name: 'Save configuration' }).click();
+    const restart = page.getByRole('dialog', { name: 'Restart the Kafka brokers?' });
+    await expect(restart).toContainText('rolling restart');
+    await restart.getByRole('button', { name: 'Save and restart' }).click();
+    await expect(config.getByRole('status').filter({ hasText: 'Saved' })).toHaveText('Saved: 2 options changed');
+
+    const tester = page.getByRole('form', { name: 'Token tester' });
+    await tester.getByLabel('Token (JWT)').fill(await idp.sign({ sub: 'svc-orders', aud: 'kafka-orders' }));
+    await tester.getByRole('button', { name: 'Test token' }).click();
+    await expect(tester.getByRole('status')).toHaveText('Accepted as svc-orders.');
+    await expect(tester.getByRole('list', { name: 'Checks' })).toContainText('verified with key browser-key');
+
+    await tester.getByLabel('Token (JWT)').fill(await idp.sign({ sub: 'svc-orders', aud: 'kafka-billing' }));
+    await tester.getByRole('button', { name: 'Test token' }).click();
+    await expect(tester.getByRole('alert')).toContainText('Refused: Audience: wrong audience: aud is "kafka-billing"; expected "kafka-orders"');
+  } finally {
+    await idp.close();
+  }
+});
+
+test('OpenSearch JWT with an HMAC key: a bad key is refused beside the field, the saved one masked', async ({ page, member, signInPage, shell, request }) => {
+  // The project and service come through the API; the page is what this test walks.
+  const token = await login(request, member.email, member.password);
+  const project = unique('search').toLowerCase();
+  const headers = { ...auth(token), 'content-type': 'application/json' };
+  expect((await request.post('/v1/project', { headers, data: { project, account_id: null } })).status()).toBe(200);
+  expect((await request.post(`/v1/project/${project}/service`, { headers, data: { service_name: 'logs', service_type: 'opensearch', plan: 'startup-4' } })).status()).toBe(200);
+
+  await signInPage.goto();
+  await signInPage.signIn(member.email, member.password);
+  await shell.expectSignedIn(member.organizationName);
+  await page.goto(`/projects/${project}/services/logs`);
+  const config = page.getByRole('form', { name: 'Advanced configuration' });
+  await config.getByLabel('Add configuration options').selectOption('jwt.enabled');
+  await config.getByLabel('jwt.enabled', { exact: true }).check();
+  await config.getByLabel('Add configuration options').selectOption('jwt.signing_key');
+  await config.getByLabel('HMAC').check();
+  const key = config.getByLabel('jwt.signing_key', { exact: true });
+  await key.fill(Buffer.from('too short').toString('base64'));
+  await config.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(key).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('[data-option="jwt.signing_key"]')).toContainText('the HMAC secret is 9 bytes; use at least 32 (256 bits)');
+
+  const secret = randomBytes(32);
+  await key.fill(secret.toString('base64'));
+  await config.getByRole('button', { name: 'Save configuration' }).click();
+  await expect(config.getByRole('status')).toHaveText('Saved: 2 options changed');
+  await expect(page.locator('[data-option="jwt.signing_key"]')).toContainText(/Saved: HMAC secret, 32 bytes •+ \(sha256 [0-9a-f]{8}\)/);
+  await expect(page.getByText(secret.toString('base64'))).toHaveCount(0);
+
+  const tester = page.getByRole('form', { name: 'Token tester' });
+  await tester.getByLabel('Token (JWT)').fill(await signWith(secret, 'HS256', { sub: 'alice' }));
+  await tester.getByRole('button', { name: 'Test token' }).click();
+  await expect(tester.getByRole('status')).toHaveText('Accepted as alice.');
+});

@@ -1,0 +1,121 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { authenticationMethods, externalIdentities, organizations, passwordCredentials } from '@/db/schema';
+import { iso, type Ctx } from '@/lib/context';
+import { newRowId } from '@/lib/ids';
+import { principalOf, TEST_META } from '@/lib/testing/members';
+import { listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
+import { rejection } from '@/lib/testing/errors';
+import { linkIdentityToUser, listLinkedMethods, unlinkIdentity } from './identities';
+import { OAuthRefusal } from './oauth-sign-in';
+
+function identity(ctx: Ctx, userId: string, provider: string, subject = `${provider}-sub`) {
+  return ctx.db
+    .insert(externalIdentities)
+    .values({ id: newRowId(), userId, provider, subject, email: 'ada@example.test', createTime: iso(ctx.now) })
+    .returning()
+    .get();
+}
+
+function setup({ password = true, orgPatch = {} }: { password?: boolean; orgPatch?: Partial<typeof organizations.$inferInsert> } = {}) {
+  const ctx = testCtx();
+  const org = seedOrganization(ctx, { name: 'Acme' });
+  if (Object.keys(orgPatch).length) ctx.db.update(organizations).set(orgPatch).where(eq(organizations.id, org.id)).run();
+  const user = seedUser(ctx, { email: 'ada@example.test', passwordHash: password ? 'hash' : undefined });
+  seedMembership(ctx, { organizationId: org.id, userId: user.id });
+  return { ctx, org, user, principal: () => principalOf(ctx, user.id) };
+}
+
+describe('listLinkedMethods', () => {
+  it('lists the password and every identity, SAML ones generically by their method name', () => {
+    const { ctx, user, org } = setup();
+    identity(ctx, user.id, 'github');
+    const methodId = 'am0123456789';
+    ctx.db
+      .insert(authenticationMethods)
+      .values({ id: methodId, organizationId: org.id, name: 'Okta', type: 'saml', spPrivateKey: 'k', spCertificate: 'c', createTime: iso(ctx.now), updateTime: iso(ctx.now) })
+      .run();
+    identity(ctx, user.id, `saml:${methodId}`);
+    identity(ctx, user.id, 'saml:am-gone');
+    expect(listLinkedMethods(ctx, user.id).map((m) => [m.method, m.label])).toEqual([
+      ['password', 'Email and password'],
+      ['github', 'GitHub'],
+      // Same creation time: by provider name, and "saml:am-gone" sorts first.
+      ['saml', 'SAML single sign-on'],
+      ['saml', 'SAML: Okta'],
+    ]);
+  });
+});
+
+describe('unlinkIdentity', () => {
+  it('unlinks one of two methods and records it', () => {
+    const { ctx, user, org, principal } = setup();
+    const row = identity(ctx, user.id, 'google');
+    unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: row.id } });
+    expect(listLinkedMethods(ctx, user.id).map((m) => m.method)).toEqual(['password']);
+    expect(listAuditEvents(ctx)).toMatchObject([{ event: 'identity.unlinked', organizationId: org.id, details: { provider: 'google' } }]);
+  });
+
+  it('never unlinks the last sign-in method', () => {
+    const { ctx, user, principal } = setup({ password: false });
+    const row = identity(ctx, user.id, 'google');
+    const error = rejection(() => unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: row.id } }));
+    expect(error.status).toBe(409);
+    expect(error.message).toContain('only sign-in method');
+    expect(listLinkedMethods(ctx, user.id)).toHaveLength(1);
+    expect(listAuditEvents(ctx)).toEqual([]);
+  });
+
+  it('refuses when what remains is a method no organization of the user allows', () => {
+    const { ctx, user, principal } = setup({ orgPatch: { passwordAuthEnabled: false } });
+    const row = identity(ctx, user.id, 'google');
+    const error = rejection(() => unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: row.id } }));
+    expect(error.message).toBe('You could no longer sign in: organization "Acme" does not allow password. Allowed methods: Google, Microsoft, GitHub, SAML single sign-on.');
+  });
+
+  it('allows unlinking when another linked provider remains allowed', () => {
+    const { ctx, user, principal } = setup({ password: false });
+    const google = identity(ctx, user.id, 'google');
+    identity(ctx, user.id, 'github');
+    unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: google.id } });
+    expect(listLinkedMethods(ctx, user.id).map((m) => m.method)).toEqual(['github']);
+  });
+
+  it("answers 404 for someone else's identity and for bad input", () => {
+    const { ctx, principal } = setup();
+    const other = seedUser(ctx, { email: 'other@example.test' });
+    const row = identity(ctx, other.id, 'google');
+    expect(rejection(() => unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: row.id } })).status).toBe(404);
+    expect(rejection(() => unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: {} })).status).toBe(400);
+    expect(ctx.db.select().from(externalIdentities).all()).toHaveLength(1);
+  });
+});
+
+describe('linkIdentityToUser', () => {
+  const github = { provider: 'github', subject: '77', email: 'ada@personal.test', emailVerified: false, name: 'ada' };
+
+  it('links while signed in, whatever the address (the person proved both accounts)', () => {
+    const { ctx, user, principal } = setup();
+    expect(linkIdentityToUser({ ctx, principal: principal(), meta: TEST_META, input: github }).alreadyLinked).toBe(false);
+    expect(listLinkedMethods(ctx, user.id).map((m) => m.method)).toEqual(['password', 'github']);
+    expect(listAuditEvents(ctx)).toMatchObject([{ event: 'identity.linked', details: { provider: 'github', via: 'profile' } }]);
+    expect(linkIdentityToUser({ ctx, principal: principal(), meta: TEST_META, input: github }).alreadyLinked).toBe(true);
+  });
+
+  it("refuses a provider account linked to someone else, and records the attempt", () => {
+    const { ctx, principal } = setup();
+    const other = seedUser(ctx, { email: 'other@example.test' });
+    identity(ctx, other.id, 'github', '77');
+    const error = rejection(() => linkIdentityToUser({ ctx, principal: principal(), meta: TEST_META, input: github })) as OAuthRefusal;
+    expect(error.reason).toBe('identity_taken');
+    expect(listAuditEvents(ctx)).toMatchObject([{ event: 'identity.link_failed', details: { reason: 'identity_taken' } }]);
+  });
+
+  it('refuses a provider that none of the organizations allows', () => {
+    const { ctx, user, principal } = setup({ orgPatch: { oauthGithubEnabled: false } });
+    const error = rejection(() => linkIdentityToUser({ ctx, principal: principal(), meta: TEST_META, input: github }));
+    expect(error.message).toContain('do not allow sign-in with GitHub');
+    expect(ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, user.id)).all()).toEqual([]);
+    expect(ctx.db.select().from(passwordCredentials).all()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,162 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { authenticationMethods, externalIdentities, passwordCredentials, type ExternalIdentity } from '@/db/schema';
+import { recordUserAudit } from '@/lib/audit/record';
+import { iso, type Ctx } from '@/lib/context';
+import { AppError, parseInput } from '@/lib/errors';
+import { newRowId } from '@/lib/ids';
+import type { MembershipWithOrg } from '@/lib/orgs/memberships';
+import { describeAllowedMethods, METHOD_LABELS, methodAllowed, policyOf, type SignInMethod } from '@/lib/policy/policy';
+import type { Principal } from './gate';
+import { OAUTH_PROVIDER_LABELS, isOAuthProvider } from './oauth-config';
+import { OAuthRefusal } from './oauth-sign-in';
+import { oauthIdentitySchema, unlinkIdentitySchema } from './oauth-schema';
+import type { RequestMeta } from './sign-in';
+
+// The sign-in methods linked to a user (Profile → Authentication): the password and every
+// external identity, whichever helper created it ("google", "github", "saml:<method id>", ...).
+
+export type LinkedMethod =
+  | { kind: 'password'; method: 'password'; label: string }
+  | {
+      kind: 'identity';
+      /** The sign-in method the policy knows it by: "google", "microsoft", "github" or "saml". */
+      method: string;
+      label: string;
+      identityId: string;
+      provider: string;
+      email: string | null;
+      createTime: string;
+      lastUsedTime: string | null;
+    };
+
+/** The policy's name for an identity's provider: "saml:am123" is "saml". */
+export function methodOfProvider(provider: string): string {
+  return provider.startsWith('saml:') ? 'saml' : provider;
+}
+
+function identityLabel(ctx: Ctx, provider: string): string {
+  if (isOAuthProvider(provider)) return OAUTH_PROVIDER_LABELS[provider];
+  if (provider.startsWith('saml:')) {
+    const row = ctx.db
+      .select({ name: authenticationMethods.name })
+      .from(authenticationMethods)
+      .where(eq(authenticationMethods.id, provider.slice('saml:'.length)))
+      .get();
+    return row ? `SAML: ${row.name}` : 'SAML single sign-on';
+  }
+  return provider;
+}
+
+export function listLinkedMethods(ctx: Ctx, userId: string): LinkedMethod[] {
+  const methods: LinkedMethod[] = [];
+  const password = ctx.db.select({ userId: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get();
+  if (password) methods.push({ kind: 'password', method: 'password', label: 'Email and password' });
+  const identities = ctx.db
+    .select()
+    .from(externalIdentities)
+    .where(eq(externalIdentities.userId, userId))
+    .orderBy(asc(externalIdentities.createTime), asc(externalIdentities.provider))
+    .all();
+  for (const identity of identities) {
+    methods.push({
+      kind: 'identity',
+      method: methodOfProvider(identity.provider),
+      label: identityLabel(ctx, identity.provider),
+      identityId: identity.id,
+      provider: identity.provider,
+      email: identity.email,
+      createTime: identity.createTime,
+      lastUsedTime: identity.lastUsedTime,
+    });
+  }
+  return methods;
+}
+
+/**
+ * Why unlinking would leave the user unable to sign in, or null. Never the last method; and
+ * when the user belongs to organizations, what remains must be a method at least one of them
+ * allows (a password is no way in where every organization has turned passwords off).
+ */
+export function unlinkRefusal(remaining: readonly LinkedMethod[], memberships: readonly MembershipWithOrg[]): string | null {
+  if (remaining.length === 0) return 'This is your only sign-in method: link another one before you unlink it.';
+  if (memberships.length === 0) return null;
+  const usable = remaining.some((m) => memberships.some((ms) => methodAllowed(policyOf(ms.organization), m.method)));
+  if (usable) return null;
+  const first = memberships[0]!;
+  const who = memberships.length === 1 ? `organization "${first.organization.name}"` : 'your organizations';
+  const left = [...new Set(remaining.map((m) => METHOD_LABELS[m.method as SignInMethod] ?? m.method))].join(', ');
+  return `You could no longer sign in: ${who} do${memberships.length === 1 ? 'es' : ''} not allow ${left}. ${describeAllowedMethods(policyOf(first.organization))}`;
+}
+
+type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
+
+/** Unlinks one external identity of the caller (never another user's; never the last way in). */
+export function unlinkIdentity({ ctx, principal, meta, input }: Call & { input: unknown }): ExternalIdentity {
+  const { identityId } = parseInput(unlinkIdentitySchema, input);
+  return ctx.db.transaction(() => {
+    const identity = ctx.db
+      .select()
+      .from(externalIdentities)
+      .where(and(eq(externalIdentities.id, identityId), eq(externalIdentities.userId, principal.user.id)))
+      .get();
+    if (!identity) throw new AppError('not_found', 'That sign-in method is not linked to your account');
+    const remaining = listLinkedMethods(ctx, principal.user.id).filter((m) => !(m.kind === 'identity' && m.identityId === identity.id));
+    const refusal = unlinkRefusal(remaining, principal.memberships);
+    if (refusal) throw new AppError('conflict', refusal);
+    ctx.db.delete(externalIdentities).where(eq(externalIdentities.id, identity.id)).run();
+    recordUserAudit(
+      ctx,
+      principal.memberships.map((m) => m.organization.id),
+      {
+        event: 'identity.unlinked',
+        actorUserId: principal.user.id,
+        actorEmail: principal.user.email,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        details: { provider: identity.provider, subject: identity.subject, provider_email: identity.email },
+      },
+    );
+    return identity;
+  });
+}
+
+/**
+ * Links a provider account to the signed-in user who started the flow from Profile →
+ * Authentication. The address need not match or be verified: the person proved both accounts
+ * in one go. Refused when the provider account belongs to someone else, or when none of the
+ * user's organizations allows the provider (a link that could never be used).
+ */
+export function linkIdentityToUser({ ctx, principal, meta, input }: Call & { input: unknown }): { identity: ExternalIdentity; alreadyLinked: boolean } {
+  const { provider, subject, email } = parseInput(oauthIdentitySchema, input);
+  const label = OAUTH_PROVIDER_LABELS[provider];
+  const orgIds = principal.memberships.map((m) => m.organization.id);
+  const audit = { actorUserId: principal.user.id, actorEmail: principal.user.email, ip: meta.ip, userAgent: meta.userAgent };
+  const refuse = (reason: string, message: string): never => {
+    recordUserAudit(ctx, orgIds, { ...audit, event: 'identity.link_failed', details: { provider, subject, provider_email: email, reason } });
+    throw new OAuthRefusal(reason, message, 'forbidden');
+  };
+  // Checked before the transaction: a refusal's audit record must not roll back with it.
+  const existing = ctx.db
+    .select()
+    .from(externalIdentities)
+    .where(and(eq(externalIdentities.provider, provider), eq(externalIdentities.subject, subject)))
+    .get();
+  if (existing && existing.userId !== principal.user.id) {
+    refuse('identity_taken', `This ${label} account is already linked to another Portcullis user. Unlink it there first.`);
+  }
+  if (existing) return { identity: existing, alreadyLinked: true };
+  if (principal.memberships.length > 0 && !principal.memberships.some((m) => methodAllowed(policyOf(m.organization), provider))) {
+    const first = principal.memberships[0]!;
+    refuse('method_not_allowed', `Your organizations do not allow sign-in with ${label}. ${describeAllowedMethods(policyOf(first.organization))}`);
+  }
+  return ctx.db.transaction(() => {
+    // The unique index on (provider, subject) stops a concurrent link of the same account.
+    const identity = ctx.db
+      .insert(externalIdentities)
+      .values({ id: newRowId(), userId: principal.user.id, provider, subject, email, createTime: iso(ctx.now), lastUsedTime: null })
+      .returning()
+      .get();
+    recordUserAudit(ctx, orgIds, { ...audit, event: 'identity.linked', details: { provider, subject, provider_email: email, via: 'profile' } });
+    return { identity, alreadyLinked: false };
+  });
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { authenticate, authorizeProject } from '@/lib/auth/gate';
+import type { Ctx } from '@/lib/context';
+import { findProjectOwner } from '@/lib/projects/lookup';
+import { rejection } from '@/lib/testing/errors';
+import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { createProject, listProjects, projectAccess, updateProject } from './manage';
+import { projectToWire } from './wire';
+
+const META = { ip: '203.0.113.5', userAgent: 'vitest' };
+
+function person(ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) {
+  const user = seedUser(ctx);
+  for (const o of orgs) seedMembership(ctx, { organizationId: o.id, userId: user.id, isSuperAdmin: o.superAdmin });
+  const { fullToken } = seedToken(ctx, user.id);
+  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
+  const call = { ctx, principal, meta: META };
+  /** What the gate would hand the route for /v1/project/{name}. */
+  const access = (name: string) => projectAccess(ctx, principal, name, authorizeProject(principal, name, findProjectOwner(ctx, name), META.ip));
+  return { user, principal, call, access };
+}
+
+describe('projects', () => {
+  it('are created standalone or in an organization, listed per caller, audited', () => {
+    const ctx = testCtx();
+    const org = seedOrganization(ctx, { name: 'Acme' });
+    const admin = person(ctx, [{ id: org.id, superAdmin: true }]);
+    const member = person(ctx, [{ id: org.id, superAdmin: false }]);
+    const outsider = person(ctx, []);
+
+    const inOrg = createProject({ ...admin.call, input: { project: 'acme-prod', cloud: 'google-europe-west1', account_id: org.accountId, tech_emails: [{ email: 'ops@acme.test' }] } });
+    const own = createProject({ ...outsider.call, input: { project: 'side-project' } });
+    expect(projectToWire(inOrg)).toMatchObject({
+      project_name: 'acme-prod',
+      account_id: org.accountId,
+      account_name: 'Acme',
+      organization_id: org.id,
+      default_cloud: 'google-europe-west1',
+      tech_emails: [{ email: 'ops@acme.test' }],
+    });
+    expect(projectToWire(own)).toMatchObject({ project_name: 'side-project', account_id: null, organization_id: null });
+
+    expect(listProjects({ ctx, principal: admin.principal }).map((p) => p.project.name)).toEqual(['acme-prod']);
+    expect(listProjects({ ctx, principal: member.principal }).map((p) => p.project.name)).toEqual(['acme-prod']);
+    expect(listProjects({ ctx, principal: outsider.principal }).map((p) => p.project.name)).toEqual(['side-project']);
+
+    const events = listAuditEvents(ctx).filter((e) => e.event === 'project.created');
+    expect(events.map((e) => [e.organizationId, e.details.project])).toEqual([[org.id, 'acme-prod'], [null, 'side-project']]);
+  });
+
+  it.each<[string, Record<string, unknown>, number, RegExp]>([
+    ['a bad name', { project: 'Bad Name' }, 400, /lowercase letters/],
+    ['an empty name', { project: '' }, 400, /Enter a project name/],
+    ['a long name', { project: 'a'.repeat(64) }, 400, /at most 63/],
+    ['an unknown account', { project: 'p1', account_id: 'a000000000' }, 404, /Account a000000000 not found/],
+  ])('refuses %s', (_name, input, status, message) => {
+    const ctx = testCtx();
+    const error = rejection(() => createProject({ ...person(ctx, []).call, input }));
+    expect(error.status).toBe(status);
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses duplicates with 409 "already exists" and members who are not super admins', () => {
+    const ctx = testCtx();
+    const org = seedOrganization(ctx);
+    const admin = person(ctx, [{ id: org.id, superAdmin: true }]);
+    const member = person(ctx, [{ id: org.id, superAdmin: false }]);
+    createProject({ ...admin.call, input: { project: 'taken' } });
+    const duplicate = rejection(() => createProject({ ...member.call, input: { project: 'taken' } }));
+    expect([duplicate.status, duplicate.message]).toEqual([409, 'Project taken already exists']);
+    expect(rejection(() => createProject({ ...member.call, input: { project: 'p2', account_id: org.accountId } })).status).toBe(403);
+  });
+
+  it('moves a standalone project into an organization whose super admin the caller is', () => {
+    const ctx = testCtx();
+    const org = seedOrganization(ctx, { name: 'Target' });
+    const other = seedOrganization(ctx, { name: 'Other' });
+    const creator = person(ctx, [{ id: org.id, superAdmin: true }, { id: other.id, superAdmin: false }]);
+    createProject({ ...creator.call, input: { project: 'loose' } });
+
+    // Only a super admin of the target may move a project in.
+    expect(rejection(() => updateProject({ ...creator.call, access: creator.access('loose'), input: { account_id: other.accountId } })).status).toBe(403);
+    const moved = updateProject({ ...creator.call, access: creator.access('loose'), input: { account_id: org.accountId, add_account_owners_admin_access: true } });
+    expect(moved.project.organizationId).toBe(org.id);
+    // Told to the organizations of the creator (where it was) and to the one it joined.
+    const events = listAuditEvents(ctx).filter((e) => e.event === 'project.moved');
+    expect(events.map((e) => e.organizationId).sort()).toEqual([org.id, other.id].sort());
+    for (const event of events) {
+      expect(event.details).toEqual({ project: 'loose', old: { organization_id: null }, new: { organization_id: org.id } });
+    }
+
+    // Now the organization's: its members reach it, its super admins rename it.
+    const colleague = person(ctx, [{ id: org.id, superAdmin: false }]);
+    expect(colleague.access('loose').project.name).toBe('loose');
+    expect(rejection(() => updateProject({ ...colleague.call, access: colleague.access('loose'), input: { project_name: 'x' } })).status).toBe(403);
+    const renamed = updateProject({ ...creator.call, access: creator.access('loose'), input: { project_name: 'tight' } });
+    expect(renamed.project.name).toBe('tight');
+    expect(listAuditEvents(ctx).find((e) => e.event === 'project.updated')!.details).toMatchObject({ old: { project_name: 'loose' }, new: { project_name: 'tight' } });
+  });
+
+  it('hides a standalone project from everyone but its creator', () => {
+    const ctx = testCtx();
+    const creator = person(ctx, []);
+    const other = person(ctx, []);
+    createProject({ ...creator.call, input: { project: 'mine' } });
+    expect(creator.access('mine').membership).toBeNull();
+    expect(rejection(() => other.access('mine')).status).toBe(404);
+  });
+
+  it('refuses a rename onto a taken name and changes nothing', () => {
+    const ctx = testCtx();
+    const creator = person(ctx, []);
+    createProject({ ...creator.call, input: { project: 'one' } });
+    createProject({ ...creator.call, input: { project: 'two' } });
+    expect(rejection(() => updateProject({ ...creator.call, access: creator.access('one'), input: { project_name: 'two' } })).status).toBe(409);
+    expect(listProjects({ ctx, principal: creator.principal }).map((p) => p.project.name)).toEqual(['one', 'two']);
+  });
+});

@@ -1,0 +1,184 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { authenticate, authorizeProject } from '@/lib/auth/gate';
+import type { Ctx } from '@/lib/context';
+import { createProject, projectAccess } from '@/lib/projects/manage';
+import { findProjectOwner } from '@/lib/projects/lookup';
+import { rejection } from '@/lib/testing/errors';
+import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { assertRollingRestartConfirmed, createService, deleteService, getService, listServices, maskedUserConfig, rollingRestartKeys, updateService } from './manage';
+import { serviceToWire } from './wire';
+
+const META = { ip: '203.0.113.5', userAgent: 'vitest' };
+
+function setup(ctx: Ctx, { superAdmin = true } = {}) {
+  const org = seedOrganization(ctx);
+  const user = seedUser(ctx);
+  seedMembership(ctx, { organizationId: org.id, userId: user.id, isSuperAdmin: true });
+  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${seedToken(ctx, user.id).fullToken}`, cookieToken: null, ...META } });
+  createProject({ ctx, principal, meta: META, input: { project: 'prod', account_id: org.accountId } });
+  const member = seedUser(ctx);
+  seedMembership(ctx, { organizationId: org.id, userId: member.id, isSuperAdmin: false });
+  const memberPrincipal = authenticate({ ctx, input: { authorization: `aivenv1 ${seedToken(ctx, member.id).fullToken}`, cookieToken: null, ...META } });
+  const callOf = (p: typeof principal) => ({
+    ctx,
+    principal: p,
+    meta: META,
+    access: projectAccess(ctx, p, 'prod', authorizeProject(p, 'prod', findProjectOwner(ctx, 'prod'), META.ip)),
+  });
+  return { org, call: callOf(superAdmin ? principal : memberPrincipal), adminCall: callOf(principal), memberCall: callOf(memberPrincipal) };
+}
+
+const SUB = { kafka: { sasl_oauthbearer_sub_claim_name: 'sub' } };
+
+describe('services', () => {
+  it('are created, listed, read and deleted, each step audited', () => {
+    const ctx = testCtx();
+    const { call, org } = setup(ctx);
+    const kafka = createService({ ...call, input: { service_name: 'kafka-1', service_type: 'kafka', plan: 'business-4' } });
+    createService({ ...call, input: { service_name: 'search', service_type: 'opensearch', plan: 'startup-4', cloud: 'aws-eu-west-1' } });
+    expect(listServices(call).map((s) => s.name)).toEqual(['kafka-1', 'search']);
+    expect(serviceToWire(getService({ ...call, name: 'kafka-1' }), call.access.project)).toMatchObject({
+      service_name: 'kafka-1',
+      service_type: 'kafka',
+      plan: 'business-4',
+      state: 'RUNNING',
+      user_config: {},
+      project_name: 'prod',
+    });
+    deleteService({ ...call, name: kafka.name });
+    expect(rejection(() => getService({ ...call, name: 'kafka-1' })).status).toBe(404);
+    const events = listAuditEvents(ctx).filter((e) => e.event.startsWith('service.'));
+    expect(events.map((e) => [e.event, e.details.service, e.organizationId])).toEqual(
+      expect.arrayContaining([
+        ['service.created', 'kafka-1', org.id],
+        ['service.created', 'search', org.id],
+        ['service.deleted', 'kafka-1', org.id],
+      ]),
+    );
+  });
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ['an unknown type', { service_name: 's', service_type: 'pg', plan: 'startup-4' }, 'service_type', /kafka" or "opensearch/],
+    ['an unknown plan', { service_name: 's', service_type: 'kafka', plan: 'hobbyist' }, 'plan', /one of startup-2/],
+    ['a bad name', { service_name: 'Kafka 1', service_type: 'kafka', plan: 'startup-2' }, 'service_name', /lowercase/],
+    ['bad user_config', { service_name: 's', service_type: 'kafka', plan: 'startup-2', user_config: { kafka: { nope: 1 } } }, 'user_config.kafka', /Unsupported option "nope"/],
+  ])('refuses %s beside the field', (_name, input, field, message) => {
+    const ctx = testCtx();
+    const error = rejection(() => createService({ ...setup(ctx).call, input }));
+    expect(error.status).toBe(400);
+    expect(error.fieldErrors[field]![0]).toMatch(message);
+  });
+
+  it('refuses a duplicate name with 409 and changes by members who are not super admins', () => {
+    const ctx = testCtx();
+    const { adminCall, memberCall } = setup(ctx);
+    createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    expect(rejection(() => createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } })).message).toMatch(/already exists/);
+    // Members read; they do not change.
+    expect(listServices(memberCall)).toHaveLength(1);
+    expect(rejection(() => updateService({ ...memberCall, name: 'k', input: { user_config: SUB } })).status).toBe(403);
+    expect(rejection(() => deleteService({ ...memberCall, name: 'k' })).status).toBe(403);
+    expect(rejection(() => createService({ ...memberCall, input: { service_name: 'k2', service_type: 'kafka', plan: 'startup-2' } })).status).toBe(403);
+  });
+});
+
+describe('updateService (avn service update -c)', () => {
+  it('merges the keys given, removes those set to null, keeps the rest, and audits old and new values', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_jwks_endpoint_url: 'https://idp.test/jwks', sasl_oauthbearer_expected_issuer: 'https://idp.test/' } } } });
+    const { service, changedKeys } = updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: SUB } });
+    expect(changedKeys).toEqual(['kafka.sasl_oauthbearer_sub_claim_name']);
+    expect(service.userConfig).toEqual({
+      kafka: { sasl_oauthbearer_jwks_endpoint_url: 'https://idp.test/jwks', sasl_oauthbearer_expected_issuer: 'https://idp.test/', sasl_oauthbearer_sub_claim_name: 'sub' },
+    });
+    const removed = updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_expected_issuer: null } } } });
+    expect(removed.service.userConfig).toEqual({ kafka: { sasl_oauthbearer_jwks_endpoint_url: 'https://idp.test/jwks', sasl_oauthbearer_sub_claim_name: 'sub' } });
+    const last = listAuditEvents(ctx).filter((e) => e.event === 'service.updated').at(-1)!;
+    expect(last.details).toEqual({
+      project: 'prod',
+      service: 'k',
+      service_type: 'kafka',
+      old: { 'user_config.kafka.sasl_oauthbearer_expected_issuer': 'https://idp.test/' },
+      new: { 'user_config.kafka.sasl_oauthbearer_expected_issuer': null },
+    });
+  });
+
+  it('an empty user_config changes nothing and records nothing', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: SUB } });
+    const before = listAuditEvents(ctx).length;
+    expect(updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: {} } }).changedKeys).toEqual([]);
+    expect(listAuditEvents(ctx)).toHaveLength(before);
+  });
+
+  it('stores the signing key base64, masks it in the audit log and the console', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = publicKey.export({ format: 'pem', type: 'spki' }) as string;
+    const { service } = updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } });
+    const stored = (service.userConfig.jwt as { signing_key: string }).signing_key;
+    expect(stored).toBe((publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64'));
+    expect(maskedUserConfig(service)['jwt.signing_key']).toMatch(/^•+ \(sha256 [0-9a-f]{8}\)$/);
+    const secret = randomBytes(32).toString('base64');
+    updateService({ ...call, name: 'os', input: { user_config: { jwt: { signing_key: secret } } } });
+    const audit = JSON.stringify(listAuditEvents(ctx));
+    expect(audit).not.toContain(stored);
+    expect(audit).not.toContain(secret);
+    expect(audit).toContain('user_config.jwt.signing_key');
+  });
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ['a weak HMAC key', { jwt: { enabled: true, signing_key: 'c2hvcnQ=' } }, 'user_config.jwt.signing_key', /use at least 32/],
+    ['jwt without its signing key', { jwt: { enabled: true } }, 'user_config.jwt.signing_key', /Required/],
+    ['a skew out of range', { jwt: { jwt_clock_skew_tolerance_seconds: 301 } }, 'user_config.jwt.jwt_clock_skew_tolerance_seconds', /0 to 300/],
+    ['removing a required key', { jwt: { enabled: null } }, 'user_config.jwt.enabled', /true or false/],
+    ['a nested __proto__ key', JSON.parse('{"jwt": {"__proto__": {"x": 1}}}'), 'user_config.jwt', /Unsupported option "__proto__"/],
+  ])('refuses %s and writes nothing', (_name, userConfig, field, message) => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const before = dumpDatabase(ctx);
+    const error = rejection(() => updateService({ ...call, name: 'os', input: { user_config: userConfig } }));
+    expect(error.status).toBe(400);
+    expect(error.fieldErrors[field]![0]).toMatch(message);
+    expect(dumpDatabase(ctx)).toBe(before);
+  });
+
+  it('drops a top-level __proto__ key (zod records skip it) without touching any prototype', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    const result = updateService({ ...call, name: 'k', input: JSON.parse('{"user_config": {"__proto__": {"polluted": 1}}}') });
+    expect(result.changedKeys).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('changes the plan within the type’s plans and refuses others', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    expect(updateService({ ...call, name: 'k', input: { plan: 'business-4', user_config: {} } }).service.plan).toBe('business-4');
+    expect(rejection(() => updateService({ ...call, name: 'k', input: { plan: 'startup-4' } })).fieldErrors.plan).toBeDefined();
+  });
+});
+
+describe('rolling restart confirmation', () => {
+  it.each<[string, 'kafka' | 'opensearch', string[], string[]]>([
+    ['every Kafka OAUTHBEARER key', 'kafka', ['kafka.sasl_oauthbearer_jwks_endpoint_url', 'kafka.sasl_oauthbearer_expected_issuer', 'kafka.sasl_oauthbearer_expected_audience', 'kafka.sasl_oauthbearer_sub_claim_name'], ['kafka.sasl_oauthbearer_jwks_endpoint_url', 'kafka.sasl_oauthbearer_expected_issuer', 'kafka.sasl_oauthbearer_expected_audience', 'kafka.sasl_oauthbearer_sub_claim_name']],
+    ['no OpenSearch key', 'opensearch', ['jwt.enabled', 'jwt.signing_key'], []],
+    ['nothing for an empty patch', 'kafka', [], []],
+  ])('%s', (_name, type, keys, expected) => expect(rollingRestartKeys(type, keys)).toEqual(expected));
+
+  it('refuses an unconfirmed Kafka change and lets a confirmed one through', () => {
+    const keys = ['kafka.sasl_oauthbearer_sub_claim_name'];
+    expect(rejection(() => assertRollingRestartConfirmed('kafka', keys, false)).message).toMatch(/restarts the Kafka brokers one by one: confirm/);
+    expect(() => assertRollingRestartConfirmed('kafka', keys, true)).not.toThrow();
+    expect(() => assertRollingRestartConfirmed('opensearch', ['jwt.enabled'], false)).not.toThrow();
+  });
+});

@@ -1,0 +1,208 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { services, type Service } from '@/db/schema';
+import type { Principal } from '@/lib/auth/gate';
+import type { RequestMeta } from '@/lib/auth/sign-in';
+import { iso, type Ctx } from '@/lib/context';
+import { AppError, parseInput, zodFieldErrors, zodMessage } from '@/lib/errors';
+import { newServiceId } from '@/lib/ids';
+import { assertMayChangeProject, auditProject, type ProjectAccess } from '@/lib/projects/manage';
+import { configChanges, flattenConfig, isPlainObject, mergeUserConfig, type ConfigObject } from './merge';
+import { createServiceSchema, updateServiceSchema } from './schema';
+import { parseSigningKey, maskSecret, type SigningKeyKind } from './signing-key';
+import { userConfigSchema } from './user-config';
+import { configOptions, SERVICE_PLANS, type ServiceType } from './user-config-schema';
+
+// Services are records whose configuration Portcullis keeps (it runs no brokers). Reading
+// them takes reaching the project; creating, changing and deleting them takes changing it (see
+// assertMayChangeProject). Every change is audited, user_config with its old and new values and
+// its secrets masked.
+
+type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta; access: ProjectAccess };
+
+export function listServices({ ctx, access }: Pick<Call, 'ctx' | 'access'>): Service[] {
+  return ctx.db.select().from(services).where(eq(services.projectId, access.project.id)).orderBy(asc(services.name)).all();
+}
+
+export function getService({ ctx, access, name }: Pick<Call, 'ctx' | 'access'> & { name: string }): Service {
+  const service = ctx.db
+    .select()
+    .from(services)
+    .where(and(eq(services.projectId, access.project.id), eq(services.name, name)))
+    .get();
+  if (!service) throw new AppError('not_found', `Service ${access.project.name}/${name} not found`);
+  return service;
+}
+
+/** The dotted keys whose values are secrets, per service type. */
+function secretKeys(serviceType: ServiceType): Set<string> {
+  return new Set(configOptions(serviceType).filter((o) => o.schema['x-secret']).map((o) => o.key));
+}
+
+/** Flat changes for the audit log, secrets masked (a fingerprint tells two values apart). */
+function auditedChanges(serviceType: ServiceType, before: ConfigObject, after: ConfigObject) {
+  const secrets = secretKeys(serviceType);
+  const old: Record<string, unknown> = {};
+  const next: Record<string, unknown> = {};
+  for (const change of configChanges(before, after)) {
+    const mask = (v: unknown) => (v === undefined ? null : secrets.has(change.key) ? maskSecret(v) : v);
+    old[`user_config.${change.key}`] = mask(change.old);
+    next[`user_config.${change.key}`] = mask(change.new);
+  }
+  return { old, new: next };
+}
+
+/** Zod errors of user_config with keys as the request has them: "user_config.kafka.x". */
+function configError(error: import('zod').ZodError): AppError {
+  const fields = Object.fromEntries(Object.entries(zodFieldErrors(error)).map(([k, v]) => [k ? `user_config.${k}` : 'user_config', v]));
+  return new AppError('bad_request', `user_config: ${zodMessage(error)}`, fields);
+}
+
+/**
+ * Checks a request's user_config patch, merges it into the stored config and checks the result.
+ * Secrets in the patch are normalized to their stored form (jwt.signing_key to base64).
+ */
+export function applyUserConfigPatch(
+  serviceType: ServiceType,
+  stored: ConfigObject,
+  patch: unknown,
+  { signingKeyKind }: { signingKeyKind?: SigningKeyKind } = {},
+): ConfigObject {
+  const parsedPatch = userConfigSchema(serviceType, 'patch').safeParse(patch);
+  if (!parsedPatch.success) throw configError(parsedPatch.error);
+  const normalized = structuredClone(parsedPatch.data) as ConfigObject;
+  const jwt = normalized.jwt;
+  if (serviceType === 'opensearch' && isPlainObject(jwt) && typeof jwt.signing_key === 'string') {
+    jwt.signing_key = parseSigningKey(jwt.signing_key, signingKeyKind).stored;
+  }
+  const merged = mergeUserConfig(stored, normalized);
+  const full = userConfigSchema(serviceType, 'full').safeParse(merged);
+  if (!full.success) throw configError(full.error);
+  return full.data;
+}
+
+export function createService(call: Call & { input: unknown }): Service {
+  assertMayChangeProject(call.access);
+  const input = parseInput(createServiceSchema, call.input);
+  const userConfig = applyUserConfigPatch(input.service_type, {}, input.user_config ?? {});
+  return call.ctx.db.transaction(() => {
+    const taken = call.ctx.db
+      .select({ id: services.id })
+      .from(services)
+      .where(and(eq(services.projectId, call.access.project.id), eq(services.name, input.service_name)))
+      .get();
+    if (taken) {
+      const message = `Service ${call.access.project.name}/${input.service_name} already exists`;
+      throw new AppError('conflict', message, { service_name: [message] });
+    }
+    const now = iso(call.ctx.now);
+    const service = call.ctx.db
+      .insert(services)
+      .values({
+        id: newServiceId(),
+        projectId: call.access.project.id,
+        name: input.service_name,
+        serviceType: input.service_type,
+        plan: input.plan,
+        userConfig,
+        createTime: now,
+        updateTime: now,
+      })
+      .returning()
+      .get();
+    auditProject(call, call.access.project, {
+      event: 'service.created',
+      details: {
+        project: call.access.project.name,
+        service: service.name,
+        service_type: service.serviceType,
+        plan: service.plan,
+        ...auditedChanges(service.serviceType, {}, userConfig),
+      },
+    });
+    return service;
+  });
+}
+
+export type ServiceUpdateResult = { service: Service; changedKeys: string[] };
+
+/**
+ * PUT /v1/project/{project}/service/{service}: plan, and user_config merged by the rule of
+ * lib/services/merge.ts. Nothing changes unless everything is valid.
+ */
+export function updateService(
+  call: Call & { name: string; input: unknown; signingKeyKind?: SigningKeyKind },
+): ServiceUpdateResult {
+  const input = parseInput(updateServiceSchema, call.input);
+  return call.ctx.db.transaction(() => {
+    const service = getService({ ...call, name: call.name });
+    assertMayChangeProject(call.access);
+    const plan = input.plan ?? service.plan;
+    if (!SERVICE_PLANS[service.serviceType].includes(plan)) {
+      const message = `Plan must be one of ${SERVICE_PLANS[service.serviceType].join(', ')}`;
+      throw new AppError('bad_request', message, { plan: [message] });
+    }
+    const userConfig = applyUserConfigPatch(service.serviceType, service.userConfig, input.user_config ?? {}, {
+      signingKeyKind: call.signingKeyKind,
+    });
+    const changes = auditedChanges(service.serviceType, service.userConfig, userConfig);
+    const changedKeys = Object.keys(changes.new).map((k) => k.replace(/^user_config\./, ''));
+    if (plan !== service.plan) {
+      changes.old.plan = service.plan;
+      changes.new.plan = plan;
+    }
+    if (Object.keys(changes.new).length === 0) return { service, changedKeys };
+    const updated = call.ctx.db
+      .update(services)
+      .set({ plan, userConfig, updateTime: iso(call.ctx.now) })
+      .where(eq(services.id, service.id))
+      .returning()
+      .get();
+    auditProject(call, call.access.project, {
+      event: 'service.updated',
+      details: { project: call.access.project.name, service: service.name, service_type: service.serviceType, ...changes },
+    });
+    return { service: updated, changedKeys };
+  });
+}
+
+export function deleteService(call: Call & { name: string }): void {
+  call.ctx.db.transaction(() => {
+    const service = getService({ ...call, name: call.name });
+    assertMayChangeProject(call.access);
+    call.ctx.db.delete(services).where(eq(services.id, service.id)).run();
+    auditProject(call, call.access.project, {
+      event: 'service.deleted',
+      details: {
+        project: call.access.project.name,
+        service: service.name,
+        service_type: service.serviceType,
+        ...auditedChanges(service.serviceType, service.userConfig, {}),
+      },
+    });
+  });
+}
+
+/** The dotted keys of a patch whose change restarts the service's brokers (Kafka's OAUTHBEARER settings). */
+export function rollingRestartKeys(serviceType: ServiceType, patchKeys: readonly string[]): string[] {
+  const restarting = new Set(configOptions(serviceType).filter((o) => o.schema['x-rolling-restart']).map((o) => o.key));
+  return patchKeys.filter((key) => restarting.has(key));
+}
+
+/**
+ * The console asks before a change that restarts the brokers; its action refuses one that was
+ * not confirmed. (The API does not ask: avn has no such prompt, and upstream restarts anyway.)
+ */
+export function assertRollingRestartConfirmed(serviceType: ServiceType, patchKeys: readonly string[], confirmed: boolean): void {
+  const keys = rollingRestartKeys(serviceType, patchKeys);
+  if (keys.length > 0 && !confirmed) {
+    throw new AppError('bad_request', `Changing ${keys.join(', ')} restarts the Kafka brokers one by one: confirm it to save`);
+  }
+}
+
+/** The flat user_config for the console, secrets masked. */
+export function maskedUserConfig(service: Service): Record<string, unknown> {
+  const secrets = secretKeys(service.serviceType);
+  return Object.fromEntries(
+    Object.entries(flattenConfig(service.userConfig)).map(([key, value]) => [key, secrets.has(key) ? maskSecret(value) : value]),
+  );
+}
