@@ -9,11 +9,11 @@ export const navSections: NavSection[] = [
     title: 'Admin',
     items: [
       { href: '/admin/authentication-policy', label: 'Authentication policy', superAdminOnly: true },
-      { href: '/admin/users', label: 'Users', superAdminOnly: true },
-      { href: '/admin/audit-log', label: 'Audit log', superAdminOnly: true },
-      { href: '/admin/application-users', label: 'Application users', superAdminOnly: true },
       { href: '/admin/identity-providers', label: 'Identity providers', superAdminOnly: true },
       { href: '/admin/domains', label: 'Domains', superAdminOnly: true },
+      { href: '/admin/users', label: 'Users', superAdminOnly: true },
+      { href: '/admin/application-users', label: 'Application users', superAdminOnly: true },
+      { href: '/admin/audit-log', label: 'Audit log', superAdminOnly: true },
     ],
   },
   {
