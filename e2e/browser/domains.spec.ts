@@ -1,6 +1,7 @@
-import { expect, test } from '../support/fixtures';
+import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
 import { publishChallenge, registerDomain, seedIdentityProvider, uniqueDomain } from '../support/domains';
+import { accountIdOf, configureIdp, TestIdp } from '../support/saml';
 import { seedOrgMember } from '../support/seed';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -109,4 +110,60 @@ test('other members see no Domains page', async ({ page, member, signInPage, she
   expect(response?.status()).toBe(403);
   await expect(page.getByRole('heading', { name: 'Domains', exact: true })).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Super admins only' })).toBeVisible();
+});
+
+test('sign-in by email sends a newcomer on a verified, linked domain to its IdP; they arrive managed', async ({
+  browser,
+  page,
+  request,
+  member,
+  signInPage,
+  shell,
+}) => {
+  const idp = await (await TestIdp.create()).start();
+  try {
+    // The admin's part, through the API: an identity provider, a domain verified in the test
+    // DNS server and linked to it.
+    const token = await login(request, member.email, member.password);
+    const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
+    const name = uniqueDomain('sso');
+    const headers = { ...auth(token), 'content-type': 'application/json' };
+    const domains = `/v1/organization/${member.organizationId}/domains`;
+    const added = await (await request.post(domains, { headers, data: { domain_name: name } })).json();
+    publishChallenge(name, [added.challenge_record_value]);
+    const verified = await (await request.post(`${domains}/${added.domain_id}/verify`, { headers })).json();
+    expect(verified.state).toBe('verified');
+    const linked = await request.put(`/v1/organization/${member.organizationId}/authentication-methods/${configured.methodId}/domains`, {
+      headers,
+      data: { domain_id: added.domain_id },
+    });
+    expect(linked.status(), await linked.text()).toBe(200);
+
+    // A newcomer types only their work address; the sign-in page sends them to the IdP.
+    const email = `ines@${name}`;
+    idp.people.set(email, { email, firstName: 'Ines', lastName: 'Routed' });
+    const context = await browser.newContext({ baseURL: servers.main.url });
+    const newcomer = await context.newPage();
+    await newcomer.goto('/signin');
+    await newcomer.getByRole('link', { name: 'Sign in with SSO' }).click();
+    const sso = newcomer.getByRole('form', { name: 'Sign in with SSO' });
+    await sso.getByLabel('Work email').fill(email);
+    await sso.getByRole('button', { name: 'Continue with SSO' }).click();
+    await expect(newcomer.getByRole('heading', { name: 'Test IdP sign-in' })).toBeVisible();
+    expect(newcomer.url().startsWith(idp.ssoUrl)).toBe(true);
+    await newcomer.getByLabel('IdP user').fill(email);
+    await newcomer.getByRole('button', { name: 'Sign in at IdP' }).click();
+    await expect(newcomer.getByTestId('current-organization')).toContainText(member.organizationName);
+    await context.close();
+
+    // The admin sees them on Admin → Users, managed by the organization.
+    await signInPage.goto();
+    await signInPage.signIn(member.email, member.password);
+    await shell.nav().getByRole('link', { name: 'Users', exact: true }).click();
+    const row = page.getByTestId(`member-row-${email}`);
+    await expect(row).toContainText('Ines Routed');
+    await expect(row.getByText('Managed', { exact: true })).toBeVisible();
+  } finally {
+    await idp.stop();
+  }
 });
