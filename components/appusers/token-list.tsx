@@ -8,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
+import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
 export function ApplicationTokenList({ userId, tokens }: { userId: string; tokens: WireToken[] }) {
   const router = useRouter();
@@ -26,22 +27,7 @@ export function ApplicationTokenList({ userId, tokens }: { userId: string; token
   return (
     <div className="space-y-3">
       {error ? <Alert>{error}</Alert> : null}
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Description</th>
-              <th className="px-4 py-2">Prefix</th>
-              <th className="px-4 py-2">Created</th>
-              <th className="px-4 py-2">Expires</th>
-              <th className="px-4 py-2">Last used</th>
-              <th className="px-4 py-2">Allowed IPs</th>
-              <th className="px-4 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable columns={['Description', 'Prefix', 'Created', 'Expires', 'Last used', 'Allowed IPs', ACTIONS_COLUMN]}>
             {tokens.map((token) => (
               <tr key={token.token_prefix} data-testid={`app-token-${token.token_prefix}`}>
                 <td className="px-4 py-2">{token.description}</td>
@@ -65,9 +51,7 @@ export function ApplicationTokenList({ userId, tokens }: { userId: string; token
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke ${confirm?.token_prefix ?? ''}?`}>
         <p className="text-sm text-slate-700">Anything using this token stops working at once. This cannot be undone.</p>
         <div className="mt-6 flex justify-end gap-2">

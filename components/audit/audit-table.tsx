@@ -1,5 +1,6 @@
 import type { WireAuditEvent } from '@/lib/audit/wire';
 import { humanUserAgent } from '@/lib/tokens/user-agent';
+import { DataTable } from '@/components/ui/table';
 
 type Details = Record<string, unknown>;
 
@@ -36,21 +37,7 @@ export function AuditTable({ events }: { events: WireAuditEvent[] }) {
     );
   }
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="px-4 py-2">Time</th>
-            <th className="px-4 py-2">Who</th>
-            <th className="px-4 py-2">Event</th>
-            <th className="px-4 py-2">
-              IP address
-              <span className="block font-normal normal-case tracking-normal">and user agent</span>
-            </th>
-            <th className="px-4 py-2">Details</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 align-top">
+    <DataTable columns={['Time', 'Who', 'Event', <>IP address <span className="block font-normal normal-case tracking-normal">and user agent</span></>, 'Details']} bodyClassName="align-top">
           {events.map((event) => (
             <tr key={event.log_entry_id} data-testid="audit-row">
               <td className="px-4 py-2 whitespace-nowrap">
@@ -84,8 +71,6 @@ export function AuditTable({ events }: { events: WireAuditEvent[] }) {
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }

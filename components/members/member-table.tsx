@@ -9,6 +9,7 @@ import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
+import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
 /** `managed`: this organization manages the user through a verified domain of theirs. */
 export type MemberRow = WireMember & { sign_in_methods: string[]; is_you: boolean; managed: boolean };
@@ -118,22 +119,7 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
     <div className="space-y-3">
       {error ? <Alert>{error}</Alert> : null}
       {notice ? <Alert tone="info">{notice}</Alert> : null}
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Member</th>
-              <th className="px-4 py-2">Sign-in methods</th>
-              <th className="px-4 py-2">2FA</th>
-              <th className="px-4 py-2">Super admin</th>
-              <th className="px-4 py-2">Last activity</th>
-              <th className="px-4 py-2">State</th>
-              <th className="px-4 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable columns={['Member', 'Sign-in methods', '2FA', 'Super admin', 'Last activity', 'State', ACTIONS_COLUMN]}>
             {members.map((member) => {
               const info = member.user_info;
               const active = info.state === 'active';
@@ -189,9 +175,7 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
                 </tr>
               );
             })}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={text?.title ?? ''}>
         <p className="text-sm text-slate-700">{text?.body}</p>
         <div className="mt-6 flex justify-end gap-2">

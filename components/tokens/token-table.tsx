@@ -12,6 +12,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
+import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
 const kindLabel = (token: WireToken) =>
   `${token.kind === 'session' ? 'Session' : token.kind === 'personal' ? 'Personal token' : 'Application token'} · ${token.auth_method}`;
@@ -109,22 +110,7 @@ export function TokenTable({ tokens }: { tokens: WireToken[] }) {
           Sign out everywhere else
         </Button>
       </div>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-2">Description</th>
-              <th className="px-4 py-2">Prefix</th>
-              <th className="px-4 py-2">Kind</th>
-              <th className="px-4 py-2">Created</th>
-              <th className="px-4 py-2">Expires</th>
-              <th className="px-4 py-2">Last used</th>
-              <th className="px-4 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+      <DataTable columns={['Description', 'Prefix', 'Kind', 'Created', 'Expires', 'Last used', ACTIONS_COLUMN]}>
             {tokens.map((token) => (
               <tr key={token.token_prefix} data-testid={`token-row-${token.token_prefix}`}>
                 <td className="px-4 py-2">
@@ -161,9 +147,7 @@ export function TokenTable({ tokens }: { tokens: WireToken[] }) {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <Dialog
         open={confirm !== null}
         onClose={() => setConfirm(null)}

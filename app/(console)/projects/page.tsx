@@ -7,6 +7,7 @@ import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
 import { listProjects } from '@/lib/projects/manage';
+import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Projects · Portcullis' };
 
@@ -69,18 +70,7 @@ function ProjectTable({
   moveInto?: string | null;
 }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="px-4 py-2">Project</th>
-            <th className="px-4 py-2">Created</th>
-            <th className="px-4 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
+    <DataTable columns={['Project', 'Created', ACTIONS_COLUMN]}>
           {rows.map(({ project }) => (
             <tr key={project.id}>
               <td className="px-4 py-2">
@@ -96,8 +86,6 @@ function ProjectTable({
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }

@@ -6,6 +6,7 @@ import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
 import { countApplicationTokens, listApplicationUsers } from '@/lib/appusers/manage';
 import { liveCtx } from '@/lib/context';
+import { DataTable } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Application users · Portcullis' };
 
@@ -30,18 +31,7 @@ export default async function ApplicationUsersPage() {
       {appUsers.length === 0 ? (
         <p className="text-sm text-slate-500">No application users yet.</p>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-4 py-2">Name</th>
-                <th className="px-4 py-2">User ID</th>
-                <th className="px-4 py-2">Role</th>
-                <th className="px-4 py-2">Tokens</th>
-                <th className="px-4 py-2">Created</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <DataTable columns={['Name', 'User ID', 'Role', 'Tokens', 'Created']}>
               {appUsers.map(({ user, isSuperAdmin }) => (
                 <tr key={user.id}>
                   <td className="px-4 py-2">
@@ -57,9 +47,7 @@ export default async function ApplicationUsersPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </div>
   );

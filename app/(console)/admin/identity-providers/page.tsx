@@ -7,6 +7,7 @@ import { liveCtx } from '@/lib/context';
 import { expiryStatus } from '@/lib/saml/certificate';
 import { isConfigured, listMethods } from '@/lib/saml/methods';
 import { VENDOR_LABELS } from '@/lib/saml/schema';
+import { DataTable } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Identity providers · Portcullis' };
 
@@ -30,18 +31,7 @@ export default async function IdentityProvidersPage() {
       {methods.length === 0 ? (
         <p className="text-sm text-slate-500">No identity providers yet.</p>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-4 py-2">Name</th>
-                <th className="px-4 py-2">Vendor</th>
-                <th className="px-4 py-2">Status</th>
-                <th className="px-4 py-2">Linked domains</th>
-                <th className="px-4 py-2">Certificate expiry</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+        <DataTable columns={['Name', 'Vendor', 'Status', 'Linked domains', 'Certificate expiry']}>
               {methods.map(({ method, certificates, linkedDomains }) => {
                 // The certificate that expires first is the one to act on.
                 const soonest = [...certificates].sort((a, b) => a.notAfter.localeCompare(b.notAfter))[0];
@@ -71,9 +61,7 @@ export default async function IdentityProvidersPage() {
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </div>
   );

@@ -9,6 +9,7 @@ import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
 import { listServices } from '@/lib/services/manage';
 import { SERVICE_PLANS } from '@/lib/services/user-config-schema';
+import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Project · Portcullis' };
 
@@ -47,21 +48,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         {services.length === 0 ? (
           <p className="text-sm text-slate-500">No services yet.</p>
         ) : (
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-4 py-2">Service</th>
-                  <th className="px-4 py-2">Type</th>
-                  <th className="px-4 py-2">Plan</th>
-                  <th className="px-4 py-2">State</th>
-                  <th className="px-4 py-2">Created</th>
-                  <th className="px-4 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
+          <DataTable columns={['Service', 'Type', 'Plan', 'State', 'Created', ACTIONS_COLUMN]}>
                 {services.map((service) => (
                   <tr key={service.id}>
                     <td className="px-4 py-2">
@@ -78,9 +65,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                     <td className="px-4 py-2 text-right">{canChange ? <DeleteServiceButton project={name} service={service.name} /> : null}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         )}
       </section>
     </div>
