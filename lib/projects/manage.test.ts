@@ -4,7 +4,7 @@ import type { Ctx } from '@/lib/context';
 import { findProjectOwner } from '@/lib/projects/lookup';
 import { rejection } from '@/lib/testing/errors';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { createProject, listProjects, projectAccess, updateProject } from './manage';
+import { createProject, listProjects, projectAccess, projectNamesOf, updateProject } from './manage';
 import { projectToWire } from './wire';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
@@ -46,6 +46,31 @@ describe('projects', () => {
 
     const events = listAuditEvents(ctx).filter((e) => e.event === 'project.created');
     expect(events.map((e) => [e.organizationId, e.details.project])).toEqual([[org.id, 'acme-prod'], [null, 'side-project']]);
+  });
+
+  it("projectNamesOf (GET /v1/me's list) names exactly what listProjects lists, for each kind of caller", () => {
+    const ctx = testCtx();
+    const acme = seedOrganization(ctx, { name: 'Acme' });
+    const globex = seedOrganization(ctx, { name: 'Globex' });
+    const both = person(ctx, [
+      { id: acme.id, superAdmin: true },
+      { id: globex.id, superAdmin: true },
+    ]);
+    const acmeOnly = person(ctx, [{ id: acme.id, superAdmin: false }]);
+    const outsider = person(ctx, []);
+    createProject({ ...both.call, input: { project: 'acme-prod', account_id: acme.accountId } });
+    createProject({ ...both.call, input: { project: 'globex-prod', account_id: globex.accountId } });
+    createProject({ ...both.call, input: { project: 'both-own' } });
+    createProject({ ...outsider.call, input: { project: 'outsider-own' } });
+    const expected: [typeof both, string[]][] = [
+      [both, ['acme-prod', 'both-own', 'globex-prod']],
+      [acmeOnly, ['acme-prod']],
+      [outsider, ['outsider-own']],
+    ];
+    for (const [who, names] of expected) {
+      expect(projectNamesOf(ctx, who.user.id)).toEqual(names);
+      expect(listProjects({ ctx, principal: who.principal }).map((p) => p.project.name)).toEqual(names);
+    }
   });
 
   it.each<[string, Record<string, unknown>, number, RegExp]>([

@@ -1,17 +1,26 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { externalIdentities, passwordCredentials } from '@/db/schema';
 import type { Principal } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
-import { listProjects } from '@/lib/projects/manage';
+import { preparedPerDb } from '@/lib/prepared';
+import { projectNamesOf } from '@/lib/projects/manage';
+
+// GET /v1/me runs these on every call: prepared once per connection (see lib/prepared.ts).
+const passwordOfUser = preparedPerDb((db) =>
+  db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, sql.placeholder('userId'))).prepare(),
+);
+const providersOfUser = preparedPerDb((db) =>
+  db.select({ provider: externalIdentities.provider }).from(externalIdentities).where(eq(externalIdentities.userId, sql.placeholder('userId'))).prepare(),
+);
 
 /** The sign-in methods a user has set up, as GET /v1/me reports them in `auth`. */
 export function userAuthMethods(ctx: Ctx, userId: string): string[] {
   const methods: string[] = [];
-  if (ctx.db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get()) {
+  if (passwordOfUser(ctx.db).get({ userId })) {
     methods.push('password');
   }
   // Linked third-party accounts by method ("google", "github", "saml"), each once.
-  const providers = ctx.db.select({ provider: externalIdentities.provider }).from(externalIdentities).where(eq(externalIdentities.userId, userId)).all();
+  const providers = providersOfUser(ctx.db).all({ userId });
   for (const { provider } of providers) {
     const method = provider.startsWith('saml:') ? 'saml' : provider;
     if (!methods.includes(method)) methods.push(method);
@@ -30,7 +39,7 @@ export function meResponse(ctx: Ctx, principal: Principal) {
       state: user.state,
       auth: userAuthMethods(ctx, user.id),
       // The names of the projects the caller reaches, as GET /v1/project lists them.
-      projects: listProjects({ ctx, principal }).map((p) => p.project.name),
+      projects: projectNamesOf(ctx, user.id),
       token_validity_begin: user.tokenValidityBegin,
       managing_organization_id: user.managingOrganizationId,
       create_time: user.createTime,
