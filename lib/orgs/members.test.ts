@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { memberships, tokens, users } from '@/db/schema';
+import { authenticationMethods, externalIdentities, memberships, tokens, users } from '@/db/schema';
 import { authenticate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
@@ -351,6 +351,28 @@ describe('listMemberAuthenticationMethods', () => {
       user_email: 'bob@example.test',
       user_id: bob.id,
     });
+  });
+
+  it('adds each linked identity: third-party by provider, SAML by its identity provider', () => {
+    const { ctx, bob, call, organization } = world();
+    const now = iso(ctx.now);
+    ctx.db
+      .insert(authenticationMethods)
+      .values({ id: 'amOkta', organizationId: organization.id, name: 'Okta', type: 'saml', spPrivateKey: 'x', spCertificate: 'x', createTime: now, updateTime: now })
+      .run();
+    ctx.db
+      .insert(externalIdentities)
+      .values([
+        { id: 'i1', userId: bob.id, provider: 'github', subject: '4242', email: 'bob@example.test', createTime: now, lastUsedTime: '2026-02-28T09:00:00Z' },
+        { id: 'i2', userId: bob.id, provider: 'saml:amOkta', subject: 'bob@idp.test', createTime: now },
+      ])
+      .run();
+    const wire = listMemberAuthenticationMethods({ ...call, userId: bob.id }).map((m) => authenticationMethodToWire(m, organization));
+    expect(wire.map((m) => [m.type, m.name, m.method_id, m.remote_provider_id, m.last_used_time, m.is_enabled_2fa])).toEqual([
+      ['internal', 'Password', null, 'bob@example.test', null, false],
+      ['github', 'GitHub', null, '4242', '2026-02-28T09:00:00Z', false],
+      ['saml', 'Okta', 'amOkta', 'bob@idp.test', null, false],
+    ]);
   });
 
   it('is empty for a member without a password', () => {

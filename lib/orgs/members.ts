@@ -1,5 +1,15 @@
-import { and, asc, count, eq, isNotNull, max, ne } from 'drizzle-orm';
-import { memberships, passwordCredentials, tokens, totpCredentials, users, type Token, type User } from '@/db/schema';
+import { and, asc, count, eq, inArray, isNotNull, max, ne } from 'drizzle-orm';
+import {
+  authenticationMethods,
+  externalIdentities,
+  memberships,
+  passwordCredentials,
+  tokens,
+  totpCredentials,
+  users,
+  type Token,
+  type User,
+} from '@/db/schema';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
 import type { Principal } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
@@ -284,31 +294,66 @@ export function revokeMemberToken(call: MemberCall & { userId: string; prefix: s
 
 export type MemberAuthenticationMethod = {
   member: Member;
-  type: 'internal';
+  /** "internal" for the password (upstream's name for its own login), else the provider's kind. */
+  type: 'internal' | 'saml' | 'google' | 'microsoft' | 'github';
   name: string;
   twoFactorEnabled: boolean;
   lastUsedTime: string | null;
+  /** The identity provider (authentication_method_id) of a SAML identity. */
+  methodId: string | null;
+  /** Who the member is at the provider (its subject); the email for the password. */
+  remoteProviderId: string;
 };
 
-/**
- * The ways a member signs in. Only passwords exist so far ("internal", as upstream names its
- * own login); identity providers join this list when they come.
- */
+const PROVIDER_NAMES = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' } as const;
+
+/** The ways a member signs in: their password, and each identity linked to them (third-party or SAML). */
 export function listMemberAuthenticationMethods(call: MemberCall & { userId: string }): MemberAuthenticationMethod[] {
   const member = getMember(call);
-  if (!member.hasPassword) return [];
-  const lastUsed = call.ctx.db
-    .select({ time: max(tokens.lastUsedTime) })
-    .from(tokens)
-    .where(and(eq(tokens.userId, member.user.id), eq(tokens.authMethod, 'password'), isNotNull(tokens.lastUsedTime)))
-    .get();
-  return [
-    {
+  const { db } = call.ctx;
+  const methods: MemberAuthenticationMethod[] = [];
+  if (member.hasPassword) {
+    const lastUsed = db
+      .select({ time: max(tokens.lastUsedTime) })
+      .from(tokens)
+      .where(and(eq(tokens.userId, member.user.id), eq(tokens.authMethod, 'password'), isNotNull(tokens.lastUsedTime)))
+      .get();
+    methods.push({
       member,
       type: 'internal',
       name: 'Password',
       twoFactorEnabled: member.hasAuthenticatorApp,
       lastUsedTime: lastUsed?.time ?? null,
-    },
-  ];
+      methodId: null,
+      remoteProviderId: member.user.email,
+    });
+  }
+  const identities = db
+    .select({ provider: externalIdentities.provider, subject: externalIdentities.subject, lastUsedTime: externalIdentities.lastUsedTime })
+    .from(externalIdentities)
+    .where(eq(externalIdentities.userId, member.user.id))
+    .orderBy(asc(externalIdentities.createTime))
+    .all();
+  const samlIds = identities.filter((i) => i.provider.startsWith('saml:')).map((i) => i.provider.slice('saml:'.length));
+  const idpNames = new Map(
+    samlIds.length
+      ? db
+          .select({ id: authenticationMethods.id, name: authenticationMethods.name })
+          .from(authenticationMethods)
+          .where(inArray(authenticationMethods.id, samlIds))
+          .all()
+          .map((m) => [m.id, m.name] as const)
+      : [],
+  );
+  for (const identity of identities) {
+    const common = { member, twoFactorEnabled: false, lastUsedTime: identity.lastUsedTime, remoteProviderId: identity.subject };
+    if (identity.provider.startsWith('saml:')) {
+      const methodId = identity.provider.slice('saml:'.length);
+      methods.push({ ...common, type: 'saml', name: idpNames.get(methodId) ?? 'SAML identity provider', methodId });
+    } else if (identity.provider in PROVIDER_NAMES) {
+      const type = identity.provider as keyof typeof PROVIDER_NAMES;
+      methods.push({ ...common, type, name: PROVIDER_NAMES[type], methodId: null });
+    }
+  }
+  return methods;
 }
