@@ -7,6 +7,7 @@ import {
   revokeTokenAction,
   updateTokenAction,
 } from '@/app/(console)/profile/tokens/actions';
+import { signInMethodLabel } from '@/lib/policy/policy';
 import type { WireToken } from '@/lib/tokens/wire';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -14,8 +15,8 @@ import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
-const kindLabel = (token: WireToken) =>
-  `${token.kind === 'session' ? 'Session' : token.kind === 'personal' ? 'Personal token' : 'Application token'} · ${token.auth_method}`;
+const kindLabel = (token: WireToken, identityProviderNames: Record<string, string>) =>
+  `${token.kind === 'session' ? 'Session' : token.kind === 'personal' ? 'Personal token' : 'Application token'} · ${signInMethodLabel(token.auth_method, identityProviderNames)}`;
 
 function DescriptionCell({ token, onError }: { token: WireToken; onError: (message: string) => void }) {
   const router = useRouter();
@@ -75,7 +76,14 @@ function DescriptionCell({ token, onError }: { token: WireToken; onError: (messa
   );
 }
 
-export function TokenTable({ tokens }: { tokens: WireToken[] }) {
+export function TokenTable({
+  tokens,
+  identityProviderNames = {},
+}: {
+  tokens: WireToken[];
+  /** Names of the identity providers that sessions came through, by id (see signInMethodLabel). */
+  identityProviderNames?: Record<string, string>;
+}) {
   const router = useRouter();
   const [confirm, setConfirm] = useState<{ kind: 'one'; token: WireToken } | { kind: 'others' } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -122,7 +130,7 @@ export function TokenTable({ tokens }: { tokens: WireToken[] }) {
                     <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 font-sans text-xs text-emerald-800">Current</span>
                   ) : null}
                 </td>
-                <td className="px-4 py-2 whitespace-nowrap">{kindLabel(token)}</td>
+                <td className="px-4 py-2 whitespace-nowrap">{kindLabel(token, identityProviderNames)}</td>
                 <td className="px-4 py-2 whitespace-nowrap">
                   <Time value={token.create_time} />
                 </td>

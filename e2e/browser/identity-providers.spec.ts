@@ -104,7 +104,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await shell.expectSignedIn(member.organizationName);
   const methodId = /method\/(am[0-9a-f]+)\//.exec(linkUrl)![1]!;
   await page.goto('/profile/tokens');
-  await expect(page.getByRole('main')).toContainText(`Session · saml:${methodId}`);
+  await expect(page.getByRole('main')).toContainText('Session · SSO: Okta SSO');
 
   // IdP-initiated, from the IdP's dashboard (allowed above).
   await shell.signOut();

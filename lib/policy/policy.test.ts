@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Token } from '@/db/schema';
 import { parseInput } from '@/lib/errors';
 import { lockoutRefusal } from './lockout';
-import { allowedMethods, applyPatch, describeAllowedMethods, methodAllowed, personalTokenCreationRefusal, policyToWire, tokenRefusal, type Policy } from './policy';
+import { allowedMethods, applyPatch, describeAllowedMethods, methodAllowed, personalTokenCreationRefusal, policyToWire, signInMethodLabel, tokenRefusal, type Policy } from './policy';
 import { policyPatchSchema } from './schema';
 
 const DEFAULT: Policy = {
@@ -83,6 +83,21 @@ describe('tokenRefusal: every combination of kind, method, mode, enforcement and
     if (expected === null) expect(refusal).toBeNull();
     else expect(refusal).toMatch(expected);
   });
+});
+
+describe('signInMethodLabel', () => {
+  it.each([
+    ['password', 'password'],
+    ['google', 'Google'],
+    ['github', 'GitHub'],
+    ['saml', 'SAML single sign-on'],
+    ['saml:amOkta', 'SSO: Okta'],
+    // A provider since deleted, or one the caller has no name for: its id.
+    ['saml:amGone', 'SSO: amGone'],
+    // Not a method of ours: shown as it is, never guessed at.
+    ['saml:', 'saml:'],
+    ['carrier-pigeon', 'carrier-pigeon'],
+  ])('%s → %s', (method, label) => expect(signInMethodLabel(method, { amOkta: 'Okta' })).toBe(label));
 });
 
 describe('personalTokenCreationRefusal', () => {

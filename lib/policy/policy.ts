@@ -113,6 +113,16 @@ export function samlMethodIdOf(method: string): string | null {
 const baseMethod = (method: string) => (samlMethodIdOf(method) ? 'saml' : method);
 
 /**
+ * A sign-in method as people read it: "Google", "password", and for a sign-in through an
+ * identity provider "SSO: <its name>" (its id when the name is not known, e.g. once deleted).
+ */
+export function signInMethodLabel(method: string, identityProviderNames: Record<string, string> = {}): string {
+  const methodId = samlMethodIdOf(method);
+  if (methodId) return `SSO: ${identityProviderNames[methodId] ?? methodId}`;
+  return METHOD_LABELS[method as SignInMethod] ?? method;
+}
+
+/**
  * Whether the policy lets people sign in with a method. Unknown methods are never allowed.
  * A sign-in through a particular identity provider ("saml:<id>") also needs, while the policy
  * refuses other organizations' providers, the provider to belong to this organization: without

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { authenticationMethods } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 
@@ -11,4 +11,19 @@ export function identityProviderOrganization(ctx: Ctx, methodId: string): string
       .where(eq(authenticationMethods.id, methodId))
       .get()?.organizationId ?? null
   );
+}
+
+/**
+ * The names of the identity providers that sign-in methods ("saml:<id>") name, by id: for
+ * showing "SSO: Okta" where a token records "saml:am…". Other methods are skipped.
+ */
+export function identityProviderNames(ctx: Ctx, methods: readonly string[]): Record<string, string> {
+  const ids = [...new Set(methods.filter((m) => m.startsWith('saml:')).map((m) => m.slice('saml:'.length)))];
+  if (ids.length === 0) return {};
+  const rows = ctx.db
+    .select({ id: authenticationMethods.id, name: authenticationMethods.name })
+    .from(authenticationMethods)
+    .where(inArray(authenticationMethods.id, ids))
+    .all();
+  return Object.fromEntries(rows.map((row) => [row.id, row.name]));
 }

@@ -6,6 +6,7 @@ import { createTokenAction } from './actions';
 import { TokenTable } from '@/components/tokens/token-table';
 import { Card } from '@/components/ui/card';
 import { liveCtx } from '@/lib/context';
+import { identityProviderNames } from '@/lib/saml/owner';
 import { countTokens, listTokens } from '@/lib/tokens/manage';
 import { tokenToWire } from '@/lib/tokens/wire';
 
@@ -40,7 +41,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
         <h2 id="tokens-heading" className="font-medium">
           Your tokens and sessions <span className="text-sm font-normal text-slate-500">({total})</span>
         </h2>
-        <TokenTable tokens={tokens} />
+        <TokenTable tokens={tokens} identityProviderNames={identityProviderNames(ctx, tokens.map((t) => t.auth_method))} />
         {pages > 1 ? (
           <nav aria-label="Pages" className="flex items-center gap-4 text-sm">
             {page > 1 ? <Link href={`?page=${page - 1}`}>← Newer</Link> : <span className="text-slate-400">← Newer</span>}
