@@ -26,6 +26,13 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
+  // Transactions take the write lock when they begin (BEGIN IMMEDIATE), waiting out the busy
+  // timeout if another connection holds it. A deferred transaction that reads and then writes
+  // fails at once with SQLITE_BUSY, without waiting, when another connection (a second process,
+  // a backup, the tests' seeding) committed in between: SQLite cannot turn a read snapshot that
+  // is no longer the latest into a write.
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((run, config) => deferred(run, { behavior: 'immediate', ...config })) as typeof db.transaction;
   migrate(db, { migrationsFolder });
   return db;
 }
