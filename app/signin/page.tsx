@@ -22,7 +22,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     >
       {params.sso === '1' ? (
         <>
-          <SsoSignIn />
+          <SsoSignIn returnTo={safeReturnPath(params.callbackUrl)} />
           <p className="mt-4 border-t border-slate-200 pt-4 text-center text-sm">
             <Link className="text-brand-700 hover:underline" href={`/signin${callback}`}>
               Sign in with a password instead

@@ -9,7 +9,9 @@ import { Field } from '@/components/ui/field';
 type Provider = { name: string; loginUrl: string };
 
 /** "Sign in with SSO": find the identity provider by email (its verified domain) or organization ID, then go there. */
-export function SsoSignIn() {
+export function SsoSignIn({ returnTo = '/' }: { returnTo?: string }) {
+  // Where to land after the IdP: the page that asked for sign-in (checked again by the server).
+  const withReturn = (loginUrl: string) => (returnTo === '/' ? loginUrl : `${loginUrl}${loginUrl.includes('?') ? '&' : '?'}return_to=${encodeURIComponent(returnTo)}`);
   const [by, setBy] = useState<'email' | 'organization'>('email');
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -24,7 +26,7 @@ export function SsoSignIn() {
       const result = await findSsoProvidersAction(by === 'email' ? { email: value } : { organization: value });
       if (!result.ok) return setError(result.fieldErrors[by]?.[0] && result.message === 'Check the highlighted fields' ? result.fieldErrors[by]![0]! : result.message);
       if (result.data.providers.length === 1) {
-        window.location.assign(result.data.providers[0]!.loginUrl);
+        window.location.assign(withReturn(result.data.providers[0]!.loginUrl));
         return;
       }
       setProviders(result.data.providers);
@@ -50,7 +52,7 @@ export function SsoSignIn() {
         <ul className="space-y-2" aria-label="Identity providers">
           {providers.map((p) => (
             <li key={p.loginUrl}>
-              <a className="block rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50" href={p.loginUrl}>
+              <a className="block rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-50" href={withReturn(p.loginUrl)}>
                 Continue with {p.name}
               </a>
             </li>

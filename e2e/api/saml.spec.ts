@@ -11,7 +11,7 @@ import {
   type ConfiguredIdp,
 } from '../support/saml';
 import { addMembership, auditOf, seedMember, seedOrgMember, setPolicy } from '../support/seed';
-import { generateKeyPair, type KeyPair } from '@/lib/testing/saml-idp';
+import { generateKeyPair, readAuthnRequest, type KeyPair } from '@/lib/testing/saml-idp';
 
 // Identity providers over the wire (../shared/reference/aiven-api.md), and SAML sign-in against
 // a real IdP on 127.0.0.1 in this process: the good path and every refusal, each with its reason
@@ -164,6 +164,34 @@ test('SP-initiated sign-in: a session recording saml:<id> in the cookie, honouri
   const current = tokens.tokens.find((t: { currently_active: boolean }) => t.currently_active);
   expect(current).toMatchObject({ auth_method: `saml:${configured.methodId}`, max_age_seconds: 7200, kind: 'session' });
   expect(auditOf(servers.main.database, { event: 'auth.sign_in', actorEmail: member.email }).some((e) => e.details.method === 'saml')).toBe(true);
+});
+
+test('after sign-in the ACS returns to the RelayState path the start carried, and only to a same-site path', async ({ request, member }) => {
+  const { configured } = await linkedMember(request, member);
+  const start = async (returnTo: string) => {
+    const response = await request.get(`${configured.loginUrl}?purpose=signin&return_to=${encodeURIComponent(returnTo)}`, { maxRedirects: 0 });
+    expect(response.status()).toBe(303);
+    return readAuthnRequest(response.headers()['location']!);
+  };
+  const post = (requestId: string, relayState: string | null) =>
+    request.post(configured.acsUrl, {
+      form: { SAMLResponse: samlResponse(idp, configured, { nameId: `idp-${member.email}`, inResponseTo: requestId }), ...(relayState === null ? {} : { RelayState: relayState }) },
+      maxRedirects: 0,
+    });
+
+  const started = await start('/admin/users?page=2');
+  expect(started.relayState).toBe('/admin/users?page=2');
+  const back = await post(started.id, started.relayState);
+  expect(back.status()).toBe(303);
+  expect(back.headers()['location']).toBe(`${servers.main.url}/admin/users?page=2`);
+
+  // The start refuses to carry another site; a RelayState changed on the way is not followed either.
+  expect((await start('https://evil.example/')).relayState).toBeNull();
+  for (const forged of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+    const again = await post((await start('/')).id, forged);
+    expect(again.status()).toBe(303);
+    expect(again.headers()['location']).toBe(`${servers.main.url}/`);
+  }
 });
 
 type Refusal = {

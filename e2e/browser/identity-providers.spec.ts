@@ -88,8 +88,10 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await signInAtIdp(page, `okta-${member.email}`);
   await shell.expectSignedIn(member.organizationName);
 
-  // SP-initiated from the sign-in page, by organization (by email: no verified domain, said plainly).
+  // SP-initiated from the sign-in page, by organization (by email: no verified domain, said plainly),
+  // asked for by a page of the console: after the IdP, that page opens.
   await shell.signOut();
+  await page.goto('/admin/identity-providers');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await page.getByRole('link', { name: 'Sign in with SSO' }).click();
   const sso = page.getByRole('form', { name: 'Sign in with SSO' });
@@ -102,6 +104,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await sso.getByRole('button', { name: 'Continue with SSO' }).click();
   await signInAtIdp(page, `okta-${member.email}`);
   await shell.expectSignedIn(member.organizationName);
+  await expect(page).toHaveURL('/admin/identity-providers');
   const methodId = /method\/(am[0-9a-f]+)\//.exec(linkUrl)![1]!;
   await page.goto('/profile/tokens');
   await expect(page.getByRole('main')).toContainText('Session · SSO: Okta SSO');

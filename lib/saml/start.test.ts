@@ -43,6 +43,15 @@ describe('SP-initiated start', () => {
     expect(Math.abs(new Date(row.expiryTime).getTime() - s.ctx.now.getTime() - REQUEST_LIFETIME_MS)).toBeLessThan(1000);
   });
 
+  it('carries the page to return to as RelayState, and nothing for the console\'s start page', async () => {
+    const s = await setup();
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    const start = (returnTo?: string) => startSamlSignIn({ ctx: s.ctx, found: s.found(), purpose: 'signin', baseUrl: 'https://c.example.test', returnTo });
+    expect(readAuthnRequest((await start('/admin/users?page=2')).redirectUrl).relayState).toBe('/admin/users?page=2');
+    expect(readAuthnRequest((await start('/')).redirectUrl).relayState).toBeNull();
+    expect(readAuthnRequest((await start()).redirectUrl).relayState).toBeNull();
+  });
+
   it('signs the request with the method\'s SP key when asked; the IdP verifies it with our published certificate', async () => {
     const s = await setup({ saml_authn_requests_signed_enabled: true });
     updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });

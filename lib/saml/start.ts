@@ -52,6 +52,7 @@ export async function startSamlSignIn({
   purpose,
   userId = null,
   baseUrl,
+  returnTo = null,
 }: {
   ctx: Ctx;
   found: MethodWithOrganization;
@@ -59,6 +60,8 @@ export async function startSamlSignIn({
   /** The signed-in user, for "link" and "test". */
   userId?: string | null;
   baseUrl: string;
+  /** A same-site path to return to after sign-in, sent as RelayState (the IdP hands it back). */
+  returnTo?: string | null;
 }): Promise<{ redirectUrl: string; requestId: string }> {
   const { method, organization } = found;
   const certificates = certificatesOf(ctx, method.id);
@@ -83,7 +86,7 @@ export async function startSamlSignIn({
     validateInResponseTo: ValidateInResponseTo.never,
     ...(signing ? { privateKey: method.spPrivateKey, signatureAlgorithm: algorithm, digestAlgorithm: method.samlDigestAlgorithm } : {}),
   });
-  const redirectUrl = await saml.getAuthorizeUrlAsync('', undefined, {});
+  const redirectUrl = await saml.getAuthorizeUrlAsync(returnTo && returnTo !== '/' ? returnTo : '', undefined, {});
   ctx.db.transaction(() => {
     // Requests nobody answered are of no use once expired.
     ctx.db.delete(samlRequests).where(and(eq(samlRequests.methodId, method.id), lt(samlRequests.expiryTime, iso(ctx.now)))).run();

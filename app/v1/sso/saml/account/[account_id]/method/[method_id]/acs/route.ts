@@ -1,6 +1,7 @@
 import { sessionCookieHeader } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { methodNotAllowed, requestMeta } from '@/lib/http/api';
+import { safeReturnPath } from '@/lib/http/areas';
 import { consumeSamlResponse } from '@/lib/saml/acs';
 import { SamlError } from '@/lib/saml/errors';
 import { failurePage, htmlResponse, tracePage } from '@/lib/saml/html';
@@ -16,10 +17,13 @@ export async function POST(request: Request, { params }: Params) {
   const { account_id, method_id } = await params;
   const baseUrl = publicBaseUrl();
   let samlResponse: unknown;
+  let relayState: unknown;
   try {
     const length = Number(request.headers.get('content-length') ?? 0);
     if (length > MAX_BODY) throw new Error('too large');
-    samlResponse = (await request.formData()).get('SAMLResponse');
+    const form = await request.formData();
+    samlResponse = form.get('SAMLResponse');
+    relayState = form.get('RelayState');
   } catch {
     return htmlResponse(failurePage(new SamlError('malformed', 'Post the SAMLResponse as an HTML form (application/x-www-form-urlencoded).')), 400);
   }
@@ -38,7 +42,8 @@ export async function POST(request: Request, { params }: Params) {
       return new Response(null, {
         status: 303,
         headers: {
-          location: `${baseUrl}/`,
+          // RelayState is not signed: only a same-site path is followed, anything else lands on /.
+          location: `${baseUrl}${safeReturnPath(typeof relayState === 'string' ? relayState : null)}`,
           'set-cookie': sessionCookieHeader(outcome.fullToken, outcome.maxAgeSeconds, baseUrl),
           'cache-control': 'no-store',
         },

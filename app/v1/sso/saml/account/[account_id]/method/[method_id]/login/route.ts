@@ -2,6 +2,7 @@ import { authenticate } from '@/lib/auth/gate';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
+import { safeReturnPath } from '@/lib/http/areas';
 import { methodNotAllowed, requestMeta } from '@/lib/http/api';
 import { canTest } from '@/lib/saml/acs';
 import { SamlError } from '@/lib/saml/errors';
@@ -22,6 +23,7 @@ function cookieValue(request: Request, name: string): string | undefined {
 
 // GET /v1/sso/saml/account/{account_id}/method/{method_id}/login?purpose=signin|signup|link|test:
 // SP-initiated sign-in. Public; "link" and "test" need the browser's session (sign-in first).
+// `return_to`: a same-site path to land on after signing in (carried to the IdP and back as RelayState).
 export async function GET(request: Request, { params }: Params) {
   const { account_id, method_id } = await params;
   const url = new URL(request.url);
@@ -54,7 +56,8 @@ export async function GET(request: Request, { params }: Params) {
     }
   }
   try {
-    const { redirectUrl, requestId } = await startSamlSignIn({ ctx, found, purpose, userId, baseUrl });
+    const returnTo = safeReturnPath(url.searchParams.get('return_to'));
+    const { redirectUrl, requestId } = await startSamlSignIn({ ctx, found, purpose, userId, baseUrl, returnTo });
     const headers = new Headers({ location: redirectUrl, 'cache-control': 'no-store' });
     // Over https, the request is tied to this browser (checked at the ACS).
     const binding = requestCookieHeader(requestId, baseUrl, REQUEST_LIFETIME_MS / 1000);
