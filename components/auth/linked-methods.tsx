@@ -6,12 +6,12 @@ import { useState } from 'react';
 import { startLinkAction, unlinkIdentityAction } from '@/app/(console)/profile/authentication/actions';
 import type { LinkedMethod } from '@/lib/auth/identities';
 import type { OAuthProviderId } from '@/lib/auth/oauth-config';
+import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 
-const PROVIDER_LABELS: Record<OAuthProviderId, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
 
 type Identity = Extract<LinkedMethod, { kind: 'identity' }>;
 
@@ -108,7 +108,7 @@ export function LinkedMethods({
           <span className="text-sm text-slate-600">Link another account:</span>
           {linkable.map((provider) => (
             <Button key={provider} type="button" variant="secondary" disabled={busy} onClick={() => void link(provider)}>
-              Link {PROVIDER_LABELS[provider]}
+              Link {THIRD_PARTY_LABELS[provider]}
             </Button>
           ))}
         </div>

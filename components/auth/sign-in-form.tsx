@@ -8,12 +8,12 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { signInSchema } from '@/lib/auth/schema';
 import type { OAuthProviderId } from '@/lib/auth/oauth-config';
+import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 import { OTP_REQUIRED_MESSAGE } from '@/lib/auth/two-factor-schema';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 
-const PROVIDER_LABELS: Record<OAuthProviderId, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
 
 export function SignInForm({
   returnTo,
@@ -108,7 +108,7 @@ export function SignInForm({
                 void signIn(provider, { callbackUrl: returnTo });
               }}
             >
-              {redirecting === provider ? `Going to ${PROVIDER_LABELS[provider]}…` : `Continue with ${PROVIDER_LABELS[provider]}`}
+              {redirecting === provider ? `Going to ${THIRD_PARTY_LABELS[provider]}…` : `Continue with ${THIRD_PARTY_LABELS[provider]}`}
             </Button>
           ))}
         </div>

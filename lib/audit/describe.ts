@@ -1,3 +1,5 @@
+import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
+
 // One readable sentence per audit event, for the Audit log page and the API's
 // action_description. Plain TypeScript over the stored details: an event recorded before a
 // field existed, or a name this file does not know yet, still gets a sentence.
@@ -47,8 +49,8 @@ const REASONS: Record<string, string> = {
   provider_unreachable: 'provider unreachable',
 };
 
-const PROVIDER_LABELS: Record<string, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
-const providerLabel = (value: unknown) => (typeof value === 'string' ? (PROVIDER_LABELS[value] ?? value) : 'unknown provider');
+const providerLabel = (value: unknown) =>
+  typeof value === 'string' ? (THIRD_PARTY_LABELS[value as keyof typeof THIRD_PARTY_LABELS] ?? value) : 'unknown provider';
 
 export function describeAuditEvent({ event, details }: { event: string; details: Details }): string {
   const d = details ?? {};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Env } from '@/lib/env';
+import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 
 // Which third-party sign-in providers this install offers, read from the environment. Plain
 // data: app/_lib/auth-options.ts turns it into next-auth providers, the sign-in page into
@@ -8,7 +9,7 @@ import type { Env } from '@/lib/env';
 export const OAUTH_PROVIDERS = ['google', 'microsoft', 'github'] as const;
 export type OAuthProviderId = (typeof OAUTH_PROVIDERS)[number];
 
-export const OAUTH_PROVIDER_LABELS: Record<OAuthProviderId, string> = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' };
+export const OAUTH_PROVIDER_LABELS: Record<OAuthProviderId, string> = THIRD_PARTY_LABELS;
 
 export function isOAuthProvider(value: unknown): value is OAuthProviderId {
   return typeof value === 'string' && (OAUTH_PROVIDERS as readonly string[]).includes(value);

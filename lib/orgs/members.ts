@@ -15,6 +15,7 @@ import type { Principal } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
 import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
+import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 import { listTokens } from '@/lib/tokens/manage';
 import { assertSuperAdmin } from './authorize';
 import type { MembershipWithOrg } from './memberships';
@@ -305,8 +306,6 @@ export type MemberAuthenticationMethod = {
   remoteProviderId: string;
 };
 
-const PROVIDER_NAMES = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' } as const;
-
 /** The ways a member signs in: their password, and each identity linked to them (third-party or SAML). */
 export function listMemberAuthenticationMethods(call: MemberCall & { userId: string }): MemberAuthenticationMethod[] {
   const member = getMember(call);
@@ -350,9 +349,9 @@ export function listMemberAuthenticationMethods(call: MemberCall & { userId: str
     if (identity.provider.startsWith('saml:')) {
       const methodId = identity.provider.slice('saml:'.length);
       methods.push({ ...common, type: 'saml', name: idpNames.get(methodId) ?? 'SAML identity provider', methodId });
-    } else if (identity.provider in PROVIDER_NAMES) {
-      const type = identity.provider as keyof typeof PROVIDER_NAMES;
-      methods.push({ ...common, type, name: PROVIDER_NAMES[type], methodId: null });
+    } else if (identity.provider in THIRD_PARTY_LABELS) {
+      const type = identity.provider as keyof typeof THIRD_PARTY_LABELS;
+      methods.push({ ...common, type, name: THIRD_PARTY_LABELS[type], methodId: null });
     }
   }
   return methods;

@@ -89,11 +89,12 @@ export function policyToWire(policy: Policy) {
 export const SIGN_IN_METHODS = ['password', 'google', 'microsoft', 'github', 'saml'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
+/** The third-party sign-in providers' names as people write them: the one list every page and message uses. */
+export const THIRD_PARTY_LABELS = { google: 'Google', microsoft: 'Microsoft', github: 'GitHub' } as const;
+
 export const METHOD_LABELS: Record<SignInMethod, string> = {
   password: 'password',
-  google: 'Google',
-  microsoft: 'Microsoft',
-  github: 'GitHub',
+  ...THIRD_PARTY_LABELS,
   saml: 'SAML single sign-on',
 };
 
