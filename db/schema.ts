@@ -54,6 +54,12 @@ export const users = sqliteTable('users', {
   // The organization that manages this user: set when the user's email domain is verified by
   // that organization. Its policy's "disabled for managed users" settings apply to them.
   managingOrganizationId: text('managing_organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+  // When the owner of the address showed that it is theirs (a mailed link or code, a completed
+  // password reset, a third-party provider that verified it at a sign-in, or SSO of the
+  // organization that verified its domain); null while nobody has. Automatic linking by address
+  // (third-party or SSO) only ever joins accounts whose address is proven: an account made for
+  // an address nobody proved must not be taken over by, or take over, its real owner.
+  emailVerifiedTime: text('email_verified_time'),
   createTime: text('create_time').notNull(),
 });
 export type User = typeof users.$inferSelect;
@@ -198,6 +204,9 @@ export const invitations = sqliteTable(
     invitedByEmail: text('invited_by_email').notNull(),
     createTime: text('create_time').notNull(),
     expiryTime: text('expiry_time').notNull(),
+    // Set when the link went out by mail and was not shown to the inviting admin: only then does
+    // following it prove that the person owns the address (users.email_verified_time).
+    mailedTime: text('mailed_time'),
   },
   (t) => [uniqueIndex('invitations_token_idx').on(t.tokenHash), uniqueIndex('invitations_org_email_idx').on(t.organizationId, t.email)],
 );

@@ -45,7 +45,8 @@ export async function completeSetup({
       const organization = insertOrganization(ctx, { name: organizationName });
       // No domain can be verified before the first organization exists; asked anyway, so that
       // every path that creates a person sets who manages them the same way.
-      const user = insertUser(ctx, { email, passwordHash, managingOrganizationId: managingOrganizationForEmail(ctx, email) });
+      // The operator set this account up: its address counts as proven.
+      const user = insertUser(ctx, { email, passwordHash, managingOrganizationId: managingOrganizationForEmail(ctx, email), emailProven: true });
       insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
       recordAudit(ctx, {
         event: 'setup.completed',

@@ -10,10 +10,27 @@ import { newUserId } from '@/lib/ids';
  */
 export function insertUser(
   ctx: Ctx,
-  { email, realName = '', passwordHash, managingOrganizationId = null }: { email: string; realName?: string; passwordHash?: string; managingOrganizationId?: string | null },
+  {
+    email,
+    realName = '',
+    passwordHash,
+    managingOrganizationId = null,
+    emailProven = false,
+  }: {
+    email: string;
+    realName?: string;
+    passwordHash?: string;
+    managingOrganizationId?: string | null;
+    /** The person showed now that the address is theirs (see users.emailVerifiedTime). */
+    emailProven?: boolean;
+  },
 ): User {
   const now = iso(ctx.now);
-  const user = ctx.db.insert(users).values({ id: newUserId(), email, realName, createTime: now, managingOrganizationId }).returning().get();
+  const user = ctx.db
+    .insert(users)
+    .values({ id: newUserId(), email, realName, createTime: now, managingOrganizationId, emailVerifiedTime: emailProven ? now : null })
+    .returning()
+    .get();
   if (passwordHash) ctx.db.insert(passwordCredentials).values({ userId: user.id, passwordHash, updateTime: now }).run();
   return user;
 }
