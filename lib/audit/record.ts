@@ -20,6 +20,8 @@ export type AuditEventName =
   | 'member.updated'
   | 'member.removed'
   | 'member.token_revoked'
+  // The owner of a user's address proved it is theirs (lib/users/proven.ts): details carry how.
+  | 'user.email_verified'
   // Third-party sign-in identities (Google, Microsoft, GitHub, SAML) linked to or unlinked from a user.
   | 'identity.linked'
   | 'identity.unlinked'
