@@ -55,6 +55,7 @@ describe('describeAuditEvent: identity providers', () => {
 
 describe('describeAuditEvent: proven addresses', () => {
   it.each([
+    ['invitation.mailed', { user_email: 'a@x.test' }, 'Mailed the invitation for a@x.test (its link was not shown to the admin)'],
     ['user.email_verified', { user_email: 'a@x.test', how: 'mailed_link' }, 'Proved the address a@x.test (followed a mailed invitation link)'],
     ['user.email_verified', { user_email: 'a@x.test', how: 'provider_verified', provider: 'google' }, 'Proved the address a@x.test (Google verified it)'],
     ['user.email_verified', { user_email: 'a@x.test', how: 'sso_verified_domain' }, 'Proved the address a@x.test (SSO of the organization that verified its domain)'],

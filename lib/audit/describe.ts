@@ -97,6 +97,8 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? d.reason.replace(/_/g, ' ')) : 'unknown reason';
       return `Linking ${providerLabel(d.provider)} failed: ${reason}`;
     }
+    case 'invitation.mailed':
+      return `Mailed the invitation for ${text(d.user_email ?? '')} (its link was not shown to the admin)`;
     case 'user.email_verified': {
       const how =
         d.how === 'mailed_link'

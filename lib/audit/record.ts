@@ -16,6 +16,8 @@ export type AuditEventName =
   | 'invitation.created'
   | 'invitation.cancelled'
   | 'invitation.accepted'
+  // The invitation's link went out by mail and was not shown to the inviting admin.
+  | 'invitation.mailed'
   // A super admin changed a member: details carry the member and the old and new values.
   | 'member.updated'
   | 'member.removed'
