@@ -22,7 +22,7 @@ export type PendingInvitation = { user_email: string; invited_by: string; create
 /** Invite by email, copy the link, see and cancel pending invitations. For Admin → Users. */
 export function InvitationsPanel({ invitations, now }: { invitations: PendingInvitation[]; now: string }) {
   const router = useRouter();
-  const [created, setCreated] = useState<{ email: string; link: string; mailSent: boolean; mailError: string | null } | null>(null);
+  const [created, setCreated] = useState<{ email: string; link: string | null; mailSent: boolean; mailError: string | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const form = useForm<z.input<typeof inviteSchema>, unknown, z.output<typeof inviteSchema>>({
@@ -60,11 +60,20 @@ export function InvitationsPanel({ invitations, now }: { invitations: PendingInv
         </Button>
       </form>
       {error ? <Alert>{error}</Alert> : null}
-      {created ? (
+      {created?.mailSent ? (
+        <div role="status" className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
+          <p>
+            Invitation for <strong>{created.email}</strong> created and mailed to {created.email}.
+          </p>
+          <p className="text-xs text-slate-500">
+            The link is in the mail only: opening it shows that the address is theirs.
+          </p>
+        </div>
+      ) : created?.link ? (
         <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
           <p>
             Invitation for <strong>{created.email}</strong> created.{' '}
-            {created.mailSent ? 'It was mailed too.' : created.mailError ? `Mailing it failed (${created.mailError}).` : 'Send them this link:'}
+            {created.mailError ? `Mailing it failed (${created.mailError}). Send them this link:` : 'Send them this link:'}
           </p>
           <div className="flex items-center gap-2">
             <code data-testid="invite-link" className="flex-1 break-all rounded bg-white px-2 py-1 font-mono text-xs">
@@ -72,7 +81,10 @@ export function InvitationsPanel({ invitations, now }: { invitations: PendingInv
             </code>
             <CopyButton value={created.link} label="Copy link" />
           </div>
-          <p className="text-xs text-slate-500">The link is shown only now. Anyone with it can see the invitation; only {created.email} can accept it.</p>
+          <p className="text-xs text-slate-500">
+            The link is shown only now. Anyone with it can see the invitation; only {created.email} can accept it. An account made
+            through a copied link does not count as proof that the address is theirs.
+          </p>
         </div>
       ) : null}
       {invitations.length === 0 ? (

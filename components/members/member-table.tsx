@@ -131,6 +131,11 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
                       {member.is_you ? <Badge tone="brand">You</Badge> : null}
                       {info.is_application_user ? <Badge tone="slate">Application user</Badge> : null}
                       {member.managed ? <Badge tone="slate">Managed</Badge> : null}
+                      {!member.email_verified && !info.is_application_user ? (
+                        <span title="Nobody has shown that this address is theirs: sign-ins with Google, Microsoft, GitHub or SSO are not linked to this account by address.">
+                          <Badge tone="amber">Address not proven</Badge>
+                        </span>
+                      ) : null}
                     </div>
                     {info.real_name ? <div className="text-xs text-slate-500">{info.user_email}</div> : null}
                   </td>

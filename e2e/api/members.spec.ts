@@ -54,6 +54,8 @@ test('GET .../user lists the members in upstream’s shape, application users un
       create_time: expect.any(String),
     },
     two_factor_enabled: true,
+    // Seeded members stand for people who proved their addresses (e2e/support/seed.ts).
+    email_verified: true,
   });
   expect(Date.parse(bobWire.last_activity_time)).toBeGreaterThan(Date.now() - 60_000);
   expect(users.find((u: { user_id: string }) => u.user_id === member.userId)).toMatchObject({ is_super_admin: true });

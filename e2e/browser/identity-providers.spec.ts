@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, login, test } from '../support/fixtures';
+import { auth, expect, login, test } from '../support/fixtures';
+import { publishChallenge, uniqueDomain } from '../support/domains';
 import { accountIdOf, configureIdp, TestIdp } from '../support/saml';
 import { auditOf, seedOrgMember } from '../support/seed';
 import { servers } from '../support/env';
@@ -126,7 +127,13 @@ test('the signup URL creates an account tied to the IdP; the account link URL as
   const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
   const context = await browser.newContext({ baseURL: servers.main.url });
   const page = await context.newPage();
-  const newcomer = `new-${Date.now()}@idp.test`;
+  // Signup creates accounts only on a domain the IdP's organization verified.
+  const domain = uniqueDomain('signup');
+  const domains = `/v1/organization/${member.organizationId}/domains`;
+  const added = await (await request.post(domains, { headers: auth(token), data: { domain_name: domain } })).json();
+  publishChallenge(domain, [added.challenge_record_value]);
+  expect((await (await request.post(`${domains}/${added.domain_id}/verify`, { headers: auth(token) })).json()).state).toBe('verified');
+  const newcomer = `new-${Date.now()}@${domain}`;
   idp.people.set(newcomer, { email: newcomer, firstName: 'Nia', lastName: 'Newcomer' });
   await page.goto(`${configured.loginUrl}?purpose=signup`);
   await signInAtIdp(page, newcomer);

@@ -30,6 +30,10 @@ export const unique = (label: string) => `${label}-${randomBytes(4).toString('he
 
 export type SeededMember = { email: string; password: string; userId: string; organizationId: string; organizationName: string };
 
+// Seeded people stand for established users: their addresses are proven (as if they had
+// followed a mailed invitation). A test about unproven accounts makes one the way an attacker
+// would, through the API.
+
 // One password and one argon2id hash serve every user this worker seeds: hashing is slow on purpose.
 const seedPassword = `pw-${randomBytes(12).toString('base64url')}`;
 let seedHash: Promise<string> | undefined;
@@ -46,7 +50,7 @@ export async function seedMember(
   return c.db.transaction(() => {
     const organization = insertOrganization(c, { name: unique('Org') });
     if (ipAllowlist.length) setAllowlist(file, organization.id, ipAllowlist);
-    const user = insertUser(c, { email: `${unique('user')}@example.test`, passwordHash });
+    const user = insertUser(c, { email: `${unique('user')}@example.test`, passwordHash, emailProven: true });
     insertMembership(c, { organizationId: organization.id, userId: user.id, isSuperAdmin });
     return { email: user.email, password, userId: user.id, organizationId: organization.id, organizationName: organization.name };
   });
@@ -68,7 +72,7 @@ export async function seedColleague(file: string, organizationId: string): Promi
   const c = ctx(file);
   return c.db.transaction(() => {
     const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
-    const user = insertUser(c, { email: `${unique('colleague')}@example.test`, passwordHash });
+    const user = insertUser(c, { email: `${unique('colleague')}@example.test`, passwordHash, emailProven: true });
     insertMembership(c, { organizationId, userId: user.id, isSuperAdmin: false });
     return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
   });
@@ -163,6 +167,26 @@ export function setPolicy(file: string, organizationId: string, changes: Partial
   db(file).update(organizations).set(changes).where(eq(organizations.id, organizationId)).run();
 }
 
+/**
+ * A member with a chosen address and the seeded password whose address nobody proved: what an
+ * admin who copied the invitation link and signed up with a password of their choosing leaves.
+ * `proven` makes an account whose owner did prove it.
+ */
+export async function seedMemberAt(file: string, organizationId: string, email: string, { proven = false }: { proven?: boolean } = {}): Promise<SeededMember> {
+  seedHash ??= hashPassword(seedPassword);
+  const passwordHash = await seedHash;
+  const c = ctx(file);
+  return c.db.transaction(
+    () => {
+      const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
+      const user = insertUser(c, { email, passwordHash, emailProven: proven });
+      insertMembership(c, { organizationId, userId: user.id, isSuperAdmin: false });
+      return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
 /** Another member, with a password, of an organization seeded before (same password as seedMember). */
 export async function seedOrgMember(
   file: string,
@@ -177,7 +201,7 @@ export async function seedOrgMember(
   return c.db.transaction(
     () => {
       const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
-      const user = insertUser(c, { email: `${unique('member')}@example.test`, realName, passwordHash });
+      const user = insertUser(c, { email: `${unique('member')}@example.test`, realName, passwordHash, emailProven: true });
       insertMembership(c, { organizationId, userId: user.id, isSuperAdmin });
       return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
     },

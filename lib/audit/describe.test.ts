@@ -52,3 +52,13 @@ describe('describeAuditEvent: identity providers', () => {
     ['identity_provider.test_sign_in', { name: 'Okta', outcome: 'failed', reason: 'audience' }, 'Test sign-in through identity provider "Okta" failed: audience'],
   ])('%s %j', (event, details, expected) => expect(describeAuditEvent({ event, details })).toBe(expected));
 });
+
+describe('describeAuditEvent: proven addresses', () => {
+  it.each([
+    ['invitation.mailed', { user_email: 'a@x.test' }, 'Mailed the invitation for a@x.test (its link was not shown to the admin)'],
+    ['user.email_verified', { user_email: 'a@x.test', how: 'mailed_link' }, 'Proved the address a@x.test (followed a mailed invitation link)'],
+    ['user.email_verified', { user_email: 'a@x.test', how: 'provider_verified', provider: 'google' }, 'Proved the address a@x.test (Google verified it)'],
+    ['user.email_verified', { user_email: 'a@x.test', how: 'sso_verified_domain' }, 'Proved the address a@x.test (SSO of the organization that verified its domain)'],
+    ['auth.sign_in_failed', { method: 'google', reason: 'email_not_proven' }, "Sign-in with Google failed: the account's address is not proven, so it is not linked by address"],
+  ])('%s %j', (event, details, expected) => expect(describeAuditEvent({ event, details })).toBe(expected));
+});

@@ -39,6 +39,7 @@ const REASONS: Record<string, string> = {
   method_not_allowed: 'method not allowed by the policy',
   email_not_verified: "the provider has not verified the address",
   email_missing: 'the provider shared no address',
+  email_not_proven: "the account's address is not proven, so it is not linked by address",
   no_account: 'no account and no invitation for the address',
   identity_taken: 'provider account linked to another user',
   access_denied: 'consent denied at the provider',
@@ -95,6 +96,19 @@ export function describeAuditEvent({ event, details }: { event: string; details:
     case 'identity.link_failed': {
       const reason = typeof d.reason === 'string' ? (REASONS[d.reason] ?? d.reason.replace(/_/g, ' ')) : 'unknown reason';
       return `Linking ${providerLabel(d.provider)} failed: ${reason}`;
+    }
+    case 'invitation.mailed':
+      return `Mailed the invitation for ${text(d.user_email ?? '')} (its link was not shown to the admin)`;
+    case 'user.email_verified': {
+      const how =
+        d.how === 'mailed_link'
+          ? 'followed a mailed invitation link'
+          : d.how === 'provider_verified'
+            ? `${providerLabel(d.provider)} verified it`
+            : d.how === 'sso_verified_domain'
+              ? 'SSO of the organization that verified its domain'
+              : text(d.how ?? 'unknown');
+      return `Proved the address ${text(d.user_email ?? '')} (${how})`;
     }
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;

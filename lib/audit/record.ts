@@ -16,10 +16,14 @@ export type AuditEventName =
   | 'invitation.created'
   | 'invitation.cancelled'
   | 'invitation.accepted'
+  // The invitation's link went out by mail and was not shown to the inviting admin.
+  | 'invitation.mailed'
   // A super admin changed a member: details carry the member and the old and new values.
   | 'member.updated'
   | 'member.removed'
   | 'member.token_revoked'
+  // The owner of a user's address proved it is theirs (lib/users/proven.ts): details carry how.
+  | 'user.email_verified'
   // Third-party sign-in identities (Google, Microsoft, GitHub, SAML) linked to or unlinked from a user.
   | 'identity.linked'
   | 'identity.unlinked'

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, externalIdentities, organizations, passwordCredentials } from '@/db/schema';
+import { authenticationMethods, externalIdentities, organizations, passwordCredentials, users } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { newRowId } from '@/lib/ids';
 import { principalOf, TEST_META } from '@/lib/testing/members';
@@ -100,6 +100,30 @@ describe('linkIdentityToUser', () => {
     expect(listLinkedMethods(ctx, user.id).map((m) => m.method)).toEqual(['password', 'github']);
     expect(listAuditEvents(ctx)).toMatchObject([{ event: 'identity.linked', details: { provider: 'github', via: 'profile' } }]);
     expect(linkIdentityToUser({ ctx, principal: principal(), meta: TEST_META, input: github }).alreadyLinked).toBe(true);
+    // Another address, unverified: the account's own address is not proven by it.
+    expect(ctx.db.select().from(users).where(eq(users.id, user.id)).get()!.emailVerifiedTime).toBeNull();
+  });
+
+  it.each([
+    ['verified, the account’s own address', 'Ada@Example.test', true, true],
+    ['unverified, the account’s own address', 'ada@example.test', false, false],
+    ['verified, another address', 'ada@personal.test', true, false],
+  ])('a provider address %s: proven=%s', (_name, email, emailVerified, proven) => {
+    const { ctx, user, org, principal } = setup();
+    linkIdentityToUser({ ctx, principal: principal(), meta: TEST_META, input: { provider: 'google', subject: 'g-7', email, emailVerified } });
+    expect(ctx.db.select().from(users).where(eq(users.id, user.id)).get()!.emailVerifiedTime).toBe(proven ? iso(ctx.now) : null);
+    const events = listAuditEvents(ctx).filter((e) => e.event === 'user.email_verified');
+    expect(events).toEqual(
+      proven ? [expect.objectContaining({ organizationId: org.id, details: { user_email: 'ada@example.test', how: 'provider_verified', provider: 'google', subject: 'g-7' } })] : [],
+    );
+  });
+
+  it('linking again a provider account that was linked before proves the address when it now vouches for it', () => {
+    const { ctx, user, principal } = setup();
+    identity(ctx, user.id, 'google', 'g-8');
+    const result = linkIdentityToUser({ ctx, principal: principal(), meta: TEST_META, input: { provider: 'google', subject: 'g-8', email: 'ada@example.test', emailVerified: true } });
+    expect(result.alreadyLinked).toBe(true);
+    expect(ctx.db.select().from(users).where(eq(users.id, user.id)).get()!.emailVerifiedTime).toBe(iso(ctx.now));
   });
 
   it("refuses a provider account linked to someone else, and records the attempt", () => {

@@ -11,6 +11,7 @@ import { OAUTH_PROVIDER_LABELS, isOAuthProvider } from './oauth-config';
 import { OAuthRefusal } from './oauth-sign-in';
 import { oauthIdentitySchema, unlinkIdentitySchema } from './oauth-schema';
 import type { RequestMeta } from './sign-in';
+import { markEmailProven } from '@/lib/users/proven';
 
 // The sign-in methods linked to a user (Profile → Authentication): the password and every
 // external identity, whichever helper created it ("google", "github", "saml:<method id>", ...).
@@ -124,10 +125,11 @@ export function unlinkIdentity({ ctx, principal, meta, input }: Call & { input: 
  * Links a provider account to the signed-in user who started the flow from Profile →
  * Authentication. The address need not match or be verified: the person proved both accounts
  * in one go. Refused when the provider account belongs to someone else, or when none of the
- * user's organizations allows the provider (a link that could never be used).
+ * user's organizations allows the provider (a link that could never be used). When the provider
+ * says it verified the account's own address, that address is proven (lib/users/proven.ts).
  */
 export function linkIdentityToUser({ ctx, principal, meta, input }: Call & { input: unknown }): { identity: ExternalIdentity; alreadyLinked: boolean } {
-  const { provider, subject, email } = parseInput(oauthIdentitySchema, input);
+  const { provider, subject, email, emailVerified } = parseInput(oauthIdentitySchema, input);
   const label = OAUTH_PROVIDER_LABELS[provider];
   const orgIds = principal.memberships.map((m) => m.organization.id);
   const audit = { actorUserId: principal.user.id, actorEmail: principal.user.email, ip: meta.ip, userAgent: meta.userAgent };
@@ -144,7 +146,16 @@ export function linkIdentityToUser({ ctx, principal, meta, input }: Call & { inp
   if (existing && existing.userId !== principal.user.id) {
     refuse('identity_taken', `This ${label} account is already linked to another Portcullis user. Unlink it there first.`);
   }
-  if (existing) return { identity: existing, alreadyLinked: true };
+  // The provider vouches, at this sign-in, for the very address the account has.
+  const proves = () => {
+    if (emailVerified && email === principal.user.email) {
+      markEmailProven(ctx, { userId: principal.user.id, email, how: 'provider_verified', meta, details: { provider, subject } });
+    }
+  };
+  if (existing) {
+    ctx.db.transaction(proves);
+    return { identity: existing, alreadyLinked: true };
+  }
   if (principal.memberships.length > 0 && !principal.memberships.some((m) => methodAllowed(policyOf(m.organization), provider))) {
     const first = principal.memberships[0]!;
     refuse('method_not_allowed', `Your organizations do not allow sign-in with ${label}. ${describeAllowedMethods(policyOf(first.organization))}`);
@@ -157,6 +168,7 @@ export function linkIdentityToUser({ ctx, principal, meta, input }: Call & { inp
       .returning()
       .get();
     recordUserAudit(ctx, orgIds, { ...audit, event: 'identity.linked', details: { provider, subject, provider_email: email, via: 'profile' } });
+    proves();
     return { identity, alreadyLinked: false };
   });
 }

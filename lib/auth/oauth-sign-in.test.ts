@@ -30,10 +30,11 @@ function refusal(fn: () => unknown): OAuthRefusal {
   throw new Error('expected a refusal');
 }
 
-function memberOf(ctx: Ctx, email: string, orgPatch: Partial<typeof organizations.$inferInsert> = {}) {
+/** A member with a password; their address is proven unless said otherwise. */
+function memberOf(ctx: Ctx, email: string, orgPatch: Partial<typeof organizations.$inferInsert> = {}, { emailProven = true } = {}) {
   const org = seedOrganization(ctx, { name: 'Acme' });
   if (Object.keys(orgPatch).length) ctx.db.update(organizations).set(orgPatch).where(eq(organizations.id, org.id)).run();
-  const user = seedUser(ctx, { email, passwordHash: 'hash' });
+  const user = seedUser(ctx, { email, passwordHash: 'hash', emailProven });
   seedMembership(ctx, { organizationId: org.id, userId: user.id });
   return { org, user };
 }
@@ -118,6 +119,50 @@ describe('signInWithOAuth: linking to an existing user', () => {
   });
 });
 
+describe('signInWithOAuth: only into a proven address (pre-account hijacking)', () => {
+  it('a verified address does not open an account whose own address nobody proved: refused, nothing linked, audited', () => {
+    const ctx = testCtx();
+    const { user, org } = memberOf(ctx, 'victim@example.test', {}, { emailProven: false });
+    const error = refusal(() => signIn(ctx, google('victim@example.test', true, 'real-owner')));
+
+    expect(error.reason).toBe('email_not_proven');
+    expect(error.status).toBe(403);
+    expect(error.message).toBe(
+      'The Portcullis account for victim@example.test has not proven that it owns the address, so it is not linked to your Google account automatically. Sign in another way, then link Google under Profile → Authentication.',
+    );
+    expect(identitiesOf(ctx, user.id)).toEqual([]);
+    expect(ctx.db.select().from(tokens).all()).toEqual([]);
+    expect(ctx.db.select().from(users).where(eq(users.id, user.id)).get()!.emailVerifiedTime).toBeNull();
+    expect(listAuditEvents(ctx)).toMatchObject([
+      { event: 'auth.sign_in_failed', organizationId: org.id, actorUserId: user.id, details: { method: 'google', reason: 'email_not_proven', subject: 'real-owner' } },
+    ]);
+  });
+
+  it('an unverified address into an unproven account is still refused as unverified', () => {
+    const ctx = testCtx();
+    memberOf(ctx, 'victim@example.test', {}, { emailProven: false });
+    expect(refusal(() => signIn(ctx, google('victim@example.test', false))).reason).toBe('email_not_verified');
+  });
+
+  it('a linked provider account that now vouches for the account’s own address proves it; another address or an unverified one does not', () => {
+    const ctx = testCtx();
+    const { user, org } = memberOf(ctx, 'ada@example.test', {}, { emailProven: false });
+    ctx.db.insert(externalIdentities).values({ id: 'x1', userId: user.id, provider: 'google', subject: 'g-1', email: 'old@example.test', createTime: iso(ctx.now) }).run();
+    const proven = () => ctx.db.select().from(users).where(eq(users.id, user.id)).get()!.emailVerifiedTime;
+
+    expect(signIn(ctx, google('other@example.test', true, 'g-1')).outcome).toBe('signed_in');
+    expect(proven()).toBeNull();
+    signIn(ctx, google('ada@example.test', false, 'g-1'));
+    expect(proven()).toBeNull();
+    const result = signIn(ctx, google('ada@example.test', true, 'g-1'));
+    expect(result.outcome).toBe('signed_in');
+    expect(result.user.emailVerifiedTime).toBe(iso(ctx.now));
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'user.email_verified')).toMatchObject([
+      { organizationId: org.id, details: { how: 'provider_verified', provider: 'google', subject: 'g-1' } },
+    ]);
+  });
+});
+
 describe('signInWithOAuth: the policy', () => {
   const cases: { name: string; patch: Partial<typeof organizations.$inferInsert>; provider: Identity['provider']; allowed: boolean }[] = [
     { name: 'all on', patch: {}, provider: 'google', allowed: true },
@@ -196,7 +241,20 @@ describe('signInWithOAuth: a new person', () => {
     expect(result.user).toMatchObject({ email: 'new@example.test', realName: 'New Person', managingOrganizationId: null });
     expect(ctx.db.select().from(memberships).where(eq(memberships.userId, result.user.id)).all()).toMatchObject([{ organizationId: org.id, isSuperAdmin: false }]);
     expect(ctx.db.select().from(invitations).all()).toEqual([]);
-    expect(listAuditEvents(ctx).map((e) => e.event)).toEqual(['invitation.accepted', 'identity.linked', 'auth.sign_in']);
+    expect(listAuditEvents(ctx).map((e) => [e.event, e.organizationId])).toEqual([
+      ['invitation.accepted', org.id],
+      ['user.email_verified', org.id],
+      ['identity.linked', org.id],
+      ['auth.sign_in', org.id],
+    ]);
+    // GitHub verified the address: the new account's address is proven.
+    expect(result.user.emailVerifiedTime).toBe(iso(ctx.now));
+    expect(listAuditEvents(ctx).find((e) => e.event === 'user.email_verified')!.details).toEqual({
+      user_email: 'new@example.test',
+      how: 'provider_verified',
+      provider: 'github',
+      subject: '1001',
+    });
   });
 
   it('ignores an expired invitation', () => {

@@ -11,6 +11,7 @@ import { listMemberships } from '@/lib/orgs/memberships';
 import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
 import { createToken } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/users/create';
+import { isEmailProven, markEmailProven } from '@/lib/users/proven';
 import { OAUTH_PROVIDER_LABELS, type OAuthSignUpMode } from './oauth-config';
 import { oauthIdentitySchema } from './oauth-schema';
 import { sessionTokenSettings } from './session';
@@ -60,9 +61,13 @@ function pendingInvitations(ctx: Ctx, email: string): Organization[] {
  * protocol). The decisions, in order:
  * 1. The provider account (provider + subject) is linked: that user.
  * 2. Otherwise an existing user with the same address is linked, but only when the provider
- *    says it verified the address: anyone can put any address on a GitHub or Entra account.
+ *    says it verified the address (anyone can put any address on a GitHub or Entra account), and
+ *    only when the account's own address is proven (lib/users/proven.ts): an account that
+ *    someone else made for the address, with a password of their choosing, is never handed the
+ *    real owner's sign-ins.
  * 3. Otherwise a new user (no password) is created, again only for a verified address, and only
- *    with a pending invitation for it, or when OAUTH_SIGN_UP=open.
+ *    with a pending invitation for it, or when OAUTH_SIGN_UP=open. Its address is proven: the
+ *    provider verified it.
  * Then the policy: the user's organizations (or the inviting ones) must allow this provider and
  * admit the client's address, as for password sign-in. Nothing is written before every check
  * passed; every refusal is in the audit log.
@@ -118,6 +123,19 @@ export function signInWithOAuth({
           new OAuthRefusal(
             'email_not_verified',
             `${label} has not verified ${email}, so this ${label} account cannot be linked to the Portcullis account with that address. Sign in another way, then link ${label} under Profile → Authentication.`,
+          ),
+        );
+      }
+      if (!isEmailProven(existing)) {
+        // Pre-account hijacking: whoever made this account (an admin with a copied invitation
+        // link, say) may still hold its password. Linking the real owner's provider account into
+        // it would let them in as the owner, or leave the owner working in an account they hold.
+        refuse(
+          listMemberships(ctx, existing.id).map((m) => m.organization.id),
+          existing,
+          new OAuthRefusal(
+            'email_not_proven',
+            `The Portcullis account for ${email} has not proven that it owns the address, so it is not linked to your ${label} account automatically. Sign in another way, then link ${label} under Profile → Authentication.`,
           ),
         );
       }
@@ -190,6 +208,12 @@ export function signInWithOAuth({
         });
         joined.push(organization.name);
       }
+    }
+    // The provider said at this sign-in that it verified this very address: the account's address
+    // is proven (a new account's from the start; the audit lands in the organizations it joined).
+    if (emailVerified && email === signedIn.email && !isEmailProven(signedIn)) {
+      markEmailProven(ctx, { userId: signedIn.id, email: signedIn.email, how: 'provider_verified', meta, details: { provider, subject } });
+      signedIn = ctx.db.select().from(users).where(eq(users.id, signedIn.id)).get()!;
     }
     const auditOrgIds = user ? orgIds : joining.map((o) => o.id);
     const audit = { actorUserId: signedIn.id, actorEmail: signedIn.email, ip: meta.ip, userAgent: meta.userAgent };

@@ -7,8 +7,12 @@ import { listMemberships } from '@/lib/orgs/memberships';
 import { advance, dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { passwordCredentials } from '@/db/schema';
 import { eq } from 'drizzle-orm';
+import { users } from '@/db/schema';
+import type { Mailer } from './send';
+import { sendInvitation } from './send';
 import {
   acceptInvitation,
+  acceptInvitationThroughApi,
   acceptWithSignUp,
   cancelInvitation,
   findInvitationByLink,
@@ -81,11 +85,11 @@ describe('accepting', () => {
     const invitee = seedUser(ctx, { email: 'b@example.test' });
     const { link } = inviteMember({ ...call, input: { user_email: 'b@example.test' }, baseUrl: BASE });
     const other = principalOf(ctx, seedUser(ctx, { email: 'c@example.test' }).id);
-    const wrong = await rejection(() => acceptInvitation({ ctx, principal: other, open: findInvitationByLink(ctx, secretOf(link)), meta: META }));
+    const wrong = await rejection(() => acceptInvitation({ ctx, principal: other, open: findInvitationByLink(ctx, secretOf(link)), meta: META, throughLink: true }));
     expect(wrong.status).toBe(403);
     expect(wrong.message).toBe('This invitation is for b@example.test, and you are signed in as c@example.test');
 
-    acceptInvitation({ ctx, principal: principalOf(ctx, invitee.id), open: findInvitationByLink(ctx, secretOf(link)), meta: META });
+    acceptInvitation({ ctx, principal: principalOf(ctx, invitee.id), open: findInvitationByLink(ctx, secretOf(link)), meta: META, throughLink: true });
     expect(listMemberships(ctx, invitee.id).map((m) => m.organization.id)).toEqual([organization.id]);
     expect(listMemberships(ctx, invitee.id)[0]!.isSuperAdmin).toBe(false);
     expect((await rejection(() => findInvitationByLink(ctx, secretOf(link)))).status).toBe(404);
@@ -134,5 +138,121 @@ describe('accepting', () => {
     cancelInvitation({ ...call, email: 'B@example.test' });
     expect((await rejection(() => findInvitationByLink(ctx, secretOf(link)))).status).toBe(404);
     expect((await rejection(() => cancelInvitation({ ...call, email: 'b@example.test' }))).status).toBe(404);
+  });
+});
+
+/** Invites through sendInvitation: `mailed` or not; returns the secret the invitee holds (from the mail, or the link the admin copied). */
+async function invited(ctx: Ctx, call: ReturnType<typeof adminCall>['call'], email: string, { mailed }: { mailed: boolean }) {
+  let mailedLink = '';
+  const mailer: Mailer = async (_settings, message) => {
+    mailedLink = message.link;
+    return mailed ? { sent: true } : { sent: false, error: 'unreachable' };
+  };
+  const sent = await sendInvitation({ ...call, input: { user_email: email }, baseUrl: BASE, smtp: { host: 'smtp.test', port: 25, secure: false, from: 'x@smtp.test' }, mailer });
+  expect(sent.mailed).toBe(mailed);
+  return secretOf(sent.link ?? mailedLink);
+}
+
+const provenTime = (ctx: Ctx, userId: string) => ctx.db.select({ t: users.emailVerifiedTime }).from(users).where(eq(users.id, userId)).get()!.t;
+const proofEvents = (ctx: Ctx) => listAuditEvents(ctx).filter((e) => e.event === 'user.email_verified');
+
+describe('proven addresses through invitations', () => {
+  it('signing up through a mailed link creates a proven account, audited in the organization it joins', async () => {
+    const ctx = testCtx();
+    const { call, organization } = adminCall(ctx);
+    const secret = await invited(ctx, call, 'new@example.test', { mailed: true });
+    const { user } = await acceptWithSignUp({ ctx, secret, input: { password: 'a long enough password' }, meta: META });
+    expect(user.emailVerifiedTime).toBe('2026-03-01T12:00:00Z');
+    expect(proofEvents(ctx)).toMatchObject([
+      { organizationId: organization.id, actorUserId: user.id, details: { user_email: 'new@example.test', how: 'mailed_link', organization_id: organization.id } },
+    ]);
+  });
+
+  it('signing up through a link the admin copied (no SMTP, or the mail failed) leaves the account unproven', async () => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx);
+    const secret = await invited(ctx, call, 'new@example.test', { mailed: false });
+    const { user } = await acceptWithSignUp({ ctx, secret, input: { password: 'a long enough password' }, meta: META });
+    expect(user.emailVerifiedTime).toBeNull();
+    expect(proofEvents(ctx)).toEqual([]);
+  });
+
+  it.each([
+    ['mailed, through the link', true, true, true],
+    ['mailed, not through the link', true, false, false],
+    ['copied by the admin, through the link', false, true, false],
+  ])('a signed-in invitee accepting (%s): proven=%s', async (_name, mailed, throughLink, proven) => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx);
+    const invitee = seedUser(ctx, { email: 'b@example.test' });
+    const secret = await invited(ctx, call, 'b@example.test', { mailed });
+    acceptInvitation({ ctx, principal: principalOf(ctx, invitee.id), open: findInvitationByLink(ctx, secret), meta: META, throughLink });
+    expect(provenTime(ctx, invitee.id)).toBe(proven ? '2026-03-01T12:00:00Z' : null);
+    expect(proofEvents(ctx)).toHaveLength(proven ? 1 : 0);
+  });
+});
+
+describe('acceptInvitationThroughApi: {"action": "accept", "invite_secret"}', () => {
+  async function setup({ inviteeProven, mailed = false }: { inviteeProven: boolean; mailed?: boolean }) {
+    const ctx = testCtx();
+    const { call, organization } = adminCall(ctx);
+    const invitee = seedUser(ctx, { email: 'b@example.test', emailProven: inviteeProven });
+    const secret = await invited(ctx, call, 'b@example.test', { mailed });
+    const accept = (input: unknown, userId = invitee.id, email = 'b@example.test') =>
+      acceptInvitationThroughApi({ ctx, principal: principalOf(ctx, userId), meta: META, organizationId: organization.id, email, input });
+    const isMember = () => listMemberships(ctx, invitee.id).some((m) => m.organization.id === organization.id);
+    return { ctx, organization, invitee, secret, accept, isMember };
+  }
+
+  it('an unproven caller without invite_secret is refused, naming invite_secret; nothing changes', async () => {
+    const { accept, isMember, ctx, organization } = await setup({ inviteeProven: false });
+    const error = await rejection(() => accept({ action: 'accept' }));
+    expect(error.status).toBe(403);
+    expect(error.message).toBe('b@example.test is not a proven address yet, so accepting needs "invite_secret": the secret at the end of the invitation link (/invite/<secret>)');
+    expect(isMember()).toBe(false);
+    expect(findInvitationFor(ctx, organization.id, 'b@example.test')).toBeTruthy();
+  });
+
+  it('a wrong invite_secret is refused, proven caller or not', async () => {
+    for (const inviteeProven of [false, true]) {
+      const { accept, isMember, secret } = await setup({ inviteeProven });
+      for (const wrong of ['not-the-secret', `${secret}x`, secret.slice(1)]) {
+        const error = await rejection(() => accept({ action: 'accept', invite_secret: wrong }));
+        expect(error.status).toBe(403);
+        expect(error.message).toBe('invite_secret does not match this invitation: give the secret at the end of the invitation link (/invite/<secret>)');
+      }
+      expect(isMember()).toBe(false);
+    }
+  });
+
+  it('an unproven caller with the right invite_secret joins; the address stays unproven when the link was copied', async () => {
+    const { accept, isMember, secret, ctx, invitee } = await setup({ inviteeProven: false });
+    expect(accept({ action: 'accept', invite_secret: ` ${secret} ` }).name).toBe('Acme');
+    expect(isMember()).toBe(true);
+    expect(provenTime(ctx, invitee.id)).toBeNull();
+  });
+
+  it('the secret of a mailed invitation proves the address', async () => {
+    const { accept, secret, ctx, invitee } = await setup({ inviteeProven: false, mailed: true });
+    accept({ action: 'accept', invite_secret: secret });
+    expect(provenTime(ctx, invitee.id)).toBe('2026-03-01T12:00:00Z');
+  });
+
+  it('a proven caller may accept without the secret', async () => {
+    const { accept, isMember } = await setup({ inviteeProven: true });
+    accept({ action: 'accept' });
+    expect(isMember()).toBe(true);
+  });
+
+  it('another address is refused before the secret is looked at; unknown invitations are 404; bad input 400', async () => {
+    const { accept, ctx, secret } = await setup({ inviteeProven: true });
+    const stranger = seedUser(ctx, { email: 'c@example.test', emailProven: true });
+    const wrongPerson = await rejection(() => accept({ action: 'accept', invite_secret: secret }, stranger.id));
+    expect(wrongPerson.status).toBe(403);
+    expect(wrongPerson.message).toBe('This invitation is for b@example.test, and you are signed in as c@example.test');
+    expect((await rejection(() => accept({ action: 'accept' }, stranger.id, 'c@example.test'))).status).toBe(404);
+    for (const input of [{ action: 'decline' }, { action: 'accept', invite_secret: '' }, { action: 'accept', invite_secret: 5 }, { action: 'accept', invite_secret: 'x'.repeat(257) }, { action: 'accept', extra: 1 }, null]) {
+      expect((await rejection(() => accept(input))).status).toBe(400);
+    }
   });
 });

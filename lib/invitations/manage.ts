@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { invitations, memberships, organizations, users, type Invitation, type Organization } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
@@ -14,10 +14,16 @@ import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { hashToken } from '@/lib/tokens/token';
 import { insertUser } from '@/lib/users/create';
 import { managingOrganizationForEmail } from '@/lib/domains/route';
-import { acceptWithSignUpSchema, inviteSchema } from './schema';
+import { isEmailProven, markEmailProven } from '@/lib/users/proven';
+import { acceptWithSignUpSchema, invitationActionSchema, inviteSchema } from './schema';
 
 // Invitations to join an organization. The link carries a random secret (only its hash is
 // stored); whoever opens it must sign in or sign up as the invited address to join.
+//
+// Proven addresses (lib/users/proven.ts): a link that went out by mail and was never shown to
+// the inviting admin (invitations.mailed_time, set by lib/invitations/send.ts) reaches only the
+// owner of the address, so following it proves the address. A link the admin copied proves
+// nothing: the admin could have finished the sign-up with a password of their choosing.
 
 export const INVITATION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -139,7 +145,12 @@ export function findInvitationFor(ctx: Ctx, organizationId: string, email: strin
   return row;
 }
 
-function join(ctx: Ctx, open: OpenInvitation, user: { id: string; email: string }, meta: RequestMeta): void {
+/**
+ * Joins the organization and uses the invitation up. `throughLink`: the person presented the
+ * link's secret, so a mailed invitation proves their address (after the membership, so that the
+ * new organization's audit log has it too).
+ */
+function join(ctx: Ctx, open: OpenInvitation, user: { id: string; email: string }, meta: RequestMeta, throughLink: boolean): void {
   const already = ctx.db
     .select({ userId: memberships.userId })
     .from(memberships)
@@ -148,18 +159,87 @@ function join(ctx: Ctx, open: OpenInvitation, user: { id: string; email: string 
   if (!already) insertMembership(ctx, { organizationId: open.organization.id, userId: user.id, isSuperAdmin: false });
   ctx.db.delete(invitations).where(eq(invitations.id, open.invitation.id)).run();
   auditInvitation(ctx, user, meta, open.organization.id, 'invitation.accepted', open.invitation.email);
+  if (throughLink && open.invitation.mailedTime !== null) {
+    markEmailProven(ctx, { userId: user.id, email: open.invitation.email, how: 'mailed_link', meta, details: { organization_id: open.organization.id } });
+  }
 }
 
-/** A signed-in user accepts: only the invited address may. */
-export function acceptInvitation({ ctx, principal, open, meta }: { ctx: Ctx; principal: Principal; open: OpenInvitation; meta: RequestMeta }): Organization {
+function assertInvitee(principal: Principal, open: OpenInvitation): void {
   if (principal.user.email !== open.invitation.email) {
     throw new AppError('forbidden', `This invitation is for ${open.invitation.email}, and you are signed in as ${principal.user.email}`);
   }
-  ctx.db.transaction(() => join(ctx, open, principal.user, meta));
+}
+
+/**
+ * A signed-in user accepts: only the invited address may. `throughLink`: they opened the link
+ * (or gave its secret), which proves their address when the invitation was mailed.
+ */
+export function acceptInvitation({
+  ctx,
+  principal,
+  open,
+  meta,
+  throughLink,
+}: {
+  ctx: Ctx;
+  principal: Principal;
+  open: OpenInvitation;
+  meta: RequestMeta;
+  throughLink: boolean;
+}): Organization {
+  assertInvitee(principal, open);
+  ctx.db.transaction(() => join(ctx, open, principal.user, meta, throughLink));
   return open.organization;
 }
 
-/** A new person accepts: their account is created with the password they chose, and joins. */
+/** Whether `secret` is the secret of the invitation's link (compared by hash, in constant time). */
+function isSecretOf(secret: string, invitation: Invitation): boolean {
+  const given = Buffer.from(hashToken(secret), 'hex');
+  const stored = Buffer.from(invitation.tokenHash, 'hex');
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+/**
+ * POST /v1/organization/{org}/invitation/{user_email} with {"action": "accept"}: the invited
+ * address accepts through the API. Without the link's secret only a caller whose own address is
+ * proven may: an account made for an address nobody proved (say, by an admin who copied an
+ * invitation link) must not collect every other organization's invitation of that address.
+ */
+export function acceptInvitationThroughApi({
+  ctx,
+  principal,
+  meta,
+  organizationId,
+  email,
+  input,
+}: {
+  ctx: Ctx;
+  principal: Principal;
+  meta: RequestMeta;
+  organizationId: string;
+  email: string;
+  input: unknown;
+}): Organization {
+  const { invite_secret: secret } = parseInput(invitationActionSchema, input);
+  const open = findInvitationFor(ctx, organizationId, email);
+  assertInvitee(principal, open);
+  if (secret !== undefined) {
+    if (!isSecretOf(secret, open.invitation)) {
+      throw new AppError('forbidden', 'invite_secret does not match this invitation: give the secret at the end of the invitation link (/invite/<secret>)');
+    }
+  } else if (!isEmailProven(principal.user)) {
+    throw new AppError(
+      'forbidden',
+      `${principal.user.email} is not a proven address yet, so accepting needs "invite_secret": the secret at the end of the invitation link (/invite/<secret>)`,
+    );
+  }
+  return acceptInvitation({ ctx, principal, open, meta, throughLink: secret !== undefined });
+}
+
+/**
+ * A new person accepts through the link: their account is created with the password they chose,
+ * and joins; its address is proven when the link came by mail.
+ */
 export async function acceptWithSignUp({ ctx, secret, input, meta }: { ctx: Ctx; secret: string; input: unknown; meta: RequestMeta }) {
   const { password, real_name } = parseInput(acceptWithSignUpSchema, input);
   const open = findInvitationByLink(ctx, secret);
@@ -173,7 +253,9 @@ export async function acceptWithSignUp({ ctx, secret, input, meta }: { ctx: Ctx;
     const email = open.invitation.email;
     // Managed from the start when the organization that verified the address's domain says so.
     const user = insertUser(ctx, { email, realName: real_name, passwordHash, managingOrganizationId: managingOrganizationForEmail(ctx, email) });
-    join(ctx, still, user, meta);
-    return { user, organization: still.organization };
+    // Proven only when the invitation was mailed and its link never shown to the admin; an
+    // account made from a copied link stays unproven (the admin may have made it).
+    join(ctx, still, user, meta, true);
+    return { user: ctx.db.select().from(users).where(eq(users.id, user.id)).get()!, organization: still.organization };
   });
 }

@@ -100,7 +100,9 @@ describe('listMembers', () => {
         create_time: iso(T0),
       },
       two_factor_enabled: true,
+      email_verified: false,
     });
+    expect(memberToWire({ ...b!, user: { ...b!.user, emailVerifiedTime: '2026-02-01T00:00:00Z' } }).email_verified).toBe(true);
     expect(memberToWire(c!)).toMatchObject({ is_super_admin: true, user_info: { state: 'deactivated' }, two_factor_enabled: false });
     expect(a!.user.id).toBe(admin.id);
   });

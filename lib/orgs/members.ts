@@ -30,7 +30,7 @@ import { listMembersQuerySchema, updateMemberSchema, userIdSchema } from './sche
 export type MemberCall = { ctx: Ctx; principal: Principal; membership: MembershipWithOrg | null; meta: RequestMeta };
 
 export type Member = {
-  user: Pick<User, 'id' | 'email' | 'realName' | 'state' | 'isApplicationUser' | 'lastActivityTime' | 'createTime' | 'managingOrganizationId'>;
+  user: Pick<User, 'id' | 'email' | 'realName' | 'state' | 'isApplicationUser' | 'lastActivityTime' | 'createTime' | 'managingOrganizationId' | 'emailVerifiedTime'>;
   isSuperAdmin: boolean;
   joinTime: string;
   /** Has a password to sign in with. */
@@ -60,6 +60,7 @@ function selectMembers(ctx: Ctx) {
         lastActivityTime: users.lastActivityTime,
         createTime: users.createTime,
         managingOrganizationId: users.managingOrganizationId,
+        emailVerifiedTime: users.emailVerifiedTime,
       },
       isSuperAdmin: memberships.isSuperAdmin,
       joinTime: memberships.joinTime,

@@ -23,6 +23,9 @@ export function memberToWire(member: Member) {
     },
     // Extension: whether password sign-ins of this member ask for an authenticator code.
     two_factor_enabled: member.hasAuthenticatorApp,
+    // Extension: whether the owner of the address proved it is theirs (lib/users/proven.ts);
+    // only then do third-party and SSO sign-ins with that address link to the account.
+    email_verified: member.user.emailVerifiedTime !== null,
   };
 }
 export type WireMember = ReturnType<typeof memberToWire>;

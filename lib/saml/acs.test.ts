@@ -54,6 +54,15 @@ async function setup(options: { idpInitiated?: boolean; assertionsSigned?: boole
   return { ctx, organization, admin, method: view.method, urls, start, post, respond, call };
 }
 
+/** The organization verified the domain; `linkTo` also links it to that IdP (routed sign-in). */
+function verifyDomain(ctx: Ctx, organizationId: string, domainName: string, linkTo: string | null = null) {
+  const id = `dom-${domainName}`;
+  ctx.db.insert(domains).values({ id, organizationId, domainName, challengeToken: 'x', state: 'verified', createTime: iso(ctx.now) }).run();
+  if (linkTo) ctx.db.insert(domainAuthenticationMethods).values({ domainId: id, methodId: linkTo, createTime: iso(ctx.now) }).run();
+}
+
+const userNamed = (ctx: Ctx, email: string) => ctx.db.select().from(users).where(eq(users.email, email)).get();
+
 /** Links ann@acme.test to the IdP, as a signup would. */
 function seedLinkedUser(ctx: Ctx, methodId: string, organizationId: string, email = 'ann@acme.test') {
   const user = seedUser(ctx, { email });
@@ -232,19 +241,52 @@ describe('ACS: who signs in', () => {
     expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/signup URL.*account link URL/);
   });
 
-  it('signup creates the account, member of the IdP\'s organization, with the mapped name', async () => {
+  it('signup creates the account on the organization\'s verified domain: member of the IdP\'s organization, mapped name, address proven', async () => {
     const s = await setup();
+    verifyDomain(s.ctx, s.organization.id, 'acme.test');
     const outcome = await s.post(s.respond({ inResponseTo: await s.start('signup') }));
     expect(outcome.kind).toBe('session');
-    const user = s.ctx.db.select().from(users).where(eq(users.email, 'ann@acme.test')).get()!;
-    expect(user.realName).toBe('Ann Lee');
+    const user = userNamed(s.ctx, 'ann@acme.test')!;
+    expect(user).toMatchObject({ realName: 'Ann Lee', managingOrganizationId: s.organization.id, emailVerifiedTime: iso(s.ctx.now) });
     const identity = s.ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, user.id)).get()!;
     expect(identity).toMatchObject({ provider: `saml:${s.method.id}`, subject: 'ann@acme.test' });
     expect(listAuditEvents(s.ctx).map((e) => e.event)).toContain('identity_provider.user_created');
+    expect(listAuditEvents(s.ctx).find((e) => e.event === 'user.email_verified')).toMatchObject({
+      organizationId: s.organization.id,
+      actorUserId: user.id,
+      details: { user_email: 'ann@acme.test', how: 'sso_verified_domain', authentication_method_id: s.method.id },
+    });
+  });
+
+  it.each([
+    ['no organization verified', null],
+    ['another organization verified', 'other'],
+  ] as const)('signup for an address on a domain the IdP\'s organization has not verified is refused (%s): no account', async (_name, verifier) => {
+    const s = await setup();
+    if (verifier) verifyDomain(s.ctx, seedOrganization(s.ctx, { name: 'Victim Corp' }).id, 'acme.test');
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('signup') }));
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.error.reason).toBe('domain_not_verified');
+    expect(outcome.error.status).toBe(403);
+    expect(outcome.error.message).toBe(
+      'Acme IdP can create accounts only for addresses on a domain that organization "Acme" has verified, and ann@acme.test is not on one. Sign in to Portcullis another way, then use the account link URL to add Acme IdP.',
+    );
+    expect(userNamed(s.ctx, 'ann@acme.test')).toBeUndefined();
+    expect(s.ctx.db.select().from(externalIdentities).all()).toEqual([]);
+    expect(listAuditEvents(s.ctx).at(-1)).toMatchObject({ event: 'auth.sign_in_failed', details: { reason: 'domain_not_verified', purpose: 'signup' } });
+  });
+
+  it('signup refuses a subdomain of the verified domain (only the exact domain counts)', async () => {
+    const s = await setup();
+    verifyDomain(s.ctx, s.organization.id, 'acme.test');
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('signup'), nameId: 'ann@eu.acme.test', attributes: { email: 'ann@eu.acme.test' } }));
+    expect(outcome.kind === 'failed' && outcome.error.reason).toBe('domain_not_verified');
   });
 
   it('signup for an address that has an account already is refused', async () => {
     const s = await setup();
+    verifyDomain(s.ctx, s.organization.id, 'acme.test');
     seedUser(s.ctx, { email: 'ann@acme.test' });
     const outcome = await s.post(s.respond({ inResponseTo: await s.start('signup') }));
     expect(outcome.kind === 'failed' && outcome.error.reason).toBe('account_exists');
@@ -262,14 +304,42 @@ describe('ACS: who signs in', () => {
     expect(again.kind === 'session' && again.user.id).toBe(bob.id);
   });
 
-  it('a verified domain linked to the IdP links the existing account on first sign-in', async () => {
+  it('a verified domain linked to the IdP links the existing account on first sign-in, when its address is proven', async () => {
     const s = await setup();
-    const ann = seedUser(s.ctx, { email: 'ann@acme.test' });
+    const ann = seedUser(s.ctx, { email: 'ann@acme.test', emailProven: true });
     seedMembership(s.ctx, { organizationId: s.organization.id, userId: ann.id });
-    s.ctx.db.insert(domains).values({ id: 'dom1', organizationId: s.organization.id, domainName: 'acme.test', challengeToken: 'x', state: 'verified', createTime: iso(s.ctx.now) }).run();
-    s.ctx.db.insert(domainAuthenticationMethods).values({ domainId: 'dom1', methodId: s.method.id, createTime: iso(s.ctx.now) }).run();
+    verifyDomain(s.ctx, s.organization.id, 'acme.test', s.method.id);
     const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
     expect(outcome.kind === 'session' && outcome.user.id).toBe(ann.id);
+    expect(listAuditEvents(s.ctx).map((e) => e.event)).toContain('identity_provider.account_linked');
+  });
+
+  it('a verified domain linked to the IdP does not link into an existing account whose address nobody proved', async () => {
+    const s = await setup();
+    // E.g. made through an invitation link the admin copied, with a password the admin chose.
+    const ann = seedUser(s.ctx, { email: 'ann@acme.test' });
+    seedMembership(s.ctx, { organizationId: s.organization.id, userId: ann.id });
+    verifyDomain(s.ctx, s.organization.id, 'acme.test', s.method.id);
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.error.reason).toBe('email_not_proven');
+    expect(outcome.error.status).toBe(403);
+    expect(outcome.error.message).toBe(
+      'The Portcullis account for ann@acme.test has not proven that it owns the address, so Acme IdP is not linked to it automatically. Sign in another way, then link Acme IdP from Profile → Authentication or with the account link URL.',
+    );
+    expect(s.ctx.db.select().from(externalIdentities).all()).toEqual([]);
+    expect(s.ctx.db.select().from(tokens).where(eq(tokens.userId, ann.id)).all()).toEqual([]);
+    expect(userNamed(s.ctx, 'ann@acme.test')!.emailVerifiedTime).toBeNull();
+    expect(listAuditEvents(s.ctx).at(-1)).toMatchObject({ event: 'auth.sign_in_failed', actorUserId: ann.id, details: { reason: 'email_not_proven' } });
+  });
+
+  it('a verified domain linked to the IdP creates a newcomer on first sign-in, address proven', async () => {
+    const s = await setup();
+    verifyDomain(s.ctx, s.organization.id, 'acme.test', s.method.id);
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
+    expect(outcome.kind).toBe('session');
+    expect(userNamed(s.ctx, 'ann@acme.test')).toMatchObject({ managingOrganizationId: s.organization.id, emailVerifiedTime: iso(s.ctx.now) });
   });
 
   it('the test purpose returns the trace and signs nobody in', async () => {

@@ -12,6 +12,7 @@ import { listMemberships } from '@/lib/orgs/memberships';
 import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
 import { createToken } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/users/create';
+import { isEmailProven, markEmailProven } from '@/lib/users/proven';
 import { SamlError } from './errors';
 import { mapAttributes, type MappedIdentity } from './mapping';
 import { certificatesOf } from './methods';
@@ -85,20 +86,34 @@ function linkIdentity(ctx: Ctx, method: AuthenticationMethod, userId: string, ma
     .run();
 }
 
-/** A new account tied to this IdP, member of its organization, managed by whoever verified the domain. */
-function createSsoUser(ctx: Ctx, found: MethodWithOrganization, mapped: MappedIdentity & { email: string }): User {
+/**
+ * A new account tied to this IdP, member of its organization, managed by whoever verified the
+ * domain. Callers create only for addresses on a domain this IdP's organization verified, so
+ * its address is proven: the organization vouches for the people on its own domain.
+ */
+function createSsoUser(ctx: Ctx, found: MethodWithOrganization, mapped: MappedIdentity & { email: string }, meta: RequestMeta): User {
   const user = insertUser(ctx, { email: mapped.email, realName: mapped.realName });
   const managing = managingOrganizationForEmail(ctx, mapped.email);
   if (managing) ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, user.id)).run();
   insertMembership(ctx, { organizationId: found.organization.id, userId: user.id, isSuperAdmin: false });
   linkIdentity(ctx, found.method, user.id, mapped);
-  return { ...user, managingOrganizationId: managing };
+  if (managing === found.organization.id) {
+    markEmailProven(ctx, { userId: user.id, email: mapped.email, how: 'sso_verified_domain', meta, details: { authentication_method_id: found.method.id } });
+  }
+  return ctx.db.select().from(users).where(eq(users.id, user.id)).get()!;
 }
 
 const userByEmail = (ctx: Ctx, email: string) => ctx.db.select().from(users).where(eq(users.email, email)).get();
 
 /** Who this sign-in is for, by purpose; creates or links the account where the purpose says so. */
-function resolveUser(ctx: Ctx, found: MethodWithOrganization, mapped: MappedIdentity, purpose: SamlPurpose | 'idp_initiated', request: RequestRow | null): { user: User; event?: 'identity_provider.account_linked' | 'identity_provider.user_created' } {
+function resolveUser(
+  ctx: Ctx,
+  found: MethodWithOrganization,
+  mapped: MappedIdentity,
+  purpose: SamlPurpose | 'idp_initiated',
+  request: RequestRow | null,
+  meta: RequestMeta,
+): { user: User; event?: 'identity_provider.account_linked' | 'identity_provider.user_created' } {
   const { method } = found;
   const existing = identityOf(ctx, method, mapped.subject);
   if (purpose === 'link') {
@@ -126,17 +141,33 @@ function resolveUser(ctx: Ctx, found: MethodWithOrganization, mapped: MappedIden
   // people are this organization's, so they are linked (or created) on first sign-in.
   const routed = identityProvidersForEmail(ctx, email).some((m) => m.id === method.id) && managingOrganizationForEmail(ctx, email) === found.organization.id;
   if (purpose === 'signup') {
+    // Any organization can add an IdP that asserts any address: it creates accounts only for
+    // addresses on a domain its own organization verified, never one for somebody else's address.
+    if (managingOrganizationForEmail(ctx, email) !== found.organization.id) {
+      throw new SamlError(
+        'domain_not_verified',
+        `${method.name} can create accounts only for addresses on a domain that organization "${found.organization.name}" has verified, and ${email} is not on one. Sign in to Portcullis another way, then use the account link URL to add ${method.name}.`,
+      );
+    }
     if (sameEmail) {
       throw new SamlError('account_exists', `An account for ${email} already exists: sign in with it, then use the account link URL to add ${method.name}.`);
     }
-    return { user: createSsoUser(ctx, found, { ...mapped, email }), event: 'identity_provider.user_created' };
+    return { user: createSsoUser(ctx, found, { ...mapped, email }, meta), event: 'identity_provider.user_created' };
   }
   if (routed) {
     if (sameEmail) {
+      // Only into an account whose address its owner proved: whoever made an unproven account
+      // for this address may still hold its password (pre-account hijacking).
+      if (!isEmailProven(sameEmail)) {
+        throw new SamlError(
+          'email_not_proven',
+          `The Portcullis account for ${email} has not proven that it owns the address, so ${method.name} is not linked to it automatically. Sign in another way, then link ${method.name} from Profile → Authentication or with the account link URL.`,
+        );
+      }
       linkIdentity(ctx, method, sameEmail.id, mapped);
       return { user: sameEmail, event: 'identity_provider.account_linked' };
     }
-    return { user: createSsoUser(ctx, found, { ...mapped, email }), event: 'identity_provider.user_created' };
+    return { user: createSsoUser(ctx, found, { ...mapped, email }, meta), event: 'identity_provider.user_created' };
   }
   throw new SamlError(
     'not_linked',
@@ -251,7 +282,7 @@ export async function consumeSamlResponse({
     const maxAgeSeconds = method.authTokenMaxAgeSeconds ?? settings.maxAgeSeconds;
     const signIn = ctx.db.transaction(() => {
       rememberAssertion(ctx, method.id, assertion);
-      const { user, event } = resolveUser(ctx, found, identity, purpose, request);
+      const { user, event } = resolveUser(ctx, found, identity, purpose, request, meta);
       assertPolicyAdmits(ctx, user, found, meta.ip);
       const created = createToken({
         ctx,

@@ -25,6 +25,10 @@ export const SAML_FAILURES = {
   not_linked: { status: 403, check: 'Account' },
   already_linked: { status: 409, check: 'Account' },
   account_exists: { status: 409, check: 'Account' },
+  // Signup through an IdP for an address outside the domains its organization verified.
+  domain_not_verified: { status: 403, check: 'Account' },
+  // Linking by address into an account whose address nobody proved (lib/users/proven.ts).
+  email_not_proven: { status: 403, check: 'Account' },
   link_requires_sign_in: { status: 401, check: 'Account' },
   deactivated: { status: 403, check: 'Account' },
   method_not_allowed: { status: 403, check: 'Organization policy' },

@@ -37,9 +37,9 @@ export function seedOrganization(ctx: Ctx, input: { name?: string; ipAllowlist?:
 
 export function seedUser(
   ctx: Ctx,
-  input: { email?: string; passwordHash?: string; state?: User['state']; tokenValidityBegin?: string | null } = {},
+  input: { email?: string; passwordHash?: string; state?: User['state']; tokenValidityBegin?: string | null; emailProven?: boolean } = {},
 ): User {
-  const user = insertUser(ctx, { email: input.email ?? `user${next()}@example.test`, passwordHash: input.passwordHash });
+  const user = insertUser(ctx, { email: input.email ?? `user${next()}@example.test`, passwordHash: input.passwordHash, emailProven: input.emailProven });
   if (input.state === undefined && input.tokenValidityBegin === undefined) return user;
   return ctx.db
     .update(users)

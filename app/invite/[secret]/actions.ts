@@ -19,7 +19,8 @@ export async function acceptInvitationAction(secret: string): Promise<ActionResu
   const { principal, meta } = await requireConsole(true);
   try {
     const ctx = liveCtx();
-    const organization = acceptInvitation({ ctx, principal, open: findInvitationByLink(ctx, secret), meta });
+    // Through the link: a mailed invitation proves the address (lib/invitations/manage.ts).
+    const organization = acceptInvitation({ ctx, principal, open: findInvitationByLink(ctx, secret), meta, throughLink: true });
     await workIn(organization.id);
     return { ok: true, data: { organizationName: organization.name } };
   } catch (error) {

@@ -3,27 +3,23 @@
 import { z } from 'zod';
 import { consoleAction } from '@/app/_lib/action';
 import { liveCtx } from '@/lib/context';
-import { mailInvitation, smtpSettings } from '@/lib/invitations/mail';
-import { cancelInvitation, inviteMember } from '@/lib/invitations/manage';
+import { smtpSettings } from '@/lib/invitations/mail';
+import { cancelInvitation } from '@/lib/invitations/manage';
 import { inviteSchema } from '@/lib/invitations/schema';
+import { sendInvitation } from '@/lib/invitations/send';
 
+// The link comes back only when it was not mailed (lib/invitations/send.ts).
 export const inviteAction = consoleAction(inviteSchema, async (input, { principal, organization, meta }) => {
-  const { invitation, link } = inviteMember({
+  const sent = await sendInvitation({
     ctx: liveCtx(),
     principal,
     membership: organization,
     meta,
     input,
     baseUrl: process.env.NEXTAUTH_URL ?? '',
+    smtp: smtpSettings(),
   });
-  const mail = await mailInvitation(smtpSettings(), {
-    to: invitation.email,
-    organizationName: organization!.organization.name,
-    invitedBy: principal.user.email,
-    link,
-    expiryTime: invitation.expiryTime,
-  });
-  return { email: invitation.email, link, mailSent: mail.sent, mailError: mail.error ?? null };
+  return { email: sent.invitation.email, link: sent.link, mailSent: sent.mailed, mailError: sent.mailError };
 });
 
 export const cancelInvitationAction = consoleAction(z.object({ email: z.string().min(1).max(254) }), async ({ email }, { principal, organization, meta }) => {

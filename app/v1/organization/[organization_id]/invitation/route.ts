@@ -1,27 +1,24 @@
 import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
-import { mailInvitation, smtpSettings } from '@/lib/invitations/mail';
-import { inviteMember, listInvitations } from '@/lib/invitations/manage';
+import { smtpSettings } from '@/lib/invitations/mail';
+import { listInvitations } from '@/lib/invitations/manage';
+import { sendInvitation } from '@/lib/invitations/send';
 import { invitationToWire } from '@/lib/invitations/wire';
 
 // POST /v1/organization/{organization_id}/invitation: {user_email}. Answers the invitation with
-// `invite_link` and `mail_sent` (extensions): the link is shown here only.
+// `mail_sent` (an extension). When the mail went out the link is in the mail only; otherwise
+// (no SMTP, or the mail failed: `mail_error`) `invite_link` carries it, shown here only.
 export const POST = authedRoute(async ({ ctx, principal, organization, meta, request }) => {
-  const { invitation, link } = inviteMember({
+  const sent = await sendInvitation({
     ctx,
     principal,
     membership: organization,
     meta,
     input: await readJson(request),
     baseUrl: process.env.NEXTAUTH_URL ?? new URL(request.url).origin,
+    smtp: smtpSettings(),
   });
-  const mail = await mailInvitation(smtpSettings(), {
-    to: invitation.email,
-    organizationName: organization!.organization.name,
-    invitedBy: principal.user.email,
-    link,
-    expiryTime: invitation.expiryTime,
-  });
-  return { ...invitationToWire(invitation), invite_link: link, mail_sent: mail.sent, ...(mail.error ? { mail_error: mail.error } : {}) };
+  if (sent.mailed) return { ...invitationToWire(sent.invitation), mail_sent: true };
+  return { ...invitationToWire(sent.invitation), invite_link: sent.link, mail_sent: false, ...(sent.mailError ? { mail_error: sent.mailError } : {}) };
 });
 
 // GET /v1/organization/{organization_id}/invitation

@@ -1,8 +1,6 @@
-import { parseInput } from '@/lib/errors';
 import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
 import { pathSegment } from '@/lib/http/path';
-import { acceptInvitation, cancelInvitation, findInvitationFor } from '@/lib/invitations/manage';
-import { invitationActionSchema } from '@/lib/invitations/schema';
+import { acceptInvitationThroughApi, cancelInvitation } from '@/lib/invitations/manage';
 
 // DELETE /v1/organization/{organization_id}/invitation/{user_email}: cancel (super admins).
 export const DELETE = authedRoute(async ({ ctx, principal, organization, meta, request }) => {
@@ -10,11 +8,16 @@ export const DELETE = authedRoute(async ({ ctx, principal, organization, meta, r
   return { message: 'Invitation cancelled' };
 });
 
-// POST /v1/organization/{organization_id}/invitation/{user_email}: {"action": "accept"}, by the invited user.
+// POST /v1/organization/{organization_id}/invitation/{user_email}: {"action": "accept", "invite_secret"?}, by the invited user.
 export const POST = authedRoute(async ({ ctx, principal, meta, request }) => {
-  parseInput(invitationActionSchema, await readJson(request));
-  const open = findInvitationFor(ctx, pathSegment(request, -3), pathSegment(request, -1));
-  const organization = acceptInvitation({ ctx, principal, open, meta });
+  const organization = acceptInvitationThroughApi({
+    ctx,
+    principal,
+    meta,
+    organizationId: pathSegment(request, -3),
+    email: pathSegment(request, -1),
+    input: await readJson(request),
+  });
   return { message: `You are now a member of ${organization.name}` };
 });
 
