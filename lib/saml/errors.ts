@@ -26,6 +26,10 @@ export const SAML_FAILURES = {
   already_linked: { status: 409, check: 'Account' },
   account_exists: { status: 409, check: 'Account' },
   link_requires_sign_in: { status: 401, check: 'Account' },
+  // Linking and testing spend the browser's session: only from a page of ours, by a member.
+  cross_site: { status: 403, check: 'Origin' },
+  link_not_member: { status: 403, check: 'Account' },
+  two_factor_enrollment_required: { status: 403, check: 'Two-factor authentication' },
   deactivated: { status: 403, check: 'Account' },
   method_not_allowed: { status: 403, check: 'Organization policy' },
   ip_not_allowed: { status: 403, check: 'IP allowlist' },
