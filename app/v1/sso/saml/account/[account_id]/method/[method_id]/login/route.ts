@@ -72,6 +72,7 @@ export async function GET(request: Request, { params }: Params) {
       failurePage(
         new SamlError('forbidden', 'A test sign-in starts from the "Test sign-in" button on the identity provider\'s page in the console.'),
         [{ href: `/admin/identity-providers/${encodeURIComponent(method_id)}`, label: 'Open the identity provider' }],
+        { recorded: false },
       ),
       405,
       { allow: 'POST' },
