@@ -8,6 +8,7 @@ import { LINK_INTENT_COOKIE, readLinkIntent } from '@/lib/auth/oauth-link-intent
 import { signInWithOAuth, type OAuthOutcome } from '@/lib/auth/oauth-sign-in';
 import type { OAuthIdentityInput } from '@/lib/auth/oauth-schema';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
+import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
 import type { RequestMeta } from '@/lib/auth/sign-in';
 import { recordAudit, recordUserAudit } from '@/lib/audit/record';
 import { liveCtx } from '@/lib/context';
@@ -28,7 +29,7 @@ type Result =
 export type OAuthRequest = {
   meta: RequestMeta;
   /** Set on a provider callback that finishes a link started on Profile → Authentication. */
-  link: { principal: Principal } | null;
+  link: { principal: Principal; /** Why the link may not finish (a held-back session), or null. */ refusal: string | null } | null;
   logged: LoggedAuthError[];
   result: Result | null;
   /** The session token a successful sign-in created, for next-auth's jwt callback. */
@@ -59,6 +60,19 @@ const secret = () => process.env.NEXTAUTH_SECRET ?? '';
 export function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdentityInput & { provider: OAuthProviderId }): true | string {
   const ctx = liveCtx();
   if (request.link) {
+    if (request.link.refusal) {
+      const { user, memberships } = request.link.principal;
+      recordUserAudit(ctx, memberships.map((m) => m.organization.id), {
+        event: 'identity.link_failed',
+        actorUserId: user.id,
+        actorEmail: user.email,
+        ip: request.meta.ip,
+        userAgent: request.meta.userAgent,
+        details: { provider: identity.provider, subject: identity.subject, reason: 'two_factor_enrollment_required' },
+      });
+      request.result = { kind: 'link_refused', provider: identity.provider, message: request.link.refusal };
+      return '/profile/authentication';
+    }
     try {
       const { alreadyLinked } = linkIdentityToUser({ ctx, principal: request.link.principal, meta: request.meta, input: identity });
       request.result = { kind: 'linked', provider: identity.provider, alreadyLinked };
@@ -101,11 +115,15 @@ export async function withOAuthRequest(
     const sessionToken = sessionTokenFromCookies(cookies);
     if (readLinkIntent(secret(), linkCookie, { provider: provider!, sessionToken, now: new Date() }) && sessionToken) {
       try {
-        const { principal } = gate({
-          ctx: liveCtx(),
+        const ctx = liveCtx();
+        const { principal, governing } = gate({
+          ctx,
           input: { authorization: null, cookieToken: sessionToken, ...meta, scope: { kind: 'console', ownResources: true } },
         });
-        request.link = { principal };
+        // A session that two-factor enrollment holds back may not finish a link (which would give
+        // its user a sign-in method that no enrollment holds back): the link is refused, with why.
+        const requiring = pendingTwoFactorEnrollment(ctx, principal, governing);
+        request.link = { principal, refusal: requiring ? `${twoFactorEnrollmentError(requiring, 'console').message} Until then no sign-in method can be linked.` : null };
       } catch {
         // The session ended meanwhile: the callback is an ordinary sign-in.
       }

@@ -131,7 +131,7 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
         <SwitchField label="Allow SAML single sign-on" description="Members sign in through an identity provider." {...form.register('saml_enabled')} />
         <SwitchField
           label="Allow other organizations' identity providers"
-          description="Members may sign in through identity providers that other organizations set up."
+          description="Members may sign in here through identity providers that other organizations set up: those organizations' admins hold their keys and could sign in as your members. Off for new organizations."
           disabled={!values.saml_enabled}
           {...form.register('saml_allow_external')}
         />

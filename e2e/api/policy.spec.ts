@@ -27,7 +27,8 @@ test('GET returns the policy object, not wrapped, with upstream fields and our e
     two_factor_required: false,
     oauth_enabled: true,
     saml_enabled: true,
-    saml_allow_external: true,
+    // Off for new organizations: they trust only their own identity providers until opted in.
+    saml_allow_external: false,
     personal_tokens_enabled: true,
     personal_tokens_require_allowed_auth_method: false,
     mcp_enabled: true,

@@ -74,7 +74,8 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await expect(page.getByTestId('certificate-row').nth(1)).toContainText('CN=next-year.example.test');
 
   // Test sign-in: a new tab with the SAML trace.
-  const [trace] = await Promise.all([page.waitForEvent('popup'), page.getByRole('link', { name: 'Test sign-in' }).click()]);
+  // A same-origin form POST (the route refuses one from any other page) into a new tab.
+  const [trace] = await Promise.all([page.waitForEvent('popup'), page.getByRole('button', { name: 'Test sign-in' }).click()]);
   await signInAtIdp(trace, 'someone@idp.test');
   await expect(trace.getByRole('heading', { name: 'SAML trace: Okta SSO' })).toBeVisible();
   await expect(trace.getByRole('status')).toContainText('All checks passed');
@@ -83,9 +84,13 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await trace.screenshot({ path: `${process.env.E2E_DIR}/saml-trace.png`, fullPage: true });
   await trace.close();
 
-  // Link the admin's own account through the account link URL.
+  // Link the admin's own account through the account link URL: it opens our confirmation page,
+  // which names the provider and its organization; only its button goes on to the IdP.
   const linkUrl = (await page.getByLabel('Account link URL', { exact: true }).textContent())!;
   await page.goto(linkUrl);
+  await expect(page.getByRole('heading', { name: 'Link Okta SSO to your account?' })).toBeVisible();
+  await expect(page.getByTestId('link-organization')).toContainText(member.organizationName);
+  await page.getByRole('button', { name: 'Link and continue to Okta SSO' }).click();
   await signInAtIdp(page, `okta-${member.email}`);
   await shell.expectSignedIn(member.organizationName);
 
@@ -122,7 +127,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await page.screenshot({ path: `${process.env.E2E_DIR}/identity-providers.png`, fullPage: true });
 });
 
-test('the signup URL creates an account tied to the IdP; the account link URL asks to sign in first; a refusal shows its reason', async ({ browser, request, member }) => {
+test('the signup URL creates an account tied to the IdP; the account link URL asks to sign in first, then to confirm; a refusal shows its reason', async ({ browser, request, member }) => {
   const token = await login(request, member.email, member.password);
   const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
   const context = await browser.newContext({ baseURL: servers.main.url });
@@ -148,6 +153,8 @@ test('the signup URL creates an account tied to the IdP; the account link URL as
   await linkPage.getByLabel('Email').fill(colleague.email);
   await linkPage.getByLabel('Password').fill(colleague.password);
   await linkPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(linkPage.getByRole('heading', { name: `Link ${configured.wire.authentication_method_name} to your account?` })).toBeVisible();
+  await linkPage.getByRole('button', { name: /^Link and continue to / }).click();
   await signInAtIdp(linkPage, `idp-${colleague.email}`);
   await expect(linkPage.getByTestId('current-organization')).toContainText(member.organizationName);
   expect(auditOf(servers.main.database, { event: 'identity_provider.account_linked', actorEmail: colleague.email })).toHaveLength(1);

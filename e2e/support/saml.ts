@@ -1,4 +1,7 @@
 import type { APIRequestContext } from '@playwright/test';
+import { eq } from 'drizzle-orm';
+import { openDatabase, type Db } from '@/db/client';
+import { samlRequests } from '@/db/schema';
 import { expect } from '@playwright/test';
 import { auth } from './fixtures';
 import { servers } from './env';
@@ -51,15 +54,32 @@ export async function configureIdp(
   };
 }
 
-/** Starts an SP-initiated sign-in as a browser would (with its session cookie, if any); returns the request ID. */
+/** The headers a browser sends on a form POST made on a page of the main server. */
+export const SAME_ORIGIN = { origin: servers.main.url, 'sec-fetch-site': 'same-origin' } as const;
+
+export const sessionCookie = (sessionToken: string) => ({ cookie: `next-auth.session-token=${sessionToken}` });
+
+/**
+ * Starts an SP-initiated sign-in as a browser would (with its session cookie, if any); returns
+ * the request ID. "signin" and "signup" are a GET of the login URL; "link" and "test" spend the
+ * session, so they are the POST of our confirmation page or the IdP page's Test button.
+ */
 export async function startSignIn(request: APIRequestContext, idp: ConfiguredIdp, purpose = 'signin', sessionToken?: string): Promise<string> {
-  const response = await request.get(`${idp.loginUrl}?purpose=${purpose}`, {
-    maxRedirects: 0,
-    headers: sessionToken ? { cookie: `next-auth.session-token=${sessionToken}` } : {},
-  });
+  const cookie = sessionToken ? sessionCookie(sessionToken) : {};
+  const response =
+    purpose === 'link' || purpose === 'test'
+      ? await request.post(`${idp.loginUrl}?purpose=${purpose}`, { maxRedirects: 0, headers: { ...cookie, ...SAME_ORIGIN } })
+      : await request.get(`${idp.loginUrl}?purpose=${purpose}`, { maxRedirects: 0, headers: cookie });
   expect(response.status(), await response.text()).toBe(303);
   return readAuthnRequest(response.headers()['location']!).id;
 }
+
+/** The unanswered SP-initiated requests of an identity provider, as the main server recorded them. */
+export function samlRequestsOf(methodId: string) {
+  requestsDb ??= openDatabase(servers.main.database);
+  return requestsDb.select().from(samlRequests).where(eq(samlRequests.methodId, methodId)).all();
+}
+let requestsDb: Db | undefined;
 
 /** A response from the test IdP for this provider (override anything to make it bad). */
 export function samlResponse(idp: TestIdp, configured: ConfiguredIdp, options: Partial<ResponseOptions> & { nameId: string }): string {

@@ -342,6 +342,11 @@ describe('gate: sessions through an identity provider', () => {
   it('knows which organization owns the IdP; B refusing other organizations\' IdPs shuts only B', () => {
     const ctx = testCtx();
     const { orgA, orgB, input } = samlSession(ctx);
+    // New organizations refuse other organizations' IdPs until their admin opts in.
+    expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) })).message).toMatch(
+      /Organization "B" does not allow sign-in through identity providers of other organizations/,
+    );
+    ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, orgB.id)).run();
     expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }).principal.idpOrganizationId).toBe(orgA.id);
     ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgB.id)).run();
     expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) })).message).toMatch(

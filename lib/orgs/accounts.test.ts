@@ -26,6 +26,12 @@ describe('accounts', () => {
     expect(listAuditEvents(ctx).find((e) => e.event === 'organization.created')).toMatchObject({ organizationId: created.organization.id });
   });
 
+  it('a new organization trusts only its own identity providers until its admin opts in', () => {
+    const ctx = testCtx();
+    const created = createAccount({ ...caller(ctx).call, input: { account_name: 'Fresh' } });
+    expect(created.organization.samlAllowExternal).toBe(false);
+  });
+
   it.each([[{}], [{ account_name: '' }], [{ account_name: 'x'.repeat(129) }], [{ account_name: 'x', parent_account_id: 'a123' }]])('refuses %j', (input) => {
     const ctx = testCtx();
     expect(rejection(() => createAccount({ ...caller(ctx).call, input })).status).toBe(400);

@@ -7,7 +7,19 @@ export function insertOrganization(ctx: Ctx, { name }: { name: string }): Organi
   const now = iso(ctx.now);
   return ctx.db
     .insert(organizations)
-    .values({ id: newOrganizationId(), accountId: newAccountId(), name, createTime: now, updateTime: now })
+    .values({
+      id: newOrganizationId(),
+      accountId: newAccountId(),
+      name,
+      createTime: now,
+      updateTime: now,
+      // "Allow other organizations' identity providers" starts off (the column's default, true,
+      // stays for the rows that exist: changing a default on SQLite rebuilds the table). With it
+      // on, the admin of any other organization a member also joins could sign in as that member
+      // here through an IdP whose keys they hold; an organization trusts only its own IdPs
+      // until its admin opts in. See README, "Admin → Authentication policy".
+      samlAllowExternal: false,
+    })
     .returning()
     .get();
 }

@@ -304,6 +304,44 @@ describe('ACS: who signs in', () => {
     expect(again.kind === 'session' && again.user.id).toBe(bob.id);
   });
 
+  it('account link: only into a member of the IdP\'s organization, checked again at the ACS (the request may be old)', async () => {
+    const s = await setup();
+    // Mallory's request row names Bob, who belongs to another organization only (as if the start
+    // had been tricked, or Bob left Acme after starting): the ACS refuses, links nothing, signs nobody in.
+    const other = seedOrganization(s.ctx, { name: 'Bob\'s Org' });
+    const bob = seedUser(s.ctx, { email: 'bob@elsewhere.test' });
+    seedMembership(s.ctx, { organizationId: other.id, userId: bob.id });
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('link', bob.id), nameId: 'mallory@acme.test' }));
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.error.reason).toBe('link_not_member');
+    expect(outcome.error.status).toBe(403);
+    expect(outcome.error.message).toBe(
+      'You can link only identity providers of organizations you belong to: "Acme IdP" belongs to organization "Acme", which you are not a member of.',
+    );
+    expect(s.ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, bob.id)).all()).toHaveLength(0);
+    expect(s.ctx.db.select().from(tokens).where(eq(tokens.userId, bob.id)).all()).toHaveLength(0);
+    // Even with "allow other organizations' identity providers" on in Bob's organization.
+    s.ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, other.id)).run();
+    const again = await s.post(s.respond({ inResponseTo: await s.start('link', bob.id), nameId: 'mallory@acme.test' }));
+    expect(again.kind === 'failed' && again.error.reason).toBe('link_not_member');
+  });
+
+  it('account link is audited in each organization of the user and in the IdP\'s', async () => {
+    const s = await setup();
+    const second = seedOrganization(s.ctx, { name: 'Second' });
+    const bob = seedUser(s.ctx, { email: 'bob@elsewhere.test' });
+    seedMembership(s.ctx, { organizationId: s.organization.id, userId: bob.id });
+    seedMembership(s.ctx, { organizationId: second.id, userId: bob.id });
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('link', bob.id) }));
+    expect(outcome.kind).toBe('session');
+    const linked = listAuditEvents(s.ctx).filter((e) => e.event === 'identity_provider.account_linked');
+    expect(linked.map((e) => e.organizationId).sort()).toEqual([s.organization.id, second.id].sort());
+    for (const event of linked) {
+      expect(event).toMatchObject({ actorUserId: bob.id, details: { authentication_method_id: s.method.id, subject: 'ann@acme.test' } });
+    }
+  });
+
   it('a verified domain linked to the IdP links the existing account on first sign-in, when its address is proven', async () => {
     const s = await setup();
     const ann = seedUser(s.ctx, { email: 'ann@acme.test', emailProven: true });
@@ -376,13 +414,17 @@ describe('ACS: who signs in', () => {
     await expect(s.start()).rejects.toMatchObject({ reason: 'saml_disabled' });
 
     const t = await setup();
-    // A member of another organization only, which refuses external IdPs.
+    // A member of another organization only (new organizations refuse external IdPs), whose
+    // identity at Acme's IdP was linked while she still belonged to Acme.
     const other = seedOrganization(t.ctx, { name: 'Other' });
-    t.ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, other.id)).run();
-    const carol = seedUser(t.ctx, { email: 'carol@other.test' });
-    seedMembership(t.ctx, { organizationId: other.id, userId: carol.id });
-    const outcome = await t.post(t.respond({ inResponseTo: await t.start('link', carol.id), nameId: 'carol@other.test', attributes: {} }));
+    expect(other.samlAllowExternal).toBe(false);
+    const carol = seedLinkedUser(t.ctx, t.method.id, other.id, 'carol@other.test');
+    const outcome = await t.post(t.respond({ inResponseTo: await t.start(), nameId: 'carol@other.test', attributes: {} }));
     expect(outcome.kind === 'failed' && outcome.error.reason).toBe('method_not_allowed');
-    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/identity providers of other organizations/);
+    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/identity providers of other organizations, such as "Acme"/);
+    // Once Other's admin opts in, the same identity signs her in.
+    t.ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, other.id)).run();
+    const allowed = await t.post(t.respond({ inResponseTo: await t.start(), nameId: 'carol@other.test', attributes: {} }));
+    expect(allowed.kind === 'session' && allowed.user.id).toBe(carol.id);
   });
 });

@@ -17,7 +17,7 @@ import { SamlError } from './errors';
 import { mapAttributes, type MappedIdentity } from './mapping';
 import { certificatesOf } from './methods';
 import type { SamlPurpose } from './schema';
-import { assertUsable, findMethod, type MethodWithOrganization } from './start';
+import { assertUsable, findMethod, linkRefusal, type MethodWithOrganization } from './start';
 import { spUrls } from './urls';
 import { decodeSamlResponse, validateSamlResponse, type DecodedResponse, type ValidatedAssertion } from './validate';
 
@@ -124,6 +124,10 @@ function resolveUser(
     }
     const user = ctx.db.select().from(users).where(eq(users.id, userId)).get();
     if (!user) throw new SamlError('link_requires_sign_in', 'The account that asked for the link no longer exists.');
+    // Only an IdP of an organization the user belongs to (lib/saml/authorize-start.ts): checked
+    // when the link started, and again now, since the user may have left it meanwhile.
+    const notMember = linkRefusal(listMemberships(ctx, user.id), found);
+    if (notMember) throw new SamlError('link_not_member', notMember);
     if (existing) return { user };
     linkIdentity(ctx, method, user.id, mapped);
     return { user, event: 'identity_provider.account_linked' };
@@ -298,7 +302,10 @@ export async function consumeSamlResponse({
       });
       const orgIds = listMemberships(ctx, user.id).map((m) => m.organization.id);
       const audit = { actorUserId: user.id, actorEmail: user.email, ip: meta.ip, userAgent: meta.userAgent };
-      if (event) recordAudit(ctx, { ...audit, organizationId: organization.id, event, details: { authentication_method_id: method.id, name: method.name, subject: identity.subject } });
+      const eventDetails = { authentication_method_id: method.id, name: method.name, subject: identity.subject };
+      // A link is the user's business and the IdP's: each of the user's organizations and the IdP's see it.
+      if (event === 'identity_provider.account_linked') recordUserAudit(ctx, [...new Set([...orgIds, organization.id])], { ...audit, event, details: eventDetails });
+      else if (event) recordAudit(ctx, { ...audit, organizationId: organization.id, event, details: eventDetails });
       recordUserAudit(ctx, orgIds, {
         ...audit,
         event: 'auth.sign_in',

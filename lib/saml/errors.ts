@@ -30,6 +30,10 @@ export const SAML_FAILURES = {
   // Linking by address into an account whose address nobody proved (lib/users/proven.ts).
   email_not_proven: { status: 403, check: 'Account' },
   link_requires_sign_in: { status: 401, check: 'Account' },
+  // Linking and testing spend the browser's session: only from a page of ours, by a member.
+  cross_site: { status: 403, check: 'Origin' },
+  link_not_member: { status: 403, check: 'Account' },
+  two_factor_enrollment_required: { status: 403, check: 'Two-factor authentication' },
   deactivated: { status: 403, check: 'Account' },
   method_not_allowed: { status: 403, check: 'Organization policy' },
   ip_not_allowed: { status: 403, check: 'IP allowlist' },

@@ -23,13 +23,20 @@ th{width:12rem;color:#475569;font-weight:600} code,td{word-break:break-all}
 
 const row = (label: string, value: unknown) => `<tr><th scope="row">${escape(label)}</th><td>${value === null || value === undefined || value === '' ? '<span class="muted">(none)</span>' : escape(value)}</td></tr>`;
 
-/** A refused sign-in: what failed, in words, and the way back. */
-export function failurePage(error: SamlError): string {
+/**
+ * A refused sign-in: what failed, in words, and the way back (or the ways on, when given).
+ * `recorded: false` for refusals that are no attempt worth an audit entry (a wrong method).
+ */
+export function failurePage(
+  error: SamlError,
+  next: readonly { href: string; label: string }[] = [{ href: '/signin', label: 'Back to sign-in' }],
+  { recorded = true }: { recorded?: boolean } = {},
+): string {
   return page(
     'Single sign-on refused',
     `<h1>Single sign-on refused</h1>
 <div class="fail" role="alert" data-reason="${escape(error.reason)}"><strong>${escape(error.check)}:</strong> ${escape(error.message)}</div>
-<p class="muted">The attempt was recorded in the organization's audit log. <a href="/signin">Back to sign-in</a></p>`,
+<p class="muted">${recorded ? "The attempt was recorded in the organization's audit log. " : ''}${next.map((link) => `<a href="${escape(link.href)}">${escape(link.label)}</a>`).join(' · ')}</p>`,
   );
 }
 

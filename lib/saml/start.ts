@@ -3,6 +3,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { authenticationMethods, organizations, samlRequests, type AuthenticationMethod, type Organization } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
+import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { SamlError } from './errors';
 import { certificatesOf, isConfigured } from './methods';
 import type { SamlPurpose } from './schema';
@@ -43,6 +44,17 @@ export function assertUsable({ method, organization }: MethodWithOrganization, c
   if (!organization.samlEnabled) {
     throw new SamlError('saml_disabled', `Organization "${organization.name}" does not allow sign-in with SAML single sign-on.`);
   }
+}
+
+/**
+ * Why this user may not link this IdP, or null. Only an IdP of an organization the user belongs
+ * to: another organization's admins hold their IdP's keys, so linking it would let them sign in
+ * as the user (and, where "allow other organizations' identity providers" is on, into the user's
+ * organizations). Checked on the confirmation page, at the start and again at the ACS.
+ */
+export function linkRefusal(memberships: readonly MembershipWithOrg[], found: MethodWithOrganization): string | null {
+  if (memberships.some((m) => m.organization.id === found.organization.id)) return null;
+  return `You can link only identity providers of organizations you belong to: "${found.method.name}" belongs to organization "${found.organization.name}", which you are not a member of.`;
 }
 
 /** Records a request and returns the IdP URL to send the browser to. */

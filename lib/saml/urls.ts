@@ -19,10 +19,19 @@ export function spUrls(baseUrl: string, accountId: string, methodId: string) {
     loginUrl: `${base}/login`,
     /** A new person creates an account tied to this IdP. */
     signupUrl: `${base}/login?purpose=signup`,
-    /** A signed-in user links their account to this IdP. */
+    /**
+     * A signed-in user links their account to this IdP: a GET admins hand out, which only opens
+     * our confirmation page (linkConfirmationPath); that page's POST to loginUrl starts the link.
+     */
     linkUrl: `${base}/login?purpose=link`,
+    /** The admin's test sign-in: a same-origin POST from the identity provider's page. */
     testUrl: `${base}/login?purpose=test`,
   };
+}
+
+/** The console page that names an IdP and its organization and asks before linking it. */
+export function linkConfirmationPath(accountId: string, methodId: string): string {
+  return `/profile/authentication/link/${encodeURIComponent(accountId)}/${encodeURIComponent(methodId)}`;
 }
 export type SpUrls = ReturnType<typeof spUrls>;
 

@@ -1,6 +1,6 @@
 'use server';
 
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import QRCode from 'qrcode';
 import { consoleAction } from '@/app/_lib/action';
 import { beginTotpEnrollment, confirmTotpEnrollment, disableTwoFactor } from '@/lib/auth/two-factor-enroll';
@@ -12,6 +12,8 @@ import { linkProviderSchema, unlinkIdentitySchema } from '@/lib/auth/oauth-schem
 import { sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
+import { assertSameOriginPost } from '@/lib/http/same-origin';
+import { publicBaseUrl } from '@/lib/saml/urls';
 
 // Two-factor authentication is the user's own: every organization of the user governs these
 // actions. Setting it up is what a session held back by a 2FA policy is allowed to do.
@@ -49,6 +51,10 @@ export const disableTwoFactorAction = consoleAction(
 export const startLinkAction = consoleAction(
   linkProviderSchema,
   async ({ provider }) => {
+    // Next checks a server action's Origin against the Host it was sent to; ours is explicit and
+    // against our public URL, as for SAML links (lib/http/same-origin.ts): a link is started
+    // only on a page of ours.
+    assertSameOriginPost(await headers(), publicBaseUrl());
     if (!configuredOAuthProviders(process.env).includes(provider)) throw new AppError('bad_request', 'This provider is not configured on this server');
     const store = await cookies();
     const sessionToken = sessionTokenFromCookies((name) => store.get(name)?.value);

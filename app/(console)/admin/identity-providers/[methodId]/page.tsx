@@ -5,6 +5,7 @@ import { requireSuperAdmin } from '@/app/_lib/admin';
 import { ConnectionForm } from '@/components/identity-providers/connection-form';
 import { Certificates, ProviderActions } from '@/components/identity-providers/manage';
 import { OptionsForm } from '@/components/identity-providers/options-form';
+import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { liveCtx } from '@/lib/context';
@@ -45,6 +46,7 @@ export default async function IdentityProviderPage({ params }: { params: Promise
   }
   const { method, certificates, linkedDomains } = view;
   const urls = spUrls(publicBaseUrl(), organization.organization.accountId, method.id);
+  const testAction = `${spUrls('', organization.organization.accountId, method.id).loginUrl}?purpose=test`;
   const configured = isConfigured(method, certificates);
   const steps = VENDOR_STEPS[method.vendor];
   const newest = certificates.at(-1);
@@ -99,12 +101,20 @@ export default async function IdentityProviderPage({ params }: { params: Promise
       <Card className="space-y-4 p-6">
         <h2 className="font-medium">Sign-in links</h2>
         <UrlRow label="Signup URL" value={urls.signupUrl} hint="A new person opens it, signs in at the IdP, and gets an account tied to this provider in this organization." />
-        <UrlRow label="Account link URL" value={urls.linkUrl} hint="An existing user opens it, signs in with their current method, then at the IdP: their account is linked." />
+        <UrlRow
+          label="Account link URL"
+          value={urls.linkUrl}
+          hint="A member of this organization opens it, signs in with their current method, confirms on the page that names this provider, then signs in at the IdP: their account is linked."
+        />
         <div className="flex flex-wrap items-center gap-3">
           {configured ? (
-            <a href={urls.testUrl} target="_blank" rel="noopener" className="inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50">
-              Test sign-in
-            </a>
+            // A POST from this page (checked for its origin): a link elsewhere cannot make an
+            // admin's browser spend its session on a test. A new tab, as the trace is its own page.
+            <form method="post" action={testAction} target="_blank">
+              <Button type="submit" variant="secondary">
+                Test sign-in
+              </Button>
+            </form>
           ) : (
             <span className="text-sm text-slate-500">Test sign-in is available once the connection is complete.</span>
           )}

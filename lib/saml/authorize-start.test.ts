@@ -1,0 +1,194 @@
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { organizations } from '@/db/schema';
+import type { Ctx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
+import { callAs, principalOf, seedTotp } from '@/lib/testing/members';
+import { TestIdp } from '@/lib/testing/saml-idp';
+import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser } from '@/lib/testing/seed';
+import { createTestDb } from '@/lib/testing/db';
+import { assertNoHeldBackSession, authorizeSessionStart, linkPreview } from './authorize-start';
+import { SamlError } from './errors';
+import { createMethod, updateMethod } from './methods';
+import { findMethod } from './start';
+
+// Who may start a flow that spends the browser's session (link, test), and when a browser's
+// session may not start SSO at all. The attacker: Mallory, admin of her own organization with
+// an IdP whose keys she holds; the victim: Vic, a member of another organization.
+
+const BASE = 'https://console.example.test';
+const SAME = new Headers({ origin: BASE, 'sec-fetch-site': 'same-origin' });
+const META = { ip: '192.0.2.7', userAgent: 'vitest' };
+let idp: TestIdp;
+beforeAll(async () => {
+  idp = await TestIdp.create('https://idp.mallory.test/saml');
+});
+
+async function setup() {
+  const ctx: Ctx = { db: createTestDb(), now: new Date() };
+  const mallorys = seedOrganization(ctx, { name: 'Mallory Org' });
+  const mallory = seedUser(ctx, { email: 'mallory@mallory.test' });
+  seedMembership(ctx, { organizationId: mallorys.id, userId: mallory.id, isSuperAdmin: true });
+  const call = callAs(ctx, mallory.id, mallorys.id);
+  const { method } = await createMethod({
+    ...call,
+    input: { authentication_method_name: 'Mallory IdP', authentication_method_type: 'saml', saml_idp_url: 'https://idp.mallory.test/sso', saml_entity_id: idp.entityId, saml_certificate: idp.certificate },
+  });
+  updateMethod({ ...call, methodId: method.id, input: { authentication_method_enabled: true } });
+  const found = () => findMethod(ctx, mallorys.accountId, method.id)!;
+  const victims = seedOrganization(ctx, { name: 'Victim Org' });
+  const vic = seedUser(ctx, { email: 'vic@victim.test' });
+  seedMembership(ctx, { organizationId: victims.id, userId: vic.id });
+  const session = (userId: string, authMethod = 'password') => seedToken(ctx, userId, { kind: 'session', authMethod, createdManually: false, maxAgeSeconds: 3600 }).fullToken;
+  const start = (purpose: 'link' | 'test', cookieToken: string | null, headers: Headers = SAME) =>
+    authorizeSessionStart({ ctx, input: { purpose, found: found(), cookieToken, headers, baseUrl: BASE, ...META } });
+  return { ctx, mallorys, mallory, method, found, victims, vic, session, start, call };
+}
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a refusal');
+}
+
+function samlRefusal(run: () => unknown): SamlError {
+  const error = thrown(run);
+  expect(error).toBeInstanceOf(SamlError);
+  return error as SamlError;
+}
+
+describe('authorizeSessionStart: link', () => {
+  it('a member of the IdP\'s organization may link it, from a page of ours', async () => {
+    const s = await setup();
+    const colleague = seedUser(s.ctx, { email: 'col@mallory.test' });
+    seedMembership(s.ctx, { organizationId: s.mallorys.id, userId: colleague.id });
+    expect(s.start('link', s.session(colleague.id)).principal.user.id).toBe(colleague.id);
+    // Without Origin, the browser's Sec-Fetch-Site: same-origin is enough.
+    expect(s.start('link', s.session(colleague.id), new Headers({ 'sec-fetch-site': 'same-origin' })).principal.user.id).toBe(colleague.id);
+  });
+
+  it('a POST made on another site is refused before the session is used, and audited for both sides', async () => {
+    const s = await setup();
+    const error = samlRefusal(() => s.start('link', s.session(s.vic.id), new Headers({ origin: 'https://mallory.example', 'sec-fetch-site': 'cross-site' })));
+    expect(error.reason).toBe('cross_site');
+    expect(error.status).toBe(403);
+    expect(error.message).toBe('This request was not made on a page of this console (the browser says it came from a cross-site page).');
+    const audit = listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed');
+    expect(audit.map((e) => e.organizationId).sort()).toEqual([s.mallorys.id, s.victims.id].sort());
+    expect(audit[0]).toMatchObject({ actorUserId: s.vic.id, details: { method: 'saml', purpose: 'link', stage: 'start', reason: 'cross_site' } });
+  });
+
+  it('a cross-site POST without the cookie is audited in the IdP\'s organization only', async () => {
+    const s = await setup();
+    expect(samlRefusal(() => s.start('link', null, new Headers({ origin: 'null' }))).reason).toBe('cross_site');
+    expect(listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed')).toMatchObject([{ organizationId: s.mallorys.id, actorUserId: null }]);
+  });
+
+  it('another organization\'s member may not link it, even with other organizations\' IdPs allowed in theirs', async () => {
+    const s = await setup();
+    s.ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, s.victims.id)).run();
+    const error = samlRefusal(() => s.start('link', s.session(s.vic.id)));
+    expect(error.reason).toBe('link_not_member');
+    expect(error.status).toBe(403);
+    expect(error.message).toBe(
+      'You can link only identity providers of organizations you belong to: "Mallory IdP" belongs to organization "Mallory Org", which you are not a member of.',
+    );
+    expect(listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed').map((e) => e.organizationId).sort()).toEqual([s.mallorys.id, s.victims.id].sort());
+  });
+
+  it('no session: 401 (sign in first); a revoked or unknown cookie likewise', async () => {
+    const s = await setup();
+    for (const cookie of [null, 'pcls_not-a-token']) {
+      const error = thrown(() => s.start('link', cookie));
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).status).toBe(401);
+    }
+  });
+
+  it('the full gate: an organization IP allowlist that does not admit the address refuses', async () => {
+    const s = await setup();
+    s.ctx.db.update(organizations).set({ ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, s.victims.id)).run();
+    seedMembership(s.ctx, { organizationId: s.mallorys.id, userId: s.vic.id });
+    const error = samlRefusal(() => s.start('link', s.session(s.vic.id)));
+    expect(error.reason).toBe('forbidden');
+    expect(error.message).toMatch(/IP address 192\.0\.2\.7 is not in the IP allowlist of organization "Victim Org"/);
+  });
+
+  it('a password session held back by required 2FA enrollment may not link; an enrolled user or an SSO session may', async () => {
+    const s = await setup();
+    const colleague = seedUser(s.ctx, { email: 'col@mallory.test' });
+    seedMembership(s.ctx, { organizationId: s.mallorys.id, userId: colleague.id });
+    seedMembership(s.ctx, { organizationId: s.victims.id, userId: colleague.id });
+    // Held back by the other organization: a link is the user's own business, every organization governs it.
+    s.ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, s.victims.id)).run();
+    const error = samlRefusal(() => s.start('link', s.session(colleague.id)));
+    expect(error.reason).toBe('two_factor_enrollment_required');
+    expect(error.status).toBe(403);
+    expect(error.message).toBe(
+      'Organization "Victim Org" requires two-factor authentication for password sign-ins. Set up an authenticator to continue. ' +
+        'Until then this session cannot start single sign-on or link an identity provider: set up an authenticator under Profile → Authentication, or sign out first.',
+    );
+    // An SSO session is not held back (once Victim Org admits other organizations' IdPs at all).
+    s.ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, s.victims.id)).run();
+    expect(s.start('link', s.session(colleague.id, `saml:${s.method.id}`)).principal.user.id).toBe(colleague.id);
+    seedTotp(s.ctx, colleague.id);
+    expect(s.start('link', s.session(colleague.id)).principal.user.id).toBe(colleague.id);
+  });
+});
+
+describe('authorizeSessionStart: test', () => {
+  it('super admins of the IdP\'s organization only, from a page of ours', async () => {
+    const s = await setup();
+    expect(s.start('test', s.session(s.mallory.id)).principal.user.id).toBe(s.mallory.id);
+    expect(samlRefusal(() => s.start('test', s.session(s.mallory.id), new Headers({ origin: 'https://evil.example' }))).reason).toBe('cross_site');
+    const plain = seedUser(s.ctx);
+    seedMembership(s.ctx, { organizationId: s.mallorys.id, userId: plain.id });
+    for (const userId of [plain.id, s.vic.id]) {
+      const error = samlRefusal(() => s.start('test', s.session(userId)));
+      expect(error.reason).toBe('forbidden');
+      expect(error.message).toBe('Only super admins of the organization may test its identity providers.');
+    }
+  });
+
+  it('a held-back password session of the admin may not test', async () => {
+    const s = await setup();
+    s.ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, s.mallorys.id)).run();
+    expect(samlRefusal(() => s.start('test', s.session(s.mallory.id))).reason).toBe('two_factor_enrollment_required');
+  });
+});
+
+describe('assertNoHeldBackSession (signin, signup)', () => {
+  it('no cookie, a dead cookie or a session that nothing holds back: the start goes on', async () => {
+    const s = await setup();
+    const check = (cookieToken: string | null) => assertNoHeldBackSession({ ctx: s.ctx, input: { purpose: 'signin', found: s.found(), cookieToken, ...META } });
+    expect(() => check(null)).not.toThrow();
+    expect(() => check('pcls_dead')).not.toThrow();
+    expect(() => check(s.session(s.vic.id))).not.toThrow();
+  });
+
+  it('a held-back password session may not trade itself for an SSO session, and the refusal is audited', async () => {
+    const s = await setup();
+    s.ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, s.victims.id)).run();
+    const session = s.session(s.vic.id);
+    for (const purpose of ['signin', 'signup'] as const) {
+      const error = samlRefusal(() => assertNoHeldBackSession({ ctx: s.ctx, input: { purpose, found: s.found(), cookieToken: session, ...META } }));
+      expect(error.reason).toBe('two_factor_enrollment_required');
+    }
+    expect(listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed' && e.details.reason === 'two_factor_enrollment_required')).toHaveLength(4);
+    seedTotp(s.ctx, s.vic.id);
+    expect(() => assertNoHeldBackSession({ ctx: s.ctx, input: { purpose: 'signin', found: s.found(), cookieToken: session, ...META } })).not.toThrow();
+  });
+});
+
+describe('linkPreview (the confirmation page)', () => {
+  it('says why instead of offering the button: not a member, or the IdP cannot be used now', async () => {
+    const s = await setup();
+    expect(linkPreview(s.ctx, principalOf(s.ctx, s.vic.id), s.found()).refusal).toMatch(/^You can link only identity providers of organizations you belong to/);
+    expect(linkPreview(s.ctx, principalOf(s.ctx, s.mallory.id), s.found()).refusal).toBeNull();
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: false } });
+    expect(linkPreview(s.ctx, principalOf(s.ctx, s.mallory.id), s.found()).refusal).toBe('Identity provider "Mallory IdP" is disabled.');
+  });
+});
