@@ -41,10 +41,16 @@ test('swapping a signed-in page\'s cookie for a personal token: the Generate tok
   await context.addCookies([{ name: SESSION_COOKIE, value: leaked, url: servers.main.url, httpOnly: true, sameSite: 'Lax' }]);
 
   await form.getByLabel('Description').fill('wide open');
+  const actionResponse = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/profile/tokens');
   await form.getByRole('button', { name: 'Generate token' }).click();
-  // The action's request meets the gate as "not a console session": the browser is sent to sign in.
-  await expect(page).toHaveURL(/\/signin/);
+  // The action's request meets the gate as "not a console session": sent to sign in, the cookie cleared.
+  const response = await actionResponse;
+  expect(response.status()).toBe(307);
+  expect(response.headers()['location']).toMatch(/\/signin\?callbackUrl=%2Fprofile%2Ftokens$/);
   await expect(page.getByTestId('full-token')).toHaveCount(0);
+  expect((await context.cookies()).find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   expect(tokensOf(servers.main.database, member.userId).filter((t) => t.kind === 'personal')).toHaveLength(personalBefore);
   expect(tokensOf(servers.main.database, member.userId).some((t) => t.description === 'wide open')).toBe(false);
 });
