@@ -8,8 +8,8 @@ import { policyOf, samlMethodIdOf, tokenRefusal } from '@/lib/policy/policy';
 import { findProjectOwner, type ProjectOwner } from '@/lib/projects/lookup';
 import { identityProviderOrganization } from '@/lib/saml/owner';
 import { resolveToken } from '@/lib/tokens/resolve';
-import { consoleSessionRefusal } from './session';
 import { requiredScope, scopesPermit } from '@/lib/tokens/scopes';
+import { consoleSessionRefusal } from './session';
 
 // The one decision of who is asking and whether they may ask this, for console pages, server
 // actions and the /v1 API alike. proxy.ts runs it in front of every request; each page, action

@@ -82,7 +82,7 @@ export function createPersonalToken(call: Call & { input: unknown }): CreatedTok
   }));
   const blocking = refusals.find((r) => r.managing && r.refusal) ?? (refusals.every((r) => r.refusal) ? refusals[0] : undefined);
   if (blocking?.refusal) throw new AppError('forbidden', `Organization "${blocking.organization.name}" ${blocking.refusal}`);
-  // Made with a personal token: no wider than it (lib/tokens/narrowing.ts).
+  // Made with a personal or application token: no wider than it (lib/tokens/narrowing.ts).
   assertWithinCallerToken(call.ctx, call.principal, requestedLimits(input), (details) =>
     audit(call, { event: 'token.creation_refused', details }),
   );
