@@ -5,13 +5,10 @@ import { OAUTH_PROVIDER_LABELS, isOAuthProvider, oauthProvidersFromEnv, type Git
 import { githubIdentity, oidcIdentity, type GitHubEmail, type GitHubUser, type ProviderIdentity } from '@/lib/auth/oauth-profile';
 import { authLogger, currentOAuthRequest, handleOAuthIdentity } from './oauth-request';
 import { signInWithPassword } from '@/lib/auth/sign-in';
-import { sessionTokenSettings } from '@/lib/auth/session';
+import { consoleSessionUserId, sessionTokenSettings } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
 import { CLIENT_IP_HEADER } from '@/lib/net/client-ip';
-import { hashToken } from '@/lib/tokens/token';
-import { eq } from 'drizzle-orm';
-import { tokens } from '@/db/schema';
 
 type HeaderBag = Record<string, string | string[] | undefined> | undefined;
 const header = (headers: HeaderBag, name: string) => {
@@ -148,10 +145,10 @@ export const authOptions: NextAuthOptions = {
     },
     async decode({ token }) {
       if (!token) return null;
-      // The request gate does the full check (expiry, allowlists); this only tells next-auth
-      // whether the cookie still names a session.
-      const row = liveCtx().db.select({ userId: tokens.userId }).from(tokens).where(eq(tokens.tokenHash, hashToken(token))).get();
-      return row ? { sub: row.userId, sessionToken: token } : null;
+      // Whether the cookie still names a console session: a login session, never a personal or
+      // application token (lib/auth/session.ts). The request gate does the full check.
+      const userId = consoleSessionUserId(liveCtx(), token);
+      return userId ? { sub: userId, sessionToken: token } : null;
     },
   },
 };

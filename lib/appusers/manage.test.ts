@@ -107,6 +107,28 @@ describe('application tokens', () => {
     expect(() => asApp('203.0.113.9')).toThrow(/Invalid token/);
   });
 
+  it('an admin calling with a scoped or fenced token cannot mint a wider application token: 403, audited', async () => {
+    const ctx = testCtx();
+    const { call, organization } = adminCall(ctx);
+    const { user } = createApplicationUser({ ...call, input: { name: 'CI' } });
+    const { fullToken, token: parent } = seedToken(ctx, call.principal.user.id, { kind: 'personal', scopes: ['organizations'], ipAllowlist: ['203.0.113.0/24'] });
+    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
+    const asToken = { ...call, principal };
+    const error = await rejection(() => createApplicationToken({ ...asToken, userId: user.id, input: { description: 'wide' } }));
+    expect([error.status, error.message]).toEqual([
+      403,
+      'This token\'s scopes (organizations) do not allow creating a token with scopes (all); This token\'s IP allowlist (203.0.113.0/24) does not allow creating a token with IP allowlist (anywhere)',
+    ]);
+    expect(countApplicationTokens(ctx, user.id)).toBe(0);
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'token.creation_refused')).toMatchObject([
+      { organizationId: organization.id, details: { application_user_id: user.id, parent_token_prefix: parent.tokenPrefix, reason: error.message } },
+    ]);
+    // Within its limits it works; the admin's session may create any.
+    const narrow = createApplicationToken({ ...asToken, userId: user.id, input: { description: 'n', scopes: ['organizations:read'], ip_allowlist: ['203.0.113.7'] } });
+    expect(narrow.token).toMatchObject({ scopes: ['organizations:read'], ipAllowlist: ['203.0.113.7/32'] });
+    expect(createApplicationToken({ ...call, userId: user.id, input: { description: 'any' } }).token.scopes).toEqual([]);
+  });
+
   it('refuse bad input: extend when used needs a max age, at most 100 CIDRs', async () => {
     const ctx = testCtx();
     const { call } = adminCall(ctx);

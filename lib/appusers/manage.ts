@@ -10,6 +10,7 @@ import { assertSuperAdmin } from '@/lib/orgs/authorize';
 import { insertMembership } from '@/lib/orgs/create';
 import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { createToken, type CreatedToken } from '@/lib/tokens/create';
+import { assertWithinCallerToken, requestedLimits } from '@/lib/tokens/manage';
 import { createTokenSchema } from '@/lib/tokens/schema';
 import { createApplicationUserSchema, updateApplicationUserSchema } from './schema';
 
@@ -131,6 +132,11 @@ export function deleteApplicationUser(call: Call & { userId: string }): number {
 export function createApplicationToken(call: Call & { userId: string; input: unknown }): CreatedToken {
   const { user } = getApplicationUser(call, call.userId);
   const input = parseInput(createTokenSchema, call.input);
+  // The admin's own token is the parent: a scoped or fenced admin token cannot mint a wider
+  // application token (lib/tokens/narrowing.ts). Sessions may create any.
+  assertWithinCallerToken(call.ctx, call.principal, requestedLimits(input), (details) =>
+    audit(call, call.membership!.organization.id, { event: 'token.creation_refused', details: { application_user_id: user.id, ...details } }),
+  );
   return call.ctx.db.transaction(() => {
     const created = createToken({
       ctx: call.ctx,

@@ -9,6 +9,7 @@ describe('describeAuditEvent', () => {
     ['auth.sign_out', {}, 'Signed out'],
     ['setup.completed', { organization_name: 'Acme' }, 'Set up Portcullis with organization "Acme"'],
     ['token.created', { token_prefix: 'pcls_abc', description: 'CI' }, 'Created personal token pcls_abc "CI"'],
+    ['token.creation_refused', { parent_token_prefix: 'pcls_abc', reason: 'This token\'s scopes (user) do not allow creating a token with scopes (all)' }, 'Refused a token wider than the token pcls_abc that asked for it: This token\'s scopes (user) do not allow creating a token with scopes (all)'],
     ['token.updated', { token_prefix: 'pcls_abc', old: { description: 'a' }, new: { description: 'b' } }, 'Changed token pcls_abc: description a → b'],
     ['token.revoked', { token_prefix: 'pcls_abc', kind: 'session' }, 'Revoked session pcls_abc'],
     ['token.revoked', { scope: 'all_other_tokens', count: 2 }, 'Signed out everywhere else (2 tokens revoked)'],

@@ -72,6 +72,8 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return 'Signed out';
     case 'token.created':
       return `Created personal token${token} "${text(d.description ?? '')}"`;
+    case 'token.creation_refused':
+      return `Refused a token wider than the token${d.parent_token_prefix ? ` ${text(d.parent_token_prefix)}` : ''} that asked for it: ${text(d.reason ?? '')}`;
     case 'token.updated':
       return `Changed token${token}: ${describeChanges(d)}`;
     case 'token.revoked':

@@ -9,6 +9,8 @@ export type AuditEventName =
   | 'token.created'
   | 'token.updated'
   | 'token.revoked'
+  // A token asked for a token wider than itself (scopes, IP allowlist or expiry) and was refused.
+  | 'token.creation_refused'
   | 'policy.updated'
   | 'application_user.created'
   | 'application_user.updated'

@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, organizations, projects as projectsTable, users } from '@/db/schema';
+import { authenticationMethods, organizations, projects as projectsTable, tokens, users } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, type GateInput, type Principal } from './gate';
 import { rejection } from '@/lib/testing/errors';
+import { NOT_A_CONSOLE_SESSION } from './session';
 
 
 describe('parseAuthorization', () => {
@@ -62,7 +63,8 @@ describe('authenticate', () => {
     const alice = seedUser(ctx);
     const bob = seedUser(ctx);
     const aliceToken = seedToken(ctx, alice.id).fullToken;
-    const bobToken = seedToken(ctx, bob.id).fullToken;
+    // The cookie carries login sessions; the header any kind.
+    const bobToken = seedToken(ctx, bob.id, { kind: 'session' }).fullToken;
     const meta = { ip: '203.0.113.1', userAgent: 'ua' };
     const who = (authorization: string | null, cookieToken: string | null) =>
       authenticate({ ctx, input: { authorization, cookieToken, ...meta } }).user.id;
@@ -101,9 +103,64 @@ describe('authenticate', () => {
     expect(principal.memberships.map((m) => m.organization.id)).toEqual([orgA.id, orgB.id]);
   });
 
+  describe('the cookie carries login sessions only', () => {
+    const input = (authorization: string | null, cookieToken: string | null, ip: string | null = '203.0.113.1') =>
+      ({ authorization, cookieToken, ip, userAgent: 'ua' });
+
+    it.each(['personal', 'application'] as const)('a %s token in the cookie: 401 "not a console session", untouched', (kind) => {
+      const ctx = testCtx();
+      const user = seedUser(ctx);
+      const { fullToken, token } = seedToken(ctx, user.id, { kind, scopes: ['projects:read'], maxAgeSeconds: 3600, extendWhenUsed: true });
+      advance(ctx, 120_000);
+      const error = rejection(() => authenticate({ ctx, input: input(null, fullToken) }));
+      expect(error.code).toBe('unauthorized');
+      expect(error.status).toBe(401);
+      expect(error.message).toBe(NOT_A_CONSOLE_SESSION);
+      expect(error.message).toMatch(/^Not a console session/);
+      // Refused before it is used: neither its last use nor its sliding expiry moved.
+      const after = ctx.db.select().from(tokens).where(eq(tokens.id, token.id)).get()!;
+      expect(after.lastUsedTime).toBeNull();
+      expect(after.expiryTime).toBe(token.expiryTime);
+      // The same token in the Authorization header still works.
+      expect(authenticate({ ctx, input: input(`aivenv1 ${fullToken}`, null) }).token.id).toBe(token.id);
+      expect(authenticate({ ctx, input: input(`Bearer ${fullToken}`, null) }).token.kind).toBe(kind);
+    });
+
+    it('the refusal comes before the token\'s own allowlist: a fenced token in the cookie is a 401, not a 403', () => {
+      const ctx = testCtx();
+      const { fullToken } = seedToken(ctx, seedUser(ctx).id, { ipAllowlist: ['10.0.0.0/8'] });
+      const error = rejection(() => authenticate({ ctx, input: input(null, fullToken, '198.51.100.1') }));
+      expect([error.status, error.message]).toEqual([401, NOT_A_CONSOLE_SESSION]);
+    });
+
+    it('a login session in the cookie is the console session', () => {
+      const ctx = testCtx();
+      const user = seedUser(ctx);
+      const { fullToken, token } = seedToken(ctx, user.id, { kind: 'session' });
+      expect(authenticate({ ctx, input: input(null, fullToken) }).token.id).toBe(token.id);
+    });
+
+    it('a personal token in the header with a session in the cookie: the header is the caller, any kind', () => {
+      const ctx = testCtx();
+      const user = seedUser(ctx);
+      const personal = seedToken(ctx, user.id);
+      const session = seedToken(ctx, user.id, { kind: 'session' });
+      expect(authenticate({ ctx, input: input(`aivenv1 ${personal.fullToken}`, session.fullToken) }).token.id).toBe(personal.token.id);
+    });
+
+    it('the gate refuses it for console pages with the same 401', () => {
+      const ctx = testCtx();
+      const user = seedUser(ctx);
+      seedMembership(ctx, { organizationId: seedOrganization(ctx).id, userId: user.id });
+      const { fullToken } = seedToken(ctx, user.id, { kind: 'personal' });
+      const error = rejection(() => gate({ ctx, input: { ...input(null, fullToken), scope: { kind: 'console', ownResources: true } } }));
+      expect([error.status, error.message]).toEqual([401, NOT_A_CONSOLE_SESSION]);
+    });
+  });
+
   it('passes resolveToken refusals through (expired token -> 401)', () => {
     const ctx = testCtx();
-    const { fullToken } = seedToken(ctx, seedUser(ctx).id, { maxAgeSeconds: 600 });
+    const { fullToken } = seedToken(ctx, seedUser(ctx).id, { kind: 'session', maxAgeSeconds: 600 });
     advance(ctx, 600_000);
     const error = rejection(() => authenticate({ ctx, input: { authorization: null, cookieToken: fullToken, ip: null, userAgent: null } }));
     expect(error.status).toBe(401);
@@ -161,7 +218,7 @@ describe('authorizeScope', () => {
     for (const ipAllowlist of [['10.0.0.0/8'], ['10.1.0.0/16'], []]) {
       seedMembership(ctx, { organizationId: seedOrganization(ctx, { ipAllowlist }).id, userId: user.id });
     }
-    const principal = authenticate({ ctx, input: { authorization: null, cookieToken: seedToken(ctx, user.id).fullToken, ip: null, userAgent: null } });
+    const principal = authenticate({ ctx, input: { authorization: null, cookieToken: seedToken(ctx, user.id, { kind: 'session' }).fullToken, ip: null, userAgent: null } });
     expect(authorizeScope(principal, { kind: 'user' }, '10.1.2.3')).toBeNull();
     expect(rejection(() => authorizeScope(principal, { kind: 'user' }, '10.2.0.1')).status).toBe(403);
   });
@@ -172,7 +229,7 @@ describe('authorizeScope', () => {
     const other = seedOrganization(ctx, { ipAllowlist: ['10.0.0.0/8'] });
     const principal: Principal = authenticate({
       ctx,
-      input: { authorization: null, cookieToken: seedToken(ctx, user.id).fullToken, ip: null, userAgent: null },
+      input: { authorization: null, cookieToken: seedToken(ctx, user.id, { kind: 'session' }).fullToken, ip: null, userAgent: null },
     });
     expect(principal.memberships).toEqual([]);
     expect(authorizeScope(principal, { kind: 'user' }, null)).toBeNull();

@@ -9,6 +9,7 @@ import { findProjectOwner, type ProjectOwner } from '@/lib/projects/lookup';
 import { identityProviderOrganization } from '@/lib/saml/owner';
 import { resolveToken } from '@/lib/tokens/resolve';
 import { requiredScope, scopesPermit } from '@/lib/tokens/scopes';
+import { consoleSessionRefusal } from './session';
 
 // The one decision of who is asking and whether they may ask this, for console pages, server
 // actions and the /v1 API alike. proxy.ts runs it in front of every request; each page, action
@@ -70,9 +71,14 @@ export function parseAuthorization(header: string | null): string | null {
 
 /** Who is asking: the header's token if there is one (API clients), else the session cookie. */
 export function authenticate({ ctx, input }: { ctx: Ctx; input: Omit<GateInput, 'scope'> }): Principal {
-  const token = parseAuthorization(input.authorization) ?? input.cookieToken;
+  const fromHeader = parseAuthorization(input.authorization);
+  const token = fromHeader ?? input.cookieToken;
   if (!token) throw new AppError('unauthorized', 'Authentication required: sign in or send an access token');
-  const resolved = resolveToken({ ctx, input: { token, ip: input.ip, userAgent: input.userAgent } });
+  const resolved = resolveToken({
+    ctx,
+    // The cookie carries login sessions only (lib/auth/session.ts); the header takes every kind.
+    input: { token, ip: input.ip, userAgent: input.userAgent, ...(fromHeader === null ? { accept: consoleSessionRefusal } : {}) },
+  });
   const samlMethodId = samlMethodIdOf(resolved.token.authMethod);
   return {
     ...resolved,

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { tokens } from '@/db/schema';
+import { tokenKinds, tokens } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { resolveToken } from '@/lib/tokens/resolve';
 import { authenticate } from './gate';
-import { SESSION_COOKIE_NAMES, sessionCookieHeader, sessionTokenFromCookies, sessionTokenSettings, signOut } from './session';
+import {
+  consoleSessionRefusal,
+  consoleSessionUserId,
+  isConsoleSessionKind,
+  NOT_A_CONSOLE_SESSION,
+  SESSION_COOKIE_NAMES,
+  sessionCookieHeader,
+  sessionTokenFromCookies,
+  sessionTokenSettings,
+  signOut,
+} from './session';
 
 describe('sessionTokenSettings', () => {
   const DAY = 24 * 60 * 60;
@@ -111,8 +121,8 @@ describe('signOut', () => {
     const ctx = testCtx();
     const user = seedUser(ctx);
     const other = seedUser(ctx);
-    const mine = seedToken(ctx, user.id);
-    const theirs = seedToken(ctx, other.id);
+    const mine = seedToken(ctx, user.id, { kind: 'session' });
+    const theirs = seedToken(ctx, other.id, { kind: 'session' });
     const principal = authenticate({ ctx, input: { authorization: null, cookieToken: mine.fullToken, ip: null, userAgent: null } });
     signOut({ ctx, principal: { ...principal, token: { ...principal.token, id: theirs.token.id } }, meta: { ip: null, userAgent: null } });
     expect(ctx.db.select({ id: tokens.id }).from(tokens).all().map((t) => t.id).sort()).toEqual([mine.token.id, theirs.token.id].sort());
@@ -124,4 +134,36 @@ describe('sessionCookieHeader (sessions made outside next-auth, by the SAML ACS)
     ['http://127.0.0.1:3000', 'next-auth.session-token=pcls_x; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax'],
     ['https://console.example.test', '__Secure-next-auth.session-token=pcls_x; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax; Secure'],
   ])('%s', (publicUrl, expected) => expect(sessionCookieHeader('pcls_x', 3600, publicUrl)).toBe(expected));
+});
+
+describe('console sessions: login sessions only', () => {
+  it.each([
+    ['session', true],
+    ['personal', false],
+    ['application', false],
+  ] as const)('%s -> %s', (kind, isSession) => {
+    expect(isConsoleSessionKind(kind)).toBe(isSession);
+    expect(consoleSessionRefusal({ kind })).toBe(isSession ? null : NOT_A_CONSOLE_SESSION);
+  });
+
+  it('every token kind is decided (a new kind must be added here on purpose)', () => {
+    expect([...tokenKinds].sort()).toEqual(['application', 'personal', 'session']);
+  });
+
+  it('consoleSessionUserId (next-auth\'s decode): the user of a live login session, null for anything else', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    const session = seedToken(ctx, user.id, { kind: 'session', maxAgeSeconds: 600 });
+    const personal = seedToken(ctx, user.id, { kind: 'personal', scopes: ['projects:read'] });
+    const application = seedToken(ctx, user.id, { kind: 'application' });
+    expect(consoleSessionUserId(ctx, session.fullToken)).toBe(user.id);
+    expect(consoleSessionUserId(ctx, personal.fullToken)).toBeNull();
+    expect(consoleSessionUserId(ctx, application.fullToken)).toBeNull();
+    expect(consoleSessionUserId(ctx, 'pcls_not-a-real-token-0000000000000000')).toBeNull();
+    expect(consoleSessionUserId(ctx, '')).toBeNull();
+    advance(ctx, 599_000);
+    expect(consoleSessionUserId(ctx, session.fullToken)).toBe(user.id);
+    advance(ctx, 1_000);
+    expect(consoleSessionUserId(ctx, session.fullToken)).toBeNull();
+  });
 });

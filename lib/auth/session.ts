@@ -1,13 +1,47 @@
 import type { Env } from '@/lib/env';
 import { and, eq } from 'drizzle-orm';
-import { tokens } from '@/db/schema';
+import { tokens, type TokenKind } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
-import type { Ctx } from '@/lib/context';
+import { iso, type Ctx } from '@/lib/context';
+import { hashToken } from '@/lib/tokens/token';
 import type { Principal } from './gate';
 import type { RequestMeta } from './sign-in';
 
 /** Names of the cookie that carries the session token (next-auth's, "__Secure-" over https). */
 export const SESSION_COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'] as const;
+
+/**
+ * Only login sessions (the tokens a sign-in creates) are console sessions. A personal or
+ * application token is for the Authorization header: put into the session cookie it would turn a
+ * leaked, scoped token into a console that checks no scopes (Profile → Tokens mints new ones).
+ */
+export function isConsoleSessionKind(kind: TokenKind): boolean {
+  return kind === 'session';
+}
+
+/** The 401 for a token that the cookie carries but is not a console session (the proxy then clears the cookie). */
+export const NOT_A_CONSOLE_SESSION = 'Not a console session: personal and application tokens work only in the Authorization header; sign in to use the console';
+
+/** For resolveToken's `accept`: the 401 message for a cookie token that is no console session, or null. */
+export function consoleSessionRefusal(token: { kind: TokenKind }): string | null {
+  return isConsoleSessionKind(token.kind) ? null : NOT_A_CONSOLE_SESSION;
+}
+
+/**
+ * next-auth's view of the cookie (its jwt.decode): the user of the session token it names, or null
+ * when it names no live console session (unknown, expired, or a personal or application token).
+ * The request gate does the full check (allowlists, policy) on every console request.
+ */
+export function consoleSessionUserId(ctx: Ctx, token: string): string | null {
+  const row = ctx.db
+    .select({ userId: tokens.userId, kind: tokens.kind, expiryTime: tokens.expiryTime })
+    .from(tokens)
+    .where(eq(tokens.tokenHash, hashToken(token)))
+    .get();
+  if (!row || !isConsoleSessionKind(row.kind)) return null;
+  if (row.expiryTime !== null && row.expiryTime <= iso(ctx.now)) return null;
+  return row.userId;
+}
 
 const DEFAULT_SESSION_MAX_AGE_SECONDS = 24 * 60 * 60;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Allowlist, allowlistOf, isValidCidr, normalizeCidr, normalizeIp, parseCidr } from './cidr';
+import { Allowlist, allowlistOf, cidrWithin, isValidCidr, normalizeCidr, normalizeIp, parseCidr } from './cidr';
 
 describe('normalizeIp', () => {
   it.each([
@@ -204,5 +204,47 @@ describe('allowlistOf', () => {
   it('matches v4 in mapped form', () => {
     expect(allowlistOf(['10.0.0.0/8']).admits('::ffff:10.9.9.9')).toBe(true);
     expect(normalizeCidr('::ffff:10.0.0.0/104')).toBe('10.0.0.0/8');
+  });
+});
+
+describe('Allowlist.coversRange / cidrWithin', () => {
+  it.each([
+    // [allowlist, range, covered]
+    [['10.0.0.0/8'], '10.0.0.0/8', true],
+    [['10.0.0.0/8'], '10.1.0.0/16', true],
+    [['10.0.0.0/8'], '10.255.255.255', true],
+    [['10.0.0.0/8'], '10.1.2.3/8', true], // the same network, written with host bits
+    [['10.0.0.0/8'], '10.0.0.0/7', false], // wider than the entry
+    [['10.0.0.0/8'], '11.0.0.0/16', false],
+    [['10.0.0.0/8'], '0.0.0.0/0', false],
+    [['10.1.2.3/32'], '10.1.2.3', true],
+    [['10.1.2.3/32'], '10.1.2.2/31', false],
+    [['0.0.0.0/0'], '203.0.113.0/24', true],
+    [['0.0.0.0/0'], '2001:db8::/32', false], // IPv4 "anywhere" says nothing of IPv6
+    [['::/0'], '10.0.0.0/8', false],
+    [['2001:db8::/32'], '2001:db8:1::/48', true],
+    [['2001:db8::/32'], '2001:db8::1', true],
+    [['2001:db8::/32'], '2001:db8::/31', false],
+    [['2001:db8::/32'], '2001:db9::/48', false],
+    // IPv4-mapped ranges and addresses are their IPv4 form, on either side.
+    [['::ffff:10.0.0.0/104'], '10.2.0.0/16', true],
+    [['10.0.0.0/8'], '::ffff:10.2.0.0/112', true],
+    [['10.0.0.0/8'], '::ffff:0.0.0.0/96', false],
+    [['10.0.0.0/8'], '::ffff:10.1.2.3', true],
+    // Inside one entry, not a union of two.
+    [['10.0.0.0/9', '10.128.0.0/9'], '10.0.0.0/8', false],
+    [['10.0.0.0/9', '10.128.0.0/9'], '10.200.0.0/16', true],
+    [['192.168.0.0/16', '10.0.0.0/8'], '10.9.0.0/16', true],
+    // Nothing is covered by an empty list (admitting anywhere is the caller's rule), nor is junk.
+    [[], '10.0.0.0/8', false],
+    [['10.0.0.0/8'], 'not-a-range', false],
+    [['10.0.0.0/8'], '10.0.0.0/33', false],
+  ])('%j covers %s: %s', (entries, range, covered) => {
+    expect(new Allowlist(entries).coversRange(range)).toBe(covered);
+  });
+
+  it('compares the prefix length, not only the leading bits', () => {
+    expect(cidrWithin(parseCidr('10.0.0.0/16')!, parseCidr('10.0.0.0/8')!)).toBe(true);
+    expect(cidrWithin(parseCidr('10.0.0.0/8')!, parseCidr('10.0.0.0/16')!)).toBe(false);
   });
 });

@@ -82,6 +82,14 @@ function inCidr(address: Address, [network, bits]: Cidr): boolean {
   return address.kind() === network.kind() && address.match(network, bits);
 }
 
+/**
+ * True if every address of `inner` lies in `outer`: the same family, a prefix at least as long,
+ * and the same leading bits. IPv4-mapped ranges were reduced to IPv4 by parseCidr.
+ */
+export function cidrWithin([address, bits]: Cidr, outer: Cidr): boolean {
+  return bits >= outer[1] && inCidr(address, outer);
+}
+
 /** A parsed allowlist: parse once, match many times. */
 export class Allowlist {
   readonly entries: readonly Cidr[];
@@ -103,6 +111,16 @@ export class Allowlist {
     const address = ip ? parseAddress(ip.replace(/%.*$/, '')) : null;
     if (!address) return false;
     return this.entries.some((cidr) => inCidr(address, cidr));
+  }
+
+  /**
+   * True if the whole range lies inside one entry. A range that only a union of entries covers
+   * (10.0.0.0/8 against 10.0.0.0/9 and 10.128.0.0/9) is not counted: the caller splits it.
+   * A malformed range is never covered.
+   */
+  coversRange(text: string): boolean {
+    const range = parseCidr(text);
+    return range !== null && this.entries.some((cidr) => cidrWithin(range, cidr));
   }
 
   /** An empty allowlist places no restriction; otherwise the address must be in it. */

@@ -7,6 +7,7 @@ import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { personalTokenCreationRefusal, policyOf } from '@/lib/policy/policy';
 import { createToken, type CreatedToken } from './create';
+import { wideningRefusals, type RequestedLimits } from './narrowing';
 import { createTokenSchema, updateTokenSchema } from './schema';
 import { hashToken, looksLikeFullToken } from './token';
 
@@ -24,6 +25,43 @@ function audit(call: Call, input: Omit<AuditInput, 'organizationId' | 'actorUser
     { ...input, actorUserId: principal.user.id, actorEmail: principal.user.email, ip: meta.ip, userAgent: meta.userAgent },
   );
 }
+
+/**
+ * Refuses (403, naming each wider part) a token wider than the caller's own token, and records the
+ * attempt: a token that tries to widen itself is likely a leaked one. Login sessions pass.
+ * `recordRefusal` writes the audit event where the caller's audit belongs.
+ */
+export function assertWithinCallerToken(
+  ctx: Ctx,
+  principal: Principal,
+  requested: RequestedLimits,
+  recordRefusal: (details: Record<string, unknown>) => void,
+): void {
+  const refusals = wideningRefusals(principal.token, requested, ctx.now);
+  if (refusals.length === 0) return;
+  const message = refusals.join('; ');
+  // Outside the creating transaction (none has begun): the refusal is kept, nothing else happens.
+  recordRefusal({
+    reason: message,
+    parent_token_prefix: principal.token.tokenPrefix,
+    parent_kind: principal.token.kind,
+    requested: {
+      scopes: requested.scopes,
+      ip_allowlist: requested.ipAllowlist,
+      max_age_seconds: requested.maxAgeSeconds,
+      extend_when_used: requested.extendWhenUsed,
+    },
+  });
+  throw new AppError('forbidden', message);
+}
+
+/** The limits a parsed create-token input asks for. */
+export const requestedLimits = (input: { scopes: string[]; ip_allowlist: string[]; max_age_seconds: number | null; extend_when_used: boolean }): RequestedLimits => ({
+  scopes: input.scopes,
+  ipAllowlist: input.ip_allowlist,
+  maxAgeSeconds: input.max_age_seconds,
+  extendWhenUsed: input.extend_when_used,
+});
 
 /**
  * Creates a personal token. It carries the sign-in method of the token that created it, so
@@ -44,6 +82,10 @@ export function createPersonalToken(call: Call & { input: unknown }): CreatedTok
   }));
   const blocking = refusals.find((r) => r.managing && r.refusal) ?? (refusals.every((r) => r.refusal) ? refusals[0] : undefined);
   if (blocking?.refusal) throw new AppError('forbidden', `Organization "${blocking.organization.name}" ${blocking.refusal}`);
+  // Made with a personal or application token: no wider than it (lib/tokens/narrowing.ts).
+  assertWithinCallerToken(call.ctx, call.principal, requestedLimits(input), (details) =>
+    audit(call, { event: 'token.creation_refused', details }),
+  );
   return call.ctx.db.transaction(() => {
     const created = createToken({
       ctx: call.ctx,

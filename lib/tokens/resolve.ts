@@ -20,7 +20,17 @@ const tokenByHash = preparedPerDb((db) =>
 
 export type ResolvedToken = { token: Token; user: User };
 
-export type ResolveTokenInput = { token: string; ip: string | null; userAgent: string | null };
+export type ResolveTokenInput = {
+  token: string;
+  ip: string | null;
+  userAgent: string | null;
+  /**
+   * Where only some kinds of token may be used (the session cookie): a 401 message for a token
+   * refused here, or null. Checked before anything else about the token, so a refused token is
+   * neither touched nor extended, and the answer says nothing of its expiry or allowlist.
+   */
+  accept?: (token: Token) => string | null;
+};
 
 /**
  * Finds the token's row and user and checks that the token may be used now, from this address.
@@ -37,6 +47,8 @@ export function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTokenInpu
     throw new AppError('unauthorized', 'Invalid token: it does not exist or has been revoked');
   }
   const { token, user } = row;
+  const refusal = input.accept?.(token);
+  if (refusal) throw new AppError('unauthorized', refusal);
   const now = iso(ctx.now);
   if (token.expiryTime !== null && token.expiryTime <= now) {
     throw new AppError('unauthorized', 'Token has expired');
