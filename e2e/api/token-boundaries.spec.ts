@@ -1,7 +1,7 @@
 import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { accountIdOf, configureIdp, TestIdp } from '../support/saml';
+import { accountIdOf, configureIdp, SAME_ORIGIN, TestIdp } from '../support/saml';
 import { auditOf, tokensOf } from '../support/seed';
 
 // The holder of a leaked token, acting as an attacker would: the token goes into the browser's
@@ -94,15 +94,18 @@ test.describe('the session cookie carries login sessions only', () => {
       const session = await login(request, member.email, member.password);
       const leaked = (await createToken(request, session, { scopes: ['authentication'] })).full_token;
       const configured = await configureIdp(request, session, accountIdOf(member.organizationName), idp);
+      // The Test button's form: a same-origin POST that spends the session cookie.
       const start = `${configured.loginUrl}?purpose=test`;
       // The super admin's login session starts the test sign-in: off to the IdP.
-      const asSession = await request.get(start, { headers: cookie(session), maxRedirects: 0 });
+      const asSession = await request.post(start, { headers: { ...cookie(session), ...SAME_ORIGIN }, maxRedirects: 0 });
       expect(asSession.status()).toBe(303);
       expect(asSession.headers()['location']).toMatch(new RegExp(`^${idp.ssoUrl.replace(/[.?]/g, '\\$&')}`));
-      // The same user's personal token in the cookie is nobody: sign in first.
-      const asToken = await request.get(start, { headers: cookie(leaked), maxRedirects: 0 });
+      // The same user's personal token in the cookie is nobody: sign in first, then back to the IdP's page.
+      const asToken = await request.post(start, { headers: { ...cookie(leaked), ...SAME_ORIGIN }, maxRedirects: 0 });
       expect(asToken.status()).toBe(303);
-      expect(asToken.headers()['location']).toBe(`${servers.main.url}/signin?callbackUrl=${encodeURIComponent(start)}`);
+      expect(asToken.headers()['location']).toBe(
+        `${servers.main.url}/signin?callbackUrl=${encodeURIComponent(`/admin/identity-providers/${configured.methodId}`)}`,
+      );
     } finally {
       await idp.stop();
     }
