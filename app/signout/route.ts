@@ -4,6 +4,7 @@ import { SESSION_COOKIE_NAMES, sessionTokenFromCookies, signOut } from '@/lib/au
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
 import { requestMeta } from '@/lib/http/api';
+import { publicBaseUrl } from '@/lib/saml/urls';
 
 // POST /signout: the console's sign-out (the profile menu's form, and the "Access refused"
 // page's). A route of its own rather than a server action, so that proxy.ts can tell it apart
@@ -23,7 +24,8 @@ export async function POST(request: NextRequest) {
       toAppError(error);
     }
   }
-  const response = NextResponse.redirect(new URL('/signin', request.nextUrl.origin), 303);
+  // The public URL, not the request's: behind the custom server Next sees its own host name.
+  const response = NextResponse.redirect(`${publicBaseUrl()}/signin`, 303);
   for (const name of SESSION_COOKIE_NAMES) response.cookies.delete(name);
   return response;
 }

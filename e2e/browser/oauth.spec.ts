@@ -102,7 +102,7 @@ test('GitHub: sign in, then unlink on Profile → Authentication; link again fro
 // Someone else holds (or may hold) the Google account linked to this user: unlinking it must
 // take away what it already got, not only future sign-ins. Before, the old Google session and a
 // personal token made from it kept working after the unlink.
-test('unlinking Google ends the Google session and the personal tokens made through it', async ({ page, member, request }) => {
+test('unlinking Google ends the Google session and the personal tokens made through it', async ({ page, member, request, shell }) => {
   await continueWith(page, 'google');
   await new StandInProvider(page).signInAs(member.email);
   await expect(page.getByRole('heading', { name: 'Account linked' })).toBeVisible();
@@ -117,6 +117,7 @@ test('unlinking Google ends the Google session and the personal tokens made thro
   const signIn = new SignInPage(page);
   await signIn.goto();
   await signIn.signIn(member.email, member.password);
+  await shell.expectSignedIn(member.organizationName);
   await page.goto('/profile/authentication');
   await page.getByRole('button', { name: 'Unlink Google' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Unlink' }).click();

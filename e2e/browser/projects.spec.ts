@@ -95,7 +95,7 @@ test('OpenSearch JWT with an HMAC key: a bad key is refused beside the field, th
 // organization (who may read the service, not change it) replays the server action the admin's
 // page sent, with a URL of their choosing: refused, and the server fetches nothing. Before, any
 // reader of the project could point the server at any address it reaches.
-test('a member who may not change the service cannot make the server fetch a URL through the JWKS check', async ({ page, member, signInPage, request, browser }) => {
+test('a member who may not change the service cannot make the server fetch a URL through the JWKS check', async ({ page, member, signInPage, shell, request, browser }) => {
   const idp = await startTestIdp({ alg: 'RS256', kid: 'admin-key' });
   let hits = 0;
   const target = await startServer({ '/internal': (_req, res) => (hits++, res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}')) });
@@ -110,6 +110,7 @@ test('a member who may not change the service cannot make the server fetch a URL
     // The admin uses the check, as the page does; the request it sends is the attacker's template.
     await signInPage.goto();
     await signInPage.signIn(member.email, member.password);
+    await shell.expectSignedIn(member.organizationName);
     await page.goto(`/projects/${project}/services/kafka-1`);
     const config = page.getByRole('form', { name: 'Advanced configuration' });
     await config.getByLabel('Add configuration options').selectOption('kafka.sasl_oauthbearer_jwks_endpoint_url');
