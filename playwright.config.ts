@@ -9,7 +9,7 @@ import { oauthClients } from './e2e/support/oauth-clients';
 //            organizations and users, so they are independent of each other; its domain
 //            verification asks the test DNS and web servers (E2E_DNS_PORT, E2E_HTTP_CHALLENGE_PORT);
 // - proxied: its own database, behind TRUSTED_PROXIES=127.0.0.1/32, for forwarded addresses,
-//            and with SMTP settings, for mailed invitations.
+//            with SMTP settings, for mailed invitations, and the default OUTBOUND_ALLOW_PRIVATE.
 // The main server signs in with Google, Microsoft and GitHub through peers on loopback that
 // the global setup starts (they need only be up before the first sign-in click).
 // scripts/test.sh picks free ports; the fallbacks serve a plain `npx playwright test`. Values
@@ -93,6 +93,10 @@ export default defineConfig({
       DNS_SERVERS: `127.0.0.1:${process.env.E2E_DNS_PORT}`,
       DOMAIN_HTTP_VERIFICATION_BASE: `http://127.0.0.1:${process.env.E2E_HTTP_CHALLENGE_PORT}`,
       DOMAIN_VERIFICATION_TIMEOUT_MS: '2000',
+      // That web server is on loopback, which the domain HTTP check reaches only with `all`
+      // (the default, `jwks`, lets only the JWKS check reach private addresses: the proxied
+      // server runs with it and shows the HTTP check refused).
+      OUTBOUND_ALLOW_PRIVATE: 'all',
       PORTCULLIS_ORG_NAME: 'Main Test Org',
       GOOGLE_CLIENT_ID: oauthClients.google.clientId,
       GOOGLE_CLIENT_SECRET: oauthClients.google.clientSecret,
@@ -111,6 +115,9 @@ export default defineConfig({
     server('proxied', process.env.E2E_PROXIED_PORT, {
       DATABASE_URL: databases.proxied,
       TRUSTED_PROXIES: '127.0.0.1/32',
+      // The same challenge web server as main's, under the default OUTBOUND_ALLOW_PRIVATE (jwks):
+      // the domain HTTP check must refuse to reach it (e2e/api/domains.spec.ts).
+      DOMAIN_HTTP_VERIFICATION_BASE: `http://127.0.0.1:${process.env.E2E_HTTP_CHALLENGE_PORT}`,
       // Invitations are mailed to an SMTP server that e2e/api/invitations.spec.ts runs on loopback.
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: process.env.E2E_SMTP_PORT,

@@ -1,11 +1,11 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { gate } from '@/lib/auth/gate';
+import { gate, SIGN_OUT_SCOPE } from '@/lib/auth/gate';
 import { sessionTokenFromCookies, SESSION_COOKIE_NAMES } from '@/lib/auth/session';
 import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
 import { apiErrorResponse, apiGateInput, assertApiAllowedDuringTwoFactorEnrollment, requestMeta } from '@/lib/http/api';
-import { areaOf, isOwnResourcePage } from '@/lib/http/areas';
+import { areaOf, isOwnResourcePage, SIGN_OUT_PATH } from '@/lib/http/areas';
 import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 import { isSetupNeeded } from '@/lib/setup/first-run';
 
@@ -48,7 +48,10 @@ export function proxy(request: NextRequest) {
     if (cookieToken) for (const name of SESSION_COOKIE_NAMES) response.cookies.delete(name);
     return response;
   };
-  if (!cookieToken) return signIn();
+  // Signing out is the gate's one exception to the policies and allowlists (see SIGN_OUT_SCOPE).
+  // Without a live session there is nothing to revoke: the route clears the cookie and goes to sign-in.
+  const signingOut = pathname === SIGN_OUT_PATH && request.method === 'POST';
+  if (!cookieToken) return signingOut ? NextResponse.next() : signIn();
   try {
     const ctx = liveCtx();
     const { principal, governing } = gate({
@@ -57,16 +60,18 @@ export function proxy(request: NextRequest) {
         authorization: null,
         cookieToken,
         ...meta,
-        scope: {
-          kind: 'console',
-          preferredOrganizationId: request.cookies.get(CURRENT_ORG_COOKIE)?.value ?? null,
-          ownResources: isOwnResourcePage(pathname),
-        },
+        scope: signingOut
+          ? SIGN_OUT_SCOPE
+          : {
+              kind: 'console',
+              preferredOrganizationId: request.cookies.get(CURRENT_ORG_COOKIE)?.value ?? null,
+              ownResources: isOwnResourcePage(pathname),
+            },
       },
     });
     // A password session that must set up two-factor authentication reaches only the page
-    // where it does that; server actions posted elsewhere are refused.
-    const pendingTwoFactor = pathname === TWO_FACTOR_ENROLLMENT_PATH ? null : pendingTwoFactorEnrollment(ctx, principal, governing);
+    // where it does that (and signing out); server actions posted elsewhere are refused.
+    const pendingTwoFactor = pathname === TWO_FACTOR_ENROLLMENT_PATH || signingOut ? null : pendingTwoFactorEnrollment(ctx, principal, governing);
     if (pendingTwoFactor) {
       if (request.method === 'GET' || request.method === 'HEAD') return redirectTo(request, TWO_FACTOR_ENROLLMENT_PATH);
       const refusal = twoFactorEnrollmentError(pendingTwoFactor, 'console');
@@ -75,6 +80,7 @@ export function proxy(request: NextRequest) {
     return NextResponse.next();
   } catch (error) {
     const appError = toAppError(error);
+    if (signingOut) return NextResponse.next();
     if (appError.status === 401) return signIn();
     return forbiddenPage(appError.message, appError.status);
   }
@@ -100,6 +106,7 @@ function forbiddenPage(
 <h1 style="margin:0 0 .75rem;font-size:1.25rem">Access refused</h1>
 <p role="alert" style="margin:0 0 1rem">${escapeHtml(message)}</p>
 <p style="margin:0;color:#475569;font-size:.875rem">${escapeHtml(hint)}</p>
+<form method="post" action="${SIGN_OUT_PATH}" style="margin:1rem 0 0"><button type="submit" style="font:inherit;padding:.375rem .75rem;border:1px solid #cbd5e1;border-radius:.375rem;background:#fff;cursor:pointer">Sign out</button></form>
 </main></body></html>`;
   return new NextResponse(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }

@@ -10,6 +10,7 @@ import { databaseFile, getDb } from '../db/client';
 import { instanceSettings } from '../db/schema';
 import { oauthProvidersFromEnv } from '../lib/auth/oauth-config';
 import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp, SERVER_MARK_ENV } from '../lib/net/client-ip';
+import { outboundSetting } from '../lib/net/outbound';
 import { setupFromEnvironment } from '../lib/setup/first-run';
 
 const dev = process.argv.includes('--dev');
@@ -39,6 +40,8 @@ async function main() {
   // here, with the variable named, rather than at the first sign-in.
   const oauth = oauthProvidersFromEnv(process.env);
   if (oauth.length) console.log(`Third-party sign-in: ${oauth.map((p) => p.id).join(', ')}`);
+  // Likewise a mistyped OUTBOUND_ALLOW_PRIVATE, rather than at the first JWKS or domain check.
+  outboundSetting(process.env);
 
   // next-auth signs its CSRF cookie with this. A generated secret is kept in the database so
   // sign-ins survive restarts; there is no built-in default.

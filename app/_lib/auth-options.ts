@@ -8,13 +8,7 @@ import { signInWithPassword } from '@/lib/auth/sign-in';
 import { consoleSessionUserId, sessionTokenSettings } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
-import { CLIENT_IP_HEADER } from '@/lib/net/client-ip';
-
-type HeaderBag = Record<string, string | string[] | undefined> | undefined;
-const header = (headers: HeaderBag, name: string) => {
-  const value = headers?.[name];
-  return (Array.isArray(value) ? value[0] : value) || null;
-};
+import { requestMeta } from '@/lib/http/api';
 
 type ProfileUser = { id: string; name: string; email: string | null; emailVerified: boolean; sessionToken?: string };
 
@@ -104,7 +98,8 @@ export const authOptions: NextAuthOptions = {
             ctx: liveCtx(),
             // The form sends `otp` only once sign-in has asked for it (OTP_REQUIRED_MESSAGE).
             input: { email: credentials?.email, password: credentials?.password, otp: credentials?.otp || undefined },
-            meta: { ip: header(req.headers, CLIENT_IP_HEADER), userAgent: header(req.headers, 'user-agent') },
+            // The client address as the custom server set it (never a client-sent header).
+            meta: requestMeta(req.headers),
           });
           return { id: user.id, email: user.email, name: user.realName, sessionToken: fullToken };
         } catch (error) {

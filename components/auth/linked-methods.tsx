@@ -61,6 +61,11 @@ export function LinkedMethods({
       return;
     }
     setError(null);
+    // This session came through the provider just unlinked, and ended with it.
+    if (result.data.signedOut) {
+      router.replace('/signin?callbackUrl=%2Fprofile%2Fauthentication');
+      return;
+    }
     router.replace('/profile/authentication');
     router.refresh();
   };

@@ -238,7 +238,7 @@ export function AdvancedConfigForm({
                     value={String(draft[key])}
                     onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}
                   />
-                  {key === 'kafka.sasl_oauthbearer_jwks_endpoint_url' ? (
+                  {key === 'kafka.sasl_oauthbearer_jwks_endpoint_url' && canChange ? (
                     <Button type="button" variant="secondary" className="shrink-0" onClick={() => void checkJwks()}>
                       Check JWKS endpoint
                     </Button>

@@ -1,6 +1,6 @@
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { auditOf, seedMember, setAllowlist, tokensOf } from '../support/seed';
+import { auditOf, seedMember, setAllowlist, setPolicy, tokensOf } from '../support/seed';
 
 // The wire format of ../shared/reference/aiven-api.md for sign-in, /v1/me and logout.
 
@@ -126,6 +126,38 @@ test.describe('POST /v1/me/logout', () => {
     expect((await request.get('/v1/me', { headers: auth(first) })).status()).toBe(401);
     expect((await request.get('/v1/me', { headers: auth(second) })).status()).toBe(200);
     expect(auditOf(servers.main.database, { event: 'auth.sign_out', actorEmail: member.email })).toHaveLength(1);
+  });
+
+  // A person whose organization's allowlist or policy now refuses them must still be able to end
+  // their session (a laptop leaving the office network, a method turned off). Before, logout
+  // answered 403 and the token stayed valid.
+  test('works whatever the allowlist or policy says: 200, and the token is gone', async ({ request, member }) => {
+    const db = servers.main.database;
+    const outside = await login(request, member.email, member.password);
+    const passwordSession = await login(request, member.email, member.password);
+    setAllowlist(db, member.organizationId, ['192.0.2.0/24']);
+    try {
+      const refused = await request.get('/v1/me', { headers: auth(outside) });
+      expect(refused.status()).toBe(403);
+      expect((await refused.json()).message).toBe(`IP address 127.0.0.1 is not in the IP allowlist of organization "${member.organizationName}"`);
+      const out = await request.post('/v1/me/logout', { headers: auth(outside) });
+      expect(out.status()).toBe(200);
+      expect(await out.json()).toEqual({ message: 'Signed out' });
+    } finally {
+      setAllowlist(db, member.organizationId, []);
+    }
+    expect((await request.get('/v1/me', { headers: auth(outside) })).status()).toBe(401);
+    expect(tokensOf(db, member.userId)).toHaveLength(1);
+
+    // Password sign-in turned off: password sessions are refused, and may still sign out.
+    setPolicy(db, member.organizationId, { passwordAuthEnabled: false });
+    expect((await request.get('/v1/me', { headers: auth(passwordSession) })).status()).toBe(403);
+    expect((await request.post('/v1/me/logout', { headers: auth(passwordSession) })).status()).toBe(200);
+    expect(tokensOf(db, member.userId)).toEqual([]);
+    // Still only with a valid token.
+    const nobody = await request.post('/v1/me/logout', { headers: auth(passwordSession) });
+    expect(nobody.status()).toBe(401);
+    expect((await nobody.json()).message).toBe('Invalid token: it does not exist or has been revoked');
   });
 });
 

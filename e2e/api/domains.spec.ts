@@ -190,6 +190,30 @@ test('the HTTP alternative: a file at /.well-known/portcullis-challenge', async 
   expect(await verify()).toMatchObject({ state: 'verified', last_check_result: { status: 'verified', target: `https://${name}/.well-known/portcullis-challenge` } });
 });
 
+// The proxied server runs with the default OUTBOUND_ALLOW_PRIVATE (jwks) and the same challenge
+// web server, on 127.0.0.1: an admin who points the HTTP check at a private address (here the
+// tests-only base; in life a domain whose DNS names 10.x or 127.0.0.1) must not get the server to
+// fetch from it. Before, the check reached it and the domain was verified.
+test('the HTTP check follows OUTBOUND_ALLOW_PRIVATE: with the default it never reaches a loopback server', async ({ request }) => {
+  const { url, database } = servers.proxied;
+  const admin = await seedMember(database);
+  const token = await login(request, admin.email, admin.password, url);
+  const name = uniqueDomain('private');
+  const created = await request.post(`${url}${domainsOf(admin.organizationId)}`, { ...json({ domain_name: name, verification_type: 'http' }), headers: headers(token) });
+  expect(created.status()).toBe(200);
+  const domain = (await created.json()) as Wire;
+  serveHttpChallenge(name, `${domain.challenge_record_value}\n`);
+  const verified = await request.post(`${url}${domainsOf(admin.organizationId)}/${domain.domain_id}/verify`, { headers: auth(token) });
+  expect(verified.status()).toBe(200);
+  const body = await verified.json();
+  expect(body.state).toBe('unverified');
+  expect(body.last_check_result).toMatchObject({
+    status: 'address_refused',
+    verification_type: 'http',
+    detail: '127.0.0.1 is a loopback address; OUTBOUND_ALLOW_PRIVATE=jwks does not let the domain HTTP check reach private or loopback addresses',
+  });
+});
+
 test('a domain verified by one organization cannot be verified by another: 409', async ({ request, member }) => {
   const other = await seedMember(db);
   const mine = await login(request, member.email, member.password);

@@ -359,4 +359,34 @@ test.describe('services', () => {
       expect(body.errors[0]).toMatchObject({ status: 400 });
     }
   });
+
+  // A plain member, or the admin's own read-only token, reads the service: the HMAC key that
+  // signs OpenSearch tokens (any role) must not come with it. Before, every reader got it.
+  test('jwt.signing_key is masked for members and read-only tokens, shown to those who may change it', async ({ request, member }) => {
+    const colleague = await seedOrgMember(servers.main.database, member.organizationId);
+    const memberToken = await login(request, colleague.email, colleague.password);
+    const adminToken = await login(request, member.email, member.password);
+    const accountId = (await (await request.get('/v1/account', { headers: octet(adminToken) })).json()).accounts[0].account_id;
+    const project = await newProject(request, adminToken, accountId);
+    const service = await newService(request, adminToken, project, 'opensearch');
+    const secret = randomBytes(32).toString('base64');
+    const set = await request.put(`/v1/project/${project}/service/${service}`, json(adminToken, { user_config: { jwt: { enabled: true, signing_key: secret } } }));
+    expect(set.status()).toBe(200);
+    expect((await set.json()).service.user_config.jwt.signing_key).toBe(secret);
+    const readOnly = (await (await request.post('/v1/access_token', json(adminToken, { description: 'read', scopes: ['projects:read'] }))).json()).full_token as string;
+
+    const masked = expect.stringMatching(/^•{8} \(sha256 [0-9a-f]{8}\)$/);
+    for (const reader of [memberToken, readOnly]) {
+      const one = await request.get(`/v1/project/${project}/service/${service}`, { headers: octet(reader) });
+      expect(one.status()).toBe(200);
+      const text = await one.text();
+      expect(text).not.toContain(secret);
+      expect(JSON.parse(text).service.user_config.jwt).toEqual({ enabled: true, signing_key: masked });
+      const list = await request.get(`/v1/project/${project}/service`, { headers: octet(reader) });
+      expect(list.status()).toBe(200);
+      expect(await list.text()).not.toContain(secret);
+    }
+    const forAdmin = await request.get(`/v1/project/${project}/service/${service}`, { headers: octet(adminToken) });
+    expect((await forAdmin.json()).service.user_config.jwt.signing_key).toBe(secret);
+  });
 });

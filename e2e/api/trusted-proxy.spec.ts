@@ -43,3 +43,18 @@ test('failed sign-ins are limited per client address, as the trusted proxy repor
   // Another address is not affected.
   expect((await attempt('admin@proxied.test', envAdminPassword, '198.51.100.250')).status()).toBe(200);
 });
+
+// An IPv6 client holds a whole /64: rotating the last 64 bits must not buy fresh attempts.
+// Before, each address had its own counter.
+test('failed sign-ins from IPv6 count per /64', async ({ request }) => {
+  const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+  const attempt = (email: string, password: string, forwardedFor: string) =>
+    request.post(`${url}/v1/userauth`, { data: { email, password }, headers: { 'x-forwarded-for': forwardedFor } });
+  for (let i = 0; i < 20; i++) expect((await attempt(`spray6-${i}@proxied.test`, 'guess', `${prefix}::${(i + 1).toString(16)}`)).status()).toBe(401);
+  const limited = await attempt('admin@proxied.test', envAdminPassword, `${prefix}:dead:beef:cafe:1`);
+  expect(limited.status()).toBe(429);
+  expect((await limited.json()).message).toMatch(/Too many failed sign-in attempts from your address/);
+  // The next /64 over is another client.
+  const neighbour = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1::1`;
+  expect((await attempt('admin@proxied.test', envAdminPassword, neighbour)).status()).toBe(200);
+});

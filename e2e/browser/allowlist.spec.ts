@@ -1,6 +1,6 @@
 import { expect, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { setAllowlist } from '../support/seed';
+import { auditOf, setAllowlist, tokensOf } from '../support/seed';
 
 test('a page is refused from outside the organization allowlist, forged X-Forwarded-For or not', async ({
   page,
@@ -39,4 +39,27 @@ test('sign-in from outside every allowlist of the member is refused with the rea
   await signInPage.goto();
   await signInPage.signIn(member.email, member.password);
   await expect(signInPage.error()).toHaveText("IP address 127.0.0.1 is not in your organization's IP allowlist");
+});
+
+// The "Access refused" page offers sign-out, and it works although the allowlist refuses every
+// other request of this session. Before, the sign-out action was refused like the rest.
+test('sign-out works from outside the allowlist: the session is revoked', async ({ page, member, signInPage, shell }) => {
+  await signInPage.goto();
+  await signInPage.signIn(member.email, member.password);
+  await shell.expectSignedIn(member.organizationName);
+  expect(tokensOf(servers.main.database, member.userId)).toHaveLength(1);
+
+  setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
+  try {
+    expect((await page.reload())?.status()).toBe(403);
+    await expect(page.getByRole('heading', { name: 'Access refused' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    expect(tokensOf(servers.main.database, member.userId)).toEqual([]);
+    expect(auditOf(servers.main.database, { event: 'auth.sign_out', actorEmail: member.email })).toHaveLength(1);
+    expect((await page.context().cookies()).filter((c) => c.name.endsWith('next-auth.session-token'))).toEqual([]);
+  } finally {
+    setAllowlist(servers.main.database, member.organizationId, []);
+  }
 });

@@ -1,5 +1,6 @@
-import { expect, test } from '../support/fixtures';
+import { auth, expect, test } from '../support/fixtures';
 import { servers } from '../support/env';
+import { SignInPage } from '../support/pages';
 import { continueWith, providerLabels, signInError, StandInProvider, type Provider } from '../support/oauth';
 import { auditByDetails, auditOf, identitiesOf, seedInvitation, seedMember, setPolicy, tokensOf, unique, userByEmail } from '../support/seed';
 
@@ -78,18 +79,62 @@ test('GitHub: sign in, then unlink on Profile → Authentication; link again fro
   await expect(methods).toContainText('GitHub');
   await page.getByRole('button', { name: 'Unlink GitHub' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Unlink' }).click();
-  await expect(methods).not.toContainText('GitHub');
+  // This session came through GitHub: unlinking ended it (and every other GitHub session).
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   expect(identitiesOf(db, member.userId)).toEqual([]);
-  expect(auditOf(db, { event: 'identity.unlinked', actorEmail: member.email })).toHaveLength(1);
+  expect(tokensOf(db, member.userId)).toEqual([]);
+  expect(auditOf(db, { event: 'identity.unlinked', actorEmail: member.email })[0]!.details).toMatchObject({ provider: 'github', sessions_ended: 1 });
+
+  await new SignInPage(page).signIn(member.email, member.password);
+  await expect(page).toHaveURL(/\/profile\/authentication$/);
+  await expect(methods).not.toContainText('GitHub');
 
   // Linking while signed in: any GitHub account of theirs, whatever its address.
   await page.getByRole('button', { name: 'Link GitHub' }).click();
   await new StandInProvider(page).signInAs(`${unique('personal')}@elsewhere.test`, { verified: false });
   await expect(page.getByRole('status')).toContainText('Your GitHub account is linked');
   await expect(methods).toContainText('@elsewhere.test');
-  // Linking signs nobody in: the session is still the one GitHub sign-in made.
-  expect(tokensOf(db, member.userId).map((t) => t.authMethod)).toEqual(['github']);
+  // Linking signs nobody in: the session is still the password one.
+  expect(tokensOf(db, member.userId).map((t) => t.authMethod)).toEqual(['password']);
   expect(auditOf(db, { event: 'identity.linked', actorEmail: member.email })[0]!.details).toMatchObject({ provider: 'github', via: 'profile' });
+});
+
+// Someone else holds (or may hold) the Google account linked to this user: unlinking it must
+// take away what it already got, not only future sign-ins. Before, the old Google session and a
+// personal token made from it kept working after the unlink.
+test('unlinking Google ends the Google session and the personal tokens made through it', async ({ page, member, request, shell }) => {
+  await continueWith(page, 'google');
+  await new StandInProvider(page).signInAs(member.email);
+  await expect(page.getByRole('heading', { name: 'Account linked' })).toBeVisible();
+  const googleSession = (await page.context().cookies()).find((c) => c.name === 'next-auth.session-token')!.value;
+  const made = await request.post('/v1/access_token', { headers: auth(googleSession), data: { description: 'made through google' } });
+  expect(made.status()).toBe(200);
+  const personal = (await made.json()).full_token as string;
+  expect((await request.get('/v1/me', { headers: auth(googleSession) })).status()).toBe(200);
+
+  // The owner signs in with the password elsewhere and unlinks Google.
+  await page.context().clearCookies();
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.signIn(member.email, member.password);
+  await shell.expectSignedIn(member.organizationName);
+  await page.goto('/profile/authentication');
+  await page.getByRole('button', { name: 'Unlink Google' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Unlink' }).click();
+  await expect(page.getByRole('list', { name: 'Sign-in methods' })).not.toContainText('Google');
+
+  for (const token of [googleSession, personal]) {
+    const refused = await request.get('/v1/me', { headers: auth(token) });
+    expect(refused.status()).toBe(401);
+    expect((await refused.json()).message).toBe('Invalid token: it does not exist or has been revoked');
+  }
+  // The password session that unlinked stays.
+  expect(tokensOf(db, member.userId).map((t) => t.authMethod)).toEqual(['password']);
+  expect(auditOf(db, { event: 'identity.unlinked', actorEmail: member.email })[0]!.details).toMatchObject({
+    provider: 'google',
+    sessions_ended: 1,
+    personal_tokens_revoked: 1,
+  });
 });
 
 test('the organization’s policy refuses each provider it turns off, naming the allowed methods', async ({ page }) => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { auth, expect, login, test } from '../support/fixtures';
-import { unique } from '../support/seed';
-import { signWith, startTestIdp } from '@/lib/testing/jwks-server';
+import { servers } from '../support/env';
+import { seedOrgMember, unique } from '../support/seed';
+import { signWith, startServer, startTestIdp } from '@/lib/testing/jwks-server';
 
 // Projects → service → Advanced configuration and the token tester, walked as a person would.
 // The identity provider is real: a JWKS server this test starts on 127.0.0.1.
@@ -88,4 +89,68 @@ test('OpenSearch JWT with an HMAC key: a bad key is refused beside the field, th
   await tester.getByLabel('Token (JWT)').fill(await signWith(secret, 'HS256', { sub: 'alice' }));
   await tester.getByRole('button', { name: 'Test token' }).click();
   await expect(tester.getByRole('status')).toHaveText('Accepted as alice.');
+});
+
+// "Check JWKS endpoint" makes the server fetch a URL the caller typed. A plain member of the
+// organization (who may read the service, not change it) replays the server action the admin's
+// page sent, with a URL of their choosing: refused, and the server fetches nothing. Before, any
+// reader of the project could point the server at any address it reaches.
+test('a member who may not change the service cannot make the server fetch a URL through the JWKS check', async ({ page, member, signInPage, shell, request, browser }) => {
+  const idp = await startTestIdp({ alg: 'RS256', kid: 'admin-key' });
+  let hits = 0;
+  const target = await startServer({ '/internal': (_req, res) => (hits++, res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}')) });
+  try {
+    const adminToken = await login(request, member.email, member.password);
+    const accountId = (await (await request.get('/v1/account', { headers: auth(adminToken) })).json()).accounts[0].account_id;
+    const project = unique('jwks').toLowerCase();
+    const headers = { ...auth(adminToken), 'content-type': 'application/json' };
+    expect((await request.post('/v1/project', { headers, data: { project, account_id: accountId } })).status()).toBe(200);
+    expect((await request.post(`/v1/project/${project}/service`, { headers, data: { service_name: 'kafka-1', service_type: 'kafka', plan: 'business-4' } })).status()).toBe(200);
+
+    // The admin uses the check, as the page does; the request it sends is the attacker's template.
+    await signInPage.goto();
+    await signInPage.signIn(member.email, member.password);
+    await shell.expectSignedIn(member.organizationName);
+    await page.goto(`/projects/${project}/services/kafka-1`);
+    const config = page.getByRole('form', { name: 'Advanced configuration' });
+    await config.getByLabel('Add configuration options').selectOption('kafka.sasl_oauthbearer_jwks_endpoint_url');
+    await config.getByLabel('kafka.sasl_oauthbearer_jwks_endpoint_url', { exact: true }).fill(idp.jwksUrl);
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && !!r.headers()['next-action']);
+    await config.getByRole('button', { name: 'Check JWKS endpoint' }).click();
+    const template = await sent;
+    await expect(config.getByRole('list', { name: 'Keys found' })).toContainText('kid admin-key');
+
+    // The member: no button on their page, and the replayed action is refused.
+    const colleague = await seedOrgMember(servers.main.database, member.organizationId);
+    const context = await browser.newContext({ baseURL: servers.main.url });
+    try {
+      await context.addCookies([{ name: 'next-auth.session-token', value: await login(request, colleague.email, colleague.password), url: servers.main.url }]);
+      const theirs = await context.newPage();
+      await theirs.goto(`/projects/${project}/services/kafka-1`);
+      await expect(theirs.getByRole('heading', { name: 'kafka-1' })).toBeVisible();
+      await expect(theirs.getByRole('button', { name: 'Check JWKS endpoint' })).toHaveCount(0);
+
+      const body = template.postData()!.replace(JSON.stringify(idp.jwksUrl).slice(1, -1), target.url('/internal'));
+      expect(body).toContain(target.url('/internal'));
+      const replay = await context.request.post(`/projects/${project}/services/kafka-1`, {
+        headers: {
+          accept: 'text/x-component',
+          'content-type': template.headers()['content-type'] ?? 'text/plain;charset=UTF-8',
+          'next-action': template.headers()['next-action']!,
+          origin: servers.main.url,
+        },
+        data: body,
+      });
+      const answer = await replay.text();
+      // The action's result (an RSC payload) carries the refusal of lib/projects/manage.ts assertMayChangeProject.
+      expect(answer).toMatch(new RegExp(`Only super admins of organization .{1,2}${member.organizationName}.{1,2} may change project ${project}`));
+      expect(answer).not.toContain('"ok":true');
+      expect(hits).toBe(0);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await idp.close();
+    await target.close();
+  }
 });

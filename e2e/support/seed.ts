@@ -288,3 +288,11 @@ export function auditByDetails(file: string, event: string, match: Record<string
     .all()
     .filter((row) => Object.entries(match).every(([key, value]) => row.details[key] === value));
 }
+
+/** Links an external identity (provider "google", "saml:<method id>", ...) to a user, as an earlier link would have. */
+export function seedIdentity(file: string, userId: string, provider: string, subject: string): void {
+  db(file)
+    .insert(externalIdentities)
+    .values({ id: randomBytes(12).toString('hex'), userId, provider, subject, email: null, createTime: iso(new Date()) })
+    .run();
+}

@@ -4,7 +4,7 @@ import { authenticationMethods, organizations, projects as projectsTable, tokens
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, type GateInput, type Principal } from './gate';
+import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, SIGN_OUT_SCOPE, type GateInput, type Principal } from './gate';
 import { rejection } from '@/lib/testing/errors';
 import { NOT_A_CONSOLE_SESSION } from './session';
 
@@ -300,6 +300,32 @@ describe('scopeOfApiPath', () => {
       expect(error.message).toMatch(/Malformed percent-encoding/);
     },
   );
+});
+
+describe('sign-out: the one scope the organizations do not check', () => {
+  it.each([
+    ['POST', '/v1/me/logout', SIGN_OUT_SCOPE],
+    ['GET', '/v1/me/logout', { kind: 'user' }],
+    ['POST', '/v1/me/logout/x', { kind: 'user' }],
+    ['POST', '/v1/me', { kind: 'user' }],
+  ])('%s %s -> %j', (method, path, scope) => expect(scopeOfApiPath(path, method)).toEqual(scope));
+
+  it('passes where an allowlist or policy refuses every other scope, but never without a valid token', () => {
+    const ctx = testCtx();
+    const o = twoOrgUser(ctx);
+    // Password sign-in off in B as well: a policy refusal on top of the allowlists.
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, o.orgB.id)).run();
+    const session = seedToken(ctx, o.user.id, { kind: 'session', createdManually: false }).fullToken;
+    const input = (scope: GateInput['scope'], token = session): GateInput => ({ authorization: null, cookieToken: token, ip: '192.0.2.1', userAgent: null, scope });
+    for (const scope of [{ kind: 'user' } as const, { kind: 'console' } as const, { kind: 'organization', organizationId: o.orgB.id } as const]) {
+      expect(rejection(() => gate({ ctx, input: input(scope) })).status).toBe(403);
+    }
+    const result = gate({ ctx, input: input(SIGN_OUT_SCOPE) });
+    expect(result).toMatchObject({ organization: null, governing: [] });
+    expect(result.principal.token.id).toBeDefined();
+    expect(rejection(() => gate({ ctx, input: input(SIGN_OUT_SCOPE, 'pcls_nope') })).status).toBe(401);
+    expect(authorizeScope(result.principal, SIGN_OUT_SCOPE, '192.0.2.1')).toBeNull();
+  });
 });
 
 describe('console scope of own resources', () => {

@@ -40,7 +40,11 @@ export type RequestScope =
   /** /v1/account/{account_id}/...: upstream's older name for an organization, same rules. */
   | { kind: 'account'; accountId: string }
   | { kind: 'project'; projectName: string }
-  | { kind: 'console'; preferredOrganizationId?: string | null; ownResources?: boolean };
+  | { kind: 'console'; preferredOrganizationId?: string | null; ownResources?: boolean }
+  /** Signing out (POST /v1/me/logout, POST /signout): see authorizeScope. */
+  | { kind: 'sign-out' };
+
+export const SIGN_OUT_SCOPE: RequestScope = { kind: 'sign-out' };
 
 export type GateInput = {
   /** The Authorization header, if any. */
@@ -119,6 +123,12 @@ export function authorizeScope(
   project: ProjectOwner | null = null,
 ): MembershipWithOrg | null {
   switch (scope.kind) {
+    // The one exception to the organizations' checks: signing out works whatever the policy or
+    // IP allowlist says, so that a person refused by them can still end their session. It is safe
+    // because a sign-out only revokes the token it was made with: it reads and changes nothing
+    // else, and whoever holds a token may always give it up (the token itself was checked above).
+    case 'sign-out':
+      return null;
     case 'project':
       return authorizeProject(principal, scope.projectName, project, ip);
     case 'user':
@@ -199,6 +209,7 @@ export function assertScopesPermit(scopes: readonly string[], { method, pathname
 
 /** The scope of a /v1 path: organization routes are governed by that organization. */
 export function scopeOfApiPath(pathname: string, method = 'GET'): RequestScope {
+  if (method === 'POST' && pathname === '/v1/me/logout') return SIGN_OUT_SCOPE;
   // Accepting an invitation is done by someone not yet a member: their own business, checked
   // against the invited address by lib/invitations.
   if (method === 'POST' && /^\/v1\/organization\/[^/]+\/invitation\/[^/]+$/.test(pathname)) return { kind: 'user' };

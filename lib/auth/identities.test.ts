@@ -4,7 +4,8 @@ import { authenticationMethods, externalIdentities, organizations, passwordCrede
 import { iso, type Ctx } from '@/lib/context';
 import { newRowId } from '@/lib/ids';
 import { principalOf, TEST_META } from '@/lib/testing/members';
-import { listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
+import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { tokens } from '@/db/schema';
 import { rejection } from '@/lib/testing/errors';
 import { linkIdentityToUser, listLinkedMethods, unlinkIdentity } from './identities';
 import { OAuthRefusal } from './oauth-sign-in';
@@ -54,6 +55,45 @@ describe('unlinkIdentity', () => {
     unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: row.id } });
     expect(listLinkedMethods(ctx, user.id).map((m) => m.method)).toEqual(['password']);
     expect(listAuditEvents(ctx)).toMatchObject([{ event: 'identity.unlinked', organizationId: org.id, details: { provider: 'google' } }]);
+  });
+
+  it('ends the sessions and personal tokens made through that provider, and only those; audited with the counts', () => {
+    const { ctx, user, principal } = setup();
+    const other = seedUser(ctx);
+    const row = identity(ctx, user.id, 'google');
+    identity(ctx, user.id, 'saml:am1', 'saml-sub');
+    const made = (kind: 'session' | 'personal' | 'application', authMethod: string, userId = user.id) =>
+      seedToken(ctx, userId, { kind, authMethod, createdManually: kind !== 'session' }).token.id;
+    const ended = [made('session', 'google'), made('session', 'google'), made('personal', 'google')];
+    const kept = [made('session', 'password'), made('personal', 'password'), made('session', 'saml:am1'), made('session', 'google', other.id)];
+    unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: row.id } });
+    const left = ctx.db.select({ id: tokens.id }).from(tokens).all().map((t) => t.id);
+    for (const id of ended) expect(left).not.toContain(id);
+    for (const id of kept) expect(left).toContain(id);
+    expect(listAuditEvents(ctx).at(-1)).toMatchObject({
+      event: 'identity.unlinked',
+      details: { provider: 'google', sessions_ended: 2, personal_tokens_revoked: 1 },
+    });
+  });
+
+  it('a SAML identity: ends what was made through saml:<its method id>', () => {
+    const { ctx, user, principal } = setup();
+    const row = identity(ctx, user.id, 'saml:am1', 'saml-sub');
+    const session = seedToken(ctx, user.id, { kind: 'session', authMethod: 'saml:am1', createdManually: false }).token.id;
+    const otherIdp = seedToken(ctx, user.id, { kind: 'session', authMethod: 'saml:am2', createdManually: false }).token.id;
+    unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: row.id } });
+    const left = ctx.db.select({ id: tokens.id }).from(tokens).all().map((t) => t.id);
+    expect(left).not.toContain(session);
+    expect(left).toContain(otherIdp);
+    expect(listAuditEvents(ctx).at(-1)!.details).toMatchObject({ sessions_ended: 1, personal_tokens_revoked: 0 });
+  });
+
+  it('a refused unlink ends nothing', () => {
+    const { ctx, user, principal } = setup({ password: false });
+    const row = identity(ctx, user.id, 'google');
+    const session = seedToken(ctx, user.id, { kind: 'session', authMethod: 'google', createdManually: false }).token.id;
+    expect(rejection(() => unlinkIdentity({ ctx, principal: principal(), meta: TEST_META, input: { identityId: row.id } })).status).toBe(409);
+    expect(ctx.db.select({ id: tokens.id }).from(tokens).all().map((t) => t.id)).toContain(session);
   });
 
   it('never unlinks the last sign-in method', () => {

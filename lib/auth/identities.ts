@@ -1,5 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
-import { authenticationMethods, externalIdentities, passwordCredentials, type ExternalIdentity } from '@/db/schema';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { authenticationMethods, externalIdentities, passwordCredentials, tokens, type ExternalIdentity } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
@@ -91,7 +91,24 @@ export function unlinkRefusal(remaining: readonly LinkedMethod[], memberships: r
 
 type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
 
-/** Unlinks one external identity of the caller (never another user's; never the last way in). */
+/**
+ * Ends the user's login sessions and personal tokens made through a sign-in method
+ * (`authMethod`: "google", "saml:<method id>", ...). Returns how many of each ended.
+ */
+export function endTokensMadeThrough(ctx: Ctx, userId: string, authMethod: string): { sessions: number; personalTokens: number } {
+  const ended = (kind: 'session' | 'personal') =>
+    ctx.db
+      .delete(tokens)
+      .where(and(eq(tokens.userId, userId), eq(tokens.authMethod, authMethod), inArray(tokens.kind, [kind])))
+      .run().changes;
+  return { sessions: ended('session'), personalTokens: ended('personal') };
+}
+
+/**
+ * Unlinks one external identity of the caller (never another user's; never the last way in).
+ * The sessions and personal tokens made through that provider end with it: whoever holds the
+ * provider account (the reason to unlink it may be that someone else does) keeps nothing.
+ */
 export function unlinkIdentity({ ctx, principal, meta, input }: Call & { input: unknown }): ExternalIdentity {
   const { identityId } = parseInput(unlinkIdentitySchema, input);
   return ctx.db.transaction(() => {
@@ -105,6 +122,7 @@ export function unlinkIdentity({ ctx, principal, meta, input }: Call & { input: 
     const refusal = unlinkRefusal(remaining, principal.memberships);
     if (refusal) throw new AppError('conflict', refusal);
     ctx.db.delete(externalIdentities).where(eq(externalIdentities.id, identity.id)).run();
+    const ended = endTokensMadeThrough(ctx, principal.user.id, identity.provider);
     recordUserAudit(
       ctx,
       principal.memberships.map((m) => m.organization.id),
@@ -114,7 +132,13 @@ export function unlinkIdentity({ ctx, principal, meta, input }: Call & { input: 
         actorEmail: principal.user.email,
         ip: meta.ip,
         userAgent: meta.userAgent,
-        details: { provider: identity.provider, subject: identity.subject, provider_email: identity.email },
+        details: {
+          provider: identity.provider,
+          subject: identity.subject,
+          provider_email: identity.email,
+          sessions_ended: ended.sessions,
+          personal_tokens_revoked: ended.personalTokens,
+        },
       },
     );
     return identity;

@@ -7,6 +7,7 @@ import {
   ACCOUNT_LIMIT,
   assertSignInAllowed,
   clearAccountFailures,
+  clientAddressBucket,
   IP_LIMIT,
   recordSignInFailure,
   releaseSignInAttempt,
@@ -198,5 +199,48 @@ describe('returnSignInAttempt and releaseSignInAttempt', () => {
     fail(ctx, 3, 'a@example.test', '203.0.113.9');
     releaseSignInAttempt(ctx, { email: 'a@example.test', ip: '203.0.113.9' });
     expect(counters(ctx)).toEqual({ 'ip:203.0.113.9': 2 });
+  });
+});
+
+describe('failures per address: IPv4 by the address, IPv6 by its /64', () => {
+  it.each([
+    ['203.0.113.9', '203.0.113.9'],
+    [' 203.0.113.9 ', '203.0.113.9'],
+    ['::ffff:203.0.113.9', '203.0.113.9'],
+    ['::ffff:cb00:7109', '203.0.113.9'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:0000:0000:0000:0001', '2001:db8:1:2::/64'],
+    ['fe80::1%eth0', 'fe80::/64'],
+    ['::1', '::/64'],
+    ['not-an-address', 'not-an-address'],
+  ])('%s counts as %s', (ip, bucket) => expect(clientAddressBucket(ip)).toBe(bucket));
+
+  it('an attacker rotating addresses inside one /64 is limited as one client', () => {
+    const ctx = testCtx();
+    for (let i = 0; i < IP_LIMIT; i++) recordSignInFailure(ctx, { email: `user${i}@example.test`, ip: `2001:db8:aa:bb::${(i + 1).toString(16)}` });
+    const error = refusal(ctx, { email: 'fresh@example.test', ip: '2001:db8:aa:bb:dead:beef:1:2' });
+    expect(error?.status).toBe(429);
+    expect(error?.message).toMatch(/from your address/);
+    // The neighbouring /64 is someone else.
+    expect(refusal(ctx, { email: 'fresh@example.test', ip: '2001:db8:aa:bc::1' })).toBeNull();
+    expect(counters(ctx)).toMatchObject({ 'ip:2001:db8:aa:bb::/64': IP_LIMIT });
+  });
+
+  it('an IPv4 client counts the same whether its address comes mapped or not', () => {
+    const ctx = testCtx();
+    for (let i = 0; i < IP_LIMIT; i++) recordSignInFailure(ctx, { email: `user${i}@example.test`, ip: i % 2 ? '::ffff:198.51.100.7' : '198.51.100.7' });
+    expect(refusal(ctx, { email: 'fresh@example.test', ip: '198.51.100.7' })?.status).toBe(429);
+    // IPv4 neighbours are separate clients (a NAT address is one client; its neighbour is not).
+    expect(refusal(ctx, { email: 'fresh@example.test', ip: '198.51.100.8' })).toBeNull();
+  });
+
+  it('a success gives back the attempt to the same /64 it was counted against', () => {
+    const ctx = testCtx();
+    recordSignInFailure(ctx, { email: 'a@example.test', ip: '2001:db8::1' });
+    recordSignInFailure(ctx, { email: 'b@example.test', ip: '2001:db8::2' });
+    releaseSignInAttempt(ctx, { email: 'a@example.test', ip: '2001:db8::3' });
+    expect(counters(ctx)['ip:2001:db8::/64']).toBe(1);
   });
 });

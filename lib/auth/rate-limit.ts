@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import ipaddr from 'ipaddr.js';
 import { signInFailures } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import type { Env } from '@/lib/env';
@@ -26,8 +27,29 @@ export function signInLimits(env: Env = process.env): SignInLimits {
   return { perAccount: read('SIGN_IN_FAILURES_PER_ACCOUNT', ACCOUNT_LIMIT), perIp: read('SIGN_IN_FAILURES_PER_IP', IP_LIMIT) };
 }
 
+/**
+ * What one client is, for counting failures per address: an IPv4 address (IPv4-mapped IPv6
+ * included, as a dual-stack socket reports it), or an IPv6 address's /64. One subscriber, host
+ * or VM gets a whole /64 (SLAAC needs it; providers hand out /64 or more), so counting single
+ * IPv6 addresses would give an attacker 2^64 fresh counters.
+ */
+export function clientAddressBucket(ip: string): string {
+  const text = ip.trim().replace(/%.*$/, '');
+  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    address = ipaddr.parse(text);
+  } catch {
+    return text.toLowerCase();
+  }
+  if (address.kind() === 'ipv4') return address.toString();
+  const v6 = address as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  const network = new ipaddr.IPv6([...v6.parts.slice(0, 4), 0, 0, 0, 0]);
+  return `${network.toString()}/64`;
+}
+
 const accountKey = (email: string) => `email:${email}`;
-const ipKey = (ip: string) => `ip:${ip}`;
+const ipKey = (ip: string) => `ip:${clientAddressBucket(ip)}`;
 
 function currentCount(ctx: Ctx, key: string): { count: number; resetsAt: number } {
   const row = ctx.db.select().from(signInFailures).where(eq(signInFailures.key, key)).get();

@@ -11,6 +11,7 @@ import {
   NOT_A_CONSOLE_SESSION,
   SESSION_COOKIE_NAMES,
   sessionCookieHeader,
+  sessionCookieName,
   sessionTokenFromCookies,
   sessionTokenSettings,
   signOut,
@@ -41,21 +42,47 @@ describe('sessionTokenSettings', () => {
 
 describe('sessionTokenFromCookies', () => {
   const [secure, plain] = SESSION_COOKIE_NAMES;
+  const HTTP = 'http://127.0.0.1:3000';
+  const HTTPS = 'https://console.example.test';
   it.each([
-    [{}, null],
-    [{ [plain]: 'p' }, 'p'],
-    [{ [secure]: 's' }, 's'],
-    [{ [secure]: 's', [plain]: 'p' }, 's'],
-    [{ [secure]: '', [plain]: 'p' }, 'p'],
-    [{ [secure]: '', [plain]: '' }, null],
-    [{ 'next-auth.csrf-token': 'x', 'portcullis-org': 'org1' }, null],
-  ] as [Record<string, string>, string | null][])('%j -> %j', (jar, expected) => {
-    expect(sessionTokenFromCookies((name) => jar[name])).toBe(expected);
+    [HTTP, {}, null],
+    [HTTP, { [plain]: 'p' }, 'p'],
+    [HTTP, { [plain]: '' }, null],
+    // Over http next-auth never sets the __Secure- name (browsers refuse it there): it does not count.
+    [HTTP, { [secure]: 's' }, null],
+    [HTTP, { [secure]: 's', [plain]: 'p' }, 'p'],
+    [HTTPS, { [secure]: 's' }, 's'],
+    [HTTPS, { [secure]: 's', [plain]: 'p' }, 's'],
+    // A plain-http cookie that a network attacker planted for the host never counts over https.
+    [HTTPS, { [plain]: 'planted' }, null],
+    [HTTPS, { [secure]: '', [plain]: 'planted' }, null],
+    [HTTPS, { 'next-auth.csrf-token': 'x', 'portcullis-org': 'org1' }, null],
+    ['HTTPS://Console.example.test', { [secure]: 's', [plain]: 'p' }, 's'],
+  ] as [string, Record<string, string>, string | null][])('%s %j -> %j', (publicUrl, jar, expected) => {
+    expect(sessionTokenFromCookies((name) => jar[name], publicUrl)).toBe(expected);
   });
 
-  it('names the __Secure- cookie first', () => {
-    expect(SESSION_COOKIE_NAMES).toEqual(['__Secure-next-auth.session-token', 'next-auth.session-token']);
+  it('reads the server\'s PUBLIC_URL when no public URL is given', () => {
+    const saved = { PUBLIC_URL: process.env.PUBLIC_URL, NEXTAUTH_URL: process.env.NEXTAUTH_URL };
+    const jar: Record<string, string> = { [plain]: 'planted' };
+    try {
+      process.env.PUBLIC_URL = HTTPS;
+      expect(sessionTokenFromCookies((name) => jar[name])).toBeNull();
+      process.env.PUBLIC_URL = HTTP;
+      expect(sessionTokenFromCookies((name) => jar[name])).toBe('planted');
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
+
+  it.each([
+    [HTTP, 'next-auth.session-token'],
+    ['http://console.example.test/https://', 'next-auth.session-token'],
+    [HTTPS, '__Secure-next-auth.session-token'],
+  ])('sessionCookieName(%s) = %s', (publicUrl, name) => expect(sessionCookieName(publicUrl)).toBe(name));
 });
 
 describe('signOut', () => {

@@ -1,4 +1,5 @@
 import type { Env } from '@/lib/env';
+import { publicBaseUrl } from '@/lib/saml/urls';
 import { and, eq } from 'drizzle-orm';
 import { tokens, type TokenKind } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
@@ -58,13 +59,22 @@ export function sessionTokenSettings(env: Env = process.env) {
   return { maxAgeSeconds, extendWhenUsed: true };
 }
 
-/** The session token of the first cookie present, of the names above. */
-export function sessionTokenFromCookies(get: (name: string) => string | undefined): string | null {
-  for (const name of SESSION_COOKIE_NAMES) {
-    const value = get(name);
-    if (value) return value;
-  }
-  return null;
+/**
+ * The name of the session cookie for this public URL: "__Secure-next-auth.session-token" over
+ * https (as next-auth names it when NEXTAUTH_URL is https), "next-auth.session-token" otherwise.
+ */
+export function sessionCookieName(publicUrl: string): (typeof SESSION_COOKIE_NAMES)[number] {
+  return publicUrl.trim().toLowerCase().startsWith('https://') ? SESSION_COOKIE_NAMES[0] : SESSION_COOKIE_NAMES[1];
+}
+
+/**
+ * The session token from the one cookie name the public URL uses (see sessionCookieName). Over
+ * https the plain name never counts: a network attacker can plant a cookie on the http:// origin
+ * of the same host (cookies do not separate schemes), while only a secure page can set a
+ * "__Secure-" one. `publicUrl` is the server's (PUBLIC_URL) unless given.
+ */
+export function sessionTokenFromCookies(get: (name: string) => string | undefined, publicUrl: string = publicBaseUrl()): string | null {
+  return get(sessionCookieName(publicUrl)) || null;
 }
 
 /** Signs the caller out: revokes the token the request was made with and records it. */
@@ -95,7 +105,7 @@ export function signOut({ ctx, principal, meta }: { ctx: Ctx; principal: Princip
  * NEXTAUTH_URL), HttpOnly, SameSite=Lax, the whole site.
  */
 export function sessionCookieHeader(token: string, maxAgeSeconds: number, publicUrl: string): string {
-  const secure = publicUrl.startsWith('https://');
-  const name = secure ? SESSION_COOKIE_NAMES[0] : SESSION_COOKIE_NAMES[1];
+  const name = sessionCookieName(publicUrl);
+  const secure = name === SESSION_COOKIE_NAMES[0];
   return `${name}=${token}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }

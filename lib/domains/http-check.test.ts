@@ -2,11 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { challengeValue } from './challenge';
-import { checkHttpChallenge, refusedAddressReason } from './http-check';
+import { checkHttpChallenge } from './http-check';
 import { lookupSettings } from './settings';
 
 // The HTTP alternative against a real web server on 127.0.0.1, reached through the tests-only
-// base override with the domain in the Host header, as a virtual host would be.
+// base override with the domain in the Host header, as a virtual host would be. Loopback is a
+// private address: these run with OUTBOUND_ALLOW_PRIVATE=all, as the e2e main server does.
 
 const TOKEN = 'feedfacefeedfacefeedfacefeedface';
 const files: Record<string, (res: http.ServerResponse) => void> = {
@@ -46,66 +47,71 @@ describe('checkHttpChallenge', () => {
     ['moved.test', 'http_status'],
     ['huge.test', 'mismatch'],
   ])('%s → %s', async (domain, status) => {
-    const result = await checkHttpChallenge(domain, TOKEN, { httpBase: base, timeoutMs: 2000 });
+    const result = await checkHttpChallenge(domain, TOKEN, { httpBase: base, timeoutMs: 2000, outbound: 'all' });
     expect(result.status).toBe(status);
     expect(result.target).toBe(`https://${domain}/.well-known/portcullis-challenge`);
   });
 
   it('asks for the well-known path with the domain as Host', async () => {
     seen.length = 0;
-    await checkHttpChallenge('ok.test', TOKEN, { httpBase: base, timeoutMs: 2000 });
+    await checkHttpChallenge('ok.test', TOKEN, { httpBase: base, timeoutMs: 2000, outbound: 'all' });
     expect(seen).toEqual([{ host: 'ok.test', url: '/.well-known/portcullis-challenge' }]);
   });
 
   it('reports the status it got', async () => {
-    expect((await checkHttpChallenge('gone.test', TOKEN, { httpBase: base, timeoutMs: 2000 })).http_status).toBe(404);
-    expect((await checkHttpChallenge('moved.test', TOKEN, { httpBase: base, timeoutMs: 2000 })).http_status).toBe(302);
+    expect((await checkHttpChallenge('gone.test', TOKEN, { httpBase: base, timeoutMs: 2000, outbound: 'all' })).http_status).toBe(404);
+    expect((await checkHttpChallenge('moved.test', TOKEN, { httpBase: base, timeoutMs: 2000, outbound: 'all' })).http_status).toBe(302);
   });
 
   it('a server that never answers ends as a timeout', async () => {
     const started = Date.now();
-    const result = await checkHttpChallenge('slow.test', TOKEN, { httpBase: base, timeoutMs: 300 });
+    const result = await checkHttpChallenge('slow.test', TOKEN, { httpBase: base, timeoutMs: 300, outbound: 'all' });
     expect(result.status).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
-  it('never connects to a name that resolves to loopback', async () => {
-    const result = await checkHttpChallenge('localhost', TOKEN, { httpBase: null, timeoutMs: 2000 });
+  // The HTTP check follows OUTBOUND_ALLOW_PRIVATE: only `all` lets it reach private addresses.
+  it.each([
+    ['jwks', 'address_refused'],
+    ['none', 'address_refused'],
+    ['all', 'verified'],
+  ] as const)('with OUTBOUND_ALLOW_PRIVATE=%s the file on loopback → %s', async (outbound, status) => {
+    seen.length = 0;
+    const result = await checkHttpChallenge('ok.test', TOKEN, { httpBase: base, timeoutMs: 2000, outbound });
+    expect(result.status).toBe(status);
+    if (status === 'address_refused') {
+      expect(result.detail).toMatch(/^127\.0\.0\.1 is a loopback address; OUTBOUND_ALLOW_PRIVATE=\w+ does not let the domain HTTP check reach private or loopback addresses/);
+      // Refused before connecting: the server never saw the request.
+      expect(seen).toEqual([]);
+    }
+  });
+
+  it('never connects to a name that resolves to loopback (default setting)', async () => {
+    const result = await checkHttpChallenge('localhost', TOKEN, { httpBase: null, timeoutMs: 2000, outbound: 'jwks' });
     expect(result.status).toBe('address_refused');
     expect(result.detail).toMatch(/loopback/);
   });
-});
 
-describe('refusedAddressReason', () => {
-  it.each([
-    ['169.254.169.254', /linkLocal/],
-    ['fe80::1', /linkLocal/],
-    ['127.0.0.1', /loopback/],
-    ['::1', /loopback/],
-    ['::ffff:127.0.0.1', /loopback/],
-    ['::ffff:169.254.169.254', /linkLocal/],
-    ['0.0.0.0', /unspecified/],
-    ['::', /unspecified/],
-    ['224.0.0.1', /multicast/],
-    ['100.100.100.200', /metadata/],
-    ['168.63.129.16', /metadata/],
-    ['fd00:ec2::254', /metadata/],
-    ['nonsense', /not an IP/],
-  ])('refuses %s', (address, reason) => {
-    expect(refusedAddressReason(address)).toMatch(reason);
+  it('never connects to metadata addresses, even with OUTBOUND_ALLOW_PRIVATE=all', async () => {
+    const resolve = async () => [{ address: '169.254.169.254', family: 4 }];
+    const result = await checkHttpChallenge('evil.test', TOKEN, { httpBase: null, timeoutMs: 2000, outbound: 'all', resolve });
+    expect(result).toMatchObject({ status: 'address_refused', detail: 'evil.test resolves to 169.254.169.254, link-local (cloud metadata services live here)' });
   });
 
-  it.each(['93.184.216.34', '10.1.2.3', '192.168.1.10', '2001:4860:4860::8888'])('allows %s', (address) => {
-    expect(refusedAddressReason(address)).toBeNull();
+  it('a name that does not resolve is NXDOMAIN', async () => {
+    const resolve = async () => {
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    };
+    expect((await checkHttpChallenge('gone.invalid', TOKEN, { httpBase: null, timeoutMs: 2000, outbound: 'all', resolve })).status).toBe('nxdomain');
   });
 });
 
 describe('lookupSettings', () => {
   it('reads DNS_SERVERS, the timeout and the HTTP base', () => {
-    expect(lookupSettings({})).toEqual({ dnsServers: [], timeoutMs: 8000, httpBase: null });
+    expect(lookupSettings({})).toEqual({ dnsServers: [], timeoutMs: 8000, httpBase: null, outbound: 'jwks' });
     expect(
-      lookupSettings({ DNS_SERVERS: ' 127.0.0.1:5353, [::1]:53 ,', DOMAIN_VERIFICATION_TIMEOUT_MS: '1500', DOMAIN_HTTP_VERIFICATION_BASE: 'http://127.0.0.1:8080' }),
-    ).toEqual({ dnsServers: ['127.0.0.1:5353', '[::1]:53'], timeoutMs: 1500, httpBase: 'http://127.0.0.1:8080' });
+      lookupSettings({ DNS_SERVERS: ' 127.0.0.1:5353, [::1]:53 ,', DOMAIN_VERIFICATION_TIMEOUT_MS: '1500', DOMAIN_HTTP_VERIFICATION_BASE: 'http://127.0.0.1:8080', OUTBOUND_ALLOW_PRIVATE: 'all' }),
+    ).toEqual({ dnsServers: ['127.0.0.1:5353', '[::1]:53'], timeoutMs: 1500, httpBase: 'http://127.0.0.1:8080', outbound: 'all' });
   });
 
   it.each([
@@ -114,6 +120,7 @@ describe('lookupSettings', () => {
     [{ DOMAIN_VERIFICATION_TIMEOUT_MS: '600000' }],
     [{ DOMAIN_HTTP_VERIFICATION_BASE: 'http://127.0.0.1:8080/path' }],
     [{ DOMAIN_HTTP_VERIFICATION_BASE: 'ftp://127.0.0.1' }],
+    [{ OUTBOUND_ALLOW_PRIVATE: 'yes' }],
   ])('refuses %j', (env) => {
     expect(() => lookupSettings(env)).toThrow();
   });

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => dns.close());
 
-const settings = () => ({ dnsServers: [dns.server], timeoutMs: 800, httpBase: null });
+const settings = () => ({ dnsServers: [dns.server], timeoutMs: 800, httpBase: null, outbound: 'jwks' as const });
 
 let n = 0;
 /** A fresh organization with a super admin, and a domain name no other test uses. */

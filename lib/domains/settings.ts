@@ -1,4 +1,5 @@
 import type { Env } from '@/lib/env';
+import { outboundSetting, type OutboundSetting } from '@/lib/net/outbound';
 
 // How domain verification reaches the outside world, from the environment.
 
@@ -12,6 +13,8 @@ export type LookupSettings = {
    * `https://<domain>`, sending the domain as the Host header.
    */
   httpBase: string | null;
+  /** OUTBOUND_ALLOW_PRIVATE, which decides whether the HTTP check may reach private addresses. */
+  outbound: OutboundSetting;
 };
 
 const DEFAULT_TIMEOUT_MS = 8000;
@@ -36,5 +39,6 @@ export function lookupSettings(env: Env = process.env): LookupSettings {
     dnsServers,
     timeoutMs: intInRange(env.DOMAIN_VERIFICATION_TIMEOUT_MS, 'DOMAIN_VERIFICATION_TIMEOUT_MS', 100, 60_000, DEFAULT_TIMEOUT_MS),
     httpBase,
+    outbound: outboundSetting(env),
   };
 }

@@ -72,6 +72,18 @@ describe('requestMeta', () => {
     expect(requestMeta(headers, {}).ip).toBeNull();
     expect(requestMeta(headers, { [SERVER_MARK_ENV]: 'yes' }).ip).toBeNull();
   });
+
+  // next-auth's authorize() gets Node's IncomingMessage headers, a plain object: same rule.
+  it.each([
+    [{ [CLIENT_IP_HEADER]: '203.0.113.1', 'user-agent': 'browser' }, { [SERVER_MARK_ENV]: '1' }, { ip: '203.0.113.1', userAgent: 'browser' }],
+    [{ [CLIENT_IP_HEADER]: ['203.0.113.1', '10.0.0.1'] }, { [SERVER_MARK_ENV]: '1' }, { ip: '203.0.113.1', userAgent: null }],
+    [{ 'X-Portcullis-Client-IP': '203.0.113.1' }, { [SERVER_MARK_ENV]: '1' }, { ip: '203.0.113.1', userAgent: null }],
+    [{ [CLIENT_IP_HEADER]: '203.0.113.1' }, {}, { ip: null, userAgent: null }],
+    [{ 'x-forwarded-for': '10.1.2.3' }, { [SERVER_MARK_ENV]: '1' }, { ip: null, userAgent: null }],
+    [undefined, { [SERVER_MARK_ENV]: '1' }, { ip: null, userAgent: null }],
+  ])('Node-style headers %j (env %j) -> %j', (headers, env, meta) => {
+    expect(requestMeta(headers as Record<string, string | string[]> | undefined, env)).toEqual(meta);
+  });
 });
 
 describe('apiErrorResponse', () => {

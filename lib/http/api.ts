@@ -4,7 +4,7 @@ import { API_PATHS_OPEN_DURING_ENROLLMENT, assertNoPendingTwoFactorEnrollment } 
 import { liveCtx, type Ctx } from '@/lib/context';
 import { AppError, apiErrorBody, toAppError } from '@/lib/errors';
 import type { Env } from '@/lib/env';
-import { clientIpFromHeaders } from '@/lib/net/client-ip';
+import { clientIpFromHeaders, headerValue, type HeaderSource } from '@/lib/net/client-ip';
 
 // The one wrapper of every /v1 route handler: it reads the caller's token from the
 // Authorization header, runs the gate for the route's scope, runs the handler and turns
@@ -18,8 +18,8 @@ export type AuthedApiCall = ApiCall & GateResult;
 type RouteContext = { params: Promise<Params> };
 
 /** The client address set by the custom server (scripts/server.ts); clients cannot set it. */
-export function requestMeta(headers: Headers, env: Env = process.env): RequestMeta {
-  return { ip: clientIpFromHeaders(headers, env), userAgent: headers.get('user-agent') };
+export function requestMeta(headers: HeaderSource, env: Env = process.env): RequestMeta {
+  return { ip: clientIpFromHeaders(headers, env), userAgent: headerValue(headers, 'user-agent') };
 }
 
 export function jsonResponse(body: unknown, status = 200): Response {

@@ -9,6 +9,9 @@ const PUBLIC_API_ROUTES = new Set(['/v1/userauth']);
 // IdPs without a token (the ACS is checked by SAML itself: signature, audience, InResponseTo, ...).
 const PUBLIC_API_PREFIXES = ['/v1/sso/saml/'];
 
+/** Where the console's sign-out form posts (app/signout/route.ts); it works under any policy or allowlist. */
+export const SIGN_OUT_PATH = '/signout';
+
 export type Area = 'api' | 'public-api' | 'public-page' | 'console';
 
 export function areaOf(pathname: string): Area {

@@ -15,9 +15,26 @@ export const CLIENT_IP_HEADER = 'x-portcullis-client-ip';
  */
 export const SERVER_MARK_ENV = 'PORTCULLIS_SERVER';
 
-export function clientIpFromHeaders(headers: Headers, env: Record<string, string | undefined> = process.env): string | null {
+/** Request headers as Fetch (`Headers`) or Node (`IncomingMessage.headers`, next-auth's `req.headers`) hand them over. */
+export type HeaderSource = Headers | Record<string, string | string[] | undefined> | null | undefined;
+
+/** One header's value from either form; the first of repeated ones. */
+export function headerValue(headers: HeaderSource, name: string): string | null {
+  if (!headers) return null;
+  if (headers instanceof Headers) return headers.get(name) || null;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+  const value = key === undefined ? undefined : headers[key];
+  return (Array.isArray(value) ? value[0] : value) || null;
+}
+
+/**
+ * The client's address for a request: the one place outside the custom server that reads it.
+ * Every caller (lib/http/api.ts requestMeta, next-auth's authorize) goes through here; a unit test
+ * (client-ip-sources.test.ts) fails on any other read of a forwarding or client-address header.
+ */
+export function clientIpFromHeaders(headers: HeaderSource, env: Record<string, string | undefined> = process.env): string | null {
   if (env[SERVER_MARK_ENV] !== '1') return null;
-  return headers.get(CLIENT_IP_HEADER) || null;
+  return headerValue(headers, CLIENT_IP_HEADER);
 }
 
 /** Parses TRUSTED_PROXIES (CIDRs separated by commas or spaces). A bad entry is a start-up error. */

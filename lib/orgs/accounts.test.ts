@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '@/lib/auth/gate';
-import { projects } from '@/db/schema';
+import { authenticationMethods, externalIdentities, projects, tokens, users } from '@/db/schema';
+import { iso } from '@/lib/context';
+import { newRowId } from '@/lib/ids';
 import { rejection } from '@/lib/testing/errors';
+import { setUserFields } from '@/lib/testing/members';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { createAccount, deleteAccount, updateAccount } from './accounts';
 import { listMemberships } from './memberships';
@@ -56,5 +59,49 @@ describe('accounts', () => {
     deleteAccount({ ...call, membership: listMemberships(ctx, call.principal.user.id)[0]! });
     expect(listMemberships(ctx, call.principal.user.id)).toEqual([]);
     expect(listAuditEvents(ctx).find((e) => e.event === 'organization.deleted')).toMatchObject({ organizationId: null, details: { organization_name: 'Renamed' } });
+  });
+
+  it('deleting an organization ends the sessions and tokens made through its identity providers, for everyone, and its application users', () => {
+    const ctx = testCtx();
+    const { call } = caller(ctx);
+    const doomed = listMemberships(ctx, call.principal.user.id)[0]!;
+    const { org: staying } = caller(ctx);
+    const idp = (organizationId: string) => {
+      const id = `am${newRowId().slice(0, 10)}`;
+      ctx.db.insert(authenticationMethods).values({ id, organizationId, name: 'IdP', type: 'saml', spPrivateKey: 'k', spCertificate: 'c', createTime: iso(ctx.now), updateTime: iso(ctx.now) }).run();
+      return `saml:${id}`;
+    };
+    const theirs = idp(doomed.organization.id);
+    const kept = idp(staying.id);
+    // Someone of the other organization who signed in through the doomed organization's IdP.
+    const outsider = seedUser(ctx);
+    seedMembership(ctx, { organizationId: staying.id, userId: outsider.id });
+    ctx.db.insert(externalIdentities).values({ id: newRowId(), userId: outsider.id, provider: theirs, subject: 's', createTime: iso(ctx.now) }).run();
+    const token = (userId: string, kind: 'session' | 'personal' | 'application', authMethod: string) =>
+      seedToken(ctx, userId, { kind, authMethod, createdManually: kind !== 'session' }).token.id;
+    const ended = [token(outsider.id, 'session', theirs), token(outsider.id, 'personal', theirs), token(call.principal.user.id, 'session', theirs)];
+    const survive = [token(outsider.id, 'session', kept), token(outsider.id, 'session', 'password'), token(outsider.id, 'personal', 'password')];
+    const appUser = seedUser(ctx);
+    setUserFields(ctx, appUser.id, { isApplicationUser: true });
+    seedMembership(ctx, { organizationId: doomed.organization.id, userId: appUser.id });
+    ended.push(token(appUser.id, 'application', 'application'), token(appUser.id, 'application', 'application'));
+    const otherApp = seedUser(ctx);
+    setUserFields(ctx, otherApp.id, { isApplicationUser: true });
+    seedMembership(ctx, { organizationId: staying.id, userId: otherApp.id });
+    survive.push(token(otherApp.id, 'application', 'application'));
+
+    deleteAccount({ ...call, membership: doomed });
+    const left = ctx.db.select({ id: tokens.id }).from(tokens).all().map((t) => t.id);
+    for (const id of ended) expect(left).not.toContain(id);
+    for (const id of survive) expect(left).toContain(id);
+    expect(ctx.db.select().from(users).all().map((u) => u.id)).not.toContain(appUser.id);
+    expect(ctx.db.select().from(users).all().map((u) => u.id)).toContain(otherApp.id);
+    expect(ctx.db.select().from(externalIdentities).all()).toEqual([]);
+    expect(listAuditEvents(ctx).find((e) => e.event === 'organization.deleted')!.details).toMatchObject({
+      sessions_ended: 2,
+      personal_tokens_revoked: 1,
+      application_users_deleted: 1,
+      application_tokens_revoked: 2,
+    });
   });
 });

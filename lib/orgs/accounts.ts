@@ -1,5 +1,5 @@
-import { count, eq } from 'drizzle-orm';
-import { organizations, projects, type Organization } from '@/db/schema';
+import { and, count, eq, inArray } from 'drizzle-orm';
+import { authenticationMethods, externalIdentities, memberships, organizations, projects, tokens, users, type Organization } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import type { Principal } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
@@ -59,6 +59,48 @@ export function updateAccount(call: Call & { membership: MembershipWithOrg | nul
 }
 
 /**
+ * What goes with an organization beyond its own rows (which go by the foreign keys): the sessions
+ * and personal tokens that anyone signed in for through its identity providers (their sign-ins
+ * can no longer be vouched for), the links to those providers, and its application users with
+ * their tokens (they act only for the organization; left over, their tokens would live on as a
+ * user of no organization). Returns the counts for the audit log.
+ */
+function endWhatBelongsTo(ctx: Ctx, organizationId: string) {
+  const methodIds = ctx.db
+    .select({ id: authenticationMethods.id })
+    .from(authenticationMethods)
+    .where(eq(authenticationMethods.organizationId, organizationId))
+    .all()
+    .map((m) => m.id);
+  const providers = methodIds.map((id) => `saml:${id}`);
+  const throughIdp = (kind: 'session' | 'personal') =>
+    providers.length === 0 ? 0 : ctx.db.delete(tokens).where(and(inArray(tokens.authMethod, providers), eq(tokens.kind, kind))).run().changes;
+  const sessions = throughIdp('session');
+  const personalTokens = throughIdp('personal');
+  if (providers.length > 0) ctx.db.delete(externalIdentities).where(inArray(externalIdentities.provider, providers)).run();
+
+  const applicationUserIds = ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .where(and(eq(memberships.organizationId, organizationId), eq(users.isApplicationUser, true)))
+    .all()
+    .map((u) => u.id);
+  let applicationTokens = 0;
+  if (applicationUserIds.length > 0) {
+    applicationTokens = ctx.db.delete(tokens).where(inArray(tokens.userId, applicationUserIds)).run().changes;
+    // Memberships go by the foreign keys' ON DELETE CASCADE.
+    ctx.db.delete(users).where(inArray(users.id, applicationUserIds)).run();
+  }
+  return {
+    sessions_ended: sessions,
+    personal_tokens_revoked: personalTokens,
+    application_users_deleted: applicationUserIds.length,
+    application_tokens_revoked: applicationTokens,
+  };
+}
+
+/**
  * DELETE /v1/account/{account_id} (super admins). Refused while projects are in it: they would go
  * with it. Its audit log goes with it too; the deletion is recorded without an organization.
  */
@@ -74,11 +116,13 @@ export function deleteAccount(call: Call & { membership: MembershipWithOrg | nul
     if (projectCount > 0) {
       throw new AppError('conflict', `Organization "${organization.name}" still has ${projectCount} project(s): move or delete them first`);
     }
+    const ended = endWhatBelongsTo(call.ctx, organization.id);
     call.ctx.db.delete(organizations).where(eq(organizations.id, organization.id)).run();
     audit(call, null, 'organization.deleted', {
       organization_id: organization.id,
       account_id: organization.accountId,
       organization_name: organization.name,
+      ...ended,
     });
   });
 }

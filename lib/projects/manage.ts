@@ -76,9 +76,14 @@ export function projectAccess(ctx: Ctx, principal: Principal, name: string, memb
   return { ...found, membership };
 }
 
-/** Throws 403 unless the caller may change the project: its organization's super admin, or the creator of a standalone one. */
+/** Whether the caller may change the project: its organization's super admin, or the creator of a standalone one. */
+export function mayChangeProject(access: ProjectAccess): boolean {
+  return !access.membership || access.membership.isSuperAdmin;
+}
+
+/** Throws 403 unless the caller may change the project (mayChangeProject). */
 export function assertMayChangeProject(access: ProjectAccess): void {
-  if (access.membership && !access.membership.isSuperAdmin) {
+  if (!mayChangeProject(access) && access.membership) {
     throw new AppError('forbidden', `Only super admins of organization "${access.membership.organization.name}" may change project ${access.project.name}`);
   }
 }

@@ -6,7 +6,20 @@ import { createProject, projectAccess } from '@/lib/projects/manage';
 import { findProjectOwner } from '@/lib/projects/lookup';
 import { rejection } from '@/lib/testing/errors';
 import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { assertRollingRestartConfirmed, createService, deleteService, getService, listServices, maskedUserConfig, rollingRestartKeys, updateService } from './manage';
+import { startServer, startTestIdp } from '@/lib/testing/jwks-server';
+import {
+  assertRollingRestartConfirmed,
+  checkServiceJwks,
+  createService,
+  deleteService,
+  getService,
+  listServices,
+  mayChangeService,
+  rollingRestartKeys,
+  testServiceToken,
+  updateService,
+} from './manage';
+import { maskedFlatUserConfig } from './secrets';
 import { serviceToWire } from './wire';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
@@ -26,7 +39,9 @@ function setup(ctx: Ctx, { superAdmin = true } = {}) {
     meta: META,
     access: projectAccess(ctx, p, 'prod', authorizeProject(p, 'prod', findProjectOwner(ctx, 'prod'), META.ip)),
   });
-  return { org, call: callOf(superAdmin ? principal : memberPrincipal), adminCall: callOf(principal), memberCall: callOf(memberPrincipal) };
+  const scopedAdmin = (scopes: string[]) =>
+    callOf(authenticate({ ctx, input: { authorization: `aivenv1 ${seedToken(ctx, user.id, { scopes }).fullToken}`, cookieToken: null, ...META } }));
+  return { org, call: callOf(superAdmin ? principal : memberPrincipal), adminCall: callOf(principal), memberCall: callOf(memberPrincipal), scopedAdmin };
 }
 
 const SUB = { kafka: { sasl_oauthbearer_sub_claim_name: 'sub' } };
@@ -38,7 +53,7 @@ describe('services', () => {
     const kafka = createService({ ...call, input: { service_name: 'kafka-1', service_type: 'kafka', plan: 'business-4' } });
     createService({ ...call, input: { service_name: 'search', service_type: 'opensearch', plan: 'startup-4', cloud: 'aws-eu-west-1' } });
     expect(listServices(call).map((s) => s.name)).toEqual(['kafka-1', 'search']);
-    expect(serviceToWire(getService({ ...call, name: 'kafka-1' }), call.access.project)).toMatchObject({
+    expect(serviceToWire(getService({ ...call, name: 'kafka-1' }), call.access.project, { revealSecrets: true })).toMatchObject({
       service_name: 'kafka-1',
       service_type: 'kafka',
       plan: 'business-4',
@@ -124,7 +139,7 @@ describe('updateService (avn service update -c)', () => {
     const { service } = updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } });
     const stored = (service.userConfig.jwt as { signing_key: string }).signing_key;
     expect(stored).toBe((publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64'));
-    expect(maskedUserConfig(service)['jwt.signing_key']).toMatch(/^•+ \(sha256 [0-9a-f]{8}\)$/);
+    expect(maskedFlatUserConfig(service)['jwt.signing_key']).toMatch(/^•+ \(sha256 [0-9a-f]{8}\)$/);
     const secret = randomBytes(32).toString('base64');
     updateService({ ...call, name: 'os', input: { user_config: { jwt: { signing_key: secret } } } });
     const audit = JSON.stringify(listAuditEvents(ctx));
@@ -180,5 +195,79 @@ describe('rolling restart confirmation', () => {
     expect(rejection(() => assertRollingRestartConfirmed('kafka', keys, false)).message).toMatch(/restarts the Kafka brokers one by one: confirm/);
     expect(() => assertRollingRestartConfirmed('kafka', keys, true)).not.toThrow();
     expect(() => assertRollingRestartConfirmed('opensearch', ['jwt.enabled'], false)).not.toThrow();
+  });
+});
+
+describe('who may change a service: its secrets and its JWKS fetches', () => {
+  const HMAC = randomBytes(32).toString('base64');
+
+  it.each<[string, (s: ReturnType<typeof setup>) => Parameters<typeof mayChangeService>[0], boolean]>([
+    ['a super admin', (s) => s.adminCall, true],
+    ['a super admin through a `projects` token', (s) => s.scopedAdmin(['projects']), true],
+    ['a super admin through a `projects:write` token', (s) => s.scopedAdmin(['projects:write']), true],
+    ['a super admin through a `projects:read` token', (s) => s.scopedAdmin(['projects:read']), false],
+    ['a super admin through a `user` token', (s) => s.scopedAdmin(['user']), false],
+    ['a plain member', (s) => s.memberCall, false],
+  ])('%s: may change %s', (_name, pick, expected) => {
+    const ctx = testCtx();
+    expect(mayChangeService(pick(setup(ctx)))).toBe(expected);
+  });
+
+  it('the API hands the signing key to those who may change the service, a fingerprint to everyone else', () => {
+    const ctx = testCtx();
+    const { adminCall, memberCall, scopedAdmin } = setup(ctx);
+    createService({ ...adminCall, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: HMAC } } } });
+    const wireFor = (call: typeof adminCall) =>
+      serviceToWire(getService({ ...call, name: 'os' }), call.access.project, { revealSecrets: mayChangeService(call) }).user_config as { jwt: Record<string, unknown> };
+    expect(wireFor(adminCall).jwt.signing_key).toBe(HMAC);
+    for (const reader of [memberCall, scopedAdmin(['projects:read'])]) {
+      const { jwt } = wireFor(reader);
+      expect(jwt.signing_key).toMatch(/^•{8} \(sha256 [0-9a-f]{8}\)$/);
+      expect(jwt.enabled).toBe(true);
+      expect(JSON.stringify(jwt)).not.toContain(HMAC);
+    }
+  });
+
+  it('"Check JWKS endpoint": a plain member gets 403 and the server fetches nothing; an admin gets the keys', async () => {
+    const ctx = testCtx();
+    const { adminCall, memberCall, scopedAdmin } = setup(ctx);
+    createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    const idp = await startTestIdp({ alg: 'ES256', kid: 'k1' });
+    let hits = 0;
+    const counter = await startServer({ '/jwks': (_req, res) => (hits++, res.writeHead(200).end('{"keys":[]}')) });
+    try {
+      for (const reader of [memberCall, scopedAdmin(['projects:read'])]) {
+        const error = await checkServiceJwks({ ...reader, name: 'k', url: counter.url('/jwks') }).then(
+          () => null,
+          (e: unknown) => e as { status: number; message: string },
+        );
+        expect(error?.status).toBe(403);
+      }
+      const member = await checkServiceJwks({ ...memberCall, name: 'k', url: counter.url('/jwks') }).catch((e: Error) => e.message);
+      expect(member).toBe('Only super admins of organization "' + memberCall.access.membership!.organization.name + '" may change project prod');
+      expect(hits).toBe(0);
+      expect(await checkServiceJwks({ ...adminCall, name: 'k', url: idp.jwksUrl })).toMatchObject({ ok: true, keys: [{ kid: 'k1' }] });
+      // An unknown service is 404 before anything else.
+      await expect(checkServiceJwks({ ...adminCall, name: 'nope', url: idp.jwksUrl })).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await idp.close();
+      await counter.close();
+    }
+  });
+
+  it('the token tester: Kafka (it fetches the JWKS URL) only for those who may change the service; OpenSearch for every reader', async () => {
+    const ctx = testCtx();
+    const { adminCall, memberCall } = setup(ctx);
+    createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_jwks_endpoint_url: 'http://127.0.0.1:9/jwks' } } } });
+    createService({ ...adminCall, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: HMAC } } } });
+    let fetched = 0;
+    const loadJwks = async () => {
+      fetched++;
+      return { keys: [] };
+    };
+    await expect(testServiceToken({ ...memberCall, name: 'k', token: 'a.b.c' }, loadJwks)).rejects.toMatchObject({ status: 403 });
+    expect(fetched).toBe(0);
+    expect((await testServiceToken({ ...memberCall, name: 'os', token: 'not-a-jwt' }, loadJwks)).accepted).toBe(false);
+    await testServiceToken({ ...adminCall, name: 'k', token: 'a.b.c' }, loadJwks);
   });
 });

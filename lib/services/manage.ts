@@ -5,10 +5,14 @@ import type { RequestMeta } from '@/lib/auth/sign-in';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput, zodFieldErrors, zodMessage } from '@/lib/errors';
 import { newServiceId } from '@/lib/ids';
-import { assertMayChangeProject, auditProject, type ProjectAccess } from '@/lib/projects/manage';
-import { configChanges, flattenConfig, isPlainObject, mergeUserConfig, type ConfigObject } from './merge';
+import { assertMayChangeProject, auditProject, mayChangeProject, type ProjectAccess } from '@/lib/projects/manage';
+import { scopesPermit } from '@/lib/tokens/scopes';
+import type { JSONWebKeySet } from 'jose';
+import { configChanges, isPlainObject, mergeUserConfig, type ConfigObject } from './merge';
 import { createServiceSchema, updateServiceSchema } from './schema';
+import { secretKeys } from './secrets';
 import { parseSigningKey, maskSecret, type SigningKeyKind } from './signing-key';
+import { checkJwksEndpoint, testToken, type JwksFetchOptions, type TokenTestResult } from './token-tester';
 import { userConfigSchema } from './user-config';
 import { configOptions, SERVICE_PLANS, type ServiceType } from './user-config-schema';
 
@@ -31,11 +35,6 @@ export function getService({ ctx, access, name }: Pick<Call, 'ctx' | 'access'> &
     .get();
   if (!service) throw new AppError('not_found', `Service ${access.project.name}/${name} not found`);
   return service;
-}
-
-/** The dotted keys whose values are secrets, per service type. */
-function secretKeys(serviceType: ServiceType): Set<string> {
-  return new Set(configOptions(serviceType).filter((o) => o.schema['x-secret']).map((o) => o.key));
 }
 
 /** Flat changes for the audit log, secrets masked (a fingerprint tells two values apart). */
@@ -199,10 +198,46 @@ export function assertRollingRestartConfirmed(serviceType: ServiceType, patchKey
   }
 }
 
-/** The flat user_config for the console, secrets masked. */
-export function maskedUserConfig(service: Service): Record<string, unknown> {
-  const secrets = secretKeys(service.serviceType);
-  return Object.fromEntries(
-    Object.entries(flattenConfig(service.userConfig)).map(([key, value]) => [key, secrets.has(key) ? maskSecret(value) : value]),
-  );
+/**
+ * Who may change a service (and so see its secrets and make the server fetch its JWKS URL): those
+ * who may change its project (mayChangeProject: the organization's super admins, or the creator
+ * of a standalone one), through a token whose scopes allow writing projects (a login session has
+ * no scopes: it may).
+ */
+export function mayChangeService({ principal, access }: { principal: Principal; access: ProjectAccess }): boolean {
+  return mayChangeProject(access) && scopesPermit(principal.token.scopes, { area: 'projects', access: 'write' });
+}
+
+/** Throws 403 unless the caller may change the service (see mayChangeService). */
+export function assertMayChangeService(call: { principal: Principal; access: ProjectAccess }): void {
+  assertMayChangeProject(call.access);
+  if (!mayChangeService(call)) {
+    throw new AppError('forbidden', `This token's scopes (${call.principal.token.scopes.join(', ')}) do not allow changing services of project ${call.access.project.name}`);
+  }
+}
+
+/**
+ * "Check JWKS endpoint": the server fetches a URL the caller typed, so only those who may change
+ * the service may ask (a reader could otherwise point the server anywhere it can reach).
+ */
+export async function checkServiceJwks(
+  call: { ctx: Ctx; principal: Principal; access: ProjectAccess; name: string; url: string },
+  options?: JwksFetchOptions,
+): Promise<Awaited<ReturnType<typeof checkJwksEndpoint>>> {
+  getService({ ...call });
+  assertMayChangeService(call);
+  return checkJwksEndpoint(call.url, options);
+}
+
+/**
+ * The token tester. For Kafka it fetches the service's JWKS URL: like "Check JWKS endpoint", that
+ * is for those who may change the service. OpenSearch's checks are local: any reader may run them.
+ */
+export async function testServiceToken(
+  call: { ctx: Ctx; principal: Principal; access: ProjectAccess; name: string; token: string },
+  loadJwks?: (url: string) => Promise<JSONWebKeySet>,
+): Promise<TokenTestResult> {
+  const service = getService({ ...call });
+  if (service.serviceType === 'kafka') assertMayChangeService(call);
+  return testToken({ serviceType: service.serviceType, userConfig: service.userConfig, token: call.token, now: call.ctx.now, loadJwks });
 }

@@ -1,5 +1,5 @@
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { fetchText, OutboundError, type FetchLimits } from '@/lib/net/outbound';
+import { fetchText, OutboundError, type FetchOptions } from '@/lib/net/outbound';
 import { isPlainObject, type ConfigObject } from './merge';
 import { storedSigningKey } from './signing-key';
 import type { ServiceType } from './user-config-schema';
@@ -39,9 +39,11 @@ export const OPENSEARCH_DEFAULT_SKEW_SECONDS = 20;
 const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 const HMAC_ALGS = ['HS256', 'HS384', 'HS512'];
 
-/** Fetches a JWKS URL (through the outbound filter) and reads its keys; throws OutboundError with the exact failure. */
-export async function fetchJwks(url: string, limits?: FetchLimits): Promise<JSONWebKeySet> {
-  const response = await fetchText(url, limits);
+export type JwksFetchOptions = Omit<FetchOptions, 'purpose'>;
+
+/** Fetches a JWKS URL (through the outbound filter, as a `jwks` fetch) and reads its keys; throws OutboundError with the exact failure. */
+export async function fetchJwks(url: string, options: JwksFetchOptions = {}): Promise<JSONWebKeySet> {
+  const response = await fetchText(url, { ...options, purpose: 'jwks' });
   if (response.status !== 200) throw new OutboundError(`HTTP ${response.status} from ${url}`);
   let body: unknown;
   try {
@@ -56,9 +58,9 @@ export async function fetchJwks(url: string, limits?: FetchLimits): Promise<JSON
 }
 
 /** "Check JWKS endpoint": the keys at the URL (kid, algorithm, type), or the exact failure. */
-export async function checkJwksEndpoint(url: string, limits?: FetchLimits): Promise<{ ok: true; keys: JwksKey[] } | { ok: false; error: string }> {
+export async function checkJwksEndpoint(url: string, options?: JwksFetchOptions): Promise<{ ok: true; keys: JwksKey[] } | { ok: false; error: string }> {
   try {
-    const jwks = await fetchJwks(url, limits);
+    const jwks = await fetchJwks(url, options);
     return {
       ok: true,
       keys: jwks.keys.map((k) => ({

@@ -1,12 +1,14 @@
 import type { Project, Service } from '@/db/schema';
+import { userConfigFor } from './secrets';
 import { SERVICE_TYPE_DESCRIPTIONS, USER_CONFIG_SCHEMAS, type ServiceType } from './user-config-schema';
 
 /**
- * The service object of /v1/project/{project}/service, in upstream's fields. user_config is
- * returned as stored, secrets included, to those who may read the service (as upstream does);
- * the console masks them. Fields about nodes and connections are present and empty: nothing runs.
+ * The service object of /v1/project/{project}/service, in upstream's fields. user_config comes
+ * with its secrets (x-secret in the schema) only for callers who may change the service
+ * (mayChangeService); everyone else sees them masked (lib/services/secrets.ts). Fields about
+ * nodes and connections are present and empty: nothing runs.
  */
-export function serviceToWire(service: Service, project: Project) {
+export function serviceToWire(service: Service, project: Project, { revealSecrets }: { revealSecrets: boolean }) {
   return {
     service_name: service.name,
     service_type: service.serviceType,
@@ -16,7 +18,7 @@ export function serviceToWire(service: Service, project: Project) {
     project_name: project.name,
     create_time: service.createTime,
     update_time: service.updateTime,
-    user_config: service.userConfig,
+    user_config: userConfigFor(service, { revealSecrets }),
     service_uri: null,
     service_uri_params: {},
     node_count: null,

@@ -6,7 +6,7 @@ import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { createProject, updateProject } from '@/lib/projects/manage';
 import { createProjectActionSchema, moveProjectActionSchema, renameProjectActionSchema } from '@/lib/projects/schema';
-import { assertRollingRestartConfirmed, createService, deleteService, getService, updateService } from '@/lib/services/manage';
+import { assertRollingRestartConfirmed, checkServiceJwks, createService, deleteService, getService, testServiceToken, updateService } from '@/lib/services/manage';
 import { unflattenConfig } from '@/lib/services/merge';
 import {
   checkJwksActionSchema,
@@ -15,7 +15,6 @@ import {
   serviceRefSchema,
   testTokenActionSchema,
 } from '@/lib/services/schema';
-import { checkJwksEndpoint, testToken } from '@/lib/services/token-tester';
 
 // Server actions of the Projects pages: thin adapters over lib/projects and lib/services. Each
 // finds the project through consoleProjectAccess, the console's form of the API's project scope.
@@ -68,15 +67,11 @@ export const saveUserConfigAction = consoleAction(saveUserConfigActionSchema, as
   return { changedKeys };
 });
 
-export const testTokenAction = consoleAction(testTokenActionSchema, async ({ project, service, token }, session) => {
-  const access = consoleProjectAccess(session, project);
-  const ctx = liveCtx();
-  const saved = getService({ ctx, access, name: service });
-  return testToken({ serviceType: saved.serviceType, userConfig: saved.userConfig, token, now: ctx.now });
-});
+// Both make the server fetch a JWKS URL (Kafka): only for those who may change the service.
+export const testTokenAction = consoleAction(testTokenActionSchema, async ({ project, service, token }, session) =>
+  testServiceToken({ ctx: liveCtx(), principal: session.principal, access: consoleProjectAccess(session, project), name: service, token }),
+);
 
-export const checkJwksAction = consoleAction(checkJwksActionSchema, async ({ project, service, url }, session) => {
-  // Reaching the service is the price of a fetch: the URL filter (lib/net/outbound.ts) does the rest.
-  getService({ ctx: liveCtx(), access: consoleProjectAccess(session, project), name: service });
-  return checkJwksEndpoint(url);
-});
+export const checkJwksAction = consoleAction(checkJwksActionSchema, async ({ project, service, url }, session) =>
+  checkServiceJwks({ ctx: liveCtx(), principal: session.principal, access: consoleProjectAccess(session, project), name: service, url }),
+);

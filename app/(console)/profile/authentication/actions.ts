@@ -9,7 +9,7 @@ import { unlinkIdentity } from '@/lib/auth/identities';
 import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
 import { LINK_INTENT_COOKIE, LINK_INTENT_MAX_AGE_SECONDS, makeLinkIntent } from '@/lib/auth/oauth-link-intent';
 import { linkProviderSchema, unlinkIdentitySchema } from '@/lib/auth/oauth-schema';
-import { sessionTokenFromCookies } from '@/lib/auth/session';
+import { SESSION_COOKIE_NAMES, sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
@@ -75,7 +75,13 @@ export const unlinkIdentityAction = consoleAction(
   unlinkIdentitySchema,
   async (input, { principal, meta }) => {
     const identity = unlinkIdentity({ ctx: liveCtx(), principal, meta, input });
-    return { provider: identity.provider };
+    // Unlinking ends the sessions made through the provider: this one too, if it was one.
+    const signedOut = principal.token.authMethod === identity.provider;
+    if (signedOut) {
+      const store = await cookies();
+      for (const name of SESSION_COOKIE_NAMES) store.delete(name);
+    }
+    return { provider: identity.provider, signedOut };
   },
   { ownResources: true },
 );

@@ -9,7 +9,8 @@ import { TokenTester } from '@/components/services/token-tester';
 import { Card } from '@/components/ui/card';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { getService, maskedUserConfig } from '@/lib/services/manage';
+import { getService, mayChangeService } from '@/lib/services/manage';
+import { maskedFlatUserConfig } from '@/lib/services/secrets';
 import { isPlainObject } from '@/lib/services/merge';
 import { describeSigningKey, storedSigningKey } from '@/lib/services/signing-key';
 
@@ -28,7 +29,7 @@ export default async function ServicePage({ params }: { params: Promise<{ projec
     if (error instanceof AppError && error.status === 404) notFound();
     throw error;
   }
-  const canChange = !access.membership || access.membership.isSuperAdmin;
+  const canChange = mayChangeService({ principal: session.principal, access });
   const jwt = isPlainObject(service.userConfig.jwt) ? service.userConfig.jwt : {};
   const signingKey = typeof jwt.signing_key === 'string' ? jwt.signing_key : null;
   const project = access.project.name;
@@ -63,7 +64,7 @@ export default async function ServicePage({ params }: { params: Promise<{ projec
           project={project}
           service={service.name}
           serviceType={service.serviceType}
-          values={maskedUserConfig(service)}
+          values={maskedFlatUserConfig(service)}
           signingKey={signingKey ? { description: describeSigningKey(signingKey), kind: storedSigningKey(signingKey)?.kind ?? 'hmac' } : null}
           canChange={canChange}
         />
@@ -73,7 +74,11 @@ export default async function ServicePage({ params }: { params: Promise<{ projec
         <p className="mt-1 mb-4 text-sm text-slate-600">
           Paste a JWT to see, check by check, whether this service would accept it with its saved settings. The token is not stored.
         </p>
-        <TokenTester project={project} service={service.name} />
+        {canChange || service.serviceType !== 'kafka' ? (
+          <TokenTester project={project} service={service.name} />
+        ) : (
+          <p className="text-sm text-slate-600">Testing a token fetches the service’s JWKS URL: only those who may change this service can do that.</p>
+        )}
       </Card>
     </div>
   );

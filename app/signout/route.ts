@@ -1,0 +1,31 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { gate, SIGN_OUT_SCOPE } from '@/lib/auth/gate';
+import { SESSION_COOKIE_NAMES, sessionTokenFromCookies, signOut } from '@/lib/auth/session';
+import { liveCtx } from '@/lib/context';
+import { toAppError } from '@/lib/errors';
+import { requestMeta } from '@/lib/http/api';
+import { publicBaseUrl } from '@/lib/saml/urls';
+
+// POST /signout: the console's sign-out (the profile menu's form, and the "Access refused"
+// page's). A route of its own rather than a server action, so that proxy.ts can tell it apart
+// and let it through the organizations' policies and allowlists: a person they refuse can still
+// end their session. It revokes the session cookie's token and clears the cookie; a cross-site
+// form cannot spend the cookie (SameSite=Lax), and a dead or missing one just lands on sign-in.
+export async function POST(request: NextRequest) {
+  const meta = requestMeta(request.headers);
+  const cookieToken = sessionTokenFromCookies((name) => request.cookies.get(name)?.value);
+  if (cookieToken) {
+    try {
+      const ctx = liveCtx();
+      const { principal } = gate({ ctx, input: { authorization: null, cookieToken, ...meta, scope: SIGN_OUT_SCOPE } });
+      signOut({ ctx, principal, meta });
+    } catch (error) {
+      // Already signed out (401): nothing to revoke. Anything else is logged by toAppError.
+      toAppError(error);
+    }
+  }
+  // The public URL, not the request's: behind the custom server Next sees its own host name.
+  const response = NextResponse.redirect(`${publicBaseUrl()}/signin`, 303);
+  for (const name of SESSION_COOKIE_NAMES) response.cookies.delete(name);
+  return response;
+}
