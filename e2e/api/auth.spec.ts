@@ -161,6 +161,27 @@ test.describe('POST /v1/me/logout', () => {
   });
 });
 
+test.describe('POST /signout (the console sign-out form)', () => {
+  const cookie = (token: string) => ({ cookie: `next-auth.session-token=${token}` });
+
+  test('revokes the session from a page of ours; another site cannot sign anyone out', async ({ request, member }) => {
+    const session = await login(request, member.email, member.password);
+    // A form on another site posting to /signout: refused, and the session lives on.
+    const forged = await request.post('/signout', {
+      headers: { ...cookie(session), origin: 'http://evil.test', 'sec-fetch-site': 'cross-site' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toBe('This request was not made on a page of this console (the browser says it came from a cross-site page).');
+    expect((await request.get('/v1/me', { headers: auth(session) })).status()).toBe(200);
+
+    const out = await request.post('/signout', { headers: { ...cookie(session), origin: servers.main.url, 'sec-fetch-site': 'same-origin' }, maxRedirects: 0 });
+    expect(out.status()).toBe(303);
+    expect(out.headers()['location']).toBe(`${servers.main.url}/signin`);
+    expect((await request.get('/v1/me', { headers: auth(session) })).status()).toBe(401);
+  });
+});
+
 test.describe('unknown routes', () => {
   test('404 in the error body for an authenticated caller', async ({ request, member }) => {
     const token = await login(request, member.email, member.password);
