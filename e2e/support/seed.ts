@@ -172,26 +172,23 @@ export function setPolicy(file: string, organizationId: string, changes: Partial
  * admin who copied the invitation link and signed up with a password of their choosing leaves.
  * `proven` makes an account whose owner did prove it.
  */
-export async function seedMemberAt(file: string, organizationId: string, email: string, { proven = false }: { proven?: boolean } = {}): Promise<SeededMember> {
-  seedHash ??= hashPassword(seedPassword);
-  const passwordHash = await seedHash;
-  const c = ctx(file);
-  return c.db.transaction(
-    () => {
-      const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
-      const user = insertUser(c, { email, passwordHash, emailProven: proven });
-      insertMembership(c, { organizationId, userId: user.id, isSuperAdmin: false });
-      return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
-    },
-    { behavior: 'immediate' },
-  );
+export function seedMemberAt(file: string, organizationId: string, email: string, { proven = false }: { proven?: boolean } = {}): Promise<SeededMember> {
+  return seedOrgMember(file, organizationId, { email, proven });
 }
 
-/** Another member, with a password, of an organization seeded before (same password as seedMember). */
+/**
+ * Another member, with a password, of an organization seeded before (same password as
+ * seedMember): a fresh address, proven, unless `email` and `proven` say otherwise.
+ */
 export async function seedOrgMember(
   file: string,
   organizationId: string,
-  { isSuperAdmin = false, realName = '' }: { isSuperAdmin?: boolean; realName?: string } = {},
+  {
+    isSuperAdmin = false,
+    realName = '',
+    email = `${unique('member')}@example.test`,
+    proven = true,
+  }: { isSuperAdmin?: boolean; realName?: string; email?: string; proven?: boolean } = {},
 ): Promise<SeededMember> {
   seedHash ??= hashPassword(seedPassword);
   const passwordHash = await seedHash;
@@ -201,7 +198,7 @@ export async function seedOrgMember(
   return c.db.transaction(
     () => {
       const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
-      const user = insertUser(c, { email: `${unique('member')}@example.test`, realName, passwordHash, emailProven: true });
+      const user = insertUser(c, { email, realName, passwordHash, emailProven: proven });
       insertMembership(c, { organizationId, userId: user.id, isSuperAdmin });
       return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
     },
