@@ -49,7 +49,16 @@ const seconds = (n: number) => new Date(Date.now() + n * 1000);
 describe('validateSamlResponse: the good response', () => {
   it('passes and returns what the signed assertion says', async () => {
     const { assertion, decoded } = await validateSamlResponse(respond({ assertionId: '_a1' }), expected(), new Date());
-    expect(assertion).toMatchObject({ assertionId: '_a1', issuer: idp.entityId, nameId: 'ann@acme.test', inResponseTo: REQUEST, audiences: [ENTITY] });
+    expect(assertion).toMatchObject({
+      assertionId: '_a1',
+      issuer: idp.entityId,
+      nameId: 'ann@acme.test',
+      nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+      inResponseTo: REQUEST,
+      notBefore: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      notOnOrAfter: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      audiences: [ENTITY],
+    });
     expect(assertion.attributes).toMatchObject({ email: 'ann@acme.test' });
     expect(decoded).toMatchObject({ inResponseTo: REQUEST, destination: ACS, responseIssuer: idp.entityId, issuer: idp.entityId, assertionSigned: true, responseSigned: false });
   });
@@ -103,6 +112,15 @@ describe('validateSamlResponse: the clock skew', () => {
     expect(assertion.replayUntil.getTime()).toBe(confirmationEnd.getTime() + CLOCK_SKEW_MS);
     const swapped = await validateSamlResponse(respond({ notOnOrAfter: confirmationEnd, confirmationNotOnOrAfter: conditionsEnd }), expected(), new Date());
     expect(swapped.assertion.replayUntil.getTime()).toBe(confirmationEnd.getTime() + CLOCK_SKEW_MS);
+  });
+});
+
+describe('validateSamlResponse: how long an assertion ID is remembered', () => {
+  // So replayUntil always has an end of validity to start from: the 10-minute default in
+  // validate.ts is never reached with @node-saml/node-saml 5.
+  it('an assertion without NotOnOrAfter (in the Conditions, or anywhere) is refused by the library', async () => {
+    expect((await refusal(respond({ notOnOrAfter: null }))).reason).toBe('malformed');
+    expect((await refusal(respond({ notOnOrAfter: null, confirmationNotOnOrAfter: seconds(240) }))).reason).toBe('malformed');
   });
 });
 
@@ -186,5 +204,74 @@ describe('validateSamlResponse: one check broken at a time', () => {
       expect(error.reason, String(body)).toBe('malformed');
       expect(error.status).toBe(400);
     }
+  });
+});
+
+describe('decodeSamlResponse: what the response claims, before any check', () => {
+  it('reads every field the trace and the early checks use', () => {
+    const notBefore = new Date('2030-01-01T00:00:00Z');
+    const notOnOrAfter = new Date('2030-01-01T00:05:00Z');
+    // Base64 wrapped at 76 characters with CRLF, as some IdPs post it.
+    const wrapped = respond({ notBefore, notOnOrAfter, attributes: { email: 'ann@acme.test', groups: ['a', 'b'] }, signResponse: true }).replace(/(.{76})/g, '$1\r\n');
+    const { decoded } = decodeSamlResponse(wrapped);
+    expect(decoded).toEqual({
+      responseId: expect.stringMatching(/^_[0-9a-f]{32}$/),
+      inResponseTo: REQUEST,
+      destination: ACS,
+      responseIssuer: idp.entityId,
+      issuer: idp.entityId,
+      subject: 'ann@acme.test',
+      nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+      assertionCount: 1,
+      assertionSigned: true,
+      responseSigned: true,
+      notBefore: '2030-01-01T00:00:00Z',
+      notOnOrAfter: '2030-01-01T00:05:00Z',
+      audiences: [ENTITY],
+      recipient: ACS,
+      attributes: { email: ['ann@acme.test'], groups: ['a', 'b'] },
+    });
+  });
+
+  it('an unsigned response without Issuer or Destination: the fields are null or false', () => {
+    const { decoded } = decodeSamlResponse(respond({ signAssertion: false, responseIssuer: null, destination: null, inResponseTo: null }));
+    expect(decoded).toMatchObject({ inResponseTo: null, destination: null, responseIssuer: null, assertionSigned: false, responseSigned: false });
+  });
+
+  it('a response with no assertion (the IdP refused): nothing is claimed', () => {
+    const { decoded } = decodeSamlResponse(respond({ status: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }));
+    expect(decoded).toMatchObject({ assertionCount: 0, issuer: null, subject: null, assertionSigned: false, notBefore: null, notOnOrAfter: null, audiences: [], recipient: null, attributes: {} });
+  });
+
+  it('counts encrypted assertions too', () => {
+    const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r"><saml:EncryptedAssertion/></samlp:Response>`;
+    expect(decodeSamlResponse(Buffer.from(xml).toString('base64')).decoded.assertionCount).toBe(1);
+  });
+
+  const b64 = (xml: string) => Buffer.from(xml).toString('base64');
+  it.each([
+    ['nothing posted', undefined, 'No SAMLResponse was posted.'],
+    ['only whitespace', ' \r\n ', 'No SAMLResponse was posted.'],
+    ['not base64', 'PHNhbWw+!', 'The SAMLResponse is not base64.'],
+    ['base64 with something after it', `${b64('<x/>')}<`, 'The SAMLResponse is not base64.'],
+    ['something before base64', `<${b64('<x/>')}`, 'The SAMLResponse is not base64.'],
+    ['over 2,000,000 characters', 'A'.repeat(2_000_004), 'The SAMLResponse is not base64.'],
+    ['2,000,000 characters of base64, not XML', 'A'.repeat(2_000_000), 'The posted data is not a SAML 2.0 Response.'],
+    ['a DOCTYPE', b64('<!DOCTYPE r><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), 'A SAML response with a DOCTYPE is refused.'],
+    ['an entity declaration', b64('<!ENTITY x "y"><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), 'A SAML response with a DOCTYPE is refused.'],
+    ['XML with errors (a repeated attribute)', b64('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_a" ID="_b"/>'), 'The posted data is not a SAML 2.0 Response.'],
+    ['XML with an undeclared entity', b64('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&bogus;</samlp:Response>'), 'The posted data is not a SAML 2.0 Response.'],
+    ['another SAML message', b64('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), 'The posted data is not a SAML 2.0 Response.'],
+    ['a Response in another namespace', b64('<Response xmlns="urn:example:other"/>'), 'The posted data is not a SAML 2.0 Response.'],
+  ])('refuses %s as malformed, naming why', (_name, body, message) => {
+    let error: unknown;
+    try {
+      decodeSamlResponse(body);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SamlError);
+    expect((error as SamlError).reason).toBe('malformed');
+    expect((error as SamlError).message).toBe(message);
   });
 });

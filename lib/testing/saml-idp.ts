@@ -36,7 +36,8 @@ export type ResponseOptions = {
   destination?: string | null;
   recipient?: string;
   notBefore?: Date;
-  notOnOrAfter?: Date;
+  /** null leaves NotOnOrAfter out of the Conditions and the subject confirmation. */
+  notOnOrAfter?: Date | null;
   /** SubjectConfirmationData/@NotOnOrAfter, when it should differ from the Conditions' one. */
   confirmationNotOnOrAfter?: Date;
   /** SubjectConfirmation/@Method (default bearer). */
@@ -156,7 +157,7 @@ export class TestIdp {
   response(options: ResponseOptions): string {
     const now = Date.now();
     const notBefore = options.notBefore ?? new Date(now - 30_000);
-    const notOnOrAfter = options.notOnOrAfter ?? new Date(now + 5 * 60_000);
+    const notOnOrAfter = options.notOnOrAfter === null ? null : (options.notOnOrAfter ?? new Date(now + 5 * 60_000));
     const issuer = options.issuer ?? this.entityId;
     const responseIssuer = options.responseIssuer === undefined ? issuer : options.responseIssuer;
     const confirmationEnd = options.confirmationNotOnOrAfter ?? notOnOrAfter;
@@ -173,7 +174,7 @@ export class TestIdp {
             .join('')}</saml:Attribute>`,
       )
       .join('');
-    const assertion = `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${options.assertionId ?? id()}" Version="2.0" IssueInstant="${iso(new Date(now))}"><saml:Issuer>${esc(issuer)}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(options.nameId)}</saml:NameID><saml:SubjectConfirmation Method="${esc(confirmationMethod)}"><saml:SubjectConfirmationData NotOnOrAfter="${iso(confirmationEnd)}" Recipient="${esc(recipient)}"${irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(notBefore)}" NotOnOrAfter="${iso(notOnOrAfter)}"><saml:AudienceRestriction><saml:Audience>${esc(options.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(new Date(now))}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>${attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''}</saml:Assertion>`;
+    const assertion = `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${options.assertionId ?? id()}" Version="2.0" IssueInstant="${iso(new Date(now))}"><saml:Issuer>${esc(issuer)}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(options.nameId)}</saml:NameID><saml:SubjectConfirmation Method="${esc(confirmationMethod)}"><saml:SubjectConfirmationData${confirmationEnd ? ` NotOnOrAfter="${iso(confirmationEnd)}"` : ''} Recipient="${esc(recipient)}"${irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(notBefore)}"${notOnOrAfter ? ` NotOnOrAfter="${iso(notOnOrAfter)}"` : ''}><saml:AudienceRestriction><saml:Audience>${esc(options.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(new Date(now))}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>${attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''}</saml:Assertion>`;
     const key = options.key ?? this.key;
     const signedAssertion = options.signAssertion === false ? assertion : sign(assertion, key, 'Assertion');
     const status = options.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success';
