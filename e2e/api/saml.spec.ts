@@ -316,7 +316,7 @@ test('after a good response: an identity linked elsewhere (409), a deactivated a
   const outside = await startSignIn(request, configured);
   setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
   await refusedWith(
-    await postToAcs(request, configured, samlResponse(idp, configured, { nameId: subject, inResponseTo: outside })),
+    await postToAcs(request, configured, samlResponse(idp, configured, { nameId: subject, inResponseTo: outside, attributes: { email: member.email } })),
     403,
     'ip_not_allowed',
     /IP address .+ is not in your organization&#39;s IP allowlist\./,
@@ -327,7 +327,7 @@ test('after a good response: an identity linked elsewhere (409), a deactivated a
   const deactivated = await startSignIn(request, configured);
   setUserState(servers.main.database, member.userId, 'deactivated');
   await refusedWith(
-    await postToAcs(request, configured, samlResponse(idp, configured, { nameId: subject, inResponseTo: deactivated })),
+    await postToAcs(request, configured, samlResponse(idp, configured, { nameId: subject, inResponseTo: deactivated, attributes: { email: member.email } })),
     403,
     'deactivated',
     /This user account is deactivated\./,
