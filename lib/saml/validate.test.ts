@@ -186,6 +186,25 @@ describe('validateSamlResponse: one check broken at a time', () => {
     expect(error.reason).toBe('recipient');
   });
 
+  it('of several bearer confirmations, the one for our ACS is the one whose InResponseTo counts', async () => {
+    const elsewhere = { recipient: 'https://other.example.test/acs' };
+    const { assertion } = await validateSamlResponse(respond({ otherConfirmation: elsewhere }), expected(), new Date());
+    expect(assertion.inResponseTo).toBe(REQUEST);
+  });
+
+  it('refuses an assertion whose confirmation for our ACS answers another request, whatever a decoy confirmation says', async () => {
+    // The library compares only the first confirmation with the Response's InResponseTo (which
+    // is outside the signature here): the decoy satisfies it; ours must name our request itself.
+    const response = respond({
+      inResponseTo: '_someone-elses',
+      otherConfirmation: { recipient: 'https://decoy.example.test/acs', inResponseTo: REQUEST },
+      tamper: (xml) => xml.replace(/(<samlp:Response[^>]*?InResponseTo=")_someone-elses"/, `$1${REQUEST}"`),
+    });
+    const error = await refusal(response);
+    expect(error.reason).toBe('in_response_to');
+    expect(error.message).toBe('The signed assertion does not name our request in SubjectConfirmationData/@InResponseTo.');
+  });
+
   it('refuses an unsigned assertion where signed ones are required, even in a signed response', async () => {
     const error = await refusal(respond({ signAssertion: false, signResponse: true }));
     expect(error.reason).toBe('assertion_unsigned');

@@ -42,6 +42,8 @@ export type ResponseOptions = {
   confirmationNotOnOrAfter?: Date;
   /** SubjectConfirmation/@Method (default bearer). */
   confirmationMethod?: string;
+  /** Another bearer SubjectConfirmation before the usual one, for another recipient. */
+  otherConfirmation?: { recipient: string; inResponseTo?: string };
   assertionId?: string;
   signAssertion?: boolean;
   signResponse?: boolean;
@@ -162,6 +164,10 @@ export class TestIdp {
     const responseIssuer = options.responseIssuer === undefined ? issuer : options.responseIssuer;
     const confirmationEnd = options.confirmationNotOnOrAfter ?? notOnOrAfter;
     const confirmationMethod = options.confirmationMethod ?? 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+    const o = options.otherConfirmation;
+    const other = o
+      ? `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${iso(new Date(now + 5 * 60_000))}" Recipient="${esc(o.recipient)}"${o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : ''}/></saml:SubjectConfirmation>`
+      : '';
     const destination = options.destination === undefined ? options.acsUrl : options.destination;
     const recipient = options.recipient ?? options.acsUrl;
     const inResponseTo = options.inResponseTo ?? null;
@@ -174,7 +180,7 @@ export class TestIdp {
             .join('')}</saml:Attribute>`,
       )
       .join('');
-    const assertion = `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${options.assertionId ?? id()}" Version="2.0" IssueInstant="${iso(new Date(now))}"><saml:Issuer>${esc(issuer)}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(options.nameId)}</saml:NameID><saml:SubjectConfirmation Method="${esc(confirmationMethod)}"><saml:SubjectConfirmationData${confirmationEnd ? ` NotOnOrAfter="${iso(confirmationEnd)}"` : ''} Recipient="${esc(recipient)}"${irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(notBefore)}"${notOnOrAfter ? ` NotOnOrAfter="${iso(notOnOrAfter)}"` : ''}><saml:AudienceRestriction><saml:Audience>${esc(options.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(new Date(now))}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>${attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''}</saml:Assertion>`;
+    const assertion = `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${options.assertionId ?? id()}" Version="2.0" IssueInstant="${iso(new Date(now))}"><saml:Issuer>${esc(issuer)}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(options.nameId)}</saml:NameID>${other}<saml:SubjectConfirmation Method="${esc(confirmationMethod)}"><saml:SubjectConfirmationData${confirmationEnd ? ` NotOnOrAfter="${iso(confirmationEnd)}"` : ''} Recipient="${esc(recipient)}"${irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(notBefore)}"${notOnOrAfter ? ` NotOnOrAfter="${iso(notOnOrAfter)}"` : ''}><saml:AudienceRestriction><saml:Audience>${esc(options.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(new Date(now))}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>${attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''}</saml:Assertion>`;
     const key = options.key ?? this.key;
     const signedAssertion = options.signAssertion === false ? assertion : sign(assertion, key, 'Assertion');
     const status = options.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success';
