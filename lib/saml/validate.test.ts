@@ -138,6 +138,16 @@ describe('validateSamlResponse: the Issuer, Response and Assertion each on its o
     expect(error.message).toMatch(/^The assertion was issued by "https:\/\/evil\.example\.test\/saml"/);
   });
 
+  it('reads the Response Issuer in the SAML namespace only: a look-alike element does not stand in for it', async () => {
+    // Only the assertion is signed: anything outside it can be added on the way.
+    const response = respond({
+      responseIssuer: 'https://evil.example.test/saml',
+      tamper: (xml) => xml.replace(/(<samlp:Response[^>]*>)(<saml:Issuer>)/, `$1<x:Issuer xmlns:x="urn:example:other">${idp.entityId}</x:Issuer>$2`),
+    });
+    expect(decodeSamlResponse(response).decoded.responseIssuer).toBe('https://evil.example.test/saml');
+    expect((await refusal(response)).reason).toBe('issuer');
+  });
+
   it('accepts a Response without an Issuer (it is optional there); the assertion\'s is checked', async () => {
     const { decoded } = await validateSamlResponse(respond({ responseIssuer: null }), expected(), new Date());
     expect(decoded.responseIssuer).toBeNull();
