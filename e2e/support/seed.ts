@@ -253,6 +253,11 @@ export function setManagedBy(file: string, userId: string, organizationId: strin
   db(file).update(users).set({ managingOrganizationId: organizationId }).where(eq(users.id, userId)).run();
 }
 
+/** Sets the account's state, as Admin → Users deactivates or reactivates it. */
+export function setUserState(file: string, userId: string, state: 'active' | 'deactivated'): void {
+  db(file).update(users).set({ state }).where(eq(users.id, userId)).run();
+}
+
 /** A pending invitation of an address to an organization (as Admin → Users makes one). */
 export function seedInvitation(file: string, organizationId: string, email: string): void {
   const now = new Date();

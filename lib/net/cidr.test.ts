@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Allowlist, allowlistOf, cidrWithin, isValidCidr, normalizeCidr, normalizeIp, parseCidr } from './cidr';
 
 describe('normalizeIp', () => {
@@ -204,6 +204,28 @@ describe('allowlistOf', () => {
   it('matches v4 in mapped form', () => {
     expect(allowlistOf(['10.0.0.0/8']).admits('::ffff:10.9.9.9')).toBe(true);
     expect(normalizeCidr('::ffff:10.0.0.0/104')).toBe('10.0.0.0/8');
+  });
+
+  it('keeps at most 1000 parsed lists, dropping the oldest first', async () => {
+    // A fresh module: other tests of this file have filled the cache.
+    vi.resetModules();
+    const fresh = await import('./cidr');
+    const host = (i: number) => [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`];
+    const first = fresh.allowlistOf(host(0));
+    for (let i = 1; i < 1000; i++) fresh.allowlistOf(host(i));
+    // 1000 lists: the first is still kept.
+    expect(fresh.allowlistOf(host(0))).toBe(first);
+    fresh.allowlistOf(host(1000));
+    // The 1001st pushed the oldest out: asking again parses it anew.
+    const again = fresh.allowlistOf(host(0));
+    expect(again).not.toBe(first);
+    expect(again.admits('10.0.0.0')).toBe(true);
+  });
+
+  it('an address with a zone index is matched without it', () => {
+    expect(allowlistOf(['fe80::/10']).admits('fe80::1%eth0')).toBe(true);
+    expect(allowlistOf(['fe80::/10']).admits('fe80::1%25')).toBe(true);
+    expect(allowlistOf(['2001:db8::/32']).admits('fe80::1%eth0')).toBe(false);
   });
 });
 

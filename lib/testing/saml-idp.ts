@@ -31,10 +31,19 @@ export type ResponseOptions = {
   inResponseTo?: string | null;
   /** Defaults: the IdP's entity ID, the ACS URL for both. null leaves the element out. */
   issuer?: string;
+  /** The Response's own Issuer, when it should differ from the assertion's; null leaves it out. */
+  responseIssuer?: string | null;
   destination?: string | null;
   recipient?: string;
   notBefore?: Date;
-  notOnOrAfter?: Date;
+  /** null leaves NotOnOrAfter out of the Conditions and the subject confirmation. */
+  notOnOrAfter?: Date | null;
+  /** SubjectConfirmationData/@NotOnOrAfter, when it should differ from the Conditions' one. */
+  confirmationNotOnOrAfter?: Date;
+  /** SubjectConfirmation/@Method (default bearer). */
+  confirmationMethod?: string;
+  /** Another bearer SubjectConfirmation before the usual one, for another recipient. */
+  otherConfirmation?: { recipient: string; inResponseTo?: string };
   assertionId?: string;
   signAssertion?: boolean;
   signResponse?: boolean;
@@ -150,8 +159,15 @@ export class TestIdp {
   response(options: ResponseOptions): string {
     const now = Date.now();
     const notBefore = options.notBefore ?? new Date(now - 30_000);
-    const notOnOrAfter = options.notOnOrAfter ?? new Date(now + 5 * 60_000);
+    const notOnOrAfter = options.notOnOrAfter === null ? null : (options.notOnOrAfter ?? new Date(now + 5 * 60_000));
     const issuer = options.issuer ?? this.entityId;
+    const responseIssuer = options.responseIssuer === undefined ? issuer : options.responseIssuer;
+    const confirmationEnd = options.confirmationNotOnOrAfter ?? notOnOrAfter;
+    const confirmationMethod = options.confirmationMethod ?? 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+    const o = options.otherConfirmation;
+    const other = o
+      ? `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${iso(new Date(now + 5 * 60_000))}" Recipient="${esc(o.recipient)}"${o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : ''}/></saml:SubjectConfirmation>`
+      : '';
     const destination = options.destination === undefined ? options.acsUrl : options.destination;
     const recipient = options.recipient ?? options.acsUrl;
     const inResponseTo = options.inResponseTo ?? null;
@@ -164,11 +180,11 @@ export class TestIdp {
             .join('')}</saml:Attribute>`,
       )
       .join('');
-    const assertion = `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${options.assertionId ?? id()}" Version="2.0" IssueInstant="${iso(new Date(now))}"><saml:Issuer>${esc(issuer)}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(options.nameId)}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${iso(notOnOrAfter)}" Recipient="${esc(recipient)}"${irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(notBefore)}" NotOnOrAfter="${iso(notOnOrAfter)}"><saml:AudienceRestriction><saml:Audience>${esc(options.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(new Date(now))}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>${attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''}</saml:Assertion>`;
+    const assertion = `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="${options.assertionId ?? id()}" Version="2.0" IssueInstant="${iso(new Date(now))}"><saml:Issuer>${esc(issuer)}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(options.nameId)}</saml:NameID>${other}<saml:SubjectConfirmation Method="${esc(confirmationMethod)}"><saml:SubjectConfirmationData${confirmationEnd ? ` NotOnOrAfter="${iso(confirmationEnd)}"` : ''} Recipient="${esc(recipient)}"${irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="${iso(notBefore)}"${notOnOrAfter ? ` NotOnOrAfter="${iso(notOnOrAfter)}"` : ''}><saml:AudienceRestriction><saml:Audience>${esc(options.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="${iso(new Date(now))}" SessionIndex="${id()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>${attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : ''}</saml:Assertion>`;
     const key = options.key ?? this.key;
     const signedAssertion = options.signAssertion === false ? assertion : sign(assertion, key, 'Assertion');
     const status = options.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success';
-    let xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${iso(new Date(now))}"${destination ? ` Destination="${esc(destination)}"` : ''}${irt}><saml:Issuer>${esc(issuer)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="${status}"/></samlp:Status>${status.endsWith(':Success') ? signedAssertion : ''}</samlp:Response>`;
+    let xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id()}" Version="2.0" IssueInstant="${iso(new Date(now))}"${destination ? ` Destination="${esc(destination)}"` : ''}${irt}>${responseIssuer === null ? '' : `<saml:Issuer>${esc(responseIssuer)}</saml:Issuer>`}<samlp:Status><samlp:StatusCode Value="${status}"/></samlp:Status>${status.endsWith(':Success') ? signedAssertion : ''}</samlp:Response>`;
     if (options.signResponse) xml = sign(xml, key, 'Response');
     if (options.tamper) xml = options.tamper(xml);
     return Buffer.from(xml, 'utf8').toString('base64');
