@@ -56,7 +56,7 @@ export function ConfirmVerificationButton({ secret, email }: { secret: string; e
           })
         }
       >
-        Verify {email}
+        {`Verify ${email}`}
       </Button>
     </div>
   );

@@ -90,7 +90,7 @@ test('the squatter’s link in the real owner’s mailbox: the owner’s own acc
   // (b) Following the link proves nothing: signed out, it sends the browser to sign in and back...
   const signedOut = await request.get(link, { maxRedirects: 0 });
   expect(signedOut.status()).toBe(307);
-  expect(signedOut.headers().location).toBe(`${url}/signin?callbackUrl=${encodeURIComponent(`/verify-email/${code}`)}`);
+  expect(new URL(signedOut.headers().location!, url).href).toBe(`${url}/signin?callbackUrl=${encodeURIComponent(`/verify-email/${code}`)}`);
   // ...signed in as the real owner's own account, the page refuses and offers no button...
   const asOwner = await request.get(link, { headers: { cookie: `next-auth.session-token=${ownerSession}` } });
   expect(asOwner.status()).toBe(200);

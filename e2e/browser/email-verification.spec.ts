@@ -81,7 +81,7 @@ test('the squatter’s link opened in the real owner’s browser: signed out it 
   // They sign in with their own account, and come back to the link.
   await signInPage.signIn(realOwner.email, realOwner.password);
   await expect(page.getByRole('heading', { name: 'Verify your address' })).toBeVisible();
-  await expect(page.getByRole('alert')).toHaveText(
+  await expect(page.getByRole('main').getByRole('alert')).toHaveText(
     `This verification link belongs to another account, not to ${realOwner.email}: nothing was changed. Only the account that asked for it, signed in, can use it.`,
   );
   await expect(page.getByRole('button', { name: /^Verify / })).toHaveCount(0);
