@@ -212,6 +212,30 @@ export const invitations = sqliteTable(
 );
 export type Invitation = typeof invitations.$inferSelect;
 
+// "Verify your address" (lib/users/verify-email.ts): a single-use link mailed to the account's
+// address so that its owner can prove it (users.email_verified_time). Only the SHA-256 of the
+// link's secret is stored, unique so a link names one row. Following the link proves nothing by
+// itself: the confirmation also needs a signed-in session of this very user whose address is
+// still `email`, or a squatter could have the real owner prove the squatter's account.
+export const emailVerifications = sqliteTable(
+  'email_verifications',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // The address the link was mailed to: it proves this address only, not a later one.
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createTime: text('create_time').notNull(),
+    expiryTime: text('expiry_time').notNull(),
+    // Set when the link was used: each link proves once.
+    usedTime: text('used_time'),
+  },
+  (t) => [uniqueIndex('email_verifications_token_idx').on(t.tokenHash), index('email_verifications_user_idx').on(t.userId)],
+);
+export type EmailVerification = typeof emailVerifications.$inferSelect;
+
 // ---------------------------------------------------------------------------------------------
 // Identity providers ("authentication methods" in the Aiven API), external identities,
 // domains, projects and services.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '@/db/client';
-import { auditEvents, externalIdentities, invitations, memberships, organizations, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
+import { auditEvents, emailVerifications, externalIdentities, invitations, memberships, organizations, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { recordAudit, type AuditEventName } from '@/lib/audit/record';
 import { generateRecoveryCodes, hashRecoveryCode } from '@/lib/auth/recovery-codes';
@@ -126,6 +126,11 @@ export function userByEmail(file: string, email: string) {
 
 export function tokensOf(file: string, userId: string) {
   return db(file).select().from(tokens).where(eq(tokens.userId, userId)).all();
+}
+
+/** The user's "verify your address" links as stored (hashes only). */
+export function emailVerificationsOf(file: string, userId: string) {
+  return db(file).select().from(emailVerifications).where(eq(emailVerifications.userId, userId)).all();
 }
 
 export function auditOf(file: string, { event, actorEmail }: { event: string; actorEmail: string }) {

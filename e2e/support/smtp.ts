@@ -52,3 +52,10 @@ export function invitationLinkIn(mail: ReceivedMail): string {
   if (!match) throw new Error(`no invitation link in the mail:\n${mail.data}`);
   return match[0];
 }
+
+/** The "verify your address" link in a mail (quoted-printable soft line breaks undone). */
+export function verificationLinkIn(mail: ReceivedMail): string {
+  const match = /https?:\/\/[^\s]+\/verify-email\/[A-Za-z0-9_-]{43}/.exec(mail.data.replace(/=\r?\n/g, ''));
+  if (!match) throw new Error(`no verification link in the mail:\n${mail.data}`);
+  return match[0];
+}

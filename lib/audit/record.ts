@@ -26,6 +26,10 @@ export type AuditEventName =
   | 'member.token_revoked'
   // The owner of a user's address proved it is theirs (lib/users/proven.ts): details carry how.
   | 'user.email_verified'
+  // "Verify your address" (lib/users/verify-email.ts): a link was mailed to the user's address;
+  // someone signed in as another account tried that link and was refused (details carry the reason).
+  | 'user.email_verification_requested'
+  | 'user.email_verification_refused'
   // Third-party sign-in identities (Google, Microsoft, GitHub, SAML) linked to or unlinked from a user.
   | 'identity.linked'
   | 'identity.unlinked'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaOf, safeReturnPath } from './areas';
+import { areaOf, isOwnResourcePage, safeReturnPath } from './areas';
 
 describe('areaOf', () => {
   it.each([
@@ -37,7 +37,23 @@ describe('areaOf', () => {
     ['/setup-admin', 'console'],
     ['/setupfoo/bar', 'console'],
     ['/Signin', 'console'],
+    // A mailed verification link needs the account's own session: the proxy sends a signed-out
+    // visitor to sign in and back (lib/users/verify-email.ts).
+    ['/verify-email/abc', 'console'],
   ] as const)('%s -> %s', (path, area) => expect(areaOf(path)).toBe(area));
+});
+
+describe('isOwnResourcePage', () => {
+  it.each([
+    ['/profile', true],
+    ['/profile/tokens', true],
+    ['/verify-email/abc', true],
+    ['/verify-email', true],
+    ['/verify-emailx', false],
+    ['/profiles', false],
+    ['/admin/users', false],
+    ['/', false],
+  ] as const)('%s -> %s', (path, own) => expect(isOwnResourcePage(path)).toBe(own));
 });
 
 describe('safeReturnPath', () => {

@@ -35,7 +35,10 @@ export function safeReturnPath(value: string | null | undefined): string {
   return value;
 }
 
-/** Console pages of the user's own resources: every organization of the user governs them. */
+/**
+ * Console pages of the user's own resources: every organization of the user governs them. The
+ * verify-email page (a mailed link) proves the user's own address, so it is one of them.
+ */
 export function isOwnResourcePage(pathname: string): boolean {
-  return pathname === '/profile' || pathname.startsWith('/profile/');
+  return ['/profile', '/verify-email'].some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
 }

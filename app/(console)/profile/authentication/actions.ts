@@ -13,7 +13,10 @@ import { SESSION_COOKIE_NAMES, sessionTokenFromCookies } from '@/lib/auth/sessio
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
+import { smtpSettings } from '@/lib/mail/smtp';
 import { publicBaseUrl } from '@/lib/saml/urls';
+import { requestEmailVerification } from '@/lib/users/verify-email';
+import { requestEmailVerificationSchema } from '@/lib/users/verify-email-schema';
 
 // Two-factor authentication is the user's own: every organization of the user governs these
 // actions. Setting it up is what a session held back by a 2FA policy is allowed to do.
@@ -82,6 +85,17 @@ export const unlinkIdentityAction = consoleAction(
       for (const name of SESSION_COOKIE_NAMES) store.delete(name);
     }
     return { provider: identity.provider, signedOut };
+  },
+  { ownResources: true },
+);
+
+// "Verify your address": mails the account's own address a link (lib/users/verify-email.ts).
+export const requestEmailVerificationAction = consoleAction(
+  requestEmailVerificationSchema,
+  async (input, { principal, meta }) => {
+    // It sends a mail on the user's behalf: only from a page of ours.
+    assertSameOriginPost(await headers(), publicBaseUrl());
+    return requestEmailVerification({ ctx: liveCtx(), principal, meta, input, baseUrl: publicBaseUrl(), smtp: smtpSettings() });
   },
   { ownResources: true },
 );

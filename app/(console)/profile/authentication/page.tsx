@@ -1,14 +1,18 @@
 import type { Metadata } from 'next';
 import { requireConsole } from '@/app/_lib/session';
+import { RequestVerificationButton } from '@/components/auth/email-verification';
 import { LinkedMethods } from '@/components/auth/linked-methods';
 import { TwoFactorPanel } from '@/components/two-factor/two-factor-panel';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
+import { Time } from '@/components/ui/time';
 import { twoFactorEnrollmentError, twoFactorStatus } from '@/lib/auth/two-factor';
 import { liveCtx } from '@/lib/context';
 import { listLinkedMethods } from '@/lib/auth/identities';
 import { configuredOAuthProviders, isOAuthProvider, OAUTH_PROVIDER_LABELS } from '@/lib/auth/oauth-config';
 import { oauthFailureMessage, unsealMessage } from '@/lib/auth/oauth-failure';
+import { smtpSettings } from '@/lib/mail/smtp';
+import { isEmailProven } from '@/lib/users/proven';
 
 export const metadata: Metadata = { title: 'Authentication · Portcullis' };
 
@@ -46,6 +50,8 @@ export default async function AuthenticationPage({ searchParams }: { searchParam
   const linkable = configuredOAuthProviders(process.env).filter((p) => !linkedProviders.has(p));
   const { notice, error } = linkMessages(await searchParams);
   const required = principal.memberships.some((m) => m.organization.twoFactorRequired);
+  const { email, emailVerifiedTime } = principal.user;
+  const proven = isEmailProven(principal.user);
 
   return (
     <div className="max-w-3xl space-y-6">
@@ -55,6 +61,46 @@ export default async function AuthenticationPage({ searchParams }: { searchParam
       </div>
 
       {pendingTwoFactor ? <Alert>{twoFactorEnrollmentError(pendingTwoFactor, 'console').message}</Alert> : null}
+
+      <Card aria-labelledby="email-address-heading" role="region">
+        <div className="flex items-center justify-between border-b border-slate-200 px-6 py-3">
+          <h2 id="email-address-heading" className="font-medium">
+            Email address
+          </h2>
+          <span data-testid="email-proven-state">
+            <Badge on={proven}>{proven ? 'Proven' : 'Not proven'}</Badge>
+          </span>
+        </div>
+        <div className="space-y-3 px-6 py-5 text-sm">
+          <p>
+            <span className="font-medium" data-testid="account-email">
+              {email}
+            </span>
+            {proven ? (
+              <span className="text-slate-600">
+                {' '}
+                — proven since <Time value={emailVerifiedTime} />.
+              </span>
+            ) : null}
+          </p>
+          {proven ? null : (
+            <>
+              <p className="text-slate-600">
+                Nobody has shown yet that this address is yours, so Google, Microsoft, GitHub and single sign-on with the same address
+                are not linked to this account automatically. Prove it by opening a link that we mail to it while you are signed in
+                here.
+              </p>
+              {smtpSettings() ? (
+                <RequestVerificationButton email={email} />
+              ) : (
+                <p className="text-slate-600" data-testid="verification-needs-mail">
+                  Verifying your address needs mail, and this server cannot send any (SMTP is not configured): ask an administrator.
+                </p>
+              )}
+            </>
+          )}
+        </div>
+      </Card>
 
       <Card>
         <h2 className="border-b border-slate-200 px-6 py-3 font-medium">Sign-in methods</h2>
