@@ -211,6 +211,14 @@ describe('signInWithOAuth: the policy', () => {
     expect(error.message).toContain('203.0.113.7');
   });
 
+  it('lets a member in when one allowing organization admits the address, though another does not', () => {
+    const ctx = testCtx();
+    const { user } = memberOf(ctx, 'ada@example.test', { ipAllowlist: ['198.51.100.0/24'] });
+    const open = seedOrganization(ctx);
+    seedMembership(ctx, { organizationId: open.id, userId: user.id });
+    expect(signIn(ctx, google('ada@example.test')).outcome).toBe('linked');
+  });
+
   it('records the method on the session, so the gate ends it once the provider is turned off', () => {
     const ctx = testCtx();
     const { org } = memberOf(ctx, 'ada@example.test');
@@ -255,6 +263,19 @@ describe('signInWithOAuth: a new person', () => {
       provider: 'github',
       subject: '1001',
     });
+  });
+
+  it('a newcomer joins only the inviting organizations whose IP allowlist admits the address; the other invitation stays pending', () => {
+    const ctx = testCtx();
+    const fenced = seedOrganization(ctx, { name: 'Fenced' });
+    ctx.db.update(organizations).set({ ipAllowlist: ['198.51.100.0/24'] }).where(eq(organizations.id, fenced.id)).run();
+    const open = seedOrganization(ctx, { name: 'Open' });
+    invite(ctx, fenced.id, 'new@example.test');
+    invite(ctx, open.id, 'new@example.test');
+    const result = signIn(ctx, google('new@example.test'));
+    expect(result.joined).toEqual(['Open']);
+    expect(ctx.db.select().from(memberships).where(eq(memberships.userId, result.user.id)).all()).toMatchObject([{ organizationId: open.id }]);
+    expect(ctx.db.select({ organizationId: invitations.organizationId }).from(invitations).all()).toEqual([{ organizationId: fenced.id }]);
   });
 
   it('ignores an expired invitation', () => {
