@@ -72,6 +72,13 @@ describe('signInWithOAuth: linking to an existing user', () => {
       ['identity.linked', org.id, 'google'],
       ['auth.sign_in', org.id, 'google'],
     ]);
+    expect(listAuditEvents(ctx)[0]).toMatchObject({
+      actorUserId: user.id,
+      actorEmail: 'ada@example.test',
+      ip: META.ip,
+      userAgent: 'vitest',
+      details: { provider: 'google', subject: 'sub-ada@example.test', provider_email: 'ada@example.test', via: 'verified_email' },
+    });
   });
 
   it('signs in by provider and subject next time, even after the address changed at the provider', () => {
@@ -255,6 +262,19 @@ describe('signInWithOAuth: a new person', () => {
       ['identity.linked', org.id],
       ['auth.sign_in', org.id],
     ]);
+    const audit = listAuditEvents(ctx);
+    expect(audit.find((e) => e.event === 'invitation.accepted')).toMatchObject({
+      actorUserId: result.user.id,
+      actorEmail: 'new@example.test',
+      ip: META.ip,
+      userAgent: 'vitest',
+      details: { user_email: 'new@example.test', method: 'github' },
+    });
+    expect(audit.find((e) => e.event === 'identity.linked')).toMatchObject({
+      actorUserId: result.user.id,
+      actorEmail: 'new@example.test',
+      details: { provider: 'github', subject: '1001', provider_email: 'new@example.test', via: 'sign_up' },
+    });
     // GitHub verified the address: the new account's address is proven.
     expect(result.user.emailVerifiedTime).toBe(iso(ctx.now));
     expect(listAuditEvents(ctx).find((e) => e.event === 'user.email_verified')!.details).toEqual({
