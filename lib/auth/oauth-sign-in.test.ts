@@ -72,6 +72,13 @@ describe('signInWithOAuth: linking to an existing user', () => {
       ['identity.linked', org.id, 'google'],
       ['auth.sign_in', org.id, 'google'],
     ]);
+    expect(listAuditEvents(ctx)[0]).toMatchObject({
+      actorUserId: user.id,
+      actorEmail: 'ada@example.test',
+      ip: META.ip,
+      userAgent: 'vitest',
+      details: { provider: 'google', subject: 'sub-ada@example.test', provider_email: 'ada@example.test', via: 'verified_email' },
+    });
   });
 
   it('signs in by provider and subject next time, even after the address changed at the provider', () => {
@@ -211,6 +218,14 @@ describe('signInWithOAuth: the policy', () => {
     expect(error.message).toContain('203.0.113.7');
   });
 
+  it('lets a member in when one allowing organization admits the address, though another does not', () => {
+    const ctx = testCtx();
+    const { user } = memberOf(ctx, 'ada@example.test', { ipAllowlist: ['198.51.100.0/24'] });
+    const open = seedOrganization(ctx);
+    seedMembership(ctx, { organizationId: open.id, userId: user.id });
+    expect(signIn(ctx, google('ada@example.test')).outcome).toBe('linked');
+  });
+
   it('records the method on the session, so the gate ends it once the provider is turned off', () => {
     const ctx = testCtx();
     const { org } = memberOf(ctx, 'ada@example.test');
@@ -247,6 +262,19 @@ describe('signInWithOAuth: a new person', () => {
       ['identity.linked', org.id],
       ['auth.sign_in', org.id],
     ]);
+    const audit = listAuditEvents(ctx);
+    expect(audit.find((e) => e.event === 'invitation.accepted')).toMatchObject({
+      actorUserId: result.user.id,
+      actorEmail: 'new@example.test',
+      ip: META.ip,
+      userAgent: 'vitest',
+      details: { user_email: 'new@example.test', method: 'github' },
+    });
+    expect(audit.find((e) => e.event === 'identity.linked')).toMatchObject({
+      actorUserId: result.user.id,
+      actorEmail: 'new@example.test',
+      details: { provider: 'github', subject: '1001', provider_email: 'new@example.test', via: 'sign_up' },
+    });
     // GitHub verified the address: the new account's address is proven.
     expect(result.user.emailVerifiedTime).toBe(iso(ctx.now));
     expect(listAuditEvents(ctx).find((e) => e.event === 'user.email_verified')!.details).toEqual({
@@ -255,6 +283,19 @@ describe('signInWithOAuth: a new person', () => {
       provider: 'github',
       subject: '1001',
     });
+  });
+
+  it('a newcomer joins only the inviting organizations whose IP allowlist admits the address; the other invitation stays pending', () => {
+    const ctx = testCtx();
+    const fenced = seedOrganization(ctx, { name: 'Fenced' });
+    ctx.db.update(organizations).set({ ipAllowlist: ['198.51.100.0/24'] }).where(eq(organizations.id, fenced.id)).run();
+    const open = seedOrganization(ctx, { name: 'Open' });
+    invite(ctx, fenced.id, 'new@example.test');
+    invite(ctx, open.id, 'new@example.test');
+    const result = signIn(ctx, google('new@example.test'));
+    expect(result.joined).toEqual(['Open']);
+    expect(ctx.db.select().from(memberships).where(eq(memberships.userId, result.user.id)).all()).toMatchObject([{ organizationId: open.id }]);
+    expect(ctx.db.select({ organizationId: invitations.organizationId }).from(invitations).all()).toEqual([{ organizationId: fenced.id }]);
   });
 
   it('ignores an expired invitation', () => {

@@ -82,6 +82,8 @@ describe('sessionTokenFromCookies', () => {
     [HTTP, 'next-auth.session-token'],
     ['http://console.example.test/https://', 'next-auth.session-token'],
     [HTTPS, '__Secure-next-auth.session-token'],
+    // A padded PUBLIC_URL is still https: the plain (plantable) name must not count there.
+    ['  https://console.example.test ', '__Secure-next-auth.session-token'],
   ])('sessionCookieName(%s) = %s', (publicUrl, name) => expect(sessionCookieName(publicUrl)).toBe(name));
 });
 

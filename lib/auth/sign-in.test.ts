@@ -289,6 +289,8 @@ describe('signInLimits', () => {
     [{ SIGN_IN_FAILURES_PER_ACCOUNT: '3', SIGN_IN_FAILURES_PER_IP: '1000' }, { perAccount: 3, perIp: 1000 }],
     [{ SIGN_IN_FAILURES_PER_ACCOUNT: '0', SIGN_IN_FAILURES_PER_IP: 'many' }, { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT }],
     [{ SIGN_IN_FAILURES_PER_ACCOUNT: '2.5' }, { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT }],
+    // One failure is the strictest limit an operator may set, not an invalid one.
+    [{ SIGN_IN_FAILURES_PER_ACCOUNT: '1', SIGN_IN_FAILURES_PER_IP: '1' }, { perAccount: 1, perIp: 1 }],
   ])('%j -> %j', (env, expected) => expect(signInLimits(env)).toEqual(expected));
 });
 

@@ -54,6 +54,12 @@ describe('assertSameOriginPost', () => {
     expect((caught as AppError).message).toBe('This request was made on https://evil.example, not on this console (https://console.example.test).');
   });
 
+  it('trims what a reader hands over: a blank Origin is no Origin, a padded "null" is still null', () => {
+    const reader = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
+    expect(crossSiteRefusal(reader({ origin: '   ', 'sec-fetch-site': 'same-origin' }), BASE)).toBeNull();
+    expect(crossSiteRefusal(reader({ origin: ' null ' }), BASE)).toMatch(/page without an origin/);
+  });
+
   it('reads any object with get(), as Next\'s headers() is', () => {
     const map = new Map([['sec-fetch-site', 'same-origin']]);
     expect(() => assertSameOriginPost({ get: (name) => map.get(name) ?? null }, BASE)).not.toThrow();

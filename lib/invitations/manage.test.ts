@@ -50,6 +50,7 @@ describe('inviteMember', () => {
     expect(link).toMatch(/^https:\/\/console\.example\.test\/invite\/[A-Za-z0-9_-]{43}$/);
     expect(invitation).toMatchObject({ email: 'new@example.test', organizationId: organization.id, invitedByEmail: 'admin@acme.test' });
     expect(Date.parse(invitation.expiryTime) - Date.parse(invitation.createTime)).toBe(INVITATION_MAX_AGE_MS);
+    expect(INVITATION_MAX_AGE_MS).toBe(7 * 24 * 3600 * 1000);
     expect(dumpDatabase(ctx)).not.toContain(secretOf(link));
     expect(listInvitations(call).map((i) => i.email)).toEqual(['new@example.test']);
     expect(listAuditEvents(ctx).find((e) => e.event === 'invitation.created')?.details).toEqual({ user_email: 'new@example.test' });
@@ -135,7 +136,7 @@ describe('accepting', () => {
     const ctx = testCtx();
     const { call } = adminCall(ctx);
     const { link } = inviteMember({ ...call, input: { user_email: 'b@example.test' }, baseUrl: BASE });
-    cancelInvitation({ ...call, email: 'B@example.test' });
+    cancelInvitation({ ...call, email: ' B@example.test ' });
     expect((await rejection(() => findInvitationByLink(ctx, secretOf(link)))).status).toBe(404);
     expect((await rejection(() => cancelInvitation({ ...call, email: 'b@example.test' }))).status).toBe(404);
   });
@@ -240,8 +241,17 @@ describe('acceptInvitationThroughApi: {"action": "accept", "invite_secret"}', ()
 
   it('a proven caller may accept without the secret', async () => {
     const { accept, isMember } = await setup({ inviteeProven: true });
-    accept({ action: 'accept' });
+    // The address in the path is read as the invitation stores it (trimmed, lower case).
+    accept({ action: 'accept' }, undefined, ' B@Example.test ');
     expect(isMember()).toBe(true);
+  });
+
+  it('accepting when already a member (joined another way meanwhile) keeps the membership as it is and uses the invitation up', async () => {
+    const { accept, ctx, organization, invitee } = await setup({ inviteeProven: true });
+    seedMembership(ctx, { organizationId: organization.id, userId: invitee.id, isSuperAdmin: true });
+    expect(accept({ action: 'accept' }).id).toBe(organization.id);
+    expect(listMemberships(ctx, invitee.id).filter((m) => m.organization.id === organization.id)).toMatchObject([{ isSuperAdmin: true }]);
+    expect((await rejection(() => findInvitationFor(ctx, organization.id, 'b@example.test'))).status).toBe(404);
   });
 
   it('another address is refused before the secret is looked at; unknown invitations are 404; bad input 400', async () => {

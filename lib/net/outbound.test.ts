@@ -28,6 +28,8 @@ describe('classifyAddress', () => {
     ['168.63.129.16', /Azure/],
     ['64:ff9b::a9fe:a9fe', /link-local .*through rfc6052/],
     ['2002:a9fe:a9fe::1', /link-local .*through 6to4/],
+    // Teredo carries the client address inverted, both halves: 168.63.129.16 (a /32).
+    ['2001:0:4136:e378:8000:63bf:57c0:7eef', /Azure .*through teredo/],
     ['0.0.0.0', /unspecified/],
     ['0.1.2.3', /unspecified/],
     ['::', /unspecified/],
@@ -54,7 +56,13 @@ describe('classifyAddress', () => {
     ['100.64.0.1', /carrier-grade NAT/],
     ['fd12:3456::1', /unique local/],
     ['fec0::1', /site-local/],
+    // One address in every reserved range: each entry of PRIVATE_RANGES is needed.
+    ['192.0.0.8', /reserved/],
+    ['192.0.2.1', /reserved/],
     ['198.18.0.1', /reserved/],
+    ['198.19.255.254', /reserved/],
+    ['198.51.100.7', /reserved/],
+    ['203.0.113.9', /reserved/],
     ['240.0.0.1', /reserved/],
     ['64:ff9b::7f00:1', /loopback .*through rfc6052/],
     ['64:ff9b::a00:1', /private .*through rfc6052/],
@@ -239,6 +247,8 @@ describe('fetchText', () => {
     ['file:///etc/passwd', /Only http and https/],
     ['ftp://example.com/', /Only http and https/],
     ['http://user:pw@127.0.0.1/', /user name or password/],
+    ['http://user@127.0.0.1/', /user name or password/],
+    ['http://:pw@127.0.0.1/', /user name or password/],
     ['nonsense', /Not a URL/],
   ])('refuses %s', async (url, message) => {
     await expect(fetchText(url, { purpose: 'jwks', setting: 'all' })).rejects.toThrow(message);

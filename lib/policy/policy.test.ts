@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Token } from '@/db/schema';
 import { parseInput } from '@/lib/errors';
 import { lockoutRefusal } from './lockout';
-import { allowedMethods, applyPatch, describeAllowedMethods, methodAllowed, personalTokenCreationRefusal, policyToWire, signInMethodLabel, tokenRefusal, type Policy } from './policy';
+import { allowedMethods, applyPatch, describeAllowedMethods, methodAllowed, personalTokenCreationRefusal, policyToWire, samlMethodIdOf, signInMethodLabel, tokenRefusal, type Policy } from './policy';
 import { policyPatchSchema } from './schema';
 
 const DEFAULT: Policy = {
@@ -133,6 +133,11 @@ describe('policyPatchSchema and applyPatch', () => {
     expect(patch(input).personalTokensMode).toBe(mode);
   });
 
+  it('the mode, when given, decides: "disabled" with personal_tokens_enabled: false tightens "disabled for managed users"', () => {
+    const before = with_({ personalTokensMode: 'disabled_for_managed' });
+    expect(applyPatch(before, parseInput(policyPatchSchema, { personal_tokens_mode: 'disabled', personal_tokens_enabled: false })).personalTokensMode).toBe('disabled');
+  });
+
   it('keeps "disabled for managed users" when upstream clients send personal_tokens_enabled: false', () => {
     const before = with_({ personalTokensMode: 'disabled_for_managed' });
     expect(applyPatch(before, parseInput(policyPatchSchema, { personal_tokens_enabled: false })).personalTokensMode).toBe('disabled_for_managed');
@@ -230,4 +235,14 @@ describe('sessions through an identity provider: "saml:<authentication_method_id
     );
     expect(lockoutRefusal(with_({ samlAllowExternal: false }), { ...who, ...own })).toBeNull();
   });
+});
+
+describe('samlMethodIdOf', () => {
+  it.each([
+    ['saml:am123', 'am123'],
+    ['saml:', null],
+    ['saml', null],
+    ['password', null],
+    ['xsaml:am1', null],
+  ])('%j -> %j', (method, id) => expect(samlMethodIdOf(method)).toBe(id));
 });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { domainAuthenticationMethods, domains, externalIdentities, organizations, samlRequests, tokens, users } from '@/db/schema';
+import { domainAuthenticationMethods, domains, externalIdentities, memberships, organizations, samlRequests, tokens, users } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { callAs } from '@/lib/testing/members';
 import { generateKeyPair, readAuthnRequest, TestIdp, type KeyPair, type ResponseOptions } from '@/lib/testing/saml-idp';
@@ -248,6 +248,8 @@ describe('ACS: who signs in', () => {
     expect(outcome.kind).toBe('session');
     const user = userNamed(s.ctx, 'ann@acme.test')!;
     expect(user).toMatchObject({ realName: 'Ann Lee', managingOrganizationId: s.organization.id, emailVerifiedTime: iso(s.ctx.now) });
+    // A plain member: an IdP never makes anyone an admin.
+    expect(s.ctx.db.select().from(memberships).where(eq(memberships.userId, user.id)).all()).toMatchObject([{ organizationId: s.organization.id, isSuperAdmin: false }]);
     const identity = s.ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, user.id)).get()!;
     expect(identity).toMatchObject({ provider: `saml:${s.method.id}`, subject: 'ann@acme.test' });
     expect(listAuditEvents(s.ctx).map((e) => e.event)).toContain('identity_provider.user_created');
@@ -377,7 +379,33 @@ describe('ACS: who signs in', () => {
     verifyDomain(s.ctx, s.organization.id, 'acme.test', s.method.id);
     const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
     expect(outcome.kind).toBe('session');
-    expect(userNamed(s.ctx, 'ann@acme.test')).toMatchObject({ managingOrganizationId: s.organization.id, emailVerifiedTime: iso(s.ctx.now) });
+    const user = userNamed(s.ctx, 'ann@acme.test')!;
+    expect(user).toMatchObject({ managingOrganizationId: s.organization.id, emailVerifiedTime: iso(s.ctx.now) });
+    expect(s.ctx.db.select().from(memberships).where(eq(memberships.userId, user.id)).all()).toMatchObject([{ organizationId: s.organization.id, isSuperAdmin: false }]);
+  });
+
+  it('an unlinked subject without an email address is refused (no_email), and nobody is created', async () => {
+    const s = await setup();
+    verifyDomain(s.ctx, s.organization.id, 'acme.test', s.method.id);
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start(), nameId: 'opaque-subject-42', attributes: { firstName: 'Ann' } }));
+    expect(outcome.kind).toBe('failed');
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.error.reason).toBe('no_email');
+    expect(s.ctx.db.select().from(externalIdentities).all()).toEqual([]);
+  });
+
+  it('a linked user who belongs to no organization (left them all) is governed by no policy: signed in', async () => {
+    const s = await setup();
+    const user = seedUser(s.ctx, { email: 'ann@acme.test' });
+    s.ctx.db.insert(externalIdentities).values({ id: 'x-lone', userId: user.id, provider: `saml:${s.method.id}`, subject: 'ann@acme.test', email: 'ann@acme.test', createTime: iso(s.ctx.now) }).run();
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
+    expect(outcome.kind).toBe('session');
+  });
+
+  it('an unknown identity provider is a failed outcome (no trace), never a thrown error', async () => {
+    const s = await setup();
+    const outcome = await consumeSamlResponse({ ctx: s.ctx, accountId: s.organization.accountId, methodId: 'am-nope', samlResponse: s.respond({}), meta: { ip: null, userAgent: null }, baseUrl: BASE, browserRequestIds: null });
+    expect(outcome).toMatchObject({ kind: 'failed', error: { reason: 'unknown_method' }, trace: null });
   });
 
   it('the test purpose returns the trace and signs nobody in', async () => {
@@ -388,6 +416,22 @@ describe('ACS: who signs in', () => {
     expect(outcome.trace.verified).toMatchObject({ issuer: idp.entityId, nameId: 'ann@acme.test' });
     expect(outcome.trace.mapped).toMatchObject({ email: 'ann@acme.test', firstName: 'Ann', lastName: 'Lee' });
     expect(s.ctx.db.select().from(tokens).where(eq(tokens.authMethod, `saml:${s.method.id}`)).all()).toHaveLength(0);
+    expect(listAuditEvents(s.ctx).at(-1)).toMatchObject({
+      event: 'identity_provider.test_sign_in',
+      organizationId: s.organization.id,
+      actorUserId: s.admin.id,
+      ip: '192.0.2.1',
+      details: { authentication_method_id: s.method.id, name: 'Acme IdP', outcome: 'passed', subject: 'ann@acme.test' },
+    });
+  });
+
+  it('the admin\'s test works on an IdP not enabled yet (sign-in on it does not)', async () => {
+    const s = await setup();
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: false } });
+    const outcome = await s.post(s.respond({ inResponseTo: await s.start('test', s.admin.id) }));
+    expect(outcome.kind).toBe('test');
+    const signIn = await s.post(s.respond({ inResponseTo: null }));
+    expect(signIn).toMatchObject({ kind: 'failed', error: { reason: 'disabled' } });
   });
 
   it('a failing test shows the check that failed beside what the response claims, and is audited as a test', async () => {

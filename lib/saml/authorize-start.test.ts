@@ -78,7 +78,13 @@ describe('authorizeSessionStart: link', () => {
     expect(error.message).toBe('This request was not made on a page of this console (the browser says it came from a cross-site page).');
     const audit = listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed');
     expect(audit.map((e) => e.organizationId).sort()).toEqual([s.mallorys.id, s.victims.id].sort());
-    expect(audit[0]).toMatchObject({ actorUserId: s.vic.id, details: { method: 'saml', purpose: 'link', stage: 'start', reason: 'cross_site' } });
+    expect(audit[0]).toMatchObject({
+      actorUserId: s.vic.id,
+      actorEmail: 'vic@victim.test',
+      ip: META.ip,
+      userAgent: META.userAgent,
+      details: { method: 'saml', purpose: 'link', stage: 'start', reason: 'cross_site' },
+    });
   });
 
   it('a cross-site POST without the cookie is audited in the IdP\'s organization only', async () => {
@@ -153,6 +159,22 @@ describe('authorizeSessionStart: test', () => {
     }
   });
 
+  it('only the IdP\'s organization governs a test: another organization of the admin does not hold it back', async () => {
+    const s = await setup();
+    seedMembership(s.ctx, { organizationId: s.victims.id, userId: s.mallory.id });
+    s.ctx.db.update(organizations).set({ twoFactorRequired: true, ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, s.victims.id)).run();
+    expect(s.start('test', s.session(s.mallory.id)).principal.user.id).toBe(s.mallory.id);
+  });
+
+  it('the IdP organization\'s IP allowlist refuses a test by its super admin, in the allowlist\'s words', async () => {
+    const s = await setup();
+    s.ctx.db.update(organizations).set({ ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, s.mallorys.id)).run();
+    const error = samlRefusal(() => s.start('test', s.session(s.mallory.id)));
+    expect(error.reason).toBe('forbidden');
+    expect(error.status).toBe(403);
+    expect(error.message).toMatch(/IP address 192\.0\.2\.7 is not in the IP allowlist of organization "Mallory Org"/);
+  });
+
   it('a held-back password session of the admin may not test', async () => {
     const s = await setup();
     s.ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, s.mallorys.id)).run();
@@ -177,7 +199,9 @@ describe('assertNoHeldBackSession (signin, signup)', () => {
       const error = samlRefusal(() => assertNoHeldBackSession({ ctx: s.ctx, input: { purpose, found: s.found(), cookieToken: session, ...META } }));
       expect(error.reason).toBe('two_factor_enrollment_required');
     }
-    expect(listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed' && e.details.reason === 'two_factor_enrollment_required')).toHaveLength(4);
+    const refused = listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed' && e.details.reason === 'two_factor_enrollment_required');
+    expect(refused).toHaveLength(4);
+    for (const event of refused) expect(event).toMatchObject({ actorUserId: s.vic.id, actorEmail: 'vic@victim.test', ip: META.ip, userAgent: META.userAgent });
     seedTotp(s.ctx, s.vic.id);
     expect(() => assertNoHeldBackSession({ ctx: s.ctx, input: { purpose: 'signin', found: s.found(), cookieToken: session, ...META } })).not.toThrow();
   });

@@ -62,6 +62,18 @@ describe('SP-initiated start', () => {
     expect(verifyRedirectSignature(tampered, s.method.spCertificate)).toBe(false);
   });
 
+  it.each(['rsa-sha384', 'dsa-sha1'] as const)('refuses to sign requests with %s (a stored row the method check did not see), and records no request', async (algorithm) => {
+    const s = await setup();
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    const found = s.found();
+    const stored = { ...found, method: { ...found.method, samlAuthnRequestsSignedEnabled: true, samlSignatureAlgorithm: algorithm } };
+    await expect(startSamlSignIn({ ctx: s.ctx, found: stored, purpose: 'signin', baseUrl: 'https://c.example.test' })).rejects.toMatchObject({
+      reason: 'not_configured',
+      message: `Signing requests with ${algorithm} is not supported; choose rsa-sha256.`,
+    });
+    expect(s.ctx.db.select().from(samlRequests).all()).toEqual([]);
+  });
+
   it.each([
     ['a disabled IdP', {}, 'signin', 'disabled'],
     ['SAML off in the organization', { enable: true, samlOff: true }, 'signin', 'saml_disabled'],

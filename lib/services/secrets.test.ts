@@ -13,6 +13,7 @@ describe('secrets in user_config, from the schema', () => {
   it.each([
     ['a set key', { jwt: { enabled: true, signing_key: KEY, roles_key: 'roles' } }, { jwt: { enabled: true, signing_key: maskSecret(KEY), roles_key: 'roles' } }],
     ['no jwt object', {}, {}],
+    ['no key in jwt (nothing to mask, no fingerprint invented)', { jwt: { enabled: false } }, { jwt: { enabled: false } }],
     ['a null key', { jwt: { enabled: false, signing_key: null } }, { jwt: { enabled: false, signing_key: null } }],
     ['jwt that is not an object', { jwt: 'x' }, { jwt: 'x' }],
   ])('maskSecrets: %s', (_name, config, expected) => {

@@ -104,6 +104,16 @@ describe('resolveToken: expiry', () => {
     expect(rejection(() => resolve(ctx, fullToken)).status).toBe(401);
   });
 
+  it('an extend-when-used token without a max age keeps no expiry when used (it does not expire on the spot)', () => {
+    const ctx = testCtx();
+    const { fullToken, token } = seedToken(ctx, seedUser(ctx).id, { maxAgeSeconds: null, extendWhenUsed: true });
+    advance(ctx, HOUR);
+    expect(resolve(ctx, fullToken).token.expiryTime).toBeNull();
+    expect(storedToken(ctx, token.id).expiryTime).toBeNull();
+    advance(ctx, HOUR);
+    expect(resolve(ctx, fullToken).token.id).toBe(token.id);
+  });
+
   it('an extend-when-used token unused for its whole age expires', () => {
     const ctx = testCtx();
     const { fullToken } = seedToken(ctx, seedUser(ctx).id, { maxAgeSeconds: 600, extendWhenUsed: true });

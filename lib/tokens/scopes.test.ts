@@ -45,6 +45,11 @@ describe('requiredScope: the area of each /v1 route', () => {
     ['/v1/account/a1/events/authentication', 'organizations'],
     // Only in its place: "domains" of another organization's sub-resource is no authentication route.
     ['/v1/organization/org1/user/domains', 'organizations'],
+    // Each rule is anchored at the start: a route name further down the path decides nothing.
+    ['/v1/project/p1/v1/organization/org1/domains', 'projects'],
+    ['/v1/project/p1/v1/organization/org1', 'projects'],
+    ['/v1/me/v1/account/a1/authentication', 'user'],
+    ['/x/v1/project/p1', 'user'],
     // projects
     ['/v1/project', 'projects'],
     ['/v1/project/p1', 'projects'],

@@ -30,7 +30,7 @@ describe('markEmailProven', () => {
     seedMembership(ctx, { organizationId: a.id, userId: user.id });
     seedMembership(ctx, { organizationId: b.id, userId: user.id });
 
-    expect(markEmailProven(ctx, { userId: user.id, email: 'Ann@Example.test', how: 'provider_verified', meta: META, details: { provider: 'google' } })).toBe(true);
+    expect(markEmailProven(ctx, { userId: user.id, email: ' Ann@Example.test ', how: 'provider_verified', meta: META, details: { provider: 'google' } })).toBe(true);
     expect(provenTime(ctx, user.id)).toBe('2026-03-01T12:00:00Z');
     const events = listAuditEvents(ctx).filter((e) => e.event === 'user.email_verified');
     expect(events.map((e) => e.organizationId).sort()).toEqual([a.id, b.id].sort());

@@ -300,6 +300,12 @@ describe('confirmEmailVerification', () => {
     const code = await requestCode(ctx, user.id);
     expect(rejection(() => confirm(ctx, user.id, code, 'application')).status).toBe(403);
     expect(provenTime(ctx, user.id)).toBeNull();
+    // Its own link: no "another account tried it" event for its owner.
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'user.email_verification_refused')).toEqual([]);
+    // An unknown code from such a token is the same 403, not a failure of the refusal audit.
+    const unknown = rejection(() => confirm(ctx, user.id, 'no-such-code', 'application'));
+    expect(unknown.status).toBe(403);
+    expect(unknown.message).toBe('Application users have no mailbox: only a person can verify their address');
   });
 
   it('proven meanwhile some other way: the link is spent, the first proof stays, and it says so', async () => {
