@@ -7,7 +7,7 @@ import { callAs } from '@/lib/testing/members';
 import { readAuthnRequest, TestIdp, type ResponseOptions } from '@/lib/testing/saml-idp';
 import { listAuditEvents, seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { consumeSamlResponse } from './acs';
-import { createMethod, updateMethod } from './methods';
+import { addSamlIdp } from '@/lib/testing/identity-providers';
 import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn } from './start';
 import { spUrls } from './urls';
 
@@ -30,15 +30,8 @@ async function setup() {
   const admin = seedUser(ctx, { email: 'admin@acme.test' });
   seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
   const call = callAs(ctx, admin.id, organization.id);
-  const addIdp = async (name: string, organizationId = organization.id, adminId = admin.id) => {
-    const as = callAs(ctx, adminId, organizationId);
-    const view = await createMethod({
-      ...as,
-      input: { authentication_method_name: name, authentication_method_type: 'saml', saml_idp_url: 'http://127.0.0.1:1/sso', saml_entity_id: idp.entityId, saml_certificate: idp.certificate },
-    });
-    updateMethod({ ...as, methodId: view.method.id, input: { authentication_method_enabled: true } });
-    return view.method;
-  };
+  const addIdp = (name: string, organizationId = organization.id, adminId = admin.id) =>
+    addSamlIdp(callAs(ctx, adminId, organizationId), idp, { name, idpUrl: 'http://127.0.0.1:1/sso' });
   const method = await addIdp('Acme IdP');
   const urls = spUrls(BASE, organization.accountId, method.id);
   const found = (methodId = method.id) => findMethod(ctx, organization.accountId, methodId)!;

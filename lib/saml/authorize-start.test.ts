@@ -9,7 +9,8 @@ import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser 
 import { createTestDb } from '@/lib/testing/db';
 import { assertNoHeldBackSession, authorizeSessionStart, linkPreview } from './authorize-start';
 import { SamlError } from './errors';
-import { createMethod, updateMethod } from './methods';
+import { addSamlIdp } from '@/lib/testing/identity-providers';
+import { updateMethod } from './methods';
 import { findMethod } from './start';
 
 // Who may start a flow that spends the browser's session (link, test), and when a browser's
@@ -30,11 +31,7 @@ async function setup() {
   const mallory = seedUser(ctx, { email: 'mallory@mallory.test' });
   seedMembership(ctx, { organizationId: mallorys.id, userId: mallory.id, isSuperAdmin: true });
   const call = callAs(ctx, mallory.id, mallorys.id);
-  const { method } = await createMethod({
-    ...call,
-    input: { authentication_method_name: 'Mallory IdP', authentication_method_type: 'saml', saml_idp_url: 'https://idp.mallory.test/sso', saml_entity_id: idp.entityId, saml_certificate: idp.certificate },
-  });
-  updateMethod({ ...call, methodId: method.id, input: { authentication_method_enabled: true } });
+  const method = await addSamlIdp(call, idp, { name: 'Mallory IdP', idpUrl: 'https://idp.mallory.test/sso' });
   const found = () => findMethod(ctx, mallorys.accountId, method.id)!;
   const victims = seedOrganization(ctx, { name: 'Victim Org' });
   const vic = seedUser(ctx, { email: 'vic@victim.test' });

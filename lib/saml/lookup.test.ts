@@ -7,7 +7,8 @@ import { callAs } from '@/lib/testing/members';
 import { TestIdp } from '@/lib/testing/saml-idp';
 import { seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { findSsoProviders } from './lookup';
-import { createMethod, updateMethod } from './methods';
+import { addSamlIdp } from '@/lib/testing/identity-providers';
+import { updateMethod } from './methods';
 
 let idp: TestIdp;
 beforeAll(async () => {
@@ -20,10 +21,7 @@ async function setup() {
   const admin = seedUser(ctx, { email: 'admin@acme.test' });
   seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
   const call = callAs(ctx, admin.id, organization.id);
-  const { method } = await createMethod({
-    ...call,
-    input: { authentication_method_name: 'Acme Okta', authentication_method_type: 'saml', saml_idp_url: 'https://idp.example.test/sso', saml_entity_id: idp.entityId, saml_certificate: idp.certificate },
-  });
+  const method = await addSamlIdp(call, idp, { name: 'Acme Okta', enabled: false });
   const domain = (state: 'verified' | 'unverified') => {
     ctx.db.insert(domains).values({ id: 'dom1', organizationId: organization.id, domainName: 'acme.test', challengeToken: 't', state, createTime: iso(ctx.now) }).run();
     ctx.db.insert(domainAuthenticationMethods).values({ domainId: 'dom1', methodId: method.id, createTime: iso(ctx.now) }).run();

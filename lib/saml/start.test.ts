@@ -6,7 +6,8 @@ import { createTestDb } from '@/lib/testing/db';
 import { callAs } from '@/lib/testing/members';
 import { readAuthnRequest, TestIdp, verifyRedirectSignature } from '@/lib/testing/saml-idp';
 import { seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
-import { createMethod, updateMethod } from './methods';
+import { addSamlIdp } from '@/lib/testing/identity-providers';
+import { updateMethod } from './methods';
 import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn } from './start';
 
 async function setup(options: Record<string, unknown> = {}) {
@@ -16,10 +17,7 @@ async function setup(options: Record<string, unknown> = {}) {
   const admin = seedUser(ctx);
   seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
   const call = callAs(ctx, admin.id, organization.id);
-  const { method } = await createMethod({
-    ...call,
-    input: { authentication_method_name: 'IdP', authentication_method_type: 'saml', saml_idp_url: 'https://idp.example.test/sso?tenant=1', saml_entity_id: idp.entityId, saml_certificate: idp.certificate, ...options },
-  });
+  const method = await addSamlIdp(call, idp, { idpUrl: 'https://idp.example.test/sso?tenant=1', enabled: false, input: options });
   const found = () => findMethod(ctx, organization.accountId, method.id)!;
   return { ctx, call, method, found, organization };
 }

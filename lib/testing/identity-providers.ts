@@ -1,0 +1,21 @@
+import type { MemberCall } from '@/lib/orgs/members';
+import { createMethod, updateMethod } from '@/lib/saml/methods';
+import type { TestIdp } from './saml-idp';
+
+/**
+ * A SAML identity provider of the caller's organization that trusts the test IdP's key, added as
+ * its super admin would (createMethod), and enabled unless `enabled: false`. Returns the method
+ * row as created. `input` overrides or adds any field of the create body.
+ */
+export async function addSamlIdp(
+  call: MemberCall,
+  idp: Pick<TestIdp, 'entityId' | 'certificate'>,
+  { name = 'IdP', idpUrl = 'https://idp.example.test/sso', enabled = true, input = {} }: { name?: string; idpUrl?: string; enabled?: boolean; input?: Record<string, unknown> } = {},
+) {
+  const { method } = await createMethod({
+    ...call,
+    input: { authentication_method_name: name, authentication_method_type: 'saml', saml_idp_url: idpUrl, saml_entity_id: idp.entityId, saml_certificate: idp.certificate, ...input },
+  });
+  if (enabled) updateMethod({ ...call, methodId: method.id, input: { authentication_method_enabled: true } });
+  return method;
+}
