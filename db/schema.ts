@@ -236,6 +236,31 @@ export const emailVerifications = sqliteTable(
 );
 export type EmailVerification = typeof emailVerifications.$inferSelect;
 
+// Password reset (lib/users/password-reset.ts): a single-use link, valid for an hour, mailed to
+// the account's address ("Forgot password?") or printed by the operator's recovery command
+// (`npm run admin -- reset-password`). Only the SHA-256 of the link's secret is stored, unique so
+// a link names one row. Using it sets a new password, proves the address and ends every session.
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // The address the link was mailed to; a link made by the operator names the address the
+    // account had then. A later change of address makes the link useless.
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    // Who asked: the person, by address (mailed), or the operator on the server host (printed).
+    requestedBy: text('requested_by', { enum: ['user', 'operator'] }).notNull(),
+    createTime: text('create_time').notNull(),
+    expiryTime: text('expiry_time').notNull(),
+    usedTime: text('used_time'),
+  },
+  (t) => [uniqueIndex('password_resets_token_idx').on(t.tokenHash), index('password_resets_user_idx').on(t.userId)],
+);
+export type PasswordReset = typeof passwordResets.$inferSelect;
+
 // ---------------------------------------------------------------------------------------------
 // Identity providers ("authentication methods" in the Aiven API), external identities,
 // domains, projects and services.
@@ -412,6 +437,25 @@ export const domainAuthenticationMethods = sqliteTable(
   (t) => [primaryKey({ columns: [t.domainId, t.methodId] }), index('domain_methods_method_idx').on(t.methodId)],
 );
 
+// Organizational units (seed 001): one level below an organization, holding projects. A unit is
+// an account of the Aiven API (`parent_account_id` names its organization's account); it has no
+// policy, allowlist or admins of its own: its organization's apply to it and its projects.
+export const organizationUnits = sqliteTable(
+  'organization_units',
+  {
+    // account_id of the Aiven API, from the same generator as organizations.account_id.
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createTime: text('create_time').notNull(),
+    updateTime: text('update_time').notNull(),
+  },
+  (t) => [index('organization_units_org_idx').on(t.organizationId)],
+);
+export type OrganizationUnit = typeof organizationUnits.$inferSelect;
+
 export const projects = sqliteTable(
   'projects',
   {
@@ -421,6 +465,9 @@ export const projects = sqliteTable(
     // Null for a standalone project, which only its creator reaches until it is moved into an
     // organization.
     organizationId: text('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    // The unit of that organization that holds the project; null when it sits at the
+    // organization's own level. Always a unit of organizationId.
+    unitId: text('unit_id').references(() => organizationUnits.id, { onDelete: 'set null' }),
     createdByUserId: text('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
     cloud: text('cloud').notNull().default(''),
     techEmails: text('tech_emails', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
