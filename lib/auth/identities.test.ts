@@ -7,7 +7,7 @@ import { principalOf, TEST_META } from '@/lib/testing/members';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { tokens } from '@/db/schema';
 import { rejection } from '@/lib/testing/errors';
-import { linkIdentityToUser, listLinkedMethods, unlinkIdentity } from './identities';
+import { linkIdentityToUser, listLinkedMethods, unlinkIdentity, unlinkRefusal, type LinkedMethod } from './identities';
 import { OAuthRefusal } from './oauth-sign-in';
 
 function identity(ctx: Ctx, userId: string, provider: string, subject = `${provider}-sub`) {
@@ -38,10 +38,13 @@ describe('listLinkedMethods', () => {
       .run();
     identity(ctx, user.id, `saml:${methodId}`);
     identity(ctx, user.id, 'saml:am-gone');
+    // A provider this version does not know (a row from a later version, say) shows its name.
+    identity(ctx, user.id, 'gitlab');
     expect(listLinkedMethods(ctx, user.id).map((m) => [m.method, m.label])).toEqual([
       ['password', 'Email and password'],
       ['github', 'GitHub'],
-      // Same creation time: by provider name, and "saml:am-gone" sorts first.
+      ['gitlab', 'gitlab'],
+      // Same creation time: by provider name, and "saml:am-gone" sorts before "saml:am0…".
       ['saml', 'SAML single sign-on'],
       ['saml', 'SAML: Okta'],
     ]);
@@ -181,5 +184,79 @@ describe('linkIdentityToUser', () => {
     expect(error.message).toContain('do not allow sign-in with GitHub');
     expect(ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, user.id)).all()).toEqual([]);
     expect(ctx.db.select().from(passwordCredentials).all()).toHaveLength(1);
+  });
+});
+
+describe('unlinkRefusal: what remains must be a way in', () => {
+  const password: LinkedMethod = { kind: 'password', method: 'password', label: 'Email and password' };
+  const google = { kind: 'identity', method: 'google', label: 'Google' } as LinkedMethod;
+  const unknown = { kind: 'identity', method: 'gitlab', label: 'gitlab' } as LinkedMethod;
+  function orgs(...patches: Partial<typeof organizations.$inferInsert>[]) {
+    const ctx = testCtx();
+    const user = seedUser(ctx);
+    patches.forEach((patch, i) => {
+      const org = seedOrganization(ctx, { name: `Org ${i}` });
+      if (Object.keys(patch).length) ctx.db.update(organizations).set(patch).where(eq(organizations.id, org.id)).run();
+      seedMembership(ctx, { organizationId: org.id, userId: user.id });
+    });
+    return principalOf(ctx, user.id).memberships;
+  }
+
+  it('a user in no organization may keep any one method', () => {
+    expect(unlinkRefusal([password], [])).toBeNull();
+  });
+
+  it('one remaining method that an organization allows is enough, wherever it is listed', () => {
+    const noPasswords = orgs({ passwordAuthEnabled: false });
+    expect(unlinkRefusal([password, google], noPasswords)).toBeNull();
+    // One organization allowing it is enough; the others need not.
+    expect(unlinkRefusal([password], orgs({ passwordAuthEnabled: false }, {}))).toBeNull();
+    expect(unlinkRefusal([password], orgs({}, { passwordAuthEnabled: false }))).toBeNull();
+  });
+
+  it('names several organizations together and each method left once, by its label', () => {
+    const off = { passwordAuthEnabled: false, oauthGoogleEnabled: false };
+    expect(unlinkRefusal([password, google, password, unknown], orgs(off, off))).toBe(
+      'You could no longer sign in: your organizations do not allow password, Google, gitlab. ' +
+        'Allowed methods: Microsoft, GitHub, SAML single sign-on.',
+    );
+  });
+});
+
+describe('linkIdentityToUser: which organizations decide', () => {
+  const github = { provider: 'github', subject: '77', email: 'ada@personal.test', emailVerified: false };
+
+  it('a user in no organization may link any provider, and the link is audited nowhere but the user\'s own trail', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx, { email: 'ada@example.test' });
+    expect(linkIdentityToUser({ ctx, principal: principalOf(ctx, user.id), meta: TEST_META, input: github }).alreadyLinked).toBe(false);
+    expect(listLinkedMethods(ctx, user.id).map((m) => m.method)).toEqual(['github']);
+  });
+
+  it('one organization allowing the provider is enough; the link is audited in each organization with the actor', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx, { email: 'ada@example.test' });
+    const ids = [{ oauthGithubEnabled: false }, {}].map((patch, i) => {
+      const org = seedOrganization(ctx, { name: `Org ${i}` });
+      if (Object.keys(patch).length) ctx.db.update(organizations).set(patch).where(eq(organizations.id, org.id)).run();
+      seedMembership(ctx, { organizationId: org.id, userId: user.id });
+      return org.id;
+    });
+    linkIdentityToUser({ ctx, principal: principalOf(ctx, user.id), meta: TEST_META, input: github });
+    const linked = listAuditEvents(ctx).filter((e) => e.event === 'identity.linked');
+    expect(linked.map((e) => e.organizationId).sort()).toEqual([...ids].sort());
+    expect(linked[0]).toMatchObject({ actorUserId: user.id, actorEmail: 'ada@example.test', ip: TEST_META.ip, userAgent: TEST_META.userAgent });
+  });
+
+  it('a refusal is audited in each organization with the actor', () => {
+    const ctx = testCtx();
+    const user = seedUser(ctx, { email: 'ada@example.test' });
+    const org = seedOrganization(ctx, { name: 'Acme' });
+    ctx.db.update(organizations).set({ oauthGithubEnabled: false }).where(eq(organizations.id, org.id)).run();
+    seedMembership(ctx, { organizationId: org.id, userId: user.id });
+    rejection(() => linkIdentityToUser({ ctx, principal: principalOf(ctx, user.id), meta: TEST_META, input: github }));
+    expect(listAuditEvents(ctx)).toMatchObject([
+      { event: 'identity.link_failed', organizationId: org.id, actorUserId: user.id, actorEmail: 'ada@example.test', ip: TEST_META.ip, details: { reason: 'method_not_allowed' } },
+    ]);
   });
 });

@@ -77,4 +77,9 @@ describe('link intent', () => {
     expect(readLinkIntent('k', intent.replace('github', 'google'), { provider: 'google', sessionToken: 'pcls_a', now })).toBeNull();
     expect(readLinkIntent('k', 'garbage', { provider: 'github', sessionToken: 'pcls_a', now })).toBeNull();
   });
+  it('answers null, never throws, for a MAC of another length', () => {
+    const input = { provider: 'github', sessionToken: 'pcls_a', now };
+    expect(readLinkIntent('k', intent.slice(0, -1), input)).toBeNull();
+    expect(readLinkIntent('k', `${intent}A`, input)).toBeNull();
+  });
 });

@@ -10,6 +10,7 @@ import { codeKind, normalizeCode } from './two-factor-schema';
 import {
   assertNoPendingTwoFactorEnrollment,
   hasConfirmedTotp,
+  twoFactorEnrollmentError,
   pendingTwoFactorEnrollment,
   twoFactorEnrollmentRequired,
   twoFactorStatus,
@@ -82,6 +83,14 @@ describe('pendingTwoFactorEnrollment', () => {
     expect(error.message).toBe(
       'Organizations "Acme" and "Beta" require two-factor authentication for password sign-ins. ' +
         'Set up an authenticator in the console under Profile → Authentication, then sign in again with a code.',
+    );
+  });
+
+  it('three or more organizations are listed with commas and a final "and"', () => {
+    const ctx = testCtx();
+    const principal = principalOf(ctx, { orgs: [{ required: true, name: 'Acme' }, { required: true, name: 'Beta' }, { required: true, name: 'Gamma' }] });
+    expect(twoFactorEnrollmentError(principal.memberships, 'console').message).toBe(
+      'Organizations "Acme", "Beta" and "Gamma" require two-factor authentication for password sign-ins. Set up an authenticator to continue.',
     );
   });
 

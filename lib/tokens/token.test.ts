@@ -68,14 +68,15 @@ describe('hashesEqual', () => {
 
 describe('looksLikeFullToken', () => {
   const full = generateToken().token;
+  // Titles name the case, not the random token, so that test names stay the same between runs.
   it.each([
-    [full, true],
-    [tokenPrefixOf(full), false],
-    [full.slice(0, TOKEN_PREFIX_LENGTH + 8), false],
-    [full.slice(0, TOKEN_PREFIX_LENGTH + 9), true],
-    [full.slice(TOKEN_MARKER.length), false],
-    [`xpcls_${'a'.repeat(40)}`, false],
-    [`PCLS_${'a'.repeat(40)}`, false],
-    ['', false],
-  ])('%j -> %s', (text, expected) => expect(looksLikeFullToken(text)).toBe(expected));
+    ['a full token', true, full],
+    ['its prefix', false, tokenPrefixOf(full)],
+    ['prefix + 8 characters', false, full.slice(0, TOKEN_PREFIX_LENGTH + 8)],
+    ['prefix + 9 characters', true, full.slice(0, TOKEN_PREFIX_LENGTH + 9)],
+    ['without the marker', false, full.slice(TOKEN_MARKER.length)],
+    ['the marker not at the start', false, `xpcls_${'a'.repeat(40)}`],
+    ['the marker upper-cased', false, `PCLS_${'a'.repeat(40)}`],
+    ['empty', false, ''],
+  ])('%s -> %s', (_name, expected, text) => expect(looksLikeFullToken(text)).toBe(expected));
 });
