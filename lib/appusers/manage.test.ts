@@ -154,3 +154,49 @@ describe('application tokens', () => {
     expect(listAuditEvents(ctx).find((e) => e.event === 'application_user.deleted')?.details).toMatchObject({ tokens_revoked: 3 });
   });
 });
+
+describe('application users: partial updates and the audit trail', () => {
+  it('an update changes only the fields it names', () => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx);
+    const { user } = createApplicationUser({ ...call, input: { name: 'CI', is_super_admin: true } });
+    expect(updateApplicationUser({ ...call, userId: user.id, input: { is_super_admin: false } })).toMatchObject({ isSuperAdmin: false, user: { realName: 'CI' } });
+    expect(updateApplicationUser({ ...call, userId: user.id, input: { name: 'CI bot' } })).toMatchObject({ isSuperAdmin: false, user: { realName: 'CI bot' } });
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'application_user.updated').map((e) => e.details)).toEqual([
+      { user_id: user.id, old: { name: 'CI', is_super_admin: true }, new: { name: 'CI', is_super_admin: false } },
+      { user_id: user.id, old: { name: 'CI', is_super_admin: false }, new: { name: 'CI bot', is_super_admin: false } },
+    ]);
+  });
+
+  it('creation, token creation and revocation are audited with what they did', () => {
+    const ctx = testCtx();
+    const { call, organization } = adminCall(ctx);
+    const { user } = createApplicationUser({ ...call, input: { name: 'CI', is_super_admin: true } });
+    const { token } = createApplicationToken({ ...call, userId: user.id, input: { description: 'deploys', scopes: ['projects:read'] } });
+    expect(token.createdManually).toBe(true);
+    revokeApplicationToken({ ...call, userId: user.id, prefix: token.tokenPrefix });
+    const events = listAuditEvents(ctx).filter((e) => e.event !== 'application_user.updated');
+    expect(events.map((e) => [e.event, e.organizationId, e.actorUserId, e.details])).toEqual([
+      ['application_user.created', organization.id, call.principal.user.id, { user_id: user.id, name: 'CI', is_super_admin: true }],
+      [
+        'token.created',
+        organization.id,
+        call.principal.user.id,
+        { application_user_id: user.id, token_prefix: token.tokenPrefix, description: 'deploys', max_age_seconds: null, ip_allowlist: [], scopes: ['projects:read'] },
+      ],
+      ['token.revoked', organization.id, call.principal.user.id, { application_user_id: user.id, token_prefix: token.tokenPrefix, description: 'deploys' }],
+    ]);
+  });
+
+  it('revoking a token the application user does not have is 404, and nothing is audited', async () => {
+    const ctx = testCtx();
+    const { call } = adminCall(ctx);
+    const { user } = createApplicationUser({ ...call, input: { name: 'CI' } });
+    const other = createApplicationUser({ ...call, input: { name: 'other' } });
+    const { token } = createApplicationToken({ ...call, userId: other.user.id, input: { description: 'theirs' } });
+    const error = await rejection(() => revokeApplicationToken({ ...call, userId: user.id, prefix: token.tokenPrefix }));
+    expect([error.status, error.message]).toEqual([404, `Token ${token.tokenPrefix} not found`]);
+    expect(countApplicationTokens(ctx, other.user.id)).toBe(1);
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'token.revoked')).toEqual([]);
+  });
+});

@@ -13,9 +13,23 @@ describe('oidcIdentity', () => {
     ['microsoft', { sub: '1', email: 'a@x.test', xms_edov: true }, 'a@x.test', true],
     ['microsoft', { sub: '1', email: 'a@x.test', xms_edov: '1' }, 'a@x.test', true],
     ['microsoft', { sub: '1', email: 'a@x.test', xms_edov: false }, 'a@x.test', false],
+    ['microsoft', { sub: '1', email: 'a@x.test', xms_edov: 1 }, 'a@x.test', true],
+    ['microsoft', { sub: '1', email: 'a@x.test', xms_edov: 0 }, 'a@x.test', false],
+    // A standard email_verified: true counts for Entra ID too; the string form does not.
+    ['microsoft', { sub: '1', email: 'a@x.test', email_verified: true }, 'a@x.test', true],
+    ['microsoft', { sub: '1', email: 'a@x.test', email_verified: 'true' }, 'a@x.test', false],
     ['microsoft', { sub: '1', preferred_username: 'a@x.test', xms_edov: true }, null, false],
+    // Surrounding blanks are not part of the address; a blank address is none.
+    ['google', { sub: ' 1 ', email: '  A@x.test ', email_verified: true }, 'a@x.test', true],
+    ['google', { sub: '1', email: '   ', email_verified: true }, null, false],
   ] as const)('%s %o → %s verified=%s', (provider, claims, email, verified) => {
     expect(oidcIdentity(provider, claims)).toMatchObject({ subject: '1', email, emailVerified: verified });
+  });
+
+  it('takes the name, trimmed, or none', () => {
+    expect(oidcIdentity('google', { sub: '1', name: ' Ada Lovelace ' }).name).toBe('Ada Lovelace');
+    expect(oidcIdentity('google', { sub: '1', name: 42 }).name).toBe('');
+    expect(oidcIdentity('google', { name: 'Ada' }).subject).toBe('');
   });
 });
 
@@ -30,7 +44,19 @@ describe('githubIdentity', () => {
     expect(githubIdentity(user, emails)).toEqual({ subject: '583231', email, emailVerified: verified, name: 'octocat' });
   });
 
-  it('has no subject without an id', () => {
+  it('has no subject without an id; a string id is taken as it is', () => {
     expect(githubIdentity({ login: 'x' }, null).subject).toBe('');
+    expect(githubIdentity({ id: { nested: 1 }, login: 'x' }, null).subject).toBe('');
+    expect(githubIdentity({ id: '583231', login: 'x' }, null).subject).toBe('583231');
+  });
+
+  it('names the account by its name, else its login; trims the address', () => {
+    expect(githubIdentity({ id: 1, login: 'octocat', name: ' The Octocat ' }, [{ email: ' P@x.test ', primary: true, verified: true }])).toEqual({
+      subject: '1',
+      email: 'p@x.test',
+      emailVerified: true,
+      name: 'The Octocat',
+    });
+    expect(githubIdentity({ id: 1 }, [{ email: '', primary: true, verified: true }])).toEqual({ subject: '1', email: null, emailVerified: false, name: '' });
   });
 });

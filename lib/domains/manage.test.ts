@@ -6,10 +6,11 @@ import { seedIdentityProvider } from '@/lib/testing/domains';
 import { startTestDnsServer, type TestDnsServer } from '@/lib/testing/dns-server';
 import { asyncRejection, rejection } from '@/lib/testing/errors';
 import { addMember, callAs, seedOrganizationWithAdmin, setUserFields } from '@/lib/testing/members';
-import { listAuditEvents, seedUser, testCtx } from '@/lib/testing/seed';
+import { advance, listAuditEvents, seedUser, testCtx } from '@/lib/testing/seed';
 import { challengeRecordName, challengeValue } from './challenge';
 import {
   addDomain,
+  countManagedUsersOfDomain,
   deleteDomain,
   getDomain,
   linkDomain,
@@ -361,5 +362,111 @@ describe('links to identity providers', () => {
       ['Alpha', false],
       ['Zeta', true],
     ]);
+  });
+});
+
+describe('verifyDomain: what each attempt records', () => {
+  const found = (d: { domainName: string }) => ({ status: 'verified' as const, verification_type: 'dns' as const, domain_name: d.domainName, target: 'x' });
+
+  it('an http domain is looked up over HTTP when no checker is given', async () => {
+    const { call, name } = setup();
+    const { domain } = addDomain({ ...call, input: { domain_name: name, verification_type: 'http' } });
+    // Nothing listens there: the attempt fails, but it was an HTTP one.
+    const outcome = await verifyDomain({ ...call, domainId: domain.id, settings: { ...settings(), httpBase: 'http://127.0.0.1:9', outbound: 'all' as const } });
+    expect(outcome.result).toMatchObject({ verification_type: 'http', domain_name: name });
+    expect(outcome.result.status).not.toBe('verified');
+  });
+
+  it('a domain another organization verified is refused before any lookup', async () => {
+    const first = setup();
+    await addVerified(first.call, first.name);
+    const second = setup(first.ctx);
+    const { domain } = addDomain({ ...second.call, input: { domain_name: first.name } });
+    let lookups = 0;
+    const error = await asyncRejection(verifyDomain({ ...second.call, domainId: domain.id, checker: async (d) => (lookups++, found(d)) }));
+    expect([error.status, lookups]).toEqual([409, 0]);
+    expect(events(first.ctx, 'domain.verification_failed').at(-1)).toMatchObject({
+      organizationId: second.organization.id,
+      details: { domain_id: domain.id, result: 'verified_by_another_organization' },
+    });
+  });
+
+  it('verifying again keeps the first verification time and says it was already verified', async () => {
+    const { ctx, call, organization, name } = setup();
+    const domain = await addVerified(call, name);
+    // Someone joins later with an address on the domain: only a first verification adds them.
+    const later = addMember(ctx, organization.id, { email: `later@${name}` });
+    advance(ctx, 60_000);
+    const again = await verifyDomain({ ...call, domainId: domain.id, checker: async (d) => found(d) });
+    expect(again.domain.verifiedTime).toBe(domain.verifiedTime);
+    expect(again.domain.lastCheckTime).not.toBe(domain.lastCheckTime);
+    expect(managerOf(ctx, later.id)).toBeNull();
+    expect(events(ctx, 'domain.verified').at(-1)!.details).toEqual({
+      domain_id: domain.id,
+      domain_name: name,
+      verification_type: 'dns',
+      result: 'verified',
+      already_verified: true,
+    });
+  });
+
+  it('a failure records the TXT values found and the error, and an unverified domain does not "become" unverified', async () => {
+    const { ctx, call, name } = setup();
+    const { domain } = addDomain({ ...call, input: { domain_name: name } });
+    await verifyDomain({
+      ...call,
+      domainId: domain.id,
+      checker: async (d) => ({ status: 'mismatch', verification_type: 'dns', domain_name: d.domainName, target: 't', records: ['token=x'], detail: 'ESERVFAIL' }),
+    });
+    expect(events(ctx, 'domain.verification_failed').at(-1)!.details).toEqual({
+      domain_id: domain.id,
+      domain_name: name,
+      verification_type: 'dns',
+      result: 'mismatch',
+      records: ['token=x'],
+      error: 'ESERVFAIL',
+    });
+  });
+
+  it('a domain removed while it was being looked up is 404, not a conflict', async () => {
+    const { call, name } = setup();
+    const { domain } = addDomain({ ...call, input: { domain_name: name } });
+    const error = await asyncRejection(
+      verifyDomain({ ...call, domainId: domain.id, checker: async (d) => (deleteDomain({ ...call, domainId: d.id }), found(d)) }),
+    );
+    expect([error.status, error.message]).toEqual([404, `Domain ${domain.id} not found`]);
+  });
+});
+
+describe('updateDomain and the managed-user count', () => {
+  it('the same verification type again changes nothing and records nothing', () => {
+    const { ctx, call, name } = setup();
+    const { domain } = addDomain({ ...call, input: { domain_name: name } });
+    expect(updateDomain({ ...call, domainId: domain.id, input: { verification_type: 'dns' } }).domain.verificationType).toBe('dns');
+    expect(events(ctx, 'domain.updated')).toEqual([]);
+  });
+
+  it('counts the people the organization manages through the domain', async () => {
+    const { ctx, call, organization, name } = setup();
+    addMember(ctx, organization.id, { email: `alice@${name}` });
+    addMember(ctx, organization.id, { email: `bob@${name}` });
+    addMember(ctx, organization.id, { email: `carol@elsewhere-${name}` });
+    expect(countManagedUsersOfDomain(ctx, organization.id, name)).toBe(0);
+    await addVerified(call, name);
+    expect(countManagedUsersOfDomain(ctx, organization.id, name)).toBe(2);
+    expect(countManagedUsersOfDomain(ctx, 'org-other', name)).toBe(0);
+  });
+
+  it('a link is audited with the identity provider it names', async () => {
+    const { ctx, call, organization, name } = setup();
+    const idp = seedIdentityProvider(ctx, organization.id);
+    const domain = await addVerified(call, name);
+    linkDomain({ ...call, methodId: idp.id, input: { domain_id: domain.id } });
+    expect(events(ctx, 'domain.linked')[0]!.details).toEqual({
+      domain_id: domain.id,
+      domain_name: name,
+      authentication_method_id: idp.id,
+      authentication_method_name: idp.name,
+    });
   });
 });

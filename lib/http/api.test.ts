@@ -7,9 +7,14 @@ import { listMemberships } from '@/lib/orgs/memberships';
 import { seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { AppError } from '@/lib/errors';
 import { CLIENT_IP_HEADER, SERVER_MARK_ENV } from '@/lib/net/client-ip';
+import type { Db } from '@/db/client';
 import {
   apiErrorResponse,
+  apiGateInput,
   assertApiAllowedDuringTwoFactorEnrollment,
+  authedRoute,
+  jsonResponse,
+  publicRoute,
   MAX_JSON_BODY_CHARS,
   methodNotAllowed,
   readJson,
@@ -175,5 +180,96 @@ describe('assertApiAllowedDuringTwoFactorEnrollment', () => {
     const { ctx, principal } = pendingPrincipal();
     const { token } = seedToken(ctx, principal.user.id);
     expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, token }, governing: principal.memberships }, new Request('http://localhost/v1/me'))).not.toThrow();
+  });
+});
+
+describe('readJson at the limit', () => {
+  it('reads a body of exactly the limit', async () => {
+    const body = `"${'x'.repeat(MAX_JSON_BODY_CHARS - 2)}"`;
+    expect(((await readJson(new Request('http://x/', { method: 'POST', body }))) as string).length).toBe(MAX_JSON_BODY_CHARS - 2);
+  });
+});
+
+describe('jsonResponse', () => {
+  it('answers 200 unless told otherwise', async () => {
+    expect(jsonResponse({ a: 1 }).status).toBe(200);
+    const created = jsonResponse({ a: 1 }, 201);
+    expect([created.status, await created.json()]).toEqual([201, { a: 1 }]);
+  });
+});
+
+describe('apiGateInput', () => {
+  it('takes the Authorization header and never the session cookie; scope from the raw path', () => {
+    const request = new Request('http://localhost/v1/organization/org1%2Fx/user', {
+      method: 'DELETE',
+      headers: { authorization: 'aivenv1 pcls_abc', cookie: 'next-auth.session-token=pcls_cookie' },
+    });
+    expect(apiGateInput(request, { ip: '192.0.2.1', userAgent: 'ua' })).toEqual({
+      authorization: 'aivenv1 pcls_abc',
+      cookieToken: null,
+      ip: '192.0.2.1',
+      userAgent: 'ua',
+      // Matched on the raw path (so %2F is no separator), then the segment is decoded.
+      scope: { kind: 'organization', organizationId: 'org1/x' },
+      request: { method: 'DELETE', pathname: '/v1/organization/org1%2Fx/user' },
+    });
+  });
+});
+
+describe('publicRoute and authedRoute on the process database', () => {
+  const holder = globalThis as unknown as { portcullisDb?: Db };
+  let saved: Db | undefined;
+  function useDb(ctx: Ctx) {
+    saved = holder.portcullisDb;
+    holder.portcullisDb = ctx.db;
+  }
+  afterEach(() => {
+    holder.portcullisDb = saved;
+  });
+  const context = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
+
+  it('a public route answers its result as JSON, a Response as it is, and an error in the API error body', async () => {
+    useDb(testCtx());
+    const seen: unknown[] = [];
+    const ok = await publicRoute(async (call) => (seen.push(call.params, call.meta.userAgent), { done: true }))(
+      new Request('http://localhost/v1/userauth', { method: 'POST', headers: { 'user-agent': 'avn' } }),
+      context({ id: '7' }),
+    );
+    expect([ok.status, await ok.json(), seen]).toEqual([200, { done: true }, [{ id: '7' }, 'avn']]);
+    const raw = await publicRoute(async () => new Response('plain', { status: 202 }))(new Request('http://localhost/x'), context());
+    expect([raw.status, await raw.text()]).toEqual([202, 'plain']);
+    const failed = await publicRoute(async () => {
+      throw new AppError('conflict', 'Taken');
+    })(new Request('http://localhost/x'), context());
+    expect([failed.status, await failed.json()]).toEqual([409, { errors: [{ error_code: 'conflict', message: 'Taken', status: 409 }], message: 'Taken' }]);
+  });
+
+  it('an authed route lets a token in through the Authorization header only', async () => {
+    const ctx = testCtx();
+    useDb(ctx);
+    const user = seedUser(ctx);
+    const { fullToken } = seedToken(ctx, user.id, { kind: 'session' });
+    const route = authedRoute(async (call) => ({ user_id: call.principal.user.id }));
+    const withHeader = await route(new Request('http://localhost/v1/me', { headers: { authorization: `aivenv1 ${fullToken}` } }), context());
+    expect([withHeader.status, await withHeader.json()]).toEqual([200, { user_id: user.id }]);
+    const withCookie = await route(new Request('http://localhost/v1/me', { headers: { cookie: `next-auth.session-token=${fullToken}` } }), context());
+    expect(withCookie.status).toBe(401);
+    expect(withCookie.headers.get('www-authenticate')).toBe('aivenv1');
+  });
+
+  it('an authed route holds back a password session that owes 2FA enrollment, except for logout', async () => {
+    const ctx = testCtx();
+    useDb(ctx);
+    const organization = seedOrganization(ctx, { name: 'Acme' });
+    ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organization.id)).run();
+    const user = seedUser(ctx);
+    seedMembership(ctx, { organizationId: organization.id, userId: user.id });
+    const { fullToken } = seedToken(ctx, user.id, { kind: 'session', authMethod: 'password' });
+    const route = authedRoute(async () => ({ ok: true }));
+    const call = (path: string, method = 'GET') =>
+      route(new Request(`http://localhost${path}`, { method, headers: { authorization: `aivenv1 ${fullToken}` } }), context());
+    const held = await call('/v1/me');
+    expect([held.status, ((await held.json()) as { errors: { error_code: string }[] }).errors[0]!.error_code]).toEqual([403, 'two_factor_enrollment_required']);
+    expect((await call('/v1/me/logout', 'POST')).status).toBe(200);
   });
 });
