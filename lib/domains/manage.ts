@@ -45,12 +45,12 @@ function organizationOf(call: ReadCall): string {
   return call.membership.organization.id;
 }
 
-/** The unique index that failed, if this is SQLite refusing a duplicate (drizzle may wrap it). */
-function uniqueViolation(error: unknown): string | null {
-  for (let e = error as { code?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === 'SQLITE_CONSTRAINT_UNIQUE') return e.message ?? '';
+/** True if this is SQLite refusing a duplicate in a unique index (drizzle may wrap it). */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
   }
-  return null;
+  return false;
 }
 
 function linkedMethodIds(ctx: Ctx, domainIds: string[]): Map<string, string[]> {
@@ -98,12 +98,8 @@ export function addDomain(call: DomainCall & { input: unknown }): DomainView {
   const organizationId = organizationOf(call);
   const { domain_name, verification_type } = parseInput(addDomainSchema, call.input);
   const exists = () => new AppError('conflict', `Domain ${domain_name} already exists in this organization`, { domain_name: ['This domain already exists in this organization'] });
-  const duplicate = call.ctx.db
-    .select({ id: domains.id })
-    .from(domains)
-    .where(and(eq(domains.organizationId, organizationId), eq(domains.domainName, domain_name)))
-    .get();
-  if (duplicate) throw exists();
+  // The unique index on (organization, name) refuses a duplicate, also when two requests add
+  // the same name at once.
   try {
     return call.ctx.db.transaction(() => {
       const domain = call.ctx.db
@@ -125,8 +121,7 @@ export function addDomain(call: DomainCall & { input: unknown }): DomainView {
       return { domain, linkedMethodIds: [] };
     });
   } catch (error) {
-    // Two requests adding the same name at once: the index lets one through.
-    if (uniqueViolation(error) !== null) throw exists();
+    if (isUniqueViolation(error)) throw exists();
     throw error;
   }
 }
@@ -289,7 +284,7 @@ export async function verifyDomain(
   } catch (error) {
     // Another organization verified the same name while we looked: the partial unique index
     // (one verified row per name) refused this one.
-    if (uniqueViolation(error) !== null) refuseTaken();
+    if (isUniqueViolation(error)) refuseTaken();
     throw error;
   }
 }
