@@ -17,10 +17,16 @@ import type { Ctx } from '@/lib/context';
  * can do nothing but enroll again.
  */
 export async function removeTwoFactor(ctx: Ctx, input: { userId: string }): Promise<{ removed: boolean }> {
-  const { userId } = input;
-  return ctx.db.transaction(() => {
-    const credentials = ctx.db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run().changes;
-    const codes = ctx.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run().changes;
-    return { removed: credentials + codes > 0 };
-  });
+  return ctx.db.transaction(() => ({ removed: deleteTwoFactorEnrollment(ctx, input.userId) }));
+}
+
+/**
+ * The deletion itself, for a caller that already holds a transaction (better-sqlite3's are
+ * synchronous, so an async function cannot run inside one): the member's page checks the
+ * organization's rule, removes and audits in one. True when anything was deleted.
+ */
+export function deleteTwoFactorEnrollment(ctx: Ctx, userId: string): boolean {
+  const credentials = ctx.db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run().changes;
+  const codes = ctx.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run().changes;
+  return credentials + codes > 0;
 }
