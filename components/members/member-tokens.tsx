@@ -54,31 +54,39 @@ export function MemberTokens({
       {tokens.length === 0 ? (
         <p className="text-sm text-slate-500">No sessions or tokens.</p>
       ) : (
-        <DataTable columns={['Kind', 'Description', 'Prefix', 'Created', 'Expires', 'Last used', ACTIONS_COLUMN]}>
+        <DataTable columns={['Kind', 'Description', 'Prefix', 'Created · expires', 'Last used', ACTIONS_COLUMN]}>
           {tokens.map((token) => {
             const expired = token.expiry_time !== null && token.expiry_time <= now;
             return (
               <tr key={token.token_prefix} data-testid={`member-token-${token.token_prefix}`}>
-                <td className="px-4 py-2">
+                <td className="px-3 py-2">
                   <div className="whitespace-nowrap">{KIND_LABELS[token.kind]}</div>
                   <div className="text-xs text-slate-500">via {signInMethodLabel(token.auth_method, identityProviderNames)}</div>
                 </td>
-                <td className="px-4 py-2">{token.description || <span className="text-slate-400">—</span>}</td>
-                <td className="px-4 py-2 font-mono text-xs">
+                <td className="max-w-48 px-3 py-2 break-words">{token.description || <span className="text-slate-400">—</span>}</td>
+                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
                   {token.token_prefix}
                   {token.currently_active ? (
-                    <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 font-sans text-xs text-emerald-800">Yours, current</span>
+                    <span className="mt-1 block w-fit rounded-full bg-emerald-100 px-2 py-0.5 font-sans text-xs text-emerald-800">Yours, current</span>
                   ) : null}
                 </td>
-                <td className="px-4 py-2 whitespace-nowrap">
+                <td className="px-3 py-2 whitespace-nowrap">
                   <Time value={token.create_time} />
+                  <div className="text-xs text-slate-500" data-testid="expires">
+                    {token.expiry_time ? (
+                      <>
+                        {expired ? 'expired ' : 'expires '}
+                        <Time value={token.expiry_time} />
+                      </>
+                    ) : (
+                      'never expires'
+                    )}
+                  </div>
                 </td>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <Time value={token.expiry_time} fallback="Never" />
-                  {expired ? <span className="block text-xs text-amber-700">expired</span> : null}
-                </td>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <Time value={token.last_used_time} fallback="Never used" />
+                <td className="px-3 py-2">
+                  <div className="whitespace-nowrap">
+                    <Time value={token.last_used_time} fallback="Never used" />
+                  </div>
                   {token.last_ip ? (
                     <div className="text-xs text-slate-500" title={token.last_user_agent ?? undefined}>
                       <span className="font-mono">{token.last_ip}</span>
@@ -86,7 +94,7 @@ export function MemberTokens({
                     </div>
                   ) : null}
                 </td>
-                <td className="px-4 py-2 text-right">
+                <td className="px-3 py-2 text-right">
                   <Button
                     type="button"
                     variant="ghost"

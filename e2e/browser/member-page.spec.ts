@@ -82,6 +82,9 @@ test('a super admin opens a member’s page, revokes a token and resets 2FA; the
   await expect(tokenRow).toContainText('Personal token');
   await expect(tokenRow).toContainText('seeded personal token');
   await page.screenshot({ path: shot('member-page'), fullPage: true });
+  // The table fits a 1280-pixel window: Revoke is reachable without scrolling sideways.
+  const box = tokenRow.locator('xpath=ancestor::table/..');
+  expect(await box.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
 
   // Revoke the personal token: it stops working at once.
   await tokenRow.getByRole('button', { name: `Revoke ${personal.tokenPrefix}` }).click();
@@ -147,7 +150,8 @@ test('the page says why 2FA cannot be reset for a member of other organizations;
   await page.goto(`/admin/users/${carol.userId}`);
   await expect(page.getByTestId('member-other-organizations')).toHaveText('Also a member of 1 other organization');
   await expect(page.getByTestId('two-factor-reset-refusal')).toHaveText(
-    `${carol.email} also belongs to other organizations and is not managed by this one: their two-factor authentication is not this organization's alone to change.`,
+    `${carol.email} also belongs to other organizations and is not managed by this one: their two-factor authentication is not this organization's alone to change. ` +
+      'They can turn it off themselves under Profile → Authentication with a code or a recovery code, or the operator of this server can remove it.',
   );
   await expect(page.getByRole('button', { name: 'Reset two-factor authentication' })).toHaveCount(0);
   await page.screenshot({ path: shot('member-page-other-organizations'), fullPage: true });
