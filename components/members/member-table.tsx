@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { removeMemberAction, updateMemberAction } from '@/app/(console)/admin/users/actions';
@@ -16,7 +17,7 @@ export type MemberRow = WireMember & { sign_in_methods: string[]; is_you: boolea
 
 type Confirm = { kind: 'deactivate' | 'reactivate' | 'remove'; member: MemberRow };
 
-function Badge({ tone, children }: { tone: 'green' | 'amber' | 'slate' | 'brand'; children: React.ReactNode }) {
+export function Badge({ tone, children }: { tone: 'green' | 'amber' | 'slate' | 'brand'; children: React.ReactNode }) {
   const tones = {
     green: 'bg-emerald-100 text-emerald-800',
     amber: 'bg-amber-100 text-amber-800',
@@ -127,7 +128,13 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
                 <tr key={member.user_id} data-testid={`member-row-${info.user_email}`} className={active ? undefined : 'bg-slate-50/60'}>
                   <td className="px-4 py-3">
                     <div className="flex items-center gap-2">
-                      <span className="font-medium">{info.real_name || info.user_email}</span>
+                      {/* Their page: sign-in methods, sessions and tokens, 2FA reset (application users have their own). */}
+                      <Link
+                        className="font-medium text-brand-700 hover:underline"
+                        href={info.is_application_user ? `/admin/application-users/${member.user_id}` : `/admin/users/${member.user_id}`}
+                      >
+                        {info.real_name || info.user_email}
+                      </Link>
                       {member.is_you ? <Badge tone="brand">You</Badge> : null}
                       {info.is_application_user ? <Badge tone="slate">Application user</Badge> : null}
                       {member.managed ? <Badge tone="slate">Managed</Badge> : null}

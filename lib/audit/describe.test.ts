@@ -23,6 +23,12 @@ describe('describeAuditEvent', () => {
     ],
     ['member.removed', { user_email: 'b@x.test' }, 'Removed b@x.test from the organization'],
     ['member.token_revoked', { user_email: 'b@x.test', token_prefix: 'pcls_abc', kind: 'personal' }, 'Revoked token pcls_abc of b@x.test'],
+    [
+      'member.two_factor_reset',
+      { user_email: 'b@x.test', enrollment_required: true },
+      'Reset the two-factor authentication of b@x.test (they must set up an authenticator at their next password sign-in)',
+    ],
+    ['member.two_factor_reset', { user_email: 'b@x.test', enrollment_required: false }, 'Reset the two-factor authentication of b@x.test'],
     ['organization.created', { organization_name: 'Acme' }, 'Created organization "Acme"'],
     ['organization.updated', { old: { name: 'A' }, new: { name: 'B' } }, 'Changed the organization: name A → B'],
     ['project.created', { project: 'prod' }, 'Created project prod'],

@@ -114,6 +114,8 @@ export function describeAuditEvent({ event, details }: { event: string; details:
     }
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;
+    case 'member.two_factor_reset':
+      return `Reset the two-factor authentication of ${text(d.user_email ?? d.user_id)}${d.enrollment_required ? ' (they must set up an authenticator at their next password sign-in)' : ''}`;
     case 'identity_provider.created':
       return `Added identity provider "${text(d.name ?? '')}"`;
     case 'identity_provider.updated':

@@ -24,6 +24,9 @@ export type AuditEventName =
   | 'member.updated'
   | 'member.removed'
   | 'member.token_revoked'
+  // A super admin removed a member's authenticator app and recovery codes (the member's page);
+  // details carry the member, reset_by and whether the member must enroll again here.
+  | 'member.two_factor_reset'
   // The owner of a user's address proved it is theirs (lib/users/proven.ts): details carry how.
   | 'user.email_verified'
   // "Verify your address" (lib/users/verify-email.ts): a link was mailed to the user's address;

@@ -213,6 +213,32 @@ describe('updateMember', () => {
     expect(updateMember({ ...call, userId: bob.id, input: { is_super_admin: true } }).isSuperAdmin).toBe(true);
   });
 
+  it('says whose account it is, and how to go on, in the refusal', () => {
+    const { ctx, bob, call } = world();
+    seedMembership(ctx, { organizationId: seedOrganization(ctx).id, userId: bob.id });
+    expect(rejection(() => updateMember({ ...call, userId: bob.id, input: { state: 'deactivated' } })).message).toBe(
+      "bob@example.test also belongs to other organizations and is not managed by this one: their state and name are not this organization's alone to change. Remove them from this organization instead.",
+    );
+  });
+
+  it('deactivates and renames a member of other organizations whom this organization manages', () => {
+    const { ctx, organization, bob, call } = world();
+    seedMembership(ctx, { organizationId: seedOrganization(ctx).id, userId: bob.id });
+    setUserFields(ctx, bob.id, { managingOrganizationId: organization.id });
+    const updated = updateMember({ ...call, userId: bob.id, input: { state: 'deactivated', real_name: 'Robert' } });
+    expect(updated.user).toMatchObject({ state: 'deactivated', realName: 'Robert' });
+    expect(memberAuditEvents(ctx).map((e) => e.details)).toMatchObject([{ new: { state: 'deactivated', real_name: 'Robert' } }]);
+  });
+
+  it('another organization managing the member does not make their account this one’s', () => {
+    const { ctx, bob, call } = world();
+    const manager = seedOrganization(ctx);
+    seedMembership(ctx, { organizationId: manager.id, userId: bob.id });
+    setUserFields(ctx, bob.id, { managingOrganizationId: manager.id });
+    expect(rejection(() => updateMember({ ...call, userId: bob.id, input: { state: 'deactivated' } })).status).toBe(409);
+    expect(ctx.db.select().from(users).where(eq(users.id, bob.id)).get()!.state).toBe('active');
+  });
+
   it('refuses to let a super admin deactivate themselves', () => {
     const { ctx, organization, admin, call } = world();
     addMember(ctx, organization.id, { email: 'second@example.test', isSuperAdmin: true });

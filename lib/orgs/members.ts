@@ -145,6 +145,32 @@ function organizationsOf(ctx: Ctx, userId: string): number {
   return ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.userId, userId)).get()!.n;
 }
 
+/**
+ * Whose account it is. Changes to the account itself (its state, its name, its two-factor
+ * authentication) reach every organization the person belongs to, so an organization makes
+ * them only where the account is its alone: the person belongs to no other organization, or
+ * this organization manages them (a verified domain of its own holds their address, the way
+ * Okta or GitHub Enterprise own their managed accounts). Anyone else is refused with a 409
+ * that says why; their membership here (role, removal) stays this organization's to change.
+ * One rule for Admin → Users, the member's page and the API.
+ */
+export function assertAccountIsOurs(ctx: Ctx, organizationId: string, member: Member, what: string, instead: string): void {
+  const refusal = accountRefusal(ctx, organizationId, member, what);
+  if (refusal) throw new AppError('conflict', `${refusal} ${instead}`);
+}
+
+/** The refusal of assertAccountIsOurs without its hint, or null: the member's page says it before anyone clicks. */
+export function accountRefusal(ctx: Ctx, organizationId: string, member: Member, what: string): string | null {
+  if (member.user.managingOrganizationId === organizationId) return null;
+  if (organizationsOf(ctx, member.user.id) <= 1) return null;
+  return `${member.user.email} also belongs to other organizations and is not managed by this one: ${what} not this organization's alone to change.`;
+}
+
+/** How many organizations other than this one the member belongs to (shown on their page). */
+export function otherOrganizationsOf(ctx: Ctx, userId: string): number {
+  return organizationsOf(ctx, userId) - 1;
+}
+
 function audit(call: MemberCall & { membership: MembershipWithOrg }, input: Pick<AuditInput, 'event' | 'details'>) {
   recordAudit(call.ctx, {
     ...input,
@@ -188,12 +214,10 @@ export function updateMember(call: MemberCall & { userId: string; input: unknown
         }
       }
       // The state and name are the user's own, across organizations: deactivating someone here
-      // must not lock them out of another organization whose admins did not decide it.
-      if ((stateChanges || nameChanges) && organizationsOf(ctx, member.user.id) > 1) {
-        throw new AppError(
-          'conflict',
-          `${member.user.email} also belongs to other organizations: their state and name are not this organization's alone to change. Remove them from this organization instead.`,
-        );
+      // must not lock them out of another organization whose admins did not decide it, unless
+      // this organization manages them (assertAccountIsOurs).
+      if (stateChanges || nameChanges) {
+        assertAccountIsOurs(ctx, organizationId, member, 'their state and name are', 'Remove them from this organization instead.');
       }
       if (stateChanges) {
         old.state = member.user.state;

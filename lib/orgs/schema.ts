@@ -40,6 +40,11 @@ export type UpdateMember = z.output<typeof updateMemberSchema>;
 /** A console action on one member: which member, and the change. */
 export const memberActionSchema = z.strictObject({ user_id: userIdSchema });
 export const updateMemberActionSchema = updateMemberSchema.extend({ user_id: userIdSchema });
+/** Revoking one of a member's tokens on their page: the member and the token's prefix (never a full token). */
+export const memberTokenActionSchema = z.strictObject({
+  user_id: userIdSchema,
+  prefix: z.string({ error: 'prefix must be a string' }).min(1, { error: 'Enter a token prefix' }).max(64, { error: 'Not a token prefix' }),
+});
 
 const booleanParam = z
   .enum(['true', 'false', '1', '0'], { error: 'include_application_users must be true or false' })

@@ -23,7 +23,7 @@ export function callAs(ctx: Ctx, userId: string, organizationId: string): Member
   return { ctx, principal, membership, meta: TEST_META };
 }
 
-export function setUserFields(ctx: Ctx, userId: string, fields: Partial<Pick<User, 'isApplicationUser' | 'lastActivityTime' | 'realName' | 'state'>>) {
+export function setUserFields(ctx: Ctx, userId: string, fields: Partial<Pick<User, 'isApplicationUser' | 'lastActivityTime' | 'realName' | 'state' | 'managingOrganizationId'>>) {
   ctx.db.update(users).set(fields).where(eq(users.id, userId)).run();
 }
 

@@ -21,6 +21,8 @@ describe('requiredScope: the area of each /v1 route', () => {
     ['/v1/organization/org1/domains/d1/verify', 'authentication'],
     ['/v1/account/a1/authentication', 'authentication'],
     ['/v1/account/a1/authentication/am1', 'authentication'],
+    // A member's two-factor authentication (reset by a super admin).
+    ['/v1/organization/org1/user/u1/two-factor', 'authentication'],
     // organizations: the organization itself, its members, invitations and application users.
     ['/v1/organization/org1', 'organizations'],
     ['/v1/organization/org1/user', 'organizations'],
@@ -45,6 +47,9 @@ describe('requiredScope: the area of each /v1 route', () => {
     ['/v1/account/a1/events/authentication', 'organizations'],
     // Only in its place: "domains" of another organization's sub-resource is no authentication route.
     ['/v1/organization/org1/user/domains', 'organizations'],
+    ['/v1/organization/org1/user/u1/two-factorx', 'organizations'],
+    ['/v1/organization/org1/user/two-factor', 'organizations'],
+    ['/v1/organization/org1/user/u1/access-token/two-factor', 'organizations'],
     // Each rule is anchored at the start: a route name further down the path decides nothing.
     ['/v1/project/p1/v1/organization/org1/domains', 'projects'],
     ['/v1/project/p1/v1/organization/org1', 'projects'],

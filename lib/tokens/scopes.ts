@@ -16,6 +16,9 @@ export function requiredScope(method: string, pathname: string): RequiredScope |
   if (/^\/v1\/organization\/[^/]+\/(config\/authentication|authentication-methods|domains)(\/|$)/.test(pathname)) {
     return { area: 'authentication', access };
   }
+  // A member's second factor (reset by a super admin) is sign-in configuration too: a token
+  // meant for managing members and projects must not strip anyone's 2FA.
+  if (/^\/v1\/organization\/[^/]+\/user\/[^/]+\/two-factor(\/|$)/.test(pathname)) return { area: 'authentication', access };
   if (/^\/v1\/account\/[^/]+\/authentication(\/|$)/.test(pathname)) return { area: 'authentication', access };
   if (/^\/v1\/(organization|organizations|account)(\/|$)/.test(pathname)) return { area: 'organizations', access };
   if (/^\/v1\/project(\/|$)/.test(pathname)) return { area: 'projects', access };

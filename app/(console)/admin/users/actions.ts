@@ -2,8 +2,9 @@
 
 import { consoleAction } from '@/app/_lib/action';
 import { liveCtx } from '@/lib/context';
-import { removeMember, updateMember } from '@/lib/orgs/members';
-import { memberActionSchema, updateMemberActionSchema } from '@/lib/orgs/schema';
+import { resetMemberTwoFactor, twoFactorResetMessage } from '@/lib/orgs/member-two-factor';
+import { removeMember, revokeMemberToken, updateMember } from '@/lib/orgs/members';
+import { memberActionSchema, memberTokenActionSchema, updateMemberActionSchema } from '@/lib/orgs/schema';
 
 // Admin → Users. The organization is the one the user is working in (the gate's choice);
 // lib/orgs/members.ts checks that they are its super admin before anything else.
@@ -21,4 +22,16 @@ export const updateMemberAction = consoleAction(updateMemberActionSchema, async 
 export const removeMemberAction = consoleAction(memberActionSchema, async ({ user_id }, session) => {
   const member = removeMember({ ctx: liveCtx(), ...session, membership: session.organization, userId: user_id });
   return { lostAccess: member.user.id === session.principal.user.id };
+});
+
+/** The member's page: "Reset two-factor authentication". Returns the sentence to show. */
+export const resetMemberTwoFactorAction = consoleAction(memberActionSchema, async ({ user_id }, session) => {
+  const result = resetMemberTwoFactor({ ctx: liveCtx(), ...session, membership: session.organization, userId: user_id });
+  return { message: twoFactorResetMessage(result) };
+});
+
+/** The member's page: revokes one of their sessions or tokens, named by its prefix. */
+export const revokeMemberTokenAction = consoleAction(memberTokenActionSchema, async ({ user_id, prefix }, session) => {
+  const token = revokeMemberToken({ ctx: liveCtx(), ...session, membership: session.organization, userId: user_id, prefix });
+  return { prefix: token.tokenPrefix, kind: token.kind };
 });

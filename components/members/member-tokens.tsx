@@ -1,0 +1,130 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { revokeMemberTokenAction } from '@/app/(console)/admin/users/actions';
+import { signInMethodLabel } from '@/lib/policy/policy';
+import type { WireToken } from '@/lib/tokens/wire';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { Time } from '@/components/ui/time';
+import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+
+const KIND_LABELS = { session: 'Login session', personal: 'Personal token', application: 'Application token' } as const;
+
+/** A member's login sessions and personal tokens on their page, each with Revoke. */
+export function MemberTokens({
+  userId,
+  email,
+  tokens,
+  identityProviderNames,
+  now,
+}: {
+  userId: string;
+  email: string;
+  tokens: WireToken[];
+  identityProviderNames: Record<string, string>;
+  now: string;
+}) {
+  const router = useRouter();
+  const [confirm, setConfirm] = useState<WireToken | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const revoke = () =>
+    startTransition(async () => {
+      if (!confirm) return;
+      const result = await revokeMemberTokenAction({ user_id: userId, prefix: confirm.token_prefix });
+      setConfirm(null);
+      if (!result.ok) {
+        setNotice(null);
+        return setError(result.message);
+      }
+      setError(null);
+      setNotice(`${result.data.kind === 'session' ? 'Session' : 'Token'} ${result.data.prefix} of ${email} revoked.`);
+      router.refresh();
+    });
+
+  return (
+    <div className="space-y-3">
+      {error ? <Alert>{error}</Alert> : null}
+      {notice ? <Alert tone="info">{notice}</Alert> : null}
+      {tokens.length === 0 ? (
+        <p className="text-sm text-slate-500">No sessions or tokens.</p>
+      ) : (
+        <DataTable columns={['Kind', 'Description', 'Prefix', 'Created · expires', 'Last used', ACTIONS_COLUMN]}>
+          {tokens.map((token) => {
+            const expired = token.expiry_time !== null && token.expiry_time <= now;
+            return (
+              <tr key={token.token_prefix} data-testid={`member-token-${token.token_prefix}`}>
+                <td className="px-3 py-2">
+                  <div className="whitespace-nowrap">{KIND_LABELS[token.kind]}</div>
+                  <div className="text-xs text-slate-500">via {signInMethodLabel(token.auth_method, identityProviderNames)}</div>
+                </td>
+                <td className="max-w-48 px-3 py-2 break-words">{token.description || <span className="text-slate-400">—</span>}</td>
+                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
+                  {token.token_prefix}
+                  {token.currently_active ? (
+                    <span className="mt-1 block w-fit rounded-full bg-emerald-100 px-2 py-0.5 font-sans text-xs text-emerald-800">Yours, current</span>
+                  ) : null}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  <Time value={token.create_time} />
+                  <div className="text-xs text-slate-500" data-testid="expires">
+                    {token.expiry_time ? (
+                      <>
+                        {expired ? 'expired ' : 'expires '}
+                        <Time value={token.expiry_time} />
+                      </>
+                    ) : (
+                      'never expires'
+                    )}
+                  </div>
+                </td>
+                <td className="px-3 py-2">
+                  <div className="whitespace-nowrap">
+                    <Time value={token.last_used_time} fallback="Never used" />
+                  </div>
+                  {token.last_ip ? (
+                    <div className="text-xs text-slate-500" title={token.last_user_agent ?? undefined}>
+                      <span className="font-mono">{token.last_ip}</span>
+                      {token.last_user_agent_human_readable ? ` · ${token.last_user_agent_human_readable}` : null}
+                    </div>
+                  ) : null}
+                </td>
+                <td className="px-3 py-2 text-right">
+                  <Button
+                    type="button"
+                    variant="ghost"
+                    className="px-2 py-1 text-red-700"
+                    aria-label={`Revoke ${token.token_prefix}`}
+                    onClick={() => setConfirm(token)}
+                  >
+                    Revoke
+                  </Button>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
+      )}
+      <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke ${confirm?.token_prefix ?? ''} of ${email}?`}>
+        <p className="text-sm text-slate-700">
+          {confirm?.kind === 'session'
+            ? `That login session of ${email} ends at once: they are signed out there.`
+            : `Anything using this token stops working at once. This cannot be undone.`}
+        </p>
+        <div className="mt-6 flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
+            Cancel
+          </Button>
+          <Button type="button" variant="danger" disabled={pending} onClick={revoke}>
+            Revoke
+          </Button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { resetMemberTwoFactorAction } from '@/app/(console)/admin/users/actions';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+
+/**
+ * The member's page: their 2FA state and "Reset two-factor authentication". Where the reset
+ * would be refused (lib/orgs/member-two-factor.ts: twoFactorResetRefusal) the page says why
+ * instead of offering the button; the server checks again either way.
+ */
+export function ResetTwoFactor({
+  userId,
+  email,
+  enabled,
+  pendingSetup,
+  requiredHere,
+  refusal,
+}: {
+  userId: string;
+  email: string;
+  enabled: boolean;
+  pendingSetup: boolean;
+  requiredHere: boolean;
+  refusal: string | null;
+}) {
+  const router = useRouter();
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const reset = () =>
+    startTransition(async () => {
+      const result = await resetMemberTwoFactorAction({ user_id: userId });
+      setConfirming(false);
+      if (!result.ok) {
+        setNotice(null);
+        return setError(result.message);
+      }
+      setError(null);
+      setNotice(result.data.message);
+      router.refresh();
+    });
+
+  const state = enabled
+    ? 'On: password sign-ins ask for a code from their authenticator app.'
+    : pendingSetup
+      ? 'Off: an authenticator setup was started and never confirmed.'
+      : 'Off.';
+  const policy = requiredHere
+    ? 'This organization requires two-factor authentication for password sign-ins.'
+    : 'This organization does not require two-factor authentication.';
+
+  return (
+    <div className="mt-2 space-y-3 text-sm">
+      <p data-testid="two-factor-state">{state}</p>
+      <p className="text-slate-600">{policy}</p>
+      {notice ? <Alert tone="info">{notice}</Alert> : null}
+      {error ? <Alert>{error}</Alert> : null}
+      {refusal ? (
+        <p className="text-slate-600" data-testid="two-factor-reset-refusal">
+          {refusal}
+        </p>
+      ) : (
+        <div>
+          <Button type="button" variant="secondary" className="text-red-700" onClick={() => setConfirming(true)}>
+            Reset two-factor authentication
+          </Button>
+        </div>
+      )}
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Reset two-factor authentication of ${email}?`}>
+        <div className="space-y-2 text-sm text-slate-700">
+          <p>Their authenticator app and all their recovery codes stop working at once. Their sessions and tokens stay.</p>
+          <p>
+            {requiredHere
+              ? 'This organization requires two-factor authentication: at their next password sign-in they must set up a new authenticator before they can do anything else.'
+              : 'This organization does not require two-factor authentication: they can sign in with their password alone until they set up a new authenticator.'}
+          </p>
+          <p>Whoever signs in next with their password sets up the new authenticator: reset only for the person you have confirmed is asking.</p>
+        </div>
+        <div className="mt-6 flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
+            Cancel
+          </Button>
+          <Button type="button" variant="danger" disabled={pending} onClick={reset}>
+            Reset
+          </Button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}

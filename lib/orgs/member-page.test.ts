@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { authenticationMethods, externalIdentities } from '@/db/schema';
+import { iso } from '@/lib/context';
+import { rejection } from '@/lib/testing/errors';
+import { addMember, callAs, seedOrganizationWithAdmin, seedTotp, setUserFields } from '@/lib/testing/members';
+import { seedMembership, seedOrganization, seedToken, testCtx } from '@/lib/testing/seed';
+import { loadMemberPage } from './member-page';
+
+function world() {
+  const ctx = testCtx();
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { adminEmail: 'admin@example.test' });
+  const bob = addMember(ctx, organization.id, { email: 'bob@example.test' });
+  return { ctx, organization, admin, bob, call: callAs(ctx, admin.id, organization.id) };
+}
+
+describe('loadMemberPage', () => {
+  it('gathers the member’s methods, 2FA, sessions and tokens, management and the reset answer', () => {
+    const { ctx, organization, bob, call } = world();
+    const now = iso(ctx.now);
+    ctx.db
+      .insert(authenticationMethods)
+      .values({ id: 'amOkta', organizationId: organization.id, name: 'Okta', type: 'saml', spPrivateKey: 'x', spCertificate: 'x', createTime: now, updateTime: now })
+      .run();
+    ctx.db
+      .insert(externalIdentities)
+      .values([
+        { id: 'i1', userId: bob.id, provider: 'google', subject: 'g-1', email: 'bob@example.test', createTime: now, lastUsedTime: '2026-02-28T09:00:00Z' },
+        { id: 'i2', userId: bob.id, provider: 'saml:amOkta', subject: 'bob@idp.test', createTime: now },
+      ])
+      .run();
+    seedTotp(ctx, bob.id);
+    const session = seedToken(ctx, bob.id, { kind: 'session', createdManually: false, authMethod: 'saml:amOkta' }).token;
+    const personal = seedToken(ctx, bob.id, { description: 'ci' }).token;
+    setUserFields(ctx, bob.id, { managingOrganizationId: organization.id });
+
+    const page = loadMemberPage({ ...call, userId: bob.id });
+    expect(page.member.user.email).toBe('bob@example.test');
+    expect(page.methods.map((m) => [m.type, m.name, m.lastUsedTime])).toEqual([
+      ['internal', 'Password', null],
+      ['google', 'Google', '2026-02-28T09:00:00Z'],
+      ['saml', 'Okta', null],
+    ]);
+    expect(page.twoFactor).toMatchObject({ enabled: true, pendingSetup: false });
+    expect(page.tokens.map((t) => t.id).sort()).toEqual([session.id, personal.id].sort());
+    expect(page.identityProviderNames).toEqual({ amOkta: 'Okta' });
+    expect(page).toMatchObject({ managedBy: 'this', otherOrganizations: 0, twoFactorResetRefusal: null, twoFactorRequiredHere: false });
+  });
+
+  it('says, before anyone clicks, why a reset would be refused', () => {
+    const { ctx, admin, bob, call } = world();
+    const manager = seedOrganization(ctx);
+    seedMembership(ctx, { organizationId: manager.id, userId: bob.id });
+    setUserFields(ctx, bob.id, { managingOrganizationId: manager.id });
+    seedTotp(ctx, bob.id);
+    const page = loadMemberPage({ ...call, userId: bob.id });
+    expect(page).toMatchObject({ managedBy: 'other', otherOrganizations: 1 });
+    expect(page.twoFactorResetRefusal).toMatch(/^bob@example\.test also belongs to other organizations and is not managed by this one/);
+    expect(loadMemberPage({ ...call, userId: admin.id }).twoFactorResetRefusal).toBe(
+      'To turn off your own two-factor authentication, use Profile → Authentication: it asks for a code or a recovery code.',
+    );
+  });
+
+  it('is 403 for a member who is not a super admin and 404 for anyone outside the organization', () => {
+    const { ctx, organization, admin, bob, call } = world();
+    expect(rejection(() => loadMemberPage({ ...callAs(ctx, bob.id, organization.id), userId: admin.id })).status).toBe(403);
+    const stranger = addMember(ctx, seedOrganization(ctx).id);
+    const error = rejection(() => loadMemberPage({ ...call, userId: stranger.id }));
+    expect([error.status, error.message]).toEqual([404, `User ${stranger.id} is not a member of this organization`]);
+  });
+});
