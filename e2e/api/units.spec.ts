@@ -99,12 +99,13 @@ test.describe('organizational units', () => {
     const parent = await orgAccountId(request, token, member.organizationId);
     const unit = await newUnit(request, token, parent, 'Level one');
     const nested = await request.post('/v1/account', json(token, { account_name: 'Level two', parent_account_id: unit.account_id }));
+    // The message says what to send instead; the field's error says which field is wrong.
     expect([nested.status(), await nested.json()]).toEqual([
       400,
-      errorBody(
-        400,
-        `Account ${unit.account_id} is an organizational unit; units are one level deep: give the account_id of its organization "${member.organizationName}" (${parent}) as parent_account_id`,
-      ),
+      {
+        message: `Account ${unit.account_id} is an organizational unit; units are one level deep: give the account_id of its organization "${member.organizationName}" (${parent}) as parent_account_id`,
+        errors: [{ error_code: 'bad_request', message: 'parent_account_id: Units are one level deep: choose an organization, not a unit', status: 400 }],
+      },
     ]);
     const unknown = await request.post('/v1/account', json(token, { account_name: 'x', parent_account_id: 'a00000000000' }));
     expect([unknown.status(), await unknown.json()]).toEqual([404, errorBody(404, 'Account a00000000000 not found')]);
