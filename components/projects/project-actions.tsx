@@ -1,21 +1,44 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { moveProjectAction, renameProjectAction } from '@/app/(console)/projects/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 
-/** Rename a project, or move a standalone one into the organization being worked in. */
-export function ProjectActions({ project, moveInto }: { project: string; moveInto: string | null }) {
+/** A place a project can be moved to: the organization's own level, or one of its units. */
+export type MoveDestination = { accountId: string; label: string };
+
+/**
+ * Rename a project, or move it: a standalone one into the organization being worked in (or a unit
+ * of it), one of the organization's between its own level and its units.
+ */
+export function ProjectActions({
+  project,
+  organizationName,
+  destinations,
+  currentAccountId,
+}: {
+  project: string;
+  organizationName: string | null;
+  /** Where it may go; empty: no move offered. */
+  destinations: MoveDestination[];
+  /** Where it is now (null: standalone). */
+  currentAccountId: string | null;
+}) {
   const router = useRouter();
+  const selectId = useId();
   const [renaming, setRenaming] = useState(false);
   const [moving, setMoving] = useState(false);
   const [name, setName] = useState(project);
+  const others = destinations.filter((d) => d.accountId !== currentAccountId);
+  const [destination, setDestination] = useState(others[0]?.accountId ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const chosen = others.find((d) => d.accountId === destination) ?? others[0];
+  const standalone = currentAccountId === null;
 
   const rename = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -29,9 +52,11 @@ export function ProjectActions({ project, moveInto }: { project: string; moveInt
     setRenaming(false);
     router.refresh();
   };
-  const move = async () => {
+  const move = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!chosen) return;
     setBusy(true);
-    const result = await moveProjectAction({ project });
+    const result = await moveProjectAction({ project, account_id: chosen.accountId });
     setBusy(false);
     if (!result.ok) {
       setError(result.message);
@@ -46,9 +71,14 @@ export function ProjectActions({ project, moveInto }: { project: string; moveInt
       <Button variant="secondary" className="px-3 py-1" onClick={() => (setError(null), setName(project), setRenaming(true))} aria-label={`Rename ${project}`}>
         Rename
       </Button>
-      {moveInto ? (
-        <Button variant="secondary" className="px-3 py-1" onClick={() => (setError(null), setMoving(true))} aria-label={`Move ${project}`}>
-          Move into {moveInto}
+      {others.length > 0 ? (
+        <Button
+          variant="secondary"
+          className="px-3 py-1"
+          onClick={() => (setError(null), setDestination(others[0]!.accountId), setMoving(true))}
+          aria-label={`Move ${project}`}
+        >
+          {standalone ? `Move into ${organizationName}` : 'Move'}
         </Button>
       ) : null}
       <Dialog open={renaming} onClose={() => setRenaming(false)} title={`Rename ${project}`}>
@@ -70,22 +100,40 @@ export function ProjectActions({ project, moveInto }: { project: string; moveInt
           </div>
         </form>
       </Dialog>
-      <Dialog open={moving} onClose={() => setMoving(false)} title={`Move ${project} into ${moveInto}?`}>
-        <div className="space-y-4 text-left">
+      <Dialog open={moving} onClose={() => setMoving(false)} title={`Move ${project}`}>
+        <form onSubmit={move} className="space-y-4 text-left" aria-label="Move project">
           {error ? <Alert>{error}</Alert> : null}
+          <div className="space-y-1">
+            <label htmlFor={selectId} className="block text-sm font-medium text-slate-700">
+              Move to
+            </label>
+            <select
+              id={selectId}
+              className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+              value={chosen?.accountId ?? ''}
+              onChange={(e) => setDestination(e.target.value)}
+            >
+              {others.map((d) => (
+                <option key={d.accountId} value={d.accountId}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          </div>
           <p className="text-sm text-slate-700">
-            The project and its services then belong to {moveInto}: its members see them, its super admins change them, and its
-            authentication policy and IP allowlist apply. Moving it out again is not possible here.
+            {standalone
+              ? `The project and its services then belong to ${organizationName}: its members see them, its super admins change them, and its authentication policy and IP allowlist apply. Moving it out again is not possible here.`
+              : `A unit follows ${organizationName}'s rules: the same members see the project, the same super admins change it, and the organization's authentication policy and IP allowlist apply wherever in ${organizationName} it is.`}
           </p>
           <div className="flex justify-end gap-2">
             <Button type="button" variant="secondary" onClick={() => setMoving(false)}>
               Cancel
             </Button>
-            <Button type="button" onClick={move} disabled={busy}>
+            <Button type="submit" disabled={busy || !chosen}>
               Move project
             </Button>
           </div>
-        </div>
+        </form>
       </Dialog>
     </div>
   );

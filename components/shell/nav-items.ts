@@ -12,6 +12,7 @@ export const navSections: NavSection[] = [
       { href: '/admin/identity-providers', label: 'Identity providers', superAdminOnly: true },
       { href: '/admin/domains', label: 'Domains', superAdminOnly: true },
       { href: '/admin/users', label: 'Users', superAdminOnly: true },
+      { href: '/admin/units', label: 'Units', superAdminOnly: true },
       { href: '/admin/application-users', label: 'Application users', superAdminOnly: true },
       { href: '/admin/audit-log', label: 'Audit log', superAdminOnly: true },
     ],

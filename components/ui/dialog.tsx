@@ -18,7 +18,7 @@ export function Dialog({ open, onClose, title, children }: { open: boolean; onCl
       ref={ref}
       onClose={onClose}
       aria-labelledby={titleId}
-      className="m-auto w-full max-w-lg rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-full max-w-lg rounded-xl border border-slate-200 p-0 text-left shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="p-6">
         <h2 id={titleId} className="text-lg font-semibold">

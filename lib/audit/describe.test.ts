@@ -34,6 +34,16 @@ describe('describeAuditEvent', () => {
     ['project.created', { project: 'prod' }, 'Created project prod'],
     ['project.updated', { project: 'prod2', old: { project_name: 'prod' }, new: { project_name: 'prod2' } }, 'Changed project prod2: project_name prod → prod2'],
     ['project.moved', { project: 'prod', old: { organization_id: null }, new: { organization_id: 'org1' } }, 'Moved project prod into organization org1'],
+    ['project.moved', { project: 'prod', unit_name: 'Payments', old: { unit_id: null }, new: { unit_id: 'a1' } }, 'Moved project prod into unit "Payments"'],
+    ['project.moved', { project: 'prod', old: { unit_id: 'a1' }, new: { unit_id: null } }, "Moved project prod out of its unit, to the organization's own level"],
+    [
+      'project.moved',
+      { project: 'prod', unit_name: 'Ops', old: { organization_id: null, unit_id: null }, new: { organization_id: 'org1', unit_id: 'a1' } },
+      'Moved project prod into unit "Ops"',
+    ],
+    ['unit.created', { unit_id: 'a1', unit_name: 'Payments' }, 'Created unit "Payments"'],
+    ['unit.updated', { unit_name: 'Billing', old: { name: 'Payments' }, new: { name: 'Billing' } }, 'Changed unit "Billing": name Payments → Billing'],
+    ['unit.deleted', { unit_id: 'a1', unit_name: 'Billing' }, 'Deleted unit "Billing"'],
     ['service.created', { project: 'prod', service: 'k', service_type: 'kafka' }, 'Created kafka service prod/k'],
     [
       'service.updated',

@@ -162,8 +162,19 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Created project ${text(d.project ?? '')}`;
     case 'project.updated':
       return `Changed project ${text(d.project ?? '')}: ${describeChanges(d)}`;
-    case 'project.moved':
-      return `Moved project ${text(d.project ?? '')} into organization ${text(((d.new ?? {}) as Details).organization_id ?? '')}`;
+    case 'project.moved': {
+      const next = (d.new ?? {}) as Details;
+      const project = text(d.project ?? '');
+      if (next.unit_id) return `Moved project ${project} into unit "${text(d.unit_name ?? next.unit_id)}"`;
+      if (next.organization_id === undefined && 'unit_id' in next) return `Moved project ${project} out of its unit, to the organization's own level`;
+      return `Moved project ${project} into organization ${text(next.organization_id ?? '')}`;
+    }
+    case 'unit.created':
+      return `Created unit "${text(d.unit_name ?? '')}"`;
+    case 'unit.updated':
+      return `Changed unit "${text(d.unit_name ?? '')}": ${describeChanges(d)}`;
+    case 'unit.deleted':
+      return `Deleted unit "${text(d.unit_name ?? '')}"`;
     case 'service.created':
       return `Created ${text(d.service_type ?? '')} service ${text(d.project ?? '')}/${text(d.service ?? '')}`;
     case 'service.updated':

@@ -63,6 +63,10 @@ export type AuditEventName =
   | 'organization.created'
   | 'organization.updated'
   | 'organization.deleted'
+  // Organizational units (lib/orgs/units.ts), recorded in their organization's log.
+  | 'unit.created'
+  | 'unit.updated'
+  | 'unit.deleted'
   | 'project.created'
   | 'project.updated'
   | 'project.moved'

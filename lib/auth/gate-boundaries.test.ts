@@ -93,8 +93,12 @@ describe('scopeOfApiPath: which organization a path touches', () => {
     ['POST', '/v1/organization/org1/user/invitation/ann', { kind: 'organization', organizationId: 'org1' }],
     // Accounts (upstream's older name for organizations) and projects.
     ['GET', '/v1/account/a1/authentication', { kind: 'account', accountId: 'a1' }],
-    ['GET', '/v1/account/ab', { kind: 'account', accountId: 'ab' }],
-    ['GET', '/v1/account/a%31', { kind: 'account', accountId: 'a1' }],
+    // The account itself may be an organizational unit's; its deeper paths are organizations' only.
+    ['GET', '/v1/account/ab', { kind: 'account', accountId: 'ab', unit: true }],
+    ['DELETE', '/v1/account/ab/', { kind: 'account', accountId: 'ab', unit: true }],
+    ['GET', '/v1/account/a%31', { kind: 'account', accountId: 'a1', unit: true }],
+    ['GET', '/v1/account/a1/events', { kind: 'account', accountId: 'a1' }],
+    ['GET', '/v1/account/a1/authentication/am1', { kind: 'account', accountId: 'a1' }],
     ['GET', '/v1/project/p1/service/s1', { kind: 'project', projectName: 'p1' }],
     ['GET', '/v1/project/pq', { kind: 'project', projectName: 'pq' }],
     // Only at the start of the path.

@@ -1,9 +1,10 @@
-import type { Token, User } from '@/db/schema';
+import type { OrganizationUnit, Token, User } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { decodePathSegment } from '@/lib/http/path';
 import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
+import { findUnit } from '@/lib/orgs/unit-lookup';
 import { policyOf, samlMethodIdOf, tokenRefusal } from '@/lib/policy/policy';
 import { findProjectOwner, type ProjectOwner } from '@/lib/projects/lookup';
 import { identityProviderOrganization } from '@/lib/saml/owner';
@@ -32,13 +33,20 @@ export type Principal = {
  *   caller belongs to: each organization's allowlist holds for its members wherever they call from;
  * - `project`: /v1/project/{project}/...: a project in an organization is that organization's
  *   resource (its members only, its policy and allowlist); a standalone project is its creator's
- *   own resource, governed as `user` is.
+ *   own resource, governed as `user` is. A project in an organizational unit has the unit's
+ *   organization as its organizationId (lib/projects/manage.ts keeps it so), so it is governed
+ *   exactly as the organization's own projects, with no lookup of the unit here.
  */
 export type RequestScope =
   | { kind: 'user' }
   | { kind: 'organization'; organizationId: string }
-  /** /v1/account/{account_id}/...: upstream's older name for an organization, same rules. */
-  | { kind: 'account'; accountId: string }
+  /**
+   * /v1/account/{account_id}/...: upstream's older name for an organization, same rules. With
+   * `unit`, the path is the account itself (/v1/account/{id}), where the id may also name an
+   * organizational unit: that is its organization's resource (its members, policy, allowlist).
+   * Deeper paths (authentication, events) are the organization's alone and refuse a unit's id.
+   */
+  | { kind: 'account'; accountId: string; unit?: boolean }
   | { kind: 'project'; projectName: string }
   | { kind: 'console'; preferredOrganizationId?: string | null; ownResources?: boolean }
   /** Signing out (POST /v1/me/logout, POST /signout): see authorizeScope. */
@@ -61,6 +69,8 @@ export type GateInput = {
 export type GateResult = {
   principal: Principal;
   organization: MembershipWithOrg | null;
+  /** For /v1/account/{id} naming an organizational unit: the unit; `organization` is then its organization. */
+  unit?: OrganizationUnit | null;
   /** The organizations whose policies govern this request (see RequestScope). */
   governing: MembershipWithOrg[];
 };
@@ -121,6 +131,7 @@ export function authorizeScope(
   scope: RequestScope,
   ip: string | null,
   project: ProjectOwner | null = null,
+  unit: OrganizationUnit | null = null,
 ): MembershipWithOrg | null {
   switch (scope.kind) {
     // The one exception to the organizations' checks: signing out works whatever the policy or
@@ -142,7 +153,9 @@ export function authorizeScope(
       return membership;
     }
     case 'account': {
-      const membership = principal.memberships.find((m) => m.organization.accountId === scope.accountId);
+      const membership =
+        principal.memberships.find((m) => m.organization.accountId === scope.accountId) ??
+        (unit?.id === scope.accountId ? authorizeUnit(principal, scope, unit, ip) : undefined);
       if (!membership) throw new AppError('not_found', `Account ${scope.accountId} not found`);
       assertOrganizationAdmits(membership, principal, ip);
       return membership;
@@ -157,6 +170,29 @@ export function authorizeScope(
       return membership;
     }
   }
+}
+
+/**
+ * The membership of a unit's organization, or undefined when the caller is not its member (the
+ * caller then gets the same 404 as for an id nobody has: other tenants' units are not probed).
+ * Only /v1/account/{id} itself takes a unit; for a member, a deeper path says why it refuses.
+ */
+function authorizeUnit(
+  principal: Principal,
+  scope: { accountId: string; unit?: boolean },
+  unit: OrganizationUnit,
+  ip: string | null,
+): MembershipWithOrg | undefined {
+  const membership = principal.memberships.find((m) => m.organization.id === unit.organizationId);
+  if (!membership) return undefined;
+  assertOrganizationAdmits(membership, principal, ip);
+  if (!scope.unit) {
+    throw new AppError(
+      'not_found',
+      `Account ${scope.accountId} is an organizational unit of "${membership.organization.name}": its identity providers, policy and audit log are its organization's (account ${membership.organization.accountId})`,
+    );
+  }
+  return membership;
 }
 
 /**
@@ -183,9 +219,15 @@ export function authorizeProject(principal: Principal, name: string, project: Pr
 export function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): GateResult {
   const principal = authenticate({ ctx, input });
   if (input.request) assertScopesPermit(principal.token.scopes, input.request);
-  const project = input.scope.kind === 'project' ? findProjectOwner(ctx, input.scope.projectName) : null;
-  const organization = authorizeScope(principal, input.scope, input.ip, project);
-  return { principal, organization, governing: governingMemberships(principal, input.scope, organization) };
+  const { scope } = input;
+  const project = scope.kind === 'project' ? findProjectOwner(ctx, scope.projectName) : null;
+  // Only an account id that is none of the caller's organizations costs the unit lookup.
+  const unit =
+    scope.kind === 'account' && !principal.memberships.some((m) => m.organization.accountId === scope.accountId)
+      ? findUnit(ctx, scope.accountId)
+      : null;
+  const organization = authorizeScope(principal, scope, input.ip, project, unit);
+  return { principal, organization, unit, governing: governingMemberships(principal, scope, organization) };
 }
 
 /** The memberships whose policies govern a request of this scope: the ones authorizeScope checked. */
@@ -216,7 +258,10 @@ export function scopeOfApiPath(pathname: string, method = 'GET'): RequestScope {
   const match = /^\/v1\/organization\/([^/]+)/.exec(pathname);
   if (match) return { kind: 'organization', organizationId: decodePathSegment(match[1]!) };
   const account = /^\/v1\/account\/([^/]+)/.exec(pathname);
-  if (account) return { kind: 'account', accountId: decodePathSegment(account[1]!) };
+  if (account) {
+    const accountId = decodePathSegment(account[1]!);
+    return /^\/v1\/account\/[^/]+\/?$/.test(pathname) ? { kind: 'account', accountId, unit: true } : { kind: 'account', accountId };
+  }
   const project = /^\/v1\/project\/([^/]+)/.exec(pathname);
   if (project) return { kind: 'project', projectName: decodePathSegment(project[1]!) };
   return { kind: 'user' };

@@ -7,9 +7,16 @@ import { rejection } from '@/lib/testing/errors';
 import { setUserFields } from '@/lib/testing/members';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { createAccount, deleteAccount, updateAccount } from './accounts';
-import { listMemberships } from './memberships';
+import { listMemberships, type MembershipWithOrg } from './memberships';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
+
+/** createAccount without parent_account_id: an organization, never a unit. */
+function createOrganization(...args: Parameters<typeof createAccount>): MembershipWithOrg {
+  const created = createAccount(...args);
+  if ('unit' in created) throw new Error('expected an organization');
+  return created;
+}
 
 function caller(ctx: ReturnType<typeof testCtx>, superAdmin = true) {
   const org = seedOrganization(ctx);
@@ -23,7 +30,7 @@ describe('accounts', () => {
   it('POST /v1/account makes the caller super admin of a new organization, audited', () => {
     const ctx = testCtx();
     const { user, call } = caller(ctx);
-    const created = createAccount({ ...call, input: { account_name: '  New Org ' } });
+    const created = createOrganization({ ...call, input: { account_name: '  New Org ' } });
     expect(created).toMatchObject({ isSuperAdmin: true, organization: { name: 'New Org' } });
     expect(listMemberships(ctx, user.id).find((m) => m.organization.id === created.organization.id)?.isSuperAdmin).toBe(true);
     expect(listAuditEvents(ctx).find((e) => e.event === 'organization.created')).toMatchObject({ organizationId: created.organization.id });
@@ -31,13 +38,21 @@ describe('accounts', () => {
 
   it('a new organization trusts only its own identity providers until its admin opts in', () => {
     const ctx = testCtx();
-    const created = createAccount({ ...caller(ctx).call, input: { account_name: 'Fresh' } });
+    const created = createOrganization({ ...caller(ctx).call, input: { account_name: 'Fresh' } });
     expect(created.organization.samlAllowExternal).toBe(false);
   });
 
-  it.each([[{}], [{ account_name: '' }], [{ account_name: 'x'.repeat(129) }], [{ account_name: 'x', parent_account_id: 'a123' }]])('refuses %j', (input) => {
+  it.each<[Record<string, unknown>, string]>([
+    [{}, 'account_name: account_name must be a string'],
+    [{ account_name: '' }, 'account_name: Enter the organization name'],
+    [{ account_name: '  ', parent_account_id: 'a123' }, 'account_name: Enter the unit name'],
+    [{ account_name: 'x'.repeat(129) }, 'account_name: Use at most 128 characters'],
+    [{ account_name: 'x', parent_account_id: '' }, 'parent_account_id: parent_account_id must not be empty'],
+    [{ account_name: 'x', parent_account_id: 42 }, 'parent_account_id: parent_account_id must be a string'],
+  ])('refuses %j with 400', (input, message) => {
     const ctx = testCtx();
-    expect(rejection(() => createAccount({ ...caller(ctx).call, input })).status).toBe(400);
+    const error = rejection(() => createAccount({ ...caller(ctx).call, input }));
+    expect([error.status, error.message]).toEqual([400, message]);
   });
 
   it('renames and deletes for super admins only; keeps the last organization and those with projects', () => {

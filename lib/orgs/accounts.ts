@@ -9,6 +9,7 @@ import { assertSuperAdmin } from './authorize';
 import { insertMembership, insertOrganization } from './create';
 import type { MembershipWithOrg } from './memberships';
 import { createAccountSchema, updateAccountSchema } from './schema';
+import { createUnit, type UnitWithOrg } from './units';
 
 // Organizations through upstream's older "account" routes (/v1/account, which avn's
 // organization commands use) and the newer /v1/organizations ones.
@@ -27,9 +28,13 @@ function audit(call: Call, organizationId: string | null, event: 'organization.c
   });
 }
 
-/** POST /v1/account: a new organization whose super admin is the caller. */
-export function createAccount(call: Call & { input: unknown }): MembershipWithOrg {
+/**
+ * POST /v1/account: a new organization whose super admin is the caller; with parent_account_id,
+ * an organizational unit under that organization (lib/orgs/units.ts).
+ */
+export function createAccount(call: Call & { input: unknown }): MembershipWithOrg | UnitWithOrg {
   const input = parseInput(createAccountSchema, call.input);
+  if (input.parent_account_id) return createUnit({ ...call, parentAccountId: input.parent_account_id, name: input.account_name });
   // Application users belong to the organization that made them and act only for it.
   if (call.principal.user.isApplicationUser) throw new AppError('forbidden', 'Application users cannot create organizations');
   return call.ctx.db.transaction(() => {

@@ -1,4 +1,6 @@
 import type { Organization } from '@/db/schema';
+import type { MembershipWithOrg } from './memberships';
+import type { UnitWithOrg } from './units';
 import type { Member, MemberAuthenticationMethod } from './members';
 
 /**
@@ -63,6 +65,32 @@ export function accountToWire({ organization, isSuperAdmin }: { organization: Or
     primary_billing_group_id: null,
     tenant_id: null,
   };
+}
+
+/**
+ * An organizational unit as an account of /v1/account: its own account_id and name, its
+ * organization's organization_id, and that organization's account as parent and root (units are
+ * one level deep). is_account_owner: the caller is a super admin of the organization, which is
+ * who administers the unit.
+ */
+export function unitToWire({ unit, membership }: UnitWithOrg) {
+  return {
+    account_id: unit.id,
+    account_name: unit.name,
+    organization_id: membership.organization.id,
+    create_time: unit.createTime,
+    update_time: unit.updateTime,
+    is_account_owner: membership.isSuperAdmin,
+    root_account_id: membership.organization.accountId,
+    parent_account_id: membership.organization.accountId,
+    primary_billing_group_id: null,
+    tenant_id: null,
+  };
+}
+
+/** Either kind of account, as POST /v1/account made it. */
+export function anyAccountToWire(account: MembershipWithOrg | UnitWithOrg) {
+  return 'unit' in account ? unitToWire(account) : accountToWire(account);
 }
 
 /** The organization object of /v1/organizations and /v1/organization/{id}. */

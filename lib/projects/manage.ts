@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { memberships, organizations, projects, type Organization, type Project } from '@/db/schema';
+import { memberships, organizations, organizationUnits, projects, type Organization, type OrganizationUnit, type Project } from '@/db/schema';
 import { recordAudit, recordUserAudit, type AuditInput } from '@/lib/audit/record';
 import { assertOrganizationAdmits, type Principal } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
@@ -7,6 +7,7 @@ import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newProjectId } from '@/lib/ids';
 import type { MembershipWithOrg } from '@/lib/orgs/memberships';
+import { resolveAccount } from '@/lib/orgs/units';
 import { preparedPerDb } from '@/lib/prepared';
 import { createProjectSchema, updateProjectSchema } from './schema';
 
@@ -15,8 +16,13 @@ import { createProjectSchema, updateProjectSchema } from './schema';
 // standalone project belongs to the user who made it, until they move it into an organization
 // they are a super admin of. Who may reach a project at all is the request gate's decision
 // (authorizeProject in lib/auth/gate.ts); these functions take its answer.
+//
+// A project may sit in an organizational unit of its organization (lib/orgs/units.ts): then
+// unitId names the unit and organizationId stays the unit's organization. Every rule above reads
+// organizationId, so a project in a unit is governed exactly as one at the organization's level.
+// Only the functions here write unitId, and always together with organizationId.
 
-export type ProjectWithOrg = { project: Project; organization: Organization | null };
+export type ProjectWithOrg = { project: Project; organization: Organization | null; unit: OrganizationUnit | null };
 
 type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
 
@@ -52,9 +58,10 @@ export function auditProject(
 function findProject(ctx: Ctx, name: string): ProjectWithOrg | null {
   return (
     ctx.db
-      .select({ project: projects, organization: organizations })
+      .select({ project: projects, organization: organizations, unit: organizationUnits })
       .from(projects)
       .leftJoin(organizations, eq(organizations.id, projects.organizationId))
+      .leftJoin(organizationUnits, eq(organizationUnits.id, projects.unitId))
       .where(eq(projects.name, name))
       .get() ?? null
   );
@@ -95,9 +102,10 @@ export function listProjects({ ctx, principal, organizationId }: { ctx: Ctx; pri
     : principal.memberships.map((m) => m.organization.id);
   const own = and(isNull(projects.organizationId), eq(projects.createdByUserId, principal.user.id));
   return ctx.db
-    .select({ project: projects, organization: organizations })
+    .select({ project: projects, organization: organizations, unit: organizationUnits })
     .from(projects)
     .leftJoin(organizations, eq(organizations.id, projects.organizationId))
+    .leftJoin(organizationUnits, eq(organizationUnits.id, projects.unitId))
     .where(orgIds.length ? or(inArray(projects.organizationId, orgIds), own) : own)
     .orderBy(asc(projects.name))
     .all();
@@ -131,16 +139,21 @@ export function projectNamesOf(ctx: Ctx, userId: string): string[] {
     .map((row) => row.name);
 }
 
-/** The membership of the organization with this account id, which the caller must be a super admin of. */
-function superAdminMembershipOf(call: Call, accountId: string): MembershipWithOrg {
-  const membership = call.principal.memberships.find((m) => m.organization.accountId === accountId);
-  // Not a member and no such account answer alike.
-  if (!membership) throw new AppError('not_found', `Account ${accountId} not found`);
+/**
+ * Where account_id puts a project: an organization, or a unit of one (`unit` set). Either way
+ * the caller must be a super admin of that organization, under its policy and allowlist: a unit
+ * has no admins or rules of its own.
+ */
+function destinationOf(call: Call, accountId: string): { membership: MembershipWithOrg; unit: OrganizationUnit | null } {
+  const target = resolveAccount(call.ctx, call.principal, accountId);
+  // Not a member, another organization's unit and no such account answer alike.
+  if (!target) throw new AppError('not_found', `Account ${accountId} not found`);
+  const { membership } = target;
   if (!membership.isSuperAdmin) {
     throw new AppError('forbidden', `Only super admins of organization "${membership.organization.name}" may put projects in it`);
   }
   assertOrganizationAdmits(membership, call.principal, call.meta.ip);
-  return membership;
+  return target;
 }
 
 function assertNameFree(ctx: Ctx, name: string): void {
@@ -152,7 +165,8 @@ function assertNameFree(ctx: Ctx, name: string): void {
 /** POST /v1/project: in an organization (account_id, its super admins) or standalone. */
 export function createProject(call: Call & { input: unknown }): ProjectWithOrg {
   const input = parseInput(createProjectSchema, call.input);
-  const membership = input.account_id ? superAdminMembershipOf(call, input.account_id) : null;
+  const target = input.account_id ? destinationOf(call, input.account_id) : null;
+  const membership = target?.membership ?? null;
   // Application users belong to one organization; a project of theirs must be in it.
   if (!membership && call.principal.user.isApplicationUser) {
     throw new AppError('bad_request', 'Application users create projects in their organization: give account_id');
@@ -166,6 +180,7 @@ export function createProject(call: Call & { input: unknown }): ProjectWithOrg {
         id: newProjectId(),
         name: input.project,
         organizationId: membership?.organization.id ?? null,
+        unitId: target?.unit?.id ?? null,
         createdByUserId: call.principal.user.id,
         cloud: input.cloud ?? '',
         techEmails: (input.tech_emails ?? []).map((t) => t.email),
@@ -176,22 +191,23 @@ export function createProject(call: Call & { input: unknown }): ProjectWithOrg {
       .get();
     auditProject(call, project, {
       event: 'project.created',
-      details: { project: project.name, organization_id: project.organizationId },
+      details: { project: project.name, organization_id: project.organizationId, ...(project.unitId ? { unit_id: project.unitId, unit_name: target!.unit!.name } : {}) },
     });
-    return { project, organization: membership?.organization ?? null };
+    return { project, organization: membership?.organization ?? null, unit: target?.unit ?? null };
   });
 }
 
 /**
  * PUT /v1/project/{project}: project_name renames (super admins of its organization, or the
- * creator of a standalone project); account_id moves it into an organization, which only a super
- * admin of that organization may do (and, from another organization, a super admin of that one too).
+ * creator of a standalone project); account_id moves it into an organization or a unit of one,
+ * which only a super admin of that organization may do (and, from another organization, a super
+ * admin of that one too). Naming the organization's own account takes a project out of its unit.
  */
 export function updateProject(call: Call & { access: ProjectAccess; input: unknown }): ProjectWithOrg {
   const input = parseInput(updateProjectSchema, call.input);
   const { access } = call;
   assertMayChangeProject(access);
-  const target = input.account_id ? superAdminMembershipOf(call, input.account_id) : null;
+  const target = input.account_id ? destinationOf(call, input.account_id) : null;
   return call.ctx.db.transaction(() => {
     const old = access.project;
     const changes: Partial<Project> = {};
@@ -199,27 +215,29 @@ export function updateProject(call: Call & { access: ProjectAccess; input: unkno
       assertNameFree(call.ctx, input.project_name);
       changes.name = input.project_name;
     }
-    if (target && target.organization.id !== old.organizationId) changes.organizationId = target.organization.id;
+    if (target && target.membership.organization.id !== old.organizationId) changes.organizationId = target.membership.organization.id;
+    if (target && (target.unit?.id ?? null) !== old.unitId) changes.unitId = target.unit?.id ?? null;
     if (input.cloud !== undefined && input.cloud !== old.cloud) changes.cloud = input.cloud;
-    if (Object.keys(changes).length === 0) return { project: old, organization: access.organization };
+    if (Object.keys(changes).length === 0) return { project: old, organization: access.organization, unit: access.unit };
     const project = call.ctx.db
       .update(projects)
       .set({ ...changes, updateTime: iso(call.ctx.now) })
       .where(eq(projects.id, old.id))
       .returning()
       .get();
-    const oldValues = { project_name: old.name, organization_id: old.organizationId, cloud: old.cloud };
-    const newValues = { project_name: project.name, organization_id: project.organizationId, cloud: project.cloud };
+    const oldValues = { project_name: old.name, organization_id: old.organizationId, unit_id: old.unitId, cloud: old.cloud };
+    const newValues = { project_name: project.name, organization_id: project.organizationId, unit_id: project.unitId, cloud: project.cloud };
     const keys = (Object.keys(newValues) as (keyof typeof newValues)[]).filter((k) => oldValues[k] !== newValues[k]);
     const details = {
       project: project.name,
+      ...(project.unitId && changes.unitId !== undefined ? { unit_name: target!.unit!.name } : {}),
       old: Object.fromEntries(keys.map((k) => [k, oldValues[k]])),
       new: Object.fromEntries(keys.map((k) => [k, newValues[k]])),
     };
-    const event = changes.organizationId ? 'project.moved' : 'project.updated';
+    const event = changes.organizationId || changes.unitId !== undefined ? 'project.moved' : 'project.updated';
     // A move is told to the organization it left (or its creator's) and the one it joined.
     if (changes.organizationId) auditProject(call, old, { event, details }, { except: changes.organizationId });
     auditProject(call, project, { event, details });
-    return { project, organization: target?.organization ?? access.organization };
+    return { project, organization: target?.membership.organization ?? access.organization, unit: target ? target.unit : access.unit };
   });
 }

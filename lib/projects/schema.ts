@@ -42,7 +42,10 @@ export const updateProjectSchema = z.object({
 });
 export type UpdateProjectInput = z.input<typeof updateProjectSchema>;
 
-/** The console's forms: rename one project, or move it into the organization being worked in. */
+/**
+ * The console's forms: rename one project, or move it into the organization being worked in or
+ * one of its units (account_id; without it, the organization's own level).
+ */
 export const renameProjectActionSchema = z.strictObject({ project: projectNameSchema, project_name: projectNameSchema });
-export const moveProjectActionSchema = z.strictObject({ project: projectNameSchema });
+export const moveProjectActionSchema = z.strictObject({ project: projectNameSchema, account_id: accountIdSchema.optional() });
 export const createProjectActionSchema = z.strictObject({ project: projectNameSchema });

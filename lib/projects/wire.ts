@@ -2,13 +2,15 @@ import type { ProjectWithOrg } from './manage';
 
 /**
  * The project object of /v1/project, in upstream's fields. Billing does not exist here: its
- * fields are present (avn's table reads them) and empty.
+ * fields are present (avn's table reads them) and empty. account_id and account_name are those
+ * of the account that holds the project: its unit when it is in one, else its organization;
+ * organization_id is always the organization's.
  */
-export function projectToWire({ project, organization }: ProjectWithOrg) {
+export function projectToWire({ project, organization, unit }: ProjectWithOrg) {
   return {
     project_name: project.name,
-    account_id: organization?.accountId ?? null,
-    account_name: organization?.name ?? null,
+    account_id: unit?.id ?? organization?.accountId ?? null,
+    account_name: unit?.name ?? organization?.name ?? null,
     organization_id: organization?.id ?? null,
     default_cloud: project.cloud,
     cloud: project.cloud,

@@ -4,6 +4,7 @@ import { consoleAction } from '@/app/_lib/action';
 import { consoleProjectAccess } from '@/app/_lib/project';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
+import { unitOfOrganization } from '@/lib/orgs/units';
 import { createProject, updateProject } from '@/lib/projects/manage';
 import { createProjectActionSchema, moveProjectActionSchema, renameProjectActionSchema } from '@/lib/projects/schema';
 import { assertRollingRestartConfirmed, checkServiceJwks, createService, deleteService, getService, testServiceToken, updateService } from '@/lib/services/manage';
@@ -32,11 +33,17 @@ export const renameProjectAction = consoleAction(renameProjectActionSchema, asyn
   return { project: updated.project.name };
 });
 
-export const moveProjectAction = consoleAction(moveProjectActionSchema, async ({ project }, session) => {
+// Moves a project into the organization being worked in, or into one of its units: the page
+// offers only those. lib/ decides who may (super admins of the destination's organization, and of
+// the project's present one).
+export const moveProjectAction = consoleAction(moveProjectActionSchema, async ({ project, account_id }, session) => {
   if (!session.organization) throw new AppError('forbidden', 'Join an organization first');
+  const ctx = liveCtx();
+  const org = session.organization.organization;
+  if (account_id !== undefined && account_id !== org.accountId) unitOfOrganization(ctx, session.organization, account_id);
   const access = consoleProjectAccess(session, project);
-  const input = { account_id: session.organization.organization.accountId };
-  updateProject({ ctx: liveCtx(), principal: session.principal, meta: session.meta, access, input });
+  const input = { account_id: account_id ?? org.accountId };
+  updateProject({ ctx, principal: session.principal, meta: session.meta, access, input });
 });
 
 export const createServiceAction = consoleAction(createServiceActionSchema, async ({ project, ...input }, session) => {

@@ -2,10 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
 import { CreateProjectForm } from '@/components/projects/create-project-form';
-import { ProjectActions } from '@/components/projects/project-actions';
+import { ProjectActions, type MoveDestination } from '@/components/projects/project-actions';
 import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
+import { listUnits } from '@/lib/orgs/units';
 import { listProjects } from '@/lib/projects/manage';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
@@ -18,6 +19,15 @@ export default async function ProjectsPage() {
   const isSuperAdmin = organization?.isSuperAdmin ?? false;
   const inOrg = org ? listProjects({ ctx, principal, organizationId: org.id }).filter((p) => p.project.organizationId === org.id) : [];
   const standalone = listProjects({ ctx, principal }).filter((p) => p.project.organizationId === null);
+  const units = org ? listUnits(ctx, org.id) : [];
+  // Where a super admin may put a project: the organization's own level, or one of its units.
+  const destinations: MoveDestination[] =
+    org && isSuperAdmin
+      ? [
+          { accountId: org.accountId, label: `${org.name} (organization level)` },
+          ...units.map((unit) => ({ accountId: unit.id, label: `Unit: ${unit.name}` })),
+        ]
+      : [];
   return (
     <div className="max-w-4xl space-y-6">
       <div>
@@ -25,7 +35,7 @@ export default async function ProjectsPage() {
         <p className="mt-1 text-sm text-slate-600">
           Projects hold services whose authentication settings Portcullis keeps: Kafka OAuth2/OIDC and OpenSearch JWT. A project in
           {org ? ` ${org.name}` : ' an organization'} follows its authentication policy and IP allowlist; its members see it and its super
-          admins change it.
+          admins change it. So does a project in one of its units{isSuperAdmin ? ' (Admin → Units)' : ''}.
         </p>
       </div>
       {isSuperAdmin ? (
@@ -41,7 +51,7 @@ export default async function ProjectsPage() {
         {inOrg.length === 0 ? (
           <p className="text-sm text-slate-500">No projects yet.</p>
         ) : (
-          <ProjectTable rows={inOrg} canChange={isSuperAdmin} />
+          <ProjectTable rows={inOrg} canChange={isSuperAdmin} showUnit={units.length > 0} organizationName={org?.name ?? null} destinations={units.length > 0 ? destinations : []} />
         )}
       </section>
       {standalone.length > 0 ? (
@@ -53,7 +63,7 @@ export default async function ProjectsPage() {
             Projects you created outside any organization (through the API). Only you reach them.
             {isSuperAdmin && org ? ` Move one into ${org.name} to put it under the organization's rules.` : ''}
           </p>
-          <ProjectTable rows={standalone} canChange moveInto={isSuperAdmin && org ? org.name : null} />
+          <ProjectTable rows={standalone} canChange organizationName={org?.name ?? null} destinations={destinations} />
         </section>
       ) : null}
     </div>
@@ -63,26 +73,38 @@ export default async function ProjectsPage() {
 function ProjectTable({
   rows,
   canChange,
-  moveInto = null,
+  showUnit = false,
+  organizationName,
+  destinations,
 }: {
   rows: ReturnType<typeof listProjects>;
   canChange: boolean;
-  moveInto?: string | null;
+  showUnit?: boolean;
+  organizationName: string | null;
+  destinations: MoveDestination[];
 }) {
   return (
-    <DataTable columns={['Project', 'Created', ACTIONS_COLUMN]}>
-          {rows.map(({ project }) => (
-            <tr key={project.id}>
+    <DataTable columns={showUnit ? ['Project', 'Unit', 'Created', ACTIONS_COLUMN] : ['Project', 'Created', ACTIONS_COLUMN]}>
+          {rows.map(({ project, organization, unit }) => (
+            <tr key={project.id} data-testid={`project-row-${project.name}`}>
               <td className="px-4 py-2">
                 <Link className="font-medium text-brand-700 hover:underline" href={`/projects/${project.name}`}>
                   {project.name}
                 </Link>
               </td>
+              {showUnit ? <td className="px-4 py-2">{unit ? unit.name : <span className="text-slate-500">Organization level</span>}</td> : null}
               <td className="px-4 py-2 whitespace-nowrap">
                 <Time value={project.createTime} />
               </td>
               <td className="px-4 py-2 text-right">
-                {canChange ? <ProjectActions project={project.name} moveInto={moveInto} /> : null}
+                {canChange ? (
+                  <ProjectActions
+                    project={project.name}
+                    organizationName={organizationName}
+                    destinations={destinations}
+                    currentAccountId={unit?.id ?? organization?.accountId ?? null}
+                  />
+                ) : null}
               </td>
             </tr>
           ))}

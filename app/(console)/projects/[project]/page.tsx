@@ -31,7 +31,12 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         </p>
         <h1 className="text-2xl font-semibold">{name}</h1>
         <p className="mt-1 text-sm text-slate-600">
-          {access.organization ? `In organization ${access.organization.name}.` : 'Standalone: only you reach it.'} Portcullis keeps the
+          {access.organization
+            ? access.unit
+              ? `In unit ${access.unit.name} of organization ${access.organization.name}, under the organization's rules.`
+              : `In organization ${access.organization.name}.`
+            : 'Standalone: only you reach it.'}{' '}
+          Portcullis keeps the
           configuration of these services; it does not run them.
         </p>
       </div>

@@ -1,25 +1,30 @@
 import { AppError } from '@/lib/errors';
 import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
 import { deleteAccount, updateAccount } from '@/lib/orgs/accounts';
-import { accountToWire } from '@/lib/orgs/wire';
+import { deleteUnit, updateUnit } from '@/lib/orgs/units';
+import { accountToWire, unitToWire } from '@/lib/orgs/wire';
 
 // The gate resolved {account_id} to the caller's membership (404 for anyone else) and checked
-// that organization's policy and allowlist.
+// that organization's policy and allowlist. An organizational unit's id resolves to its
+// organization's membership, with `unit` set.
 
 // GET /v1/account/{account_id}
-export const GET = authedRoute(async ({ organization }) => {
+export const GET = authedRoute(async ({ organization, unit }) => {
   if (!organization) throw new AppError('not_found', 'Account not found');
-  return { account: accountToWire(organization) };
+  return { account: unit ? unitToWire({ unit, membership: organization }) : accountToWire(organization) };
 });
 
-// PUT /v1/account/{account_id}: {account_name} renames the organization (super admins).
-export const PUT = authedRoute(async ({ ctx, principal, meta, organization, request }) => ({
-  account: accountToWire(updateAccount({ ctx, principal, meta, membership: organization, input: await readJson(request) })),
-}));
+// PUT /v1/account/{account_id}: {account_name} renames the organization or unit (super admins).
+export const PUT = authedRoute(async ({ ctx, principal, meta, organization, unit, request }) => {
+  const input = await readJson(request);
+  if (unit && organization) return { account: unitToWire(updateUnit({ ctx, principal, meta, target: { unit, membership: organization }, input })) };
+  return { account: accountToWire(updateAccount({ ctx, principal, meta, membership: organization, input })) };
+});
 
 // DELETE /v1/account/{account_id} (super admins; refused while it holds projects).
-export const DELETE = authedRoute(async ({ ctx, principal, meta, organization }) => {
-  deleteAccount({ ctx, principal, meta, membership: organization });
+export const DELETE = authedRoute(async ({ ctx, principal, meta, organization, unit }) => {
+  if (unit && organization) deleteUnit({ ctx, principal, meta, target: { unit, membership: organization } });
+  else deleteAccount({ ctx, principal, meta, membership: organization });
   return {};
 });
 
