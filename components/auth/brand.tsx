@@ -1,10 +1,8 @@
 export function Brand({ className = '' }: { className?: string }) {
   return (
     <span className={`inline-flex items-center gap-2 font-semibold tracking-tight ${className}`}>
-      <svg aria-hidden="true" viewBox="0 0 24 24" className="h-6 w-6 text-brand-600" fill="none" stroke="currentColor" strokeWidth="2">
-        <path d="M4 21V8l8-5 8 5v13" />
-        <path d="M8 21v-9M12 21v-9M16 21v-9M4 12h16M4 16h16" />
-      </svg>
+      {/* public/logo.svg, the favicon's source. A plain img: an SVG needs no image optimisation. */}
+      <img src="/logo.svg" alt="" width={24} height={24} className="h-6 w-6" data-testid="logo" />
       Portcullis
     </span>
   );

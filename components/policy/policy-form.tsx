@@ -45,11 +45,13 @@ function ImpactPanel({ preview }: { preview: Preview }) {
       {impact.membersLosingSignIn.length > 0 ? (
         <div>
           <p className="text-amber-900">
-            {impact.membersLosingSignIn.length} member(s) can no longer sign in with the methods they have:
+            {impact.membersLosingSignIn.length} member(s) would be left with no way to sign in here:
           </p>
-          <ul className="ml-5 list-disc">
+          <ul className="ml-5 list-disc" aria-label="Members left with no way to sign in">
             {impact.membersLosingSignIn.map((m) => (
-              <li key={m.userId}>{m.email}</li>
+              <li key={m.userId}>
+                {m.email} <span className="text-slate-600">(has only {m.methods.join(', ')})</span>
+              </li>
             ))}
           </ul>
         </div>

@@ -1,7 +1,13 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { SIGN_OUT_PATH } from '@/lib/http/areas';
+
+const PROFILE_LINKS = [
+  ['/profile/tokens', 'Tokens'],
+  ['/profile/authentication', 'Authentication'],
+] as const;
 
 export function ProfileMenu({ email }: { email: string }) {
   const [open, setOpen] = useState(false);
@@ -32,6 +38,13 @@ export function ProfileMenu({ email }: { email: string }) {
       {open ? (
         <div role="menu" className="absolute right-0 z-10 mt-2 w-56 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
           <p className="truncate px-3 py-2 text-xs text-slate-500">Signed in as {email}</p>
+          {/* Where Aiven's console has them: "Click your profile icon → Tokens". */}
+          {PROFILE_LINKS.map(([href, label]) => (
+            <Link key={href} href={href} role="menuitem" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-slate-50">
+              {label}
+            </Link>
+          ))}
+          <div role="separator" className="my-1 border-t border-slate-100" />
           {/* A plain form to a route of its own: it works even where a policy or allowlist refuses everything else. */}
           <form method="post" action={SIGN_OUT_PATH}>
             <button type="submit" role="menuitem" className="block w-full px-3 py-2 text-left text-sm hover:bg-slate-50">

@@ -26,8 +26,8 @@ function DescriptionCell({ token, onError }: { token: WireToken; onError: (messa
   const [pending, startTransition] = useTransition();
   if (!editing) {
     return (
-      <div className="flex items-center gap-2">
-        <span className="whitespace-nowrap">{token.description}</span>
+      <div className="flex items-start gap-2">
+        <span className="min-w-0 [overflow-wrap:anywhere]">{token.description}</span>
         <button
           type="button"
           className="text-xs text-brand-700 hover:underline"
@@ -118,43 +118,45 @@ export function TokenTable({
           Sign out everywhere else
         </Button>
       </div>
-      <DataTable columns={['Description', 'Prefix', 'Kind', 'Created', 'Expires', 'Last used', ACTIONS_COLUMN]}>
-            {tokens.map((token) => (
-              <tr key={token.token_prefix} data-testid={`token-row-${token.token_prefix}`}>
-                <td className="px-4 py-2">
-                  <DescriptionCell token={token} onError={setError} />
-                </td>
-                <td className="px-4 py-2 font-mono text-xs">
-                  {token.token_prefix}
-                  {token.currently_active ? (
-                    <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 font-sans text-xs text-emerald-800">Current</span>
-                  ) : null}
-                </td>
-                <td className="px-4 py-2 whitespace-nowrap">{kindLabel(token, identityProviderNames)}</td>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <Time value={token.create_time} />
-                </td>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <Time value={token.expiry_time} fallback="Never" />
-                </td>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <div data-testid="last-used">
-                    <Time value={token.last_used_time} fallback="Never used" />
-                  </div>
-                  {token.last_ip ? (
-                    <div className="text-xs text-slate-500" title={token.last_user_agent ?? undefined}>
-                      <span className="font-mono">{token.last_ip}</span>
-                      {token.last_user_agent_human_readable ? ` · ${token.last_user_agent_human_readable}` : null}
-                    </div>
-                  ) : null}
-                </td>
-                <td className="px-4 py-2 text-right">
-                  <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm({ kind: 'one', token })}>
-                    Revoke
-                  </Button>
-                </td>
-              </tr>
-            ))}
+      {/* Fits a 1280-pixel window beside the navigation without scrolling sideways: every cell
+          may wrap (times between date and time, addresses anywhere); only the prefix may not. */}
+      <DataTable compact columns={['Description', 'Prefix', 'Kind', 'Created', 'Expires', 'Last used', ACTIONS_COLUMN]}>
+        {tokens.map((token) => (
+          <tr key={token.token_prefix} data-testid={`token-row-${token.token_prefix}`} className="align-top">
+            <td className="px-3 py-2">
+              <DescriptionCell token={token} onError={setError} />
+            </td>
+            <td className="px-3 py-2 font-mono text-xs">
+              <span className="whitespace-nowrap">{token.token_prefix}</span>
+              {token.currently_active ? (
+                <span className="mt-1 block w-fit rounded-full bg-emerald-100 px-2 py-0.5 font-sans text-xs text-emerald-800">Current</span>
+              ) : null}
+            </td>
+            <td className="px-3 py-2">{kindLabel(token, identityProviderNames)}</td>
+            <td className="px-3 py-2">
+              <Time value={token.create_time} />
+            </td>
+            <td className="px-3 py-2">
+              <Time value={token.expiry_time} fallback="Never" />
+            </td>
+            <td className="px-3 py-2">
+              <div data-testid="last-used">
+                <Time value={token.last_used_time} fallback="Never used" />
+              </div>
+              {token.last_ip ? (
+                <div className="text-xs text-slate-500" title={token.last_user_agent ?? undefined}>
+                  <span className="font-mono [overflow-wrap:anywhere]">{token.last_ip}</span>
+                  {token.last_user_agent_human_readable ? ` · ${token.last_user_agent_human_readable}` : null}
+                </div>
+              ) : null}
+            </td>
+            <td className="px-3 py-2 text-right">
+              <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm({ kind: 'one', token })}>
+                Revoke
+              </Button>
+            </td>
+          </tr>
+        ))}
       </DataTable>
       <Dialog
         open={confirm !== null}

@@ -8,14 +8,25 @@ export const ACTIONS_COLUMN = <span className="sr-only">Actions</span>;
  * The console's list table: a bordered box that scrolls sideways on narrow screens, a header
  * row of `columns`, and the rows given as children.
  */
-export function DataTable({ columns, children, bodyClassName }: { columns: ReactNode[]; children: ReactNode; bodyClassName?: string }) {
+export function DataTable({
+  columns,
+  children,
+  bodyClassName,
+  compact = false,
+}: {
+  columns: ReactNode[];
+  children: ReactNode;
+  bodyClassName?: string;
+  /** Narrower header cells (px-3), for tables with many columns whose rows use px-3 too. */
+  compact?: boolean;
+}) {
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           <tr>
             {columns.map((column, index) => (
-              <th key={index} className="px-4 py-2">
+              <th key={index} className={compact ? 'px-3 py-2' : 'px-4 py-2'}>
                 {column}
               </th>
             ))}

@@ -7,11 +7,10 @@ import {
   publishChallenge,
   registerDomain,
   seedIdentityProvider,
-  seedMemberWithEmail,
   serveHttpChallenge,
   uniqueDomain,
 } from '../support/domains';
-import { auditOf, seedMember, seedOrgMember, seedPersonalToken, setPolicy } from '../support/seed';
+import { auditOf, seedMember, seedMemberAt, seedOrgMember, seedPersonalToken, setPolicy } from '../support/seed';
 
 // /v1/organization/{org}/domains and .../authentication-methods/{id}/domains, per
 // ../shared/reference/aiven-api.md "Domains". Verification asks the test DNS and web servers
@@ -278,32 +277,47 @@ test('link a verified domain to identity providers, list and unlink; unverified 
   expect(auditOf(db, { event: 'domain.unlinked', actorEmail: member.email })).toHaveLength(1);
 });
 
-test('verifying makes the people on the domain managed, "disabled for managed users" then refuses exactly their tokens, removing releases them', async ({
+// "Disabled for managed users" decides who may create personal tokens; none reaches the
+// organization either way (seed 000). This test used to expect Bob's token (not managed) to be
+// accepted on /v1/me under that mode.
+test('verifying makes the people on the domain managed, "disabled for managed users" then refuses exactly them new personal tokens, removing releases them', async ({
   request,
   member,
 }) => {
   const token = await login(request, member.email, member.password);
   const org = member.organizationId;
   const name = uniqueDomain();
-  const onDomain = seedMemberWithEmail(db, org, `alice@${name}`);
-  const elsewhere = seedMemberWithEmail(db, org, `bob@eu.${name}`);
-  const aliceToken = seedPersonalToken(db, onDomain.id);
-  const bobToken = seedPersonalToken(db, elsewhere.id);
+  const alice = await seedMemberAt(db, org, `alice@${name}`, { proven: true });
+  const bob = await seedMemberAt(db, org, `bob@eu.${name}`, { proven: true });
+  const aliceToken = seedPersonalToken(db, alice.userId);
+  const bobToken = seedPersonalToken(db, bob.userId);
   const managerOf = async (userId: string) => {
     const { users } = await (await request.get(`/v1/organization/${org}/user`, { headers: auth(token) })).json();
     return users.find((u: { user_id: string }) => u.user_id === userId).user_info.managing_organization_id;
   };
+  const create = async (who: { email: string; password: string }) =>
+    request.post('/v1/access_token', { data: { description: 'new' }, headers: auth(await login(request, who.email, who.password)) });
 
   const domain = await addAndVerify(request, token, org, name);
-  expect(await managerOf(onDomain.id)).toBe(org);
-  expect(await managerOf(elsewhere.id)).toBeNull();
+  expect(await managerOf(alice.userId)).toBe(org);
+  expect(await managerOf(bob.userId)).toBeNull();
 
   setPolicy(db, org, { personalTokensMode: 'disabled_for_managed' });
-  expect((await request.get('/v1/me', { headers: auth(aliceToken) })).status()).toBe(403);
-  expect((await request.get('/v1/me', { headers: auth(bobToken) })).status()).toBe(200);
+  const refused = await create(alice);
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).message).toBe(`Organization "${member.organizationName}" does not allow its managed users to create personal tokens`);
+  expect((await create(bob)).status()).toBe(200);
+  // Neither personal token reaches the organization, managed owner or not.
+  for (const personal of [aliceToken, bobToken]) {
+    const used = await request.get('/v1/me', { headers: auth(personal) });
+    expect(used.status()).toBe(403);
+    expect((await used.json()).message).toMatch(/^Organization ".*" does not accept personal tokens: only users it does not manage may create them/);
+  }
 
   await request.delete(`${domainsOf(org)}/${domain.domain_id}`, { headers: auth(token) });
-  expect(await managerOf(onDomain.id)).toBeNull();
+  expect(await managerOf(alice.userId)).toBeNull();
+  expect((await create(alice)).status()).toBe(200);
+  setPolicy(db, org, { personalTokensMode: 'enabled' });
   expect((await request.get('/v1/me', { headers: auth(aliceToken) })).status()).toBe(200);
 });
 

@@ -1,6 +1,7 @@
 import { expect, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { seedOrgMember } from '../support/seed';
+import { seedIdentityProvider, seedMemberWithEmail } from '../support/domains';
+import { seedIdentity, seedOrgMember, seedPersonalToken, setManagedBy, unique } from '../support/seed';
 
 test('an admin is refused changes that would lock them out, then saves an allowlist with their IP', async ({ page, member, signInPage, shell }) => {
   await signInPage.goto();
@@ -14,7 +15,8 @@ test('an admin is refused changes that would lock them out, then saves an allowl
   // Password sign-in off while signed in with a password: the preview warns, saving is refused.
   await form.getByLabel('Allow password sign-in').uncheck();
   await expect(impact).toContainText('your current session (signed in with password) would stop working');
-  await expect(impact).toContainText(`can no longer sign in with the methods they have`);
+  await expect(impact).toContainText('1 member(s) would be left with no way to sign in here:');
+  await expect(impact.getByRole('list', { name: 'Members left with no way to sign in' })).toHaveText(`${member.email} (has only password)`);
   await expect(impact).toContainText(member.email);
   await expect(impact).toContainText('1 session(s) stop working.');
   await expect(impact).toContainText('Application tokens are not affected.');
@@ -79,4 +81,53 @@ test('a second member loses password sign-in once the policy turns it off', asyn
   await expect(signInPage.error()).toHaveText(
     `Organization "${member.organizationName}" does not allow sign-in with a password. Allowed methods: Google, Microsoft, GitHub, SAML single sign-on.`,
   );
+});
+
+test('the preview counts every way in: switching SAML off lists the member who has only SSO, not the one with a password too', async ({
+  page,
+  member,
+  signInPage,
+  shell,
+}) => {
+  const db = servers.main.database;
+  const idp = seedIdentityProvider(db, member.organizationId, 'Corp Okta');
+  const ssoOnly = seedMemberWithEmail(db, member.organizationId, `${unique('sso-only')}@example.test`);
+  seedIdentity(db, ssoOnly.id, `saml:${idp.id}`, unique('subject'));
+  const both = await seedOrgMember(db, member.organizationId, { email: `${unique('password-and-sso')}@example.test` });
+  seedIdentity(db, both.userId, `saml:${idp.id}`, unique('subject'));
+  // Personal tokens: one of a member this organization manages, one of a member it does not.
+  const managed = await seedOrgMember(db, member.organizationId);
+  setManagedBy(db, managed.userId, member.organizationId);
+  seedPersonalToken(db, managed.userId);
+  seedPersonalToken(db, both.userId);
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signInPage.goto();
+  await signInPage.signIn(member.email, member.password);
+  await shell.expectSignedIn(member.organizationName);
+  await page.goto('/admin/authentication-policy');
+  const form = page.getByRole('form', { name: 'Authentication policy' });
+  const impact = page.getByRole('region', { name: 'Impact of this change' });
+  const losing = impact.getByRole('list', { name: 'Members left with no way to sign in' });
+
+  await form.getByLabel('Allow SAML single sign-on').uncheck();
+  await expect(impact).toContainText('1 member(s) would be left with no way to sign in here:');
+  await expect(losing.getByRole('listitem')).toHaveText([`${ssoOnly.email} (has only SSO: Corp Okta)`]);
+  await expect(impact).not.toContainText(both.email);
+  await expect(impact).not.toContainText(member.email);
+  await page.screenshot({ path: `${process.env.E2E_DIR}/policy-saml-off-1280.png`, fullPage: true });
+
+  // Passwords off instead: the member with a password and SSO keeps SSO; the admin and the
+  // password-only member have nothing left (and the admin is warned about their own session).
+  await form.getByLabel('Allow SAML single sign-on').check();
+  await form.getByLabel('Allow password sign-in').uncheck();
+  await expect(losing.getByRole('listitem')).toHaveText([managed.email, member.email].sort().map((email) => `${email} (has only password)`));
+  await expect(impact).not.toContainText(both.email);
+  await expect(impact).not.toContainText(ssoOnly.email);
+
+  // "Disabled for managed users": every personal token stops, the managed member's and the other's.
+  await form.getByLabel('Allow password sign-in').check();
+  await form.getByLabel('Disabled for managed users').check();
+  await expect(impact).toContainText('2 personal token(s) stop working.');
+  await expect(losing).toHaveCount(0);
 });

@@ -1,6 +1,7 @@
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
-import { insertTokens } from '../support/seed';
+import { seedIdentityProvider } from '../support/domains';
+import { insertTokenRow, insertTokens } from '../support/seed';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
@@ -130,4 +131,70 @@ test('a thousand tokens are paged', async ({ page, member, signInPage, shell }) 
   await page.getByRole('link', { name: 'Older →' }).click();
   await expect(page.getByRole('navigation', { name: 'Pages' })).toContainText('Page 2 of 21');
   await expect(page.locator('tbody tr')).toHaveCount(50);
+});
+
+test('profile menu → Tokens, and the table fits a 1280-pixel-wide window without scrolling sideways', async ({ page, member, signInPage, shell }) => {
+  const db = servers.main.database;
+  // The widest rows a person gets: a long description, a session through an IdP with a long
+  // name, used last from a full IPv6 address by a known client; an expiring token never used.
+  const idp = seedIdentityProvider(db, member.organizationId, 'Contoso Corporate Azure Active Directory (production tenant)');
+  const now = Date.now();
+  const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  insertTokenRow(db, member.userId, {
+    kind: 'session',
+    authMethod: `saml:${idp.id}`,
+    createdManually: false,
+    description: '',
+    expiryTime: at(now + 86_400_000),
+    lastUsedTime: at(now),
+    lastIp: '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+    lastUserAgent: 'aiven-client/4.16.0 (Linux; x86_64) python-requests/2.32.3',
+  });
+  insertTokenRow(db, member.userId, {
+    description: 'Nightly deploy of the payments-service-eu-west-1 Kafka topics and OpenSearch index templates from CI',
+    expiryTime: at(now + 30 * 86_400_000),
+    maxAgeSeconds: 30 * 86_400,
+    lastUsedTime: at(now),
+    lastIp: '203.0.113.254',
+    lastUserAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  });
+  insertTokenRow(db, member.userId, { kind: 'application', authMethod: 'api', description: 'Terraform' });
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signInPage.goto();
+  await signInPage.signIn(member.email, member.password);
+  await shell.expectSignedIn(member.organizationName);
+
+  // Seed 000: "Click your profile icon → Tokens".
+  await shell.profileButton().click();
+  const menu = page.getByRole('menu');
+  await expect(menu.getByRole('menuitem')).toHaveText(['Tokens', 'Authentication', 'Sign out']);
+  await menu.getByRole('menuitem', { name: 'Tokens' }).click();
+  await expect(page).toHaveURL(/\/profile\/tokens$/);
+  await expect(page.getByRole('heading', { name: 'Tokens', exact: true })).toBeVisible();
+  await expect(page.getByRole('menu')).toHaveCount(0);
+
+  const rows = page.locator('tbody tr');
+  await expect(rows).toHaveCount(4);
+  await expect(page.locator('tbody')).toContainText('Session · SSO: Contoso Corporate Azure Active Directory (production tenant)');
+  await expect(page.locator('tbody')).toContainText('2001:0db8:85a3:0000:0000:8a2e:0370:7334');
+  const widths = await page.locator('table').evaluate((table) => {
+    const container = table.parentElement!;
+    return {
+      table: table.scrollWidth,
+      container: container.clientWidth,
+      containerScroll: container.scrollWidth,
+      document: document.documentElement.scrollWidth,
+      window: document.documentElement.clientWidth,
+    };
+  });
+  expect(widths.table).toBeLessThanOrEqual(widths.container);
+  expect(widths.containerScroll).toBeLessThanOrEqual(widths.container);
+  expect(widths.document).toBeLessThanOrEqual(widths.window);
+  await page.screenshot({ path: `${process.env.E2E_DIR}/tokens-1280.png`, fullPage: true });
+
+  // The Authentication entry leads to its page too.
+  await shell.profileButton().click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Authentication' }).click();
+  await expect(page).toHaveURL(/\/profile\/authentication$/);
 });

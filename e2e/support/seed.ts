@@ -303,3 +303,23 @@ export function seedIdentity(file: string, userId: string, provider: string, sub
     .values({ id: randomBytes(12).toString('hex'), userId, provider, subject, email: null, createTime: iso(new Date()) })
     .run();
 }
+
+/** One token row with any fields set (e.g. a session through an IdP, used from an IPv6 address): returns its prefix. */
+export function insertTokenRow(file: string, userId: string, fields: Partial<typeof tokens.$inferInsert> = {}): string {
+  const tokenPrefix = fields.tokenPrefix ?? `row${randomBytes(6).toString('hex')}`;
+  db(file)
+    .insert(tokens)
+    .values({
+      id: randomBytes(12).toString('hex'),
+      userId,
+      tokenHash: randomBytes(32).toString('hex'),
+      kind: 'personal',
+      authMethod: 'password',
+      createdManually: true,
+      createTime: iso(new Date()),
+      ...fields,
+      tokenPrefix,
+    })
+    .run();
+  return tokenPrefix;
+}

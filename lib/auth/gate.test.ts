@@ -394,13 +394,24 @@ describe('organization policies in the gate', () => {
     expect(rejection(() => run({ kind: 'organization', organizationId: strict.id })).message).toMatch(/IP allowlist of organization "Strict"/);
   });
 
-  it('personal tokens "disabled for managed users" refuse only users that organization manages', () => {
+  // This test used to say the opposite: a non-managed member's personal token was let in. Seed
+  // 000: "Only non-managed users can create tokens (they still can't use them to access your
+  // organization)".
+  it('personal tokens "disabled for managed users": no personal token reaches that organization, managed or not; its other organizations still take it', () => {
     const ctx = testCtx();
-    const { user, strict, run, setPolicy } = setup(ctx, 'personal');
+    const { user, strict, lax, run, setPolicy } = setup(ctx, 'personal');
     setPolicy({ personalTokensMode: 'disabled_for_managed' });
-    expect(run({ kind: 'organization', organizationId: strict.id }).organization).not.toBeNull();
-    ctx.db.update(users).set({ managingOrganizationId: strict.id }).where(eq(users.id, user.id)).run();
-    expect(rejection(() => run({ kind: 'organization', organizationId: strict.id })).message).toMatch(/personal tokens of its managed users/);
+    const expected =
+      'Organization "Strict" does not accept personal tokens: only users it does not manage may create them, for use with other organizations; use an application user';
+    for (const managing of [null, strict.id, lax.id]) {
+      ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, user.id)).run();
+      const refused = rejection(() => run({ kind: 'organization', organizationId: strict.id }));
+      expect(refused.status).toBe(403);
+      expect(refused.message).toBe(expected);
+      // The user's own resources answer to every organization of theirs, Strict included.
+      expect(rejection(() => run({ kind: 'user' })).message).toBe(expected);
+      expect(run({ kind: 'organization', organizationId: lax.id }).organization?.organization.name).toBe('Lax');
+    }
   });
 });
 

@@ -115,7 +115,6 @@ export function assertOrganizationAdmits(membership: MembershipWithOrg, principa
     );
   }
   const refusal = tokenRefusal(policyOf(organization), principal.token, {
-    managedByThisOrganization: principal.user.managingOrganizationId === organization.id,
     organizationId: organization.id,
     idpOrganizationId: principal.idpOrganizationId,
   });

@@ -231,7 +231,7 @@ describe('signInWithOAuth: the policy', () => {
     const { org } = memberOf(ctx, 'ada@example.test');
     const { token } = signIn(ctx, google('ada@example.test'));
     const updated = ctx.db.update(organizations).set({ oauthGoogleEnabled: false }).where(eq(organizations.id, org.id)).returning().get();
-    expect(tokenRefusal(policyOf(updated), token, { managedByThisOrganization: false })).toContain('does not allow sign-in with Google');
+    expect(tokenRefusal(policyOf(updated), token)).toContain('does not allow sign-in with Google');
   });
 });
 

@@ -2,7 +2,7 @@ import type { Token } from '@/db/schema';
 import { allowlistOf } from '@/lib/net/cidr';
 import { methodLabel, tokenRefusal, type MethodContext, type Policy } from './policy';
 
-export type Caller = { token: Pick<Token, 'kind' | 'authMethod'>; ip: string | null; managedByThisOrganization: boolean } & MethodContext;
+export type Caller = { token: Pick<Token, 'kind' | 'authMethod'>; ip: string | null } & MethodContext;
 
 const describeToken = (token: Caller['token']) =>
   token.kind === 'session'
@@ -20,7 +20,6 @@ export function lockoutRefusal(policy: Policy, caller: Caller): string | null {
     return `This change would lock you out: your IP address ${caller.ip ?? '(unknown)'} is not in the new IP allowlist. Add it first.`;
   }
   const refusal = tokenRefusal(policy, caller.token, {
-    managedByThisOrganization: caller.managedByThisOrganization,
     organizationId: caller.organizationId,
     idpOrganizationId: caller.idpOrganizationId,
   });

@@ -21,8 +21,6 @@ const DEFAULT: Policy = {
 };
 const with_ = (changes: Partial<Policy>): Policy => ({ ...DEFAULT, ...changes });
 const token = (kind: Token['kind'], authMethod: string) => ({ kind, authMethod });
-const unmanaged = { managedByThisOrganization: false };
-const managed = { managedByThisOrganization: true };
 
 describe('methodAllowed', () => {
   it.each([
@@ -54,32 +52,35 @@ describe('methodAllowed', () => {
   });
 });
 
-describe('tokenRefusal: every combination of kind, method, mode, enforcement and managed', () => {
-  type Row = [Token['kind'], string, Partial<Policy>, boolean, RegExp | null];
+describe('tokenRefusal: every combination of kind, method, mode and enforcement', () => {
+  type Row = [Token['kind'], string, Partial<Policy>, RegExp | null];
   const rows: Row[] = [
     // Application tokens: never refused by the policy's methods or token settings.
-    ['application', 'api', { passwordAuthEnabled: false, personalTokensMode: 'disabled', personalTokensRequireAllowedAuthMethod: true }, true, null],
+    ['application', 'api', { passwordAuthEnabled: false, personalTokensMode: 'disabled', personalTokensRequireAllowedAuthMethod: true }, null],
     // Sessions: the sign-in method must be allowed, enforcement or not.
-    ['session', 'password', {}, false, null],
-    ['session', 'password', { passwordAuthEnabled: false }, false, /does not allow sign-in with password/],
-    ['session', 'password', { passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true }, false, /does not allow sign-in with password/],
-    ['session', 'google', { oauthGoogleEnabled: false }, false, /does not allow sign-in with Google/],
-    ['session', 'google', { passwordAuthEnabled: false }, false, null],
+    ['session', 'password', {}, null],
+    ['session', 'password', { passwordAuthEnabled: false }, /does not allow sign-in with password/],
+    ['session', 'password', { passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true }, /does not allow sign-in with password/],
+    ['session', 'google', { oauthGoogleEnabled: false }, /does not allow sign-in with Google/],
+    ['session', 'google', { passwordAuthEnabled: false }, null],
     // Sessions are not personal tokens: the personal token mode does not touch them.
-    ['session', 'password', { personalTokensMode: 'disabled' }, true, null],
+    ['session', 'password', { personalTokensMode: 'disabled' }, null],
     // Personal tokens: the mode.
-    ['personal', 'password', { personalTokensMode: 'enabled' }, true, null],
-    ['personal', 'password', { personalTokensMode: 'disabled' }, false, /does not allow personal tokens/],
-    ['personal', 'password', { personalTokensMode: 'disabled_for_managed' }, false, null],
-    ['personal', 'password', { personalTokensMode: 'disabled_for_managed' }, true, /personal tokens of its managed users/],
+    ['personal', 'password', { personalTokensMode: 'enabled' }, null],
+    ['personal', 'password', { personalTokensMode: 'disabled' }, /does not allow personal tokens/],
+    // "Disabled for managed users" refuses every personal token here, whoever owns it: users it
+    // does not manage may only create them for other organizations (seed 000). Whether the owner
+    // is managed is not even an input. (This row used to expect null for a non-managed owner.)
+    ['personal', 'password', { personalTokensMode: 'disabled_for_managed' }, /^does not accept personal tokens: only users it does not manage may create them, for use with other organizations; use an application user$/],
+    ['personal', 'google', { personalTokensMode: 'disabled_for_managed', personalTokensRequireAllowedAuthMethod: true }, /^does not accept personal tokens/],
     // Personal tokens: method enforcement.
-    ['personal', 'password', { passwordAuthEnabled: false }, false, null],
-    ['personal', 'password', { passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true }, false, /created with password/],
-    ['personal', 'github', { oauthEnabled: false, personalTokensRequireAllowedAuthMethod: true }, false, /created with GitHub/],
-    ['personal', 'github', { personalTokensRequireAllowedAuthMethod: true }, false, null],
+    ['personal', 'password', { passwordAuthEnabled: false }, null],
+    ['personal', 'password', { passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true }, /created with password/],
+    ['personal', 'github', { oauthEnabled: false, personalTokensRequireAllowedAuthMethod: true }, /created with GitHub/],
+    ['personal', 'github', { personalTokensRequireAllowedAuthMethod: true }, null],
   ];
-  it.each(rows)('%s token by %s with %j (managed: %s) -> %s', (kind, method, changes, isManaged, expected) => {
-    const refusal = tokenRefusal(with_(changes), token(kind, method), isManaged ? managed : unmanaged);
+  it.each(rows)('%s token by %s with %j -> %s', (kind, method, changes, expected) => {
+    const refusal = tokenRefusal(with_(changes), token(kind, method));
     if (expected === null) expect(refusal).toBeNull();
     else expect(refusal).toMatch(expected);
   });
@@ -171,7 +172,6 @@ describe('lockoutRefusal', () => {
   const caller = (kind: Token['kind'], method: string, ip: string | null = '203.0.113.5') => ({
     token: token(kind, method),
     ip,
-    managedByThisOrganization: false,
   });
   it.each([
     ['no change', {}, caller('session', 'password'), null],
@@ -183,6 +183,8 @@ describe('lockoutRefusal', () => {
     ['password off, personal token, no enforcement', { passwordAuthEnabled: false }, caller('personal', 'password'), null],
     ['password off, personal token, enforcement', { passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true }, caller('personal', 'password'), /personal token you are using/],
     ['personal tokens off, personal token', { personalTokensMode: 'disabled' }, caller('personal', 'password'), /personal token you are using/],
+    ['personal tokens disabled for managed users, personal token', { personalTokensMode: 'disabled_for_managed' }, caller('personal', 'password'), /personal token you are using would stop working, because the organization does not accept personal tokens/],
+    ['personal tokens disabled for managed users, session', { personalTokensMode: 'disabled_for_managed' }, caller('session', 'password'), null],
     ['personal tokens off, application token', { personalTokensMode: 'disabled', passwordAuthEnabled: false }, caller('application', 'api'), null],
     ['allowlist without an application token caller', { ipAllowlist: ['10.0.0.0/8'] }, caller('application', 'api'), /not in the new IP allowlist/],
   ] as const)('%s', (_name, changes, who, expected) => {
@@ -223,13 +225,13 @@ describe('sessions through an identity provider: "saml:<authentication_method_id
     ['personal', { samlAllowExternal: false, personalTokensRequireAllowedAuthMethod: true }, foreign, /created with SAML single sign-on/],
     ['personal', { samlEnabled: false, personalTokensRequireAllowedAuthMethod: true }, own, /created with SAML single sign-on/],
   ] as const)('tokenRefusal of a %s token with %j', (kind, changes, where, expected) => {
-    const refusal = tokenRefusal(with_(changes as Partial<Policy>), token(kind, 'saml:am123'), { ...unmanaged, ...where });
+    const refusal = tokenRefusal(with_(changes as Partial<Policy>), token(kind, 'saml:am123'), where);
     if (expected === null) expect(refusal).toBeNull();
     else expect(refusal).toMatch(expected);
   });
 
   it('lockout: refusing other organizations\' IdPs cuts off an admin signed in through one', () => {
-    const who = { token: token('session', 'saml:am123'), ip: '203.0.113.5', managedByThisOrganization: false };
+    const who = { token: token('session', 'saml:am123'), ip: '203.0.113.5' };
     expect(lockoutRefusal(with_({ samlAllowExternal: false }), { ...who, ...foreign })).toMatch(
       /your current session \(signed in with SAML single sign-on\) would stop working/,
     );

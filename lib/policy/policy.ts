@@ -175,14 +175,15 @@ function externalIdpRefusal(policy: Policy, method: string, where: MethodContext
  * - Application tokens: never refused here (only IP allowlists apply to them).
  * - Login sessions: the method they were created with must be allowed, always: a sign-in
  *   method the organization does not allow never opens its resources.
- * - Personal tokens: refused when disabled for all, or for managed users and the owner is
- *   managed by this organization; with method enforcement on, their method must be allowed.
+ * - Personal tokens: refused in both "disabled" modes, whoever owns them. "Disabled for managed
+ *   users" differs from "disabled for all" only in who may create one (see
+ *   personalTokenCreationRefusal): a user the organization does not manage may make personal
+ *   tokens for their other organizations, but no personal token reaches this one's resources
+ *   (seed 000: "they still can't use them to access your organization"). Whether the owner is
+ *   managed is deliberately not an input here. With method enforcement on, their method must be
+ *   allowed.
  */
-export function tokenRefusal(
-  policy: Policy,
-  token: Pick<Token, 'kind' | 'authMethod'>,
-  { managedByThisOrganization, ...where }: { managedByThisOrganization: boolean } & MethodContext,
-): string | null {
+export function tokenRefusal(policy: Policy, token: Pick<Token, 'kind' | 'authMethod'>, where: MethodContext = {}): string | null {
   switch (token.kind) {
     case 'application':
       return null;
@@ -194,15 +195,17 @@ export function tokenRefusal(
       );
     case 'personal':
       if (policy.personalTokensMode === 'disabled') return 'does not allow personal tokens; use an application user';
-      if (policy.personalTokensMode === 'disabled_for_managed' && managedByThisOrganization) {
-        return 'does not allow personal tokens of its managed users; use an application user';
-      }
+      if (policy.personalTokensMode === 'disabled_for_managed') return PERSONAL_TOKENS_FOR_ELSEWHERE_ONLY;
       if (policy.personalTokensRequireAllowedAuthMethod && !methodAllowed(policy, token.authMethod, where)) {
         return `only accepts tokens created after signing in with an allowed method, and this one was created with ${methodLabel(token.authMethod)}. ${describeAllowedMethods(policy)}`;
       }
       return null;
   }
 }
+
+/** The refusal of every personal token under "disabled for managed users". */
+export const PERSONAL_TOKENS_FOR_ELSEWHERE_ONLY =
+  'does not accept personal tokens: only users it does not manage may create them, for use with other organizations; use an application user';
 
 /** Why the policy refuses creating a personal token, or null. */
 export function personalTokenCreationRefusal(policy: Policy, { managedByThisOrganization }: { managedByThisOrganization: boolean }) {

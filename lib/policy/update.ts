@@ -28,7 +28,6 @@ export function proposePolicy(call: Call & { input: unknown }): { before: Policy
   const lockout = lockoutRefusal(after, {
     token: call.principal.token,
     ip: call.meta.ip,
-    managedByThisOrganization: call.principal.user.managingOrganizationId === call.membership.organization.id,
     organizationId: call.membership.organization.id,
     idpOrganizationId: call.principal.idpOrganizationId,
   });

@@ -1,6 +1,7 @@
 'use server';
 
 import { consoleAction } from '@/app/_lib/action';
+import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
 import { liveCtx } from '@/lib/context';
 import { previewImpact } from '@/lib/policy/impact';
 import { policyToWire } from '@/lib/policy/policy';
@@ -11,7 +12,9 @@ import { proposePolicy, updatePolicy } from '@/lib/policy/update';
 export const previewPolicyAction = consoleAction(policyPatchSchema, async (input, { principal, organization, meta }) => {
   const ctx = liveCtx();
   const { before, after, lockout } = proposePolicy({ ctx, principal, membership: organization, meta, input });
-  return { lockout, impact: previewImpact(ctx, organization!.organization, before, after) };
+  // A linked Google (Microsoft, GitHub) account is a way in only on a server that offers it.
+  const impact = previewImpact(ctx, organization!.organization, before, after, { oauthProviders: configuredOAuthProviders(process.env) });
+  return { lockout, impact };
 });
 
 export const savePolicyAction = consoleAction(policyPatchSchema, async (input, { principal, organization, meta }) =>
