@@ -58,7 +58,7 @@ function configError(error: import('zod').ZodError): AppError {
 
 /**
  * Checks a request's user_config patch, merges it into the stored config and checks the result.
- * Secrets in the patch are normalized to their stored form (jwt.signing_key to base64).
+ * Secrets in the patch are normalized to their stored form (jwt.signing_key: lib/services/signing-key.ts).
  */
 export function applyUserConfigPatch(
   serviceType: ServiceType,
@@ -66,13 +66,14 @@ export function applyUserConfigPatch(
   patch: unknown,
   { signingKeyKind }: { signingKeyKind?: SigningKeyKind } = {},
 ): ConfigObject {
+  // The signing key is read first: over the schema's 1,024 characters, its own message says which
+  // form of the key fits, where the schema's would only give the limit.
+  const given = isPlainObject(patch) && isPlainObject(patch.jwt) ? patch.jwt.signing_key : undefined;
+  const signingKey = serviceType === 'opensearch' && typeof given === 'string' ? parseSigningKey(given, signingKeyKind) : null;
   const parsedPatch = userConfigSchema(serviceType, 'patch').safeParse(patch);
   if (!parsedPatch.success) throw configError(parsedPatch.error);
   const normalized = structuredClone(parsedPatch.data) as ConfigObject;
-  const jwt = normalized.jwt;
-  if (serviceType === 'opensearch' && isPlainObject(jwt) && typeof jwt.signing_key === 'string') {
-    jwt.signing_key = parseSigningKey(jwt.signing_key, signingKeyKind).stored;
-  }
+  if (signingKey && isPlainObject(normalized.jwt)) normalized.jwt.signing_key = signingKey.stored;
   const merged = mergeUserConfig(stored, normalized);
   const full = userConfigSchema(serviceType, 'full').safeParse(merged);
   if (!full.success) throw configError(full.error);
