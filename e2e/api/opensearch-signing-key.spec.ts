@@ -73,9 +73,9 @@ test.describe('OpenSearch jwt.signing_key', () => {
     const cases: [string, string, string | RegExp][] = [
       ['base64 of PEM text that is no key', garbage, "not a readable PEM public key (it is base64 of a PEM block): the block's body is damaged or is no RSA/ECDSA public key"],
       ['a private key', ec.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 'that is a private key: a key that verifies tokens must be public, and a private key is never stored; give its public key (openssl pkey -pubout)'],
-      ['base64 of an RSA 4096-bit PEM', b64(pem(rsa4096)), `1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (${pem(rsa4096).trim().length} characters) or the base64 of its DER (the PEM without its header lines) (736 characters)`],
+      ['base64 of an RSA 4096-bit PEM', b64(pem(rsa4096)), `1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (${pem(rsa4096).trim().length} characters) or as base64 of its DER, the PEM's body without header lines (736 characters)`],
       ['a short HMAC secret', randomBytes(16).toString('base64'), 'the HMAC secret is 16 bytes; use at least 32 (256 bits)'],
-      ['text that is not base64', 'my secret', 'not base64: encode the secret first (for example `printf %s "$SECRET" | base64`)'],
+      ['text that is not base64', 'my secret!', 'not base64: encode the secret first (for example `printf %s "$SECRET" | base64`)'],
       ['an empty value', '', 'enter a key'],
     ];
     for (const [name, value, message] of cases) {

@@ -49,7 +49,7 @@ test('OpenSearch signing key: base64 of a PEM is saved as the RSA key it is; bad
   await key.fill(b64(pem(big)));
   await save.click();
   await expect(page.locator('#opt-jwt-signing_key-error')).toHaveText(
-    `1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (${pem(big).trim().length} characters) or the base64 of its DER (the PEM without its header lines) (736 characters)`,
+    `1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (${pem(big).trim().length} characters) or as base64 of its DER, the PEM's body without header lines (736 characters)`,
   );
   await page.screenshot({ path: testInfo.outputPath('signing-key-refused.png'), fullPage: true });
 

@@ -147,6 +147,10 @@ describe('updateService (avn service update -c)', () => {
     expect(audit).not.toContain(stored);
     expect(audit).not.toContain(secret);
     expect(audit).toContain('user_config.jwt.signing_key');
+    // The audit log shows each key's type and size beside its fingerprint.
+    const change = listAuditEvents(ctx).filter((e) => e.event === 'service.updated').at(-1)!.details as { old: Record<string, string>; new: Record<string, string> };
+    expect(change.old['user_config.jwt.signing_key']).toMatch(/^ECDSA P-256 public key •{8} \(sha256 [0-9a-f]{8}\)$/);
+    expect(change.new['user_config.jwt.signing_key']).toMatch(/^HMAC secret, 32 bytes •{8} \(sha256 [0-9a-f]{8}\)$/);
   });
 
   it('reads base64 of a PEM as the public key it is (it was once kept as a 451-byte HMAC secret), and its stored form round-trips', () => {
@@ -178,7 +182,7 @@ describe('updateService (avn service update -c)', () => {
     expect(error.status).toBe(400);
     expect(error.fieldErrors).toEqual({
       'user_config.jwt.signing_key': [
-        '1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (799 characters) or the base64 of its DER (the PEM without its header lines) (736 characters)',
+        "1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (799 characters) or as base64 of its DER, the PEM's body without header lines (736 characters)",
       ],
     });
     expect(dumpDatabase(ctx)).toBe(before);

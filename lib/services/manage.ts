@@ -11,7 +11,7 @@ import type { JSONWebKeySet } from 'jose';
 import { configChanges, isPlainObject, mergeUserConfig, type ConfigObject } from './merge';
 import { createServiceSchema, updateServiceSchema } from './schema';
 import { secretKeys } from './secrets';
-import { parseSigningKey, maskSecret, type SigningKeyKind } from './signing-key';
+import { describeSigningKey, parseSigningKey, maskSecret, type SigningKeyKind } from './signing-key';
 import { checkJwksEndpoint, testToken, type JwksFetchOptions, type TokenTestResult } from './token-tester';
 import { userConfigSchema } from './user-config';
 import { configOptions, SERVICE_PLANS, type ServiceType } from './user-config-schema';
@@ -37,13 +37,18 @@ export function getService({ ctx, access, name }: Pick<Call, 'ctx' | 'access'> &
   return service;
 }
 
-/** Flat changes for the audit log, secrets masked (a fingerprint tells two values apart). */
+/**
+ * Flat changes for the audit log, secrets masked (a fingerprint tells two values apart); the
+ * signing key also with its type and size, so a switch from a public key to an HMAC secret shows.
+ */
 function auditedChanges(serviceType: ServiceType, before: ConfigObject, after: ConfigObject) {
   const secrets = secretKeys(serviceType);
   const old: Record<string, unknown> = {};
   const next: Record<string, unknown> = {};
+  const masked = (key: string, v: unknown) =>
+    serviceType === 'opensearch' && key === 'jwt.signing_key' && typeof v === 'string' ? describeSigningKey(v) : maskSecret(v);
   for (const change of configChanges(before, after)) {
-    const mask = (v: unknown) => (v === undefined ? null : secrets.has(change.key) ? maskSecret(v) : v);
+    const mask = (v: unknown) => (v === undefined ? null : secrets.has(change.key) ? masked(change.key, v) : v);
     old[`user_config.${change.key}`] = mask(change.old);
     next[`user_config.${change.key}`] = mask(change.new);
   }

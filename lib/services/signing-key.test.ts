@@ -117,7 +117,7 @@ describe('parseSigningKey: refused beside the field, never stored as an HMAC sec
     const fits = pem(rsa4096.publicKey).trim();
     expect(fits.length).toBeLessThanOrEqual(MAX_SIGNING_KEY_CHARS);
     expect(field(given)).toBe(
-      `1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (${fits.length.toLocaleString('en-US')} characters) or the base64 of its DER (the PEM without its header lines) (736 characters)`,
+      `1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (${fits.length.toLocaleString('en-US')} characters) or as base64 of its DER, the PEM's body without header lines (736 characters)`,
     );
     // Both forms the message names are accepted as the same key.
     expect(parseSigningKey(fits).stored).toBe(der64(rsa4096.publicKey));

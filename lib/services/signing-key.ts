@@ -172,18 +172,18 @@ function tooLong(input: string, expect: SigningKeyKind | undefined): AppError {
   try {
     key = interpret(input, expect);
   } catch (error) {
-    // No key at all (a private key is 1,600 characters and more): its reason first, then the length.
+    // No key at all (an RSA private key is 1,600 characters and more): its reason first, then the length.
     const reason = error instanceof AppError ? error.fieldErrors['user_config.jwt.signing_key']?.[0] : undefined;
     return bad(reason ? `${reason} (and at ${thousands(input.length)} characters it is over the limit of ${thousands(MAX_SIGNING_KEY_CHARS)})` : over);
   }
   if (key.kind === 'hmac') return bad(`${over}: the HMAC secret is ${key.secret.length} bytes; a shorter one will do (${MIN_HMAC_BYTES} to 64 bytes)`);
   const forms = [
-    { name: 'the PEM itself', length: (key.key.export({ format: 'pem', type: 'spki' }) as string).trim().length },
-    { name: 'the base64 of its DER (the PEM without its header lines)', length: key.stored.length },
+    { name: 'as the PEM itself', length: (key.key.export({ format: 'pem', type: 'spki' }) as string).trim().length },
+    { name: "as base64 of its DER, the PEM's body without header lines", length: key.stored.length },
   ].filter((f) => f.length <= MAX_SIGNING_KEY_CHARS);
   const label = signingKeyLabel(key);
   if (forms.length === 0) return bad(`${over}: no form of this ${label} fits; use an RSA key of 2048 to 4096 bits, or ECDSA`);
-  return bad(`${over}: give this ${label} as ${forms.map((f) => `${f.name} (${thousands(f.length)} characters)`).join(' or ')}`);
+  return bad(`${over}: give this ${label} ${forms.map((f) => `${f.name} (${thousands(f.length)} characters)`).join(' or ')}`);
 }
 
 /**
