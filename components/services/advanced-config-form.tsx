@@ -18,6 +18,7 @@ import type { JwksKey } from '@/lib/services/token-tester';
 // a removed option as null, the merge rule of the API.
 
 type Draft = string | boolean;
+const SIGNING_KEY = 'jwt.signing_key';
 type SigningKind = 'public_key' | 'hmac';
 
 function initialDraft(option: ConfigOption, value: unknown): Draft {
@@ -83,8 +84,15 @@ export function AdvancedConfigForm({
     }
     for (const key of saved) if (!active.includes(key)) patch[key] = null;
     // The same zod schema as the server, on the patch (the server also checks the merged result).
+    // Not for the signing key: only the server reads it (node:crypto), and its answer says why a
+    // key is refused and, over the length limit, which form of the key fits.
     const result = userConfigSchema(serviceType, 'patch').safeParse(unflattenConfig(patch));
-    if (!result.success) for (const issue of result.error.issues) found[issue.path.join('.')] ??= issue.message;
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const path = issue.path.join('.');
+        if (path !== SIGNING_KEY) found[path] ??= issue.message;
+      }
+    }
     return { patch, errors: found };
   }
 
@@ -112,7 +120,7 @@ export function AdvancedConfigForm({
       project,
       service,
       patch,
-      signing_key_kind: 'jwt.signing_key' in patch ? signingKind : undefined,
+      signing_key_kind: SIGNING_KEY in patch ? signingKind : undefined,
       confirm_rolling_restart: confirmed,
     });
     setBusy(false);
@@ -128,7 +136,7 @@ export function AdvancedConfigForm({
     }
     const changed = result.data.changedKeys.length;
     setMessage({ tone: 'info', text: changed ? `Saved: ${changed} option${changed > 1 ? 's' : ''} changed` : 'Saved: nothing changed' });
-    setDraft((d) => ({ ...d, 'jwt.signing_key': '' }));
+    setDraft((d) => ({ ...d, [SIGNING_KEY]: '' }));
     router.refresh();
   }
 
@@ -219,7 +227,11 @@ export function AdvancedConfigForm({
                     spellCheck={false}
                     aria-invalid={error ? true : undefined}
                     aria-describedby={describedBy}
-                    placeholder={signingKind === 'public_key' ? '-----BEGIN PUBLIC KEY-----' : 'the shared secret, base64-encoded (at least 32 bytes)'}
+                    placeholder={
+                      signingKind === 'public_key'
+                        ? '-----BEGIN PUBLIC KEY----- … (the PEM, base64 of the PEM, or base64 of its DER)'
+                        : 'the shared secret, base64-encoded (at least 32 bytes)'
+                    }
                     className={`${inputClass} font-mono text-xs`}
                     value={String(draft[key])}
                     onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))}

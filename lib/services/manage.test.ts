@@ -20,6 +20,7 @@ import {
   updateService,
 } from './manage';
 import { maskedFlatUserConfig } from './secrets';
+import { describeSigningKey } from './signing-key';
 import { serviceToWire } from './wire';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
@@ -146,10 +147,54 @@ describe('updateService (avn service update -c)', () => {
     expect(audit).not.toContain(stored);
     expect(audit).not.toContain(secret);
     expect(audit).toContain('user_config.jwt.signing_key');
+    // The audit log shows each key's type and size beside its fingerprint.
+    const change = listAuditEvents(ctx).filter((e) => e.event === 'service.updated').at(-1)!.details as { old: Record<string, string>; new: Record<string, string> };
+    expect(change.old['user_config.jwt.signing_key']).toMatch(/^ECDSA P-256 public key •{8} \(sha256 [0-9a-f]{8}\)$/);
+    expect(change.new['user_config.jwt.signing_key']).toMatch(/^HMAC secret, 32 bytes •{8} \(sha256 [0-9a-f]{8}\)$/);
+  });
+
+  it('reads base64 of a PEM as the public key it is (it was once kept as a 451-byte HMAC secret), and its stored form round-trips', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const given = Buffer.from(publicKey.export({ format: 'pem', type: 'spki' }) as string).toString('base64');
+    const { service } = updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: given } } } });
+    const stored = (service.userConfig.jwt as { signing_key: string }).signing_key;
+    expect(stored).toBe((publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64'));
+    expect(describeSigningKey(stored)).toMatch(/^RSA 2048-bit public key •{8}/);
+    // What GET returned, sent back (avn, Terraform): nothing changes, nothing is audited.
+    const before = listAuditEvents(ctx).length;
+    expect(updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: stored } } } }).changedKeys).toEqual([]);
+    expect(listAuditEvents(ctx)).toHaveLength(before);
+  });
+
+  it('refuses base64 of an RSA 4096-bit PEM over the 1,024-character limit with the forms that fit, and writes nothing', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
+    const pem = publicKey.export({ format: 'pem', type: 'spki' }) as string;
+    const before = dumpDatabase(ctx);
+    const error = rejection(() =>
+      updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: Buffer.from(pem).toString('base64') } } } }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.fieldErrors).toEqual({
+      'user_config.jwt.signing_key': [
+        "1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (799 characters) or as base64 of its DER, the PEM's body without header lines (736 characters)",
+      ],
+    });
+    expect(dumpDatabase(ctx)).toBe(before);
+    // The PEM itself, as the message says, is taken.
+    const { service } = updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } });
+    expect(describeSigningKey((service.userConfig.jwt as { signing_key: string }).signing_key)).toMatch(/^RSA 4096-bit public key/);
   });
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
     ['a weak HMAC key', { jwt: { enabled: true, signing_key: 'c2hvcnQ=' } }, 'user_config.jwt.signing_key', /use at least 32/],
+    ['base64 of PEM text that is no key', { jwt: { enabled: true, signing_key: Buffer.from('-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n').toString('base64') } }, 'user_config.jwt.signing_key', /^not a readable PEM public key \(it is base64 of a PEM block\)/],
+    ['a private key', { jwt: { enabled: true, signing_key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string } }, 'user_config.jwt.signing_key', /^that is a private key:/],
     ['jwt without its signing key', { jwt: { enabled: true } }, 'user_config.jwt.signing_key', /Required/],
     ['a skew out of range', { jwt: { jwt_clock_skew_tolerance_seconds: 301 } }, 'user_config.jwt.jwt_clock_skew_tolerance_seconds', /0 to 300/],
     ['removing a required key', { jwt: { enabled: null } }, 'user_config.jwt.enabled', /true or false/],

@@ -11,7 +11,7 @@ import type { JSONWebKeySet } from 'jose';
 import { configChanges, isPlainObject, mergeUserConfig, type ConfigObject } from './merge';
 import { createServiceSchema, updateServiceSchema } from './schema';
 import { secretKeys } from './secrets';
-import { parseSigningKey, maskSecret, type SigningKeyKind } from './signing-key';
+import { describeSigningKey, parseSigningKey, maskSecret, type SigningKeyKind } from './signing-key';
 import { checkJwksEndpoint, testToken, type JwksFetchOptions, type TokenTestResult } from './token-tester';
 import { userConfigSchema } from './user-config';
 import { configOptions, SERVICE_PLANS, type ServiceType } from './user-config-schema';
@@ -37,13 +37,18 @@ export function getService({ ctx, access, name }: Pick<Call, 'ctx' | 'access'> &
   return service;
 }
 
-/** Flat changes for the audit log, secrets masked (a fingerprint tells two values apart). */
+/**
+ * Flat changes for the audit log, secrets masked (a fingerprint tells two values apart); the
+ * signing key also with its type and size, so a switch from a public key to an HMAC secret shows.
+ */
 function auditedChanges(serviceType: ServiceType, before: ConfigObject, after: ConfigObject) {
   const secrets = secretKeys(serviceType);
   const old: Record<string, unknown> = {};
   const next: Record<string, unknown> = {};
+  const masked = (key: string, v: unknown) =>
+    serviceType === 'opensearch' && key === 'jwt.signing_key' && typeof v === 'string' ? describeSigningKey(v) : maskSecret(v);
   for (const change of configChanges(before, after)) {
-    const mask = (v: unknown) => (v === undefined ? null : secrets.has(change.key) ? maskSecret(v) : v);
+    const mask = (v: unknown) => (v === undefined ? null : secrets.has(change.key) ? masked(change.key, v) : v);
     old[`user_config.${change.key}`] = mask(change.old);
     next[`user_config.${change.key}`] = mask(change.new);
   }
@@ -58,7 +63,7 @@ function configError(error: import('zod').ZodError): AppError {
 
 /**
  * Checks a request's user_config patch, merges it into the stored config and checks the result.
- * Secrets in the patch are normalized to their stored form (jwt.signing_key to base64).
+ * Secrets in the patch are normalized to their stored form (jwt.signing_key: lib/services/signing-key.ts).
  */
 export function applyUserConfigPatch(
   serviceType: ServiceType,
@@ -66,13 +71,14 @@ export function applyUserConfigPatch(
   patch: unknown,
   { signingKeyKind }: { signingKeyKind?: SigningKeyKind } = {},
 ): ConfigObject {
+  // The signing key is read first: over the schema's 1,024 characters, its own message says which
+  // form of the key fits, where the schema's would only give the limit.
+  const given = isPlainObject(patch) && isPlainObject(patch.jwt) ? patch.jwt.signing_key : undefined;
+  const signingKey = serviceType === 'opensearch' && typeof given === 'string' ? parseSigningKey(given, signingKeyKind) : null;
   const parsedPatch = userConfigSchema(serviceType, 'patch').safeParse(patch);
   if (!parsedPatch.success) throw configError(parsedPatch.error);
   const normalized = structuredClone(parsedPatch.data) as ConfigObject;
-  const jwt = normalized.jwt;
-  if (serviceType === 'opensearch' && isPlainObject(jwt) && typeof jwt.signing_key === 'string') {
-    jwt.signing_key = parseSigningKey(jwt.signing_key, signingKeyKind).stored;
-  }
+  if (signingKey && isPlainObject(normalized.jwt)) normalized.jwt.signing_key = signingKey.stored;
   const merged = mergeUserConfig(stored, normalized);
   const full = userConfigSchema(serviceType, 'full').safeParse(merged);
   if (!full.success) throw configError(full.error);

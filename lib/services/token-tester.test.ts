@@ -140,6 +140,19 @@ describe('OpenSearch token tester (the signing key)', () => {
     expect(result).toMatchObject({ accepted: true, subject: 'bob' });
   });
 
+  // Seed 003's form, base64 of the PEM: once kept as an HMAC secret, so an RS256 token was refused.
+  it.each([['RS256', 'RSA 2048-bit public key'], ['ES256', 'ECDSA P-256 public key']] as const)(
+    'verifies %s with a key given as base64 of its PEM, and names the key',
+    async (alg, label) => {
+      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+      const given = Buffer.from(await exportSPKI(publicKey)).toString('base64');
+      const config = { jwt: { enabled: true, signing_key: parseSigningKey(given).stored } };
+      const result = await testToken({ serviceType: 'opensearch', userConfig: config, token: await signWith(privateKey, alg, { sub: 'bob' }), now: NOW });
+      expect(result).toMatchObject({ accepted: true, subject: 'bob' });
+      expect(byId(result).signature!.detail).toBe(`verified with the ${label} (${alg})`);
+    },
+  );
+
   it('refuses an HS256 token forged with the public key as its secret (algorithm confusion)', async () => {
     const { publicKey } = await generateKeyPair('RS256', { extractable: true });
     const stored = parseSigningKey(await exportSPKI(publicKey)).stored;

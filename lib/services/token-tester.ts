@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { fetchText, OutboundError, type FetchOptions } from '@/lib/net/outbound';
 import { isPlainObject, type ConfigObject } from './merge';
-import { storedSigningKey } from './signing-key';
+import { signingKeyLabel, storedSigningKey } from './signing-key';
 import type { ServiceType } from './user-config-schema';
 
 // The token tester: would this service, with its saved settings, accept this JWT? Each check is
@@ -250,7 +250,7 @@ async function checkSignature(
     const { protectedHeader } = await compactVerify(token, key.kind === 'hmac' ? key.secret : key.key, { algorithms });
     return {
       ok: true,
-      detail: `verified with the ${key.kind === 'hmac' ? 'HMAC secret' : `${key.keyType.toUpperCase()} public key`} (${protectedHeader.alg})`,
+      detail: `verified with the ${key.kind === 'hmac' ? 'HMAC secret' : signingKeyLabel(key)} (${protectedHeader.alg})`,
     };
   } catch (error) {
     return { ok: false, detail: signatureFailure(error) };

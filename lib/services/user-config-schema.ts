@@ -100,7 +100,7 @@ const jwt: JsonSchema = {
       type: 'string',
       title: 'Signing key',
       description:
-        'Verifies token signatures: a PEM RSA or ECDSA public key, or an HMAC secret encoded in base64 (at least 32 bytes). Stored base64-encoded.',
+        'Verifies token signatures: an RSA or ECDSA public key (the PEM, base64 of the PEM, or base64 of its DER), or an HMAC secret encoded in base64 (at least 32 bytes). Stored base64-encoded: a public key as base64 of its DER.',
       minLength: 1,
       maxLength: 1024,
       example: 'c2VjcmV0LWtleS1mb3ItaG1hYy1zaWduZWQtdG9rZW5zLTEyMzQ1Njc4OTA=',
