@@ -29,7 +29,8 @@ async function readAnswer(question: string): Promise<string> {
   process.stdout.write(question);
   pendingLines ??= createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
   const next = await pendingLines.next();
-  if (next.done) process.stdout.write('\n');
+  // Typed on a terminal, the answer and its newline are on screen already; piped in, they are not.
+  if (next.done || !process.stdin.isTTY) process.stdout.write('\n');
   return next.done ? '' : next.value;
 }
 

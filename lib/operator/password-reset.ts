@@ -29,7 +29,7 @@ function plan(ctx: Ctx, input: unknown): User {
 function notes(ctx: Ctx, user: User, env: Env): string[] {
   const lines: string[] = [];
   const hasPassword = ctx.db.select().from(passwordCredentials).where(eq(passwordCredentials.userId, user.id)).get() !== undefined;
-  if (!hasPassword) lines.push(`${user.email} has no password yet: the link sets one.`);
+  lines.push(hasPassword ? 'Their current password works until the link is used.' : `${user.email} has no password yet: the link sets one.`);
   const totp = ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get();
   if (totp?.confirmedTime) lines.push('Their two-factor authentication stays: the next sign-in still asks for a code (remove-2fa removes it).');
   const orgs = listMemberships(ctx, user.id).map((m) => m.organization);
@@ -45,7 +45,7 @@ export function previewPasswordReset({ ctx, input, env = process.env }: { ctx: C
   return {
     lines: [
       `A one-time link to set a new password for ${userLabel(user)} will be printed here.`,
-      'It works once, for one hour, and replaces any unused earlier link; their current password works until it is used.',
+      'It works once, for one hour, and replaces any unused earlier link.',
       ...notes(ctx, user, env),
     ],
     question: `Issue a password reset link for ${user.email}?`,

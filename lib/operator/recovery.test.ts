@@ -52,6 +52,7 @@ describe('reset-password', () => {
     const preview = previewPasswordReset({ ctx, input: { user: 'alice@acme.test' } });
     expect(preview.question).toBe('Issue a password reset link for alice@acme.test?');
     expect(preview.lines[0]).toBe(`A one-time link to set a new password for alice@acme.test (${alice.id}) will be printed here.`);
+    expect(preview.lines).toContain('Their current password works until the link is used.');
     expect(resetsOf(ctx, alice.id)).toEqual([]);
 
     const outcome = await issueOperatorPasswordReset({ ctx, operator: OPERATOR, input: { user: alice.id } });
@@ -97,6 +98,7 @@ describe('reset-password', () => {
     expect(ssoLines).toContain('sso@acme.test has no password yet: the link sets one.');
     expect(ssoLines).toContain('PUBLIC_URL is not set here: the link starts with the default address. Set it as the server has it.');
     expect(ssoLines.join('\n')).not.toContain('two-factor');
+    expect(ssoLines.join('\n')).not.toContain('current password');
     expect(globex.id).toBeTruthy();
   });
 
