@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memberships, organizations } from '@/db/schema';
+import { memberships, organizationUnits, organizations } from '@/db/schema';
 import { isOperatorEvent, OPERATOR_ACTOR_ID, recordAudit } from '@/lib/audit/record';
 import { queryAuditEvents } from '@/lib/audit/query';
 import { auditEventToWire } from '@/lib/audit/wire';
@@ -65,6 +65,17 @@ describe('finding what the operator named', () => {
     expect(ambiguous.message).toContain('name one by its organization id');
     // The id still names exactly one.
     expect(findOrganization(ctx, twin.id).id).toBe(twin.id);
+  });
+
+  it('points from a unit to its organization', () => {
+    const ctx = fileCtx();
+    const acme = seedOrganization(ctx, { name: 'Acme' });
+    ctx.db.insert(organizationUnits).values({ id: 'a0123456789a', organizationId: acme.id, name: 'Research', createTime: '2026-01-01T00:00:00Z', updateTime: '2026-01-01T00:00:00Z' }).run();
+    const error = rejection(() => findOrganization(ctx, 'a0123456789a'));
+    expect([error.code, error.message]).toEqual([
+      'conflict',
+      `"Research" (a0123456789a) is a unit of "Acme" (${acme.id}), whose policy, IP allowlist and super admins it follows: name the organization`,
+    ]);
   });
 });
 

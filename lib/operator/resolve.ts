@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { organizations, users, type Organization, type User } from '@/db/schema';
+import { organizationUnits, organizations, users, type Organization, type User } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 
@@ -35,6 +35,19 @@ export function findOrganization(ctx: Ctx, ref: string): Organization {
     throw new AppError(
       'conflict',
       `${byName.length} organizations are named "${ref}" (${byName.map((o) => o.id).join(', ')}): name one by its organization id`,
+    );
+  }
+  // A unit follows its organization's policy, allowlist and super admins: point at the organization.
+  const unit = ctx.db
+    .select({ name: organizationUnits.name, organization: organizations })
+    .from(organizationUnits)
+    .innerJoin(organizations, eq(organizations.id, organizationUnits.organizationId))
+    .where(eq(organizationUnits.id, ref))
+    .get();
+  if (unit) {
+    throw new AppError(
+      'conflict',
+      `"${unit.name}" (${ref}) is a unit of ${organizationLabel(unit.organization)}, whose policy, IP allowlist and super admins it follows: name the organization`,
     );
   }
   throw new AppError('not_found', `No organization with the id, account id or name "${ref}"`);
