@@ -53,7 +53,7 @@ export function AuditTable({ events }: { events: WireAuditEvent[] }) {
               </td>
               <td className="max-w-56 px-4 py-2 break-words">
                 {byOperator(event) ? (
-                  <span className="rounded bg-amber-50 px-1.5 py-0.5 text-amber-900 ring-1 ring-amber-200" title="Done with npm run admin on the server host">
+                  <span className="inline-block rounded bg-amber-50 px-1.5 py-0.5 whitespace-nowrap text-amber-900 ring-1 ring-amber-200" title="Done with npm run admin on the server host">
                     {OPERATOR_ACTOR_LABEL}
                   </span>
                 ) : (
