@@ -1,8 +1,12 @@
+import { OPERATOR_ACTOR_LABEL } from '@/lib/audit/record';
 import type { WireAuditEvent } from '@/lib/audit/wire';
 import { humanUserAgent } from '@/lib/tokens/user-agent';
 import { DataTable } from '@/components/ui/table';
 
 type Details = Record<string, unknown>;
+
+/** Done with `npm run admin` on the server host: no user, no address (see lib/audit/record.ts). */
+const byOperator = (event: WireAuditEvent) => event.actor_email === null && event.actor === OPERATOR_ACTOR_LABEL;
 
 const show = (value: unknown) => (value === '' || value === null || value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -47,11 +51,19 @@ export function AuditTable({ events }: { events: WireAuditEvent[] }) {
                   <span className="block text-xs text-slate-500">{event.create_time.slice(11, 19)} UTC</span>
                 </time>
               </td>
-              <td className="max-w-56 px-4 py-2 break-words">{event.actor_email ?? <span className="text-slate-400">unknown</span>}</td>
+              <td className="max-w-56 px-4 py-2 break-words">
+                {byOperator(event) ? (
+                  <span className="inline-block rounded bg-amber-50 px-1.5 py-0.5 whitespace-nowrap text-amber-900 ring-1 ring-amber-200" title="Done with npm run admin on the server host">
+                    {OPERATOR_ACTOR_LABEL}
+                  </span>
+                ) : (
+                  (event.actor_email ?? <span className="text-slate-400">unknown</span>)
+                )}
+              </td>
               <td className="px-4 py-2 whitespace-nowrap font-mono text-xs">{event.action_type}</td>
               <td className="max-w-48 px-4 py-2">
                 <div className="font-mono text-xs" data-testid="ip">
-                  {event.ip ?? <span className="text-slate-400">unknown address</span>}
+                  {event.ip ?? <span className="text-slate-400">{byOperator(event) ? 'server host' : 'unknown address'}</span>}
                 </div>
                 <div className="truncate text-xs text-slate-500" title={event.user_agent ?? undefined} data-testid="user-agent">
                   {humanUserAgent(event.user_agent) ?? 'no user agent'}

@@ -181,6 +181,23 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Changed service ${text(d.project ?? '')}/${text(d.service ?? '')}: ${describeChanges(d)}`;
     case 'service.deleted':
       return `Deleted service ${text(d.project ?? '')}/${text(d.service ?? '')}`;
+    // Break-glass recovery by the operator on the server host (lib/operator/).
+    case 'operator.super_admin_granted':
+      return d.added_as_member
+        ? `Operator added ${text(d.user_email ?? d.user_id)} to the organization as super admin`
+        : `Operator made ${text(d.user_email ?? d.user_id)} super admin`;
+    case 'operator.organization_unlocked': {
+      const next = (d.new ?? {}) as Details;
+      const parts = [
+        next.password_auth_enabled === true ? 'turned password sign-in back on' : null,
+        Array.isArray(next.ip_allowlist) ? 'cleared the IP allowlist' : null,
+      ].filter(Boolean);
+      return `Operator unlocked the organization: ${parts.length ? parts.join(' and ') : 'nothing to change'}`;
+    }
+    case 'operator.password_reset_issued':
+      return `Operator issued a password reset link for ${text(d.user_email ?? d.user_id)} (valid until ${text(d.expiry_time ?? 'unknown')})`;
+    case 'operator.two_factor_removed':
+      return `Operator removed two-factor authentication of ${text(d.user_email ?? d.user_id)}`;
     default:
       // Events added later (policy, 2FA) read as their name until they get a sentence here;
       // their old and new values still show in the details.

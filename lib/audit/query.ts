@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
 import { auditEvents, type AuditEvent } from '@/db/schema';
+import { OPERATOR_ACTOR_ID, OPERATOR_ACTOR_LABEL } from './record';
 import type { Ctx } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
@@ -17,7 +18,13 @@ function conditions(organizationId: string, filter: AuditFilter): SQL | undefine
   return and(
     eq(auditEvents.organizationId, organizationId),
     // drizzle's like() has no ESCAPE clause: a backslash in the pattern marks a literal "%" or "_".
-    filter.actor ? sql`lower(${auditEvents.actorEmail}) like ${`%${escapeLike(filter.actor)}%`} escape '\\'` : undefined,
+    filter.actor
+      ? or(
+          sql`lower(${auditEvents.actorEmail}) like ${`%${escapeLike(filter.actor)}%`} escape '\\'`,
+          // The operator has no address: searching for a part of its label ("operator") finds it.
+          OPERATOR_ACTOR_LABEL.includes(filter.actor) ? eq(auditEvents.actorUserId, OPERATOR_ACTOR_ID) : undefined,
+        )
+      : undefined,
     filter.event ? eq(auditEvents.event, filter.event) : undefined,
     // Times are stored as second-precision ISO strings in UTC: they compare as text.
     filter.from ? gte(auditEvents.time, filter.from) : undefined,

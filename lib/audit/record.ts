@@ -72,7 +72,12 @@ export type AuditEventName =
   | 'project.moved'
   | 'service.created'
   | 'service.updated'
-  | 'service.deleted';
+  | 'service.deleted'
+  // The operator on the server host (npm run admin, lib/operator/): break-glass recovery.
+  | 'operator.super_admin_granted'
+  | 'operator.organization_unlocked'
+  | 'operator.password_reset_issued'
+  | 'operator.two_factor_removed';
 
 export type AuditInput = {
   event: AuditEventName;
@@ -83,6 +88,44 @@ export type AuditInput = {
   userAgent?: string | null;
   details?: Record<string, unknown>;
 };
+
+/**
+ * The actor of what the operator does on the server host (npm run admin): nobody signed in,
+ * so no user id or address. Stored as this reserved actor_user_id, which no user id can be
+ * (they are "u" and 11 hex digits) and which only lib/ code writes: no request, token or
+ * identity provider can make an event read as the operator's. Shown as OPERATOR_ACTOR_LABEL.
+ */
+export const OPERATOR_ACTOR_ID = 'operator';
+export const OPERATOR_ACTOR_LABEL = 'operator (server host)';
+/** The user agent of operator events: what ran the change. */
+export const OPERATOR_USER_AGENT = 'portcullis-admin';
+
+export function isOperatorEvent(event: { actorUserId: string | null }): boolean {
+  return event.actorUserId === OPERATOR_ACTOR_ID;
+}
+
+/** Who ran the command on the server host: the operating-system account and the machine. */
+export type OperatorMeta = { osUser: string; host: string };
+
+/**
+ * Records an event done by the operator, in each organization given (each one's admins see it),
+ * or once without an organization. Details also carry the OS account and host that ran it.
+ */
+export function recordOperatorAudit(
+  ctx: Ctx,
+  organizationIds: readonly string[],
+  operator: OperatorMeta,
+  input: Pick<AuditInput, 'event' | 'details'>,
+): void {
+  recordUserAudit(ctx, organizationIds, {
+    event: input.event,
+    actorUserId: OPERATOR_ACTOR_ID,
+    actorEmail: null,
+    ip: null,
+    userAgent: OPERATOR_USER_AGENT,
+    details: { ...input.details, operator: { os_user: operator.osUser, host: operator.host } },
+  });
+}
 
 /** Appends one event to the audit log. Call it inside the transaction of the change it records. */
 export function recordAudit(ctx: Ctx, input: AuditInput): void {

@@ -1,0 +1,174 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memberships, organizations } from '@/db/schema';
+import { isOperatorEvent } from '@/lib/audit/record';
+import type { Ctx } from '@/lib/context';
+import { createTestDbFile } from '@/lib/testing/db';
+import { addMember, seedOrganizationWithAdmin } from '@/lib/testing/members';
+import { listAuditEvents, T0 } from '@/lib/testing/seed';
+import { runAdminCommand } from './cli';
+import { operatorCommands } from './commands';
+
+// The command line's flow (parse, preview, confirm, apply, exit code) with a fake terminal.
+
+let removeFile: (() => void) | null = null;
+afterEach(() => {
+  removeFile?.();
+  removeFile = null;
+});
+
+function setup() {
+  const { db, remove } = createTestDbFile();
+  removeFile = remove;
+  const ctx: Ctx = { db, now: new Date(T0) };
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
+  const bob = addMember(ctx, organization.id, { email: 'bob@acme.test' });
+  ctx.db.update(organizations).set({ passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, organization.id)).run();
+  return { ctx, organization, admin, bob };
+}
+
+async function run(ctx: Ctx | null, argv: string[], answer: boolean | null = null) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const questions: string[] = [];
+  let opened = 0;
+  const code = await runAdminCommand({
+    argv,
+    operator: { osUser: 'ops', host: 'host-1' },
+    io: {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      confirm: async (question) => {
+        questions.push(question);
+        if (answer === null) throw new Error('asked for confirmation unexpectedly');
+        return answer;
+      },
+    },
+    openCtx: () => {
+      opened++;
+      if (!ctx) throw new Error('No database at /nowhere/portcullis.db. Run this on the server host.');
+      return ctx;
+    },
+    clock: () => new Date('2026-03-01T12:05:00Z'),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n'), questions, opened };
+}
+
+const superAdmin = (ctx: Ctx, organizationId: string, userId: string) =>
+  ctx.db.select().from(memberships).where(eq(memberships.userId, userId)).all().find((m) => m.organizationId === organizationId)!.isSuperAdmin;
+
+describe('npm run admin', () => {
+  it('--help lists every command with an example, and opens no database', async () => {
+    for (const argv of [['--help'], ['-h'], ['help'], ['make-super-admin', '--help']]) {
+      const result = await run(null, argv);
+      expect(result.code).toBe(0);
+      expect(result.opened).toBe(0);
+      expect(result.out).toContain('list-organizations [--json]');
+      for (const command of operatorCommands) {
+        expect(result.out).toContain(`  ${[command.name, ...command.args.map((a) => `<${a}>`)].join(' ')}`);
+        expect(result.out).toContain(`e.g. ${command.example}`);
+      }
+    }
+  });
+
+  it('answers wrong usage with a message and exit code 2, before touching the database', async () => {
+    const cases: [string[], string][] = [
+      [[], 'Error: name a command'],
+      [['frobnicate'], 'Error: unknown command "frobnicate"'],
+      [['unlock-organization'], 'Error: usage: unlock-organization <organization> (e.g. npm run admin -- unlock-organization org1a2b3c4d5e6)'],
+      [['make-super-admin', 'bob@acme.test'], 'Error: usage: make-super-admin <user> <organization>'],
+      [['make-super-admin', 'a', 'b', 'c'], 'Error: usage: make-super-admin <user> <organization>'],
+      [['list-organizations', 'extra'], 'Error: list-organizations takes no arguments'],
+      [['unlock-organization', 'Acme', '--force'], "Error: Unknown option '--force'"],
+      [['unlock-organization', 'Acme', '--json'], 'Error: --json is for list-organizations only'],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await run(null, argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.err, argv.join(' ')).toContain(message);
+      expect(result.err).toContain('Run "npm run admin -- --help" for the commands.');
+      expect(result.opened).toBe(0);
+    }
+  });
+
+  it('a refused confirmation changes nothing and exits 1', async () => {
+    const { ctx, organization, bob } = setup();
+    const result = await run(ctx, ['make-super-admin', 'bob@acme.test', 'Acme'], false);
+    expect(result.code).toBe(1);
+    expect(result.questions).toEqual([`Make bob@acme.test a super admin of "Acme" (${organization.id})? [y/N] `]);
+    expect(result.out).toContain('they will become a super admin');
+    expect(result.err).toBe('Not confirmed: nothing changed.');
+    expect(superAdmin(ctx, organization.id, bob.id)).toBe(false);
+
+    const unlock = await run(ctx, ['unlock-organization', 'Acme'], false);
+    expect(unlock.code).toBe(1);
+    expect(ctx.db.select().from(organizations).where(eq(organizations.id, organization.id)).get()).toMatchObject({
+      passwordAuthEnabled: false,
+      ipAllowlist: ['10.0.0.0/8'],
+    });
+    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toEqual([]);
+  });
+
+  it('a confirmed change is made, printed and audited at the time it was confirmed', async () => {
+    const { ctx, organization, bob } = setup();
+    const result = await run(ctx, ['make-super-admin', bob.id, organization.id], true);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Made bob@acme.test (${bob.id}) a super admin of "Acme" (${organization.id}).`);
+    expect(superAdmin(ctx, organization.id, bob.id)).toBe(true);
+    const [event] = listAuditEvents(ctx).filter(isOperatorEvent);
+    expect(event).toMatchObject({ time: '2026-03-01T12:05:00Z', details: { operator: { os_user: 'ops', host: 'host-1' } } });
+  });
+
+  it('--yes (or -y) does not ask', async () => {
+    const { ctx, organization } = setup();
+    const result = await run(ctx, ['unlock-organization', 'acme', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.questions).toEqual([]);
+    expect(result.out).toContain(`Unlocked "Acme" (${organization.id}):`);
+    expect(ctx.db.select().from(organizations).where(eq(organizations.id, organization.id)).get()).toMatchObject({
+      passwordAuthEnabled: true,
+      ipAllowlist: [],
+    });
+    const again = await run(ctx, ['-y', 'unlock-organization', 'acme']);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('nothing to change');
+    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toHaveLength(1);
+  });
+
+  it('nothing to do: says so, asks nothing, exits 0', async () => {
+    const { ctx, admin } = setup();
+    const result = await run(ctx, ['make-super-admin', admin.email, 'Acme']);
+    expect(result).toMatchObject({ code: 0, questions: [] });
+    expect(result.out).toContain('is already a super admin of "Acme"');
+  });
+
+  it('an unknown user or organization is a message and exit code 1, never a stack trace', async () => {
+    const { ctx } = setup();
+    const cases: [string[], string][] = [
+      [['make-super-admin', 'nobody@acme.test', 'Acme'], 'Error: No user with the email address or user id "nobody@acme.test"'],
+      [['make-super-admin', 'bob@acme.test', 'Globex'], 'Error: No organization with the id, account id or name "Globex"'],
+      [['unlock-organization', 'Globex'], 'Error: No organization with the id, account id or name "Globex"'],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await run(ctx, argv, true);
+      expect(result.code).toBe(1);
+      expect(result.err).toBe(message);
+      expect(result.questions).toEqual([]);
+    }
+    const noDatabase = await run(null, ['list-organizations']);
+    expect(noDatabase).toMatchObject({ code: 1, err: 'Error: No database at /nowhere/portcullis.db. Run this on the server host.' });
+    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toEqual([]);
+  });
+
+  it('list-organizations prints text, or JSON with --json', async () => {
+    const { ctx, organization, admin } = setup();
+    const text = await run(ctx, ['list-organizations']);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain(`Acme\n  organization id ${organization.id}`);
+    expect(text.out).toContain(`admin@acme.test (${admin.id}): password`);
+    const json = await run(ctx, ['list-organizations', '--json']);
+    expect(JSON.parse(json.out)).toEqual([
+      expect.objectContaining({ id: organization.id, name: 'Acme', passwordAuthEnabled: false, superAdmins: [expect.objectContaining({ email: 'admin@acme.test' })] }),
+    ]);
+  });
+});

@@ -1,0 +1,201 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { organizations, passwordResets, recoveryCodes, totpCredentials } from '@/db/schema';
+import { isOperatorEvent } from '@/lib/audit/record';
+import { auditEventToWire } from '@/lib/audit/wire';
+import { hashRecoveryCode } from '@/lib/auth/recovery-codes';
+import { hashToken } from '@/lib/tokens/token';
+import type { Ctx } from '@/lib/context';
+import { createTestDbFile } from '@/lib/testing/db';
+import { asyncRejection, rejection } from '@/lib/testing/errors';
+import { addMember, seedOrganizationWithAdmin, seedTotp, setUserFields } from '@/lib/testing/members';
+import { dumpDatabase, listAuditEvents, seedMembership, seedUser, T0 } from '@/lib/testing/seed';
+import { issueOperatorPasswordReset, previewPasswordReset } from './password-reset';
+import { operatorRemoveTwoFactor, previewRemoveTwoFactor } from './two-factor';
+
+// reset-password and remove-2fa, on the cores of lib/users/password-reset.ts and
+// lib/auth/two-factor-reset.ts, against a real SQLite file.
+
+const OPERATOR = { osUser: 'root', host: 'console-host' };
+const OPERATOR_DETAILS = { os_user: 'root', host: 'console-host' };
+let removeFile: (() => void) | null = null;
+beforeEach(() => {
+  vi.stubEnv('PUBLIC_URL', 'https://console.example.test');
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  removeFile?.();
+  removeFile = null;
+});
+
+function fileCtx(): Ctx {
+  const { db, remove } = createTestDbFile();
+  removeFile = remove;
+  return { db, now: new Date(T0) };
+}
+
+/** Alice: a member of Acme and of Globex, with a password. */
+function world() {
+  const ctx = fileCtx();
+  const acme = seedOrganizationWithAdmin(ctx, { name: 'Acme' }).organization;
+  const globex = seedOrganizationWithAdmin(ctx, { name: 'Globex' }).organization;
+  const alice = addMember(ctx, acme.id, { email: 'alice@acme.test' });
+  seedMembership(ctx, { organizationId: globex.id, userId: alice.id });
+  return { ctx, acme, globex, alice };
+}
+
+const resetsOf = (ctx: Ctx, userId: string) => ctx.db.select().from(passwordResets).where(eq(passwordResets.userId, userId)).all();
+
+describe('reset-password', () => {
+  it('prints a one-time link on PUBLIC_URL, stores only its hash, and audits in each of the user’s organizations without the link', async () => {
+    const { ctx, acme, globex, alice } = world();
+    const preview = previewPasswordReset({ ctx, input: { user: 'alice@acme.test' } });
+    expect(preview.question).toBe('Issue a password reset link for alice@acme.test?');
+    expect(preview.lines[0]).toBe(`A one-time link to set a new password for alice@acme.test (${alice.id}) will be printed here.`);
+    expect(preview.lines).toContain('Their current password works until the link is used.');
+    expect(resetsOf(ctx, alice.id)).toEqual([]);
+
+    const outcome = await issueOperatorPasswordReset({ ctx, operator: OPERATOR, input: { user: alice.id } });
+    const link = outcome.lines.map((l) => l.trim()).find((l) => l.startsWith('https://'))!;
+    expect(link).toMatch(/^https:\/\/console\.example\.test\/reset-password\/[A-Za-z0-9_-]{43}$/);
+    expect(outcome.lines[0]).toBe(`Password reset link for alice@acme.test (${alice.id}), valid once until 2026-03-01T13:00:00Z (UTC):`);
+    const secret = link.split('/').pop()!;
+    expect(resetsOf(ctx, alice.id)).toEqual([expect.objectContaining({ requestedBy: 'operator', tokenHash: hashToken(secret), usedTime: null })]);
+
+    const events = listAuditEvents(ctx).filter(isOperatorEvent);
+    expect(events.map((e) => e.organizationId).sort()).toEqual([acme.id, globex.id].sort());
+    for (const event of events) {
+      expect(event).toMatchObject({
+        event: 'operator.password_reset_issued',
+        details: { user_id: alice.id, user_email: 'alice@acme.test', expiry_time: '2026-03-01T13:00:00Z', operator: OPERATOR_DETAILS },
+      });
+    }
+    expect(auditEventToWire(events[0]!, acme).action_description).toBe(
+      'Operator issued a password reset link for alice@acme.test (valid until 2026-03-01T13:00:00Z)',
+    );
+    // The secret is on the operator's screen only.
+    expect(dumpDatabase(ctx)).not.toContain(secret);
+    // A second run replaces the first link.
+    await issueOperatorPasswordReset({ ctx, operator: OPERATOR, input: { user: alice.id } });
+    expect(resetsOf(ctx, alice.id)).toHaveLength(1);
+    expect(resetsOf(ctx, alice.id)[0]!.tokenHash).not.toBe(hashToken(secret));
+  });
+
+  it('says what still stands in the way: 2FA stays, no password yet, no organization allows passwords, PUBLIC_URL unset', () => {
+    const { ctx, acme, globex, alice } = world();
+    seedTotp(ctx, alice.id);
+    const sso = seedUser(ctx, { email: 'sso@acme.test' });
+    seedMembership(ctx, { organizationId: acme.id, userId: sso.id });
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).run();
+
+    const lines = previewPasswordReset({ ctx, input: { user: 'alice@acme.test' }, env: { PUBLIC_URL: 'https://x.test' } }).lines;
+    expect(lines).toContain('Their two-factor authentication stays: the next sign-in still asks for a code (remove-2fa removes it).');
+    expect(lines).toContain('None of their organizations allows password sign-in (Acme, Globex): unlock-organization turns it back on.');
+    expect(lines.join('\n')).not.toContain('no password yet');
+    expect(lines.join('\n')).not.toContain('PUBLIC_URL');
+
+    const ssoLines = previewPasswordReset({ ctx, input: { user: sso.id }, env: {} }).lines;
+    expect(ssoLines).toContain('sso@acme.test has no password yet: the link sets one.');
+    expect(ssoLines).toContain('PUBLIC_URL is not set here: the link starts with the default address. Set it as the server has it.');
+    expect(ssoLines.join('\n')).not.toContain('two-factor');
+    expect(ssoLines.join('\n')).not.toContain('current password');
+    expect(globex.id).toBeTruthy();
+  });
+
+  it('refuses application users, deactivated users and unknown ones, issuing nothing', async () => {
+    const { ctx, acme } = world();
+    const robot = addMember(ctx, acme.id, { email: 'robot@acme.test' });
+    setUserFields(ctx, robot.id, { isApplicationUser: true });
+    const gone = addMember(ctx, acme.id, { email: 'gone@acme.test' });
+    setUserFields(ctx, gone.id, { state: 'deactivated' });
+    const cases: [string, string, string][] = [
+      ['robot@acme.test', 'conflict', `robot@acme.test (${robot.id}) is an application user: it has no password, only application tokens`],
+      ['gone@acme.test', 'conflict', `gone@acme.test (${gone.id}) is deactivated: a new password would not let them sign in`],
+      ['nobody@acme.test', 'not_found', 'No user with the email address or user id "nobody@acme.test"'],
+      ['', 'bad_request', 'user: Name the user by email address or user id'],
+    ];
+    for (const [user, code, message] of cases) {
+      const previewError = rejection(() => previewPasswordReset({ ctx, input: { user } }));
+      expect([previewError.code, previewError.message]).toEqual([code, message]);
+      const applyError = await asyncRejection(() => issueOperatorPasswordReset({ ctx, operator: OPERATOR, input: { user } }));
+      expect([applyError.code, applyError.message]).toEqual([code, message]);
+    }
+    expect(ctx.db.select().from(passwordResets).all()).toEqual([]);
+    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toEqual([]);
+  });
+});
+
+
+describe('remove-2fa', () => {
+  function enroll(ctx: Ctx, userId: string, { codes = 3, used = 1 } = {}) {
+    seedTotp(ctx, userId);
+    ctx.db
+      .insert(recoveryCodes)
+      .values(Array.from({ length: codes }, (_, i) => ({ userId, codeHash: hashRecoveryCode(`code-${i}`), usedTime: i < used ? '2026-02-01T00:00:00Z' : null })))
+      .run();
+  }
+
+  it('removes the authenticator and every recovery code, audited in each organization, and names those that require 2FA', async () => {
+    const { ctx, acme, globex, alice } = world();
+    enroll(ctx, alice.id);
+    ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, globex.id)).run();
+
+    const preview = previewRemoveTwoFactor({ ctx, input: { user: 'ALICE@acme.test' } });
+    expect(preview).toEqual({
+      lines: [
+        `alice@acme.test (${alice.id}) has an authenticator app (since 2026-03-01T12:00:00Z) and 2 unused recovery codes: all of it will be removed.`,
+        'Required by Globex: their next password sign-in can only set up a new authenticator.',
+      ],
+      question: 'Remove the two-factor authentication of alice@acme.test?',
+    });
+    expect(ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, alice.id)).all()).toHaveLength(1);
+
+    const outcome = await operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: alice.id } });
+    expect(outcome).toEqual({
+      changed: true,
+      lines: [
+        `Removed the two-factor authentication of alice@acme.test (${alice.id}).`,
+        'Globex requires 2FA: their next password sign-in sets up a new authenticator.',
+      ],
+    });
+    expect(ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, alice.id)).all()).toEqual([]);
+    expect(ctx.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, alice.id)).all()).toEqual([]);
+    const events = listAuditEvents(ctx).filter(isOperatorEvent);
+    expect(events.map((e) => e.organizationId).sort()).toEqual([acme.id, globex.id].sort());
+    expect(events[0]).toMatchObject({
+      event: 'operator.two_factor_removed',
+      details: { user_id: alice.id, user_email: 'alice@acme.test', had_authenticator: 'confirmed', recovery_codes_removed: 2, operator: OPERATOR_DETAILS },
+    });
+    expect(auditEventToWire(events[0]!, acme).action_description).toBe('Operator removed two-factor authentication of alice@acme.test');
+  });
+
+  it('changes nothing, and records nothing, for a user without 2FA', async () => {
+    const { ctx, alice } = world();
+    expect(previewRemoveTwoFactor({ ctx, input: { user: alice.id } })).toEqual({
+      lines: [`alice@acme.test (${alice.id}) has no two-factor authentication: nothing to change.`],
+      question: null,
+    });
+    expect(await operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: alice.id } })).toEqual({
+      changed: false,
+      lines: [`alice@acme.test (${alice.id}) has no two-factor authentication: nothing changed.`],
+    });
+    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toEqual([]);
+  });
+
+  it('removes a setup that was never confirmed', async () => {
+    const { ctx, alice } = world();
+    seedTotp(ctx, alice.id, { confirmed: false });
+    expect(previewRemoveTwoFactor({ ctx, input: { user: alice.id } }).lines[0]).toBe(
+      `alice@acme.test (${alice.id}) has an authenticator app not yet confirmed and 0 unused recovery codes: all of it will be removed.`,
+    );
+    expect((await operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: alice.id } })).changed).toBe(true);
+    expect(listAuditEvents(ctx).filter(isOperatorEvent)[0]!.details.had_authenticator).toBe('unconfirmed');
+  });
+
+  it('refuses an unknown user', async () => {
+    const { ctx } = world();
+    const error = await asyncRejection(() => operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: 'u00000000000' } }));
+    expect([error.code, error.message]).toEqual(['not_found', 'No user with the email address or user id "u00000000000"']);
+    expect(rejection(() => previewRemoveTwoFactor({ ctx, input: { user: 'u00000000000' } })).code).toBe('not_found');
+  });
+});
