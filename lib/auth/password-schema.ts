@@ -41,14 +41,11 @@ export type ChangePasswordForm = z.input<typeof changePasswordFormSchema>;
 /** POST /v1/user/password_reset_request and the "Forgot password?" page. */
 export const requestPasswordResetSchema = z.object({ email: emailSchema }).strict();
 
+// The secret at the end of the mailed link (/reset-password/<code>); any other string is simply unknown.
+const resetCode = z.string().trim().min(1, { error: 'verification_code is required' }).max(256, { error: 'verification_code is too long' });
+
 /** POST /v1/user/password_reset/{verification_code}: the code from the link, the new password. */
-export const completePasswordResetSchema = z
-  .object({
-    // The secret at the end of the mailed link (/reset-password/<code>); any other string is simply unknown.
-    code: z.string().trim().min(1, { error: 'verification_code is required' }).max(256, { error: 'verification_code is too long' }),
-    new_password: newPasswordSchema,
-  })
-  .strict();
+export const completePasswordResetSchema = z.object({ code: resetCode, new_password: newPasswordSchema }).strict();
 
 /** The /reset-password/<code> page: the new password twice. */
 export const resetPasswordFormSchema = z
@@ -58,3 +55,8 @@ export const resetPasswordFormSchema = z
   })
   .superRefine(sameTwice);
 export type ResetPasswordForm = z.input<typeof resetPasswordFormSchema>;
+
+/** The reset page's server action: the form and the code from the page's path. */
+export const resetPasswordActionSchema = z
+  .object({ code: resetCode, newPassword: newPasswordSchema, confirmPassword: z.string().max(1024) })
+  .superRefine(sameTwice);
