@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuthFrame } from '@/components/auth/brand';
-import { ForgotPasswordForm } from '@/components/auth/password-forms';
+import { ForgotPasswordForm } from '@/components/auth/password-reset-forms';
 import { smtpSettings } from '@/lib/mail/smtp';
 import { PASSWORD_RESET_NEEDS_MAIL } from '@/lib/users/password-reset';
 

@@ -119,7 +119,7 @@ test.describe('PUT /v1/me/password', () => {
       expect(response.status(), JSON.stringify(body)).toBe(400);
       expect(await response.json()).toEqual({ message, errors: details.map((m) => ({ error_code: 'bad_request', message: m, status: 400 })) });
     }
-    const notJson = await request.put(`${main.url}/v1/me/password`, { headers: json(token), data: '{"password":' });
+    const notJson = await request.put(`${main.url}/v1/me/password`, { headers: json(token), data: Buffer.from('{"password":') });
     expect(notJson.status()).toBe(400);
     expect((await notJson.json()).message).toBe('Request body is not valid JSON');
     const get = await request.get(`${main.url}/v1/me/password`, { headers: auth(token) });

@@ -42,7 +42,8 @@ test('Profile → Authentication → Change password: mistakes beside the fields
   await card.getByLabel('New password', { exact: true }).fill(member.password);
   await card.getByLabel('Confirm new password').fill(member.password);
   await card.getByRole('button', { name: 'Change password' }).click();
-  await expect(card.getByText('Choose a new password: this is your current one')).toBeVisible();
+  await expect(card.getByRole('alert')).toHaveText('Choose a new password: this is your current one');
+  await expect(card.getByLabel('New password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
 
   await card.getByLabel('New password', { exact: true }).fill(NEW);
   await card.getByLabel('Confirm new password').fill(NEW);
@@ -154,7 +155,7 @@ test('Forgot password? → the mailed link → a new password → sign-in still 
 
   // The link worked once.
   await page.goto(link);
-  await expect(page.getByRole('alert')).toContainText('This password reset link has been used already: each link works once.');
+  await expect(page.locator('main').getByRole('alert')).toContainText('This password reset link has been used already: each link works once.');
   await expect(page.getByRole('button', { name: 'Set new password' })).toHaveCount(0);
   await shot(page, 'password-reset-used');
 });

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuthFrame } from '@/components/auth/brand';
-import { ResetPasswordForm } from '@/components/auth/password-forms';
+import { ResetPasswordForm } from '@/components/auth/password-reset-forms';
 import { Alert } from '@/components/ui/alert';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';

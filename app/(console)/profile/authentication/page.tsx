@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { requireConsole } from '@/app/_lib/session';
 import { RequestVerificationButton } from '@/components/auth/email-verification';
 import { LinkedMethods } from '@/components/auth/linked-methods';
-import { ChangePasswordForm } from '@/components/auth/password-forms';
+import { ChangePasswordForm } from '@/components/auth/change-password-form';
 import { TwoFactorPanel } from '@/components/two-factor/two-factor-panel';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
