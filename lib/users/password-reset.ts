@@ -34,7 +34,8 @@ import { markEmailProven } from './proven';
 //   (users.email_verified_time, how `mailed_link`, via `password_reset`). The operator's printed
 //   link proves nothing: the operator handed it over by other means.
 // - A user without a password gets one this way only where password sign-in is allowed to them
-//   (see lib/auth/password-change.ts: passwordAllowedFor), checked when asking and when using.
+//   (see lib/auth/password-change.ts: passwordAllowedFor), checked when asking and when using. A
+//   link the operator printed is not held back by it: the operator on the server host decides.
 
 export const PASSWORD_RESET_MAX_AGE_MS = 60 * 60 * 1000;
 
