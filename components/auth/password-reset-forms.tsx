@@ -45,9 +45,6 @@ export function ForgotPasswordForm() {
           <span data-testid="reset-requested">{answer}</span>
         </Alert>
         <p className="text-sm text-slate-600">No mail within a few minutes? Check the address and your spam folder, then ask again.</p>
-        <Link className="block text-center text-sm font-medium text-brand-700 hover:underline" href="/signin">
-          Back to sign in
-        </Link>
       </div>
     );
   }
