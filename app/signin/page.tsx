@@ -37,10 +37,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             initialError={error}
             providers={configuredOAuthProviders(process.env)}
           />
-          {/* A link, not a button: the password form's "Sign in" button stays the only one. */}
-          <p className="mt-4 border-t border-slate-200 pt-4 text-center text-sm">
+          {/* Links, not buttons: the password form's "Sign in" button stays the only one. */}
+          <p className="mt-4 flex justify-between border-t border-slate-200 pt-4 text-sm">
             <Link className="font-medium text-brand-700 hover:underline" href={`/signin?sso=1${callback ? `&${callback.slice(1)}` : ''}`}>
               Sign in with SSO
+            </Link>
+            <Link className="text-brand-700 hover:underline" href="/forgot-password">
+              Forgot password?
             </Link>
           </p>
         </>

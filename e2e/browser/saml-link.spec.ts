@@ -127,7 +127,9 @@ test('a third-party link started before 2FA became required does not finish whil
   await shell.expectSignedIn(member.organizationName);
   await page.goto('/profile/authentication');
   await page.getByRole('button', { name: 'Link GitHub' }).click();
-  // While the person is at the provider, the organization starts requiring 2FA.
+  // While the person is at the provider, the organization starts requiring 2FA. (Waiting for the
+  // provider's page first: set any earlier, it would race the click's own server action.)
+  await expect(page.getByRole('heading', { name: /test stand-in/ })).toBeVisible();
   setTwoFactorRequired(db, member.organizationId);
   await new StandInProvider(page).signInAs(`${unique('personal')}@elsewhere.test`, { verified: false, login: unique('octo') });
   await expect(page).toHaveURL(/\/profile\/authentication\?link_error=/);

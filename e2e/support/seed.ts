@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '@/db/client';
-import { auditEvents, emailVerifications, externalIdentities, invitations, memberships, organizations, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
+import { auditEvents, emailVerifications, externalIdentities, invitations, memberships, organizations, passwordCredentials, passwordResets, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { recordAudit, type AuditEventName } from '@/lib/audit/record';
 import { generateRecoveryCodes, hashRecoveryCode } from '@/lib/auth/recovery-codes';
@@ -322,4 +322,40 @@ export function insertTokenRow(file: string, userId: string, fields: Partial<typ
     })
     .run();
   return tokenPrefix;
+}
+
+/** The user's password reset links as stored (hashes only). */
+export function passwordResetsOf(file: string, userId: string) {
+  return db(file).select().from(passwordResets).where(eq(passwordResets.userId, userId)).all();
+}
+
+/** Moves every reset link of the user an hour and a second into the past: expired. */
+export function expirePasswordResets(file: string, userId: string): void {
+  db(file).update(passwordResets).set({ expiryTime: iso(new Date(Date.now() - 1000)) }).where(eq(passwordResets.userId, userId)).run();
+}
+
+/** The stored argon2id hash of the user's password, or undefined without one. */
+export function passwordHashOf(file: string, userId: string): string | undefined {
+  return db(file).select({ h: passwordCredentials.passwordHash }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get()?.h;
+}
+
+/**
+ * A member who signs in only through Google (no password), with a login session made `ageMs`
+ * ago through it: returns the member and the session's full token.
+ */
+export function seedSsoOnlyMember(file: string, organizationId: string, { ageMs = 0 }: { ageMs?: number } = {}) {
+  const c = ctx(file);
+  const user = insertUser(c, { email: `${unique('sso')}@example.test`, emailProven: true });
+  insertMembership(c, { organizationId, userId: user.id, isSuperAdmin: false });
+  seedIdentity(file, user.id, 'google', unique('google-subject'));
+  const session = createToken({
+    ctx: { db: db(file), now: new Date(Date.now() - ageMs) },
+    input: { userId: user.id, kind: 'session', authMethod: 'google', description: 'Console sign-in', createdManually: false, maxAgeSeconds: 86_400, extendWhenUsed: true },
+  });
+  return { email: user.email, userId: user.id, sessionToken: session.fullToken };
+}
+
+/** Clears the proof of the user's address, as an account made through a copied invitation link has none. */
+export function setEmailUnproven(file: string, userId: string): void {
+  db(file).update(users).set({ emailVerifiedTime: null }).where(eq(users.id, userId)).run();
 }

@@ -59,3 +59,10 @@ export function verificationLinkIn(mail: ReceivedMail): string {
   if (!match) throw new Error(`no verification link in the mail:\n${mail.data}`);
   return match[0];
 }
+
+/** The password reset link in a mail (quoted-printable soft line breaks undone). */
+export function passwordResetLinkIn(mail: ReceivedMail): string {
+  const match = /https?:\/\/[^\s]+\/reset-password\/[A-Za-z0-9_-]{43}/.exec(mail.data.replace(/=\r?\n/g, ''));
+  if (!match) throw new Error(`no password reset link in the mail:\n${mail.data}`);
+  return match[0];
+}

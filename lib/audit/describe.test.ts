@@ -79,3 +79,16 @@ describe('describeAuditEvent: proven addresses', () => {
     ['auth.sign_in_failed', { method: 'google', reason: 'email_not_proven' }, "Sign-in with Google failed: the account's address is not proven, so it is not linked by address"],
   ])('%s %j', (event, details, expected) => expect(describeAuditEvent({ event, details })).toBe(expected));
 });
+
+describe('describeAuditEvent: password change and reset', () => {
+  it.each([
+    ['user.password_changed', { first_password: false, sessions_ended: 2, personal_tokens_revoked: 0 }, 'Changed the password (2 other sessions ended)'],
+    ['user.password_changed', { first_password: true, sessions_ended: 0, personal_tokens_revoked: 3 }, 'Set a password (0 other sessions ended and 3 personal tokens revoked)'],
+    ['user.password_change_failed', { reason: 'wrong_password' }, 'Changing the password failed: wrong current password'],
+    ['user.password_reset_requested', { user_email: 'a@x.test', expiry_time: '2026-03-01T13:00:00Z' }, 'Asked for a password reset link for a@x.test (mailed, valid until 2026-03-01T13:00:00Z)'],
+    ['user.password_reset_refused', { user_email: 'a@x.test', reason: 'deactivated' }, 'No password reset link mailed for a@x.test: account deactivated'],
+    ['user.password_reset', { requested_by: 'user', sessions_ended: 1, personal_tokens_revoked: 0 }, 'Reset the password with a mailed link (1 sessions ended)'],
+    ['user.password_reset', { requested_by: 'operator', sessions_ended: 0, personal_tokens_revoked: 2 }, "Reset the password with the operator's link (0 sessions ended and 2 personal tokens revoked)"],
+    ['user.email_verified', { user_email: 'a@x.test', how: 'mailed_link', via: 'password_reset' }, 'Proved the address a@x.test (reset the password with a mailed link)'],
+  ])('%s %j', (event, details, expected) => expect(describeAuditEvent({ event, details })).toBe(expected));
+});

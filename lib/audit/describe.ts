@@ -103,7 +103,9 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Mailed the invitation for ${text(d.user_email ?? '')} (its link was not shown to the admin)`;
     case 'user.email_verified': {
       const how =
-        d.how === 'mailed_link'
+        d.how === 'mailed_link' && d.via === 'password_reset'
+          ? 'reset the password with a mailed link'
+          : d.how === 'mailed_link'
           ? 'followed a mailed invitation link'
           : d.how === 'provider_verified'
             ? `${providerLabel(d.provider)} verified it`
@@ -111,6 +113,29 @@ export function describeAuditEvent({ event, details }: { event: string; details:
               ? 'SSO of the organization that verified its domain'
               : text(d.how ?? 'unknown');
       return `Proved the address ${text(d.user_email ?? '')} (${how})`;
+    }
+    case 'user.password_changed': {
+      const what = d.first_password ? 'Set a password' : 'Changed the password';
+      const tokens = Number(d.personal_tokens_revoked ?? 0) > 0 ? ` and ${text(d.personal_tokens_revoked)} personal tokens revoked` : '';
+      return `${what} (${text(d.sessions_ended ?? 0)} other sessions ended${tokens})`;
+    }
+    case 'user.password_change_failed':
+      return 'Changing the password failed: wrong current password';
+    case 'user.password_reset_requested':
+      return `Asked for a password reset link for ${text(d.user_email ?? '')} (mailed, valid until ${text(d.expiry_time ?? '')})`;
+    case 'user.password_reset_refused': {
+      const reasons: Record<string, string> = {
+        deactivated: 'account deactivated',
+        application_user: 'an application user',
+        password_not_allowed: 'no password, and password sign-in not allowed',
+      };
+      const reason = typeof d.reason === 'string' ? (reasons[d.reason] ?? d.reason) : 'unknown reason';
+      return `No password reset link mailed for ${text(d.user_email ?? '')}: ${reason}`;
+    }
+    case 'user.password_reset': {
+      const by = d.requested_by === 'operator' ? "the operator's link" : 'a mailed link';
+      const tokens = Number(d.personal_tokens_revoked ?? 0) > 0 ? ` and ${text(d.personal_tokens_revoked)} personal tokens revoked` : '';
+      return `Reset the password with ${by} (${text(d.sessions_ended ?? 0)} sessions ended${tokens})`;
     }
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;

@@ -33,6 +33,13 @@ export type AuditEventName =
   // someone signed in as another account tried that link and was refused (details carry the reason).
   | 'user.email_verification_requested'
   | 'user.email_verification_refused'
+  // Password change and reset (lib/auth/password-change.ts, lib/users/password-reset.ts): details
+  // carry the sessions ended and personal tokens revoked; a refused reset request its reason.
+  | 'user.password_changed'
+  | 'user.password_change_failed'
+  | 'user.password_reset_requested'
+  | 'user.password_reset_refused'
+  | 'user.password_reset'
   // Third-party sign-in identities (Google, Microsoft, GitHub, SAML) linked to or unlinked from a user.
   | 'identity.linked'
   | 'identity.unlinked'

@@ -51,10 +51,10 @@ export function clientAddressBucket(ip: string): string {
 const accountKey = (email: string) => `email:${email}`;
 const ipKey = (ip: string) => `ip:${clientAddressBucket(ip)}`;
 
-function currentCount(ctx: Ctx, key: string): { count: number; resetsAt: number } {
+function currentCount(ctx: Ctx, key: string, windowMs: number = WINDOW_MS): { count: number; resetsAt: number } {
   const row = ctx.db.select().from(signInFailures).where(eq(signInFailures.key, key)).get();
   if (!row) return { count: 0, resetsAt: 0 };
-  const resetsAt = Date.parse(row.windowStart) + WINDOW_MS;
+  const resetsAt = Date.parse(row.windowStart) + windowMs;
   return resetsAt <= ctx.now.getTime() ? { count: 0, resetsAt: 0 } : { count: row.count, resetsAt };
 }
 
@@ -87,8 +87,8 @@ export function assertSignInAllowed(
   }
 }
 
-function bump(ctx: Ctx, key: string): void {
-  const { count } = currentCount(ctx, key);
+function bump(ctx: Ctx, key: string, windowMs: number = WINDOW_MS): void {
+  const { count } = currentCount(ctx, key, windowMs);
   const windowStart = count === 0 ? iso(ctx.now) : undefined;
   ctx.db
     .insert(signInFailures)
@@ -147,4 +147,64 @@ export function releaseSignInAttempt(ctx: Ctx, { email, ip }: { email: string; i
 export function returnSignInAttempt(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
   takeBack(ctx, accountKey(email));
   if (ip) takeBack(ctx, ipKey(ip));
+}
+
+// Password reset requests ("Forgot password?") are counted, every one of them, per address typed
+// and per client address, in one-hour windows: each request may mail someone, so the limits stop
+// mail bombing one person and one client spraying many addresses. They are counted the same for
+// addresses with and without an account, so a 429 tells nobody which addresses exist. Kept in
+// the same table as the sign-in counters, under their own key prefixes.
+export const PASSWORD_RESET_WINDOW_MS = 60 * 60 * 1000;
+export const PASSWORD_RESET_PER_EMAIL = 3;
+export const PASSWORD_RESET_PER_IP = 10;
+
+export type PasswordResetLimits = { perEmail: number; perIp: number };
+
+/** PASSWORD_RESET_REQUESTS_PER_EMAIL and PASSWORD_RESET_REQUESTS_PER_IP override the defaults (per hour). */
+export function passwordResetLimits(env: Env = process.env): PasswordResetLimits {
+  const read = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value >= 1 ? value : fallback;
+  };
+  return {
+    perEmail: read('PASSWORD_RESET_REQUESTS_PER_EMAIL', PASSWORD_RESET_PER_EMAIL),
+    perIp: read('PASSWORD_RESET_REQUESTS_PER_IP', PASSWORD_RESET_PER_IP),
+  };
+}
+
+/**
+ * Counts one password reset request for the address typed and the client, or throws 429 (and
+ * counts nothing) when either has used up its requests for the hour. One write transaction, so
+ * parallel requests cannot all pass the check before any is counted.
+ */
+export function takePasswordResetRequest(
+  ctx: Ctx,
+  { email, ip }: { email: string; ip: string | null },
+  limits: PasswordResetLimits = { perEmail: PASSWORD_RESET_PER_EMAIL, perIp: PASSWORD_RESET_PER_IP },
+): void {
+  const emailKey = `reset-email:${email}`;
+  const addressKey = ip ? `reset-ip:${clientAddressBucket(ip)}` : null;
+  ctx.db.transaction(
+    () => {
+      const byEmail = currentCount(ctx, emailKey, PASSWORD_RESET_WINDOW_MS);
+      if (byEmail.count >= limits.perEmail) {
+        throw new AppError(
+          'rate_limited',
+          `Too many password reset requests for this address. Try again in ${minutesUntil(ctx, byEmail.resetsAt)}.`,
+        );
+      }
+      if (addressKey) {
+        const byAddress = currentCount(ctx, addressKey, PASSWORD_RESET_WINDOW_MS);
+        if (byAddress.count >= limits.perIp) {
+          throw new AppError(
+            'rate_limited',
+            `Too many password reset requests from your address. Try again in ${minutesUntil(ctx, byAddress.resetsAt)}.`,
+          );
+        }
+        bump(ctx, addressKey, PASSWORD_RESET_WINDOW_MS);
+      }
+      bump(ctx, emailKey, PASSWORD_RESET_WINDOW_MS);
+    },
+    { behavior: 'immediate' },
+  );
 }

@@ -40,6 +40,17 @@ describe('areaOf', () => {
     // A mailed verification link needs the account's own session: the proxy sends a signed-out
     // visitor to sign in and back (lib/users/verify-email.ts).
     ['/verify-email/abc', 'console'],
+    // Password reset: asked for and used without a session (lib/users/password-reset.ts).
+    ['/forgot-password', 'public-page'],
+    ['/reset-password/abc', 'public-page'],
+    ['/forgot-passwords', 'console'],
+    ['/v1/user/password_reset_request', 'public-api'],
+    ['/v1/user/password_reset_request/x', 'api'],
+    ['/v1/user/password_reset/abc', 'public-api'],
+    ['/v1/user/password_reset/', 'api'],
+    ['/v1/user/password_reset/abc/x', 'api'],
+    ['/v1/user/password_reset', 'api'],
+    ['/v1/me/password', 'api'],
   ] as const)('%s -> %s', (path, area) => expect(areaOf(path)).toBe(area));
 });
 

@@ -3,6 +3,8 @@
 import { cookies, headers } from 'next/headers';
 import QRCode from 'qrcode';
 import { consoleAction } from '@/app/_lib/action';
+import { changePassword } from '@/lib/auth/password-change';
+import { changePasswordFormSchema } from '@/lib/auth/password-schema';
 import { beginTotpEnrollment, confirmTotpEnrollment, disableTwoFactor } from '@/lib/auth/two-factor-enroll';
 import { beginTotpSchema, confirmTotpSchema, disableTwoFactorSchema } from '@/lib/auth/two-factor-schema';
 import { unlinkIdentity } from '@/lib/auth/identities';
@@ -96,6 +98,31 @@ export const requestEmailVerificationAction = consoleAction(
     // It sends a mail on the user's behalf: only from a page of ours.
     assertSameOriginPost(await headers(), publicBaseUrl());
     return requestEmailVerification({ ctx: liveCtx(), principal, meta, input, baseUrl: publicBaseUrl(), smtp: smtpSettings() });
+  },
+  { ownResources: true },
+);
+
+// Change password (lib/auth/password-change.ts): the console's session is a login session, the
+// only kind that may change it. The form's field names differ from the API's: mapped here.
+const FORM_FIELDS: Record<string, string> = { password: 'currentPassword', new_password: 'newPassword' };
+
+export const changePasswordAction = consoleAction(
+  changePasswordFormSchema,
+  async ({ currentPassword, newPassword, revokeTokens }, { principal, meta }) => {
+    // It changes how the account signs in: only from a page of ours.
+    assertSameOriginPost(await headers(), publicBaseUrl());
+    try {
+      return await changePassword({
+        ctx: liveCtx(),
+        principal,
+        meta,
+        input: { password: currentPassword === '' ? undefined : currentPassword, new_password: newPassword, revoke_tokens: revokeTokens },
+      });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const fieldErrors = Object.fromEntries(Object.entries(error.fieldErrors).map(([key, messages]) => [FORM_FIELDS[key] ?? key, messages]));
+      throw new AppError(error.code, error.message, fieldErrors);
+    }
   },
   { ownResources: true },
 );

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { requireConsole } from '@/app/_lib/session';
 import { RequestVerificationButton } from '@/components/auth/email-verification';
 import { LinkedMethods } from '@/components/auth/linked-methods';
+import { ChangePasswordForm } from '@/components/auth/change-password-form';
 import { TwoFactorPanel } from '@/components/two-factor/two-factor-panel';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
@@ -11,6 +12,8 @@ import { liveCtx } from '@/lib/context';
 import { listLinkedMethods } from '@/lib/auth/identities';
 import { configuredOAuthProviders, isOAuthProvider, OAUTH_PROVIDER_LABELS } from '@/lib/auth/oauth-config';
 import { oauthFailureMessage, unsealMessage } from '@/lib/auth/oauth-failure';
+import { passwordAllowedFor, passwordNotAllowedMessage, RECENT_SIGN_IN_MS } from '@/lib/auth/password-change';
+import { SIGN_OUT_PATH } from '@/lib/http/areas';
 import { smtpSettings } from '@/lib/mail/smtp';
 import { isEmailProven } from '@/lib/users/proven';
 
@@ -52,6 +55,9 @@ export default async function AuthenticationPage({ searchParams }: { searchParam
   const required = principal.memberships.some((m) => m.organization.twoFactorRequired);
   const { email, emailVerifiedTime } = principal.user;
   const proven = isEmailProven(principal.user);
+  // A user without a password may set one only where it is allowed, from a recent sign-in.
+  const passwordAllowed = passwordAllowedFor(principal.memberships);
+  const recentSignIn = Date.now() - Date.parse(principal.token.createTime) <= RECENT_SIGN_IN_MS;
 
   return (
     <div className="max-w-3xl space-y-6">
@@ -105,6 +111,45 @@ export default async function AuthenticationPage({ searchParams }: { searchParam
       <Card>
         <h2 className="border-b border-slate-200 px-6 py-3 font-medium">Sign-in methods</h2>
         <LinkedMethods methods={methods} linkable={linkable} twoFactorOn={status.enabled} notice={notice} initialError={error} />
+      </Card>
+
+      <Card aria-labelledby="password-heading" role="region">
+        <h2 id="password-heading" className="border-b border-slate-200 px-6 py-3 font-medium">
+          {hasPassword ? 'Change password' : 'Set a password'}
+        </h2>
+        <div className="space-y-3 px-6 py-5 text-sm">
+          {hasPassword ? (
+            <>
+              <p className="text-slate-600">
+                A new password signs you out everywhere else: every other console and <code>avn</code> sign-in ends. This session stays.
+              </p>
+              <ChangePasswordForm hasPassword />
+            </>
+          ) : !passwordAllowed ? (
+            <p className="text-slate-600" data-testid="password-not-allowed">
+              You sign in without a password. {passwordNotAllowedMessage(principal.memberships, 'set one')}
+            </p>
+          ) : !recentSignIn ? (
+            <div className="space-y-3" data-testid="password-needs-recent-sign-in">
+              <p className="text-slate-600">
+                You sign in without a password. To set one, sign in again first: setting a password needs a sign-in made less than 10
+                minutes ago, so that nobody who finds your console open can add a way in.
+              </p>
+              <form method="post" action={SIGN_OUT_PATH}>
+                <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
+                  Sign out to sign in again
+                </button>
+              </form>
+            </div>
+          ) : (
+            <>
+              <p className="text-slate-600">
+                You sign in without a password. You may set one to sign in with your email address too; every other sign-in then ends.
+              </p>
+              <ChangePasswordForm hasPassword={false} />
+            </>
+          )}
+        </div>
       </Card>
 
       <Card>

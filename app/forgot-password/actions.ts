@@ -1,0 +1,21 @@
+'use server';
+
+import { headers } from 'next/headers';
+import { publicAction } from '@/app/_lib/action';
+import { requestPasswordResetSchema } from '@/lib/auth/password-schema';
+import { liveCtx } from '@/lib/context';
+import { requestMeta } from '@/lib/http/api';
+import { assertSameOriginPost } from '@/lib/http/same-origin';
+import { smtpSettings } from '@/lib/mail/smtp';
+import { publicBaseUrl } from '@/lib/saml/urls';
+import { requestPasswordReset } from '@/lib/users/password-reset';
+
+// "Forgot password?": the same answer for every address (lib/users/password-reset.ts); the mail,
+// if any, goes out after it.
+export const requestPasswordResetAction = publicAction(requestPasswordResetSchema, async (input) => {
+  const headerStore = await headers();
+  // It mails someone: only from a page of ours.
+  assertSameOriginPost(headerStore, publicBaseUrl());
+  const { message } = await requestPasswordReset({ ctx: liveCtx(), meta: requestMeta(headerStore), input, smtp: smtpSettings() });
+  return { message };
+});

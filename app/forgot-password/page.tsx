@@ -1,0 +1,30 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { AuthFrame } from '@/components/auth/brand';
+import { ForgotPasswordForm } from '@/components/auth/password-reset-forms';
+import { smtpSettings } from '@/lib/mail/smtp';
+import { PASSWORD_RESET_NEEDS_MAIL } from '@/lib/users/password-reset';
+
+export const metadata: Metadata = { title: 'Forgot password · Portcullis' };
+export const dynamic = 'force-dynamic';
+
+// "Forgot password?" from the sign-in page: a reset link by mail (lib/users/password-reset.ts).
+export default function ForgotPasswordPage() {
+  const mail = smtpSettings() !== null;
+  return (
+    <AuthFrame title="Reset your password" subtitle="Enter the address you sign in with. We mail it a link to choose a new password.">
+      {mail ? (
+        <ForgotPasswordForm />
+      ) : (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="reset-needs-mail">
+          {PASSWORD_RESET_NEEDS_MAIL}
+        </p>
+      )}
+      <p className="mt-4 border-t border-slate-200 pt-4 text-center text-sm">
+        <Link className="text-brand-700 hover:underline" href="/signin">
+          Back to sign in
+        </Link>
+      </p>
+    </AuthFrame>
+  );
+}
