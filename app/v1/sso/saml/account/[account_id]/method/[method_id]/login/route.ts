@@ -8,7 +8,8 @@ import { SamlError } from '@/lib/saml/errors';
 import { failurePage, htmlResponse } from '@/lib/saml/html';
 import { SAML_PURPOSES, type SamlPurpose } from '@/lib/saml/schema';
 import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn, type MethodWithOrganization } from '@/lib/saml/start';
-import { linkConfirmationPath, publicBaseUrl, requestCookieHeader } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
+import { linkConfirmationPath, requestCookieHeader } from '@/lib/saml/urls';
 
 type Params = { params: Promise<{ account_id: string; method_id: string }> };
 
