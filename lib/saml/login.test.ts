@@ -5,9 +5,9 @@ import { SESSION_COOKIE_NAMES } from '@/lib/auth/session';
 import type { Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
 import { addSamlIdp } from '@/lib/testing/identity-providers';
-import { callAs } from '@/lib/testing/members';
+import { addMember, callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { readAuthnRequest, TestIdp } from '@/lib/testing/saml-idp';
-import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser } from '@/lib/testing/seed';
+import { listAuditEvents, seedToken } from '@/lib/testing/seed';
 import { samlLoginGet, samlLoginPost, type SamlLoginInput } from './login';
 
 // The SP-initiated start as a browser meets it: which page or redirect each purpose, method and
@@ -24,12 +24,9 @@ beforeAll(async () => {
 
 async function setup() {
   const ctx: Ctx = { db: createTestDb(), now: new Date() };
-  const acme = seedOrganization(ctx, { name: 'Acme' });
-  const admin = seedUser(ctx, { email: 'admin@acme.test' });
-  seedMembership(ctx, { organizationId: acme.id, userId: admin.id, isSuperAdmin: true });
+  const { organization: acme, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
+  const member = addMember(ctx, acme.id, { email: 'member@acme.test' });
   const method = await addSamlIdp(callAs(ctx, admin.id, acme.id), idp, { name: 'Acme IdP', idpUrl: 'https://idp.acme.test/sso' });
-  const member = seedUser(ctx, { email: 'member@acme.test' });
-  seedMembership(ctx, { organizationId: acme.id, userId: member.id });
   const session = (userId: string) => seedToken(ctx, userId, { kind: 'session', createdManually: false, maxAgeSeconds: 3600 }).fullToken;
   const input = (over: Partial<SamlLoginInput> & { cookie?: string | null; base?: string } = {}): SamlLoginInput => {
     const { cookie = null, base = HTTPS, ...rest } = over;
