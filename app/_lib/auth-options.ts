@@ -2,8 +2,9 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig, Provider } from 'next-auth/providers/index';
 import { OAUTH_PROVIDER_LABELS, isOAuthProvider, oauthProvidersFromEnv, type GitHubProviderConfig, type OidcProviderConfig } from '@/lib/auth/oauth-config';
-import { githubIdentity, oidcIdentity, type GitHubEmail, type GitHubUser, type ProviderIdentity } from '@/lib/auth/oauth-profile';
-import { authLogger, currentOAuthRequest, handleOAuthIdentity } from './oauth-request';
+import { fetchGitHubProfile, type GitHubProfile, type GitHubTokens } from '@/lib/auth/github-api';
+import { githubIdentity, oidcIdentity, type ProviderIdentity } from '@/lib/auth/oauth-profile';
+import { authLogger, currentOAuthRequest, handleOAuthIdentity } from '@/lib/auth/oauth-request';
 import { signInWithPassword } from '@/lib/auth/sign-in';
 import { consoleSessionUserId, sessionTokenSettings } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
@@ -36,8 +37,6 @@ function oidcProvider(config: OidcProviderConfig): OAuthConfig<Record<string, un
   };
 }
 
-type GitHubProfile = { sub: string; user: GitHubUser; emails: GitHubEmail[] | null };
-
 /** GitHub: OAuth 2.0 and its REST API (/user, and /user/emails for a verified address). */
 function githubProvider(config: GitHubProviderConfig): OAuthConfig<GitHubProfile> {
   return {
@@ -49,20 +48,7 @@ function githubProvider(config: GitHubProviderConfig): OAuthConfig<GitHubProfile
     token: config.tokenUrl,
     userinfo: {
       url: `${config.apiUrl}/user`,
-      async request({ tokens }) {
-        // GitHub answers a bad or expired code with 200 and {"error": ...}, not with an HTTP error.
-        const raw = tokens as Record<string, unknown>;
-        if (typeof raw.error === 'string' || !tokens.access_token) {
-          throw new Error(`${String(raw.error ?? 'no_access_token')}: ${String(raw.error_description ?? 'the token endpoint returned no access token')}`);
-        }
-        const headers = { authorization: `Bearer ${tokens.access_token}`, accept: 'application/vnd.github+json', 'user-agent': 'Portcullis' };
-        const userResponse = await fetch(`${config.apiUrl}/user`, { headers });
-        if (!userResponse.ok) throw new Error(`GitHub /user answered ${userResponse.status}`);
-        const emailsResponse = await fetch(`${config.apiUrl}/user/emails`, { headers });
-        const emails = emailsResponse.ok ? ((await emailsResponse.json()) as GitHubEmail[]) : null;
-        const user = (await userResponse.json()) as GitHubUser;
-        return { sub: String(user.id ?? ''), user, emails: Array.isArray(emails) ? emails : null };
-      },
+      request: ({ tokens }) => fetchGitHubProfile(config.apiUrl, tokens as GitHubTokens),
     },
     checks: ['state'],
     clientId: config.clientId,

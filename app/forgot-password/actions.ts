@@ -7,7 +7,7 @@ import { liveCtx } from '@/lib/context';
 import { requestMeta } from '@/lib/http/api';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
 import { smtpSettings } from '@/lib/mail/smtp';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import { requestPasswordReset } from '@/lib/users/password-reset';
 
 // "Forgot password?": the same answer for every address (lib/users/password-reset.ts); the mail,

@@ -4,7 +4,7 @@ import { publicAction } from '@/app/_lib/action';
 import { liveCtx } from '@/lib/context';
 import { findSsoProviders } from '@/lib/saml/lookup';
 import { ssoLookupSchema } from '@/lib/saml/schema';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 
 /** "Sign in with SSO": the identity providers for an email address or an organization ID. */
 export const findSsoProvidersAction = publicAction(ssoLookupSchema, async (input) => ({

@@ -5,7 +5,7 @@ import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
 import { requestMeta } from '@/lib/http/api';
 import { crossSiteRefusal } from '@/lib/http/same-origin';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 
 // POST /signout: the console's sign-out (the profile menu's form, and the "Access refused"
 // page's). A route of its own rather than a server action, so that proxy.ts can tell it apart

@@ -1,5 +1,5 @@
 import type { Env } from '@/lib/env';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import { and, eq } from 'drizzle-orm';
 import { tokens, type TokenKind } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';

@@ -63,6 +63,28 @@ describe('sendInvitation', () => {
     expect(listAuditEvents(ctx).map((e) => e.event)).toEqual(['invitation.created']);
   });
 
+  it.each([
+    ['PUBLIC_URL', { PUBLIC_URL: 'https://public.example.test/', NEXTAUTH_URL: 'http://internal.test:3000' }, 'https://public.example.test/invite/'],
+    ['NEXTAUTH_URL without PUBLIC_URL', { PUBLIC_URL: '', NEXTAUTH_URL: 'http://127.0.0.1:4000' }, 'http://127.0.0.1:4000/invite/'],
+    // Never a relative link: without either, the local server's address.
+    ['neither', { PUBLIC_URL: '', NEXTAUTH_URL: '', PORT: '' }, 'http://localhost:3000/invite/'],
+  ])('without a base URL the link is on the public URL (%s), and without SMTP settings the instance\'s are used', async (_name, env, prefix) => {
+    for (const [key, value] of Object.entries({ ...env, SMTP_HOST: '' })) vi.stubEnv(key, value);
+    try {
+      const ctx = testCtx();
+      const { call } = adminCall(ctx);
+      const { baseUrl: _omitted, ...withoutBase } = call;
+      const mailer = sends({ sent: false });
+      const sent = await sendInvitation({ ...withoutBase, input: { user_email: 'new@example.test' }, mailer });
+      expect(sent.link!.startsWith(prefix)).toBe(true);
+      expect(sent.link!.slice(prefix.length)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // No SMTP_HOST: the instance has no SMTP, so the mailer is asked with none.
+      expect(mailer.mock.calls[0]![0]).toBeNull();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('a mailer that throws counts as a failed mail, not a server error', async () => {
     const ctx = testCtx();
     const { call } = adminCall(ctx);

@@ -4,15 +4,18 @@ import type { Principal } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
 import { recordAudit } from '@/lib/audit/record';
 import { iso, type Ctx } from '@/lib/context';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import type { MembershipWithOrg } from '@/lib/orgs/memberships';
-import { mailInvitation, type MailResult, type SmtpSettings } from './mail';
+import { mailInvitation, smtpSettings, type MailResult, type SmtpSettings } from './mail';
 import { inviteMember } from './manage';
 
 // Invite and mail, for the console's action and the API alike. The rule that makes a mailed
 // link prove the address (lib/users/proven.ts): when the mail went out, the link goes to the
 // invitee only and never to the inviting admin, and the invitation records it (mailed_time).
 // When there is no SMTP, or the mail fails, the admin gets the link to pass on, as before, and
-// the invitation stays unmailed: an account made from it is not proven.
+// the invitation stays unmailed: an account made from it is not proven. The link is on this
+// server's public URL and the mail goes through the instance's SMTP settings unless a test
+// passes its own: the console's action and POST /v1/organization/{id}/invitation both call this.
 
 export type SentInvitation =
   | { invitation: Invitation; mailed: true; link: null; mailError: null }
@@ -26,16 +29,19 @@ export async function sendInvitation(call: {
   membership: MembershipWithOrg | null;
   meta: RequestMeta;
   input: unknown;
-  baseUrl: string;
-  smtp: SmtpSettings | null;
+  /** Where the link points: publicBaseUrl() unless given. */
+  baseUrl?: string;
+  /** How to mail: the instance's settings (smtpSettings()) unless given; null is "no SMTP". */
+  smtp?: SmtpSettings | null;
   /** Tests pass their own; the app mails through SMTP. */
   mailer?: Mailer;
 }): Promise<SentInvitation> {
-  const { invitation, link } = inviteMember(call);
+  const { invitation, link } = inviteMember({ ...call, baseUrl: call.baseUrl ?? publicBaseUrl() });
   const mailer = call.mailer ?? mailInvitation;
+  const smtp = call.smtp === undefined ? smtpSettings() : call.smtp;
   let mail: MailResult;
   try {
-    mail = await mailer(call.smtp, {
+    mail = await mailer(smtp, {
       to: invitation.email,
       organizationName: call.membership!.organization.name,
       invitedBy: call.principal.user.email,

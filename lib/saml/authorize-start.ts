@@ -1,5 +1,6 @@
 import { recordUserAudit } from '@/lib/audit/record';
-import { authenticate, gate, type Principal } from '@/lib/auth/gate';
+import { gate, type Principal } from '@/lib/auth/gate';
+import { optionalPrincipal } from '@/lib/auth/optional-session';
 import type { RequestMeta } from '@/lib/auth/sign-in';
 import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
 import type { Ctx } from '@/lib/context';
@@ -31,12 +32,7 @@ export type StartAuthorization = { principal: Principal };
 
 /** Who the session cookie belongs to, if anyone: for the audit of a refusal, never for a decision. */
 function sessionHolder(ctx: Ctx, cookieToken: string | null, meta: RequestMeta): Principal | null {
-  if (!cookieToken) return null;
-  try {
-    return authenticate({ ctx, input: { authorization: null, cookieToken, ...meta } });
-  } catch {
-    return null;
-  }
+  return optionalPrincipal({ ctx, input: { cookieToken, ...meta } });
 }
 
 /**

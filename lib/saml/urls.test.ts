@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserRequestIdsOf, publicBaseUrl, requestCookieHeader, spUrls } from './urls';
+import { browserRequestIdsOf, requestCookieHeader, spUrls } from './urls';
 
 describe('SP URLs', () => {
   it('follow the contract: metadata (= entity ID), ACS and login under /v1/sso/saml/account/{account}/method/{method}', () => {
@@ -11,12 +11,6 @@ describe('SP URLs', () => {
       linkUrl: 'https://console.example.test/v1/sso/saml/account/a1/method/am2/login?purpose=link',
     });
   });
-
-  it.each([
-    [{ PUBLIC_URL: 'https://c.example.test/' }, 'https://c.example.test'],
-    [{ NEXTAUTH_URL: 'http://127.0.0.1:4000' }, 'http://127.0.0.1:4000'],
-    [{ PORT: '8080' }, 'http://localhost:8080'],
-  ])('public base URL from %j', (env, expected) => expect(publicBaseUrl(env)).toBe(expected));
 });
 
 describe('the cookie tying a request to its browser', () => {

@@ -1,13 +1,7 @@
-import type { Env } from '@/lib/env';
-
 // The URLs of one identity provider on our side. Their paths are a contract (the IdP's admin
 // pastes them, other parts of Portcullis link to them): the SP entity ID is the metadata URL.
 
-/** This server's public base URL, without a trailing slash. */
-export function publicBaseUrl(env: Env = process.env): string {
-  const base = env.PUBLIC_URL || env.NEXTAUTH_URL || `http://localhost:${env.PORT || 3000}`;
-  return base.replace(/\/+$/, '');
-}
+// The base URL is this server's public one: lib/http/public-url.ts.
 
 export function spUrls(baseUrl: string, accountId: string, methodId: string) {
   const base = `${baseUrl.replace(/\/+$/, '')}/v1/sso/saml/account/${encodeURIComponent(accountId)}/method/${encodeURIComponent(methodId)}`;

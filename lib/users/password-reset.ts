@@ -12,7 +12,7 @@ import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
 import { sendMail, type SmtpSettings } from '@/lib/mail/smtp';
 import { listMemberships } from '@/lib/orgs/memberships';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import { hashToken } from '@/lib/tokens/token';
 import { markEmailProven } from './proven';
 

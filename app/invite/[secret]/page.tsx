@@ -1,27 +1,26 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { cookies, headers } from 'next/headers';
-import { eq } from 'drizzle-orm';
-import { users } from '@/db/schema';
 import { AuthFrame } from '@/components/auth/brand';
 import { AcceptButton, SignUpAndAcceptForm } from '@/components/invitations/accept';
 import { Alert } from '@/components/ui/alert';
-import { authenticate } from '@/lib/auth/gate';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { requestMeta } from '@/lib/http/api';
-import { findInvitationByLink } from '@/lib/invitations/manage';
+import { invitationPageView, type InvitationPageView } from '@/lib/invitations/page';
 
 export const metadata: Metadata = { title: 'Invitation · Portcullis' };
 export const dynamic = 'force-dynamic';
 
 export default async function InvitationPage({ params }: { params: Promise<{ secret: string }> }) {
   const { secret } = await params;
-  const ctx = liveCtx();
-  let open;
+  const [cookieStore, headerStore] = await Promise.all([cookies(), headers()]);
+  let view: InvitationPageView;
   try {
-    open = findInvitationByLink(ctx, secret);
+    // Who is looking, if anyone, is a soft check: this page is public.
+    const cookieToken = sessionTokenFromCookies((name) => cookieStore.get(name)?.value);
+    view = invitationPageView({ ctx: liveCtx(), input: { secret, cookieToken, ...requestMeta(headerStore) } });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return (
@@ -30,20 +29,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ sec
       </AuthFrame>
     );
   }
-  const { invitation, organization } = open;
-
-  // Who is looking, if anyone: a soft check, this page is public.
-  const cookiesStore = await cookies();
-  let signedInAs: string | null = null;
-  const token = sessionTokenFromCookies((name) => cookiesStore.get(name)?.value);
-  if (token) {
-    try {
-      signedInAs = authenticate({ ctx, input: { authorization: null, cookieToken: token, ...requestMeta(await headers()) } }).user.email;
-    } catch {
-      signedInAs = null;
-    }
-  }
-  const hasAccount = ctx.db.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get() !== undefined;
+  const { invitation, organization, signedInAs, hasAccount } = view;
   const returnHere = `/signin?callbackUrl=${encodeURIComponent(`/invite/${secret}`)}`;
 
   return (

@@ -7,7 +7,7 @@ import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { requestMeta } from '@/lib/http/api';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import { completePasswordReset } from '@/lib/users/password-reset';
 
 // The "Set new password" button of /reset-password/<secret>: a POST made on that page (its GET

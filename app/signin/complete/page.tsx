@@ -7,7 +7,7 @@ import { isOAuthProvider, OAUTH_PROVIDER_LABELS } from '@/lib/auth/oauth-config'
 import { sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { safeReturnPath } from '@/lib/http/areas';
-import { gate } from '@/lib/auth/gate';
+import { optionalSession } from '@/lib/auth/optional-session';
 import { requestMeta } from '@/lib/http/api';
 
 export const metadata: Metadata = { title: 'Signed in · Portcullis' };
@@ -56,14 +56,6 @@ export default async function SignInCompletePage({ searchParams }: { searchParam
 async function sessionOrganizations(): Promise<string[]> {
   const [store, headerStore] = await Promise.all([cookies(), headers()]);
   const cookieToken = sessionTokenFromCookies((name) => store.get(name)?.value);
-  if (!cookieToken) return [];
-  try {
-    const { principal } = gate({
-      ctx: liveCtx(),
-      input: { authorization: null, cookieToken, ...requestMeta(headerStore), scope: { kind: 'console', ownResources: true } },
-    });
-    return principal.memberships.map((m) => m.organization.name);
-  } catch {
-    return [];
-  }
+  const session = optionalSession({ ctx: liveCtx(), input: { cookieToken, ...requestMeta(headerStore), scope: { kind: 'console', ownResources: true } } });
+  return session?.principal.memberships.map((m) => m.organization.name) ?? [];
 }

@@ -16,7 +16,7 @@ import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
 import { smtpSettings } from '@/lib/mail/smtp';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { isPublicUrlHttps, publicBaseUrl } from '@/lib/http/public-url';
 import { requestEmailVerification } from '@/lib/users/verify-email';
 import { requestEmailVerificationSchema } from '@/lib/users/verify-email-schema';
 
@@ -67,7 +67,7 @@ export const startLinkAction = consoleAction(
     store.set(LINK_INTENT_COOKIE, makeLinkIntent(process.env.NEXTAUTH_SECRET ?? '', { provider, sessionToken, now: new Date() }), {
       httpOnly: true,
       sameSite: 'lax',
-      secure: (process.env.PUBLIC_URL ?? '').startsWith('https://'),
+      secure: isPublicUrlHttps(),
       path: '/api/auth',
       maxAge: LINK_INTENT_MAX_AGE_SECONDS,
     });

@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { consoleAction } from '@/app/_lib/action';
 import { liveCtx } from '@/lib/context';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import { confirmEmailVerification } from '@/lib/users/verify-email';
 import { confirmEmailVerificationSchema } from '@/lib/users/verify-email-schema';
 

@@ -1,7 +1,8 @@
 import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
 import { authOptions } from '@/app/_lib/auth-options';
-import { withOAuthRequest } from '@/app/_lib/oauth-request';
+import { withOAuthRequest } from '@/lib/auth/oauth-request';
+import { liveCtx } from '@/lib/context';
 import { requestMeta } from '@/lib/http/api';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -10,9 +11,8 @@ type Context = { params: Promise<{ nextauth: string[] }> };
 // knows the client's address and lands on a page that says what happened.
 async function handler(req: NextRequest, context: Context) {
   const [action, provider] = (await context.params).nextauth ?? [];
-  return withOAuthRequest(req, requestMeta(req.headers), (name) => req.cookies.get(name)?.value, { action, provider }, () =>
-    NextAuth(req as never, context as never, authOptions) as Promise<Response>,
-  );
+  const input = { request: req, meta: requestMeta(req.headers), cookies: (name: string) => req.cookies.get(name)?.value, action, provider };
+  return withOAuthRequest({ ctx: liveCtx(), input }, () => NextAuth(req as never, context as never, authOptions) as Promise<Response>);
 }
 
 export { handler as GET, handler as POST };

@@ -1,6 +1,6 @@
 import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
 import { smtpSettings } from '@/lib/mail/smtp';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import { requestEmailVerification } from '@/lib/users/verify-email';
 
 // POST /v1/me/email_verification (ours): mails the caller's address a link that proves it; 409

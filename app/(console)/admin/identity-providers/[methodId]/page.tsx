@@ -13,7 +13,8 @@ import { AppError } from '@/lib/errors';
 import { expiryStatus } from '@/lib/saml/certificate';
 import { getMethod, isConfigured } from '@/lib/saml/methods';
 import { MAPPED_FIELDS, VENDOR_LABELS } from '@/lib/saml/schema';
-import { publicBaseUrl, spUrls } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
+import { spUrls } from '@/lib/saml/urls';
 import { VENDOR_STEPS } from '@/lib/saml/vendor-steps';
 
 export const metadata: Metadata = { title: 'Identity provider · Portcullis' };

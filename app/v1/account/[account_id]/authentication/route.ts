@@ -1,7 +1,7 @@
 import { AppError } from '@/lib/errors';
 import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
 import { createMethod, listMethods } from '@/lib/saml/methods';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import { methodToWire } from '@/lib/saml/wire';
 
 // GET /v1/account/{account_id}/authentication: the organization's identity providers (super admins).

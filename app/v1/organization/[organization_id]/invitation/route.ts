@@ -1,5 +1,4 @@
 import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
-import { smtpSettings } from '@/lib/invitations/mail';
 import { listInvitations } from '@/lib/invitations/manage';
 import { sendInvitation } from '@/lib/invitations/send';
 import { invitationToWire } from '@/lib/invitations/wire';
@@ -8,15 +7,7 @@ import { invitationToWire } from '@/lib/invitations/wire';
 // `mail_sent` (an extension). When the mail went out the link is in the mail only; otherwise
 // (no SMTP, or the mail failed: `mail_error`) `invite_link` carries it, shown here only.
 export const POST = authedRoute(async ({ ctx, principal, organization, meta, request }) => {
-  const sent = await sendInvitation({
-    ctx,
-    principal,
-    membership: organization,
-    meta,
-    input: await readJson(request),
-    baseUrl: process.env.NEXTAUTH_URL ?? new URL(request.url).origin,
-    smtp: smtpSettings(),
-  });
+  const sent = await sendInvitation({ ctx, principal, membership: organization, meta, input: await readJson(request) });
   if (sent.mailed) return { ...invitationToWire(sent.invitation), mail_sent: true };
   return { ...invitationToWire(sent.invitation), invite_link: sent.link, mail_sent: false, ...(sent.mailError ? { mail_error: sent.mailError } : {}) };
 });

@@ -1,7 +1,7 @@
 import { AppError } from '@/lib/errors';
 import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
 import { deleteMethod, getMethod, updateMethod } from '@/lib/saml/methods';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 import { methodToWire } from '@/lib/saml/wire';
 
 const methodIdOf = (params: Record<string, string | string[] | undefined>) => String(params.method_id ?? '');

@@ -5,7 +5,8 @@ import { safeReturnPath } from '@/lib/http/areas';
 import { consumeSamlResponse } from '@/lib/saml/acs';
 import { SamlError } from '@/lib/saml/errors';
 import { failurePage, htmlResponse, tracePage } from '@/lib/saml/html';
-import { browserRequestIdsOf, publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
+import { browserRequestIdsOf } from '@/lib/saml/urls';
 
 type Params = { params: Promise<{ account_id: string; method_id: string }> };
 

@@ -2,7 +2,7 @@ import { liveCtx } from '@/lib/context';
 import { methodNotAllowed } from '@/lib/http/api';
 import { serviceProviderMetadata } from '@/lib/saml/metadata';
 import { findMethod } from '@/lib/saml/start';
-import { publicBaseUrl } from '@/lib/saml/urls';
+import { publicBaseUrl } from '@/lib/http/public-url';
 
 type Params = { params: Promise<{ account_id: string; method_id: string }> };
 

@@ -1,24 +1,28 @@
-import 'server-only';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { gate, type Principal } from '@/lib/auth/gate';
-import { linkIdentityToUser } from '@/lib/auth/identities';
-import { isOAuthProvider, oauthSignUpMode, type OAuthProviderId } from '@/lib/auth/oauth-config';
-import { classifyOAuthFailure, loggedErrorText, sealMessage, type LoggedAuthError } from '@/lib/auth/oauth-failure';
-import { LINK_INTENT_COOKIE, readLinkIntent } from '@/lib/auth/oauth-link-intent';
-import { signInWithOAuth, type OAuthOutcome } from '@/lib/auth/oauth-sign-in';
-import type { OAuthIdentityInput } from '@/lib/auth/oauth-schema';
-import { sessionTokenFromCookies } from '@/lib/auth/session';
-import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
-import type { RequestMeta } from '@/lib/auth/sign-in';
 import { recordAudit, recordUserAudit } from '@/lib/audit/record';
-import { liveCtx } from '@/lib/context';
+import type { Ctx } from '@/lib/context';
+import type { Env } from '@/lib/env';
 import { toAppError } from '@/lib/errors';
 import { safeReturnPath } from '@/lib/http/areas';
+import { publicBaseUrl } from '@/lib/http/public-url';
+import type { Principal } from './gate';
+import { linkIdentityToUser } from './identities';
+import { isOAuthProvider, oauthSignUpMode, type OAuthProviderId } from './oauth-config';
+import { classifyOAuthFailure, loggedErrorText, sealMessage, type LoggedAuthError } from './oauth-failure';
+import { LINK_INTENT_COOKIE, readLinkIntent } from './oauth-link-intent';
+import { signInWithOAuth, type OAuthOutcome } from './oauth-sign-in';
+import type { OAuthIdentityInput } from './oauth-schema';
+import { optionalSession } from './optional-session';
+import { sessionTokenFromCookies } from './session';
+import type { RequestMeta } from './sign-in';
+import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from './two-factor';
 
 // One request to next-auth's /api/auth/* routes, as our code around next-auth sees it. next-auth
 // gives its callbacks neither the request (client address, cookies) nor a way to change where
 // the callback redirects; this state, carried through next-auth's awaits by AsyncLocalStorage,
-// gives the signIn callback the request and lets the route handler say what happened.
+// gives the signIn callback the request and lets the route handler say what happened. The route
+// (app/api/auth/[...nextauth]/route.ts) and next-auth's options (app/_lib/auth-options.ts) are
+// adapters over this file: the outcome routing and its audit live here.
 
 type Result =
   | { kind: 'signed_in'; provider: OAuthProviderId; outcome: OAuthOutcome; joined: string[] }
@@ -27,6 +31,9 @@ type Result =
   | { kind: 'link_refused'; provider: OAuthProviderId; message: string };
 
 export type OAuthRequest = {
+  ctx: Ctx;
+  /** NEXTAUTH_SECRET (sealed messages, link intents), the public URL and the sign-up mode. */
+  env: Env;
   meta: RequestMeta;
   /** Set on a provider callback that finishes a link started on Profile → Authentication. */
   link: { principal: Principal; /** Why the link may not finish (a held-back session), or null. */ refusal: string | null } | null;
@@ -54,11 +61,11 @@ export const authLogger = {
   debug() {},
 };
 
-const secret = () => process.env.NEXTAUTH_SECRET ?? '';
+const secretOf = (env: Env) => env.NEXTAUTH_SECRET ?? '';
 
 /** The signIn callback's work for a provider sign-in: true lets next-auth set the session cookie. */
 export function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdentityInput & { provider: OAuthProviderId }): true | string {
-  const ctx = liveCtx();
+  const { ctx } = request;
   if (request.link) {
     if (request.link.refusal) {
       const { user, memberships } = request.link.principal;
@@ -83,7 +90,7 @@ export function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdenti
     return '/profile/authentication';
   }
   try {
-    const result = signInWithOAuth({ ctx, input: identity, meta: request.meta, signUp: oauthSignUpMode(process.env) });
+    const result = signInWithOAuth({ ctx, input: identity, meta: request.meta, signUp: oauthSignUpMode(request.env) });
     request.result = { kind: 'signed_in', provider: identity.provider, outcome: result.outcome, joined: result.joined };
     request.sessionToken = result.fullToken;
     return true;
@@ -99,33 +106,46 @@ export function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdenti
  * happened, or back to Profile → Authentication after a link.
  */
 export async function withOAuthRequest(
-  req: Request,
-  meta: RequestMeta,
-  cookies: (name: string) => string | undefined,
-  route: { action: string | undefined; provider: string | undefined },
+  {
+    ctx,
+    input,
+    env = process.env,
+  }: {
+    ctx: Ctx;
+    input: {
+      request: Request;
+      meta: RequestMeta;
+      /** The request's cookies by name. */
+      cookies: (name: string) => string | undefined;
+      /** The path under /api/auth: the action (signin, callback, ...) and the provider. */
+      action: string | undefined;
+      provider: string | undefined;
+    };
+    env?: Env;
+  },
   run: () => Promise<Response>,
 ): Promise<Response> {
-  const provider = isOAuthProvider(route.provider) ? route.provider : null;
-  const isCallback = route.action === 'callback' && provider !== null;
-  const isStart = route.action === 'signin' && provider !== null && req.method === 'POST';
-  const request: OAuthRequest = { meta, link: null, logged: [], result: null };
+  const { request: req, meta, cookies } = input;
+  const provider = isOAuthProvider(input.provider) ? input.provider : null;
+  const isCallback = input.action === 'callback' && provider !== null;
+  const isStart = input.action === 'signin' && provider !== null && req.method === 'POST';
+  const request: OAuthRequest = { ctx, env, meta, link: null, logged: [], result: null };
+  const base = publicBaseUrl(env);
 
   const linkCookie = cookies(LINK_INTENT_COOKIE);
   if (isCallback && linkCookie) {
-    const sessionToken = sessionTokenFromCookies(cookies);
-    if (readLinkIntent(secret(), linkCookie, { provider: provider!, sessionToken, now: new Date() }) && sessionToken) {
-      try {
-        const ctx = liveCtx();
-        const { principal, governing } = gate({
-          ctx,
-          input: { authorization: null, cookieToken: sessionToken, ...meta, scope: { kind: 'console', ownResources: true } },
-        });
+    const sessionToken = sessionTokenFromCookies(cookies, base);
+    if (readLinkIntent(secretOf(env), linkCookie, { provider: provider!, sessionToken, now: ctx.now }) && sessionToken) {
+      // A session that ended meanwhile is no one: the callback is then an ordinary sign-in.
+      const session = optionalSession({ ctx, input: { cookieToken: sessionToken, ...meta, scope: { kind: 'console', ownResources: true } } });
+      if (session) {
         // A session that two-factor enrollment holds back may not finish a link (which would give
         // its user a sign-in method that no enrollment holds back): the link is refused, with why.
-        const requiring = pendingTwoFactorEnrollment(ctx, principal, governing);
-        request.link = { principal, refusal: requiring ? `${twoFactorEnrollmentError(requiring, 'console').message} Until then no sign-in method can be linked.` : null };
-      } catch {
-        // The session ended meanwhile: the callback is an ordinary sign-in.
+        const requiring = pendingTwoFactorEnrollment(ctx, session.principal, session.governing);
+        request.link = {
+          principal: session.principal,
+          refusal: requiring ? `${twoFactorEnrollmentError(requiring, 'console').message} Until then no sign-in method can be linked.` : null,
+        };
       }
     }
   }
@@ -136,7 +156,6 @@ export async function withOAuthRequest(
   const headers = new Headers(response.headers);
   if (isCallback && linkCookie) headers.append('set-cookie', `${LINK_INTENT_COOKIE}=; Path=/api/auth; Max-Age=0; HttpOnly; SameSite=Lax`);
   const location = headers.get('location');
-  const base = process.env.NEXTAUTH_URL || new URL(req.url).origin;
   const redirect = (path: string) => {
     headers.set('location', new URL(path, base).toString());
     return new Response(null, { status: 302, headers });
@@ -157,11 +176,11 @@ export async function withOAuthRequest(
     return redirect(`/signin/complete?${params}`);
   }
   if (result?.kind === 'refused') {
-    return redirect(`/signin?${new URLSearchParams({ error: 'OAuthRefused', provider: result.provider, message: sealMessage(secret(), result.message) })}`);
+    return redirect(`/signin?${new URLSearchParams({ error: 'OAuthRefused', provider: result.provider, message: sealMessage(secretOf(env), result.message) })}`);
   }
   if (result?.kind === 'linked') return redirect(`/profile/authentication?${new URLSearchParams({ linked: result.provider })}`);
   if (result?.kind === 'link_refused') {
-    return redirect(`/profile/authentication?${new URLSearchParams({ link_error: sealMessage(secret(), result.message) })}`);
+    return redirect(`/profile/authentication?${new URLSearchParams({ link_error: sealMessage(secretOf(env), result.message) })}`);
   }
   // No identity reached us: the flow failed at or on the way back from the provider.
   const reason = recordProviderFailure(request, provider!);
@@ -183,7 +202,7 @@ function recordProviderFailure(request: OAuthRequest, provider: OAuthProviderId)
   const reason = classifyOAuthFailure(request.logged);
   const details = { method: provider, reason, error: loggedErrorText(request.logged).slice(0, 500) };
   const audit = { ip: request.meta.ip, userAgent: request.meta.userAgent };
-  const ctx = liveCtx();
+  const { ctx } = request;
   if (request.link) {
     const { user, memberships } = request.link.principal;
     recordUserAudit(ctx, memberships.map((m) => m.organization.id), {

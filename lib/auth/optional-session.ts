@@ -1,0 +1,32 @@
+import type { Ctx } from '@/lib/context';
+import { authenticate, gate, type GateResult, type Principal, type RequestScope } from './gate';
+import type { RequestMeta } from './sign-in';
+
+// The soft session check of pages and flows open to everyone (the invitation page, the page
+// after a third-party sign-in, the SSO and OAuth starts): who the session cookie names, if
+// anyone. A missing, dead or refused session is no one (null), never an error: these pages work
+// without one. What comes back shows who is looking or names the actor in the audit log; a
+// decision on it runs the full gate (optionalSession, with the request's scope).
+
+type SoftInput = { cookieToken: string | null } & RequestMeta;
+
+function softly<T>(cookieToken: string | null, check: (cookieToken: string) => T): T | null {
+  if (!cookieToken) return null;
+  try {
+    return check(cookieToken);
+  } catch {
+    return null;
+  }
+}
+
+/** The user of a live session cookie (the token alone: no allowlists or policies), or null. */
+export function optionalPrincipal({ ctx, input }: { ctx: Ctx; input: SoftInput }): Principal | null {
+  const meta: RequestMeta = { ip: input.ip, userAgent: input.userAgent };
+  return softly(input.cookieToken, (cookieToken) => authenticate({ ctx, input: { authorization: null, cookieToken, ...meta } }));
+}
+
+/** The gate's answer for a session cookie in `scope` (allowlists, policies), or null where it refuses. */
+export function optionalSession({ ctx, input }: { ctx: Ctx; input: SoftInput & { scope: RequestScope } }): GateResult | null {
+  const meta: RequestMeta = { ip: input.ip, userAgent: input.userAgent };
+  return softly(input.cookieToken, (cookieToken) => gate({ ctx, input: { authorization: null, cookieToken, ...meta, scope: input.scope } }));
+}
