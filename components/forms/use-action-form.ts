@@ -23,9 +23,9 @@ export type SuccessContext<Input extends FieldValues, Output> = {
 };
 
 export type ActionFormOptions<Input extends FieldValues, Output, T> = {
-  defaultValues: DefaultValues<Input>;
+  defaultValues: NoInfer<DefaultValues<Input>>;
   /** The fields that show the server's field messages (default: every key it names). */
-  fields?: FieldMap<Path<Input>>;
+  fields?: NoInfer<FieldMap<Path<Input>>>;
   /**
    * 'always': the refusal's message shows above the form beside the field messages (the
    * default); 'unless-field': only when no field shows one.
@@ -54,7 +54,7 @@ export type ActionFormOptions<Input extends FieldValues, Output, T> = {
  */
 export function useActionForm<Input extends FieldValues, Output, T>(
   schema: SchemaLoader<Input, Output>,
-  action: (values: Output) => Promise<ActionResult<T>>,
+  action: (values: NoInfer<Output>) => Promise<ActionResult<T>>,
   options: ActionFormOptions<Input, Output, T>,
 ) {
   const router = useRouter();
