@@ -1,28 +1,21 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { revokeApplicationTokenAction } from '@/app/(console)/admin/application-users/actions';
 import type { WireToken } from '@/lib/tokens/wire';
+import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
 export function ApplicationTokenList({ userId, tokens }: { userId: string; tokens: WireToken[] }) {
-  const router = useRouter();
   const [confirm, setConfirm] = useState<WireToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  const revoke = () =>
-    startTransition(async () => {
-      if (!confirm) return;
-      const result = await revokeApplicationTokenAction({ user_id: userId, prefix: confirm.token_prefix });
-      setConfirm(null);
-      if (!result.ok) return setError(result.message);
-      router.refresh();
-    });
+  const { run, pending, error } = useAction();
+  const revoke = () => {
+    if (confirm) run(() => revokeApplicationTokenAction({ user_id: userId, prefix: confirm.token_prefix }), { settled: () => setConfirm(null) });
+  };
   if (tokens.length === 0) return <p className="text-sm text-slate-500">No tokens yet.</p>;
   return (
     <div className="space-y-3">
@@ -52,17 +45,16 @@ export function ApplicationTokenList({ userId, tokens }: { userId: string; token
               </tr>
             ))}
       </DataTable>
-      <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke ${confirm?.token_prefix ?? ''}?`}>
+      <ConfirmDialog
+        open={confirm !== null}
+        onClose={() => setConfirm(null)}
+        confirmLabel="Revoke"
+        onConfirm={revoke}
+        pending={pending}
+        title={`Revoke ${confirm?.token_prefix ?? ''}?`}
+      >
         <p className="text-sm text-slate-700">Anything using this token stops working at once. This cannot be undone.</p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" disabled={pending} onClick={revoke}>
-            Revoke
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,13 +1,13 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { revokeMemberTokenAction } from '@/app/(console)/admin/users/actions';
 import { signInMethodLabel } from '@/lib/policy/policy';
 import type { WireToken } from '@/lib/tokens/wire';
+import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
@@ -27,25 +27,16 @@ export function MemberTokens({
   identityProviderNames: Record<string, string>;
   now: string;
 }) {
-  const router = useRouter();
   const [confirm, setConfirm] = useState<WireToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error, notice } = useAction();
 
-  const revoke = () =>
-    startTransition(async () => {
-      if (!confirm) return;
-      const result = await revokeMemberTokenAction({ user_id: userId, prefix: confirm.token_prefix });
-      setConfirm(null);
-      if (!result.ok) {
-        setNotice(null);
-        return setError(result.message);
-      }
-      setError(null);
-      setNotice(`${result.data.kind === 'session' ? 'Session' : 'Token'} ${result.data.prefix} of ${email} revoked.`);
-      router.refresh();
+  const revoke = () => {
+    if (!confirm) return;
+    run(() => revokeMemberTokenAction({ user_id: userId, prefix: confirm.token_prefix }), {
+      settled: () => setConfirm(null),
+      onSuccess: (data) => `${data.kind === 'session' ? 'Session' : 'Token'} ${data.prefix} of ${email} revoked.`,
     });
+  };
 
   return (
     <div className="space-y-3">
@@ -110,21 +101,20 @@ export function MemberTokens({
           })}
         </DataTable>
       )}
-      <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke ${confirm?.token_prefix ?? ''} of ${email}?`}>
+      <ConfirmDialog
+        open={confirm !== null}
+        onClose={() => setConfirm(null)}
+        confirmLabel="Revoke"
+        onConfirm={revoke}
+        pending={pending}
+        title={`Revoke ${confirm?.token_prefix ?? ''} of ${email}?`}
+      >
         <p className="text-sm text-slate-700">
           {confirm?.kind === 'session'
             ? `That login session of ${email} ends at once: they are signed out there.`
             : `Anything using this token stops working at once. This cannot be undone.`}
         </p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" disabled={pending} onClick={revoke}>
-            Revoke
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }
