@@ -8,7 +8,7 @@ import { Field } from '@/components/ui/field';
 import { SwitchField } from '@/components/ui/switch-field';
 
 export function CreateApplicationUserForm() {
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { form, field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/appusers/schema').then((m) => m.createApplicationUserSchema),
     createApplicationUserAction,
     {
@@ -22,7 +22,7 @@ export function CreateApplicationUserForm() {
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Create application user" className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
-      <Field label="Name" placeholder="Terraform" error={errors.name?.message} {...form.register('name')} />
+      <Field label="Name" placeholder="Terraform" {...field('name')} />
       <SwitchField
         label="Super admin"
         description="Its tokens can change the organization's settings, including this page."

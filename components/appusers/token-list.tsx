@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { revokeApplicationTokenAction } from '@/app/(console)/admin/application-users/actions';
 import type { WireToken } from '@/lib/tokens/wire';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -11,10 +11,11 @@ import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
 export function ApplicationTokenList({ userId, tokens }: { userId: string; tokens: WireToken[] }) {
-  const [confirm, setConfirm] = useState<WireToken | null>(null);
+  const confirm = useConfirm<WireToken>();
   const { run, pending, error } = useAction();
   const revoke = () => {
-    if (confirm) run(() => revokeApplicationTokenAction({ user_id: userId, prefix: confirm.token_prefix }), { settled: () => setConfirm(null) });
+    const token = confirm.target;
+    if (token) run(() => revokeApplicationTokenAction({ user_id: userId, prefix: token.token_prefix }), { settled: confirm.close });
   };
   if (tokens.length === 0) return <p className="text-sm text-slate-500">No tokens yet.</p>;
   return (
@@ -38,21 +39,14 @@ export function ApplicationTokenList({ userId, tokens }: { userId: string; token
                 </td>
                 <td className="px-4 py-2 font-mono text-xs">{token.ip_allowlist.length ? token.ip_allowlist.join(', ') : 'Any'}</td>
                 <td className="px-4 py-2 text-right">
-                  <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm(token)}>
+                  <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open(token)}>
                     Revoke
                   </Button>
                 </td>
               </tr>
             ))}
       </DataTable>
-      <ConfirmDialog
-        open={confirm !== null}
-        onClose={() => setConfirm(null)}
-        confirmLabel="Revoke"
-        onConfirm={revoke}
-        pending={pending}
-        title={`Revoke ${confirm?.token_prefix ?? ''}?`}
-      >
+      <ConfirmDialog confirm={confirm} title={`Revoke ${confirm.target?.token_prefix ?? ''}?`} confirmLabel="Revoke" onConfirm={revoke} pending={pending}>
         <p className="text-sm text-slate-700">Anything using this token stops working at once. This cannot be undone.</p>
       </ConfirmDialog>
     </div>

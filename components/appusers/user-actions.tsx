@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { deleteApplicationUserAction, updateApplicationUserAction } from '@/app/(console)/admin/application-users/actions';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -11,14 +11,14 @@ import { Button } from '@/components/ui/button';
 export function ApplicationUserActions({ userId, name, tokenCount }: { userId: string; name: string; tokenCount: number }) {
   const [renaming, setRenaming] = useState(false);
   const [value, setValue] = useState(name);
-  const [confirming, setConfirming] = useState(false);
+  const confirm = useConfirm();
   const { run, pending, error, clear, router } = useAction();
 
   const rename = () =>
     run(() => updateApplicationUserAction({ user_id: userId, name: value }), { fields: ['name'], onSuccess: () => setRenaming(false) });
   const remove = () =>
     run(() => deleteApplicationUserAction({ user_id: userId }), {
-      settled: () => setConfirming(false),
+      settled: confirm.close,
       onSuccess: () => router.push('/admin/application-users'),
     });
 
@@ -46,18 +46,11 @@ export function ApplicationUserActions({ userId, name, tokenCount }: { userId: s
             Rename
           </Button>
         )}
-        <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
+        <Button type="button" variant="danger" onClick={() => confirm.open(true)}>
           Delete
         </Button>
       </div>
-      <ConfirmDialog
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title={`Delete ${name}?`}
-        confirmLabel="Delete application user"
-        onConfirm={remove}
-        pending={pending}
-      >
+      <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete application user" onConfirm={remove} pending={pending}>
         <p className="text-sm text-slate-700">
           {tokenCount === 0
             ? 'It has no tokens. It is removed at once.'

@@ -12,7 +12,7 @@ import { SwitchField } from '@/components/ui/switch-field';
 
 /** Profile → Authentication → Change password (or "Set a password" for a user who has none). */
 export function ChangePasswordForm({ hasPassword }: { hasPassword: boolean }) {
-  const { form, onSubmit, errors, pending, error, notice } = useActionForm(
+  const { form, field, onSubmit, pending, error, notice } = useActionForm(
     () => import('@/lib/auth/password-schema').then((m) => m.changePasswordFormSchema),
     changePasswordAction,
     {
@@ -40,29 +40,10 @@ export function ChangePasswordForm({ hasPassword }: { hasPassword: boolean }) {
       ) : null}
       {error ? <Alert>{error}</Alert> : null}
       {hasPassword ? (
-        <Field
-          label="Current password"
-          type="password"
-          autoComplete="current-password"
-          error={errors.currentPassword?.message}
-          {...form.register('currentPassword')}
-        />
+        <Field label="Current password" type="password" autoComplete="current-password" {...field('currentPassword')} />
       ) : null}
-      <Field
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 12 characters."
-        error={errors.newPassword?.message}
-        {...form.register('newPassword')}
-      />
-      <Field
-        label="Confirm new password"
-        type="password"
-        autoComplete="new-password"
-        error={errors.confirmPassword?.message}
-        {...form.register('confirmPassword')}
-      />
+      <Field label="New password" type="password" autoComplete="new-password" hint="At least 12 characters." {...field('newPassword')} />
+      <Field label="Confirm new password" type="password" autoComplete="new-password" {...field('confirmPassword')} />
       <SwitchField
         label="Also revoke my tokens"
         description="Personal tokens keep working after a password change unless you tick this. Every other sign-in ends either way."

@@ -6,7 +6,7 @@ import { startLinkAction, unlinkIdentityAction } from '@/app/(console)/profile/a
 import type { LinkedMethod } from '@/lib/auth/identities';
 import type { OAuthProviderId } from '@/lib/auth/oauth-config';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -31,7 +31,7 @@ export function LinkedMethods({
   notice: string | null;
   initialError: string | null;
 }) {
-  const [confirming, setConfirming] = useState<Identity | null>(null);
+  const confirm = useConfirm<Identity>();
   const { run, pending: busy, error, router } = useAction({ initialError });
   const onlyOne = methods.length <= 1;
 
@@ -45,9 +45,10 @@ export function LinkedMethods({
     });
 
   const unlink = () => {
-    if (!confirming) return;
-    run(() => unlinkIdentityAction({ identityId: confirming.identityId }), {
-      settled: () => setConfirming(null),
+    const identity = confirm.target;
+    if (!identity) return;
+    run(() => unlinkIdentityAction({ identityId: identity.identityId }), {
+      settled: confirm.close,
       onSuccess: (data) => {
         // This session came through the provider just unlinked, and ended with it.
         if (data.signedOut) {
@@ -88,7 +89,7 @@ export function LinkedMethods({
                 variant="secondary"
                 disabled={busy}
                 aria-label={`Unlink ${method.label}`}
-                onClick={() => setConfirming(method)}
+                onClick={() => confirm.open(method)}
               >
                 Unlink
               </Button>
@@ -107,17 +108,10 @@ export function LinkedMethods({
           ))}
         </div>
       ) : null}
-      <ConfirmDialog
-        open={confirming !== null}
-        onClose={() => setConfirming(null)}
-        title={`Unlink ${confirming?.label ?? ''}?`}
-        confirmLabel="Unlink"
-        onConfirm={unlink}
-        pending={busy}
-      >
+      <ConfirmDialog confirm={confirm} title={`Unlink ${confirm.target?.label ?? ''}?`} confirmLabel="Unlink" onConfirm={unlink} pending={busy}>
         <p className="text-sm">
-          You will no longer be able to sign in with this {confirming?.label} account
-          {confirming?.email ? ` (${confirming.email})` : ''}. You can link it again later.
+          You will no longer be able to sign in with this {confirm.target?.label} account
+          {confirm.target?.email ? ` (${confirm.target.email})` : ''}. You can link it again later.
         </p>
       </ConfirmDialog>
     </div>

@@ -15,7 +15,7 @@ import { Field } from '@/components/ui/field';
 /** "Forgot password?": the address in, the same answer out whatever it is. */
 export function ForgotPasswordForm() {
   const [answer, setAnswer] = useState<string | null>(null);
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/auth/password-schema').then((m) => m.requestPasswordResetSchema),
     requestPasswordResetAction,
     { defaultValues: { email: '' }, fields: ['email'], refresh: false, onSuccess: (data) => setAnswer(data.message) },
@@ -34,7 +34,7 @@ export function ForgotPasswordForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
-      <Field label="Email" type="email" autoComplete="username" error={errors.email?.message} {...form.register('email')} />
+      <Field label="Email" type="email" autoComplete="username" {...field('email')} />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? 'Sending…' : 'Email me a reset link'}
       </Button>
@@ -45,7 +45,7 @@ export function ForgotPasswordForm() {
 /** /reset-password/<secret>: the new password twice; the POST spends the link. */
 export function ResetPasswordForm({ secret, email }: { secret: string; email: string }) {
   const [done, setDone] = useState(false);
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/auth/password-schema').then((m) => m.resetPasswordFormSchema),
     (values) => completePasswordResetAction({ code: secret, ...values }),
     { defaultValues: { newPassword: '', confirmPassword: '' }, fields: ['newPassword', 'confirmPassword'], refresh: false, onSuccess: () => setDone(true) },
@@ -70,21 +70,8 @@ export function ResetPasswordForm({ secret, email }: { secret: string; email: st
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
       <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-      <Field
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 12 characters."
-        error={errors.newPassword?.message}
-        {...form.register('newPassword')}
-      />
-      <Field
-        label="Confirm new password"
-        type="password"
-        autoComplete="new-password"
-        error={errors.confirmPassword?.message}
-        {...form.register('confirmPassword')}
-      />
+      <Field label="New password" type="password" autoComplete="new-password" hint="At least 12 characters." {...field('newPassword')} />
+      <Field label="Confirm new password" type="password" autoComplete="new-password" {...field('confirmPassword')} />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? 'Saving…' : 'Set new password'}
       </Button>

@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 
 export function SetupForm() {
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/setup/schema').then((m) => m.setupSchema),
     completeSetupAction,
     {
@@ -30,16 +30,9 @@ export function SetupForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
-      <Field label="Organization name" autoComplete="organization" error={errors.organizationName?.message} {...form.register('organizationName')} />
-      <Field label="Your email" type="email" autoComplete="username" error={errors.email?.message} {...form.register('email')} />
-      <Field
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 12 characters."
-        error={errors.password?.message}
-        {...form.register('password')}
-      />
+      <Field label="Organization name" autoComplete="organization" {...field('organizationName')} />
+      <Field label="Your email" type="email" autoComplete="username" {...field('email')} />
+      <Field label="Password" type="password" autoComplete="new-password" hint="At least 12 characters." {...field('password')} />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? 'Creating…' : 'Create organization'}
       </Button>

@@ -39,7 +39,7 @@ export function SignInForm({
   const [redirecting, setRedirecting] = useState<OAuthProviderId | null>(null);
   // Set once sign-in has said that this account needs a two-factor code.
   const [needsCode, setNeedsCode] = useState(false);
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { form, field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/auth/schema').then((m) => m.signInSchema),
     signInWithPassword,
     {
@@ -67,27 +67,14 @@ export function SignInForm({
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {notice ? <Alert tone="info">{notice}</Alert> : null}
       {error ? <Alert>{error}</Alert> : null}
-      <Field label="Email" type="email" autoComplete="username" error={errors.email?.message} {...form.register('email')} />
-      <Field
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        error={errors.password?.message}
-        {...form.register('password')}
-      />
+      <Field label="Email" type="email" autoComplete="username" {...field('email')} />
+      <Field label="Password" type="password" autoComplete="current-password" {...field('password')} />
       {needsCode ? (
         <>
           <Alert tone="info">
             Two-factor authentication is on for this account. Enter the code from your authenticator app, or one of your recovery codes.
           </Alert>
-          <Field
-            label="Authentication code"
-            autoComplete="one-time-code"
-            autoFocus
-            placeholder="123456"
-            error={errors.otp?.message}
-            {...form.register('otp')}
-          />
+          <Field label="Authentication code" autoComplete="one-time-code" autoFocus placeholder="123456" {...field('otp')} />
         </>
       ) : null}
       <Button type="submit" className="w-full" disabled={pending}>

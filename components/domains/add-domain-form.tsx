@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 
 export function AddDomainForm() {
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { form, field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/domains/schema').then((m) => m.addDomainSchema),
     addDomainAction,
     { defaultValues: { domain_name: '', verification_type: 'dns' }, fields: ['domain_name'], message: 'unless-field', reset: true },
@@ -19,9 +19,8 @@ export function AddDomainForm() {
         label="Domain name"
         placeholder="example.com"
         hint="A domain or subdomain your organization owns. International names are stored in their ASCII (xn--) form."
-        error={errors.domain_name?.message}
         autoComplete="off"
-        {...form.register('domain_name')}
+        {...field('domain_name')}
       />
       <Button type="submit" disabled={pending}>
         Add domain

@@ -8,7 +8,7 @@ import {
   updateDomainAction,
   verifyDomainAction,
 } from '@/app/(console)/admin/domains/actions';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -57,7 +57,7 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
   const headingId = useId();
   const { run, pending, error } = useAction();
   const [verifying, setVerifying] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  const confirm = useConfirm();
   const [chosen, setChosen] = useState('');
   const verified = domain.state === 'verified';
   const linked = methods.filter((m) => domain.linked_authentication_method_ids.includes(m.id));
@@ -68,6 +68,8 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
     setVerifying(true);
     run(() => verifyDomainAction({ domain_id: domain.domain_id }), { onSuccess: () => setVerifying(false) });
   };
+
+  const remove = () => run(() => deleteDomainAction({ domain_id: domain.domain_id }), { onSuccess: confirm.close });
 
   return (
     <Card className="p-6">
@@ -80,7 +82,7 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
             {unicodeName ? <span className="text-sm text-slate-500">({unicodeName})</span> : null}
             <StateBadge verified={verified} />
           </div>
-          <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
+          <Button type="button" variant="danger" onClick={() => confirm.open(true)}>
             Remove domain
           </Button>
         </div>
@@ -233,14 +235,7 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
         </div>
       </section>
 
-      <ConfirmDialog
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title={`Remove ${domain.domain_name}?`}
-        confirmLabel="Remove"
-        onConfirm={() => run(() => deleteDomainAction({ domain_id: domain.domain_id }), { onSuccess: () => setConfirming(false) })}
-        pending={pending}
-      >
+      <ConfirmDialog confirm={confirm} title={`Remove ${domain.domain_name}?`} confirmLabel="Remove" onConfirm={remove} pending={pending}>
         <div className="space-y-2 text-sm text-slate-700">
           <p>
             {linked.length === 0

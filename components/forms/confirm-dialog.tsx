@@ -1,19 +1,27 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 
 /**
+ * What a confirmation is about while it is open (a token, a member, or `true` for the one thing a
+ * control changes): `open(target)` asks, `close()` ends the asking.
+ */
+export function useConfirm<T = true>() {
+  const [target, setTarget] = useState<T | null>(null);
+  return { target, open: (value: T) => setTarget(value), close: () => setTarget(null) };
+}
+
+/**
  * "Are you sure?" before an action: the dialog with its explanation, Cancel, and the button that
  * runs it (disabled while it runs). `error`: a refusal shown inside, where the dialog stays open
- * on one; most callers close it either way and show the refusal on the page (useAction's
- * `settled`).
+ * on one; most callers close it either way (useAction's `settled: confirm.close`) and show the
+ * refusal on the page.
  */
 export function ConfirmDialog({
-  open,
-  onClose,
+  confirm,
   title,
   confirmLabel,
   onConfirm,
@@ -22,8 +30,7 @@ export function ConfirmDialog({
   error,
   children,
 }: {
-  open: boolean;
-  onClose: () => void;
+  confirm: { target: unknown; close: () => void };
   title: string;
   confirmLabel: string;
   onConfirm: () => void;
@@ -33,7 +40,7 @@ export function ConfirmDialog({
   children: ReactNode;
 }) {
   return (
-    <Dialog open={open} onClose={onClose} title={title}>
+    <Dialog open={confirm.target !== null} onClose={confirm.close} title={title}>
       {error ? (
         <div className="mb-4">
           <Alert>{error}</Alert>
@@ -41,7 +48,7 @@ export function ConfirmDialog({
       ) : null}
       {children}
       <div className="mt-6 flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onClose}>
+        <Button type="button" variant="secondary" onClick={confirm.close}>
           Cancel
         </Button>
         <Button type="button" variant={variant} disabled={pending} onClick={onConfirm}>

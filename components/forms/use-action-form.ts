@@ -78,8 +78,12 @@ export function useActionForm<Input extends FieldValues, Output, T>(
     if (outcome !== false && options.refresh !== false) router.refresh();
   });
 
+  /** A registered field's props with its message: `<Field label="Name" {...field('name')} />`. */
+  const field = (name: Path<Input>) => ({ ...form.register(name), error: form.getFieldState(name, form.formState).error?.message });
+
   return {
     form,
+    field,
     onSubmit,
     errors: form.formState.errors,
     pending: form.formState.isSubmitting,

@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 
 export function AddIdentityProviderForm() {
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { form, field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/saml/schema').then((m) => m.addIdentityProviderSchema),
     addIdentityProviderAction,
     {
@@ -33,7 +33,7 @@ export function AddIdentityProviderForm() {
           ))}
         </select>
       </div>
-      <Field label="Name" placeholder="Okta SSO" error={errors.authentication_method_name?.message} {...form.register('authentication_method_name')} />
+      <Field label="Name" placeholder="Okta SSO" {...field('authentication_method_name')} />
       <Button type="submit" disabled={pending}>
         Add identity provider
       </Button>

@@ -17,7 +17,7 @@ export function ConnectionForm({ methodId, initial }: { methodId: string; initia
   const [inspected, setInspected] = useState<Inspected | null>(null);
   const [metadata, setMetadata] = useState('');
   const metadataImport = useAction();
-  const { form, onSubmit, errors, pending, error, notice, setMessage } = useActionForm(
+  const { form, field, onSubmit, errors, pending, error, notice, setMessage } = useActionForm(
     () => import('@/lib/saml/schema').then((m) => m.idpConnectionSchema),
     (values) => saveConnectionAction({ ...values, method_id: methodId }),
     { defaultValues: initial, fields: ['saml_idp_url', 'saml_entity_id', 'saml_certificate'], onSuccess: () => 'Saved.' },
@@ -76,8 +76,8 @@ export function ConnectionForm({ methodId, initial }: { methodId: string; initia
       <form onSubmit={onSubmit} noValidate aria-label="Identity provider connection" className="space-y-4">
         {error ? <Alert>{error}</Alert> : null}
         {notice ? <Alert tone="info">{notice}</Alert> : null}
-        <Field label="IdP SSO URL" placeholder="https://company.okta.com/app/…/sso/saml" error={errors.saml_idp_url?.message} {...form.register('saml_idp_url')} />
-        <Field label="IdP entity ID" placeholder="http://www.okta.com/…" error={errors.saml_entity_id?.message} {...form.register('saml_entity_id')} />
+        <Field label="IdP SSO URL" placeholder="https://company.okta.com/app/…/sso/saml" {...field('saml_idp_url')} />
+        <Field label="IdP entity ID" placeholder="http://www.okta.com/…" {...field('saml_entity_id')} />
         <TextOrFile
           label="IdP certificate (PEM)"
           value={certificate}

@@ -7,7 +7,7 @@ import {
   removeCertificateAction,
   setEnabledAction,
 } from '@/app/(console)/admin/identity-providers/actions';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -15,12 +15,12 @@ import { TextOrFile } from './pem-input';
 
 /** Enable or disable, and delete (asks first). */
 export function ProviderActions({ methodId, name, enabled, configured }: { methodId: string; name: string; enabled: boolean; configured: boolean }) {
-  const [confirming, setConfirming] = useState(false);
+  const confirm = useConfirm();
   const { run, pending, error, router } = useAction();
   const toggle = () => run(() => setEnabledAction({ method_id: methodId, enabled: !enabled }), { refresh: 'always' });
   const remove = () =>
     run(() => deleteIdentityProviderAction({ method_id: methodId }), {
-      settled: () => setConfirming(false),
+      settled: confirm.close,
       onSuccess: () => router.push('/admin/identity-providers'),
     });
   return (
@@ -30,19 +30,12 @@ export function ProviderActions({ methodId, name, enabled, configured }: { metho
         <Button type="button" variant={enabled ? 'secondary' : 'primary'} disabled={pending || (!enabled && !configured)} onClick={toggle}>
           {enabled ? 'Disable' : 'Enable'}
         </Button>
-        <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
+        <Button type="button" variant="danger" onClick={() => confirm.open(true)}>
           Delete
         </Button>
       </div>
       {!enabled && !configured ? <p className="text-xs text-slate-500">Complete the connection below to enable it.</p> : null}
-      <ConfirmDialog
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title={`Delete ${name}?`}
-        confirmLabel="Delete identity provider"
-        onConfirm={remove}
-        pending={pending}
-      >
+      <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete identity provider" onConfirm={remove} pending={pending}>
         <p className="text-sm text-slate-700">
           People stop signing in through it at once: their sessions through it end, and their accounts&apos; links to it are removed. This cannot be undone.
         </p>

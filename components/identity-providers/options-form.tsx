@@ -26,7 +26,7 @@ const MAPPING_HINTS: Partial<Record<MappedField, string>> = {
 };
 
 export function OptionsForm({ methodId, initial }: { methodId: string; initial: Values }) {
-  const { form, onSubmit, errors, pending, error, notice } = useActionForm(
+  const { form, field, onSubmit, pending, error, notice } = useActionForm(
     () => import('@/lib/saml/schema').then((m) => m.idpOptionsSchema),
     (values) => saveOptionsAction({ ...values, method_id: methodId }),
     { defaultValues: initial, fields: ['auth_token_max_age_seconds'], onSuccess: () => 'Options saved.' },
@@ -92,8 +92,7 @@ export function OptionsForm({ methodId, initial }: { methodId: string; initial: 
         inputMode="numeric"
         placeholder="Console default"
         hint="How long a sign-in through this provider lasts; empty uses the console's default."
-        error={errors.auth_token_max_age_seconds?.message}
-        {...form.register('auth_token_max_age_seconds')}
+        {...field('auth_token_max_age_seconds')}
       />
       <Button type="submit" disabled={pending}>
         Save options

@@ -26,7 +26,7 @@ export function AcceptButton({ secret, organizationName }: { secret: string; org
 }
 
 export function SignUpAndAcceptForm({ secret, email }: { secret: string; email: string }) {
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/invitations/schema').then((m) => m.acceptWithSignUpSchema),
     (values) => signUpAndAcceptAction(secret, values),
     {
@@ -42,15 +42,8 @@ export function SignUpAndAcceptForm({ secret, email }: { secret: string; email: 
     <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Create your account">
       {error ? <Alert>{error}</Alert> : null}
       <Field label="Email" value={email} readOnly disabled />
-      <Field label="Your name" autoComplete="name" error={errors.real_name?.message} {...form.register('real_name')} />
-      <Field
-        label="Choose a password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 12 characters."
-        error={errors.password?.message}
-        {...form.register('password')}
-      />
+      <Field label="Your name" autoComplete="name" {...field('real_name')} />
+      <Field label="Choose a password" type="password" autoComplete="new-password" hint="At least 12 characters." {...field('password')} />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? 'Creating your account…' : 'Create account and join'}
       </Button>

@@ -35,14 +35,7 @@ export function InvitationsPanel({ invitations, now }: { invitations: PendingInv
     <Card className="space-y-5 p-6">
       <h2 className="font-medium">Invitations</h2>
       <form onSubmit={invite.onSubmit} noValidate aria-label="Invite a member" className="flex items-start gap-2">
-        <Field
-          className="flex-1"
-          label="Email address"
-          type="email"
-          placeholder="new.colleague@example.com"
-          error={invite.errors.user_email?.message}
-          {...invite.form.register('user_email')}
-        />
+        <Field className="flex-1" label="Email address" type="email" placeholder="new.colleague@example.com" {...invite.field('user_email')} />
         <Button type="submit" className="mt-6" disabled={invite.pending}>
           Invite
         </Button>

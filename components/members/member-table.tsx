@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { removeMemberAction, updateMemberAction } from '@/app/(console)/admin/users/actions';
 import type { ActionResult } from '@/app/_lib/action';
 import type { WireMember } from '@/lib/orgs/wire';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -76,7 +76,7 @@ const dialogText = (confirm: Confirm, organizationName: string) => {
 };
 
 export function MemberTable({ members, organizationName }: { members: MemberRow[]; organizationName: string }) {
-  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const confirm = useConfirm<Confirm>();
   const { run, pending, error, notice, router } = useAction();
 
   /** Runs a change to a member; says `success`, unless the change took the caller's own access. */
@@ -99,10 +99,10 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
   };
 
   const confirmed = () => {
-    if (!confirm) return;
-    const { kind, member } = confirm;
+    if (!confirm.target) return;
+    const { kind, member } = confirm.target;
     const email = member.user_info.user_email;
-    setConfirm(null);
+    confirm.close();
     if (kind === 'remove') {
       change(() => removeMemberAction({ user_id: member.user_id }), `${email} was removed from ${organizationName}.`);
     } else {
@@ -111,7 +111,7 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
     }
   };
 
-  const text = confirm ? dialogText(confirm, organizationName) : null;
+  const text = confirm.target ? dialogText(confirm.target, organizationName) : null;
 
   return (
     <div className="space-y-3">
@@ -173,11 +173,11 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
                       type="button"
                       variant="ghost"
                       className="px-2 py-1"
-                      onClick={() => setConfirm({ kind: active ? 'deactivate' : 'reactivate', member })}
+                      onClick={() => confirm.open({ kind: active ? 'deactivate' : 'reactivate', member })}
                     >
                       {active ? 'Deactivate' : 'Reactivate'}
                     </Button>
-                    <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm({ kind: 'remove', member })}>
+                    <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open({ kind: 'remove', member })}>
                       Remove
                     </Button>
                   </td>
@@ -186,11 +186,10 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
             })}
       </DataTable>
       <ConfirmDialog
-        open={confirm !== null}
-        onClose={() => setConfirm(null)}
+        confirm={confirm}
         title={text?.title ?? ''}
         confirmLabel={text?.button ?? ''}
-        variant={confirm?.kind === 'reactivate' ? 'primary' : 'danger'}
+        variant={confirm.target?.kind === 'reactivate' ? 'primary' : 'danger'}
         onConfirm={confirmed}
         pending={pending}
       >

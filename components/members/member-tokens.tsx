@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { revokeMemberTokenAction } from '@/app/(console)/admin/users/actions';
 import { signInMethodLabel } from '@/lib/policy/policy';
 import type { WireToken } from '@/lib/tokens/wire';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -27,13 +27,14 @@ export function MemberTokens({
   identityProviderNames: Record<string, string>;
   now: string;
 }) {
-  const [confirm, setConfirm] = useState<WireToken | null>(null);
+  const confirm = useConfirm<WireToken>();
   const { run, pending, error, notice } = useAction();
 
   const revoke = () => {
-    if (!confirm) return;
-    run(() => revokeMemberTokenAction({ user_id: userId, prefix: confirm.token_prefix }), {
-      settled: () => setConfirm(null),
+    const token = confirm.target;
+    if (!token) return;
+    run(() => revokeMemberTokenAction({ user_id: userId, prefix: token.token_prefix }), {
+      settled: confirm.close,
       onSuccess: (data) => `${data.kind === 'session' ? 'Session' : 'Token'} ${data.prefix} of ${email} revoked.`,
     });
   };
@@ -91,7 +92,7 @@ export function MemberTokens({
                     variant="ghost"
                     className="px-2 py-1 text-red-700"
                     aria-label={`Revoke ${token.token_prefix}`}
-                    onClick={() => setConfirm(token)}
+                    onClick={() => confirm.open(token)}
                   >
                     Revoke
                   </Button>
@@ -101,16 +102,9 @@ export function MemberTokens({
           })}
         </DataTable>
       )}
-      <ConfirmDialog
-        open={confirm !== null}
-        onClose={() => setConfirm(null)}
-        confirmLabel="Revoke"
-        onConfirm={revoke}
-        pending={pending}
-        title={`Revoke ${confirm?.token_prefix ?? ''} of ${email}?`}
-      >
+      <ConfirmDialog confirm={confirm} title={`Revoke ${confirm.target?.token_prefix ?? ''} of ${email}?`} confirmLabel="Revoke" onConfirm={revoke} pending={pending}>
         <p className="text-sm text-slate-700">
-          {confirm?.kind === 'session'
+          {confirm.target?.kind === 'session'
             ? `That login session of ${email} ends at once: they are signed out there.`
             : `Anything using this token stops working at once. This cannot be undone.`}
         </p>

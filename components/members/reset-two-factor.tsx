@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { resetMemberTwoFactorAction } from '@/app/(console)/admin/users/actions';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -27,11 +27,11 @@ export function ResetTwoFactor({
   requiredHere: boolean;
   refusal: string | null;
 }) {
-  const [confirming, setConfirming] = useState(false);
+  const confirm = useConfirm();
   const { run, pending, error, notice } = useAction();
 
   const reset = () =>
-    run(() => resetMemberTwoFactorAction({ user_id: userId }), { settled: () => setConfirming(false), onSuccess: (data) => data.message });
+    run(() => resetMemberTwoFactorAction({ user_id: userId }), { settled: confirm.close, onSuccess: (data) => data.message });
 
   const state = enabled
     ? 'On: password sign-ins ask for a code from their authenticator app.'
@@ -54,19 +54,12 @@ export function ResetTwoFactor({
         </p>
       ) : (
         <div>
-          <Button type="button" variant="secondary" className="text-red-700" onClick={() => setConfirming(true)}>
+          <Button type="button" variant="secondary" className="text-red-700" onClick={() => confirm.open(true)}>
             Reset two-factor authentication
           </Button>
         </div>
       )}
-      <ConfirmDialog
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title={`Reset two-factor authentication of ${email}?`}
-        confirmLabel="Reset"
-        onConfirm={reset}
-        pending={pending}
-      >
+      <ConfirmDialog confirm={confirm} title={`Reset two-factor authentication of ${email}?`} confirmLabel="Reset" onConfirm={reset} pending={pending}>
         <div className="space-y-2 text-sm text-slate-700">
           <p>Their authenticator app and all their recovery codes stop working at once. Their sessions and tokens stay.</p>
           <p>

@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 
 export function CreateProjectForm() {
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/projects/schema').then((m) => m.createProjectActionSchema),
     createProjectAction,
     {
@@ -26,8 +26,7 @@ export function CreateProjectForm() {
         placeholder="payments-prod"
         hint="Lowercase letters, digits and dashes. It is the project's key in the API."
         className="w-80"
-        error={errors.project?.message}
-        {...form.register('project')}
+        {...field('project')}
       />
       <Button type="submit" className="mt-6" disabled={pending}>
         Create project

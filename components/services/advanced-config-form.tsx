@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from 'react';
 import { checkJwksAction, saveUserConfigAction } from '@/app/(console)/projects/actions';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -53,7 +53,7 @@ export function AdvancedConfigForm({
   const [signingKind, setSigningKind] = useState<SigningKind>(signingKey?.kind ?? 'public_key');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { run, pending: busy, message, setMessage } = useAction();
-  const [confirming, setConfirming] = useState(false);
+  const confirm = useConfirm();
   const [jwks, setJwks] = useState<{ ok: true; keys: JwksKey[] } | { ok: false; error: string } | null>(null);
 
   const available = options.filter((o) => !active.includes(o.key));
@@ -109,10 +109,10 @@ export function AdvancedConfigForm({
       return;
     }
     if (restarting(patch) && !confirmed) {
-      setConfirming(true);
+      confirm.open(true);
       return;
     }
-    setConfirming(false);
+    confirm.close();
     const signing_key_kind = SIGNING_KEY in patch ? signingKind : undefined;
     run(() => saveUserConfigAction({ project, service, patch, signing_key_kind, confirm_rolling_restart: confirmed }), {
       // The server's field messages go beside the options they name; the rest below the list.
@@ -317,8 +317,7 @@ export function AdvancedConfigForm({
         <p className="text-sm text-slate-500">Only super admins of the project&apos;s organization change its services.</p>
       )}
       <ConfirmDialog
-        open={confirming}
-        onClose={() => setConfirming(false)}
+        confirm={confirm}
         title="Restart the Kafka brokers?"
         confirmLabel="Save and restart"
         variant="primary"

@@ -8,7 +8,7 @@ import { Field } from '@/components/ui/field';
 import type { ServiceType } from '@/lib/services/user-config-schema';
 
 export function CreateServiceForm({ project, plans }: { project: string; plans: Record<ServiceType, readonly string[]> }) {
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { form, field, onSubmit, errors, pending, error } = useActionForm(
     () => import('@/lib/services/schema').then((m) => m.createServiceActionSchema),
     createServiceAction,
     {
@@ -25,7 +25,7 @@ export function CreateServiceForm({ project, plans }: { project: string; plans: 
     <form onSubmit={onSubmit} noValidate aria-label="Create service" className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
       <div className="grid grid-cols-3 gap-4">
-        <Field label="Service name" placeholder="kafka-orders" error={errors.service_name?.message} {...form.register('service_name')} />
+        <Field label="Service name" placeholder="kafka-orders" {...field('service_name')} />
         <div className="space-y-1">
           <label htmlFor="service-type" className="block text-sm font-medium text-slate-700">
             Service type

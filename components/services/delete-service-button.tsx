@@ -2,36 +2,28 @@
 
 import { useState } from 'react';
 import { deleteServiceAction } from '@/app/(console)/projects/actions';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Button } from '@/components/ui/button';
 
 export function DeleteServiceButton({ project, service, redirectTo }: { project: string; service: string; redirectTo?: string }) {
-  const [open, setOpen] = useState(false);
+  const confirm = useConfirm();
   const { run, pending, error, clear, router } = useAction();
   // The dialog stays open on a refusal and says why.
   const remove = () =>
     run(() => deleteServiceAction({ project, service }), {
       refresh: !redirectTo,
       onSuccess: () => {
-        setOpen(false);
+        confirm.close();
         if (redirectTo) router.push(redirectTo);
       },
     });
   return (
     <>
-      <Button variant="secondary" className="px-3 py-1" onClick={() => (clear(), setOpen(true))} aria-label={`Delete ${service}`}>
+      <Button variant="secondary" className="px-3 py-1" onClick={() => (clear(), confirm.open(true))} aria-label={`Delete ${service}`}>
         Delete
       </Button>
-      <ConfirmDialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title={`Delete ${service}?`}
-        confirmLabel="Delete service"
-        onConfirm={remove}
-        pending={pending}
-        error={error}
-      >
+      <ConfirmDialog confirm={confirm} title={`Delete ${service}?`} confirmLabel="Delete service" onConfirm={remove} pending={pending} error={error}>
         <p className="text-sm text-slate-700">Its configuration, authentication settings included, is removed. This cannot be undone.</p>
       </ConfirmDialog>
     </>

@@ -44,7 +44,7 @@ export function GenerateTokenForm({
   const [custom, setCustom] = useState<{ amount: string; unit: keyof typeof UNITS }>({ amount: '', unit: 'days' });
   const [limitScopes, setLimitScopes] = useState(false);
 
-  const { form, onSubmit, errors, pending, error: formError } = useActionForm(
+  const { form, field, onSubmit, errors, pending, error: formError } = useActionForm(
     () => import('@/lib/tokens/schema').then((m) => m.createTokenSchema),
     action,
     {
@@ -100,7 +100,7 @@ export function GenerateTokenForm({
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Generate token">
       {formError ? <Alert>{formError}</Alert> : null}
-      <Field label="Description" placeholder="CI deploys" error={errors.description?.message} {...form.register('description')} />
+      <Field label="Description" placeholder="CI deploys" {...field('description')} />
 
       <div className="space-y-1">
         <label htmlFor="max-age" className="block text-sm font-medium text-slate-700">

@@ -8,7 +8,7 @@ import {
 } from '@/app/(console)/profile/tokens/actions';
 import { signInMethodLabel } from '@/lib/policy/policy';
 import type { WireToken } from '@/lib/tokens/wire';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -78,19 +78,20 @@ export function TokenTable({
   /** Names of the identity providers that sessions came through, by id (see signInMethodLabel). */
   identityProviderNames?: Record<string, string>;
 }) {
-  const [confirm, setConfirm] = useState<{ kind: 'one'; token: WireToken } | { kind: 'others' } | null>(null);
+  const confirm = useConfirm<{ kind: 'one'; token: WireToken } | { kind: 'others' }>();
   const { run, pending, error, notice, setMessage, router } = useAction();
-  const settled = () => setConfirm(null);
+  const settled = confirm.close;
 
   const revoke = () => {
-    if (!confirm) return;
-    if (confirm.kind === 'others') {
+    const target = confirm.target;
+    if (!target) return;
+    if (target.kind === 'others') {
       return run(() => revokeOtherTokensAction({}), {
         settled,
         onSuccess: (data) => `Signed out everywhere else: ${data.revoked} tokens revoked.`,
       });
     }
-    const prefix = confirm.token.token_prefix;
+    const prefix = target.token.token_prefix;
     run(() => revokeTokenAction({ prefix }), {
       settled,
       onSuccess: (data) => {
@@ -106,7 +107,7 @@ export function TokenTable({
       {error ? <Alert>{error}</Alert> : null}
       {notice ? <Alert tone="info">{notice}</Alert> : null}
       <div className="flex justify-end">
-        <Button type="button" variant="secondary" onClick={() => setConfirm({ kind: 'others' })}>
+        <Button type="button" variant="secondary" onClick={() => confirm.open({ kind: 'others' })}>
           Sign out everywhere else
         </Button>
       </div>
@@ -143,7 +144,7 @@ export function TokenTable({
               ) : null}
             </td>
             <td className="px-3 py-2 text-right">
-              <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm({ kind: 'one', token })}>
+              <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open({ kind: 'one', token })}>
                 Revoke
               </Button>
             </td>
@@ -151,17 +152,16 @@ export function TokenTable({
         ))}
       </DataTable>
       <ConfirmDialog
-        open={confirm !== null}
-        onClose={() => setConfirm(null)}
-        title={confirm?.kind === 'others' ? 'Sign out everywhere else?' : `Revoke ${confirm?.kind === 'one' ? confirm.token.token_prefix : ''}?`}
-        confirmLabel={confirm?.kind === 'others' ? 'Sign out others' : 'Revoke'}
+        confirm={confirm}
+        title={confirm.target?.kind === 'others' ? 'Sign out everywhere else?' : `Revoke ${confirm.target?.kind === 'one' ? confirm.target.token.token_prefix : ''}?`}
+        confirmLabel={confirm.target?.kind === 'others' ? 'Sign out others' : 'Revoke'}
         onConfirm={revoke}
         pending={pending}
       >
         <p className="text-sm text-slate-700">
-          {confirm?.kind === 'others'
+          {confirm.target?.kind === 'others'
             ? 'Every other session and personal token of yours stops working at once. This session stays signed in.'
-            : confirm?.kind === 'one' && confirm.token.currently_active
+            : confirm.target?.kind === 'one' && confirm.target.token.currently_active
               ? 'This is the session you are using: revoking it signs you out.'
               : 'Anything using this token stops working at once. This cannot be undone.'}
         </p>

@@ -11,7 +11,7 @@ import { Field } from '@/components/ui/field';
 /** Turns two-factor authentication off, after a current code or a recovery code. */
 export function DisableTwoFactorDialog() {
   const [open, setOpen] = useState(false);
-  const { form, onSubmit, errors, pending, error, setMessage } = useActionForm(
+  const { form, field, onSubmit, pending, error, setMessage } = useActionForm(
     () => import('@/lib/auth/two-factor-schema').then((m) => m.disableTwoFactorSchema),
     disableTwoFactorAction,
     { defaultValues: { code: '' }, fields: ['code'], message: 'unless-field', onSuccess: () => close() },
@@ -35,7 +35,7 @@ export function DisableTwoFactorDialog() {
             recovery code, to confirm.
           </p>
           {error ? <Alert>{error}</Alert> : null}
-          <Field label="Authentication code" autoComplete="one-time-code" error={errors.code?.message} {...form.register('code')} />
+          <Field label="Authentication code" autoComplete="one-time-code" {...field('code')} />
           <div className="flex justify-end gap-2">
             <Button type="button" variant="secondary" onClick={close}>
               Cancel

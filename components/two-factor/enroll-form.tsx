@@ -20,7 +20,7 @@ const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
 export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolled: (recoveryCodes: string[]) => void }) {
   const [setup, setSetup] = useState<Setup | null>(null);
   const begin = useAction();
-  const { form, onSubmit: onConfirm, errors, pending, error: confirmError } = useActionForm(
+  const { form, field, onSubmit: onConfirm, pending, error: confirmError } = useActionForm(
     () => import('@/lib/auth/two-factor-schema').then((m) => m.confirmTotpSchema),
     confirmTotpAction,
     {
@@ -100,8 +100,7 @@ export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolle
             autoComplete="one-time-code"
             placeholder="123456"
             className="max-w-48"
-            error={errors.code?.message}
-            {...form.register('code')}
+            {...field('code')}
           />
         </li>
       </ol>

@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 
 export function CreateUnitForm() {
-  const { form, onSubmit, errors, pending, error } = useActionForm(
+  const { field, onSubmit, pending, error } = useActionForm(
     () => import('@/lib/orgs/schema').then((m) => m.createUnitActionSchema),
     createUnitAction,
     // The API's rules name the unit's name account_name: it shows beside the field too.
@@ -17,14 +17,7 @@ export function CreateUnitForm() {
     <form onSubmit={onSubmit} noValidate aria-label="Create unit" className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
       <div className="flex items-start gap-3">
-        <Field
-          label="Unit name"
-          placeholder="Payments"
-          hint="Unique within the organization."
-          className="w-80"
-          error={errors.name?.message}
-          {...form.register('name')}
-        />
+        <Field label="Unit name" placeholder="Payments" hint="Unique within the organization." className="w-80" {...field('name')} />
         <Button type="submit" className="mt-6" disabled={pending}>
           Create unit
         </Button>

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { deleteUnitAction, renameUnitAction } from '@/app/(console)/admin/units/actions';
-import { ConfirmDialog } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
@@ -11,7 +11,7 @@ import { Field } from '@/components/ui/field';
 /** Rename and delete one unit (Admin → Units). Deleting is refused while it holds projects. */
 export function UnitActions({ unitId, name, projectCount }: { unitId: string; name: string; projectCount: number }) {
   const [renaming, setRenaming] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  const confirm = useConfirm();
   const [value, setValue] = useState(name);
   const { run, pending, error, clear } = useAction();
 
@@ -20,14 +20,14 @@ export function UnitActions({ unitId, name, projectCount }: { unitId: string; na
     run(() => renameUnitAction({ unit_id: unitId, name: value }), { fields: ['name', 'account_name'], onSuccess: () => setRenaming(false) });
   };
   // The dialog stays open on a refusal (a unit that still holds projects) and says why.
-  const remove = () => run(() => deleteUnitAction({ unit_id: unitId }), { onSuccess: () => setConfirming(false) });
+  const remove = () => run(() => deleteUnitAction({ unit_id: unitId }), { onSuccess: () => confirm.close() });
 
   return (
     <div className="flex justify-end gap-2">
       <Button variant="secondary" className="px-3 py-1" onClick={() => (clear(), setValue(name), setRenaming(true))} aria-label={`Rename ${name}`}>
         Rename
       </Button>
-      <Button variant="danger" className="px-3 py-1" onClick={() => (clear(), setConfirming(true))} aria-label={`Delete ${name}`}>
+      <Button variant="danger" className="px-3 py-1" onClick={() => (clear(), confirm.open(true))} aria-label={`Delete ${name}`}>
         Delete
       </Button>
       <Dialog open={renaming} onClose={() => setRenaming(false)} title={`Rename ${name}`}>
@@ -43,15 +43,7 @@ export function UnitActions({ unitId, name, projectCount }: { unitId: string; na
           </div>
         </form>
       </Dialog>
-      <ConfirmDialog
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title={`Delete ${name}?`}
-        confirmLabel="Delete unit"
-        onConfirm={remove}
-        pending={pending}
-        error={error}
-      >
+      <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete unit" onConfirm={remove} pending={pending} error={error}>
         <p className="text-sm text-slate-700">
           {projectCount === 0
             ? 'The unit holds no projects. It is removed at once; its account ID stops working in the API.'
