@@ -3,6 +3,7 @@
 import { useState, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { cn } from '@/components/ui/cn';
 import { Dialog } from '@/components/ui/dialog';
 
 /**
@@ -47,14 +48,38 @@ export function ConfirmDialog({
         </div>
       ) : null}
       {children}
-      <div className="mt-6 flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={confirm.close}>
-          Cancel
-        </Button>
-        <Button type="button" variant={variant} disabled={pending} onClick={onConfirm}>
-          {confirmLabel}
-        </Button>
-      </div>
+      <DialogButtons className="mt-6" onCancel={confirm.close} label={confirmLabel} variant={variant} disabled={pending} onClick={onConfirm} />
     </Dialog>
+  );
+}
+
+/**
+ * A dialog's buttons: Cancel, and the one that acts: a submit button for the dialog's form, or,
+ * with `onClick`, a plain button.
+ */
+export function DialogButtons({
+  onCancel,
+  label,
+  disabled,
+  variant = 'primary',
+  onClick,
+  className,
+}: {
+  onCancel: () => void;
+  label: ReactNode;
+  disabled: boolean;
+  variant?: 'primary' | 'danger';
+  onClick?: () => void;
+  className?: string;
+}) {
+  return (
+    <div className={cn('flex justify-end gap-2', className)}>
+      <Button type="button" variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type={onClick ? 'button' : 'submit'} variant={variant} disabled={disabled} onClick={onClick}>
+        {label}
+      </Button>
+    </div>
   );
 }

@@ -8,7 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Time } from '@/components/ui/time';
-import { TextOrFile } from './pem-input';
+import { CertificateInput, TextOrFile } from './pem-input';
 
 type Inspected = { subject: string; issuer: string; notBefore: string; notAfter: string };
 
@@ -78,16 +78,7 @@ export function ConnectionForm({ methodId, initial }: { methodId: string; initia
         {notice ? <Alert tone="info">{notice}</Alert> : null}
         <Field label="IdP SSO URL" placeholder="https://company.okta.com/app/…/sso/saml" {...field('saml_idp_url')} />
         <Field label="IdP entity ID" placeholder="http://www.okta.com/…" {...field('saml_entity_id')} />
-        <TextOrFile
-          label="IdP certificate (PEM)"
-          value={certificate}
-          onChange={setCertificate}
-          error={errors.saml_certificate?.message}
-          accept=".pem,.crt,.cer,.cert"
-          fileLabel="or upload a .pem, .crt or .cer file:"
-          placeholder="-----BEGIN CERTIFICATE-----"
-          rows={5}
-        />
+        <CertificateInput label="IdP certificate (PEM)" value={certificate} onChange={setCertificate} error={errors.saml_certificate?.message} rows={5} />
         {inspected ? (
           <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 rounded-md bg-slate-50 p-3 text-xs" aria-label="Certificate details">
             <dt className="text-slate-500">Subject</dt>

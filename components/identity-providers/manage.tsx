@@ -11,7 +11,7 @@ import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { TextOrFile } from './pem-input';
+import { CertificateInput } from './pem-input';
 
 /** Enable or disable, and delete (asks first). */
 export function ProviderActions({ methodId, name, enabled, configured }: { methodId: string; name: string; enabled: boolean; configured: boolean }) {
@@ -88,16 +88,7 @@ export function Certificates({ methodId, certificates }: { methodId: string; cer
         </ul>
       )}
       <div className="space-y-2">
-        <TextOrFile
-          label="Add a certificate"
-          value={pem}
-          onChange={setPem}
-          error={adding.error ?? undefined}
-          accept=".pem,.crt,.cer,.cert"
-          fileLabel="or upload a .pem, .crt or .cer file:"
-          placeholder="-----BEGIN CERTIFICATE-----"
-          rows={4}
-        />
+        <CertificateInput label="Add a certificate" value={pem} onChange={setPem} error={adding.error ?? undefined} rows={4} />
         <p className="text-xs text-slate-500">Responses signed with any listed certificate are accepted: add the IdP&apos;s new certificate before it switches, remove the old one after.</p>
         <Button type="button" variant="secondary" disabled={pending || !pem.trim()} onClick={add}>
           Add certificate

@@ -2,6 +2,7 @@
 
 import { useId, useState } from 'react';
 import { moveProjectAction, renameProjectAction } from '@/app/(console)/projects/actions';
+import { DialogButtons } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -72,14 +73,7 @@ export function ProjectActions({
             error={error ?? undefined}
             hint="API clients and scripts that use the old name stop finding the project."
           />
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setRenaming(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={busy}>
-              Rename
-            </Button>
-          </div>
+          <DialogButtons onCancel={() => setRenaming(false)} label="Rename" disabled={busy} />
         </form>
       </Dialog>
       <Dialog open={moving} onClose={() => setMoving(false)} title={`Move ${project}`}>
@@ -107,14 +101,7 @@ export function ProjectActions({
               ? `The project and its services then belong to ${organizationName}: its members see them, its super admins change them, and its authentication policy and IP allowlist apply. Moving it out again is not possible here.`
               : `A unit follows ${organizationName}'s rules: the same members see the project, the same super admins change it, and the organization's authentication policy and IP allowlist apply wherever in ${organizationName} it is.`}
           </p>
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setMoving(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={busy || !chosen}>
-              Move project
-            </Button>
-          </div>
+          <DialogButtons onCancel={() => setMoving(false)} label="Move project" disabled={busy || !chosen} />
         </form>
       </Dialog>
     </div>

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { disableTwoFactorAction } from '@/app/(console)/profile/authentication/actions';
+import { DialogButtons } from '@/components/forms/confirm-dialog';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -36,14 +37,7 @@ export function DisableTwoFactorDialog() {
           </p>
           {error ? <Alert>{error}</Alert> : null}
           <Field label="Authentication code" autoComplete="one-time-code" {...field('code')} />
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="danger" disabled={pending}>
-              {pending ? 'Turning off…' : 'Turn off'}
-            </Button>
-          </div>
+          <DialogButtons onCancel={close} label={pending ? 'Turning off…' : 'Turn off'} variant="danger" disabled={pending} />
         </form>
       </Dialog>
     </div>

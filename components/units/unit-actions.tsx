@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { deleteUnitAction, renameUnitAction } from '@/app/(console)/admin/units/actions';
-import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { ConfirmDialog, DialogButtons, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
@@ -33,14 +33,7 @@ export function UnitActions({ unitId, name, projectCount }: { unitId: string; na
       <Dialog open={renaming} onClose={() => setRenaming(false)} title={`Rename ${name}`}>
         <form onSubmit={rename} className="space-y-4 text-left" aria-label="Rename unit">
           <Field label="New name" value={value} onChange={(e) => setValue(e.target.value)} error={error ?? undefined} />
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setRenaming(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={pending}>
-              Rename
-            </Button>
-          </div>
+          <DialogButtons onCancel={() => setRenaming(false)} label="Rename" disabled={pending} />
         </form>
       </Dialog>
       <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete unit" onConfirm={remove} pending={pending} error={error}>
