@@ -20,7 +20,7 @@ const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
 export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolled: (recoveryCodes: string[]) => void }) {
   const [setup, setSetup] = useState<Setup | null>(null);
   const begin = useAction();
-  const { form, field, onSubmit: onConfirm, pending, error: confirmError } = useActionForm(
+  const { form, field, onSubmit: onConfirm, pending, error: confirmError, setMessage: setConfirmMessage } = useActionForm(
     () => import('@/lib/auth/two-factor-schema').then((m) => m.confirmTotpSchema),
     confirmTotpAction,
     {
@@ -39,7 +39,8 @@ export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolle
   // One alert for both: starting a setup, or confirming it.
   const error = begin.error ?? confirmError;
 
-  const start = () =>
+  const start = () => {
+    setConfirmMessage(null);
     begin.run(() => beginTotpAction({}), {
       refresh: false,
       onSuccess: (data) => {
@@ -47,6 +48,7 @@ export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolle
         setSetup(data);
       },
     });
+  };
 
   if (!setup) {
     return (
