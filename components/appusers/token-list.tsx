@@ -1,28 +1,22 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { revokeApplicationTokenAction } from '@/app/(console)/admin/application-users/actions';
 import type { WireToken } from '@/lib/tokens/wire';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
 export function ApplicationTokenList({ userId, tokens }: { userId: string; tokens: WireToken[] }) {
-  const router = useRouter();
-  const [confirm, setConfirm] = useState<WireToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  const revoke = () =>
-    startTransition(async () => {
-      if (!confirm) return;
-      const result = await revokeApplicationTokenAction({ user_id: userId, prefix: confirm.token_prefix });
-      setConfirm(null);
-      if (!result.ok) return setError(result.message);
-      router.refresh();
-    });
+  const confirm = useConfirm<WireToken>();
+  const { run, pending, error } = useAction();
+  const revoke = () => {
+    const token = confirm.target;
+    if (token) run(() => revokeApplicationTokenAction({ user_id: userId, prefix: token.token_prefix }), { settled: confirm.close });
+  };
   if (tokens.length === 0) return <p className="text-sm text-slate-500">No tokens yet.</p>;
   return (
     <div className="space-y-3">
@@ -45,24 +39,16 @@ export function ApplicationTokenList({ userId, tokens }: { userId: string; token
                 </td>
                 <td className="px-4 py-2 font-mono text-xs">{token.ip_allowlist.length ? token.ip_allowlist.join(', ') : 'Any'}</td>
                 <td className="px-4 py-2 text-right">
-                  <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm(token)}>
+                  <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open(token)}>
                     Revoke
                   </Button>
                 </td>
               </tr>
             ))}
       </DataTable>
-      <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke ${confirm?.token_prefix ?? ''}?`}>
+      <ConfirmDialog confirm={confirm} title={`Revoke ${confirm.target?.token_prefix ?? ''}?`} confirmLabel="Revoke" onConfirm={revoke} pending={pending}>
         <p className="text-sm text-slate-700">Anything using this token stops working at once. This cannot be undone.</p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" disabled={pending} onClick={revoke}>
-            Revoke
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,36 +1,25 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { deleteApplicationUserAction, updateApplicationUserAction } from '@/app/(console)/admin/application-users/actions';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 
 /** Rename and delete for one application user. */
 export function ApplicationUserActions({ userId, name, tokenCount }: { userId: string; name: string; tokenCount: number }) {
-  const router = useRouter();
   const [renaming, setRenaming] = useState(false);
   const [value, setValue] = useState(name);
-  const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [pending, startTransition] = useTransition();
+  const confirm = useConfirm();
+  const { run, pending, error, clear, router } = useAction();
 
   const rename = () =>
-    startTransition(async () => {
-      const result = await updateApplicationUserAction({ user_id: userId, name: value });
-      if (!result.ok) return setError(result.fieldErrors.name?.[0] ?? result.message);
-      setError(null);
-      setRenaming(false);
-      router.refresh();
-    });
+    run(() => updateApplicationUserAction({ user_id: userId, name: value }), { fields: ['name'], onSuccess: () => setRenaming(false) });
   const remove = () =>
-    startTransition(async () => {
-      const result = await deleteApplicationUserAction({ user_id: userId });
-      setConfirming(false);
-      if (!result.ok) return setError(result.message);
-      router.push('/admin/application-users');
-      router.refresh();
+    run(() => deleteApplicationUserAction({ user_id: userId }), {
+      settled: confirm.close,
+      onSuccess: () => router.push('/admin/application-users'),
     });
 
   return (
@@ -48,7 +37,7 @@ export function ApplicationUserActions({ userId, name, tokenCount }: { userId: s
             <Button type="button" disabled={pending} onClick={rename}>
               Save name
             </Button>
-            <Button type="button" variant="ghost" onClick={() => (setRenaming(false), setValue(name), setError(null))}>
+            <Button type="button" variant="ghost" onClick={() => (setRenaming(false), setValue(name), clear())}>
               Cancel
             </Button>
           </>
@@ -57,25 +46,17 @@ export function ApplicationUserActions({ userId, name, tokenCount }: { userId: s
             Rename
           </Button>
         )}
-        <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
+        <Button type="button" variant="danger" onClick={() => confirm.open(true)}>
           Delete
         </Button>
       </div>
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Delete ${name}?`}>
+      <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete application user" onConfirm={remove} pending={pending}>
         <p className="text-sm text-slate-700">
           {tokenCount === 0
             ? 'It has no tokens. It is removed at once.'
             : `Its ${tokenCount} token${tokenCount === 1 ? '' : 's'} stop working at once. This cannot be undone.`}
         </p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" disabled={pending} onClick={remove}>
-            Delete application user
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

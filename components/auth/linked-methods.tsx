@@ -1,17 +1,16 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { startLinkAction, unlinkIdentityAction } from '@/app/(console)/profile/authentication/actions';
 import type { LinkedMethod } from '@/lib/auth/identities';
 import type { OAuthProviderId } from '@/lib/auth/oauth-config';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
-
 
 type Identity = Extract<LinkedMethod, { kind: 'identity' }>;
 
@@ -32,42 +31,33 @@ export function LinkedMethods({
   notice: string | null;
   initialError: string | null;
 }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(initialError);
-  const [confirming, setConfirming] = useState<Identity | null>(null);
-  const [busy, setBusy] = useState(false);
+  const confirm = useConfirm<Identity>();
+  const { run, pending: busy, error, router } = useAction({ initialError });
   const onlyOne = methods.length <= 1;
 
-  const link = async (provider: OAuthProviderId) => {
-    setError(null);
-    setBusy(true);
-    const result = await startLinkAction({ provider });
-    if (!result.ok) {
-      setBusy(false);
-      setError(result.message);
-      return;
-    }
-    await signIn(provider, { callbackUrl: '/profile/authentication' });
-  };
+  // On success the provider's page takes over: the buttons stay disabled until it has.
+  const link = (provider: OAuthProviderId) =>
+    run(() => startLinkAction({ provider }), {
+      onSuccess: async () => {
+        await signIn(provider, { callbackUrl: '/profile/authentication' });
+        return false as const;
+      },
+    });
 
-  const unlink = async () => {
-    if (!confirming) return;
-    setBusy(true);
-    const result = await unlinkIdentityAction({ identityId: confirming.identityId });
-    setBusy(false);
-    setConfirming(null);
-    if (!result.ok) {
-      setError(result.message);
-      return;
-    }
-    setError(null);
-    // This session came through the provider just unlinked, and ended with it.
-    if (result.data.signedOut) {
-      router.replace('/signin?callbackUrl=%2Fprofile%2Fauthentication');
-      return;
-    }
-    router.replace('/profile/authentication');
-    router.refresh();
+  const unlink = () => {
+    const identity = confirm.target;
+    if (!identity) return;
+    run(() => unlinkIdentityAction({ identityId: identity.identityId }), {
+      settled: confirm.close,
+      onSuccess: (data) => {
+        // This session came through the provider just unlinked, and ended with it.
+        if (data.signedOut) {
+          router.replace('/signin?callbackUrl=%2Fprofile%2Fauthentication');
+          return false;
+        }
+        router.replace('/profile/authentication');
+      },
+    });
   };
 
   return (
@@ -99,7 +89,7 @@ export function LinkedMethods({
                 variant="secondary"
                 disabled={busy}
                 aria-label={`Unlink ${method.label}`}
-                onClick={() => setConfirming(method)}
+                onClick={() => confirm.open(method)}
               >
                 Unlink
               </Button>
@@ -112,28 +102,18 @@ export function LinkedMethods({
         <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 px-6 py-3">
           <span className="text-sm text-slate-600">Link another account:</span>
           {linkable.map((provider) => (
-            <Button key={provider} type="button" variant="secondary" disabled={busy} onClick={() => void link(provider)}>
+            <Button key={provider} type="button" variant="secondary" disabled={busy} onClick={() => link(provider)}>
               Link {THIRD_PARTY_LABELS[provider]}
             </Button>
           ))}
         </div>
       ) : null}
-      <Dialog open={confirming !== null} onClose={() => setConfirming(null)} title={`Unlink ${confirming?.label ?? ''}?`}>
-        <div className="space-y-4 text-sm">
-          <p>
-            You will no longer be able to sign in with this {confirming?.label} account
-            {confirming?.email ? ` (${confirming.email})` : ''}. You can link it again later.
-          </p>
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setConfirming(null)}>
-              Cancel
-            </Button>
-            <Button type="button" variant="danger" disabled={busy} onClick={() => void unlink()}>
-              Unlink
-            </Button>
-          </div>
-        </div>
-      </Dialog>
+      <ConfirmDialog confirm={confirm} title={`Unlink ${confirm.target?.label ?? ''}?`} confirmLabel="Unlink" onConfirm={unlink} pending={busy}>
+        <p className="text-sm">
+          You will no longer be able to sign in with this {confirm.target?.label} account
+          {confirm.target?.email ? ` (${confirm.target.email})` : ''}. You can link it again later.
+        </p>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -2,12 +2,9 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import type { z } from 'zod';
 import { requestPasswordResetAction } from '@/app/forgot-password/actions';
 import { completePasswordResetAction } from '@/app/reset-password/[secret]/actions';
-import type { requestPasswordResetSchema, resetPasswordFormSchema } from '@/lib/auth/password-schema';
-import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
+import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -15,28 +12,14 @@ import { Field } from '@/components/ui/field';
 // "Forgot password?" and the reset link's page. The rules are in lib/users/password-reset.ts; the
 // forms parse with the same schemas (lib/auth/password-schema.ts).
 
-type ForgotInput = z.input<typeof requestPasswordResetSchema>;
-type ForgotOutput = z.output<typeof requestPasswordResetSchema>;
-const forgotResolver = lazyZodResolver<ForgotInput, ForgotOutput>(() => import('@/lib/auth/password-schema').then((m) => m.requestPasswordResetSchema));
-
 /** "Forgot password?": the address in, the same answer out whatever it is. */
 export function ForgotPasswordForm() {
-  const [error, setError] = useState<string | null>(null);
   const [answer, setAnswer] = useState<string | null>(null);
-  const form = useForm<ForgotInput, unknown, ForgotOutput>({ resolver: forgotResolver, defaultValues: { email: '' } });
-  const { errors, isSubmitting } = form.formState;
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setError(null);
-    const result = await requestPasswordResetAction(values);
-    if (!result.ok) {
-      setError(result.message);
-      const message = result.fieldErrors.email?.[0];
-      if (message) form.setError('email', { message });
-      return;
-    }
-    setAnswer(result.data.message);
-  });
+  const { field, onSubmit, pending, error } = useActionForm(
+    () => import('@/lib/auth/password-schema').then((m) => m.requestPasswordResetSchema),
+    requestPasswordResetAction,
+    { defaultValues: { email: '' }, fields: ['email'], refresh: false, onSuccess: (data) => setAnswer(data.message) },
+  );
 
   if (answer) {
     return (
@@ -51,38 +34,22 @@ export function ForgotPasswordForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
-      <Field label="Email" type="email" autoComplete="username" error={errors.email?.message} {...form.register('email')} />
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
-        {isSubmitting ? 'Sending…' : 'Email me a reset link'}
+      <Field label="Email" type="email" autoComplete="username" {...field('email')} />
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? 'Sending…' : 'Email me a reset link'}
       </Button>
     </form>
   );
 }
 
-type ResetInput = z.input<typeof resetPasswordFormSchema>;
-type ResetOutput = z.output<typeof resetPasswordFormSchema>;
-const resetResolver = lazyZodResolver<ResetInput, ResetOutput>(() => import('@/lib/auth/password-schema').then((m) => m.resetPasswordFormSchema));
-
 /** /reset-password/<secret>: the new password twice; the POST spends the link. */
 export function ResetPasswordForm({ secret, email }: { secret: string; email: string }) {
-  const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
-  const form = useForm<ResetInput, unknown, ResetOutput>({ resolver: resetResolver, defaultValues: { newPassword: '', confirmPassword: '' } });
-  const { errors, isSubmitting } = form.formState;
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setError(null);
-    const result = await completePasswordResetAction({ code: secret, ...values });
-    if (!result.ok) {
-      setError(result.message);
-      for (const name of ['newPassword', 'confirmPassword'] as const) {
-        const message = result.fieldErrors[name]?.[0];
-        if (message) form.setError(name, { message });
-      }
-      return;
-    }
-    setDone(true);
-  });
+  const { field, onSubmit, pending, error } = useActionForm(
+    () => import('@/lib/auth/password-schema').then((m) => m.resetPasswordFormSchema),
+    (values) => completePasswordResetAction({ code: secret, ...values }),
+    { defaultValues: { newPassword: '', confirmPassword: '' }, fields: ['newPassword', 'confirmPassword'], refresh: false, onSuccess: () => setDone(true) },
+  );
 
   if (done) {
     return (
@@ -103,23 +70,10 @@ export function ResetPasswordForm({ secret, email }: { secret: string; email: st
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
       <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-      <Field
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 12 characters."
-        error={errors.newPassword?.message}
-        {...form.register('newPassword')}
-      />
-      <Field
-        label="Confirm new password"
-        type="password"
-        autoComplete="new-password"
-        error={errors.confirmPassword?.message}
-        {...form.register('confirmPassword')}
-      />
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
-        {isSubmitting ? 'Saving…' : 'Set new password'}
+      <Field label="New password" type="password" autoComplete="new-password" hint="At least 12 characters." {...field('newPassword')} />
+      <Field label="Confirm new password" type="password" autoComplete="new-password" {...field('confirmPassword')} />
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? 'Saving…' : 'Set new password'}
       </Button>
     </form>
   );

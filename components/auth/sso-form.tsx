@@ -1,7 +1,8 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { findSsoProvidersAction } from '@/app/signin/actions';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -14,32 +15,30 @@ export function SsoSignIn({ returnTo = '/' }: { returnTo?: string }) {
   const withReturn = (loginUrl: string) => (returnTo === '/' ? loginUrl : `${loginUrl}${loginUrl.includes('?') ? '&' : '?'}return_to=${encodeURIComponent(returnTo)}`);
   const [by, setBy] = useState<'email' | 'organization'>('email');
   const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [providers, setProviders] = useState<Provider[] | null>(null);
-  const [pending, start] = useTransition();
+  const { run, pending, error, clear } = useAction();
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    start(async () => {
-      setError(null);
-      setProviders(null);
-      const result = await findSsoProvidersAction(by === 'email' ? { email: value } : { organization: value });
-      if (!result.ok) return setError(result.fieldErrors[by]?.[0] && result.message === 'Check the highlighted fields' ? result.fieldErrors[by]![0]! : result.message);
-      if (result.data.providers.length === 1) {
-        window.location.assign(withReturn(result.data.providers[0]!.loginUrl));
-        return;
-      }
-      setProviders(result.data.providers);
+    setProviders(null);
+    run(() => findSsoProvidersAction(by === 'email' ? { email: value } : { organization: value }), {
+      refresh: false,
+      // The field's own message for a malformed entry; a lookup that found nothing says so itself.
+      errorText: (failure) => (failure.message === 'Check the highlighted fields' ? (failure.fieldErrors[by]?.[0] ?? failure.message) : failure.message),
+      onSuccess: (data) => {
+        if (data.providers.length === 1) window.location.assign(withReturn(data.providers[0]!.loginUrl));
+        else setProviders(data.providers);
+      },
     });
   };
   return (
     <form onSubmit={submit} noValidate aria-label="Sign in with SSO" className="space-y-4">
       <div className="flex gap-4 text-sm" role="radiogroup" aria-label="Find your identity provider by">
         <label className="flex items-center gap-1">
-          <input type="radio" name="sso-by" checked={by === 'email'} onChange={() => (setBy('email'), setError(null))} /> By email
+          <input type="radio" name="sso-by" checked={by === 'email'} onChange={() => (setBy('email'), clear())} /> By email
         </label>
         <label className="flex items-center gap-1">
-          <input type="radio" name="sso-by" checked={by === 'organization'} onChange={() => (setBy('organization'), setError(null))} /> By organization
+          <input type="radio" name="sso-by" checked={by === 'organization'} onChange={() => (setBy('organization'), clear())} /> By organization
         </label>
       </div>
       {error ? <Alert>{error}</Alert> : null}

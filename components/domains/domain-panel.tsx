@@ -1,7 +1,6 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useId, useState, useTransition } from 'react';
+import { useId, useState } from 'react';
 import {
   deleteDomainAction,
   linkDomainAction,
@@ -9,12 +8,13 @@ import {
   updateDomainAction,
   verifyDomainAction,
 } from '@/app/(console)/admin/domains/actions';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 import type { WireDomain } from '@/lib/domains/wire';
 
@@ -54,34 +54,22 @@ function CopyRow({ label, value, copyLabel }: { label: string; value: string; co
 }
 
 export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Props) {
-  const router = useRouter();
   const headingId = useId();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error } = useAction();
   const [verifying, setVerifying] = useState(false);
-  const [confirming, setConfirming] = useState(false);
+  const confirm = useConfirm();
   const [chosen, setChosen] = useState('');
   const verified = domain.state === 'verified';
   const linked = methods.filter((m) => domain.linked_authentication_method_ids.includes(m.id));
   const unlinked = methods.filter((m) => !domain.linked_authentication_method_ids.includes(m.id));
   const last = domain.last_check_result;
 
-  const run = (work: () => Promise<{ ok: boolean; message?: string } & Record<string, unknown>>, after?: () => void) =>
-    startTransition(async () => {
-      setError(null);
-      const result = await work();
-      if (!result.ok) return setError(result.message ?? 'Something went wrong');
-      after?.();
-      router.refresh();
-    });
-
   const verify = () => {
     setVerifying(true);
-    run(
-      () => verifyDomainAction({ domain_id: domain.domain_id }),
-      () => setVerifying(false),
-    );
+    run(() => verifyDomainAction({ domain_id: domain.domain_id }), { onSuccess: () => setVerifying(false) });
   };
+
+  const remove = () => run(() => deleteDomainAction({ domain_id: domain.domain_id }), { onSuccess: confirm.close });
 
   return (
     <Card className="p-6">
@@ -94,7 +82,7 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
             {unicodeName ? <span className="text-sm text-slate-500">({unicodeName})</span> : null}
             <StateBadge verified={verified} />
           </div>
-          <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
+          <Button type="button" variant="danger" onClick={() => confirm.open(true)}>
             Remove domain
           </Button>
         </div>
@@ -238,7 +226,7 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
                 type="button"
                 variant="secondary"
                 disabled={pending || !chosen}
-                onClick={() => run(() => linkDomainAction({ domain_id: domain.domain_id, method_id: chosen }), () => setChosen(''))}
+                onClick={() => run(() => linkDomainAction({ domain_id: domain.domain_id, method_id: chosen }), { onSuccess: () => setChosen('') })}
               >
                 Link
               </Button>
@@ -247,7 +235,7 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
         </div>
       </section>
 
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Remove ${domain.domain_name}?`}>
+      <ConfirmDialog confirm={confirm} title={`Remove ${domain.domain_name}?`} confirmLabel="Remove" onConfirm={remove} pending={pending}>
         <div className="space-y-2 text-sm text-slate-700">
           <p>
             {linked.length === 0
@@ -262,20 +250,7 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
             </p>
           ) : null}
         </div>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-          <Button
-            type="button"
-            variant="danger"
-            disabled={pending}
-            onClick={() => run(() => deleteDomainAction({ domain_id: domain.domain_id }), () => setConfirming(false))}
-          >
-            Remove
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </Card>
   );
 }

@@ -1,35 +1,28 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
+import { useState } from 'react';
 import { importMetadataAction, inspectCertificateAction, saveConnectionAction } from '@/app/(console)/admin/identity-providers/actions';
-import { idpConnectionSchema } from '@/lib/saml/schema';
+import { useAction } from '@/components/forms/use-action';
+import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Time } from '@/components/ui/time';
-import { TextOrFile } from './pem-input';
+import { CertificateInput, TextOrFile } from './pem-input';
 
 type Inspected = { subject: string; issuer: string; notBefore: string; notAfter: string };
 
 /** "Complete setup": the IdP's SSO URL, entity ID and certificate, typed or imported from its metadata. */
 export function ConnectionForm({ methodId, initial }: { methodId: string; initial: { saml_idp_url: string; saml_entity_id: string; saml_certificate: string } }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [inspected, setInspected] = useState<Inspected | null>(null);
   const [metadata, setMetadata] = useState('');
-  const [metadataError, setMetadataError] = useState<string | undefined>();
-  const [importing, startImport] = useTransition();
-  const form = useForm<z.input<typeof idpConnectionSchema>, unknown, z.output<typeof idpConnectionSchema>>({
-    resolver: zodResolver(idpConnectionSchema),
-    defaultValues: initial,
-  });
+  const metadataImport = useAction();
+  const { form, field, onSubmit, errors, pending, error, notice, setMessage } = useActionForm(
+    () => import('@/lib/saml/schema').then((m) => m.idpConnectionSchema),
+    (values) => saveConnectionAction({ ...values, method_id: methodId }),
+    { defaultValues: initial, fields: ['saml_idp_url', 'saml_entity_id', 'saml_certificate'], onSuccess: () => 'Saved.' },
+  );
   const certificate = form.watch('saml_certificate');
-  const errors = form.formState.errors;
 
   const inspect = async (pem: string) => {
     setInspected(null);
@@ -47,32 +40,19 @@ export function ConnectionForm({ methodId, initial }: { methodId: string; initia
     void inspect(pem);
   };
   const importMetadata = () =>
-    startImport(async () => {
-      setMetadataError(undefined);
-      const result = await importMetadataAction({ metadata_xml: metadata });
-      if (!result.ok) return setMetadataError(result.fieldErrors.metadata_xml?.[0] ?? result.message);
-      form.setValue('saml_idp_url', result.data.saml_idp_url, { shouldDirty: true });
-      form.setValue('saml_entity_id', result.data.saml_entity_id, { shouldDirty: true });
-      setCertificate(result.data.saml_certificate);
-      setNotice(
-        `Filled in from the metadata${result.data.more > 0 ? ` (it lists ${result.data.more + 1} certificates: add the others under Certificates after saving)` : ''}. Check the values, then save.`,
-      );
+    metadataImport.run(() => importMetadataAction({ metadata_xml: metadata }), {
+      fields: ['metadata_xml'],
+      refresh: false,
+      onSuccess: (data) => {
+        form.setValue('saml_idp_url', data.saml_idp_url, { shouldDirty: true });
+        form.setValue('saml_entity_id', data.saml_entity_id, { shouldDirty: true });
+        setCertificate(data.saml_certificate);
+        setMessage({
+          tone: 'info',
+          text: `Filled in from the metadata${data.more > 0 ? ` (it lists ${data.more + 1} certificates: add the others under Certificates after saving)` : ''}. Check the values, then save.`,
+        });
+      },
     });
-  const onSubmit = form.handleSubmit(async (values) => {
-    setError(null);
-    setNotice(null);
-    const result = await saveConnectionAction({ ...values, method_id: methodId });
-    if (!result.ok) {
-      setError(result.message);
-      for (const key of ['saml_idp_url', 'saml_entity_id', 'saml_certificate'] as const) {
-        const message = result.fieldErrors[key]?.[0];
-        if (message) form.setError(key, { message });
-      }
-      return;
-    }
-    setNotice('Saved.');
-    router.refresh();
-  });
 
   return (
     <div className="space-y-6">
@@ -83,12 +63,12 @@ export function ConnectionForm({ methodId, initial }: { methodId: string; initia
             label="Metadata XML"
             value={metadata}
             onChange={setMetadata}
-            error={metadataError}
+            error={metadataImport.error ?? undefined}
             accept=".xml,text/xml,application/xml,application/samlmetadata+xml"
             fileLabel="or choose the metadata file:"
             placeholder='<md:EntityDescriptor entityID="…">'
           />
-          <Button type="button" variant="secondary" disabled={importing || !metadata.trim()} onClick={importMetadata}>
+          <Button type="button" variant="secondary" disabled={metadataImport.pending || !metadata.trim()} onClick={importMetadata}>
             Import metadata
           </Button>
         </div>
@@ -96,18 +76,9 @@ export function ConnectionForm({ methodId, initial }: { methodId: string; initia
       <form onSubmit={onSubmit} noValidate aria-label="Identity provider connection" className="space-y-4">
         {error ? <Alert>{error}</Alert> : null}
         {notice ? <Alert tone="info">{notice}</Alert> : null}
-        <Field label="IdP SSO URL" placeholder="https://company.okta.com/app/…/sso/saml" error={errors.saml_idp_url?.message} {...form.register('saml_idp_url')} />
-        <Field label="IdP entity ID" placeholder="http://www.okta.com/…" error={errors.saml_entity_id?.message} {...form.register('saml_entity_id')} />
-        <TextOrFile
-          label="IdP certificate (PEM)"
-          value={certificate}
-          onChange={setCertificate}
-          error={errors.saml_certificate?.message}
-          accept=".pem,.crt,.cer,.cert"
-          fileLabel="or upload a .pem, .crt or .cer file:"
-          placeholder="-----BEGIN CERTIFICATE-----"
-          rows={5}
-        />
+        <Field label="IdP SSO URL" placeholder="https://company.okta.com/app/…/sso/saml" {...field('saml_idp_url')} />
+        <Field label="IdP entity ID" placeholder="http://www.okta.com/…" {...field('saml_entity_id')} />
+        <CertificateInput label="IdP certificate (PEM)" value={certificate} onChange={setCertificate} error={errors.saml_certificate?.message} rows={5} />
         {inspected ? (
           <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 rounded-md bg-slate-50 p-3 text-xs" aria-label="Certificate details">
             <dt className="text-slate-500">Subject</dt>
@@ -121,7 +92,7 @@ export function ConnectionForm({ methodId, initial }: { methodId: string; initia
           </dl>
         ) : null}
         <p className="text-xs text-slate-500">Saving replaces the certificates with this one. To rotate without downtime, add the new certificate under Certificates instead.</p>
-        <Button type="submit" disabled={form.formState.isSubmitting}>
+        <Button type="submit" disabled={pending}>
           Save connection
         </Button>
       </form>

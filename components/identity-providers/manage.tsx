@@ -1,37 +1,27 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import {
   addCertificateAction,
   deleteIdentityProviderAction,
   removeCertificateAction,
   setEnabledAction,
 } from '@/app/(console)/admin/identity-providers/actions';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
-import { TextOrFile } from './pem-input';
+import { CertificateInput } from './pem-input';
 
 /** Enable or disable, and delete (asks first). */
 export function ProviderActions({ methodId, name, enabled, configured }: { methodId: string; name: string; enabled: boolean; configured: boolean }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [pending, start] = useTransition();
-  const toggle = () =>
-    start(async () => {
-      const result = await setEnabledAction({ method_id: methodId, enabled: !enabled });
-      setError(result.ok ? null : result.message);
-      router.refresh();
-    });
+  const confirm = useConfirm();
+  const { run, pending, error, router } = useAction();
+  const toggle = () => run(() => setEnabledAction({ method_id: methodId, enabled: !enabled }), { refresh: 'always' });
   const remove = () =>
-    start(async () => {
-      const result = await deleteIdentityProviderAction({ method_id: methodId });
-      setConfirming(false);
-      if (!result.ok) return setError(result.message);
-      router.push('/admin/identity-providers');
-      router.refresh();
+    run(() => deleteIdentityProviderAction({ method_id: methodId }), {
+      settled: confirm.close,
+      onSuccess: () => router.push('/admin/identity-providers'),
     });
   return (
     <div className="space-y-2">
@@ -40,24 +30,16 @@ export function ProviderActions({ methodId, name, enabled, configured }: { metho
         <Button type="button" variant={enabled ? 'secondary' : 'primary'} disabled={pending || (!enabled && !configured)} onClick={toggle}>
           {enabled ? 'Disable' : 'Enable'}
         </Button>
-        <Button type="button" variant="danger" onClick={() => setConfirming(true)}>
+        <Button type="button" variant="danger" onClick={() => confirm.open(true)}>
           Delete
         </Button>
       </div>
       {!enabled && !configured ? <p className="text-xs text-slate-500">Complete the connection below to enable it.</p> : null}
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Delete ${name}?`}>
+      <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete identity provider" onConfirm={remove} pending={pending}>
         <p className="text-sm text-slate-700">
           People stop signing in through it at once: their sessions through it end, and their accounts&apos; links to it are removed. This cannot be undone.
         </p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" disabled={pending} onClick={remove}>
-            Delete identity provider
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }
@@ -66,26 +48,21 @@ export type CertificateRow = { id: string; subject: string; issuer: string; notB
 
 /** The certificates accepted now, each removable; a new one is added beside them (rotation). */
 export function Certificates({ methodId, certificates }: { methodId: string; certificates: CertificateRow[] }) {
-  const router = useRouter();
   const [pem, setPem] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [pemError, setPemError] = useState<string | undefined>();
-  const [pending, start] = useTransition();
-  const add = () =>
-    start(async () => {
-      setError(null);
-      setPemError(undefined);
-      const result = await addCertificateAction({ method_id: methodId, saml_certificate: pem });
-      if (!result.ok) return setPemError(result.fieldErrors.saml_certificate?.[0] ?? result.message);
-      setPem('');
-      router.refresh();
+  // Adding shows its refusal beside the certificate box; removing, above the list.
+  const adding = useAction();
+  const removing = useAction();
+  const pending = adding.pending || removing.pending;
+  const add = () => {
+    removing.clear();
+    adding.run(() => addCertificateAction({ method_id: methodId, saml_certificate: pem }), {
+      fields: ['saml_certificate'],
+      onSuccess: () => setPem(''),
     });
+  };
   const remove = (certificateId: string) =>
-    start(async () => {
-      const result = await removeCertificateAction({ method_id: methodId, certificate_id: certificateId });
-      setError(result.ok ? null : result.message);
-      router.refresh();
-    });
+    removing.run(() => removeCertificateAction({ method_id: methodId, certificate_id: certificateId }), { refresh: 'always' });
+  const error = removing.error;
   return (
     <div className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
@@ -111,16 +88,7 @@ export function Certificates({ methodId, certificates }: { methodId: string; cer
         </ul>
       )}
       <div className="space-y-2">
-        <TextOrFile
-          label="Add a certificate"
-          value={pem}
-          onChange={setPem}
-          error={pemError}
-          accept=".pem,.crt,.cer,.cert"
-          fileLabel="or upload a .pem, .crt or .cer file:"
-          placeholder="-----BEGIN CERTIFICATE-----"
-          rows={4}
-        />
+        <CertificateInput label="Add a certificate" value={pem} onChange={setPem} error={adding.error ?? undefined} rows={4} />
         <p className="text-xs text-slate-500">Responses signed with any listed certificate are accepted: add the IdP&apos;s new certificate before it switches, remove the old one after.</p>
         <Button type="button" variant="secondary" disabled={pending || !pem.trim()} onClick={add}>
           Add certificate

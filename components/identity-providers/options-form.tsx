@@ -1,12 +1,9 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { saveOptionsAction } from '@/app/(console)/admin/identity-providers/actions';
-import { DIGEST_ALGORITHMS, idpOptionsSchema, MAPPED_FIELDS, SIGNATURE_ALGORITHMS, type MappedField } from '@/lib/saml/schema';
+import { DIGEST_ALGORITHMS, MAPPED_FIELDS, SIGNATURE_ALGORITHMS, type idpOptionsSchema, type MappedField } from '@/lib/saml/schema';
+import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -29,30 +26,17 @@ const MAPPING_HINTS: Partial<Record<MappedField, string>> = {
 };
 
 export function OptionsForm({ methodId, initial }: { methodId: string; initial: Values }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  const form = useForm<Values, unknown, z.output<typeof idpOptionsSchema>>({ resolver: zodResolver(idpOptionsSchema), defaultValues: initial });
-  const errors = form.formState.errors;
+  const { form, field, onSubmit, pending, error, notice } = useActionForm(
+    () => import('@/lib/saml/schema').then((m) => m.idpOptionsSchema),
+    (values) => saveOptionsAction({ ...values, method_id: methodId }),
+    { defaultValues: initial, fields: ['auth_token_max_age_seconds'], onSuccess: () => 'Options saved.' },
+  );
   const idpInitiated = form.watch('saml_idp_login_allowed');
   const select = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm';
-  const onSubmit = form.handleSubmit(async (values) => {
-    setError(null);
-    setSaved(false);
-    const result = await saveOptionsAction({ ...values, method_id: methodId });
-    if (!result.ok) {
-      setError(result.message);
-      const message = result.fieldErrors.auth_token_max_age_seconds?.[0];
-      if (message) form.setError('auth_token_max_age_seconds', { message });
-      return;
-    }
-    setSaved(true);
-    router.refresh();
-  });
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Identity provider options" className="space-y-5">
       {error ? <Alert>{error}</Alert> : null}
-      {saved ? <Alert tone="info">Options saved.</Alert> : null}
+      {notice ? <Alert tone="info">{notice}</Alert> : null}
       <SwitchField
         label="IdP-initiated login"
         description="Lets people start from the IdP's dashboard. Off by default: such a response answers no request of ours, so a sign-in someone else started cannot be told apart (login CSRF). Turn it on only if your people need it."
@@ -108,10 +92,9 @@ export function OptionsForm({ methodId, initial }: { methodId: string; initial: 
         inputMode="numeric"
         placeholder="Console default"
         hint="How long a sign-in through this provider lasts; empty uses the console's default."
-        error={errors.auth_token_max_age_seconds?.message}
-        {...form.register('auth_token_max_age_seconds')}
+        {...field('auth_token_max_age_seconds')}
       />
-      <Button type="submit" disabled={form.formState.isSubmitting}>
+      <Button type="submit" disabled={pending}>
         Save options
       </Button>
     </form>

@@ -65,3 +65,10 @@ export function TextOrFile({
     </div>
   );
 }
+
+/** TextOrFile for an IdP's signing certificate: PEM typed or pasted, or a .pem, .crt or .cer file. */
+export function CertificateInput(props: { label: string; value: string; onChange: (value: string) => void; error?: string; rows?: number }) {
+  return (
+    <TextOrFile accept=".pem,.crt,.cer,.cert" fileLabel="or upload a .pem, .crt or .cer file:" placeholder="-----BEGIN CERTIFICATE-----" {...props} />
+  );
+}

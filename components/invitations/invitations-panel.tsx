@@ -1,12 +1,9 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
+import { useState } from 'react';
 import { cancelInvitationAction, inviteAction } from '@/app/(console)/admin/invitations/actions';
-import type { inviteSchema } from '@/lib/invitations/schema';
-import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
+import { useAction } from '@/components/forms/use-action';
+import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -14,48 +11,32 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { Field } from '@/components/ui/field';
 import { Time } from '@/components/ui/time';
 
-const resolver = lazyZodResolver<z.input<typeof inviteSchema>, z.output<typeof inviteSchema>>(() => import('@/lib/invitations/schema').then((m) => m.inviteSchema));
-
-
 export type PendingInvitation = { user_email: string; invited_by: string; create_time: string; expiry_time: string };
 
 /** Invite by email, copy the link, see and cancel pending invitations. For Admin → Users. */
 export function InvitationsPanel({ invitations, now }: { invitations: PendingInvitation[]; now: string }) {
-  const router = useRouter();
   const [created, setCreated] = useState<{ email: string; link: string | null; mailSent: boolean; mailError: string | null } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  const form = useForm<z.input<typeof inviteSchema>, unknown, z.output<typeof inviteSchema>>({
-    resolver: resolver,
+  const cancel = useAction();
+  const invite = useActionForm(() => import('@/lib/invitations/schema').then((m) => m.inviteSchema), inviteAction, {
     defaultValues: { user_email: '' },
+    fields: ['user_email'],
+    message: 'unless-field',
+    reset: true,
+    onError: cancel.clear,
+    onSuccess: (data) => {
+      cancel.clear();
+      setCreated(data);
+    },
   });
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setError(null);
-    const result = await inviteAction(values);
-    if (!result.ok) {
-      if (result.fieldErrors.user_email) form.setError('user_email', { message: result.fieldErrors.user_email[0] });
-      else setError(result.message);
-      return;
-    }
-    setCreated(result.data);
-    form.reset();
-    router.refresh();
-  });
+  // One alert for both: a cancellation's refusal, or the invitation's (a new one replaces the old).
+  const error = cancel.error ?? invite.error;
 
   return (
     <Card className="space-y-5 p-6">
       <h2 className="font-medium">Invitations</h2>
-      <form onSubmit={onSubmit} noValidate aria-label="Invite a member" className="flex items-start gap-2">
-        <Field
-          className="flex-1"
-          label="Email address"
-          type="email"
-          placeholder="new.colleague@example.com"
-          error={form.formState.errors.user_email?.message}
-          {...form.register('user_email')}
-        />
-        <Button type="submit" className="mt-6" disabled={form.formState.isSubmitting}>
+      <form onSubmit={invite.onSubmit} noValidate aria-label="Invite a member" className="flex items-start gap-2">
+        <Field className="flex-1" label="Email address" type="email" placeholder="new.colleague@example.com" {...invite.field('user_email')} />
+        <Button type="submit" className="mt-6" disabled={invite.pending}>
           Invite
         </Button>
       </form>
@@ -110,15 +91,9 @@ export function InvitationsPanel({ invitations, now }: { invitations: PendingInv
                 type="button"
                 variant="ghost"
                 className="px-2 py-1 text-red-700"
-                disabled={pending}
+                disabled={cancel.pending}
                 aria-label={`Cancel invitation for ${invitation.user_email}`}
-                onClick={() =>
-                  startTransition(async () => {
-                    const result = await cancelInvitationAction({ email: invitation.user_email });
-                    if (!result.ok) return setError(result.message);
-                    router.refresh();
-                  })
-                }
+                onClick={() => cancel.run(() => cancelInvitationAction({ email: invitation.user_email }))}
               >
                 Cancel
               </Button>

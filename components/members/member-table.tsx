@@ -1,14 +1,15 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { removeMemberAction, updateMemberAction } from '@/app/(console)/admin/users/actions';
+import type { ActionResult } from '@/app/_lib/action';
 import type { WireMember } from '@/lib/orgs/wire';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
-import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
@@ -75,46 +76,42 @@ const dialogText = (confirm: Confirm, organizationName: string) => {
 };
 
 export function MemberTable({ members, organizationName }: { members: MemberRow[]; organizationName: string }) {
-  const router = useRouter();
-  const [confirm, setConfirm] = useState<Confirm | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const confirm = useConfirm<Confirm>();
+  const { run, pending, error, notice, router } = useAction();
 
-  const done = (result: { ok: true; data: { lostAccess: boolean } } | { ok: false; message: string }, success: string) => {
-    if (!result.ok) {
-      setNotice(null);
-      return setError(result.message);
-    }
-    if (result.data.lostAccess) return router.replace('/');
-    setError(null);
-    setNotice(success);
-    router.refresh();
+  /** Runs a change to a member; says `success`, unless the change took the caller's own access. */
+  const change = (action: () => Promise<ActionResult<{ lostAccess: boolean }>>, success: string) =>
+    run(action, {
+      onSuccess: (data) => {
+        if (!data.lostAccess) return success;
+        router.replace('/');
+        return false;
+      },
+    });
+
+  const toggleSuperAdmin = (member: MemberRow) => {
+    const next = !member.is_super_admin;
+    const email = member.user_info.user_email;
+    change(
+      () => updateMemberAction({ user_id: member.user_id, is_super_admin: next }),
+      next ? `${email} is now a super admin.` : `${email} is no longer a super admin.`,
+    );
   };
 
-  const toggleSuperAdmin = (member: MemberRow) =>
-    startTransition(async () => {
-      const next = !member.is_super_admin;
-      const result = await updateMemberAction({ user_id: member.user_id, is_super_admin: next });
-      const email = member.user_info.user_email;
-      done(result, next ? `${email} is now a super admin.` : `${email} is no longer a super admin.`);
-    });
+  const confirmed = () => {
+    if (!confirm.target) return;
+    const { kind, member } = confirm.target;
+    const email = member.user_info.user_email;
+    confirm.close();
+    if (kind === 'remove') {
+      change(() => removeMemberAction({ user_id: member.user_id }), `${email} was removed from ${organizationName}.`);
+    } else {
+      const state = kind === 'deactivate' ? 'deactivated' : 'active';
+      change(() => updateMemberAction({ user_id: member.user_id, state }), `${email} was ${state === 'active' ? 'reactivated' : 'deactivated'}.`);
+    }
+  };
 
-  const confirmed = () =>
-    startTransition(async () => {
-      if (!confirm) return;
-      const { kind, member } = confirm;
-      const email = member.user_info.user_email;
-      setConfirm(null);
-      if (kind === 'remove') {
-        done(await removeMemberAction({ user_id: member.user_id }), `${email} was removed from ${organizationName}.`);
-      } else {
-        const state = kind === 'deactivate' ? 'deactivated' : 'active';
-        done(await updateMemberAction({ user_id: member.user_id, state }), `${email} was ${state === 'active' ? 'reactivated' : 'deactivated'}.`);
-      }
-    });
-
-  const text = confirm ? dialogText(confirm, organizationName) : null;
+  const text = confirm.target ? dialogText(confirm.target, organizationName) : null;
 
   return (
     <div className="space-y-3">
@@ -176,11 +173,11 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
                       type="button"
                       variant="ghost"
                       className="px-2 py-1"
-                      onClick={() => setConfirm({ kind: active ? 'deactivate' : 'reactivate', member })}
+                      onClick={() => confirm.open({ kind: active ? 'deactivate' : 'reactivate', member })}
                     >
                       {active ? 'Deactivate' : 'Reactivate'}
                     </Button>
-                    <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm({ kind: 'remove', member })}>
+                    <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open({ kind: 'remove', member })}>
                       Remove
                     </Button>
                   </td>
@@ -188,17 +185,16 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
               );
             })}
       </DataTable>
-      <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={text?.title ?? ''}>
+      <ConfirmDialog
+        confirm={confirm}
+        title={text?.title ?? ''}
+        confirmLabel={text?.button ?? ''}
+        variant={confirm.target?.kind === 'reactivate' ? 'primary' : 'danger'}
+        onConfirm={confirmed}
+        pending={pending}
+      >
         <p className="text-sm text-slate-700">{text?.body}</p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          <Button type="button" variant={confirm?.kind === 'reactivate' ? 'primary' : 'danger'} disabled={pending} onClick={confirmed}>
-            {text?.button}
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,13 +1,13 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { revokeMemberTokenAction } from '@/app/(console)/admin/users/actions';
 import { signInMethodLabel } from '@/lib/policy/policy';
 import type { WireToken } from '@/lib/tokens/wire';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
@@ -27,25 +27,17 @@ export function MemberTokens({
   identityProviderNames: Record<string, string>;
   now: string;
 }) {
-  const router = useRouter();
-  const [confirm, setConfirm] = useState<WireToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const confirm = useConfirm<WireToken>();
+  const { run, pending, error, notice } = useAction();
 
-  const revoke = () =>
-    startTransition(async () => {
-      if (!confirm) return;
-      const result = await revokeMemberTokenAction({ user_id: userId, prefix: confirm.token_prefix });
-      setConfirm(null);
-      if (!result.ok) {
-        setNotice(null);
-        return setError(result.message);
-      }
-      setError(null);
-      setNotice(`${result.data.kind === 'session' ? 'Session' : 'Token'} ${result.data.prefix} of ${email} revoked.`);
-      router.refresh();
+  const revoke = () => {
+    const token = confirm.target;
+    if (!token) return;
+    run(() => revokeMemberTokenAction({ user_id: userId, prefix: token.token_prefix }), {
+      settled: confirm.close,
+      onSuccess: (data) => `${data.kind === 'session' ? 'Session' : 'Token'} ${data.prefix} of ${email} revoked.`,
     });
+  };
 
   return (
     <div className="space-y-3">
@@ -100,7 +92,7 @@ export function MemberTokens({
                     variant="ghost"
                     className="px-2 py-1 text-red-700"
                     aria-label={`Revoke ${token.token_prefix}`}
-                    onClick={() => setConfirm(token)}
+                    onClick={() => confirm.open(token)}
                   >
                     Revoke
                   </Button>
@@ -110,21 +102,13 @@ export function MemberTokens({
           })}
         </DataTable>
       )}
-      <Dialog open={confirm !== null} onClose={() => setConfirm(null)} title={`Revoke ${confirm?.token_prefix ?? ''} of ${email}?`}>
+      <ConfirmDialog confirm={confirm} title={`Revoke ${confirm.target?.token_prefix ?? ''} of ${email}?`} confirmLabel="Revoke" onConfirm={revoke} pending={pending}>
         <p className="text-sm text-slate-700">
-          {confirm?.kind === 'session'
+          {confirm.target?.kind === 'session'
             ? `That login session of ${email} ends at once: they are signed out there.`
             : `Anything using this token stops working at once. This cannot be undone.`}
         </p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" disabled={pending} onClick={revoke}>
-            Revoke
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,11 +1,11 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { resetMemberTwoFactorAction } from '@/app/(console)/admin/users/actions';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 
 /**
  * The member's page: their 2FA state and "Reset two-factor authentication". Where the reset
@@ -27,24 +27,11 @@ export function ResetTwoFactor({
   requiredHere: boolean;
   refusal: string | null;
 }) {
-  const router = useRouter();
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const confirm = useConfirm();
+  const { run, pending, error, notice } = useAction();
 
   const reset = () =>
-    startTransition(async () => {
-      const result = await resetMemberTwoFactorAction({ user_id: userId });
-      setConfirming(false);
-      if (!result.ok) {
-        setNotice(null);
-        return setError(result.message);
-      }
-      setError(null);
-      setNotice(result.data.message);
-      router.refresh();
-    });
+    run(() => resetMemberTwoFactorAction({ user_id: userId }), { settled: confirm.close, onSuccess: (data) => data.message });
 
   const state = enabled
     ? 'On: password sign-ins ask for a code from their authenticator app.'
@@ -67,12 +54,12 @@ export function ResetTwoFactor({
         </p>
       ) : (
         <div>
-          <Button type="button" variant="secondary" className="text-red-700" onClick={() => setConfirming(true)}>
+          <Button type="button" variant="secondary" className="text-red-700" onClick={() => confirm.open(true)}>
             Reset two-factor authentication
           </Button>
         </div>
       )}
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Reset two-factor authentication of ${email}?`}>
+      <ConfirmDialog confirm={confirm} title={`Reset two-factor authentication of ${email}?`} confirmLabel="Reset" onConfirm={reset} pending={pending}>
         <div className="space-y-2 text-sm text-slate-700">
           <p>Their authenticator app and all their recovery codes stop working at once. Their sessions and tokens stay.</p>
           <p>
@@ -82,15 +69,7 @@ export function ResetTwoFactor({
           </p>
           <p>Whoever signs in next with their password sets up the new authenticator: reset only for the person you have confirmed is asking.</p>
         </div>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" disabled={pending} onClick={reset}>
-            Reset
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

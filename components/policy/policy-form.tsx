@@ -1,25 +1,19 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { previewPolicyAction, savePolicyAction } from '@/app/(console)/admin/authentication-policy/actions';
 import { allowlistOf } from '@/lib/net/cidr';
 import type { PolicyImpact } from '@/lib/policy/impact';
 import type { policyPatchSchema } from '@/lib/policy/schema';
-import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
+import { useActionForm } from '@/components/forms/use-action-form';
 import { CidrListInput } from '@/components/net/cidr-list-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { SwitchField } from '@/components/ui/switch-field';
 
-const resolver = lazyZodResolver<z.input<typeof policyPatchSchema>, z.output<typeof policyPatchSchema>>(() => import('@/lib/policy/schema').then((m) => m.policyPatchSchema));
-
-
 type Input = z.input<typeof policyPatchSchema>;
-type Output = z.output<typeof policyPatchSchema>;
 type Preview = { lockout: string | null; impact: PolicyImpact } | null;
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
@@ -68,11 +62,20 @@ function ImpactPanel({ preview }: { preview: Preview }) {
 }
 
 export function PolicyForm({ initial, currentIp, organizationName }: { initial: Input; currentIp: string | null; organizationName: string }) {
-  const router = useRouter();
   const [preview, setPreview] = useState<Preview>(null);
-  const [message, setMessage] = useState<{ tone: 'error' | 'info'; text: string } | null>(null);
-  const form = useForm<Input, unknown, Output>({ resolver: resolver, defaultValues: initial });
-  const { errors, isSubmitting, isDirty } = form.formState;
+  const { form, onSubmit, errors, pending, message, setMessage } = useActionForm(
+    () => import('@/lib/policy/schema').then((m) => m.policyPatchSchema),
+    savePolicyAction,
+    {
+      defaultValues: initial,
+      onSuccess: (saved, { form }) => {
+        form.reset(saved);
+        setPreview(null);
+        return 'Policy saved. It applies to the next request.';
+      },
+    },
+  );
+  const { isDirty } = form.formState;
   const values = form.watch();
   const allowlist = values.ip_allowlist ?? [];
   const serialized = JSON.stringify(values);
@@ -89,20 +92,6 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
     }, 250);
     return () => clearTimeout(timer);
   }, [serialized, isDirty]);
-
-  const onSubmit = form.handleSubmit(async (data) => {
-    setMessage(null);
-    const result = await savePolicyAction(data);
-    if (!result.ok) {
-      setMessage({ tone: 'error', text: result.message });
-      for (const [path, messages] of Object.entries(result.fieldErrors)) form.setError(path as keyof Input, { message: messages[0] });
-      return;
-    }
-    form.reset(result.data);
-    setPreview(null);
-    setMessage({ tone: 'info', text: 'Policy saved. It applies to the next request.' });
-    router.refresh();
-  });
 
   const oauthOn = values.oauth_enabled;
   const ipIncluded = currentIp ? allowlistOf(allowlist).admits(currentIp) : false;
@@ -191,8 +180,8 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
       <ImpactPanel preview={preview} />
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       <div className="flex gap-3">
-        <Button type="submit" disabled={isSubmitting || !isDirty}>
-          {isSubmitting ? 'Saving…' : 'Save policy'}
+        <Button type="submit" disabled={pending || !isDirty}>
+          {pending ? 'Saving…' : 'Save policy'}
         </Button>
         <Button type="button" variant="secondary" disabled={!isDirty} onClick={() => (form.reset(), setMessage(null))}>
           Discard changes

@@ -1,8 +1,9 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { moveProjectAction, renameProjectAction } from '@/app/(console)/projects/actions';
+import { DialogButtons } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
@@ -28,54 +29,36 @@ export function ProjectActions({
   /** Where it is now (null: standalone). */
   currentAccountId: string | null;
 }) {
-  const router = useRouter();
   const selectId = useId();
   const [renaming, setRenaming] = useState(false);
   const [moving, setMoving] = useState(false);
   const [name, setName] = useState(project);
   const others = destinations.filter((d) => d.accountId !== currentAccountId);
   const [destination, setDestination] = useState(others[0]?.accountId ?? '');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, pending: busy, error, clear } = useAction();
   const chosen = others.find((d) => d.accountId === destination) ?? others[0];
   const standalone = currentAccountId === null;
 
-  const rename = async (event: React.FormEvent) => {
+  const rename = (event: React.FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    const result = await renameProjectAction({ project, project_name: name });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.fieldErrors.project_name?.[0] ?? result.fieldErrors.project?.[0] ?? result.message);
-      return;
-    }
-    setRenaming(false);
-    router.refresh();
+    run(() => renameProjectAction({ project, project_name: name }), { fields: ['project_name', 'project'], onSuccess: () => setRenaming(false) });
   };
-  const move = async (event: React.FormEvent) => {
+  const move = (event: React.FormEvent) => {
     event.preventDefault();
     if (!chosen) return;
-    setBusy(true);
-    const result = await moveProjectAction({ project, account_id: chosen.accountId });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.message);
-      return;
-    }
-    setMoving(false);
-    router.refresh();
+    run(() => moveProjectAction({ project, account_id: chosen.accountId }), { onSuccess: () => setMoving(false) });
   };
 
   return (
     <div className="flex justify-end gap-2">
-      <Button variant="secondary" className="px-3 py-1" onClick={() => (setError(null), setName(project), setRenaming(true))} aria-label={`Rename ${project}`}>
+      <Button variant="secondary" className="px-3 py-1" onClick={() => (clear(), setName(project), setRenaming(true))} aria-label={`Rename ${project}`}>
         Rename
       </Button>
       {others.length > 0 ? (
         <Button
           variant="secondary"
           className="px-3 py-1"
-          onClick={() => (setError(null), setDestination(others[0]!.accountId), setMoving(true))}
+          onClick={() => (clear(), setDestination(others[0]!.accountId), setMoving(true))}
           aria-label={`Move ${project}`}
         >
           {standalone ? `Move into ${organizationName}` : 'Move'}
@@ -90,14 +73,7 @@ export function ProjectActions({
             error={error ?? undefined}
             hint="API clients and scripts that use the old name stop finding the project."
           />
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setRenaming(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={busy}>
-              Rename
-            </Button>
-          </div>
+          <DialogButtons onCancel={() => setRenaming(false)} label="Rename" disabled={busy} />
         </form>
       </Dialog>
       <Dialog open={moving} onClose={() => setMoving(false)} title={`Move ${project}`}>
@@ -125,14 +101,7 @@ export function ProjectActions({
               ? `The project and its services then belong to ${organizationName}: its members see them, its super admins change them, and its authentication policy and IP allowlist apply. Moving it out again is not possible here.`
               : `A unit follows ${organizationName}'s rules: the same members see the project, the same super admins change it, and the organization's authentication policy and IP allowlist apply wherever in ${organizationName} it is.`}
           </p>
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setMoving(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={busy || !chosen}>
-              Move project
-            </Button>
-          </div>
+          <DialogButtons onCancel={() => setMoving(false)} label="Move project" disabled={busy || !chosen} />
         </form>
       </Dialog>
     </div>

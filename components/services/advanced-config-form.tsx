@@ -1,11 +1,11 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { checkJwksAction, saveUserConfigAction } from '@/app/(console)/projects/actions';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 import { unflattenConfig } from '@/lib/services/merge';
 import { userConfigSchema } from '@/lib/services/user-config';
 import { configOptions, describeConstraints, typesOf, type ConfigOption, type ServiceType } from '@/lib/services/user-config-schema';
@@ -43,7 +43,6 @@ export function AdvancedConfigForm({
   signingKey: { description: string; kind: SigningKind } | null;
   canChange: boolean;
 }) {
-  const router = useRouter();
   const options = useMemo(() => configOptions(serviceType), [serviceType]);
   const byKey = useMemo(() => new Map(options.map((o) => [o.key, o])), [options]);
   const saved = Object.keys(values).filter((key) => byKey.has(key));
@@ -53,9 +52,8 @@ export function AdvancedConfigForm({
   );
   const [signingKind, setSigningKind] = useState<SigningKind>(signingKey?.kind ?? 'public_key');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<{ tone: 'error' | 'info'; text: string } | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { run, pending: busy, message, setMessage } = useAction();
+  const confirm = useConfirm();
   const [jwks, setJwks] = useState<{ ok: true; keys: JwksKey[] } | { ok: false; error: string } | null>(null);
 
   const available = options.filter((o) => !active.includes(o.key));
@@ -98,7 +96,7 @@ export function AdvancedConfigForm({
 
   const restarting = (patch: Record<string, unknown>) => Object.keys(patch).some((key) => byKey.get(key)?.schema['x-rolling-restart']);
 
-  async function save(confirmed: boolean) {
+  function save(confirmed: boolean) {
     const { patch, errors: found } = buildPatch();
     setErrors(found);
     setMessage(null);
@@ -111,33 +109,27 @@ export function AdvancedConfigForm({
       return;
     }
     if (restarting(patch) && !confirmed) {
-      setConfirming(true);
+      confirm.open(true);
       return;
     }
-    setConfirming(false);
-    setBusy(true);
-    const result = await saveUserConfigAction({
-      project,
-      service,
-      patch,
-      signing_key_kind: SIGNING_KEY in patch ? signingKind : undefined,
-      confirm_rolling_restart: confirmed,
+    confirm.close();
+    const signing_key_kind = SIGNING_KEY in patch ? signingKind : undefined;
+    run(() => saveUserConfigAction({ project, service, patch, signing_key_kind, confirm_rolling_restart: confirmed }), {
+      // The server's field messages go beside the options they name; the rest below the list.
+      onError: (failure) => {
+        const fieldErrors: Record<string, string> = {};
+        for (const [field, messages] of Object.entries(failure.fieldErrors)) {
+          const key = field.replace(/^user_config\./, '').replace(/^patch\./, '');
+          fieldErrors[byKey.has(key) && active.includes(key) ? key : ''] = messages[0]!;
+        }
+        setErrors(fieldErrors);
+      },
+      onSuccess: (data) => {
+        setDraft((d) => ({ ...d, [SIGNING_KEY]: '' }));
+        const changed = data.changedKeys.length;
+        return changed ? `Saved: ${changed} option${changed > 1 ? 's' : ''} changed` : 'Saved: nothing changed';
+      },
     });
-    setBusy(false);
-    if (!result.ok) {
-      const fieldErrors: Record<string, string> = {};
-      for (const [field, messages] of Object.entries(result.fieldErrors)) {
-        const key = field.replace(/^user_config\./, '').replace(/^patch\./, '');
-        fieldErrors[byKey.has(key) && active.includes(key) ? key : ''] = messages[0]!;
-      }
-      setErrors(fieldErrors);
-      setMessage({ tone: 'error', text: result.message });
-      return;
-    }
-    const changed = result.data.changedKeys.length;
-    setMessage({ tone: 'info', text: changed ? `Saved: ${changed} option${changed > 1 ? 's' : ''} changed` : 'Saved: nothing changed' });
-    setDraft((d) => ({ ...d, [SIGNING_KEY]: '' }));
-    router.refresh();
   }
 
   async function checkJwks() {
@@ -153,7 +145,7 @@ export function AdvancedConfigForm({
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void save(false);
+        save(false);
       }}
       className="space-y-4"
     >
@@ -324,22 +316,19 @@ export function AdvancedConfigForm({
       ) : (
         <p className="text-sm text-slate-500">Only super admins of the project&apos;s organization change its services.</p>
       )}
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title="Restart the Kafka brokers?">
-        <div className="space-y-4">
-          <p className="text-sm text-slate-700">
-            Changing the OAuth2/OIDC settings triggers a rolling restart of the brokers: they restart one by one, and until the last one is
-            done some brokers run with the old settings and some with the new. Plan it for a quiet time.
-          </p>
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-            <Button type="button" onClick={() => void save(true)}>
-              Save and restart
-            </Button>
-          </div>
-        </div>
-      </Dialog>
+      <ConfirmDialog
+        confirm={confirm}
+        title="Restart the Kafka brokers?"
+        confirmLabel="Save and restart"
+        variant="primary"
+        onConfirm={() => save(true)}
+        pending={busy}
+      >
+        <p className="text-sm text-slate-700">
+          Changing the OAuth2/OIDC settings triggers a rolling restart of the brokers: they restart one by one, and until the last one is
+          done some brokers run with the old settings and some with the new. Plan it for a quiet time.
+        </p>
+      </ConfirmDialog>
     </form>
   );
 }

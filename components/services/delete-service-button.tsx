@@ -1,48 +1,31 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { deleteServiceAction } from '@/app/(console)/projects/actions';
-import { Alert } from '@/components/ui/alert';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 
 export function DeleteServiceButton({ project, service, redirectTo }: { project: string; service: string; redirectTo?: string }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const remove = async () => {
-    setBusy(true);
-    const result = await deleteServiceAction({ project, service });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.message);
-      return;
-    }
-    setOpen(false);
-    if (redirectTo) router.push(redirectTo);
-    else router.refresh();
-  };
+  const confirm = useConfirm();
+  const { run, pending, error, clear, router } = useAction();
+  // The dialog stays open on a refusal and says why.
+  const remove = () =>
+    run(() => deleteServiceAction({ project, service }), {
+      refresh: !redirectTo,
+      onSuccess: () => {
+        confirm.close();
+        if (redirectTo) router.push(redirectTo);
+      },
+    });
   return (
     <>
-      <Button variant="secondary" className="px-3 py-1" onClick={() => (setError(null), setOpen(true))} aria-label={`Delete ${service}`}>
+      <Button variant="secondary" className="px-3 py-1" onClick={() => (clear(), confirm.open(true))} aria-label={`Delete ${service}`}>
         Delete
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={`Delete ${service}?`}>
-        <div className="space-y-4 text-left">
-          {error ? <Alert>{error}</Alert> : null}
-          <p className="text-sm text-slate-700">Its configuration, authentication settings included, is removed. This cannot be undone.</p>
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button variant="danger" onClick={remove} disabled={busy}>
-              Delete service
-            </Button>
-          </div>
-        </div>
-      </Dialog>
+      <ConfirmDialog confirm={confirm} title={`Delete ${service}?`} confirmLabel="Delete service" onConfirm={remove} pending={pending} error={error}>
+        <p className="text-sm text-slate-700">Its configuration, authentication settings included, is removed. This cannot be undone.</p>
+      </ConfirmDialog>
     </>
   );
 }

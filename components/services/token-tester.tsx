@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { testTokenAction } from '@/app/(console)/projects/actions';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
@@ -10,20 +11,16 @@ import type { TokenTestResult } from '@/lib/services/token-tester';
 export function TokenTester({ project, service }: { project: string; service: string }) {
   const [token, setToken] = useState('');
   const [result, setResult] = useState<TokenTestResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (event: React.FormEvent) => {
+  const tester = useAction();
+  const error = tester.error;
+  const run = (event: React.FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    const answer = await testTokenAction({ project, service, token });
-    setBusy(false);
-    if (!answer.ok) {
-      setResult(null);
-      setError(answer.fieldErrors.token?.[0] ?? answer.message);
-      return;
-    }
-    setResult(answer.data);
+    tester.run(() => testTokenAction({ project, service, token }), {
+      fields: ['token'],
+      refresh: false,
+      onError: () => setResult(null),
+      onSuccess: (data) => setResult(data),
+    });
   };
   const firstRefusal = result?.checks.find((c) => c.ok === false);
   return (
@@ -44,7 +41,7 @@ export function TokenTester({ project, service }: { project: string; service: st
         />
         {error ? <p className="text-sm text-red-600">{error}</p> : null}
       </div>
-      <Button type="submit" disabled={busy}>
+      <Button type="submit" disabled={tester.pending}>
         Test token
       </Button>
       {result ? (

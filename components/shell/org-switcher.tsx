@@ -1,14 +1,12 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useTransition } from 'react';
 import { switchOrganizationAction } from '@/app/(console)/actions';
+import { useAction } from '@/components/forms/use-action';
 
 export type OrgOption = { id: string; name: string };
 
 export function OrgSwitcher({ current, options }: { current: OrgOption | null; options: OrgOption[] }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
+  const { run, pending } = useAction();
   if (!current) return <span className="text-sm text-slate-500">No organization</span>;
   if (options.length < 2) {
     return (
@@ -28,10 +26,7 @@ export function OrgSwitcher({ current, options }: { current: OrgOption | null; o
         disabled={pending}
         onChange={(event) => {
           const organizationId = event.target.value;
-          startTransition(async () => {
-            await switchOrganizationAction({ organizationId });
-            router.refresh();
-          });
+          run(() => switchOrganizationAction({ organizationId }), { refresh: 'always' });
         }}
       >
         {options.map((option) => (

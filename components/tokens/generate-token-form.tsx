@@ -1,23 +1,17 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ActionResult } from '@/app/_lib/action';
 import { SCOPES } from '@/lib/tokens/scopes';
 import type { createTokenSchema } from '@/lib/tokens/schema';
-import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
+import { useActionForm } from '@/components/forms/use-action-form';
 import { CidrListInput } from '@/components/net/cidr-list-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Field } from '@/components/ui/field';
 
-const resolver = lazyZodResolver<z.input<typeof createTokenSchema>, z.output<typeof createTokenSchema>>(() => import('@/lib/tokens/schema').then((m) => m.createTokenSchema));
-
-
-type Input = z.input<typeof createTokenSchema>;
 type Output = z.output<typeof createTokenSchema>;
 
 const PRESETS = [
@@ -45,18 +39,24 @@ export function GenerateTokenForm({
   action: (values: Output) => Promise<CreateTokenResult>;
   scopesNote?: string;
 }) {
-  const router = useRouter();
   const [created, setCreated] = useState<{ fullToken: string; description: string } | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
   const [maxAgeChoice, setMaxAgeChoice] = useState('2592000');
   const [custom, setCustom] = useState<{ amount: string; unit: keyof typeof UNITS }>({ amount: '', unit: 'days' });
   const [limitScopes, setLimitScopes] = useState(false);
 
-  const form = useForm<Input, unknown, Output>({
-    resolver: resolver,
-    defaultValues: { description: '', max_age_seconds: 2_592_000, extend_when_used: false, ip_allowlist: [], scopes: [] },
-  });
-  const { errors, isSubmitting } = form.formState;
+  const { form, field, onSubmit, errors, pending, error: formError } = useActionForm(
+    () => import('@/lib/tokens/schema').then((m) => m.createTokenSchema),
+    action,
+    {
+      defaultValues: { description: '', max_age_seconds: 2_592_000, extend_when_used: false, ip_allowlist: [], scopes: [] },
+      reset: true,
+      onSuccess: (data) => {
+        setCreated({ fullToken: data.fullToken, description: data.token.description });
+        setMaxAgeChoice('2592000');
+        setLimitScopes(false);
+      },
+    },
+  );
   const allowlist = form.watch('ip_allowlist') ?? [];
   const scopes = form.watch('scopes') ?? [];
   const maxAge = form.watch('max_age_seconds');
@@ -72,23 +72,6 @@ export function GenerateTokenForm({
     setCustom(next);
     setMaxAge(next.amount.trim() === '' ? Number.NaN : Number(next.amount) * UNITS[next.unit]);
   };
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setFormError(null);
-    const result = await action(values);
-    if (!result.ok) {
-      setFormError(result.message);
-      for (const [path, messages] of Object.entries(result.fieldErrors)) {
-        form.setError(path as keyof Input, { message: messages[0] });
-      }
-      return;
-    }
-    setCreated({ fullToken: result.data.fullToken, description: result.data.token.description });
-    form.reset();
-    setMaxAgeChoice('2592000');
-    setLimitScopes(false);
-    router.refresh();
-  });
 
   if (created) {
     return (
@@ -117,7 +100,7 @@ export function GenerateTokenForm({
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Generate token">
       {formError ? <Alert>{formError}</Alert> : null}
-      <Field label="Description" placeholder="CI deploys" error={errors.description?.message} {...form.register('description')} />
+      <Field label="Description" placeholder="CI deploys" {...field('description')} />
 
       <div className="space-y-1">
         <label htmlFor="max-age" className="block text-sm font-medium text-slate-700">
@@ -217,8 +200,8 @@ export function GenerateTokenForm({
         {errors.scopes ? <p className="text-sm text-red-600">{errors.scopes.message}</p> : null}
       </fieldset>
 
-      <Button type="submit" disabled={isSubmitting}>
-        {isSubmitting ? 'Generating…' : 'Generate token'}
+      <Button type="submit" disabled={pending}>
+        {pending ? 'Generating…' : 'Generate token'}
       </Button>
     </form>
   );

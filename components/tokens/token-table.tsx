@@ -1,7 +1,6 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import {
   revokeOtherTokensAction,
   revokeTokenAction,
@@ -9,9 +8,10 @@ import {
 } from '@/app/(console)/profile/tokens/actions';
 import { signInMethodLabel } from '@/lib/policy/policy';
 import type { WireToken } from '@/lib/tokens/wire';
+import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
+import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 
@@ -19,11 +19,9 @@ const kindLabel = (token: WireToken, identityProviderNames: Record<string, strin
   `${token.kind === 'session' ? 'Session' : token.kind === 'personal' ? 'Personal token' : 'Application token'} · ${signInMethodLabel(token.auth_method, identityProviderNames)}`;
 
 function DescriptionCell({ token, onError }: { token: WireToken; onError: (message: string) => void }) {
-  const router = useRouter();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(token.description);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error, clear } = useAction();
   if (!editing) {
     return (
       <div className="flex items-start gap-2">
@@ -40,17 +38,13 @@ function DescriptionCell({ token, onError }: { token: WireToken; onError: (messa
     );
   }
   const save = () =>
-    startTransition(async () => {
-      const result = await updateTokenAction({ prefix: token.token_prefix, description: value });
-      if (!result.ok) {
-        const message = result.fieldErrors.description?.[0] ?? result.message;
-        setError(message);
-        if (!result.fieldErrors.description) onError(message);
-        return;
-      }
-      setEditing(false);
-      setError(null);
-      router.refresh();
+    run(() => updateTokenAction({ prefix: token.token_prefix, description: value }), {
+      fields: ['description'],
+      // A refusal that is not about the description (the token is gone) shows above the table too.
+      onError: (failure, text) => {
+        if (!failure.fieldErrors.description) onError(text);
+      },
+      onSuccess: () => setEditing(false),
     });
   return (
     <div className="space-y-1">
@@ -67,7 +61,7 @@ function DescriptionCell({ token, onError }: { token: WireToken; onError: (messa
         <Button type="button" className="px-2 py-1" disabled={pending} onClick={save}>
           Save
         </Button>
-        <Button type="button" variant="ghost" className="px-2 py-1" onClick={() => (setEditing(false), setValue(token.description), setError(null))}>
+        <Button type="button" variant="ghost" className="px-2 py-1" onClick={() => (setEditing(false), setValue(token.description), clear())}>
           Cancel
         </Button>
       </div>
@@ -84,37 +78,36 @@ export function TokenTable({
   /** Names of the identity providers that sessions came through, by id (see signInMethodLabel). */
   identityProviderNames?: Record<string, string>;
 }) {
-  const router = useRouter();
-  const [confirm, setConfirm] = useState<{ kind: 'one'; token: WireToken } | { kind: 'others' } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const confirm = useConfirm<{ kind: 'one'; token: WireToken } | { kind: 'others' }>();
+  const { run, pending, error, notice, setMessage, router } = useAction();
+  const settled = confirm.close;
 
-  const revoke = () =>
-    startTransition(async () => {
-      if (!confirm) return;
-      setError(null);
-      if (confirm.kind === 'one') {
-        const result = await revokeTokenAction({ prefix: confirm.token.token_prefix });
-        setConfirm(null);
-        if (!result.ok) return setError(result.message);
-        if (result.data.signedOut) return router.replace('/signin');
-        setNotice(`Token ${confirm.token.token_prefix} revoked.`);
-      } else {
-        const result = await revokeOtherTokensAction({});
-        setConfirm(null);
-        if (!result.ok) return setError(result.message);
-        setNotice(`Signed out everywhere else: ${result.data.revoked} tokens revoked.`);
-      }
-      router.refresh();
+  const revoke = () => {
+    const target = confirm.target;
+    if (!target) return;
+    if (target.kind === 'others') {
+      return run(() => revokeOtherTokensAction({}), {
+        settled,
+        onSuccess: (data) => `Signed out everywhere else: ${data.revoked} tokens revoked.`,
+      });
+    }
+    const prefix = target.token.token_prefix;
+    run(() => revokeTokenAction({ prefix }), {
+      settled,
+      onSuccess: (data) => {
+        if (!data.signedOut) return `Token ${prefix} revoked.`;
+        router.replace('/signin');
+        return false;
+      },
     });
+  };
 
   return (
     <div className="space-y-3">
       {error ? <Alert>{error}</Alert> : null}
       {notice ? <Alert tone="info">{notice}</Alert> : null}
       <div className="flex justify-end">
-        <Button type="button" variant="secondary" onClick={() => setConfirm({ kind: 'others' })}>
+        <Button type="button" variant="secondary" onClick={() => confirm.open({ kind: 'others' })}>
           Sign out everywhere else
         </Button>
       </div>
@@ -124,7 +117,7 @@ export function TokenTable({
         {tokens.map((token) => (
           <tr key={token.token_prefix} data-testid={`token-row-${token.token_prefix}`} className="align-top">
             <td className="px-3 py-2">
-              <DescriptionCell token={token} onError={setError} />
+              <DescriptionCell token={token} onError={(text) => setMessage({ tone: 'error', text })} />
             </td>
             <td className="px-3 py-2 font-mono text-xs">
               <span className="whitespace-nowrap">{token.token_prefix}</span>
@@ -151,34 +144,28 @@ export function TokenTable({
               ) : null}
             </td>
             <td className="px-3 py-2 text-right">
-              <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => setConfirm({ kind: 'one', token })}>
+              <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open({ kind: 'one', token })}>
                 Revoke
               </Button>
             </td>
           </tr>
         ))}
       </DataTable>
-      <Dialog
-        open={confirm !== null}
-        onClose={() => setConfirm(null)}
-        title={confirm?.kind === 'others' ? 'Sign out everywhere else?' : `Revoke ${confirm?.kind === 'one' ? confirm.token.token_prefix : ''}?`}
+      <ConfirmDialog
+        confirm={confirm}
+        title={confirm.target?.kind === 'others' ? 'Sign out everywhere else?' : `Revoke ${confirm.target?.kind === 'one' ? confirm.target.token.token_prefix : ''}?`}
+        confirmLabel={confirm.target?.kind === 'others' ? 'Sign out others' : 'Revoke'}
+        onConfirm={revoke}
+        pending={pending}
       >
         <p className="text-sm text-slate-700">
-          {confirm?.kind === 'others'
+          {confirm.target?.kind === 'others'
             ? 'Every other session and personal token of yours stops working at once. This session stays signed in.'
-            : confirm?.kind === 'one' && confirm.token.currently_active
+            : confirm.target?.kind === 'one' && confirm.target.token.currently_active
               ? 'This is the session you are using: revoking it signs you out.'
               : 'Anything using this token stops working at once. This cannot be undone.'}
         </p>
-        <div className="mt-6 flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          <Button type="button" variant="danger" disabled={pending} onClick={revoke}>
-            {confirm?.kind === 'others' ? 'Sign out others' : 'Revoke'}
-          </Button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </div>
   );
 }

@@ -1,20 +1,13 @@
 'use client';
 
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
-import { z } from 'zod';
+import { useState } from 'react';
 import { beginTotpAction, confirmTotpAction } from '@/app/(console)/profile/authentication/actions';
-import type { confirmTotpSchema } from '@/lib/auth/two-factor-schema';
-import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
+import { useAction } from '@/components/forms/use-action';
+import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 
-const resolver = lazyZodResolver<z.input<typeof confirmTotpSchema>, z.output<typeof confirmTotpSchema>>(() => import('@/lib/auth/two-factor-schema').then((m) => m.confirmTotpSchema));
-
-
-type Input = z.input<typeof confirmTotpSchema>;
-type Output = z.output<typeof confirmTotpSchema>;
 type Setup = { secret: string; qrCode: string };
 
 /** "JBSWY3DPEHPK3PXP…" as "JBSW Y3DP EHPK 3PXP …": easier to type; apps ignore the spaces. */
@@ -26,30 +19,36 @@ const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
  */
 export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolled: (recoveryCodes: string[]) => void }) {
   const [setup, setSetup] = useState<Setup | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [starting, startTransition] = useTransition();
-  const form = useForm<Input, unknown, Output>({ resolver: resolver, defaultValues: { code: '' } });
-  const { errors, isSubmitting } = form.formState;
+  const begin = useAction();
+  const { form, field, onSubmit: onConfirm, pending, error: confirmError, setMessage: setConfirmMessage } = useActionForm(
+    () => import('@/lib/auth/two-factor-schema').then((m) => m.confirmTotpSchema),
+    confirmTotpAction,
+    {
+      defaultValues: { code: '' },
+      fields: ['code'],
+      message: 'unless-field',
+      refresh: false,
+      onError: begin.clear,
+      onSuccess: (data) => {
+        begin.clear();
+        onEnrolled(data.recoveryCodes);
+      },
+    },
+  );
+  const starting = begin.pending;
+  // One alert for both: starting a setup, or confirming it.
+  const error = begin.error ?? confirmError;
 
-  const start = () =>
-    startTransition(async () => {
-      setError(null);
-      const result = await beginTotpAction({});
-      if (!result.ok) return setError(result.message);
-      form.reset({ code: '' });
-      setSetup(result.data);
+  const start = () => {
+    setConfirmMessage(null);
+    begin.run(() => beginTotpAction({}), {
+      refresh: false,
+      onSuccess: (data) => {
+        form.reset({ code: '' });
+        setSetup(data);
+      },
     });
-
-  const onConfirm = form.handleSubmit(async (values) => {
-    setError(null);
-    const result = await confirmTotpAction(values);
-    if (!result.ok) {
-      if (result.fieldErrors.code) form.setError('code', { message: result.fieldErrors.code[0] });
-      else setError(result.message);
-      return;
-    }
-    onEnrolled(result.data.recoveryCodes);
-  });
+  };
 
   if (!setup) {
     return (
@@ -103,14 +102,13 @@ export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolle
             autoComplete="one-time-code"
             placeholder="123456"
             className="max-w-48"
-            error={errors.code?.message}
-            {...form.register('code')}
+            {...field('code')}
           />
         </li>
       </ol>
       <div className="flex gap-2">
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? 'Checking…' : 'Turn on two-factor authentication'}
+        <Button type="submit" disabled={pending}>
+          {pending ? 'Checking…' : 'Turn on two-factor authentication'}
         </Button>
         <Button type="button" variant="secondary" onClick={start} disabled={starting}>
           New key
