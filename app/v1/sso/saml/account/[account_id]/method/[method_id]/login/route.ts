@@ -2,7 +2,7 @@ import { sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { safeReturnPath } from '@/lib/http/areas';
-import { methodNotAllowed, requestMeta } from '@/lib/http/api';
+import { apiRoute, requestMeta } from '@/lib/http/api';
 import { assertNoHeldBackSession, authorizeSessionStart } from '@/lib/saml/authorize-start';
 import { SamlError } from '@/lib/saml/errors';
 import { failurePage, htmlResponse } from '@/lib/saml/html';
@@ -10,7 +10,7 @@ import { SAML_PURPOSES, type SamlPurpose } from '@/lib/saml/schema';
 import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn, type MethodWithOrganization } from '@/lib/saml/start';
 import { linkConfirmationPath, publicBaseUrl, requestCookieHeader } from '@/lib/saml/urls';
 
-type Params = { params: Promise<{ account_id: string; method_id: string }> };
+type Params = { account_id: string; method_id: string };
 
 function cookieValue(request: Request, name: string): string | undefined {
   for (const part of (request.headers.get('cookie') ?? '').split(';')) {
@@ -58,8 +58,7 @@ const seeOther = (path: string) => new Response(null, { status: 303, headers: { 
 // (`return_to`: a same-site path to land on afterwards, carried as RelayState). "link" is the
 // account link URL admins hand out: it only opens our confirmation page, whose POST starts the
 // link; a GET never spends the session cookie, which SameSite=Lax sends on cross-site navigation.
-export async function GET(request: Request, { params }: Params) {
-  const { account_id, method_id } = await params;
+async function start(request: Request, { account_id, method_id }: Params) {
   const url = new URL(request.url);
   const purpose = purposeOf(url.searchParams.get('purpose'));
   if (purpose instanceof SamlError) return refusal(purpose);
@@ -91,8 +90,7 @@ export async function GET(request: Request, { params }: Params) {
 // POST /v1/sso/saml/account/{account_id}/method/{method_id}/login?purpose=link|test: starts a
 // flow that spends the browser's session, from a form on a page of ours only: the account link
 // confirmation page (link) or the identity provider's page (test). Refused from any other site.
-export async function POST(request: Request, { params }: Params) {
-  const { account_id, method_id } = await params;
+async function startWithSession(request: Request, { account_id, method_id }: Params) {
   const url = new URL(request.url);
   const purpose = purposeOf(url.searchParams.get('purpose'));
   if (purpose instanceof SamlError) return refusal(purpose);
@@ -122,5 +120,7 @@ export async function POST(request: Request, { params }: Params) {
   return redirectToIdp(found, purpose, userId, null);
 }
 
-const notAllowed = methodNotAllowed(['GET', 'POST']);
-export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/sso/saml/account/{account_id}/method/{method_id}/login', {
+  GET: async ({ request, params }) => start(request, params),
+  POST: async ({ request, params }) => startWithSession(request, params),
+});
