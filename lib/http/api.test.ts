@@ -218,16 +218,20 @@ describe('apiGateInput', () => {
   });
 });
 
+/** Points the process database (liveCtx) at a test database until the test ends. */
+const holder = globalThis as unknown as { portcullisDb?: Db };
+let restore: (() => void) | null = null;
+function useDb(ctx: Ctx) {
+  const saved = holder.portcullisDb;
+  restore = () => (holder.portcullisDb = saved);
+  holder.portcullisDb = ctx.db;
+}
+afterEach(() => {
+  restore?.();
+  restore = null;
+});
+
 describe('publicRoute and authedRoute on the process database', () => {
-  const holder = globalThis as unknown as { portcullisDb?: Db };
-  let saved: Db | undefined;
-  function useDb(ctx: Ctx) {
-    saved = holder.portcullisDb;
-    holder.portcullisDb = ctx.db;
-  }
-  afterEach(() => {
-    holder.portcullisDb = saved;
-  });
   const context = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
 
   it('a public route answers its result as JSON, a Response as it is, and an error in the API error body', async () => {
@@ -277,16 +281,6 @@ describe('publicRoute and authedRoute on the process database', () => {
 });
 
 describe('apiRoute: one declaration per route file', () => {
-  const holder = globalThis as unknown as { portcullisDb?: Db };
-  let saved: Db | undefined;
-  function useDb(ctx: Ctx) {
-    saved = holder.portcullisDb;
-    holder.portcullisDb = ctx.db;
-  }
-  afterEach(() => {
-    holder.portcullisDb = saved;
-  });
-
   it('hands a public route its parameters by name, decoded once from the raw path', async () => {
     useDb(testCtx());
     const seen: unknown[] = [];
