@@ -62,6 +62,13 @@ describe('the table and app/v1 agree', () => {
 });
 
 describe('the table is well formed', () => {
+  it.each(ENTRIES)('%s: each segment a lowercase literal or a {parameter}, parameters named once', (pattern) => {
+    const segments = pattern.split('/').slice(1);
+    expect(segments.filter((s) => !/^([a-z0-9_-]+|\{[a-z_]+\})$/.test(s))).toEqual([]);
+    const params = segments.filter((s) => s.startsWith('{'));
+    expect(new Set(params).size).toBe(params.length);
+  });
+
   // Two patterns of the same length that could match one path (a literal against a parameter,
   // or the same literal) would make "which route is this" depend on the order of the table.
   it('no path matches two patterns', () => {

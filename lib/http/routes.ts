@@ -143,19 +143,10 @@ const SCOPE_PARAM: Partial<Record<ScopeRule, string>> = {
 
 type Compiled = { pattern: string; spec: RouteSpec; segments: readonly string[] };
 
-const PARAM = /^\{([a-z_]+)\}$/;
-
-function compile(pattern: string, spec: RouteSpec): Compiled {
-  const segments = pattern.split('/').slice(1);
-  if (!('public' in spec && spec.public)) {
-    // A scope that governs by an id must find it in the path: checked once, when the table loads.
-    const name = SCOPE_PARAM[spec.scope];
-    if (name && !segments.includes(`{${name}}`)) throw new Error(`Route ${pattern}: scope ${spec.scope} needs {${name}} in the path`);
-  }
-  return { pattern, spec, segments };
-}
-
-const COMPILED: readonly Compiled[] = Object.entries(API_ROUTES).map(([pattern, spec]) => compile(pattern, spec));
+// Deepest first: the first entry that matches the start of a path is the one nearest to it.
+const COMPILED: readonly Compiled[] = Object.entries(API_ROUTES)
+  .map(([pattern, spec]): Compiled => ({ pattern, spec, segments: pattern.split('/').slice(1) }))
+  .sort((a, b) => b.segments.length - a.segments.length);
 
 /** A table entry that a path reaches: its raw parameters, and what of the path lies below it. */
 export type RouteMatch = {
@@ -176,10 +167,9 @@ function matchOne({ pattern, spec, segments }: Compiled, path: readonly string[]
   const rawParams: Record<string, string> = {};
   for (const [i, segment] of segments.entries()) {
     const value = path[i]!;
-    const param = PARAM.exec(segment);
-    if (param) {
+    if (segment.startsWith('{')) {
       if (value === '') return null;
-      rawParams[param[1]!] = value;
+      rawParams[segment.slice(1, -1)] = value;
     } else if (value !== segment) {
       return null;
     }
@@ -193,12 +183,11 @@ function matchOne({ pattern, spec, segments }: Compiled, path: readonly string[]
  */
 export function matchApiRoute(pathname: string): RouteMatch | null {
   const path = pathname.split('/').slice(1);
-  let best: RouteMatch | null = null;
   for (const route of COMPILED) {
     const match = matchOne(route, path);
-    if (match && (!best || match.rest.length < best.rest.length)) best = match;
+    if (match) return match;
   }
-  return best;
+  return null;
 }
 
 /**
