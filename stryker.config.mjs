@@ -28,6 +28,7 @@ export default {
     'lib/invitations/manage.ts',
     'lib/tokens/narrowing.ts',
     'lib/http/same-origin.ts',
+    'lib/http/routes.ts',
     'lib/saml/authorize-start.ts',
     'lib/users/proven.ts',
     'lib/users/verify-email.ts',

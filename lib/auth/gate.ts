@@ -1,7 +1,7 @@
 import type { OrganizationUnit, Token, User } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { decodePathSegment } from '@/lib/http/path';
+import { apiScopeOf, requiredScope, type ApiScope } from '@/lib/http/routes';
 import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
 import { findUnit } from '@/lib/orgs/unit-lookup';
@@ -9,7 +9,7 @@ import { policyOf, samlMethodIdOf, tokenRefusal } from '@/lib/policy/policy';
 import { findProjectOwner, type ProjectOwner } from '@/lib/projects/lookup';
 import { identityProviderOrganization } from '@/lib/saml/owner';
 import { resolveToken } from '@/lib/tokens/resolve';
-import { requiredScope, scopesPermit } from '@/lib/tokens/scopes';
+import { scopesPermit } from '@/lib/tokens/scopes';
 import { consoleSessionRefusal } from './session';
 
 // The one decision of who is asking and whether they may ask this, for console pages, server
@@ -36,21 +36,10 @@ export type Principal = {
  *   own resource, governed as `user` is. A project in an organizational unit has the unit's
  *   organization as its organizationId (lib/projects/manage.ts keeps it so), so it is governed
  *   exactly as the organization's own projects, with no lookup of the unit here.
+ * - `account` and `sign-out`: see ApiScope in lib/http/routes.ts, whose table gives each /v1
+ *   route its scope.
  */
-export type RequestScope =
-  | { kind: 'user' }
-  | { kind: 'organization'; organizationId: string }
-  /**
-   * /v1/account/{account_id}/...: upstream's older name for an organization, same rules. With
-   * `unit`, the path is the account itself (/v1/account/{id}), where the id may also name an
-   * organizational unit: that is its organization's resource (its members, policy, allowlist).
-   * Deeper paths (authentication, events) are the organization's alone and refuse a unit's id.
-   */
-  | { kind: 'account'; accountId: string; unit?: boolean }
-  | { kind: 'project'; projectName: string }
-  | { kind: 'console'; preferredOrganizationId?: string | null; ownResources?: boolean }
-  /** Signing out (POST /v1/me/logout, POST /signout): see authorizeScope. */
-  | { kind: 'sign-out' };
+export type RequestScope = ApiScope | { kind: 'console'; preferredOrganizationId?: string | null; ownResources?: boolean };
 
 export const SIGN_OUT_SCOPE: RequestScope = { kind: 'sign-out' };
 
@@ -248,20 +237,7 @@ export function assertScopesPermit(scopes: readonly string[], { method, pathname
   }
 }
 
-/** The scope of a /v1 path: organization routes are governed by that organization. */
+/** The scope of a /v1 path, as the route table (lib/http/routes.ts) declares it. */
 export function scopeOfApiPath(pathname: string, method = 'GET'): RequestScope {
-  if (method === 'POST' && pathname === '/v1/me/logout') return SIGN_OUT_SCOPE;
-  // Accepting an invitation is done by someone not yet a member: their own business, checked
-  // against the invited address by lib/invitations.
-  if (method === 'POST' && /^\/v1\/organization\/[^/]+\/invitation\/[^/]+$/.test(pathname)) return { kind: 'user' };
-  const match = /^\/v1\/organization\/([^/]+)/.exec(pathname);
-  if (match) return { kind: 'organization', organizationId: decodePathSegment(match[1]!) };
-  const account = /^\/v1\/account\/([^/]+)/.exec(pathname);
-  if (account) {
-    const accountId = decodePathSegment(account[1]!);
-    return /^\/v1\/account\/[^/]+\/?$/.test(pathname) ? { kind: 'account', accountId, unit: true } : { kind: 'account', accountId };
-  }
-  const project = /^\/v1\/project\/([^/]+)/.exec(pathname);
-  if (project) return { kind: 'project', projectName: decodePathSegment(project[1]!) };
-  return { kind: 'user' };
+  return apiScopeOf(pathname, method);
 }

@@ -8,13 +8,11 @@ import type { Principal } from './gate';
 // Whether a request must wait for two-factor enrollment: organizations.two_factor_required
 // makes a password session of a user without a confirmed authenticator good for nothing but
 // setting one up. The request gate (lib/auth/gate.ts) decides who is asking; this runs right
-// after it in proxy.ts, requireConsole (console pages and server actions) and authedRoute (/v1).
+// after it in proxy.ts, requireConsole (console pages and server actions) and authedRoute (/v1);
+// the /v1 routes such a session may still call are marked in lib/http/routes.ts (logout).
 
 /** The one console page such a session may open: Profile → Authentication, where it enrolls. */
 export const TWO_FACTOR_ENROLLMENT_PATH = '/profile/authentication';
-
-/** /v1 routes such a session may still call: ending it is never a risk. */
-export const API_PATHS_OPEN_DURING_ENROLLMENT: ReadonlySet<string> = new Set(['/v1/me/logout']);
 
 /**
  * The decision, as a pure function. Only password sessions are held back: the policy governs

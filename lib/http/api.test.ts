@@ -11,6 +11,7 @@ import type { Db } from '@/db/client';
 import {
   apiErrorResponse,
   apiGateInput,
+  apiRoute,
   assertApiAllowedDuringTwoFactorEnrollment,
   authedRoute,
   jsonResponse,
@@ -19,6 +20,7 @@ import {
   methodNotAllowed,
   readJson,
   requestMeta,
+  type RouteHandlers,
 } from './api';
 
 afterEach(() => {
@@ -216,16 +218,20 @@ describe('apiGateInput', () => {
   });
 });
 
+/** Points the process database (liveCtx) at a test database until the test ends. */
+const holder = globalThis as unknown as { portcullisDb?: Db };
+let restore: (() => void) | null = null;
+function useDb(ctx: Ctx) {
+  const saved = holder.portcullisDb;
+  restore = () => (holder.portcullisDb = saved);
+  holder.portcullisDb = ctx.db;
+}
+afterEach(() => {
+  restore?.();
+  restore = null;
+});
+
 describe('publicRoute and authedRoute on the process database', () => {
-  const holder = globalThis as unknown as { portcullisDb?: Db };
-  let saved: Db | undefined;
-  function useDb(ctx: Ctx) {
-    saved = holder.portcullisDb;
-    holder.portcullisDb = ctx.db;
-  }
-  afterEach(() => {
-    holder.portcullisDb = saved;
-  });
   const context = (params: Record<string, string> = {}) => ({ params: Promise.resolve(params) });
 
   it('a public route answers its result as JSON, a Response as it is, and an error in the API error body', async () => {
@@ -271,5 +277,59 @@ describe('publicRoute and authedRoute on the process database', () => {
     const held = await call('/v1/me');
     expect([held.status, ((await held.json()) as { errors: { error_code: string }[] }).errors[0]!.error_code]).toEqual([403, 'two_factor_enrollment_required']);
     expect((await call('/v1/me/logout', 'POST')).status).toBe(200);
+  });
+});
+
+describe('apiRoute: one declaration per route file', () => {
+  it('hands a public route its parameters by name, decoded once from the raw path', async () => {
+    useDb(testCtx());
+    const seen: unknown[] = [];
+    const { POST } = apiRoute('/v1/user/password_reset/{verification_code}', {
+      POST: async ({ params }) => (seen.push(params), new Response('raw', { status: 202 })),
+    });
+    const response = await POST(new Request('http://localhost/v1/user/password_reset/a%2Fb%252F', { method: 'POST' }));
+    expect([response.status, await response.text(), seen]).toEqual([202, 'raw', [{ verification_code: 'a/b%2F' }]]);
+  });
+
+  it('answers every method the table does not give the route 405, as methodNotAllowed does, without running a handler', async () => {
+    const routes = apiRoute('/v1/access_token/{token}', {
+      PUT: async () => expect.unreachable(),
+      DELETE: async () => expect.unreachable(),
+    });
+    for (const method of ['GET', 'POST', 'PATCH'] as const) {
+      const request = () => new Request('http://localhost/v1/access_token/p', { method });
+      const [ours, reference] = [await routes[method](request()), methodNotAllowed(['PUT', 'DELETE'])(request())];
+      expect([ours.status, ours.headers.get('allow'), await ours.json()]).toEqual([405, 'PUT, DELETE', await reference.json()]);
+    }
+  });
+
+  it('gates an authed route before it reads the parameters, and answers 404 for a path that is not its pattern', async () => {
+    const ctx = testCtx();
+    useDb(ctx);
+    const user = seedUser(ctx);
+    const { fullToken } = seedToken(ctx, user.id, { kind: 'session' });
+    const { PUT } = apiRoute('/v1/access_token/{token}', {
+      PUT: async ({ params, principal }) => ({ token: params.token, user_id: principal.user.id }),
+      DELETE: async () => ({}),
+    });
+    const put = (path: string, headers: Record<string, string> = {}) => PUT(new Request(`http://localhost${path}`, { method: 'PUT', headers }));
+    const auth = { authorization: `aivenv1 ${fullToken}` };
+    // Without a token the malformed parameter is never read: 401, not 400.
+    expect((await put('/v1/access_token/%')).status).toBe(401);
+    const bad = await put('/v1/access_token/%', auth);
+    expect([bad.status, ((await bad.json()) as { message: string }).message]).toEqual([400, 'Malformed percent-encoding in path segment "%"']);
+    const ok = await put('/v1/access_token/pcls%2Fx', auth);
+    expect([ok.status, await ok.json()]).toEqual([200, { token: 'pcls/x', user_id: user.id }]);
+    const elsewhere = await put('/v1/access_token/a/b', auth);
+    expect([elsewhere.status, ((await elsewhere.json()) as { message: string }).message]).toEqual([404, 'No such API route: PUT /v1/access_token/a/b']);
+  });
+
+  it('refuses, when the file loads, handlers that differ from the table', () => {
+    const extra = { GET: async () => ({}), POST: async () => ({}) } as unknown as RouteHandlers<'/v1/me'>;
+    expect(() => apiRoute('/v1/me', extra)).toThrow('Route /v1/me: handlers for GET, POST, but the table says GET');
+    const missing = {} as unknown as RouteHandlers<'/v1/me/password'>;
+    expect(() => apiRoute('/v1/me/password', missing)).toThrow('Route /v1/me/password: handlers for , but the table says PUT');
+    const lowercase = { get: async () => ({}) } as unknown as RouteHandlers<'/v1/me'>;
+    expect(() => apiRoute('/v1/me', lowercase)).toThrow(/the table says GET/);
   });
 });

@@ -1,21 +1,22 @@
-import { gate, scopeOfApiPath, type GateInput, type GateResult, type Principal } from '@/lib/auth/gate';
+import { gate, scopeOfApiPath, type GateInput, type GateResult } from '@/lib/auth/gate';
 import type { RequestMeta } from '@/lib/auth/sign-in';
-import { API_PATHS_OPEN_DURING_ENROLLMENT, assertNoPendingTwoFactorEnrollment } from '@/lib/auth/two-factor';
+import { assertNoPendingTwoFactorEnrollment } from '@/lib/auth/two-factor';
 import { liveCtx, type Ctx } from '@/lib/context';
 import { AppError, apiErrorBody, toAppError } from '@/lib/errors';
 import type { Env } from '@/lib/env';
+import { API_METHODS, API_ROUTES, isOpenDuringEnrollment, routeParams, type ApiMethod, type ApiRoutePattern, type RouteParams } from '@/lib/http/routes';
 import { clientIpFromHeaders, headerValue, type HeaderSource } from '@/lib/net/client-ip';
 
 // The one wrapper of every /v1 route handler: it reads the caller's token from the
 // Authorization header, runs the gate for the route's scope, runs the handler and turns
 // whatever it throws into the API's error body. Plain Request/Response: no Next imports.
 
-type Params = Record<string, string | string[] | undefined>;
+type Params = Readonly<Record<string, string | string[] | undefined>>;
 
-export type ApiCall = { ctx: Ctx; meta: RequestMeta; params: Params; request: Request };
-export type AuthedApiCall = ApiCall & GateResult;
+export type ApiCall<P extends Params = Params> = { ctx: Ctx; meta: RequestMeta; params: P; request: Request };
+export type AuthedApiCall<P extends Params = Params> = ApiCall<P> & GateResult;
 
-type RouteContext = { params: Promise<Params> };
+type RouteContext<P extends Params = Params> = { params: Promise<P> };
 
 /** The client address set by the custom server (scripts/server.ts); clients cannot set it. */
 export function requestMeta(headers: HeaderSource, env: Env = process.env): RequestMeta {
@@ -82,13 +83,13 @@ export function assertApiAllowedDuringTwoFactorEnrollment(
   { principal, governing }: Pick<GateResult, 'principal' | 'governing'>,
   request: Request,
 ): void {
-  if (API_PATHS_OPEN_DURING_ENROLLMENT.has(new URL(request.url).pathname)) return;
+  if (isOpenDuringEnrollment(new URL(request.url).pathname)) return;
   assertNoPendingTwoFactorEnrollment(ctx, principal, 'api', governing);
 }
 
-/** A route anyone may call (POST /v1/userauth). */
-export function publicRoute(handler: (call: ApiCall) => Promise<unknown>) {
-  return (request: Request, context: RouteContext) =>
+/** A route anyone may call, with the parameters its context gives. */
+export function publicRoute<P extends Params>(handler: (call: ApiCall<P>) => Promise<unknown>) {
+  return (request: Request, context: RouteContext<P>) =>
     respond(async () =>
       handler({ ctx: liveCtx(), meta: requestMeta(request.headers), params: await context.params, request }),
     );
@@ -96,10 +97,11 @@ export function publicRoute(handler: (call: ApiCall) => Promise<unknown>) {
 
 /**
  * A route for authenticated callers. Only the Authorization header counts here, never the
- * browser's session cookie: a cross-site form post could otherwise spend the cookie.
+ * browser's session cookie: a cross-site form post could otherwise spend the cookie. The
+ * parameters are read after the gate: a caller it refuses learns nothing from them.
  */
-export function authedRoute(handler: (call: AuthedApiCall) => Promise<unknown>) {
-  return (request: Request, context: RouteContext) =>
+export function authedRoute<P extends Params>(handler: (call: AuthedApiCall<P>) => Promise<unknown>) {
+  return (request: Request, context: RouteContext<P>) =>
     respond(async () => {
       const ctx = liveCtx();
       const meta = requestMeta(request.headers);
@@ -109,16 +111,55 @@ export function authedRoute(handler: (call: AuthedApiCall) => Promise<unknown>) 
     });
 }
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
 /**
  * The handler for the methods a route does not serve: 405 in the API's error body (Next's own
- * 405 has an empty body, which clients cannot read). Export it under each unserved method.
+ * 405 has an empty body, which clients cannot read).
  */
-export function methodNotAllowed(served: readonly (typeof METHODS)[number][]) {
+export function methodNotAllowed(served: readonly ApiMethod[]) {
   return (request: Request) =>
     Response.json(
       apiErrorBody(new AppError('method_not_allowed', `${request.method} is not allowed here; use ${served.join(' or ')}`)),
       { status: 405, headers: { allow: served.join(', ') } },
     );
+}
+
+type Route<P extends ApiRoutePattern> = (typeof API_ROUTES)[P];
+type CallOf<P extends ApiRoutePattern> = Route<P> extends { public: true } ? ApiCall<RouteParams<P>> : AuthedApiCall<RouteParams<P>>;
+/** One handler for each method the table gives the route, and no other. */
+export type RouteHandlers<P extends ApiRoutePattern> = { [M in Route<P>['methods'][number]]: (call: CallOf<P>) => Promise<unknown> };
+type RouteExports = Record<ApiMethod, (request: Request) => Promise<Response>>;
+
+/**
+ * A /v1 route file in one declaration: the pattern of its table entry (lib/http/routes.ts) and a
+ * handler per method. Public or gated as the table says; the parameters are decoded by name from
+ * the raw path; every method the route does not serve answers 405. Next wants each method as a
+ * named export: `export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me', { GET: ... })`.
+ */
+export function apiRoute<P extends ApiRoutePattern>(pattern: P, handlers: RouteHandlers<P>): RouteExports {
+  const route: { methods: readonly ApiMethod[]; public?: boolean } = API_ROUTES[pattern];
+  const byMethod = handlers as Partial<Record<ApiMethod, (call: never) => Promise<unknown>>>;
+  const given = API_METHODS.filter((method) => Object.hasOwn(byMethod, method));
+  // The types hold this already; checked again when the file loads, so a cast cannot hide a gap.
+  if (given.join() !== route.methods.join() || Object.keys(byMethod).length !== given.length) {
+    throw new Error(`Route ${pattern}: handlers for ${Object.keys(byMethod).join(', ')}, but the table says ${route.methods.join(', ')}`);
+  }
+  const context = (request: Request): RouteContext<RouteParams<P>> => ({
+    // A getter: an authed route reads the parameters only after its gate has run.
+    get params() {
+      const { pathname } = new URL(request.url);
+      const params = routeParams(pattern, pathname);
+      if (!params) return Promise.reject(new AppError('not_found', `No such API route: ${request.method} ${pathname}`));
+      return Promise.resolve(params as RouteParams<P>);
+    },
+  });
+  const refuse = methodNotAllowed(route.methods);
+  const serve = (method: ApiMethod): ((request: Request) => Promise<Response>) => {
+    const handler = byMethod[method] as ((call: CallOf<P>) => Promise<unknown>) | undefined;
+    if (!handler) return async (request) => refuse(request);
+    const wrapped = route.public
+      ? publicRoute(handler as (call: ApiCall<RouteParams<P>>) => Promise<unknown>)
+      : authedRoute(handler as (call: AuthedApiCall<RouteParams<P>>) => Promise<unknown>);
+    return (request) => wrapped(request, context(request));
+  };
+  return { GET: serve('GET'), POST: serve('POST'), PUT: serve('PUT'), PATCH: serve('PATCH'), DELETE: serve('DELETE') };
 }

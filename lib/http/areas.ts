@@ -1,17 +1,12 @@
+import { isPublicApiPath } from '@/lib/http/routes';
+
 // Which paths need no sign-in. Everything else is protected: a page added later is guarded
-// without anyone remembering to list it.
+// without anyone remembering to list it. The public /v1 routes are marked in lib/http/routes.ts.
 
 // Each covers itself and what lies below it: "/signin" and "/signin/x", never "/signing-keys".
 // /invite: an invitation link, opened before its invitee has an account.
 // /forgot-password and /reset-password: a person who cannot sign in asks for, and uses, a reset link.
 const PUBLIC_PAGE_PREFIXES = ['/signin', '/setup', '/api/auth', '/invite', '/forgot-password', '/reset-password'];
-// Password reset by mail (lib/users/password-reset.ts): asking, and using the link's code.
-const PUBLIC_API_ROUTES = new Set(['/v1/userauth', '/v1/user/password_reset_request']);
-/** POST /v1/user/password_reset/{verification_code}: one path segment after the prefix, nothing else. */
-const PASSWORD_RESET_ROUTE = /^\/v1\/user\/password_reset\/[^/]+$/;
-// SAML single sign-on: the SP metadata, the sign-in start and the ACS are reached by browsers and
-// IdPs without a token (the ACS is checked by SAML itself: signature, audience, InResponseTo, ...).
-const PUBLIC_API_PREFIXES = ['/v1/sso/saml/'];
 
 /** Where the console's sign-out form posts (app/signout/route.ts); it works under any policy or allowlist. */
 export const SIGN_OUT_PATH = '/signout';
@@ -21,9 +16,7 @@ export type Area = 'api' | 'public-api' | 'public-page' | 'console';
 export function areaOf(pathname: string): Area {
   if (pathname === '/healthz') return 'public-api';
   if (pathname === '/v1' || pathname.startsWith('/v1/')) {
-    return PUBLIC_API_ROUTES.has(pathname) || PASSWORD_RESET_ROUTE.test(pathname) || PUBLIC_API_PREFIXES.some((prefix) => pathname.startsWith(prefix))
-      ? 'public-api'
-      : 'api';
+    return isPublicApiPath(pathname) ? 'public-api' : 'api';
   }
   if (PUBLIC_PAGE_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`))) {
     return 'public-page';

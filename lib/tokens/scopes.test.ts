@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { requiredScope, SCOPE_AREAS, SCOPES, scopesPermit, type RequiredScope, type ScopeArea } from './scopes';
+import { requiredScope } from '@/lib/http/routes';
+import { SCOPE_AREAS, SCOPES, scopesPermit, type RequiredScope, type ScopeArea } from './scopes';
 
 // Token scopes are a boundary: a leaked `projects:read` token must not change an organization's
 // sign-in policy. Each table row pins one decision, so that changing it (authentication treated

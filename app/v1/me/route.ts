@@ -1,8 +1,7 @@
-import { authedRoute, methodNotAllowed } from '@/lib/http/api';
+import { apiRoute } from '@/lib/http/api';
 import { meResponse } from '@/lib/users/me';
 
-// GET /v1/me
-export const GET = authedRoute(async ({ ctx, principal }) => meResponse(ctx, principal));
-
-const notAllowed = methodNotAllowed(['GET']);
-export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me', {
+  // GET /v1/me
+  GET: async ({ ctx, principal }) => meResponse(ctx, principal),
+});

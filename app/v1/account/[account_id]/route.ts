@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors';
-import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/http/api';
 import { deleteAccount, updateAccount } from '@/lib/orgs/accounts';
 import { deleteUnit, updateUnit } from '@/lib/orgs/units';
 import { accountToWire, unitToWire } from '@/lib/orgs/wire';
@@ -8,25 +8,24 @@ import { accountToWire, unitToWire } from '@/lib/orgs/wire';
 // that organization's policy and allowlist. An organizational unit's id resolves to its
 // organization's membership, with `unit` set.
 
-// GET /v1/account/{account_id}
-export const GET = authedRoute(async ({ organization, unit }) => {
-  if (!organization) throw new AppError('not_found', 'Account not found');
-  return { account: unit ? unitToWire({ unit, membership: organization }) : accountToWire(organization) };
-});
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_id}', {
+  // GET /v1/account/{account_id}
+  GET: async ({ organization, unit }) => {
+    if (!organization) throw new AppError('not_found', 'Account not found');
+    return { account: unit ? unitToWire({ unit, membership: organization }) : accountToWire(organization) };
+  },
 
-// PUT /v1/account/{account_id}: {account_name} renames the organization or unit (super admins).
-export const PUT = authedRoute(async ({ ctx, principal, meta, organization, unit, request }) => {
-  const input = await readJson(request);
-  if (unit && organization) return { account: unitToWire(updateUnit({ ctx, principal, meta, target: { unit, membership: organization }, input })) };
-  return { account: accountToWire(updateAccount({ ctx, principal, meta, membership: organization, input })) };
-});
+  // PUT /v1/account/{account_id}: {account_name} renames the organization or unit (super admins).
+  PUT: async ({ ctx, principal, meta, organization, unit, request }) => {
+    const input = await readJson(request);
+    if (unit && organization) return { account: unitToWire(updateUnit({ ctx, principal, meta, target: { unit, membership: organization }, input })) };
+    return { account: accountToWire(updateAccount({ ctx, principal, meta, membership: organization, input })) };
+  },
 
-// DELETE /v1/account/{account_id} (super admins; refused while it holds projects).
-export const DELETE = authedRoute(async ({ ctx, principal, meta, organization, unit }) => {
-  if (unit && organization) deleteUnit({ ctx, principal, meta, target: { unit, membership: organization } });
-  else deleteAccount({ ctx, principal, meta, membership: organization });
-  return {};
+  // DELETE /v1/account/{account_id} (super admins; refused while it holds projects).
+  DELETE: async ({ ctx, principal, meta, organization, unit }) => {
+    if (unit && organization) deleteUnit({ ctx, principal, meta, target: { unit, membership: organization } });
+    else deleteAccount({ ctx, principal, meta, membership: organization });
+    return {};
+  },
 });
-
-const notAllowed = methodNotAllowed(['GET', 'PUT', 'DELETE']);
-export { notAllowed as POST, notAllowed as PATCH };

@@ -1,21 +1,20 @@
-import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/http/api';
 import { smtpSettings } from '@/lib/mail/smtp';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { requestEmailVerification } from '@/lib/users/verify-email';
 
-// POST /v1/me/email_verification (ours): mails the caller's address a link that proves it; 409
-// when it is proven already or this server has no SMTP, 429 within 5 minutes of the last one.
-export const POST = authedRoute(async ({ ctx, principal, meta, request }) => {
-  const { email, expiryTime } = await requestEmailVerification({
-    ctx,
-    principal,
-    meta,
-    input: await readJson(request),
-    baseUrl: publicBaseUrl(),
-    smtp: smtpSettings(),
-  });
-  return { message: `A verification link was mailed to ${email}; it is valid until ${expiryTime}` };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me/email_verification', {
+  // POST /v1/me/email_verification (ours): mails the caller's address a link that proves it; 409
+  // when it is proven already or this server has no SMTP, 429 within 5 minutes of the last one.
+  POST: async ({ ctx, principal, meta, request }) => {
+    const { email, expiryTime } = await requestEmailVerification({
+      ctx,
+      principal,
+      meta,
+      input: await readJson(request),
+      baseUrl: publicBaseUrl(),
+      smtp: smtpSettings(),
+    });
+    return { message: `A verification link was mailed to ${email}; it is valid until ${expiryTime}` };
+  },
 });
-
-const notAllowed = methodNotAllowed(['POST']);
-export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

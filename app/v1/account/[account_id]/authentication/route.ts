@@ -1,23 +1,22 @@
 import { AppError } from '@/lib/errors';
-import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/http/api';
 import { createMethod, listMethods } from '@/lib/saml/methods';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { methodToWire } from '@/lib/saml/wire';
 
-// GET /v1/account/{account_id}/authentication: the organization's identity providers (super admins).
-export const GET = authedRoute(async ({ ctx, organization: membership }) => {
-  // The gate resolved the account id to the caller's membership (404 otherwise) and checked it.
-  if (!membership) throw new AppError('not_found', 'Account not found');
-  const baseUrl = publicBaseUrl();
-  return { authentication_methods: listMethods({ ctx, membership }).map((view) => methodToWire(view, membership.organization, baseUrl)) };
-});
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_id}/authentication', {
+  // GET /v1/account/{account_id}/authentication: the organization's identity providers (super admins).
+  GET: async ({ ctx, organization: membership }) => {
+    // The gate resolved the account id to the caller's membership (404 otherwise) and checked it.
+    if (!membership) throw new AppError('not_found', 'Account not found');
+    const baseUrl = publicBaseUrl();
+    return { authentication_methods: listMethods({ ctx, membership }).map((view) => methodToWire(view, membership.organization, baseUrl)) };
+  },
 
-// POST /v1/account/{account_id}/authentication: add an identity provider.
-export const POST = authedRoute(async ({ ctx, principal, organization: membership, meta, request }) => {
-  if (!membership) throw new AppError('not_found', 'Account not found');
-  const view = await createMethod({ ctx, principal, membership, meta, input: await readJson(request) });
-  return { authentication_method: methodToWire(view, membership.organization, publicBaseUrl()) };
+  // POST /v1/account/{account_id}/authentication: add an identity provider.
+  POST: async ({ ctx, principal, organization: membership, meta, request }) => {
+    if (!membership) throw new AppError('not_found', 'Account not found');
+    const view = await createMethod({ ctx, principal, membership, meta, input: await readJson(request) });
+    return { authentication_method: methodToWire(view, membership.organization, publicBaseUrl()) };
+  },
 });
-
-const notAllowed = methodNotAllowed(['GET', 'POST']);
-export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,18 +1,17 @@
 import { readAuditLog } from '@/lib/audit/query';
 import { auditEventToWire } from '@/lib/audit/wire';
-import { authedRoute, methodNotAllowed } from '@/lib/http/api';
+import { apiRoute } from '@/lib/http/api';
 import { queryOf } from '@/lib/http/query';
 import { AppError } from '@/lib/errors';
 
-// GET /v1/account/{account_id}/events?limit&offset&actor&event&from&to: the organization's audit
-// log, newest first, for its super admins. Upstream takes no parameters; ours are extensions,
-// and so are `total`, `limit` and `offset` beside `events`.
-export const GET = authedRoute(async ({ ctx, organization: membership, request }) => {
-  // The gate resolved the account id to the caller's membership (404 otherwise) and checked it.
-  if (!membership) throw new AppError('not_found', 'Account not found');
-  const { events, total, limit, offset } = readAuditLog({ ctx, membership, input: queryOf(request) });
-  return { events: events.map((event) => auditEventToWire(event, membership.organization)), total, limit, offset };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_id}/events', {
+  // GET /v1/account/{account_id}/events?limit&offset&actor&event&from&to: the organization's audit
+  // log, newest first, for its super admins. Upstream takes no parameters; ours are extensions,
+  // and so are `total`, `limit` and `offset` beside `events`.
+  GET: async ({ ctx, organization: membership, request }) => {
+    // The gate resolved the account id to the caller's membership (404 otherwise) and checked it.
+    if (!membership) throw new AppError('not_found', 'Account not found');
+    const { events, total, limit, offset } = readAuditLog({ ctx, membership, input: queryOf(request) });
+    return { events: events.map((event) => auditEventToWire(event, membership.organization)), total, limit, offset };
+  },
 });
-
-const notAllowed = methodNotAllowed(['GET']);
-export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,4 +1,4 @@
-import { authedRoute, methodNotAllowed } from '@/lib/http/api';
+import { apiRoute } from '@/lib/http/api';
 import { queryOf } from '@/lib/http/query';
 import { listMembers } from '@/lib/orgs/members';
 import { memberToWire } from '@/lib/orgs/wire';
@@ -6,10 +6,9 @@ import { memberToWire } from '@/lib/orgs/wire';
 // The organization's members, for its super admins (lib/orgs/members.ts checks). The gate has
 // resolved `organization` from the path: a caller who is not a member got 404 there.
 
-// GET /v1/organization/{organization_id}/user?include_application_users=true|false
-export const GET = authedRoute(async ({ ctx, principal, organization, meta, request }) => ({
-  users: listMembers({ ctx, principal, membership: organization, meta, query: queryOf(request) }).map(memberToWire),
-}));
-
-const notAllowed = methodNotAllowed(['GET']);
-export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user', {
+  // GET /v1/organization/{organization_id}/user?include_application_users=true|false
+  GET: async ({ ctx, principal, organization, meta, request }) => ({
+    users: listMembers({ ctx, principal, membership: organization, meta, query: queryOf(request) }).map(memberToWire),
+  }),
+});

@@ -1,21 +1,20 @@
-import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/http/api';
 import { projectOfCall } from '@/lib/http/project';
 import { createService, listServices, mayChangeService } from '@/lib/services/manage';
 import { serviceToWire } from '@/lib/services/wire';
 
-// GET /v1/project/{project}/service: secrets in user_config masked unless the caller may change the services.
-export const GET = authedRoute(async (call) => {
-  const access = projectOfCall(call);
-  const revealSecrets = mayChangeService({ principal: call.principal, access });
-  return { services: listServices({ ctx: call.ctx, access }).map((s) => serviceToWire(s, access.project, { revealSecrets })) };
-});
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/project/{project}/service', {
+  // GET /v1/project/{project}/service: secrets in user_config masked unless the caller may change the services.
+  GET: async (call) => {
+    const access = projectOfCall(call);
+    const revealSecrets = mayChangeService({ principal: call.principal, access });
+    return { services: listServices({ ctx: call.ctx, access }).map((s) => serviceToWire(s, access.project, { revealSecrets })) };
+  },
 
-// POST /v1/project/{project}/service: {service_name, service_type, plan, user_config?}
-export const POST = authedRoute(async (call) => {
-  const access = projectOfCall(call);
-  const service = createService({ ...call, access, input: await readJson(call.request) });
-  return { service: serviceToWire(service, access.project, { revealSecrets: mayChangeService({ principal: call.principal, access }) }) };
+  // POST /v1/project/{project}/service: {service_name, service_type, plan, user_config?}
+  POST: async (call) => {
+    const access = projectOfCall(call);
+    const service = createService({ ...call, access, input: await readJson(call.request) });
+    return { service: serviceToWire(service, access.project, { revealSecrets: mayChangeService({ principal: call.principal, access }) }) };
+  },
 });
-
-const notAllowed = methodNotAllowed(['GET', 'POST']);
-export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

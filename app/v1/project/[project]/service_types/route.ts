@@ -1,14 +1,13 @@
-import { authedRoute, methodNotAllowed } from '@/lib/http/api';
+import { apiRoute } from '@/lib/http/api';
 import { projectOfCall } from '@/lib/http/project';
 import { serviceTypeToWire } from '@/lib/services/wire';
 import { SERVICE_TYPES } from '@/lib/services/user-config-schema';
 
-// GET /v1/project/{project}/service_types: every type with its schema ({"service_types": {type: ...}}),
-// which avn reads for suggestions when a service type is unknown.
-export const GET = authedRoute(async (call) => {
-  projectOfCall(call);
-  return { service_types: Object.fromEntries(SERVICE_TYPES.map((t) => [t, serviceTypeToWire(t)])) };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/project/{project}/service_types', {
+  // GET /v1/project/{project}/service_types: every type with its schema ({"service_types": {type: ...}}),
+  // which avn reads for suggestions when a service type is unknown.
+  GET: async (call) => {
+    projectOfCall(call);
+    return { service_types: Object.fromEntries(SERVICE_TYPES.map((t) => [t, serviceTypeToWire(t)])) };
+  },
 });
-
-const notAllowed = methodNotAllowed(['GET']);
-export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

@@ -1,25 +1,23 @@
-import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
-import { pathSegment } from '@/lib/http/path';
+import { apiRoute, readJson } from '@/lib/http/api';
 import { acceptInvitationThroughApi, cancelInvitation } from '@/lib/invitations/manage';
 
-// DELETE /v1/organization/{organization_id}/invitation/{user_email}: cancel (super admins).
-export const DELETE = authedRoute(async ({ ctx, principal, organization, meta, request }) => {
-  cancelInvitation({ ctx, principal, membership: organization, meta, email: pathSegment(request, -1) });
-  return { message: 'Invitation cancelled' };
-});
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/invitation/{user_email}', {
+  // DELETE /v1/organization/{organization_id}/invitation/{user_email}: cancel (super admins).
+  DELETE: async ({ ctx, principal, organization, meta, params }) => {
+    cancelInvitation({ ctx, principal, membership: organization, meta, email: params.user_email });
+    return { message: 'Invitation cancelled' };
+  },
 
-// POST /v1/organization/{organization_id}/invitation/{user_email}: {"action": "accept", "invite_secret"?}, by the invited user.
-export const POST = authedRoute(async ({ ctx, principal, meta, request }) => {
-  const organization = acceptInvitationThroughApi({
-    ctx,
-    principal,
-    meta,
-    organizationId: pathSegment(request, -3),
-    email: pathSegment(request, -1),
-    input: await readJson(request),
-  });
-  return { message: `You are now a member of ${organization.name}` };
+  // POST /v1/organization/{organization_id}/invitation/{user_email}: {"action": "accept", "invite_secret"?}, by the invited user.
+  POST: async ({ ctx, principal, meta, request, params }) => {
+    const organization = acceptInvitationThroughApi({
+      ctx,
+      principal,
+      meta,
+      organizationId: params.organization_id,
+      email: params.user_email,
+      input: await readJson(request),
+    });
+    return { message: `You are now a member of ${organization.name}` };
+  },
 });
-
-const notAllowed = methodNotAllowed(['POST', 'DELETE']);
-export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH };

@@ -1,25 +1,21 @@
-import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
-import { pathSegment } from '@/lib/http/path';
+import { apiRoute, readJson } from '@/lib/http/api';
 import { getMember, removeMember, updateMember } from '@/lib/orgs/members';
 import { memberToWire } from '@/lib/orgs/wire';
 
-// GET /v1/organization/{organization_id}/user/{user_id}: the member object, not wrapped.
-export const GET = authedRoute(async ({ ctx, principal, organization, meta, request }) =>
-  memberToWire(getMember({ ctx, principal, membership: organization, meta, userId: pathSegment(request, -1) })),
-);
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user/{user_id}', {
+  // GET /v1/organization/{organization_id}/user/{user_id}: the member object, not wrapped.
+  GET: async ({ ctx, principal, organization, meta, params }) =>
+    memberToWire(getMember({ ctx, principal, membership: organization, meta, userId: params.user_id })),
 
-// PATCH /v1/organization/{organization_id}/user/{user_id}: {is_super_admin?, state?, real_name?} → the member.
-export const PATCH = authedRoute(async ({ ctx, principal, organization, meta, request }) =>
-  memberToWire(
-    updateMember({ ctx, principal, membership: organization, meta, userId: pathSegment(request, -1), input: await readJson(request) }),
-  ),
-);
+  // PATCH /v1/organization/{organization_id}/user/{user_id}: {is_super_admin?, state?, real_name?} → the member.
+  PATCH: async ({ ctx, principal, organization, meta, request, params }) =>
+    memberToWire(
+      updateMember({ ctx, principal, membership: organization, meta, userId: params.user_id, input: await readJson(request) }),
+    ),
 
-// DELETE /v1/organization/{organization_id}/user/{user_id}: removes the member from the organization.
-export const DELETE = authedRoute(async ({ ctx, principal, organization, meta, request }) => {
-  const member = removeMember({ ctx, principal, membership: organization, meta, userId: pathSegment(request, -1) });
-  return { message: `${member.user.email} removed from the organization` };
+  // DELETE /v1/organization/{organization_id}/user/{user_id}: removes the member from the organization.
+  DELETE: async ({ ctx, principal, organization, meta, params }) => {
+    const member = removeMember({ ctx, principal, membership: organization, meta, userId: params.user_id });
+    return { message: `${member.user.email} removed from the organization` };
+  },
 });
-
-const notAllowed = methodNotAllowed(['GET', 'PATCH', 'DELETE']);
-export { notAllowed as POST, notAllowed as PUT };

@@ -1,26 +1,24 @@
 import { createApplicationToken, listApplicationTokens } from '@/lib/appusers/manage';
-import { authedRoute, methodNotAllowed, readJson } from '@/lib/http/api';
-import { pathSegment } from '@/lib/http/path';
+import { apiRoute, readJson } from '@/lib/http/api';
 import { tokenToWire } from '@/lib/tokens/wire';
 
-// POST /v1/organization/{organization_id}/application-users/{user_id}/access-tokens: only
-// {full_token, token_prefix}, as upstream answers.
-export const POST = authedRoute(async ({ ctx, principal, organization, meta, request }) => {
-  const { fullToken, token } = createApplicationToken({
-    ctx,
-    principal,
-    membership: organization,
-    meta,
-    userId: pathSegment(request, -2),
-    input: await readJson(request),
-  });
-  return { full_token: fullToken, token_prefix: token.tokenPrefix };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/application-users/{user_id}/access-tokens', {
+  // POST /v1/organization/{organization_id}/application-users/{user_id}/access-tokens: only
+  // {full_token, token_prefix}, as upstream answers.
+  POST: async ({ ctx, principal, organization, meta, request, params }) => {
+    const { fullToken, token } = createApplicationToken({
+      ctx,
+      principal,
+      membership: organization,
+      meta,
+      userId: params.user_id,
+      input: await readJson(request),
+    });
+    return { full_token: fullToken, token_prefix: token.tokenPrefix };
+  },
+
+  // GET /v1/organization/{organization_id}/application-users/{user_id}/access-tokens
+  GET: async ({ ctx, principal, organization, params }) => ({
+    tokens: listApplicationTokens({ ctx, membership: organization }, params.user_id).map((t) => tokenToWire(t, principal.token.id)),
+  }),
 });
-
-// GET /v1/organization/{organization_id}/application-users/{user_id}/access-tokens
-export const GET = authedRoute(async ({ ctx, principal, organization, request }) => ({
-  tokens: listApplicationTokens({ ctx, membership: organization }, pathSegment(request, -2)).map((t) => tokenToWire(t, principal.token.id)),
-}));
-
-const notAllowed = methodNotAllowed(['GET', 'POST']);
-export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };

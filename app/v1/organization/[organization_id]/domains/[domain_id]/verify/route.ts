@@ -1,13 +1,10 @@
 import { verifyDomain } from '@/lib/domains/manage';
 import { domainToWire } from '@/lib/domains/wire';
-import { authedRoute, methodNotAllowed } from '@/lib/http/api';
-import { pathSegment } from '@/lib/http/path';
+import { apiRoute } from '@/lib/http/api';
 
-// POST /v1/organization/{organization_id}/domains/{domain_id}/verify: looks the challenge up
-// now. The domain object comes back whatever was found: `state` and `last_check_result` say it.
-export const POST = authedRoute(async ({ ctx, principal, organization, meta, request }) =>
-  domainToWire(await verifyDomain({ ctx, principal, membership: organization, meta, domainId: pathSegment(request, -2) })),
-);
-
-const notAllowed = methodNotAllowed(['POST']);
-export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/domains/{domain_id}/verify', {
+  // POST /v1/organization/{organization_id}/domains/{domain_id}/verify: looks the challenge up
+  // now. The domain object comes back whatever was found: `state` and `last_check_result` say it.
+  POST: async ({ ctx, principal, organization, meta, params }) =>
+    domainToWire(await verifyDomain({ ctx, principal, membership: organization, meta, domainId: params.domain_id })),
+});

@@ -1,19 +1,17 @@
 import { unlinkDomain } from '@/lib/domains/manage';
-import { authedRoute, methodNotAllowed } from '@/lib/http/api';
-import { pathSegment } from '@/lib/http/path';
+import { apiRoute } from '@/lib/http/api';
 
-// DELETE /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains/{domain_id}
-export const DELETE = authedRoute(async ({ ctx, principal, organization, meta, request }) => {
-  const { domain } = unlinkDomain({
-    ctx,
-    principal,
-    membership: organization,
-    meta,
-    methodId: pathSegment(request, -3),
-    domainId: pathSegment(request, -1),
-  });
-  return { message: `Domain ${domain.domainName} unlinked` };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/authentication-methods/{method_id}/domains/{domain_id}', {
+  // DELETE /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains/{domain_id}
+  DELETE: async ({ ctx, principal, organization, meta, params }) => {
+    const { domain } = unlinkDomain({
+      ctx,
+      principal,
+      membership: organization,
+      meta,
+      methodId: params.method_id,
+      domainId: params.domain_id,
+    });
+    return { message: `Domain ${domain.domainName} unlinked` };
+  },
 });
-
-const notAllowed = methodNotAllowed(['DELETE']);
-export { notAllowed as GET, notAllowed as POST, notAllowed as PUT, notAllowed as PATCH };

@@ -1,6 +1,6 @@
 import { sessionCookieHeader } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
-import { methodNotAllowed, requestMeta } from '@/lib/http/api';
+import { apiRoute, requestMeta } from '@/lib/http/api';
 import { safeReturnPath } from '@/lib/http/areas';
 import { consumeSamlResponse } from '@/lib/saml/acs';
 import { SamlError } from '@/lib/saml/errors';
@@ -8,14 +8,11 @@ import { failurePage, htmlResponse, tracePage } from '@/lib/saml/html';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { browserRequestIdsOf } from '@/lib/saml/urls';
 
-type Params = { params: Promise<{ account_id: string; method_id: string }> };
-
 const MAX_BODY = 2 * 1024 * 1024;
 
 // POST /v1/sso/saml/account/{account_id}/method/{method_id}/acs: the Assertion Consumer Service
 // (HTTP-POST binding). Public: the response is checked by SAML itself (lib/saml/validate.ts).
-export async function POST(request: Request, { params }: Params) {
-  const { account_id, method_id } = await params;
+async function consume(request: Request, { account_id, method_id }: { account_id: string; method_id: string }) {
   const baseUrl = publicBaseUrl();
   let samlResponse: unknown;
   let relayState: unknown;
@@ -56,5 +53,6 @@ export async function POST(request: Request, { params }: Params) {
   }
 }
 
-const notAllowed = methodNotAllowed(['POST']);
-export { notAllowed as GET, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/sso/saml/account/{account_id}/method/{method_id}/acs', {
+  POST: async ({ request, params }) => consume(request, params),
+});
