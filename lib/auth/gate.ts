@@ -3,7 +3,8 @@ import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { apiScopeOf, requiredScope, type ApiScope } from '@/lib/http/routes';
 import { allowlistOf } from '@/lib/net/cidr';
-import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
+import type { MembershipWithOrg, Principal } from '@/lib/call';
+import { listMemberships } from '@/lib/orgs/memberships';
 import { findUnit } from '@/lib/orgs/unit-lookup';
 import { policyOf, samlMethodIdOf, tokenRefusal } from '@/lib/policy/policy';
 import { findProjectOwner, type ProjectOwner } from '@/lib/projects/lookup';
@@ -16,13 +17,7 @@ import { consoleSessionRefusal } from './session';
 // actions and the /v1 API alike. proxy.ts runs it in front of every request; each page, action
 // and handler runs it again, so a route that the proxy's matcher misses is still guarded.
 
-export type Principal = {
-  user: User;
-  token: Token;
-  memberships: MembershipWithOrg[];
-  /** For a session made through an identity provider: the organization that owns it (null if gone). */
-  idpOrganizationId?: string | null;
-};
+export type { Principal } from '@/lib/call';
 
 /**
  * What the request touches, which decides whose policies apply:
