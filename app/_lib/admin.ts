@@ -1,8 +1,8 @@
 import 'server-only';
 import { forbidden } from 'next/navigation';
+import type { MembershipWithOrg } from '@/lib/call';
 import { AppError } from '@/lib/errors';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { requireConsole, type ConsoleSession } from './session';
 
 export type AdminSession = ConsoleSession & { organization: MembershipWithOrg };

@@ -1,14 +1,12 @@
 import { and, count, desc, eq } from 'drizzle-orm';
 import { memberships, tokens, users, type Token, type User } from '@/db/schema';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newUserId } from '@/lib/ids';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
 import { insertMembership } from '@/lib/orgs/create';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { createToken, type CreatedToken } from '@/lib/tokens/create';
 import { assertWithinCallerToken, requestedLimits } from '@/lib/tokens/manage';
 import { createTokenSchema } from '@/lib/tokens/schema';

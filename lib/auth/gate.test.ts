@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { authenticationMethods, organizations, projects as projectsTable, tokens, users } from '@/db/schema';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, SIGN_OUT_SCOPE, type GateInput, type Principal } from './gate';
+import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, SIGN_OUT_SCOPE, type GateInput } from './gate';
 import { rejection } from '@/lib/testing/errors';
 import { NOT_A_CONSOLE_SESSION } from './session';
 

@@ -17,7 +17,6 @@ import { consoleSessionRefusal } from './session';
 // actions and the /v1 API alike. proxy.ts runs it in front of every request; each page, action
 // and handler runs it again, so a route that the proxy's matcher misses is still guarded.
 
-export type { Principal } from '@/lib/call';
 
 /**
  * What the request touches, which decides whose policies apply:

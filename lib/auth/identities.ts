@@ -1,16 +1,14 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { authenticationMethods, externalIdentities, passwordCredentials, tokens, type ExternalIdentity } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { describeAllowedMethods, METHOD_LABELS, methodAllowed, policyOf, type SignInMethod } from '@/lib/policy/policy';
-import type { Principal } from './gate';
 import { OAUTH_PROVIDER_LABELS, isOAuthProvider } from './oauth-config';
 import { OAuthRefusal } from './oauth-sign-in';
 import { oauthIdentitySchema, unlinkIdentitySchema } from './oauth-schema';
-import type { RequestMeta } from './sign-in';
 import { markEmailProven } from '@/lib/users/proven';
 
 // The sign-in methods linked to a user (Profile → Authentication): the password and every

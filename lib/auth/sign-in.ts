@@ -15,7 +15,6 @@ import { hasConfirmedTotp } from './two-factor';
 import { OTP_REQUIRED_MESSAGE, WRONG_CODE_MESSAGE } from './two-factor-schema';
 import { verifySecondFactor } from './two-factor-verify';
 
-export type { RequestMeta } from '@/lib/call';
 
 export type SignInResult = { user: User; fullToken: string; token: Token };
 

@@ -1,12 +1,11 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { recoveryCodes, tokens, totpCredentials } from '@/db/schema';
 import { recordUserAudit, type AuditInput } from '@/lib/audit/record';
+import type { Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
-import type { Principal } from './gate';
 import { beginSignInAttempt, returnSignInAttempt, signInLimits } from './rate-limit';
 import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes';
-import type { RequestMeta } from './sign-in';
 import { generateTotpSecret, matchTotpStep, totpUri } from './totp';
 import { confirmTotpSchema, disableTwoFactorSchema, WRONG_CODE_MESSAGE } from './two-factor-schema';
 import { verifySecondFactor } from './two-factor-verify';

@@ -1,13 +1,11 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { authenticationMethods, externalIdentities, memberships, organizations, projects, tokens, users, type Organization } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from './authorize';
 import { insertMembership, insertOrganization } from './create';
-import type { MembershipWithOrg } from './memberships';
 import { createAccountSchema, updateAccountSchema } from './schema';
 import { createUnit, type UnitWithOrg } from './units';
 

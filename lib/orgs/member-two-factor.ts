@@ -3,11 +3,11 @@ import { recoveryCodes, totpCredentials } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { TOTP_PERIOD_SECONDS } from '@/lib/auth/totp';
 import { deleteTwoFactorEnrollment } from '@/lib/auth/two-factor-reset';
+import type { MembershipWithOrg } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from './authorize';
 import { accountRefusal, findMember, type Member, type MemberCall } from './members';
-import type { MembershipWithOrg } from './memberships';
 import { userIdSchema } from './schema';
 
 // "Reset two-factor authentication" on a member's page (Admin → Users → a member) and

@@ -11,14 +11,12 @@ import {
   type User,
 } from '@/db/schema';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 import { listTokens } from '@/lib/tokens/manage';
 import { assertSuperAdmin } from './authorize';
-import type { MembershipWithOrg } from './memberships';
 import { listMembersQuerySchema, updateMemberSchema, userIdSchema } from './schema';
 
 // An organization's members, as its super admins see and manage them (Admin → Users and

@@ -3,7 +3,6 @@ import { preparedPerDb } from '@/lib/prepared';
 import { memberships, organizations } from '@/db/schema';
 import type { Ctx, MembershipWithOrg } from '@/lib/call';
 
-export type { MembershipWithOrg } from '@/lib/call';
 
 /** The organizations a user belongs to, oldest membership first. */
 const membershipsOfUser = preparedPerDb((db) =>

@@ -1,13 +1,12 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { organizations, organizationUnits, projects, type OrganizationUnit } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import { assertOrganizationAdmits, type Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { assertOrganizationAdmits } from '@/lib/auth/gate';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newAccountId } from '@/lib/ids';
 import { assertSuperAdmin } from './authorize';
-import type { MembershipWithOrg } from './memberships';
 import { findUnit } from './unit-lookup';
 import { updateAccountSchema } from './schema';
 

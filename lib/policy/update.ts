@@ -1,12 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { organizations } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { lockoutRefusal } from './lockout';
 import { applyPatch, policyOf, policyToWire, type Policy } from './policy';
 import { policyPatchSchema } from './schema';

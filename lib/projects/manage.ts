@@ -1,12 +1,11 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { memberships, organizations, organizationUnits, projects, type Organization, type OrganizationUnit, type Project } from '@/db/schema';
 import { recordAudit, recordUserAudit, type AuditInput } from '@/lib/audit/record';
-import { assertOrganizationAdmits, type Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { assertOrganizationAdmits } from '@/lib/auth/gate';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newProjectId } from '@/lib/ids';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { resolveAccount } from '@/lib/orgs/units';
 import { preparedPerDb } from '@/lib/prepared';
 import { createProjectSchema, updateProjectSchema } from './schema';

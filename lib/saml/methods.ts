@@ -11,13 +11,11 @@ import {
   type SamlCertificate,
 } from '@/db/schema';
 import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newAuthenticationMethodId, newRowId } from '@/lib/ids';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { parseCertificate, type ParsedCertificate } from './certificate';
 import { createMethodSchema, updateMethodSchema, type ParsedUpdateMethod } from './schema';
 

@@ -1,7 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { services, type Service } from '@/db/schema';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput, zodFieldErrors, zodMessage } from '@/lib/errors';
 import { newServiceId } from '@/lib/ids';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { totpCredentials, users, type User } from '@/db/schema';
-import type { Principal } from '@/lib/auth/gate';
+import type { Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import type { MemberCall } from '@/lib/orgs/members';
 import { listMemberships } from '@/lib/orgs/memberships';

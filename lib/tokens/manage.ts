@@ -1,8 +1,7 @@
 import { and, count, desc, eq, ne } from 'drizzle-orm';
 import { tokens, users, type Token } from '@/db/schema';
 import { recordUserAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { personalTokenCreationRefusal, policyOf } from '@/lib/policy/policy';
