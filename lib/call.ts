@@ -35,11 +35,16 @@ export type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
 export type OrgCall = Call & { membership: MembershipWithOrg | null };
 
 /**
- * Records an event the caller did: in the organization given (null: in no organization), or,
- * without one, once in each organization the caller belongs to (so each one's admins see it).
- * Call it inside the transaction of the change it records.
+ * Records an event the caller did, in the audit log of `where`: one organization (its id), none
+ * (null), each of a list (none if the list is empty) or, by default, each organization the caller
+ * belongs to (so each one's admins see it). Call it inside the transaction of the change it records.
  */
-export function audit(call: Call, event: AuditEventName, details: Record<string, unknown> = {}, organizationId?: string | null): void {
+export function audit(
+  call: Pick<Call, 'ctx' | 'meta'> & { principal: Pick<Principal, 'user' | 'memberships'> },
+  event: AuditEventName,
+  details: Record<string, unknown> = {},
+  where: string | null | readonly string[] = call.principal.memberships.map((m) => m.organization.id),
+): void {
   const input = {
     event,
     details,
@@ -48,9 +53,6 @@ export function audit(call: Call, event: AuditEventName, details: Record<string,
     ip: call.meta.ip,
     userAgent: call.meta.userAgent,
   };
-  if (organizationId === undefined) {
-    recordUserAudit(call.ctx, call.principal.memberships.map((m) => m.organization.id), input);
-  } else {
-    recordAudit(call.ctx, { ...input, organizationId });
-  }
+  if (typeof where === 'string' || where === null) recordAudit(call.ctx, { ...input, organizationId: where });
+  else recordUserAudit(call.ctx, where, input);
 }

@@ -1,4 +1,4 @@
-import type { OrganizationUnit, Token, User } from '@/db/schema';
+import type { OrganizationUnit } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { apiScopeOf, requiredScope, type ApiScope } from '@/lib/http/routes';
