@@ -51,7 +51,8 @@ export type GateInput = {
 
 export type GateResult = {
   principal: Principal;
-  organization: MembershipWithOrg | null;
+  /** The caller's membership of the organization the request is about (lib/call.ts OrgCall). */
+  membership: MembershipWithOrg | null;
   /** For /v1/account/{id} naming an organizational unit: the unit; `organization` is then its organization. */
   unit?: OrganizationUnit | null;
   /** The organizations whose policies govern this request (see RequestScope). */
@@ -208,8 +209,8 @@ export function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): GateResult
     scope.kind === 'account' && !principal.memberships.some((m) => m.organization.accountId === scope.accountId)
       ? findUnit(ctx, scope.accountId)
       : null;
-  const organization = authorizeScope(principal, scope, input.ip, project, unit);
-  return { principal, organization, unit, governing: governingMemberships(principal, scope, organization) };
+  const membership = authorizeScope(principal, scope, input.ip, project, unit);
+  return { principal, membership, unit, governing: governingMemberships(principal, scope, membership) };
 }
 
 /** The memberships whose policies govern a request of this scope: the ones authorizeScope checked. */
