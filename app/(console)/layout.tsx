@@ -10,9 +10,9 @@ export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   // The shell also frames the two-factor enrollment page; every page runs its own check.
-  const { principal, organization } = await requireConsole(false, true);
+  const { principal, membership } = await requireConsole(false, true);
   const options = principal.memberships.map((m) => ({ id: m.organization.id, name: m.organization.name }));
-  const current = organization ? { id: organization.organization.id, name: organization.organization.name } : null;
+  const current = membership ? { id: membership.organization.id, name: membership.organization.name } : null;
   return (
     <div className="min-h-screen">
       <header className="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4">
@@ -27,7 +27,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </header>
       <div className="flex">
         <aside className="min-h-[calc(100vh-3.5rem)] w-60 shrink-0 border-r border-slate-200 bg-white">
-          <SideNav isSuperAdmin={organization?.isSuperAdmin ?? false} />
+          <SideNav isSuperAdmin={membership?.isSuperAdmin ?? false} />
         </aside>
         <main className="min-w-0 flex-1 p-8">{children}</main>
       </div>

@@ -14,8 +14,8 @@ function Row({ label, value }: { label: string; value: React.ReactNode }) {
 }
 
 export default async function OverviewPage() {
-  const { principal, organization, meta } = await requireConsole();
-  const org = organization?.organization;
+  const { principal, membership, meta } = await requireConsole();
+  const org = membership?.organization;
   return (
     <div className="max-w-3xl space-y-6">
       <div>
@@ -28,7 +28,7 @@ export default async function OverviewPage() {
           <dl className="divide-y divide-slate-100">
             <Row label="Organization ID" value={<code>{org.id}</code>} />
             <Row label="Account ID" value={<code>{org.accountId}</code>} />
-            <Row label="Your role" value={organization.isSuperAdmin ? 'Super admin' : 'Member'} />
+            <Row label="Your role" value={membership.isSuperAdmin ? 'Super admin' : 'Member'} />
             <Row
               label="IP allowlist"
               value={org.ipAllowlist.length ? org.ipAllowlist.join(', ') : 'Not restricted: any address may connect'}

@@ -1,11 +1,11 @@
 import 'server-only';
 import { forbidden } from 'next/navigation';
+import type { MembershipWithOrg } from '@/lib/call';
 import { AppError } from '@/lib/errors';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { requireConsole, type ConsoleSession } from './session';
 
-export type AdminSession = ConsoleSession & { organization: MembershipWithOrg };
+export type AdminSession = ConsoleSession & { membership: MembershipWithOrg };
 
 /**
  * The gate for Admin pages: a super admin of the organization the user is working in, or a 403
@@ -15,10 +15,10 @@ export type AdminSession = ConsoleSession & { organization: MembershipWithOrg };
 export async function requireSuperAdmin(): Promise<AdminSession> {
   const session = await requireConsole();
   try {
-    assertSuperAdmin(session.organization);
+    assertSuperAdmin(session.membership);
   } catch (error) {
     if (error instanceof AppError && error.status === 403) forbidden();
     throw error;
   }
-  return { ...session, organization: session.organization };
+  return { ...session, membership: session.membership };
 }

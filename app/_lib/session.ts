@@ -4,16 +4,15 @@ import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { gate, type GateResult } from '@/lib/auth/gate';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
-import type { RequestMeta } from '@/lib/auth/sign-in';
 import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH } from '@/lib/auth/two-factor';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
+import type { MembershipWithOrg, OrgCall } from '@/lib/call';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { requestMeta } from '@/lib/http/api';
 import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
 
-export type ConsoleSession = GateResult & {
-  meta: RequestMeta;
+/** The call of a console page or server action (lib/call.ts OrgCall), with what the gate found. */
+export type ConsoleSession = GateResult & OrgCall & {
   /** The organizations that wait for this password session to set up two-factor authentication. */
   pendingTwoFactor: MembershipWithOrg[] | null;
 };
@@ -28,12 +27,13 @@ export type ConsoleSession = GateResult & {
  */
 export const requireConsole = cache(async (ownResources: boolean = false, duringTwoFactorEnrollment: boolean = false): Promise<ConsoleSession> => {
   const [cookieStore, headerStore] = await Promise.all([cookies(), headers()]);
+  const ctx = liveCtx();
   const meta = requestMeta(headerStore);
   const cookieToken = sessionTokenFromCookies((name) => cookieStore.get(name)?.value);
   if (!cookieToken) redirect('/signin');
   try {
     const result = gate({
-      ctx: liveCtx(),
+      ctx,
       input: {
         authorization: null,
         cookieToken,
@@ -41,9 +41,9 @@ export const requireConsole = cache(async (ownResources: boolean = false, during
         scope: { kind: 'console', preferredOrganizationId: cookieStore.get(CURRENT_ORG_COOKIE)?.value ?? null, ownResources },
       },
     });
-    const pendingTwoFactor = pendingTwoFactorEnrollment(liveCtx(), result.principal, result.governing);
+    const pendingTwoFactor = pendingTwoFactorEnrollment(ctx, result.principal, result.governing);
     if (pendingTwoFactor && !duringTwoFactorEnrollment) redirect(TWO_FACTOR_ENROLLMENT_PATH);
-    return { ...result, meta, pendingTwoFactor };
+    return { ...result, ctx, meta, pendingTwoFactor };
   } catch (error) {
     if (error instanceof AppError && error.status === 401) redirect('/signin');
     throw error;

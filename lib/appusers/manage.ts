@@ -1,14 +1,11 @@
 import { and, count, desc, eq } from 'drizzle-orm';
 import { memberships, tokens, users, type Token, type User } from '@/db/schema';
-import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { audit, type OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newUserId } from '@/lib/ids';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
 import { insertMembership } from '@/lib/orgs/create';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { createToken, type CreatedToken } from '@/lib/tokens/create';
 import { assertWithinCallerToken, requestedLimits } from '@/lib/tokens/manage';
 import { createTokenSchema } from '@/lib/tokens/schema';
@@ -18,25 +15,12 @@ import { createApplicationUserSchema, updateApplicationUserSchema } from './sche
 // no password and cannot sign in. Their tokens meet IP allowlists (the organization's and their
 // own) but never the policy's sign-in methods or personal token settings. Super admins only.
 
-type Call = { ctx: Ctx; principal: Principal; membership: MembershipWithOrg | null; meta: RequestMeta };
-
 export type ApplicationUser = { user: User; isSuperAdmin: boolean; joinTime: string };
 
 /** Application users get an address no mail server answers: it names them, it is not a mailbox. */
 const applicationEmail = (userId: string) => `${userId}@application-users.invalid`;
 
-function audit(call: Call, organizationId: string, input: Pick<AuditInput, 'event' | 'details'>) {
-  recordAudit(call.ctx, {
-    ...input,
-    organizationId,
-    actorUserId: call.principal.user.id,
-    actorEmail: call.principal.user.email,
-    ip: call.meta.ip,
-    userAgent: call.meta.userAgent,
-  });
-}
-
-export function listApplicationUsers(call: Pick<Call, 'ctx' | 'membership'>): ApplicationUser[] {
+export function listApplicationUsers(call: Pick<OrgCall, 'ctx' | 'membership'>): ApplicationUser[] {
   assertSuperAdmin(call.membership);
   return call.ctx.db
     .select({ user: users, isSuperAdmin: memberships.isSuperAdmin, joinTime: memberships.joinTime })
@@ -48,7 +32,7 @@ export function listApplicationUsers(call: Pick<Call, 'ctx' | 'membership'>): Ap
 }
 
 /** One application user of the caller's organization; 404 for any other id. */
-export function getApplicationUser(call: Pick<Call, 'ctx' | 'membership'>, userId: string): ApplicationUser {
+export function getApplicationUser(call: Pick<OrgCall, 'ctx' | 'membership'>, userId: string): ApplicationUser {
   assertSuperAdmin(call.membership);
   const row = call.ctx.db
     .select({ user: users, isSuperAdmin: memberships.isSuperAdmin, joinTime: memberships.joinTime })
@@ -66,7 +50,7 @@ export function getApplicationUser(call: Pick<Call, 'ctx' | 'membership'>, userI
   return row;
 }
 
-export function createApplicationUser(call: Call & { input: unknown }): ApplicationUser {
+export function createApplicationUser(call: OrgCall & { input: unknown }): ApplicationUser {
   assertSuperAdmin(call.membership);
   const { name, is_super_admin } = parseInput(createApplicationUserSchema, call.input);
   const organizationId = call.membership.organization.id;
@@ -78,12 +62,12 @@ export function createApplicationUser(call: Call & { input: unknown }): Applicat
       .returning()
       .get();
     insertMembership(call.ctx, { organizationId, userId: id, isSuperAdmin: is_super_admin });
-    audit(call, organizationId, { event: 'application_user.created', details: { user_id: id, name, is_super_admin } });
+    audit(call, 'application_user.created', { user_id: id, name, is_super_admin }, organizationId);
     return getApplicationUser(call, id);
   });
 }
 
-export function updateApplicationUser(call: Call & { userId: string; input: unknown }): ApplicationUser {
+export function updateApplicationUser(call: OrgCall & { userId: string; input: unknown }): ApplicationUser {
   const before = getApplicationUser(call, call.userId);
   const patch = parseInput(updateApplicationUserSchema, call.input);
   const organizationId = call.membership!.organization.id;
@@ -96,14 +80,11 @@ export function updateApplicationUser(call: Call & { userId: string; input: unkn
         .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, call.userId)))
         .run();
     }
-    audit(call, organizationId, {
-      event: 'application_user.updated',
-      details: {
+    audit(call, 'application_user.updated', {
         user_id: call.userId,
         old: { name: before.user.realName, is_super_admin: before.isSuperAdmin },
         new: { name: patch.name ?? before.user.realName, is_super_admin: patch.is_super_admin ?? before.isSuperAdmin },
-      },
-    });
+      }, organizationId);
     return getApplicationUser(call, call.userId);
   });
 }
@@ -113,29 +94,26 @@ export function countApplicationTokens(ctx: Ctx, userId: string): number {
 }
 
 /** Deletes the application user; its tokens go with it. Returns how many tokens that was. */
-export function deleteApplicationUser(call: Call & { userId: string }): number {
+export function deleteApplicationUser(call: OrgCall & { userId: string }): number {
   const { user } = getApplicationUser(call, call.userId);
   const organizationId = call.membership!.organization.id;
   return call.ctx.db.transaction(() => {
     const revoked = countApplicationTokens(call.ctx, user.id);
     // Tokens and memberships go by the foreign keys' ON DELETE CASCADE.
     call.ctx.db.delete(users).where(eq(users.id, user.id)).run();
-    audit(call, organizationId, {
-      event: 'application_user.deleted',
-      details: { user_id: user.id, name: user.realName, tokens_revoked: revoked },
-    });
+    audit(call, 'application_user.deleted', { user_id: user.id, name: user.realName, tokens_revoked: revoked }, organizationId);
     return revoked;
   });
 }
 
 /** A token of the application user. Application tokens cannot be changed after creation. */
-export function createApplicationToken(call: Call & { userId: string; input: unknown }): CreatedToken {
+export function createApplicationToken(call: OrgCall & { userId: string; input: unknown }): CreatedToken {
   const { user } = getApplicationUser(call, call.userId);
   const input = parseInput(createTokenSchema, call.input);
   // The admin's own token is the parent: a scoped or fenced admin token cannot mint a wider
   // application token (lib/tokens/narrowing.ts). Sessions may create any.
   assertWithinCallerToken(call.ctx, call.principal, requestedLimits(input), (details) =>
-    audit(call, call.membership!.organization.id, { event: 'token.creation_refused', details: { application_user_id: user.id, ...details } }),
+    audit(call, 'token.creation_refused', { application_user_id: user.id, ...details }, call.membership!.organization.id),
   );
   return call.ctx.db.transaction(() => {
     const created = createToken({
@@ -152,27 +130,24 @@ export function createApplicationToken(call: Call & { userId: string; input: unk
         scopes: input.scopes,
       },
     });
-    audit(call, call.membership!.organization.id, {
-      event: 'token.created',
-      details: {
+    audit(call, 'token.created', {
         application_user_id: user.id,
         token_prefix: created.token.tokenPrefix,
         description: created.token.description,
         max_age_seconds: created.token.maxAgeSeconds,
         ip_allowlist: created.token.ipAllowlist,
         scopes: created.token.scopes,
-      },
-    });
+      }, call.membership!.organization.id);
     return created;
   });
 }
 
-export function listApplicationTokens(call: Pick<Call, 'ctx' | 'membership'>, userId: string): Token[] {
+export function listApplicationTokens(call: Pick<OrgCall, 'ctx' | 'membership'>, userId: string): Token[] {
   getApplicationUser(call, userId);
   return call.ctx.db.select().from(tokens).where(eq(tokens.userId, userId)).orderBy(desc(tokens.createTime), desc(tokens.id)).all();
 }
 
-export function revokeApplicationToken(call: Call & { userId: string; prefix: string }): Token {
+export function revokeApplicationToken(call: OrgCall & { userId: string; prefix: string }): Token {
   getApplicationUser(call, call.userId);
   return call.ctx.db.transaction(() => {
     const token = call.ctx.db
@@ -182,10 +157,7 @@ export function revokeApplicationToken(call: Call & { userId: string; prefix: st
       .get();
     if (!token) throw new AppError('not_found', `Token ${call.prefix} not found`);
     call.ctx.db.delete(tokens).where(eq(tokens.id, token.id)).run();
-    audit(call, call.membership!.organization.id, {
-      event: 'token.revoked',
-      details: { application_user_id: call.userId, token_prefix: token.tokenPrefix, description: token.description },
-    });
+    audit(call, 'token.revoked', { application_user_id: call.userId, token_prefix: token.tokenPrefix, description: token.description }, call.membership!.organization.id);
     return token;
   });
 }

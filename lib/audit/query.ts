@@ -1,10 +1,10 @@
 import { and, asc, count, desc, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
 import { auditEvents, type AuditEvent } from '@/db/schema';
 import { OPERATOR_ACTOR_ID, OPERATOR_ACTOR_LABEL } from './record';
+import type { MembershipWithOrg } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { auditQuerySchema, type AuditFilter } from './schema';
 
 // Reading an organization's audit log: its super admins only, that organization's events only.

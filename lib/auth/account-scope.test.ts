@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Principal } from '@/lib/call';
 import { AppError } from '@/lib/errors';
 import { principalOf } from '@/lib/testing/members';
 import { seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
-import { authorizeScope, type Principal } from '@/lib/auth/gate';
+import { authorizeScope } from '@/lib/auth/gate';
 
 const membershipOfAccount = (principal: Principal, accountId: string, ip: string | null) =>
   authorizeScope(principal, { kind: 'account', accountId }, ip)!;

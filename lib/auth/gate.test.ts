@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { authenticationMethods, organizations, projects as projectsTable, tokens, users } from '@/db/schema';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, SIGN_OUT_SCOPE, type GateInput, type Principal } from './gate';
+import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, SIGN_OUT_SCOPE, type GateInput } from './gate';
 import { rejection } from '@/lib/testing/errors';
 import { NOT_A_CONSOLE_SESSION } from './session';
 
@@ -261,7 +262,7 @@ describe('gate', () => {
       },
     });
     expect(result.principal.user.id).toBe(o.user.id);
-    expect(result.organization?.organization.id).toBe(o.orgA.id);
+    expect(result.membership?.organization.id).toBe(o.orgA.id);
   });
 
   it('refuses before authorizing when the token is bad', () => {
@@ -321,7 +322,7 @@ describe('sign-out: the one scope the organizations do not check', () => {
       expect(rejection(() => gate({ ctx, input: input(scope) })).status).toBe(403);
     }
     const result = gate({ ctx, input: input(SIGN_OUT_SCOPE) });
-    expect(result).toMatchObject({ organization: null, governing: [] });
+    expect(result).toMatchObject({ membership: null, governing: [] });
     expect(result.principal.token.id).toBeDefined();
     expect(rejection(() => gate({ ctx, input: input(SIGN_OUT_SCOPE, 'pcls_nope') })).status).toBe(401);
     expect(authorizeScope(result.principal, SIGN_OUT_SCOPE, '192.0.2.1')).toBeNull();
@@ -368,7 +369,7 @@ describe('organization policies in the gate', () => {
     const refused = rejection(() => run({ kind: 'organization', organizationId: strict.id }));
     expect(refused.status).toBe(403);
     expect(refused.message).toBe('Organization "Strict" does not allow sign-in with password. Allowed methods: Google, Microsoft, GitHub, SAML single sign-on.');
-    expect(run({ kind: 'organization', organizationId: lax.id }).organization?.organization.name).toBe('Lax');
+    expect(run({ kind: 'organization', organizationId: lax.id }).membership?.organization.name).toBe('Lax');
     // The user's own resources are governed by both.
     expect(rejection(() => run({ kind: 'user' })).status).toBe(403);
   });
@@ -381,7 +382,7 @@ describe('organization policies in the gate', () => {
     const { strict, run, setPolicy } = setup(ctx, 'personal');
     setPolicy({ passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: enforce });
     const outcome = () => run({ kind: 'organization', organizationId: strict.id });
-    if (status === 200) expect(outcome().organization?.organization.id).toBe(strict.id);
+    if (status === 200) expect(outcome().membership?.organization.id).toBe(strict.id);
     else expect(rejection(outcome).status).toBe(403);
   });
 
@@ -389,7 +390,7 @@ describe('organization policies in the gate', () => {
     const ctx = testCtx();
     const { strict, run, setPolicy } = setup(ctx, 'application', 'api');
     setPolicy({ passwordAuthEnabled: false, oauthEnabled: false, samlEnabled: false, personalTokensMode: 'disabled', personalTokensRequireAllowedAuthMethod: true });
-    expect(run({ kind: 'organization', organizationId: strict.id }).organization?.organization.id).toBe(strict.id);
+    expect(run({ kind: 'organization', organizationId: strict.id }).membership?.organization.id).toBe(strict.id);
     setPolicy({ ipAllowlist: ['10.0.0.0/8'] });
     expect(rejection(() => run({ kind: 'organization', organizationId: strict.id })).message).toMatch(/IP allowlist of organization "Strict"/);
   });
@@ -410,7 +411,7 @@ describe('organization policies in the gate', () => {
       expect(refused.message).toBe(expected);
       // The user's own resources answer to every organization of theirs, Strict included.
       expect(rejection(() => run({ kind: 'user' })).message).toBe(expected);
-      expect(run({ kind: 'organization', organizationId: lax.id }).organization?.organization.name).toBe('Lax');
+      expect(run({ kind: 'organization', organizationId: lax.id }).membership?.organization.name).toBe('Lax');
     }
   });
 });
@@ -446,7 +447,7 @@ describe('gate: sessions through an identity provider', () => {
     expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) })).message).toMatch(
       /Organization "B" does not allow sign-in through identity providers of other organizations/,
     );
-    expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) }).organization!.organization.id).toBe(orgA.id);
+    expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) }).membership!.organization.id).toBe(orgA.id);
     // Own resources answer to every organization: B's refusal holds there too.
     expect(rejection(() => gate({ ctx, input: input({ kind: 'user' }) })).status).toBe(403);
     ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgA.id)).run();
@@ -505,7 +506,7 @@ describe('project scope', () => {
       expect(rejection(() => run(ctx, o, name, ip)).status).toBe(expected);
     } else {
       const result = run(ctx, o, name, ip);
-      expect(result.organization?.organization.name ?? null).toBe(expected);
+      expect(result.membership?.organization.name ?? null).toBe(expected);
       expect(result.governing.map((m) => m.organization.name)).toEqual([expected]);
     }
   });
@@ -516,7 +517,7 @@ describe('project scope', () => {
     // Open both allowlists: the standalone project then answers, governed by A and B.
     ctx.db.update(organizations).set({ ipAllowlist: [] }).run();
     const result = run(ctx, o, 'own', '198.51.100.1');
-    expect(result.organization).toBeNull();
+    expect(result.membership).toBeNull();
     expect(result.governing.map((m) => m.organization.name)).toEqual(['A', 'B']);
     // A stranger's standalone project stays hidden.
     expect(rejection(() => run(ctx, o, 'strangers', '198.51.100.1')).status).toBe(404);
@@ -528,7 +529,7 @@ describe('project scope', () => {
     ctx.db.update(organizations).set({ personalTokensMode: 'disabled' }).where(eq(organizations.id, o.orgA.id)).run();
     expect(rejection(() => run(ctx, o, 'in-a', '10.1.2.3')).status).toBe(403);
     // Organization B's projects do not care about A's policy.
-    expect(run(ctx, o, 'in-b', '2001:db8::1').organization?.organization.name).toBe('B');
+    expect(run(ctx, o, 'in-b', '2001:db8::1').membership?.organization.name).toBe('B');
   });
 
   it('authorizeProject refuses a missing project without looking', () => {

@@ -1,9 +1,10 @@
-import type { OrganizationUnit, Token, User } from '@/db/schema';
+import type { OrganizationUnit } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { apiScopeOf, requiredScope, type ApiScope } from '@/lib/http/routes';
 import { allowlistOf } from '@/lib/net/cidr';
-import { listMemberships, type MembershipWithOrg } from '@/lib/orgs/memberships';
+import type { MembershipWithOrg, Principal } from '@/lib/call';
+import { listMemberships } from '@/lib/orgs/memberships';
 import { findUnit } from '@/lib/orgs/unit-lookup';
 import { policyOf, samlMethodIdOf, tokenRefusal } from '@/lib/policy/policy';
 import { findProjectOwner, type ProjectOwner } from '@/lib/projects/lookup';
@@ -16,13 +17,6 @@ import { consoleSessionRefusal } from './session';
 // actions and the /v1 API alike. proxy.ts runs it in front of every request; each page, action
 // and handler runs it again, so a route that the proxy's matcher misses is still guarded.
 
-export type Principal = {
-  user: User;
-  token: Token;
-  memberships: MembershipWithOrg[];
-  /** For a session made through an identity provider: the organization that owns it (null if gone). */
-  idpOrganizationId?: string | null;
-};
 
 /**
  * What the request touches, which decides whose policies apply:
@@ -57,7 +51,8 @@ export type GateInput = {
 
 export type GateResult = {
   principal: Principal;
-  organization: MembershipWithOrg | null;
+  /** The caller's membership of the organization the request is about (lib/call.ts OrgCall). */
+  membership: MembershipWithOrg | null;
   /** For /v1/account/{id} naming an organizational unit: the unit; `organization` is then its organization. */
   unit?: OrganizationUnit | null;
   /** The organizations whose policies govern this request (see RequestScope). */
@@ -214,8 +209,8 @@ export function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): GateResult
     scope.kind === 'account' && !principal.memberships.some((m) => m.organization.accountId === scope.accountId)
       ? findUnit(ctx, scope.accountId)
       : null;
-  const organization = authorizeScope(principal, scope, input.ip, project, unit);
-  return { principal, organization, unit, governing: governingMemberships(principal, scope, organization) };
+  const membership = authorizeScope(principal, scope, input.ip, project, unit);
+  return { principal, membership, unit, governing: governingMemberships(principal, scope, membership) };
 }
 
 /** The memberships whose policies govern a request of this scope: the ones authorizeScope checked. */

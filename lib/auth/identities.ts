@@ -1,16 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { authenticationMethods, externalIdentities, passwordCredentials, tokens, type ExternalIdentity } from '@/db/schema';
-import { recordUserAudit } from '@/lib/audit/record';
+import { audit, type Call, type MembershipWithOrg } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { describeAllowedMethods, METHOD_LABELS, methodAllowed, policyOf, type SignInMethod } from '@/lib/policy/policy';
-import type { Principal } from './gate';
 import { OAUTH_PROVIDER_LABELS, isOAuthProvider } from './oauth-config';
 import { OAuthRefusal } from './oauth-sign-in';
 import { oauthIdentitySchema, unlinkIdentitySchema } from './oauth-schema';
-import type { RequestMeta } from './sign-in';
 import { markEmailProven } from '@/lib/users/proven';
 
 // The sign-in methods linked to a user (Profile → Authentication): the password and every
@@ -89,8 +86,6 @@ export function unlinkRefusal(remaining: readonly LinkedMethod[], memberships: r
   return `You could no longer sign in: ${who} do${memberships.length === 1 ? 'es' : ''} not allow ${left}. ${describeAllowedMethods(policyOf(first.organization))}`;
 }
 
-type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
-
 /**
  * Ends the user's login sessions and personal tokens made through a sign-in method
  * (`authMethod`: "google", "saml:<method id>", ...). Returns how many of each ended.
@@ -109,7 +104,8 @@ export function endTokensMadeThrough(ctx: Ctx, userId: string, authMethod: strin
  * The sessions and personal tokens made through that provider end with it: whoever holds the
  * provider account (the reason to unlink it may be that someone else does) keeps nothing.
  */
-export function unlinkIdentity({ ctx, principal, meta, input }: Call & { input: unknown }): ExternalIdentity {
+export function unlinkIdentity(call: Call & { input: unknown }): ExternalIdentity {
+  const { ctx, principal, input } = call;
   const { identityId } = parseInput(unlinkIdentitySchema, input);
   return ctx.db.transaction(() => {
     const identity = ctx.db
@@ -123,24 +119,13 @@ export function unlinkIdentity({ ctx, principal, meta, input }: Call & { input: 
     if (refusal) throw new AppError('conflict', refusal);
     ctx.db.delete(externalIdentities).where(eq(externalIdentities.id, identity.id)).run();
     const ended = endTokensMadeThrough(ctx, principal.user.id, identity.provider);
-    recordUserAudit(
-      ctx,
-      principal.memberships.map((m) => m.organization.id),
-      {
-        event: 'identity.unlinked',
-        actorUserId: principal.user.id,
-        actorEmail: principal.user.email,
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        details: {
-          provider: identity.provider,
-          subject: identity.subject,
-          provider_email: identity.email,
-          sessions_ended: ended.sessions,
-          personal_tokens_revoked: ended.personalTokens,
-        },
-      },
-    );
+    audit(call, 'identity.unlinked', {
+      provider: identity.provider,
+      subject: identity.subject,
+      provider_email: identity.email,
+      sessions_ended: ended.sessions,
+      personal_tokens_revoked: ended.personalTokens,
+    });
     return identity;
   });
 }
@@ -152,13 +137,12 @@ export function unlinkIdentity({ ctx, principal, meta, input }: Call & { input: 
  * user's organizations allows the provider (a link that could never be used). When the provider
  * says it verified the account's own address, that address is proven (lib/users/proven.ts).
  */
-export function linkIdentityToUser({ ctx, principal, meta, input }: Call & { input: unknown }): { identity: ExternalIdentity; alreadyLinked: boolean } {
+export function linkIdentityToUser(call: Call & { input: unknown }): { identity: ExternalIdentity; alreadyLinked: boolean } {
+  const { ctx, principal, meta, input } = call;
   const { provider, subject, email, emailVerified } = parseInput(oauthIdentitySchema, input);
   const label = OAUTH_PROVIDER_LABELS[provider];
-  const orgIds = principal.memberships.map((m) => m.organization.id);
-  const audit = { actorUserId: principal.user.id, actorEmail: principal.user.email, ip: meta.ip, userAgent: meta.userAgent };
   const refuse = (reason: string, message: string): never => {
-    recordUserAudit(ctx, orgIds, { ...audit, event: 'identity.link_failed', details: { provider, subject, provider_email: email, reason } });
+    audit(call, 'identity.link_failed', { provider, subject, provider_email: email, reason });
     throw new OAuthRefusal(reason, message, 'forbidden');
   };
   // Checked before the transaction: a refusal's audit record must not roll back with it.
@@ -191,7 +175,7 @@ export function linkIdentityToUser({ ctx, principal, meta, input }: Call & { inp
       .values({ id: newRowId(), userId: principal.user.id, provider, subject, email, createTime: iso(ctx.now), lastUsedTime: null })
       .returning()
       .get();
-    recordUserAudit(ctx, orgIds, { ...audit, event: 'identity.linked', details: { provider, subject, provider_email: email, via: 'profile' } });
+    audit(call, 'identity.linked', { provider, subject, provider_email: email, via: 'profile' });
     proves();
     return { identity, alreadyLinked: false };
   });

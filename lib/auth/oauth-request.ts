@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { recordAudit, recordUserAudit } from '@/lib/audit/record';
+import type { Principal, RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import type { Env } from '@/lib/env';
 import { toAppError } from '@/lib/errors';
 import { safeReturnPath } from '@/lib/http/areas';
 import { publicBaseUrl } from '@/lib/http/public-url';
-import type { Principal } from './gate';
 import { linkIdentityToUser } from './identities';
 import { isOAuthProvider, oauthSignUpMode, type OAuthProviderId } from './oauth-config';
 import { classifyOAuthFailure, loggedErrorText, sealMessage, type LoggedAuthError } from './oauth-failure';
@@ -14,7 +14,6 @@ import { signInWithOAuth, type OAuthOutcome } from './oauth-sign-in';
 import type { OAuthIdentityInput } from './oauth-schema';
 import { optionalSession } from './optional-session';
 import { sessionTokenFromCookies } from './session';
-import type { RequestMeta } from './sign-in';
 import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from './two-factor';
 
 // One request to next-auth's /api/auth/* routes, as our code around next-auth sees it. next-auth

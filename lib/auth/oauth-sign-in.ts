@@ -1,6 +1,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { externalIdentities, invitations, organizations, users, type Organization, type Token, type User } from '@/db/schema';
 import { recordAudit, recordUserAudit } from '@/lib/audit/record';
+import type { RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { managingOrganizationForEmail } from '@/lib/domains/route';
 import { AppError, parseInput } from '@/lib/errors';
@@ -15,7 +16,6 @@ import { isEmailProven, markEmailProven } from '@/lib/users/proven';
 import { OAUTH_PROVIDER_LABELS, type OAuthSignUpMode } from './oauth-config';
 import { oauthIdentitySchema } from './oauth-schema';
 import { sessionTokenSettings } from './session';
-import type { RequestMeta } from './sign-in';
 
 /**
  * What a third-party sign-in did, so the person can be told:

@@ -1,6 +1,6 @@
+import type { Principal, RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
-import { authenticate, gate, type GateResult, type Principal, type RequestScope } from './gate';
-import type { RequestMeta } from './sign-in';
+import { authenticate, gate, type GateResult, type RequestScope } from './gate';
 
 // The soft session check of pages and flows open to everyone (the invitation page, the page
 // after a third-party sign-in, the SSO and OAuth starts): who the session cookie names, if

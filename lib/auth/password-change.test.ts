@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { organizations, passwordCredentials, tokens, users, type TokenKind } from '@/db/schema';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/orgs/memberships';
 import { asyncRejection } from '@/lib/testing/errors';
 import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import type { Principal } from './gate';
 import { hashPassword, verifyPassword } from './password';
 import { changePassword, RECENT_SIGN_IN_MS, SESSION_REQUIRED_MESSAGE, WRONG_CURRENT_PASSWORD } from './password-change';
 import { ACCOUNT_LIMIT, recordSignInFailure } from './rate-limit';

@@ -1,15 +1,13 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { passwordCredentials, tokens } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
-import type { Principal } from './gate';
 import { hashPassword, verifyPassword } from './password';
 import { changePasswordSchema } from './password-schema';
 import { beginSignInAttempt, releaseSignInAttempt, signInLimits } from './rate-limit';
-import type { RequestMeta } from './sign-in';
 
 // Profile → Authentication → Change password, and PUT /v1/me/password (avn user password-change).
 //

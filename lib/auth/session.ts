@@ -1,3 +1,4 @@
+import type { Principal, RequestMeta } from '@/lib/call';
 import type { Env } from '@/lib/env';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { and, eq } from 'drizzle-orm';
@@ -5,8 +6,6 @@ import { tokens, type TokenKind } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
 import { iso, type Ctx } from '@/lib/context';
 import { hashToken } from '@/lib/tokens/token';
-import type { Principal } from './gate';
-import type { RequestMeta } from './sign-in';
 
 /** Names of the cookie that carries the session token (next-auth's, "__Secure-" over https). */
 export const SESSION_COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'] as const;

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { organizations, recoveryCodes, signInFailures, tokens, totpCredentials, users } from '@/db/schema';
+import type { RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
@@ -10,7 +11,7 @@ import { hashPassword } from './password';
 import { ACCOUNT_LIMIT, IP_LIMIT, signInLimits } from './rate-limit';
 import { hashRecoveryCode } from './recovery-codes';
 import { sessionTokenSettings } from './session';
-import { signInWithPassword, type RequestMeta } from './sign-in';
+import { signInWithPassword } from './sign-in';
 import { totpCodeForStep, totpStepAt } from './totp';
 import { asyncRejection as rejection } from '@/lib/testing/errors';
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { passwordCredentials, users, type Token, type User } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
-import type { Ctx } from '@/lib/context';
+import type { Ctx, RequestMeta } from '@/lib/call';
 import { AppError, parseInput } from '@/lib/errors';
 import { allowlistOf } from '@/lib/net/cidr';
 import { listMemberships } from '@/lib/orgs/memberships';
@@ -15,7 +15,6 @@ import { hasConfirmedTotp } from './two-factor';
 import { OTP_REQUIRED_MESSAGE, WRONG_CODE_MESSAGE } from './two-factor-schema';
 import { verifySecondFactor } from './two-factor-verify';
 
-export type RequestMeta = { ip: string | null; userAgent: string | null };
 
 export type SignInResult = { user: User; fullToken: string; token: Token };
 

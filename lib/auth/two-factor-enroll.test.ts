@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { recoveryCodes, signInFailures, tokens, totpCredentials } from '@/db/schema';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { listMemberships } from '@/lib/orgs/memberships';
 import { advance, dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import type { Principal } from './gate';
 import { ACCOUNT_LIMIT } from './rate-limit';
 import { hashRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes';
 import { totpCodeAt, totpCodeForStep, totpStepAt } from './totp';

@@ -1,29 +1,16 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { recoveryCodes, tokens, totpCredentials } from '@/db/schema';
-import { recordUserAudit, type AuditInput } from '@/lib/audit/record';
+import { audit, type Call } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
-import type { Principal } from './gate';
 import { beginSignInAttempt, returnSignInAttempt, signInLimits } from './rate-limit';
 import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes';
-import type { RequestMeta } from './sign-in';
 import { generateTotpSecret, matchTotpStep, totpUri } from './totp';
 import { confirmTotpSchema, disableTwoFactorSchema, WRONG_CODE_MESSAGE } from './two-factor-schema';
 import { verifySecondFactor } from './two-factor-verify';
 
 // Setting up and turning off a TOTP authenticator (Profile → Authentication). Each function
 // acts on the caller's own credential only.
-
-type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
-
-function audit(call: Call, input: Omit<AuditInput, 'organizationId' | 'actorUserId' | 'actorEmail' | 'ip' | 'userAgent'>) {
-  const { ctx, principal, meta } = call;
-  recordUserAudit(
-    ctx,
-    principal.memberships.map((m) => m.organization.id),
-    { ...input, actorUserId: principal.user.id, actorEmail: principal.user.email, ip: meta.ip, userAgent: meta.userAgent },
-  );
-}
 
 function wrongCode(): AppError {
   return new AppError('bad_request', WRONG_CODE_MESSAGE, { code: [WRONG_CODE_MESSAGE] });
@@ -80,7 +67,7 @@ export function confirmTotpEnrollment(call: Call & { input: unknown }): Confirme
 
   const step = matchTotpStep({ secret: credential.secret, code, now: ctx.now, lastUsedStep: null });
   if (step === null) {
-    audit(call, { event: 'two_factor.code_failed', details: { during: 'enrollment' } });
+    audit(call, 'two_factor.code_failed', { during: 'enrollment' });
     throw wrongCode();
   }
   const codes = generateRecoveryCodes();
@@ -108,10 +95,7 @@ export function confirmTotpEnrollment(call: Call & { input: unknown }): Confirme
         ),
       )
       .run().changes;
-    audit(call, {
-      event: 'two_factor.enrolled',
-      details: { method: 'totp', recovery_codes: codes.length, sessions_revoked: revoked },
-    });
+    audit(call, 'two_factor.enrolled', { method: 'totp', recovery_codes: codes.length, sessions_revoked: revoked });
     return { recoveryCodes: codes, sessionsRevoked: revoked };
   });
 }
@@ -133,16 +117,16 @@ export function disableTwoFactor(call: Call & { input: unknown }): void {
     const verified = verifySecondFactor({ ctx, userId, code });
     if (!verified) {
       // The attempt stays counted as a failure.
-      audit(call, { event: 'two_factor.code_failed', details: { during: 'disable' } });
+      audit(call, 'two_factor.code_failed', { during: 'disable' });
       return false;
     }
     returnSignInAttempt(ctx, attempt);
     if (verified.kind === 'recovery') {
-      audit(call, { event: 'two_factor.recovery_code_used', details: { during: 'disable', recovery_codes_left: verified.recoveryCodesLeft } });
+      audit(call, 'two_factor.recovery_code_used', { during: 'disable', recovery_codes_left: verified.recoveryCodesLeft });
     }
     ctx.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
     ctx.db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run();
-    audit(call, { event: 'two_factor.disabled', details: { method: 'totp', with: verified.kind === 'totp' ? 'code' : 'recovery_code' } });
+    audit(call, 'two_factor.disabled', { method: 'totp', with: verified.kind === 'totp' ? 'code' : 'recovery_code' });
     return true;
   });
   if (!disabled) throw wrongCode();

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { recoveryCodes, tokens, totpCredentials } from '@/db/schema';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/orgs/memberships';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import type { Principal } from './gate';
 import { totpCodeAt } from './totp';
 import { hasConfirmedTotp, twoFactorStatus } from './two-factor';
 import { beginTotpEnrollment, confirmTotpEnrollment } from './two-factor-enroll';

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { organizations, recoveryCodes, tokenKinds, totpCredentials, type TokenKind } from '@/db/schema';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { listMemberships } from '@/lib/orgs/memberships';
 import { seedMembership, seedOrganization, seedToken, seedUser, testCtx, T0 } from '@/lib/testing/seed';
-import type { Principal } from './gate';
 import { codeKind, normalizeCode } from './two-factor-schema';
 import {
   assertNoPendingTwoFactorEnrollment,

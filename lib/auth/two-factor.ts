@@ -1,9 +1,8 @@
 import { and, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import { recoveryCodes, totpCredentials, type TokenKind } from '@/db/schema';
+import type { MembershipWithOrg, Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
-import type { Principal } from './gate';
 
 // Whether a request must wait for two-factor enrollment: organizations.two_factor_required
 // makes a password session of a user without a confirmed authenticator good for nothing but

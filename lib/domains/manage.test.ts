@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domains, users } from '@/db/schema';
+import type { OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { seedIdentityProvider } from '@/lib/testing/domains';
 import { startTestDnsServer, type TestDnsServer } from '@/lib/testing/dns-server';
@@ -20,7 +21,6 @@ import {
   unlinkDomain,
   updateDomain,
   verifyDomain,
-  type DomainCall,
 } from './manage';
 
 // The domain rules on in-memory SQLite, with verification against a real DNS server on
@@ -48,7 +48,7 @@ function publish(domainName: string, token: string) {
   dns.set(challengeRecordName(domainName), { txt: [challengeValue(token)] });
 }
 
-async function addVerified(call: DomainCall, name: string) {
+async function addVerified(call: OrgCall, name: string) {
   const { domain } = addDomain({ ...call, input: { domain_name: name } });
   publish(name, domain.challengeToken);
   const verified = await verifyDomain({ ...call, domainId: domain.id, settings: settings() });

@@ -1,14 +1,11 @@
 import { domainToUnicode } from 'node:url';
 import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { authenticationMethods, domainAuthenticationMethods, domains, users, type Domain } from '@/db/schema';
-import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { audit, type OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newDomainId } from '@/lib/ids';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { newChallengeToken } from './challenge';
 import type { CheckResult, CheckStatus } from './check-result';
 import { checkDnsChallenge } from './dns-check';
@@ -22,23 +19,11 @@ import { lookupSettings, type LookupSettings } from './settings';
 // with addresses on it the organization's managed users. Super admins of the organization
 // only; another organization's domain or identity provider is "not found", whoever asks.
 
-export type DomainCall = { ctx: Ctx; principal: Principal; membership: MembershipWithOrg | null; meta: RequestMeta };
-type ReadCall = Pick<DomainCall, 'ctx' | 'membership'>;
+type ReadCall = Pick<OrgCall, 'ctx' | 'membership'>;
 
 export type DomainView = { domain: Domain; linkedMethodIds: string[] };
 
 export type LinkableMethod = { id: string; name: string; type: 'internal' | 'saml'; enabled: boolean };
-
-function audit(call: DomainCall, organizationId: string, input: Pick<AuditInput, 'event' | 'details'>) {
-  recordAudit(call.ctx, {
-    ...input,
-    organizationId,
-    actorUserId: call.principal.user.id,
-    actorEmail: call.principal.user.email,
-    ip: call.meta.ip,
-    userAgent: call.meta.userAgent,
-  });
-}
 
 function organizationOf(call: ReadCall): string {
   assertSuperAdmin(call.membership);
@@ -94,7 +79,7 @@ export function getDomain(call: ReadCall, domainId: string): DomainView {
   return views(call.ctx, [row])[0]!;
 }
 
-export function addDomain(call: DomainCall & { input: unknown }): DomainView {
+export function addDomain(call: OrgCall & { input: unknown }): DomainView {
   const organizationId = organizationOf(call);
   const { domain_name, verification_type } = parseInput(addDomainSchema, call.input);
   const exists = () => new AppError('conflict', `Domain ${domain_name} already exists in this organization`, { domain_name: ['This domain already exists in this organization'] });
@@ -114,10 +99,7 @@ export function addDomain(call: DomainCall & { input: unknown }): DomainView {
         })
         .returning()
         .get();
-      audit(call, organizationId, {
-        event: 'domain.created',
-        details: { domain_id: domain.id, domain_name, verification_type },
-      });
+      audit(call, 'domain.created', { domain_id: domain.id, domain_name, verification_type }, organizationId);
       return { domain, linkedMethodIds: [] };
     });
   } catch (error) {
@@ -126,21 +108,18 @@ export function addDomain(call: DomainCall & { input: unknown }): DomainView {
   }
 }
 
-export function updateDomain(call: DomainCall & { domainId: string; input: unknown }): DomainView {
+export function updateDomain(call: OrgCall & { domainId: string; input: unknown }): DomainView {
   const { domain: before } = getDomain(call, call.domainId);
   const { verification_type } = parseInput(updateDomainSchema, call.input);
   return call.ctx.db.transaction(() => {
     if (verification_type !== before.verificationType) {
       call.ctx.db.update(domains).set({ verificationType: verification_type }).where(eq(domains.id, before.id)).run();
-      audit(call, before.organizationId, {
-        event: 'domain.updated',
-        details: {
+      audit(call, 'domain.updated', {
           domain_id: before.id,
           domain_name: before.domainName,
           old: { verification_type: before.verificationType },
           new: { verification_type },
-        },
-      });
+        }, before.organizationId);
     }
     return getDomain(call, before.id);
   });
@@ -224,7 +203,7 @@ function verifiedElsewhere(ctx: Ctx, domain: Domain): boolean {
  * users, in one transaction. A domain verified by another organization answers 409.
  */
 export async function verifyDomain(
-  call: DomainCall & { domainId: string; settings?: LookupSettings; checker?: Checker },
+  call: OrgCall & { domainId: string; settings?: LookupSettings; checker?: Checker },
 ): Promise<VerifyOutcome> {
   const { domain } = getDomain(call, call.domainId);
   const organizationId = domain.organizationId;
@@ -232,10 +211,7 @@ export async function verifyDomain(
     new AppError('conflict', `Domain ${domain.domainName} is verified by another organization; one organization only can verify a domain`);
   const refuseTaken = (): never => {
     call.ctx.db.transaction(() =>
-      audit(call, organizationId, {
-        event: 'domain.verification_failed',
-        details: { domain_id: domain.id, domain_name: domain.domainName, result: 'verified_by_another_organization' },
-      }),
+      audit(call, 'domain.verification_failed', { domain_id: domain.id, domain_name: domain.domainName, result: 'verified_by_another_organization' }, organizationId),
     );
     throw takenError();
   };
@@ -267,7 +243,7 @@ export async function verifyDomain(
             ctx.db.update(domains).set(update).where(eq(domains.id, current.id)).run();
             details.already_verified = true;
           }
-          audit(after, organizationId, { event: 'domain.verified', details });
+          audit(after, 'domain.verified', details, organizationId);
         } else {
           if (current.state === 'verified' && DEFINITIVE_FAILURES.has(result.status)) {
             Object.assign(update, { state: 'unverified', verifiedTime: null });
@@ -275,7 +251,7 @@ export async function verifyDomain(
             details.managed_users_released = releaseUsersOfDomain(ctx, organizationId, current.domainName);
           }
           ctx.db.update(domains).set(update).where(eq(domains.id, current.id)).run();
-          audit(after, organizationId, { event: 'domain.verification_failed', details });
+          audit(after, 'domain.verification_failed', details, organizationId);
         }
         return { ...getDomain(after, current.id), result };
       },
@@ -289,23 +265,20 @@ export async function verifyDomain(
   }
 }
 
-export function deleteDomain(call: DomainCall & { domainId: string }): DomainView {
+export function deleteDomain(call: OrgCall & { domainId: string }): DomainView {
   const view = getDomain(call, call.domainId);
   const { domain } = view;
   return call.ctx.db.transaction(() => {
     // Links go with the domain by the foreign key's ON DELETE CASCADE.
     call.ctx.db.delete(domains).where(eq(domains.id, domain.id)).run();
     const released = domain.state === 'verified' ? releaseUsersOfDomain(call.ctx, domain.organizationId, domain.domainName) : 0;
-    audit(call, domain.organizationId, {
-      event: 'domain.deleted',
-      details: {
+    audit(call, 'domain.deleted', {
         domain_id: domain.id,
         domain_name: domain.domainName,
         state: domain.state,
         unlinked_authentication_method_ids: view.linkedMethodIds,
         managed_users_released: released,
-      },
-    });
+      }, domain.organizationId);
     return view;
   });
 }
@@ -350,7 +323,7 @@ export function listMethodDomains(call: ReadCall, methodId: string): DomainView[
 }
 
 /** Links a verified domain of the organization to one of its identity providers (idempotent). */
-export function linkDomain(call: DomainCall & { methodId: string; input: unknown }): DomainView {
+export function linkDomain(call: OrgCall & { methodId: string; input: unknown }): DomainView {
   const method = getMethod(call, call.methodId);
   const { domain_id } = parseInput(linkDomainSchema, call.input);
   const { domain, linkedMethodIds: linked } = getDomain(call, domain_id);
@@ -367,15 +340,12 @@ export function linkDomain(call: DomainCall & { methodId: string; input: unknown
       .values({ domainId: domain.id, methodId: method.id, createTime: iso(call.ctx.now) })
       .onConflictDoNothing()
       .run();
-    audit(call, domain.organizationId, {
-      event: 'domain.linked',
-      details: { domain_id: domain.id, domain_name: domain.domainName, authentication_method_id: method.id, authentication_method_name: method.name },
-    });
+    audit(call, 'domain.linked', { domain_id: domain.id, domain_name: domain.domainName, authentication_method_id: method.id, authentication_method_name: method.name }, domain.organizationId);
     return getDomain(call, domain.id);
   });
 }
 
-export function unlinkDomain(call: DomainCall & { methodId: string; domainId: string }): DomainView {
+export function unlinkDomain(call: OrgCall & { methodId: string; domainId: string }): DomainView {
   const method = getMethod(call, call.methodId);
   const { domain, linkedMethodIds: linked } = getDomain(call, call.domainId);
   if (!linked.includes(method.id)) {
@@ -386,10 +356,7 @@ export function unlinkDomain(call: DomainCall & { methodId: string; domainId: st
       .delete(domainAuthenticationMethods)
       .where(and(eq(domainAuthenticationMethods.domainId, domain.id), eq(domainAuthenticationMethods.methodId, method.id)))
       .run();
-    audit(call, domain.organizationId, {
-      event: 'domain.unlinked',
-      details: { domain_id: domain.id, domain_name: domain.domainName, authentication_method_id: method.id, authentication_method_name: method.name },
-    });
+    audit(call, 'domain.unlinked', { domain_id: domain.id, domain_name: domain.domainName, authentication_method_id: method.id, authentication_method_name: method.name }, domain.organizationId);
     return getDomain(call, domain.id);
   });
 }

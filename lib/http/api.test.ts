@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { organizations } from '@/db/schema';
-import type { Principal } from '@/lib/auth/gate';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/orgs/memberships';
 import { seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';

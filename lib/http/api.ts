@@ -1,6 +1,6 @@
 import { gate, scopeOfApiPath, type GateInput, type GateResult } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
 import { assertNoPendingTwoFactorEnrollment } from '@/lib/auth/two-factor';
+import type { RequestMeta } from '@/lib/call';
 import { liveCtx, type Ctx } from '@/lib/context';
 import { AppError, apiErrorBody, toAppError } from '@/lib/errors';
 import type { Env } from '@/lib/env';

@@ -1,16 +1,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import { invitations, memberships, organizations, users, type Invitation, type Organization } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
+import { invitations, memberships, organizations, users, type Invitation, type Organization, type User } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { audit, type OrgCall, type Principal, type RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newTokenId } from '@/lib/ids';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
 import { insertMembership } from '@/lib/orgs/create';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { hashToken } from '@/lib/tokens/token';
 import { insertUser } from '@/lib/users/create';
 import { managingOrganizationForEmail } from '@/lib/domains/route';
@@ -27,28 +24,14 @@ import { acceptWithSignUpSchema, invitationActionSchema, inviteSchema } from './
 
 export const INVITATION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
-type AdminCall = { ctx: Ctx; principal: Principal; membership: MembershipWithOrg | null; meta: RequestMeta };
-
 export type CreatedInvitation = { invitation: Invitation; link: string };
 
 export function invitationLink(baseUrl: string, secret: string): string {
   return `${baseUrl.replace(/\/$/, '')}/invite/${secret}`;
 }
 
-function auditInvitation(ctx: Ctx, actor: { id: string | null; email: string }, meta: RequestMeta, organizationId: string, event: 'invitation.created' | 'invitation.cancelled' | 'invitation.accepted', email: string) {
-  recordAudit(ctx, {
-    event,
-    organizationId,
-    actorUserId: actor.id,
-    actorEmail: actor.email,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    details: { user_email: email },
-  });
-}
-
 /** Invites an address; a pending, unexpired invitation for it is a conflict, an expired one is replaced. */
-export function inviteMember(call: AdminCall & { input: unknown; baseUrl: string }): CreatedInvitation {
+export function inviteMember(call: OrgCall & { input: unknown; baseUrl: string }): CreatedInvitation {
   assertSuperAdmin(call.membership);
   const { user_email: email } = parseInput(inviteSchema, call.input);
   const organization = call.membership.organization;
@@ -84,12 +67,12 @@ export function inviteMember(call: AdminCall & { input: unknown; baseUrl: string
       })
       .returning()
       .get();
-    auditInvitation(call.ctx, call.principal.user, call.meta, organization.id, 'invitation.created', email);
+    audit(call, 'invitation.created', { user_email: email }, organization.id);
     return { invitation, link: invitationLink(call.baseUrl, secret) };
   });
 }
 
-export function listInvitations(call: Pick<AdminCall, 'ctx' | 'membership'>): Invitation[] {
+export function listInvitations(call: Pick<OrgCall, 'ctx' | 'membership'>): Invitation[] {
   assertSuperAdmin(call.membership);
   return call.ctx.db
     .select()
@@ -99,7 +82,7 @@ export function listInvitations(call: Pick<AdminCall, 'ctx' | 'membership'>): In
     .all();
 }
 
-export function cancelInvitation(call: AdminCall & { email: string }): void {
+export function cancelInvitation(call: OrgCall & { email: string }): void {
   assertSuperAdmin(call.membership);
   const email = call.email.trim().toLowerCase();
   const organizationId = call.membership.organization.id;
@@ -109,7 +92,7 @@ export function cancelInvitation(call: AdminCall & { email: string }): void {
       .where(and(eq(invitations.organizationId, organizationId), eq(invitations.email, email)))
       .run();
     if (changes === 0) throw new AppError('not_found', `No invitation for ${email}`);
-    auditInvitation(call.ctx, call.principal.user, call.meta, organizationId, 'invitation.cancelled', email);
+    audit(call, 'invitation.cancelled', { user_email: email }, organizationId);
   });
 }
 
@@ -150,7 +133,7 @@ export function findInvitationFor(ctx: Ctx, organizationId: string, email: strin
  * link's secret, so a mailed invitation proves their address (after the membership, so that the
  * new organization's audit log has it too).
  */
-function join(ctx: Ctx, open: OpenInvitation, user: { id: string; email: string }, meta: RequestMeta, throughLink: boolean): void {
+function join(ctx: Ctx, open: OpenInvitation, user: User, meta: RequestMeta, throughLink: boolean): void {
   const already = ctx.db
     .select({ userId: memberships.userId })
     .from(memberships)
@@ -158,7 +141,8 @@ function join(ctx: Ctx, open: OpenInvitation, user: { id: string; email: string 
     .get();
   if (!already) insertMembership(ctx, { organizationId: open.organization.id, userId: user.id, isSuperAdmin: false });
   ctx.db.delete(invitations).where(eq(invitations.id, open.invitation.id)).run();
-  auditInvitation(ctx, user, meta, open.organization.id, 'invitation.accepted', open.invitation.email);
+  // The person who joins is the actor (a new account has no memberships before this one).
+  audit({ ctx, meta, principal: { user, memberships: [] } }, 'invitation.accepted', { user_email: open.invitation.email }, open.organization.id);
   if (throughLink && open.invitation.mailedTime !== null) {
     markEmailProven(ctx, { userId: user.id, email: open.invitation.email, how: 'mailed_link', meta, details: { organization_id: open.organization.id } });
   }

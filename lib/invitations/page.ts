@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { users } from '@/db/schema';
 import { optionalPrincipal } from '@/lib/auth/optional-session';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { findInvitationByLink, type OpenInvitation } from './manage';
 

@@ -1,11 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { invitations, type Invitation } from '@/db/schema';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
 import { recordAudit } from '@/lib/audit/record';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { publicBaseUrl } from '@/lib/http/public-url';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { mailInvitation, smtpSettings, type MailResult, type SmtpSettings } from './mail';
 import { inviteMember } from './manage';
 

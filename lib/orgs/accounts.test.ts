@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '@/lib/auth/gate';
 import { authenticationMethods, externalIdentities, projects, tokens, users } from '@/db/schema';
+import type { MembershipWithOrg } from '@/lib/call';
 import { iso } from '@/lib/context';
 import { newRowId } from '@/lib/ids';
 import { rejection } from '@/lib/testing/errors';
 import { setUserFields } from '@/lib/testing/members';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { createAccount, deleteAccount, updateAccount } from './accounts';
-import { listMemberships, type MembershipWithOrg } from './memberships';
+import { listMemberships } from './memberships';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
 

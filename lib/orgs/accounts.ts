@@ -1,32 +1,15 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { authenticationMethods, externalIdentities, memberships, organizations, projects, tokens, users, type Organization } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { audit, type Call, type MembershipWithOrg } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from './authorize';
 import { insertMembership, insertOrganization } from './create';
-import type { MembershipWithOrg } from './memberships';
 import { createAccountSchema, updateAccountSchema } from './schema';
 import { createUnit, type UnitWithOrg } from './units';
 
 // Organizations through upstream's older "account" routes (/v1/account, which avn's
 // organization commands use) and the newer /v1/organizations ones.
-
-type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
-
-function audit(call: Call, organizationId: string | null, event: 'organization.created' | 'organization.updated' | 'organization.deleted', details: Record<string, unknown>) {
-  recordAudit(call.ctx, {
-    event,
-    organizationId,
-    details,
-    actorUserId: call.principal.user.id,
-    actorEmail: call.principal.user.email,
-    ip: call.meta.ip,
-    userAgent: call.meta.userAgent,
-  });
-}
 
 /**
  * POST /v1/account: a new organization whose super admin is the caller; with parent_account_id,
@@ -40,7 +23,7 @@ export function createAccount(call: Call & { input: unknown }): MembershipWithOr
   return call.ctx.db.transaction(() => {
     const organization = insertOrganization(call.ctx, { name: input.account_name });
     insertMembership(call.ctx, { organizationId: organization.id, userId: call.principal.user.id, isSuperAdmin: true });
-    audit(call, organization.id, 'organization.created', { organization_name: organization.name, account_id: organization.accountId });
+    audit(call, 'organization.created', { organization_name: organization.name, account_id: organization.accountId }, organization.id);
     return { organization, isSuperAdmin: true, joinTime: iso(call.ctx.now) };
   });
 }
@@ -58,7 +41,7 @@ export function updateAccount(call: Call & { membership: MembershipWithOrg | nul
       .where(eq(organizations.id, old.id))
       .returning()
       .get();
-    audit(call, organization.id, 'organization.updated', { old: { name: old.name }, new: { name: organization.name } });
+    audit(call, 'organization.updated', { old: { name: old.name }, new: { name: organization.name } }, organization.id);
     return { ...call.membership!, organization };
   });
 }
@@ -123,11 +106,11 @@ export function deleteAccount(call: Call & { membership: MembershipWithOrg | nul
     }
     const ended = endWhatBelongsTo(call.ctx, organization.id);
     call.ctx.db.delete(organizations).where(eq(organizations.id, organization.id)).run();
-    audit(call, null, 'organization.deleted', {
+    audit(call, 'organization.deleted', {
       organization_id: organization.id,
       account_id: organization.accountId,
       organization_name: organization.name,
       ...ended,
-    });
+    }, null);
   });
 }

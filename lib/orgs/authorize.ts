@@ -1,5 +1,5 @@
+import type { MembershipWithOrg } from '@/lib/call';
 import { AppError } from '@/lib/errors';
-import type { MembershipWithOrg } from './memberships';
 
 /** Throws 403 unless the caller is a super admin of the organization the request is about. */
 export function assertSuperAdmin(membership: MembershipWithOrg | null): asserts membership is MembershipWithOrg {

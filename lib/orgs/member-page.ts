@@ -1,8 +1,9 @@
 import type { Token } from '@/db/schema';
+import type { OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { identityProviderNames } from '@/lib/saml/owner';
 import { memberTwoFactor, twoFactorResetRefusal, type MemberTwoFactor } from './member-two-factor';
-import { getMember, listMemberAuthenticationMethods, listMemberTokens, otherOrganizationsOf, type Member, type MemberAuthenticationMethod, type MemberCall } from './members';
+import { getMember, listMemberAuthenticationMethods, listMemberTokens, otherOrganizationsOf, type Member, type MemberAuthenticationMethod } from './members';
 
 // What Admin → Users → a member shows: who they are here, how they sign in, their sessions and
 // tokens, and whether their two-factor authentication may be reset. Super admins of the
@@ -27,7 +28,7 @@ export type MemberPage = {
   identityProviderNames: Record<string, string>;
 };
 
-export function loadMemberPage(call: MemberCall & { userId: string }): MemberPage {
+export function loadMemberPage(call: OrgCall & { userId: string }): MemberPage {
   const member = getMember(call);
   const { ctx } = call;
   const membership = call.membership!;

@@ -3,11 +3,11 @@ import { recoveryCodes, totpCredentials } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { TOTP_PERIOD_SECONDS } from '@/lib/auth/totp';
 import { deleteTwoFactorEnrollment } from '@/lib/auth/two-factor-reset';
+import type { MembershipWithOrg, OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from './authorize';
-import { accountRefusal, findMember, type Member, type MemberCall } from './members';
-import type { MembershipWithOrg } from './memberships';
+import { accountRefusal, findMember, type Member } from './members';
 import { userIdSchema } from './schema';
 
 // "Reset two-factor authentication" on a member's page (Admin → Users → a member) and
@@ -101,7 +101,7 @@ export function twoFactorResetRefusal(
  * password sign-in. Audited in this organization's log as `member.two_factor_reset`, with the
  * admin as the actor.
  */
-export function resetMemberTwoFactor(call: MemberCall & { userId: string }): TwoFactorResetResult {
+export function resetMemberTwoFactor(call: OrgCall & { userId: string }): TwoFactorResetResult {
   assertSuperAdmin(call.membership);
   const membership = call.membership;
   const userId = parseInput(userIdSchema, call.userId);

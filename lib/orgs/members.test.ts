@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { authenticationMethods, externalIdentities, memberships, tokens, users } from '@/db/schema';
 import { authenticate } from '@/lib/auth/gate';
+import type { OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { addMember, callAs, seedOrganizationWithAdmin, seedTotp, setUserFields, TEST_META } from '@/lib/testing/members';
@@ -16,7 +17,6 @@ import {
   revokeMemberToken,
   signInMethodsOf,
   updateMember,
-  type MemberCall,
 } from './members';
 import { authenticationMethodToWire, memberToWire } from './wire';
 import { rejection } from '@/lib/testing/errors';
@@ -32,7 +32,7 @@ function world(ctx: Ctx = testCtx()) {
 const memberAuditEvents = (ctx: Ctx) => listAuditEvents(ctx).filter((e) => e.event.startsWith('member.'));
 
 describe('who may manage members', () => {
-  const operations: [string, (call: MemberCall, userId: string) => unknown][] = [
+  const operations: [string, (call: OrgCall, userId: string) => unknown][] = [
     ['list', (call) => listMembers(call)],
     ['get', (call, userId) => getMember({ ...call, userId })],
     ['update', (call, userId) => updateMember({ ...call, userId, input: { is_super_admin: true } })],
@@ -252,9 +252,9 @@ describe('the last super admin', () => {
   const LAST = 'admin@example.test is the last active super admin of this organization and cannot be';
 
   it.each([
-    ['demoted', (call: MemberCall, userId: string) => updateMember({ ...call, userId, input: { is_super_admin: false } })],
-    ['deactivated', (call: MemberCall, userId: string) => updateMember({ ...call, userId, input: { state: 'deactivated' } })],
-    ['removed', (call: MemberCall, userId: string) => removeMember({ ...call, userId })],
+    ['demoted', (call: OrgCall, userId: string) => updateMember({ ...call, userId, input: { is_super_admin: false } })],
+    ['deactivated', (call: OrgCall, userId: string) => updateMember({ ...call, userId, input: { state: 'deactivated' } })],
+    ['removed', (call: OrgCall, userId: string) => removeMember({ ...call, userId })],
   ])('cannot be %s', (change, run) => {
     const { ctx, admin, call, organization } = world();
     const error = rejection(() => run(call, admin.id));

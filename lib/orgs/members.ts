@@ -10,15 +10,12 @@ import {
   type Token,
   type User,
 } from '@/db/schema';
-import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { audit, type OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 import { listTokens } from '@/lib/tokens/manage';
 import { assertSuperAdmin } from './authorize';
-import type { MembershipWithOrg } from './memberships';
 import { listMembersQuerySchema, updateMemberSchema, userIdSchema } from './schema';
 
 // An organization's members, as its super admins see and manage them (Admin → Users and
@@ -27,7 +24,6 @@ import { listMembersQuerySchema, updateMemberSchema, userIdSchema } from './sche
 // only: a user id of another organization's member is "not found", whoever asks.
 
 /** What every function here is given: the caller and the membership the gate resolved. */
-export type MemberCall = { ctx: Ctx; principal: Principal; membership: MembershipWithOrg | null; meta: RequestMeta };
 
 export type Member = {
   user: Pick<User, 'id' | 'email' | 'realName' | 'state' | 'isApplicationUser' | 'lastActivityTime' | 'createTime' | 'managingOrganizationId' | 'emailVerifiedTime'>;
@@ -80,7 +76,7 @@ function toMember({ passwordUserId, totpConfirmedTime, ...rest }: MemberRow): Me
 }
 
 /** The organization's members by email; application users unless left out. */
-export function listMembers(call: MemberCall & { query?: unknown }): Member[] {
+export function listMembers(call: OrgCall & { query?: unknown }): Member[] {
   assertSuperAdmin(call.membership);
   const { include_application_users } = parseInput(listMembersQuerySchema, call.query ?? {});
   const organizationId = call.membership.organization.id;
@@ -105,7 +101,7 @@ export function findMember(ctx: Ctx, organizationId: string, userId: string): Me
   return toMember(row);
 }
 
-export function getMember(call: MemberCall & { userId: string }): Member {
+export function getMember(call: OrgCall & { userId: string }): Member {
   assertSuperAdmin(call.membership);
   return findMember(call.ctx, call.membership.organization.id, parseInput(userIdSchema, call.userId));
 }
@@ -171,22 +167,11 @@ export function otherOrganizationsOf(ctx: Ctx, userId: string): number {
   return organizationsOf(ctx, userId) - 1;
 }
 
-function audit(call: MemberCall & { membership: MembershipWithOrg }, input: Pick<AuditInput, 'event' | 'details'>) {
-  recordAudit(call.ctx, {
-    ...input,
-    organizationId: call.membership.organization.id,
-    actorUserId: call.principal.user.id,
-    actorEmail: call.principal.user.email,
-    ip: call.meta.ip,
-    userAgent: call.meta.userAgent,
-  });
-}
-
 /**
  * PATCH: super admin on or off, deactivate or reactivate, the real name. Only the fields given
  * change; the change is audited with its old and new values.
  */
-export function updateMember(call: MemberCall & { userId: string; input: unknown }): Member {
+export function updateMember(call: OrgCall & { userId: string; input: unknown }): Member {
   assertSuperAdmin(call.membership);
   const membership = call.membership;
   const userId = parseInput(userIdSchema, call.userId);
@@ -243,10 +228,7 @@ export function updateMember(call: MemberCall & { userId: string; input: unknown
           .where(eq(users.id, userId))
           .run();
       }
-      audit({ ...call, membership }, {
-        event: 'member.updated',
-        details: { user_id: userId, user_email: member.user.email, old, new: next },
-      });
+      audit(call, 'member.updated', { user_id: userId, user_email: member.user.email, old, new: next }, membership.organization.id);
       return findMember(ctx, organizationId, userId);
     },
     // Immediate: the guard's count and the write happen under one write lock, so two admins
@@ -259,7 +241,7 @@ export function updateMember(call: MemberCall & { userId: string; input: unknown
  * Removes the user from this organization: the membership goes, nothing else. The user, their
  * tokens and their other organizations stay as they are.
  */
-export function removeMember(call: MemberCall & { userId: string }): Member {
+export function removeMember(call: OrgCall & { userId: string }): Member {
   assertSuperAdmin(call.membership);
   const membership = call.membership;
   const userId = parseInput(userIdSchema, call.userId);
@@ -273,10 +255,7 @@ export function removeMember(call: MemberCall & { userId: string }): Member {
         .delete(memberships)
         .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
         .run();
-      audit({ ...call, membership }, {
-        event: 'member.removed',
-        details: { user_id: userId, user_email: member.user.email, was_super_admin: member.isSuperAdmin },
-      });
+      audit(call, 'member.removed', { user_id: userId, user_email: member.user.email, was_super_admin: member.isSuperAdmin }, membership.organization.id);
       return member;
     },
     { behavior: 'immediate' },
@@ -284,13 +263,13 @@ export function removeMember(call: MemberCall & { userId: string }): Member {
 }
 
 /** A member's tokens and sessions, newest first. */
-export function listMemberTokens(call: MemberCall & { userId: string }): Token[] {
+export function listMemberTokens(call: OrgCall & { userId: string }): Token[] {
   const member = getMember(call);
   return listTokens(call.ctx, member.user.id);
 }
 
 /** Revokes one of a member's tokens, named by its prefix (never by a full token: admins do not hold those). */
-export function revokeMemberToken(call: MemberCall & { userId: string; prefix: string }): Token {
+export function revokeMemberToken(call: OrgCall & { userId: string; prefix: string }): Token {
   assertSuperAdmin(call.membership);
   const membership = call.membership;
   const userId = parseInput(userIdSchema, call.userId);
@@ -304,16 +283,13 @@ export function revokeMemberToken(call: MemberCall & { userId: string; prefix: s
       .get();
     if (!token) throw new AppError('not_found', `Token ${call.prefix} of ${member.user.email} not found`);
     ctx.db.delete(tokens).where(eq(tokens.id, token.id)).run();
-    audit({ ...call, membership }, {
-      event: 'member.token_revoked',
-      details: {
+    audit(call, 'member.token_revoked', {
         user_id: member.user.id,
         user_email: member.user.email,
         token_prefix: token.tokenPrefix,
         kind: token.kind,
         description: token.description,
-      },
-    });
+      }, membership.organization.id);
     return token;
   });
 }
@@ -332,7 +308,7 @@ export type MemberAuthenticationMethod = {
 };
 
 /** The ways a member signs in: their password, and each identity linked to them (third-party or SAML). */
-export function listMemberAuthenticationMethods(call: MemberCall & { userId: string }): MemberAuthenticationMethod[] {
+export function listMemberAuthenticationMethods(call: OrgCall & { userId: string }): MemberAuthenticationMethod[] {
   const member = getMember(call);
   const { db } = call.ctx;
   const methods: MemberAuthenticationMethod[] = [];

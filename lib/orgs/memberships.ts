@@ -1,9 +1,8 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { preparedPerDb } from '@/lib/prepared';
-import { memberships, organizations, type Organization } from '@/db/schema';
-import type { Ctx } from '@/lib/context';
+import { memberships, organizations } from '@/db/schema';
+import type { Ctx, MembershipWithOrg } from '@/lib/call';
 
-export type MembershipWithOrg = { organization: Organization; isSuperAdmin: boolean; joinTime: string };
 
 /** The organizations a user belongs to, oldest membership first. */
 const membershipsOfUser = preparedPerDb((db) =>

@@ -319,10 +319,10 @@ describe('the gate: a unit and its projects are their organization’s', () => {
 
   it('/v1/account/{unit_id} resolves to the organization’s membership with the unit; deeper paths say it is a unit', () => {
     const { acme, admin, member, payments } = unitWorld();
-    expect(admin.request('GET', `/v1/account/${payments.unit.id}`)).toMatchObject({ organization: { organization: { id: acme.id }, isSuperAdmin: true }, unit: { id: payments.unit.id } });
-    expect(member.request('DELETE', `/v1/account/${payments.unit.id}`)).toMatchObject({ organization: { isSuperAdmin: false }, unit: { id: payments.unit.id } });
+    expect(admin.request('GET', `/v1/account/${payments.unit.id}`)).toMatchObject({ membership: { organization: { id: acme.id }, isSuperAdmin: true }, unit: { id: payments.unit.id } });
+    expect(member.request('DELETE', `/v1/account/${payments.unit.id}`)).toMatchObject({ membership: { isSuperAdmin: false }, unit: { id: payments.unit.id } });
     // The organization itself: no unit.
-    expect(admin.request('GET', `/v1/account/${acme.accountId}`)).toMatchObject({ organization: { organization: { id: acme.id } }, unit: null });
+    expect(admin.request('GET', `/v1/account/${acme.accountId}`)).toMatchObject({ membership: { organization: { id: acme.id } }, unit: null });
     for (const path of ['events', 'authentication']) {
       const error = rejection(() => admin.request('GET', `/v1/account/${payments.unit.id}/${path}`));
       expect([error.status, error.message]).toEqual([
@@ -356,7 +356,7 @@ describe('the gate: a unit and its projects are their organization’s', () => {
     for (const path of [`/v1/account/${payments.unit.id}`, '/v1/project/pay-prod', '/v1/project/pay-prod/service']) {
       const error = rejection(() => admin.request('GET', path, '192.0.2.7'));
       expect([error.status, error.message]).toEqual([403, 'IP address 192.0.2.7 is not in the IP allowlist of organization "Acme"']);
-      expect(admin.request('GET', path, '10.1.2.3').organization!.organization.id).toBe(acme.id);
+      expect(admin.request('GET', path, '10.1.2.3').membership!.organization.id).toBe(acme.id);
     }
   });
 
@@ -372,7 +372,7 @@ describe('the gate: a unit and its projects are their organization’s', () => {
   it('a project in a unit answers exactly the organization’s members, governed by the organization', () => {
     const { acme, member, attacker } = unitWorld();
     const result = member.request('GET', '/v1/project/pay-prod');
-    expect(result.organization!.organization.id).toBe(acme.id);
+    expect(result.membership!.organization.id).toBe(acme.id);
     expect(result.governing.map((m) => m.organization.id)).toEqual([acme.id]);
     expect(member.access('pay-prod')).toMatchObject({ organization: { id: acme.id }, unit: { name: 'Payments' } });
     expect(rejection(() => attacker.access('pay-prod')).status).toBe(404);
@@ -383,7 +383,7 @@ describe('the gate: a unit and its projects are their organization’s', () => {
     const scoped = seedToken(ctx, admin.user.id, { scopes: ['projects:read'] }).fullToken;
     const run = (method: string, pathname: string) =>
       gate({ ctx, input: { authorization: `aivenv1 ${scoped}`, cookieToken: null, ...META, scope: scopeOfApiPath(pathname, method), request: { method, pathname } } });
-    expect(run('GET', '/v1/project/pay-prod').organization).not.toBeNull();
+    expect(run('GET', '/v1/project/pay-prod').membership).not.toBeNull();
     const refused = rejection(() => run('GET', `/v1/account/${payments.unit.id}`));
     expect([refused.status, refused.message]).toEqual([403, "This token's scopes (projects:read) do not allow read access to organizations"]);
     const refusedCreate = rejection(() => run('POST', '/v1/account'));

@@ -1,13 +1,11 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { organizations, organizationUnits, projects, type OrganizationUnit } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/record';
-import { assertOrganizationAdmits, type Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { assertOrganizationAdmits } from '@/lib/auth/gate';
+import { audit, type Call, type MembershipWithOrg, type Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newAccountId } from '@/lib/ids';
 import { assertSuperAdmin } from './authorize';
-import type { MembershipWithOrg } from './memberships';
 import { findUnit } from './unit-lookup';
 import { updateAccountSchema } from './schema';
 
@@ -18,8 +16,6 @@ import { updateAccountSchema } from './schema';
 // that organization's super admins create, rename, delete and fill it. A project in a unit keeps
 // the organization as its organizationId (lib/projects/manage.ts), so every check that finds a
 // project's organization (the request gate among them) finds the unit's organization.
-
-type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
 
 /** A unit as its organization's member sees it: the unit and their membership of its organization. */
 export type UnitWithOrg = { unit: OrganizationUnit; membership: MembershipWithOrg };
@@ -77,18 +73,6 @@ export function unitOfOrganization(ctx: Ctx, membership: MembershipWithOrg, unit
   return { unit, membership };
 }
 
-function audit(call: Call, organizationId: string, event: 'unit.created' | 'unit.updated' | 'unit.deleted', details: Record<string, unknown>) {
-  recordAudit(call.ctx, {
-    event,
-    organizationId,
-    details,
-    actorUserId: call.principal.user.id,
-    actorEmail: call.principal.user.email,
-    ip: call.meta.ip,
-    userAgent: call.meta.userAgent,
-  });
-}
-
 /** Names are unique within an organization, ignoring case: the "move to" list must tell them apart. */
 function assertNameFree(ctx: Ctx, organizationId: string, name: string, except?: string): void {
   const taken = ctx.db
@@ -138,7 +122,7 @@ export function createUnit(call: Call & { parentAccountId: string; name: string 
       .values({ id: freshAccountId(ctx), organizationId: membership.organization.id, name: call.name, createTime: now, updateTime: now })
       .returning()
       .get();
-    audit(call, membership.organization.id, 'unit.created', { unit_id: unit.id, unit_name: unit.name });
+    audit(call, 'unit.created', { unit_id: unit.id, unit_name: unit.name }, membership.organization.id);
     return { unit, membership };
   });
 }
@@ -157,7 +141,7 @@ export function updateUnit(call: Call & { target: UnitWithOrg; input: unknown })
       .where(eq(organizationUnits.id, old.id))
       .returning()
       .get();
-    audit(call, old.organizationId, 'unit.updated', { unit_id: unit.id, unit_name: unit.name, old: { name: old.name }, new: { name: unit.name } });
+    audit(call, 'unit.updated', { unit_id: unit.id, unit_name: unit.name, old: { name: old.name }, new: { name: unit.name } }, old.organizationId);
     return { ...call.target, unit };
   });
 }
@@ -179,6 +163,6 @@ export function deleteUnit(call: Call & { target: UnitWithOrg }): void {
       );
     }
     call.ctx.db.delete(organizationUnits).where(eq(organizationUnits.id, unit.id)).run();
-    audit(call, unit.organizationId, 'unit.deleted', { unit_id: unit.id, unit_name: unit.name });
+    audit(call, 'unit.deleted', { unit_id: unit.id, unit_name: unit.name }, unit.organizationId);
   });
 }

@@ -1,5 +1,5 @@
 import type { Organization } from '@/db/schema';
-import type { MembershipWithOrg } from './memberships';
+import type { MembershipWithOrg } from '@/lib/call';
 import type { UnitWithOrg } from './units';
 import type { Member, MemberAuthenticationMethod } from './members';
 

@@ -1,26 +1,21 @@
 import { eq } from 'drizzle-orm';
 import { organizations } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
-import { iso, type Ctx } from '@/lib/context';
+import { audit, type OrgCall } from '@/lib/call';
+import { iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { lockoutRefusal } from './lockout';
 import { applyPatch, policyOf, policyToWire, type Policy } from './policy';
 import { policyPatchSchema } from './schema';
 
-type Call = { ctx: Ctx; principal: Principal; membership: MembershipWithOrg | null; meta: RequestMeta };
-
 /** The organization's policy; super admins only. */
-export function readPolicy({ membership }: Pick<Call, 'membership'>): Policy {
+export function readPolicy({ membership }: Pick<OrgCall, 'membership'>): Policy {
   assertSuperAdmin(membership);
   return policyOf(membership.organization);
 }
 
 /** The policy a patch would give, refused (409) if it would cut off the admin making it. */
-export function proposePolicy(call: Call & { input: unknown }): { before: Policy; after: Policy; lockout: string | null } {
+export function proposePolicy(call: OrgCall & { input: unknown }): { before: Policy; after: Policy; lockout: string | null } {
   assertSuperAdmin(call.membership);
   const patch = parseInput(policyPatchSchema, call.input);
   const before = policyOf(call.membership.organization);
@@ -35,7 +30,7 @@ export function proposePolicy(call: Call & { input: unknown }): { before: Policy
 }
 
 /** Applies a policy patch at once: the next request is judged by it. Audited with old and new values. */
-export function updatePolicy(call: Call & { input: unknown }): Policy {
+export function updatePolicy(call: OrgCall & { input: unknown }): Policy {
   const { before, after, lockout } = proposePolicy(call);
   if (lockout) throw new AppError('conflict', lockout);
   const organization = call.membership!.organization;
@@ -51,18 +46,15 @@ export function updatePolicy(call: Call & { input: unknown }): Policy {
       .where(eq(organizations.id, organization.id))
       .run();
     if (changed.length === 0) return;
-    recordAudit(call.ctx, {
-      event: 'policy.updated',
-      organizationId: organization.id,
-      actorUserId: call.principal.user.id,
-      actorEmail: call.principal.user.email,
-      ip: call.meta.ip,
-      userAgent: call.meta.userAgent,
-      details: {
+    audit(
+      call,
+      'policy.updated',
+      {
         old: Object.fromEntries(changed.map((key) => [key, oldWire[key]])),
         new: Object.fromEntries(changed.map((key) => [key, newWire[key]])),
       },
-    });
+      organization.id,
+    );
   });
   return after;
 }

@@ -1,12 +1,11 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { memberships, organizations, organizationUnits, projects, type Organization, type OrganizationUnit, type Project } from '@/db/schema';
-import { recordAudit, recordUserAudit, type AuditInput } from '@/lib/audit/record';
-import { assertOrganizationAdmits, type Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { AuditEventName } from '@/lib/audit/record';
+import { assertOrganizationAdmits } from '@/lib/auth/gate';
+import { audit, type Call, type MembershipWithOrg, type Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newProjectId } from '@/lib/ids';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { resolveAccount } from '@/lib/orgs/units';
 import { preparedPerDb } from '@/lib/prepared';
 import { createProjectSchema, updateProjectSchema } from './schema';
@@ -24,8 +23,6 @@ import { createProjectSchema, updateProjectSchema } from './schema';
 
 export type ProjectWithOrg = { project: Project; organization: Organization | null; unit: OrganizationUnit | null };
 
-type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
-
 /**
  * The caller's hold on a project, as the gate settled it: the membership of the project's
  * organization, or null for the caller's own standalone project.
@@ -36,22 +33,14 @@ export type ProjectAccess = ProjectWithOrg & { membership: MembershipWithOrg | n
 export function auditProject(
   call: Call,
   project: Project,
-  input: Pick<AuditInput, 'event' | 'details'>,
+  { event, details }: { event: AuditEventName; details?: Record<string, unknown> },
   { except }: { except?: string | null } = {},
 ): void {
-  const base = {
-    ...input,
-    actorUserId: call.principal.user.id,
-    actorEmail: call.principal.user.email,
-    ip: call.meta.ip,
-    userAgent: call.meta.userAgent,
-  };
   if (project.organizationId) {
-    if (project.organizationId !== except) recordAudit(call.ctx, { ...base, organizationId: project.organizationId });
+    if (project.organizationId !== except) audit(call, event, details, project.organizationId);
   } else {
-    const ids = call.principal.memberships.map((m) => m.organization.id);
-    const others = ids.filter((id) => id !== except);
-    if (!except || others.length > 0) recordUserAudit(call.ctx, others, base);
+    const others = call.principal.memberships.map((m) => m.organization.id).filter((id) => id !== except);
+    if (!except || others.length > 0) audit(call, event, details, others);
   }
 }
 

@@ -2,7 +2,7 @@ import { and, eq, gt, lt } from 'drizzle-orm';
 import { externalIdentities, memberships, samlRequests, samlSeenAssertions, users, type AuthenticationMethod, type User } from '@/db/schema';
 import { recordAudit, recordUserAudit } from '@/lib/audit/record';
 import { sessionTokenSettings } from '@/lib/auth/session';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { identityProvidersForEmail, managingOrganizationForEmail } from '@/lib/domains/route';
 import { newRowId } from '@/lib/ids';

@@ -1,12 +1,11 @@
 import { recordUserAudit } from '@/lib/audit/record';
-import { gate, type Principal } from '@/lib/auth/gate';
+import { gate } from '@/lib/auth/gate';
 import { optionalPrincipal } from '@/lib/auth/optional-session';
-import type { RequestMeta } from '@/lib/auth/sign-in';
 import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
+import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { crossSiteRefusal, type HeaderReader } from '@/lib/http/same-origin';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { canTest } from './acs';
 import { SamlError } from './errors';
 import { certificatesOf } from './methods';

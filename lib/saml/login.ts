@@ -1,5 +1,5 @@
-import type { RequestMeta } from '@/lib/auth/sign-in';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
+import type { RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { safeReturnPath } from '@/lib/http/areas';

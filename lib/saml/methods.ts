@@ -10,21 +10,16 @@ import {
   type AuthenticationMethod,
   type SamlCertificate,
 } from '@/db/schema';
-import { recordAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { audit, type OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newAuthenticationMethodId, newRowId } from '@/lib/ids';
 import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import type { MembershipWithOrg } from '@/lib/orgs/memberships';
 import { parseCertificate, type ParsedCertificate } from './certificate';
 import { createMethodSchema, updateMethodSchema, type ParsedUpdateMethod } from './schema';
 
 // Identity providers of an organization: create, read, change, delete, and their certificates.
 // Super admins only. Every change is audited inside its transaction.
-
-export type Call = { ctx: Ctx; principal: Principal; membership: MembershipWithOrg | null; meta: RequestMeta };
 
 export type LinkedDomain = { domainId: string; domainName: string; state: string };
 export type MethodView = { method: AuthenticationMethod; certificates: SamlCertificate[]; linkedDomains: LinkedDomain[] };
@@ -32,17 +27,6 @@ export type MethodView = { method: AuthenticationMethod; certificates: SamlCerti
 /** Configured = the three IdP values are there; until then the method is pending_configuration. */
 export function isConfigured(method: Pick<AuthenticationMethod, 'samlIdpUrl' | 'samlEntityId'>, certificates: readonly unknown[]): boolean {
   return !!method.samlIdpUrl && !!method.samlEntityId && certificates.length > 0;
-}
-
-function audit(call: Call, input: Pick<AuditInput, 'event' | 'details'>) {
-  recordAudit(call.ctx, {
-    ...input,
-    organizationId: call.membership!.organization.id,
-    actorUserId: call.principal.user.id,
-    actorEmail: call.principal.user.email,
-    ip: call.meta.ip,
-    userAgent: call.meta.userAgent,
-  });
 }
 
 export function certificatesOf(ctx: Ctx, methodId: string): SamlCertificate[] {
@@ -69,7 +53,7 @@ function view(ctx: Ctx, method: AuthenticationMethod): MethodView {
   return { method, certificates: certificatesOf(ctx, method.id), linkedDomains: linkedDomainsOf(ctx, method.id) };
 }
 
-export function listMethods(call: Pick<Call, 'ctx' | 'membership'>): MethodView[] {
+export function listMethods(call: Pick<OrgCall, 'ctx' | 'membership'>): MethodView[] {
   assertSuperAdmin(call.membership);
   return call.ctx.db
     .select()
@@ -81,7 +65,7 @@ export function listMethods(call: Pick<Call, 'ctx' | 'membership'>): MethodView[
 }
 
 /** One identity provider of the caller's organization; 404 for any other id. */
-export function getMethod(call: Pick<Call, 'ctx' | 'membership'>, methodId: string): MethodView {
+export function getMethod(call: Pick<OrgCall, 'ctx' | 'membership'>, methodId: string): MethodView {
   assertSuperAdmin(call.membership);
   const method = call.ctx.db
     .select()
@@ -175,7 +159,7 @@ function assertEnableable(method: AuthenticationMethod, certificates: readonly u
   throw new AppError('conflict', 'This identity provider is enabled: disable it before removing its IdP URL, entity ID or certificate');
 }
 
-export async function createMethod(call: Call & { input: unknown }): Promise<MethodView> {
+export async function createMethod(call: OrgCall & { input: unknown }): Promise<MethodView> {
   assertSuperAdmin(call.membership);
   const input = parseInput(createMethodSchema, call.input);
   if (input.authentication_method_type !== 'saml') {
@@ -227,10 +211,7 @@ export async function createMethod(call: Call & { input: unknown }): Promise<Met
     for (const domainId of domainIds) {
       call.ctx.db.insert(domainAuthenticationMethods).values({ domainId, methodId: id, createTime: now }).run();
     }
-    audit(call, {
-      event: 'identity_provider.created',
-      details: { authentication_method_id: id, name: method.name, vendor: method.vendor, linked_domains: domainIds },
-    });
+    audit(call, 'identity_provider.created', { authentication_method_id: id, name: method.name, vendor: method.vendor, linked_domains: domainIds }, call.membership!.organization.id);
     return view(call.ctx, method);
   });
 }
@@ -254,7 +235,7 @@ const AUDITED_COLUMNS: Record<string, keyof AuthenticationMethod> = {
 };
 
 /** PUT: a partial change. `saml_certificate` replaces every certificate with the one given. */
-export function updateMethod(call: Call & { methodId: string; input: unknown }): MethodView {
+export function updateMethod(call: OrgCall & { methodId: string; input: unknown }): MethodView {
   const before = getMethod(call, call.methodId);
   const input = parseInput(updateMethodSchema, call.input);
   const certificate = input.saml_certificate ? certificateOrThrow(input.saml_certificate, call.ctx.now) : null;
@@ -278,23 +259,20 @@ export function updateMethod(call: Call & { methodId: string; input: unknown }):
       if (certificate) insertCertificate(call.ctx, call.methodId, certificate);
     }
     if (changed.length || input.saml_certificate !== undefined) {
-      audit(call, {
-        event: 'identity_provider.updated',
-        details: {
+      audit(call, 'identity_provider.updated', {
           authentication_method_id: call.methodId,
           name: method.name,
           old: Object.fromEntries(changed.map(([key, column]) => [key, before.method[column]])),
           new: Object.fromEntries(changed.map(([key, column]) => [key, method[column]])),
           ...(input.saml_certificate !== undefined ? { certificate_replaced: certificate ? certificate.subject : null } : {}),
-        },
-      });
+        }, call.membership!.organization.id);
     }
     return view(call.ctx, method);
   });
 }
 
 /** Adds a certificate beside the current ones: both are accepted until the old one is removed. */
-export function addCertificate(call: Call & { methodId: string; pem: string }): MethodView {
+export function addCertificate(call: OrgCall & { methodId: string; pem: string }): MethodView {
   const before = getMethod(call, call.methodId);
   const certificate = certificateOrThrow(call.pem, call.ctx.now);
   if (before.certificates.some((c) => c.pem === certificate.pem)) {
@@ -303,16 +281,13 @@ export function addCertificate(call: Call & { methodId: string; pem: string }): 
   return call.ctx.db.transaction(() => {
     insertCertificate(call.ctx, call.methodId, certificate);
     call.ctx.db.update(authenticationMethods).set({ updateTime: iso(call.ctx.now) }).where(eq(authenticationMethods.id, call.methodId)).run();
-    audit(call, {
-      event: 'identity_provider.certificate_added',
-      details: { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter },
-    });
+    audit(call, 'identity_provider.certificate_added', { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter }, call.membership!.organization.id);
     return view(call.ctx, before.method);
   });
 }
 
 /** Removes one certificate. The last one of an enabled provider stays: remove it by disabling first. */
-export function removeCertificate(call: Call & { methodId: string; certificateId: string }): MethodView {
+export function removeCertificate(call: OrgCall & { methodId: string; certificateId: string }): MethodView {
   const before = getMethod(call, call.methodId);
   const certificate = before.certificates.find((c) => c.id === call.certificateId);
   if (!certificate) throw new AppError('not_found', 'Certificate not found');
@@ -321,10 +296,7 @@ export function removeCertificate(call: Call & { methodId: string; certificateId
   }
   return call.ctx.db.transaction(() => {
     call.ctx.db.delete(samlCertificates).where(eq(samlCertificates.id, certificate.id)).run();
-    audit(call, {
-      event: 'identity_provider.certificate_removed',
-      details: { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter },
-    });
+    audit(call, 'identity_provider.certificate_removed', { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter }, call.membership!.organization.id);
     return view(call.ctx, before.method);
   });
 }
@@ -333,14 +305,14 @@ export function removeCertificate(call: Call & { methodId: string; certificateId
  * Deletes the provider: its certificates, requests and domain links go by the foreign keys; the
  * sessions signed in through it and the accounts' links to it go here. Returns how many sessions ended.
  */
-export function deleteMethod(call: Call & { methodId: string }): number {
+export function deleteMethod(call: OrgCall & { methodId: string }): number {
   const { method } = getMethod(call, call.methodId);
   const provider = `saml:${method.id}`;
   return call.ctx.db.transaction(() => {
     const ended = call.ctx.db.delete(tokens).where(and(eq(tokens.authMethod, provider), eq(tokens.kind, 'session'))).run().changes;
     call.ctx.db.delete(externalIdentities).where(eq(externalIdentities.provider, provider)).run();
     call.ctx.db.delete(authenticationMethods).where(eq(authenticationMethods.id, method.id)).run();
-    audit(call, { event: 'identity_provider.deleted', details: { authentication_method_id: method.id, name: method.name, sessions_ended: ended } });
+    audit(call, 'identity_provider.deleted', { authentication_method_id: method.id, name: method.name, sessions_ended: ended }, call.membership!.organization.id);
     return ended;
   });
 }

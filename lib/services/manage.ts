@@ -1,7 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { services, type Service } from '@/db/schema';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { Call, Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput, zodFieldErrors, zodMessage } from '@/lib/errors';
 import { newServiceId } from '@/lib/ids';
@@ -21,13 +20,13 @@ import { configOptions, SERVICE_PLANS, type ServiceType } from './user-config-sc
 // assertMayChangeProject). Every change is audited, user_config with its old and new values and
 // its secrets masked.
 
-type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta; access: ProjectAccess };
+type ServiceCall = Call & { access: ProjectAccess };
 
-export function listServices({ ctx, access }: Pick<Call, 'ctx' | 'access'>): Service[] {
+export function listServices({ ctx, access }: Pick<ServiceCall, 'ctx' | 'access'>): Service[] {
   return ctx.db.select().from(services).where(eq(services.projectId, access.project.id)).orderBy(asc(services.name)).all();
 }
 
-export function getService({ ctx, access, name }: Pick<Call, 'ctx' | 'access'> & { name: string }): Service {
+export function getService({ ctx, access, name }: Pick<ServiceCall, 'ctx' | 'access'> & { name: string }): Service {
   const service = ctx.db
     .select()
     .from(services)
@@ -85,7 +84,7 @@ export function applyUserConfigPatch(
   return full.data;
 }
 
-export function createService(call: Call & { input: unknown }): Service {
+export function createService(call: ServiceCall & { input: unknown }): Service {
   assertMayChangeProject(call.access);
   const input = parseInput(createServiceSchema, call.input);
   const userConfig = applyUserConfigPatch(input.service_type, {}, input.user_config ?? {});
@@ -135,7 +134,7 @@ export type ServiceUpdateResult = { service: Service; changedKeys: string[] };
  * lib/services/merge.ts. Nothing changes unless everything is valid.
  */
 export function updateService(
-  call: Call & { name: string; input: unknown; signingKeyKind?: SigningKeyKind },
+  call: ServiceCall & { name: string; input: unknown; signingKeyKind?: SigningKeyKind },
 ): ServiceUpdateResult {
   const input = parseInput(updateServiceSchema, call.input);
   return call.ctx.db.transaction(() => {
@@ -170,7 +169,7 @@ export function updateService(
   });
 }
 
-export function deleteService(call: Call & { name: string }): void {
+export function deleteService(call: ServiceCall & { name: string }): void {
   call.ctx.db.transaction(() => {
     const service = getService({ ...call, name: call.name });
     assertMayChangeProject(call.access);

@@ -1,9 +1,9 @@
+import type { RequestMeta } from '@/lib/call';
 import type { Env } from '@/lib/env';
 import { count } from 'drizzle-orm';
 import { organizations, type Organization, type User } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { hashPassword } from '@/lib/auth/password';
-import type { RequestMeta } from '@/lib/auth/sign-in';
 import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { insertMembership, insertOrganization } from '@/lib/orgs/create';

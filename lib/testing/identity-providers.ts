@@ -1,4 +1,4 @@
-import type { MemberCall } from '@/lib/orgs/members';
+import type { OrgCall } from '@/lib/call';
 import { createMethod, updateMethod } from '@/lib/saml/methods';
 import type { TestIdp } from './saml-idp';
 
@@ -8,7 +8,7 @@ import type { TestIdp } from './saml-idp';
  * row as created. `input` overrides or adds any field of the create body.
  */
 export async function addSamlIdp(
-  call: MemberCall,
+  call: OrgCall,
   idp: Pick<TestIdp, 'entityId' | 'certificate'>,
   { name = 'IdP', idpUrl = 'https://idp.example.test/sso', enabled = true, input = {} }: { name?: string; idpUrl?: string; enabled?: boolean; input?: Record<string, unknown> } = {},
 ) {

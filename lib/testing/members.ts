@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { totpCredentials, users, type User } from '@/db/schema';
-import type { Principal } from '@/lib/auth/gate';
+import type { OrgCall, Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
-import type { MemberCall } from '@/lib/orgs/members';
 import { listMemberships } from '@/lib/orgs/memberships';
 import { seedMembership, seedOrganization, seedToken, seedUser } from './seed';
 
@@ -17,7 +16,7 @@ export function principalOf(ctx: Ctx, userId: string): Principal {
 }
 
 /** What a route or action passes to lib/orgs/members.ts for this user acting in this organization. */
-export function callAs(ctx: Ctx, userId: string, organizationId: string): MemberCall {
+export function callAs(ctx: Ctx, userId: string, organizationId: string): OrgCall {
   const principal = principalOf(ctx, userId);
   const membership = principal.memberships.find((m) => m.organization.id === organizationId) ?? null;
   return { ctx, principal, membership, meta: TEST_META };

@@ -1,8 +1,6 @@
 import { and, count, desc, eq, ne } from 'drizzle-orm';
 import { tokens, users, type Token } from '@/db/schema';
-import { recordUserAudit, type AuditInput } from '@/lib/audit/record';
-import type { Principal } from '@/lib/auth/gate';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import { audit, type Call, type Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { personalTokenCreationRefusal, policyOf } from '@/lib/policy/policy';
@@ -14,17 +12,6 @@ import { hashToken, looksLikeFullToken } from './token';
 // A user's own tokens: personal tokens they create and the session tokens their sign-ins
 // created. Every function acts on the caller's tokens only: a prefix of someone else's token
 // is "not found", never "forbidden".
-
-type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
-
-function audit(call: Call, input: Omit<AuditInput, 'organizationId' | 'actorUserId' | 'actorEmail' | 'ip' | 'userAgent'>) {
-  const { ctx, principal, meta } = call;
-  recordUserAudit(
-    ctx,
-    principal.memberships.map((m) => m.organization.id),
-    { ...input, actorUserId: principal.user.id, actorEmail: principal.user.email, ip: meta.ip, userAgent: meta.userAgent },
-  );
-}
 
 /**
  * Refuses (403, naming each wider part) a token wider than the caller's own token, and records the
@@ -84,7 +71,7 @@ export function createPersonalToken(call: Call & { input: unknown }): CreatedTok
   if (blocking?.refusal) throw new AppError('forbidden', `Organization "${blocking.organization.name}" ${blocking.refusal}`);
   // Made with a personal or application token: no wider than it (lib/tokens/narrowing.ts).
   assertWithinCallerToken(call.ctx, call.principal, requestedLimits(input), (details) =>
-    audit(call, { event: 'token.creation_refused', details }),
+    audit(call, 'token.creation_refused', details),
   );
   return call.ctx.db.transaction(() => {
     const created = createToken({
@@ -101,17 +88,14 @@ export function createPersonalToken(call: Call & { input: unknown }): CreatedTok
         scopes: input.scopes,
       },
     });
-    audit(call, {
-      event: 'token.created',
-      details: {
+    audit(call, 'token.created', {
         token_prefix: created.token.tokenPrefix,
         description: created.token.description,
         max_age_seconds: created.token.maxAgeSeconds,
         extend_when_used: created.token.extendWhenUsed,
         ip_allowlist: created.token.ipAllowlist,
         scopes: created.token.scopes,
-      },
-    });
+      });
     return created;
   });
 }
@@ -148,7 +132,7 @@ export function updateTokenDescription(call: Call & { prefix: string; input: unk
   return call.ctx.db.transaction(() => {
     const token = findOwnToken(call.ctx, call.principal.user.id, call.prefix);
     const updated = call.ctx.db.update(tokens).set({ description }).where(eq(tokens.id, token.id)).returning().get();
-    audit(call, { event: 'token.updated', details: { token_prefix: token.tokenPrefix, old: { description: token.description }, new: { description } } });
+    audit(call, 'token.updated', { token_prefix: token.tokenPrefix, old: { description: token.description }, new: { description } });
     return updated;
   });
 }
@@ -158,7 +142,7 @@ export function revokeToken(call: Call & { prefixOrToken: string }): Token {
   return call.ctx.db.transaction(() => {
     const token = findOwnToken(call.ctx, call.principal.user.id, call.prefixOrToken);
     call.ctx.db.delete(tokens).where(eq(tokens.id, token.id)).run();
-    audit(call, { event: 'token.revoked', details: { token_prefix: token.tokenPrefix, kind: token.kind, description: token.description } });
+    audit(call, 'token.revoked', { token_prefix: token.tokenPrefix, kind: token.kind, description: token.description });
     return token;
   });
 }
@@ -170,7 +154,7 @@ export function revokeOtherTokens(call: Call): number {
       .delete(tokens)
       .where(and(eq(tokens.userId, call.principal.user.id), ne(tokens.id, call.principal.token.id)))
       .run();
-    audit(call, { event: 'token.revoked', details: { scope: 'all_other_tokens', count: changes, kept: call.principal.token.tokenPrefix } });
+    audit(call, 'token.revoked', { scope: 'all_other_tokens', count: changes, kept: call.principal.token.tokenPrefix });
     return changes;
   });
 }
@@ -183,7 +167,7 @@ export function expireAllTokens(call: Call): number {
   return call.ctx.db.transaction(() => {
     const { changes } = call.ctx.db.delete(tokens).where(eq(tokens.userId, call.principal.user.id)).run();
     call.ctx.db.update(users).set({ tokenValidityBegin: iso(call.ctx.now) }).where(eq(users.id, call.principal.user.id)).run();
-    audit(call, { event: 'token.revoked', details: { scope: 'all_tokens', count: changes } });
+    audit(call, 'token.revoked', { scope: 'all_tokens', count: changes });
     return changes;
   });
 }

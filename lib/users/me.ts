@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { externalIdentities, passwordCredentials } from '@/db/schema';
-import type { Principal } from '@/lib/auth/gate';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { preparedPerDb } from '@/lib/prepared';
 import { projectNamesOf } from '@/lib/projects/manage';

@@ -6,7 +6,7 @@ import { endSessionsOf, passwordAllowedFor, passwordNotAllowedMessage } from '@/
 import { hashPassword } from '@/lib/auth/password';
 import { completePasswordResetSchema, requestPasswordResetSchema } from '@/lib/auth/password-schema';
 import { clearAccountFailures, passwordResetLimits, takePasswordResetRequest } from '@/lib/auth/rate-limit';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { users, type User } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
-import type { RequestMeta } from '@/lib/auth/sign-in';
+import type { RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/orgs/memberships';
 

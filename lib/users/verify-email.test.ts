@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { emailVerifications, users, type TokenKind } from '@/db/schema';
-import type { Principal } from '@/lib/auth/gate';
+import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import type { SmtpSettings } from '@/lib/mail/smtp';
 import { listMemberships } from '@/lib/orgs/memberships';

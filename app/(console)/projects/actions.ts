@@ -2,7 +2,6 @@
 
 import { consoleAction } from '@/app/_lib/action';
 import { consoleProjectAccess } from '@/app/_lib/project';
-import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { unitOfOrganization } from '@/lib/orgs/units';
 import { createProject, updateProject } from '@/lib/projects/manage';
@@ -21,15 +20,15 @@ import {
 // finds the project through consoleProjectAccess, the console's form of the API's project scope.
 
 export const createProjectAction = consoleAction(createProjectActionSchema, async ({ project }, session) => {
-  if (!session.organization) throw new AppError('forbidden', 'Join an organization first');
+  if (!session.membership) throw new AppError('forbidden', 'Join an organization first');
   // Projects made in the console go into the organization being worked in.
-  const created = createProject({ ctx: liveCtx(), principal: session.principal, meta: session.meta, input: { project, account_id: session.organization.organization.accountId } });
+  const created = createProject({ ...session, input: { project, account_id: session.membership.organization.accountId } });
   return { project: created.project.name };
 });
 
 export const renameProjectAction = consoleAction(renameProjectActionSchema, async ({ project, project_name }, session) => {
   const access = consoleProjectAccess(session, project);
-  const updated = updateProject({ ctx: liveCtx(), principal: session.principal, meta: session.meta, access, input: { project_name } });
+  const updated = updateProject({ ...session, access, input: { project_name } });
   return { project: updated.project.name };
 });
 
@@ -37,35 +36,33 @@ export const renameProjectAction = consoleAction(renameProjectActionSchema, asyn
 // offers only those. lib/ decides who may (super admins of the destination's organization, and of
 // the project's present one).
 export const moveProjectAction = consoleAction(moveProjectActionSchema, async ({ project, account_id }, session) => {
-  if (!session.organization) throw new AppError('forbidden', 'Join an organization first');
-  const ctx = liveCtx();
-  const org = session.organization.organization;
-  if (account_id !== undefined && account_id !== org.accountId) unitOfOrganization(ctx, session.organization, account_id);
+  if (!session.membership) throw new AppError('forbidden', 'Join an organization first');
+  const { ctx } = session;
+  const org = session.membership.organization;
+  if (account_id !== undefined && account_id !== org.accountId) unitOfOrganization(ctx, session.membership, account_id);
   const access = consoleProjectAccess(session, project);
   const input = { account_id: account_id ?? org.accountId };
-  updateProject({ ctx, principal: session.principal, meta: session.meta, access, input });
+  updateProject({ ...session, access, input });
 });
 
 export const createServiceAction = consoleAction(createServiceActionSchema, async ({ project, ...input }, session) => {
   const access = consoleProjectAccess(session, project);
-  const service = createService({ ctx: liveCtx(), principal: session.principal, meta: session.meta, access, input });
+  const service = createService({ ...session, access, input });
   return { service: service.name };
 });
 
 export const deleteServiceAction = consoleAction(serviceRefSchema, async ({ project, service }, session) => {
   const access = consoleProjectAccess(session, project);
-  deleteService({ ctx: liveCtx(), principal: session.principal, meta: session.meta, access, name: service });
+  deleteService({ ...session, access, name: service });
 });
 
 export const saveUserConfigAction = consoleAction(saveUserConfigActionSchema, async (input, session) => {
   const access = consoleProjectAccess(session, input.project);
-  const ctx = liveCtx();
+  const { ctx } = session;
   const current = getService({ ctx, access, name: input.service });
   assertRollingRestartConfirmed(current.serviceType, Object.keys(input.patch), input.confirm_rolling_restart === true);
   const { changedKeys } = updateService({
-    ctx,
-    principal: session.principal,
-    meta: session.meta,
+    ...session,
     access,
     name: input.service,
     input: { user_config: unflattenConfig(input.patch) },
@@ -76,9 +73,9 @@ export const saveUserConfigAction = consoleAction(saveUserConfigActionSchema, as
 
 // Both make the server fetch a JWKS URL (Kafka): only for those who may change the service.
 export const testTokenAction = consoleAction(testTokenActionSchema, async ({ project, service, token }, session) =>
-  testServiceToken({ ctx: liveCtx(), principal: session.principal, access: consoleProjectAccess(session, project), name: service, token }),
+  testServiceToken({ ...session, access: consoleProjectAccess(session, project), name: service, token }),
 );
 
 export const checkJwksAction = consoleAction(checkJwksActionSchema, async ({ project, service, url }, session) =>
-  checkServiceJwks({ ctx: liveCtx(), principal: session.principal, access: consoleProjectAccess(session, project), name: service, url }),
+  checkServiceJwks({ ...session, access: consoleProjectAccess(session, project), name: service, url }),
 );

@@ -13,10 +13,10 @@ import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 export const metadata: Metadata = { title: 'Projects · Portcullis' };
 
 export default async function ProjectsPage() {
-  const { principal, organization } = await requireConsole();
+  const { principal, membership } = await requireConsole();
   const ctx = liveCtx();
-  const org = organization?.organization ?? null;
-  const isSuperAdmin = organization?.isSuperAdmin ?? false;
+  const org = membership?.organization ?? null;
+  const isSuperAdmin = membership?.isSuperAdmin ?? false;
   const inOrg = org ? listProjects({ ctx, principal, organizationId: org.id }).filter((p) => p.project.organizationId === org.id) : [];
   const standalone = listProjects({ ctx, principal }).filter((p) => p.project.organizationId === null);
   const units = org ? listUnits(ctx, org.id) : [];

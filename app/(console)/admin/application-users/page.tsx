@@ -11,9 +11,9 @@ import { DataTable } from '@/components/ui/table';
 export const metadata: Metadata = { title: 'Application users · Portcullis' };
 
 export default async function ApplicationUsersPage() {
-  const { organization } = await requireSuperAdmin();
+  const { membership } = await requireSuperAdmin();
   const ctx = liveCtx();
-  const appUsers = listApplicationUsers({ ctx, membership: organization });
+  const appUsers = listApplicationUsers({ ctx, membership });
   return (
     <div className="max-w-4xl space-y-6">
       <div>

@@ -16,7 +16,7 @@ type SearchParams = Record<string, string | string[] | undefined>;
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const { organization } = await requireSuperAdmin();
+  const { membership } = await requireSuperAdmin();
   const ctx = liveCtx();
   const params = await searchParams;
   const filter: AuditFilterValues = { actor: first(params.actor), event: first(params.event), from: first(params.from), to: first(params.to) };
@@ -25,7 +25,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
   let log: AuditLogPage | null = null;
   let fieldErrors: FieldErrors = {};
-  const read = () => readAuditLog({ ctx, membership: organization, input: { ...filter, limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE } });
+  const read = () => readAuditLog({ ctx, membership, input: { ...filter, limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE } });
   try {
     log = read();
     const pages = Math.max(1, Math.ceil(log.total / AUDIT_PAGE_SIZE));
@@ -52,19 +52,19 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       <div>
         <h1 className="text-2xl font-semibold">Audit log</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Who did what in {organization.organization.name}, from where: sign-ins, tokens, member and policy changes. Times are
+          Who did what in {membership.organization.name}, from where: sign-ins, tokens, member and policy changes. Times are
           UTC.
         </p>
       </div>
       <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <AuditFilterForm initial={filter} eventNames={listAuditEventNames({ ctx, membership: organization })} serverErrors={fieldErrors} />
+        <AuditFilterForm initial={filter} eventNames={listAuditEventNames({ ctx, membership })} serverErrors={fieldErrors} />
       </div>
       {log ? (
         <section aria-labelledby="events-heading" className="space-y-3">
           <h2 id="events-heading" className="font-medium">
             Events <span className="text-sm font-normal text-slate-500">({log.total})</span>
           </h2>
-          <AuditTable events={log.events.map((event) => auditEventToWire(event, organization.organization))} />
+          <AuditTable events={log.events.map((event) => auditEventToWire(event, membership.organization))} />
           {pages > 1 ? (
             <nav aria-label="Pages" className="flex items-center gap-4 text-sm">
               {page > 1 ? <Link href={hrefOf(page - 1)}>← Newer</Link> : <span className="text-slate-400">← Newer</span>}

@@ -2,21 +2,19 @@
 
 import { consoleAction } from '@/app/_lib/action';
 import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
-import { liveCtx } from '@/lib/context';
 import { previewImpact } from '@/lib/policy/impact';
 import { policyToWire } from '@/lib/policy/policy';
 import { policyPatchSchema } from '@/lib/policy/schema';
 import { proposePolicy, updatePolicy } from '@/lib/policy/update';
 
 /** What saving would do: the impact on members and tokens, and a lockout if there is one. */
-export const previewPolicyAction = consoleAction(policyPatchSchema, async (input, { principal, organization, meta }) => {
-  const ctx = liveCtx();
-  const { before, after, lockout } = proposePolicy({ ctx, principal, membership: organization, meta, input });
+export const previewPolicyAction = consoleAction(policyPatchSchema, async (input, call) => {
+  const { before, after, lockout } = proposePolicy({ ...call, input });
   // A linked Google (Microsoft, GitHub) account is a way in only on a server that offers it.
-  const impact = previewImpact(ctx, organization!.organization, before, after, { oauthProviders: configuredOAuthProviders(process.env) });
+  const impact = previewImpact(call.ctx, call.membership!.organization, before, after, { oauthProviders: configuredOAuthProviders(process.env) });
   return { lockout, impact };
 });
 
-export const savePolicyAction = consoleAction(policyPatchSchema, async (input, { principal, organization, meta }) =>
-  policyToWire(updatePolicy({ ctx: liveCtx(), principal, membership: organization, meta, input })),
+export const savePolicyAction = consoleAction(policyPatchSchema, async (input, call) =>
+  policyToWire(updatePolicy({ ...call, input })),
 );

@@ -7,8 +7,8 @@ import { readPolicy } from '@/lib/policy/update';
 export const metadata: Metadata = { title: 'Authentication policy · Portcullis' };
 
 export default async function AuthenticationPolicyPage() {
-  const { organization, meta } = await requireSuperAdmin();
-  const policy = readPolicy({ membership: organization });
+  const { membership, meta } = await requireSuperAdmin();
+  const policy = readPolicy({ membership });
   // The form speaks the three-way mode; upstream's boolean is derived from it on the wire.
   const { personal_tokens_enabled: _derived, ...initial } = policyToWire(policy);
   return (
@@ -16,10 +16,10 @@ export default async function AuthenticationPolicyPage() {
       <div>
         <h1 className="text-2xl font-semibold">Authentication policy</h1>
         <p className="mt-1 text-sm text-slate-600">
-          How members of {organization.organization.name} may sign in and reach its resources. Changes apply at once.
+          How members of {membership.organization.name} may sign in and reach its resources. Changes apply at once.
         </p>
       </div>
-      <PolicyForm initial={initial} currentIp={meta.ip} organizationName={organization.organization.name} />
+      <PolicyForm initial={initial} currentIp={meta.ip} organizationName={membership.organization.name} />
     </div>
   );
 }

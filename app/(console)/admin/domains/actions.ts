@@ -2,7 +2,6 @@
 
 import { z } from 'zod';
 import { consoleAction } from '@/app/_lib/action';
-import { liveCtx } from '@/lib/context';
 import { addDomain, deleteDomain, linkDomain, unlinkDomain, updateDomain, verifyDomain } from '@/lib/domains/manage';
 import { addDomainSchema, updateDomainSchema } from '@/lib/domains/schema';
 import { checkResultToWire } from '@/lib/domains/wire';
@@ -14,31 +13,31 @@ const idSchema = z.string().min(1).max(64);
 const domainIdSchema = z.object({ domain_id: idSchema });
 const linkSchema = z.object({ domain_id: idSchema, method_id: idSchema });
 
-export const addDomainAction = consoleAction(addDomainSchema, async (input, { principal, organization, meta }) => {
-  const { domain } = addDomain({ ctx: liveCtx(), principal, membership: organization, meta, input });
+export const addDomainAction = consoleAction(addDomainSchema, async (input, call) => {
+  const { domain } = addDomain({ ...call, input });
   return { domainId: domain.id, domainName: domain.domainName };
 });
 
 export const updateDomainAction = consoleAction(
   updateDomainSchema.extend({ domain_id: idSchema }),
-  async ({ domain_id, ...input }, { principal, organization, meta }) => {
-    updateDomain({ ctx: liveCtx(), principal, membership: organization, meta, domainId: domain_id, input });
+  async ({ domain_id, ...input }, call) => {
+    updateDomain({ ...call, domainId: domain_id, input });
   },
 );
 
-export const verifyDomainAction = consoleAction(domainIdSchema, async ({ domain_id }, { principal, organization, meta }) => {
-  const { domain, result } = await verifyDomain({ ctx: liveCtx(), principal, membership: organization, meta, domainId: domain_id });
+export const verifyDomainAction = consoleAction(domainIdSchema, async ({ domain_id }, call) => {
+  const { domain, result } = await verifyDomain({ ...call, domainId: domain_id });
   return { state: domain.state, result: checkResultToWire(result) };
 });
 
-export const deleteDomainAction = consoleAction(domainIdSchema, async ({ domain_id }, { principal, organization, meta }) => {
-  deleteDomain({ ctx: liveCtx(), principal, membership: organization, meta, domainId: domain_id });
+export const deleteDomainAction = consoleAction(domainIdSchema, async ({ domain_id }, call) => {
+  deleteDomain({ ...call, domainId: domain_id });
 });
 
-export const linkDomainAction = consoleAction(linkSchema, async ({ domain_id, method_id }, { principal, organization, meta }) => {
-  linkDomain({ ctx: liveCtx(), principal, membership: organization, meta, methodId: method_id, input: { domain_id } });
+export const linkDomainAction = consoleAction(linkSchema, async ({ domain_id, method_id }, call) => {
+  linkDomain({ ...call, methodId: method_id, input: { domain_id } });
 });
 
-export const unlinkDomainAction = consoleAction(linkSchema, async ({ domain_id, method_id }, { principal, organization, meta }) => {
-  unlinkDomain({ ctx: liveCtx(), principal, membership: organization, meta, methodId: method_id, domainId: domain_id });
+export const unlinkDomainAction = consoleAction(linkSchema, async ({ domain_id, method_id }, call) => {
+  unlinkDomain({ ...call, methodId: method_id, domainId: domain_id });
 });

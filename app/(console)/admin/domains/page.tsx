@@ -11,10 +11,9 @@ import { domainToWire } from '@/lib/domains/wire';
 export const metadata: Metadata = { title: 'Domains · Portcullis' };
 
 export default async function DomainsPage() {
-  const { organization } = await requireSuperAdmin();
+  const { membership } = await requireSuperAdmin();
   const ctx = liveCtx();
-  const membership = organization;
-  const organizationId = organization.organization.id;
+  const organizationId = membership.organization.id;
   const domains = listDomains({ ctx, membership });
   const methods = listLinkableMethods({ ctx, membership }).map(({ id, name, enabled }) => ({ id, name, enabled }));
   return (
@@ -22,7 +21,7 @@ export default async function DomainsPage() {
       <div>
         <h1 className="text-2xl font-semibold">Domains</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Prove that {organization.organization.name} owns a domain by publishing a DNS record. People whose email address is on a
+          Prove that {membership.organization.name} owns a domain by publishing a DNS record. People whose email address is on a
           verified domain become the organization&apos;s managed users, and signing in with SSO sends them to the identity
           providers the domain is linked to. A domain can be verified by one organization only.
         </p>

@@ -12,9 +12,9 @@ import { DataTable } from '@/components/ui/table';
 export const metadata: Metadata = { title: 'Identity providers · Portcullis' };
 
 export default async function IdentityProvidersPage() {
-  const { organization } = await requireSuperAdmin();
+  const { membership } = await requireSuperAdmin();
   const ctx = liveCtx();
-  const methods = listMethods({ ctx, membership: organization });
+  const methods = listMethods({ ctx, membership });
   return (
     <div className="max-w-5xl space-y-6">
       <div>

@@ -12,8 +12,8 @@ import { listUnits } from '@/lib/orgs/units';
 export const metadata: Metadata = { title: 'Units · Portcullis' };
 
 export default async function UnitsPage() {
-  const { organization } = await requireSuperAdmin();
-  const org = organization.organization;
+  const { membership } = await requireSuperAdmin();
+  const org = membership.organization;
   const units = listUnits(liveCtx(), org.id);
   return (
     <div className="max-w-4xl space-y-6">

@@ -12,14 +12,14 @@ export const metadata: Metadata = { title: 'Users · Portcullis' };
 
 export default async function UsersPage() {
   const session = await requireSuperAdmin();
-  const { principal, organization } = session;
+  const { principal, membership } = session;
   const ctx = liveCtx();
-  const invitations = listInvitations({ ctx, membership: organization }).map(invitationToWire);
-  const members: MemberRow[] = listMembers({ ...session, ctx, membership: organization }).map((member) => ({
+  const invitations = listInvitations({ ctx, membership }).map(invitationToWire);
+  const members: MemberRow[] = listMembers({ ...session, ctx, membership }).map((member) => ({
     ...memberToWire(member),
     sign_in_methods: signInMethodsOf(member),
     is_you: member.user.id === principal.user.id,
-    managed: member.user.managingOrganizationId === organization.organization.id,
+    managed: member.user.managingOrganizationId === membership.organization.id,
   }));
   const superAdmins = members.filter((m) => m.is_super_admin && m.user_info.state === 'active').length;
 
@@ -28,7 +28,7 @@ export default async function UsersPage() {
       <div>
         <h1 className="text-2xl font-semibold">Users</h1>
         <p className="mt-1 text-sm text-slate-600">
-          The people and application users of {organization.organization.name}. Super admins manage the organization: there is
+          The people and application users of {membership.organization.name}. Super admins manage the organization: there is
           always at least one who is active.
         </p>
       </div>
@@ -39,7 +39,7 @@ export default async function UsersPage() {
             {superAdmins} active super admin{superAdmins === 1 ? '' : 's'}
           </span>
         </h2>
-        <MemberTable members={members} organizationName={organization.organization.name} />
+        <MemberTable members={members} organizationName={membership.organization.name} />
       </section>
       <InvitationsPanel invitations={invitations} now={iso(ctx.now)} />
     </div>

@@ -12,7 +12,6 @@ import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
 import { LINK_INTENT_COOKIE, LINK_INTENT_MAX_AGE_SECONDS, makeLinkIntent } from '@/lib/auth/oauth-link-intent';
 import { linkProviderSchema, unlinkIdentitySchema } from '@/lib/auth/oauth-schema';
 import { SESSION_COOKIE_NAMES, sessionTokenFromCookies } from '@/lib/auth/session';
-import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
 import { smtpSettings } from '@/lib/mail/smtp';
@@ -26,8 +25,8 @@ const enrollment = { ownResources: true, duringTwoFactorEnrollment: true };
 
 export const beginTotpAction = consoleAction(
   beginTotpSchema,
-  async (_input, { principal }) => {
-    const { secret, uri } = beginTotpEnrollment({ ctx: liveCtx(), principal });
+  async (_input, call) => {
+    const { secret, uri } = beginTotpEnrollment(call);
     // Drawn here, not in the browser, so that the secret needs no third-party script there.
     const qrCode = await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 192 });
     return { secret, qrCode };
@@ -37,13 +36,13 @@ export const beginTotpAction = consoleAction(
 
 export const confirmTotpAction = consoleAction(
   confirmTotpSchema,
-  async (input, { principal, meta }) => confirmTotpEnrollment({ ctx: liveCtx(), principal, meta, input }),
+  async (input, call) => confirmTotpEnrollment({ ...call, input }),
   enrollment,
 );
 
 export const disableTwoFactorAction = consoleAction(
   disableTwoFactorSchema,
-  async (input, { principal, meta }) => disableTwoFactor({ ctx: liveCtx(), principal, meta, input }),
+  async (input, call) => disableTwoFactor({ ...call, input }),
   { ownResources: true },
 );
 
@@ -78,10 +77,10 @@ export const startLinkAction = consoleAction(
 
 export const unlinkIdentityAction = consoleAction(
   unlinkIdentitySchema,
-  async (input, { principal, meta }) => {
-    const identity = unlinkIdentity({ ctx: liveCtx(), principal, meta, input });
+  async (input, call) => {
+    const identity = unlinkIdentity({ ...call, input });
     // Unlinking ends the sessions made through the provider: this one too, if it was one.
-    const signedOut = principal.token.authMethod === identity.provider;
+    const signedOut = call.principal.token.authMethod === identity.provider;
     if (signedOut) {
       const store = await cookies();
       for (const name of SESSION_COOKIE_NAMES) store.delete(name);
@@ -94,10 +93,10 @@ export const unlinkIdentityAction = consoleAction(
 // "Verify your address": mails the account's own address a link (lib/users/verify-email.ts).
 export const requestEmailVerificationAction = consoleAction(
   requestEmailVerificationSchema,
-  async (input, { principal, meta }) => {
+  async (input, call) => {
     // It sends a mail on the user's behalf: only from a page of ours.
     assertSameOriginPost(await headers(), publicBaseUrl());
-    return requestEmailVerification({ ctx: liveCtx(), principal, meta, input, baseUrl: publicBaseUrl(), smtp: smtpSettings() });
+    return requestEmailVerification({ ...call, input, baseUrl: publicBaseUrl(), smtp: smtpSettings() });
   },
   { ownResources: true },
 );
@@ -108,14 +107,12 @@ const FORM_FIELDS: Record<string, string> = { password: 'currentPassword', new_p
 
 export const changePasswordAction = consoleAction(
   changePasswordFormSchema,
-  async ({ currentPassword, newPassword, revokeTokens }, { principal, meta }) => {
+  async ({ currentPassword, newPassword, revokeTokens }, call) => {
     // It changes how the account signs in: only from a page of ours.
     assertSameOriginPost(await headers(), publicBaseUrl());
     try {
       return await changePassword({
-        ctx: liveCtx(),
-        principal,
-        meta,
+        ...call,
         input: { password: currentPassword === '' ? undefined : currentPassword, new_password: newPassword, revoke_tokens: revokeTokens },
       });
     } catch (error) {

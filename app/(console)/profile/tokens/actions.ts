@@ -2,7 +2,6 @@
 
 import { z } from 'zod';
 import { consoleAction } from '@/app/_lib/action';
-import { liveCtx } from '@/lib/context';
 import { createPersonalToken, revokeOtherTokens, revokeToken, updateTokenDescription } from '@/lib/tokens/manage';
 import { createTokenSchema, descriptionSchema } from '@/lib/tokens/schema';
 import { tokenToWire } from '@/lib/tokens/wire';
@@ -11,25 +10,25 @@ const prefixSchema = z.string().min(1).max(64);
 // Tokens are the user's own: every organization of the user governs these actions.
 const own = { ownResources: true };
 
-export const createTokenAction = consoleAction(createTokenSchema, async (input, { principal, meta }) => {
-  const { fullToken, token } = createPersonalToken({ ctx: liveCtx(), principal, meta, input });
-  return { fullToken, token: tokenToWire(token, principal.token.id) };
+export const createTokenAction = consoleAction(createTokenSchema, async (input, call) => {
+  const { fullToken, token } = createPersonalToken({ ...call, input });
+  return { fullToken, token: tokenToWire(token, call.principal.token.id) };
 }, own);
 
 export const updateTokenAction = consoleAction(
   z.object({ prefix: prefixSchema, description: descriptionSchema }),
-  async ({ prefix, description }, { principal, meta }) => {
-    updateTokenDescription({ ctx: liveCtx(), principal, meta, prefix, input: { description } });
+  async ({ prefix, description }, call) => {
+    updateTokenDescription({ ...call, prefix, input: { description } });
   },
   own,
 );
 
 /** Revokes one token; `signedOut` tells the page that it was the session in use. */
-export const revokeTokenAction = consoleAction(z.object({ prefix: prefixSchema }), async ({ prefix }, { principal, meta }) => {
-  const token = revokeToken({ ctx: liveCtx(), principal, meta, prefixOrToken: prefix });
-  return { signedOut: token.id === principal.token.id };
+export const revokeTokenAction = consoleAction(z.object({ prefix: prefixSchema }), async ({ prefix }, call) => {
+  const token = revokeToken({ ...call, prefixOrToken: prefix });
+  return { signedOut: token.id === call.principal.token.id };
 }, own);
 
-export const revokeOtherTokensAction = consoleAction(z.object({}), async (_input, { principal, meta }) => ({
-  revoked: revokeOtherTokens({ ctx: liveCtx(), principal, meta }),
+export const revokeOtherTokensAction = consoleAction(z.object({}), async (_input, call) => ({
+  revoked: revokeOtherTokens(call),
 }), own);

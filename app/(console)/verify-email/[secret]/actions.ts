@@ -2,7 +2,6 @@
 
 import { headers } from 'next/headers';
 import { consoleAction } from '@/app/_lib/action';
-import { liveCtx } from '@/lib/context';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { confirmEmailVerification } from '@/lib/users/verify-email';
@@ -13,9 +12,9 @@ import { confirmEmailVerificationSchema } from '@/lib/users/verify-email-schema'
 // GET proves nothing, since mail scanners open links).
 export const confirmEmailVerificationAction = consoleAction(
   confirmEmailVerificationSchema,
-  async (input, { principal, meta }) => {
+  async (input, call) => {
     assertSameOriginPost(await headers(), publicBaseUrl());
-    return confirmEmailVerification({ ctx: liveCtx(), principal, meta, input });
+    return confirmEmailVerification({ ...call, input });
   },
   { ownResources: true },
 );

@@ -10,22 +10,22 @@ import { accountToWire, unitToWire } from '@/lib/orgs/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_id}', {
   // GET /v1/account/{account_id}
-  GET: async ({ organization, unit }) => {
-    if (!organization) throw new AppError('not_found', 'Account not found');
-    return { account: unit ? unitToWire({ unit, membership: organization }) : accountToWire(organization) };
+  GET: async ({ membership, unit }) => {
+    if (!membership) throw new AppError('not_found', 'Account not found');
+    return { account: unit ? unitToWire({ unit, membership }) : accountToWire(membership) };
   },
 
   // PUT /v1/account/{account_id}: {account_name} renames the organization or unit (super admins).
-  PUT: async ({ ctx, principal, meta, organization, unit, request }) => {
+  PUT: async ({ ctx, principal, meta, membership, unit, request }) => {
     const input = await readJson(request);
-    if (unit && organization) return { account: unitToWire(updateUnit({ ctx, principal, meta, target: { unit, membership: organization }, input })) };
-    return { account: accountToWire(updateAccount({ ctx, principal, meta, membership: organization, input })) };
+    if (unit && membership) return { account: unitToWire(updateUnit({ ctx, principal, meta, target: { unit, membership }, input })) };
+    return { account: accountToWire(updateAccount({ ctx, principal, meta, membership, input })) };
   },
 
   // DELETE /v1/account/{account_id} (super admins; refused while it holds projects).
-  DELETE: async ({ ctx, principal, meta, organization, unit }) => {
-    if (unit && organization) deleteUnit({ ctx, principal, meta, target: { unit, membership: organization } });
-    else deleteAccount({ ctx, principal, meta, membership: organization });
+  DELETE: async ({ ctx, principal, meta, membership, unit }) => {
+    if (unit && membership) deleteUnit({ ctx, principal, meta, target: { unit, membership } });
+    else deleteAccount({ ctx, principal, meta, membership });
     return {};
   },
 });

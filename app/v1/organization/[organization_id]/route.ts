@@ -4,8 +4,8 @@ import { organizationToWire } from '@/lib/orgs/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}', {
   // GET /v1/organization/{organization_id}: the organization, not wrapped (members; 404 otherwise).
-  GET: async ({ organization }) => {
-    if (!organization) throw new AppError('not_found', 'Organization not found');
-    return organizationToWire(organization.organization);
+  GET: async ({ membership }) => {
+    if (!membership) throw new AppError('not_found', 'Organization not found');
+    return organizationToWire(membership.organization);
   },
 });

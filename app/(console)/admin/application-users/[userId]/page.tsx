@@ -16,18 +16,18 @@ export const metadata: Metadata = { title: 'Application user · Portcullis' };
 
 export default async function ApplicationUserPage({ params }: { params: Promise<{ userId: string }> }) {
   const { userId } = await params;
-  const { organization, principal, meta } = await requireSuperAdmin();
+  const { membership, principal, meta } = await requireSuperAdmin();
   const ctx = liveCtx();
   const found = (() => {
     try {
-      return getApplicationUser({ ctx, membership: organization }, userId);
+      return getApplicationUser({ ctx, membership }, userId);
     } catch (error) {
       if (error instanceof AppError && error.status === 404) notFound();
       throw error;
     }
   })();
   const { user, isSuperAdmin } = found;
-  const tokens = listApplicationTokens({ ctx, membership: organization }, userId).map((t) => tokenToWire(t, principal.token.id));
+  const tokens = listApplicationTokens({ ctx, membership }, userId).map((t) => tokenToWire(t, principal.token.id));
   return (
     <div className="max-w-5xl space-y-6">
       <div>

@@ -35,19 +35,19 @@ function UrlRow({ label, value, hint }: { label: string; value: string; hint?: s
 }
 
 export default async function IdentityProviderPage({ params }: { params: Promise<{ methodId: string }> }) {
-  const { organization } = await requireSuperAdmin();
+  const { membership } = await requireSuperAdmin();
   const { methodId } = await params;
   const ctx = liveCtx();
   let view;
   try {
-    view = getMethod({ ctx, membership: organization }, methodId);
+    view = getMethod({ ctx, membership }, methodId);
   } catch (error) {
     if (error instanceof AppError && error.status === 404) notFound();
     throw error;
   }
   const { method, certificates, linkedDomains } = view;
-  const urls = spUrls(publicBaseUrl(), organization.organization.accountId, method.id);
-  const testAction = `${spUrls('', organization.organization.accountId, method.id).loginUrl}?purpose=test`;
+  const urls = spUrls(publicBaseUrl(), membership.organization.accountId, method.id);
+  const testAction = `${spUrls('', membership.organization.accountId, method.id).loginUrl}?purpose=test`;
   const configured = isConfigured(method, certificates);
   const steps = VENDOR_STEPS[method.vendor];
   const newest = certificates.at(-1);

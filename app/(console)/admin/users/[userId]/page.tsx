@@ -31,9 +31,9 @@ const METHOD_LABELS = { internal: 'Password', google: 'Google', microsoft: 'Micr
 export default async function MemberPageView({ params }: { params: Promise<{ userId: string }> }) {
   const { userId } = await params;
   const session = await requireSuperAdmin();
-  const { organization, principal } = session;
+  const { membership, principal } = session;
   const ctx = liveCtx();
-  const page = load(() => loadMemberPage({ ...session, ctx, membership: organization, userId }));
+  const page = load(() => loadMemberPage({ ...session, ctx, membership, userId }));
   const { member, methods, twoFactor } = page;
   const { user } = member;
   const tokens = page.tokens.map((t) => tokenToWire(t, principal.token.id));
@@ -60,7 +60,7 @@ export default async function MemberPageView({ params }: { params: Promise<{ use
       </div>
 
       <Card className="p-6">
-        <h2 className="mb-3 font-medium">In {organization.organization.name}</h2>
+        <h2 className="mb-3 font-medium">In {membership.organization.name}</h2>
         <dl className="grid grid-cols-1 gap-x-8 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
           <dt className="text-slate-500">Role</dt>
           <dd data-testid="member-role">{member.isSuperAdmin ? 'Super admin' : 'Member'}</dd>
@@ -75,7 +75,7 @@ export default async function MemberPageView({ params }: { params: Promise<{ use
           <dt className="text-slate-500">Managed</dt>
           <dd data-testid="member-managed">
             {page.managedBy === 'this'
-              ? `Managed by ${organization.organization.name} (a verified domain of this organization holds the address)`
+              ? `Managed by ${membership.organization.name} (a verified domain of this organization holds the address)`
               : page.managedBy === 'other'
                 ? `Managed by another organization (${user.managingOrganizationId})`
                 : 'Not managed'}

@@ -6,7 +6,7 @@ import { methodToWire } from '@/lib/saml/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_id}/authentication', {
   // GET /v1/account/{account_id}/authentication: the organization's identity providers (super admins).
-  GET: async ({ ctx, organization: membership }) => {
+  GET: async ({ ctx, membership }) => {
     // The gate resolved the account id to the caller's membership (404 otherwise) and checked it.
     if (!membership) throw new AppError('not_found', 'Account not found');
     const baseUrl = publicBaseUrl();
@@ -14,7 +14,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_
   },
 
   // POST /v1/account/{account_id}/authentication: add an identity provider.
-  POST: async ({ ctx, principal, organization: membership, meta, request }) => {
+  POST: async ({ ctx, principal, membership, meta, request }) => {
     if (!membership) throw new AppError('not_found', 'Account not found');
     const view = await createMethod({ ctx, principal, membership, meta, input: await readJson(request) });
     return { authentication_method: methodToWire(view, membership.organization, publicBaseUrl()) };

@@ -8,7 +8,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_
   // GET /v1/account/{account_id}/events?limit&offset&actor&event&from&to: the organization's audit
   // log, newest first, for its super admins. Upstream takes no parameters; ours are extensions,
   // and so are `total`, `limit` and `offset` beside `events`.
-  GET: async ({ ctx, organization: membership, request }) => {
+  GET: async ({ ctx, membership, request }) => {
     // The gate resolved the account id to the caller's membership (404 otherwise) and checked it.
     if (!membership) throw new AppError('not_found', 'Account not found');
     const { events, total, limit, offset } = readAuditLog({ ctx, membership, input: queryOf(request) });

@@ -4,11 +4,11 @@ import { apiRoute, readJson } from '@/lib/http/api';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/application-users', {
   // POST /v1/organization/{organization_id}/application-users
-  POST: async ({ ctx, principal, organization, meta, request }) =>
-    applicationUserToWire(createApplicationUser({ ctx, principal, membership: organization, meta, input: await readJson(request) })),
+  POST: async ({ ctx, principal, membership, meta, request }) =>
+    applicationUserToWire(createApplicationUser({ ctx, principal, membership, meta, input: await readJson(request) })),
 
   // GET /v1/organization/{organization_id}/application-users
-  GET: async ({ ctx, organization }) => ({
-    application_users: listApplicationUsers({ ctx, membership: organization }).map(applicationUserToWire),
+  GET: async ({ ctx, membership }) => ({
+    application_users: listApplicationUsers({ ctx, membership }).map(applicationUserToWire),
   }),
 });

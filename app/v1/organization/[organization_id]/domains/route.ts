@@ -4,11 +4,11 @@ import { apiRoute, readJson } from '@/lib/http/api';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/domains', {
   // POST /v1/organization/{organization_id}/domains
-  POST: async ({ ctx, principal, organization, meta, request }) =>
-    domainToWire(addDomain({ ctx, principal, membership: organization, meta, input: await readJson(request) })),
+  POST: async ({ ctx, principal, membership, meta, request }) =>
+    domainToWire(addDomain({ ctx, principal, membership, meta, input: await readJson(request) })),
 
   // GET /v1/organization/{organization_id}/domains
-  GET: async ({ ctx, organization }) => ({
-    domains: listDomains({ ctx, membership: organization }).map(domainToWire),
+  GET: async ({ ctx, membership }) => ({
+    domains: listDomains({ ctx, membership }).map(domainToWire),
   }),
 });

@@ -7,14 +7,14 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{org
   // POST /v1/organization/{organization_id}/invitation: {user_email}. Answers the invitation with
   // `mail_sent` (an extension). When the mail went out the link is in the mail only; otherwise
   // (no SMTP, or the mail failed: `mail_error`) `invite_link` carries it, shown here only.
-  POST: async ({ ctx, principal, organization, meta, request }) => {
-    const sent = await sendInvitation({ ctx, principal, membership: organization, meta, input: await readJson(request) });
+  POST: async ({ ctx, principal, membership, meta, request }) => {
+    const sent = await sendInvitation({ ctx, principal, membership, meta, input: await readJson(request) });
     if (sent.mailed) return { ...invitationToWire(sent.invitation), mail_sent: true };
     return { ...invitationToWire(sent.invitation), invite_link: sent.link, mail_sent: false, ...(sent.mailError ? { mail_error: sent.mailError } : {}) };
   },
 
   // GET /v1/organization/{organization_id}/invitation
-  GET: async ({ ctx, organization }) => ({
-    invitations: listInvitations({ ctx, membership: organization }).map(invitationToWire),
+  GET: async ({ ctx, membership }) => ({
+    invitations: listInvitations({ ctx, membership }).map(invitationToWire),
   }),
 });

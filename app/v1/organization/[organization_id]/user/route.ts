@@ -8,7 +8,7 @@ import { memberToWire } from '@/lib/orgs/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user', {
   // GET /v1/organization/{organization_id}/user?include_application_users=true|false
-  GET: async ({ ctx, principal, organization, meta, request }) => ({
-    users: listMembers({ ctx, principal, membership: organization, meta, query: queryOf(request) }).map(memberToWire),
+  GET: async ({ ctx, principal, membership, meta, request }) => ({
+    users: listMembers({ ctx, principal, membership, meta, query: queryOf(request) }).map(memberToWire),
   }),
 });

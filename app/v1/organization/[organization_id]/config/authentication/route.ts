@@ -4,9 +4,9 @@ import { readPolicy, updatePolicy } from '@/lib/policy/update';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/config/authentication', {
   // GET /v1/organization/{organization_id}/config/authentication
-  GET: async ({ organization }) => policyToWire(readPolicy({ membership: organization })),
+  GET: async ({ membership }) => policyToWire(readPolicy({ membership })),
 
   // PATCH /v1/organization/{organization_id}/config/authentication: partial; returns the whole policy.
-  PATCH: async ({ ctx, principal, organization, meta, request }) =>
-    policyToWire(updatePolicy({ ctx, principal, membership: organization, meta, input: await readJson(request) })),
+  PATCH: async ({ ctx, principal, membership, meta, request }) =>
+    policyToWire(updatePolicy({ ctx, principal, membership, meta, input: await readJson(request) })),
 });

@@ -4,18 +4,18 @@ import { apiRoute, readJson } from '@/lib/http/api';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/domains/{domain_id}', {
   // GET /v1/organization/{organization_id}/domains/{domain_id}
-  GET: async ({ ctx, organization, params }) =>
-    domainToWire(getDomain({ ctx, membership: organization }, params.domain_id)),
+  GET: async ({ ctx, membership, params }) =>
+    domainToWire(getDomain({ ctx, membership }, params.domain_id)),
 
   // PATCH /v1/organization/{organization_id}/domains/{domain_id}: {verification_type}
-  PATCH: async ({ ctx, principal, organization, meta, request, params }) =>
+  PATCH: async ({ ctx, principal, membership, meta, request, params }) =>
     domainToWire(
-      updateDomain({ ctx, principal, membership: organization, meta, domainId: params.domain_id, input: await readJson(request) }),
+      updateDomain({ ctx, principal, membership, meta, domainId: params.domain_id, input: await readJson(request) }),
     ),
 
   // DELETE /v1/organization/{organization_id}/domains/{domain_id}: its links go with it.
-  DELETE: async ({ ctx, principal, organization, meta, params }) => {
-    const { domain } = deleteDomain({ ctx, principal, membership: organization, meta, domainId: params.domain_id });
+  DELETE: async ({ ctx, principal, membership, meta, params }) => {
+    const { domain } = deleteDomain({ ctx, principal, membership, meta, domainId: params.domain_id });
     return { message: `Domain ${domain.domainName} removed` };
   },
 });

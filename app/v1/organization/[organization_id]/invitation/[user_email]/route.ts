@@ -3,8 +3,8 @@ import { acceptInvitationThroughApi, cancelInvitation } from '@/lib/invitations/
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/invitation/{user_email}', {
   // DELETE /v1/organization/{organization_id}/invitation/{user_email}: cancel (super admins).
-  DELETE: async ({ ctx, principal, organization, meta, params }) => {
-    cancelInvitation({ ctx, principal, membership: organization, meta, email: params.user_email });
+  DELETE: async ({ ctx, principal, membership, meta, params }) => {
+    cancelInvitation({ ctx, principal, membership, meta, email: params.user_email });
     return { message: 'Invitation cancelled' };
   },
 

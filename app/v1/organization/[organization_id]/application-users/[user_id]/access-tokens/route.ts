@@ -5,11 +5,11 @@ import { tokenToWire } from '@/lib/tokens/wire';
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/application-users/{user_id}/access-tokens', {
   // POST /v1/organization/{organization_id}/application-users/{user_id}/access-tokens: only
   // {full_token, token_prefix}, as upstream answers.
-  POST: async ({ ctx, principal, organization, meta, request, params }) => {
+  POST: async ({ ctx, principal, membership, meta, request, params }) => {
     const { fullToken, token } = createApplicationToken({
       ctx,
       principal,
-      membership: organization,
+      membership,
       meta,
       userId: params.user_id,
       input: await readJson(request),
@@ -18,7 +18,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{org
   },
 
   // GET /v1/organization/{organization_id}/application-users/{user_id}/access-tokens
-  GET: async ({ ctx, principal, organization, params }) => ({
-    tokens: listApplicationTokens({ ctx, membership: organization }, params.user_id).map((t) => tokenToWire(t, principal.token.id)),
+  GET: async ({ ctx, principal, membership, params }) => ({
+    tokens: listApplicationTokens({ ctx, membership }, params.user_id).map((t) => tokenToWire(t, principal.token.id)),
   }),
 });

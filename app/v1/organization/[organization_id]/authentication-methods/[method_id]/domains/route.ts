@@ -4,13 +4,13 @@ import { apiRoute, readJson } from '@/lib/http/api';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/authentication-methods/{method_id}/domains', {
   // PUT /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains: {domain_id}
-  PUT: async ({ ctx, principal, organization, meta, request, params }) =>
+  PUT: async ({ ctx, principal, membership, meta, request, params }) =>
     domainToWire(
-      linkDomain({ ctx, principal, membership: organization, meta, methodId: params.method_id, input: await readJson(request) }),
+      linkDomain({ ctx, principal, membership, meta, methodId: params.method_id, input: await readJson(request) }),
     ),
 
   // GET /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains
-  GET: async ({ ctx, organization, params }) => ({
-    domains: listMethodDomains({ ctx, membership: organization }, params.method_id).map(domainToWire),
+  GET: async ({ ctx, membership, params }) => ({
+    domains: listMethodDomains({ ctx, membership }, params.method_id).map(domainToWire),
   }),
 });

@@ -3,11 +3,11 @@ import { apiRoute } from '@/lib/http/api';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/authentication-methods/{method_id}/domains/{domain_id}', {
   // DELETE /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains/{domain_id}
-  DELETE: async ({ ctx, principal, organization, meta, params }) => {
+  DELETE: async ({ ctx, principal, membership, meta, params }) => {
     const { domain } = unlinkDomain({
       ctx,
       principal,
-      membership: organization,
+      membership,
       meta,
       methodId: params.method_id,
       domainId: params.domain_id,
