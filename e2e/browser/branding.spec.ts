@@ -19,6 +19,7 @@ test('the favicon and the logo come from public/: the header shows the logo, the
   const logo = page.locator('header').getByTestId('logo');
   await expect(logo).toBeVisible();
   await expect(logo).toHaveAttribute('src', '/logo.svg');
-  // Loaded, not a broken image.
-  expect(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  // Loaded, not a broken image: wait for the load to finish, then look at what arrived.
+  await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete)).toBe(true);
+  expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
 });
