@@ -98,6 +98,7 @@ describe('scopeOfApiPath: which organization a path touches', () => {
     ['DELETE', '/v1/account/ab/', { kind: 'account', accountId: 'ab', unit: true }],
     ['GET', '/v1/account/a%31', { kind: 'account', accountId: 'a1', unit: true }],
     ['GET', '/v1/account/a1/events', { kind: 'account', accountId: 'a1' }],
+    ['GET', '/v1/account/a1/events/v1/account/a2', { kind: 'account', accountId: 'a1' }],
     ['GET', '/v1/account/a1/authentication/am1', { kind: 'account', accountId: 'a1' }],
     ['GET', '/v1/project/p1/service/s1', { kind: 'project', projectName: 'p1' }],
     ['GET', '/v1/project/pq', { kind: 'project', projectName: 'pq' }],

@@ -4,11 +4,11 @@ import { organizations, passwordCredentials, tokens, users, type TokenKind } fro
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/orgs/memberships';
-import { asyncRejection } from '@/lib/testing/errors';
+import { asyncRejection, rejection } from '@/lib/testing/errors';
 import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { hashPassword, verifyPassword } from './password';
 import { changePassword, RECENT_SIGN_IN_MS, SESSION_REQUIRED_MESSAGE, WRONG_CURRENT_PASSWORD } from './password-change';
-import { ACCOUNT_LIMIT, recordSignInFailure } from './rate-limit';
+import { ACCOUNT_LIMIT, assertSignInAllowed, recordSignInFailure } from './rate-limit';
 
 const META = { ip: '198.51.100.7', userAgent: 'vitest' };
 const CURRENT = 'the current password 1';
@@ -89,6 +89,22 @@ describe('changePassword with a password', () => {
     expect(listAuditEvents(ctx).map((e) => [e.event, e.details])).toEqual(
       Array.from({ length: ACCOUNT_LIMIT }, () => ['user.password_change_failed', { reason: 'wrong_password' }]),
     );
+    // Counted for this account: the sign-in page holds it back too, from any address.
+    const atSignIn = rejection(() => assertSignInAllowed(ctx, { email: user.email, ip: null }));
+    expect([atSignIn.status, atSignIn.message]).toEqual([429, 'Too many failed sign-in attempts for this account. Try again in 15 minutes.']);
+  });
+
+  it('a password changed meanwhile (after the current one was read) wins: 409, and nothing is overwritten or ended', async () => {
+    const ctx = testCtx();
+    const { user, principal } = member(ctx);
+    const changing = changePassword({ ctx, principal: principal(), meta: META, input: { password: CURRENT, new_password: NEW } });
+    // The current password has been read; another request changes it before this one writes.
+    ctx.db.update(passwordCredentials).set({ passwordHash: 'changed-meanwhile' }).where(eq(passwordCredentials.userId, user.id)).run();
+    const error = await asyncRejection(changing);
+    expect([error.status, error.message]).toEqual([409, 'Your password changed meanwhile: reload and try again']);
+    expect(hashOf(ctx, user.id)).toBe('changed-meanwhile');
+    expect(tokenIds(ctx, user.id)).toHaveLength(3);
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'user.password_changed')).toEqual([]);
   });
 
   it('failed sign-ins count here too (one counter), and the right password clears it', async () => {
@@ -143,7 +159,8 @@ describe('changePassword without a password (SSO or third-party only)', () => {
   it('sets a first password from a session less than 10 minutes old, without a current one', async () => {
     const ctx = testCtx();
     const { user, session, personal, principal } = member(ctx, { password: false });
-    advance(ctx, RECENT_SIGN_IN_MS);
+    expect(RECENT_SIGN_IN_MS).toBe(10 * 60 * 1000);
+    advance(ctx, 10 * 60 * 1000);
     const result = await changePassword({ ctx, principal: principal(), meta: META, input: { new_password: NEW } });
     expect(result).toEqual({ firstPassword: true, sessionsEnded: 1, personalTokensRevoked: 0 });
     expect(await verifyPassword(hashOf(ctx, user.id)!, NEW)).toBe(true);
@@ -160,7 +177,7 @@ describe('changePassword without a password (SSO or third-party only)', () => {
   it('asks to sign in again once the session is older than 10 minutes', async () => {
     const ctx = testCtx();
     const { user, principal } = member(ctx, { password: false });
-    advance(ctx, RECENT_SIGN_IN_MS + 1000);
+    advance(ctx, 10 * 60 * 1000 + 1000);
     const error = await asyncRejection(changePassword({ ctx, principal: principal(), meta: META, input: { new_password: NEW } }));
     expect([error.status, error.message]).toEqual([
       403,

@@ -9,9 +9,13 @@ import {
   clearAccountFailures,
   clientAddressBucket,
   IP_LIMIT,
+  PASSWORD_RESET_PER_EMAIL,
+  PASSWORD_RESET_PER_IP,
+  passwordResetLimits,
   recordSignInFailure,
   releaseSignInAttempt,
   returnSignInAttempt,
+  takePasswordResetRequest,
   WINDOW_MS,
 } from './rate-limit';
 
@@ -242,5 +246,23 @@ describe('failures per address: IPv4 by the address, IPv6 by its /64', () => {
     recordSignInFailure(ctx, { email: 'b@example.test', ip: '2001:db8::2' });
     releaseSignInAttempt(ctx, { email: 'a@example.test', ip: '2001:db8::3' });
     expect(counters(ctx)['ip:2001:db8::/64']).toBe(1);
+  });
+});
+
+describe('password reset request limits', () => {
+  it.each([['0'], ['-1'], ['2.5'], ['three'], ['']])('PASSWORD_RESET_REQUESTS_PER_EMAIL / _PER_IP of %j is no limit: the defaults hold', (value) => {
+    const limits = passwordResetLimits({ PASSWORD_RESET_REQUESTS_PER_EMAIL: value, PASSWORD_RESET_REQUESTS_PER_IP: value });
+    expect(limits).toEqual({ perEmail: PASSWORD_RESET_PER_EMAIL, perIp: PASSWORD_RESET_PER_IP });
+  });
+
+  it('takes a whole number of at least one', () => {
+    expect(passwordResetLimits({ PASSWORD_RESET_REQUESTS_PER_EMAIL: '1', PASSWORD_RESET_REQUESTS_PER_IP: '25' })).toEqual({ perEmail: 1, perIp: 25 });
+  });
+
+  it('a request without a known client address counts for the address typed only: such requests share no counter', () => {
+    const ctx = testCtx();
+    const limits = { perEmail: 1, perIp: 2 };
+    for (let i = 0; i < 5; i++) takePasswordResetRequest(ctx, { email: `user${i}@x.test`, ip: null }, limits);
+    expect(counters(ctx)).toEqual(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`reset-email:user${i}@x.test`, 1])));
   });
 });

@@ -180,7 +180,7 @@ export function passwordResetLimits(env: Env = process.env): PasswordResetLimits
 export function takePasswordResetRequest(
   ctx: Ctx,
   { email, ip }: { email: string; ip: string | null },
-  limits: PasswordResetLimits = { perEmail: PASSWORD_RESET_PER_EMAIL, perIp: PASSWORD_RESET_PER_IP },
+  limits: PasswordResetLimits,
 ): void {
   const emailKey = `reset-email:${email}`;
   const addressKey = ip ? `reset-ip:${clientAddressBucket(ip)}` : null;

@@ -170,6 +170,8 @@ describe('make-super-admin', () => {
     const events = listAuditEvents(ctx).filter(isOperatorEvent);
     // Recorded in the organization it happened in only.
     expect(events.map((e) => [e.organizationId, e.details.added_as_member])).toEqual([[organization.id, true]]);
+    // Not a member before: no old super admin flag at all (null), not "false".
+    expect(events[0]!.details).toMatchObject({ old: { is_super_admin: null }, new: { is_super_admin: true } });
     expect(auditEventToWire(events[0]!, organization).action_description).toBe('Operator added carol@other.test to the organization as super admin');
   });
 
@@ -181,7 +183,10 @@ describe('make-super-admin', () => {
       lines: [`${admin.email} (${admin.id}) is already a super admin of "Acme" (${organization.id}): nothing to change.`],
       question: null,
     });
-    expect(grantSuperAdmin({ ctx, operator: OPERATOR, input }).changed).toBe(false);
+    expect(grantSuperAdmin({ ctx, operator: OPERATOR, input })).toEqual({
+      changed: false,
+      lines: [`${admin.email} (${admin.id}) is already a super admin of "Acme" (${organization.id}): nothing changed.`],
+    });
     expect(listAuditEvents(ctx).filter(isOperatorEvent)).toEqual([]);
   });
 
@@ -270,9 +275,13 @@ describe('unlock-organization', () => {
 
   it('records only what changed, and changes nothing on an organization that is not locked', () => {
     const ctx = fileCtx();
-    const { organization } = seedOrganizationWithAdmin(ctx, { name: 'Acme' });
+    const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme' });
     ctx.db.update(organizations).set({ ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, organization.id)).run();
-    unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'Acme' } });
+    expect(unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'Acme' } }).lines).toEqual([
+      `Unlocked "Acme" (${organization.id}):`,
+      '  IP allowlist: 10.0.0.0/8 → (none: any address)',
+      `Super admins who can then sign in with their password: ${admin.email}.`,
+    ]);
     const events = listAuditEvents(ctx).filter(isOperatorEvent);
     expect(events.map((e) => e.details.new)).toEqual([{ ip_allowlist: [] }]);
     expect(auditEventToWire(events[0]!, organization).action_description).toBe('Operator unlocked the organization: cleared the IP allowlist');
@@ -280,7 +289,10 @@ describe('unlock-organization', () => {
     const again = previewUnlockOrganization({ ctx, input: { organization: 'Acme' } });
     expect(again.question).toBeNull();
     expect(again.lines[0]).toBe(`"Acme" (${organization.id}) already allows password sign-in and has no IP allowlist: nothing to change.`);
-    expect(unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'Acme' } }).changed).toBe(false);
+    expect(unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'Acme' } })).toEqual({
+      changed: false,
+      lines: [`"Acme" (${organization.id}) already allows password sign-in and has no IP allowlist: nothing changed.`],
+    });
     expect(listAuditEvents(ctx).filter(isOperatorEvent)).toHaveLength(1);
   });
 
@@ -293,9 +305,28 @@ describe('unlock-organization', () => {
       'No active super admin has a password: issue one a reset link (reset-password sso@acme.test).',
     );
     const empty = seedOrganization(ctx, { name: 'Empty' });
-    expect(previewUnlockOrganization({ ctx, input: { organization: empty.id } }).lines).toContain(
-      'The organization has no active super admin: make someone one (make-super-admin <user> <organization>).',
-    );
+    expect(previewUnlockOrganization({ ctx, input: { organization: empty.id } })).toEqual({
+      lines: [
+        `"Empty" (${empty.id}) already allows password sign-in and has no IP allowlist: nothing to change.`,
+        'The organization has no active super admin: make someone one (make-super-admin <user> <organization>).',
+      ],
+      question: null,
+    });
+  });
+
+  it('counts only active people as super admins who can sign in: not a deactivated one, not an application user', () => {
+    const ctx = fileCtx();
+    const acme = seedOrganization(ctx, { name: 'Acme' });
+    const gone = addMember(ctx, acme.id, { email: 'gone@acme.test', isSuperAdmin: true });
+    setUserFields(ctx, gone.id, { state: 'deactivated' });
+    const robot = addMember(ctx, acme.id, { email: 'robot@acme.test', isSuperAdmin: true });
+    setUserFields(ctx, robot.id, { isApplicationUser: true });
+    const sso = seedUser(ctx, { email: 'sso@acme.test' });
+    ctx.db.insert(memberships).values({ organizationId: acme.id, userId: sso.id, isSuperAdmin: true, joinTime: '2026-01-01T00:00:00Z' }).run();
+    expect(previewUnlockOrganization({ ctx, input: { organization: 'Acme' } }).lines).toEqual([
+      `"Acme" (${acme.id}) already allows password sign-in and has no IP allowlist: nothing to change.`,
+      'No active super admin has a password: issue one a reset link (reset-password sso@acme.test).',
+    ]);
   });
 
   it('refuses an unknown organization without changing anything', () => {

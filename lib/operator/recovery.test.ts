@@ -50,15 +50,29 @@ describe('reset-password', () => {
   it('prints a one-time link on PUBLIC_URL, stores only its hash, and audits in each of the user’s organizations without the link', async () => {
     const { ctx, acme, globex, alice } = world();
     const preview = previewPasswordReset({ ctx, input: { user: 'alice@acme.test' } });
-    expect(preview.question).toBe('Issue a password reset link for alice@acme.test?');
-    expect(preview.lines[0]).toBe(`A one-time link to set a new password for alice@acme.test (${alice.id}) will be printed here.`);
-    expect(preview.lines).toContain('Their current password works until the link is used.');
+    expect(preview).toEqual({
+      lines: [
+        `A one-time link to set a new password for alice@acme.test (${alice.id}) will be printed here.`,
+        'It works once, for one hour, and replaces any unused earlier link.',
+        'Their current password works until the link is used.',
+      ],
+      question: 'Issue a password reset link for alice@acme.test?',
+    });
     expect(resetsOf(ctx, alice.id)).toEqual([]);
 
     const outcome = await issueOperatorPasswordReset({ ctx, operator: OPERATOR, input: { user: alice.id } });
     const link = outcome.lines.map((l) => l.trim()).find((l) => l.startsWith('https://'))!;
     expect(link).toMatch(/^https:\/\/console\.example\.test\/reset-password\/[A-Za-z0-9_-]{43}$/);
-    expect(outcome.lines[0]).toBe(`Password reset link for alice@acme.test (${alice.id}), valid once until 2026-03-01T13:00:00Z (UTC):`);
+    expect(outcome).toEqual({
+      changed: true,
+      lines: [
+        `Password reset link for alice@acme.test (${alice.id}), valid once until 2026-03-01T13:00:00Z (UTC):`,
+        '',
+        `  ${link}`,
+        '',
+        'Hand it to them over a channel you trust. It is not stored and cannot be shown again (run this again for a new one).',
+      ],
+    });
     const secret = link.split('/').pop()!;
     expect(resetsOf(ctx, alice.id)).toEqual([expect.objectContaining({ requestedBy: 'operator', tokenHash: hashToken(secret), usedTime: null })]);
 
@@ -100,6 +114,22 @@ describe('reset-password', () => {
     expect(ssoLines.join('\n')).not.toContain('two-factor');
     expect(ssoLines.join('\n')).not.toContain('current password');
     expect(globex.id).toBeTruthy();
+  });
+
+  it('the note that no organization allows passwords needs every one of them to forbid it, and at least one organization', () => {
+    const { ctx, acme, alice } = world();
+    const loner = seedUser(ctx, { email: 'loner@example.test', passwordHash: 'h' });
+    const note = 'None of their organizations allows password sign-in (Acme, Globex): unlock-organization turns it back on.';
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, acme.id)).run();
+    const env = { PUBLIC_URL: 'https://x.test' };
+    expect(previewPasswordReset({ ctx, input: { user: alice.id }, env }).lines).not.toContain(note);
+    expect(previewPasswordReset({ ctx, input: { user: loner.id }, env }).lines).toEqual([
+      `A one-time link to set a new password for loner@example.test (${loner.id}) will be printed here.`,
+      'It works once, for one hour, and replaces any unused earlier link.',
+      'Their current password works until the link is used.',
+    ]);
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).run();
+    expect(previewPasswordReset({ ctx, input: { user: alice.id }, env }).lines).toContain(note);
   });
 
   it('refuses application users, deactivated users and unknown ones, issuing nothing', async () => {
@@ -190,6 +220,37 @@ describe('remove-2fa', () => {
     );
     expect((await operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: alice.id } })).changed).toBe(true);
     expect(listAuditEvents(ctx).filter(isOperatorEvent)[0]!.details.had_authenticator).toBe('unconfirmed');
+  });
+
+  it('recovery codes left without an authenticator are removed too; one code is "code", and nobody requiring 2FA is said so', async () => {
+    const { ctx, acme, alice } = world();
+    ctx.db.insert(recoveryCodes).values({ userId: alice.id, codeHash: hashRecoveryCode('code-0') }).run();
+    expect(previewRemoveTwoFactor({ ctx, input: { user: alice.id } })).toEqual({
+      lines: [
+        `alice@acme.test (${alice.id}) has no authenticator app and 1 unused recovery code: all of it will be removed.`,
+        'Their password sign-ins will no longer ask for a code.',
+      ],
+      question: 'Remove the two-factor authentication of alice@acme.test?',
+    });
+    expect(await operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: alice.id } })).toEqual({
+      changed: true,
+      lines: [`Removed the two-factor authentication of alice@acme.test (${alice.id}).`],
+    });
+    expect(ctx.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, alice.id)).all()).toEqual([]);
+    expect(listAuditEvents(ctx).filter(isOperatorEvent).find((e) => e.organizationId === acme.id)!.details).toMatchObject({
+      had_authenticator: 'none',
+      recovery_codes_removed: 1,
+    });
+  });
+
+  it('names every organization that requires 2FA, in the plural', async () => {
+    const { ctx, alice } = world();
+    enroll(ctx, alice.id);
+    ctx.db.update(organizations).set({ twoFactorRequired: true }).run();
+    expect((await operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: alice.id } })).lines).toEqual([
+      `Removed the two-factor authentication of alice@acme.test (${alice.id}).`,
+      'Acme, Globex require 2FA: their next password sign-in sets up a new authenticator.',
+    ]);
   });
 
   it('refuses an unknown user', async () => {

@@ -6,7 +6,7 @@ import { iso } from '@/lib/context';
 import { newRowId } from '@/lib/ids';
 import { rejection } from '@/lib/testing/errors';
 import { setUserFields } from '@/lib/testing/members';
-import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { createAccount, deleteAccount, updateAccount } from './accounts';
 import { listMemberships } from './memberships';
 
@@ -35,6 +35,10 @@ describe('accounts', () => {
     expect(created).toMatchObject({ isSuperAdmin: true, organization: { name: 'New Org' } });
     expect(listMemberships(ctx, user.id).find((m) => m.organization.id === created.organization.id)?.isSuperAdmin).toBe(true);
     expect(listAuditEvents(ctx).find((e) => e.event === 'organization.created')).toMatchObject({ organizationId: created.organization.id });
+    expect(listAuditEvents(ctx).find((e) => e.event === 'organization.created')!.details).toEqual({
+      organization_name: 'New Org',
+      account_id: created.organization.accountId,
+    });
   });
 
   it('a new organization trusts only its own identity providers until its admin opts in', () => {
@@ -75,6 +79,25 @@ describe('accounts', () => {
     deleteAccount({ ...call, membership: listMemberships(ctx, call.principal.user.id)[0]! });
     expect(listMemberships(ctx, call.principal.user.id)).toEqual([]);
     expect(listAuditEvents(ctx).find((e) => e.event === 'organization.deleted')).toMatchObject({ organizationId: null, details: { organization_name: 'Renamed' } });
+  });
+
+  it('a rename records the old and the new name; the same name again changes and records nothing', () => {
+    const ctx = testCtx();
+    const { call } = caller(ctx);
+    const membership = listMemberships(ctx, call.principal.user.id)[0]!;
+    const before = membership.organization;
+    advance(ctx, 60_000);
+    const same = updateAccount({ ...call, membership, input: { account_name: before.name } });
+    expect(same.organization).toEqual(before);
+    expect(listMemberships(ctx, call.principal.user.id)[0]!.organization.updateTime).toBe(before.updateTime);
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'organization.updated')).toEqual([]);
+
+    const renamed = updateAccount({ ...call, membership, input: { account_name: 'Renamed' } });
+    expect(renamed.organization).toMatchObject({ id: before.id, name: 'Renamed', updateTime: '2026-03-01T12:01:00Z' });
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'organization.updated')).toMatchObject([
+      { organizationId: before.id, actorUserId: call.principal.user.id },
+    ]);
+    expect(listAuditEvents(ctx).find((e) => e.event === 'organization.updated')!.details).toEqual({ old: { name: before.name }, new: { name: 'Renamed' } });
   });
 
   it('deleting an organization ends the sessions and tokens made through its identity providers, for everyone, and its application users', () => {

@@ -247,6 +247,11 @@ describe('memberTwoFactor', () => {
     expect(ctx.now.getTime() - Date.parse(status.lastUsedTime!)).toBeLessThan(30_000);
   });
 
+  it('a confirmed authenticator whose code was never accepted since has no last use (not 1970)', () => {
+    const { ctx, bob } = world();
+    expect(memberTwoFactor(ctx, bob.id)).toEqual({ enabled: true, since: '2026-03-01T12:00:00Z', pendingSetup: false, lastUsedTime: null, recoveryCodesLeft: 10 });
+  });
+
   it('an unconfirmed setup is no 2FA; nothing at all is all false', () => {
     const ctx = testCtx();
     const { organization } = seedOrganizationWithAdmin(ctx);

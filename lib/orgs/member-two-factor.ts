@@ -57,7 +57,7 @@ export function memberTwoFactor(ctx: Ctx, userId: string): MemberTwoFactor {
     enabled,
     since: credential?.confirmedTime ?? null,
     pendingSetup: !!credential && !enabled,
-    lastUsedTime: step === null || step === undefined ? null : iso(new Date(step * TOTP_PERIOD_SECONDS * 1000)),
+    lastUsedTime: step === null ? null : iso(new Date(step * TOTP_PERIOD_SECONDS * 1000)),
     recoveryCodesLeft: left,
   };
 }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { organizations, organizationUnits, projects } from '@/db/schema';
 import { authenticate, authorizeProject, gate, scopeOfApiPath } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
@@ -8,7 +8,7 @@ import { createProject, listProjects, projectAccess, updateProject } from '@/lib
 import { projectToWire } from '@/lib/projects/wire';
 import { rejection } from '@/lib/testing/errors';
 import { setUserFields } from '@/lib/testing/members';
-import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { createAccount } from './accounts';
 import { listMemberships } from './memberships';
 import { createUnit, deleteUnit, listUnits, listUnitsOf, resolveAccount, unitOfOrganization, updateUnit, type UnitWithOrg } from './units';
@@ -18,6 +18,13 @@ import { unitToWire } from './wire';
 // projects moved into them, and the gate treating a unit (and a project in one) as its organization.
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
+
+// Account ids a test wants newAccountId to give next (to make it collide); random otherwise.
+const ids = vi.hoisted(() => ({ next: [] as string[] }));
+vi.mock('@/lib/ids', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/ids')>();
+  return { ...real, newAccountId: () => ids.next.shift() ?? real.newAccountId() };
+});
 
 function person(ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) {
   const user = seedUser(ctx);
@@ -96,8 +103,19 @@ describe('creating a unit (POST /v1/account with parent_account_id)', () => {
     newUnit(admin, acme.accountId, 'Payments');
     const taken = rejection(() => newUnit(admin, acme.accountId, 'PAYMENTS'));
     expect([taken.status, taken.message]).toEqual([409, 'Unit "PAYMENTS" already exists in this organization']);
+    expect(taken.fieldErrors).toEqual({ account_name: ['Unit "PAYMENTS" already exists'] });
     expect(newUnit(attacker, globex.accountId, 'Payments').unit.organizationId).toBe(globex.id);
     expect(listUnits(ctx, acme.id)).toHaveLength(1);
+  });
+
+  it("never takes an account id that an organization or another unit has: the two tables share one id space", () => {
+    const { ctx, acme, globex, admin } = world();
+    const payments = newUnit(admin, acme.accountId, 'Payments');
+    ids.next = [globex.accountId, acme.accountId, payments.unit.id, 'a0123456789a'];
+    const ops = newUnit(admin, acme.accountId, 'Ops');
+    expect(ids.next).toEqual([]);
+    expect(ops.unit.id).toBe('a0123456789a');
+    expect(listUnits(ctx, acme.id).map((u) => u.id).sort()).toEqual([payments.unit.id, 'a0123456789a'].sort());
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -193,6 +211,16 @@ describe('renaming and deleting a unit', () => {
     const refused = rejection(() => updateUnit({ ...member.call, target: memberTarget, input: { account_name: 'Mine' } }));
     expect([refused.status, refused.message]).toEqual([403, 'Only super admins of this organization may do this']);
     expect(rejection(() => updateUnit({ ...admin.call, target: adminTarget, input: { account_name: '' } })).status).toBe(400);
+  });
+
+  it('renaming to the same name changes and records nothing', () => {
+    const { ctx, acme, admin } = world();
+    const target = newUnit(admin, acme.accountId, 'Payments');
+    advance(ctx, 60_000);
+    const same = updateUnit({ ...admin.call, target: unitOfOrganization(ctx, admin.principal.memberships[0]!, target.unit.id), input: { account_name: 'Payments' } });
+    expect(same.unit).toEqual(target.unit);
+    expect(listUnits(ctx, acme.id)[0]!.updateTime).toBe('2026-03-01T12:00:00Z');
+    expect(listAuditEvents(ctx).filter((e) => e.event === 'unit.updated')).toEqual([]);
   });
 
   it('deletes only an empty unit: 409 while it holds projects, then gone, audited', () => {

@@ -90,7 +90,8 @@ describe('services', () => {
     const ctx = testCtx();
     const { adminCall, memberCall } = setup(ctx);
     createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
-    expect(rejection(() => createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } })).message).toMatch(/already exists/);
+    const duplicate = rejection(() => createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } }));
+    expect([duplicate.status, duplicate.message, duplicate.fieldErrors]).toEqual([409, 'Service prod/k already exists', { service_name: ['Service prod/k already exists'] }]);
     // Members read; they do not change.
     expect(listServices(memberCall)).toHaveLength(1);
     expect(rejection(() => updateService({ ...memberCall, name: 'k', input: { user_config: SUB } })).status).toBe(403);
@@ -224,7 +225,37 @@ describe('updateService (avn service update -c)', () => {
     const { call } = setup(ctx);
     createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
     expect(updateService({ ...call, name: 'k', input: { plan: 'business-4', user_config: {} } }).service.plan).toBe('business-4');
-    expect(rejection(() => updateService({ ...call, name: 'k', input: { plan: 'startup-4' } })).fieldErrors.plan).toBeDefined();
+    const refused = rejection(() => updateService({ ...call, name: 'k', input: { plan: 'startup-4' } }));
+    const plans = 'Plan must be one of startup-2, business-4, business-8, premium-6x-8';
+    expect([refused.status, refused.message, refused.fieldErrors]).toEqual([400, plans, { plan: [plans] }]);
+  });
+
+  it('reads a signing key only of OpenSearch and only as text: Kafka has no jwt options, a number is no key', () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    const kafka = rejection(() => createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: { jwt: { signing_key: 'not base64!' } } } }));
+    expect([kafka.status, kafka.message, kafka.fieldErrors]).toEqual([400, 'user_config: Unsupported option "jwt"', { user_config: ['Unsupported option "jwt"'] }]);
+    const notText = rejection(() => createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: 42 } } } }));
+    expect([notText.status, notText.message, notText.fieldErrors]).toEqual([400, 'user_config: jwt.signing_key: Enter text', { 'user_config.jwt.signing_key': ['Enter text'] }]);
+    expect(listServices(call)).toEqual([]);
+  });
+
+  it("the console's choice of algorithm reaches the signing key check: a PEM where HMAC was chosen is refused", () => {
+    const ctx = testCtx();
+    const { call } = setup(ctx);
+    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }) as string;
+    const before = dumpDatabase(ctx);
+    const refused = rejection(() => updateService({ ...call, name: 'os', signingKeyKind: 'hmac', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } }));
+    expect([refused.status, refused.fieldErrors]).toEqual([
+      400,
+      { 'user_config.jwt.signing_key': ['that is a PEM key; choose RSA/ECDSA for it, or for HMAC enter the shared secret in base64'] },
+    ]);
+    expect(dumpDatabase(ctx)).toBe(before);
+    expect(updateService({ ...call, name: 'os', signingKeyKind: 'public_key', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } }).changedKeys).toEqual([
+      'jwt.enabled',
+      'jwt.signing_key',
+    ]);
   });
 });
 

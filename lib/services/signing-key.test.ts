@@ -1,6 +1,7 @@
-import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { rejection } from '@/lib/testing/errors';
+import { generate } from 'selfsigned';
 import { describeSigningKey, maskSecret, MAX_SIGNING_KEY_CHARS, MIN_HMAC_BYTES, parseSigningKey, signingKeyLabel, storedSigningKey } from './signing-key';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -93,11 +94,17 @@ describe('parseSigningKey: refused beside the field, never stored as an HMAC sec
     ['a PEM and its private key pasted together', () => pem(ec.publicKey) + privatePem(ec.privateKey, 'pkcs8'), /^that is a private key:/],
     ['a certificate', () => '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', /^that is a certificate: give its public key/],
     ['two public keys', () => pem(ec.publicKey) + pem(rsa.publicKey), 'that has 2 PEM blocks: give one public key'],
+    ['a public key and a certificate pasted together', () => pem(ec.publicKey) + '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', /^that is a certificate: give its public key/],
+    ['a PEM header without a label', () => '-----BEGIN-----\nMIIB\n-----END-----', 'not a readable PEM block'],
+    ['text that is not base64 where RSA/ECDSA was chosen', () => 'my secret!', /^not a PEM public key: paste the block/, 'public_key'],
     ['a 1024-bit RSA key', () => pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey), 'the RSA key is 1024 bits, shorter than 2048'],
     ['an Ed25519 key', () => pem(generateKeyPairSync('ed25519').publicKey), 'a ed25519 key cannot verify JWTs here: use an RSA or ECDSA public key'],
     ['a secp256k1 key', () => der64(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey), 'the ECDSA curve secp256k1 is not one JWT uses: ES256, ES384 and ES512 take P-256, P-384 and P-521'],
     ['a public key base64-encoded twice', () => b64(der64(rsa.publicKey)), 'that is a public key base64-encoded twice: give the PEM, or its DER in base64 once'],
     ['an OpenSSH public key', () => 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB1 me@host', 'that is an OpenSSH public key: give it as PEM (ssh-keygen -e -m PKCS8 -f key.pub)'],
+    ['an OpenSSH RSA public key', () => 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 me@host', 'that is an OpenSSH public key: give it as PEM (ssh-keygen -e -m PKCS8 -f key.pub)'],
+    ['an OpenSSH ECDSA public key', () => 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= me@host', 'that is an OpenSSH public key: give it as PEM (ssh-keygen -e -m PKCS8 -f key.pub)'],
+    ['text that only mentions ssh-rsa', () => 'my ssh-rsa key', 'not base64: encode the secret first (for example `printf %s "$SECRET" | base64`)'],
     ['a JWK', () => JSON.stringify(ec.publicKey.export({ format: 'jwk' })), 'that looks like a JWK: give the key as PEM, or its DER in base64'],
     ['a short HMAC secret', () => randomBytes(MIN_HMAC_BYTES - 1).toString('base64'), 'the HMAC secret is 31 bytes; use at least 32 (256 bits)'],
     ['base64 without its padding', () => randomBytes(32).toString('base64').replace(/=+$/, ''), /^not base64/],
@@ -109,6 +116,19 @@ describe('parseSigningKey: refused beside the field, never stored as an HMAC sec
     const message = field(input(), kind);
     if (typeof expected === 'string') expect(message).toBe(expected);
     else expect(message).toMatch(expected);
+  });
+
+  it('refuses a real certificate in each form, although node:crypto would read its public key', async () => {
+    // An ECDSA certificate: every form of it is within the 1,024 characters.
+    const { cert: certificate } = await generate([{ name: 'commonName', value: 'idp.example.test' }], { keyType: 'ec', algorithm: 'sha256' });
+    const certDer = new X509Certificate(certificate).raw.toString('base64');
+    expect(b64(certificate).length).toBeLessThanOrEqual(MAX_SIGNING_KEY_CHARS);
+    // createPublicKey takes a certificate and returns its key: only the check refuses it.
+    expect(createPublicKey(certificate).asymmetricKeyType).toBe('ec');
+    expect(field(certificate)).toBe('that is a certificate: give its public key (BEGIN PUBLIC KEY; openssl x509 -pubkey -noout)');
+    expect(field(b64(certificate))).toBe('that is a certificate (it is base64 of a PEM block): give its public key (BEGIN PUBLIC KEY; openssl x509 -pubkey -noout)');
+    expect(field(certDer)).toBe('that is a certificate (base64 of its DER): give its public key');
+    expect(field(certDer, 'hmac')).toBe('that is a certificate (base64 of its DER): give its public key');
   });
 
   it('refuses base64 of an RSA 4096-bit PEM (1,068 characters) and names the forms that fit, measured', () => {
@@ -135,6 +155,19 @@ describe('parseSigningKey: refused beside the field, never stored as an HMAC sec
     expect(field(pem(big))).toMatch(/^1,49\d characters, over the limit of 1,024: no form of this RSA 8192-bit public key fits/);
   });
 
+  it('names a form of exactly 1,024 characters as one that fits', () => {
+    // A 5,832-bit RSA modulus: base64 of its DER is 1,024 characters exactly, its PEM 1,091.
+    const n = randomBytes(729);
+    n[0]! |= 0x80;
+    n[728]! |= 1;
+    const key = createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: 'AQAB' }, format: 'jwk' });
+    expect(der64(key)).toHaveLength(MAX_SIGNING_KEY_CHARS);
+    expect(field(pem(key))).toBe(
+      "1,092 characters, over the limit of 1,024: give this RSA 5832-bit public key as base64 of its DER, the PEM's body without header lines (1,024 characters)",
+    );
+    expect(parseSigningKey(der64(key)).stored).toBe(der64(key));
+  });
+
   it('gives the reason a long value is no key before its length, and a long secret its size', () => {
     expect(field('x'.repeat(1025))).toBe('not base64: encode the secret first (for example `printf %s "$SECRET" | base64`) (and at 1,025 characters it is over the limit of 1,024)');
     // A private key is longer than the limit: the reason comes first, never only the length.
@@ -153,6 +186,13 @@ describe('storedSigningKey and masking', () => {
     expect(Buffer.from(old, 'base64')).toHaveLength(451);
     expect(storedSigningKey(old)).toMatchObject({ kind: 'public_key', keyType: 'rsa', bits: 2048 });
     expect(storedSigningKey('not a key')).toBeNull();
+  });
+
+  it('masks what is no string as "(none)"', () => {
+    expect(maskSecret(undefined)).toBe('(none)');
+    expect(maskSecret(null)).toBe('(none)');
+    expect(maskSecret(42)).toBe('(none)');
+    expect(maskSecret('')).toBe('•••••••• (sha256 e3b0c442)');
   });
 
   it('never shows the value, only its type, size and a fingerprint', () => {

@@ -151,7 +151,7 @@ function interpret(input: string, expect: SigningKeyKind | undefined): SigningKe
   if (isCertificateDer(bytes)) throw bad('that is a certificate (base64 of its DER): give its public key');
   // Base64 of base64: the PEM's body (or the PEM) encoded a second time.
   const inner = text.replace(/\s+/g, '');
-  if (inner.length > 0 && BASE64.test(inner) && publicKeyFromDer(Buffer.from(inner, 'base64'))) {
+  if (BASE64.test(inner) && publicKeyFromDer(Buffer.from(inner, 'base64'))) {
     throw bad('that is a public key base64-encoded twice: give the PEM, or its DER in base64 once');
   }
   if (expect === 'public_key') throw bad(NOT_PUBLIC_KEY);

@@ -54,6 +54,7 @@ describe('requiredScope: the area of each /v1 route', () => {
     // Each rule is anchored at the start: a route name further down the path decides nothing.
     ['/v1/project/p1/v1/organization/org1/domains', 'projects'],
     ['/v1/project/p1/v1/organization/org1', 'projects'],
+    ['/v1/project/p1/v1/organization/org1/user/u1/two-factor', 'projects'],
     ['/v1/me/v1/account/a1/authentication', 'user'],
     ['/x/v1/project/p1', 'user'],
     // projects

@@ -13,7 +13,7 @@ import {
 } from '@/lib/auth/rate-limit';
 import type { Ctx } from '@/lib/context';
 import type { SmtpSettings } from '@/lib/mail/smtp';
-import { asyncRejection } from '@/lib/testing/errors';
+import { asyncRejection, rejection } from '@/lib/testing/errors';
 import { advance, dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import {
   completePasswordReset,
@@ -22,6 +22,7 @@ import {
   PASSWORD_RESET_MAX_AGE_MS,
   PASSWORD_RESET_NEEDS_MAIL,
   PASSWORD_RESET_REQUESTED_MESSAGE,
+  passwordResetLink,
   requestPasswordReset,
   type Mailer,
 } from './password-reset';
@@ -94,6 +95,11 @@ describe('issuePasswordReset', () => {
     ctx.db.update(passwordResets).set({ usedTime: '2026-03-01T12:00:00Z' }).run();
     await issuePasswordReset(ctx, { userId: ann.id, requestedBy: 'user' });
     expect(rows(ctx).map((r) => r.usedTime)).toEqual(['2026-03-01T12:00:00Z', null]);
+  });
+
+  it('puts one slash between the base URL and the path, however many the base URL ends with', () => {
+    expect(passwordResetLink('https://console.example.test', 'abc')).toBe('https://console.example.test/reset-password/abc');
+    expect(passwordResetLink('https://console.example.test///', 'abc')).toBe('https://console.example.test/reset-password/abc');
   });
 
   it('falls back to NEXTAUTH_URL, then localhost, for the link', async () => {
@@ -445,6 +451,41 @@ describe('completePasswordReset', () => {
     const refused = await asyncRejection(complete(fresh, asked.secret!));
     expect(refused.status).toBe(403);
     expect(refused.message).toMatch(/^Organization "Acme" does not allow sign-in with a password, so you cannot set one\./);
+  });
+
+  it('the page shows a used link as used (410) before anyone types a password', async () => {
+    const ctx = testCtx();
+    memberOf(ctx);
+    const { secret } = await ask(ctx, 'ann@x.test');
+    await complete(ctx, secret!);
+    const error = rejection(() => inspectPasswordReset({ ctx, input: { code: secret! } }));
+    expect([error.status, error.message]).toEqual([410, 'This password reset link has been used already: each link works once. Ask for a new link under "Forgot password?" on the sign-in page.']);
+  });
+
+  it('finds the link with spaces or a line break around the code (copied from a mail)', async () => {
+    const ctx = testCtx();
+    const { user } = memberOf(ctx);
+    const { secret } = await ask(ctx, 'ann@x.test');
+    expect(inspectPasswordReset({ ctx, input: { code: ` ${secret!}\n` } }).user.id).toBe(user.id);
+  });
+
+  it("the operator's link sets a first password even where the organization allows no password sign-in: the operator decides", async () => {
+    const ctx = testCtx();
+    const { organization, user } = memberOf(ctx, { password: false });
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id)).run();
+    const { secret } = await issuePasswordReset(ctx, { userId: user.id, requestedBy: 'operator' });
+    expect(await complete(ctx, secret)).toEqual({ email: 'ann@x.test', sessionsEnded: 0, personalTokensRevoked: 0, addressProven: false });
+    expect(await verifyPassword(hashOf(ctx, user.id)!, NEW)).toBe(true);
+  });
+
+  it('a user who has a password resets it by mail even where the organization turned password sign-in off: only a first password is held back', async () => {
+    const ctx = testCtx();
+    const { organization, user } = memberOf(ctx);
+    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id)).run();
+    const { secret } = await ask(ctx, 'ann@x.test');
+    expect(inspectPasswordReset({ ctx, input: { code: secret! } }).user.id).toBe(user.id);
+    expect((await complete(ctx, secret!)).email).toBe('ann@x.test');
+    expect(await verifyPassword(hashOf(ctx, user.id)!, NEW)).toBe(true);
   });
 
   it('two uses at once: only one sets the password', async () => {
