@@ -69,3 +69,12 @@ describe('optionalSession: the gate, softly', () => {
     expect(optionalSession({ ctx, input: { cookieToken: personal, ip: '198.51.100.7', userAgent: null, scope: { kind: 'user' } } })).toBeNull();
   });
 });
+
+describe('the request\'s address reaches the checks', () => {
+  it('a session fenced to an address range names its user from inside the range only', () => {
+    const { ctx, user } = setup();
+    const fenced = seedToken(ctx, user.id, { kind: 'session', maxAgeSeconds: 3600, ipAllowlist: ['203.0.113.0/24'] }).fullToken;
+    expect(optionalPrincipal({ ctx, input: { cookieToken: fenced, ...META } })?.user.id).toBe(user.id);
+    expect(optionalPrincipal({ ctx, input: { cookieToken: fenced, ip: '192.0.2.1', userAgent: 'vitest' } })).toBeNull();
+  });
+});

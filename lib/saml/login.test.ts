@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { organizations, samlRequests } from '@/db/schema';
+import { authenticationMethods, organizations, samlRequests } from '@/db/schema';
 import { SESSION_COOKIE_NAMES } from '@/lib/auth/session';
 import type { Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
 import { addSamlIdp } from '@/lib/testing/identity-providers';
 import { addMember, callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { readAuthnRequest, TestIdp } from '@/lib/testing/saml-idp';
-import { listAuditEvents, seedToken } from '@/lib/testing/seed';
+import { listAuditEvents, seedToken, seedUser } from '@/lib/testing/seed';
 import { samlLoginGet, samlLoginPost, type SamlLoginInput } from './login';
 
 // The SP-initiated start as a browser meets it: which page or redirect each purpose, method and
@@ -195,5 +195,44 @@ describe('samlLoginPost', () => {
     const s = await setup();
     const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', methodId: 'am-nope', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(404);
+  });
+});
+
+describe('refusal pages lead on where they should', () => {
+  it('a link by someone outside the IdP\'s organization is refused and leads to the console', async () => {
+    const s = await setup();
+    const outsider = seedUser(s.ctx, { email: 'outsider@elsewhere.test' });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: s.session(outsider.id) }), baseUrl: HTTPS });
+    expect(response.status).toBe(403);
+    const html = await response.text();
+    expect(html).toContain('data-reason="link_not_member"');
+    expect(html).toContain('<a href="/">Go to the console</a>');
+    expect(requestRows(s.ctx)).toEqual([]);
+  });
+
+  it('other refusals offer no way on to the console', async () => {
+    const s = await setup();
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'test', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    expect(response.status).toBe(403);
+    expect(await response.text()).not.toContain('Go to the console');
+  });
+
+  it('an unknown purpose in a POST is named as such, not as a GET purpose', async () => {
+    const s = await setup();
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'bogus', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    const html = await response.text();
+    expect(html).toContain('Unknown purpose &#34;bogus&#34;: use signin, signup, link or test.');
+    expect(html).not.toContain('starts with a GET');
+  });
+
+  it('a disabled identity provider refuses the start with a page, and records no request', async () => {
+    const s = await setup();
+    s.ctx.db.update(authenticationMethods).set({ enabled: false }).where(eq(authenticationMethods.id, s.method.id)).run();
+    const response = await samlLoginGet({ ctx: s.ctx, input: s.input(), baseUrl: HTTPS });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.clone().text()).toContain('data-reason="disabled"');
+    expect(location(response)).toBe('');
+    expect(requestRows(s.ctx)).toEqual([]);
   });
 });
