@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { organizations } from '@/db/schema';
+import { invitations, organizations } from '@/db/schema';
+import { iso } from '@/lib/context';
+import { newRowId } from '@/lib/ids';
 import type { Ctx } from '@/lib/context';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { unsealMessage } from './oauth-failure';
+import { loggedErrorText, unsealMessage } from './oauth-failure';
 import { LINK_INTENT_COOKIE, makeLinkIntent } from './oauth-link-intent';
 import { authLogger, currentOAuthRequest, handleOAuthIdentity, withOAuthRequest } from './oauth-request';
 import { SESSION_COOKIE_NAMES } from './session';
@@ -138,6 +140,70 @@ describe('withOAuthRequest: where a provider callback lands', () => {
     expect(response.headers.get('location')).toBe(`${BASE}/signin?error=Callback`);
     expect(listAuditEvents(ctx)).toEqual([]);
   });
+
+  it.each([
+    ['a GET of the start', { action: 'signin', provider: 'google', method: 'GET' }],
+    ['a POST start of an unknown provider', { action: 'signin', provider: 'myspace', method: 'POST' }],
+    ['a POST of another action', { action: 'session', provider: 'google', method: 'POST' }],
+  ])('%s is not a start: next-auth\'s very response is returned, nothing recorded', async (_name, { action, provider, method }) => {
+    const ctx = testCtx();
+    const answer = new Response(null, { status: 302, headers: { location: `${BASE}/signin?error=Callback` } });
+    const request = new Request(`${BASE}/api/auth/${action}/${provider}`, { method });
+    const response = await withOAuthRequest({ ctx, input: { request, meta: META, cookies: () => undefined, action, provider }, env: ENV }, async () => {
+      vi.spyOn(console, 'error').mockImplementation(() => {});
+      authLogger.error('SIGNIN_OAUTH_ERROR', new Error('fetch failed'));
+      return answer;
+    });
+    expect(response).toBe(answer);
+    expect(listAuditEvents(ctx)).toEqual([]);
+  });
+
+  it('a callback answered by POST (form_post) is a callback, not a start: its outcome is routed', async () => {
+    const ctx = testCtx();
+    const { path, params } = redirectOf(await runRequest(ctx, { method: 'POST', identity: google('stranger@example.test') }));
+    expect(path).toBe('/signin');
+    expect(params).toMatchObject({ error: 'OAuthRefused', provider: 'google' });
+  });
+
+  it('a new user who joined inviting organizations: /signin/complete names them, one a line', async () => {
+    const ctx = testCtx();
+    for (const name of ['First', 'Second']) {
+      const organization = seedOrganization(ctx, { name });
+      ctx.db
+        .insert(invitations)
+        .values({ id: newRowId(), organizationId: organization.id, email: 'new@example.test', tokenHash: newRowId(), invitedByEmail: 'admin@example.test', createTime: iso(ctx.now), expiryTime: iso(new Date(ctx.now.getTime() + 86_400_000)) })
+        .run();
+    }
+    const { path, params } = redirectOf(await runRequest(ctx, { identity: google('new@example.test') }));
+    expect(path).toBe('/signin/complete');
+    expect(params).toEqual({ outcome: 'created', provider: 'google', next: '/projects?tab=1', joined: expect.any(String) });
+    expect(params.joined!.split('\n').sort()).toEqual(['First', 'Second']);
+  });
+
+  it('a next-auth location that does not parse becomes "/"', async () => {
+    const ctx = testCtx();
+    const response = await runRequest(ctx, { identity: google('new@example.test'), env: { ...ENV, OAUTH_SIGN_UP: 'open' }, nextAuthLocation: 'http://[::1' });
+    expect(redirectOf(response)).toMatchObject({ path: '/signin/complete', params: { outcome: 'created', next: '/' } });
+  });
+});
+
+describe('authLogger', () => {
+  it('outside any request it only prints: the code, and the error\'s message or the logged text', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(currentOAuthRequest()).toBeUndefined();
+    authLogger.error('OAUTH_CALLBACK_ERROR', new Error('boom'));
+    authLogger.error('X', { error: 'y' });
+    expect(error.mock.calls).toEqual([
+      ['[next-auth] OAUTH_CALLBACK_ERROR', 'boom'],
+      ['[next-auth] X', loggedErrorText([{ code: 'X', metadata: { error: 'y' } }])],
+    ]);
+  });
+
+  it('prints warnings with their code', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    authLogger.warn('DEBUG_ENABLED');
+    expect(warn.mock.calls).toEqual([['[next-auth] DEBUG_ENABLED']]);
+  });
 });
 
 describe('withOAuthRequest: finishing a link from Profile → Authentication', () => {
@@ -187,5 +253,57 @@ describe('withOAuthRequest: finishing a link from Profile → Authentication', (
     const response = await runRequest(ctx, { cookies: linkCookies(ctx, session), logged: [{ code: 'OAUTH_CALLBACK_ERROR', metadata: 'access_denied' }] });
     expect(redirectOf(response)).toMatchObject({ path: '/profile/authentication', params: { link_failed: 'access_denied', provider: 'google' } });
     expect(listAuditEvents(ctx).map((e) => [e.event, e.actorUserId])).toEqual([['identity.link_failed', user.id]]);
+  });
+
+  it('the audit of a failed link lands in each of the user\'s organizations, with exactly the provider, reason and error (cut at 500 characters)', async () => {
+    const ctx = testCtx();
+    const { session, user, organization } = member(ctx, 'ada@acme.test');
+    const other = seedOrganization(ctx, { name: 'Other' });
+    seedMembership(ctx, { organizationId: other.id, userId: user.id });
+    const logged = [{ code: 'OAUTH_CALLBACK_ERROR', metadata: new Error(`access_denied ${'x'.repeat(600)}`) }];
+    await runRequest(ctx, { cookies: linkCookies(ctx, session), logged });
+    const events = listAuditEvents(ctx);
+    expect(events.map((e) => [e.event, e.actorUserId, e.actorEmail, e.ip, e.userAgent])).toEqual([
+      ['identity.link_failed', user.id, 'ada@acme.test', META.ip, META.userAgent],
+      ['identity.link_failed', user.id, 'ada@acme.test', META.ip, META.userAgent],
+    ]);
+    expect(events.map((e) => e.organizationId).sort()).toEqual([organization.id, other.id].sort());
+    const error = loggedErrorText(logged).slice(0, 500);
+    expect(error).toHaveLength(500);
+    for (const e of events) expect(e.details).toEqual({ provider: 'google', reason: 'access_denied', error });
+  });
+
+  it('a link the identities refuse (the account is another user\'s) goes back to the profile with the sealed message', async () => {
+    const ctx = testCtx();
+    member(ctx, 'bob@acme.test');
+    await runRequest(ctx, { identity: google('bob@acme.test', 'shared-sub') });
+    const { session } = member(ctx, 'ada@acme.test');
+    const response = await runRequest(ctx, { cookies: linkCookies(ctx, session), identity: google('bob@acme.test', 'shared-sub') });
+    const { path, params } = redirectOf(response);
+    expect(path).toBe('/profile/authentication');
+    expect(Object.keys(params)).toEqual(['link_error']);
+    expect(unsealMessage(SECRET, params.link_error)).toBe('This Google account is already linked to another Portcullis user. Unlink it there first.');
+  });
+
+  it.each([0, 1])('two-factor enrollment any of the user\'s organizations requires (organization %i) holds the link back', async (requiring) => {
+    const ctx = testCtx();
+    const { session, user, organization } = member(ctx, 'ada@acme.test');
+    const other = seedOrganization(ctx, { name: 'Other' });
+    seedMembership(ctx, { organizationId: other.id, userId: user.id });
+    const strict = [organization, other][requiring]!;
+    ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, strict.id)).run();
+    const { path, params } = redirectOf(await runRequest(ctx, { cookies: linkCookies(ctx, session), identity: google('ada@gmail.test') }));
+    expect(path).toBe('/profile/authentication');
+    expect(unsealMessage(SECRET, params.link_error)).toMatch(/Until then no sign-in method can be linked\.$/);
+    expect(listAuditEvents(ctx).map((e) => e.event)).not.toContain('identity.linked');
+  });
+
+  it('a link intent on the start of a flow is neither read nor cleared: a failed start is an ordinary failed sign-in', async () => {
+    const ctx = testCtx();
+    const { session } = member(ctx, 'ada@acme.test');
+    const response = await runRequest(ctx, { action: 'signin', method: 'POST', cookies: linkCookies(ctx, session), logged: [{ code: 'SIGNIN_OAUTH_ERROR', metadata: new Error('fetch failed') }] });
+    expect(response.headers.get('location')).toBe(`${BASE}/signin?error=Callback`);
+    expect(response.headers.get('set-cookie')).toBe('from=next-auth; Path=/');
+    expect(listAuditEvents(ctx).map((e) => [e.event, e.organizationId])).toEqual([['auth.sign_in_failed', null]]);
   });
 });
