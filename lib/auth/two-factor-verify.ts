@@ -1,8 +1,9 @@
-import { and, count, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { recoveryCodes, totpCredentials } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { hashRecoveryCode } from './recovery-codes';
 import { matchTotpStep } from './totp';
+import { recoveryCodesLeft } from './two-factor';
 import { codeKind } from './two-factor-schema';
 
 export type VerifiedCode = { kind: 'totp'; step: number } | { kind: 'recovery'; recoveryCodesLeft: number };
@@ -48,12 +49,7 @@ export function verifySecondFactor({ ctx, userId, code }: { ctx: Ctx; userId: st
         )
         .run();
       if (spent.changes === 0) return null;
-      const left = ctx.db
-        .select({ n: count() })
-        .from(recoveryCodes)
-        .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedTime)))
-        .get()!.n;
-      return { kind: 'recovery', recoveryCodesLeft: left };
+      return { kind: 'recovery', recoveryCodesLeft: recoveryCodesLeft(ctx, userId) };
     }
     default:
       return null;

@@ -102,6 +102,15 @@ export type TwoFactorStatus = {
 };
 
 /** What Profile → Authentication shows. */
+/** How many of the user's recovery codes are still unused. */
+export function recoveryCodesLeft(ctx: Ctx, userId: string): number {
+  return ctx.db
+    .select({ n: count() })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedTime)))
+    .get()!.n;
+}
+
 export function twoFactorStatus(ctx: Ctx, userId: string): TwoFactorStatus {
   const credential = ctx.db
     .select({ confirmedTime: totpCredentials.confirmedTime })
@@ -109,12 +118,5 @@ export function twoFactorStatus(ctx: Ctx, userId: string): TwoFactorStatus {
     .where(eq(totpCredentials.userId, userId))
     .get();
   const since = credential?.confirmedTime ?? null;
-  const left = since
-    ? ctx.db
-        .select({ n: count() })
-        .from(recoveryCodes)
-        .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedTime)))
-        .get()!.n
-    : 0;
-  return { enabled: since !== null, since, recoveryCodesLeft: left };
+  return { enabled: since !== null, since, recoveryCodesLeft: since ? recoveryCodesLeft(ctx, userId) : 0 };
 }

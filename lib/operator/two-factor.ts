@@ -1,6 +1,7 @@
-import { count, eq, isNull, and } from 'drizzle-orm';
-import { recoveryCodes, totpCredentials, type User } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+import { totpCredentials, type User } from '@/db/schema';
 import { recordOperatorAudit } from '@/lib/audit/record';
+import { recoveryCodesLeft } from '@/lib/auth/two-factor';
 import { removeTwoFactor } from '@/lib/auth/two-factor-reset';
 import type { Ctx } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
@@ -16,12 +17,7 @@ import { userInputSchema } from './schema';
 
 function enrollment(ctx: Ctx, user: User) {
   const totp = ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get();
-  const codesLeft = ctx.db
-    .select({ n: count() })
-    .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.userId, user.id), isNull(recoveryCodes.usedTime)))
-    .get()!.n;
-  return { totp, codesLeft };
+  return { totp, codesLeft: recoveryCodesLeft(ctx, user.id) };
 }
 
 function requiringOrganizations(ctx: Ctx, user: User): string[] {

@@ -1,7 +1,8 @@
-import { and, count, eq, isNull } from 'drizzle-orm';
-import { recoveryCodes, totpCredentials } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+import { totpCredentials } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
 import { TOTP_PERIOD_SECONDS } from '@/lib/auth/totp';
+import { recoveryCodesLeft } from '@/lib/auth/two-factor';
 import { deleteTwoFactorEnrollment } from '@/lib/auth/two-factor-reset';
 import type { MembershipWithOrg, OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
@@ -45,13 +46,7 @@ export function memberTwoFactor(ctx: Ctx, userId: string): MemberTwoFactor {
     .where(eq(totpCredentials.userId, userId))
     .get();
   const enabled = !!credential?.confirmedTime;
-  const left = enabled
-    ? ctx.db
-        .select({ n: count() })
-        .from(recoveryCodes)
-        .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedTime)))
-        .get()!.n
-    : 0;
+  const left = enabled ? recoveryCodesLeft(ctx, userId) : 0;
   const step = enabled ? credential.lastUsedStep : null;
   return {
     enabled,
