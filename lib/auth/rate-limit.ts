@@ -13,6 +13,12 @@ export const WINDOW_MS = 15 * 60 * 1000;
 export const ACCOUNT_LIMIT = 5;
 export const IP_LIMIT = 20;
 
+/** A limit from the environment: a whole number of at least 1, else the default. */
+function limitFrom(env: Env, name: string, fallback: number): number {
+  const value = Number(env[name]);
+  return Number.isInteger(value) && value >= 1 ? value : fallback;
+}
+
 export type SignInLimits = { perAccount: number; perIp: number };
 
 /**
@@ -20,11 +26,7 @@ export type SignInLimits = { perAccount: number; perIp: number };
  * defaults (an office behind one NAT address may need a higher per-address limit).
  */
 export function signInLimits(env: Env = process.env): SignInLimits {
-  const read = (name: string, fallback: number) => {
-    const value = Number(env[name]);
-    return Number.isInteger(value) && value >= 1 ? value : fallback;
-  };
-  return { perAccount: read('SIGN_IN_FAILURES_PER_ACCOUNT', ACCOUNT_LIMIT), perIp: read('SIGN_IN_FAILURES_PER_IP', IP_LIMIT) };
+  return { perAccount: limitFrom(env, 'SIGN_IN_FAILURES_PER_ACCOUNT', ACCOUNT_LIMIT), perIp: limitFrom(env, 'SIGN_IN_FAILURES_PER_IP', IP_LIMIT) };
 }
 
 /**
@@ -162,13 +164,9 @@ export type PasswordResetLimits = { perEmail: number; perIp: number };
 
 /** PASSWORD_RESET_REQUESTS_PER_EMAIL and PASSWORD_RESET_REQUESTS_PER_IP override the defaults (per hour). */
 export function passwordResetLimits(env: Env = process.env): PasswordResetLimits {
-  const read = (name: string, fallback: number) => {
-    const value = Number(env[name]);
-    return Number.isInteger(value) && value >= 1 ? value : fallback;
-  };
   return {
-    perEmail: read('PASSWORD_RESET_REQUESTS_PER_EMAIL', PASSWORD_RESET_PER_EMAIL),
-    perIp: read('PASSWORD_RESET_REQUESTS_PER_IP', PASSWORD_RESET_PER_IP),
+    perEmail: limitFrom(env, 'PASSWORD_RESET_REQUESTS_PER_EMAIL', PASSWORD_RESET_PER_EMAIL),
+    perIp: limitFrom(env, 'PASSWORD_RESET_REQUESTS_PER_IP', PASSWORD_RESET_PER_IP),
   };
 }
 
