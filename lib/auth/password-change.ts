@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { passwordCredentials, tokens } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
-import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
+import type { Call, MembershipWithOrg } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
@@ -75,12 +75,7 @@ export async function changePassword({
   principal,
   meta,
   input,
-}: {
-  ctx: Ctx;
-  principal: Principal;
-  meta: RequestMeta;
-  input: unknown;
-}): Promise<PasswordChanged> {
+}: Call & { input: unknown }): Promise<PasswordChanged> {
   const { password, new_password: newPassword, revoke_tokens: revokeTokens = false } = parseInput(changePasswordSchema, input);
   const { user, token, memberships } = principal;
   if (token.kind !== 'session' || user.isApplicationUser) throw new AppError('forbidden', SESSION_REQUIRED_MESSAGE);

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { invitations, type Invitation } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import type { OrgCall } from '@/lib/call';
+import { iso } from '@/lib/context';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { mailInvitation, smtpSettings, type MailResult, type SmtpSettings } from './mail';
 import { inviteMember } from './manage';
@@ -21,11 +21,7 @@ export type SentInvitation =
 
 export type Mailer = typeof mailInvitation;
 
-export async function sendInvitation(call: {
-  ctx: Ctx;
-  principal: Principal;
-  membership: MembershipWithOrg | null;
-  meta: RequestMeta;
+export async function sendInvitation(call: OrgCall & {
   input: unknown;
   /** Where the link points: publicBaseUrl() unless given. */
   baseUrl?: string;

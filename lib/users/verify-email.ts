@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { emailVerifications, type EmailVerification } from '@/db/schema';
 import { recordUserAudit } from '@/lib/audit/record';
-import type { Principal, RequestMeta } from '@/lib/call';
+import type { Call, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
@@ -64,10 +64,7 @@ export async function requestEmailVerification({
   baseUrl,
   smtp,
   mailer = sendMail,
-}: {
-  ctx: Ctx;
-  principal: Principal;
-  meta: RequestMeta;
+}: Call & {
   input?: unknown;
   baseUrl: string;
   smtp: SmtpSettings | null;
@@ -196,12 +193,7 @@ export function confirmEmailVerification({
   principal,
   meta,
   input,
-}: {
-  ctx: Ctx;
-  principal: Principal;
-  meta: RequestMeta;
-  input: unknown;
-}): { email: string; alreadyProven: boolean } {
+}: Call & { input: unknown }): { email: string; alreadyProven: boolean } {
   try {
     return ctx.db.transaction(() => {
       const row = inspectEmailVerification({ ctx, principal, input });
