@@ -1,6 +1,6 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { authenticationMethods, externalIdentities, memberships, organizations, projects, tokens, users, type Organization } from '@/db/schema';
-import { audit, type Call, type MembershipWithOrg } from '@/lib/call';
+import { audit, type Call, type MembershipWithOrg, type OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { assertSuperAdmin } from './authorize';
@@ -29,7 +29,7 @@ export function createAccount(call: Call & { input: unknown }): MembershipWithOr
 }
 
 /** PUT /v1/account/{account_id}: renames it (super admins). */
-export function updateAccount(call: Call & { membership: MembershipWithOrg | null; input: unknown }): MembershipWithOrg {
+export function updateAccount(call: OrgCall & { input: unknown }): MembershipWithOrg {
   assertSuperAdmin(call.membership);
   const input = parseInput(updateAccountSchema, call.input);
   const old = call.membership.organization;
@@ -92,7 +92,7 @@ function endWhatBelongsTo(ctx: Ctx, organizationId: string) {
  * DELETE /v1/account/{account_id} (super admins). Refused while projects are in it: they would go
  * with it. Its audit log goes with it too; the deletion is recorded without an organization.
  */
-export function deleteAccount(call: Call & { membership: MembershipWithOrg | null }): void {
+export function deleteAccount(call: OrgCall): void {
   assertSuperAdmin(call.membership);
   const organization: Organization = call.membership.organization;
   call.ctx.db.transaction(() => {
