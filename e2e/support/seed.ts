@@ -147,24 +147,9 @@ export function auditOf(file: string, { event, actorEmail }: { event: string; ac
  * "+" and "=" (as upstream's base64 tokens have), or a user with a thousand tokens.
  */
 export function insertTokens(file: string, userId: string, prefixes: string[]): void {
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const createTime = iso(new Date());
   db(file).transaction(() => {
-    for (const prefix of prefixes) {
-      db(file)
-        .insert(tokens)
-        .values({
-          id: randomBytes(12).toString('hex'),
-          userId,
-          tokenHash: randomBytes(32).toString('hex'),
-          tokenPrefix: prefix,
-          kind: 'personal',
-          authMethod: 'password',
-          description: `seeded ${prefix}`,
-          createdManually: true,
-          createTime: now,
-        })
-        .run();
-    }
+    for (const prefix of prefixes) insertTokenRow(file, userId, { tokenPrefix: prefix, description: `seeded ${prefix}`, createTime });
   });
 }
 
