@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readRepoFile, sourceFiles } from '@/lib/testing/source-files';
 
 // Every IP allowlist is only as good as the address it checks, and the address is only sound
 // where scripts/server.ts fixes it (shared notes/client-ip.md): a client can send any
@@ -8,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 // forwarding header, the client-address header or a socket's address itself: it calls
 // clientIpFromHeaders (or requestMeta, which does). This test fails on a new direct read.
 
-const ROOT = path.resolve(__dirname, '../..');
 const SCANNED = ['app', 'lib', 'components', 'proxy.ts', 'scripts', 'db'];
 /** The only files that may touch these: the function, and the server that sets the header. */
 const ALLOWED = new Set(['lib/net/client-ip.ts', 'scripts/server.ts']);
@@ -21,19 +19,9 @@ const NEEDLES: { what: string; pattern: RegExp }[] = [
   { what: "Next's request.ip", pattern: /\b(request|req)\.ip\b/ },
 ];
 
-function sourceFiles(entry: string): string[] {
-  const full = path.join(ROOT, entry);
-  if (!fs.existsSync(full)) return [];
-  if (fs.statSync(full).isFile()) return [entry];
-  return fs.readdirSync(full, { withFileTypes: true }).flatMap((child) => {
-    const rel = path.join(entry, child.name);
-    if (child.isDirectory()) return child.name === 'node_modules' || child.name.startsWith('.') ? [] : sourceFiles(rel);
-    return /\.(ts|tsx|js|mjs)$/.test(child.name) && !/\.test\.tsx?$/.test(child.name) ? [rel] : [];
-  });
-}
 
 describe('the client address is read in one place', () => {
-  const files = SCANNED.flatMap(sourceFiles).map((f) => f.split(path.sep).join('/'));
+  const files = SCANNED.flatMap(sourceFiles);
 
   it('scans the source tree (and would notice it moved)', () => {
     expect(files).toContain('proxy.ts');
@@ -47,7 +35,7 @@ describe('the client address is read in one place', () => {
     const offences: string[] = [];
     for (const file of files) {
       if (ALLOWED.has(file) || file.startsWith('lib/testing/')) continue;
-      const lines = fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+      const lines = readRepoFile(file).split('\n');
       lines.forEach((line, i) => {
         for (const { what, pattern } of NEEDLES) if (pattern.test(line)) offences.push(`${file}:${i + 1} reads ${what}: ${line.trim()}`);
       });
@@ -56,9 +44,9 @@ describe('the client address is read in one place', () => {
   });
 
   it('the allowed files do read them (the patterns still match real code)', () => {
-    const server = fs.readFileSync(path.join(ROOT, 'scripts/server.ts'), 'utf8');
+    const server = readRepoFile('scripts/server.ts');
     expect(server).toMatch(NEEDLES[0]!.pattern);
     expect(server).toMatch(NEEDLES[4]!.pattern);
-    expect(fs.readFileSync(path.join(ROOT, 'lib/net/client-ip.ts'), 'utf8')).toMatch(NEEDLES[3]!.pattern);
+    expect(readRepoFile('lib/net/client-ip.ts')).toMatch(NEEDLES[3]!.pattern);
   });
 });
