@@ -1,12 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { gate, SIGN_OUT_SCOPE } from '@/lib/auth/gate';
 import { sessionTokenFromCookies, SESSION_COOKIE_NAMES } from '@/lib/auth/session';
-import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
+import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH, twoFactorEnrollmentError } from '@/lib/two-factor/status';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
-import { apiErrorResponse, apiGateInput, assertApiAllowedDuringTwoFactorEnrollment, requestMeta } from '@/lib/http/api';
+import { apiErrorResponse, apiGateInput, assertApiAllowedDuringTwoFactorEnrollment, requestMeta } from '@/lib/api/handler';
 import { areaOf, isOwnResourcePage, SIGN_OUT_PATH } from '@/lib/http/areas';
-import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
+import { CURRENT_ORG_COOKIE } from '@/lib/organizations/current';
 import { isSetupNeeded } from '@/lib/setup/first-run';
 
 // The request gate in front of pages, server actions and /v1. It dispatches per area to lib/;

@@ -236,7 +236,7 @@ export const emailVerifications = sqliteTable(
 );
 export type EmailVerification = typeof emailVerifications.$inferSelect;
 
-// Password reset (lib/users/password-reset.ts): a single-use link, valid for an hour, mailed to
+// Password reset (lib/passwords/reset.ts): a single-use link, valid for an hour, mailed to
 // the account's address ("Forgot password?") or printed by the operator's recovery command
 // (`npm run admin -- reset-password`). Only the SHA-256 of the link's secret is stored, unique so
 // a link names one row. Using it sets a new password, proves the address and ends every session.

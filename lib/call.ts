@@ -1,11 +1,12 @@
 import type { Organization, Token, User } from '@/db/schema';
 import { recordAudit, recordUserAudit, type AuditEventName } from '@/lib/audit/record';
 import type { Ctx } from '@/lib/context';
+import { AppError } from '@/lib/errors';
 
 // The one shape of a call into lib/: the context, who is asking and from where, and (for an
 // organization's resources) the caller's membership of that organization. The gate
 // (lib/auth/gate.ts) resolves the caller; the console session (app/_lib/session.ts) and the /v1
-// wrapper (lib/http/api.ts) build the call once and pass it through to the lib functions.
+// wrapper (lib/api/handler.ts) build the call once and pass it through to the lib functions.
 
 export type { Ctx };
 
@@ -30,9 +31,16 @@ export type Call = { ctx: Ctx; principal: Principal; meta: RequestMeta };
 /**
  * A call about one organization: `membership` is the caller's membership of the organization
  * the request is about (the gate's choice; null when there is none, which the lib function
- * refuses, e.g. through assertSuperAdmin in lib/orgs/authorize.ts).
+ * refuses, e.g. through assertSuperAdmin below).
  */
 export type OrgCall = Call & { membership: MembershipWithOrg | null };
+
+/** Throws 403 unless the caller is a super admin of the organization the request is about. */
+export function assertSuperAdmin(membership: MembershipWithOrg | null): asserts membership is MembershipWithOrg {
+  if (!membership?.isSuperAdmin) {
+    throw new AppError('forbidden', 'Only super admins of this organization may do this');
+  }
+}
 
 /**
  * Records an event the caller did, in the audit log of `where`: one organization (its id), none

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { databaseFile, openDatabase } from '../db/client';
-import { runAdminCommand, type AdminIo } from '../lib/operator/cli';
+import { databaseFile, openDatabase } from '@/db/client';
+import { runAdminCommand, type AdminIo } from '@/lib/operator/cli';
 
 // The database path is relative to where the command was started (npm run starts it in the
 // project folder, as npm start does the server); migrations are found from the project folder.

@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { eq } from 'drizzle-orm';
 import next from 'next';
-import { databaseFile, getDb } from '../db/client';
-import { instanceSettings } from '../db/schema';
-import { oauthProvidersFromEnv } from '../lib/auth/oauth-config';
-import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp, SERVER_MARK_ENV } from '../lib/net/client-ip';
-import { outboundSetting } from '../lib/net/outbound';
-import { setupFromEnvironment } from '../lib/setup/first-run';
+import { databaseFile, getDb } from '@/db/client';
+import { instanceSettings } from '@/db/schema';
+import { oauthProvidersFromEnv } from '@/lib/sign-in/oauth-config';
+import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp, SERVER_MARK_ENV } from '@/lib/net/client-ip';
+import { outboundSetting } from '@/lib/net/outbound';
+import { setupFromEnvironment } from '@/lib/setup/first-run';
 
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);

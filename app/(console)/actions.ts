@@ -4,7 +4,7 @@ import { cookies } from 'next/headers';
 import { z } from 'zod';
 import { consoleAction } from '@/app/_lib/action';
 import { AppError } from '@/lib/errors';
-import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
+import { CURRENT_ORG_COOKIE } from '@/lib/organizations/current';
 
 // Signing out is POST /signout (app/signout/route.ts), not a server action: proxy.ts lets that
 // one path through the policies and allowlists.

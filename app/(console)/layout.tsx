@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
-import { Brand } from '@/components/auth/brand';
+import { Brand } from '@/components/shell/brand';
 import { OrgSwitcher } from '@/components/shell/org-switcher';
 import { ProfileMenu } from '@/components/shell/profile-menu';
 import { SideNav } from '@/components/shell/side-nav';

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
-import { twoFactorEnrollmentError } from '@/lib/auth/two-factor';
+import { twoFactorEnrollmentError } from '@/lib/two-factor/status';
 import { toAppError, zodFieldErrors, type FieldErrors } from '@/lib/errors';
 import { requireConsole, type ConsoleSession } from './session';
 

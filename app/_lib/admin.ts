@@ -1,8 +1,7 @@
 import 'server-only';
 import { forbidden } from 'next/navigation';
-import type { MembershipWithOrg } from '@/lib/call';
+import { assertSuperAdmin, type MembershipWithOrg } from '@/lib/call';
 import { AppError } from '@/lib/errors';
-import { assertSuperAdmin } from '@/lib/orgs/authorize';
 import { requireConsole, type ConsoleSession } from './session';
 
 export type AdminSession = ConsoleSession & { membership: MembershipWithOrg };

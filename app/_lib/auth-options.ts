@@ -1,15 +1,15 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { OAuthConfig, Provider } from 'next-auth/providers/index';
-import { OAUTH_PROVIDER_LABELS, isOAuthProvider, oauthProvidersFromEnv, type GitHubProviderConfig, type OidcProviderConfig } from '@/lib/auth/oauth-config';
-import { fetchGitHubProfile, type GitHubProfile, type GitHubTokens } from '@/lib/auth/github-api';
-import { githubIdentity, oidcIdentity, type ProviderIdentity } from '@/lib/auth/oauth-profile';
-import { authLogger, currentOAuthRequest, handleOAuthIdentity } from '@/lib/auth/oauth-request';
-import { signInWithPassword } from '@/lib/auth/sign-in';
+import { OAUTH_PROVIDER_LABELS, isOAuthProvider, oauthProvidersFromEnv, type GitHubProviderConfig, type OidcProviderConfig } from '@/lib/sign-in/oauth-config';
+import { fetchGitHubProfile, type GitHubProfile, type GitHubTokens } from '@/lib/sign-in/github-api';
+import { githubIdentity, oidcIdentity, type ProviderIdentity } from '@/lib/sign-in/oauth-profile';
+import { authLogger, currentOAuthRequest, handleOAuthIdentity } from '@/lib/sign-in/oauth-request';
+import { signInWithPassword } from '@/lib/sign-in/password';
 import { consoleSessionUserId, sessionTokenSettings } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 
 type ProfileUser = { id: string; name: string; email: string | null; emailVerified: boolean; sessionToken?: string };
 
@@ -97,7 +97,7 @@ export const authOptions: NextAuthOptions = {
     ...oauthProviders(),
   ],
   callbacks: {
-    // Third-party sign-ins: lib/auth/oauth-sign-in.ts decides (link, create or refuse) and
+    // Third-party sign-ins: lib/sign-in/oauth.ts decides (link, create or refuse) and
     // creates the session token; a string sends the browser elsewhere without a session.
     signIn({ user, account }) {
       if (!account || account.provider === 'credentials') return true;

@@ -1,10 +1,10 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
 import { authorizeProject } from '@/lib/auth/gate';
-import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
+import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/two-factor/status';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { findProjectOwner } from '@/lib/projects/lookup';
+import { findProjectOwner } from '@/lib/model/projects';
 import { projectAccess, type ProjectAccess } from '@/lib/projects/manage';
 import type { ConsoleSession } from './session';
 

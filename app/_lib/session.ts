@@ -4,12 +4,12 @@ import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { gate, type GateResult } from '@/lib/auth/gate';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
-import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH } from '@/lib/auth/two-factor';
+import { pendingTwoFactorEnrollment, TWO_FACTOR_ENROLLMENT_PATH } from '@/lib/two-factor/status';
 import type { MembershipWithOrg, OrgCall } from '@/lib/call';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { requestMeta } from '@/lib/http/api';
-import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
+import { requestMeta } from '@/lib/api/handler';
+import { CURRENT_ORG_COOKIE } from '@/lib/organizations/current';
 
 /** The call of a console page or server action (lib/call.ts OrgCall), with what the gate found. */
 export type ConsoleSession = GateResult & OrgCall & {

@@ -2,15 +2,15 @@
 
 import { headers } from 'next/headers';
 import { publicAction } from '@/app/_lib/action';
-import { requestPasswordResetSchema } from '@/lib/auth/password-schema';
+import { requestPasswordResetSchema } from '@/lib/passwords/schema';
 import { liveCtx } from '@/lib/context';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
 import { smtpSettings } from '@/lib/mail/smtp';
 import { publicBaseUrl } from '@/lib/http/public-url';
-import { requestPasswordReset } from '@/lib/users/password-reset';
+import { requestPasswordReset } from '@/lib/passwords/reset';
 
-// "Forgot password?": the same answer for every address (lib/users/password-reset.ts); the mail,
+// "Forgot password?": the same answer for every address (lib/passwords/reset.ts); the mail,
 // if any, goes out after it.
 export const requestPasswordResetAction = publicAction(requestPasswordResetSchema, async (input) => {
   const headerStore = await headers();

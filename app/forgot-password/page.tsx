@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { AuthFrame } from '@/components/auth/brand';
-import { ForgotPasswordForm } from '@/components/auth/password-reset-forms';
+import { AuthFrame } from '@/components/shell/brand';
+import { ForgotPasswordForm } from '@/components/sign-in/password-reset-forms';
 import { smtpSettings } from '@/lib/mail/smtp';
-import { PASSWORD_RESET_NEEDS_MAIL } from '@/lib/users/password-reset';
+import { PASSWORD_RESET_NEEDS_MAIL } from '@/lib/passwords/reset';
 
 export const metadata: Metadata = { title: 'Forgot password · Portcullis' };
 export const dynamic = 'force-dynamic';
 
-// "Forgot password?" from the sign-in page: a reset link by mail (lib/users/password-reset.ts).
+// "Forgot password?" from the sign-in page: a reset link by mail (lib/passwords/reset.ts).
 export default function ForgotPasswordPage() {
   const mail = smtpSettings() !== null;
   return (

@@ -3,7 +3,7 @@
 import { headers } from 'next/headers';
 import { publicAction } from '@/app/_lib/action';
 import { liveCtx } from '@/lib/context';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 import { completeSetup } from '@/lib/setup/first-run';
 import { setupSchema } from '@/lib/setup/schema';
 

@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { AuthFrame } from '@/components/auth/brand';
-import { SignInForm } from '@/components/auth/sign-in-form';
-import { SsoSignIn } from '@/components/auth/sso-form';
-import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
-import { signInPageError } from '@/lib/auth/oauth-failure';
+import { AuthFrame } from '@/components/shell/brand';
+import { SignInForm } from '@/components/sign-in/sign-in-form';
+import { SsoSignIn } from '@/components/sign-in/sso-form';
+import { configuredOAuthProviders } from '@/lib/sign-in/oauth-config';
+import { signInPageError } from '@/lib/sign-in/oauth-failure';
 import { safeReturnPath } from '@/lib/http/areas';
 
 export const metadata: Metadata = { title: 'Sign in · Portcullis' };

@@ -3,7 +3,7 @@ import { gate, SIGN_OUT_SCOPE } from '@/lib/auth/gate';
 import { SESSION_COOKIE_NAMES, sessionTokenFromCookies, signOut } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 import { crossSiteRefusal } from '@/lib/http/same-origin';
 import { publicBaseUrl } from '@/lib/http/public-url';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { addIdentityProviderAction } from '@/app/(console)/admin/identity-providers/actions';
-import { SAML_VENDORS, VENDOR_LABELS } from '@/lib/saml/schema';
+import { SAML_VENDORS, VENDOR_LABELS } from '@/lib/identity-providers/schema';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -9,7 +9,7 @@ import { Field } from '@/components/ui/field';
 
 export function AddIdentityProviderForm() {
   const { form, field, onSubmit, pending, error } = useActionForm(
-    () => import('@/lib/saml/schema').then((m) => m.addIdentityProviderSchema),
+    () => import('@/lib/identity-providers/schema').then((m) => m.addIdentityProviderSchema),
     addIdentityProviderAction,
     {
       defaultValues: { authentication_method_name: '', vendor: 'okta' },

@@ -18,7 +18,7 @@ export function ConnectionForm({ methodId, initial }: { methodId: string; initia
   const [metadata, setMetadata] = useState('');
   const metadataImport = useAction();
   const { form, field, onSubmit, errors, pending, error, notice, setMessage } = useActionForm(
-    () => import('@/lib/saml/schema').then((m) => m.idpConnectionSchema),
+    () => import('@/lib/identity-providers/schema').then((m) => m.idpConnectionSchema),
     (values) => saveConnectionAction({ ...values, method_id: methodId }),
     { defaultValues: initial, fields: ['saml_idp_url', 'saml_entity_id', 'saml_certificate'], onSuccess: () => 'Saved.' },
   );

@@ -2,7 +2,7 @@
 
 import type { z } from 'zod';
 import { saveOptionsAction } from '@/app/(console)/admin/identity-providers/actions';
-import { DIGEST_ALGORITHMS, MAPPED_FIELDS, SIGNATURE_ALGORITHMS, type idpOptionsSchema, type MappedField } from '@/lib/saml/schema';
+import { DIGEST_ALGORITHMS, MAPPED_FIELDS, SIGNATURE_ALGORITHMS, type idpOptionsSchema, type MappedField } from '@/lib/identity-providers/schema';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -27,7 +27,7 @@ const MAPPING_HINTS: Partial<Record<MappedField, string>> = {
 
 export function OptionsForm({ methodId, initial }: { methodId: string; initial: Values }) {
   const { form, field, onSubmit, pending, error, notice } = useActionForm(
-    () => import('@/lib/saml/schema').then((m) => m.idpOptionsSchema),
+    () => import('@/lib/identity-providers/schema').then((m) => m.idpOptionsSchema),
     (values) => saveOptionsAction({ ...values, method_id: methodId }),
     { defaultValues: initial, fields: ['auth_token_max_age_seconds'], onSuccess: () => 'Options saved.' },
   );

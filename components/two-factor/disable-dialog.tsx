@@ -13,7 +13,7 @@ import { Field } from '@/components/ui/field';
 export function DisableTwoFactorDialog() {
   const [open, setOpen] = useState(false);
   const { form, field, onSubmit, pending, error, setMessage } = useActionForm(
-    () => import('@/lib/auth/two-factor-schema').then((m) => m.disableTwoFactorSchema),
+    () => import('@/lib/two-factor/schema').then((m) => m.disableTwoFactorSchema),
     disableTwoFactorAction,
     { defaultValues: { code: '' }, fields: ['code'], message: 'unless-field', onSuccess: () => close() },
   );

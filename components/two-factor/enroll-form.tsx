@@ -21,7 +21,7 @@ export function EnrollForm({ account, onEnrolled }: { account: string; onEnrolle
   const [setup, setSetup] = useState<Setup | null>(null);
   const begin = useAction();
   const { form, field, onSubmit: onConfirm, pending, error: confirmError, setMessage: setConfirmMessage } = useActionForm(
-    () => import('@/lib/auth/two-factor-schema').then((m) => m.confirmTotpSchema),
+    () => import('@/lib/two-factor/schema').then((m) => m.confirmTotpSchema),
     confirmTotpAction,
     {
       defaultValues: { code: '' },

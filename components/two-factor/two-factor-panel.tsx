@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { TwoFactorStatus } from '@/lib/auth/two-factor';
+import type { TwoFactorStatus } from '@/lib/two-factor/status';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';

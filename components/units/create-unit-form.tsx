@@ -8,7 +8,7 @@ import { Field } from '@/components/ui/field';
 
 export function CreateUnitForm() {
   const { field, onSubmit, pending, error } = useActionForm(
-    () => import('@/lib/orgs/schema').then((m) => m.createUnitActionSchema),
+    () => import('@/lib/organizations/schema').then((m) => m.createUnitActionSchema),
     createUnitAction,
     // The API's rules name the unit's name account_name: it shows beside the field too.
     { defaultValues: { name: '' }, fields: [['name', 'account_name']], message: 'unless-field', reset: true },

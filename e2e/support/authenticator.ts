@@ -1,6 +1,6 @@
 import { HOTP, Secret, TOTP } from 'otpauth';
 
-// An authenticator app for tests: codes from otpauth directly, not through our lib/auth/totp.ts,
+// An authenticator app for tests: codes from otpauth directly, not through our lib/two-factor/totp.ts,
 // so the server's TOTP is checked against the library's. The server accepts each time step
 // once, so this hands out a step it has not used yet: the current one, else the next (the
 // server allows one step either side), else it waits for time to move on.

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { openDatabase, type Db } from '@/db/client';
 import { challengeRecordName } from '@/lib/domains/challenge';
-import { insertMembership } from '@/lib/orgs/create';
+import { insertMembership } from '@/lib/model/organizations';
 import { seedIdentityProvider as insertIdentityProvider } from '@/lib/testing/domains';
-import { insertUser } from '@/lib/users/create';
+import { insertUser } from '@/lib/model/users';
 import { unique } from './seed';
 import { dnsZoneDir, httpFileDir, zoneFile } from './verification-peers';
 

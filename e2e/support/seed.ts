@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '@/db/client';
 import { auditEvents, emailVerifications, externalIdentities, invitations, memberships, organizations, passwordCredentials, passwordResets, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword } from '@/lib/passwords/hash';
 import { recordAudit, type AuditEventName } from '@/lib/audit/record';
-import { generateRecoveryCodes, hashRecoveryCode } from '@/lib/auth/recovery-codes';
-import { generateTotpSecret } from '@/lib/auth/totp';
+import { generateRecoveryCodes, hashRecoveryCode } from '@/lib/two-factor/recovery-codes';
+import { generateTotpSecret } from '@/lib/two-factor/totp';
 import { iso, type Ctx } from '@/lib/context';
-import { insertMembership, insertOrganization } from '@/lib/orgs/create';
+import { insertMembership, insertOrganization } from '@/lib/model/organizations';
 import { createToken } from '@/lib/tokens/create';
-import { insertUser } from '@/lib/users/create';
+import { insertUser } from '@/lib/model/users';
 
 // Tests write their own organizations and users straight into the running server's SQLite
 // file (WAL mode lets both processes use it), through the same lib/ functions the app uses.

@@ -27,13 +27,13 @@ export type AuditEventName =
   // A super admin removed a member's authenticator app and recovery codes (the member's page);
   // details carry the member, reset_by and whether the member must enroll again here.
   | 'member.two_factor_reset'
-  // The owner of a user's address proved it is theirs (lib/users/proven.ts): details carry how.
+  // The owner of a user's address proved it is theirs (lib/model/proven.ts): details carry how.
   | 'user.email_verified'
   // "Verify your address" (lib/users/verify-email.ts): a link was mailed to the user's address;
   // someone signed in as another account tried that link and was refused (details carry the reason).
   | 'user.email_verification_requested'
   | 'user.email_verification_refused'
-  // Password change and reset (lib/auth/password-change.ts, lib/users/password-reset.ts): details
+  // Password change and reset (lib/passwords/change.ts, lib/passwords/reset.ts): details
   // carry the sessions ended and personal tokens revoked; a refused reset request its reason.
   | 'user.password_changed'
   | 'user.password_change_failed'
@@ -70,7 +70,7 @@ export type AuditEventName =
   | 'organization.created'
   | 'organization.updated'
   | 'organization.deleted'
-  // Organizational units (lib/orgs/units.ts), recorded in their organization's log.
+  // Organizational units (lib/organizations/units.ts), recorded in their organization's log.
   | 'unit.created'
   | 'unit.updated'
   | 'unit.deleted'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeAuditEvent } from '@/lib/audit/describe';
+import { describeAuditEvent } from '@/lib/audit-log/describe';
 
-// The Audit log's sentences for domain events (lib/audit/describe.ts).
+// The Audit log's sentences for domain events (lib/audit-log/describe.ts).
 describe('describeAuditEvent for domains', () => {
   it.each([
     ['domain.created', { domain_name: 'acme.test' }, 'Added domain acme.test'],

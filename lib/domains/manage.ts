@@ -1,11 +1,10 @@
 import { domainToUnicode } from 'node:url';
 import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { authenticationMethods, domainAuthenticationMethods, domains, users, type Domain } from '@/db/schema';
-import { audit, type OrgCall } from '@/lib/call';
+import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newDomainId } from '@/lib/ids';
-import { assertSuperAdmin } from '@/lib/orgs/authorize';
 import { newChallengeToken } from './challenge';
 import type { CheckResult, CheckStatus } from './check-result';
 import { checkDnsChallenge } from './dns-check';

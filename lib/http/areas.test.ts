@@ -40,7 +40,7 @@ describe('areaOf', () => {
     // A mailed verification link needs the account's own session: the proxy sends a signed-out
     // visitor to sign in and back (lib/users/verify-email.ts).
     ['/verify-email/abc', 'console'],
-    // Password reset: asked for and used without a session (lib/users/password-reset.ts).
+    // Password reset: asked for and used without a session (lib/passwords/reset.ts).
     ['/forgot-password', 'public-page'],
     ['/reset-password/abc', 'public-page'],
     ['/forgot-passwords', 'console'],

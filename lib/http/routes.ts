@@ -4,7 +4,7 @@ import type { RequiredScope, ScopeArea } from '@/lib/tokens/scopes';
 // The /v1 route table: each route declared once, with its methods, whose policies govern it
 // (the gate's scope), the token-scope area it needs, and whether it is public or stays open
 // during two-factor enrollment. The proxy, the gate, the token scopes and the handler wrapper
-// (lib/http/api.ts: apiRoute) all read it; app/v1/<pattern>/route.ts holds the handlers.
+// (lib/api/handler.ts: apiRoute) all read it; app/v1/<pattern>/route.ts holds the handlers.
 //
 // Paths are matched raw, still percent-encoded: "%2F" inside an id is no separator, and a
 // parameter is decoded exactly once, after matching. A literal segment matches only itself.
@@ -47,7 +47,7 @@ export type RouteSpec = GatedRoute | PublicRoute;
 // route: an unknown path there (404 anyway) is judged as the route above it. Where no route
 // lies above a path, it is the caller's own business: scope `user`, area `user`.
 export const API_ROUTES = {
-  // Signing in and password reset by mail (lib/users/password-reset.ts), for people without a token.
+  // Signing in and password reset by mail (lib/passwords/reset.ts), for people without a token.
   '/v1/userauth': { methods: ['POST'], public: true },
   '/v1/user/password_reset_request': { methods: ['POST'], public: true },
   '/v1/user/password_reset/{verification_code}': { methods: ['POST'], public: true },

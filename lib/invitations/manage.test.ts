@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '@/lib/auth/gate';
-import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { hashPassword, verifyPassword } from '@/lib/passwords/hash';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { listMemberships } from '@/lib/model/memberships';
 import { advance, dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { passwordCredentials } from '@/db/schema';
 import { eq } from 'drizzle-orm';

@@ -1,23 +1,22 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { invitations, memberships, organizations, users, type Invitation, type Organization, type User } from '@/db/schema';
-import { hashPassword } from '@/lib/auth/password';
-import { audit, type OrgCall, type Principal, type RequestMeta } from '@/lib/call';
+import { hashPassword } from '@/lib/passwords/hash';
+import { assertSuperAdmin, audit, type OrgCall, type Principal, type RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newTokenId } from '@/lib/ids';
-import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import { insertMembership } from '@/lib/orgs/create';
+import { insertMembership } from '@/lib/model/organizations';
 import { hashToken } from '@/lib/tokens/token';
-import { insertUser } from '@/lib/users/create';
+import { insertUser } from '@/lib/model/users';
 import { managingOrganizationForEmail } from '@/lib/domains/route';
-import { isEmailProven, markEmailProven } from '@/lib/users/proven';
+import { isEmailProven, markEmailProven } from '@/lib/model/proven';
 import { acceptWithSignUpSchema, invitationActionSchema, inviteSchema } from './schema';
 
 // Invitations to join an organization. The link carries a random secret (only its hash is
 // stored); whoever opens it must sign in or sign up as the invited address to join.
 //
-// Proven addresses (lib/users/proven.ts): a link that went out by mail and was never shown to
+// Proven addresses (lib/model/proven.ts): a link that went out by mail and was never shown to
 // the inviting admin (invitations.mailed_time, set by lib/invitations/send.ts) reaches only the
 // owner of the address, so following it proves the address. A link the admin copied proves
 // nothing: the admin could have finished the sign-up with a password of their choosing.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { listMemberships } from '@/lib/model/memberships';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { asyncRejection as rejection } from '@/lib/testing/errors';
 import { inviteMember, INVITATION_MAX_AGE_MS } from './manage';

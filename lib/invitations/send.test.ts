@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { authenticate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { listMemberships } from '@/lib/model/memberships';
 import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { asyncRejection } from '@/lib/testing/errors';
 import type { SmtpSettings } from './mail';

@@ -8,7 +8,7 @@ import { mailInvitation, smtpSettings, type MailResult, type SmtpSettings } from
 import { inviteMember } from './manage';
 
 // Invite and mail, for the console's action and the API alike. The rule that makes a mailed
-// link prove the address (lib/users/proven.ts): when the mail went out, the link goes to the
+// link prove the address (lib/model/proven.ts): when the mail went out, the link goes to the
 // invitee only and never to the inviting admin, and the invitation records it (mailed_time).
 // When there is no SMTP, or the mail fails, the admin gets the link to pass on, as before, and
 // the invitation stays unmailed: an account made from it is not proven. The link is on this

@@ -26,7 +26,7 @@ describe('the client address is read in one place', () => {
   it('scans the source tree (and would notice it moved)', () => {
     expect(files).toContain('proxy.ts');
     expect(files).toContain('app/_lib/auth-options.ts');
-    expect(files).toContain('lib/http/api.ts');
+    expect(files).toContain('lib/api/handler.ts');
     expect(files).toContain('lib/net/client-ip.ts');
     expect(files).toContain('scripts/server.ts');
   });
@@ -40,7 +40,7 @@ describe('the client address is read in one place', () => {
         for (const { what, pattern } of NEEDLES) if (pattern.test(line)) offences.push(`${file}:${i + 1} reads ${what}: ${line.trim()}`);
       });
     }
-    expect(offences, 'use clientIpFromHeaders (lib/net/client-ip.ts) or requestMeta (lib/http/api.ts)').toEqual([]);
+    expect(offences, 'use clientIpFromHeaders (lib/net/client-ip.ts) or requestMeta (lib/api/handler.ts)').toEqual([]);
   });
 
   it('the allowed files do read them (the patterns still match real code)', () => {

@@ -29,7 +29,7 @@ export function headerValue(headers: HeaderSource, name: string): string | null 
 
 /**
  * The client's address for a request: the one place outside the custom server that reads it.
- * Every caller (lib/http/api.ts requestMeta, next-auth's authorize) goes through here; a unit test
+ * Every caller (lib/api/handler.ts requestMeta, next-auth's authorize) goes through here; a unit test
  * (client-ip-sources.test.ts) fails on any other read of a forwarding or client-address header.
  */
 export function clientIpFromHeaders(headers: HeaderSource, env: Record<string, string | undefined> = process.env): string | null {

@@ -28,6 +28,6 @@ describe('operator recovery stays on the server host', () => {
     expect(recorders.every((f) => f.startsWith('lib/operator/')), recorders.join(', ')).toBe(true);
     expect(recorders.length).toBeGreaterThanOrEqual(4);
     const namers = files.filter((f) => /OPERATOR_ACTOR_ID/.test(readRepoFile(f)));
-    expect(namers.sort()).toEqual(['lib/audit/query.ts', 'lib/audit/record.ts']);
+    expect(namers.sort()).toEqual(['lib/audit-log/query.ts', 'lib/audit/record.ts']);
   });
 });

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { organizations, passwordResets, recoveryCodes, totpCredentials } from '@/db/schema';
 import { isOperatorEvent } from '@/lib/audit/record';
-import { auditEventToWire } from '@/lib/audit/wire';
-import { hashRecoveryCode } from '@/lib/auth/recovery-codes';
+import { auditEventToWire } from '@/lib/audit-log/wire';
+import { hashRecoveryCode } from '@/lib/two-factor/recovery-codes';
 import { hashToken } from '@/lib/tokens/token';
 import type { Ctx } from '@/lib/context';
 import { createTestDbFile } from '@/lib/testing/db';
@@ -13,8 +13,8 @@ import { dumpDatabase, listAuditEvents, seedMembership, seedUser, T0 } from '@/l
 import { issueOperatorPasswordReset, previewPasswordReset } from './password-reset';
 import { operatorRemoveTwoFactor, previewRemoveTwoFactor } from './two-factor';
 
-// reset-password and remove-2fa, on the cores of lib/users/password-reset.ts and
-// lib/auth/two-factor-reset.ts, against a real SQLite file.
+// reset-password and remove-2fa, on the cores of lib/passwords/reset.ts and
+// lib/two-factor/reset.ts, against a real SQLite file.
 
 const OPERATOR = { osUser: 'root', host: 'console-host' };
 const OPERATOR_DETAILS = { os_user: 'root', host: 'console-host' };

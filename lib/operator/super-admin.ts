@@ -3,7 +3,7 @@ import { memberships, type Organization, type User } from '@/db/schema';
 import { recordOperatorAudit } from '@/lib/audit/record';
 import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
-import { insertMembership } from '@/lib/orgs/create';
+import { insertMembership } from '@/lib/model/organizations';
 import type { OperatorCall, OperatorOutcome, OperatorPreview } from './call';
 import { findOrganization, findUser, organizationLabel, userLabel } from './resolve';
 import { superAdminInputSchema } from './schema';

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { totpCredentials, type User } from '@/db/schema';
 import { recordOperatorAudit } from '@/lib/audit/record';
-import { recoveryCodesLeft } from '@/lib/auth/two-factor';
-import { removeTwoFactor } from '@/lib/auth/two-factor-reset';
+import { recoveryCodesLeft } from '@/lib/two-factor/status';
+import { removeTwoFactor } from '@/lib/two-factor/reset';
 import type { Ctx } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { listMemberships } from '@/lib/model/memberships';
 import type { OperatorCall, OperatorOutcome, OperatorPreview } from './call';
 import { findUser, userLabel } from './resolve';
 import { userInputSchema } from './schema';

@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import { authenticationMethods, externalIdentities, memberships, passwordCredentials, tokens, users, type Organization } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { allowlistOf } from '@/lib/net/cidr';
-import { identityProviderNames, identityProviderOrganization } from '@/lib/saml/owner';
+import { identityProviderNames, identityProviderOrganization } from '@/lib/model/identity-providers';
 import { methodAllowed, samlMethodIdOf, signInMethodLabel, tokenRefusal, type Policy } from './policy';
 
 export type PolicyImpact = {
@@ -31,7 +31,7 @@ const OAUTH = ['google', 'microsoft', 'github'];
  * Every way each user can sign in, as the methods sessions record: "password" for a password,
  * "google" / "microsoft" / "github" for each linked account of a provider this server offers,
  * and "saml:<authentication_method_id>" for each linked identity provider that still exists and
- * is enabled. A linked identity is what signs a person in (lib/auth/oauth-sign-in.ts,
+ * is enabled. A linked identity is what signs a person in (lib/sign-in/oauth.ts,
  * lib/saml/acs.ts); an address alone is not counted, since nobody knows whether the person
  * holds an account for it at the provider.
  */

@@ -4,7 +4,7 @@ import { organizations, tokens } from '@/db/schema';
 import { authenticate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { listMemberships } from '@/lib/model/memberships';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { previewImpact } from './impact';
 import { policyOf } from './policy';

@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { organizations } from '@/db/schema';
-import { audit, type OrgCall } from '@/lib/call';
+import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
 import { iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
-import { assertSuperAdmin } from '@/lib/orgs/authorize';
 import { lockoutRefusal } from './lockout';
 import { applyPatch, policyOf, policyToWire, type Policy } from './policy';
 import { policyPatchSchema } from './schema';

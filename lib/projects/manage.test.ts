@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authenticate, authorizeProject } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
-import { findProjectOwner } from '@/lib/projects/lookup';
+import { findProjectOwner } from '@/lib/model/projects';
 import { rejection } from '@/lib/testing/errors';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { createProject, listProjects, projectAccess, projectNamesOf, updateProject } from './manage';

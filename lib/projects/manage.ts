@@ -6,7 +6,7 @@ import { audit, type Call, type MembershipWithOrg, type Principal } from '@/lib/
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newProjectId } from '@/lib/ids';
-import { resolveAccount } from '@/lib/orgs/units';
+import { resolveAccount } from '@/lib/organizations/units';
 import { preparedPerDb } from '@/lib/prepared';
 import { createProjectSchema, updateProjectSchema } from './schema';
 
@@ -16,7 +16,7 @@ import { createProjectSchema, updateProjectSchema } from './schema';
 // they are a super admin of. Who may reach a project at all is the request gate's decision
 // (authorizeProject in lib/auth/gate.ts); these functions take its answer.
 //
-// A project may sit in an organizational unit of its organization (lib/orgs/units.ts): then
+// A project may sit in an organizational unit of its organization (lib/organizations/units.ts): then
 // unitId names the unit and organizationId stays the unit's organization. Every rule above reads
 // organizationId, so a project in a unit is governed exactly as one at the organization's level.
 // Only the functions here write unitId, and always together with organizationId.

@@ -9,7 +9,7 @@ import { listAuditEvents, seedMembership, seedOrganization, seedUser } from '@/l
 import { consumeSamlResponse } from './acs';
 import { addSamlIdp } from '@/lib/testing/identity-providers';
 import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn } from './start';
-import { spUrls } from './urls';
+import { spUrls } from '@/lib/identity-providers/urls';
 
 // The ACS's boundary checks, one broken at a time: who an asserted address may sign in as, the
 // account link, the request's life and browser, and the policy that runs after the IdP. Each

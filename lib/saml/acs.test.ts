@@ -7,9 +7,9 @@ import { generateKeyPair, readAuthnRequest, TestIdp, type KeyPair, type Response
 import { listAuditEvents, seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { createTestDb as createDb } from '@/lib/testing/db';
 import { consumeSamlResponse } from './acs';
-import { createMethod, updateMethod } from './methods';
+import { createMethod, updateMethod } from '@/lib/identity-providers/manage';
 import { findMethod, startSamlSignIn } from './start';
-import { spUrls } from './urls';
+import { spUrls } from '@/lib/identity-providers/urls';
 
 // The ACS end to end on an in-memory database, against responses signed by a real key pair.
 // The SAML library reads the wall clock, so these tests run at the real "now".
@@ -102,7 +102,7 @@ describe('ACS: a good response signs in', () => {
   it('accepts a response signed with either certificate while both are configured (rotation)', async () => {
     const s = await setup();
     seedLinkedUser(s.ctx, s.method.id, s.organization.id);
-    const { addCertificate } = await import('./methods');
+    const { addCertificate } = await import('@/lib/identity-providers/manage');
     addCertificate({ ...s.call, methodId: s.method.id, pem: otherKey.certificate });
     expect((await s.post(s.respond({ inResponseTo: await s.start(), key: otherKey }))).kind).toBe('session');
     expect((await s.post(s.respond({ inResponseTo: await s.start() }))).kind).toBe('session');

@@ -7,18 +7,18 @@ import { iso, type Ctx } from '@/lib/context';
 import { identityProvidersForEmail, managingOrganizationForEmail } from '@/lib/domains/route';
 import { newRowId } from '@/lib/ids';
 import { allowlistOf } from '@/lib/net/cidr';
-import { insertMembership } from '@/lib/orgs/create';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { insertMembership } from '@/lib/model/organizations';
+import { listMemberships } from '@/lib/model/memberships';
 import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
 import { createToken } from '@/lib/tokens/create';
-import { insertUser } from '@/lib/users/create';
-import { isEmailProven, markEmailProven } from '@/lib/users/proven';
+import { insertUser } from '@/lib/model/users';
+import { isEmailProven, markEmailProven } from '@/lib/model/proven';
 import { SamlError } from './errors';
 import { mapAttributes, type MappedIdentity } from './mapping';
-import { certificatesOf } from './methods';
-import type { SamlPurpose } from './schema';
+import { certificatesOf } from '@/lib/identity-providers/manage';
+import type { SamlPurpose } from '@/lib/identity-providers/schema';
 import { assertUsable, findMethod, linkRefusal, type MethodWithOrganization } from './start';
-import { spUrls } from './urls';
+import { spUrls } from '@/lib/identity-providers/urls';
 import { decodeSamlResponse, validateSamlResponse, type DecodedResponse, type ValidatedAssertion } from './validate';
 
 // The Assertion Consumer Service: a SAML response comes in, a session (or a refusal with its

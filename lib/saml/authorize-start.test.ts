@@ -10,7 +10,7 @@ import { createTestDb } from '@/lib/testing/db';
 import { assertNoHeldBackSession, authorizeSessionStart, linkPreview } from './authorize-start';
 import { SamlError } from './errors';
 import { addSamlIdp } from '@/lib/testing/identity-providers';
-import { updateMethod } from './methods';
+import { updateMethod } from '@/lib/identity-providers/manage';
 import { findMethod } from './start';
 
 // Who may start a flow that spends the browser's session (link, test), and when a browser's

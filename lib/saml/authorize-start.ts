@@ -1,15 +1,15 @@
 import { recordUserAudit } from '@/lib/audit/record';
 import { gate } from '@/lib/auth/gate';
 import { optionalPrincipal } from '@/lib/auth/optional-session';
-import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/auth/two-factor';
+import { pendingTwoFactorEnrollment, twoFactorEnrollmentError } from '@/lib/two-factor/status';
 import type { MembershipWithOrg, Principal, RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { crossSiteRefusal, type HeaderReader } from '@/lib/http/same-origin';
 import { canTest } from './acs';
 import { SamlError } from './errors';
-import { certificatesOf } from './methods';
-import type { SamlPurpose } from './schema';
+import { certificatesOf } from '@/lib/identity-providers/manage';
+import type { SamlPurpose } from '@/lib/identity-providers/schema';
 import { assertUsable, linkRefusal, type MethodWithOrganization } from './start';
 
 // Who may start an SP-initiated flow that spends the browser's session: "link" ties an IdP

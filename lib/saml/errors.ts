@@ -27,7 +27,7 @@ export const SAML_FAILURES = {
   account_exists: { status: 409, check: 'Account' },
   // Signup through an IdP for an address outside the domains its organization verified.
   domain_not_verified: { status: 403, check: 'Account' },
-  // Linking by address into an account whose address nobody proved (lib/users/proven.ts).
+  // Linking by address into an account whose address nobody proved (lib/model/proven.ts).
   email_not_proven: { status: 403, check: 'Account' },
   link_requires_sign_in: { status: 401, check: 'Account' },
   // Linking and testing spend the browser's session: only from a page of ours, by a member.

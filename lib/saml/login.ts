@@ -8,9 +8,9 @@ import type { HeaderReader } from '@/lib/http/same-origin';
 import { assertNoHeldBackSession, authorizeSessionStart } from './authorize-start';
 import { SamlError } from './errors';
 import { failurePage, htmlResponse } from './html';
-import { SAML_PURPOSES, type SamlPurpose } from './schema';
+import { SAML_PURPOSES, type SamlPurpose } from '@/lib/identity-providers/schema';
 import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn, type MethodWithOrganization } from './start';
-import { linkConfirmationPath, requestCookieHeader } from './urls';
+import { linkConfirmationPath, requestCookieHeader } from '@/lib/identity-providers/urls';
 
 // The SP-initiated start, GET and POST /v1/sso/saml/account/{account_id}/method/{method_id}/login
 // (the route file is an adapter over these two functions). "signin" and "signup" use no session

@@ -1,5 +1,5 @@
 import type { SamlFieldMapping } from '@/db/schema';
-import type { MappedField } from './schema';
+import type { MappedField } from '@/lib/identity-providers/schema';
 
 // From the attributes of a validated assertion to the person: email, name, groups, and the
 // subject that identifies them at the IdP. An admin may name the attribute for each field; an

@@ -1,8 +1,8 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { generateServiceProviderMetadata } from '@node-saml/node-saml';
 import type { AuthenticationMethod } from '@/db/schema';
-import { toPem } from './certificate';
-import { spUrls } from './urls';
+import { toPem } from '@/lib/identity-providers/certificate';
+import { spUrls } from '@/lib/identity-providers/urls';
 
 // Metadata both ways: the IdP's metadata XML, which an admin imports to fill the IdP URL,
 // entity ID and certificate at once, and ours, served at the metadata URL for the IdP to read.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, TestIdp, type KeyPair } from '@/lib/testing/saml-idp';
-import { expiryStatus, parseCertificate } from './certificate';
+import { expiryStatus, parseCertificate } from '@/lib/identity-providers/certificate';
 import { mapAttributes } from './mapping';
 import { parseIdpMetadata } from './metadata';
 

@@ -7,7 +7,7 @@ import { callAs } from '@/lib/testing/members';
 import { readAuthnRequest, TestIdp, verifyRedirectSignature } from '@/lib/testing/saml-idp';
 import { seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { addSamlIdp } from '@/lib/testing/identity-providers';
-import { updateMethod } from './methods';
+import { updateMethod } from '@/lib/identity-providers/manage';
 import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn } from './start';
 
 async function setup(options: Record<string, unknown> = {}) {

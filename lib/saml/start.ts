@@ -5,9 +5,9 @@ import { authenticationMethods, organizations, samlRequests, type Authentication
 import type { MembershipWithOrg } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { SamlError } from './errors';
-import { certificatesOf, isConfigured } from './methods';
-import type { SamlPurpose } from './schema';
-import { spUrls } from './urls';
+import { certificatesOf, isConfigured } from '@/lib/identity-providers/manage';
+import type { SamlPurpose } from '@/lib/identity-providers/schema';
+import { spUrls } from '@/lib/identity-providers/urls';
 
 // SP-initiated sign-in: record an AuthnRequest ID (the response must name it in InResponseTo, once)
 // and send the browser to the IdP with the request (HTTP-Redirect binding, signed when chosen).

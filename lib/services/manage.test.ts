@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { authenticate, authorizeProject } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { createProject, projectAccess } from '@/lib/projects/manage';
-import { findProjectOwner } from '@/lib/projects/lookup';
+import { findProjectOwner } from '@/lib/model/projects';
 import { rejection } from '@/lib/testing/errors';
 import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { startServer, startTestIdp } from '@/lib/testing/jwks-server';

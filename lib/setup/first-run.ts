@@ -3,11 +3,11 @@ import type { Env } from '@/lib/env';
 import { count } from 'drizzle-orm';
 import { organizations, type Organization, type User } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword } from '@/lib/passwords/hash';
 import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
-import { insertMembership, insertOrganization } from '@/lib/orgs/create';
-import { insertUser } from '@/lib/users/create';
+import { insertMembership, insertOrganization } from '@/lib/model/organizations';
+import { insertUser } from '@/lib/model/users';
 import { managingOrganizationForEmail } from '@/lib/domains/route';
 import { setupSchema } from './schema';
 

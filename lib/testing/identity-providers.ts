@@ -1,5 +1,5 @@
 import type { OrgCall } from '@/lib/call';
-import { createMethod, updateMethod } from '@/lib/saml/methods';
+import { createMethod, updateMethod } from '@/lib/identity-providers/manage';
 import type { TestIdp } from './saml-idp';
 
 /**

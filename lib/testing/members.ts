@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { totpCredentials, users, type User } from '@/db/schema';
 import type { OrgCall, Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { listMemberships } from '@/lib/model/memberships';
 import { seedMembership, seedOrganization, seedToken, seedUser } from './seed';
 
 // Builders for tests of member management and the audit log, on top of ./seed.ts.
@@ -15,7 +15,7 @@ export function principalOf(ctx: Ctx, userId: string): Principal {
   return { user, token: seedToken(ctx, userId).token, memberships: listMemberships(ctx, userId) };
 }
 
-/** What a route or action passes to lib/orgs/members.ts for this user acting in this organization. */
+/** What a route or action passes to lib/users/members.ts for this user acting in this organization. */
 export function callAs(ctx: Ctx, userId: string, organizationId: string): OrgCall {
   const principal = principalOf(ctx, userId);
   const membership = principal.memberships.find((m) => m.organization.id === organizationId) ?? null;

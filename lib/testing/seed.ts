@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { auditEvents, organizations, users, type AuditEvent, type Organization, type User } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
-import { insertMembership, insertOrganization } from '@/lib/orgs/create';
+import { insertMembership, insertOrganization } from '@/lib/model/organizations';
 import { createToken, type CreatedToken, type CreateTokenInput } from '@/lib/tokens/create';
-import { insertUser } from '@/lib/users/create';
+import { insertUser } from '@/lib/model/users';
 import { createTestDb } from './db';
 
 // Small builders for DB tests, on the lib/ insert functions. Passwords are not hashed here:

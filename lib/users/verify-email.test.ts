@@ -5,10 +5,10 @@ import { emailVerifications, users, type TokenKind } from '@/db/schema';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import type { SmtpSettings } from '@/lib/mail/smtp';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { listMemberships } from '@/lib/model/memberships';
 import { asyncRejection, rejection } from '@/lib/testing/errors';
 import { advance, dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { markEmailProven } from './proven';
+import { markEmailProven } from '@/lib/model/proven';
 import {
   confirmEmailVerification,
   EMAIL_VERIFICATION_INTERVAL_MS,

@@ -7,14 +7,14 @@ import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
 import { sendMail, type SmtpSettings } from '@/lib/mail/smtp';
-import { listMemberships } from '@/lib/orgs/memberships';
+import { listMemberships } from '@/lib/model/memberships';
 import { hashToken } from '@/lib/tokens/token';
-import { isEmailProven, markEmailProven } from './proven';
+import { isEmailProven, markEmailProven } from '@/lib/model/proven';
 import { confirmEmailVerificationSchema, requestEmailVerificationSchema } from './verify-email-schema';
 
 // "Verify your address": the owner of an account whose address is not proven (one made through
 // an invitation link the admin copied, or before proven addresses existed) asks for a mail with a
-// single-use link, valid for an hour, and proves the address with it (lib/users/proven.ts).
+// single-use link, valid for an hour, and proves the address with it (lib/model/proven.ts).
 //
 // THE RULE: following the link proves nothing by itself. Confirming needs BOTH the secret from
 // the mail AND a login session (or personal token) of the very account that asked, whose address

@@ -3,7 +3,7 @@
 import { consoleAction } from '@/app/_lib/action';
 import { consoleProjectAccess } from '@/app/_lib/project';
 import { AppError } from '@/lib/errors';
-import { unitOfOrganization } from '@/lib/orgs/units';
+import { unitOfOrganization } from '@/lib/organizations/units';
 import { createProject, updateProject } from '@/lib/projects/manage';
 import { createProjectActionSchema, moveProjectActionSchema, renameProjectActionSchema } from '@/lib/projects/schema';
 import { assertRollingRestartConfirmed, checkServiceJwks, createService, deleteService, getService, testServiceToken, updateService } from '@/lib/services/manage';

@@ -6,7 +6,7 @@ import { ProjectActions, type MoveDestination } from '@/components/projects/proj
 import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
-import { listUnits } from '@/lib/orgs/units';
+import { listUnits } from '@/lib/organizations/units';
 import { listProjects } from '@/lib/projects/manage';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 

@@ -5,10 +5,10 @@ import { publicAction, type ActionResult } from '@/app/_lib/action';
 import { requireConsole } from '@/app/_lib/session';
 import { liveCtx } from '@/lib/context';
 import { toAppError } from '@/lib/errors';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 import { acceptInvitation, acceptWithSignUp, findInvitationByLink } from '@/lib/invitations/manage';
 import { acceptWithSignUpSchema } from '@/lib/invitations/schema';
-import { CURRENT_ORG_COOKIE } from '@/lib/orgs/current';
+import { CURRENT_ORG_COOKIE } from '@/lib/organizations/current';
 
 async function workIn(organizationId: string) {
   (await cookies()).set(CURRENT_ORG_COOKIE, organizationId, { httpOnly: true, sameSite: 'lax', path: '/' });

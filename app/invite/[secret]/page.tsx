@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { cookies, headers } from 'next/headers';
-import { AuthFrame } from '@/components/auth/brand';
+import { AuthFrame } from '@/components/shell/brand';
 import { AcceptButton, SignUpAndAcceptForm } from '@/components/invitations/accept';
 import { Alert } from '@/components/ui/alert';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 import { invitationPageView, type InvitationPageView } from '@/lib/invitations/page';
 
 export const metadata: Metadata = { title: 'Invitation · Portcullis' };

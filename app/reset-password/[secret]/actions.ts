@@ -2,17 +2,17 @@
 
 import { headers } from 'next/headers';
 import { publicAction } from '@/app/_lib/action';
-import { resetPasswordActionSchema } from '@/lib/auth/password-schema';
+import { resetPasswordActionSchema } from '@/lib/passwords/schema';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
 import { publicBaseUrl } from '@/lib/http/public-url';
-import { completePasswordReset } from '@/lib/users/password-reset';
+import { completePasswordReset } from '@/lib/passwords/reset';
 
 // The "Set new password" button of /reset-password/<secret>: a POST made on that page (its GET
 // only shows the form: mail scanners open links). Acts on the account the link names, whoever
-// is signed in in this browser (lib/users/password-reset.ts).
+// is signed in in this browser (lib/passwords/reset.ts).
 export const completePasswordResetAction = publicAction(resetPasswordActionSchema, async ({ code, newPassword }) => {
   const headerStore = await headers();
   assertSameOriginPost(headerStore, publicBaseUrl());

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { AuthFrame } from '@/components/auth/brand';
-import { ResetPasswordForm } from '@/components/auth/password-reset-forms';
+import { AuthFrame } from '@/components/shell/brand';
+import { ResetPasswordForm } from '@/components/sign-in/password-reset-forms';
 import { Alert } from '@/components/ui/alert';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { inspectPasswordReset } from '@/lib/users/password-reset';
+import { inspectPasswordReset } from '@/lib/passwords/reset';
 
 // The secret is in this page's address: no Referer carries it to anything the page loads or links.
 export const metadata: Metadata = { title: 'Choose a new password · Portcullis', referrer: 'no-referrer' };

@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import { cookies, headers } from 'next/headers';
 import Link from 'next/link';
-import { AuthFrame } from '@/components/auth/brand';
+import { AuthFrame } from '@/components/shell/brand';
 import { Alert } from '@/components/ui/alert';
-import { isOAuthProvider, OAUTH_PROVIDER_LABELS } from '@/lib/auth/oauth-config';
+import { isOAuthProvider, OAUTH_PROVIDER_LABELS } from '@/lib/sign-in/oauth-config';
 import { sessionTokenFromCookies } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { safeReturnPath } from '@/lib/http/areas';
 import { optionalSession } from '@/lib/auth/optional-session';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 
 export const metadata: Metadata = { title: 'Signed in · Portcullis' };
 

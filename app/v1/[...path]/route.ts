@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors';
-import { apiErrorResponse } from '@/lib/http/api';
+import { apiErrorResponse } from '@/lib/api/handler';
 
 // Any /v1 path no route claims: the API's 404 body, never Next's HTML page.
 function notFound(request: Request) {

@@ -1,4 +1,4 @@
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 import { createPersonalToken, listTokens } from '@/lib/tokens/manage';
 import { tokenToWire } from '@/lib/tokens/wire';
 

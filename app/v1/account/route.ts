@@ -1,7 +1,7 @@
-import { apiRoute, readJson } from '@/lib/http/api';
-import { createAccount } from '@/lib/orgs/accounts';
-import { listUnitsOf } from '@/lib/orgs/units';
-import { accountToWire, anyAccountToWire, unitToWire } from '@/lib/orgs/wire';
+import { apiRoute, readJson } from '@/lib/api/handler';
+import { createAccount } from '@/lib/organizations/accounts';
+import { listUnitsOf } from '@/lib/organizations/units';
+import { accountToWire, anyAccountToWire, unitToWire } from '@/lib/organizations/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account', {
   // POST /v1/account: creates an organization (the caller becomes its super admin), or with

@@ -1,4 +1,4 @@
-import { apiRoute } from '@/lib/http/api';
+import { apiRoute } from '@/lib/api/handler';
 import { meResponse } from '@/lib/users/me';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me', {

@@ -1,5 +1,5 @@
-import { apiRoute } from '@/lib/http/api';
-import { organizationToWire } from '@/lib/orgs/wire';
+import { apiRoute } from '@/lib/api/handler';
+import { organizationToWire } from '@/lib/organizations/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organizations', {
   // GET /v1/organizations: the organizations the caller belongs to.

@@ -1,4 +1,4 @@
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 import { createProject, listProjects } from '@/lib/projects/manage';
 import { projectToWire } from '@/lib/projects/wire';
 

@@ -1,7 +1,7 @@
-import { signInWithPassword } from '@/lib/auth/sign-in';
-import { userAuthSchema } from '@/lib/auth/schema';
+import { signInWithPassword } from '@/lib/sign-in/password';
+import { userAuthSchema } from '@/lib/sign-in/schema';
 import { parseInput } from '@/lib/errors';
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/userauth', {
   // POST /v1/userauth: email and password in, a login-created token out (avn user login). For

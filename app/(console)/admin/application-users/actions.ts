@@ -8,8 +8,8 @@ import {
   deleteApplicationUser,
   revokeApplicationToken,
   updateApplicationUser,
-} from '@/lib/appusers/manage';
-import { createApplicationUserSchema, updateApplicationUserSchema } from '@/lib/appusers/schema';
+} from '@/lib/application-users/manage';
+import { createApplicationUserSchema, updateApplicationUserSchema } from '@/lib/application-users/schema';
 import { createTokenSchema } from '@/lib/tokens/schema';
 
 const idSchema = z.string().min(1).max(64);

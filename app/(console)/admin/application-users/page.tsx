@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { CreateApplicationUserForm } from '@/components/appusers/create-form';
+import { CreateApplicationUserForm } from '@/components/application-users/create-form';
 import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
-import { countApplicationTokens, listApplicationUsers } from '@/lib/appusers/manage';
+import { countApplicationTokens, listApplicationUsers } from '@/lib/application-users/manage';
 import { liveCtx } from '@/lib/context';
 import { DataTable } from '@/components/ui/table';
 

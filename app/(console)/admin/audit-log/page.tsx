@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { AuditFilterForm, type AuditFilterValues } from '@/components/audit/audit-filter-form';
-import { AuditTable } from '@/components/audit/audit-table';
-import { listAuditEventNames, readAuditLog, type AuditLogPage } from '@/lib/audit/query';
-import { AUDIT_PAGE_SIZE } from '@/lib/audit/schema';
-import { auditEventToWire } from '@/lib/audit/wire';
+import { AuditFilterForm, type AuditFilterValues } from '@/components/audit-log/audit-filter-form';
+import { AuditTable } from '@/components/audit-log/audit-table';
+import { listAuditEventNames, readAuditLog, type AuditLogPage } from '@/lib/audit-log/query';
+import { AUDIT_PAGE_SIZE } from '@/lib/audit-log/schema';
+import { auditEventToWire } from '@/lib/audit-log/wire';
 import { liveCtx } from '@/lib/context';
 import { AppError, type FieldErrors } from '@/lib/errors';
 

@@ -1,7 +1,7 @@
 'use server';
 
 import { consoleAction } from '@/app/_lib/action';
-import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
+import { configuredOAuthProviders } from '@/lib/sign-in/oauth-config';
 import { previewImpact } from '@/lib/policy/impact';
 import { policyToWire } from '@/lib/policy/policy';
 import { policyPatchSchema } from '@/lib/policy/schema';

@@ -2,12 +2,12 @@
 
 import { z } from 'zod';
 import { consoleAction } from '@/app/_lib/action';
+import { assertSuperAdmin } from '@/lib/call';
 import { AppError } from '@/lib/errors';
-import { assertSuperAdmin } from '@/lib/orgs/authorize';
-import { parseCertificate } from '@/lib/saml/certificate';
+import { parseCertificate } from '@/lib/identity-providers/certificate';
 import { parseIdpMetadata } from '@/lib/saml/metadata';
-import { addCertificate, createMethod, deleteMethod, removeCertificate, updateMethod } from '@/lib/saml/methods';
-import { addIdentityProviderSchema, certificatePemSchema, idpConnectionSchema, idpOptionsSchema, metadataXmlSchema } from '@/lib/saml/schema';
+import { addCertificate, createMethod, deleteMethod, removeCertificate, updateMethod } from '@/lib/identity-providers/manage';
+import { addIdentityProviderSchema, certificatePemSchema, idpConnectionSchema, idpOptionsSchema, metadataXmlSchema } from '@/lib/identity-providers/schema';
 
 const idSchema = z.string().min(1).max(64);
 

@@ -4,9 +4,9 @@ import { requireSuperAdmin } from '@/app/_lib/admin';
 import { AddIdentityProviderForm } from '@/components/identity-providers/add-form';
 import { Card } from '@/components/ui/card';
 import { liveCtx } from '@/lib/context';
-import { expiryStatus } from '@/lib/saml/certificate';
-import { isConfigured, listMethods } from '@/lib/saml/methods';
-import { VENDOR_LABELS } from '@/lib/saml/schema';
+import { expiryStatus } from '@/lib/identity-providers/certificate';
+import { isConfigured, listMethods } from '@/lib/identity-providers/manage';
+import { VENDOR_LABELS } from '@/lib/identity-providers/schema';
 import { DataTable } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Identity providers · Portcullis' };

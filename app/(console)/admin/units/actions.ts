@@ -2,10 +2,10 @@
 
 import { consoleAction } from '@/app/_lib/action';
 import { AppError } from '@/lib/errors';
-import { createUnitActionSchema, deleteUnitActionSchema, renameUnitActionSchema } from '@/lib/orgs/schema';
-import { createUnit, deleteUnit, unitOfOrganization, updateUnit } from '@/lib/orgs/units';
+import { createUnitActionSchema, deleteUnitActionSchema, renameUnitActionSchema } from '@/lib/organizations/schema';
+import { createUnit, deleteUnit, unitOfOrganization, updateUnit } from '@/lib/organizations/units';
 
-// Admin → Units: thin adapters over lib/orgs/units.ts, always about the organization being
+// Admin → Units: thin adapters over lib/organizations/units.ts, always about the organization being
 // worked in (a unit of another organization is "not found" here). lib/ checks super admin again.
 
 export const createUnitAction = consoleAction(createUnitActionSchema, async ({ name }, call) => {

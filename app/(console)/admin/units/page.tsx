@@ -7,7 +7,7 @@ import { Card } from '@/components/ui/card';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
-import { listUnits } from '@/lib/orgs/units';
+import { listUnits } from '@/lib/organizations/units';
 
 export const metadata: Metadata = { title: 'Units · Portcullis' };
 

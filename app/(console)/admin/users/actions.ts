@@ -1,12 +1,12 @@
 'use server';
 
 import { consoleAction } from '@/app/_lib/action';
-import { resetMemberTwoFactor, twoFactorResetMessage } from '@/lib/orgs/member-two-factor';
-import { removeMember, revokeMemberToken, updateMember } from '@/lib/orgs/members';
-import { memberActionSchema, memberTokenActionSchema, updateMemberActionSchema } from '@/lib/orgs/schema';
+import { resetMemberTwoFactor, twoFactorResetMessage } from '@/lib/users/member-two-factor';
+import { removeMember, revokeMemberToken, updateMember } from '@/lib/users/members';
+import { memberActionSchema, memberTokenActionSchema, updateMemberActionSchema } from '@/lib/users/schema';
 
 // Admin → Users. The organization is the one the user is working in (the gate's choice);
-// lib/orgs/members.ts checks that they are its super admin before anything else.
+// lib/users/members.ts checks that they are its super admin before anything else.
 
 /**
  * Super admin on or off, deactivate or reactivate. `lostAccess` tells the page that the caller

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { MemberTable, type MemberRow } from '@/components/members/member-table';
+import { MemberTable, type MemberRow } from '@/components/users/member-table';
 import { InvitationsPanel } from '@/components/invitations/invitations-panel';
 import { iso, liveCtx } from '@/lib/context';
 import { listInvitations } from '@/lib/invitations/manage';
 import { invitationToWire } from '@/lib/invitations/wire';
-import { listMembers, signInMethodsOf } from '@/lib/orgs/members';
-import { memberToWire } from '@/lib/orgs/wire';
+import { listMembers, signInMethodsOf } from '@/lib/users/members';
+import { memberToWire } from '@/lib/users/wire';
 
 export const metadata: Metadata = { title: 'Users · Portcullis' };
 

@@ -3,14 +3,14 @@
 import { cookies, headers } from 'next/headers';
 import QRCode from 'qrcode';
 import { consoleAction } from '@/app/_lib/action';
-import { changePassword } from '@/lib/auth/password-change';
-import { changePasswordFormSchema } from '@/lib/auth/password-schema';
-import { beginTotpEnrollment, confirmTotpEnrollment, disableTwoFactor } from '@/lib/auth/two-factor-enroll';
-import { beginTotpSchema, confirmTotpSchema, disableTwoFactorSchema } from '@/lib/auth/two-factor-schema';
-import { unlinkIdentity } from '@/lib/auth/identities';
-import { configuredOAuthProviders } from '@/lib/auth/oauth-config';
-import { LINK_INTENT_COOKIE, LINK_INTENT_MAX_AGE_SECONDS, makeLinkIntent } from '@/lib/auth/oauth-link-intent';
-import { linkProviderSchema, unlinkIdentitySchema } from '@/lib/auth/oauth-schema';
+import { changePassword } from '@/lib/passwords/change';
+import { changePasswordFormSchema } from '@/lib/passwords/schema';
+import { beginTotpEnrollment, confirmTotpEnrollment, disableTwoFactor } from '@/lib/two-factor/enroll';
+import { beginTotpSchema, confirmTotpSchema, disableTwoFactorSchema } from '@/lib/two-factor/schema';
+import { unlinkIdentity } from '@/lib/sign-in/identities';
+import { configuredOAuthProviders } from '@/lib/sign-in/oauth-config';
+import { LINK_INTENT_COOKIE, LINK_INTENT_MAX_AGE_SECONDS, makeLinkIntent } from '@/lib/sign-in/oauth-link-intent';
+import { linkProviderSchema, unlinkIdentitySchema } from '@/lib/sign-in/oauth-schema';
 import { SESSION_COOKIE_NAMES, sessionTokenFromCookies } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
 import { assertSameOriginPost } from '@/lib/http/same-origin';
@@ -101,7 +101,7 @@ export const requestEmailVerificationAction = consoleAction(
   { ownResources: true },
 );
 
-// Change password (lib/auth/password-change.ts): the console's session is a login session, the
+// Change password (lib/passwords/change.ts): the console's session is a login session, the
 // only kind that may change it. The form's field names differ from the API's: mapped here.
 const FORM_FIELDS: Record<string, string> = { password: 'currentPassword', new_password: 'newPassword' };
 

@@ -1,21 +1,21 @@
 import type { Metadata } from 'next';
 import { requireConsole } from '@/app/_lib/session';
-import { RequestVerificationButton } from '@/components/auth/email-verification';
-import { LinkedMethods } from '@/components/auth/linked-methods';
-import { ChangePasswordForm } from '@/components/auth/change-password-form';
+import { RequestVerificationButton } from '@/components/profile/email-verification';
+import { LinkedMethods } from '@/components/profile/linked-methods';
+import { ChangePasswordForm } from '@/components/profile/change-password-form';
 import { TwoFactorPanel } from '@/components/two-factor/two-factor-panel';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
-import { twoFactorEnrollmentError, twoFactorStatus } from '@/lib/auth/two-factor';
+import { twoFactorEnrollmentError, twoFactorStatus } from '@/lib/two-factor/status';
 import { liveCtx } from '@/lib/context';
-import { listLinkedMethods } from '@/lib/auth/identities';
-import { configuredOAuthProviders, isOAuthProvider, OAUTH_PROVIDER_LABELS } from '@/lib/auth/oauth-config';
-import { oauthFailureMessage, unsealMessage } from '@/lib/auth/oauth-failure';
-import { passwordAllowedFor, passwordNotAllowedMessage, RECENT_SIGN_IN_MS } from '@/lib/auth/password-change';
+import { listLinkedMethods } from '@/lib/sign-in/identities';
+import { configuredOAuthProviders, isOAuthProvider, OAUTH_PROVIDER_LABELS } from '@/lib/sign-in/oauth-config';
+import { oauthFailureMessage, unsealMessage } from '@/lib/sign-in/oauth-failure';
+import { passwordAllowedFor, passwordNotAllowedMessage, RECENT_SIGN_IN_MS } from '@/lib/passwords/change';
 import { SIGN_OUT_PATH } from '@/lib/http/areas';
 import { smtpSettings } from '@/lib/mail/smtp';
-import { isEmailProven } from '@/lib/users/proven';
+import { isEmailProven } from '@/lib/model/proven';
 
 export const metadata: Metadata = { title: 'Authentication · Portcullis' };
 

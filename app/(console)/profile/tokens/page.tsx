@@ -6,7 +6,7 @@ import { createTokenAction } from './actions';
 import { TokenTable } from '@/components/tokens/token-table';
 import { Card } from '@/components/ui/card';
 import { liveCtx } from '@/lib/context';
-import { identityProviderNames } from '@/lib/saml/owner';
+import { identityProviderNames } from '@/lib/model/identity-providers';
 import { countTokens, listTokens } from '@/lib/tokens/manage';
 import { tokenToWire } from '@/lib/tokens/wire';
 

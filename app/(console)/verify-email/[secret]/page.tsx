@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
-import { ConfirmVerificationButton } from '@/components/auth/email-verification';
+import { ConfirmVerificationButton } from '@/components/profile/email-verification';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { isEmailProven } from '@/lib/users/proven';
+import { isEmailProven } from '@/lib/model/proven';
 import { inspectEmailVerification } from '@/lib/users/verify-email';
 
 export const metadata: Metadata = { title: 'Verify your address · Portcullis' };

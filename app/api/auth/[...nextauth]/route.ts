@@ -1,9 +1,9 @@
 import NextAuth from 'next-auth';
 import type { NextRequest } from 'next/server';
 import { authOptions } from '@/app/_lib/auth-options';
-import { withOAuthRequest } from '@/lib/auth/oauth-request';
+import { withOAuthRequest } from '@/lib/sign-in/oauth-request';
 import { liveCtx } from '@/lib/context';
-import { requestMeta } from '@/lib/http/api';
+import { requestMeta } from '@/lib/api/handler';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 

@@ -1,8 +1,8 @@
 import { AppError } from '@/lib/errors';
-import { apiRoute, readJson } from '@/lib/http/api';
-import { deleteAccount, updateAccount } from '@/lib/orgs/accounts';
-import { deleteUnit, updateUnit } from '@/lib/orgs/units';
-import { accountToWire, unitToWire } from '@/lib/orgs/wire';
+import { apiRoute, readJson } from '@/lib/api/handler';
+import { deleteAccount, updateAccount } from '@/lib/organizations/accounts';
+import { deleteUnit, updateUnit } from '@/lib/organizations/units';
+import { accountToWire, unitToWire } from '@/lib/organizations/wire';
 
 // The gate resolved {account_id} to the caller's membership (404 for anyone else) and checked
 // that organization's policy and allowlist. An organizational unit's id resolves to its

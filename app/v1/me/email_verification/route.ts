@@ -1,4 +1,4 @@
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 import { smtpSettings } from '@/lib/mail/smtp';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { requestEmailVerification } from '@/lib/users/verify-email';

@@ -1,4 +1,4 @@
-import { apiRoute } from '@/lib/http/api';
+import { apiRoute } from '@/lib/api/handler';
 import { expireAllTokens } from '@/lib/tokens/manage';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me/expire_tokens', {

@@ -1,5 +1,5 @@
 import { signOut } from '@/lib/auth/session';
-import { apiRoute } from '@/lib/http/api';
+import { apiRoute } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me/logout', {
   // POST /v1/me/logout: revokes the token the request was made with.

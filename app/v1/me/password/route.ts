@@ -1,5 +1,5 @@
-import { changePassword } from '@/lib/auth/password-change';
-import { apiRoute, readJson } from '@/lib/http/api';
+import { changePassword } from '@/lib/passwords/change';
+import { apiRoute, readJson } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me/password', {
   // PUT /v1/me/password: `{"password": current, "new_password": new}`, as avn user password-change

@@ -1,5 +1,5 @@
-import { apiRoute, readJson } from '@/lib/http/api';
-import { projectOfCall } from '@/lib/http/project';
+import { apiRoute, readJson } from '@/lib/api/handler';
+import { projectOfCall } from '@/lib/api/project';
 import { updateProject } from '@/lib/projects/manage';
 import { projectToWire } from '@/lib/projects/wire';
 

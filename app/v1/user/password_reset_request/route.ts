@@ -1,6 +1,6 @@
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 import { smtpSettings } from '@/lib/mail/smtp';
-import { requestPasswordReset } from '@/lib/users/password-reset';
+import { requestPasswordReset } from '@/lib/passwords/reset';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/user/password_reset_request', {
   // POST /v1/user/password_reset_request `{"email"}` (no auth): mails a one-hour reset link if an

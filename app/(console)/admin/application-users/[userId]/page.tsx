@@ -2,15 +2,15 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { ApplicationTokenList } from '@/components/appusers/token-list';
-import { ApplicationUserActions } from '@/components/appusers/user-actions';
+import { ApplicationTokenList } from '@/components/application-users/token-list';
+import { ApplicationUserActions } from '@/components/application-users/user-actions';
 import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
 import { Card } from '@/components/ui/card';
-import { getApplicationUser, listApplicationTokens } from '@/lib/appusers/manage';
+import { getApplicationUser, listApplicationTokens } from '@/lib/application-users/manage';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { tokenToWire } from '@/lib/tokens/wire';
-import { createApplicationTokenAction } from '../actions';
+import { createApplicationTokenAction } from '@/app/(console)/admin/application-users/actions';
 
 export const metadata: Metadata = { title: 'Application user · Portcullis' };
 

@@ -10,12 +10,12 @@ import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { expiryStatus } from '@/lib/saml/certificate';
-import { getMethod, isConfigured } from '@/lib/saml/methods';
-import { MAPPED_FIELDS, VENDOR_LABELS } from '@/lib/saml/schema';
+import { expiryStatus } from '@/lib/identity-providers/certificate';
+import { getMethod, isConfigured } from '@/lib/identity-providers/manage';
+import { MAPPED_FIELDS, VENDOR_LABELS } from '@/lib/identity-providers/schema';
 import { publicBaseUrl } from '@/lib/http/public-url';
-import { spUrls } from '@/lib/saml/urls';
-import { VENDOR_STEPS } from '@/lib/saml/vendor-steps';
+import { spUrls } from '@/lib/identity-providers/urls';
+import { VENDOR_STEPS } from '@/lib/identity-providers/vendor-steps';
 
 export const metadata: Metadata = { title: 'Identity provider · Portcullis' };
 

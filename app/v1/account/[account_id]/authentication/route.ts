@@ -1,8 +1,8 @@
 import { AppError } from '@/lib/errors';
-import { apiRoute, readJson } from '@/lib/http/api';
-import { createMethod, listMethods } from '@/lib/saml/methods';
+import { apiRoute, readJson } from '@/lib/api/handler';
+import { createMethod, listMethods } from '@/lib/identity-providers/manage';
 import { publicBaseUrl } from '@/lib/http/public-url';
-import { methodToWire } from '@/lib/saml/wire';
+import { methodToWire } from '@/lib/identity-providers/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_id}/authentication', {
   // GET /v1/account/{account_id}/authentication: the organization's identity providers (super admins).

@@ -1,6 +1,6 @@
-import { readAuditLog } from '@/lib/audit/query';
-import { auditEventToWire } from '@/lib/audit/wire';
-import { apiRoute } from '@/lib/http/api';
+import { readAuditLog } from '@/lib/audit-log/query';
+import { auditEventToWire } from '@/lib/audit-log/wire';
+import { apiRoute } from '@/lib/api/handler';
 import { queryOf } from '@/lib/http/query';
 import { AppError } from '@/lib/errors';
 

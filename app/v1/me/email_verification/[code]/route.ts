@@ -1,4 +1,4 @@
-import { apiRoute } from '@/lib/http/api';
+import { apiRoute } from '@/lib/api/handler';
 import { confirmEmailVerification } from '@/lib/users/verify-email';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me/email_verification/{code}', {

@@ -1,6 +1,6 @@
-import { createApplicationUser, listApplicationUsers } from '@/lib/appusers/manage';
-import { applicationUserToWire } from '@/lib/appusers/wire';
-import { apiRoute, readJson } from '@/lib/http/api';
+import { createApplicationUser, listApplicationUsers } from '@/lib/application-users/manage';
+import { applicationUserToWire } from '@/lib/application-users/wire';
+import { apiRoute, readJson } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/application-users', {
   // POST /v1/organization/{organization_id}/application-users

@@ -1,4 +1,4 @@
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 import { listInvitations } from '@/lib/invitations/manage';
 import { sendInvitation } from '@/lib/invitations/send';
 import { invitationToWire } from '@/lib/invitations/wire';

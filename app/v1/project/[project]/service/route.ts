@@ -1,5 +1,5 @@
-import { apiRoute, readJson } from '@/lib/http/api';
-import { projectOfCall } from '@/lib/http/project';
+import { apiRoute, readJson } from '@/lib/api/handler';
+import { projectOfCall } from '@/lib/api/project';
 import { createService, listServices, mayChangeService } from '@/lib/services/manage';
 import { serviceToWire } from '@/lib/services/wire';
 

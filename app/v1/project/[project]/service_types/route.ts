@@ -1,5 +1,5 @@
-import { apiRoute } from '@/lib/http/api';
-import { projectOfCall } from '@/lib/http/project';
+import { apiRoute } from '@/lib/api/handler';
+import { projectOfCall } from '@/lib/api/project';
 import { serviceTypeToWire } from '@/lib/services/wire';
 import { SERVICE_TYPES } from '@/lib/services/user-config-schema';
 

@@ -1,6 +1,6 @@
 import { AppError } from '@/lib/errors';
-import { apiRoute, readJson } from '@/lib/http/api';
-import { completePasswordReset } from '@/lib/users/password-reset';
+import { apiRoute, readJson } from '@/lib/api/handler';
+import { completePasswordReset } from '@/lib/passwords/reset';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/user/password_reset/{verification_code}', {
   // POST /v1/user/password_reset/{verification_code} `{"new_password"}` (no auth): sets the password

@@ -1,8 +1,8 @@
 import { AppError } from '@/lib/errors';
-import { apiRoute, readJson } from '@/lib/http/api';
-import { deleteMethod, getMethod, updateMethod } from '@/lib/saml/methods';
+import { apiRoute, readJson } from '@/lib/api/handler';
+import { deleteMethod, getMethod, updateMethod } from '@/lib/identity-providers/manage';
 import { publicBaseUrl } from '@/lib/http/public-url';
-import { methodToWire } from '@/lib/saml/wire';
+import { methodToWire } from '@/lib/identity-providers/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_id}/authentication/{method_id}', {
   // GET /v1/account/{account_id}/authentication/{authentication_method_id}

@@ -1,4 +1,4 @@
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 import { policyToWire } from '@/lib/policy/policy';
 import { readPolicy, updatePolicy } from '@/lib/policy/update';
 

@@ -1,6 +1,6 @@
 import { deleteDomain, getDomain, updateDomain } from '@/lib/domains/manage';
 import { domainToWire } from '@/lib/domains/wire';
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/domains/{domain_id}', {
   // GET /v1/organization/{organization_id}/domains/{domain_id}

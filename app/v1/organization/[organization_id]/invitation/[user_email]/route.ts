@@ -1,4 +1,4 @@
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 import { acceptInvitationThroughApi, cancelInvitation } from '@/lib/invitations/manage';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/invitation/{user_email}', {

@@ -1,6 +1,6 @@
-import { apiRoute, readJson } from '@/lib/http/api';
-import { getMember, removeMember, updateMember } from '@/lib/orgs/members';
-import { memberToWire } from '@/lib/orgs/wire';
+import { apiRoute, readJson } from '@/lib/api/handler';
+import { getMember, removeMember, updateMember } from '@/lib/users/members';
+import { memberToWire } from '@/lib/users/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user/{user_id}', {
   // GET /v1/organization/{organization_id}/user/{user_id}: the member object, not wrapped.

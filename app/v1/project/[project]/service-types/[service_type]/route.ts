@@ -1,6 +1,6 @@
 import { AppError } from '@/lib/errors';
-import { apiRoute } from '@/lib/http/api';
-import { projectOfCall } from '@/lib/http/project';
+import { apiRoute } from '@/lib/api/handler';
+import { projectOfCall } from '@/lib/api/project';
 import { serviceTypeToWire } from '@/lib/services/wire';
 import { SERVICE_TYPES, type ServiceType } from '@/lib/services/user-config-schema';
 

@@ -4,9 +4,9 @@ import { requireConsole } from '@/app/_lib/session';
 import { LinkConfirmation } from '@/components/identity-providers/link-confirmation';
 import { liveCtx } from '@/lib/context';
 import { linkPreview } from '@/lib/saml/authorize-start';
-import { VENDOR_LABELS } from '@/lib/saml/schema';
+import { VENDOR_LABELS } from '@/lib/identity-providers/schema';
 import { findMethod } from '@/lib/saml/start';
-import { spUrls } from '@/lib/saml/urls';
+import { spUrls } from '@/lib/identity-providers/urls';
 
 export const metadata: Metadata = { title: 'Link identity provider · Portcullis' };
 

@@ -1,5 +1,5 @@
-import { createApplicationToken, listApplicationTokens } from '@/lib/appusers/manage';
-import { apiRoute, readJson } from '@/lib/http/api';
+import { createApplicationToken, listApplicationTokens } from '@/lib/application-users/manage';
+import { apiRoute, readJson } from '@/lib/api/handler';
 import { tokenToWire } from '@/lib/tokens/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/application-users/{user_id}/access-tokens', {

@@ -1,6 +1,6 @@
 import { linkDomain, listMethodDomains } from '@/lib/domains/manage';
 import { domainToWire } from '@/lib/domains/wire';
-import { apiRoute, readJson } from '@/lib/http/api';
+import { apiRoute, readJson } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/authentication-methods/{method_id}/domains', {
   // PUT /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains: {domain_id}

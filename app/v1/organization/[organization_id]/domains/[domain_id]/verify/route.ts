@@ -1,6 +1,6 @@
 import { verifyDomain } from '@/lib/domains/manage';
 import { domainToWire } from '@/lib/domains/wire';
-import { apiRoute } from '@/lib/http/api';
+import { apiRoute } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/domains/{domain_id}/verify', {
   // POST /v1/organization/{organization_id}/domains/{domain_id}/verify: looks the challenge up

@@ -1,5 +1,5 @@
-import { apiRoute } from '@/lib/http/api';
-import { listMemberTokens } from '@/lib/orgs/members';
+import { apiRoute } from '@/lib/api/handler';
+import { listMemberTokens } from '@/lib/users/members';
 import { tokenToWire } from '@/lib/tokens/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user/{user_id}/access-tokens', {

@@ -1,6 +1,6 @@
-import { apiRoute } from '@/lib/http/api';
-import { listMemberAuthenticationMethods } from '@/lib/orgs/members';
-import { authenticationMethodToWire } from '@/lib/orgs/wire';
+import { apiRoute } from '@/lib/api/handler';
+import { listMemberAuthenticationMethods } from '@/lib/users/members';
+import { authenticationMethodToWire } from '@/lib/users/wire';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user/{user_id}/authentication_methods', {
   // GET /v1/organization/{organization_id}/user/{user_id}/authentication_methods

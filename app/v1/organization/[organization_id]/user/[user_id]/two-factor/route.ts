@@ -1,5 +1,5 @@
-import { apiRoute } from '@/lib/http/api';
-import { resetMemberTwoFactor, twoFactorResetMessage } from '@/lib/orgs/member-two-factor';
+import { apiRoute } from '@/lib/api/handler';
+import { resetMemberTwoFactor, twoFactorResetMessage } from '@/lib/users/member-two-factor';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user/{user_id}/two-factor', {
   // DELETE /v1/organization/{organization_id}/user/{user_id}/two-factor (ours): removes the

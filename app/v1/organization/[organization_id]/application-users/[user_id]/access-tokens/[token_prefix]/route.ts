@@ -1,5 +1,5 @@
-import { revokeApplicationToken } from '@/lib/appusers/manage';
-import { apiRoute } from '@/lib/http/api';
+import { revokeApplicationToken } from '@/lib/application-users/manage';
+import { apiRoute } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/application-users/{user_id}/access-tokens/{token_prefix}', {
   // DELETE /v1/organization/{organization_id}/application-users/{user_id}/access-tokens/{token_prefix}

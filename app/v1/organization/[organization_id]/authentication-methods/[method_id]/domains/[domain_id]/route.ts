@@ -1,5 +1,5 @@
 import { unlinkDomain } from '@/lib/domains/manage';
-import { apiRoute } from '@/lib/http/api';
+import { apiRoute } from '@/lib/api/handler';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/authentication-methods/{method_id}/domains/{domain_id}', {
   // DELETE /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains/{domain_id}

@@ -1,5 +1,5 @@
-import { apiRoute } from '@/lib/http/api';
-import { revokeMemberToken } from '@/lib/orgs/members';
+import { apiRoute } from '@/lib/api/handler';
+import { revokeMemberToken } from '@/lib/users/members';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user/{user_id}/access-token/{token_prefix}', {
   // DELETE /v1/organization/{organization_id}/user/{user_id}/access-token/{token_prefix}

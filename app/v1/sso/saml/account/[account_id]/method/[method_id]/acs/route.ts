@@ -1,12 +1,12 @@
 import { sessionCookieHeader } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
-import { apiRoute, requestMeta } from '@/lib/http/api';
+import { apiRoute, requestMeta } from '@/lib/api/handler';
 import { safeReturnPath } from '@/lib/http/areas';
 import { consumeSamlResponse } from '@/lib/saml/acs';
 import { SamlError } from '@/lib/saml/errors';
 import { failurePage, htmlResponse, tracePage } from '@/lib/saml/html';
 import { publicBaseUrl } from '@/lib/http/public-url';
-import { browserRequestIdsOf } from '@/lib/saml/urls';
+import { browserRequestIdsOf } from '@/lib/identity-providers/urls';
 
 const MAX_BODY = 2 * 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { NextRequest } from 'next/server';
-import { apiRoute, requestMeta } from '@/lib/http/api';
+import { apiRoute, requestMeta } from '@/lib/api/handler';
 import { samlLoginGet, samlLoginPost, type SamlLoginInput } from '@/lib/saml/login';
 import type { Ctx } from '@/lib/context';
 

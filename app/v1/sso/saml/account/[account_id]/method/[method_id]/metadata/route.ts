@@ -1,5 +1,5 @@
 import { liveCtx } from '@/lib/context';
-import { apiRoute } from '@/lib/http/api';
+import { apiRoute } from '@/lib/api/handler';
 import { serviceProviderMetadata } from '@/lib/saml/metadata';
 import { findMethod } from '@/lib/saml/start';
 import { publicBaseUrl } from '@/lib/http/public-url';

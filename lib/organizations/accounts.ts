@@ -1,0 +1,115 @@
+import { and, count, eq, inArray } from 'drizzle-orm';
+import { authenticationMethods, externalIdentities, memberships, organizations, projects, tokens, users, type Organization } from '@/db/schema';
+import { assertSuperAdmin, audit, type Call, type MembershipWithOrg, type OrgCall } from '@/lib/call';
+import { iso, type Ctx } from '@/lib/context';
+import { AppError, parseInput } from '@/lib/errors';
+import { insertMembership, insertOrganization } from '@/lib/model/organizations';
+import { createAccountSchema, updateAccountSchema } from './schema';
+import { createUnit, type UnitWithOrg } from './units';
+
+// Organizations through upstream's older "account" routes (/v1/account, which avn's
+// organization commands use) and the newer /v1/organizations ones.
+
+/**
+ * POST /v1/account: a new organization whose super admin is the caller; with parent_account_id,
+ * an organizational unit under that organization (lib/organizations/units.ts).
+ */
+export function createAccount(call: Call & { input: unknown }): MembershipWithOrg | UnitWithOrg {
+  const input = parseInput(createAccountSchema, call.input);
+  if (input.parent_account_id) return createUnit({ ...call, parentAccountId: input.parent_account_id, name: input.account_name });
+  // Application users belong to the organization that made them and act only for it.
+  if (call.principal.user.isApplicationUser) throw new AppError('forbidden', 'Application users cannot create organizations');
+  return call.ctx.db.transaction(() => {
+    const organization = insertOrganization(call.ctx, { name: input.account_name });
+    insertMembership(call.ctx, { organizationId: organization.id, userId: call.principal.user.id, isSuperAdmin: true });
+    audit(call, 'organization.created', { organization_name: organization.name, account_id: organization.accountId }, organization.id);
+    return { organization, isSuperAdmin: true, joinTime: iso(call.ctx.now) };
+  });
+}
+
+/** PUT /v1/account/{account_id}: renames it (super admins). */
+export function updateAccount(call: OrgCall & { input: unknown }): MembershipWithOrg {
+  assertSuperAdmin(call.membership);
+  const input = parseInput(updateAccountSchema, call.input);
+  const old = call.membership.organization;
+  if (input.account_name === old.name) return call.membership;
+  return call.ctx.db.transaction(() => {
+    const organization = call.ctx.db
+      .update(organizations)
+      .set({ name: input.account_name, updateTime: iso(call.ctx.now) })
+      .where(eq(organizations.id, old.id))
+      .returning()
+      .get();
+    audit(call, 'organization.updated', { old: { name: old.name }, new: { name: organization.name } }, organization.id);
+    return { ...call.membership!, organization };
+  });
+}
+
+/**
+ * What goes with an organization beyond its own rows (which go by the foreign keys): the sessions
+ * and personal tokens that anyone signed in for through its identity providers (their sign-ins
+ * can no longer be vouched for), the links to those providers, and its application users with
+ * their tokens (they act only for the organization; left over, their tokens would live on as a
+ * user of no organization). Returns the counts for the audit log.
+ */
+function endWhatBelongsTo(ctx: Ctx, organizationId: string) {
+  const methodIds = ctx.db
+    .select({ id: authenticationMethods.id })
+    .from(authenticationMethods)
+    .where(eq(authenticationMethods.organizationId, organizationId))
+    .all()
+    .map((m) => m.id);
+  const providers = methodIds.map((id) => `saml:${id}`);
+  const throughIdp = (kind: 'session' | 'personal') =>
+    providers.length === 0 ? 0 : ctx.db.delete(tokens).where(and(inArray(tokens.authMethod, providers), eq(tokens.kind, kind))).run().changes;
+  const sessions = throughIdp('session');
+  const personalTokens = throughIdp('personal');
+  if (providers.length > 0) ctx.db.delete(externalIdentities).where(inArray(externalIdentities.provider, providers)).run();
+
+  const applicationUserIds = ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .where(and(eq(memberships.organizationId, organizationId), eq(users.isApplicationUser, true)))
+    .all()
+    .map((u) => u.id);
+  let applicationTokens = 0;
+  if (applicationUserIds.length > 0) {
+    applicationTokens = ctx.db.delete(tokens).where(inArray(tokens.userId, applicationUserIds)).run().changes;
+    // Memberships go by the foreign keys' ON DELETE CASCADE.
+    ctx.db.delete(users).where(inArray(users.id, applicationUserIds)).run();
+  }
+  return {
+    sessions_ended: sessions,
+    personal_tokens_revoked: personalTokens,
+    application_users_deleted: applicationUserIds.length,
+    application_tokens_revoked: applicationTokens,
+  };
+}
+
+/**
+ * DELETE /v1/account/{account_id} (super admins). Refused while projects are in it: they would go
+ * with it. Its audit log goes with it too; the deletion is recorded without an organization.
+ */
+export function deleteAccount(call: OrgCall): void {
+  assertSuperAdmin(call.membership);
+  const organization: Organization = call.membership.organization;
+  call.ctx.db.transaction(() => {
+    const projectCount = call.ctx.db.select({ n: count() }).from(projects).where(eq(projects.organizationId, organization.id)).get()!.n;
+    // With no organization left, first-run setup would open again to anyone who finds it.
+    if (call.ctx.db.select({ n: count() }).from(organizations).get()!.n <= 1) {
+      throw new AppError('conflict', `Organization "${organization.name}" is the last one on this installation and cannot be deleted`);
+    }
+    if (projectCount > 0) {
+      throw new AppError('conflict', `Organization "${organization.name}" still has ${projectCount} project(s): move or delete them first`);
+    }
+    const ended = endWhatBelongsTo(call.ctx, organization.id);
+    call.ctx.db.delete(organizations).where(eq(organizations.id, organization.id)).run();
+    audit(call, 'organization.deleted', {
+      organization_id: organization.id,
+      account_id: organization.accountId,
+      organization_name: organization.name,
+      ...ended,
+    }, null);
+  });
+}

@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { domainAuthenticationMethods, domains } from '@/db/schema';
+import { iso, type Ctx } from '@/lib/context';
+import { createTestDb } from '@/lib/testing/db';
+import { rejection } from '@/lib/testing/errors';
+import { callAs } from '@/lib/testing/members';
+import { TestIdp } from '@/lib/testing/saml-idp';
+import { seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
+import { findSsoProviders } from './sso-lookup';
+import { addSamlIdp } from '@/lib/testing/identity-providers';
+import { updateMethod } from '@/lib/identity-providers/manage';
+
+let idp: TestIdp;
+beforeAll(async () => {
+  idp = await TestIdp.create();
+});
+
+async function setup() {
+  const ctx: Ctx = { db: createTestDb(), now: new Date() };
+  const organization = seedOrganization(ctx, { name: 'Acme' });
+  const admin = seedUser(ctx, { email: 'admin@acme.test' });
+  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
+  const call = callAs(ctx, admin.id, organization.id);
+  const method = await addSamlIdp(call, idp, { name: 'Acme Okta', enabled: false });
+  const domain = (state: 'verified' | 'unverified') => {
+    ctx.db.insert(domains).values({ id: 'dom1', organizationId: organization.id, domainName: 'acme.test', challengeToken: 't', state, createTime: iso(ctx.now) }).run();
+    ctx.db.insert(domainAuthenticationMethods).values({ domainId: 'dom1', methodId: method.id, createTime: iso(ctx.now) }).run();
+  };
+  const find = (input: unknown) => findSsoProviders({ ctx, input, baseUrl: 'https://console.example.test' });
+  return { ctx, call, method, organization, domain, find };
+}
+
+describe('Sign in with SSO: finding the identity provider', () => {
+  it('by email: the enabled IdP linked to the verified domain', async () => {
+    const s = await setup();
+    s.domain('verified');
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    expect(s.find({ email: 'Ann@ACME.test' })).toEqual([
+      { name: 'Acme Okta', loginUrl: `https://console.example.test/v1/sso/saml/account/${s.organization.accountId}/method/${s.method.id}/login` },
+    ]);
+  });
+
+  it.each([
+    ['no domain at all', () => undefined],
+    ['the domain is not verified', (s: Awaited<ReturnType<typeof setup>>) => s.domain('unverified')],
+  ])('by email, %s: said plainly', async (_name, arrange) => {
+    const s = await setup();
+    arrange(s);
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    const error = rejection(() => s.find({ email: 'ann@acme.test' }));
+    expect(error.status).toBe(404);
+    expect(error.message).toMatch(/^No single sign-on is set up for acme\.test\./);
+  });
+
+  it('by email: a disabled IdP is not offered', async () => {
+    const s = await setup();
+    s.domain('verified');
+    expect(rejection(() => s.find({ email: 'ann@acme.test' })).message).toMatch(/No single sign-on/);
+  });
+
+  it('by organization ID or account ID: its enabled IdPs; unknown and IdP-less organizations answer alike', async () => {
+    const s = await setup();
+    expect(rejection(() => s.find({ organization: s.organization.id })).message).toMatch(/no single sign-on set up/);
+    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    expect(s.find({ organization: s.organization.id }).map((p) => p.name)).toEqual(['Acme Okta']);
+    expect(s.find({ organization: s.organization.accountId }).map((p) => p.name)).toEqual(['Acme Okta']);
+    expect(rejection(() => s.find({ organization: 'org-nope' })).message).toMatch(/no single sign-on set up/);
+  });
+
+  it.each([[{}], [{ email: 'not an email' }], [{ organization: '' }], [{ email: 'a@b.test', organization: 'x' }]])('refuses %j', async (input) => {
+    const s = await setup();
+    expect(rejection(() => s.find(input)).status).toBe(400);
+  });
+});
