@@ -2,15 +2,8 @@ import { expect, test } from '../support/fixtures';
 import { servers } from '../support/env';
 import { auditOf, setAllowlist, tokensOf } from '../support/seed';
 
-test('a page is refused from outside the organization allowlist, forged X-Forwarded-For or not', async ({
-  page,
-  member,
-  signInPage,
-  shell,
-}) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('a page is refused from outside the organization allowlist, forged X-Forwarded-For or not', async ({ page, member, signInAs, shell }) => {
+  await signInAs(member);
 
   // The browser connects from 127.0.0.1; the organization now allows only 10.0.0.0/8.
   setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
@@ -43,10 +36,8 @@ test('sign-in from outside every allowlist of the member is refused with the rea
 
 // The "Access refused" page offers sign-out, and it works although the allowlist refuses every
 // other request of this session. Before, the sign-out action was refused like the rest.
-test('sign-out works from outside the allowlist: the session is revoked', async ({ page, member, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('sign-out works from outside the allowlist: the session is revoked', async ({ page, member, signInAs }) => {
+  await signInAs(member);
   expect(tokensOf(servers.main.database, member.userId)).toHaveLength(1);
 
   setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);

@@ -1,17 +1,9 @@
 import { auth, expect, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { setAllowlist, setPolicy } from '../support/seed';
 
-test('create an application user and a token; the token outlives password sign-in, not the allowlist', async ({
-  page,
-  member,
-  signInPage,
-  shell,
-  request,
-}) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('create an application user and a token; the token outlives password sign-in, not the allowlist', async ({ page, member, signInAs, shell, request }) => {
+  await signInAs(member);
   await shell.nav().getByRole('link', { name: 'Application users' }).click();
   await expect(page.getByRole('heading', { name: 'Application users' })).toBeVisible();
   await expect(page.getByText('never affect their tokens')).toBeVisible();
@@ -31,7 +23,7 @@ test('create an application user and a token; the token outlives password sign-i
   const fullToken = (await page.getByTestId('full-token').textContent())!;
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByTestId(`app-token-${fullToken.slice(0, 16)}`)).toContainText('CI deploys');
-  await page.screenshot({ path: `${process.env.E2E_DIR}/application-user.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('application-user'), fullPage: true });
 
   const me = await request.get('/v1/me', { headers: auth(fullToken) });
   expect(me.status()).toBe(200);
@@ -44,10 +36,8 @@ test('create an application user and a token; the token outlives password sign-i
   expect((await request.get('/v1/me', { headers: auth(fullToken) })).status()).toBe(403);
 });
 
-test('deleting an application user says how many tokens go with it', async ({ page, member, signInPage, shell, request }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('deleting an application user says how many tokens go with it', async ({ page, member, signInAs, request }) => {
+  await signInAs(member);
   const session = (await page.context().cookies()).find((c) => c.name === 'next-auth.session-token')!.value;
   const appUser = await (
     await request.post(`/v1/organization/${member.organizationId}/application-users`, { data: { name: 'Monitoring' }, headers: auth(session) })

@@ -1,12 +1,11 @@
 import { auth, expect, login, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { AuditLogPage } from '../support/admin-pages';
 import { recordEvents, seedOrgMember } from '../support/seed';
 
 const db = servers.main.database;
-const shot = (name: string) => `${process.env.E2E_DIR}/${name}.png`;
 
-test('a super admin filters the audit log to find a member’s sign-in', async ({ page, request, member, signInPage, shell }) => {
+test('a super admin filters the audit log to find a member’s sign-in', async ({ page, request, member, signInAs, shell }) => {
   // Four sign-ins (argon2 is slow on purpose) and a long walk: more than 30 seconds on a busy machine.
   test.slow();
   const bob = await seedOrgMember(db, member.organizationId);
@@ -15,9 +14,7 @@ test('a super admin filters the audit log to find a member’s sign-in', async (
   const cli = await request.post('/v1/userauth', { data: { email: bob.email, password: bob.password }, headers: { 'user-agent': 'aiven-client/4.16.0' } });
   expect(cli.status()).toBe(200);
 
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   // A change with old and new values, made through the API.
   const admin = await login(request, member.email, member.password);
   await request.patch(`/v1/organization/${member.organizationId}/user/${bob.userId}`, { data: { is_super_admin: true }, headers: auth(admin) });
@@ -31,7 +28,7 @@ test('a super admin filters the audit log to find a member’s sign-in', async (
   await expect(change).toContainText('member.updated');
   await expect(change).toContainText(`Made ${bob.email} super admin`);
   await expect(change.getByRole('definition')).toHaveText('false → true');
-  await page.screenshot({ path: shot('audit-log'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('audit-log'), fullPage: true });
 
   // Find bob's sign-in: part of his address, and the event.
   await log.filter({ person: bob.email.split('@')[0]!.toUpperCase(), event: 'auth.sign_in' });
@@ -43,7 +40,7 @@ test('a super admin filters the audit log to find a member’s sign-in', async (
   await expect(signIn).toContainText('127.0.0.1');
   await expect(signIn).toContainText('aiven-client 4.16.0');
   await expect(signIn).toContainText('Signed in with password');
-  await page.screenshot({ path: shot('audit-log-filtered'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('audit-log-filtered'), fullPage: true });
 
   // Failed sign-ins are their own event.
   await log.filter({ event: 'auth.sign_in_failed' });
@@ -59,10 +56,8 @@ test('a super admin filters the audit log to find a member’s sign-in', async (
   await expect(log.count()).toContainText('(5)');
 });
 
-test('a bad filter in the address is shown beside its field', async ({ page, member, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('a bad filter in the address is shown beside its field', async ({ page, member, signInAs }) => {
+  await signInAs(member);
   const response = await page.goto('/admin/audit-log?event=DROP%20TABLE&from=2026-03-02&to=2026-03-01');
   expect(response?.status()).toBe(200);
   const form = new AuditLogPage(page).form();
@@ -70,7 +65,7 @@ test('a bad filter in the address is shown beside its field', async ({ page, mem
   await expect(form.getByText('The end of the time range is before its start')).toBeVisible();
 });
 
-test('the log is paged, 50 events a page, and the filters stay while paging', async ({ page, member, signInPage, shell }) => {
+test('the log is paged, 50 events a page, and the filters stay while paging', async ({ page, member, signInAs }) => {
   recordEvents(
     db,
     member.organizationId,
@@ -81,9 +76,7 @@ test('the log is paged, 50 events a page, and the filters stay while paging', as
       details: { method: 'password', n: i },
     })),
   );
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   const log = new AuditLogPage(page);
   await log.goto();
   await log.filter({ person: 'pager' });

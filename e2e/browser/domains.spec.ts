@@ -1,5 +1,6 @@
 import { auth, expect, login, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
+import { expectAdminPageRefused } from '../support/admin-pages';
 import { publishChallenge, registerDomain, seedIdentityProvider, uniqueDomain } from '../support/domains';
 import { accountIdOf, configureIdp, TestIdp } from '../support/saml';
 import { seedOrgMember } from '../support/seed';
@@ -11,23 +12,13 @@ test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 // link it to an identity provider; then someone who signs up with an address on the domain
 // shows as Managed on Admin → Users.
 
-test('add a domain, publish its record, verify it, link it to an IdP; a new user on it is managed', async ({
-  browser,
-  page,
-  member,
-  signInPage,
-  shell,
-}) => {
+test('add a domain, publish its record, verify it, link it to an IdP; a new user on it is managed', async ({ browser, page, member, signInAndOpen, shell }) => {
   test.slow();
   const idpName = `Okta ${member.organizationName}`;
   seedIdentityProvider(servers.main.database, member.organizationId, idpName);
   const name = uniqueDomain('acme');
 
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
-  await shell.nav().getByRole('link', { name: 'Domains' }).click();
-  await expect(page.getByRole('heading', { name: 'Domains', exact: true })).toBeVisible();
+  await signInAndOpen('Domains');
 
   const form = page.getByRole('form', { name: 'Add domain' });
   await form.getByLabel('Domain name').fill('https://not-a-domain/');
@@ -62,7 +53,7 @@ test('add a domain, publish its record, verify it, link it to an IdP; a new user
   await expect(panel.getByRole('button', { name: `Unlink ${idpName}` })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('region', { name }).getByRole('button', { name: `Unlink ${idpName}` })).toBeVisible();
-  await page.screenshot({ path: `${process.env.E2E_DIR}/domains.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('domains'), fullPage: true });
 
   // Someone new joins with an address on the domain: invited, they sign up through the link.
   const email = `nora@${name}`;
@@ -100,26 +91,15 @@ test('add a domain, publish its record, verify it, link it to an IdP; a new user
   await expect(page.getByTestId(`member-row-${email}`).getByText('Managed', { exact: true })).toHaveCount(0);
 });
 
-test('other members see no Domains page', async ({ page, member, signInPage, shell }) => {
+test('other members see no Domains page', async ({ page, member, signInAs }) => {
   const colleague = await seedOrgMember(servers.main.database, member.organizationId);
-  await signInPage.goto();
-  await signInPage.signIn(colleague.email, colleague.password);
-  await shell.expectSignedIn(member.organizationName);
-  await expect(shell.nav().getByRole('link', { name: 'Domains' })).toHaveCount(0);
-  const response = await page.goto('/admin/domains');
-  expect(response?.status()).toBe(403);
+  await signInAs(colleague);
+  await expectAdminPageRefused(page, { link: 'Domains', path: '/admin/domains' });
   await expect(page.getByRole('heading', { name: 'Domains', exact: true })).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Super admins only' })).toBeVisible();
 });
 
-test('sign-in by email sends a newcomer on a verified, linked domain to its IdP; they arrive managed', async ({
-  browser,
-  page,
-  request,
-  member,
-  signInPage,
-  shell,
-}) => {
+test('sign-in by email sends a newcomer on a verified, linked domain to its IdP; they arrive managed', async ({ browser, page, request, member, signInPage, shell }) => {
   const idp = await (await TestIdp.create()).start();
   try {
     // The admin's part, through the API: an identity provider, a domain verified in the test

@@ -1,12 +1,11 @@
 import { expect, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
+import { submitPasswordSignIn } from '../support/pages';
 import { seedMember, seedMemberAt, unique, userByEmail } from '../support/seed';
 import { verificationLinkIn, withSmtpServer } from '../support/smtp';
 
 // "Verify your address" in the browser, on the proxied server (it has SMTP). The API half and the
 // attacks over the wire are in e2e/api/email-verification.spec.ts.
-
-const shot = (name: string) => `${process.env.E2E_DIR}/${name}.png`;
 
 test('Profile → Authentication → Email me a verification link → the mailed link → Verify: the address is proven', async ({ page, signInPage }) => {
   const { url, database } = servers.proxied;
@@ -26,7 +25,7 @@ test('Profile → Authentication → Email me a verification link → the mailed
     await expect(section.getByRole('status')).toHaveText(
       `We mailed a verification link to ${owner.email}. Open it while signed in as ${owner.email} and press Verify; it works once, within an hour.`,
     );
-    await section.screenshot({ path: shot('email-verification-profile-requested') });
+    await section.screenshot({ path: screenshotPath('email-verification-profile-requested') });
     await expect.poll(() => received.length).toBe(1);
     expect(received[0]!.to).toEqual([owner.email]);
     return verificationLinkIn(received[0]!);
@@ -37,20 +36,20 @@ test('Profile → Authentication → Email me a verification link → the mailed
   await expect(page.getByRole('heading', { name: 'Verify your address' })).toBeVisible();
   const verify = page.getByRole('button', { name: `Verify ${owner.email}` });
   await expect(verify).toBeVisible();
-  await page.screenshot({ path: shot('email-verification-verify-page'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('email-verification-verify-page'), fullPage: true });
   expect(userByEmail(database, owner.email)!.emailVerifiedTime).toBeNull();
 
   await verify.click();
   await expect(page.getByTestId('verify-result')).toContainText(`Your address ${owner.email} is proven (since `);
   await expect(verify).toHaveCount(0);
-  await page.screenshot({ path: shot('email-verification-verified'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('email-verification-verified'), fullPage: true });
   expect(userByEmail(database, owner.email)!.emailVerifiedTime).not.toBeNull();
 
   await page.goto(`${url}/profile/authentication`);
   await expect(section.getByTestId('email-proven-state')).toHaveText('Proven');
   await expect(section).toContainText(`${owner.email} — proven since `);
   await expect(section.getByRole('button', { name: 'Email me a verification link' })).toHaveCount(0);
-  await section.screenshot({ path: shot('email-verification-profile-proven') });
+  await section.screenshot({ path: screenshotPath('email-verification-profile-proven') });
 });
 
 test('the squatter’s link opened in the real owner’s browser: signed out it asks to sign in, signed in as another account it refuses', async ({ browser, page, signInPage }) => {
@@ -63,10 +62,7 @@ test('the squatter’s link opened in the real owner’s browser: signed out it 
   const squatter = await browser.newContext();
   const squatterPage = await squatter.newPage();
   const link = await withSmtpServer(async (received) => {
-    await squatterPage.goto(`${url}/signin`);
-    await squatterPage.getByLabel('Email').fill(squatted.email);
-    await squatterPage.getByLabel('Password').fill(squatted.password);
-    await squatterPage.getByRole('button', { name: 'Sign in' }).click();
+    await submitPasswordSignIn(squatterPage, squatted, url);
     await expect(squatterPage.getByTestId('current-organization')).toContainText(admin.organizationName);
     await squatterPage.goto(`${url}/profile/authentication`);
     await squatterPage.getByRole('button', { name: 'Email me a verification link' }).click();
@@ -85,7 +81,7 @@ test('the squatter’s link opened in the real owner’s browser: signed out it 
     `This verification link belongs to another account, not to ${realOwner.email}: nothing was changed. Only the account that asked for it, signed in, can use it.`,
   );
   await expect(page.getByRole('button', { name: /^Verify / })).toHaveCount(0);
-  await page.screenshot({ path: shot('email-verification-another-account'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('email-verification-another-account'), fullPage: true });
   expect(userByEmail(database, squatted.email)!.emailVerifiedTime).toBeNull();
 });
 

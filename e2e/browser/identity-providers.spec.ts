@@ -2,8 +2,9 @@ import type { Page } from '@playwright/test';
 import { auth, expect, login, test } from '../support/fixtures';
 import { publishChallenge, uniqueDomain } from '../support/domains';
 import { accountIdOf, configureIdp, TestIdp } from '../support/saml';
+import { SignInPage } from '../support/pages';
 import { auditOf, seedOrgMember } from '../support/seed';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { generateKeyPair, type KeyPair } from '@/lib/testing/saml-idp';
 
 // Admin → Identity providers walked as an admin would, against a real SAML IdP on 127.0.0.1
@@ -25,12 +26,8 @@ async function signInAtIdp(page: Page, email: string) {
   await page.getByRole('button', { name: 'Sign in at IdP' }).click();
 }
 
-test('add and configure an IdP, link the account, test it, then sign in SP- and IdP-initiated', async ({ page, member, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
-  await shell.nav().getByRole('link', { name: 'Identity providers' }).click();
-  await expect(page.getByRole('heading', { name: 'Identity providers', exact: true })).toBeVisible();
+test('add and configure an IdP, link the account, test it, then sign in SP- and IdP-initiated', async ({ page, member, signInAndOpen, shell }) => {
+  await signInAndOpen('Identity providers');
 
   const add = page.getByRole('form', { name: 'Add identity provider' });
   await add.getByLabel('Vendor').selectOption('okta');
@@ -64,7 +61,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await expect(options.getByText('IdP-initiated login is on')).toBeVisible();
   await options.getByRole('button', { name: 'Save options' }).click();
   await expect(options.getByText('Options saved.')).toBeVisible();
-  await page.screenshot({ path: `${process.env.E2E_DIR}/identity-provider.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('identity-provider'), fullPage: true });
 
   // Rotation: the IdP's next certificate as a binary .cer file, beside the current one.
   const der = Buffer.from(nextYear.certificate.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64');
@@ -81,7 +78,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await expect(trace.getByRole('status')).toContainText('All checks passed');
   await expect(trace.getByRole('table', { name: 'Assertion' })).toContainText(idp.entityId);
   await expect(trace.getByRole('table', { name: 'Mapped identity' })).toContainText('someone@idp.test');
-  await trace.screenshot({ path: `${process.env.E2E_DIR}/saml-trace.png`, fullPage: true });
+  await trace.screenshot({ path: screenshotPath('saml-trace'), fullPage: true });
   await trace.close();
 
   // Link the admin's own account through the account link URL: it opens our confirmation page,
@@ -102,7 +99,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await page.getByRole('link', { name: 'Sign in with SSO' }).click();
   const sso = page.getByRole('form', { name: 'Sign in with SSO' });
   await sso.getByLabel('Work email').fill(member.email);
-  await page.screenshot({ path: `${process.env.E2E_DIR}/sign-in-sso.png` });
+  await page.screenshot({ path: screenshotPath('sign-in-sso') });
   await sso.getByRole('button', { name: 'Continue with SSO' }).click();
   await expect(sso.getByRole('alert')).toContainText('No single sign-on is set up for example.test');
   await sso.getByLabel('By organization').check();
@@ -124,7 +121,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
 
   await page.goto('/admin/identity-providers');
   await expect(page.getByTestId('idp-row-Okta SSO')).toContainText('Enabled');
-  await page.screenshot({ path: `${process.env.E2E_DIR}/identity-providers.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('identity-providers'), fullPage: true });
 });
 
 test('the signup URL creates an account tied to the IdP; the account link URL asks to sign in first, then to confirm; a refusal shows its reason', async ({ browser, request, member }) => {
@@ -150,9 +147,7 @@ test('the signup URL creates an account tied to the IdP; the account link URL as
   const linkPage = await linking.newPage();
   await linkPage.goto(`${configured.loginUrl}?purpose=link`);
   await expect(linkPage.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await linkPage.getByLabel('Email').fill(colleague.email);
-  await linkPage.getByLabel('Password').fill(colleague.password);
-  await linkPage.getByRole('button', { name: 'Sign in' }).click();
+  await new SignInPage(linkPage).signIn(colleague.email, colleague.password);
   await expect(linkPage.getByRole('heading', { name: `Link ${configured.wire.authentication_method_name} to your account?` })).toBeVisible();
   await linkPage.getByRole('button', { name: /^Link and continue to / }).click();
   await signInAtIdp(linkPage, `idp-${colleague.email}`);
@@ -166,7 +161,7 @@ test('the signup URL creates an account tied to the IdP; the account link URL as
   await strangerPage.goto(configured.loginUrl);
   await signInAtIdp(strangerPage, `stranger-${Date.now()}@idp.test`);
   await expect(strangerPage.getByRole('alert')).toContainText('Use the signup URL to create one, or sign in and use the account link URL');
-  await strangerPage.screenshot({ path: `${process.env.E2E_DIR}/saml-refused.png` });
+  await strangerPage.screenshot({ path: screenshotPath('saml-refused') });
   await context.close();
   await stranger.close();
 });

@@ -1,20 +1,12 @@
 import { expect, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { unique } from '../support/seed';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-test('invite a new person: they accept through the copied link, sign up and appear in Users', async ({
-  browser,
-  page,
-  member,
-  signInPage,
-  shell,
-}) => {
+test('invite a new person: they accept through the copied link, sign up and appear in Users', async ({ browser, page, member, signInAs, shell }) => {
   test.slow();
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   await shell.nav().getByRole('link', { name: 'Users', exact: true }).click();
   const invite = page.getByRole('form', { name: 'Invite a member' });
   await invite.getByLabel('Email address').fill('not an email');
@@ -28,7 +20,7 @@ test('invite a new person: they accept through the copied link, sign up and appe
   const link = await page.evaluate(() => navigator.clipboard.readText());
   expect(link).toMatch(new RegExp(`^${servers.main.url}/invite/`));
   await expect(page.getByRole('list', { name: 'Pending invitations' })).toContainText(email);
-  await page.screenshot({ path: `${process.env.E2E_DIR}/users-invitations.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('users-invitations'), fullPage: true });
 
   // The newcomer opens the link in their own browser.
   const context = await browser.newContext({ baseURL: servers.main.url });

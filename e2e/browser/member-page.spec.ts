@@ -1,7 +1,8 @@
 import { expect, test } from '../support/fixtures';
 import { Authenticator } from '../support/authenticator';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { signInElsewhere } from '../support/admin-pages';
+import { submitPasswordSignIn } from '../support/pages';
 import {
   addMembership,
   auditOf,
@@ -16,16 +17,8 @@ import {
 } from '../support/seed';
 
 const db = servers.main.database;
-const shot = (name: string) => `${process.env.E2E_DIR}/${name}.png`;
 
-test('a super admin opens a member’s page, revokes a token and resets 2FA; the member must enroll at the next sign-in', async ({
-  browser,
-  page,
-  request,
-  member,
-  signInPage,
-  shell,
-}) => {
+test('a super admin opens a member’s page, revokes a token and resets 2FA; the member must enroll at the next sign-in', async ({ browser, page, request, member, signInPage, shell }) => {
   // Three sign-ins (argon2 is slow on purpose) and a TOTP step to wait for on a busy machine.
   test.slow();
   setTwoFactorRequired(db, member.organizationId);
@@ -81,7 +74,7 @@ test('a super admin opens a member’s page, revokes a token and resets 2FA; the
   const tokenRow = page.getByTestId(`member-token-${personal.tokenPrefix}`);
   await expect(tokenRow).toContainText('Personal token');
   await expect(tokenRow).toContainText('seeded personal token');
-  await page.screenshot({ path: shot('member-page'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('member-page'), fullPage: true });
   // The table fits a 1280-pixel window: Revoke is reachable without scrolling sideways.
   const box = tokenRow.locator('xpath=ancestor::table/..');
   expect(await box.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
@@ -99,7 +92,7 @@ test('a super admin opens a member’s page, revokes a token and resets 2FA; the
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText('Their authenticator app and all their recovery codes stop working at once.');
   await expect(dialog).toContainText('at their next password sign-in they must set up a new authenticator');
-  await page.screenshot({ path: shot('member-page-reset-dialog') });
+  await page.screenshot({ path: screenshotPath('member-page-reset-dialog') });
   await dialog.getByRole('button', { name: 'Reset' }).click();
   await expect(page.getByRole('main').getByRole('status').first()).toHaveText(
     `Two-factor authentication of ${bob.email} was reset: their authenticator app and recovery codes no longer work. ` +
@@ -109,14 +102,11 @@ test('a super admin opens a member’s page, revokes a token and resets 2FA; the
   await expect(page.getByTestId('method-authenticator')).toHaveCount(0);
   await expect(page.getByTestId('two-factor-reset-refusal')).toHaveText(`${bob.email} has no two-factor authentication to reset.`);
   expect(totpCredentialOf(db, bob.userId)).toBeUndefined();
-  await page.screenshot({ path: shot('member-page-after-reset'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('member-page-after-reset'), fullPage: true });
 
   // bob's next password sign-in asks for no code and leads only to setting up an authenticator.
   const bobBrowser = await (await browser.newContext({ baseURL: servers.main.url })).newPage();
-  await bobBrowser.goto('/signin');
-  await bobBrowser.getByLabel('Email').fill(bob.email);
-  await bobBrowser.getByLabel('Password').fill(bob.password);
-  await bobBrowser.getByRole('button', { name: 'Sign in' }).click();
+  await submitPasswordSignIn(bobBrowser, bob);
   await expect(bobBrowser).toHaveURL('/profile/authentication');
   await expect(bobBrowser.getByRole('main').getByRole('alert')).toHaveText(
     `Organization "${member.organizationName}" requires two-factor authentication for password sign-ins. Set up an authenticator to continue.`,
@@ -132,21 +122,13 @@ test('a super admin opens a member’s page, revokes a token and resets 2FA; the
   ]);
 });
 
-test('the page says why 2FA cannot be reset for a member of other organizations; others’ members and plain members get nothing', async ({
-  browser,
-  page,
-  member,
-  signInPage,
-  shell,
-}) => {
+test('the page says why 2FA cannot be reset for a member of other organizations; others’ members and plain members get nothing', async ({ browser, page, member, signInAs }) => {
   const carol = await seedOrgMember(db, member.organizationId);
   seedTotp(db, carol.userId);
   const elsewhere = await seedMember(db);
   addMembership(db, elsewhere.organizationId, carol.userId);
 
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   await page.goto(`/admin/users/${carol.userId}`);
   await expect(page.getByTestId('member-other-organizations')).toHaveText('Also a member of 1 other organization');
   await expect(page.getByTestId('two-factor-reset-refusal')).toHaveText(
@@ -154,7 +136,7 @@ test('the page says why 2FA cannot be reset for a member of other organizations;
       'They can turn it off themselves under Profile → Authentication with a code or a recovery code, or the operator of this server can remove it.',
   );
   await expect(page.getByRole('button', { name: 'Reset two-factor authentication' })).toHaveCount(0);
-  await page.screenshot({ path: shot('member-page-other-organizations'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('member-page-other-organizations'), fullPage: true });
 
   // A user of another organization, by id: not found, nothing of theirs shown.
   const response = await page.goto(`/admin/users/${elsewhere.userId}`);

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { auth, expect, login, test } from '../support/fixtures';
+import { expect, login, test } from '../support/fixtures';
+import { addJwtSigningKeyOption, createProjectWithService, openSearchLogs } from '../support/services';
 import { unique } from '../support/seed';
 
 // Service → Advanced configuration → jwt.signing_key, with a key in the forms seed 003 gives:
@@ -8,21 +9,12 @@ import { unique } from '../support/seed';
 const pem = (key: KeyObject) => key.export({ format: 'pem', type: 'spki' }) as string;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
-test('OpenSearch signing key: base64 of a PEM is saved as the RSA key it is; bad keys are refused beside the field', async ({ page, member, signInPage, shell, request }, testInfo) => {
-  const token = await login(request, member.email, member.password);
+test('OpenSearch signing key: base64 of a PEM is saved as the RSA key it is; bad keys are refused beside the field', async ({ page, member, signInAs, request }, testInfo) => {
   const project = unique('search').toLowerCase();
-  const headers = { ...auth(token), 'content-type': 'application/json' };
-  expect((await request.post('/v1/project', { headers, data: { project } })).status()).toBe(200);
-  expect((await request.post(`/v1/project/${project}/service`, { headers, data: { service_name: 'logs', service_type: 'opensearch', plan: 'startup-4' } })).status()).toBe(200);
+  await createProjectWithService(request, await login(request, member.email, member.password), { project, service: openSearchLogs });
 
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
-  await page.goto(`/projects/${project}/services/logs`);
-  const config = page.getByRole('form', { name: 'Advanced configuration' });
-  await config.getByLabel('Add configuration options').selectOption('jwt.enabled');
-  await config.getByLabel('jwt.enabled', { exact: true }).check();
-  await config.getByLabel('Add configuration options').selectOption('jwt.signing_key');
+  await signInAs(member);
+  const config = await addJwtSigningKeyOption(page, project);
   const option = page.locator('[data-option="jwt.signing_key"]');
   await expect(option).toContainText('the PEM, base64 of the PEM, or base64 of its DER');
   await expect(config.getByLabel('RSA/ECDSA')).toBeChecked();

@@ -1,13 +1,12 @@
 import { AuditLogPage } from '../support/admin-pages';
 import { runAdmin } from '../support/admin-cli';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { expect, test } from '../support/fixtures';
 import { setPolicy } from '../support/seed';
 
 const db = servers.main.database;
-const shot = (name: string) => `${process.env.E2E_DIR}/${name}.png`;
 
-test('an admin locked out by the allowlist is let back in by the operator, and reads it in the audit log', async ({ page, member, signInPage, shell }) => {
+test('an admin locked out by the allowlist is let back in by the operator, and reads it in the audit log', async ({ page, member, signInAs, signInPage }) => {
   test.slow();
   // The organization's allowlist admits nobody the tests sign in from (127.0.0.1).
   setPolicy(db, member.organizationId, { ipAllowlist: ['192.0.2.0/24'] });
@@ -23,9 +22,7 @@ test('an admin locked out by the allowlist is let back in by the operator, and r
   expect(run.code, run.stderr).toBe(0);
   expect(run.stdout).toContain('  IP allowlist: 192.0.2.0/24 → (none: any address)');
 
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
 
   const log = new AuditLogPage(page);
   await log.goto();
@@ -38,5 +35,5 @@ test('an admin locked out by the allowlist is let back in by the operator, and r
   await expect(row).toContainText('portcullis-admin');
   await expect(row).toContainText('Operator unlocked the organization: cleared the IP allowlist');
   await expect(row.getByRole('definition')).toHaveText('["192.0.2.0/24"] → []');
-  await page.screenshot({ path: shot('audit-log-operator'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('audit-log-operator'), fullPage: true });
 });

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { auth, expect, login, test } from '../support/fixtures';
 import { Authenticator } from '../support/authenticator';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { auditOf, seedMember, seedPersonalToken, seedSsoOnlyMember, seedTotp } from '../support/seed';
 import { passwordResetLinkIn, withSmtpServer } from '../support/smtp';
 
@@ -10,19 +10,17 @@ import { passwordResetLinkIn, withSmtpServer } from '../support/smtp';
 // /reset-password/<secret> → sign in (proxied server: it has SMTP). The wire format and the
 // attacks over the API are in e2e/api/password.spec.ts.
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `${process.env.E2E_DIR}/${name}.png`, fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(name), fullPage: true });
 const NEW = 'correct horse battery staple';
 
 // The proxied server trusts X-Forwarded-For from 127.0.0.1: this file's requests come from an
 // address of their own, so the per-address reset limit is not shared with other files' tests.
 test.use({ extraHTTPHeaders: { 'x-forwarded-for': `198.19.${randomInt(256)}.${randomInt(1, 255)}` } });
 
-test('Profile → Authentication → Change password: mistakes beside the fields, then changed; other sign-ins end, tokens stay', async ({ page, request, member, signInPage, shell }) => {
+test('Profile → Authentication → Change password: mistakes beside the fields, then changed; other sign-ins end, tokens stay', async ({ page, request, member, signInAs, signInPage, shell }) => {
   const elsewhere = await login(request, member.email, member.password);
   const personal = seedPersonalToken(servers.main.database, member.userId);
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   await page.goto('/profile/authentication');
   const card = page.getByRole('region', { name: 'Change password' });
   await expect(card).toContainText('A new password signs you out everywhere else');
@@ -65,11 +63,9 @@ test('Profile → Authentication → Change password: mistakes beside the fields
   await shell.expectSignedIn(member.organizationName);
 });
 
-test('"Also revoke my tokens" revokes the personal tokens with the change', async ({ page, request, member, signInPage, shell }) => {
+test('"Also revoke my tokens" revokes the personal tokens with the change', async ({ page, request, member, signInAs }) => {
   const personal = seedPersonalToken(servers.main.database, member.userId);
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   await page.goto('/profile/authentication');
   const card = page.getByRole('region', { name: 'Change password' });
   await card.getByLabel('Current password').fill(member.password);

@@ -1,12 +1,11 @@
 import { expect, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
+import { expectAdminPageRefused } from '../support/admin-pages';
 import { seedIdentityProvider, seedMemberWithEmail } from '../support/domains';
 import { seedIdentity, seedOrgMember, seedPersonalToken, setManagedBy, unique } from '../support/seed';
 
-test('an admin is refused changes that would lock them out, then saves an allowlist with their IP', async ({ page, member, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('an admin is refused changes that would lock them out, then saves an allowlist with their IP', async ({ page, member, signInAs, shell }) => {
+  await signInAs(member);
   await shell.nav().getByRole('link', { name: 'Authentication policy' }).click();
   await expect(page.getByRole('heading', { name: 'Authentication policy' })).toBeVisible();
   const form = page.getByRole('form', { name: 'Authentication policy' });
@@ -33,7 +32,7 @@ test('an admin is refused changes that would lock them out, then saves an allowl
   await form.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(page.getByTestId('ip-status')).toContainText('127.0.0.1 is not in this list.');
   await expect(impact).toContainText('your IP address 127.0.0.1 is not in the new IP allowlist');
-  await page.screenshot({ path: `${process.env.E2E_DIR}/policy-lockout.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('policy-lockout'), fullPage: true });
   await form.getByRole('button', { name: 'Save policy' }).click();
   await expect(form.getByRole('alert')).toHaveText(
     'This change would lock you out: your IP address 127.0.0.1 is not in the new IP allowlist. Add it first.',
@@ -49,17 +48,13 @@ test('an admin is refused changes that would lock them out, then saves an allowl
   await expect(form.getByRole('list', { name: 'Allowed IP ranges' })).toContainText('10.0.0.0/8');
   await expect(form.getByRole('list', { name: 'Allowed IP ranges' })).toContainText('127.0.0.1/32');
   await expect(form.getByLabel('GitHub')).not.toBeChecked();
-  await page.screenshot({ path: `${process.env.E2E_DIR}/policy-saved.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('policy-saved'), fullPage: true });
 });
 
-test('a member who is not a super admin sees no Admin section and gets 403 on the page', async ({ page, member, signInPage, shell }) => {
+test('a member who is not a super admin sees no Admin section and gets 403 on the page', async ({ page, member, signInAs }) => {
   const plain = await seedOrgMember(servers.main.database, member.organizationId);
-  await signInPage.goto();
-  await signInPage.signIn(plain.email, plain.password);
-  await shell.expectSignedIn(member.organizationName);
-  await expect(shell.nav().getByRole('link', { name: 'Authentication policy' })).toHaveCount(0);
-  const response = await page.goto('/admin/authentication-policy');
-  expect(response?.status()).toBe(403);
+  await signInAs(plain);
+  await expectAdminPageRefused(page, { link: 'Authentication policy', path: '/admin/authentication-policy' });
   await expect(page.getByRole('heading', { name: 'Super admins only' })).toBeVisible();
   await expect(page.getByRole('form', { name: 'Authentication policy' })).toHaveCount(0);
 });
@@ -83,12 +78,7 @@ test('a second member loses password sign-in once the policy turns it off', asyn
   );
 });
 
-test('the preview counts every way in: switching SAML off lists the member who has only SSO, not the one with a password too', async ({
-  page,
-  member,
-  signInPage,
-  shell,
-}) => {
+test('the preview counts every way in: switching SAML off lists the member who has only SSO, not the one with a password too', async ({ page, member, signInAs }) => {
   const db = servers.main.database;
   const idp = seedIdentityProvider(db, member.organizationId, 'Corp Okta');
   const ssoOnly = seedMemberWithEmail(db, member.organizationId, `${unique('sso-only')}@example.test`);
@@ -102,9 +92,7 @@ test('the preview counts every way in: switching SAML off lists the member who h
   seedPersonalToken(db, both.userId);
 
   await page.setViewportSize({ width: 1280, height: 800 });
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   await page.goto('/admin/authentication-policy');
   const form = page.getByRole('form', { name: 'Authentication policy' });
   const impact = page.getByRole('region', { name: 'Impact of this change' });
@@ -115,7 +103,7 @@ test('the preview counts every way in: switching SAML off lists the member who h
   await expect(losing.getByRole('listitem')).toHaveText([`${ssoOnly.email} (has only SSO: Corp Okta)`]);
   await expect(impact).not.toContainText(both.email);
   await expect(impact).not.toContainText(member.email);
-  await page.screenshot({ path: `${process.env.E2E_DIR}/policy-saml-off-1280.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('policy-saml-off-1280'), fullPage: true });
 
   // Passwords off instead: the member with a password and SSO keeps SSO; the admin and the
   // password-only member have nothing left (and the admin is warned about their own session).

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
 import { seedOrgMember, unique } from '../support/seed';
+import { addJwtSigningKeyOption, createProjectWithService, openSearchLogs } from '../support/services';
 import { signWith, startServer, startTestIdp } from '@/lib/testing/jwks-server';
 
 // Projects → service → Advanced configuration and the token tester, walked as a person would.
@@ -55,22 +56,13 @@ test('Kafka OAuth2/OIDC against a JWKS server: a signed token is accepted, the w
   }
 });
 
-test('OpenSearch JWT with an HMAC key: a bad key is refused beside the field, the saved one masked', async ({ page, member, signInPage, shell, request }) => {
+test('OpenSearch JWT with an HMAC key: a bad key is refused beside the field, the saved one masked', async ({ page, member, signInAs, request }) => {
   // The project and service come through the API; the page is what this test walks.
-  const token = await login(request, member.email, member.password);
   const project = unique('search').toLowerCase();
-  const headers = { ...auth(token), 'content-type': 'application/json' };
-  expect((await request.post('/v1/project', { headers, data: { project, account_id: null } })).status()).toBe(200);
-  expect((await request.post(`/v1/project/${project}/service`, { headers, data: { service_name: 'logs', service_type: 'opensearch', plan: 'startup-4' } })).status()).toBe(200);
+  await createProjectWithService(request, await login(request, member.email, member.password), { project, service: openSearchLogs });
 
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
-  await page.goto(`/projects/${project}/services/logs`);
-  const config = page.getByRole('form', { name: 'Advanced configuration' });
-  await config.getByLabel('Add configuration options').selectOption('jwt.enabled');
-  await config.getByLabel('jwt.enabled', { exact: true }).check();
-  await config.getByLabel('Add configuration options').selectOption('jwt.signing_key');
+  await signInAs(member);
+  const config = await addJwtSigningKeyOption(page, project);
   await config.getByLabel('HMAC').check();
   const key = config.getByLabel('jwt.signing_key', { exact: true });
   await key.fill(Buffer.from('too short').toString('base64'));
@@ -95,7 +87,7 @@ test('OpenSearch JWT with an HMAC key: a bad key is refused beside the field, th
 // organization (who may read the service, not change it) replays the server action the admin's
 // page sent, with a URL of their choosing: refused, and the server fetches nothing. Before, any
 // reader of the project could point the server at any address it reaches.
-test('a member who may not change the service cannot make the server fetch a URL through the JWKS check', async ({ page, member, signInPage, shell, request, browser }) => {
+test('a member who may not change the service cannot make the server fetch a URL through the JWKS check', async ({ page, member, signInAs, request, browser }) => {
   const idp = await startTestIdp({ alg: 'RS256', kid: 'admin-key' });
   let hits = 0;
   const target = await startServer({ '/internal': (_req, res) => (hits++, res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}')) });
@@ -103,14 +95,10 @@ test('a member who may not change the service cannot make the server fetch a URL
     const adminToken = await login(request, member.email, member.password);
     const accountId = (await (await request.get('/v1/account', { headers: auth(adminToken) })).json()).accounts[0].account_id;
     const project = unique('jwks').toLowerCase();
-    const headers = { ...auth(adminToken), 'content-type': 'application/json' };
-    expect((await request.post('/v1/project', { headers, data: { project, account_id: accountId } })).status()).toBe(200);
-    expect((await request.post(`/v1/project/${project}/service`, { headers, data: { service_name: 'kafka-1', service_type: 'kafka', plan: 'business-4' } })).status()).toBe(200);
+    await createProjectWithService(request, adminToken, { project, accountId, service: { service_name: 'kafka-1', service_type: 'kafka', plan: 'business-4' } });
 
     // The admin uses the check, as the page does; the request it sends is the attacker's template.
-    await signInPage.goto();
-    await signInPage.signIn(member.email, member.password);
-    await shell.expectSignedIn(member.organizationName);
+    await signInAs(member);
     await page.goto(`/projects/${project}/services/kafka-1`);
     const config = page.getByRole('form', { name: 'Advanced configuration' });
     await config.getByLabel('Add configuration options').selectOption('kafka.sasl_oauthbearer_jwks_endpoint_url');

@@ -2,6 +2,7 @@ import type { Browser } from '@playwright/test';
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
 import { continueWith, signInError, StandInProvider } from '../support/oauth';
+import { submitPasswordSignIn } from '../support/pages';
 import { auditOf, identitiesOf, seedMember, tokensOf, unique, userByEmail } from '../support/seed';
 import { invitationLinkIn, withSmtpServer } from '../support/smtp';
 
@@ -74,10 +75,7 @@ test('with SMTP the invitation is mailed: no link for the admin (API or console)
     });
 
     // The console says the invitation was mailed and shows no link.
-    await page.goto(`${url}/signin`);
-    await page.getByLabel('Email').fill(inviter.email);
-    await page.getByLabel('Password').fill(inviter.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitPasswordSignIn(page, inviter, url);
     await expect(page.getByTestId('current-organization')).toContainText(inviter.organizationName);
     await page.goto(`${url}/admin/users`);
     const invite = page.getByRole('form', { name: 'Invite a member' });

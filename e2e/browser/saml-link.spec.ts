@@ -2,8 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { auth, expect, login, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { StandInProvider } from '../support/oauth';
+import { SignInPage } from '../support/pages';
 import { accountIdOf, configureIdp, samlRequestsOf, TestIdp } from '../support/saml';
 import { auditOf, identitiesOf, seedMember, setTwoFactorRequired, tokensOf, unique } from '../support/seed';
 
@@ -48,11 +49,9 @@ async function attackerWithIdp(request: APIRequestContext) {
   return { configured, linkUrl: configured.wire.saml_account_link_url as string };
 }
 
-test('the attacker\'s link lands the signed-in victim on the confirmation page without a button; forms on other sites are refused; nothing is linked', async ({ page, request, member: victim, signInPage, shell }) => {
+test('the attacker\'s link lands the signed-in victim on the confirmation page without a button; forms on other sites are refused; nothing is linked', async ({ page, request, member: victim, signInAs }) => {
   const { configured, linkUrl } = await attackerWithIdp(request);
-  await signInPage.goto();
-  await signInPage.signIn(victim.email, victim.password);
-  await shell.expectSignedIn(victim.organizationName);
+  await signInAs(victim);
 
   // A page of another site sends the browser to the account link URL (a top-level navigation,
   // which carries the session cookie).
@@ -68,7 +67,7 @@ test('the attacker\'s link lands the signed-in victim on the confirmation page w
     'You can link only identity providers of organizations you belong to: "Company SSO" belongs to organization "Acme IT Helpdesk", which you are not a member of.',
   );
   await expect(page.getByRole('button', { name: /Link and continue/ })).toHaveCount(0);
-  await page.screenshot({ path: `${process.env.E2E_DIR}/saml-link-refused.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('saml-link-refused'), fullPage: true });
   expect(samlRequestsOf(configured.methodId)).toEqual([]);
 
   // A page on another port of the same host (same site: the cookie goes along) auto-posts the form.
@@ -103,15 +102,13 @@ test('a member opens the account link URL signed out: sign in, confirm on the pa
   const page = await context.newPage();
   await page.goto(configured.wire.saml_account_link_url as string);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await page.getByLabel('Email').fill(member.email);
-  await page.getByLabel('Password').fill(member.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await new SignInPage(page).signIn(member.email, member.password);
 
   await expect(page.getByRole('heading', { name: 'Link Okta Workforce to your account?' })).toBeVisible();
   await expect(page.getByTestId('link-idp')).toHaveText('Okta Workforce (Custom SAML 2.0)');
   await expect(page.getByTestId('link-organization')).toHaveText(`${member.organizationName} (${member.organizationId})`);
   await expect(page.getByText('Link it only if you use it yourself and expected this.')).toBeVisible();
-  await page.screenshot({ path: `${process.env.E2E_DIR}/saml-link-confirm.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('saml-link-confirm'), fullPage: true });
   expect(samlRequestsOf(configured.methodId)).toEqual([]);
 
   await page.getByRole('button', { name: 'Link and continue to Okta Workforce' }).click();
@@ -121,10 +118,8 @@ test('a member opens the account link URL signed out: sign in, confirm on the pa
   await context.close();
 });
 
-test('a third-party link started before 2FA became required does not finish while the session is held back', async ({ page, member, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('a third-party link started before 2FA became required does not finish while the session is held back', async ({ page, member, signInAs }) => {
+  await signInAs(member);
   await page.goto('/profile/authentication');
   await page.getByRole('button', { name: 'Link GitHub' }).click();
   // While the person is at the provider, the organization starts requiring 2FA. (Waiting for the

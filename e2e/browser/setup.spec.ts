@@ -1,5 +1,5 @@
 import { expect, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { auditOf, userByEmail } from '../support/seed';
 import { ConsoleShell } from '../support/pages';
 
@@ -34,7 +34,7 @@ test('first run: the setup page creates the organization and signs the admin in'
   await expect(page.getByRole('heading', { name: 'Acme Robotics' })).toBeVisible();
   await expect(page.getByText('Super admin')).toBeVisible();
   await expect(shell.profileButton()).toContainText('owner@first-run.test');
-  await page.screenshot({ path: `${process.env.E2E_DIR}/console-overview.png` });
+  await page.screenshot({ path: screenshotPath('console-overview') });
 
   expect(auditOf(database, { event: 'setup.completed', actorEmail: 'owner@first-run.test' })).toHaveLength(1);
 

@@ -2,12 +2,7 @@ import { expect, login, test, auth } from '../support/fixtures';
 import { servers } from '../support/env';
 import { auditOf, tokensOf } from '../support/seed';
 
-test('a page asks for sign-in, a wrong password shows an error, the right one opens the console', async ({
-  page,
-  member,
-  signInPage,
-  shell,
-}) => {
+test('a page asks for sign-in, a wrong password shows an error, the right one opens the console', async ({ page, member, signInPage, shell }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2F$/);
 
@@ -37,10 +32,8 @@ test('empty fields are flagged beside the form fields without a request', async 
   await expect(page.getByText('Enter your password')).toBeVisible();
 });
 
-test('sign-out revokes the session token and returns to sign-in', async ({ page, member, signInPage, shell, request }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('sign-out revokes the session token and returns to sign-in', async ({ page, member, signInAs, shell, request }) => {
+  await signInAs(member);
   const token = (await page.context().cookies()).find((c) => c.name === 'next-auth.session-token')!.value;
 
   await shell.signOut();
@@ -53,10 +46,8 @@ test('sign-out revokes the session token and returns to sign-in', async ({ page,
   await expect(page).toHaveURL(/\/signin/);
 });
 
-test('a session revoked through the API is signed out on its next click', async ({ page, member, signInPage, shell, request }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('a session revoked through the API is signed out on its next click', async ({ page, member, signInAs, shell, request }) => {
+  await signInAs(member);
   const sessionToken = (await page.context().cookies()).find((c) => c.name === 'next-auth.session-token')!.value;
   // The CLI signs in too, so the user has a second token to act with.
   const cliToken = await login(request, member.email, member.password);

@@ -28,10 +28,8 @@ test('a personal token put into the session cookie lands on the sign-in page, an
   expect((await context.cookies()).find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
 });
 
-test('swapping a signed-in page\'s cookie for a personal token: the Generate token action creates nothing', async ({ page, context, member, request, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('swapping a signed-in page\'s cookie for a personal token: the Generate token action creates nothing', async ({ page, context, member, request, signInAs }) => {
+  await signInAs(member);
   await page.goto('/profile/tokens');
   const form = page.getByRole('form', { name: 'Generate token' });
   await expect(form).toBeVisible();

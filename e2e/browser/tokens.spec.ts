@@ -1,16 +1,13 @@
 import { auth, expect, login, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { seedIdentityProvider } from '../support/domains';
+import { submitPasswordSignIn } from '../support/pages';
 import { insertTokenRow, insertTokens } from '../support/seed';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-test('generate a token, use it, watch "last used" change, revoke it', async ({ page, member, signInPage, shell, request }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
-  await shell.nav().getByRole('link', { name: 'Tokens' }).click();
-  await expect(page.getByRole('heading', { name: 'Tokens', exact: true })).toBeVisible();
+test('generate a token, use it, watch "last used" change, revoke it', async ({ page, signInAndOpen, request }) => {
+  await signInAndOpen('Tokens');
 
   const form = page.getByRole('form', { name: 'Generate token' });
   // Bad input is flagged beside the fields.
@@ -39,7 +36,7 @@ test('generate a token, use it, watch "last used" change, revoke it', async ({ p
   await page.getByRole('button', { name: 'Copy' }).click();
   await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fullToken);
-  await page.screenshot({ path: `${process.env.E2E_DIR}/tokens-created.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('tokens-created'), fullPage: true });
 
   const row = page.getByTestId(`token-row-${fullToken.slice(0, 16)}`);
   await expect(row).toContainText('Deploy script');
@@ -61,7 +58,7 @@ test('generate a token, use it, watch "last used" change, revoke it', async ({ p
 
   // The current session is marked.
   await expect(page.getByText('Current', { exact: true })).toHaveCount(1);
-  await page.screenshot({ path: `${process.env.E2E_DIR}/tokens-list.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('tokens-list'), fullPage: true });
 
   await row.getByRole('button', { name: 'Revoke' }).click();
   const dialog = page.getByRole('dialog');
@@ -71,20 +68,15 @@ test('generate a token, use it, watch "last used" change, revoke it', async ({ p
   expect((await request.get('/v1/me', { headers: auth(fullToken) })).status()).toBe(401);
 });
 
-test('revoke another session and it is signed out; sign out everywhere else', async ({ browser, page, member, signInPage, shell }) => {
+test('revoke another session and it is signed out; sign out everywhere else', async ({ browser, page, member, signInAs }) => {
   // A second browser signs in as the same person.
   const otherContext = await browser.newContext({ baseURL: servers.main.url });
   const other = await otherContext.newPage();
-  await other.goto('/signin');
-  await other.getByLabel('Email').fill(member.email);
-  await other.getByLabel('Password').fill(member.password);
-  await other.getByRole('button', { name: 'Sign in' }).click();
+  await submitPasswordSignIn(other, member);
   await expect(other.getByTestId('current-organization')).toContainText(member.organizationName);
   const otherToken = (await otherContext.cookies()).find((c) => c.name === 'next-auth.session-token')!.value;
 
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   await page.goto('/profile/tokens');
   const otherRow = page.getByTestId(`token-row-${otherToken.slice(0, 16)}`);
   await expect(otherRow).toContainText('Session · password');
@@ -107,10 +99,8 @@ test('revoke another session and it is signed out; sign out everywhere else', as
   await expect(page.getByRole('heading', { name: /Your tokens and sessions/ })).toContainText('(1)');
 });
 
-test('revoking the session in use signs you out', async ({ page, member, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+test('revoking the session in use signs you out', async ({ page, member, signInAs }) => {
+  await signInAs(member);
   await page.goto('/profile/tokens');
   const current = page.getByRole('row').filter({ hasText: 'Current' });
   await current.getByRole('button', { name: 'Revoke' }).click();
@@ -119,11 +109,9 @@ test('revoking the session in use signs you out', async ({ page, member, signInP
   await expect(page).toHaveURL(/\/signin/);
 });
 
-test('a thousand tokens are paged', async ({ page, member, signInPage, shell }) => {
+test('a thousand tokens are paged', async ({ page, member, signInAs }) => {
   insertTokens(servers.main.database, member.userId, Array.from({ length: 1000 }, (_, i) => `page${String(i).padStart(4, '0')}`));
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   await page.goto('/profile/tokens');
   await expect(page.getByRole('heading', { name: /Your tokens and sessions/ })).toContainText('(1001)');
   await expect(page.locator('tbody tr')).toHaveCount(50);
@@ -133,7 +121,7 @@ test('a thousand tokens are paged', async ({ page, member, signInPage, shell }) 
   await expect(page.locator('tbody tr')).toHaveCount(50);
 });
 
-test('profile menu → Tokens, and the table fits a 1280-pixel-wide window without scrolling sideways', async ({ page, member, signInPage, shell }) => {
+test('profile menu → Tokens, and the table fits a 1280-pixel-wide window without scrolling sideways', async ({ page, member, signInAs, shell }) => {
   const db = servers.main.database;
   // The widest rows a person gets: a long description, a session through an IdP with a long
   // name, used last from a full IPv6 address by a known client; an expiring token never used.
@@ -161,9 +149,7 @@ test('profile menu → Tokens, and the table fits a 1280-pixel-wide window witho
   insertTokenRow(db, member.userId, { kind: 'application', authMethod: 'api', description: 'Terraform' });
 
   await page.setViewportSize({ width: 1280, height: 800 });
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
 
   // Seed 000: "Click your profile icon → Tokens".
   await shell.profileButton().click();
@@ -191,7 +177,7 @@ test('profile menu → Tokens, and the table fits a 1280-pixel-wide window witho
   expect(widths.table).toBeLessThanOrEqual(widths.container);
   expect(widths.containerScroll).toBeLessThanOrEqual(widths.container);
   expect(widths.document).toBeLessThanOrEqual(widths.window);
-  await page.screenshot({ path: `${process.env.E2E_DIR}/tokens-1280.png`, fullPage: true });
+  await page.screenshot({ path: screenshotPath('tokens-1280'), fullPage: true });
 
   // The Authentication entry leads to its page too.
   await shell.profileButton().click();

@@ -1,10 +1,10 @@
 import type { Page } from '@playwright/test';
 import { auth, expect, test } from '../support/fixtures';
 import { Authenticator } from '../support/authenticator';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { auditOf, seedColleague, seedPersonalToken, setTwoFactorRequired, tokensOf } from '../support/seed';
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `${process.env.E2E_DIR}/${name}.png`, fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(name), fullPage: true });
 const sessionCookie = async (page: Page) => (await page.context().cookies()).find((c) => c.name === 'next-auth.session-token')!.value;
 
 /** Sets up an authenticator on Profile → Authentication; returns it and the recovery codes shown. */
@@ -31,12 +31,8 @@ async function enroll(page: Page) {
   return { authenticator, codes };
 }
 
-test('enroll an authenticator, sign in with a code and with a recovery code, turn it off', async ({ page, member, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
-  await shell.nav().getByRole('link', { name: 'Authentication', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Authentication', exact: true })).toBeVisible();
+test('enroll an authenticator, sign in with a code and with a recovery code, turn it off', async ({ page, member, signInAndOpen, signInPage, shell }) => {
+  await signInAndOpen('Authentication');
   await expect(page.getByRole('list', { name: 'Sign-in methods' })).toContainText('Email and password');
   await expect(page.getByTestId('two-factor-state')).toHaveText('Off');
 
@@ -88,13 +84,7 @@ test('enroll an authenticator, sign in with a code and with a recovery code, tur
   expect(auditOf(servers.main.database, { event: 'two_factor.disabled', actorEmail: member.email })).toHaveLength(1);
 });
 
-test('an organization requiring two-factor sends a password user to enrollment; a personal token keeps working', async ({
-  page,
-  member,
-  signInPage,
-  shell,
-  request,
-}) => {
+test('an organization requiring two-factor sends a password user to enrollment; a personal token keeps working', async ({ page, member, signInPage, shell, request }) => {
   setTwoFactorRequired(servers.main.database, member.organizationId);
   const colleague = await seedColleague(servers.main.database, member.organizationId);
   const personalToken = seedPersonalToken(servers.main.database, colleague.userId);

@@ -1,19 +1,12 @@
 import { auth, expect, login, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { auditOf, seedOrgMember, unique } from '../support/seed';
 
 // Admin → Units and moving a project into a unit on the Projects page, walked as a super admin
 // would; then what a plain member of the organization sees.
 
-const shot = (name: string) => `${process.env.E2E_DIR}/${name}.png`;
-
-test('a super admin creates a unit, moves a project into it and back; a unit holding a project is not deleted', async ({ page, member, signInPage, shell }) => {
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
-
-  await shell.nav().getByRole('link', { name: 'Units' }).click();
-  await expect(page.getByRole('heading', { name: 'Units', exact: true })).toBeVisible();
+test('a super admin creates a unit, moves a project into it and back; a unit holding a project is not deleted', async ({ page, member, signInAndOpen, shell }) => {
+  await signInAndOpen('Units');
   await expect(page.getByText('No units yet.')).toBeVisible();
   const create = page.getByRole('form', { name: 'Create unit' });
   // An empty name is refused beside the field, before anything is sent.
@@ -44,11 +37,11 @@ test('a super admin creates a unit, moves a project into it and back; a unit hol
   const dialog = page.getByRole('dialog', { name: `Move ${project}` });
   await expect(dialog.getByLabel('Move to').locator('option')).toHaveText(['Unit: Payments']);
   await expect(dialog).toContainText(`A unit follows ${member.organizationName}'s rules`);
-  await page.screenshot({ path: shot('units-move-dialog') });
+  await page.screenshot({ path: screenshotPath('units-move-dialog') });
   await dialog.getByRole('button', { name: 'Move project' }).click();
   await expect(dialog).toBeHidden();
   await expect(projectRow.getByRole('cell').nth(1)).toHaveText('Payments');
-  await page.screenshot({ path: shot('units-projects'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('units-projects'), fullPage: true });
 
   await projectRow.getByRole('link', { name: project }).click();
   await expect(page.getByText(`In unit Payments of organization ${member.organizationName}, under the organization's rules.`)).toBeVisible();
@@ -56,7 +49,7 @@ test('a super admin creates a unit, moves a project into it and back; a unit hol
   // Admin → Units counts it, and refuses to delete the unit while it holds it.
   await shell.nav().getByRole('link', { name: 'Units' }).click();
   await expect(row.getByRole('cell').nth(2)).toHaveText('1');
-  await page.screenshot({ path: shot('units'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('units'), fullPage: true });
   await row.getByRole('button', { name: 'Delete Payments' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete Payments?' });
   await expect(confirm).toContainText('The unit still holds 1 project. Move it to the organization or another unit on the Projects page first.');
@@ -90,7 +83,7 @@ test('a super admin creates a unit, moves a project into it and back; a unit hol
   expect(events).toEqual([1, 2, 1, 1]);
 });
 
-test('a plain member sees which unit holds a project, but no Units page and no move', async ({ page, member, signInPage, shell, request }) => {
+test('a plain member sees which unit holds a project, but no Units page and no move', async ({ page, member, signInAs, shell, request }) => {
   // The super admin sets the scene through the API.
   const token = await login(request, member.email, member.password);
   const headers = { ...auth(token), 'content-type': 'application/json' };
@@ -100,9 +93,7 @@ test('a plain member sees which unit holds a project, but no Units page and no m
   expect((await request.post('/v1/project', { headers, data: { project, account_id: unit.account_id } })).status()).toBe(200);
 
   const colleague = await seedOrgMember(servers.main.database, member.organizationId);
-  await signInPage.goto();
-  await signInPage.signIn(colleague.email, colleague.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(colleague);
   await expect(shell.nav().getByRole('link', { name: 'Units' })).toHaveCount(0);
   await shell.nav().getByRole('link', { name: 'Projects' }).click();
   const projectRow = page.getByTestId(`project-row-${project}`);

@@ -1,18 +1,11 @@
 import { expect, test } from '../support/fixtures';
-import { servers } from '../support/env';
+import { screenshotPath, servers } from '../support/env';
 import { signInElsewhere, UsersPage } from '../support/admin-pages';
 import { auditOf, confirmTotp, membershipOf, seedOrgMember, userByEmail } from '../support/seed';
 
 const db = servers.main.database;
-const shot = (name: string) => `${process.env.E2E_DIR}/${name}.png`;
 
-test('a super admin promotes a member, deactivates them (their next request is refused) and reactivates them', async ({
-  browser,
-  page,
-  member,
-  signInPage,
-  shell,
-}) => {
+test('a super admin promotes a member, deactivates them (their next request is refused) and reactivates them', async ({ browser, page, member, signInAs, shell }) => {
   // Two people sign in (argon2 on purpose is slow) and the walk is long: on a busy machine it
   // needs more than the default 30 seconds.
   test.slow();
@@ -23,9 +16,7 @@ test('a super admin promotes a member, deactivates them (their next request is r
   const bobPage = await signInElsewhere(browser, bob.email, bob.password);
   await expect(bobPage.getByTestId('current-organization')).toContainText(member.organizationName);
 
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   await shell.nav().getByRole('link', { name: 'Users', exact: true }).click();
   const users = new UsersPage(page);
   await expect(users.heading()).toBeVisible();
@@ -50,12 +41,12 @@ test('a super admin promotes a member, deactivates them (their next request is r
   await expect(users.notice()).toHaveText(`${bob.email} is now a super admin.`);
   await expect(users.superAdminSwitch(bob.email)).toHaveAttribute('aria-checked', 'true');
   expect(membershipOf(db, member.organizationId, bob.userId)?.isSuperAdmin).toBe(true);
-  await page.screenshot({ path: shot('users'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('users'), fullPage: true });
 
   // Deactivate him: the dialog says what happens.
   await bobRow.getByRole('button', { name: 'Deactivate' }).click();
   await expect(users.dialog()).toContainText(`${bob.email} can no longer sign in, and their sessions and tokens stop working at once`);
-  await page.screenshot({ path: shot('users-deactivate-dialog') });
+  await page.screenshot({ path: screenshotPath('users-deactivate-dialog') });
   await users.dialog().getByRole('button', { name: 'Deactivate' }).click();
   await expect(bobRow.getByTestId('state')).toHaveText('Deactivated');
   await expect(users.notice()).toHaveText(`${bob.email} was deactivated.`);
@@ -82,11 +73,9 @@ test('a super admin promotes a member, deactivates them (their next request is r
   await bobPage.context().close();
 });
 
-test('the last super admin is told why they cannot step down; a member is removed', async ({ page, member, signInPage, shell }) => {
+test('the last super admin is told why they cannot step down; a member is removed', async ({ page, member, signInAs }) => {
   const bob = await seedOrgMember(db, member.organizationId);
-  await signInPage.goto();
-  await signInPage.signIn(member.email, member.password);
-  await shell.expectSignedIn(member.organizationName);
+  await signInAs(member);
   const users = new UsersPage(page);
   await users.goto();
 
@@ -97,7 +86,7 @@ test('the last super admin is told why they cannot step down; a member is remove
   await expect(users.superAdminSwitch(member.email)).toHaveAttribute('aria-checked', 'true');
   await users.confirmRowAction(member.email, 'Deactivate');
   await expect(users.error()).toContainText('cannot be deactivated');
-  await page.screenshot({ path: shot('users-last-super-admin'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('users-last-super-admin'), fullPage: true });
   await users.confirmRowAction(member.email, 'Remove');
   await expect(users.error()).toContainText('cannot be removed');
   expect(membershipOf(db, member.organizationId, member.userId)?.isSuperAdmin).toBe(true);
@@ -123,6 +112,6 @@ test('a member who is not a super admin has no Admin section and gets 403 on its
     await expect(page.getByRole('heading', { name: 'Super admins only' })).toBeVisible();
     await expect(page.getByTestId(`member-row-${member.email}`)).toHaveCount(0);
   }
-  await page.screenshot({ path: shot('admin-forbidden'), fullPage: true });
+  await page.screenshot({ path: screenshotPath('admin-forbidden'), fullPage: true });
   await page.context().close();
 });

@@ -1,5 +1,6 @@
 import { expect, type Browser, type Page } from '@playwright/test';
 import { servers } from './env';
+import { ConsoleShell, submitPasswordSignIn } from './pages';
 
 /** Admin → Users: the members table, its switches, buttons and confirm dialog. */
 export class UsersPage {
@@ -55,10 +56,14 @@ export class AuditLogPage {
 export async function signInElsewhere(browser: Browser, email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: servers.main.url });
   const page = await context.newPage();
-  await page.goto('/signin');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitPasswordSignIn(page, { email, password });
   await expect(page.getByTestId('current-organization')).toBeVisible();
   return page;
+}
+
+/** What a member who is not a super admin gets of an admin page: no link in the navigation, and 403 at its address. */
+export async function expectAdminPageRefused(page: Page, { link, path }: { link: string; path: string }) {
+  await expect(new ConsoleShell(page).nav().getByRole('link', { name: link })).toHaveCount(0);
+  const response = await page.goto(path);
+  expect(response?.status()).toBe(403);
 }

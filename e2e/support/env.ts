@@ -18,3 +18,6 @@ export const envAdminPassword = process.env.E2E_ADMIN_PASSWORD!;
 
 /** Where the proxied server mails invitations; a test runs the SMTP server there. */
 export const smtpPort = Number(process.env.E2E_SMTP_PORT);
+
+/** Where a test saves a screenshot the reviewers look at: `<E2E_DIR>/<name>.png`. */
+export const screenshotPath = (name: string) => `${dir}/${name}.png`;

@@ -8,6 +8,10 @@ type Fixtures = {
   member: SeededMember;
   signInPage: SignInPage;
   shell: ConsoleShell;
+  /** Signs a seeded person in on /signin with their password and waits until the console shows their organization. */
+  signInAs: (person: SeededMember) => Promise<void>;
+  /** Signs `member` in (as signInAs) and opens `link` of the main navigation (ConsoleShell.open). */
+  signInAndOpen: (link: string) => Promise<void>;
 };
 
 export const test = base.extend<Fixtures>({
@@ -15,6 +19,17 @@ export const test = base.extend<Fixtures>({
   member: async ({}, use) => use(await seedMember(servers.main.database)),
   signInPage: async ({ page }, use) => use(new SignInPage(page)),
   shell: async ({ page }, use) => use(new ConsoleShell(page)),
+  signInAs: async ({ signInPage, shell }, use) =>
+    use(async (person) => {
+      await signInPage.goto();
+      await signInPage.signIn(person.email, person.password);
+      await shell.expectSignedIn(person.organizationName);
+    }),
+  signInAndOpen: async ({ member, signInAs, shell }, use) =>
+    use(async (link) => {
+      await signInAs(member);
+      await shell.open(link);
+    }),
 });
 
 export { expect } from '@playwright/test';

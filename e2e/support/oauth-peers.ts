@@ -58,6 +58,9 @@ function closer(server: Server) {
 
 type Account = { email: string; verified: boolean; name: string };
 
+/** Where a stand-in provider listens and the one client it knows. */
+type PeerClient = { port: number; clientId: string; clientSecret: string; redirectUri: string };
+
 /** An OpenID provider for one client, as Google (`email_verified`) or Microsoft (`xms_edov`). */
 export async function startOidcPeer({
   flavor,
@@ -65,13 +68,7 @@ export async function startOidcPeer({
   clientId,
   clientSecret,
   redirectUri,
-}: {
-  flavor: 'google' | 'microsoft';
-  port: number;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}): Promise<Peer> {
+}: PeerClient & { flavor: 'google' | 'microsoft' }): Promise<Peer> {
   const issuer = `http://127.0.0.1:${port}`;
   const accounts = new Map<string, Account>();
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -170,12 +167,7 @@ export async function startGitHubPeer({
   clientId,
   clientSecret,
   redirectUri,
-}: {
-  port: number;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}): Promise<Peer> {
+}: PeerClient): Promise<Peer> {
   const url = `http://127.0.0.1:${port}`;
   const codes = new Map<string, Code>();
   const tokens = new Map<string, Omit<Code, 'redirectUri' | 'expires'>>();

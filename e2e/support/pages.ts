@@ -31,8 +31,23 @@ export class ConsoleShell {
     await expect(this.currentOrganization()).toContainText(organizationName);
   }
 
+  /** Follows `link` in the main navigation and waits for the page's heading of the same name. */
+  async open(link: string) {
+    await this.nav().getByRole('link', { name: link, exact: true }).click();
+    await expect(this.page.getByRole('heading', { name: link, exact: true })).toBeVisible();
+  }
+
   async signOut() {
     await this.profileButton().click();
     await this.page.getByRole('menuitem', { name: 'Sign out' }).click();
   }
+}
+
+/**
+ * Opens /signin of `baseURL` (default: the page's own server) and signs in with a password;
+ * the caller checks where that leads.
+ */
+export async function submitPasswordSignIn(page: Page, person: { email: string; password: string }, baseURL = '') {
+  await page.goto(`${baseURL}/signin`);
+  await new SignInPage(page).signIn(person.email, person.password);
 }
