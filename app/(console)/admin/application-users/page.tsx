@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { CreateApplicationUserForm } from '@/components/appusers/create-form';
-import { Card } from '@/components/ui/card';
+import { Empty } from '@/components/ui/empty';
+import { FormCard } from '@/components/ui/form-card';
+import { PageHeader } from '@/components/ui/page-header';
 import { Time } from '@/components/ui/time';
 import { countApplicationTokens, listApplicationUsers } from '@/lib/appusers/manage';
 import { liveCtx } from '@/lib/context';
@@ -16,20 +18,16 @@ export default async function ApplicationUsersPage() {
   const appUsers = listApplicationUsers({ ctx, membership });
   return (
     <div className="max-w-4xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Application users</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Non-human users for automation (CI, Terraform, monitoring). They act only through their tokens and cannot sign in.
-          The authentication policy&apos;s sign-in methods and personal token settings never affect their tokens; the
-          organization&apos;s IP allowlist and each token&apos;s own allowlist do.
-        </p>
-      </div>
-      <Card className="p-6">
-        <h2 className="mb-4 font-medium">New application user</h2>
+      <PageHeader title="Application users">
+        Non-human users for automation (CI, Terraform, monitoring). They act only through their tokens and cannot sign in. The
+        authentication policy&apos;s sign-in methods and personal token settings never affect their tokens; the organization&apos;s IP
+        allowlist and each token&apos;s own allowlist do.
+      </PageHeader>
+      <FormCard title="New application user">
         <CreateApplicationUserForm />
-      </Card>
+      </FormCard>
       {appUsers.length === 0 ? (
-        <p className="text-sm text-slate-500">No application users yet.</p>
+        <Empty>No application users yet.</Empty>
       ) : (
         <DataTable columns={['Name', 'User ID', 'Role', 'Tokens', 'Created']}>
               {appUsers.map(({ user, isSuperAdmin }) => (
