@@ -47,7 +47,7 @@ export function ApplicationTokenList({ userId, tokens }: { userId: string; token
             ))}
       </DataTable>
       <ConfirmDialog confirm={confirm} title={`Revoke ${confirm.target?.token_prefix ?? ''}?`} confirmLabel="Revoke" onConfirm={revoke} pending={pending}>
-        <p className="text-sm text-slate-700">Anything using this token stops working at once. This cannot be undone.</p>
+        Anything using this token stops working at once. This cannot be undone.
       </ConfirmDialog>
     </div>
   );

@@ -193,7 +193,7 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
         onConfirm={confirmed}
         pending={pending}
       >
-        <p className="text-sm text-slate-700">{text?.body}</p>
+        {text?.body}
       </ConfirmDialog>
     </div>
   );
