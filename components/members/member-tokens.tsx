@@ -7,7 +7,7 @@ import type { WireToken } from '@/lib/tokens/wire';
 import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { RowButton } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 import { LastUsed } from '@/components/tokens/last-used';
@@ -80,15 +80,9 @@ export function MemberTokens({
                   <LastUsed token={token} />
                 </td>
                 <td className="px-3 py-2 text-right">
-                  <Button
-                    type="button"
-                    variant="ghost"
-                    className="px-2 py-1 text-red-700"
-                    aria-label={`Revoke ${token.token_prefix}`}
-                    onClick={() => confirm.open(token)}
-                  >
+                  <RowButton danger aria-label={`Revoke ${token.token_prefix}`} onClick={() => confirm.open(token)}>
                     Revoke
-                  </Button>
+                  </RowButton>
                 </td>
               </tr>
             );

@@ -11,7 +11,7 @@ import type { WireToken } from '@/lib/tokens/wire';
 import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { Button, RowButton } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
 import { LastUsed } from './last-used';
@@ -62,9 +62,9 @@ function DescriptionCell({ token, onError }: { token: WireToken; onError: (messa
         <Button type="button" className="px-2 py-1" disabled={pending} onClick={save}>
           Save
         </Button>
-        <Button type="button" variant="ghost" className="px-2 py-1" onClick={() => (setEditing(false), setValue(token.description), clear())}>
+        <RowButton onClick={() => (setEditing(false), setValue(token.description), clear())}>
           Cancel
-        </Button>
+        </RowButton>
       </div>
       {error ? <p className="text-xs text-red-600">{error}</p> : null}
     </div>
@@ -137,9 +137,9 @@ export function TokenTable({
               <LastUsed token={token} wrap />
             </td>
             <td className="px-3 py-2 text-right">
-              <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open({ kind: 'one', token })}>
+              <RowButton danger onClick={() => confirm.open({ kind: 'one', token })}>
                 Revoke
-              </Button>
+              </RowButton>
             </td>
           </tr>
         ))}

@@ -3,11 +3,10 @@ import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
 import { CreateProjectForm } from '@/components/projects/create-project-form';
 import { ProjectActions, type MoveDestination } from '@/components/projects/project-actions';
-import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
 import { listUnits } from '@/lib/orgs/units';
 import { listProjects } from '@/lib/projects/manage';
-import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+import { ACTIONS_COLUMN, DataTable, TimeCell } from '@/components/ui/table';
 import { PageHeader } from '@/components/ui/page-header';
 import { FormCard } from '@/components/ui/form-card';
 import { Empty } from '@/components/ui/empty';
@@ -91,9 +90,7 @@ function ProjectTable({
                 </Link>
               </td>
               {showUnit ? <td className="px-4 py-2">{unit ? unit.name : <span className="text-slate-500">Organization level</span>}</td> : null}
-              <td className="px-4 py-2 whitespace-nowrap">
-                <Time value={project.createTime} />
-              </td>
+              <TimeCell value={project.createTime} />
               <td className="px-4 py-2 text-right">
                 {canChange ? (
                   <ProjectActions

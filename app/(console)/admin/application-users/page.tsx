@@ -5,10 +5,9 @@ import { CreateApplicationUserForm } from '@/components/appusers/create-form';
 import { Empty } from '@/components/ui/empty';
 import { FormCard } from '@/components/ui/form-card';
 import { PageHeader } from '@/components/ui/page-header';
-import { Time } from '@/components/ui/time';
 import { countApplicationTokens, listApplicationUsers } from '@/lib/appusers/manage';
 import { liveCtx } from '@/lib/context';
-import { DataTable } from '@/components/ui/table';
+import { DataTable, TimeCell } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Application users · Portcullis' };
 
@@ -40,9 +39,7 @@ export default async function ApplicationUsersPage() {
                   <td className="px-4 py-2 font-mono text-xs">{user.id}</td>
                   <td className="px-4 py-2">{isSuperAdmin ? 'Super admin' : 'Member'}</td>
                   <td className="px-4 py-2">{countApplicationTokens(ctx, user.id)}</td>
-                  <td className="px-4 py-2 whitespace-nowrap">
-                    <Time value={user.createTime} />
-                  </td>
+                  <TimeCell value={user.createTime} />
                 </tr>
               ))}
         </DataTable>

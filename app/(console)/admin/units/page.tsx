@@ -5,9 +5,8 @@ import { UnitActions } from '@/components/units/unit-actions';
 import { Empty } from '@/components/ui/empty';
 import { FormCard } from '@/components/ui/form-card';
 import { PageHeader } from '@/components/ui/page-header';
-import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+import { ACTIONS_COLUMN, DataTable, TimeCell } from '@/components/ui/table';
 import { TextLink } from '@/components/ui/text-link';
-import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
 import { listUnits } from '@/lib/orgs/units';
 
@@ -40,9 +39,7 @@ export default async function UnitsPage() {
                 <td className="px-4 py-2 font-medium">{unit.name}</td>
                 <td className="px-4 py-2 font-mono text-xs">{unit.id}</td>
                 <td className="px-4 py-2">{unit.projectCount}</td>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <Time value={unit.createTime} />
-                </td>
+                <TimeCell value={unit.createTime} />
                 <td className="px-4 py-2 text-right">
                   <UnitActions unitId={unit.id} name={unit.name} projectCount={unit.projectCount} />
                 </td>

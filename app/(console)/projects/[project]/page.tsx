@@ -4,11 +4,10 @@ import { pageProjectAccess } from '@/app/_lib/project';
 import { requireConsole } from '@/app/_lib/session';
 import { CreateServiceForm } from '@/components/services/create-service-form';
 import { DeleteServiceButton } from '@/components/services/delete-service-button';
-import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
 import { listServices } from '@/lib/services/manage';
 import { SERVICE_PLANS } from '@/lib/services/user-config-schema';
-import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+import { ACTIONS_COLUMN, DataTable, TimeCell } from '@/components/ui/table';
 import { FormCard } from '@/components/ui/form-card';
 import { Empty } from '@/components/ui/empty';
 
@@ -64,9 +63,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                     <td className="px-4 py-2">{TYPE_LABELS[service.serviceType]}</td>
                     <td className="px-4 py-2">{service.plan}</td>
                     <td className="px-4 py-2">{service.state}</td>
-                    <td className="px-4 py-2 whitespace-nowrap">
-                      <Time value={service.createTime} />
-                    </td>
+                    <TimeCell value={service.createTime} />
                     <td className="px-4 py-2 text-right">{canChange ? <DeleteServiceButton project={name} service={service.name} /> : null}</td>
                   </tr>
                 ))}
