@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { requireConsole } from '@/app/_lib/session';
 import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
 
 export const metadata: Metadata = { title: 'Overview · Portcullis' };
 
@@ -18,10 +19,7 @@ export default async function OverviewPage() {
   const org = membership?.organization;
   return (
     <div className="max-w-3xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">{org ? org.name : 'Welcome'}</h1>
-        <p className="mt-1 text-sm text-slate-600">Your organization at a glance.</p>
-      </div>
+      <PageHeader title={org ? org.name : 'Welcome'}>Your organization at a glance.</PageHeader>
       {org ? (
         <Card>
           <h2 className="border-b border-slate-200 px-6 py-3 font-medium">Organization</h2>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { AuthFrame } from '@/components/shell/brand';
 import { ForgotPasswordForm } from '@/components/sign-in/password-reset-forms';
+import { TextLink } from '@/components/ui/text-link';
 import { smtpSettings } from '@/lib/mail/smtp';
 import { PASSWORD_RESET_NEEDS_MAIL } from '@/lib/passwords/reset';
 
@@ -21,9 +21,7 @@ export default function ForgotPasswordPage() {
         </p>
       )}
       <p className="mt-4 border-t border-slate-200 pt-4 text-center text-sm">
-        <Link className="text-brand-700 hover:underline" href="/signin">
-          Back to sign in
-        </Link>
+        <TextLink href="/signin">Back to sign in</TextLink>
       </p>
     </AuthFrame>
   );

@@ -6,9 +6,9 @@ import type { WireToken } from '@/lib/tokens/wire';
 import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { RowButton } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
-import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+import { ACTIONS_COLUMN, DataTable, TimeCell } from '@/components/ui/table';
 
 export function ApplicationTokenList({ userId, tokens }: { userId: string; tokens: WireToken[] }) {
   const confirm = useConfirm<WireToken>();
@@ -26,9 +26,7 @@ export function ApplicationTokenList({ userId, tokens }: { userId: string; token
               <tr key={token.token_prefix} data-testid={`app-token-${token.token_prefix}`}>
                 <td className="px-4 py-2">{token.description}</td>
                 <td className="px-4 py-2 font-mono text-xs">{token.token_prefix}</td>
-                <td className="px-4 py-2 whitespace-nowrap">
-                  <Time value={token.create_time} />
-                </td>
+                <TimeCell value={token.create_time} />
                 <td className="px-4 py-2 whitespace-nowrap">
                   <Time value={token.expiry_time} fallback="Never" />
                   {token.extend_when_used ? <span className="block text-xs text-slate-500">extended when used</span> : null}
@@ -39,15 +37,15 @@ export function ApplicationTokenList({ userId, tokens }: { userId: string; token
                 </td>
                 <td className="px-4 py-2 font-mono text-xs">{token.ip_allowlist.length ? token.ip_allowlist.join(', ') : 'Any'}</td>
                 <td className="px-4 py-2 text-right">
-                  <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open(token)}>
+                  <RowButton danger onClick={() => confirm.open(token)}>
                     Revoke
-                  </Button>
+                  </RowButton>
                 </td>
               </tr>
             ))}
       </DataTable>
       <ConfirmDialog confirm={confirm} title={`Revoke ${confirm.target?.token_prefix ?? ''}?`} confirmLabel="Revoke" onConfirm={revoke} pending={pending}>
-        <p className="text-sm text-slate-700">Anything using this token stops working at once. This cannot be undone.</p>
+        Anything using this token stops working at once. This cannot be undone.
       </ConfirmDialog>
     </div>
   );

@@ -51,11 +51,9 @@ export function ApplicationUserActions({ userId, name, tokenCount }: { userId: s
         </Button>
       </div>
       <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete application user" onConfirm={remove} pending={pending}>
-        <p className="text-sm text-slate-700">
-          {tokenCount === 0
-            ? 'It has no tokens. It is removed at once.'
-            : `Its ${tokenCount} token${tokenCount === 1 ? '' : 's'} stop working at once. This cannot be undone.`}
-        </p>
+        {tokenCount === 0
+          ? 'It has no tokens. It is removed at once.'
+          : `Its ${tokenCount} token${tokenCount === 1 ? '' : 's'} stop working at once. This cannot be undone.`}
       </ConfirmDialog>
     </div>
   );

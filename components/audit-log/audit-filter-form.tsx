@@ -7,13 +7,12 @@ import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import type { FieldErrors } from '@/lib/errors';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
+import { SelectField } from '@/components/ui/select-field';
 
 const resolver = lazyZodResolver<AuditFilterInput, AuditFilter>(() => import('@/lib/audit-log/schema').then((m) => m.auditFilterSchema));
 
 
 export type AuditFilterValues = { actor: string; event: string; from: string; to: string };
-
-const selectClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm';
 
 /**
  * Who, which event, when: validated here with the schema the page and the API use, then put in
@@ -50,20 +49,7 @@ export function AuditFilterForm({
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Filter audit log" className="grid grid-cols-1 gap-4 md:grid-cols-[2fr_1.5fr_1.5fr_1.5fr_auto]">
       <Field label="Person" placeholder="Email, or part of it" error={errorOf('actor')} {...form.register('actor')} />
-      <div className="space-y-1">
-        <label htmlFor="audit-event" className="block text-sm font-medium text-slate-700">
-          Event
-        </label>
-        <select id="audit-event" className={selectClass} aria-invalid={errorOf('event') ? true : undefined} {...form.register('event')}>
-          <option value="">All events</option>
-          {names.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-        {errorOf('event') ? <p className="text-sm text-red-600">{errorOf('event')}</p> : null}
-      </div>
+      <SelectField id="audit-event" label="Event" options={names} placeholder="All events" error={errorOf('event')} {...form.register('event')} />
       <Field label="From (UTC)" type="datetime-local" error={errorOf('from')} {...form.register('from')} />
       <Field label="To (UTC)" type="datetime-local" error={errorOf('to')} {...form.register('to')} />
       <div className="flex items-end gap-2">

@@ -236,20 +236,18 @@ export function DomainPanel({ domain, unicodeName, methods, managedUsers }: Prop
       </section>
 
       <ConfirmDialog confirm={confirm} title={`Remove ${domain.domain_name}?`} confirmLabel="Remove" onConfirm={remove} pending={pending}>
-        <div className="space-y-2 text-sm text-slate-700">
+        <p>
+          {linked.length === 0
+            ? 'It is not linked to any identity provider.'
+            : `Its links to ${linked.length} identity provider${linked.length === 1 ? '' : 's'} (${linked.map((m) => m.name).join(', ')}) go with it.`}
+        </p>
+        {verified ? (
           <p>
-            {linked.length === 0
-              ? 'It is not linked to any identity provider.'
-              : `Its links to ${linked.length} identity provider${linked.length === 1 ? '' : 's'} (${linked.map((m) => m.name).join(', ')}) go with it.`}
+            {managedUsers === 0
+              ? 'Nobody is managed through it.'
+              : `${managedUsers} ${managedUsers === 1 ? 'person is' : 'people are'} no longer managed by this organization.`}
           </p>
-          {verified ? (
-            <p>
-              {managedUsers === 0
-                ? 'Nobody is managed through it.'
-                : `${managedUsers} ${managedUsers === 1 ? 'person is' : 'people are'} no longer managed by this organization.`}
-            </p>
-          ) : null}
-        </div>
+        ) : null}
       </ConfirmDialog>
     </Card>
   );

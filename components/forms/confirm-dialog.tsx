@@ -16,8 +16,8 @@ export function useConfirm<T = true>() {
 }
 
 /**
- * "Are you sure?" before an action: the dialog with its explanation, Cancel, and the button that
- * runs it (disabled while it runs). `error`: a refusal shown inside, where the dialog stays open
+ * "Are you sure?" before an action: the dialog with its explanation (the children: text, or
+ * paragraphs), Cancel, and the button that runs it (disabled while it runs). `error`: a refusal shown inside, where the dialog stays open
  * on one; most callers close it either way (useAction's `settled: confirm.close`) and show the
  * refusal on the page.
  */
@@ -47,7 +47,7 @@ export function ConfirmDialog({
           <Alert>{error}</Alert>
         </div>
       ) : null}
-      {children}
+      <div className="space-y-2 text-sm text-slate-700">{children}</div>
       <DialogButtons className="mt-6" onCancel={confirm.close} label={confirmLabel} variant={variant} disabled={pending} onClick={onConfirm} />
     </Dialog>
   );

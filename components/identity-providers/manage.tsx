@@ -36,9 +36,7 @@ export function ProviderActions({ methodId, name, enabled, configured }: { metho
       </div>
       {!enabled && !configured ? <p className="text-xs text-slate-500">Complete the connection below to enable it.</p> : null}
       <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete identity provider" onConfirm={remove} pending={pending}>
-        <p className="text-sm text-slate-700">
-          People stop signing in through it at once: their sessions through it end, and their accounts&apos; links to it are removed. This cannot be undone.
-        </p>
+        People stop signing in through it at once: their sessions through it end, and their accounts&apos; links to it are removed. This cannot be undone.
       </ConfirmDialog>
     </div>
   );

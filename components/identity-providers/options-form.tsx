@@ -7,6 +7,7 @@ import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
+import { SelectField } from '@/components/ui/select-field';
 import { SwitchField } from '@/components/ui/switch-field';
 
 type Values = z.input<typeof idpOptionsSchema>;
@@ -32,7 +33,6 @@ export function OptionsForm({ methodId, initial }: { methodId: string; initial: 
     { defaultValues: initial, fields: ['auth_token_max_age_seconds'], onSuccess: () => 'Options saved.' },
   );
   const idpInitiated = form.watch('saml_idp_login_allowed');
-  const select = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm';
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Identity provider options" className="space-y-5">
       {error ? <Alert>{error}</Alert> : null}
@@ -57,26 +57,8 @@ export function OptionsForm({ methodId, initial }: { methodId: string; initial: 
         {...form.register('saml_requested_authn_context_enabled')}
       />
       <div className="grid gap-4 sm:grid-cols-2">
-        <div className="space-y-1">
-          <label htmlFor="opt-digest" className="block text-sm font-medium text-slate-700">
-            Digest algorithm
-          </label>
-          <select id="opt-digest" className={select} {...form.register('saml_digest_algorithm')}>
-            {DIGEST_ALGORITHMS.map((a) => (
-              <option key={a}>{a}</option>
-            ))}
-          </select>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="opt-signature" className="block text-sm font-medium text-slate-700">
-            Signature algorithm
-          </label>
-          <select id="opt-signature" className={select} {...form.register('saml_signature_algorithm')}>
-            {SIGNATURE_ALGORITHMS.map((a) => (
-              <option key={a}>{a}</option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="opt-digest" label="Digest algorithm" options={DIGEST_ALGORITHMS} {...form.register('saml_digest_algorithm')} />
+        <SelectField id="opt-signature" label="Signature algorithm" options={SIGNATURE_ALGORITHMS} {...form.register('saml_signature_algorithm')} />
       </div>
       <fieldset className="space-y-3">
         <legend className="text-sm font-medium text-slate-800">Attribute mapping</legend>

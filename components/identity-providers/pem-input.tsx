@@ -1,6 +1,7 @@
 'use client';
 
-import { useId, type ChangeEvent } from 'react';
+import type { ChangeEvent } from 'react';
+import { FieldFrame } from '@/components/ui/field';
 
 /** A file's text: PEM as it is; DER bytes (a binary .cer) as base64, which the server reads too. */
 export async function readCertificateFile(file: File): Promise<string> {
@@ -33,36 +34,32 @@ export function TextOrFile({
   placeholder?: string;
   fileLabel: string;
 }) {
-  const id = useId();
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     if (file) onChange(await readCertificateFile(file));
   };
   return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        rows={rows}
-        value={value}
-        placeholder={placeholder}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        className={`block w-full rounded-md border bg-white px-3 py-2 font-mono text-xs shadow-sm outline-none focus:ring-2 ${error ? 'border-red-500 focus:ring-red-200' : 'border-slate-300 focus:ring-brand-100'}`}
-      />
-      {error ? (
-        <p id={`${id}-error`} className="text-sm text-red-600">
-          {error}
-        </p>
-      ) : null}
-      <label className="inline-flex items-center gap-2 text-xs text-slate-600">
-        {fileLabel}
-        <input type="file" accept={accept} onChange={onFile} className="text-xs" aria-label={`${label} file`} />
-      </label>
-    </div>
+    <FieldFrame
+      label={label}
+      error={error}
+      after={
+        <label className="inline-flex items-center gap-2 text-xs text-slate-600">
+          {fileLabel}
+          <input type="file" accept={accept} onChange={onFile} className="text-xs" aria-label={`${label} file`} />
+        </label>
+      }
+    >
+      {(control) => (
+        <textarea
+          {...control}
+          rows={rows}
+          value={value}
+          placeholder={placeholder}
+          onChange={(e) => onChange(e.target.value)}
+          className={`block w-full rounded-md border bg-white px-3 py-2 font-mono text-xs shadow-sm outline-none focus:ring-2 ${error ? 'border-red-500 focus:ring-red-200' : 'border-slate-300 focus:ring-brand-100'}`}
+        />
+      )}
+    </FieldFrame>
   );
 }
 

@@ -5,7 +5,7 @@ import { cancelInvitationAction, inviteAction } from '@/app/(console)/admin/invi
 import { useAction } from '@/components/forms/use-action';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { Button, RowButton } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Field } from '@/components/ui/field';
@@ -87,16 +87,14 @@ export function InvitationsPanel({ invitations, now }: { invitations: PendingInv
                   )}
                 </span>
               </span>
-              <Button
-                type="button"
-                variant="ghost"
-                className="px-2 py-1 text-red-700"
+              <RowButton
+                danger
                 disabled={cancel.pending}
                 aria-label={`Cancel invitation for ${invitation.user_email}`}
                 onClick={() => cancel.run(() => cancelInvitationAction({ email: invitation.user_email }))}
               >
                 Cancel
-              </Button>
+              </RowButton>
             </li>
           ))}
         </ul>

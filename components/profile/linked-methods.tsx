@@ -109,10 +109,8 @@ export function LinkedMethods({
         </div>
       ) : null}
       <ConfirmDialog confirm={confirm} title={`Unlink ${confirm.target?.label ?? ''}?`} confirmLabel="Unlink" onConfirm={unlink} pending={busy}>
-        <p className="text-sm">
-          You will no longer be able to sign in with this {confirm.target?.label} account
-          {confirm.target?.email ? ` (${confirm.target.email})` : ''}. You can link it again later.
-        </p>
+        You will no longer be able to sign in with this {confirm.target?.label} account
+        {confirm.target?.email ? ` (${confirm.target.email})` : ''}. You can link it again later.
       </ConfirmDialog>
     </div>
   );

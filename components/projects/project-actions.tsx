@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { moveProjectAction, renameProjectAction } from '@/app/(console)/projects/actions';
 import { DialogButtons } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
@@ -8,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
+import { SelectField } from '@/components/ui/select-field';
 
 /** A place a project can be moved to: the organization's own level, or one of its units. */
 export type MoveDestination = { accountId: string; label: string };
@@ -29,7 +30,6 @@ export function ProjectActions({
   /** Where it is now (null: standalone). */
   currentAccountId: string | null;
 }) {
-  const selectId = useId();
   const [renaming, setRenaming] = useState(false);
   const [moving, setMoving] = useState(false);
   const [name, setName] = useState(project);
@@ -79,23 +79,12 @@ export function ProjectActions({
       <Dialog open={moving} onClose={() => setMoving(false)} title={`Move ${project}`}>
         <form onSubmit={move} className="space-y-4 text-left" aria-label="Move project">
           {error ? <Alert>{error}</Alert> : null}
-          <div className="space-y-1">
-            <label htmlFor={selectId} className="block text-sm font-medium text-slate-700">
-              Move to
-            </label>
-            <select
-              id={selectId}
-              className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
-              value={chosen?.accountId ?? ''}
-              onChange={(e) => setDestination(e.target.value)}
-            >
-              {others.map((d) => (
-                <option key={d.accountId} value={d.accountId}>
-                  {d.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label="Move to"
+            options={others.map((d) => ({ value: d.accountId, label: d.label }))}
+            value={chosen?.accountId ?? ''}
+            onChange={(e) => setDestination(e.target.value)}
+          />
           <p className="text-sm text-slate-700">
             {standalone
               ? `The project and its services then belong to ${organizationName}: its members see them, its super admins change them, and its authentication policy and IP allowlist apply. Moving it out again is not possible here.`

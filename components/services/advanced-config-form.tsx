@@ -6,6 +6,7 @@ import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { SelectField } from '@/components/ui/select-field';
 import { unflattenConfig } from '@/lib/services/merge';
 import { userConfigSchema } from '@/lib/services/user-config';
 import { configOptions, describeConstraints, typesOf, type ConfigOption, type ServiceType } from '@/lib/services/user-config-schema';
@@ -284,30 +285,20 @@ export function AdvancedConfigForm({
       {canChange ? (
         <div className="flex flex-wrap items-end gap-3">
           {available.length > 0 ? (
-            <div className="space-y-1">
-              <label htmlFor="add-option" className="block text-sm font-medium text-slate-700">
-                Add configuration options
-              </label>
-              <select
-                id="add-option"
-                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
-                value=""
-                onChange={(e) => {
-                  const key = e.target.value;
-                  if (!key) return;
-                  const option = byKey.get(key)!;
-                  setActive((a) => [...a, key]);
-                  if (!saved.includes(key) && typeof option.schema.default === 'boolean') setDraft((d) => ({ ...d, [key]: option.schema.default as boolean }));
-                }}
-              >
-                <option value="">Choose an option…</option>
-                {available.map((o) => (
-                  <option key={o.key} value={o.key}>
-                    {o.key}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id="add-option"
+              label="Add configuration options"
+              placeholder="Choose an option…"
+              options={available.map((o) => o.key)}
+              value=""
+              onChange={(e) => {
+                const key = e.target.value;
+                if (!key) return;
+                const option = byKey.get(key)!;
+                setActive((a) => [...a, key]);
+                if (!saved.includes(key) && typeof option.schema.default === 'boolean') setDraft((d) => ({ ...d, [key]: option.schema.default as boolean }));
+              }}
+            />
           ) : null}
           <Button type="submit" disabled={busy}>
             Save configuration
@@ -324,10 +315,8 @@ export function AdvancedConfigForm({
         onConfirm={() => save(true)}
         pending={busy}
       >
-        <p className="text-sm text-slate-700">
-          Changing the OAuth2/OIDC settings triggers a rolling restart of the brokers: they restart one by one, and until the last one is
-          done some brokers run with the old settings and some with the new. Plan it for a quiet time.
-        </p>
+        Changing the OAuth2/OIDC settings triggers a rolling restart of the brokers: they restart one by one, and until the last one is
+        done some brokers run with the old settings and some with the new. Plan it for a quiet time.
       </ConfirmDialog>
     </form>
   );

@@ -24,7 +24,7 @@ export function DeleteServiceButton({ project, service, redirectTo }: { project:
         Delete
       </Button>
       <ConfirmDialog confirm={confirm} title={`Delete ${service}?`} confirmLabel="Delete service" onConfirm={remove} pending={pending} error={error}>
-        <p className="text-sm text-slate-700">Its configuration, authentication settings included, is removed. This cannot be undone.</p>
+        Its configuration, authentication settings included, is removed. This cannot be undone.
       </ConfirmDialog>
     </>
   );

@@ -2,6 +2,7 @@
 
 import { switchOrganizationAction } from '@/app/(console)/actions';
 import { useAction } from '@/components/forms/use-action';
+import { SelectOptions } from '@/components/ui/select-field';
 
 export type OrgOption = { id: string; name: string };
 
@@ -29,11 +30,7 @@ export function OrgSwitcher({ current, options }: { current: OrgOption | null; o
           run(() => switchOrganizationAction({ organizationId }), { refresh: 'always' });
         }}
       >
-        {options.map((option) => (
-          <option key={option.id} value={option.id}>
-            {option.name}
-          </option>
-        ))}
+        <SelectOptions options={options.map((option) => ({ value: option.id, label: option.name }))} />
       </select>
     </label>
   );

@@ -11,9 +11,10 @@ import type { WireToken } from '@/lib/tokens/wire';
 import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { Button, RowButton } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+import { LastUsed } from './last-used';
 
 const kindLabel = (token: WireToken, identityProviderNames: Record<string, string>) =>
   `${token.kind === 'session' ? 'Session' : token.kind === 'personal' ? 'Personal token' : 'Application token'} · ${signInMethodLabel(token.auth_method, identityProviderNames)}`;
@@ -61,9 +62,9 @@ function DescriptionCell({ token, onError }: { token: WireToken; onError: (messa
         <Button type="button" className="px-2 py-1" disabled={pending} onClick={save}>
           Save
         </Button>
-        <Button type="button" variant="ghost" className="px-2 py-1" onClick={() => (setEditing(false), setValue(token.description), clear())}>
+        <RowButton onClick={() => (setEditing(false), setValue(token.description), clear())}>
           Cancel
-        </Button>
+        </RowButton>
       </div>
       {error ? <p className="text-xs text-red-600">{error}</p> : null}
     </div>
@@ -133,20 +134,12 @@ export function TokenTable({
               <Time value={token.expiry_time} fallback="Never" />
             </td>
             <td className="px-3 py-2">
-              <div data-testid="last-used">
-                <Time value={token.last_used_time} fallback="Never used" />
-              </div>
-              {token.last_ip ? (
-                <div className="text-xs text-slate-500" title={token.last_user_agent ?? undefined}>
-                  <span className="font-mono [overflow-wrap:anywhere]">{token.last_ip}</span>
-                  {token.last_user_agent_human_readable ? ` · ${token.last_user_agent_human_readable}` : null}
-                </div>
-              ) : null}
+              <LastUsed token={token} wrap />
             </td>
             <td className="px-3 py-2 text-right">
-              <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open({ kind: 'one', token })}>
+              <RowButton danger onClick={() => confirm.open({ kind: 'one', token })}>
                 Revoke
-              </Button>
+              </RowButton>
             </td>
           </tr>
         ))}
@@ -158,13 +151,11 @@ export function TokenTable({
         onConfirm={revoke}
         pending={pending}
       >
-        <p className="text-sm text-slate-700">
-          {confirm.target?.kind === 'others'
-            ? 'Every other session and personal token of yours stops working at once. This session stays signed in.'
-            : confirm.target?.kind === 'one' && confirm.target.token.currently_active
-              ? 'This is the session you are using: revoking it signs you out.'
-              : 'Anything using this token stops working at once. This cannot be undone.'}
-        </p>
+        {confirm.target?.kind === 'others'
+          ? 'Every other session and personal token of yours stops working at once. This session stays signed in.'
+          : confirm.target?.kind === 'one' && confirm.target.token.currently_active
+            ? 'This is the session you are using: revoking it signs you out.'
+            : 'Anything using this token stops working at once. This cannot be undone.'}
       </ConfirmDialog>
     </div>
   );

@@ -24,3 +24,8 @@ export function Button({
     />
   );
 }
+
+/** A small button in a table row ("Revoke", "Remove"); `danger` colours it red. */
+export function RowButton({ danger = false, className, ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { danger?: boolean }) {
+  return <Button type="button" variant="ghost" className={cn('px-2 py-1', danger && 'text-red-700', className)} {...props} />;
+}

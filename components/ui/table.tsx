@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { cn } from './cn';
+import { Time } from './time';
 
 /** The header of a column of buttons: read by screen readers, not shown. */
 export const ACTIONS_COLUMN = <span className="sr-only">Actions</span>;
@@ -35,5 +36,14 @@ export function DataTable({
         <tbody className={cn('divide-y divide-slate-100', bodyClassName)}>{children}</tbody>
       </table>
     </div>
+  );
+}
+
+/** A cell holding one time ("2026-11-23 07:20 UTC"), kept on one line. */
+export function TimeCell({ value, fallback }: { value: string | null; fallback?: string }) {
+  return (
+    <td className="px-4 py-2 whitespace-nowrap">
+      <Time value={value} fallback={fallback} />
+    </td>
   );
 }

@@ -37,11 +37,9 @@ export function UnitActions({ unitId, name, projectCount }: { unitId: string; na
         </form>
       </Dialog>
       <ConfirmDialog confirm={confirm} title={`Delete ${name}?`} confirmLabel="Delete unit" onConfirm={remove} pending={pending} error={error}>
-        <p className="text-sm text-slate-700">
-          {projectCount === 0
-            ? 'The unit holds no projects. It is removed at once; its account ID stops working in the API.'
-            : `The unit still holds ${projectCount} project${projectCount === 1 ? '' : 's'}. Move ${projectCount === 1 ? 'it' : 'them'} to the organization or another unit on the Projects page first.`}
-        </p>
+        {projectCount === 0
+          ? 'The unit holds no projects. It is removed at once; its account ID stops working in the API.'
+          : `The unit still holds ${projectCount} project${projectCount === 1 ? '' : 's'}. Move ${projectCount === 1 ? 'it' : 'them'} to the organization or another unit on the Projects page first.`}
       </ConfirmDialog>
     </div>
   );

@@ -8,7 +8,7 @@ import type { WireMember } from '@/lib/users/wire';
 import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { RowButton } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
@@ -169,17 +169,12 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
                     {active ? <Badge tone="green">Active</Badge> : <Badge tone="amber">Deactivated</Badge>}
                   </td>
                   <td className="px-4 py-3 text-right whitespace-nowrap">
-                    <Button
-                      type="button"
-                      variant="ghost"
-                      className="px-2 py-1"
-                      onClick={() => confirm.open({ kind: active ? 'deactivate' : 'reactivate', member })}
-                    >
+                    <RowButton onClick={() => confirm.open({ kind: active ? 'deactivate' : 'reactivate', member })}>
                       {active ? 'Deactivate' : 'Reactivate'}
-                    </Button>
-                    <Button type="button" variant="ghost" className="px-2 py-1 text-red-700" onClick={() => confirm.open({ kind: 'remove', member })}>
+                    </RowButton>
+                    <RowButton danger onClick={() => confirm.open({ kind: 'remove', member })}>
                       Remove
-                    </Button>
+                    </RowButton>
                   </td>
                 </tr>
               );
@@ -193,7 +188,7 @@ export function MemberTable({ members, organizationName }: { members: MemberRow[
         onConfirm={confirmed}
         pending={pending}
       >
-        <p className="text-sm text-slate-700">{text?.body}</p>
+        {text?.body}
       </ConfirmDialog>
     </div>
   );

@@ -7,9 +7,10 @@ import type { WireToken } from '@/lib/tokens/wire';
 import { ConfirmDialog, useConfirm } from '@/components/forms/confirm-dialog';
 import { useAction } from '@/components/forms/use-action';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { RowButton } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
 import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+import { LastUsed } from '@/components/tokens/last-used';
 
 const KIND_LABELS = { session: 'Login session', personal: 'Personal token', application: 'Application token' } as const;
 
@@ -76,26 +77,12 @@ export function MemberTokens({
                   </div>
                 </td>
                 <td className="px-3 py-2">
-                  <div className="whitespace-nowrap">
-                    <Time value={token.last_used_time} fallback="Never used" />
-                  </div>
-                  {token.last_ip ? (
-                    <div className="text-xs text-slate-500" title={token.last_user_agent ?? undefined}>
-                      <span className="font-mono">{token.last_ip}</span>
-                      {token.last_user_agent_human_readable ? ` · ${token.last_user_agent_human_readable}` : null}
-                    </div>
-                  ) : null}
+                  <LastUsed token={token} />
                 </td>
                 <td className="px-3 py-2 text-right">
-                  <Button
-                    type="button"
-                    variant="ghost"
-                    className="px-2 py-1 text-red-700"
-                    aria-label={`Revoke ${token.token_prefix}`}
-                    onClick={() => confirm.open(token)}
-                  >
+                  <RowButton danger aria-label={`Revoke ${token.token_prefix}`} onClick={() => confirm.open(token)}>
                     Revoke
-                  </Button>
+                  </RowButton>
                 </td>
               </tr>
             );
@@ -103,11 +90,9 @@ export function MemberTokens({
         </DataTable>
       )}
       <ConfirmDialog confirm={confirm} title={`Revoke ${confirm.target?.token_prefix ?? ''} of ${email}?`} confirmLabel="Revoke" onConfirm={revoke} pending={pending}>
-        <p className="text-sm text-slate-700">
-          {confirm.target?.kind === 'session'
-            ? `That login session of ${email} ends at once: they are signed out there.`
-            : `Anything using this token stops working at once. This cannot be undone.`}
-        </p>
+        {confirm.target?.kind === 'session'
+          ? `That login session of ${email} ends at once: they are signed out there.`
+          : `Anything using this token stops working at once. This cannot be undone.`}
       </ConfirmDialog>
     </div>
   );

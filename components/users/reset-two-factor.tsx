@@ -60,15 +60,13 @@ export function ResetTwoFactor({
         </div>
       )}
       <ConfirmDialog confirm={confirm} title={`Reset two-factor authentication of ${email}?`} confirmLabel="Reset" onConfirm={reset} pending={pending}>
-        <div className="space-y-2 text-sm text-slate-700">
-          <p>Their authenticator app and all their recovery codes stop working at once. Their sessions and tokens stay.</p>
-          <p>
-            {requiredHere
-              ? 'This organization requires two-factor authentication: at their next password sign-in they must set up a new authenticator before they can do anything else.'
-              : 'This organization does not require two-factor authentication: they can sign in with their password alone until they set up a new authenticator.'}
-          </p>
-          <p>Whoever signs in next with their password sets up the new authenticator: reset only for the person you have confirmed is asking.</p>
-        </div>
+        <p>Their authenticator app and all their recovery codes stop working at once. Their sessions and tokens stay.</p>
+        <p>
+          {requiredHere
+            ? 'This organization requires two-factor authentication: at their next password sign-in they must set up a new authenticator before they can do anything else.'
+            : 'This organization does not require two-factor authentication: they can sign in with their password alone until they set up a new authenticator.'}
+        </p>
+        <p>Whoever signs in next with their password sets up the new authenticator: reset only for the person you have confirmed is asking.</p>
       </ConfirmDialog>
     </div>
   );

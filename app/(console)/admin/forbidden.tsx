@@ -1,5 +1,5 @@
-import Link from 'next/link';
 import { Card } from '@/components/ui/card';
+import { TextLink } from '@/components/ui/text-link';
 
 // Rendered with status 403 when an Admin page calls forbidden(): the user is signed in but is
 // not a super admin of the organization they are working in.
@@ -11,9 +11,7 @@ export default function AdminForbidden() {
         Only super admins of this organization may open this page.
       </p>
       <p className="mt-4 text-sm">
-        <Link href="/" className="text-brand-700 hover:underline">
-          Back to the overview
-        </Link>
+        <TextLink href="/">Back to the overview</TextLink>
       </p>
     </Card>
   );

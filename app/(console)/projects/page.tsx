@@ -3,12 +3,13 @@ import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
 import { CreateProjectForm } from '@/components/projects/create-project-form';
 import { ProjectActions, type MoveDestination } from '@/components/projects/project-actions';
-import { Card } from '@/components/ui/card';
-import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
 import { listUnits } from '@/lib/organizations/units';
 import { listProjects } from '@/lib/projects/manage';
-import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+import { ACTIONS_COLUMN, DataTable, TimeCell } from '@/components/ui/table';
+import { PageHeader } from '@/components/ui/page-header';
+import { FormCard } from '@/components/ui/form-card';
+import { Empty } from '@/components/ui/empty';
 
 export const metadata: Metadata = { title: 'Projects · Portcullis' };
 
@@ -30,26 +31,22 @@ export default async function ProjectsPage() {
       : [];
   return (
     <div className="max-w-4xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Projects</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Projects hold services whose authentication settings Portcullis keeps: Kafka OAuth2/OIDC and OpenSearch JWT. A project in
-          {org ? ` ${org.name}` : ' an organization'} follows its authentication policy and IP allowlist; its members see it and its super
-          admins change it. So does a project in one of its units{isSuperAdmin ? ' (Admin → Units)' : ''}.
-        </p>
-      </div>
+      <PageHeader title="Projects">
+        Projects hold services whose authentication settings Portcullis keeps: Kafka OAuth2/OIDC and OpenSearch JWT. A project in
+        {org ? ` ${org.name}` : ' an organization'} follows its authentication policy and IP allowlist; its members see it and its super
+        admins change it. So does a project in one of its units{isSuperAdmin ? ' (Admin → Units)' : ''}.
+      </PageHeader>
       {isSuperAdmin ? (
-        <Card className="p-6">
-          <h2 className="mb-4 font-medium">New project</h2>
+        <FormCard title="New project">
           <CreateProjectForm />
-        </Card>
+        </FormCard>
       ) : null}
       <section aria-labelledby="org-projects">
         <h2 id="org-projects" className="mb-2 font-medium">
           {org ? `Projects of ${org.name}` : 'Projects'}
         </h2>
         {inOrg.length === 0 ? (
-          <p className="text-sm text-slate-500">No projects yet.</p>
+          <Empty>No projects yet.</Empty>
         ) : (
           <ProjectTable rows={inOrg} canChange={isSuperAdmin} showUnit={units.length > 0} organizationName={org?.name ?? null} destinations={units.length > 0 ? destinations : []} />
         )}
@@ -93,9 +90,7 @@ function ProjectTable({
                 </Link>
               </td>
               {showUnit ? <td className="px-4 py-2">{unit ? unit.name : <span className="text-slate-500">Organization level</span>}</td> : null}
-              <td className="px-4 py-2 whitespace-nowrap">
-                <Time value={project.createTime} />
-              </td>
+              <TimeCell value={project.createTime} />
               <td className="px-4 py-2 text-right">
                 {canChange ? (
                   <ProjectActions

@@ -2,11 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { CreateApplicationUserForm } from '@/components/application-users/create-form';
-import { Card } from '@/components/ui/card';
-import { Time } from '@/components/ui/time';
+import { Empty } from '@/components/ui/empty';
+import { FormCard } from '@/components/ui/form-card';
+import { PageHeader } from '@/components/ui/page-header';
 import { countApplicationTokens, listApplicationUsers } from '@/lib/application-users/manage';
 import { liveCtx } from '@/lib/context';
-import { DataTable } from '@/components/ui/table';
+import { DataTable, TimeCell } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Application users · Portcullis' };
 
@@ -16,20 +17,16 @@ export default async function ApplicationUsersPage() {
   const appUsers = listApplicationUsers({ ctx, membership });
   return (
     <div className="max-w-4xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Application users</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Non-human users for automation (CI, Terraform, monitoring). They act only through their tokens and cannot sign in.
-          The authentication policy&apos;s sign-in methods and personal token settings never affect their tokens; the
-          organization&apos;s IP allowlist and each token&apos;s own allowlist do.
-        </p>
-      </div>
-      <Card className="p-6">
-        <h2 className="mb-4 font-medium">New application user</h2>
+      <PageHeader title="Application users">
+        Non-human users for automation (CI, Terraform, monitoring). They act only through their tokens and cannot sign in. The
+        authentication policy&apos;s sign-in methods and personal token settings never affect their tokens; the organization&apos;s IP
+        allowlist and each token&apos;s own allowlist do.
+      </PageHeader>
+      <FormCard title="New application user">
         <CreateApplicationUserForm />
-      </Card>
+      </FormCard>
       {appUsers.length === 0 ? (
-        <p className="text-sm text-slate-500">No application users yet.</p>
+        <Empty>No application users yet.</Empty>
       ) : (
         <DataTable columns={['Name', 'User ID', 'Role', 'Tokens', 'Created']}>
               {appUsers.map(({ user, isSuperAdmin }) => (
@@ -42,9 +39,7 @@ export default async function ApplicationUsersPage() {
                   <td className="px-4 py-2 font-mono text-xs">{user.id}</td>
                   <td className="px-4 py-2">{isSuperAdmin ? 'Super admin' : 'Member'}</td>
                   <td className="px-4 py-2">{countApplicationTokens(ctx, user.id)}</td>
-                  <td className="px-4 py-2 whitespace-nowrap">
-                    <Time value={user.createTime} />
-                  </td>
+                  <TimeCell value={user.createTime} />
                 </tr>
               ))}
         </DataTable>

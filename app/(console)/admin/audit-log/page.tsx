@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { AuditFilterForm, type AuditFilterValues } from '@/components/audit-log/audit-filter-form';
 import { AuditTable } from '@/components/audit-log/audit-table';
+import { PageHeader } from '@/components/ui/page-header';
 import { listAuditEventNames, readAuditLog, type AuditLogPage } from '@/lib/audit-log/query';
 import { AUDIT_PAGE_SIZE } from '@/lib/audit-log/schema';
 import { auditEventToWire } from '@/lib/audit-log/wire';
@@ -49,13 +50,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
   return (
     <div className="max-w-7xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Audit log</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Who did what in {membership.organization.name}, from where: sign-ins, tokens, member and policy changes. Times are
-          UTC.
-        </p>
-      </div>
+      <PageHeader title="Audit log">
+        Who did what in {membership.organization.name}, from where: sign-ins, tokens, member and policy changes. Times are
+        UTC.
+      </PageHeader>
       <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <AuditFilterForm initial={filter} eventNames={listAuditEventNames({ ctx, membership })} serverErrors={fieldErrors} />
       </div>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { PolicyForm } from '@/components/policy/policy-form';
+import { PageHeader } from '@/components/ui/page-header';
 import { policyToWire } from '@/lib/policy/policy';
 import { readPolicy } from '@/lib/policy/update';
 
@@ -13,12 +14,9 @@ export default async function AuthenticationPolicyPage() {
   const { personal_tokens_enabled: _derived, ...initial } = policyToWire(policy);
   return (
     <div className="max-w-3xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Authentication policy</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          How members of {membership.organization.name} may sign in and reach its resources. Changes apply at once.
-        </p>
-      </div>
+      <PageHeader title="Authentication policy">
+        How members of {membership.organization.name} may sign in and reach its resources. Changes apply at once.
+      </PageHeader>
       <PolicyForm initial={initial} currentIp={meta.ip} organizationName={membership.organization.name} />
     </div>
   );

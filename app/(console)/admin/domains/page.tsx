@@ -3,7 +3,9 @@ import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { AddDomainForm } from '@/components/domains/add-domain-form';
 import { DomainPanel } from '@/components/domains/domain-panel';
-import { Card } from '@/components/ui/card';
+import { Empty } from '@/components/ui/empty';
+import { FormCard } from '@/components/ui/form-card';
+import { PageHeader } from '@/components/ui/page-header';
 import { liveCtx } from '@/lib/context';
 import { countManagedUsersOfDomain, listDomains, listLinkableMethods } from '@/lib/domains/manage';
 import { domainToWire } from '@/lib/domains/wire';
@@ -18,20 +20,16 @@ export default async function DomainsPage() {
   const methods = listLinkableMethods({ ctx, membership }).map(({ id, name, enabled }) => ({ id, name, enabled }));
   return (
     <div className="max-w-4xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Domains</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Prove that {membership.organization.name} owns a domain by publishing a DNS record. People whose email address is on a
-          verified domain become the organization&apos;s managed users, and signing in with SSO sends them to the identity
-          providers the domain is linked to. A domain can be verified by one organization only.
-        </p>
-      </div>
-      <Card className="p-6">
-        <h2 className="mb-4 font-medium">Add a domain</h2>
+      <PageHeader title="Domains">
+        Prove that {membership.organization.name} owns a domain by publishing a DNS record. People whose email address is on a
+        verified domain become the organization&apos;s managed users, and signing in with SSO sends them to the identity providers
+        the domain is linked to. A domain can be verified by one organization only.
+      </PageHeader>
+      <FormCard title="Add a domain">
         <AddDomainForm />
-      </Card>
+      </FormCard>
       {domains.length === 0 ? (
-        <p className="text-sm text-slate-500">No domains yet.</p>
+        <Empty>No domains yet.</Empty>
       ) : (
         domains.map((view) => {
           const unicode = domainToUnicode(view.domain.domainName);

@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { AddIdentityProviderForm } from '@/components/identity-providers/add-form';
-import { Card } from '@/components/ui/card';
+import { Empty } from '@/components/ui/empty';
+import { FormCard } from '@/components/ui/form-card';
+import { PageHeader } from '@/components/ui/page-header';
 import { liveCtx } from '@/lib/context';
 import { expiryStatus } from '@/lib/identity-providers/certificate';
 import { isConfigured, listMethods } from '@/lib/identity-providers/manage';
@@ -17,19 +19,15 @@ export default async function IdentityProvidersPage() {
   const methods = listMethods({ ctx, membership });
   return (
     <div className="max-w-5xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Identity providers</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          SAML 2.0 single sign-on through your organization&apos;s identity provider (Okta, Azure AD, Google Workspace and others). People
-          whose email domain is verified and linked to a provider are sent to it from the sign-in page.
-        </p>
-      </div>
-      <Card className="p-6">
-        <h2 className="mb-4 font-medium">Add identity provider</h2>
+      <PageHeader title="Identity providers">
+        SAML 2.0 single sign-on through your organization&apos;s identity provider (Okta, Azure AD, Google Workspace and others). People
+        whose email domain is verified and linked to a provider are sent to it from the sign-in page.
+      </PageHeader>
+      <FormCard title="Add identity provider">
         <AddIdentityProviderForm />
-      </Card>
+      </FormCard>
       {methods.length === 0 ? (
-        <p className="text-sm text-slate-500">No identity providers yet.</p>
+        <Empty>No identity providers yet.</Empty>
       ) : (
         <DataTable columns={['Name', 'Vendor', 'Status', 'Linked domains', 'Certificate expiry']}>
               {methods.map(({ method, certificates, linkedDomains }) => {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { MemberTable, type MemberRow } from '@/components/users/member-table';
 import { InvitationsPanel } from '@/components/invitations/invitations-panel';
+import { PageHeader } from '@/components/ui/page-header';
 import { iso, liveCtx } from '@/lib/context';
 import { listInvitations } from '@/lib/invitations/manage';
 import { invitationToWire } from '@/lib/invitations/wire';
@@ -25,13 +26,10 @@ export default async function UsersPage() {
 
   return (
     <div className="max-w-6xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Users</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          The people and application users of {membership.organization.name}. Super admins manage the organization: there is
-          always at least one who is active.
-        </p>
-      </div>
+      <PageHeader title="Users">
+        The people and application users of {membership.organization.name}. Super admins manage the organization: there is
+        always at least one who is active.
+      </PageHeader>
       <section aria-labelledby="members-heading" className="space-y-3">
         <h2 id="members-heading" className="font-medium">
           Members <span className="text-sm font-normal text-slate-500">({members.length})</span>

@@ -7,6 +7,7 @@ import { TwoFactorPanel } from '@/components/two-factor/two-factor-panel';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
+import { PageHeader } from '@/components/ui/page-header';
 import { twoFactorEnrollmentError, twoFactorStatus } from '@/lib/two-factor/status';
 import { liveCtx } from '@/lib/context';
 import { listLinkedMethods } from '@/lib/sign-in/identities';
@@ -61,10 +62,7 @@ export default async function AuthenticationPage({ searchParams }: { searchParam
 
   return (
     <div className="max-w-3xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Authentication</h1>
-        <p className="mt-1 text-sm text-slate-600">How you sign in to Portcullis, and the second factor that protects your password.</p>
-      </div>
+      <PageHeader title="Authentication">How you sign in to Portcullis, and the second factor that protects your password.</PageHeader>
 
       {pendingTwoFactor ? <Alert>{twoFactorEnrollmentError(pendingTwoFactor, 'console').message}</Alert> : null}
 

@@ -4,7 +4,8 @@ import { requireConsole } from '@/app/_lib/session';
 import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
 import { createTokenAction } from './actions';
 import { TokenTable } from '@/components/tokens/token-table';
-import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
+import { FormCard } from '@/components/ui/form-card';
 import { liveCtx } from '@/lib/context';
 import { identityProviderNames } from '@/lib/model/identity-providers';
 import { countTokens, listTokens } from '@/lib/tokens/manage';
@@ -27,16 +28,12 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
 
   return (
     <div className="max-w-6xl space-y-8">
-      <div>
-        <h1 className="text-2xl font-semibold">Tokens</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Personal tokens let scripts and the <code>avn</code> CLI act as you. Sessions are created when you sign in.
-        </p>
-      </div>
-      <Card className="max-w-2xl p-6">
-        <h2 className="mb-4 font-medium">Generate token</h2>
+      <PageHeader title="Tokens">
+        Personal tokens let scripts and the <code>avn</code> CLI act as you. Sessions are created when you sign in.
+      </PageHeader>
+      <FormCard title="Generate token" className="max-w-2xl">
         <GenerateTokenForm currentIp={meta.ip} action={createTokenAction} />
-      </Card>
+      </FormCard>
       <section aria-labelledby="tokens-heading" className="space-y-3">
         <h2 id="tokens-heading" className="font-medium">
           Your tokens and sessions <span className="text-sm font-normal text-slate-500">({total})</span>

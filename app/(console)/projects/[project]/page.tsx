@@ -4,12 +4,12 @@ import { pageProjectAccess } from '@/app/_lib/project';
 import { requireConsole } from '@/app/_lib/session';
 import { CreateServiceForm } from '@/components/services/create-service-form';
 import { DeleteServiceButton } from '@/components/services/delete-service-button';
-import { Card } from '@/components/ui/card';
-import { Time } from '@/components/ui/time';
 import { liveCtx } from '@/lib/context';
 import { listServices } from '@/lib/services/manage';
 import { SERVICE_PLANS } from '@/lib/services/user-config-schema';
-import { ACTIONS_COLUMN, DataTable } from '@/components/ui/table';
+import { ACTIONS_COLUMN, DataTable, TimeCell } from '@/components/ui/table';
+import { FormCard } from '@/components/ui/form-card';
+import { Empty } from '@/components/ui/empty';
 
 export const metadata: Metadata = { title: 'Project · Portcullis' };
 
@@ -41,17 +41,16 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         </p>
       </div>
       {canChange ? (
-        <Card className="p-6">
-          <h2 className="mb-4 font-medium">New service</h2>
+        <FormCard title="New service">
           <CreateServiceForm project={name} plans={SERVICE_PLANS} />
-        </Card>
+        </FormCard>
       ) : null}
       <section aria-labelledby="services-heading">
         <h2 id="services-heading" className="mb-2 font-medium">
           Services
         </h2>
         {services.length === 0 ? (
-          <p className="text-sm text-slate-500">No services yet.</p>
+          <Empty>No services yet.</Empty>
         ) : (
           <DataTable columns={['Service', 'Type', 'Plan', 'State', 'Created', ACTIONS_COLUMN]}>
                 {services.map((service) => (
@@ -64,9 +63,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                     <td className="px-4 py-2">{TYPE_LABELS[service.serviceType]}</td>
                     <td className="px-4 py-2">{service.plan}</td>
                     <td className="px-4 py-2">{service.state}</td>
-                    <td className="px-4 py-2 whitespace-nowrap">
-                      <Time value={service.createTime} />
-                    </td>
+                    <TimeCell value={service.createTime} />
                     <td className="px-4 py-2 text-right">{canChange ? <DeleteServiceButton project={name} service={service.name} /> : null}</td>
                   </tr>
                 ))}

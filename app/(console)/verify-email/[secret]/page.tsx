@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
 import { ConfirmVerificationButton } from '@/components/profile/email-verification';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
+import { PageHeader } from '@/components/ui/page-header';
+import { TextLink } from '@/components/ui/text-link';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { isEmailProven } from '@/lib/model/proven';
@@ -34,12 +35,9 @@ export default async function VerifyEmailPage({ params }: { params: Promise<{ se
 
   return (
     <div className="max-w-2xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">Verify your address</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          You are signed in as <span className="font-medium">{user.email}</span>.
-        </p>
-      </div>
+      <PageHeader title="Verify your address">
+        You are signed in as <span className="font-medium">{user.email}</span>.
+      </PageHeader>
       <Card className="space-y-4 px-6 py-5 text-sm">
         {showProven ? (
           <Alert tone="info">
@@ -59,9 +57,7 @@ export default async function VerifyEmailPage({ params }: { params: Promise<{ se
           </>
         )}
         <p>
-          <Link href="/profile/authentication" className="text-brand-700 hover:underline">
-            Back to Profile → Authentication
-          </Link>
+          <TextLink href="/profile/authentication">Back to Profile → Authentication</TextLink>
         </p>
       </Card>
     </div>

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { ApplicationTokenList } from '@/components/application-users/token-list';
 import { ApplicationUserActions } from '@/components/application-users/user-actions';
 import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
 import { Card } from '@/components/ui/card';
+import { PageHeader } from '@/components/ui/page-header';
 import { getApplicationUser, listApplicationTokens } from '@/lib/application-users/manage';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
@@ -30,15 +30,9 @@ export default async function ApplicationUserPage({ params }: { params: Promise<
   const tokens = listApplicationTokens({ ctx, membership }, userId).map((t) => tokenToWire(t, principal.token.id));
   return (
     <div className="max-w-5xl space-y-6">
-      <div>
-        <Link href="/admin/application-users" className="text-sm text-brand-700 hover:underline">
-          ← Application users
-        </Link>
-        <h1 className="mt-2 text-2xl font-semibold">{user.realName}</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          <code>{user.id}</code> · {isSuperAdmin ? 'Super admin' : 'Member'} · {user.email}
-        </p>
-      </div>
+      <PageHeader title={user.realName} back={{ href: '/admin/application-users', label: 'Application users' }}>
+        <code>{user.id}</code> · {isSuperAdmin ? 'Super admin' : 'Member'} · {user.email}
+      </PageHeader>
       <ApplicationUserActions userId={user.id} name={user.realName} tokenCount={tokens.length} />
       <Card className="max-w-2xl p-6">
         <h2 className="mb-1 font-medium">New token</h2>

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { ConnectionForm } from '@/components/identity-providers/connection-form';
@@ -8,6 +7,7 @@ import { OptionsForm } from '@/components/identity-providers/options-form';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
+import { PageHeader } from '@/components/ui/page-header';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { expiryStatus } from '@/lib/identity-providers/certificate';
@@ -53,20 +53,15 @@ export default async function IdentityProviderPage({ params }: { params: Promise
   const newest = certificates.at(-1);
   return (
     <div className="max-w-4xl space-y-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <Link href="/admin/identity-providers" className="text-sm text-brand-700 hover:underline">
-            ← Identity providers
-          </Link>
-          <h1 className="mt-1 text-2xl font-semibold">{method.name}</h1>
-          <p className="text-sm text-slate-600">
-            {VENDOR_LABELS[method.vendor]} ·{' '}
-            <span data-testid="idp-state">{!configured ? 'Pending configuration' : method.enabled ? 'Enabled' : 'Disabled'}</span>
-            {linkedDomains.length ? ` · Linked domains: ${linkedDomains.map((d) => d.domainName).join(', ')}` : ''}
-          </p>
-        </div>
-        <ProviderActions methodId={method.id} name={method.name} enabled={method.enabled} configured={configured} />
-      </div>
+      <PageHeader
+        title={method.name}
+        back={{ href: '/admin/identity-providers', label: 'Identity providers' }}
+        actions={<ProviderActions methodId={method.id} name={method.name} enabled={method.enabled} configured={configured} />}
+      >
+        {VENDOR_LABELS[method.vendor]} ·{' '}
+        <span data-testid="idp-state">{!configured ? 'Pending configuration' : method.enabled ? 'Enabled' : 'Disabled'}</span>
+        {linkedDomains.length ? ` · Linked domains: ${linkedDomains.map((d) => d.domainName).join(', ')}` : ''}
+      </PageHeader>
 
       <Card className="space-y-4 p-6">
         <h2 className="font-medium">1. Give these to {VENDOR_LABELS[method.vendor]}</h2>
