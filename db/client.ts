@@ -37,6 +37,11 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/** Throws unless the database answers a trivial query (for /healthz). */
+export function pingDatabase(db: Db): void {
+  db.$client.prepare('select 1').get();
+}
+
 /** The database file named by DATABASE_URL (a path, or a `file:` URL). */
 export function databaseFile(env: Env = process.env): string {
   const url = env.DATABASE_URL?.trim();

@@ -1,8 +1,11 @@
-// GET /healthz: the process is up. No authentication and no database: for load balancers and
-// as the benchmark's "no gate" baseline.
+import { checkHealth } from '@/lib/http/health';
+
+// GET /healthz: the process is up and its database answers (503 when it does not). No
+// authentication: for load balancers, and the benchmark's "no gate" baseline (one trivial query).
 // Dynamic: run on every request like any API route, so that the benchmark compares like with like.
 export const dynamic = 'force-dynamic';
 
 export function GET() {
-  return Response.json({ status: 'ok' });
+  const { status, body } = checkHealth();
+  return Response.json(body, { status });
 }

@@ -148,6 +148,14 @@ describe('setupFromEnvironment', () => {
     expect(isSetupNeeded(ctx)).toBe(true);
   });
 
+  it('instances started together make one organization: the ones that lose the race start as if it were set up', async () => {
+    const ctx = testCtx();
+    const results = await Promise.all([setupFromEnvironment(ctx, env), setupFromEnvironment(ctx, env), setupFromEnvironment(ctx, env)]);
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect(ctx.db.select().from(organizations).all().map((o) => o.name)).toEqual(['Env Org']);
+    expect(ctx.db.select().from(users).all().map((u) => u.email)).toEqual(['root@example.test']);
+  });
+
   it('treats an empty variable as missing', async () => {
     const ctx = testCtx();
     await expect(setupFromEnvironment(ctx, { ...env, PORTCULLIS_ADMIN_PASSWORD: '' })).rejects.toThrow(

@@ -66,6 +66,8 @@ export async function completeSetup({
 /**
  * Scripted installs: PORTCULLIS_ORG_NAME, PORTCULLIS_ADMIN_EMAIL and PORTCULLIS_ADMIN_PASSWORD
  * at start do what the setup page does. All three or none; an already set-up install ignores them.
+ * Idempotent across instances: several started together against one database make one
+ * organization; those that lose the race find it set up and start like any later restart.
  */
 export async function setupFromEnvironment(ctx: Ctx, env: Env): Promise<SetupResult | null> {
   const names = ['PORTCULLIS_ORG_NAME', 'PORTCULLIS_ADMIN_EMAIL', 'PORTCULLIS_ADMIN_PASSWORD'] as const;
@@ -82,6 +84,8 @@ export async function setupFromEnvironment(ctx: Ctx, env: Env): Promise<SetupRes
       source: 'environment',
     });
   } catch (error) {
+    // Another instance set up between our check and our write transaction.
+    if (error instanceof AppError && error.code === 'conflict') return null;
     if (error instanceof AppError) throw new Error(`First-run setup from the environment failed: ${error.message}`);
     throw error;
   }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster on 127.0.0.1 for the tests.
+#   scripts/postgres.sh start DIR   installs Debian's postgresql when missing, makes a cluster in
+#                                   DIR on a free port and prints its DATABASE_URL
+#   scripts/postgres.sh stop DIR    stops it (the files stay, under .e2e/, for a look afterwards)
+# initdb and postgres refuse to run as root: as root they run as the `postgres` OS user, which
+# Debian's package creates. The cluster listens on 127.0.0.1 only, with a password made per run.
+set -euo pipefail
+cmd="${1:-}"; dir="${2:-}"
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+dir="$(mkdir -p "$dir" && cd "$dir" && pwd)"
+
+pg_bin() {
+  local found
+  found="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$found" ] && [ -x "$found/initdb" ] && echo "$found"
+}
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+  start)
+    if [ -z "$(pg_bin)" ]; then
+      echo "Installing Debian's postgresql for the tests…" >&2
+      SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+      $SUDO apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+      # Debian's package starts its own cluster on 5432; the tests use their own, so stop it.
+      $SUDO service postgresql stop >/dev/null 2>&1 || true
+    fi
+    bin="$(pg_bin)"
+    port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+    password="$(node -e "console.log(require('crypto').randomBytes(18).toString('base64url'))")"
+    data="$dir/data"
+    rm -rf "$data"
+    mkdir -p "$data"
+    printf '%s\n' "$password" > "$dir/pwfile"
+    if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$dir"; chmod 700 "$dir"; fi
+    as_owner "$bin/initdb" -D "$data" -U portcullis --pwfile="$dir/pwfile" --auth=scram-sha-256 \
+      --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    rm -f "$dir/pwfile"
+    as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 \
+      -o "-p $port -h 127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null || { cat "$dir/postgres.log" >&2; exit 1; }
+    echo "$port" > "$dir/port"
+    PGPASSWORD="$password" "$bin/createdb" -h 127.0.0.1 -p "$port" -U portcullis portcullis
+    echo "postgres://portcullis:${password}@127.0.0.1:${port}/portcullis"
+    ;;
+  stop)
+    bin="$(pg_bin)" || exit 0
+    [ -f "$dir/data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+    ;;
+  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+esac
