@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticationMethods, domainAuthenticationMethods, domains, externalIdentities, organizations, samlRequests, tokens, users } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
-import { callAs } from '@/lib/testing/members';
+import { callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { readAuthnRequest, TestIdp, type ResponseOptions } from '@/lib/testing/saml-idp';
 import { listAuditEvents, seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { consumeSamlResponse } from './acs';
@@ -26,9 +26,7 @@ beforeAll(async () => {
 
 async function setup() {
   const ctx: Ctx = { db: createTestDb(), now: new Date() };
-  const organization = seedOrganization(ctx, { name: 'Acme' });
-  const admin = seedUser(ctx, { email: 'admin@acme.test' });
-  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test', adminPasswordHash: null });
   const call = callAs(ctx, admin.id, organization.id);
   const addIdp = (name: string, organizationId = organization.id, adminId = admin.id) =>
     addSamlIdp(callAs(ctx, adminId, organizationId), idp, { name, idpUrl: 'http://127.0.0.1:1/sso' });

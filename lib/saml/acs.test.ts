@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { domainAuthenticationMethods, domains, externalIdentities, memberships, organizations, samlRequests, tokens, users } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
-import { callAs } from '@/lib/testing/members';
+import { callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { generateKeyPair, readAuthnRequest, TestIdp, type KeyPair, type ResponseOptions } from '@/lib/testing/saml-idp';
 import { listAuditEvents, seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { createTestDb as createDb } from '@/lib/testing/db';
@@ -25,9 +25,7 @@ beforeAll(async () => {
 
 async function setup(options: { idpInitiated?: boolean; assertionsSigned?: boolean } = {}) {
   const ctx: Ctx = { db: createDb(), now: new Date() };
-  const organization = seedOrganization(ctx, { name: 'Acme' });
-  const admin = seedUser(ctx, { email: 'admin@acme.test' });
-  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test', adminPasswordHash: null });
   const call = callAs(ctx, admin.id, organization.id);
   const view = await createMethod({
     ...call,
