@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { organizations, organizationUnits, projects } from '@/db/schema';
-import { authenticate, authorizeProject, gate, scopeOfApiPath } from '@/lib/auth/gate';
+import { authenticate, gate, scopeOfApiPath } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
-import { findProjectOwner } from '@/lib/model/projects';
-import { createProject, listProjects, projectAccess, updateProject } from '@/lib/projects/manage';
+import { createProject, listProjects, updateProject } from '@/lib/projects/manage';
 import { projectToWire } from '@/lib/projects/wire';
 import { rejection } from '@/lib/testing/errors';
 import { setUserFields } from '@/lib/testing/members';
-import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { projectCaller } from '@/lib/testing/projects';
+import { advance, listAuditEvents, seedOrganization, seedToken, testCtx } from '@/lib/testing/seed';
 import { createAccount } from './accounts';
 import { listMemberships } from '@/lib/model/memberships';
 import { createUnit, deleteUnit, listUnits, listUnitsOf, resolveAccount, unitOfOrganization, updateUnit, type UnitWithOrg } from './units';
@@ -27,17 +27,12 @@ vi.mock('@/lib/ids', async (importOriginal) => {
 });
 
 function person(ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) {
-  const user = seedUser(ctx);
-  for (const o of orgs) seedMembership(ctx, { organizationId: o.id, userId: user.id, isSuperAdmin: o.superAdmin });
-  const { fullToken } = seedToken(ctx, user.id);
-  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
-  const call = { ctx, principal, meta: META };
-  /** What the gate would hand the route for /v1/project/{name}. */
-  const access = (name: string) => projectAccess(ctx, principal, name, authorizeProject(principal, name, findProjectOwner(ctx, name), META.ip));
+  const caller = projectCaller(ctx, orgs, META);
+  const { fullToken } = caller;
   /** The whole gate for a /v1 request of this person, from an address. */
   const request = (method: string, pathname: string, ip: string | null = META.ip) =>
     gate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip, userAgent: 'vitest', scope: scopeOfApiPath(pathname, method), request: { method, pathname } } });
-  return { user, principal, call, access, request, fullToken };
+  return { ...caller, request };
 }
 
 /** Acme with a super admin, a plain member, and Globex whose super admin is the attacker. */

@@ -18,12 +18,13 @@ export function principalOf(ctx: Ctx, userId: string): Principal {
 }
 
 /**
- * The principal the /v1 gate resolves when the user presents a fresh token (made with seedToken
- * and `token`) in the Authorization header, from `meta`.
+ * The user signs in over /v1: a fresh token (seedToken with `token`) presented in the
+ * Authorization header from `meta`, and the principal the gate resolves for it.
  */
-export function apiPrincipal(ctx: Ctx, userId: string, meta: RequestMeta, token: Partial<Omit<CreateTokenInput, 'userId'>> = {}): Principal {
+export function apiSignIn(ctx: Ctx, userId: string, meta: RequestMeta, token: Partial<Omit<CreateTokenInput, 'userId'>> = {}) {
   const { fullToken } = seedToken(ctx, userId, token);
-  return authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...meta } });
+  const principal: Principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...meta } });
+  return { fullToken, principal };
 }
 
 /** What a route or action passes to lib/users/members.ts for this user acting in this organization. */
