@@ -4,7 +4,8 @@ import { authenticate, gate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { listMemberships } from '@/lib/model/memberships';
-import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { apiSignIn, seedOrganizationWithAdmin } from '@/lib/testing/members';
+import { dumpDatabase, listAuditEvents, seedToken, testCtx } from '@/lib/testing/seed';
 import {
   countApplicationTokens,
   createApplicationToken,
@@ -21,11 +22,8 @@ import { asyncRejection as rejection } from '@/lib/testing/errors';
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
 
 function adminCall(ctx: Ctx, { superAdmin = true } = {}) {
-  const organization = seedOrganization(ctx);
-  const admin = seedUser(ctx);
-  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: superAdmin });
-  const { fullToken } = seedToken(ctx, admin.id, { kind: 'session' });
-  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { adminPasswordHash: null, superAdmin });
+  const { principal } = apiSignIn(ctx, admin.id, META, { kind: 'session' });
   const membership = listMemberships(ctx, admin.id)[0]!;
   return { organization, call: { ctx, principal, membership, meta: META } };
 }
