@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Ctx } from '@/lib/context';
 import { rejection } from '@/lib/testing/errors';
+import { API_META } from '@/lib/testing/members';
 import { projectCaller } from '@/lib/testing/projects';
 import { listAuditEvents, seedOrganization, testCtx } from '@/lib/testing/seed';
 import { createProject, listProjects, projectNamesOf, updateProject } from './manage';
 import { projectToWire } from './wire';
 
-const META = { ip: '203.0.113.5', userAgent: 'vitest' };
-
-const person = (ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) => projectCaller(ctx, orgs, META);
+const person = (ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) => projectCaller(ctx, orgs, API_META);
 
 describe('projects', () => {
   it('are created standalone or in an organization, listed per caller, audited', () => {

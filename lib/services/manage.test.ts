@@ -5,7 +5,7 @@ import type { Ctx } from '@/lib/context';
 import { createProject, projectAccess } from '@/lib/projects/manage';
 import { findProjectOwner } from '@/lib/model/projects';
 import { rejection } from '@/lib/testing/errors';
-import { addMember, apiSignIn, seedOrganizationWithAdmin } from '@/lib/testing/members';
+import { addMember, API_META, apiSignIn, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { dumpDatabase, listAuditEvents, testCtx } from '@/lib/testing/seed';
 import { startServer, startTestIdp } from '@/lib/testing/jwks-server';
 import {
@@ -24,22 +24,20 @@ import { maskedFlatUserConfig } from './secrets';
 import { describeSigningKey } from './signing-key';
 import { serviceToWire } from './wire';
 
-const META = { ip: '203.0.113.5', userAgent: 'vitest' };
-
 function setup(ctx: Ctx, { superAdmin = true } = {}) {
   const { organization: org, admin: user } = seedOrganizationWithAdmin(ctx, { adminPasswordHash: null });
-  const { principal } = apiSignIn(ctx, user.id, META);
-  createProject({ ctx, principal, meta: META, input: { project: 'prod', account_id: org.accountId } });
+  const { principal } = apiSignIn(ctx, user.id, API_META);
+  createProject({ ctx, principal, meta: API_META, input: { project: 'prod', account_id: org.accountId } });
   const member = addMember(ctx, org.id, { passwordHash: null });
-  const memberPrincipal = apiSignIn(ctx, member.id, META).principal;
+  const memberPrincipal = apiSignIn(ctx, member.id, API_META).principal;
   const callOf = (p: typeof principal) => ({
     ctx,
     principal: p,
-    meta: META,
-    access: projectAccess(ctx, p, 'prod', authorizeProject(p, 'prod', findProjectOwner(ctx, 'prod'), META.ip)),
+    meta: API_META,
+    access: projectAccess(ctx, p, 'prod', authorizeProject(p, 'prod', findProjectOwner(ctx, 'prod'), API_META.ip)),
   });
   const scopedAdmin = (scopes: string[]) =>
-    callOf(apiSignIn(ctx, user.id, META, { scopes }).principal);
+    callOf(apiSignIn(ctx, user.id, API_META, { scopes }).principal);
   return { org, call: callOf(superAdmin ? principal : memberPrincipal), adminCall: callOf(principal), memberCall: callOf(memberPrincipal), scopedAdmin };
 }
 

@@ -11,6 +11,9 @@ import { seedMembership, seedOrganization, seedToken, seedUser } from './seed';
 
 export const TEST_META = { ip: '192.0.2.10', userAgent: 'vitest' } as const;
 
+/** The request meta of the tests that call as a /v1 client would. */
+export const API_META = { ip: '203.0.113.5', userAgent: 'vitest' } as const;
+
 /** The principal the gate would resolve for the user, signed in with a fresh token. */
 export function principalOf(ctx: Ctx, userId: string): Principal {
   const user = ctx.db.select().from(users).where(eq(users.id, userId)).get()!;
