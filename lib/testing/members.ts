@@ -7,7 +7,7 @@ import { listMemberships } from '@/lib/model/memberships';
 import type { CreateTokenInput } from '@/lib/tokens/create';
 import { seedMembership, seedOrganization, seedToken, seedUser } from './seed';
 
-// Builders for tests of member management and the audit log, on top of ./seed.ts.
+// Builders for tests that need members, their calls and their /v1 sign-ins, on top of ./seed.ts.
 
 export const TEST_META = { ip: '192.0.2.10', userAgent: 'vitest' } as const;
 
