@@ -4,7 +4,8 @@ import { authenticate, gate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { listMemberships } from '@/lib/model/memberships';
-import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { API_META, apiSignIn, seedOrganizationWithAdmin } from '@/lib/testing/members';
+import { dumpDatabase, listAuditEvents, seedToken, testCtx } from '@/lib/testing/seed';
 import {
   countApplicationTokens,
   createApplicationToken,
@@ -18,16 +19,11 @@ import {
 } from './manage';
 import { asyncRejection as rejection } from '@/lib/testing/errors';
 
-const META = { ip: '203.0.113.5', userAgent: 'vitest' };
-
 function adminCall(ctx: Ctx, { superAdmin = true } = {}) {
-  const organization = seedOrganization(ctx);
-  const admin = seedUser(ctx);
-  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: superAdmin });
-  const { fullToken } = seedToken(ctx, admin.id, { kind: 'session' });
-  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { adminPasswordHash: null, superAdmin });
+  const { principal } = apiSignIn(ctx, admin.id, API_META, { kind: 'session' });
   const membership = listMemberships(ctx, admin.id)[0]!;
-  return { organization, call: { ctx, principal, membership, meta: META } };
+  return { organization, call: { ctx, principal, membership, meta: API_META } };
 }
 
 
@@ -112,7 +108,7 @@ describe('application tokens', () => {
     const { call, organization } = adminCall(ctx);
     const { user } = createApplicationUser({ ...call, input: { name: 'CI' } });
     const { fullToken, token: parent } = seedToken(ctx, call.principal.user.id, { kind: 'personal', scopes: ['organizations'], ipAllowlist: ['203.0.113.0/24'] });
-    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
+    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...API_META } });
     const asToken = { ...call, principal };
     const error = await rejection(() => createApplicationToken({ ...asToken, userId: user.id, input: { description: 'wide' } }));
     expect([error.status, error.message]).toEqual([

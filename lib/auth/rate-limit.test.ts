@@ -35,6 +35,16 @@ function refusal(ctx: Ctx, attempt: { email: string; ip: string | null }): AppEr
   }
 }
 
+/** When `refused`, the attempt's refusal is a 429 with `message`; otherwise there is none. */
+function expectRefusedWhen(error: AppError | null, refused: boolean, message: string) {
+  if (refused) {
+    expect(error?.status).toBe(429);
+    expect(error?.message).toBe(message);
+  } else {
+    expect(error).toBeNull();
+  }
+}
+
 function counters(ctx: Ctx) {
   return Object.fromEntries(ctx.db.select().from(signInFailures).all().map((row) => [row.key, row.count]));
 }
@@ -57,12 +67,7 @@ describe('account limit', () => {
     // Each failure from another address, so only the account counter can trip.
     for (let i = 0; i < failures; i++) recordSignInFailure(ctx, { email: 'a@example.test', ip: `198.51.100.${i + 1}` });
     const error = refusal(ctx, { email: 'a@example.test', ip: '203.0.113.1' });
-    if (refused) {
-      expect(error?.status).toBe(429);
-      expect(error?.message).toBe('Too many failed sign-in attempts for this account. Try again in 15 minutes.');
-    } else {
-      expect(error).toBeNull();
-    }
+    expectRefusedWhen(error, refused, 'Too many failed sign-in attempts for this account. Try again in 15 minutes.');
   });
 
   it('counts per account: another account is not affected', () => {
@@ -121,12 +126,7 @@ describe('address limit', () => {
     const ctx = testCtx();
     for (let i = 0; i < failures; i++) recordSignInFailure(ctx, { email: `user${i}@example.test`, ip: '203.0.113.9' });
     const error = refusal(ctx, { email: 'fresh@example.test', ip: '203.0.113.9' });
-    if (refused) {
-      expect(error?.status).toBe(429);
-      expect(error?.message).toBe('Too many failed sign-in attempts from your address. Try again in 15 minutes.');
-    } else {
-      expect(error).toBeNull();
-    }
+    expectRefusedWhen(error, refused, 'Too many failed sign-in attempts from your address. Try again in 15 minutes.');
   });
 
   it('counts per address: another address and an unknown address are not limited', () => {

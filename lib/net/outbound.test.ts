@@ -14,61 +14,46 @@ import {
   type OutboundSetting,
 } from './outbound';
 
+/** `[address, why]` cases from `[why, addresses]` groups, so that each reason is written once. */
+const byReason = (groups: [RegExp, string[]][]) => groups.flatMap(([why, addresses]) => addresses.map((address) => [address, why] as const));
+
 describe('classifyAddress', () => {
-  it.each([
-    ['169.254.169.254', /link-local/],
-    ['169.254.0.1', /link-local/],
-    ['169.254.255.255', /link-local/],
-    ['::ffff:169.254.169.254', /link-local/],
-    ['fe80::1', /link-local/],
-    ['fe80::1%eth0', /link-local/],
-    ['febf:ffff::1', /link-local/],
-    ['fd00:ec2::254', /AWS metadata/],
-    ['100.100.100.200', /Alibaba/],
-    ['168.63.129.16', /Azure/],
-    ['64:ff9b::a9fe:a9fe', /link-local .*through rfc6052/],
-    ['2002:a9fe:a9fe::1', /link-local .*through 6to4/],
-    // Teredo carries the client address inverted, both halves: 168.63.129.16 (a /32).
-    ['2001:0:4136:e378:8000:63bf:57c0:7eef', /Azure .*through teredo/],
-    ['0.0.0.0', /unspecified/],
-    ['0.1.2.3', /unspecified/],
-    ['::', /unspecified/],
-    ['224.0.0.1', /multicast/],
-    ['ff02::1', /multicast/],
-    ['255.255.255.255', /broadcast/],
-    ['not-an-ip', /not an IP address/],
-  ])('never fetched: %s', (address, why) => {
+  it.each(
+    byReason([
+      [/link-local/, ['169.254.169.254', '169.254.0.1', '169.254.255.255', '::ffff:169.254.169.254', 'fe80::1', 'fe80::1%eth0', 'febf:ffff::1']],
+      [/AWS metadata/, ['fd00:ec2::254']],
+      [/Alibaba/, ['100.100.100.200']],
+      [/Azure/, ['168.63.129.16']],
+      [/link-local .*through rfc6052/, ['64:ff9b::a9fe:a9fe']],
+      [/link-local .*through 6to4/, ['2002:a9fe:a9fe::1']],
+      // Teredo carries the client address inverted, both halves: 168.63.129.16 (a /32).
+      [/Azure .*through teredo/, ['2001:0:4136:e378:8000:63bf:57c0:7eef']],
+      [/unspecified/, ['0.0.0.0', '0.1.2.3', '::']],
+      [/multicast/, ['224.0.0.1', 'ff02::1']],
+      [/broadcast/, ['255.255.255.255']],
+      [/not an IP address/, ['not-an-ip']],
+    ]),
+  )('never fetched: %s', (address, why) => {
     const found = classifyAddress(address);
     expect(found.kind).toBe('refused');
     expect(found.kind === 'refused' && found.why).toMatch(why);
   });
 
-  it.each([
-    ['127.0.0.1', /loopback/],
-    ['127.5.6.7', /loopback/],
-    ['::1', /loopback/],
-    ['::ffff:127.0.0.1', /loopback/],
-    ['10.0.0.5', /private/],
-    ['172.16.0.1', /private/],
-    ['172.31.255.255', /private/],
-    ['192.168.1.10', /private/],
-    ['::ffff:192.168.1.10', /private/],
-    ['100.64.0.1', /carrier-grade NAT/],
-    ['fd12:3456::1', /unique local/],
-    ['fec0::1', /site-local/],
-    // One address in every reserved range: each entry of PRIVATE_RANGES is needed.
-    ['192.0.0.8', /reserved/],
-    ['192.0.2.1', /reserved/],
-    ['198.18.0.1', /reserved/],
-    ['198.19.255.254', /reserved/],
-    ['198.51.100.7', /reserved/],
-    ['203.0.113.9', /reserved/],
-    ['240.0.0.1', /reserved/],
-    ['64:ff9b::7f00:1', /loopback .*through rfc6052/],
-    ['64:ff9b::a00:1', /private .*through rfc6052/],
-    ['2002:7f00:1::1', /loopback .*through 6to4/],
-    ['2001:0:4136:e378:8000:63bf:80ff:fffe', /loopback .*through teredo/],
-  ])('private: %s', (address, why) => {
+  it.each(
+    byReason([
+      [/loopback/, ['127.0.0.1', '127.5.6.7', '::1', '::ffff:127.0.0.1']],
+      [/private/, ['10.0.0.5', '172.16.0.1', '172.31.255.255', '192.168.1.10', '::ffff:192.168.1.10']],
+      [/carrier-grade NAT/, ['100.64.0.1']],
+      [/unique local/, ['fd12:3456::1']],
+      [/site-local/, ['fec0::1']],
+      // One address in every reserved range: each entry of PRIVATE_RANGES is needed.
+      [/reserved/, ['192.0.0.8', '192.0.2.1', '198.18.0.1', '198.19.255.254', '198.51.100.7', '203.0.113.9', '240.0.0.1']],
+      [/loopback .*through rfc6052/, ['64:ff9b::7f00:1']],
+      [/private .*through rfc6052/, ['64:ff9b::a00:1']],
+      [/loopback .*through 6to4/, ['2002:7f00:1::1']],
+      [/loopback .*through teredo/, ['2001:0:4136:e378:8000:63bf:80ff:fffe']],
+    ]),
+  )('private: %s', (address, why) => {
     const found = classifyAddress(address);
     expect(found.kind).toBe('private');
     expect(found.kind === 'private' && found.why).toMatch(why);

@@ -1,26 +1,17 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memberships, organizations } from '@/db/schema';
 import { isOperatorEvent } from '@/lib/audit/record';
 import type { Ctx } from '@/lib/context';
-import { createTestDbFile } from '@/lib/testing/db';
 import { addMember, seedOrganizationWithAdmin } from '@/lib/testing/members';
-import { listAuditEvents, T0 } from '@/lib/testing/seed';
+import { listAuditEvents, testCtxInFile } from '@/lib/testing/seed';
 import { runAdminCommand } from './cli';
 import { operatorCommands } from './commands';
 
 // The command line's flow (parse, preview, confirm, apply, exit code) with a fake terminal.
 
-let removeFile: (() => void) | null = null;
-afterEach(() => {
-  removeFile?.();
-  removeFile = null;
-});
-
 function setup() {
-  const { db, remove } = createTestDbFile();
-  removeFile = remove;
-  const ctx: Ctx = { db, now: new Date(T0) };
+  const ctx = testCtxInFile();
   const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
   const bob = addMember(ctx, organization.id, { email: 'bob@acme.test' });
   ctx.db.update(organizations).set({ passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, organization.id)).run();

@@ -1,14 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memberships, organizationUnits, organizations } from '@/db/schema';
 import { isOperatorEvent, OPERATOR_ACTOR_ID, recordAudit } from '@/lib/audit/record';
 import { queryAuditEvents } from '@/lib/audit-log/query';
 import { auditEventToWire } from '@/lib/audit-log/wire';
 import type { Ctx } from '@/lib/context';
-import { createTestDbFile } from '@/lib/testing/db';
 import { rejection } from '@/lib/testing/errors';
 import { addMember, seedOrganizationWithAdmin, seedTotp, setUserFields } from '@/lib/testing/members';
-import { listAuditEvents, seedOrganization, seedUser, T0 } from '@/lib/testing/seed';
+import { listAuditEvents, seedOrganization, seedUser, testCtxInFile } from '@/lib/testing/seed';
 import { formatOrganizations, listOrganizations } from './list';
 import { findOrganization, findUser } from './resolve';
 import { grantSuperAdmin, previewGrantSuperAdmin } from './super-admin';
@@ -17,17 +16,6 @@ import { previewUnlockOrganization, unlockOrganization } from './unlock';
 // The operator's recovery functions against a real SQLite file (WAL, as the server runs it).
 
 const OPERATOR = { osUser: 'root', host: 'console-host' };
-let removeFile: (() => void) | null = null;
-afterEach(() => {
-  removeFile?.();
-  removeFile = null;
-});
-
-function fileCtx(): Ctx {
-  const { db, remove } = createTestDbFile();
-  removeFile = remove;
-  return { db, now: new Date(T0) };
-}
 
 const org = (ctx: Ctx, id: string) => ctx.db.select().from(organizations).where(eq(organizations.id, id)).get()!;
 const membership = (ctx: Ctx, organizationId: string, userId: string) =>
@@ -39,7 +27,7 @@ const membership = (ctx: Ctx, organizationId: string, userId: string) =>
 
 describe('finding what the operator named', () => {
   it('finds a user by id or by email in any case, and says so plainly when there is none', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const alice = seedUser(ctx, { email: 'alice@example.test' });
     expect(findUser(ctx, alice.id).id).toBe(alice.id);
     expect(findUser(ctx, 'Alice@Example.TEST').id).toBe(alice.id);
@@ -50,7 +38,7 @@ describe('finding what the operator named', () => {
   });
 
   it('finds an organization by organization id, account id or name in any case; refuses an ambiguous name', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const acme = seedOrganization(ctx, { name: 'Acme' });
     expect(findOrganization(ctx, acme.id).id).toBe(acme.id);
     expect(findOrganization(ctx, acme.accountId).id).toBe(acme.id);
@@ -68,7 +56,7 @@ describe('finding what the operator named', () => {
   });
 
   it('points from a unit to its organization', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const acme = seedOrganization(ctx, { name: 'Acme' });
     ctx.db.insert(organizationUnits).values({ id: 'a0123456789a', organizationId: acme.id, name: 'Research', createTime: '2026-01-01T00:00:00Z', updateTime: '2026-01-01T00:00:00Z' }).run();
     const error = rejection(() => findOrganization(ctx, 'a0123456789a'));
@@ -81,7 +69,7 @@ describe('finding what the operator named', () => {
 
 describe('list-organizations', () => {
   it('lists each organization with its super admins, their sign-in means, and the switches that lock people out', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
     seedTotp(ctx, admin.id);
     const sso = addMember(ctx, organization.id, { email: 'sso@acme.test', isSuperAdmin: true });
@@ -116,7 +104,7 @@ describe('list-organizations', () => {
 
 describe('make-super-admin', () => {
   it('makes a member super admin, audited as the operator', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const { organization } = seedOrganizationWithAdmin(ctx, { name: 'Acme' });
     const bob = addMember(ctx, organization.id, { email: 'bob@acme.test' });
     const input = { user: 'bob@acme.test', organization: 'Acme' };
@@ -158,7 +146,7 @@ describe('make-super-admin', () => {
   });
 
   it('adds a user who is not a member to the organization as super admin', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const { organization } = seedOrganizationWithAdmin(ctx, { name: 'Acme' });
     const other = seedOrganizationWithAdmin(ctx, { name: 'Other', adminEmail: 'carol@other.test' });
     const input = { user: other.admin.id, organization: organization.id };
@@ -176,7 +164,7 @@ describe('make-super-admin', () => {
   });
 
   it('changes nothing for a user who already is one', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme' });
     const input = { user: admin.email, organization: 'Acme' };
     expect(previewGrantSuperAdmin({ ctx, input })).toEqual({
@@ -191,7 +179,7 @@ describe('make-super-admin', () => {
   });
 
   it('refuses application users, deactivated users, unknown names and empty input', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const { organization } = seedOrganizationWithAdmin(ctx, { name: 'Acme' });
     const robot = addMember(ctx, organization.id, { email: 'robot@acme.test' });
     setUserFields(ctx, robot.id, { isApplicationUser: true });
@@ -220,7 +208,7 @@ describe('make-super-admin', () => {
 
 describe('unlock-organization', () => {
   it('turns password sign-in back on and clears the allowlist, and nothing else of the policy', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
     ctx.db
       .update(organizations)
@@ -274,7 +262,7 @@ describe('unlock-organization', () => {
   });
 
   it('records only what changed, and changes nothing on an organization that is not locked', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme' });
     ctx.db.update(organizations).set({ ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, organization.id)).run();
     expect(unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'Acme' } }).lines).toEqual([
@@ -297,7 +285,7 @@ describe('unlock-organization', () => {
   });
 
   it('says who still cannot get in: no super admin with a password, or none at all', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const acme = seedOrganization(ctx, { name: 'Acme' });
     const sso = seedUser(ctx, { email: 'sso@acme.test' });
     ctx.db.insert(memberships).values({ organizationId: acme.id, userId: sso.id, isSuperAdmin: true, joinTime: '2026-01-01T00:00:00Z' }).run();
@@ -315,7 +303,7 @@ describe('unlock-organization', () => {
   });
 
   it('counts only active people as super admins who can sign in: not a deactivated one, not an application user', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const acme = seedOrganization(ctx, { name: 'Acme' });
     const gone = addMember(ctx, acme.id, { email: 'gone@acme.test', isSuperAdmin: true });
     setUserFields(ctx, gone.id, { state: 'deactivated' });
@@ -330,7 +318,7 @@ describe('unlock-organization', () => {
   });
 
   it('refuses an unknown organization without changing anything', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const error = rejection(() => unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'org000000000' } }));
     expect([error.code, error.message]).toEqual(['not_found', 'No organization with the id, account id or name "org000000000"']);
     expect(listAuditEvents(ctx)).toEqual([]);
@@ -341,7 +329,7 @@ const byActor = (actor: string) => ({ actor, event: undefined, from: undefined, 
 
 describe('the operator in the audit log', () => {
   it('is found by searching for "operator", and cannot be impersonated by an address that reads like it', () => {
-    const ctx = fileCtx();
+    const ctx = testCtxInFile();
     const { organization } = seedOrganizationWithAdmin(ctx, { name: 'Acme' });
     unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'Acme' } });
     ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id)).run();

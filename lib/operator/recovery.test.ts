@@ -6,10 +6,9 @@ import { auditEventToWire } from '@/lib/audit-log/wire';
 import { hashRecoveryCode } from '@/lib/two-factor/recovery-codes';
 import { hashToken } from '@/lib/tokens/token';
 import type { Ctx } from '@/lib/context';
-import { createTestDbFile } from '@/lib/testing/db';
 import { asyncRejection, rejection } from '@/lib/testing/errors';
 import { addMember, seedOrganizationWithAdmin, seedTotp, setUserFields } from '@/lib/testing/members';
-import { dumpDatabase, listAuditEvents, seedMembership, seedUser, T0 } from '@/lib/testing/seed';
+import { dumpDatabase, listAuditEvents, seedMembership, seedUser, testCtxInFile } from '@/lib/testing/seed';
 import { issueOperatorPasswordReset, previewPasswordReset } from './password-reset';
 import { operatorRemoveTwoFactor, previewRemoveTwoFactor } from './two-factor';
 
@@ -18,25 +17,16 @@ import { operatorRemoveTwoFactor, previewRemoveTwoFactor } from './two-factor';
 
 const OPERATOR = { osUser: 'root', host: 'console-host' };
 const OPERATOR_DETAILS = { os_user: 'root', host: 'console-host' };
-let removeFile: (() => void) | null = null;
 beforeEach(() => {
   vi.stubEnv('PUBLIC_URL', 'https://console.example.test');
 });
 afterEach(() => {
   vi.unstubAllEnvs();
-  removeFile?.();
-  removeFile = null;
 });
-
-function fileCtx(): Ctx {
-  const { db, remove } = createTestDbFile();
-  removeFile = remove;
-  return { db, now: new Date(T0) };
-}
 
 /** Alice: a member of Acme and of Globex, with a password. */
 function world() {
-  const ctx = fileCtx();
+  const ctx = testCtxInFile();
   const acme = seedOrganizationWithAdmin(ctx, { name: 'Acme' }).organization;
   const globex = seedOrganizationWithAdmin(ctx, { name: 'Globex' }).organization;
   const alice = addMember(ctx, acme.id, { email: 'alice@acme.test' });

@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { organizations, organizationUnits, projects } from '@/db/schema';
-import { authenticate, authorizeProject, gate, scopeOfApiPath } from '@/lib/auth/gate';
+import { authenticate, gate, scopeOfApiPath } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
-import { findProjectOwner } from '@/lib/model/projects';
-import { createProject, listProjects, projectAccess, updateProject } from '@/lib/projects/manage';
+import { createProject, listProjects, updateProject } from '@/lib/projects/manage';
 import { projectToWire } from '@/lib/projects/wire';
 import { rejection } from '@/lib/testing/errors';
-import { setUserFields } from '@/lib/testing/members';
-import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { API_META, setUserFields } from '@/lib/testing/members';
+import { projectCaller } from '@/lib/testing/projects';
+import { advance, listAuditEvents, seedOrganization, seedToken, testCtx } from '@/lib/testing/seed';
 import { createAccount } from './accounts';
 import { listMemberships } from '@/lib/model/memberships';
 import { createUnit, deleteUnit, listUnits, listUnitsOf, resolveAccount, unitOfOrganization, updateUnit, type UnitWithOrg } from './units';
@@ -16,8 +16,6 @@ import { unitToWire } from './wire';
 
 // Organizational units: POST /v1/account with parent_account_id, GET|PUT|DELETE /v1/account/{unit},
 // projects moved into them, and the gate treating a unit (and a project in one) as its organization.
-
-const META = { ip: '203.0.113.5', userAgent: 'vitest' };
 
 // Account ids a test wants newAccountId to give next (to make it collide); random otherwise.
 const ids = vi.hoisted(() => ({ next: [] as string[] }));
@@ -27,17 +25,12 @@ vi.mock('@/lib/ids', async (importOriginal) => {
 });
 
 function person(ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) {
-  const user = seedUser(ctx);
-  for (const o of orgs) seedMembership(ctx, { organizationId: o.id, userId: user.id, isSuperAdmin: o.superAdmin });
-  const { fullToken } = seedToken(ctx, user.id);
-  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
-  const call = { ctx, principal, meta: META };
-  /** What the gate would hand the route for /v1/project/{name}. */
-  const access = (name: string) => projectAccess(ctx, principal, name, authorizeProject(principal, name, findProjectOwner(ctx, name), META.ip));
+  const caller = projectCaller(ctx, orgs, API_META);
+  const { fullToken } = caller;
   /** The whole gate for a /v1 request of this person, from an address. */
-  const request = (method: string, pathname: string, ip: string | null = META.ip) =>
+  const request = (method: string, pathname: string, ip: string | null = API_META.ip) =>
     gate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip, userAgent: 'vitest', scope: scopeOfApiPath(pathname, method), request: { method, pathname } } });
-  return { user, principal, call, access, request, fullToken };
+  return { ...caller, request };
 }
 
 /** Acme with a super admin, a plain member, and Globex whose super admin is the attacker. */
@@ -82,7 +75,7 @@ describe('creating a unit (POST /v1/account with parent_account_id)', () => {
     expect(ctx.db.select().from(organizations).all()).toHaveLength(2);
     expect(listMemberships(ctx, admin.user.id)).toHaveLength(1);
     expect(listAuditEvents(ctx).filter((e) => e.event === 'unit.created')).toMatchObject([
-      { organizationId: acme.id, actorUserId: admin.user.id, ip: META.ip, details: { unit_id: created.unit.id, unit_name: 'Payments' } },
+      { organizationId: acme.id, actorUserId: admin.user.id, ip: API_META.ip, details: { unit_id: created.unit.id, unit_name: 'Payments' } },
     ]);
   });
 
@@ -159,7 +152,7 @@ describe('creating a unit (POST /v1/account with parent_account_id)', () => {
     const { ctx, acme } = world();
     const robot = person(ctx, [{ id: acme.id, superAdmin: true }]);
     setUserFields(ctx, robot.user.id, { isApplicationUser: true });
-    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${robot.fullToken}`, cookieToken: null, ...META } });
+    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${robot.fullToken}`, cookieToken: null, ...API_META } });
     expect(principal.user.isApplicationUser).toBe(true);
     expect(unitOf(createAccount({ ...robot.call, principal, input: { account_name: 'Bots', parent_account_id: acme.accountId } })).unit.name).toBe('Bots');
     // Without parent_account_id it would be a new organization, which application users cannot make.
@@ -410,7 +403,7 @@ describe('the gate: a unit and its projects are their organization’s', () => {
     const { ctx, admin, payments } = unitWorld();
     const scoped = seedToken(ctx, admin.user.id, { scopes: ['projects:read'] }).fullToken;
     const run = (method: string, pathname: string) =>
-      gate({ ctx, input: { authorization: `aivenv1 ${scoped}`, cookieToken: null, ...META, scope: scopeOfApiPath(pathname, method), request: { method, pathname } } });
+      gate({ ctx, input: { authorization: `aivenv1 ${scoped}`, cookieToken: null, ...API_META, scope: scopeOfApiPath(pathname, method), request: { method, pathname } } });
     expect(run('GET', '/v1/project/pay-prod').membership).not.toBeNull();
     const refused = rejection(() => run('GET', `/v1/account/${payments.unit.id}`));
     expect([refused.status, refused.message]).toEqual([403, "This token's scopes (projects:read) do not allow read access to organizations"]);

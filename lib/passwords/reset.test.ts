@@ -165,6 +165,15 @@ const tokenKinds = (ctx: Ctx, userId: string) =>
   ctx.db.select({ kind: tokens.kind }).from(tokens).where(eq(tokens.userId, userId)).all().map((t) => t.kind).sort();
 const complete = (ctx: Ctx, code: string, newPassword = NEW) => completePasswordReset({ ctx, meta: META, input: { code, new_password: newPassword } });
 
+/** Ann asks for a link, her account changes (`change`) before she uses it, and the link is refused. */
+async function refusedAfterChange(change: Partial<typeof users.$inferInsert>) {
+  const ctx = testCtx();
+  const { user } = memberOf(ctx);
+  const { secret } = await ask(ctx, 'ann@x.test');
+  ctx.db.update(users).set(change).where(eq(users.id, user.id)).run();
+  return { ctx, user, error: await asyncRejection(complete(ctx, secret!)) };
+}
+
 describe('requestPasswordReset', () => {
   it('mails the account a one-hour link and answers with the one message; audited; only the hash stored', async () => {
     const ctx = testCtx();
@@ -387,11 +396,7 @@ describe('completePasswordReset', () => {
   });
 
   it("a link made for an address the account no longer has is refused (410): it went to the old owner's mailbox", async () => {
-    const ctx = testCtx();
-    const { user } = memberOf(ctx);
-    const { secret } = await ask(ctx, 'ann@x.test');
-    ctx.db.update(users).set({ email: 'ann.new@x.test' }).where(eq(users.id, user.id)).run();
-    const error = await asyncRejection(complete(ctx, secret!));
+    const { ctx, user, error } = await refusedAfterChange({ email: 'ann.new@x.test' });
     expect([error.status, error.message]).toEqual([
       410,
       'This password reset link was made for ann@x.test, which is no longer the account\'s address. Ask for a new link under "Forgot password?" on the sign-in page.',
@@ -437,11 +442,7 @@ describe('completePasswordReset', () => {
   });
 
   it('a deactivated account (403) and an SSO-only user whose organizations turned passwords off meanwhile (403) are refused', async () => {
-    const ctx = testCtx();
-    const { user } = memberOf(ctx);
-    const { secret } = await ask(ctx, 'ann@x.test');
-    ctx.db.update(users).set({ state: 'deactivated' }).where(eq(users.id, user.id)).run();
-    const error = await asyncRejection(complete(ctx, secret!));
+    const { error } = await refusedAfterChange({ state: 'deactivated' });
     expect([error.status, error.message]).toEqual([403, 'This user account is deactivated: its password cannot be reset']);
 
     const fresh = testCtx();

@@ -22,6 +22,13 @@ function idp(ctx: Ctx, organizationId: string, { name = 'Okta', enabled = true }
   return id;
 }
 
+/** An identity provider of the organization and one of another organization ("Elsewhere"), in that order. */
+function ownAndForeignIdps(ctx: Ctx, organizationId: string) {
+  const elsewhere = seedOrganization(ctx, { name: 'Elsewhere' });
+  const own = idp(ctx, organizationId);
+  return { own, foreign: idp(ctx, elsewhere.id) };
+}
+
 function link(ctx: Ctx, userId: string, provider: string): void {
   ctx.db.insert(externalIdentities).values({ id: `ei${++ids}`, userId, provider, subject: `s${ids}`, createTime: iso(ctx.now) }).run();
 }
@@ -107,9 +114,7 @@ describe('previewImpact: members left with no way in', () => {
   it('other organizations\' identity providers: members who sign in only through one are listed when "allow external" goes off', () => {
     const ctx = testCtx();
     const { organization, member, listed } = world(ctx);
-    const elsewhere = seedOrganization(ctx, { name: 'Elsewhere' });
-    const own = idp(ctx, organization.id);
-    const foreign = idp(ctx, elsewhere.id);
+    const { own, foreign } = ownAndForeignIdps(ctx, organization.id);
     member('foreign@example.test', { links: [`saml:${foreign}`] });
     member('own@example.test', { links: [`saml:${own}`] });
     member('foreign+own@example.test', { links: [`saml:${foreign}`, `saml:${own}`] });
@@ -217,9 +222,7 @@ describe('previewImpact: only live tokens count', () => {
   it('sessions through an identity provider stop with SAML, and with "allow external" only when the IdP is another organization\'s', () => {
     const ctx = testCtx();
     const { organization, before, member } = world(ctx);
-    const elsewhere = seedOrganization(ctx, { name: 'Elsewhere' });
-    const own = idp(ctx, organization.id);
-    const foreign = idp(ctx, elsewhere.id);
+    const { own, foreign } = ownAndForeignIdps(ctx, organization.id);
     const sam = member('sam@example.test', { links: [`saml:${own}`, `saml:${foreign}`] });
     seedToken(ctx, sam.id, { kind: 'session', authMethod: `saml:${own}`, maxAgeSeconds: 3600 });
     seedToken(ctx, sam.id, { kind: 'session', authMethod: `saml:${foreign}`, maxAgeSeconds: 3600 });

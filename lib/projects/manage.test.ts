@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { authenticate, authorizeProject } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
-import { findProjectOwner } from '@/lib/model/projects';
 import { rejection } from '@/lib/testing/errors';
-import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { createProject, listProjects, projectAccess, projectNamesOf, updateProject } from './manage';
+import { API_META } from '@/lib/testing/members';
+import { projectCaller } from '@/lib/testing/projects';
+import { listAuditEvents, seedOrganization, testCtx } from '@/lib/testing/seed';
+import { createProject, listProjects, projectNamesOf, updateProject } from './manage';
 import { projectToWire } from './wire';
 
-const META = { ip: '203.0.113.5', userAgent: 'vitest' };
-
-function person(ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) {
-  const user = seedUser(ctx);
-  for (const o of orgs) seedMembership(ctx, { organizationId: o.id, userId: user.id, isSuperAdmin: o.superAdmin });
-  const { fullToken } = seedToken(ctx, user.id);
-  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
-  const call = { ctx, principal, meta: META };
-  /** What the gate would hand the route for /v1/project/{name}. */
-  const access = (name: string) => projectAccess(ctx, principal, name, authorizeProject(principal, name, findProjectOwner(ctx, name), META.ip));
-  return { user, principal, call, access };
-}
+const person = (ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) => projectCaller(ctx, orgs, API_META);
 
 describe('projects', () => {
   it('are created standalone or in an organization, listed per caller, audited', () => {

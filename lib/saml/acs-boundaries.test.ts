@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticationMethods, domainAuthenticationMethods, domains, externalIdentities, organizations, samlRequests, tokens, users } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
-import { callAs } from '@/lib/testing/members';
+import { callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { readAuthnRequest, TestIdp, type ResponseOptions } from '@/lib/testing/saml-idp';
 import { listAuditEvents, seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { consumeSamlResponse } from './acs';
@@ -26,9 +26,7 @@ beforeAll(async () => {
 
 async function setup() {
   const ctx: Ctx = { db: createTestDb(), now: new Date() };
-  const organization = seedOrganization(ctx, { name: 'Acme' });
-  const admin = seedUser(ctx, { email: 'admin@acme.test' });
-  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test', adminPasswordHash: null });
   const call = callAs(ctx, admin.id, organization.id);
   const addIdp = (name: string, organizationId = organization.id, adminId = admin.id) =>
     addSamlIdp(callAs(ctx, adminId, organizationId), idp, { name, idpUrl: 'http://127.0.0.1:1/sso' });
@@ -65,6 +63,13 @@ function seedProvenUser(ctx: Ctx, email: string, organizationId?: string) {
   return user;
 }
 
+/** Another organization, with `settings` over seedOrganization's defaults. */
+function seedOrganizationWith(ctx: Ctx, input: { name: string; ipAllowlist?: string[] }, settings: Partial<typeof organizations.$inferInsert>) {
+  const organization = seedOrganization(ctx, input);
+  ctx.db.update(organizations).set(settings).where(eq(organizations.id, organization.id)).run();
+  return organization;
+}
+
 function seedDomain(ctx: Ctx, input: { organizationId: string; name: string; state?: 'verified' | 'unverified'; linkedTo?: string[] }) {
   const id = `dom-${input.name}-${input.organizationId}`;
   ctx.db.insert(domains).values({ id, organizationId: input.organizationId, domainName: input.name, challengeToken: 'x', state: input.state ?? 'verified', createTime: iso(ctx.now) }).run();
@@ -74,6 +79,16 @@ function seedDomain(ctx: Ctx, input: { organizationId: string; name: string; sta
 function seedLink(ctx: Ctx, userId: string, methodId: string, subject: string) {
   ctx.db.insert(externalIdentities).values({ id: `x-${userId}-${subject}`, userId, provider: `saml:${methodId}`, subject, email: subject, createTime: iso(ctx.now) }).run();
 }
+
+/** A proven member of the organization, linked to Acme's IdP by their address. */
+function seedLinkedMember(s: Setup, email: string, organizationId: string) {
+  const user = seedProvenUser(s.ctx, email, organizationId);
+  seedLink(s.ctx, user.id, s.method.id, email);
+  return user;
+}
+
+/** Acme's IdP answers a fresh request with `email` as the NameID and no attributes. */
+const signInAs = async (s: Setup, email: string) => s.post(s.respond({ inResponseTo: await s.start(), nameId: email, attributes: {} }));
 
 async function expectRefused(s: Setup, outcome: Awaited<ReturnType<Setup['post']>>, reason: string, status: number, message: RegExp | string) {
   expect(outcome.kind).toBe('failed');
@@ -256,15 +271,13 @@ describe('ACS: the policy after the IdP', () => {
     const { s, ann } = await linked();
     s.ctx.db.update(organizations).set({ ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, s.organization.id)).run();
     // Ann's other organization admits her address, but not sign-in through this (external) IdP.
-    const strict = seedOrganization(s.ctx, { name: 'Strict', ipAllowlist: ['192.0.2.0/24'] });
-    s.ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, strict.id)).run();
+    const strict = seedOrganizationWith(s.ctx, { name: 'Strict', ipAllowlist: ['192.0.2.0/24'] }, { samlAllowExternal: false });
     seedMembership(s.ctx, { organizationId: strict.id, userId: ann.id });
     const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
     await expectRefused(s, outcome, 'ip_not_allowed', 403, `IP address ${IP} is not in your organization's IP allowlist.`);
 
     // An organization that admits both the IdP and the address is enough.
-    const open = seedOrganization(s.ctx, { name: 'Open', ipAllowlist: ['192.0.2.0/24'] });
-    s.ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, open.id)).run();
+    const open = seedOrganizationWith(s.ctx, { name: 'Open', ipAllowlist: ['192.0.2.0/24'] }, { samlAllowExternal: true });
     seedMembership(s.ctx, { organizationId: open.id, userId: ann.id });
     const admitted = await s.post(s.respond({ inResponseTo: await s.start() }));
     expect(admitted.kind === 'session' && admitted.user.id).toBe(ann.id);
@@ -272,11 +285,9 @@ describe('ACS: the policy after the IdP', () => {
 
   it('refused when none of the user\'s organizations admits this IdP, with what they allow instead', async () => {
     const s = await setup();
-    const strict = seedOrganization(s.ctx, { name: 'Strict' });
-    s.ctx.db.update(organizations).set({ samlAllowExternal: false, oauthEnabled: false }).where(eq(organizations.id, strict.id)).run();
-    const carol = seedProvenUser(s.ctx, 'carol@strict.test', strict.id);
-    seedLink(s.ctx, carol.id, s.method.id, 'carol@strict.test');
-    const outcome = await s.post(s.respond({ inResponseTo: await s.start(), nameId: 'carol@strict.test', attributes: {} }));
+    const strict = seedOrganizationWith(s.ctx, { name: 'Strict' }, { samlAllowExternal: false, oauthEnabled: false });
+    const carol = seedLinkedMember(s, 'carol@strict.test', strict.id);
+    const outcome = await signInAs(s, 'carol@strict.test');
     await expectRefused(
       s,
       outcome,
@@ -287,20 +298,17 @@ describe('ACS: the policy after the IdP', () => {
     expect(s.sessionsOf(carol.id)).toHaveLength(0);
 
     // One organization of hers that admits other organizations' IdPs is enough.
-    const open = seedOrganization(s.ctx, { name: 'Open' });
-    s.ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, open.id)).run();
+    const open = seedOrganizationWith(s.ctx, { name: 'Open' }, { samlAllowExternal: true });
     seedMembership(s.ctx, { organizationId: open.id, userId: carol.id });
-    const admitted = await s.post(s.respond({ inResponseTo: await s.start(), nameId: 'carol@strict.test', attributes: {} }));
+    const admitted = await signInAs(s, 'carol@strict.test');
     expect(admitted.kind === 'session' && admitted.user.id).toBe(carol.id);
   });
 
   it('an organization with SAML off does not admit another organization\'s IdP either', async () => {
     const s = await setup();
-    const off = seedOrganization(s.ctx, { name: 'NoSaml' });
-    s.ctx.db.update(organizations).set({ samlEnabled: false, oauthEnabled: false }).where(eq(organizations.id, off.id)).run();
-    const dave = seedProvenUser(s.ctx, 'dave@nosaml.test', off.id);
-    seedLink(s.ctx, dave.id, s.method.id, 'dave@nosaml.test');
-    const outcome = await s.post(s.respond({ inResponseTo: await s.start(), nameId: 'dave@nosaml.test', attributes: {} }));
+    const off = seedOrganizationWith(s.ctx, { name: 'NoSaml' }, { samlEnabled: false, oauthEnabled: false });
+    seedLinkedMember(s, 'dave@nosaml.test', off.id);
+    const outcome = await signInAs(s, 'dave@nosaml.test');
     await expectRefused(s, outcome, 'method_not_allowed', 403, /^Your organizations do not allow sign-in through identity providers of other organizations, such as "Acme"\. Allowed methods: password\.$/);
   });
 });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { domainAuthenticationMethods, domains, externalIdentities, memberships, organizations, samlRequests, tokens, users } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
-import { callAs } from '@/lib/testing/members';
+import { callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { generateKeyPair, readAuthnRequest, TestIdp, type KeyPair, type ResponseOptions } from '@/lib/testing/saml-idp';
 import { listAuditEvents, seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { createTestDb as createDb } from '@/lib/testing/db';
@@ -25,9 +25,7 @@ beforeAll(async () => {
 
 async function setup(options: { idpInitiated?: boolean; assertionsSigned?: boolean } = {}) {
   const ctx: Ctx = { db: createDb(), now: new Date() };
-  const organization = seedOrganization(ctx, { name: 'Acme' });
-  const admin = seedUser(ctx, { email: 'admin@acme.test' });
-  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test', adminPasswordHash: null });
   const call = callAs(ctx, admin.id, organization.id);
   const view = await createMethod({
     ...call,
@@ -59,6 +57,15 @@ function verifyDomain(ctx: Ctx, organizationId: string, domainName: string, link
   const id = `dom-${domainName}`;
   ctx.db.insert(domains).values({ id, organizationId, domainName, challengeToken: 'x', state: 'verified', createTime: iso(ctx.now) }).run();
   if (linkTo) ctx.db.insert(domainAuthenticationMethods).values({ domainId: id, methodId: linkTo, createTime: iso(ctx.now) }).run();
+}
+
+/** The ACS refused: the outcome failed with this reason, HTTP status and words. */
+function expectFailure(outcome: Awaited<ReturnType<Awaited<ReturnType<typeof setup>>['post']>>, reason: string, status: number, message: string) {
+  expect(outcome.kind).toBe('failed');
+  if (outcome.kind !== 'failed') return;
+  expect(outcome.error.reason).toBe(reason);
+  expect(outcome.error.status).toBe(status);
+  expect(outcome.error.message).toBe(message);
 }
 
 const userNamed = (ctx: Ctx, email: string) => ctx.db.select().from(users).where(eq(users.email, email)).get();
@@ -267,13 +274,7 @@ describe('ACS: who signs in', () => {
     const s = await setup();
     if (verifier) verifyDomain(s.ctx, seedOrganization(s.ctx, { name: 'Victim Corp' }).id, 'acme.test');
     const outcome = await s.post(s.respond({ inResponseTo: await s.start('signup') }));
-    expect(outcome.kind).toBe('failed');
-    if (outcome.kind !== 'failed') return;
-    expect(outcome.error.reason).toBe('domain_not_verified');
-    expect(outcome.error.status).toBe(403);
-    expect(outcome.error.message).toBe(
-      'Acme IdP can create accounts only for addresses on a domain that organization "Acme" has verified, and ann@acme.test is not on one. Sign in to Portcullis another way, then use the account link URL to add Acme IdP.',
-    );
+    expectFailure(outcome, 'domain_not_verified', 403, 'Acme IdP can create accounts only for addresses on a domain that organization "Acme" has verified, and ann@acme.test is not on one. Sign in to Portcullis another way, then use the account link URL to add Acme IdP.');
     expect(userNamed(s.ctx, 'ann@acme.test')).toBeUndefined();
     expect(s.ctx.db.select().from(externalIdentities).all()).toEqual([]);
     expect(listAuditEvents(s.ctx).at(-1)).toMatchObject({ event: 'auth.sign_in_failed', details: { reason: 'domain_not_verified', purpose: 'signup' } });
@@ -314,13 +315,7 @@ describe('ACS: who signs in', () => {
     const bob = seedUser(s.ctx, { email: 'bob@elsewhere.test' });
     seedMembership(s.ctx, { organizationId: other.id, userId: bob.id });
     const outcome = await s.post(s.respond({ inResponseTo: await s.start('link', bob.id), nameId: 'mallory@acme.test' }));
-    expect(outcome.kind).toBe('failed');
-    if (outcome.kind !== 'failed') return;
-    expect(outcome.error.reason).toBe('link_not_member');
-    expect(outcome.error.status).toBe(403);
-    expect(outcome.error.message).toBe(
-      'You can link only identity providers of organizations you belong to: "Acme IdP" belongs to organization "Acme", which you are not a member of.',
-    );
+    expectFailure(outcome, 'link_not_member', 403, 'You can link only identity providers of organizations you belong to: "Acme IdP" belongs to organization "Acme", which you are not a member of.');
     expect(s.ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, bob.id)).all()).toHaveLength(0);
     expect(s.ctx.db.select().from(tokens).where(eq(tokens.userId, bob.id)).all()).toHaveLength(0);
     // Even with "allow other organizations' identity providers" on in Bob's organization.
@@ -361,13 +356,7 @@ describe('ACS: who signs in', () => {
     seedMembership(s.ctx, { organizationId: s.organization.id, userId: ann.id });
     verifyDomain(s.ctx, s.organization.id, 'acme.test', s.method.id);
     const outcome = await s.post(s.respond({ inResponseTo: await s.start() }));
-    expect(outcome.kind).toBe('failed');
-    if (outcome.kind !== 'failed') return;
-    expect(outcome.error.reason).toBe('email_not_proven');
-    expect(outcome.error.status).toBe(403);
-    expect(outcome.error.message).toBe(
-      'The Portcullis account for ann@acme.test has not proven that it owns the address, so Acme IdP is not linked to it automatically. Sign in another way, then link Acme IdP from Profile → Authentication or with the account link URL.',
-    );
+    expectFailure(outcome, 'email_not_proven', 403, 'The Portcullis account for ann@acme.test has not proven that it owns the address, so Acme IdP is not linked to it automatically. Sign in another way, then link Acme IdP from Profile → Authentication or with the account link URL.');
     expect(s.ctx.db.select().from(externalIdentities).all()).toEqual([]);
     expect(s.ctx.db.select().from(tokens).where(eq(tokens.userId, ann.id)).all()).toEqual([]);
     expect(userNamed(s.ctx, 'ann@acme.test')!.emailVerifiedTime).toBeNull();

@@ -3,13 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { organizations } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { callAs, principalOf, seedTotp } from '@/lib/testing/members';
+import { principalOf, seedTotp } from '@/lib/testing/members';
 import { TestIdp } from '@/lib/testing/saml-idp';
 import { listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser } from '@/lib/testing/seed';
 import { createTestDb } from '@/lib/testing/db';
 import { assertNoHeldBackSession, authorizeSessionStart, linkPreview } from './authorize-start';
 import { SamlError } from './errors';
-import { addSamlIdp } from '@/lib/testing/identity-providers';
+import { seedOrganizationWithSamlIdp } from '@/lib/testing/identity-providers';
 import { updateMethod } from '@/lib/identity-providers/manage';
 import { findMethod } from './start';
 
@@ -27,11 +27,8 @@ beforeAll(async () => {
 
 async function setup() {
   const ctx: Ctx = { db: createTestDb(), now: new Date() };
-  const mallorys = seedOrganization(ctx, { name: 'Mallory Org' });
-  const mallory = seedUser(ctx, { email: 'mallory@mallory.test' });
-  seedMembership(ctx, { organizationId: mallorys.id, userId: mallory.id, isSuperAdmin: true });
-  const call = callAs(ctx, mallory.id, mallorys.id);
-  const method = await addSamlIdp(call, idp, { name: 'Mallory IdP', idpUrl: 'https://idp.mallory.test/sso' });
+  const mallorysIdp = { organizationName: 'Mallory Org', adminEmail: 'mallory@mallory.test', name: 'Mallory IdP', idpUrl: 'https://idp.mallory.test/sso' };
+  const { organization: mallorys, admin: mallory, call, method } = await seedOrganizationWithSamlIdp(ctx, idp, mallorysIdp);
   const found = () => findMethod(ctx, mallorys.accountId, method.id)!;
   const victims = seedOrganization(ctx, { name: 'Victim Org' });
   const vic = seedUser(ctx, { email: 'vic@victim.test' });

@@ -3,21 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { organizations, samlRequests } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
-import { callAs } from '@/lib/testing/members';
 import { readAuthnRequest, TestIdp, verifyRedirectSignature } from '@/lib/testing/saml-idp';
-import { seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
-import { addSamlIdp } from '@/lib/testing/identity-providers';
+import { seedOrganizationWithSamlIdp } from '@/lib/testing/identity-providers';
 import { updateMethod } from '@/lib/identity-providers/manage';
 import { findMethod, REQUEST_LIFETIME_MS, startSamlSignIn } from './start';
 
 async function setup(options: Record<string, unknown> = {}) {
   const idp = await TestIdp.create();
   const ctx: Ctx = { db: createTestDb(), now: new Date() };
-  const organization = seedOrganization(ctx);
-  const admin = seedUser(ctx);
-  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
-  const call = callAs(ctx, admin.id, organization.id);
-  const method = await addSamlIdp(call, idp, { idpUrl: 'https://idp.example.test/sso?tenant=1', enabled: false, input: options });
+  const { organization, call, method } = await seedOrganizationWithSamlIdp(ctx, idp, { idpUrl: 'https://idp.example.test/sso?tenant=1', enabled: false, input: options });
   const found = () => findMethod(ctx, organization.accountId, method.id)!;
   return { ctx, call, method, found, organization };
 }

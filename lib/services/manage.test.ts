@@ -1,11 +1,12 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { authenticate, authorizeProject } from '@/lib/auth/gate';
+import { authorizeProject } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { createProject, projectAccess } from '@/lib/projects/manage';
 import { findProjectOwner } from '@/lib/model/projects';
 import { rejection } from '@/lib/testing/errors';
-import { dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
+import { addMember, API_META, apiSignIn, seedOrganizationWithAdmin } from '@/lib/testing/members';
+import { dumpDatabase, listAuditEvents, testCtx } from '@/lib/testing/seed';
 import { startServer, startTestIdp } from '@/lib/testing/jwks-server';
 import {
   assertRollingRestartConfirmed,
@@ -23,25 +24,20 @@ import { maskedFlatUserConfig } from './secrets';
 import { describeSigningKey } from './signing-key';
 import { serviceToWire } from './wire';
 
-const META = { ip: '203.0.113.5', userAgent: 'vitest' };
-
 function setup(ctx: Ctx, { superAdmin = true } = {}) {
-  const org = seedOrganization(ctx);
-  const user = seedUser(ctx);
-  seedMembership(ctx, { organizationId: org.id, userId: user.id, isSuperAdmin: true });
-  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${seedToken(ctx, user.id).fullToken}`, cookieToken: null, ...META } });
-  createProject({ ctx, principal, meta: META, input: { project: 'prod', account_id: org.accountId } });
-  const member = seedUser(ctx);
-  seedMembership(ctx, { organizationId: org.id, userId: member.id, isSuperAdmin: false });
-  const memberPrincipal = authenticate({ ctx, input: { authorization: `aivenv1 ${seedToken(ctx, member.id).fullToken}`, cookieToken: null, ...META } });
+  const { organization: org, admin: user } = seedOrganizationWithAdmin(ctx, { adminPasswordHash: null });
+  const { principal } = apiSignIn(ctx, user.id, API_META);
+  createProject({ ctx, principal, meta: API_META, input: { project: 'prod', account_id: org.accountId } });
+  const member = addMember(ctx, org.id, { passwordHash: null });
+  const memberPrincipal = apiSignIn(ctx, member.id, API_META).principal;
   const callOf = (p: typeof principal) => ({
     ctx,
     principal: p,
-    meta: META,
-    access: projectAccess(ctx, p, 'prod', authorizeProject(p, 'prod', findProjectOwner(ctx, 'prod'), META.ip)),
+    meta: API_META,
+    access: projectAccess(ctx, p, 'prod', authorizeProject(p, 'prod', findProjectOwner(ctx, 'prod'), API_META.ip)),
   });
   const scopedAdmin = (scopes: string[]) =>
-    callOf(authenticate({ ctx, input: { authorization: `aivenv1 ${seedToken(ctx, user.id, { scopes }).fullToken}`, cookieToken: null, ...META } }));
+    callOf(apiSignIn(ctx, user.id, API_META, { scopes }).principal);
   return { org, call: callOf(superAdmin ? principal : memberPrincipal), adminCall: callOf(principal), memberCall: callOf(memberPrincipal), scopedAdmin };
 }
 

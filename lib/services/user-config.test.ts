@@ -5,6 +5,9 @@ import { configOptions, describeConstraints, SERVICE_TYPES, typesOf, USER_CONFIG
 const kafka = (key: string, value: unknown) => ({ kafka: { [key]: value } });
 const jwt = (key: string, value: unknown) => ({ jwt: { [key]: value } });
 
+/** `[key, value]` cases from `[key, values]` groups, so that each key is written once. */
+const byKey = (groups: [string, unknown[]][]) => groups.flatMap(([key, values]) => values.map((value) => [key, value] as const));
+
 function errorsOf(type: 'kafka' | 'opensearch', mode: 'patch' | 'full', value: unknown): Record<string, string[]> {
   const result = userConfigSchema(type, mode).safeParse(value);
   if (result.success) return {};
@@ -62,18 +65,14 @@ describe('user_config JSON Schema', () => {
 });
 
 describe('Kafka user_config validation', () => {
-  it.each([
-    ['sasl_oauthbearer_jwks_endpoint_url', 'https://idp.example.com/jwks'],
-    ['sasl_oauthbearer_jwks_endpoint_url', 'http://127.0.0.1:8080/jwks.json'],
-    ['sasl_oauthbearer_jwks_endpoint_url', `https://idp.example.com/${'a'.repeat(2048 - 24)}`],
-    ['sasl_oauthbearer_expected_issuer', 'https://idp.example.com/'],
-    ['sasl_oauthbearer_expected_issuer', ''],
-    ['sasl_oauthbearer_expected_issuer', 'x'.repeat(128)],
-    ['sasl_oauthbearer_expected_audience', 'my-audience, another-audience'],
-    ['sasl_oauthbearer_sub_claim_name', 'sub'],
-    ['sasl_oauthbearer_sub_claim_name', ' custom-sub '],
-    ['sasl_oauthbearer_sub_claim_name', 'x'.repeat(128)],
-  ])('accepts %s = %j', (key, value) => expect(errorsOf('kafka', 'patch', kafka(key, value))).toEqual({}));
+  it.each(
+    byKey([
+      ['sasl_oauthbearer_jwks_endpoint_url', ['https://idp.example.com/jwks', 'http://127.0.0.1:8080/jwks.json', `https://idp.example.com/${'a'.repeat(2048 - 24)}`]],
+      ['sasl_oauthbearer_expected_issuer', ['https://idp.example.com/', '', 'x'.repeat(128)]],
+      ['sasl_oauthbearer_expected_audience', ['my-audience, another-audience']],
+      ['sasl_oauthbearer_sub_claim_name', ['sub', ' custom-sub ', 'x'.repeat(128)]],
+    ]),
+  )('accepts %s = %j', (key, value) => expect(errorsOf('kafka', 'patch', kafka(key, value))).toEqual({}));
 
   it.each([
     ['sasl_oauthbearer_jwks_endpoint_url', `https://idp.example.com/${'a'.repeat(2048)}`, 'Use at most 2048 characters'],
@@ -109,22 +108,19 @@ describe('Kafka user_config validation', () => {
 });
 
 describe('OpenSearch user_config validation', () => {
-  it.each([
-    ['enabled', true],
-    ['enabled', false],
-    ['signing_key', 'k'],
-    ['signing_key', 'k'.repeat(1024)],
-    ['jwt_header', 'Authorization'],
-    ['jwt_header', 'h'.repeat(256)],
-    ['jwt_url_parameter', 'token'],
-    ['subject_key', 'preferred_username'],
-    ['roles_key', 'roles'],
-    ['required_audience', 'a'.repeat(1024)],
-    ['required_issuer', 'https://idp.example.com/'],
-    ['jwt_clock_skew_tolerance_seconds', 0],
-    ['jwt_clock_skew_tolerance_seconds', 300],
-    ['jwt_clock_skew_tolerance_seconds', 45],
-  ])('accepts jwt.%s = %j', (key, value) => expect(errorsOf('opensearch', 'patch', jwt(key, value))).toEqual({}));
+  it.each(
+    byKey([
+      ['enabled', [true, false]],
+      ['signing_key', ['k', 'k'.repeat(1024)]],
+      ['jwt_header', ['Authorization', 'h'.repeat(256)]],
+      ['jwt_url_parameter', ['token']],
+      ['subject_key', ['preferred_username']],
+      ['roles_key', ['roles']],
+      ['required_audience', ['a'.repeat(1024)]],
+      ['required_issuer', ['https://idp.example.com/']],
+      ['jwt_clock_skew_tolerance_seconds', [0, 300, 45]],
+    ]),
+  )('accepts jwt.%s = %j', (key, value) => expect(errorsOf('opensearch', 'patch', jwt(key, value))).toEqual({}));
 
   it.each<[string, unknown, string]>([
     ['enabled', 'true', 'Use true or false'],

@@ -5,6 +5,7 @@ import type { Ctx } from '@/lib/context';
 import { iso } from '@/lib/context';
 import { newDomainId, newRowId } from '@/lib/ids';
 import { listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
+import { thrownBy } from '@/lib/testing/errors';
 import { setUserFields } from '@/lib/testing/members';
 import { resolveToken } from '@/lib/tokens/resolve';
 import { tokenRefusal, policyOf } from '@/lib/policy/policy';
@@ -20,15 +21,7 @@ function signIn(ctx: Ctx, identity: Identity, signUp: OAuthSignUpMode = 'invited
   return signInWithOAuth({ ctx, input: identity, meta, signUp });
 }
 
-function refusal(fn: () => unknown): OAuthRefusal {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OAuthRefusal);
-    return error as OAuthRefusal;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (fn: () => unknown) => thrownBy(OAuthRefusal, fn);
 
 /** A member with a password; their address is proven unless said otherwise. */
 function memberOf(ctx: Ctx, email: string, orgPatch: Partial<typeof organizations.$inferInsert> = {}, { emailProven = true } = {}) {

@@ -3,11 +3,9 @@ import { domainAuthenticationMethods, domains } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
 import { rejection } from '@/lib/testing/errors';
-import { callAs } from '@/lib/testing/members';
 import { TestIdp } from '@/lib/testing/saml-idp';
-import { seedMembership, seedOrganization, seedUser } from '@/lib/testing/seed';
 import { findSsoProviders } from './sso-lookup';
-import { addSamlIdp } from '@/lib/testing/identity-providers';
+import { seedOrganizationWithSamlIdp } from '@/lib/testing/identity-providers';
 import { updateMethod } from '@/lib/identity-providers/manage';
 
 let idp: TestIdp;
@@ -17,11 +15,12 @@ beforeAll(async () => {
 
 async function setup() {
   const ctx: Ctx = { db: createTestDb(), now: new Date() };
-  const organization = seedOrganization(ctx, { name: 'Acme' });
-  const admin = seedUser(ctx, { email: 'admin@acme.test' });
-  seedMembership(ctx, { organizationId: organization.id, userId: admin.id, isSuperAdmin: true });
-  const call = callAs(ctx, admin.id, organization.id);
-  const method = await addSamlIdp(call, idp, { name: 'Acme Okta', enabled: false });
+  const { organization, call, method } = await seedOrganizationWithSamlIdp(ctx, idp, {
+    organizationName: 'Acme',
+    adminEmail: 'admin@acme.test',
+    name: 'Acme Okta',
+    enabled: false,
+  });
   const domain = (state: 'verified' | 'unverified') => {
     ctx.db.insert(domains).values({ id: 'dom1', organizationId: organization.id, domainName: 'acme.test', challengeToken: 't', state, createTime: iso(ctx.now) }).run();
     ctx.db.insert(domainAuthenticationMethods).values({ domainId: 'dom1', methodId: method.id, createTime: iso(ctx.now) }).run();

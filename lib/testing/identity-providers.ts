@@ -1,5 +1,7 @@
 import type { OrgCall } from '@/lib/call';
+import type { Ctx } from '@/lib/context';
 import { createMethod, updateMethod } from '@/lib/identity-providers/manage';
+import { callAs, seedOrganizationWithAdmin } from './members';
 import type { TestIdp } from './saml-idp';
 
 /**
@@ -18,4 +20,20 @@ export async function addSamlIdp(
   });
   if (enabled) updateMethod({ ...call, methodId: method.id, input: { authentication_method_enabled: true } });
   return method;
+}
+
+/**
+ * Where the SAML tests start: organization `organizationName` with a super admin (`adminEmail`, no password:
+ * they sign in through the IdP), the admin's call, and a SAML identity provider trusting `idp`
+ * that the admin added with addSamlIdp (the other options are addSamlIdp's).
+ */
+export async function seedOrganizationWithSamlIdp(
+  ctx: Ctx,
+  idp: Pick<TestIdp, 'entityId' | 'certificate'>,
+  { organizationName, adminEmail, ...idpOptions }: { organizationName?: string; adminEmail?: string } & NonNullable<Parameters<typeof addSamlIdp>[2]> = {},
+) {
+  const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: organizationName, adminEmail, adminPasswordHash: null });
+  const call = callAs(ctx, admin.id, organization.id);
+  const method = await addSamlIdp(call, idp, idpOptions);
+  return { organization, admin, call, method };
 }

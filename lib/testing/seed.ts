@@ -4,7 +4,8 @@ import type { Ctx } from '@/lib/context';
 import { insertMembership, insertOrganization } from '@/lib/model/organizations';
 import { createToken, type CreatedToken, type CreateTokenInput } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/model/users';
-import { createTestDb } from './db';
+import { onTestFinished } from 'vitest';
+import { createTestDb, createTestDbFile } from './db';
 
 // Small builders for DB tests, on the lib/ insert functions. Passwords are not hashed here:
 // argon2 is slow, so a test that needs one hashes it (once) and passes the hash in.
@@ -15,6 +16,16 @@ export const T0 = new Date('2026-03-01T12:00:00.000Z');
 /** A fresh database and a fixed "now"; tests move time with `advance`. */
 export function testCtx(now: Date = T0): Ctx {
   return { db: createTestDb(), now: new Date(now) };
+}
+
+/**
+ * Like testCtx, on a database file of its own (WAL mode, as the server runs it) that is deleted
+ * when the test ends: for code that opens the file again. Call it inside a test.
+ */
+export function testCtxInFile(now: Date = T0): Ctx {
+  const { db, remove } = createTestDbFile();
+  onTestFinished(remove);
+  return { db, now: new Date(now) };
 }
 
 export function advance(ctx: Ctx, ms: number): void {

@@ -1,33 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, externalIdentities } from '@/db/schema';
-import { iso } from '@/lib/context';
 import { rejection } from '@/lib/testing/errors';
-import { addMember, callAs, seedOrganizationWithAdmin, seedTotp, setUserFields } from '@/lib/testing/members';
+import { addMember, callAs, seedAdminAndBob, seedLinkedIdentities, seedTotp, setUserFields } from '@/lib/testing/members';
 import { seedMembership, seedOrganization, seedToken, testCtx } from '@/lib/testing/seed';
 import { loadMemberPage } from './member-page';
 
-function world() {
-  const ctx = testCtx();
-  const { organization, admin } = seedOrganizationWithAdmin(ctx, { adminEmail: 'admin@example.test' });
-  const bob = addMember(ctx, organization.id, { email: 'bob@example.test' });
-  return { ctx, organization, admin, bob, call: callAs(ctx, admin.id, organization.id) };
-}
+const world = () => seedAdminAndBob(testCtx());
 
 describe('loadMemberPage', () => {
   it('gathers the member’s methods, 2FA, sessions and tokens, management and the reset answer', () => {
     const { ctx, organization, bob, call } = world();
-    const now = iso(ctx.now);
-    ctx.db
-      .insert(authenticationMethods)
-      .values({ id: 'amOkta', organizationId: organization.id, name: 'Okta', type: 'saml', spPrivateKey: 'x', spCertificate: 'x', createTime: now, updateTime: now })
-      .run();
-    ctx.db
-      .insert(externalIdentities)
-      .values([
-        { id: 'i1', userId: bob.id, provider: 'google', subject: 'g-1', email: 'bob@example.test', createTime: now, lastUsedTime: '2026-02-28T09:00:00Z' },
-        { id: 'i2', userId: bob.id, provider: 'saml:amOkta', subject: 'bob@idp.test', createTime: now },
-      ])
-      .run();
+    seedLinkedIdentities(ctx, organization.id, bob, { thirdParty: { provider: 'google', subject: 'g-1' }, samlSubject: 'bob@idp.test' });
     seedTotp(ctx, bob.id);
     const session = seedToken(ctx, bob.id, { kind: 'session', createdManually: false, authMethod: 'saml:amOkta' }).token;
     const personal = seedToken(ctx, bob.id, { description: 'ci' }).token;

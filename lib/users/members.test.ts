@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, externalIdentities, memberships, tokens, users } from '@/db/schema';
+import { memberships, tokens, users } from '@/db/schema';
 import { authenticate } from '@/lib/auth/gate';
 import type { OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { addMember, callAs, seedOrganizationWithAdmin, seedTotp, setUserFields, TEST_META } from '@/lib/testing/members';
+import { addMember, callAs, seedAdminAndBob, seedLinkedIdentities, seedTotp, setUserFields, TEST_META } from '@/lib/testing/members';
 import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, T0, testCtx } from '@/lib/testing/seed';
 import { iso } from '@/lib/context';
 import {
@@ -22,12 +22,7 @@ import { authenticationMethodToWire, memberToWire } from './wire';
 import { rejection } from '@/lib/testing/errors';
 
 
-/** An organization with a super admin (admin@) and a member (bob@), and the admin's call. */
-function world(ctx: Ctx = testCtx()) {
-  const { organization, admin } = seedOrganizationWithAdmin(ctx, { adminEmail: 'admin@example.test' });
-  const bob = addMember(ctx, organization.id, { email: 'bob@example.test' });
-  return { ctx, organization, admin, bob, call: callAs(ctx, admin.id, organization.id) };
-}
+const world = (ctx: Ctx = testCtx()) => seedAdminAndBob(ctx);
 
 const memberAuditEvents = (ctx: Ctx) => listAuditEvents(ctx).filter((e) => e.event.startsWith('member.'));
 
@@ -383,18 +378,7 @@ describe('listMemberAuthenticationMethods', () => {
 
   it('adds each linked identity: third-party by provider, SAML by its identity provider', () => {
     const { ctx, bob, call, organization } = world();
-    const now = iso(ctx.now);
-    ctx.db
-      .insert(authenticationMethods)
-      .values({ id: 'amOkta', organizationId: organization.id, name: 'Okta', type: 'saml', spPrivateKey: 'x', spCertificate: 'x', createTime: now, updateTime: now })
-      .run();
-    ctx.db
-      .insert(externalIdentities)
-      .values([
-        { id: 'i1', userId: bob.id, provider: 'github', subject: '4242', email: 'bob@example.test', createTime: now, lastUsedTime: '2026-02-28T09:00:00Z' },
-        { id: 'i2', userId: bob.id, provider: 'saml:amOkta', subject: 'bob@idp.test', createTime: now },
-      ])
-      .run();
+    seedLinkedIdentities(ctx, organization.id, bob, { thirdParty: { provider: 'github', subject: '4242' }, samlSubject: 'bob@idp.test' });
     const wire = listMemberAuthenticationMethods({ ...call, userId: bob.id }).map((m) => authenticationMethodToWire(m, organization));
     expect(wire.map((m) => [m.type, m.name, m.method_id, m.remote_provider_id, m.last_used_time, m.is_enabled_2fa])).toEqual([
       ['internal', 'Password', null, 'bob@example.test', null, false],

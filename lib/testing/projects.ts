@@ -1,0 +1,23 @@
+import { authorizeProject } from '@/lib/auth/gate';
+import type { RequestMeta } from '@/lib/call';
+import type { Ctx } from '@/lib/context';
+import { findProjectOwner } from '@/lib/model/projects';
+import { projectAccess } from '@/lib/projects/manage';
+import { apiSignIn } from './members';
+import { seedMembership, seedUser } from './seed';
+
+// Callers of the project and organization-unit tests, on top of ./seed.ts and ./members.ts.
+
+/**
+ * A new user, member of each organization in `orgs` (super admin where said), signed in over /v1
+ * with a personal token (`fullToken`) from `meta`: their principal, the call lib functions take, and `access`,
+ * what the gate would hand the route for /v1/project/{name}.
+ */
+export function projectCaller(ctx: Ctx, orgs: { id: string; superAdmin: boolean }[], meta: RequestMeta) {
+  const user = seedUser(ctx);
+  for (const o of orgs) seedMembership(ctx, { organizationId: o.id, userId: user.id, isSuperAdmin: o.superAdmin });
+  const { fullToken, principal } = apiSignIn(ctx, user.id, meta);
+  const call = { ctx, principal, meta };
+  const access = (name: string) => projectAccess(ctx, principal, name, authorizeProject(principal, name, findProjectOwner(ctx, name), meta.ip));
+  return { user, principal, call, access, fullToken };
+}
