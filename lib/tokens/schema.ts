@@ -36,6 +36,7 @@ export const createTokenSchema = z
     path: ['extend_when_used'],
   });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
+export type ParsedCreateToken = z.output<typeof createTokenSchema>;
 
 export const updateTokenSchema = z.strictObject({ description: descriptionSchema });
 export type UpdateTokenInput = z.input<typeof updateTokenSchema>;
