@@ -3,9 +3,7 @@ import {
   authenticationMethods,
   externalIdentities,
   memberships,
-  passwordCredentials,
   tokens,
-  totpCredentials,
   users,
   type Token,
   type User,
@@ -13,6 +11,7 @@ import {
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
+import { selectMembersWithCredentials } from '@/lib/model/memberships';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 import { listTokens } from '@/lib/tokens/manage';
 import { listMembersQuerySchema, updateMemberSchema, userIdSchema } from './schema';
@@ -42,30 +41,22 @@ export function signInMethodsOf(member: Member): string[] {
   return methods;
 }
 
-// Explicit columns: nothing secret (password hashes, TOTP secrets) is read, so none can leak.
 function selectMembers(ctx: Ctx) {
-  return ctx.db
-    .select({
-      user: {
-        id: users.id,
-        email: users.email,
-        realName: users.realName,
-        state: users.state,
-        isApplicationUser: users.isApplicationUser,
-        lastActivityTime: users.lastActivityTime,
-        createTime: users.createTime,
-        managingOrganizationId: users.managingOrganizationId,
-        emailVerifiedTime: users.emailVerifiedTime,
-      },
-      isSuperAdmin: memberships.isSuperAdmin,
-      joinTime: memberships.joinTime,
-      passwordUserId: passwordCredentials.userId,
-      totpConfirmedTime: totpCredentials.confirmedTime,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
-    .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id));
+  return selectMembersWithCredentials(ctx, {
+    user: {
+      id: users.id,
+      email: users.email,
+      realName: users.realName,
+      state: users.state,
+      isApplicationUser: users.isApplicationUser,
+      lastActivityTime: users.lastActivityTime,
+      createTime: users.createTime,
+      managingOrganizationId: users.managingOrganizationId,
+      emailVerifiedTime: users.emailVerifiedTime,
+    },
+    isSuperAdmin: memberships.isSuperAdmin,
+    joinTime: memberships.joinTime,
+  });
 }
 
 type MemberRow = Awaited<ReturnType<ReturnType<typeof selectMembers>['all']>>[number];
