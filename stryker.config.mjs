@@ -20,6 +20,7 @@ export default {
     'lib/tokens/create.ts',
     'lib/saml/acs.ts',
     'lib/saml/validate.ts',
+    'lib/saml/xml.ts',
     'lib/saml/start.ts',
     'lib/policy/policy.ts',
     'lib/net/cidr.ts',

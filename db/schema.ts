@@ -3,6 +3,22 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'driz
 
 // Times are stored as ISO-8601 UTC strings (the wire format), so they sort and compare as text.
 
+// Column builders for what many tables share. Each call makes a new builder: a column belongs to
+// one table. The SQL they make is what each table spelled out before (drizzle-kit sees no change).
+const createTime = () => text('create_time').notNull();
+const expiryTime = () => text('expiry_time').notNull();
+/** When the row was made and when it last changed. */
+const timestamps = () => ({ createTime: createTime(), updateTime: text('update_time').notNull() });
+const flag = (name: string, value: boolean) => integer(name, { mode: 'boolean' }).notNull().default(value);
+/** A JSON list, empty by default (CIDRs, scopes, addresses). */
+const jsonList = (name: string) => text(name, { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`);
+/** A JSON object, empty by default. */
+const jsonObject = <T>(name: string) => text(name, { mode: 'json' }).$type<T>().notNull().default(sql`'{}'`);
+// The owner a row belongs to, and goes with when the owner is deleted.
+const userId = () => text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' });
+const organizationId = () => text('organization_id').notNull().references(() => organizations.id, { onDelete: 'cascade' });
+const methodId = () => text('method_id').notNull().references(() => authenticationMethods.id, { onDelete: 'cascade' });
+
 export const personalTokenModes = ['enabled', 'disabled_for_managed', 'disabled'] as const;
 export type PersonalTokenMode = (typeof personalTokenModes)[number];
 
@@ -14,29 +30,26 @@ export const organizations = sqliteTable('organizations', {
   name: text('name').notNull(),
   tier: text('tier', { enum: ['business', 'personal'] }).notNull().default('business'),
   // CIDRs; an empty list means "no restriction". Checked by the request gate on every request.
-  ipAllowlist: text('ip_allowlist', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  ipAllowlist: jsonList('ip_allowlist'),
   // The authentication policy. It lives on the organization row because the request gate
   // loads that row anyway: enforcing the policy costs no extra query.
-  passwordAuthEnabled: integer('password_auth_enabled', { mode: 'boolean' }).notNull().default(true),
+  passwordAuthEnabled: flag('password_auth_enabled', true),
   // Password sign-ins must pass a TOTP check; SSO and third-party sign-ins are not affected.
-  twoFactorRequired: integer('two_factor_required', { mode: 'boolean' }).notNull().default(false),
-  oauthEnabled: integer('oauth_enabled', { mode: 'boolean' }).notNull().default(true),
-  oauthGoogleEnabled: integer('oauth_google_enabled', { mode: 'boolean' }).notNull().default(true),
-  oauthMicrosoftEnabled: integer('oauth_microsoft_enabled', { mode: 'boolean' }).notNull().default(true),
-  oauthGithubEnabled: integer('oauth_github_enabled', { mode: 'boolean' }).notNull().default(true),
-  samlEnabled: integer('saml_enabled', { mode: 'boolean' }).notNull().default(true),
+  twoFactorRequired: flag('two_factor_required', false),
+  oauthEnabled: flag('oauth_enabled', true),
+  oauthGoogleEnabled: flag('oauth_google_enabled', true),
+  oauthMicrosoftEnabled: flag('oauth_microsoft_enabled', true),
+  oauthGithubEnabled: flag('oauth_github_enabled', true),
+  samlEnabled: flag('saml_enabled', true),
   // Members may sign in through identity providers of other organizations.
-  samlAllowExternal: integer('saml_allow_external', { mode: 'boolean' }).notNull().default(true),
+  samlAllowExternal: flag('saml_allow_external', true),
   personalTokensMode: text('personal_tokens_mode', { enum: personalTokenModes }).notNull().default('enabled'),
   // Token authentication-method enforcement: a token made with a method the policy no longer
   // allows stops working for this organization.
-  personalTokensRequireAllowedAuthMethod: integer('personal_tokens_require_allowed_auth_method', { mode: 'boolean' })
-    .notNull()
-    .default(false),
+  personalTokensRequireAllowedAuthMethod: flag('personal_tokens_require_allowed_auth_method', false),
   // Upstream field, stored and returned; no MCP server exists here for it to govern.
-  mcpEnabled: integer('mcp_enabled', { mode: 'boolean' }).notNull().default(true),
-  createTime: text('create_time').notNull(),
-  updateTime: text('update_time').notNull(),
+  mcpEnabled: flag('mcp_enabled', true),
+  ...timestamps(),
 });
 export type Organization = typeof organizations.$inferSelect;
 
@@ -46,7 +59,7 @@ export const users = sqliteTable('users', {
   email: text('email').notNull().unique(),
   realName: text('real_name').notNull().default(''),
   state: text('state', { enum: ['active', 'deactivated'] }).notNull().default('active'),
-  isApplicationUser: integer('is_application_user', { mode: 'boolean' }).notNull().default(false),
+  isApplicationUser: flag('is_application_user', false),
   // Tokens created before this time are no longer valid (Aiven's token_validity_begin).
   tokenValidityBegin: text('token_validity_begin'),
   // Kept current (throttled) by token use; shown on the Users page.
@@ -60,7 +73,7 @@ export const users = sqliteTable('users', {
   // (third-party or SSO) only ever joins accounts whose address is proven: an account made for
   // an address nobody proved must not be taken over by, or take over, its real owner.
   emailVerifiedTime: text('email_verified_time'),
-  createTime: text('create_time').notNull(),
+  createTime: createTime(),
 });
 export type User = typeof users.$inferSelect;
 
@@ -75,7 +88,7 @@ export const totpCredentials = sqliteTable('totp_credentials', {
   confirmedTime: text('confirmed_time'),
   // The last time step accepted: a code (and any earlier one) cannot be used twice.
   lastUsedStep: integer('last_used_step'),
-  createTime: text('create_time').notNull(),
+  createTime: createTime(),
 });
 export type TotpCredential = typeof totpCredentials.$inferSelect;
 
@@ -84,9 +97,7 @@ export const recoveryCodes = sqliteTable(
   'recovery_codes',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userId(),
     codeHash: text('code_hash').notNull(),
     usedTime: text('used_time'),
   },
@@ -96,13 +107,9 @@ export const recoveryCodes = sqliteTable(
 export const memberships = sqliteTable(
   'memberships',
   {
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    isSuperAdmin: integer('is_super_admin', { mode: 'boolean' }).notNull().default(false),
+    organizationId: organizationId(),
+    userId: userId(),
+    isSuperAdmin: flag('is_super_admin', false),
     joinTime: text('join_time').notNull(),
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.userId] }), index('memberships_user_idx').on(t.userId)],
@@ -126,9 +133,7 @@ export const tokens = sqliteTable(
   'tokens',
   {
     id: text('id').primaryKey(),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userId(),
     // SHA-256 of the full token, hex. The token itself is never stored: a database leak
     // yields nothing that authenticates. Unique so a lookup finds at most one row.
     tokenHash: text('token_hash').notNull(),
@@ -140,12 +145,12 @@ export const tokens = sqliteTable(
     authMethod: text('auth_method').notNull(),
     description: text('description').notNull().default(''),
     createdManually: integer('created_manually', { mode: 'boolean' }).notNull(),
-    createTime: text('create_time').notNull(),
+    createTime: createTime(),
     expiryTime: text('expiry_time'),
     maxAgeSeconds: integer('max_age_seconds'),
-    extendWhenUsed: integer('extend_when_used', { mode: 'boolean' }).notNull().default(false),
-    ipAllowlist: text('ip_allowlist', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
-    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    extendWhenUsed: flag('extend_when_used', false),
+    ipAllowlist: jsonList('ip_allowlist'),
+    scopes: jsonList('scopes'),
     lastUsedTime: text('last_used_time'),
     lastIp: text('last_ip'),
     lastUserAgent: text('last_user_agent'),
@@ -170,7 +175,7 @@ export const auditEvents = sqliteTable(
     event: text('event').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
-    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    details: jsonObject<Record<string, unknown>>('details'),
   },
   (t) => [index('audit_org_time_idx').on(t.organizationId, t.time), index('audit_actor_idx').on(t.actorUserId)],
 );
@@ -193,17 +198,15 @@ export const invitations = sqliteTable(
   'invitations',
   {
     id: text('id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     email: text('email').notNull(),
     // SHA-256 of the secret in the invitation link: the link is shown to the inviting admin (and
     // mailed), never stored. Unique so a link names exactly one invitation.
     tokenHash: text('token_hash').notNull(),
     invitedByUserId: text('invited_by_user_id').references(() => users.id, { onDelete: 'set null' }),
     invitedByEmail: text('invited_by_email').notNull(),
-    createTime: text('create_time').notNull(),
-    expiryTime: text('expiry_time').notNull(),
+    createTime: createTime(),
+    expiryTime: expiryTime(),
     // Set when the link went out by mail and was not shown to the inviting admin: only then does
     // following it prove that the person owns the address (users.email_verified_time).
     mailedTime: text('mailed_time'),
@@ -221,14 +224,12 @@ export const emailVerifications = sqliteTable(
   'email_verifications',
   {
     id: text('id').primaryKey(),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userId(),
     // The address the link was mailed to: it proves this address only, not a later one.
     email: text('email').notNull(),
     tokenHash: text('token_hash').notNull(),
-    createTime: text('create_time').notNull(),
-    expiryTime: text('expiry_time').notNull(),
+    createTime: createTime(),
+    expiryTime: expiryTime(),
     // Set when the link was used: each link proves once.
     usedTime: text('used_time'),
   },
@@ -244,17 +245,15 @@ export const passwordResets = sqliteTable(
   'password_resets',
   {
     id: text('id').primaryKey(),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userId(),
     // The address the link was mailed to; a link made by the operator names the address the
     // account had then. A later change of address makes the link useless.
     email: text('email').notNull(),
     tokenHash: text('token_hash').notNull(),
     // Who asked: the person, by address (mailed), or the operator on the server host (printed).
     requestedBy: text('requested_by', { enum: ['user', 'operator'] }).notNull(),
-    createTime: text('create_time').notNull(),
-    expiryTime: text('expiry_time').notNull(),
+    createTime: createTime(),
+    expiryTime: expiryTime(),
     usedTime: text('used_time'),
   },
   (t) => [uniqueIndex('password_resets_token_idx').on(t.tokenHash), index('password_resets_user_idx').on(t.userId)],
@@ -286,25 +285,23 @@ export const authenticationMethods = sqliteTable(
   {
     // authentication_method_id of the Aiven API, e.g. "am2d4b6c8e0f1".
     id: text('id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     name: text('name').notNull(),
     type: text('type', { enum: ['internal', 'saml'] }).notNull(),
     // Extension: which vendor's setup steps the console shows. No effect on the protocol.
     vendor: text('vendor', { enum: samlVendors }).notNull().default('custom'),
-    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(false),
+    enabled: flag('enabled', false),
     samlIdpUrl: text('saml_idp_url'),
     samlEntityId: text('saml_entity_id'),
     // IdP-initiated sign-in: off by default, because an unsolicited response cannot be tied to
     // a request of ours (no InResponseTo), which makes login CSRF possible.
-    samlIdpLoginAllowed: integer('saml_idp_login_allowed', { mode: 'boolean' }).notNull().default(false),
-    samlAssertionSignedEnabled: integer('saml_assertion_signed_enabled', { mode: 'boolean' }).notNull().default(true),
-    samlAuthnRequestsSignedEnabled: integer('saml_authn_requests_signed_enabled', { mode: 'boolean' }).notNull().default(false),
-    samlRequestedAuthnContextEnabled: integer('saml_requested_authn_context_enabled', { mode: 'boolean' }).notNull().default(false),
+    samlIdpLoginAllowed: flag('saml_idp_login_allowed', false),
+    samlAssertionSignedEnabled: flag('saml_assertion_signed_enabled', true),
+    samlAuthnRequestsSignedEnabled: flag('saml_authn_requests_signed_enabled', false),
+    samlRequestedAuthnContextEnabled: flag('saml_requested_authn_context_enabled', false),
     samlDigestAlgorithm: text('saml_digest_algorithm', { enum: samlDigestAlgorithms }).notNull().default('sha256'),
     samlSignatureAlgorithm: text('saml_signature_algorithm', { enum: samlSignatureAlgorithms }).notNull().default('rsa-sha256'),
-    samlFieldMapping: text('saml_field_mapping', { mode: 'json' }).$type<SamlFieldMapping>().notNull().default(sql`'{}'`),
+    samlFieldMapping: jsonObject<SamlFieldMapping>('saml_field_mapping'),
     samlVariant: text('saml_variant'),
     // The SP key pair generated for this method, to sign authentication requests. The private
     // key must be readable to sign with, so it cannot be hashed; it never leaves the server.
@@ -312,9 +309,8 @@ export const authenticationMethods = sqliteTable(
     spCertificate: text('sp_certificate').notNull(),
     // Sessions created through this method: their max age (null: the console default).
     authTokenMaxAgeSeconds: integer('auth_token_max_age_seconds'),
-    authTokenExtendWhenUsed: integer('auth_token_extend_when_used', { mode: 'boolean' }).notNull().default(true),
-    createTime: text('create_time').notNull(),
-    updateTime: text('update_time').notNull(),
+    authTokenExtendWhenUsed: flag('auth_token_extend_when_used', true),
+    ...timestamps(),
   },
   (t) => [index('authentication_methods_org_idx').on(t.organizationId)],
 );
@@ -326,15 +322,13 @@ export const samlCertificates = sqliteTable(
   'saml_certificates',
   {
     id: text('id').primaryKey(),
-    methodId: text('method_id')
-      .notNull()
-      .references(() => authenticationMethods.id, { onDelete: 'cascade' }),
+    methodId: methodId(),
     pem: text('pem').notNull(),
     subject: text('subject').notNull(),
     issuer: text('issuer').notNull(),
     notBefore: text('not_before').notNull(),
     notAfter: text('not_after').notNull(),
-    createTime: text('create_time').notNull(),
+    createTime: createTime(),
   },
   (t) => [index('saml_certificates_method_idx').on(t.methodId)],
 );
@@ -344,15 +338,13 @@ export type SamlCertificate = typeof samlCertificates.$inferSelect;
 // (SP-initiated flows), and each is used once.
 export const samlRequests = sqliteTable('saml_requests', {
   id: text('id').primaryKey(),
-  methodId: text('method_id')
-    .notNull()
-    .references(() => authenticationMethods.id, { onDelete: 'cascade' }),
+  methodId: methodId(),
   // What the sign-in is for: sign in, sign up, link an account, or the admin's test.
   purpose: text('purpose', { enum: ['signin', 'signup', 'link', 'test'] }).notNull(),
   // For "link": the signed-in user who asked to link this IdP to their account.
   userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
-  createTime: text('create_time').notNull(),
-  expiryTime: text('expiry_time').notNull(),
+  createTime: createTime(),
+  expiryTime: expiryTime(),
 });
 
 // Assertion IDs already accepted, kept until the assertion expires: the same response posted
@@ -360,11 +352,9 @@ export const samlRequests = sqliteTable('saml_requests', {
 export const samlSeenAssertions = sqliteTable(
   'saml_seen_assertions',
   {
-    methodId: text('method_id')
-      .notNull()
-      .references(() => authenticationMethods.id, { onDelete: 'cascade' }),
+    methodId: methodId(),
     assertionId: text('assertion_id').notNull(),
-    expiryTime: text('expiry_time').notNull(),
+    expiryTime: expiryTime(),
   },
   (t) => [primaryKey({ columns: [t.methodId, t.assertionId] })],
 );
@@ -376,13 +366,11 @@ export const externalIdentities = sqliteTable(
   'external_identities',
   {
     id: text('id').primaryKey(),
-    userId: text('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userId(),
     provider: text('provider').notNull(),
     subject: text('subject').notNull(),
     email: text('email'),
-    createTime: text('create_time').notNull(),
+    createTime: createTime(),
     lastUsedTime: text('last_used_time'),
   },
   (t) => [
@@ -399,9 +387,7 @@ export const domains = sqliteTable(
   {
     // domain_id of the Aiven API.
     id: text('id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     // ASCII (punycode) form, lower-cased.
     domainName: text('domain_name').notNull(),
     verificationType: text('verification_type', { enum: ['dns', 'http'] }).notNull().default('dns'),
@@ -412,7 +398,7 @@ export const domains = sqliteTable(
     lastCheckTime: text('last_check_time'),
     lastCheckResult: text('last_check_result', { mode: 'json' }).$type<Record<string, unknown>>(),
     verifiedTime: text('verified_time'),
-    createTime: text('create_time').notNull(),
+    createTime: createTime(),
   },
   (t) => [
     uniqueIndex('domains_org_name_idx').on(t.organizationId, t.domainName),
@@ -429,10 +415,8 @@ export const domainAuthenticationMethods = sqliteTable(
     domainId: text('domain_id')
       .notNull()
       .references(() => domains.id, { onDelete: 'cascade' }),
-    methodId: text('method_id')
-      .notNull()
-      .references(() => authenticationMethods.id, { onDelete: 'cascade' }),
-    createTime: text('create_time').notNull(),
+    methodId: methodId(),
+    createTime: createTime(),
   },
   (t) => [primaryKey({ columns: [t.domainId, t.methodId] }), index('domain_methods_method_idx').on(t.methodId)],
 );
@@ -445,12 +429,9 @@ export const organizationUnits = sqliteTable(
   {
     // account_id of the Aiven API, from the same generator as organizations.account_id.
     id: text('id').primaryKey(),
-    organizationId: text('organization_id')
-      .notNull()
-      .references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: organizationId(),
     name: text('name').notNull(),
-    createTime: text('create_time').notNull(),
-    updateTime: text('update_time').notNull(),
+    ...timestamps(),
   },
   (t) => [index('organization_units_org_idx').on(t.organizationId)],
 );
@@ -470,9 +451,8 @@ export const projects = sqliteTable(
     unitId: text('unit_id').references(() => organizationUnits.id, { onDelete: 'set null' }),
     createdByUserId: text('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
     cloud: text('cloud').notNull().default(''),
-    techEmails: text('tech_emails', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
-    createTime: text('create_time').notNull(),
-    updateTime: text('update_time').notNull(),
+    techEmails: jsonList('tech_emails'),
+    ...timestamps(),
   },
   (t) => [index('projects_org_idx').on(t.organizationId)],
 );
@@ -493,9 +473,8 @@ export const services = sqliteTable(
     state: text('state').notNull().default('RUNNING'),
     // The service's user_config as the API shows it (secrets included: the API returns them to
     // those who may read the service, as upstream does; the console masks them).
-    userConfig: text('user_config', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
-    createTime: text('create_time').notNull(),
-    updateTime: text('update_time').notNull(),
+    userConfig: jsonObject<Record<string, unknown>>('user_config'),
+    ...timestamps(),
   },
   (t) => [uniqueIndex('services_project_name_idx').on(t.projectId, t.name)],
 );

@@ -5,7 +5,7 @@ import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newUserId } from '@/lib/ids';
 import { insertMembership } from '@/lib/model/organizations';
-import { createToken, type CreatedToken } from '@/lib/tokens/create';
+import { createRequestedToken, type CreatedToken } from '@/lib/tokens/create';
 import { assertWithinCallerToken, requestedLimits } from '@/lib/tokens/manage';
 import { createTokenSchema } from '@/lib/tokens/schema';
 import { createApplicationUserSchema, updateApplicationUserSchema } from './schema';
@@ -115,20 +115,7 @@ export function createApplicationToken(call: OrgCall & { userId: string; input: 
     audit(call, 'token.creation_refused', { application_user_id: user.id, ...details }, call.membership!.organization.id),
   );
   return call.ctx.db.transaction(() => {
-    const created = createToken({
-      ctx: call.ctx,
-      input: {
-        userId: user.id,
-        kind: 'application',
-        authMethod: 'application',
-        description: input.description,
-        createdManually: true,
-        maxAgeSeconds: input.max_age_seconds,
-        extendWhenUsed: input.extend_when_used,
-        ipAllowlist: input.ip_allowlist,
-        scopes: input.scopes,
-      },
-    });
+    const created = createRequestedToken(call.ctx, { userId: user.id, kind: 'application', authMethod: 'application' }, input);
     audit(call, 'token.created', {
         application_user_id: user.id,
         token_prefix: created.token.tokenPrefix,

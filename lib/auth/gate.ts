@@ -130,18 +130,13 @@ export function authorizeScope(
       return null;
     case 'organization': {
       const membership = principal.memberships.find((m) => m.organization.id === scope.organizationId);
-      // Not a member and no such organization answer alike: ids of other tenants are not probed.
-      if (!membership) throw new AppError('not_found', `Organization ${scope.organizationId} not found`);
-      assertOrganizationAdmits(membership, principal, ip);
-      return membership;
+      return admittedMember(principal, membership, ip, `Organization ${scope.organizationId} not found`);
     }
     case 'account': {
       const membership =
         principal.memberships.find((m) => m.organization.accountId === scope.accountId) ??
         (unit?.id === scope.accountId ? authorizeUnit(principal, scope, unit, ip) : undefined);
-      if (!membership) throw new AppError('not_found', `Account ${scope.accountId} not found`);
-      assertOrganizationAdmits(membership, principal, ip);
-      return membership;
+      return admittedMember(principal, membership, ip, `Account ${scope.accountId} not found`);
     }
     case 'console': {
       const membership =
@@ -153,6 +148,17 @@ export function authorizeScope(
       return membership;
     }
   }
+}
+
+/**
+ * The caller's membership of the organization a request names, once that organization's policy
+ * and allowlist admit the caller. Not a member and no such thing answer alike (404 `notFound`):
+ * ids and names of other tenants are not probed.
+ */
+function admittedMember(principal: Principal, membership: MembershipWithOrg | undefined, ip: string | null, notFound: string): MembershipWithOrg {
+  if (!membership) throw new AppError('not_found', notFound);
+  assertOrganizationAdmits(membership, principal, ip);
+  return membership;
 }
 
 /**
@@ -185,17 +191,15 @@ function authorizeUnit(
  * Anyone else gets the same 404 as for a project that does not exist: names are not probed.
  */
 export function authorizeProject(principal: Principal, name: string, project: ProjectOwner | null, ip: string | null): MembershipWithOrg | null {
-  const notFound = () => new AppError('not_found', `Project ${name} not found`);
-  if (!project) throw notFound();
+  const notFound = `Project ${name} not found`;
+  if (!project) throw new AppError('not_found', notFound);
   if (project.organizationId === null) {
-    if (project.createdByUserId !== principal.user.id) throw notFound();
+    if (project.createdByUserId !== principal.user.id) throw new AppError('not_found', notFound);
     for (const membership of principal.memberships) assertOrganizationAdmits(membership, principal, ip);
     return null;
   }
   const membership = principal.memberships.find((m) => m.organization.id === project.organizationId);
-  if (!membership) throw notFound();
-  assertOrganizationAdmits(membership, principal, ip);
-  return membership;
+  return admittedMember(principal, membership, ip, notFound);
 }
 
 /** Authenticates the request and authorizes its scope: the whole gate in one call. */

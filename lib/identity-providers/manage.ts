@@ -12,6 +12,7 @@ import {
 } from '@/db/schema';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
+import { updateRow } from '@/lib/model/rows';
 import { AppError, parseInput } from '@/lib/errors';
 import { newAuthenticationMethodId, newRowId } from '@/lib/ids';
 import { parseCertificate, type ParsedCertificate } from './certificate';
@@ -247,12 +248,7 @@ export function updateMethod(call: OrgCall & { methodId: string; input: unknown 
     ([, column]) => column in columns && JSON.stringify(before.method[column]) !== JSON.stringify(columns[column as keyof typeof columns]),
   );
   return call.ctx.db.transaction(() => {
-    const method = call.ctx.db
-      .update(authenticationMethods)
-      .set({ ...columns, updateTime: iso(call.ctx.now) })
-      .where(eq(authenticationMethods.id, call.methodId))
-      .returning()
-      .get();
+    const method = updateRow(call.ctx, authenticationMethods, call.methodId, columns);
     if (input.saml_certificate !== undefined) {
       call.ctx.db.delete(samlCertificates).where(eq(samlCertificates.methodId, call.methodId)).run();
       if (certificate) insertCertificate(call.ctx, call.methodId, certificate);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredText } from '@/lib/forms/required-text';
 
 // Identity providers ("authentication methods" of the Aiven API), as the API and the console's
 // forms send them: snake_case, one schema per input. Certificates are only checked for shape
@@ -25,11 +26,7 @@ export type MappedField = (typeof MAPPED_FIELDS)[number];
 
 const bool = (name: string) => z.boolean({ error: `${name} must be true or false` });
 
-export const methodNameSchema = z
-  .string({ error: 'authentication_method_name must be a string' })
-  .trim()
-  .min(1, { error: 'Enter a name' })
-  .max(128, { error: 'Use at most 128 characters' });
+export const methodNameSchema = requiredText({ notText: 'authentication_method_name must be a string', empty: 'Enter a name', max: 128 });
 
 /** The IdP's single sign-on URL: where sign-ins are sent (HTTP-Redirect binding). */
 export const idpUrlSchema = z
@@ -38,17 +35,14 @@ export const idpUrlSchema = z
   .max(2048, { error: 'Use at most 2048 characters' })
   .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), { error: 'Enter an http:// or https:// URL' });
 
-export const entityIdSchema = z
-  .string({ error: 'saml_entity_id must be a string' })
-  .trim()
-  .min(1, { error: 'Enter the IdP entity ID' })
-  .max(1024, { error: 'Use at most 1024 characters' });
+export const entityIdSchema = requiredText({ notText: 'saml_entity_id must be a string', empty: 'Enter the IdP entity ID', max: 1024 });
 
-export const certificatePemSchema = z
-  .string({ error: 'saml_certificate must be a string' })
-  .trim()
-  .min(1, { error: 'Paste the certificate' })
-  .max(20_000, { error: 'The certificate is too long' });
+export const certificatePemSchema = requiredText({
+  notText: 'saml_certificate must be a string',
+  empty: 'Paste the certificate',
+  max: 20_000,
+  tooLong: 'The certificate is too long',
+});
 
 const attributeName = z.string().trim().max(256, { error: 'Use at most 256 characters' }).nullable().optional();
 

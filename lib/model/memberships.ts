@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import type { SelectedFields } from 'drizzle-orm/sqlite-core';
 import { preparedPerDb } from '@/lib/prepared';
-import { memberships, organizations } from '@/db/schema';
+import { memberships, organizations, passwordCredentials, totpCredentials, users } from '@/db/schema';
 import type { Ctx, MembershipWithOrg } from '@/lib/call';
 
 
@@ -17,4 +18,19 @@ const membershipsOfUser = preparedPerDb((db) =>
 
 export function listMemberships(ctx: Ctx, userId: string): MembershipWithOrg[] {
   return membershipsOfUser(ctx.db).all({ userId });
+}
+
+/**
+ * Members (memberships joined to their users) with the `columns` asked for and whether each
+ * can sign in with a password (`passwordUserId` not null) and has confirmed an authenticator
+ * app (`totpConfirmedTime` not null). Name explicit columns: then nothing secret (password
+ * hashes, TOTP secrets) is read, so none can leak. The caller adds the where and the order.
+ */
+export function selectMembersWithCredentials<Columns extends SelectedFields>(ctx: Ctx, columns: Columns) {
+  return ctx.db
+    .select({ ...columns, passwordUserId: passwordCredentials.userId, totpConfirmedTime: totpCredentials.confirmedTime })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
+    .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id));
 }

@@ -1,6 +1,7 @@
 import { and, asc, count, eq } from 'drizzle-orm';
-import { memberships, organizations, passwordCredentials, totpCredentials, users, type User } from '@/db/schema';
+import { memberships, organizations, users, type User } from '@/db/schema';
 import type { Ctx } from '@/lib/context';
+import { selectMembersWithCredentials } from '@/lib/model/memberships';
 
 // npm run admin -- list-organizations: what the operator needs to pick a way back in. Read-only.
 
@@ -24,19 +25,8 @@ export type OperatorOrganization = {
 export function listOrganizations({ ctx }: { ctx: Ctx }): OperatorOrganization[] {
   const orgs = ctx.db.select().from(organizations).orderBy(asc(organizations.name), asc(organizations.createTime)).all();
   return orgs.map((organization) => {
-    const superAdmins = ctx.db
-      .select({
-        id: users.id,
-        email: users.email,
-        state: users.state,
-        isApplicationUser: users.isApplicationUser,
-        passwordUserId: passwordCredentials.userId,
-        totpConfirmedTime: totpCredentials.confirmedTime,
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
-      .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id))
+    const columns = { id: users.id, email: users.email, state: users.state, isApplicationUser: users.isApplicationUser };
+    const superAdmins = selectMembersWithCredentials(ctx, columns)
       .where(and(eq(memberships.organizationId, organization.id), eq(memberships.isSuperAdmin, true)))
       .orderBy(asc(users.email))
       .all()

@@ -1,21 +1,22 @@
 import { z } from 'zod';
+import { requiredText } from '@/lib/forms/required-text';
 
 // The operator's command inputs (npm run admin, scripts/admin.ts): who and which organization.
 // Only zod here, like the other schema files.
 
 /** A user, by email address or user id ("u" and 11 hex digits). */
-export const userRefSchema = z
-  .string({ error: 'Name the user by email address or user id' })
-  .trim()
-  .min(1, { error: 'Name the user by email address or user id' })
-  .max(254, { error: 'A user is named by an email address (at most 254 characters) or a user id' });
+export const userRefSchema = requiredText({
+  empty: 'Name the user by email address or user id',
+  max: 254,
+  tooLong: 'A user is named by an email address (at most 254 characters) or a user id',
+});
 
 /** An organization, by organization id, account id or name. */
-export const organizationRefSchema = z
-  .string({ error: 'Name the organization by id or name' })
-  .trim()
-  .min(1, { error: 'Name the organization by id or name' })
-  .max(256, { error: 'An organization is named by its id or its name (at most 256 characters)' });
+export const organizationRefSchema = requiredText({
+  empty: 'Name the organization by id or name',
+  max: 256,
+  tooLong: 'An organization is named by its id or its name (at most 256 characters)',
+});
 
 export const userInputSchema = z.object({ user: userRefSchema });
 export type UserInput = z.input<typeof userInputSchema>;

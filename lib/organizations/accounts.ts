@@ -4,6 +4,7 @@ import { assertSuperAdmin, audit, type Call, type MembershipWithOrg, type OrgCal
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { insertMembership, insertOrganization } from '@/lib/model/organizations';
+import { updateRow } from '@/lib/model/rows';
 import { createAccountSchema, updateAccountSchema } from './schema';
 import { createUnit, type UnitWithOrg } from './units';
 
@@ -34,12 +35,7 @@ export function updateAccount(call: OrgCall & { input: unknown }): MembershipWit
   const old = call.membership.organization;
   if (input.account_name === old.name) return call.membership;
   return call.ctx.db.transaction(() => {
-    const organization = call.ctx.db
-      .update(organizations)
-      .set({ name: input.account_name, updateTime: iso(call.ctx.now) })
-      .where(eq(organizations.id, old.id))
-      .returning()
-      .get();
+    const organization = updateRow(call.ctx, organizations, old.id, { name: input.account_name });
     audit(call, 'organization.updated', { old: { name: old.name }, new: { name: organization.name } }, organization.id);
     return { ...call.membership!, organization };
   });

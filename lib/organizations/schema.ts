@@ -1,22 +1,20 @@
 import { z } from 'zod';
+import { requiredText } from '@/lib/forms/required-text';
 
 // The inputs of organizations and their units, shared by the console's forms, their server
 // actions and /v1/account... Zod only: the browser's components import this file.
 
 export const ACCOUNT_NAME_MAX = 128;
 
-const accountNameSchema = z
-  .string({ error: 'account_name must be a string' })
-  .trim()
-  .min(1, { error: 'Enter the organization name' })
-  .max(ACCOUNT_NAME_MAX, { error: `Use at most ${ACCOUNT_NAME_MAX} characters` });
+const accountNameSchema = requiredText({ notText: 'account_name must be a string', empty: 'Enter the organization name', max: ACCOUNT_NAME_MAX });
 
 /** An account id as it appears in a body or a form (an organization's or a unit's). */
-export const accountIdSchema = z
-  .string({ error: 'parent_account_id must be a string' })
-  .trim()
-  .min(1, { error: 'parent_account_id must not be empty' })
-  .max(64, { error: 'Not an account id' });
+export const accountIdSchema = requiredText({
+  notText: 'parent_account_id must be a string',
+  empty: 'parent_account_id must not be empty',
+  max: 64,
+  tooLong: 'Not an account id',
+});
 
 /**
  * POST /v1/account: creates an organization (`avn organization create`), or, with
@@ -43,11 +41,7 @@ export const createAccountSchema = z
 export const updateAccountSchema = z.object({ account_name: accountNameSchema });
 
 /** A unit's name in the console's forms: the same rule, the unit's words. */
-export const unitNameSchema = z
-  .string({ error: 'Enter the unit name' })
-  .trim()
-  .min(1, { error: 'Enter the unit name' })
-  .max(ACCOUNT_NAME_MAX, { error: `Use at most ${ACCOUNT_NAME_MAX} characters` });
+export const unitNameSchema = requiredText({ empty: 'Enter the unit name', max: ACCOUNT_NAME_MAX });
 
 /** Admin → Units: create one, rename one, delete one. */
 export const createUnitActionSchema = z.strictObject({ name: unitNameSchema });

@@ -6,6 +6,7 @@ import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newAccountId } from '@/lib/ids';
 import { findUnit } from '@/lib/model/units';
+import { updateRow } from '@/lib/model/rows';
 import { updateAccountSchema } from './schema';
 
 // Organizational units (seed 001: a project moves to "an organization or unit"): one level
@@ -134,12 +135,7 @@ export function updateUnit(call: Call & { target: UnitWithOrg; input: unknown })
   if (input.account_name === old.name) return call.target;
   return call.ctx.db.transaction(() => {
     assertNameFree(call.ctx, old.organizationId, input.account_name, old.id);
-    const unit = call.ctx.db
-      .update(organizationUnits)
-      .set({ name: input.account_name, updateTime: iso(call.ctx.now) })
-      .where(eq(organizationUnits.id, old.id))
-      .returning()
-      .get();
+    const unit = updateRow(call.ctx, organizationUnits, old.id, { name: input.account_name });
     audit(call, 'unit.updated', { unit_id: unit.id, unit_name: unit.name, old: { name: old.name }, new: { name: unit.name } }, old.organizationId);
     return { ...call.target, unit };
   });

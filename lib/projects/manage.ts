@@ -4,6 +4,7 @@ import type { AuditEventName } from '@/lib/audit/record';
 import { assertOrganizationAdmits } from '@/lib/auth/gate';
 import { audit, type Call, type MembershipWithOrg, type Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
+import { updateRow } from '@/lib/model/rows';
 import { AppError, parseInput } from '@/lib/errors';
 import { newProjectId } from '@/lib/ids';
 import { resolveAccount } from '@/lib/organizations/units';
@@ -208,12 +209,7 @@ export function updateProject(call: Call & { access: ProjectAccess; input: unkno
     if (target && (target.unit?.id ?? null) !== old.unitId) changes.unitId = target.unit?.id ?? null;
     if (input.cloud !== undefined && input.cloud !== old.cloud) changes.cloud = input.cloud;
     if (Object.keys(changes).length === 0) return { project: old, organization: access.organization, unit: access.unit };
-    const project = call.ctx.db
-      .update(projects)
-      .set({ ...changes, updateTime: iso(call.ctx.now) })
-      .where(eq(projects.id, old.id))
-      .returning()
-      .get();
+    const project = updateRow(call.ctx, projects, old.id, changes);
     const oldValues = { project_name: old.name, organization_id: old.organizationId, unit_id: old.unitId, cloud: old.cloud };
     const newValues = { project_name: project.name, organization_id: project.organizationId, unit_id: project.unitId, cloud: project.cloud };
     const keys = (Object.keys(newValues) as (keyof typeof newValues)[]).filter((k) => oldValues[k] !== newValues[k]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredText } from '@/lib/forms/required-text';
 
 // Inputs of projects, shared by the Projects pages (their forms and server actions) and
 // /v1/project. Keys are the wire's snake_case. Zod only: the browser loads this file.
@@ -8,12 +9,9 @@ import { z } from 'zod';
 export const PROJECT_NAME_MAX = 63;
 
 /** A project's name: its key in the API (/v1/project/{project}), unique on the install. */
-export const projectNameSchema = z
-  .string({ error: 'Enter a project name' })
-  .trim()
-  .min(1, { error: 'Enter a project name' })
-  .max(PROJECT_NAME_MAX, { error: `Use at most ${PROJECT_NAME_MAX} characters` })
-  .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'Use lowercase letters, digits and dashes, starting with a letter or digit' });
+export const projectNameSchema = requiredText({ empty: 'Enter a project name', max: PROJECT_NAME_MAX }).regex(/^[a-z0-9][a-z0-9-]*$/, {
+  error: 'Use lowercase letters, digits and dashes, starting with a letter or digit',
+});
 
 const accountIdSchema = z.string({ error: 'account_id must be a string' }).trim().min(1, { error: 'Choose an organization' }).max(64);
 

@@ -1,8 +1,8 @@
-import { DOMParser } from '@xmldom/xmldom';
 import { generateServiceProviderMetadata } from '@node-saml/node-saml';
 import type { AuthenticationMethod } from '@/db/schema';
 import { toPem } from '@/lib/identity-providers/certificate';
 import { spUrls } from '@/lib/identity-providers/urls';
+import { parseUntrustedXml } from './xml';
 
 // Metadata both ways: the IdP's metadata XML, which an admin imports to fill the IdP URL,
 // entity ID and certificate at once, and ours, served at the metadata URL for the IdP to read.
@@ -21,15 +21,9 @@ const children = (parent: XmlElement, ns: string, name: string): XmlElement[] =>
 
 /** Reads an IdP's SAML 2.0 metadata: entity ID, single sign-on URL (redirect binding) and signing certificates. */
 export function parseIdpMetadata(xml: string): MetadataResult {
-  // No DTDs at all: entity tricks (billion laughs, external entities) are refused before parsing.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return { ok: false, reason: 'Metadata with a DOCTYPE is refused.' };
-  const errors: string[] = [];
-  const doc = new DOMParser({
-    errorHandler: (level: string, message: unknown) => {
-      if (level !== 'warning') errors.push(String(message));
-    },
-  }).parseFromString(xml, 'text/xml');
-  const root = doc.documentElement as unknown as XmlElement | null;
+  const parsed = parseUntrustedXml(xml);
+  if (parsed.hasDtd) return { ok: false, reason: 'Metadata with a DOCTYPE is refused.' };
+  const { root, errors } = parsed;
   if (errors.length || !root) return { ok: false, reason: `The metadata is not well-formed XML${errors[0] ? `: ${errors[0].split('\n')[0]}` : ''}.` };
   const entities = root.localName === 'EntityDescriptor' ? [root] : children(root, MD, 'EntityDescriptor');
   const idpEntities = entities.filter((entity) => children(entity, MD, 'IDPSSODescriptor').length > 0);

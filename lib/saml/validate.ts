@@ -1,7 +1,7 @@
-import { DOMParser } from '@xmldom/xmldom';
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import type { AuthenticationMethod } from '@/db/schema';
 import { SamlError } from './errors';
+import { parseUntrustedXml } from './xml';
 
 // Checks a SAML response posted to our ACS. @node-saml/node-saml checks the signature (with any
 // of the configured certificates), the audience, the validity period and the InResponseTo it is
@@ -82,15 +82,9 @@ export function decodeSamlResponse(samlResponse: unknown): { xml: string; decode
     throw new SamlError('malformed', 'The SAMLResponse is not base64.');
   }
   const xml = Buffer.from(compact, 'base64').toString('utf8');
-  // No DTDs: entity expansion and external entities are refused before any parser sees them.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlError('malformed', 'A SAML response with a DOCTYPE is refused.');
-  const errors: string[] = [];
-  const doc = new DOMParser({
-    errorHandler: (level: string, message: unknown) => {
-      if (level !== 'warning') errors.push(String(message));
-    },
-  }).parseFromString(xml, 'text/xml');
-  const root = doc.documentElement as unknown as El | null;
+  const parsed = parseUntrustedXml(xml);
+  if (parsed.hasDtd) throw new SamlError('malformed', 'A SAML response with a DOCTYPE is refused.');
+  const { root, errors } = parsed;
   if (errors.length || !root || root.localName !== 'Response' || root.namespaceURI !== PROTOCOL) {
     throw new SamlError('malformed', 'The posted data is not a SAML 2.0 Response.');
   }

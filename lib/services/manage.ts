@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { services, type Service } from '@/db/schema';
 import type { Call, Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
+import { updateRow } from '@/lib/model/rows';
 import { AppError, parseInput, zodFieldErrors, zodMessage } from '@/lib/errors';
 import { newServiceId } from '@/lib/ids';
 import { assertMayChangeProject, auditProject, mayChangeProject, type ProjectAccess } from '@/lib/projects/manage';
@@ -155,12 +156,7 @@ export function updateService(
       changes.new.plan = plan;
     }
     if (Object.keys(changes.new).length === 0) return { service, changedKeys };
-    const updated = call.ctx.db
-      .update(services)
-      .set({ plan, userConfig, updateTime: iso(call.ctx.now) })
-      .where(eq(services.id, service.id))
-      .returning()
-      .get();
+    const updated = updateRow(call.ctx, services, service.id, { plan, userConfig });
     auditProject(call, call.access.project, {
       event: 'service.updated',
       details: { project: call.access.project.name, service: service.name, service_type: service.serviceType, ...changes },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredText } from '@/lib/forms/required-text';
 import { SERVICE_PLANS, SERVICE_TYPES } from './user-config-schema';
 
 // Inputs of services, shared by the project page's forms, their server actions and
@@ -7,12 +8,9 @@ import { SERVICE_PLANS, SERVICE_TYPES } from './user-config-schema';
 
 export const SERVICE_NAME_MAX = 64;
 
-export const serviceNameSchema = z
-  .string({ error: 'Enter a service name' })
-  .trim()
-  .min(1, { error: 'Enter a service name' })
-  .max(SERVICE_NAME_MAX, { error: `Use at most ${SERVICE_NAME_MAX} characters` })
-  .regex(/^[a-z][a-z0-9-]*$/, { error: 'Use lowercase letters, digits and dashes, starting with a letter' });
+export const serviceNameSchema = requiredText({ empty: 'Enter a service name', max: SERVICE_NAME_MAX }).regex(/^[a-z][a-z0-9-]*$/, {
+  error: 'Use lowercase letters, digits and dashes, starting with a letter',
+});
 
 export const serviceTypeSchema = z.enum(SERVICE_TYPES, { error: 'service_type must be "kafka" or "opensearch"' });
 

@@ -2,6 +2,7 @@ import { tokens, type Token, type TokenKind } from '@/db/schema';
 import { iso, type Ctx } from '@/lib/context';
 import { newTokenId } from '@/lib/ids';
 import { normalizeCidr } from '@/lib/net/cidr';
+import type { ParsedCreateToken } from './schema';
 import { generateToken } from './token';
 
 export type CreateTokenInput = {
@@ -48,4 +49,23 @@ export function createToken({ ctx, input }: { ctx: Ctx; input: CreateTokenInput 
     .returning()
     .get();
   return { fullToken: token, token: row };
+}
+
+/**
+ * A token someone asked for by hand (the Generate token form, POST /v1/access_token, an
+ * application user's token): the parsed request's limits, for the owner named.
+ */
+export function createRequestedToken(ctx: Ctx, owner: Pick<CreateTokenInput, 'userId' | 'kind' | 'authMethod'>, input: ParsedCreateToken): CreatedToken {
+  return createToken({
+    ctx,
+    input: {
+      ...owner,
+      description: input.description,
+      createdManually: true,
+      maxAgeSeconds: input.max_age_seconds,
+      extendWhenUsed: input.extend_when_used,
+      ipAllowlist: input.ip_allowlist,
+      scopes: input.scopes,
+    },
+  });
 }

@@ -4,7 +4,7 @@ import { audit, type Call, type Principal } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { personalTokenCreationRefusal, policyOf } from '@/lib/policy/policy';
-import { createToken, type CreatedToken } from './create';
+import { createRequestedToken, type CreatedToken } from './create';
 import { wideningRefusals, type RequestedLimits } from './narrowing';
 import { createTokenSchema, updateTokenSchema } from './schema';
 import { hashToken, looksLikeFullToken } from './token';
@@ -74,20 +74,8 @@ export function createPersonalToken(call: Call & { input: unknown }): CreatedTok
     audit(call, 'token.creation_refused', details),
   );
   return call.ctx.db.transaction(() => {
-    const created = createToken({
-      ctx: call.ctx,
-      input: {
-        userId: call.principal.user.id,
-        kind: 'personal',
-        authMethod: call.principal.token.authMethod,
-        description: input.description,
-        createdManually: true,
-        maxAgeSeconds: input.max_age_seconds,
-        extendWhenUsed: input.extend_when_used,
-        ipAllowlist: input.ip_allowlist,
-        scopes: input.scopes,
-      },
-    });
+    const owner = { userId: call.principal.user.id, kind: 'personal', authMethod: call.principal.token.authMethod } as const;
+    const created = createRequestedToken(call.ctx, owner, input);
     audit(call, 'token.created', {
         token_prefix: created.token.tokenPrefix,
         description: created.token.description,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredText } from '@/lib/forms/required-text';
 import { ipAllowlistSchema } from '@/lib/net/schema';
 import { SCOPES } from './scopes';
 
@@ -9,11 +10,7 @@ import { SCOPES } from './scopes';
 export const MIN_MAX_AGE_SECONDS = 600;
 export const MAX_MAX_AGE_SECONDS = 315_360_000; // ten years
 
-export const descriptionSchema = z
-  .string({ error: 'description must be a string' })
-  .trim()
-  .min(1, { error: 'Enter a description' })
-  .max(1000, { error: 'Use at most 1000 characters' });
+export const descriptionSchema = requiredText({ notText: 'description must be a string', empty: 'Enter a description', max: 1000 });
 
 export const maxAgeSecondsSchema = z
   .number({ error: 'max_age_seconds must be a number of seconds or null' })
@@ -39,6 +36,7 @@ export const createTokenSchema = z
     path: ['extend_when_used'],
   });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
+export type ParsedCreateToken = z.output<typeof createTokenSchema>;
 
 export const updateTokenSchema = z.strictObject({ description: descriptionSchema });
 export type UpdateTokenInput = z.input<typeof updateTokenSchema>;

@@ -3,9 +3,7 @@ import {
   authenticationMethods,
   externalIdentities,
   memberships,
-  passwordCredentials,
   tokens,
-  totpCredentials,
   users,
   type Token,
   type User,
@@ -13,6 +11,7 @@ import {
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
+import { selectMembersWithCredentials } from '@/lib/model/memberships';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 import { listTokens } from '@/lib/tokens/manage';
 import { listMembersQuerySchema, updateMemberSchema, userIdSchema } from './schema';
@@ -42,30 +41,22 @@ export function signInMethodsOf(member: Member): string[] {
   return methods;
 }
 
-// Explicit columns: nothing secret (password hashes, TOTP secrets) is read, so none can leak.
 function selectMembers(ctx: Ctx) {
-  return ctx.db
-    .select({
-      user: {
-        id: users.id,
-        email: users.email,
-        realName: users.realName,
-        state: users.state,
-        isApplicationUser: users.isApplicationUser,
-        lastActivityTime: users.lastActivityTime,
-        createTime: users.createTime,
-        managingOrganizationId: users.managingOrganizationId,
-        emailVerifiedTime: users.emailVerifiedTime,
-      },
-      isSuperAdmin: memberships.isSuperAdmin,
-      joinTime: memberships.joinTime,
-      passwordUserId: passwordCredentials.userId,
-      totpConfirmedTime: totpCredentials.confirmedTime,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
-    .leftJoin(totpCredentials, eq(totpCredentials.userId, users.id));
+  return selectMembersWithCredentials(ctx, {
+    user: {
+      id: users.id,
+      email: users.email,
+      realName: users.realName,
+      state: users.state,
+      isApplicationUser: users.isApplicationUser,
+      lastActivityTime: users.lastActivityTime,
+      createTime: users.createTime,
+      managingOrganizationId: users.managingOrganizationId,
+      emailVerifiedTime: users.emailVerifiedTime,
+    },
+    isSuperAdmin: memberships.isSuperAdmin,
+    joinTime: memberships.joinTime,
+  });
 }
 
 type MemberRow = Awaited<ReturnType<ReturnType<typeof selectMembers>['all']>>[number];
@@ -100,9 +91,26 @@ export function findMember(ctx: Ctx, organizationId: string, userId: string): Me
   return toMember(row);
 }
 
-export function getMember(call: OrgCall & { userId: string }): Member {
+type MemberTarget = { organizationId: string; userId: string };
+
+/** Whom a call about one member names: a user of the caller's organization (super admins only). */
+function memberTarget(call: OrgCall & { userId: string }): MemberTarget {
   assertSuperAdmin(call.membership);
-  return findMember(call.ctx, call.membership.organization.id, parseInput(userIdSchema, call.userId));
+  return { organizationId: call.membership.organization.id, userId: parseInput(userIdSchema, call.userId) };
+}
+
+/**
+ * Runs `change` on the member inside one immediate transaction: the last-super-admin guard's
+ * count and the write happen under one write lock, so two admins demoting or removing each
+ * other at once cannot both pass it.
+ */
+function changeMember<T>(ctx: Ctx, { organizationId, userId }: MemberTarget, change: (member: Member) => T): T {
+  return ctx.db.transaction(() => change(findMember(ctx, organizationId, userId)), { behavior: 'immediate' });
+}
+
+export function getMember(call: OrgCall & { userId: string }): Member {
+  const { organizationId, userId } = memberTarget(call);
+  return findMember(call.ctx, organizationId, userId);
 }
 
 /**
@@ -171,69 +179,61 @@ export function otherOrganizationsOf(ctx: Ctx, userId: string): number {
  * change; the change is audited with its old and new values.
  */
 export function updateMember(call: OrgCall & { userId: string; input: unknown }): Member {
-  assertSuperAdmin(call.membership);
-  const membership = call.membership;
-  const userId = parseInput(userIdSchema, call.userId);
+  const target = memberTarget(call);
+  const { organizationId, userId } = target;
   const input = parseInput(updateMemberSchema, call.input);
   const { ctx } = call;
-  const organizationId = membership.organization.id;
 
-  return ctx.db.transaction(
-    () => {
-      const member = findMember(ctx, organizationId, userId);
-      const old: Record<string, unknown> = {};
-      const next: Record<string, unknown> = {};
+  return changeMember(ctx, target, (member) => {
+    const old: Record<string, unknown> = {};
+    const next: Record<string, unknown> = {};
 
-      if (input.is_super_admin !== undefined && input.is_super_admin !== member.isSuperAdmin) {
-        if (!input.is_super_admin) assertNotLastSuperAdmin(ctx, organizationId, member, 'demoted');
-        old.is_super_admin = member.isSuperAdmin;
-        next.is_super_admin = input.is_super_admin;
+    if (input.is_super_admin !== undefined && input.is_super_admin !== member.isSuperAdmin) {
+      if (!input.is_super_admin) assertNotLastSuperAdmin(ctx, organizationId, member, 'demoted');
+      old.is_super_admin = member.isSuperAdmin;
+      next.is_super_admin = input.is_super_admin;
+    }
+    const stateChanges = input.state !== undefined && input.state !== member.user.state;
+    const nameChanges = input.real_name !== undefined && input.real_name !== member.user.realName;
+    if (stateChanges && input.state === 'deactivated') {
+      assertNotLastSuperAdmin(ctx, organizationId, member, 'deactivated');
+      if (member.user.id === call.principal.user.id) {
+        throw new AppError('conflict', 'You cannot deactivate yourself: ask another super admin');
       }
-      const stateChanges = input.state !== undefined && input.state !== member.user.state;
-      const nameChanges = input.real_name !== undefined && input.real_name !== member.user.realName;
-      if (stateChanges && input.state === 'deactivated') {
-        assertNotLastSuperAdmin(ctx, organizationId, member, 'deactivated');
-        if (member.user.id === call.principal.user.id) {
-          throw new AppError('conflict', 'You cannot deactivate yourself: ask another super admin');
-        }
-      }
-      // The state and name are the user's own, across organizations: deactivating someone here
-      // must not lock them out of another organization whose admins did not decide it, unless
-      // this organization manages them (assertAccountIsOurs).
-      if (stateChanges || nameChanges) {
-        assertAccountIsOurs(ctx, organizationId, member, 'their state and name are', 'Remove them from this organization instead.');
-      }
-      if (stateChanges) {
-        old.state = member.user.state;
-        next.state = input.state;
-      }
-      if (nameChanges) {
-        old.real_name = member.user.realName;
-        next.real_name = input.real_name;
-      }
-      if (Object.keys(next).length === 0) return member;
+    }
+    // The state and name are the user's own, across organizations: deactivating someone here
+    // must not lock them out of another organization whose admins did not decide it, unless
+    // this organization manages them (assertAccountIsOurs).
+    if (stateChanges || nameChanges) {
+      assertAccountIsOurs(ctx, organizationId, member, 'their state and name are', 'Remove them from this organization instead.');
+    }
+    if (stateChanges) {
+      old.state = member.user.state;
+      next.state = input.state;
+    }
+    if (nameChanges) {
+      old.real_name = member.user.realName;
+      next.real_name = input.real_name;
+    }
+    if (Object.keys(next).length === 0) return member;
 
-      if (next.is_super_admin !== undefined) {
-        ctx.db
-          .update(memberships)
-          .set({ isSuperAdmin: input.is_super_admin })
-          .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-          .run();
-      }
-      if (stateChanges || nameChanges) {
-        ctx.db
-          .update(users)
-          .set({ ...(stateChanges ? { state: input.state } : {}), ...(nameChanges ? { realName: input.real_name } : {}) })
-          .where(eq(users.id, userId))
-          .run();
-      }
-      audit(call, 'member.updated', { user_id: userId, user_email: member.user.email, old, new: next }, membership.organization.id);
-      return findMember(ctx, organizationId, userId);
-    },
-    // Immediate: the guard's count and the write happen under one write lock, so two admins
-    // demoting each other at once cannot both pass it.
-    { behavior: 'immediate' },
-  );
+    if (next.is_super_admin !== undefined) {
+      ctx.db
+        .update(memberships)
+        .set({ isSuperAdmin: input.is_super_admin })
+        .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+        .run();
+    }
+    if (stateChanges || nameChanges) {
+      ctx.db
+        .update(users)
+        .set({ ...(stateChanges ? { state: input.state } : {}), ...(nameChanges ? { realName: input.real_name } : {}) })
+        .where(eq(users.id, userId))
+        .run();
+    }
+    audit(call, 'member.updated', { user_id: userId, user_email: member.user.email, old, new: next }, organizationId);
+    return findMember(ctx, organizationId, userId);
+  });
 }
 
 /**
@@ -241,24 +241,18 @@ export function updateMember(call: OrgCall & { userId: string; input: unknown })
  * tokens and their other organizations stay as they are.
  */
 export function removeMember(call: OrgCall & { userId: string }): Member {
-  assertSuperAdmin(call.membership);
-  const membership = call.membership;
-  const userId = parseInput(userIdSchema, call.userId);
+  const target = memberTarget(call);
+  const { organizationId, userId } = target;
   const { ctx } = call;
-  const organizationId = membership.organization.id;
-  return ctx.db.transaction(
-    () => {
-      const member = findMember(ctx, organizationId, userId);
-      assertNotLastSuperAdmin(ctx, organizationId, member, 'removed');
-      ctx.db
-        .delete(memberships)
-        .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-        .run();
-      audit(call, 'member.removed', { user_id: userId, user_email: member.user.email, was_super_admin: member.isSuperAdmin }, membership.organization.id);
-      return member;
-    },
-    { behavior: 'immediate' },
-  );
+  return changeMember(ctx, target, (member) => {
+    assertNotLastSuperAdmin(ctx, organizationId, member, 'removed');
+    ctx.db
+      .delete(memberships)
+      .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+      .run();
+    audit(call, 'member.removed', { user_id: userId, user_email: member.user.email, was_super_admin: member.isSuperAdmin }, organizationId);
+    return member;
+  });
 }
 
 /** A member's tokens and sessions, newest first. */
@@ -269,12 +263,10 @@ export function listMemberTokens(call: OrgCall & { userId: string }): Token[] {
 
 /** Revokes one of a member's tokens, named by its prefix (never by a full token: admins do not hold those). */
 export function revokeMemberToken(call: OrgCall & { userId: string; prefix: string }): Token {
-  assertSuperAdmin(call.membership);
-  const membership = call.membership;
-  const userId = parseInput(userIdSchema, call.userId);
+  const { organizationId, userId } = memberTarget(call);
   const { ctx } = call;
   return ctx.db.transaction(() => {
-    const member = findMember(ctx, membership.organization.id, userId);
+    const member = findMember(ctx, organizationId, userId);
     const token = ctx.db
       .select()
       .from(tokens)
@@ -288,7 +280,7 @@ export function revokeMemberToken(call: OrgCall & { userId: string; prefix: stri
         token_prefix: token.tokenPrefix,
         kind: token.kind,
         description: token.description,
-      }, membership.organization.id);
+      }, organizationId);
     return token;
   });
 }
