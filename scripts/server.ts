@@ -69,6 +69,11 @@ async function main() {
       res.end(JSON.stringify({ message: 'Internal error', errors: [{ error_code: 'internal', message: 'Internal error', status: 500 }] }));
     });
   });
+  // Keep idle connections open longer than a load balancer's or client's own idle timeout
+  // (60 s is common): with Node's 5 s default, a connection the client reuses just as the server
+  // closes it ends in ECONNRESET, or in a 502 from the balancer.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(port, host, () => {
     console.log(`Portcullis listening on ${process.env.NEXTAUTH_URL} (${dev ? 'development' : 'production'}), database ${process.env.DATABASE_URL}`);
   });

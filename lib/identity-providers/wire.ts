@@ -1,6 +1,18 @@
 import { isConfigured, type MethodView } from './manage';
 import { spUrls } from './urls';
 
+/** The SAML switches and algorithms, as the API and the console's Options form both name them. */
+export function samlOptionsToWire(method: MethodView['method']) {
+  return {
+    saml_idp_login_allowed: method.samlIdpLoginAllowed,
+    saml_assertion_signed_enabled: method.samlAssertionSignedEnabled,
+    saml_authn_requests_signed_enabled: method.samlAuthnRequestsSignedEnabled,
+    saml_requested_authn_context_enabled: method.samlRequestedAuthnContextEnabled,
+    saml_digest_algorithm: method.samlDigestAlgorithm,
+    saml_signature_algorithm: method.samlSignatureAlgorithm,
+  };
+}
+
 /**
  * The authentication method object of the API. Upstream has one certificate: its fields show the
  * newest; `saml_certificates` (ours) lists every certificate accepted now, for rotation.
@@ -29,12 +41,7 @@ export function methodToWire({ method, certificates, linkedDomains }: MethodView
     saml_certificate_not_valid_before: newest?.notBefore ?? null,
     saml_certificate_not_valid_after: newest?.notAfter ?? null,
     saml_sp_certificate: method.spCertificate,
-    saml_idp_login_allowed: method.samlIdpLoginAllowed,
-    saml_assertion_signed_enabled: method.samlAssertionSignedEnabled,
-    saml_authn_requests_signed_enabled: method.samlAuthnRequestsSignedEnabled,
-    saml_requested_authn_context_enabled: method.samlRequestedAuthnContextEnabled,
-    saml_digest_algorithm: method.samlDigestAlgorithm,
-    saml_signature_algorithm: method.samlSignatureAlgorithm,
+    ...samlOptionsToWire(method),
     saml_field_mapping: method.samlFieldMapping,
     saml_variant: method.samlVariant,
     saml_join_groups: false,

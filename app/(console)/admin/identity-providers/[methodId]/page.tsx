@@ -15,6 +15,7 @@ import { getMethod, isConfigured } from '@/lib/identity-providers/manage';
 import { MAPPED_FIELDS, VENDOR_LABELS } from '@/lib/identity-providers/schema';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { spUrls } from '@/lib/identity-providers/urls';
+import { samlOptionsToWire } from '@/lib/identity-providers/wire';
 import { VENDOR_STEPS } from '@/lib/identity-providers/vendor-steps';
 
 export const metadata: Metadata = { title: 'Identity provider · Portcullis' };
@@ -123,12 +124,7 @@ export default async function IdentityProviderPage({ params }: { params: Promise
         <OptionsForm
           methodId={method.id}
           initial={{
-            saml_idp_login_allowed: method.samlIdpLoginAllowed,
-            saml_assertion_signed_enabled: method.samlAssertionSignedEnabled,
-            saml_authn_requests_signed_enabled: method.samlAuthnRequestsSignedEnabled,
-            saml_requested_authn_context_enabled: method.samlRequestedAuthnContextEnabled,
-            saml_digest_algorithm: method.samlDigestAlgorithm,
-            saml_signature_algorithm: method.samlSignatureAlgorithm,
+            ...samlOptionsToWire(method),
             saml_field_mapping: Object.fromEntries(MAPPED_FIELDS.map((f) => [f, method.samlFieldMapping[f] ?? ''])),
             auth_token_max_age_seconds: method.authTokenMaxAgeSeconds === null ? '' : String(method.authTokenMaxAgeSeconds),
           }}
