@@ -5,10 +5,15 @@
 #   scripts/postgres.sh stop DIR    stops it (the files stay, under .e2e/, for a look afterwards)
 # initdb and postgres refuse to run as root: as root they run as the `postgres` OS user, which
 # Debian's package creates. The cluster listens on 127.0.0.1 only, with a password made per run.
+# When the postgres user cannot reach DIR (a parent folder it may not enter), the cluster is
+# made in a folder under /tmp instead and DIR becomes a link to it.
 set -euo pipefail
 cmd="${1:-}"; dir="${2:-}"
 [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
-dir="$(mkdir -p "$dir" && cd "$dir" && pwd)"
+# A link left by an earlier run whose folder under /tmp is gone: start afresh.
+if [ -L "$dir" ] && [ ! -e "$dir" ]; then rm -f "$dir"; fi
+# The real folder (through a link left by an earlier run): the one the postgres user must reach.
+dir="$(mkdir -p "$dir" && cd -P "$dir" && pwd -P)"
 
 pg_bin() {
   local found
@@ -33,11 +38,26 @@ case "$cmd" in
     bin="$(pg_bin)"
     port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
     password="$(node -e "console.log(require('crypto').randomBytes(18).toString('base64url'))")"
+    rm -rf "$dir/data"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown postgres:postgres "$dir"; chmod 700 "$dir"
+      # CI runs as root in a clone whose parent folders the postgres user may not be allowed to
+      # enter (a home folder of mode 700). Then the cluster lives in a folder of its own under
+      # /tmp, and DIR becomes a link to it, so that stop DIR (and a look at the logs) still work.
+      if ! runuser -u postgres -- test -w "$dir"; then
+        given="$dir"
+        dir="$(mktemp -d /tmp/portcullis-postgres.XXXXXX)"
+        rm -f "$given/initdb.log" "$given/postgres.log" "$given/port"
+        rmdir "$given" || { echo "$given is not empty: cannot replace it with a link to $dir" >&2; exit 1; }
+        ln -s "$dir" "$given"
+        chown postgres:postgres "$dir"; chmod 700 "$dir"
+        echo "postgres cannot reach $given: the cluster is in $dir (linked from $given)" >&2
+      fi
+    fi
     data="$dir/data"
-    rm -rf "$data"
-    mkdir -p "$data"
-    printf '%s\n' "$password" > "$dir/pwfile"
-    if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$dir"; chmod 700 "$dir"; fi
+    as_owner mkdir -p "$data"
+    (umask 077; printf '%s\n' "$password" > "$dir/pwfile")
+    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir/pwfile"; fi
     as_owner "$bin/initdb" -D "$data" -U portcullis --pwfile="$dir/pwfile" --auth=scram-sha-256 \
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     rm -f "$dir/pwfile"
