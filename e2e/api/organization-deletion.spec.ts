@@ -1,7 +1,7 @@
 import { auth, expect, login, test } from '../support/fixtures';
 import { servers } from '../support/env';
 import { configureIdp, postToAcs, samlResponse, sessionFromSetCookie, startSignIn, TestIdp } from '../support/saml';
-import { auditOf, seedIdentity, seedMember, setPolicy } from '../support/seed';
+import { auditOf, seedIdentity, seedMember, setManagedBy, setPolicy, userByEmail } from '../support/seed';
 
 // Deleting an organization must take with it what only it vouched for: sessions made through its
 // identity providers (whoever they belong to) and the tokens of its application users. Before,
@@ -57,5 +57,24 @@ test('deleting an organization ends the SSO sessions through its IdP and its app
     personal_tokens_revoked: 0,
     application_users_deleted: 1,
     application_tokens_revoked: 1,
+  });
+});
+
+test('deleting an organization that manages users releases them: 200, and they sign in as before, unmanaged', async ({ request, member }) => {
+  const admin = await login(request, member.email, member.password);
+  const created = await request.post('/v1/account', { headers: json(admin), data: { account_name: 'Managing, short-lived' } });
+  expect(created.status()).toBe(200);
+  const { account_id: accountId, organization_id: organizationId } = (await created.json()).account;
+  // A person the organization manages (as a verified domain would make them), who also belongs elsewhere.
+  const managed = await seedMember(db);
+  setManagedBy(db, managed.userId, organizationId);
+
+  const deleted = await request.delete(`/v1/account/${accountId}`, { headers: auth(admin) });
+  expect(deleted.status(), await deleted.text()).toBe(200);
+  const me = await request.get('/v1/me', { headers: auth(await login(request, managed.email, managed.password)) });
+  expect(me.status()).toBe(200);
+  expect(userByEmail(db, managed.email)!.managingOrganizationId).toBeNull();
+  expect(auditOf(db, { event: 'organization.deleted', actorEmail: member.email }).find((e) => e.details.organization_id === organizationId)!.details).toMatchObject({
+    managed_users_released: 1,
   });
 });

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '@/lib/auth/gate';
 import { authenticationMethods, externalIdentities, projects, tokens, users } from '@/db/schema';
@@ -98,6 +99,21 @@ describe('accounts', () => {
       { organizationId: before.id, actorUserId: call.principal.user.id },
     ]);
     expect(listAuditEvents(ctx).find((e) => e.event === 'organization.updated')!.details).toEqual({ old: { name: before.name }, new: { name: 'Renamed' } });
+  });
+
+  it('deleting an organization that manages users through a verified domain releases them: they stay, unmanaged', () => {
+    const ctx = testCtx();
+    const { call } = caller(ctx);
+    const doomed = listMemberships(ctx, call.principal.user.id)[0]!;
+    caller(ctx); // another organization, so that the doomed one is not the last
+    const managed = seedUser(ctx);
+    seedMembership(ctx, { organizationId: doomed.organization.id, userId: managed.id });
+    setUserFields(ctx, managed.id, { managingOrganizationId: doomed.organization.id });
+
+    deleteAccount({ ...call, membership: doomed });
+    const after = ctx.db.select().from(users).where(eq(users.id, managed.id)).get();
+    expect(after?.managingOrganizationId).toBeNull();
+    expect(listAuditEvents(ctx).find((e) => e.event === 'organization.deleted')!.details).toMatchObject({ managed_users_released: 1 });
   });
 
   it('deleting an organization ends the sessions and tokens made through its identity providers, for everyone, and its application users', () => {

@@ -75,7 +75,15 @@ function endWhatBelongsTo(ctx: Ctx, organizationId: string) {
     // Memberships go by the foreign keys' ON DELETE CASCADE.
     ctx.db.delete(users).where(inArray(users.id, applicationUserIds)).run();
   }
+  // Its managed users stay, unmanaged (what the schema's ON DELETE SET NULL says; the SQLite
+  // column, added by migration 0002, has no action, so it is done here for both engines).
+  const managedUsersReleased = ctx.db
+    .update(users)
+    .set({ managingOrganizationId: null })
+    .where(eq(users.managingOrganizationId, organizationId))
+    .run().changes;
   return {
+    managed_users_released: managedUsersReleased,
     sessions_ended: sessions,
     personal_tokens_revoked: personalTokens,
     application_users_deleted: applicationUserIds.length,
