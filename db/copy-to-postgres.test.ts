@@ -145,6 +145,23 @@ describe('copyToPostgres', () => {
     expect(ctx.db.$client.inTransaction).toBe(false);
   });
 
+  it('reads text keys in byte order, as SQLite does, whatever the target database sorts by', async () => {
+    const ctx = testCtxInFile();
+    seedInstallation(ctx);
+    // A dictionary order puts "pa" before "pB"; SQLite and the copy put "pB" first.
+    const target = open(await freshDatabase({ icuLocale: 'en-US' }));
+    const { rows } = await target.$client.query("select x from (values ('pB'), ('pa')) v(x) order by x");
+    expect(rows.map((r) => r.x)).toEqual(['pa', 'pB']);
+    const result = await copyToPostgres({ source: ctx.db, target, batchRows: 1_000 });
+    expect(result.tables.filter((t) => !t.match)).toEqual([]);
+    expect(result.committed).toBe(true);
+    // One row per page: each page starts after the last key, compared in byte order too.
+    const paged = open(await freshDatabase({ icuLocale: 'en-US' }));
+    ctx.db.delete(schema.auditEvents).run();
+    expect((await copyToPostgres({ source: ctx.db, target: paged, batchRows: 1 })).committed).toBe(true);
+    expect((await postgresRows(paged)).projects!.map((p) => p.id)).toEqual(['pB', 'pa']);
+  });
+
   it('starts each identity after the largest id copied, so new rows do not collide', async () => {
     const ctx = testCtxInFile();
     const { acme, admin } = seedInstallation(ctx);
@@ -228,7 +245,8 @@ describe('copyToPostgres', () => {
     let copying = true;
     // The snapshot is taken when the copy starts; then the "server", another connection, writes
     // audit events all through the copy.
-    const copy = copyToPostgres({ source: ctx.db, target, batchRows: 50 }).finally(() => (copying = false));
+    // Small batches: many awaits for the writer to slip into, and keys paged past (composite keys too).
+    const copy = copyToPostgres({ source: ctx.db, target, batchRows: 3 }).finally(() => (copying = false));
     while (copying) {
       recordAudit({ db: server, now: ctx.now }, { event: 'auth.sign_in', organizationId: acme.id, details: { during: ++writes } });
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -239,6 +257,10 @@ describe('copyToPostgres', () => {
     expect(result.committed).toBe(true);
     expect(result.tables.find((t) => t.table === 'audit_events')!.sourceRows).toBe(before);
     expect((await postgresCounts(target)).audit_events).toBe(before);
+    const copied = await postgresRows(target);
+    const source = sqliteRows(ctx);
+    for (const { name } of pairs.filter((p) => p.name !== 'audit_events')) expect({ name, rows: copied[name] }).toEqual({ name, rows: source[name] });
+    expect(copied.memberships!.length).toBeGreaterThan(3);
     expect(ctx.db.select({ n: count() }).from(schema.auditEvents).get()!.n).toBe(before + writes);
   });
 });

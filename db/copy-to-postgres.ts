@@ -4,6 +4,7 @@ import { getTableConfig as pgTableConfig, PgTable, type PgColumn } from 'drizzle
 import { getTableConfig as sqliteTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 import { migratePostgres, type PgDb } from './postgres';
+import { tablesOf } from './schema-drift';
 import * as pgSchema from './schema.pg';
 import * as sqliteSchema from './schema';
 
@@ -42,10 +43,6 @@ export class CopyRefusedError extends Error {}
 
 type TablePair = { name: string; sqlite: SQLiteTable; pg: PgTable };
 
-function tablesOf<T>(module: Record<string, unknown>, isTable: (value: unknown) => value is T, nameOf: (table: T) => string) {
-  return new Map([...Object.values(module)].filter(isTable).map((table) => [nameOf(table), table] as const));
-}
-
 /**
  * Every application table, each SQLite table with its PostgreSQL mirror, parents before the
  * tables whose foreign keys name them (so inserts in this order never point at a missing row).
@@ -79,65 +76,63 @@ export function primaryKeyNames(config: { columns: { name: string; primary: bool
   return single.length > 0 ? single : config.primaryKeys[0]!.columns.map((c) => c.name);
 }
 
-/** Same JSON whatever the key order: jsonb stores keys in an order of its own, SQLite's text as written. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+/**
+ * A row as the checksum sees it: the row as drizzle returns it (booleans as booleans, JSON
+ * parsed, null as null) as JSON with the keys sorted at every level, because jsonb keeps keys in
+ * an order of its own and SQLite's JSON text keeps them as written. Equal data, equal text.
+ */
+export function canonicalRow(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalRow).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
     const keys = Object.keys(object)
       .filter((key) => object[key] !== undefined)
       .sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`;
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalRow(object[key])}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
 
-/**
- * One row as the checksum sees it: the row as drizzle returns it (booleans as booleans, JSON
- * parsed, null as null), keys sorted at every level, so equal data gives equal text on both engines.
- */
-export function canonicalRow(row: Record<string, unknown>): string {
-  return canonicalJson(row);
-}
+type Row = Record<string, unknown>;
+type Orderable = SQL | SQLiteColumn | PgColumn;
+/** One page of a table: the rows after `after` (all when undefined) in `orderBy` order, at most `limit`. */
+type Page = (after: SQL | undefined, orderBy: SQL[], limit: number) => Promise<Row[]> | Row[];
 
 /**
  * Reads a table in primary-key order, batch by batch, by key ("after the last key seen") rather
- * than by OFFSET, which would rescan the skipped rows on every batch. `run` executes the query on
- * either engine; `keyColumns` are the key's columns of that engine's table.
+ * than by OFFSET, which would rescan the skipped rows on every batch; hands each batch to `each`
+ * (the copy writes it) and returns the row count and the SHA-256 over the canonical rows.
+ * `keys` are the key's columns of that engine's table, each as its engine orders it.
  */
-async function* inKeyOrder<Row extends Record<string, unknown>>(
-  keyColumns: { key: string; column: SQLiteColumn | PgColumn; order: SQL | SQLiteColumn | PgColumn }[],
-  page: (after: SQL | undefined, orderBy: (SQL | SQLiteColumn | PgColumn)[], limit: number) => Promise<Row[]> | Row[],
+async function readHashed(
+  keys: { key: string; order: Orderable }[],
+  page: Page,
   batchRows: number,
-): AsyncGenerator<Row[]> {
+  each: (batch: Row[]) => Promise<void> = async () => {},
+): Promise<{ rows: number; checksum: string }> {
+  const hash = createHash('sha256');
+  let rows = 0;
   let after: SQL | undefined;
   for (;;) {
-    const rows = await page(after, keyColumns.map((k) => asc(k.order as SQL)), batchRows);
-    if (rows.length === 0) return;
-    yield rows;
-    if (rows.length < batchRows) return;
-    const last = rows.at(-1)!;
+    const batch = await page(after, keys.map((k) => asc(k.order as SQL)), batchRows);
+    await each(batch);
+    for (const row of batch) hash.update(`${canonicalRow(row)}\n`);
+    rows += batch.length;
+    if (batch.length < batchRows) return { rows, checksum: hash.digest('hex') };
+    const last = batch.at(-1)!;
     // A row value comparison, (a, b) > (x, y): both engines order it like ORDER BY a, b.
-    after = sql`(${sql.join(
-      keyColumns.map((k) => k.order),
-      sql`, `,
-    )}) > (${sql.join(
-      keyColumns.map((k) => sql`${last[k.key]}`),
-      sql`, `,
-    )})`;
+    const columns = sql.join(keys.map((k) => k.order), sql`, `);
+    const values = sql.join(keys.map((k) => sql`${last[k.key]}`), sql`, `);
+    after = sql`(${columns}) > (${values})`;
   }
 }
 
-/** The key's columns of a drizzle table, by SQL name, each with its JavaScript key and how to order it. */
-function keyColumnsOf<C extends SQLiteColumn | PgColumn>(
-  table: SQLiteTable | PgTable,
-  names: string[],
-  order: (column: C) => SQL | C,
-): { key: string; column: C; order: SQL | C }[] {
+/** A table's primary-key columns as readHashed takes them: JavaScript key, and how to order by it. */
+function keysOf<C extends SQLiteColumn | PgColumn>(table: SQLiteTable | PgTable, names: string[], order: (column: C) => Orderable) {
   const columns = Object.entries(getTableColumns(table)) as [string, C][];
   return names.map((name) => {
     const [key, column] = columns.find(([, c]) => c.name === name)!;
-    return { key, column, order: order(column) };
+    return { key, order: order(column) };
   });
 }
 
@@ -146,7 +141,7 @@ function keyColumnsOf<C extends SQLiteColumn | PgColumn>(
  * puts "B" after "a"); SQLite orders by bytes. "C" is byte order, so both sides read the
  * rows, and hash them, in the same order.
  */
-const byteOrder = (column: PgColumn): SQL | PgColumn => (column.dataType === 'string' ? sql`${column} collate "C"` : column);
+const byteOrder = (column: PgColumn): Orderable => (column.dataType === 'string' ? sql`${column} collate "C"` : column);
 
 /**
  * What PostgreSQL said about a refused INSERT, without drizzle's "Failed query" text, which
@@ -194,32 +189,20 @@ export async function copyToPostgres({
           }
         }
 
-        const copied: Omit<TableCopy, 'targetRows' | 'targetChecksum' | 'match'>[] = [];
+        const copied: { sourceRows: number; sourceChecksum: string }[] = [];
         for (const table of tables) {
-          const keyNames = primaryKeyNames(sqliteTableConfig(table.sqlite));
-          const keys = keyColumnsOf<SQLiteColumn>(table.sqlite, keyNames, (c) => c);
-          const hash = createHash('sha256');
-          let rows = 0;
-          const pages = inKeyOrder(
-            keys,
-            (after, orderBy, limit) =>
-              source
-                .select()
-                .from(table.sqlite)
-                .where(after)
-                .orderBy(...(orderBy as SQL[]))
-                .limit(limit)
-                .all(),
-            batchRows,
-          );
-          for await (const batch of pages) {
-            await tx.insert(table.pg).values(batch as never).catch((error: unknown) => {
-              throw new Error(`Copying table "${table.name}" failed: ${refusal(error)}`);
-            });
-            for (const row of batch) hash.update(`${canonicalRow(row)}\n`);
-            rows += batch.length;
-          }
-          copied.push({ table: table.name, sourceRows: rows, sourceChecksum: hash.digest('hex') });
+          const keys = keysOf<SQLiteColumn>(table.sqlite, primaryKeyNames(sqliteTableConfig(table.sqlite)), (c) => c);
+          const page: Page = (after, orderBy, limit) => source.select().from(table.sqlite).where(after).orderBy(...orderBy).limit(limit).all();
+          const { rows, checksum } = await readHashed(keys, page, batchRows, async (batch) => {
+            if (batch.length === 0) return;
+            await tx
+              .insert(table.pg)
+              .values(batch as never)
+              .catch((error: unknown) => {
+                throw new Error(`Copying table "${table.name}" failed: ${refusal(error)}`);
+              });
+          });
+          copied.push({ sourceRows: rows, sourceChecksum: checksum });
         }
 
         // Identity columns (the audit log's and recovery codes' ids) were given explicit values,
@@ -237,32 +220,17 @@ export async function copyToPostgres({
         // transaction, and hash it the way the source was hashed.
         const verified: TableCopy[] = [];
         for (const [i, table] of tables.entries()) {
-          const keyNames = primaryKeyNames(pgTableConfig(table.pg));
-          const keys = keyColumnsOf<PgColumn>(table.pg, keyNames, byteOrder);
-          const hash = createHash('sha256');
-          let rows = 0;
-          const pages = inKeyOrder(
-            keys,
-            (after, orderBy, limit) =>
-              tx
-                .select()
-                .from(table.pg)
-                .where(after)
-                .orderBy(...(orderBy as SQL[]))
-                .limit(limit),
-            batchRows,
-          );
-          for await (const batch of pages) {
-            for (const row of batch) hash.update(`${canonicalRow(row)}\n`);
-            rows += batch.length;
-          }
-          const from = copied[i]!;
-          const targetChecksum = hash.digest('hex');
+          const keys = keysOf<PgColumn>(table.pg, primaryKeyNames(pgTableConfig(table.pg)), byteOrder);
+          const page: Page = (after, orderBy, limit) => tx.select().from(table.pg).where(after).orderBy(...orderBy).limit(limit);
+          const { rows, checksum } = await readHashed(keys, page, batchRows);
+          const { sourceRows, sourceChecksum } = copied[i]!;
           verified.push({
-            ...from,
+            table: table.name,
+            sourceRows,
             targetRows: rows,
-            targetChecksum,
-            match: rows === from.sourceRows && targetChecksum === from.sourceChecksum,
+            sourceChecksum,
+            targetChecksum: checksum,
+            match: rows === sourceRows && checksum === sourceChecksum,
           });
         }
         result = { tables: verified, committed: verified.every((t) => t.match) };

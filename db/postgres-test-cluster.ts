@@ -11,8 +11,11 @@ import { openPostgres, type PgDb } from './postgres';
 const script = path.join(process.cwd(), 'scripts', 'postgres.sh');
 
 export type TestPostgres = {
-  /** A new, empty database on the cluster, and its URL (with the cluster's password). */
-  freshDatabase: () => Promise<string>;
+  /**
+   * A new, empty database on the cluster, and its URL (with the cluster's password). Its text
+   * sorts in byte order (the cluster's C.UTF-8) unless `icuLocale` names another (ICU, "en-US").
+   */
+  freshDatabase: (options?: { icuLocale?: string }) => Promise<string>;
   /** A pool on `url`, ended when the file's tests are done. */
   open: (url: string) => PgDb;
 };
@@ -39,11 +42,12 @@ export function useTestPostgres(name: string): TestPostgres {
   }, 60_000);
 
   return {
-    freshDatabase: async () => {
+    freshDatabase: async ({ icuLocale } = {}) => {
       const database = `test_${++databases}`;
       const admin = new pg.Client({ connectionString: clusterUrl });
       await admin.connect();
-      await admin.query(`create database ${database}`);
+      const locale = icuLocale ? ` template template0 locale_provider icu icu_locale '${icuLocale.replace(/'/g, "''")}'` : '';
+      await admin.query(`create database ${database}${locale}`);
       await admin.end();
       const url = new URL(clusterUrl);
       url.pathname = `/${database}`;
