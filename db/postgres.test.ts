@@ -1,53 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from './client';
-import { MIGRATION_LOCK_KEY, migratePostgres, openPostgres, type PgDb } from './postgres';
+import { MIGRATION_LOCK_KEY, migratePostgres, type PgDb } from './postgres';
+import { useTestPostgres } from './postgres-test-cluster';
 import { auditEvents, organizations, users } from './schema.pg';
 
-// On a real PostgreSQL: a throwaway cluster from scripts/postgres.sh (which installs Debian's
-// postgresql when missing), one fresh database per test.
-
-const script = path.join(process.cwd(), 'scripts', 'postgres.sh');
-const clusterDir = path.join(process.cwd(), '.e2e', `postgres-unit-${process.pid}`);
-let clusterUrl = '';
-const opened: PgDb[] = [];
-
-beforeAll(() => {
-  const output = execFileSync('bash', [script, 'start', clusterDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  clusterUrl = output.trim().split('\n').at(-1)!;
-}, 300_000);
-
-afterAll(async () => {
-  await Promise.all(opened.map((db) => db.$client.end()));
-  execFileSync('bash', [script, 'stop', clusterDir], { stdio: 'inherit' });
-  // The cluster may sit under /tmp behind a link (see scripts/postgres.sh): remove both.
-  const real = fs.realpathSync(clusterDir);
-  fs.rmSync(real, { recursive: true, force: true });
-  fs.rmSync(clusterDir, { recursive: true, force: true });
-}, 60_000);
-
-let databases = 0;
-/** A new, empty database on the cluster, and its URL. */
-async function freshDatabase(): Promise<string> {
-  const name = `test_${++databases}`;
-  const admin = new pg.Client({ connectionString: clusterUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(clusterUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-function open(url: string): PgDb {
-  const db = openPostgres(url);
-  opened.push(db);
-  return db;
-}
+// On a real PostgreSQL: a throwaway cluster, one fresh database per test.
+const { freshDatabase, open } = useTestPostgres('unit');
 
 const journal = JSON.parse(fs.readFileSync(path.join(process.cwd(), 'db', 'migrations-pg', 'meta', '_journal.json'), 'utf8')) as {
   entries: unknown[];

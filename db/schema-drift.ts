@@ -107,7 +107,8 @@ export function compareTables(sqlite: SQLiteTable, pg: PgTable): string[] {
   return compareFacts(sqliteFacts(sqlite), pgFacts(pg));
 }
 
-function tablesOf<T>(module: Record<string, unknown>, isTable: (value: unknown) => value is T, nameOf: (table: T) => string) {
+/** The tables a schema module exports, by SQL name. */
+export function tablesOf<T>(module: Record<string, unknown>, isTable: (value: unknown) => value is T, nameOf: (table: T) => string) {
   const tables = new Map<string, T>();
   for (const value of Object.values(module)) if (isTable(value)) tables.set(nameOf(value), value);
   return tables;

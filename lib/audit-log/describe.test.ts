@@ -51,6 +51,11 @@ describe('describeAuditEvent', () => {
       'Changed service prod/k: user_config.kafka.sasl_oauthbearer_sub_claim_name (none) → sub',
     ],
     ['service.deleted', { project: 'prod', service: 'k' }, 'Deleted service prod/k'],
+    [
+      'operator.database_copied',
+      { target: 'postgres://app:***@db.example.test:5432/portcullis', tables: 23, rows: 1200 },
+      'Operator copied the whole database (1200 rows) to PostgreSQL at postgres://app:***@db.example.test:5432/portcullis',
+    ],
     // Events this file does not know yet still read well, old and new values included.
     ['policy.updated', { old: { password_auth_enabled: true }, new: { password_auth_enabled: false } }, 'policy.updated: password_auth_enabled yes → no'],
     ['totp.enrolled', {}, 'totp.enrolled'],

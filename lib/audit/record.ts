@@ -84,7 +84,10 @@ export type AuditEventName =
   | 'operator.super_admin_granted'
   | 'operator.organization_unlocked'
   | 'operator.password_reset_issued'
-  | 'operator.two_factor_removed';
+  | 'operator.two_factor_removed'
+  // npm run admin -- copy-to-postgres: the whole database was copied to PostgreSQL (issue 17);
+  // details carry the target URL with its password masked, and the tables and rows copied.
+  | 'operator.database_copied';
 
 export type AuditInput = {
   event: AuditEventName;

@@ -10,5 +10,8 @@ export type OperatorCall<I = unknown> = { ctx: Ctx; operator: OperatorMeta; inpu
  */
 export type OperatorPreview = { lines: string[]; question: string | null };
 
-/** What a command did: `changed` is false when, by the time it ran, there was nothing to do. */
-export type OperatorOutcome = { changed: boolean; lines: string[] };
+/**
+ * What a command did: `changed` is false when, by the time it ran, there was nothing to do;
+ * `failed` when it ran and did not succeed (the lines say why; the command exits 1).
+ */
+export type OperatorOutcome = { changed: boolean; failed?: boolean; lines: string[] };

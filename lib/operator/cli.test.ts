@@ -5,7 +5,7 @@ import { isOperatorEvent } from '@/lib/audit/record';
 import type { Ctx } from '@/lib/context';
 import { addMember, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { listAuditEvents, testCtxInFile } from '@/lib/testing/seed';
-import { runAdminCommand } from './cli';
+import { runAdmin as run } from './cli-testing';
 import { operatorCommands } from './commands';
 
 // The command line's flow (parse, preview, confirm, apply, exit code) with a fake terminal.
@@ -16,33 +16,6 @@ function setup() {
   const bob = addMember(ctx, organization.id, { email: 'bob@acme.test' });
   ctx.db.update(organizations).set({ passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, organization.id)).run();
   return { ctx, organization, admin, bob };
-}
-
-async function run(ctx: Ctx | null, argv: string[], answer: boolean | null = null) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const questions: string[] = [];
-  let opened = 0;
-  const code = await runAdminCommand({
-    argv,
-    operator: { osUser: 'ops', host: 'host-1' },
-    io: {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      confirm: async (question) => {
-        questions.push(question);
-        if (answer === null) throw new Error('asked for confirmation unexpectedly');
-        return answer;
-      },
-    },
-    openCtx: () => {
-      opened++;
-      if (!ctx) throw new Error('No database at /nowhere/portcullis.db. Run this on the server host.');
-      return ctx;
-    },
-    clock: () => new Date('2026-03-01T12:05:00Z'),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n'), questions, opened };
 }
 
 const superAdmin = (ctx: Ctx, organizationId: string, userId: string) =>

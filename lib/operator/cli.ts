@@ -48,10 +48,17 @@ export function helpText(): string {
     'Commands:',
     ...rows.flatMap(([u, summary, example]) => [`  ${u}`, `      ${summary}`, `      e.g. ${example}`]),
     '',
-    'A <user> is an email address or a user id; an <organization> an organization id, account id or name.',
+    'A <user> is an email address or a user id; an <organization> an organization id, account id or name;',
+    'a <postgres-url> postgres://user:password@host:5432/database (or the password in PGPASSWORD).',
     'Each change is shown and asks "y" to confirm (--yes, -y: do not ask), and goes to the',
     'organization\'s audit log as done by "operator (server host)".',
   ].join('\n');
+}
+
+/** The terminal with each secret shown as ***. */
+function maskedIo(io: AdminIo, secrets: string[]): AdminIo {
+  const mask = (line: string) => secrets.reduce((text, secret) => text.replaceAll(secret, '***'), line);
+  return { out: (line) => io.out(mask(line)), err: (line) => io.err(mask(line)), confirm: (question) => io.confirm(mask(question)) };
 }
 
 function usageError(io: AdminIo, message: string): number {
@@ -96,6 +103,9 @@ export async function runAdminCommand({ argv, io, operator, openCtx, clock = () 
       return usageError(io, `usage: ${[command.name, ...command.args.map((a) => `<${a}>`)].join(' ')} (e.g. ${command.example})`);
     }
     const input = Object.fromEntries(command.args.map((arg, i) => [arg, args[i]!]));
+    // From here on, whatever is printed (errors included) passes through the command's mask.
+    const secrets = command.secrets?.(input) ?? [];
+    if (secrets.length > 0) io = maskedIo(io, secrets);
 
     const ctx = openCtx();
     const preview = command.preview({ ctx, input });
@@ -106,8 +116,8 @@ export async function runAdminCommand({ argv, io, operator, openCtx, clock = () 
       return 1;
     }
     const outcome = await command.apply({ ctx: { ...ctx, now: clock() }, operator, input });
-    for (const line of outcome.lines) io.out(line);
-    return 0;
+    for (const line of outcome.lines) (outcome.failed ? io.err : io.out)(line);
+    return outcome.failed ? 1 : 0;
   } catch (error) {
     if (error instanceof AppError) {
       io.err(`Error: ${error.message}`);

@@ -1,5 +1,6 @@
 import type { Ctx } from '@/lib/context';
 import type { OperatorCall, OperatorOutcome, OperatorPreview } from './call';
+import { copySecrets, operatorCopyToPostgres, previewCopyToPostgres } from './copy-to-postgres';
 import { issueOperatorPasswordReset, previewPasswordReset } from './password-reset';
 import { grantSuperAdmin, previewGrantSuperAdmin } from './super-admin';
 import { operatorRemoveTwoFactor, previewRemoveTwoFactor } from './two-factor';
@@ -12,7 +13,9 @@ import { previewUnlockOrganization, unlockOrganization } from './unlock';
 export type OperatorCommand = {
   name: string;
   /** Positional arguments, in order, as the help shows them. */
-  args: readonly ('user' | 'organization')[];
+  args: readonly ('user' | 'organization' | 'postgres-url')[];
+  /** Parts of the input never to print (a password in a URL): the terminal shows *** instead. */
+  secrets?: (input: Record<string, string>) => string[];
   summary: string;
   example: string;
   preview: (call: { ctx: Ctx; input: Record<string, string> }) => OperatorPreview;
@@ -51,5 +54,15 @@ export const operatorCommands: readonly OperatorCommand[] = [
     example: 'npm run admin -- remove-2fa alice@example.com',
     preview: previewRemoveTwoFactor,
     apply: operatorRemoveTwoFactor,
+  },
+  {
+    name: 'copy-to-postgres',
+    args: ['postgres-url'],
+    summary:
+      'Copy this SQLite database into an empty PostgreSQL database and verify it (rows and a checksum per table), to move the installation.',
+    example: 'PGPASSWORD=... npm run admin -- copy-to-postgres postgres://portcullis@db.example.com:5432/portcullis',
+    secrets: copySecrets,
+    preview: previewCopyToPostgres,
+    apply: operatorCopyToPostgres,
   },
 ];

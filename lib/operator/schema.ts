@@ -26,3 +26,11 @@ export type OrganizationInput = z.input<typeof organizationInputSchema>;
 
 export const superAdminInputSchema = z.object({ user: userRefSchema, organization: organizationRefSchema });
 export type SuperAdminInput = z.input<typeof superAdminInputSchema>;
+
+/** Where copy-to-postgres copies to: a postgres:// or postgresql:// URL. Never echoed: it may hold a password. */
+export const copyInputSchema = z.object({
+  'postgres-url': z.string().refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    message: 'Name the PostgreSQL database as a URL: postgres://user:password@host:5432/database',
+  }),
+});
+export type CopyInput = z.input<typeof copyInputSchema>;
