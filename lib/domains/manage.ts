@@ -1,5 +1,5 @@
 import { domainToUnicode } from 'node:url';
-import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import { authenticationMethods, domainAuthenticationMethods, domains, users, type Domain } from '@/db/schema';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
@@ -157,7 +157,7 @@ export function manageUsersOfDomain(ctx: Ctx, organizationId: string, domainName
 /** How many people the organization manages through this domain (what removing it releases). */
 export function countManagedUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): number {
   return ctx.db
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: count() })
     .from(users)
     .where(and(onDomain(domainName), eq(users.managingOrganizationId, organizationId)))
     .get()!.n;
