@@ -117,11 +117,18 @@ describe.each(engines)('on $engine', ({ engine, open }) => {
   describe('transaction()', () => {
     it('runs two concurrent transactions with awaits inside as one serial order: no update is lost', async () => {
       const steps: string[] = [];
+      // On PostgreSQL both first read, then both write, so that they surely overlap (a retry
+      // finds the barrier open). On SQLite a barrier would wait forever: b cannot begin before a
+      // ends, which is the point; a pause there gives b the chance to interleave.
+      let reads = 0;
+      let bothRead!: () => void;
+      const barrier = new Promise<void>((resolve) => (bothRead = resolve));
       const append = (name: string) =>
         transaction(db, async (tx) => {
           steps.push(`${name} begin`);
           const [row] = await tx.select({ realName: users.realName }).from(users).where(eq(users.id, 'u1'));
-          await pause(5);
+          if (++reads === 2) bothRead();
+          await (engine === 'postgres' ? barrier : pause(5));
           await tx.update(users).set({ realName: `${row!.realName}+${name}` }).where(eq(users.id, 'u1'));
           steps.push(`${name} end`);
         });
@@ -134,6 +141,7 @@ describe.each(engines)('on $engine', ({ engine, open }) => {
       } else {
         // PostgreSQL runs them at once; SERIALIZABLE aborts one (40001) and transaction() runs it
         // again, so the outcome is still one serial order.
+        expect(steps.filter((step) => step.endsWith('begin'))).toHaveLength(3);
         expect(['+a+b', '+b+a']).toContain(row!.realName);
       }
     });
