@@ -1,0 +1,258 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
+import type { Db } from './client';
+import type { PgDb } from './postgres';
+import * as schema from './schema';
+import { currentEngine, type Engine } from './tables';
+
+// The asynchronous data layer (issue 17; docs/async-data-layer.md has the design and what the
+// spike on branch spike-async found). lib/ sees one database type, AsyncDb: drizzle's
+// asynchronous SQLite database, every query a Promise. On SQLite it really is one (drizzle's
+// sqlite-proxy driver over our better-sqlite3 connection); on PostgreSQL it is drizzle's
+// node-postgres database cast to it. Tables come from db/tables.ts, which holds the running
+// engine's own table objects under the SQLite types. Nothing in lib/ uses this yet.
+
+export type AsyncDb = SqliteRemoteDatabase<typeof schema>;
+
+type SqliteState = {
+  engine: 'sqlite';
+  lock: AsyncLock;
+  /** The transaction the current async context runs in, if any (compared with lock.holder). */
+  owner: AsyncLocalStorage<symbol>;
+};
+type PostgresState = { engine: 'postgres'; pg: PgDb };
+
+/** The databases this file opened, and how to run a transaction on each. */
+const states = new WeakMap<AsyncDb, SqliteState | PostgresState>();
+/** Transaction objects handed to `transaction()`'s callbacks: a transaction on one is a savepoint. */
+const transactions = new WeakSet<AsyncDb>();
+/** The asynchronous database over each SQLite connection: one per connection, so one lock. */
+const overConnection = new WeakMap<Database.Database, AsyncDb>();
+
+function assertEngine(engine: Engine): void {
+  // With the other engine's tables, drizzle maps values the wrong way and says nothing until it
+  // reads JSON (SQLite's tables JSON.parse PostgreSQL's already parsed jsonb; booleans happen to
+  // work). Refuse at open instead.
+  if (currentEngine() !== engine) {
+    throw new Error(`Opening ${engine}, but db/tables.ts holds the ${currentEngine()} tables (DATABASE_URL decides; tests call useEngine first)`);
+  }
+}
+
+/**
+ * A FIFO mutex for promises: one holder at a time, the others queue in order of arrival. A
+ * release hands the lock straight to the next in the queue, so that nobody arriving in between
+ * (while the woken waiter has yet to run) can take it too.
+ */
+export class AsyncLock {
+  holder: symbol | null = null;
+  private queue: Array<{ who: symbol; resolve: () => void }> = [];
+
+  async acquire(who: symbol): Promise<() => void> {
+    if (this.holder === null) this.holder = who;
+    else await new Promise<void>((resolve) => this.queue.push({ who, resolve }));
+    return () => {
+      const next = this.queue.shift();
+      this.holder = next ? next.who : null;
+      next?.resolve();
+    };
+  }
+}
+
+/**
+ * The asynchronous API over an open SQLite connection (getDb()'s, or a test's): the same
+ * connection, so its pragmas and migrations are the ones db/client.ts set, and converted and not
+ * yet converted code see one database. Two connections would not do: the synchronous one would
+ * wait out busy_timeout, blocking the event loop, while an asynchronous transaction holds the
+ * write lock across an await. Calling this again on the same connection returns the same object.
+ *
+ * Each statement runs synchronously inside the proxy callback. While a transaction is open (it
+ * holds the lock and may be awaiting something), a statement from any other async context waits
+ * for the lock, so it is neither run inside that transaction nor rolled back with it.
+ */
+export function asyncSqliteOver(sync: Db): AsyncDb {
+  assertEngine('sqlite');
+  const client = sync.$client;
+  const existing = overConnection.get(client);
+  if (existing) return existing;
+  const state: SqliteState = { engine: 'sqlite', lock: new AsyncLock(), owner: new AsyncLocalStorage<symbol>() };
+  const run = statementRunner(client);
+  const db = drizzle(
+    async (sql, params, method) => {
+      const { lock, owner } = state;
+      // The fast path (no transaction open, or this context owns it) takes no extra turn.
+      if (lock.holder === null || owner.getStore() === lock.holder) return run(sql, params, method);
+      const release = await lock.acquire(Symbol('statement'));
+      try {
+        return run(sql, params, method);
+      } finally {
+        release();
+      }
+    },
+    { schema },
+  );
+  states.set(db, state);
+  overConnection.set(client, db);
+  guardSynchronousStatements(client, state);
+  return db;
+}
+
+/** Runs one statement as sqlite-proxy expects: rows as arrays (raw), `changes` for writes. */
+function statementRunner(client: Database.Database) {
+  // The gate runs the same few queries on every request: keep the prepared statements by SQL
+  // text (preparing costs microseconds, as much as running them). Bounded, in case some caller
+  // builds SQL with inlined values.
+  const statements = new Map<string, Database.Statement>();
+  return (sql: string, params: unknown[], method: 'run' | 'all' | 'values' | 'get') => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= 500) statements.clear();
+      statement = client.prepare(sql);
+      statements.set(sql, statement);
+    }
+    inProxy = true;
+    try {
+      if (method === 'run' || !statement.reader) return { rows: [], changes: statement.run(...params).changes };
+      statement.raw(true);
+      return { rows: (method === 'get' ? statement.get(...params) : statement.all(...params)) as unknown[] };
+    } finally {
+      inProxy = false;
+    }
+  };
+}
+
+// The conversion period (docs/async-data-layer.md, risk 5). Until lib/ is all asynchronous,
+// synchronous code runs statements on the same connection through better-sqlite3 directly.
+// Those cannot wait for the lock; run from another request while an asynchronous transaction is
+// open (in a turn between its awaits), they would silently join that transaction and be rolled
+// back with it. So they throw instead, unless they run in the transaction's own async context (a
+// converted function calling a not yet converted helper: that is part of the transaction, as
+// intended). Statement methods are patched, so db.exec() and db.pragma() are not guarded; lib/
+// uses neither. Remove this when no synchronous code is left.
+
+/** Set while the proxy runs a statement: those are the asynchronous API's own, already checked. */
+let inProxy = false;
+const guarded = new WeakMap<Database.Database, SqliteState>();
+
+function guardSynchronousStatements(client: Database.Database, state: SqliteState): void {
+  guarded.set(client, state);
+  // better-sqlite3's Statement class is shared by every connection: patch it once.
+  const proto = Object.getPrototypeOf(client.prepare('select 1')) as Record<string, unknown> & { portcullisGuarded?: true };
+  if (proto.portcullisGuarded) return;
+  proto.portcullisGuarded = true;
+  for (const name of ['run', 'get', 'all', 'iterate'] as const) {
+    const original = proto[name] as (...args: unknown[]) => unknown;
+    proto[name] = function (this: Database.Statement, ...args: unknown[]) {
+      const s = guarded.get(this.database);
+      if (s && !inProxy && s.lock.holder !== null && s.owner.getStore() !== s.lock.holder) {
+        throw new Error('A synchronous statement ran while another request held an asynchronous transaction open');
+      }
+      return original.apply(this, args);
+    };
+  }
+}
+
+/**
+ * The asynchronous API on PostgreSQL: the open (and migrated) node-postgres database, cast.
+ *
+ * Why the cast is safe: drizzle's pg-core and sqlite-core builders answer the same calls
+ * (select, insert, update, delete, joins, where, orderBy, limit, returning, onConflictDoNothing,
+ * onConflictDoUpdate, prepare/execute, transaction) with the same result shapes, and
+ * db/tables.ts gives lib/ the PostgreSQL tables under the SQLite types. What it hides, and what
+ * guards each: the SQLite-only executors (.get .all .run .values) do not exist here, so lib/
+ * awaits the query (first() for one row), which the executor ban must enforce; the awaited
+ * result of a write differs (affectedRows() below); column types match because
+ * db/schema-drift.test.ts holds db/schema.pg.ts to db/schema.ts; and db/async.test.ts runs the
+ * same queries on both engines.
+ */
+export function asyncPostgresOver(pg: PgDb): AsyncDb {
+  assertEngine('postgres');
+  const db = pg as unknown as AsyncDb;
+  states.set(db, { engine: 'postgres', pg });
+  return db;
+}
+
+/** How many serialization failures in a row a PostgreSQL transaction is retried for. */
+export const TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * Runs `work` in one transaction on either engine; pass `tx` (as ctx.db) to everything inside.
+ *
+ * SQLite: BEGIN IMMEDIATE ... COMMIT behind the in-process lock, so transactions with awaits
+ * inside run one after the other; statements of other async contexts wait (see
+ * asyncSqliteOver). Keep slow awaits (hashing, fetch, mail) outside: every statement of the
+ * process waits while one is open.
+ *
+ * PostgreSQL: a pooled connection of its own, SERIALIZABLE, so that a read-then-write ends as one
+ * serial order would (what BEGIN IMMEDIATE gives on SQLite). When PostgreSQL aborts it as a
+ * serialization failure (40001) or a deadlock (40P01) it runs again, up to TRANSACTION_ATTEMPTS
+ * times: `work` must hold nothing but database work.
+ *
+ * Called with a transaction's `tx`, it opens a savepoint inside that transaction (both engines).
+ */
+export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise<T>): Promise<T> {
+  const inner = (tx: unknown) => {
+    transactions.add(tx as AsyncDb);
+    return work(tx as AsyncDb);
+  };
+  if (transactions.has(db)) return db.transaction(inner);
+  const state = states.get(db);
+  if (!state) throw new Error('Not a database opened by db/async.ts');
+  if (state.engine === 'postgres') {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await state.pg.transaction(inner, { isolationLevel: 'serializable' });
+      } catch (error) {
+        const code = errorCode(error);
+        if ((code !== '40001' && code !== '40P01') || attempt >= TRANSACTION_ATTEMPTS) throw error;
+        // A short random pause, so that the transactions that collided do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
+    }
+  }
+  const { lock, owner } = state;
+  // The root database from inside its own open transaction would wait for itself forever.
+  if (lock.holder !== null && owner.getStore() === lock.holder) throw new Error('transaction() inside a transaction: pass its tx');
+  const me = Symbol('transaction');
+  const release = await lock.acquire(me);
+  try {
+    return await owner.run(me, () => db.transaction(inner, { behavior: 'immediate' }));
+  } finally {
+    release();
+  }
+}
+
+/** The first row of a query, or undefined: `.get()` for both engines. Add `.limit(1)` to the query. */
+export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
+  return (await query)[0];
+}
+
+/**
+ * How many rows an awaited insert, update or delete changed: `changes` on SQLite, `rowCount` on
+ * PostgreSQL. Prefer `.returning({ id })` and counting the rows, which is the same on both
+ * engines; this is for the writes where that is awkward.
+ */
+export function affectedRows(result: unknown): number {
+  const { changes, rowCount } = result as { changes?: number; rowCount?: number | null };
+  const n = changes ?? rowCount;
+  if (typeof n !== 'number') throw new Error('Not the result of a write');
+  return n;
+}
+
+/** The driver's error code: drizzle wraps driver errors (DrizzleQueryError) and keeps them as `cause`. */
+function errorCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
+}
+
+/**
+ * True if the database refused a duplicate key: a unique index or a primary key
+ * (SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY on SQLite, 23505 on PostgreSQL, which does not tell
+ * the two apart).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
