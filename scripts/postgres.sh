@@ -28,12 +28,19 @@ as_owner() {
 case "$cmd" in
   start)
     if [ -z "$(pg_bin)" ]; then
-      echo "Installing Debian's postgresql for the tests…" >&2
-      SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-      $SUDO apt-get update -qq >&2
-      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
-      # Debian's package starts its own cluster on 5432; the tests use their own, so stop it.
-      $SUDO service postgresql stop >/dev/null 2>&1 || true
+      # Several test files start a cluster at once, each in its own vitest worker: one installs,
+      # the others wait for it (apt and dpkg refuse a second install running beside the first).
+      exec 8>/tmp/portcullis-postgres-install.lock
+      flock 8
+      if [ -z "$(pg_bin)" ]; then
+        echo "Installing Debian's postgresql for the tests…" >&2
+        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+        $SUDO apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+        # Debian's package starts its own cluster on 5432; the tests use their own, so stop it.
+        $SUDO service postgresql stop >/dev/null 2>&1 || true
+      fi
+      flock -u 8
     fi
     bin="$(pg_bin)"
     port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
