@@ -275,7 +275,7 @@ export function addCertificate(call: OrgCall & { methodId: string; pem: string }
   }
   return call.ctx.db.transaction(() => {
     insertCertificate(call.ctx, call.methodId, certificate);
-    call.ctx.db.update(authenticationMethods).set({ updateTime: iso(call.ctx.now) }).where(eq(authenticationMethods.id, call.methodId)).run();
+    updateRow(call.ctx, authenticationMethods, call.methodId, {});
     audit(call, 'identity_provider.certificate_added', { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter }, call.membership!.organization.id);
     return view(call.ctx, before.method);
   });

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { organizations, type Organization } from '@/db/schema';
 import { recordOperatorAudit } from '@/lib/audit/record';
-import { iso, type Ctx } from '@/lib/context';
+import type { Ctx } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
+import { updateRow } from '@/lib/model/rows';
 import { listOrganizations } from './list';
 import type { OperatorCall, OperatorOutcome, OperatorPreview } from './call';
 import { findOrganization, organizationLabel } from './resolve';
@@ -76,16 +76,11 @@ export function unlockOrganization({ ctx, operator, input }: OperatorCall): Oper
       if (Object.keys(p.next).length === 0) {
         return { changed: false, lines: [`${where} already allows password sign-in and has no IP allowlist: nothing changed.`] };
       }
-      ctx.db
-        .update(organizations)
-        .set({ passwordAuthEnabled: true, ipAllowlist: [], updateTime: iso(ctx.now) })
-        .where(eq(organizations.id, p.organization.id))
-        .run();
+      const unlocked = updateRow(ctx, organizations, p.organization.id, { passwordAuthEnabled: true, ipAllowlist: [] });
       recordOperatorAudit(ctx, [p.organization.id], operator, {
         event: 'operator.organization_unlocked',
         details: { old: p.old, new: p.next },
       });
-      const unlocked = ctx.db.select().from(organizations).where(eq(organizations.id, p.organization.id)).get()!;
       return {
         changed: true,
         lines: [`Unlocked ${where}:`, ...changeLines(p), ...adminHints(ctx, unlocked)],

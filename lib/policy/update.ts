@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { organizations } from '@/db/schema';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
-import { iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
+import { updateRow } from '@/lib/model/rows';
 import { lockoutRefusal } from './lockout';
 import { applyPatch, policyOf, policyToWire, type Policy } from './policy';
 import { policyPatchSchema } from './schema';
@@ -39,11 +38,7 @@ export function updatePolicy(call: OrgCall & { input: unknown }): Policy {
     (key) => JSON.stringify(oldWire[key]) !== JSON.stringify(newWire[key]),
   );
   call.ctx.db.transaction(() => {
-    call.ctx.db
-      .update(organizations)
-      .set({ ...after, updateTime: iso(call.ctx.now) })
-      .where(eq(organizations.id, organization.id))
-      .run();
+    updateRow(call.ctx, organizations, organization.id, after);
     if (changed.length === 0) return;
     audit(
       call,
