@@ -22,7 +22,7 @@ export function engineOf(url: string | undefined = process.env.DATABASE_URL): En
   return url && /^postgres(ql)?:\/\//i.test(url.trim()) ? 'postgres' : 'sqlite';
 }
 
-function tablesOf(engine: Engine): typeof sqliteSchema {
+function schemaOf(engine: Engine): typeof sqliteSchema {
   return engine === 'postgres' ? (pgSchema as unknown as typeof sqliteSchema) : sqliteSchema;
 }
 
@@ -58,7 +58,7 @@ export let {
   organizationUnits,
   projects,
   services,
-} = tablesOf(current);
+} = schemaOf(current);
 
 /** For tests only: points every binding at `engine`'s tables. Call before opening a database. */
 export function useEngine(engine: Engine): void {
@@ -87,5 +87,5 @@ export function useEngine(engine: Engine): void {
     organizationUnits,
     projects,
     services,
-  } = tablesOf(engine));
+  } = schemaOf(engine));
 }

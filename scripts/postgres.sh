@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster on 127.0.0.1 for the tests.
 #   scripts/postgres.sh start DIR   installs Debian's postgresql when missing, makes a cluster in
 #                                   DIR on a free port and prints its DATABASE_URL
+#   scripts/postgres.sh install     installs Debian's postgresql when missing (npm test runs it first)
 #   scripts/postgres.sh stop DIR    stops it (the files stay, under .e2e/, for a look afterwards)
 # initdb and postgres refuse to run as root: as root they run as the `postgres` OS user, which
 # Debian's package creates. The cluster listens on 127.0.0.1 only, with a password made per run.
@@ -9,11 +10,13 @@
 # made in a folder under /tmp instead and DIR becomes a link to it.
 set -euo pipefail
 cmd="${1:-}"; dir="${2:-}"
-[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
-# A link left by an earlier run whose folder under /tmp is gone: start afresh.
-if [ -L "$dir" ] && [ ! -e "$dir" ]; then rm -f "$dir"; fi
-# The real folder (through a link left by an earlier run): the one the postgres user must reach.
-dir="$(mkdir -p "$dir" && cd -P "$dir" && pwd -P)"
+if [ "$cmd" != install ]; then
+  [ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 install | start DIR | stop DIR" >&2; exit 2; }
+  # A link left by an earlier run whose folder under /tmp is gone: start afresh.
+  if [ -L "$dir" ] && [ ! -e "$dir" ]; then rm -f "$dir"; fi
+  # The real folder (through a link left by an earlier run): the one the postgres user must reach.
+  dir="$(mkdir -p "$dir" && cd -P "$dir" && pwd -P)"
+fi
 
 pg_bin() {
   local found
@@ -25,23 +28,28 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Installs Debian's postgresql unless it is there. Several test files start a cluster at once,
+# each in its own vitest worker: one installs, the others wait for it (apt and dpkg refuse a
+# second install running beside the first).
+install_postgres() {
+  [ -n "$(pg_bin)" ] && return 0
+  exec 8>/tmp/portcullis-postgres-install.lock
+  flock 8
+  if [ -z "$(pg_bin)" ]; then
+    echo "Installing Debian's postgresql for the tests…" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+    # Debian's package starts its own cluster on 5432; the tests use their own, so stop it.
+    $SUDO service postgresql stop >/dev/null 2>&1 || true
+  fi
+  flock -u 8
+}
+
 case "$cmd" in
+  install) install_postgres ;;
   start)
-    if [ -z "$(pg_bin)" ]; then
-      # Several test files start a cluster at once, each in its own vitest worker: one installs,
-      # the others wait for it (apt and dpkg refuse a second install running beside the first).
-      exec 8>/tmp/portcullis-postgres-install.lock
-      flock 8
-      if [ -z "$(pg_bin)" ]; then
-        echo "Installing Debian's postgresql for the tests…" >&2
-        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-        $SUDO apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
-        # Debian's package starts its own cluster on 5432; the tests use their own, so stop it.
-        $SUDO service postgresql stop >/dev/null 2>&1 || true
-      fi
-      flock -u 8
-    fi
+    install_postgres
     bin="$(pg_bin)"
     port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
     password="$(node -e "console.log(require('crypto').randomBytes(18).toString('base64url'))")"

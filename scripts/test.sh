@@ -16,12 +16,7 @@ fi
 
 # The unit tests start throwaway PostgreSQL clusters (scripts/postgres.sh): install Debian's
 # postgresql once here, before vitest's workers start several clusters at once.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "Installing Debian's postgresql for the tests…"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null || exit 1
-  $SUDO service postgresql stop >/dev/null 2>&1 || true
-fi
+bash scripts/postgres.sh install || exit 1
 
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 export E2E_DIR="$PWD/.e2e/run-$(date +%Y%m%d-%H%M%S)-$$"
