@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { AuthFrame } from '@/components/shell/brand';
-import { SetupForm } from '@/components/setup/setup-form';
+import { SetupForm } from '@/components/setup/form';
 import { liveCtx } from '@/lib/context';
 import { isSetupNeeded } from '@/lib/setup/first-run';
 

@@ -6,8 +6,8 @@ import type { TwoFactorStatus } from '@/lib/two-factor/status';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Time } from '@/components/ui/time';
-import { DisableTwoFactorDialog } from './disable-dialog';
-import { EnrollForm } from './enroll-form';
+import { DisableTwoFactorDialog } from './dialog';
+import { EnrollForm } from './form';
 import { RecoveryCodes } from './recovery-codes';
 
 /**

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
-import { CreateProjectForm } from '@/components/projects/create-project-form';
+import { CreateProjectForm } from '@/components/projects/form';
 import { ProjectActions, type MoveDestination } from '@/components/projects/project-actions';
 import { liveCtx } from '@/lib/context';
 import { listUnits } from '@/lib/organizations/units';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { CreateApplicationUserForm } from '@/components/application-users/create-form';
+import { CreateApplicationUserForm } from '@/components/application-users/form';
 import { Empty } from '@/components/ui/empty';
 import { FormCard } from '@/components/ui/form-card';
 import { PageHeader } from '@/components/ui/page-header';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { AuditFilterForm, type AuditFilterValues } from '@/components/audit-log/audit-filter-form';
+import { AuditFilterForm, type AuditFilterValues } from '@/components/audit-log/form';
 import { AuditTable } from '@/components/audit-log/audit-table';
 import { PageHeader } from '@/components/ui/page-header';
 import { listAuditEventNames, readAuditLog, type AuditLogPage } from '@/lib/audit-log/query';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { PolicyForm } from '@/components/policy/policy-form';
+import { PolicyForm } from '@/components/policy/form';
 import { PageHeader } from '@/components/ui/page-header';
 import { policyToWire } from '@/lib/policy/policy';
 import { readPolicy } from '@/lib/policy/update';

@@ -1,7 +1,7 @@
 import { domainToUnicode } from 'node:url';
 import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { AddDomainForm } from '@/components/domains/add-domain-form';
+import { AddDomainForm } from '@/components/domains/form';
 import { DomainPanel } from '@/components/domains/domain-panel';
 import { Empty } from '@/components/ui/empty';
 import { FormCard } from '@/components/ui/form-card';

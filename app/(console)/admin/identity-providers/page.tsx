@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { AddIdentityProviderForm } from '@/components/identity-providers/add-form';
+import { AddIdentityProviderForm } from '@/components/identity-providers/form';
 import { Empty } from '@/components/ui/empty';
 import { FormCard } from '@/components/ui/form-card';
 import { PageHeader } from '@/components/ui/page-header';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
-import { CreateUnitForm } from '@/components/units/create-unit-form';
+import { CreateUnitForm } from '@/components/units/form';
 import { UnitActions } from '@/components/units/unit-actions';
 import { Empty } from '@/components/ui/empty';
 import { FormCard } from '@/components/ui/form-card';

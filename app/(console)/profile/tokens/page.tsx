@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireConsole } from '@/app/_lib/session';
-import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
+import { GenerateTokenForm } from '@/components/tokens/form';
 import { createTokenAction } from './actions';
 import { TokenTable } from '@/components/tokens/token-table';
 import { PageHeader } from '@/components/ui/page-header';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pageProjectAccess } from '@/app/_lib/project';
 import { requireConsole } from '@/app/_lib/session';
-import { CreateServiceForm } from '@/components/services/create-service-form';
+import { CreateServiceForm } from '@/components/services/form';
 import { DeleteServiceButton } from '@/components/services/delete-service-button';
 import { liveCtx } from '@/lib/context';
 import { listServices } from '@/lib/services/manage';

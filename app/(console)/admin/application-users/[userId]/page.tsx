@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { ApplicationTokenList } from '@/components/application-users/token-list';
 import { ApplicationUserActions } from '@/components/application-users/user-actions';
-import { GenerateTokenForm } from '@/components/tokens/generate-token-form';
+import { GenerateTokenForm } from '@/components/tokens/form';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
 import { getApplicationUser, listApplicationTokens } from '@/lib/application-users/manage';
