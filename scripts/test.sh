@@ -31,6 +31,9 @@ step() { echo; echo "== $1"; }
 step "Type check"
 npx tsc --noEmit -p . || status=1
 
+step "Lint (eslint.config.mjs: promises awaited, no SQLite-only query executors)"
+npx eslint . || status=1
+
 step "Unit tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile="$E2E_DIR/unit.json" || status=1
 

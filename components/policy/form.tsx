@@ -86,9 +86,10 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
     if (!isDirty) return setPreview(null);
     // An invalid draft gets no preview: the action parses with the same schema and says no.
     const mine = ++sequence.current;
-    const timer = setTimeout(async () => {
-      const result = await previewPolicyAction(JSON.parse(serialized));
-      if (mine === sequence.current && result.ok) setPreview(result.data);
+    const timer = setTimeout(() => {
+      void previewPolicyAction(JSON.parse(serialized)).then((result) => {
+        if (mine === sequence.current && result.ok) setPreview(result.data);
+      });
     }, 250);
     return () => clearTimeout(timer);
   }, [serialized, isDirty]);

@@ -15,7 +15,6 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern
   member: async ({}, use) => use(await seedMember(servers.main.database)),
   signInPage: async ({ page }, use) => use(new SignInPage(page)),
   shell: async ({ page }, use) => use(new ConsoleShell(page)),

@@ -53,7 +53,7 @@ export async function startTestDnsServer({ port = 0, lookup }: { port?: number; 
         response.answers.push({ name: question.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 1, data: value } as never);
       }
     }
-    send(response);
+    void send(response);
   });
   await server.listen(port, '127.0.0.1');
   const bound = server.address().port;
