@@ -13,14 +13,14 @@ import { isSetupNeeded } from '@/lib/setup/first-run';
 // pages, actions and handlers run the same gate again, so this is the first check, not the only.
 
 let setupDone = false;
-function needsSetup(): boolean {
+async function needsSetup(): Promise<boolean> {
   // Setup never comes undone, so once it is seen done the check is skipped.
   if (setupDone) return false;
-  setupDone = !isSetupNeeded(liveCtx());
+  setupDone = !await isSetupNeeded(liveCtx());
   return !setupDone;
 }
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const area = areaOf(pathname);
   const meta = requestMeta(request.headers);
@@ -29,14 +29,14 @@ export function proxy(request: NextRequest) {
   if (area === 'api') {
     try {
       const ctx = liveCtx();
-      assertApiAllowedDuringTwoFactorEnrollment(ctx, gate({ ctx, input: apiGateInput(request, meta) }), request);
+      await assertApiAllowedDuringTwoFactorEnrollment(ctx, await gate({ ctx, input: apiGateInput(request, meta) }), request);
       return NextResponse.next();
     } catch (error) {
       return apiErrorResponse(error);
     }
   }
 
-  if (needsSetup()) {
+  if (await needsSetup()) {
     return pathname === '/setup' || pathname.startsWith('/api/auth/') ? NextResponse.next() : redirectTo(request, '/setup');
   }
   if (area === 'public-page') return NextResponse.next();
@@ -54,7 +54,7 @@ export function proxy(request: NextRequest) {
   if (!cookieToken) return signingOut ? NextResponse.next() : signIn();
   try {
     const ctx = liveCtx();
-    const { principal, governing } = gate({
+    const { principal, governing } = await gate({
       ctx,
       input: {
         authorization: null,
@@ -71,7 +71,7 @@ export function proxy(request: NextRequest) {
     });
     // A password session that must set up two-factor authentication reaches only the page
     // where it does that (and signing out); server actions posted elsewhere are refused.
-    const pendingTwoFactor = pathname === TWO_FACTOR_ENROLLMENT_PATH || signingOut ? null : pendingTwoFactorEnrollment(ctx, principal, governing);
+    const pendingTwoFactor = pathname === TWO_FACTOR_ENROLLMENT_PATH || signingOut ? null : await pendingTwoFactorEnrollment(ctx, principal, governing);
     if (pendingTwoFactor) {
       if (request.method === 'GET' || request.method === 'HEAD') return redirectTo(request, TWO_FACTOR_ENROLLMENT_PATH);
       const refusal = twoFactorEnrollmentError(pendingTwoFactor, 'console');

@@ -1,17 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
-import type { Db } from './client';
-import type { PgDb } from './postgres';
+import { getDb, openDatabase, type Db } from './client';
+import { migratePostgres, openPostgres, type PgDb } from './postgres';
 import * as schema from './schema';
-import { currentEngine, type Engine } from './tables';
+import { currentEngine, engineOf, type Engine } from './tables';
 
 // The asynchronous data layer (issue 17; docs/async-data-layer.md has the design and what the
 // spike on branch spike-async found). lib/ sees one database type, AsyncDb: drizzle's
 // asynchronous SQLite database, every query a Promise. On SQLite it really is one (drizzle's
 // sqlite-proxy driver over our better-sqlite3 connection); on PostgreSQL it is drizzle's
 // node-postgres database cast to it. Tables come from db/tables.ts, which holds the running
-// engine's own table objects under the SQLite types. Nothing in lib/ uses this yet.
+// engine's own table objects under the SQLite types.
 
 export type AsyncDb = SqliteRemoteDatabase<typeof schema>;
 
@@ -23,12 +24,27 @@ type SqliteState = {
 };
 type PostgresState = { engine: 'postgres'; pg: PgDb };
 
-/** The databases this file opened, and how to run a transaction on each. */
-const states = new WeakMap<AsyncDb, SqliteState | PostgresState>();
-/** Transaction objects handed to `transaction()`'s callbacks: a transaction on one is a savepoint. */
-const transactions = new WeakSet<AsyncDb>();
-/** The asynchronous database over each SQLite connection: one per connection, so one lock. */
-const overConnection = new WeakMap<Database.Database, AsyncDb>();
+// What this file knows of the databases it opened lives on globalThis, like getDb()'s
+// connection: Next bundles the proxy, route handlers and server actions separately, each with its
+// own copy of this module, and all of them must find the one lock of the one connection.
+type Registry = {
+  /** The databases opened here, and how to run a transaction on each. */
+  states: WeakMap<AsyncDb, SqliteState | PostgresState>;
+  /** Transaction objects handed to `transaction()`'s callbacks: a transaction on one is a savepoint. */
+  transactions: WeakSet<AsyncDb>;
+  /** The asynchronous database over each SQLite connection: one per connection, so one lock. */
+  overConnection: WeakMap<Database.Database, AsyncDb>;
+  synchronousOf: WeakMap<AsyncDb, Db>;
+  /** The process-wide PostgreSQL database, once opened (getAsyncDb). */
+  postgres?: AsyncDb;
+};
+const registry: Registry = ((globalThis as { portcullisAsyncDb?: Registry }).portcullisAsyncDb ??= {
+  states: new WeakMap(),
+  transactions: new WeakSet(),
+  overConnection: new WeakMap(),
+  synchronousOf: new WeakMap(),
+});
+const { states, transactions, overConnection, synchronousOf } = registry;
 
 function assertEngine(engine: Engine): void {
   // With the other engine's tables, drizzle maps values the wrong way and says nothing until it
@@ -61,10 +77,11 @@ export class AsyncLock {
 
 /**
  * The asynchronous API over an open SQLite connection (getDb()'s, or a test's): the same
- * connection, so its pragmas and migrations are the ones db/client.ts set, and converted and not
- * yet converted code see one database. Two connections would not do: the synchronous one would
- * wait out busy_timeout, blocking the event loop, while an asynchronous transaction holds the
- * write lock across an await. Calling this again on the same connection returns the same object.
+ * connection, so its pragmas and migrations are the ones db/client.ts set. Calling this again on
+ * the same connection returns the same object, so there is one lock per connection. Use only this
+ * API on the connection: a synchronous statement from another request, run between a
+ * transaction's awaits, would silently join that transaction (db/ tools like copy-to-postgres
+ * run where nothing else does).
  *
  * Each statement runs synchronously inside the proxy callback. While a transaction is open (it
  * holds the lock and may be awaiting something), a statement from any other async context waits
@@ -93,7 +110,7 @@ export function asyncSqliteOver(sync: Db): AsyncDb {
   );
   states.set(db, state);
   overConnection.set(client, db);
-  guardSynchronousStatements(client, state);
+  synchronousOf.set(db, sync);
   return db;
 }
 
@@ -110,46 +127,70 @@ function statementRunner(client: Database.Database) {
       statement = client.prepare(sql);
       statements.set(sql, statement);
     }
-    inProxy = true;
-    try {
-      if (method === 'run' || !statement.reader) return { rows: [], changes: statement.run(...params).changes };
-      statement.raw(true);
-      return { rows: (method === 'get' ? statement.get(...params) : statement.all(...params)) as unknown[] };
-    } finally {
-      inProxy = false;
-    }
+    if (method === 'run' || !statement.reader) return { rows: [], changes: statement.run(...params).changes };
+    statement.raw(true);
+    return { rows: (method === 'get' ? statement.get(...params) : statement.all(...params)) as unknown[] };
   };
 }
 
-// The conversion period (docs/async-data-layer.md, risk 5). Until lib/ is all asynchronous,
-// synchronous code runs statements on the same connection through better-sqlite3 directly.
-// Those cannot wait for the lock; run from another request while an asynchronous transaction is
-// open (in a turn between its awaits), they would silently join that transaction and be rolled
-// back with it. So they throw instead, unless they run in the transaction's own async context (a
-// converted function calling a not yet converted helper: that is part of the transaction, as
-// intended). Statement methods are patched, so db.exec() and db.pragma() are not guarded; lib/
-// uses neither. Remove this when no synchronous code is left.
+/**
+ * The process-wide database that liveCtx() hands to lib/, on the engine DATABASE_URL names: over
+ * getDb()'s SQLite connection (opened and migrated at first use), or a PostgreSQL pool. Migrate
+ * PostgreSQL before the first request with openDatabaseFromEnvironment() (scripts/server.ts does).
+ */
+export function getAsyncDb(): AsyncDb {
+  if (currentEngine() === 'sqlite') return asyncSqliteOver(getDb());
+  registry.postgres ??= asyncPostgresOver(openPostgres(process.env.DATABASE_URL!.trim()));
+  return registry.postgres;
+}
 
-/** Set while the proxy runs a statement: those are the asynchronous API's own, already checked. */
-let inProxy = false;
-const guarded = new WeakMap<Database.Database, SqliteState>();
+/** Opens the process-wide database and applies pending migrations (on PostgreSQL, one instance at a time). */
+export async function openDatabaseFromEnvironment(): Promise<AsyncDb> {
+  const db = getAsyncDb();
+  const state = states.get(db);
+  if (state?.engine === 'postgres') await migratePostgres(state.pg);
+  return db;
+}
 
-function guardSynchronousStatements(client: Database.Database, state: SqliteState): void {
-  guarded.set(client, state);
-  // better-sqlite3's Statement class is shared by every connection: patch it once.
-  const proto = Object.getPrototypeOf(client.prepare('select 1')) as Record<string, unknown> & { portcullisGuarded?: true };
-  if (proto.portcullisGuarded) return;
-  proto.portcullisGuarded = true;
-  for (const name of ['run', 'get', 'all', 'iterate'] as const) {
-    const original = proto[name] as (...args: unknown[]) => unknown;
-    proto[name] = function (this: Database.Statement, ...args: unknown[]) {
-      const s = guarded.get(this.database);
-      if (s && !inProxy && s.lock.holder !== null && s.owner.getStore() !== s.lock.holder) {
-        throw new Error('A synchronous statement ran while another request held an asynchronous transaction open');
-      }
-      return original.apply(this, args);
-    };
+/** Closes the process-wide database (at shutdown, after the server stopped taking requests). */
+export async function closeDatabase(): Promise<void> {
+  if (registry.postgres) {
+    const state = states.get(registry.postgres);
+    registry.postgres = undefined;
+    if (state?.engine === 'postgres') await state.pg.$client.end();
   }
+}
+
+/**
+ * Opens the database at `location` for scripts and tests that reach the server's database from
+ * another process: a SQLite path or file: URL (opened and migrated), or a postgres:// URL (a pool
+ * of its own; the server migrates it). Its engine must be the one db/tables.ts holds.
+ */
+export function openAsyncDatabase(location: string): AsyncDb {
+  if (engineOf(location) === 'postgres') return asyncPostgresOver(openPostgres(location));
+  return asyncSqliteOver(openDatabase(location.startsWith('file:') ? location.slice('file:'.length) : location));
+}
+
+/**
+ * The synchronous drizzle database under an asynchronous SQLite one: for db/ tools that read
+ * SQLite directly (copy-to-postgres takes its snapshot in one synchronous read transaction).
+ */
+export function synchronousSqliteOf(db: AsyncDb): Db {
+  const sync = synchronousOf.get(db);
+  if (!sync) throw new Error('Not a SQLite database opened by db/async.ts');
+  return sync;
+}
+
+/** The better-sqlite3 connection under an asynchronous SQLite database: for closing it, pragmas, raw reads. */
+export function sqliteConnectionOf(db: AsyncDb): Database.Database {
+  return synchronousSqliteOf(db).$client;
+}
+
+/** Throws unless the database answers a trivial query (for /healthz). */
+export async function ping(db: AsyncDb): Promise<void> {
+  const state = states.get(db);
+  if (state?.engine === 'postgres') await state.pg.execute(sql`select 1`);
+  else await db.get(sql`select 1`);
 }
 
 /**
@@ -225,6 +266,13 @@ export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise
 /** The first row of a query, or undefined: `.get()` for both engines. Add `.limit(1)` to the query. */
 export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
   return (await query)[0];
+}
+
+/** The row an insert returned (`.returning()`), or an update that must match one: throws when there is none. */
+export async function single<T>(query: PromiseLike<T[]>): Promise<T> {
+  const [row] = await query;
+  if (row === undefined) throw new Error('Expected the statement to return a row');
+  return row;
 }
 
 /**

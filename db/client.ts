@@ -37,18 +37,6 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-const pings = new WeakMap<Database.Database, Database.Statement>();
-
-/** Throws unless the database answers a trivial query (for /healthz, polled often: prepared once). */
-export function pingDatabase(db: Db): void {
-  let ping = pings.get(db.$client);
-  if (!ping) {
-    ping = db.$client.prepare('select 1');
-    pings.set(db.$client, ping);
-  }
-  ping.get();
-}
-
 /** The database file named by DATABASE_URL (a path, or a `file:` URL). */
 export function databaseFile(env: Env = process.env): string {
   const url = env.DATABASE_URL?.trim();

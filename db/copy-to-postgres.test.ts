@@ -7,7 +7,7 @@ import { iso, type Ctx } from '@/lib/context';
 import { seedIdentityProvider } from '@/lib/testing/domains';
 import { addMember, seedOrganizationWithAdmin, seedTotp, setUserFields } from '@/lib/testing/members';
 import { seedToken, testCtxInFile } from '@/lib/testing/seed';
-import { openDatabase } from './client';
+import { first, openAsyncDatabase, sqliteConnectionOf, synchronousSqliteOf } from './async';
 import { canonicalRow, copyToPostgres, CopyRefusedError, maskPostgresUrl, postgresUrlSecrets, primaryKeyNames, tablesInCopyOrder } from './copy-to-postgres';
 import { migratePostgres, type PgDb } from './postgres';
 import { useTestPostgres } from './postgres-test-cluster';
@@ -20,55 +20,53 @@ import * as schema from './schema';
 const { freshDatabase, open } = useTestPostgres('copy');
 
 /** An installation with something in every kind of column: booleans both ways, JSON, nulls, unicode, identity ids. */
-function seedInstallation(ctx: Ctx) {
-  const { organization: acme, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme Ærø', adminEmail: 'admin@acme.test' });
-  const { organization: globex } = seedOrganizationWithAdmin(ctx, { name: 'Globex', adminEmail: 'admin@globex.test', adminPasswordHash: null });
-  ctx.db
+async function seedInstallation(ctx: Ctx) {
+  const { organization: acme, admin } = await seedOrganizationWithAdmin(ctx, { name: 'Acme Ærø', adminEmail: 'admin@acme.test' });
+  const { organization: globex } = await seedOrganizationWithAdmin(ctx, { name: 'Globex', adminEmail: 'admin@globex.test', adminPasswordHash: null });
+  await ctx.db
     .update(schema.organizations)
     .set({ samlEnabled: false, twoFactorRequired: true, ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'] })
-    .where(eq(schema.organizations.id, acme.id))
-    .run();
-  const bob = addMember(ctx, acme.id, { email: 'bob@acme.test' });
-  setUserFields(ctx, bob.id, { realName: 'Bob "Bobby" Tables 🐘', managingOrganizationId: acme.id, lastActivityTime: iso(ctx.now) });
-  const robot = addMember(ctx, acme.id, { email: 'robot@acme.test', passwordHash: null });
-  setUserFields(ctx, robot.id, { isApplicationUser: true });
-  seedTotp(ctx, admin.id);
-  seedTotp(ctx, bob.id, { confirmed: false });
-  ctx.db.insert(schema.recoveryCodes).values([
+    .where(eq(schema.organizations.id, acme.id));
+  const bob = await addMember(ctx, acme.id, { email: 'bob@acme.test' });
+  await setUserFields(ctx, bob.id, { realName: 'Bob "Bobby" Tables 🐘', managingOrganizationId: acme.id, lastActivityTime: iso(ctx.now) });
+  const robot = await addMember(ctx, acme.id, { email: 'robot@acme.test', passwordHash: null });
+  await setUserFields(ctx, robot.id, { isApplicationUser: true });
+  await seedTotp(ctx, admin.id);
+  await seedTotp(ctx, bob.id, { confirmed: false });
+  await ctx.db.insert(schema.recoveryCodes).values([
     { userId: admin.id, codeHash: 'h1' },
     { userId: admin.id, codeHash: 'h2', usedTime: iso(ctx.now) },
-  ]).run();
-  seedToken(ctx, admin.id, { scopes: ['user:read', 'projects'], ipAllowlist: ['192.0.2.0/24'], maxAgeSeconds: 3600, extendWhenUsed: true });
-  seedToken(ctx, robot.id, { kind: 'application', description: '' });
-  const idp = seedIdentityProvider(ctx, acme.id, { name: 'Okta' });
-  ctx.db
+  ]);
+  await seedToken(ctx, admin.id, { scopes: ['user:read', 'projects'], ipAllowlist: ['192.0.2.0/24'], maxAgeSeconds: 3600, extendWhenUsed: true });
+  await seedToken(ctx, robot.id, { kind: 'application', description: '' });
+  const idp = await seedIdentityProvider(ctx, acme.id, { name: 'Okta' });
+  await ctx.db
     .update(schema.authenticationMethods)
     .set({ samlFieldMapping: { email: 'mail', real_name: null }, samlIdpLoginAllowed: true })
-    .where(eq(schema.authenticationMethods.id, idp.id))
-    .run();
-  seedIdentityProvider(ctx, globex.id, { name: 'Disabled', enabled: false });
+    .where(eq(schema.authenticationMethods.id, idp.id));
+  await seedIdentityProvider(ctx, globex.id, { name: 'Disabled', enabled: false });
   const now = iso(ctx.now);
-  ctx.db.insert(schema.domains).values([
+  await ctx.db.insert(schema.domains).values([
     { id: 'dom1', organizationId: acme.id, domainName: 'acme.test', challengeToken: 'c1', state: 'verified', verifiedTime: now, lastCheckTime: now,
       // Keys in an order jsonb will not keep: the checksum must not care.
       lastCheckResult: { z: 1, a: { y: [true, null, 1.5], b: 'x' } }, createTime: now },
     { id: 'dom2', organizationId: globex.id, domainName: 'globex.test', challengeToken: 'c2', createTime: now },
-  ]).run();
-  ctx.db.insert(schema.domainAuthenticationMethods).values({ domainId: 'dom1', methodId: idp.id, createTime: now }).run();
-  ctx.db.insert(schema.organizationUnits).values({ id: 'a0unit', organizationId: acme.id, name: 'Payments', createTime: now, updateTime: now }).run();
+  ]);
+  await ctx.db.insert(schema.domainAuthenticationMethods).values({ domainId: 'dom1', methodId: idp.id, createTime: now });
+  await ctx.db.insert(schema.organizationUnits).values({ id: 'a0unit', organizationId: acme.id, name: 'Payments', createTime: now, updateTime: now });
   // Ids whose byte order differs from a dictionary's ("pB" before "pa"): both sides must agree.
-  ctx.db.insert(schema.projects).values([
+  await ctx.db.insert(schema.projects).values([
     { id: 'pB', name: 'acme-prod', organizationId: acme.id, unitId: 'a0unit', createdByUserId: admin.id, techEmails: ['ops@acme.test'], createTime: now, updateTime: now },
     { id: 'pa', name: 'side', createdByUserId: bob.id, createTime: now, updateTime: now },
-  ]).run();
-  ctx.db.insert(schema.services).values({
+  ]);
+  await ctx.db.insert(schema.services).values({
     id: 's1', projectId: 'pB', name: 'kafka-1', serviceType: 'kafka', plan: 'business-4',
     userConfig: { kafka: { sasl_oauthbearer_sub_claim_name: 'sub' }, ip_filter: ['0.0.0.0/0'] }, createTime: now, updateTime: now,
-  }).run();
-  ctx.db.insert(schema.instanceSettings).values({ key: 'nextauth_secret', value: 'secret' }).run();
+  });
+  await ctx.db.insert(schema.instanceSettings).values({ key: 'nextauth_secret', value: 'secret' });
   // More audit events than one batch holds.
   for (let i = 0; i < 1_100; i++) {
-    recordAudit(ctx, { event: 'auth.sign_in', organizationId: i % 3 === 0 ? null : acme.id, actorUserId: admin.id, ip: '192.0.2.1', details: { n: i, method: 'password', nested: { ok: i % 2 === 0 } } });
+    await recordAudit(ctx, { event: 'auth.sign_in', organizationId: i % 3 === 0 ? null : acme.id, actorUserId: admin.id, ip: '192.0.2.1', details: { n: i, method: 'password', nested: { ok: i % 2 === 0 } } });
   }
   return { acme, admin, bob };
 }
@@ -76,8 +74,9 @@ function seedInstallation(ctx: Ctx) {
 const pairs = tablesInCopyOrder();
 
 /** Every row of every table, in key order, as drizzle reads them (SQLite side). */
-function sqliteRows(ctx: Ctx) {
-  return Object.fromEntries(pairs.map(({ name, sqlite }) => [name, ctx.db.select().from(sqlite).orderBy(...keyOrder(sqlite)).all()]));
+async function sqliteRows(ctx: Ctx) {
+  const entries = await Promise.all(pairs.map(async ({ name, sqlite }) => [name, await ctx.db.select().from(sqlite).orderBy(...keyOrder(sqlite))] as const));
+  return Object.fromEntries(entries);
 }
 
 async function postgresRows(db: PgDb) {
@@ -104,10 +103,10 @@ async function postgresCounts(db: PgDb) {
 describe('copyToPostgres', () => {
   it('copies every table, keeps ids, types and nulls, and verifies counts and checksums', async () => {
     const ctx = testCtxInFile();
-    const { acme, bob } = seedInstallation(ctx);
+    const { acme, bob } = await seedInstallation(ctx);
     const target = open(await freshDatabase());
 
-    const result = await copyToPostgres({ source: ctx.db, target });
+    const result = await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target });
 
     expect(result.committed).toBe(true);
     expect(result.tables.map((t) => t.table).sort()).toEqual(pairs.map((p) => p.name).sort());
@@ -125,7 +124,7 @@ describe('copyToPostgres', () => {
     }
 
     // Read back through the other schema, every row is equal to the source's.
-    const source = sqliteRows(ctx);
+    const source = await sqliteRows(ctx);
     const copied = await postgresRows(target);
     for (const { name } of pairs) expect({ name, rows: copied[name] }).toEqual({ name, rows: source[name] });
     expect(copied.projects!.map((p) => p.id)).toEqual(['pB', 'pa']);
@@ -142,32 +141,32 @@ describe('copyToPostgres', () => {
     expect(domain.lastCheckResult).toEqual({ z: 1, a: { y: [true, null, 1.5], b: 'x' } });
     expect((await target.select().from(pgSchema.domains).where(eq(pgSchema.domains.id, 'dom2')))[0]!.lastCheckResult).toBeNull();
     // The SQLite read transaction is over.
-    expect(ctx.db.$client.inTransaction).toBe(false);
+    expect(sqliteConnectionOf(ctx.db).inTransaction).toBe(false);
   });
 
   it('reads text keys in byte order, as SQLite does, whatever the target database sorts by', async () => {
     const ctx = testCtxInFile();
-    seedInstallation(ctx);
+    await seedInstallation(ctx);
     // A dictionary order puts "pa" before "pB"; SQLite and the copy put "pB" first.
     const target = open(await freshDatabase({ icuLocale: 'en-US' }));
     const { rows } = await target.$client.query("select x from (values ('pB'), ('pa')) v(x) order by x");
     expect(rows.map((r) => r.x)).toEqual(['pa', 'pB']);
-    const result = await copyToPostgres({ source: ctx.db, target, batchRows: 1_000 });
+    const result = await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target, batchRows: 1_000 });
     expect(result.tables.filter((t) => !t.match)).toEqual([]);
     expect(result.committed).toBe(true);
     // One row per page: each page starts after the last key, compared in byte order too.
     const paged = open(await freshDatabase({ icuLocale: 'en-US' }));
-    ctx.db.delete(schema.auditEvents).run();
-    expect((await copyToPostgres({ source: ctx.db, target: paged, batchRows: 1 })).committed).toBe(true);
+    await ctx.db.delete(schema.auditEvents);
+    expect((await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target: paged, batchRows: 1 })).committed).toBe(true);
     expect((await postgresRows(paged)).projects!.map((p) => p.id)).toEqual(['pB', 'pa']);
   });
 
   it('starts each identity after the largest id copied, so new rows do not collide', async () => {
     const ctx = testCtxInFile();
-    const { acme, admin } = seedInstallation(ctx);
+    const { acme, admin } = await seedInstallation(ctx);
     const target = open(await freshDatabase());
-    await copyToPostgres({ source: ctx.db, target });
-    const lastAudit = ctx.db.select({ id: schema.auditEvents.id }).from(schema.auditEvents).orderBy(sql`id desc`).limit(1).get()!.id;
+    await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target });
+    const lastAudit = (await first(ctx.db.select({ id: schema.auditEvents.id }).from(schema.auditEvents).orderBy(sql`id desc`).limit(1)))!.id;
     const [event] = await target.insert(pgSchema.auditEvents).values({ time: iso(ctx.now), organizationId: acme.id, event: 'auth.sign_out' }).returning();
     expect(event!.id).toBe(lastAudit + 1);
     const [code] = await target.insert(pgSchema.recoveryCodes).values({ userId: admin.id, codeHash: 'h3' }).returning();
@@ -176,12 +175,12 @@ describe('copyToPostgres', () => {
 
   it('refuses a target where any application table has rows, naming it, and changes nothing', async () => {
     const ctx = testCtxInFile();
-    seedInstallation(ctx);
+    await seedInstallation(ctx);
     const target = open(await freshDatabase());
     await migratePostgres(target);
     // A table no other table depends on, checked after several empty ones.
     await target.insert(pgSchema.instanceSettings).values({ key: 'left', value: 'over' });
-    const error = await copyToPostgres({ source: ctx.db, target }).catch((e: unknown) => e);
+    const error = await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CopyRefusedError);
     expect((error as Error).message).toBe(
       'The PostgreSQL database is not empty: table "instance_settings" has rows. copy-to-postgres copies into an empty database only; nothing was copied.',
@@ -191,41 +190,41 @@ describe('copyToPostgres', () => {
 
     // A second copy over a first one is refused too, and leaves the first copy as it was.
     const second = open(await freshDatabase());
-    await copyToPostgres({ source: ctx.db, target: second });
+    await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target: second });
     const before = await postgresRows(second);
-    await expect(copyToPostgres({ source: ctx.db, target: second })).rejects.toThrow('table "organizations" has rows');
+    await expect(copyToPostgres({ source: synchronousSqliteOf(ctx.db), target: second })).rejects.toThrow('table "organizations" has rows');
     expect(await postgresRows(second)).toEqual(before);
-    expect(ctx.db.$client.inTransaction).toBe(false);
+    expect(sqliteConnectionOf(ctx.db).inTransaction).toBe(false);
   });
 
   it('a row PostgreSQL refuses half way rolls the whole copy back', async () => {
     const ctx = testCtxInFile();
-    seedInstallation(ctx);
+    await seedInstallation(ctx);
     // A service of a project that does not exist: SQLite lets it in with foreign keys off,
     // PostgreSQL refuses it when the services table comes, after the others were copied.
-    ctx.db.$client.pragma('foreign_keys = OFF');
+    sqliteConnectionOf(ctx.db).pragma('foreign_keys = OFF');
     const now = iso(ctx.now);
-    ctx.db.insert(schema.services).values({ id: 's2', projectId: 'gone', name: 'orphan', serviceType: 'kafka', plan: 'x', createTime: now, updateTime: now }).run();
-    ctx.db.$client.pragma('foreign_keys = ON');
+    await ctx.db.insert(schema.services).values({ id: 's2', projectId: 'gone', name: 'orphan', serviceType: 'kafka', plan: 'x', createTime: now, updateTime: now });
+    sqliteConnectionOf(ctx.db).pragma('foreign_keys = ON');
     const target = open(await freshDatabase());
-    const error = (await copyToPostgres({ source: ctx.db, target }).catch((e: unknown) => e)) as Error;
+    const error = (await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target }).catch((e: unknown) => e)) as Error;
     expect(error.message).toBe(
       'Copying table "services" failed: insert or update on table "services" violates foreign key constraint "services_project_id_projects_id_fk" (Key (project_id)=(gone) is not present in table "projects".)',
     );
     expect(Object.values(await postgresCounts(target)).every((n) => n === 0)).toBe(true);
-    expect(ctx.db.$client.inTransaction).toBe(false);
+    expect(sqliteConnectionOf(ctx.db).inTransaction).toBe(false);
   });
 
   it('rolls back when a table does not read back equal, and says which', async () => {
     const ctx = testCtxInFile();
-    seedInstallation(ctx);
+    await seedInstallation(ctx);
     const target = open(await freshDatabase());
     await migratePostgres(target);
     // Something on the server that changes rows as they come in (a trigger someone left there).
     await target.$client.query(`
       create function rename_org() returns trigger language plpgsql as $$ begin new.name := new.name || '!'; return new; end $$;
       create trigger rename_org before insert on organizations for each row execute function rename_org();`);
-    const result = await copyToPostgres({ source: ctx.db, target });
+    const result = await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target });
     expect(result.committed).toBe(false);
     expect(result.tables.filter((t) => !t.match).map((t) => t.table)).toEqual(['organizations']);
     const organizations = result.tables.find((t) => t.table === 'organizations')!;
@@ -236,32 +235,32 @@ describe('copyToPostgres', () => {
 
   it('copies one snapshot while the server keeps writing to the SQLite file', async () => {
     const ctx = testCtxInFile();
-    const { acme } = seedInstallation(ctx);
-    const file = ctx.db.$client.name;
-    const server = openDatabase(file);
-    const before = ctx.db.select({ n: count() }).from(schema.auditEvents).get()!.n;
+    const { acme } = await seedInstallation(ctx);
+    const file = sqliteConnectionOf(ctx.db).name;
+    const server = openAsyncDatabase(file);
+    const before = (await first(ctx.db.select({ n: count() }).from(schema.auditEvents).limit(1)))!.n;
     const target = open(await freshDatabase());
     let writes = 0;
     let copying = true;
     // The snapshot is taken when the copy starts; then the "server", another connection, writes
     // audit events all through the copy.
     // Small batches: many awaits for the writer to slip into, and keys paged past (composite keys too).
-    const copy = copyToPostgres({ source: ctx.db, target, batchRows: 3 }).finally(() => (copying = false));
+    const copy = copyToPostgres({ source: synchronousSqliteOf(ctx.db), target, batchRows: 3 }).finally(() => (copying = false));
     while (copying) {
-      recordAudit({ db: server, now: ctx.now }, { event: 'auth.sign_in', organizationId: acme.id, details: { during: ++writes } });
+      await recordAudit({ db: server, now: ctx.now }, { event: 'auth.sign_in', organizationId: acme.id, details: { during: ++writes } });
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     const result = await copy;
-    server.$client.close();
+    sqliteConnectionOf(server).close();
     expect(writes).toBeGreaterThan(5);
     expect(result.committed).toBe(true);
     expect(result.tables.find((t) => t.table === 'audit_events')!.sourceRows).toBe(before);
     expect((await postgresCounts(target)).audit_events).toBe(before);
     const copied = await postgresRows(target);
-    const source = sqliteRows(ctx);
+    const source = await sqliteRows(ctx);
     for (const { name } of pairs.filter((p) => p.name !== 'audit_events')) expect({ name, rows: copied[name] }).toEqual({ name, rows: source[name] });
     expect(copied.memberships!.length).toBeGreaterThan(3);
-    expect(ctx.db.select({ n: count() }).from(schema.auditEvents).get()!.n).toBe(before + writes);
+    expect((await first(ctx.db.select({ n: count() }).from(schema.auditEvents).limit(1)))!.n).toBe(before + writes);
   });
 });
 

@@ -47,12 +47,12 @@ export function assertSuperAdmin(membership: MembershipWithOrg | null): asserts 
  * (null), each of a list (none if the list is empty) or, by default, each organization the caller
  * belongs to (so each one's admins see it). Call it inside the transaction of the change it records.
  */
-export function audit(
+export async function audit(
   call: Pick<Call, 'ctx' | 'meta'> & { principal: Pick<Principal, 'user' | 'memberships'> },
   event: AuditEventName,
   details: Record<string, unknown> = {},
   where: string | null | readonly string[] = call.principal.memberships.map((m) => m.organization.id),
-): void {
+): Promise<void> {
   const input = {
     event,
     details,
@@ -61,6 +61,6 @@ export function audit(
     ip: call.meta.ip,
     userAgent: call.meta.userAgent,
   };
-  if (typeof where === 'string' || where === null) recordAudit(call.ctx, { ...input, organizationId: where });
-  else recordUserAudit(call.ctx, where, input);
+  if (typeof where === 'string' || where === null) await recordAudit(call.ctx, { ...input, organizationId: where });
+  else await recordUserAudit(call.ctx, where, input);
 }

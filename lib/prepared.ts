@@ -1,4 +1,4 @@
-import type { Db } from '@/db/client';
+import type { AsyncDb as Db } from '@/db/async';
 
 /**
  * A query prepared once per database connection and reused: the request gate runs the same

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { databaseFile, openDatabase } from '@/db/client';
+import { getAsyncDb, openAsyncDatabase } from '@/db/async';
+import { databaseFile } from '@/db/client';
+import { engineOf } from '@/db/tables';
 import { runAdminCommand, type AdminIo } from '@/lib/operator/cli';
 
 // The database path is relative to where the command was started (npm run starts it in the
@@ -45,6 +47,8 @@ const code = await runAdminCommand({
   io,
   operator: { osUser: operatorAccount(), host: os.hostname() },
   openCtx: () => {
+    // On PostgreSQL: the pool DATABASE_URL names (the server migrated it).
+    if (engineOf() === 'postgres') return { db: getAsyncDb(), now: new Date() };
     // Never create an empty database by mistake: that is not the server's, and the change
     // would land nowhere anyone looks.
     if (resolved !== ':memory:' && !fs.existsSync(resolved)) {
@@ -52,7 +56,7 @@ const code = await runAdminCommand({
         `No database at ${resolved}. Run this on the server host, in the project folder, with the DATABASE_URL the server uses.`,
       );
     }
-    return { db: openDatabase(resolved), now: new Date() };
+    return { db: openAsyncDatabase(resolved), now: new Date() };
   },
 });
 process.exit(code);

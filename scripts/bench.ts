@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { chromium } from '@playwright/test';
 import { bulkInsertUsersAndTokens, type BulkToken } from '@/db/bulk';
-import { openDatabase, type Db } from '@/db/client';
+import { openAsyncDatabase, sqliteConnectionOf, synchronousSqliteOf, type AsyncDb } from '@/db/async';
 import { organizations } from '@/db/schema';
 import { hashPassword, verifyPassword } from '@/lib/passwords/hash';
 import type { Ctx } from '@/lib/context';
@@ -76,13 +76,13 @@ function organizationAllowlist(): string[] {
 }
 
 /** An organization with a 100-CIDR allowlist and a user with a token that has its own allowlist. */
-async function seedBase(db: Db, passwordHash: string) {
+async function seedBase(db: AsyncDb, passwordHash: string) {
   const ctx: Ctx = { db, now: new Date() };
-  const organization = insertOrganization(ctx, { name: 'Bench' });
-  db.update(organizations).set({ ipAllowlist: organizationAllowlist() }).where(eq(organizations.id, organization.id)).run();
-  const user = insertUser(ctx, { email: 'bench@example.test', passwordHash });
-  insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
-  const { fullToken } = createToken({
+  const organization = await insertOrganization(ctx, { name: 'Bench' });
+  await db.update(organizations).set({ ipAllowlist: organizationAllowlist() }).where(eq(organizations.id, organization.id));
+  const user = await insertUser(ctx, { email: 'bench@example.test', passwordHash });
+  await insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
+  const { fullToken } = await createToken({
     ctx,
     input: {
       userId: user.id,
@@ -152,19 +152,19 @@ async function firstLoadJs(url: string, pagePath: string, cookie: string) {
 }
 
 /** An enabled identity provider of the bench organization, IdP-initiated allowed, with a linked user. */
-async function seedIdentityProvider(db: Db, organizationId: string, userId: string, idp: TestIdp) {
+async function seedIdentityProvider(db: AsyncDb, organizationId: string, userId: string, idp: TestIdp) {
   const ctx: Ctx = { db, now: new Date() };
   const id = newAuthenticationMethodId();
   const sp = await generateSpKeyPair(id);
   const parsed = parseCertificate(idp.certificate, ctx.now);
   if (!parsed.ok) throw new Error(parsed.reason);
   const now = iso(ctx.now);
-  db.insert(authenticationMethods)
-    .values({ id, organizationId, name: 'Bench IdP', type: 'saml', enabled: true, samlIdpUrl: 'http://127.0.0.1:9/sso', samlEntityId: idp.entityId, samlIdpLoginAllowed: true, spPrivateKey: sp.privateKey, spCertificate: sp.certificate, createTime: now, updateTime: now })
-    .run();
+  await db
+    .insert(authenticationMethods)
+    .values({ id, organizationId, name: 'Bench IdP', type: 'saml', enabled: true, samlIdpUrl: 'http://127.0.0.1:9/sso', samlEntityId: idp.entityId, samlIdpLoginAllowed: true, spPrivateKey: sp.privateKey, spCertificate: sp.certificate, createTime: now, updateTime: now });
   const { pem, subject, issuer, notBefore, notAfter } = parsed.certificate;
-  db.insert(samlCertificates).values({ id: newRowId(), methodId: id, pem, subject, issuer, notBefore, notAfter, createTime: now }).run();
-  db.insert(externalIdentities).values({ id: newRowId(), userId, provider: `saml:${id}`, subject: 'bench@example.test', email: 'bench@example.test', createTime: now }).run();
+  await db.insert(samlCertificates).values({ id: newRowId(), methodId: id, pem, subject, issuer, notBefore, notAfter, createTime: now });
+  await db.insert(externalIdentities).values({ id: newRowId(), userId, provider: `saml:${id}`, subject: 'bench@example.test', email: 'bench@example.test', createTime: now });
   return id;
 }
 
@@ -232,34 +232,34 @@ async function main() {
     const passwordHash = await hashPassword(PASSWORD);
 
     // Small: the bench user's 10 tokens; a second user with 1,000 tokens for the console page.
-    const small = openDatabase(path.join(dir, 'small.db'));
+    const small = openAsyncDatabase(path.join(dir, 'small.db'));
     const base = await seedBase(small, passwordHash);
     const idp = await TestIdp.create('https://bench-idp.example.test/saml');
     const samlMethodId = await seedIdentityProvider(small, base.organization.id, base.user.id, idp);
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    bulkInsertUsersAndTokens(small, base.organization.id, [
+    bulkInsertUsersAndTokens(synchronousSqliteOf(small), base.organization.id, [
       { user: { id: 'ubenchpage', email: 'page@example.test', createTime: now }, tokens: fakeTokens('ubenchpage', 1000, now) },
     ]);
     // Nine more tokens of the bench user: "10 tokens in the database" for the small case.
     for (let i = 0; i < 9; i++) {
-      createToken({
+      await createToken({
         ctx: base.ctx,
         input: { userId: base.user.id, kind: 'personal', authMethod: 'password', description: `extra ${i}`, createdManually: true, maxAgeSeconds: null, extendWhenUsed: false },
       });
     }
-    const pageUserSession = createToken({
+    const pageUserSession = (await createToken({
       ctx: { db: small, now: new Date() },
       input: { userId: 'ubenchpage', kind: 'session', authMethod: 'password', description: 'bench page', createdManually: false, maxAgeSeconds: 86_400, extendWhenUsed: false },
-    }).fullToken;
-    const adminSession = createToken({
+    })).fullToken;
+    const adminSession = (await createToken({
       ctx: { db: small, now: new Date() },
       input: { userId: base.user.id, kind: 'session', authMethod: 'password', description: 'bench admin', createdManually: false, maxAgeSeconds: 86_400, extendWhenUsed: false },
-    }).fullToken;
-    small.$client.close();
+    })).fullToken;
+    sqliteConnectionOf(small).close();
 
     // Large: the same, plus 100,000 users with 10 tokens each (1,000,000 tokens).
     const largeFile = path.join(dir, 'large.db');
-    const large = openDatabase(largeFile);
+    const large = openAsyncDatabase(largeFile);
     const largeBase = await seedBase(large, passwordHash);
     const seedStart = Date.now();
     for (let batch = 0; batch < LARGE_USERS; batch += 5000) {
@@ -267,11 +267,12 @@ async function main() {
         const id = `ub${(batch + i).toString(36).padStart(8, '0')}`;
         return { user: { id, email: `${id}@example.test`, createTime: now }, tokens: fakeTokens(id, TOKENS_PER_USER, now) };
       });
-      bulkInsertUsersAndTokens(large, largeBase.organization.id, rows);
+      bulkInsertUsersAndTokens(synchronousSqliteOf(large), largeBase.organization.id, rows);
     }
-    large.$client.pragma('wal_checkpoint(TRUNCATE)');
-    const tokenCount = (large.$client.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
-    large.$client.close();
+    const largeConnection = sqliteConnectionOf(large);
+    largeConnection.pragma('wal_checkpoint(TRUNCATE)');
+    const tokenCount = (largeConnection.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
+    largeConnection.close();
     const largeBytes = fs.statSync(largeFile).size;
     const seedSeconds = (Date.now() - seedStart) / 1000;
 

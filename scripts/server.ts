@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { eq } from 'drizzle-orm';
 import next from 'next';
-import { databaseFile, getDb } from '@/db/client';
-import { instanceSettings } from '@/db/schema';
+import { first, getAsyncDb, openDatabaseFromEnvironment } from '@/db/async';
+import { databaseFile } from '@/db/client';
+import { engineOf, instanceSettings } from '@/db/tables';
 import { oauthProvidersFromEnv } from '@/lib/sign-in/oauth-config';
 import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp, SERVER_MARK_ENV } from '@/lib/net/client-ip';
 import { outboundSetting } from '@/lib/net/outbound';
@@ -21,21 +22,26 @@ const host = process.env.HOST || undefined;
 // downstream (Next, next-auth, our gate) can be told a false address, host or scheme.
 const FORWARDING_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded', 'x-real-ip'];
 
-function instanceSecret(): string {
-  const db = getDb();
-  const row = db.select().from(instanceSettings).where(eq(instanceSettings.key, 'nextauth_secret')).get();
+async function instanceSecret(): Promise<string> {
+  const db = getAsyncDb();
+  const stored = () => first(db.select().from(instanceSettings).where(eq(instanceSettings.key, 'nextauth_secret')).limit(1));
+  const row = await stored();
   if (row) return row.value;
   const value = randomBytes(32).toString('base64url');
-  db.insert(instanceSettings).values({ key: 'nextauth_secret', value }).onConflictDoNothing().run();
-  return db.select().from(instanceSettings).where(eq(instanceSettings.key, 'nextauth_secret')).get()!.value;
+  await db.insert(instanceSettings).values({ key: 'nextauth_secret', value }).onConflictDoNothing();
+  return (await stored())!.value;
 }
 
 async function main() {
   const trustedProxies = parseTrustedProxies(process.env.TRUSTED_PROXIES);
   // Tells lib/ that CLIENT_IP_HEADER comes from this server, never from a client.
   process.env[SERVER_MARK_ENV] = '1';
-  process.env.DATABASE_URL = databaseFile();
-  getDb(); // opens the file and applies pending migrations before the first request
+  // Every bundle Next loads reads its engine from DATABASE_URL (db/tables.ts); for SQLite the
+  // variable is set to the file's path (the default one, or a file: URL's).
+  if (engineOf(process.env.DATABASE_URL) === 'sqlite') process.env.DATABASE_URL = databaseFile();
+  // Opens the database and applies pending migrations before the first request (on PostgreSQL,
+  // one instance at a time when several start together).
+  await openDatabaseFromEnvironment();
   // A half-set or malformed GOOGLE_*, MICROSOFT_* or GITHUB_* configuration stops the start
   // here, with the variable named, rather than at the first sign-in.
   const oauth = oauthProvidersFromEnv(process.env);
@@ -45,10 +51,10 @@ async function main() {
 
   // next-auth signs its CSRF cookie with this. A generated secret is kept in the database so
   // sign-ins survive restarts; there is no built-in default.
-  process.env.NEXTAUTH_SECRET ||= instanceSecret();
+  process.env.NEXTAUTH_SECRET ||= await instanceSecret();
   process.env.NEXTAUTH_URL ||= process.env.PUBLIC_URL || `http://localhost:${port}`;
 
-  const setup = await setupFromEnvironment({ db: getDb(), now: new Date() }, process.env);
+  const setup = await setupFromEnvironment({ db: getAsyncDb(), now: new Date() }, process.env);
   if (setup) console.log(`First-run setup: organization "${setup.organization.name}", super admin ${setup.user.email}`);
 
   // Next fetches its own pages internally (a server action's redirect target): it must know where.

@@ -99,12 +99,12 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     // Third-party sign-ins: lib/sign-in/oauth.ts decides (link, create or refuse) and
     // creates the session token; a string sends the browser elsewhere without a session.
-    signIn({ user, account }) {
+    async signIn({ user, account }) {
       if (!account || account.provider === 'credentials') return true;
       const request = currentOAuthRequest();
       if (!request || !isOAuthProvider(account.provider)) return false;
       const profile = user as unknown as ProfileUser;
-      const verdict = handleOAuthIdentity(request, {
+      const verdict = await handleOAuthIdentity(request, {
         provider: account.provider,
         subject: account.providerAccountId,
         email: profile.email,
@@ -128,7 +128,7 @@ export const authOptions: NextAuthOptions = {
       if (!token) return null;
       // Whether the cookie still names a console session: a login session, never a personal or
       // application token (lib/auth/session.ts). The request gate does the full check.
-      const userId = consoleSessionUserId(liveCtx(), token);
+      const userId = await consoleSessionUserId(liveCtx(), token);
       return userId ? { sub: userId, sessionToken: token } : null;
     },
   },

@@ -15,19 +15,19 @@ import type { ConsoleSession } from './session';
  * organization being worked in, so a project of another organization is checked here, its
  * two-factor requirement included.
  */
-export function consoleProjectAccess(session: ConsoleSession, name: string): ProjectAccess {
+export async function consoleProjectAccess(session: ConsoleSession, name: string): Promise<ProjectAccess> {
   const ctx = liveCtx();
-  const membership = authorizeProject(session.principal, name, findProjectOwner(ctx, name), session.meta.ip);
+  const membership = authorizeProject(session.principal, name, await findProjectOwner(ctx, name), session.meta.ip);
   const governing = membership ? [membership] : session.principal.memberships;
-  const pending = pendingTwoFactorEnrollment(ctx, session.principal, governing);
+  const pending = await pendingTwoFactorEnrollment(ctx, session.principal, governing);
   if (pending) throw twoFactorEnrollmentError(pending, 'console');
-  return projectAccess(ctx, session.principal, name, membership);
+  return await projectAccess(ctx, session.principal, name, membership);
 }
 
 /** As consoleProjectAccess, for pages: a project the user may not reach is a 404 page. */
-export function pageProjectAccess(session: ConsoleSession, name: string): ProjectAccess {
+export async function pageProjectAccess(session: ConsoleSession, name: string): Promise<ProjectAccess> {
   try {
-    return consoleProjectAccess(session, name);
+    return await consoleProjectAccess(session, name);
   } catch (error) {
     if (error instanceof AppError && error.status === 404) notFound();
     throw error;

@@ -32,7 +32,7 @@ export const requireConsole = cache(async (ownResources: boolean = false, during
   const cookieToken = sessionTokenFromCookies((name) => cookieStore.get(name)?.value);
   if (!cookieToken) redirect('/signin');
   try {
-    const result = gate({
+    const result = await gate({
       ctx,
       input: {
         authorization: null,
@@ -41,7 +41,7 @@ export const requireConsole = cache(async (ownResources: boolean = false, during
         scope: { kind: 'console', preferredOrganizationId: cookieStore.get(CURRENT_ORG_COOKIE)?.value ?? null, ownResources },
       },
     });
-    const pendingTwoFactor = pendingTwoFactorEnrollment(ctx, result.principal, result.governing);
+    const pendingTwoFactor = await pendingTwoFactorEnrollment(ctx, result.principal, result.governing);
     if (pendingTwoFactor && !duringTwoFactorEnrollment) redirect(TWO_FACTOR_ENROLLMENT_PATH);
     return { ...result, ctx, meta, pendingTwoFactor };
   } catch (error) {

@@ -5,7 +5,7 @@ import { checkHealth } from '@/lib/http/health';
 // Dynamic: run on every request like any API route, so that the benchmark compares like with like.
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  const { status, body } = checkHealth();
+export async function GET() {
+  const { status, body } = await checkHealth();
   return Response.json(body, { status });
 }

@@ -8,8 +8,8 @@ import { isSetupNeeded } from '@/lib/setup/first-run';
 export const metadata: Metadata = { title: 'Set up · Portcullis' };
 export const dynamic = 'force-dynamic';
 
-export default function SetupPage() {
-  if (!isSetupNeeded(liveCtx())) redirect('/signin');
+export default async function SetupPage() {
+  if (!await isSetupNeeded(liveCtx())) redirect('/signin');
   return (
     <AuthFrame
       title="Set up Portcullis"

@@ -8,5 +8,5 @@ import { publicBaseUrl } from '@/lib/http/public-url';
 
 /** "Sign in with SSO": the identity providers for an email address or an organization ID. */
 export const findSsoProvidersAction = publicAction(ssoLookupSchema, async (input) => ({
-  providers: findSsoProviders({ ctx: liveCtx(), input, baseUrl: publicBaseUrl() }),
+  providers: await findSsoProviders({ ctx: liveCtx(), input, baseUrl: publicBaseUrl() }),
 }));

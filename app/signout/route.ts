@@ -21,8 +21,8 @@ export async function POST(request: NextRequest) {
   if (cookieToken) {
     try {
       const ctx = liveCtx();
-      const { principal } = gate({ ctx, input: { authorization: null, cookieToken, ...meta, scope: SIGN_OUT_SCOPE } });
-      signOut({ ctx, principal, meta });
+      const { principal } = await gate({ ctx, input: { authorization: null, cookieToken, ...meta, scope: SIGN_OUT_SCOPE } });
+      await signOut({ ctx, principal, meta });
     } catch (error) {
       // Already signed out (401): nothing to revoke. Anything else is logged by toAppError.
       toAppError(error);

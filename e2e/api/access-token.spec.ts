@@ -40,8 +40,8 @@ test('avn user access-token create: the token object with full_token, once', asy
   // The full token is never shown again, and never stored.
   const list = await (await request.get('/v1/access_token', { headers: avnHeaders(session, false) })).json();
   expect(JSON.stringify(list)).not.toContain(created.full_token);
-  expect(JSON.stringify(tokensOf(servers.main.database, member.userId))).not.toContain(created.full_token);
-  expect(auditOf(servers.main.database, { event: 'token.created', actorEmail: member.email })).toHaveLength(1);
+  expect(JSON.stringify(await tokensOf(servers.main.database, member.userId))).not.toContain(created.full_token);
+  expect(await auditOf(servers.main.database, { event: 'token.created', actorEmail: member.email })).toHaveLength(1);
 
   // It authenticates, and records where it was used.
   expect((await request.get('/v1/me', { headers: avnHeaders(created.full_token, false) })).status()).toBe(200);
@@ -77,7 +77,7 @@ test('avn user access-token update: a new description', async ({ request, member
   const response = await request.put(`/v1/access_token/${prefix}`, { ...json({ description: 'laptop' }), headers: avnHeaders(session, true) });
   expect(response.status()).toBe(200);
   expect(await response.json()).toMatchObject({ token_prefix: prefix, description: 'laptop', currently_active: true });
-  const [event] = auditOf(servers.main.database, { event: 'token.updated', actorEmail: member.email });
+  const [event] = await auditOf(servers.main.database, { event: 'token.updated', actorEmail: member.email });
   expect(event?.details).toMatchObject({ old: { description: 'API sign-in' }, new: { description: 'laptop' } });
 });
 
@@ -97,19 +97,19 @@ test('avn user access-token revoke: by prefix or by full token; the next request
   // avn user logout: DELETE with its own full token signs itself out.
   expect((await request.delete(`/v1/access_token/${session}`, { headers: avnHeaders(session, false) })).status()).toBe(200);
   expect((await request.get('/v1/me', { headers: auth(session) })).status()).toBe(401);
-  expect(auditOf(servers.main.database, { event: 'token.revoked', actorEmail: member.email })).toHaveLength(3);
+  expect(await auditOf(servers.main.database, { event: 'token.revoked', actorEmail: member.email })).toHaveLength(3);
 });
 
 test('prefixes holding "/", "+" and "=" are matched once URL-decoded', async ({ request, member }) => {
   const session = await login(request, member.email, member.password);
-  insertTokens(servers.main.database, member.userId, ['ab/cd+ef=', 'ab%2Fcd']);
+  await insertTokens(servers.main.database, member.userId, ['ab/cd+ef=', 'ab%2Fcd']);
   const update = await request.put('/v1/access_token/ab%2Fcd%2Bef%3D', { ...json({ description: 'slashed' }), headers: auth(session) });
   expect(update.status()).toBe(200);
   expect((await update.json()).token_prefix).toBe('ab/cd+ef=');
   // Decoded exactly once: %252F names the prefix "ab%2Fcd", not "ab/cd".
   expect((await request.delete('/v1/access_token/ab%252Fcd', { headers: auth(session) })).status()).toBe(200);
   expect((await request.delete('/v1/access_token/ab%2Fcd%2Bef%3D', { headers: auth(session) })).status()).toBe(200);
-  expect(tokensOf(servers.main.database, member.userId).map((t) => t.tokenPrefix)).toEqual([session.slice(0, 16)]);
+  expect((await tokensOf(servers.main.database, member.userId)).map((t) => t.tokenPrefix)).toEqual([session.slice(0, 16)]);
   // Any character may arrive encoded: %5F is the "_" of the real prefix.
   const encoded = session.slice(0, 16).replace('_', '%5F');
   const renamed = await request.put(`/v1/access_token/${encoded}`, { ...json({ description: 'encoded' }), headers: auth(session) });
@@ -155,7 +155,7 @@ test('limits: clear 400 errors, nothing created', async ({ request, member }) =>
     expect(error.message, JSON.stringify(body).slice(0, 80)).toMatch(message);
     expect(error.errors[0]).toMatchObject({ status: 400, error_code: 'bad_request' });
   }
-  expect(tokensOf(servers.main.database, member.userId)).toHaveLength(1);
+  expect(await tokensOf(servers.main.database, member.userId)).toHaveLength(1);
   // PUT takes only a description.
   const put = await request.put(`/v1/access_token/${session.slice(0, 16)}`, { ...json({ description: ' ' }), headers: auth(session) });
   expect(put.status()).toBe(400);
@@ -206,7 +206,7 @@ test('avn user tokens-expire: every token of the caller stops working', async ({
 
 test('a thousand tokens list in one response', async ({ request, member }) => {
   const session = await login(request, member.email, member.password);
-  insertTokens(servers.main.database, member.userId, Array.from({ length: 1000 }, (_, i) => `bulk${String(i).padStart(4, '0')}`));
+  await insertTokens(servers.main.database, member.userId, Array.from({ length: 1000 }, (_, i) => `bulk${String(i).padStart(4, '0')}`));
   const { tokens } = await (await request.get('/v1/access_token', { headers: auth(session) })).json();
   expect(tokens).toHaveLength(1001);
 });

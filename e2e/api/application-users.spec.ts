@@ -35,7 +35,7 @@ test('create, list, get, update and delete an application user', async ({ reques
   expect(deleted.status()).toBe(200);
   expect(await deleted.json()).toEqual({ message: expect.any(String) });
   expect((await request.get(`${base(member.organizationId)}/${appUser.user_id}`, { headers: auth(token) })).status()).toBe(404);
-  expect(auditOf(servers.main.database, { event: 'application_user.deleted', actorEmail: member.email })).toHaveLength(1);
+  expect(await auditOf(servers.main.database, { event: 'application_user.deleted', actorEmail: member.email })).toHaveLength(1);
 });
 
 test('tokens: created as avn sends them, answered with full_token and token_prefix only, immutable, revoked', async ({ request, member }) => {
@@ -108,7 +108,7 @@ test('application tokens survive the policy, not the organization allowlist', as
   const { full_token } = await (
     await request.post(`${base(member.organizationId)}/${appUser.user_id}/access-tokens`, { ...body({ description: 'ci' }), headers: jsonHeaders(admin) })
   ).json();
-  setPolicy(servers.main.database, member.organizationId, {
+  await setPolicy(servers.main.database, member.organizationId, {
     passwordAuthEnabled: false,
     oauthEnabled: false,
     samlEnabled: false,
@@ -117,7 +117,7 @@ test('application tokens survive the policy, not the organization allowlist', as
   });
   expect((await request.get('/v1/me', { headers: auth(full_token) })).status()).toBe(200);
   expect((await request.get('/v1/me', { headers: auth(admin) })).status()).toBe(403);
-  setAllowlist(servers.main.database, member.organizationId, ['192.0.2.0/24']);
+  await setAllowlist(servers.main.database, member.organizationId, ['192.0.2.0/24']);
   const refused = await request.get('/v1/me', { headers: auth(full_token) });
   expect(refused.status()).toBe(403);
   expect((await refused.json()).message).toMatch(/not in the IP allowlist of organization/);

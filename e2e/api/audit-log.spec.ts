@@ -10,7 +10,7 @@ const errorBody = (status: number, message: string) => ({
   message,
   errors: expect.arrayContaining([expect.objectContaining({ error_code: expect.any(String), message: expect.any(String), status })]),
 });
-const accountOf = (name: string) => organizationByName(db, name)!.accountId;
+const accountOf = async (name: string) => (await organizationByName(db, name))!.accountId;
 
 test('lists the organization’s events, newest first, in upstream’s fields plus ours', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
@@ -22,7 +22,7 @@ test('lists the organization’s events, newest first, in upstream’s fields pl
   const other = await seedMember(db);
   await login(request, other.email, other.password);
 
-  const response = await request.get(`/v1/account/${accountOf(member.organizationName)}/events`, { headers: auth(admin) });
+  const response = await request.get(`/v1/account/${await accountOf(member.organizationName)}/events`, { headers: auth(admin) });
   expect(response.status()).toBe(200);
   const body = await response.json();
   expect(body).toMatchObject({ total: 4, limit: 100, offset: 0 });
@@ -36,7 +36,7 @@ test('lists the organization’s events, newest first, in upstream’s fields pl
   expect(change).toEqual({
     log_entry_id: expect.any(Number),
     create_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-    account_id: accountOf(member.organizationName),
+    account_id: await accountOf(member.organizationName),
     action_type: 'member.updated',
     action_description: `Made ${bob.email} super admin`,
     actor: member.email,
@@ -55,7 +55,7 @@ test('lists the organization’s events, newest first, in upstream’s fields pl
   });
 
   // bob is a super admin now, and reads the same log.
-  expect((await request.get(`/v1/account/${accountOf(member.organizationName)}/events`, { headers: auth(bobToken) })).status()).toBe(200);
+  expect((await request.get(`/v1/account/${await accountOf(member.organizationName)}/events`, { headers: auth(bobToken) })).status()).toBe(200);
 });
 
 test('filters by person, event and time, and pages with limit and offset', async ({ request, member }) => {
@@ -66,9 +66,9 @@ test('filters by person, event and time, and pages with limit and offset', async
     actorEmail: i % 2 === 0 ? 'even@example.test' : 'odd@example.test',
     details: { n: i },
   }));
-  recordEvents(db, member.organizationId, events);
+  await recordEvents(db, member.organizationId, events);
   const get = async (query: string) => {
-    const response = await request.get(`/v1/account/${accountOf(member.organizationName)}/events?${query}`, { headers: auth(admin) });
+    const response = await request.get(`/v1/account/${await accountOf(member.organizationName)}/events?${query}`, { headers: auth(admin) });
     expect(response.status(), query).toBe(200);
     return (await response.json()) as { events: { details: { n: number } }[]; total: number };
   };
@@ -86,7 +86,7 @@ test('filters by person, event and time, and pages with limit and offset', async
 
 test('400 for a bad filter, 403 for a member who is not a super admin, 404 for another account', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
-  const account = accountOf(member.organizationName);
+  const account = await accountOf(member.organizationName);
   const cases: [string, string][] = [
     ['limit=0', 'limit: limit must be at least 1'],
     ['limit=5000', 'limit: limit must be at most 1000'],
@@ -108,7 +108,7 @@ test('400 for a bad filter, 403 for a member who is not a super admin, 404 for a
   expect(await forbidden.json()).toEqual(errorBody(403, 'Only super admins of this organization may do this'));
 
   const other = await seedMember(db);
-  const otherAccount = accountOf(other.organizationName);
+  const otherAccount = await accountOf(other.organizationName);
   const foreign = await request.get(`/v1/account/${otherAccount}/events`, { headers: auth(admin) });
   expect(foreign.status()).toBe(404);
   expect(await foreign.json()).toEqual(errorBody(404, `Account ${otherAccount} not found`));
@@ -121,10 +121,10 @@ test('400 for a bad filter, 403 for a member who is not a super admin, 404 for a
 test('a token scoped to "user" cannot read the organization’s log', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
   const created = await (await request.post('/v1/access_token', { data: { description: 'me only', scopes: ['user'] }, headers: auth(admin) })).json();
-  const response = await request.get(`/v1/account/${accountOf(member.organizationName)}/events`, { headers: auth(created.full_token) });
+  const response = await request.get(`/v1/account/${await accountOf(member.organizationName)}/events`, { headers: auth(created.full_token) });
   expect(response.status()).toBe(403);
   const readOnly = await (
     await request.post('/v1/access_token', { data: { description: 'org read', scopes: ['organizations:read'] }, headers: auth(admin) })
   ).json();
-  expect((await request.get(`/v1/account/${accountOf(member.organizationName)}/events`, { headers: auth(readOnly.full_token) })).status()).toBe(200);
+  expect((await request.get(`/v1/account/${await accountOf(member.organizationName)}/events`, { headers: auth(readOnly.full_token) })).status()).toBe(200);
 });

@@ -23,10 +23,10 @@ test.describe('POST /v1/userauth', () => {
     const projects = await request.get('/v1/project', { headers: auth(body.token) });
     expect(projects.status()).toBe(200);
     expect(await projects.json()).toEqual({ projects: [] });
-    const [stored] = tokensOf(servers.main.database, member.userId);
+    const [stored] = await tokensOf(servers.main.database, member.userId);
     expect(stored).toMatchObject({ kind: 'session', authMethod: 'password', createdManually: false, tokenPrefix: body.token.slice(0, 16) });
     expect(JSON.stringify(stored)).not.toContain(body.token);
-    expect(auditOf(servers.main.database, { event: 'auth.sign_in', actorEmail: member.email })).toHaveLength(1);
+    expect(await auditOf(servers.main.database, { event: 'auth.sign_in', actorEmail: member.email })).toHaveLength(1);
   });
 
   test('refuses a wrong password and an unknown email with the same 401 body', async ({ request, member }) => {
@@ -38,7 +38,7 @@ test.describe('POST /v1/userauth', () => {
     expect(body).toEqual(errorBody(401));
     expect(body.message).toBe('Wrong email or password');
     expect(await unknown.json()).toEqual(body);
-    expect(auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email })).toHaveLength(1);
+    expect(await auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email })).toHaveLength(1);
   });
 
   test('rate-limits failed attempts per account with 429', async ({ request, member }) => {
@@ -125,7 +125,7 @@ test.describe('POST /v1/me/logout', () => {
     expect(await response.json()).toEqual({ message: expect.any(String) });
     expect((await request.get('/v1/me', { headers: auth(first) })).status()).toBe(401);
     expect((await request.get('/v1/me', { headers: auth(second) })).status()).toBe(200);
-    expect(auditOf(servers.main.database, { event: 'auth.sign_out', actorEmail: member.email })).toHaveLength(1);
+    expect(await auditOf(servers.main.database, { event: 'auth.sign_out', actorEmail: member.email })).toHaveLength(1);
   });
 
   // A person whose organization's allowlist or policy now refuses them must still be able to end
@@ -135,7 +135,7 @@ test.describe('POST /v1/me/logout', () => {
     const db = servers.main.database;
     const outside = await login(request, member.email, member.password);
     const passwordSession = await login(request, member.email, member.password);
-    setAllowlist(db, member.organizationId, ['192.0.2.0/24']);
+    await setAllowlist(db, member.organizationId, ['192.0.2.0/24']);
     try {
       const refused = await request.get('/v1/me', { headers: auth(outside) });
       expect(refused.status()).toBe(403);
@@ -144,16 +144,16 @@ test.describe('POST /v1/me/logout', () => {
       expect(out.status()).toBe(200);
       expect(await out.json()).toEqual({ message: 'Signed out' });
     } finally {
-      setAllowlist(db, member.organizationId, []);
+      await setAllowlist(db, member.organizationId, []);
     }
     expect((await request.get('/v1/me', { headers: auth(outside) })).status()).toBe(401);
-    expect(tokensOf(db, member.userId)).toHaveLength(1);
+    expect(await tokensOf(db, member.userId)).toHaveLength(1);
 
     // Password sign-in turned off: password sessions are refused, and may still sign out.
-    setPolicy(db, member.organizationId, { passwordAuthEnabled: false });
+    await setPolicy(db, member.organizationId, { passwordAuthEnabled: false });
     expect((await request.get('/v1/me', { headers: auth(passwordSession) })).status()).toBe(403);
     expect((await request.post('/v1/me/logout', { headers: auth(passwordSession) })).status()).toBe(200);
-    expect(tokensOf(db, member.userId)).toEqual([]);
+    expect(await tokensOf(db, member.userId)).toEqual([]);
     // Still only with a valid token.
     const nobody = await request.post('/v1/me/logout', { headers: auth(passwordSession) });
     expect(nobody.status()).toBe(401);
@@ -204,7 +204,7 @@ test.describe('unknown routes', () => {
 test.describe('organization IP allowlist', () => {
   test('refuses /v1/me from outside the allowlist, and a forged X-Forwarded-For does not help', async ({ request, member }) => {
     const token = await login(request, member.email, member.password);
-    setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8', '2001:db8::/32']);
+    await setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8', '2001:db8::/32']);
     for (const forged of [undefined, '10.1.2.3', '10.1.2.3, 10.9.9.9', '2001:db8::1']) {
       const headers = forged ? { ...auth(token), 'x-forwarded-for': forged } : auth(token);
       const response = await request.get('/v1/me', { headers });
@@ -217,7 +217,7 @@ test.describe('organization IP allowlist', () => {
     const signIn = await request.post('/v1/userauth', { data: { email: member.email, password: member.password } });
     expect(signIn.status()).toBe(403);
 
-    setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8', '127.0.0.0/8']);
+    await setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8', '127.0.0.0/8']);
     expect((await request.get('/v1/me', { headers: auth(token) })).status()).toBe(200);
   });
 });

@@ -87,7 +87,7 @@ test('add, list, get, change verification type and delete; the domain object of 
   expectErrorBody(await gone.json(), 404, /not found/);
 
   for (const event of ['domain.created', 'domain.updated', 'domain.deleted']) {
-    expect(auditOf(db, { event, actorEmail: member.email })).toHaveLength(1);
+    expect(await auditOf(db, { event, actorEmail: member.email })).toHaveLength(1);
   }
 });
 
@@ -173,8 +173,8 @@ test('verify says exactly what DNS answered, keeps the last check, and verifies 
   // The last check stays with the domain.
   expect((await (await request.get(`${domainsOf(org)}/${domain.domain_id}`, { headers: auth(token) })).json()).last_check_result.status).toBe('verified');
 
-  expect(auditOf(db, { event: 'domain.verification_failed', actorEmail: member.email })).toHaveLength(4);
-  expect(auditOf(db, { event: 'domain.verified', actorEmail: member.email })).toHaveLength(1);
+  expect(await auditOf(db, { event: 'domain.verification_failed', actorEmail: member.email })).toHaveLength(4);
+  expect(await auditOf(db, { event: 'domain.verified', actorEmail: member.email })).toHaveLength(1);
 });
 
 test('the HTTP alternative: a file at /.well-known/portcullis-challenge', async ({ request, member }) => {
@@ -228,16 +228,16 @@ test('a domain verified by one organization cannot be verified by another: 409',
   expect((await (await request.get(`${domainsOf(other.organizationId)}/${second.domain_id}`, { headers: auth(theirs) })).json()).state).toBe(
     'unverified',
   );
-  expect(auditOf(db, { event: 'domain.verification_failed', actorEmail: other.email })).toHaveLength(1);
+  expect(await auditOf(db, { event: 'domain.verification_failed', actorEmail: other.email })).toHaveLength(1);
 });
 
 test('link a verified domain to identity providers, list and unlink; unverified and foreign ones are refused', async ({ request, member }) => {
   const token = await login(request, member.email, member.password);
   const org = member.organizationId;
-  const okta = seedIdentityProvider(db, org, 'Okta');
-  const azure = seedIdentityProvider(db, org, 'Azure');
+  const okta = await seedIdentityProvider(db, org, 'Okta');
+  const azure = await seedIdentityProvider(db, org, 'Azure');
   const stranger = await seedMember(db);
-  const foreignIdp = seedIdentityProvider(db, stranger.organizationId, 'Foreign');
+  const foreignIdp = await seedIdentityProvider(db, stranger.organizationId, 'Foreign');
   const verified = await addAndVerify(request, token, org, uniqueDomain());
   const unverified = (await (await add(request, token, org, { domain_name: uniqueDomain('pending') })).json()) as Wire;
 
@@ -273,8 +273,8 @@ test('link a verified domain to identity providers, list and unlink; unverified 
   // Removing the domain takes its remaining link with it.
   await request.delete(`${domainsOf(org)}/${verified.domain_id}`, { headers: auth(token) });
   expect(await (await request.get(methodDomains(org, azure.id), { headers: auth(token) })).json()).toEqual({ domains: [] });
-  expect(auditOf(db, { event: 'domain.linked', actorEmail: member.email })).toHaveLength(2);
-  expect(auditOf(db, { event: 'domain.unlinked', actorEmail: member.email })).toHaveLength(1);
+  expect(await auditOf(db, { event: 'domain.linked', actorEmail: member.email })).toHaveLength(2);
+  expect(await auditOf(db, { event: 'domain.unlinked', actorEmail: member.email })).toHaveLength(1);
 });
 
 // "Disabled for managed users" decides who may create personal tokens; none reaches the
@@ -289,8 +289,8 @@ test('verifying makes the people on the domain managed, "disabled for managed us
   const name = uniqueDomain();
   const alice = await seedMemberAt(db, org, `alice@${name}`, { proven: true });
   const bob = await seedMemberAt(db, org, `bob@eu.${name}`, { proven: true });
-  const aliceToken = seedPersonalToken(db, alice.userId);
-  const bobToken = seedPersonalToken(db, bob.userId);
+  const aliceToken = await seedPersonalToken(db, alice.userId);
+  const bobToken = await seedPersonalToken(db, bob.userId);
   const managerOf = async (userId: string) => {
     const { users } = await (await request.get(`/v1/organization/${org}/user`, { headers: auth(token) })).json();
     return users.find((u: { user_id: string }) => u.user_id === userId).user_info.managing_organization_id;
@@ -302,7 +302,7 @@ test('verifying makes the people on the domain managed, "disabled for managed us
   expect(await managerOf(alice.userId)).toBe(org);
   expect(await managerOf(bob.userId)).toBeNull();
 
-  setPolicy(db, org, { personalTokensMode: 'disabled_for_managed' });
+  await setPolicy(db, org, { personalTokensMode: 'disabled_for_managed' });
   const refused = await create(alice);
   expect(refused.status()).toBe(403);
   expect((await refused.json()).message).toBe(`Organization "${member.organizationName}" does not allow its managed users to create personal tokens`);
@@ -317,14 +317,14 @@ test('verifying makes the people on the domain managed, "disabled for managed us
   await request.delete(`${domainsOf(org)}/${domain.domain_id}`, { headers: auth(token) });
   expect(await managerOf(alice.userId)).toBeNull();
   expect((await create(alice)).status()).toBe(200);
-  setPolicy(db, org, { personalTokensMode: 'enabled' });
+  await setPolicy(db, org, { personalTokensMode: 'enabled' });
   expect((await request.get('/v1/me', { headers: auth(aliceToken) })).status()).toBe(200);
 });
 
 test('only super admins of the organization: 403 for members, 404 for others; 405 for other methods', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
   const domain = (await (await add(request, admin, member.organizationId, { domain_name: uniqueDomain() })).json()) as Wire;
-  const idp = seedIdentityProvider(db, member.organizationId);
+  const idp = await seedIdentityProvider(db, member.organizationId);
   const colleague = await seedOrgMember(db, member.organizationId);
   const outsider = await seedMember(db);
   const org = member.organizationId;

@@ -44,7 +44,7 @@ test('the owner asks for the mail, reads it and confirms with their own token: e
     expect(received.map((m) => m.to)).toEqual([[member.email]]);
     const code = codeOf(verificationLinkIn(received[0]!));
     // Only the hash is stored; nothing in the answer carries the secret.
-    expect(emailVerificationsOf(db, member.userId)).toEqual([expect.objectContaining({ tokenHash: createHash('sha256').update(code).digest('hex'), usedTime: null })]);
+    expect(await emailVerificationsOf(db, member.userId)).toEqual([expect.objectContaining({ tokenHash: createHash('sha256').update(code).digest('hex'), usedTime: null })]);
     expect(message).not.toContain(code);
 
     // A second request within 5 minutes mails nothing.
@@ -59,11 +59,11 @@ test('the owner asks for the mail, reads it and confirms with their own token: e
   });
 
   expect(await emailVerifiedInMemberApi(request, adminToken, admin.organizationId, member.email)).toBe(true);
-  expect(auditOf(db, { event: 'user.email_verified', actorEmail: member.email })[0]).toMatchObject({
+  expect((await auditOf(db, { event: 'user.email_verified', actorEmail: member.email }))[0]).toMatchObject({
     organizationId: admin.organizationId,
     details: { how: 'mailed_link', via: 'email_verification' },
   });
-  expect(auditOf(db, { event: 'user.email_verification_requested', actorEmail: member.email })).toHaveLength(1);
+  expect(await auditOf(db, { event: 'user.email_verification_requested', actorEmail: member.email })).toHaveLength(1);
   // Proven now: nothing more to ask for.
   const proven = await ask(request, token);
   expect(proven.status()).toBe(409);
@@ -77,7 +77,7 @@ test('the squatter’s link in the real owner’s mailbox: the owner’s own acc
   // The real owner of the address has an account of their own, proven, under another address.
   const realOwner = await seedMember(db);
   const ownerSession = await login(request, realOwner.email, realOwner.password, url);
-  const ownerPersonal = seedPersonalToken(db, realOwner.userId);
+  const ownerPersonal = await seedPersonalToken(db, realOwner.userId);
 
   const link = await withSmtpServer(async (received) => {
     expect((await ask(request, squatterToken)).status()).toBe(200);
@@ -112,10 +112,10 @@ test('the squatter’s link in the real owner’s mailbox: the owner’s own acc
   const anonymous = await confirm(request, null, code);
   expect(anonymous.status()).toBe(401);
 
-  expect(userByEmail(db, squatted.email)!.emailVerifiedTime).toBeNull();
-  expect(emailVerificationsOf(db, squatted.userId)).toEqual([expect.objectContaining({ usedTime: null })]);
-  expect(auditOf(db, { event: 'user.email_verification_refused', actorEmail: realOwner.email })).toHaveLength(2);
-  expect(auditOf(db, { event: 'user.email_verification_refused', actorEmail: realOwner.email })[0]).toMatchObject({
+  expect((await userByEmail(db, squatted.email))!.emailVerifiedTime).toBeNull();
+  expect(await emailVerificationsOf(db, squatted.userId)).toEqual([expect.objectContaining({ usedTime: null })]);
+  expect(await auditOf(db, { event: 'user.email_verification_refused', actorEmail: realOwner.email })).toHaveLength(2);
+  expect((await auditOf(db, { event: 'user.email_verification_refused', actorEmail: realOwner.email }))[0]).toMatchObject({
     organizationId: squatted.organizationId,
     details: { user_email: squatted.email, reason: 'another_account' },
   });
@@ -134,7 +134,7 @@ test('unknown code 404, used 410; a GET of the page with the right session prove
   const opened = await request.get(link, { headers: { cookie: `next-auth.session-token=${token}` } });
   expect(opened.status()).toBe(200);
   expect(await opened.text()).toContain(`Verify ${member.email}`);
-  expect(userByEmail(db, member.email)!.emailVerifiedTime).toBeNull();
+  expect((await userByEmail(db, member.email))!.emailVerifiedTime).toBeNull();
 
   const unknown = await confirm(request, token, 'A'.repeat(43));
   expect(unknown.status()).toBe(404);
@@ -156,7 +156,7 @@ test('without SMTP (the main server) asking is 409 with the reason, and nothing 
   expect((await response.json()).message).toBe(
     'This server cannot send mail (SMTP is not configured), and verifying your address needs a mail: ask an administrator',
   );
-  expect(emailVerificationsOf(servers.main.database, member.userId)).toEqual([]);
+  expect(await emailVerificationsOf(servers.main.database, member.userId)).toEqual([]);
 });
 
 test('a token scoped away from `user` cannot ask or confirm', async ({ request }) => {

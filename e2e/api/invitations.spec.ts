@@ -76,6 +76,6 @@ test('with SMTP configured the invitation is mailed, and the link is in the mail
     expect(received[0]!.to).toEqual([email]);
     expect(received[0]!.data).toContain('Subject: You are invited to Proxied Test Org on Portcullis');
     expect(invitationLinkIn(received[0]!)).toMatch(new RegExp(`^${url}/invite/[A-Za-z0-9_-]{43}$`));
-    expect(userByEmail(servers.proxied.database, email)).toBeUndefined();
+    expect(await userByEmail(servers.proxied.database, email)).toBeUndefined();
   });
 });

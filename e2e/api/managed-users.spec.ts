@@ -16,10 +16,10 @@ test('a managed member: shown as such; "disabled for managed users": managed mem
   const org = member.organizationId;
   const managed = await seedOrgMember(db, org);
   const free = await seedOrgMember(db, org);
-  setManagedBy(db, managed.userId, org);
+  await setManagedBy(db, managed.userId, org);
   // The non-managed member also belongs to another organization, which takes personal tokens.
   const elsewhere = await seedMember(db);
-  addMembership(db, elsewhere.organizationId, free.userId);
+  await addMembership(db, elsewhere.organizationId, free.userId);
 
   const { users } = await (await request.get(`/v1/organization/${org}/user`, { headers: auth(admin) })).json();
   const byId = (id: string) => users.find((u: { user_id: string }) => u.user_id === id).user_info;
@@ -35,7 +35,7 @@ test('a managed member: shown as such; "disabled for managed users": managed mem
   expect(managedBefore.created.status()).toBe(200);
   const managedToken = (await managedBefore.created.json()).full_token;
 
-  setPolicy(db, org, { personalTokensMode: 'disabled_for_managed' });
+  await setPolicy(db, org, { personalTokensMode: 'disabled_for_managed' });
   const refusal = `Organization "${member.organizationName}" does not accept personal tokens: only users it does not manage may create them, for use with other organizations; use an application user`;
   const refused = { message: refusal, errors: [{ error_code: 'forbidden', message: refusal, status: 403 }] };
 
@@ -68,7 +68,7 @@ test('a managed member: shown as such; "disabled for managed users": managed mem
   expect((await request.get(`/v1/organization/${org}`, { headers: auth(freeTokens.session) })).status()).toBe(200);
 
   // Back to "enabled": the same tokens work again (nothing was revoked).
-  setPolicy(db, org, { personalTokensMode: 'enabled' });
+  await setPolicy(db, org, { personalTokensMode: 'enabled' });
   expect((await request.get(`/v1/organization/${org}`, { headers: auth(freeToken) })).status()).toBe(200);
   expect((await request.get('/v1/me', { headers: auth(managedToken) })).status()).toBe(200);
 });

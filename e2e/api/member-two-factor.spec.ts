@@ -27,11 +27,11 @@ const RESET_MESSAGE = (email: string, required: boolean) =>
     : 'This organization does not require two-factor authentication: they sign in with their password alone until they set up an authenticator again.');
 
 test('a super admin resets a member’s 2FA: the next password sign-in must enroll again; audited with who did it', async ({ request, member }) => {
-  setTwoFactorRequired(db, member.organizationId);
+  await setTwoFactorRequired(db, member.organizationId);
   // The admin works with a personal token: password sessions without an authenticator are held back here.
-  const admin = seedPersonalToken(db, member.userId);
+  const admin = await seedPersonalToken(db, member.userId);
   const bob = await seedOrgMember(db, member.organizationId);
-  const { secret } = seedTotp(db, bob.userId);
+  const { secret } = await seedTotp(db, bob.userId);
 
   // Before: bob's password alone gets 510 (a code is needed), and his method list says 2FA is on.
   const credentials = { email: bob.email, password: bob.password };
@@ -43,7 +43,7 @@ test('a super admin resets a member’s 2FA: the next password sign-in must enro
   const response = await request.delete(url(member.organizationId, bob.userId), { headers: auth(admin) });
   expect(response.status()).toBe(200);
   expect(await response.json()).toEqual({ message: RESET_MESSAGE(bob.email, true), enrollment_required: true });
-  expect(totpCredentialOf(db, bob.userId)).toBeUndefined();
+  expect(await totpCredentialOf(db, bob.userId)).toBeUndefined();
 
   // The old authenticator's code no longer helps, and the member list says 2FA is off.
   const after = await (await request.get(methodsUrl, { headers: auth(admin) })).json();
@@ -69,7 +69,7 @@ test('a super admin resets a member’s 2FA: the next password sign-in must enro
   expect(held.status()).toBe(403);
   expect((await held.json()).errors[0].error_code).toBe('two_factor_enrollment_required');
 
-  const [event] = auditOf(db, { event: 'member.two_factor_reset', actorEmail: member.email });
+  const [event] = await auditOf(db, { event: 'member.two_factor_reset', actorEmail: member.email });
   expect(event).toMatchObject({
     organizationId: member.organizationId,
     actorUserId: member.userId,
@@ -80,7 +80,7 @@ test('a super admin resets a member’s 2FA: the next password sign-in must enro
 test('refusals: exact status and body for each', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
   const bob = await seedOrgMember(db, member.organizationId);
-  seedTotp(db, bob.userId);
+  await seedTotp(db, bob.userId);
 
   // No 2FA to reset.
   const carol = await seedOrgMember(db, member.organizationId);
@@ -90,18 +90,18 @@ test('refusals: exact status and body for each', async ({ request, member }) => 
 
   // Not a member of this organization (a user of another one, and nobody at all): 404.
   const stranger = await seedMember(db);
-  seedTotp(db, stranger.userId);
+  await seedTotp(db, stranger.userId);
   for (const userId of [stranger.userId, 'u-nobody']) {
     const response = await request.delete(url(member.organizationId, userId), { headers: auth(admin) });
     expect(response.status()).toBe(404);
     expect(await response.json()).toEqual(errorBody(404, 'not_found', `User ${userId} is not a member of this organization`));
   }
-  expect(totpCredentialOf(db, stranger.userId)).toBeDefined();
+  expect(await totpCredentialOf(db, stranger.userId)).toBeDefined();
 
   // bob also belongs to another organization that manages him: his 2FA is not ours to reset.
   const elsewhere = await seedMember(db);
-  addMembership(db, elsewhere.organizationId, bob.userId);
-  setManagedBy(db, bob.userId, elsewhere.organizationId);
+  await addMembership(db, elsewhere.organizationId, bob.userId);
+  await setManagedBy(db, bob.userId, elsewhere.organizationId);
   const refused = await request.delete(url(member.organizationId, bob.userId), { headers: auth(admin) });
   expect(refused.status()).toBe(409);
   expect(await refused.json()).toEqual(
@@ -112,16 +112,16 @@ test('refusals: exact status and body for each', async ({ request, member }) => 
         'They can turn it off themselves under Profile → Authentication with a code or a recovery code, or the operator of this server can remove it.',
     ),
   );
-  expect(totpCredentialOf(db, bob.userId)).toBeDefined();
+  expect(await totpCredentialOf(db, bob.userId)).toBeDefined();
 
   // Once this organization manages him, it may.
-  setManagedBy(db, bob.userId, member.organizationId);
+  await setManagedBy(db, bob.userId, member.organizationId);
   const allowed = await request.delete(url(member.organizationId, bob.userId), { headers: auth(admin) });
   expect(allowed.status()).toBe(200);
   expect(await allowed.json()).toEqual({ message: RESET_MESSAGE(bob.email, false), enrollment_required: false });
 
   // Their own: with a code, on their profile.
-  seedTotp(db, member.userId);
+  await seedTotp(db, member.userId);
   const own = await request.delete(url(member.organizationId, member.userId), { headers: auth(admin) });
   expect(own.status()).toBe(409);
   expect((await own.json()).message).toBe(
@@ -137,17 +137,17 @@ test.describe('attacks', () => {
   test('a plain member cannot reset anyone’s 2FA, not even a colleague’s: 403', async ({ request, member }) => {
     const bob = await seedOrgMember(db, member.organizationId);
     const carol = await seedOrgMember(db, member.organizationId);
-    seedTotp(db, carol.userId);
+    await seedTotp(db, carol.userId);
     const session = await login(request, bob.email, bob.password);
     const response = await request.delete(url(member.organizationId, carol.userId), { headers: auth(session) });
     expect(response.status()).toBe(403);
     expect(await response.json()).toEqual(errorBody(403, 'forbidden', 'Only super admins of this organization may do this'));
-    expect(totpCredentialOf(db, carol.userId)).toBeDefined();
+    expect(await totpCredentialOf(db, carol.userId)).toBeDefined();
   });
 
   test('another organization’s admin cannot reach our member by user id, through either organization id', async ({ request, member }) => {
     const bob = await seedOrgMember(db, member.organizationId);
-    seedTotp(db, bob.userId);
+    await seedTotp(db, bob.userId);
     const attacker = await seedMember(db);
     const session = await login(request, attacker.email, attacker.password);
 
@@ -164,12 +164,12 @@ test.describe('attacks', () => {
       const read = await request.get(`/v1/organization/${attacker.organizationId}/user/${bob.userId}/${path}`, { headers: auth(session) });
       expect(read.status(), path).toBe(404);
     }
-    expect(totpCredentialOf(db, bob.userId)).toBeDefined();
+    expect(await totpCredentialOf(db, bob.userId)).toBeDefined();
   });
 
   test('a leaked admin token without the authentication:write scope cannot reset 2FA; one with it can', async ({ request, member }) => {
     const bob = await seedOrgMember(db, member.organizationId);
-    seedTotp(db, bob.userId);
+    await seedTotp(db, bob.userId);
     const session = await login(request, member.email, member.password);
     const tokenWith = async (scopes: string[]) => {
       const response = await request.post('/v1/access_token', { data: { description: `scoped ${scopes.join(' ')}`, scopes }, headers: auth(session) });
@@ -184,9 +184,9 @@ test.describe('attacks', () => {
         errorBody(403, 'forbidden', `This token's scopes (${scopes.join(', ')}) do not allow write access to authentication`),
       );
     }
-    expect(totpCredentialOf(db, bob.userId)).toBeDefined();
+    expect(await totpCredentialOf(db, bob.userId)).toBeDefined();
     const allowed = await request.delete(url(member.organizationId, bob.userId), { headers: auth(await tokenWith(['authentication:write'])) });
     expect(allowed.status()).toBe(200);
-    expect(totpCredentialOf(db, bob.userId)).toBeUndefined();
+    expect(await totpCredentialOf(db, bob.userId)).toBeUndefined();
   });
 });

@@ -27,10 +27,10 @@ test('GET .../user lists the members in upstream’s shape, application users un
   const admin = await login(request, member.email, member.password);
   const bob = await seedOrgMember(db, member.organizationId, { realName: 'Bob Builder' });
   const robot = await seedOrgMember(db, member.organizationId);
-  markApplicationUser(db, robot.userId);
+  await markApplicationUser(db, robot.userId);
   // bob signs in once: his last activity is recorded. Then he sets up an authenticator.
   await request.get('/v1/me', { headers: auth(await login(request, bob.email, bob.password)) });
-  confirmTotp(db, bob.userId);
+  await confirmTotp(db, bob.userId);
 
   const response = await request.get(`/v1/organization/${member.organizationId}/user`, { headers: auth(admin) });
   expect(response.status()).toBe(200);
@@ -96,7 +96,7 @@ test('GET .../user/{user_id}: the member, not wrapped; 404 outside the organizat
     headers: auth(admin),
   });
   expect(patch.status()).toBe(404);
-  expect(userByEmail(db, stranger.email)?.state).toBe('active');
+  expect((await userByEmail(db, stranger.email))?.state).toBe('active');
 });
 
 test('every route is 403 for a member who is not a super admin', async ({ request, member }) => {
@@ -118,8 +118,8 @@ test('every route is 403 for a member who is not a super admin', async ({ reques
     expect(response.status(), `${method} ${url}`).toBe(403);
     expect(await response.json()).toEqual(errorBody(403, 'Only super admins of this organization may do this'));
   }
-  expect(membershipOf(db, member.organizationId, member.userId)?.isSuperAdmin).toBe(true);
-  expect(membershipOf(db, member.organizationId, bob.userId)?.isSuperAdmin).toBe(false);
+  expect((await membershipOf(db, member.organizationId, member.userId))?.isSuperAdmin).toBe(true);
+  expect((await membershipOf(db, member.organizationId, bob.userId))?.isSuperAdmin).toBe(false);
 });
 
 test('PATCH .../user/{user_id}: super admin, deactivate (their next request is refused), reactivate, name', async ({ request, member }) => {
@@ -145,7 +145,7 @@ test('PATCH .../user/{user_id}: super admin, deactivate (their next request is r
   });
   expect((await request.get('/v1/me', { headers: auth(bobToken) })).status()).toBe(200);
 
-  const events = auditOf(db, { event: 'member.updated', actorEmail: member.email }).reverse();
+  const events = (await auditOf(db, { event: 'member.updated', actorEmail: member.email })).reverse();
   expect(events.map((e) => e.details)).toEqual([
     { user_id: bob.userId, user_email: bob.email, old: { is_super_admin: false }, new: { is_super_admin: true } },
     { user_id: bob.userId, user_email: bob.email, old: { is_super_admin: true, state: 'active' }, new: { is_super_admin: false, state: 'deactivated' } },
@@ -173,15 +173,15 @@ test('PATCH refuses bad input with 400 bodies, and a member of other organizatio
     expect(error.message, body).toBe(message);
     expect(error.errors[0]).toMatchObject({ error_code: 'bad_request', status: 400 });
   }
-  expect(userByEmail(db, bob.email)?.state).toBe('active');
+  expect((await userByEmail(db, bob.email))?.state).toBe('active');
 
   // bob also belongs to another organization: his account is not this organization's alone.
   const elsewhere = await seedMember(db);
-  addMembership(db, elsewhere.organizationId, bob.userId);
+  await addMembership(db, elsewhere.organizationId, bob.userId);
   const conflict = await request.patch(url, { data: { state: 'deactivated' }, headers: auth(admin) });
   expect(conflict.status()).toBe(409);
   expect(await conflict.json()).toEqual(errorBody(409, new RegExp(`^${bob.email.replace(/\./g, '\\.')} also belongs to other organizations`)));
-  expect(userByEmail(db, bob.email)?.state).toBe('active');
+  expect((await userByEmail(db, bob.email))?.state).toBe('active');
 });
 
 test('the last super admin cannot be demoted, deactivated or removed', async ({ request, member }) => {
@@ -196,7 +196,7 @@ test('the last super admin cannot be demoted, deactivated or removed', async ({ 
   const remove = await request.delete(url, { headers: auth(admin) });
   expect(remove.status()).toBe(409);
   expect(await remove.json()).toEqual(last('removed'));
-  expect(membershipOf(db, member.organizationId, member.userId)?.isSuperAdmin).toBe(true);
+  expect((await membershipOf(db, member.organizationId, member.userId))?.isSuperAdmin).toBe(true);
 
   // With a second super admin, the first may step down.
   const second = await seedOrgMember(db, member.organizationId, { isSuperAdmin: true });
@@ -211,18 +211,18 @@ test('DELETE .../user/{user_id} removes the membership only', async ({ request, 
   const bob = await seedOrgMember(db, member.organizationId);
   const bobToken = await login(request, bob.email, bob.password);
   const elsewhere = await seedMember(db);
-  addMembership(db, elsewhere.organizationId, bob.userId, true);
+  await addMembership(db, elsewhere.organizationId, bob.userId, true);
 
   const response = await request.delete(`/v1/organization/${member.organizationId}/user/${bob.userId}`, { headers: auth(admin) });
   expect(response.status()).toBe(200);
   expect(await response.json()).toEqual({ message: `${bob.email} removed from the organization` });
-  expect(membershipOf(db, member.organizationId, bob.userId)).toBeUndefined();
-  expect(membershipOf(db, elsewhere.organizationId, bob.userId)?.isSuperAdmin).toBe(true);
+  expect(await membershipOf(db, member.organizationId, bob.userId)).toBeUndefined();
+  expect((await membershipOf(db, elsewhere.organizationId, bob.userId))?.isSuperAdmin).toBe(true);
   // bob's token still works for himself and his other organization, not for this one.
   expect((await request.get('/v1/me', { headers: auth(bobToken) })).status()).toBe(200);
   expect((await request.get(`/v1/organization/${elsewhere.organizationId}/user`, { headers: auth(bobToken) })).status()).toBe(200);
   expect((await request.get(`/v1/organization/${member.organizationId}/user`, { headers: auth(bobToken) })).status()).toBe(404);
-  expect(auditOf(db, { event: 'member.removed', actorEmail: member.email })[0]?.details).toEqual({
+  expect((await auditOf(db, { event: 'member.removed', actorEmail: member.email }))[0]?.details).toEqual({
     user_id: bob.userId,
     user_email: bob.email,
     was_super_admin: false,
@@ -235,7 +235,7 @@ test('a member’s tokens: listed as token objects, revoked by prefix decoded on
   const admin = await login(request, member.email, member.password);
   const bob = await seedOrgMember(db, member.organizationId);
   const bobToken = await login(request, bob.email, bob.password);
-  insertTokens(db, bob.userId, ['ab/cd+ef=', 'ab%2Fcd']);
+  await insertTokens(db, bob.userId, ['ab/cd+ef=', 'ab%2Fcd']);
   const base = `/v1/organization/${member.organizationId}/user/${bob.userId}`;
 
   const list = await request.get(`${base}/access-tokens`, { headers: auth(admin) });
@@ -254,14 +254,14 @@ test('a member’s tokens: listed as token objects, revoked by prefix decoded on
   expect((await request.delete(`${base}/access-token/ab%252Fcd`, { headers: auth(admin) })).status()).toBe(200);
   const session = await request.delete(`${base}/access-token/${bobToken.slice(0, 16)}`, { headers: auth(admin) });
   expect(await session.json()).toEqual({ message: `Token ${bobToken.slice(0, 16)} revoked` });
-  expect(tokensOf(db, bob.userId)).toEqual([]);
+  expect(await tokensOf(db, bob.userId)).toEqual([]);
   expect((await request.get('/v1/me', { headers: auth(bobToken) })).status()).toBe(401);
 
   const missing = await request.delete(`${base}/access-token/${admin.slice(0, 16)}`, { headers: auth(admin) });
   expect(missing.status()).toBe(404);
   expect(await missing.json()).toEqual(errorBody(404, `Token ${admin.slice(0, 16)} of ${bob.email} not found`));
   expect((await request.get('/v1/me', { headers: auth(admin) })).status()).toBe(200);
-  expect(auditOf(db, { event: 'member.token_revoked', actorEmail: member.email }).map((e) => e.details.token_prefix).sort()).toEqual(
+  expect((await auditOf(db, { event: 'member.token_revoked', actorEmail: member.email })).map((e) => e.details.token_prefix).sort()).toEqual(
     [bobToken.slice(0, 16), 'ab%2Fcd', 'ab/cd+ef='].sort(),
   );
 });
@@ -269,7 +269,7 @@ test('a member’s tokens: listed as token objects, revoked by prefix decoded on
 test('GET .../authentication_methods: the password, with 2FA', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
   const bob = await seedOrgMember(db, member.organizationId);
-  confirmTotp(db, bob.userId);
+  await confirmTotp(db, bob.userId);
   const response = await request.get(`/v1/organization/${member.organizationId}/user/${bob.userId}/authentication_methods`, {
     headers: auth(admin),
   });

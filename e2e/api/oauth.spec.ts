@@ -12,7 +12,7 @@ test('a callback whose state was not issued here is refused, recorded, and sent 
 
   const page = await request.get(response.headers().location!);
   expect(await page.text()).toContain('did not belong to a sign-in started here');
-  const [event] = auditByDetails(servers.main.database, 'auth.sign_in_failed', { method: 'google', reason: 'bad_state' });
+  const [event] = await auditByDetails(servers.main.database, 'auth.sign_in_failed', { method: 'google', reason: 'bad_state' });
   expect(event).toMatchObject({ organizationId: null, ip: '127.0.0.1' });
 });
 

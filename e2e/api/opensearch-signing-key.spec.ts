@@ -57,9 +57,9 @@ test.describe('OpenSearch jwt.signing_key', () => {
 
     // Sending back what GET returned (avn reads the service before each update) changes nothing.
     await setKey(request, token, path, der64(rsa.publicKey));
-    const before = auditOf(servers.main.database, { event: 'service.updated', actorEmail: member.email }).length;
+    const before = (await auditOf(servers.main.database, { event: 'service.updated', actorEmail: member.email })).length;
     expect((await setKey(request, token, path, der64(rsa.publicKey))).status()).toBe(200);
-    expect(auditOf(servers.main.database, { event: 'service.updated', actorEmail: member.email })).toHaveLength(before);
+    expect(await auditOf(servers.main.database, { event: 'service.updated', actorEmail: member.email })).toHaveLength(before);
   });
 
   test('bad keys get 400 with the API error body and leave the stored key alone', async ({ request, member }) => {
@@ -120,6 +120,6 @@ test.describe('OpenSearch jwt.signing_key', () => {
     }
     const stored = await request.get(path, { headers: octet(adminToken) });
     expect((await stored.json()).service.user_config.jwt.signing_key).toBe(good);
-    expect(auditOf(servers.main.database, { event: 'service.updated', actorEmail: colleague.email })).toHaveLength(0);
+    expect(await auditOf(servers.main.database, { event: 'service.updated', actorEmail: colleague.email })).toHaveLength(0);
   });
 });

@@ -1,21 +1,17 @@
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { passwordResets } from '@/db/schema';
-import { openDatabase } from '@/db/client';
 import { hashToken } from '@/lib/tokens/token';
 import { auth, expect, login, test } from '../support/fixtures';
 import { runAdmin, type AdminRun as Run } from '../support/admin-cli';
 import { servers } from '../support/env';
-import { membershipOf, organizationByName, seedColleague, seedMember, seedTotp, setPolicy, totpCredentialOf } from '../support/seed';
+import { db as database, membershipOf, organizationByName, seedColleague, seedMember, seedTotp, setPolicy, totpCredentialOf } from '../support/seed';
 
 // Operator recovery (break-glass): the real `npm run admin` command, run as an operator would on
 // the server host, against the database file the running main server uses. The server picks up
 // each change at its next request; the organization's audit log shows the operator.
 
 const db = servers.main.database;
-
-let connection: ReturnType<typeof openDatabase> | null = null;
-const database = () => (connection ??= openDatabase(db));
 
 /** `npm run admin -- ...args` against the main server's database; `answer` is typed at the prompt. */
 const admin = (args: string[], { answer = '' }: { answer?: string } = {}) =>
@@ -27,14 +23,14 @@ const noStackTrace = (run: Run) => expect(`${run.stdout}\n${run.stderr}`).not.to
 const signIn = (request: import('@playwright/test').APIRequestContext, email: string, password: string) =>
   request.post(`${servers.main.url}/v1/userauth`, { data: { email, password } });
 
-const accountOf = (name: string) => organizationByName(db, name)!.accountId;
+const accountOf = async (name: string) => (await organizationByName(db, name))!.accountId;
 
 test.describe.configure({ timeout: 120_000 });
 
 test('unlock-organization: a refused confirmation changes nothing; --yes turns password sign-in back on and clears the allowlist', async ({ request }) => {
   const member = await seedMember(db);
   // Locked out: passwords off, and an allowlist that admits no address of the tests (127.0.0.1).
-  setPolicy(db, member.organizationId, { passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] });
+  await setPolicy(db, member.organizationId, { passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] });
   const refused = await signIn(request, member.email, member.password);
   expect(refused.status()).toBe(403);
   expect((await refused.json()).message).toBe(
@@ -48,23 +44,23 @@ test('unlock-organization: a refused confirmation changes nothing; --yes turns p
   expect(declined.stdout).toContain('  IP allowlist: 10.0.0.0/8 → (none: any address)');
   expect(declined.stdout).toContain(`Unlock "${member.organizationName}" (${member.organizationId})? [y/N] `);
   expect(declined.stderr.trim()).toBe('Not confirmed: nothing changed.');
-  expect(organizationByName(db, member.organizationName)).toMatchObject({ passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] });
+  expect(await organizationByName(db, member.organizationName)).toMatchObject({ passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] });
   expect((await signIn(request, member.email, member.password)).status()).toBe(403);
 
   // No answer at all (end of input) is no, too.
   expect((await admin(['unlock-organization', member.organizationId])).code).toBe(1);
-  expect(organizationByName(db, member.organizationName)).toMatchObject({ passwordAuthEnabled: false });
+  expect(await organizationByName(db, member.organizationName)).toMatchObject({ passwordAuthEnabled: false });
 
   const done = await admin(['unlock-organization', member.organizationId, '--yes']);
   expect(done.code, done.stderr).toBe(0);
   expect(done.stdout).not.toContain('[y/N]');
   expect(done.stdout).toContain(`Unlocked "${member.organizationName}" (${member.organizationId}):`);
   expect(done.stdout).toContain(`Super admins who can then sign in with their password: ${member.email}.`);
-  expect(organizationByName(db, member.organizationName)).toMatchObject({ passwordAuthEnabled: true, ipAllowlist: [] });
+  expect(await organizationByName(db, member.organizationName)).toMatchObject({ passwordAuthEnabled: true, ipAllowlist: [] });
 
   // The running server lets the admin in over HTTP now.
   const token = await login(request, member.email, member.password);
-  const events = await request.get(`/v1/account/${accountOf(member.organizationName)}/events?actor=operator`, { headers: auth(token) });
+  const events = await request.get(`/v1/account/${await accountOf(member.organizationName)}/events?actor=operator`, { headers: auth(token) });
   expect(events.status()).toBe(200);
   const body = await events.json();
   expect(body.total).toBe(1);
@@ -87,7 +83,7 @@ test('unlock-organization: a refused confirmation changes nothing; --yes turns p
   const again = await admin(['unlock-organization', member.organizationId]);
   expect(again.code).toBe(0);
   expect(again.stdout).toContain('already allows password sign-in and has no IP allowlist: nothing to change.');
-  const after = await request.get(`/v1/account/${accountOf(member.organizationName)}/events?event=operator.organization_unlocked`, { headers: auth(token) });
+  const after = await request.get(`/v1/account/${await accountOf(member.organizationName)}/events?event=operator.organization_unlocked`, { headers: auth(token) });
   expect((await after.json()).total).toBe(1);
 });
 
@@ -102,15 +98,15 @@ test('make-super-admin: a plain member becomes super admin and reaches the admin
   const declined = await admin(['make-super-admin', colleague.email, member.organizationId], { answer: 'no\n' });
   expect(declined.code).toBe(1);
   expect(declined.stdout).toContain(`${colleague.email} (${colleague.userId}) is a member of "${member.organizationName}" (${member.organizationId}): they will become a super admin.`);
-  expect(membershipOf(db, member.organizationId, colleague.userId)!.isSuperAdmin).toBe(false);
+  expect((await membershipOf(db, member.organizationId, colleague.userId))!.isSuperAdmin).toBe(false);
 
   const done = await admin(['make-super-admin', colleague.userId, member.organizationName], { answer: 'y\n' });
   expect(done.code, done.stderr).toBe(0);
   expect(done.stdout).toContain(`Made ${colleague.email} (${colleague.userId}) a super admin of "${member.organizationName}" (${member.organizationId}).`);
-  expect(membershipOf(db, member.organizationId, colleague.userId)!.isSuperAdmin).toBe(true);
+  expect((await membershipOf(db, member.organizationId, colleague.userId))!.isSuperAdmin).toBe(true);
   expect((await request.get(users, { headers: auth(colleagueToken) })).status()).toBe(200);
 
-  const events = await request.get(`/v1/account/${accountOf(member.organizationName)}/events?event=operator.super_admin_granted`, { headers: auth(colleagueToken) });
+  const events = await request.get(`/v1/account/${await accountOf(member.organizationName)}/events?event=operator.super_admin_granted`, { headers: auth(colleagueToken) });
   expect((await events.json()).events).toEqual([
     expect.objectContaining({ actor: 'operator (server host)', actor_email: null, action_description: `Operator made ${colleague.email} super admin` }),
   ]);
@@ -118,7 +114,7 @@ test('make-super-admin: a plain member becomes super admin and reaches the admin
 
 test('reset-password prints a one-time link on PUBLIC_URL and stores only its hash; remove-2fa lets a password sign-in through without a code', async ({ request }) => {
   const member = await seedMember(db);
-  seedTotp(db, member.userId);
+  await seedTotp(db, member.userId);
   expect((await signIn(request, member.email, member.password)).status()).toBe(510);
 
   const reset = await admin(['reset-password', member.email, '-y']);
@@ -127,11 +123,10 @@ test('reset-password prints a one-time link on PUBLIC_URL and stores only its ha
   const link = /(\S+\/reset-password\/\S+)/.exec(reset.stdout)![1]!;
   expect(link).toMatch(new RegExp(`^${servers.main.url.replace(/[.]/g, '\\.')}/reset-password/[A-Za-z0-9_-]{43}$`));
   const secret = link.split('/').pop()!;
-  const stored = database()
+  const stored = await database(db)
     .select()
     .from(passwordResets)
-    .where(and(eq(passwordResets.userId, member.userId), eq(passwordResets.tokenHash, hashToken(secret))))
-    .all();
+    .where(and(eq(passwordResets.userId, member.userId), eq(passwordResets.tokenHash, hashToken(secret))));
   expect(stored).toEqual([expect.objectContaining({ requestedBy: 'operator', usedTime: null })]);
   // The password is never shown, and still works until the link is used.
   expect(reset.stdout).not.toContain(member.password);
@@ -139,10 +134,10 @@ test('reset-password prints a one-time link on PUBLIC_URL and stores only its ha
   const removed = await admin(['remove-2fa', member.userId, '--yes']);
   expect(removed.code, removed.stderr).toBe(0);
   expect(removed.stdout).toContain(`Removed the two-factor authentication of ${member.email} (${member.userId}).`);
-  expect(totpCredentialOf(db, member.userId)).toBeUndefined();
+  expect(await totpCredentialOf(db, member.userId)).toBeUndefined();
   const token = await login(request, member.email, member.password);
 
-  const events = await request.get(`/v1/account/${accountOf(member.organizationName)}/events?actor=operator`, { headers: auth(token) });
+  const events = await request.get(`/v1/account/${await accountOf(member.organizationName)}/events?actor=operator`, { headers: auth(token) });
   const body = await events.json();
   expect(body.events.map((e: { action_type: string; actor: string }) => [e.action_type, e.actor])).toEqual([
     ['operator.two_factor_removed', 'operator (server host)'],

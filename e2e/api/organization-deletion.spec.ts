@@ -27,8 +27,8 @@ test('deleting an organization ends the SSO sessions through its IdP and its app
   const configured = await configureIdp(request, admin, accountId, idp);
   const outsider = await seedMember(db);
   // Whatever that organization's default for other organizations' identity providers is, it allows them here.
-  setPolicy(db, outsider.organizationId, { samlAllowExternal: true });
-  seedIdentity(db, outsider.userId, `saml:${configured.methodId}`, `idp-${outsider.email}`);
+  await setPolicy(db, outsider.organizationId, { samlAllowExternal: true });
+  await seedIdentity(db, outsider.userId, `saml:${configured.methodId}`, `idp-${outsider.email}`);
   const requestId = await startSignIn(request, configured);
   const acs = await postToAcs(request, configured, samlResponse(idp, configured, { nameId: `idp-${outsider.email}`, inResponseTo: requestId }));
   expect(acs.status(), await acs.text()).toBe(303);
@@ -51,7 +51,7 @@ test('deleting an organization ends the SSO sessions through its IdP and its app
   // The admin's own password session and the outsider's other ways in are untouched.
   expect((await request.get('/v1/me', { headers: auth(admin) })).status()).toBe(200);
   expect((await request.get('/v1/me', { headers: auth(await login(request, outsider.email, outsider.password)) })).status()).toBe(200);
-  expect(auditOf(db, { event: 'organization.deleted', actorEmail: member.email })[0]!.details).toMatchObject({
+  expect((await auditOf(db, { event: 'organization.deleted', actorEmail: member.email }))[0]!.details).toMatchObject({
     organization_id: organizationId,
     sessions_ended: 1,
     personal_tokens_revoked: 0,
@@ -67,14 +67,14 @@ test('deleting an organization that manages users releases them: 200, and they s
   const { account_id: accountId, organization_id: organizationId } = (await created.json()).account;
   // A person the organization manages (as a verified domain would make them), who also belongs elsewhere.
   const managed = await seedMember(db);
-  setManagedBy(db, managed.userId, organizationId);
+  await setManagedBy(db, managed.userId, organizationId);
 
   const deleted = await request.delete(`/v1/account/${accountId}`, { headers: auth(admin) });
   expect(deleted.status(), await deleted.text()).toBe(200);
   const me = await request.get('/v1/me', { headers: auth(await login(request, managed.email, managed.password)) });
   expect(me.status()).toBe(200);
-  expect(userByEmail(db, managed.email)!.managingOrganizationId).toBeNull();
-  expect(auditOf(db, { event: 'organization.deleted', actorEmail: member.email }).find((e) => e.details.organization_id === organizationId)!.details).toMatchObject({
+  expect((await userByEmail(db, managed.email))!.managingOrganizationId).toBeNull();
+  expect((await auditOf(db, { event: 'organization.deleted', actorEmail: member.email })).find((e) => e.details.organization_id === organizationId)!.details).toMatchObject({
     managed_users_released: 1,
   });
 });

@@ -57,7 +57,7 @@ test.describe('PUT /v1/me/password', () => {
   test('exactly what avn user password-change sends: 200 with a message; other sessions end, this one and personal tokens stay', async ({ request, member }) => {
     const token = await login(request, member.email, member.password);
     const otherSession = await login(request, member.email, member.password);
-    const personal = seedPersonalToken(main.database, member.userId);
+    const personal = await seedPersonalToken(main.database, member.userId);
 
     const response = await changePassword(request, token, { password: member.password, new_password: NEW });
     expect(response.status(), await response.text()).toBe(200);
@@ -68,7 +68,7 @@ test.describe('PUT /v1/me/password', () => {
     expect((await me(request, personal)).status()).toBe(200);
     expect((await userauth(request, member.email, member.password)).status()).toBe(401);
     expect((await userauth(request, member.email, NEW)).status()).toBe(200);
-    expect(auditOf(main.database, { event: 'user.password_changed', actorEmail: member.email })[0]).toMatchObject({
+    expect((await auditOf(main.database, { event: 'user.password_changed', actorEmail: member.email }))[0]).toMatchObject({
       organizationId: member.organizationId,
       details: { first_password: false, sessions_ended: 1, personal_tokens_revoked: 0 },
     });
@@ -76,7 +76,7 @@ test.describe('PUT /v1/me/password', () => {
 
   test('"revoke_tokens": true revokes the personal tokens too', async ({ request, member }) => {
     const token = await login(request, member.email, member.password);
-    const personal = seedPersonalToken(main.database, member.userId);
+    const personal = await seedPersonalToken(main.database, member.userId);
     const response = await changePassword(request, token, { password: member.password, new_password: NEW, revoke_tokens: true });
     expect(await response.json()).toEqual({ message: 'Password changed: 0 other sessions signed out and 1 personal token revoked' });
     expect((await me(request, personal)).status()).toBe(401);
@@ -85,7 +85,7 @@ test.describe('PUT /v1/me/password', () => {
 
   test('a wrong current password is 403 with the error body and counts toward the sign-in limit of the account', async ({ request, member }) => {
     const token = await login(request, member.email, member.password);
-    const before = passwordHashOf(main.database, member.userId);
+    const before = await passwordHashOf(main.database, member.userId);
     for (let i = 0; i < 5; i++) {
       const wrong = await changePassword(request, token, { password: `not it ${i}`, new_password: NEW });
       expect(wrong.status()).toBe(403);
@@ -100,9 +100,9 @@ test.describe('PUT /v1/me/password', () => {
     expect((await locked.json()).message).toMatch(/^Too many failed sign-in attempts for this account\. Try again in 1[45] minutes\.$/);
     const lockedHere = await changePassword(request, token, { password: member.password, new_password: NEW });
     expect(lockedHere.status()).toBe(429);
-    expect(passwordHashOf(main.database, member.userId)).toBe(before);
+    expect(await passwordHashOf(main.database, member.userId)).toBe(before);
     expect((await userauth(request, member.email, NEW)).status()).toBe(429);
-    expect(auditOf(main.database, { event: 'user.password_change_failed', actorEmail: member.email })).toHaveLength(5);
+    expect(await auditOf(main.database, { event: 'user.password_change_failed', actorEmail: member.email })).toHaveLength(5);
   });
 
   test('bad input is 400 with the error body; the current password again is refused', async ({ request, member }) => {
@@ -129,10 +129,10 @@ test.describe('PUT /v1/me/password', () => {
 
   test('a leaked personal token, scoped or not, cannot change the password even with the right current one', async ({ request, member }) => {
     const session = await login(request, member.email, member.password);
-    const personal = seedPersonalToken(main.database, member.userId);
+    const personal = await seedPersonalToken(main.database, member.userId);
     const created = await request.post(`${main.url}/v1/access_token`, { headers: json(session), data: { description: 'user only', scopes: ['user'] } });
     const scoped = (await created.json()).full_token as string;
-    const before = passwordHashOf(main.database, member.userId);
+    const before = await passwordHashOf(main.database, member.userId);
     for (const token of [personal, scoped]) {
       const refused = await changePassword(request, token, { password: member.password, new_password: NEW, revoke_tokens: true });
       expect(refused.status()).toBe(403);
@@ -141,7 +141,7 @@ test.describe('PUT /v1/me/password', () => {
         errors: [{ error_code: 'forbidden', message: expect.any(String), status: 403 }],
       });
     }
-    expect(passwordHashOf(main.database, member.userId)).toBe(before);
+    expect(await passwordHashOf(main.database, member.userId)).toBe(before);
     expect((await me(request, session)).status()).toBe(200);
     expect((await me(request, personal)).status()).toBe(200);
     // A token scoped away from `user` does not even reach the check.
@@ -153,25 +153,25 @@ test.describe('PUT /v1/me/password', () => {
   });
 
   test('a user without a password sets one from a fresh sign-in, only where passwords are allowed; an old session must sign in again', async ({ request, member }) => {
-    const fresh = seedSsoOnlyMember(main.database, member.organizationId);
+    const fresh = await seedSsoOnlyMember(main.database, member.organizationId);
     const set = await changePassword(request, fresh.sessionToken, { password: '', new_password: NEW });
     expect(set.status(), await set.text()).toBe(200);
     expect(await set.json()).toEqual({ message: 'Password set: 0 other sessions signed out' });
     expect((await userauth(request, fresh.email, NEW)).status()).toBe(200);
 
-    const stale = seedSsoOnlyMember(main.database, member.organizationId, { ageMs: 11 * 60_000 });
+    const stale = await seedSsoOnlyMember(main.database, member.organizationId, { ageMs: 11 * 60_000 });
     const refused = await changePassword(request, stale.sessionToken, { new_password: NEW });
     expect(refused.status()).toBe(403);
     expect((await refused.json()).message).toMatch(/^To set a password, sign in again first: the sign-in must be less than 10 minutes old, and this session began at /);
 
     const other = await seedMember(main.database);
-    setPolicy(main.database, other.organizationId, { passwordAuthEnabled: false });
-    const forbidden = seedSsoOnlyMember(main.database, other.organizationId);
+    await setPolicy(main.database, other.organizationId, { passwordAuthEnabled: false });
+    const forbidden = await seedSsoOnlyMember(main.database, other.organizationId);
     const notAllowed = await changePassword(request, forbidden.sessionToken, { new_password: NEW });
     expect(notAllowed.status()).toBe(403);
     expect((await notAllowed.json()).message).toMatch(new RegExp(`^Organization "${other.organizationName}" does not allow sign-in with a password, so you cannot set one\\.`));
-    expect(passwordHashOf(main.database, stale.userId)).toBeUndefined();
-    expect(passwordHashOf(main.database, forbidden.userId)).toBeUndefined();
+    expect(await passwordHashOf(main.database, stale.userId)).toBeUndefined();
+    expect(await passwordHashOf(main.database, forbidden.userId)).toBeUndefined();
   });
 });
 
@@ -180,7 +180,7 @@ test.describe('password reset over the API', () => {
     const member = await seedMember(proxied.database);
     const from = clientAddress();
     const session = await login(request, member.email, member.password, proxied.url);
-    const personal = seedPersonalToken(proxied.database, member.userId);
+    const personal = await seedPersonalToken(proxied.database, member.userId);
     const unknown = `${unique('nobody')}@example.test`;
 
     const code = await withSmtpServer(async (received) => {
@@ -194,7 +194,7 @@ test.describe('password reset over the API', () => {
       expect(received.filter((m) => m.to.includes(unknown))).toEqual([]);
       return codeOf(passwordResetLinkIn(mail!));
     });
-    expect(passwordResetsOf(proxied.database, member.userId)).toEqual([
+    expect(await passwordResetsOf(proxied.database, member.userId)).toEqual([
       expect.objectContaining({ tokenHash: createHash('sha256').update(code).digest('hex'), requestedBy: 'user', usedTime: null }),
     ]);
 
@@ -203,10 +203,10 @@ test.describe('password reset over the API', () => {
     expect(await done.json()).toEqual({ message: `The password of ${member.email} is reset: sign in with the new password` });
     expect((await me(request, session, proxied.url)).status()).toBe(401);
     expect((await me(request, personal, proxied.url)).status()).toBe(200);
-    expect(tokensOf(proxied.database, member.userId).map((t) => t.kind)).toEqual(['personal']);
+    expect((await tokensOf(proxied.database, member.userId)).map((t) => t.kind)).toEqual(['personal']);
     expect((await userauth(request, member.email, member.password, proxied.url, from)).status()).toBe(401);
     expect((await userauth(request, member.email, NEW, proxied.url, from)).status()).toBe(200);
-    expect(auditOf(proxied.database, { event: 'user.password_reset', actorEmail: member.email })[0]).toMatchObject({
+    expect((await auditOf(proxied.database, { event: 'user.password_reset', actorEmail: member.email }))[0]).toMatchObject({
       organizationId: member.organizationId,
       details: { requested_by: 'user', sessions_ended: 1, personal_tokens_revoked: 0 },
     });
@@ -224,16 +224,16 @@ test.describe('password reset over the API', () => {
     const from = clientAddress();
     const member = await seedColleague(proxied.database, admin.organizationId);
     // As a copied invitation link leaves it: nobody proved the address.
-    setEmailUnproven(proxied.database, member.userId);
-    const personal = seedPersonalToken(proxied.database, member.userId);
+    await setEmailUnproven(proxied.database, member.userId);
+    const personal = await seedPersonalToken(proxied.database, member.userId);
     const code = await withSmtpServer(async (received) => {
       expect((await askReset(request, member.email, from)).status()).toBe(200);
       return codeOf(passwordResetLinkIn((await mailsTo(received, member.email))[0]!));
     });
     expect((await useReset(request, code, { new_password: NEW }, from)).status()).toBe(200);
-    expect(userByEmail(proxied.database, member.email)!.emailVerifiedTime).not.toBeNull();
+    expect((await userByEmail(proxied.database, member.email))!.emailVerifiedTime).not.toBeNull();
     expect((await me(request, personal, proxied.url)).status()).toBe(401);
-    expect(auditOf(proxied.database, { event: 'user.email_verified', actorEmail: member.email })[0]).toMatchObject({
+    expect((await auditOf(proxied.database, { event: 'user.email_verified', actorEmail: member.email }))[0]).toMatchObject({
       details: { how: 'mailed_link', via: 'password_reset' },
     });
   });
@@ -241,7 +241,7 @@ test.describe('password reset over the API', () => {
   test('a reset never bypasses 2FA: the next password sign-in still asks for the code (510)', async ({ request }) => {
     const member = await seedMember(proxied.database);
     const from = clientAddress();
-    seedTotp(proxied.database, member.userId);
+    await seedTotp(proxied.database, member.userId);
     const code = await withSmtpServer(async (received) => {
       await askReset(request, member.email, from);
       return codeOf(passwordResetLinkIn((await mailsTo(received, member.email))[0]!));
@@ -261,7 +261,7 @@ test.describe('password reset over the API', () => {
       await askReset(request, victim.email, from);
       return codeOf(passwordResetLinkIn((await mailsTo(received, victim.email))[0]!));
     });
-    const attackerHash = passwordHashOf(proxied.database, attacker.userId);
+    const attackerHash = await passwordHashOf(proxied.database, attacker.userId);
 
     for (const extra of [{ email: attacker.email }, { user_id: attacker.userId }]) {
       const refused = await useReset(request, code, { new_password: NEW, ...extra }, { ...from, ...auth(attackerToken) });
@@ -271,7 +271,7 @@ test.describe('password reset over the API', () => {
     // With the attacker's token in the header, the code still resets the victim's account only.
     const used = await useReset(request, code, { new_password: NEW }, { ...from, ...auth(attackerToken) });
     expect(await used.json()).toEqual({ message: `The password of ${victim.email} is reset: sign in with the new password` });
-    expect(passwordHashOf(proxied.database, attacker.userId)).toBe(attackerHash);
+    expect(await passwordHashOf(proxied.database, attacker.userId)).toBe(attackerHash);
     expect((await me(request, attackerToken, proxied.url)).status()).toBe(200);
   });
 
@@ -294,7 +294,7 @@ test.describe('password reset over the API', () => {
     });
     expect((await useReset(request, code, {}, from)).status()).toBe(400);
 
-    expirePasswordResets(proxied.database, member.userId);
+    await expirePasswordResets(proxied.database, member.userId);
     const expired = await useReset(request, code, { new_password: NEW }, from);
     expect(expired.status()).toBe(410);
     expect((await expired.json()).message).toBe(`This password reset link has expired (links are valid for one hour). ${ASK_AGAIN}`);
@@ -336,6 +336,6 @@ test.describe('password reset over the API', () => {
     expect((await noMail.json()).message).toBe(
       'Password reset needs mail, and this server cannot send any (SMTP is not configured): ask an administrator to reset your password.',
     );
-    expect(passwordResetsOf(main.database, member.userId)).toEqual([]);
+    expect(await passwordResetsOf(main.database, member.userId)).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ test('PATCH is partial, returns the whole policy, applies at once and is audited
   const policy = await response.json();
   expect(policy).toMatchObject({ oauth_enabled: false, password_auth_enabled: true, ip_allowlist: ['127.0.0.1/32', '2001:db8::/32'] });
   expect(await (await request.get(path(member.organizationId), { headers: auth(token) })).json()).toEqual(policy);
-  const [event] = auditOf(servers.main.database, { event: 'policy.updated', actorEmail: member.email });
+  const [event] = await auditOf(servers.main.database, { event: 'policy.updated', actorEmail: member.email });
   expect(event?.details).toEqual({
     old: { oauth_enabled: true, ip_allowlist: [] },
     new: { oauth_enabled: false, ip_allowlist: ['127.0.0.1/32', '2001:db8::/32'] },
@@ -142,7 +142,7 @@ test('personal tokens disabled for all: none can be created or used', async ({ r
 
 test("enforcement: a member's password-made personal token stops with enforcement on and works again with it off", async ({ request, member }) => {
   const colleague = await seedColleague(servers.main.database, member.organizationId);
-  const colleagueToken = seedPersonalToken(servers.main.database, colleague.userId);
+  const colleagueToken = await seedPersonalToken(servers.main.database, colleague.userId);
   // The admin changes the policy through an application user's token, which no sign-in method
   // governs, so the lockout guard has nothing to protect.
   const session = await login(request, member.email, member.password);

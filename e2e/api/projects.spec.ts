@@ -123,7 +123,7 @@ test.describe('organizations and accounts', () => {
     expect(deleted.status()).toBe(200);
     expect((await request.get(`/v1/account/${account.account_id}`, { headers: octet(token) })).status()).toBe(404);
     // The organization's own log went with it; the deletion is kept outside any organization.
-    expect(auditOf(servers.main.database, { event: 'organization.deleted', actorEmail: member.email })).toMatchObject([
+    expect(await auditOf(servers.main.database, { event: 'organization.deleted', actorEmail: member.email })).toMatchObject([
       { organizationId: null, details: { organization_id: account.organization_id, organization_name: `${name} renamed` } },
     ]);
   });
@@ -210,7 +210,7 @@ test.describe('projects', () => {
     const token = await login(request, member.email, member.password);
     const org = await createOrg(request, token);
     const project = await newProject(request, token, org.account_id);
-    setAllowlist(servers.main.database, org.organization_id, ['192.0.2.0/24']);
+    await setAllowlist(servers.main.database, org.organization_id, ['192.0.2.0/24']);
     const refused = await request.get(`/v1/project/${project}/service`, { headers: octet(token) });
     expect(refused.status()).toBe(403);
     expect((await refused.json()).message).toMatch(/not in the IP allowlist/);
@@ -282,7 +282,7 @@ test.describe('services', () => {
     // The exact body avn sends, checked against what the server kept.
     const stored = await (await request.get(`/v1/project/${project}/service/${service}`, { headers: octet(token) })).json();
     expect(stored.service.user_config).toEqual({ kafka: { sasl_oauthbearer_sub_claim_name: 'sub' } });
-    expect(auditOf(servers.main.database, { event: 'service.updated', actorEmail: member.email })).toHaveLength(1);
+    expect(await auditOf(servers.main.database, { event: 'service.updated', actorEmail: member.email })).toHaveLength(1);
   });
 
   test('every Kafka key through avn typing; merge keeps, replaces and removes', async ({ request, member }) => {
@@ -341,7 +341,7 @@ test.describe('services', () => {
       },
     });
     // The audit log has the change, with the key masked.
-    const events = auditOf(servers.main.database, { event: 'service.updated', actorEmail: member.email });
+    const events = await auditOf(servers.main.database, { event: 'service.updated', actorEmail: member.email });
     expect(JSON.stringify(events)).not.toContain(secret);
 
     for (const [key, value, message] of [

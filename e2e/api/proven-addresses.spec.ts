@@ -35,7 +35,7 @@ async function verifyDomain(request: APIRequestContext, token: string, organizat
 
 test('a hostile IdP: purpose=signup for an address on a domain its organization has not verified is refused, no account made', async ({ request, member: attacker }) => {
   const attackerToken = await login(request, attacker.email, attacker.password);
-  const hostile = await configureIdp(request, attackerToken, accountIdOf(attacker.organizationName), idp);
+  const hostile = await configureIdp(request, attackerToken, await accountIdOf(attacker.organizationName), idp);
 
   // Nobody verified the domain; then the victim's organization verified it. Either way: refused.
   const victimOrg = await seedMember(db);
@@ -55,29 +55,29 @@ test('a hostile IdP: purpose=signup for an address on a domain its organization 
         `${hostile.wire.authentication_method_name} can create accounts only for addresses on a domain that organization "${attacker.organizationName}" has verified, and ${victim} is not on one. Sign in to Portcullis another way, then use the account link URL to add ${hostile.wire.authentication_method_name}.`,
       ),
     );
-    expect(userByEmail(db, victim), step).toBeUndefined();
-    expect(auditOf(db, { event: 'auth.sign_in_failed', actorEmail: victim })[0]!.details).toMatchObject({ reason: 'domain_not_verified', purpose: 'signup' });
+    expect(await userByEmail(db, victim), step).toBeUndefined();
+    expect((await auditOf(db, { event: 'auth.sign_in_failed', actorEmail: victim }))[0]!.details).toMatchObject({ reason: 'domain_not_verified', purpose: 'signup' });
   }
 });
 
 test('purpose=signup on the IdP organization’s own verified domain creates a proven account', async ({ request, member }) => {
   const token = await login(request, member.email, member.password);
-  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
+  const configured = await configureIdp(request, token, await accountIdOf(member.organizationName), idp);
   const domain = uniqueDomain('own');
   await verifyDomain(request, token, member.organizationId, domain);
   const newcomer = `nia@${domain}`;
   const requestId = await startSignIn(request, configured, 'signup');
   const response = await postToAcs(request, configured, samlResponse(idp, configured, { nameId: newcomer, inResponseTo: requestId, attributes: { email: newcomer } }));
   expect(response.status(), await response.text()).toBe(303);
-  const user = userByEmail(db, newcomer)!;
+  const user = (await userByEmail(db, newcomer))!;
   expect(user.emailVerifiedTime).not.toBeNull();
-  expect(membershipOf(db, member.organizationId, user.id)).toBeDefined();
-  expect(auditOf(db, { event: 'user.email_verified', actorEmail: newcomer })[0]!.details).toMatchObject({ how: 'sso_verified_domain' });
+  expect(await membershipOf(db, member.organizationId, user.id)).toBeDefined();
+  expect((await auditOf(db, { event: 'user.email_verified', actorEmail: newcomer }))[0]!.details).toMatchObject({ how: 'sso_verified_domain' });
 });
 
 test('domain-routed SSO does not link into an existing account whose address nobody proved; it does into a proven one', async ({ request, member }) => {
   const token = await login(request, member.email, member.password);
-  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
+  const configured = await configureIdp(request, token, await accountIdOf(member.organizationName), idp);
   const domain = uniqueDomain('routed');
   await verifyDomain(request, token, member.organizationId, domain, configured);
 
@@ -96,9 +96,9 @@ test('domain-routed SSO does not link into an existing account whose address nob
       `The Portcullis account for ${squatted.email} has not proven that it owns the address, so ${configured.wire.authentication_method_name} is not linked to it automatically. Sign in another way, then link ${configured.wire.authentication_method_name} from Profile → Authentication or with the account link URL.`,
     ),
   );
-  expect(identitiesOf(db, squatted.userId)).toEqual([]);
-  expect(tokensOf(db, squatted.userId)).toEqual([]);
-  expect(auditOf(db, { event: 'auth.sign_in_failed', actorEmail: squatted.email })[0]!.details).toMatchObject({ reason: 'email_not_proven' });
+  expect(await identitiesOf(db, squatted.userId)).toEqual([]);
+  expect(await tokensOf(db, squatted.userId)).toEqual([]);
+  expect((await auditOf(db, { event: 'auth.sign_in_failed', actorEmail: squatted.email }))[0]!.details).toMatchObject({ reason: 'email_not_proven' });
 
   // The same sign-in for an account whose owner proved the address links it and signs in.
   const proven = await seedMemberAt(db, member.organizationId, `bo@${domain}`, { proven: true });
@@ -106,7 +106,7 @@ test('domain-routed SSO does not link into an existing account whose address nob
   expect(linked.status(), await linked.text()).toBe(303);
   const me = await (await request.get('/v1/me', { headers: auth(sessionFromSetCookie(linked.headers()['set-cookie'])) })).json();
   expect(me.user.user).toBe(proven.email);
-  expect(identitiesOf(db, proven.userId)).toMatchObject([{ provider: `saml:${configured.methodId}`, subject: proven.email }]);
+  expect(await identitiesOf(db, proven.userId)).toMatchObject([{ provider: `saml:${configured.methodId}`, subject: proven.email }]);
 });
 
 test('API accept: an unproven account cannot collect an invitation without invite_secret; a wrong one is refused; the right one works', async ({ request, member }) => {
@@ -132,11 +132,11 @@ test('API accept: an unproven account cannot collect an invitation without invit
   expect(wrong.status()).toBe(403);
   expect((await wrong.json()).message).toBe('invite_secret does not match this invitation: give the secret at the end of the invitation link (/invite/<secret>)');
   expect((await accept({ action: 'accept', invite_secret: 42 })).status()).toBe(400);
-  expect(membershipOf(db, member.organizationId, victim.userId)).toBeUndefined();
+  expect(await membershipOf(db, member.organizationId, victim.userId)).toBeUndefined();
 
   const accepted = await accept({ action: 'accept', invite_secret: secret });
   expect(accepted.status(), await accepted.text()).toBe(200);
-  expect(membershipOf(db, member.organizationId, victim.userId)).toBeDefined();
+  expect(await membershipOf(db, member.organizationId, victim.userId)).toBeDefined();
   // The link was copied by the admin, not mailed: the address is still not proven.
-  expect(userByEmail(db, victim.email)!.emailVerifiedTime).toBeNull();
+  expect((await userByEmail(db, victim.email))!.emailVerifiedTime).toBeNull();
 });

@@ -54,7 +54,7 @@ test('the account link URL sent to another organization\'s signed-in member star
   const opened = await request.get(linkUrl, { maxRedirects: 0, headers: { ...sessionCookie(victimSession), 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' } });
   expect(opened.status()).toBe(303);
   expect(opened.headers()['location']).toBe(`${servers.main.url}${confirmationPath(configured)}`);
-  expect(samlRequestsOf(configured.methodId)).toEqual([]);
+  expect(await samlRequestsOf(configured.methodId)).toEqual([]);
 
   // That page names the IdP and its organization and offers no button to a non-member.
   const page = await request.get(confirmationPath(configured), { headers: sessionCookie(victimSession) });
@@ -84,7 +84,7 @@ test('the account link URL sent to another organization\'s signed-in member star
   const forgedHtml = await forged.text();
   expect(forgedHtml).toContain('data-reason="link_not_member"');
   expect(forgedHtml).toContain(`&#34;${configured.wire.authentication_method_name}&#34; belongs to organization &#34;Acme IT Helpdesk&#34;, which you are not a member of.`);
-  expect(samlRequestsOf(configured.methodId)).toEqual([]);
+  expect(await samlRequestsOf(configured.methodId)).toEqual([]);
 
   // The attacker's IdP answers anyway, as the victim: IdP-initiated (allowed on it) and SP-initiated.
   for (const inResponseTo of [undefined, await startSignIn(request, configured)]) {
@@ -93,11 +93,11 @@ test('the account link URL sent to another organization\'s signed-in member star
     expect(answer.headers()['set-cookie']).toBeUndefined();
     expect(await answer.text()).toContain('data-reason="not_linked"');
   }
-  expect(identitiesOf(db, victim.userId)).toEqual([]);
-  expect(tokensOf(db, victim.userId).map((t) => t.authMethod)).toEqual(['password']);
+  expect(await identitiesOf(db, victim.userId)).toEqual([]);
+  expect((await tokensOf(db, victim.userId)).map((t) => t.authMethod)).toEqual(['password']);
 
   // The attempts are in the victim's organization's audit log and the attacker's.
-  const refused = auditOf(db, { event: 'auth.sign_in_failed', actorEmail: victim.email }).filter((e) => e.details.stage === 'start');
+  const refused = (await auditOf(db, { event: 'auth.sign_in_failed', actorEmail: victim.email })).filter((e) => e.details.stage === 'start');
   // Each of the three refused POSTs, once in the victim's organization and once in the attacker's.
   expect(refused.map((e) => e.details.reason).sort()).toEqual(['cross_site', 'cross_site', 'cross_site', 'cross_site', 'link_not_member', 'link_not_member']);
   expect(new Set(refused.map((e) => e.organizationId))).toEqual(new Set([victim.organizationId, organizationId]));
@@ -105,9 +105,9 @@ test('the account link URL sent to another organization\'s signed-in member star
 
 test('a member links their organization\'s IdP only through the confirmation page\'s POST; audited in each of their organizations', async ({ request, member }) => {
   const token = await login(request, member.email, member.password);
-  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), attackerIdp);
+  const configured = await configureIdp(request, token, await accountIdOf(member.organizationName), attackerIdp);
   const second = await seedMember(db);
-  addMembership(db, second.organizationId, member.userId);
+  await addMembership(db, second.organizationId, member.userId);
 
   // Signed out: the POST sends the browser to sign in and back to the confirmation page.
   const signedOut = await request.post(`${configured.loginUrl}?purpose=link`, { maxRedirects: 0, headers: SAME_ORIGIN });
@@ -117,17 +117,17 @@ test('a member links their organization\'s IdP only through the confirmation pag
   const page = await request.get(confirmationPath(configured), { headers: sessionCookie(token) });
   expect(await page.text()).toContain('Link and continue to');
   const requestId = await startSignIn(request, configured, 'link', token);
-  expect(samlRequestsOf(configured.methodId)).toMatchObject([{ id: requestId, purpose: 'link', userId: member.userId }]);
+  expect(await samlRequestsOf(configured.methodId)).toMatchObject([{ id: requestId, purpose: 'link', userId: member.userId }]);
   const linked = await postToAcs(request, configured, samlResponse(attackerIdp, configured, { nameId: `idp-${member.email}`, inResponseTo: requestId }));
   expect(linked.status(), await linked.text()).toBe(303);
-  expect(identitiesOf(db, member.userId)).toMatchObject([{ provider: `saml:${configured.methodId}`, subject: `idp-${member.email}` }]);
-  const events = auditOf(db, { event: 'identity_provider.account_linked', actorEmail: member.email });
+  expect(await identitiesOf(db, member.userId)).toMatchObject([{ provider: `saml:${configured.methodId}`, subject: `idp-${member.email}` }]);
+  const events = await auditOf(db, { event: 'identity_provider.account_linked', actorEmail: member.email });
   expect(new Set(events.map((e) => e.organizationId))).toEqual(new Set([member.organizationId, second.organizationId]));
 });
 
 test('a member removed from the IdP\'s organization after starting a link cannot finish it', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
-  const accountId = accountIdOf(member.organizationName);
+  const accountId = await accountIdOf(member.organizationName);
   const configured = await configureIdp(request, admin, accountId, attackerIdp);
   const colleague = await seedOrgMember(db, member.organizationId);
   const session = await login(request, colleague.email, colleague.password);
@@ -137,12 +137,12 @@ test('a member removed from the IdP\'s organization after starting a link cannot
   const answer = await postToAcs(request, configured, samlResponse(attackerIdp, configured, { nameId: `idp-${colleague.email}`, inResponseTo: requestId }));
   expect(answer.status()).toBe(403);
   expect(await answer.text()).toContain('data-reason="link_not_member"');
-  expect(identitiesOf(db, colleague.userId)).toEqual([]);
+  expect(await identitiesOf(db, colleague.userId)).toEqual([]);
 });
 
 test('test sign-in: a same-origin POST by a super admin of the IdP\'s organization; never a GET, never from another site', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
-  const accountId = accountIdOf(member.organizationName);
+  const accountId = await accountIdOf(member.organizationName);
   const configured = await configureIdp(request, admin, accountId, attackerIdp);
 
   const get = await request.get(`${configured.loginUrl}?purpose=test`, { maxRedirects: 0, headers: sessionCookie(admin) });
@@ -164,17 +164,17 @@ test('test sign-in: a same-origin POST by a super admin of the IdP\'s organizati
   const notAdmin = await request.post(`${configured.loginUrl}?purpose=test`, { maxRedirects: 0, headers: { ...sessionCookie(plainSession), ...SAME_ORIGIN } });
   expect(notAdmin.status()).toBe(403);
   expect(await notAdmin.text()).toContain('Only super admins of the organization may test its identity providers.');
-  expect(samlRequestsOf(configured.methodId)).toEqual([]);
+  expect(await samlRequestsOf(configured.methodId)).toEqual([]);
 
   const requestId = await startSignIn(request, configured, 'test', admin);
-  expect(samlRequestsOf(configured.methodId)).toMatchObject([{ id: requestId, purpose: 'test', userId: member.userId }]);
+  expect(await samlRequestsOf(configured.methodId)).toMatchObject([{ id: requestId, purpose: 'test', userId: member.userId }]);
 });
 
 test('a password session held back by required 2FA enrollment cannot start link, test or SSO sign-in, and so cannot become an SSO session', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
-  const accountId = accountIdOf(member.organizationName);
+  const accountId = await accountIdOf(member.organizationName);
   const configured = await configureIdp(request, admin, accountId, attackerIdp);
-  setTwoFactorRequired(db, member.organizationId);
+  await setTwoFactorRequired(db, member.organizationId);
   const heldBack = await login(request, member.email, member.password);
   expect((await request.get('/v1/me', { headers: auth(heldBack) })).status()).toBe(403);
 
@@ -194,9 +194,9 @@ test('a password session held back by required 2FA enrollment cannot start link,
     expect(html).toContain('<a href="/profile/authentication">Set up two-factor authentication</a>');
   }
   // Nothing was started, so no IdP answer can turn into a session.
-  expect(samlRequestsOf(configured.methodId)).toEqual([]);
-  expect(identitiesOf(db, member.userId)).toEqual([]);
-  const tried = auditOf(db, { event: 'auth.sign_in_failed', actorEmail: member.email }).filter((e) => e.details.reason === 'two_factor_enrollment_required');
+  expect(await samlRequestsOf(configured.methodId)).toEqual([]);
+  expect(await identitiesOf(db, member.userId)).toEqual([]);
+  const tried = (await auditOf(db, { event: 'auth.sign_in_failed', actorEmail: member.email })).filter((e) => e.details.reason === 'two_factor_enrollment_required');
   expect(tried.map((e) => e.details.purpose).sort()).toEqual(['link', 'signin', 'signup', 'test']);
 
   // SSO sign-in without a held-back session in the browser is not affected.
@@ -206,7 +206,7 @@ test('a password session held back by required 2FA enrollment cannot start link,
 test('the link a held-back session could not start is the one that used to become an SSO session', async ({ request, member }) => {
   // The same walk by a session nothing holds back ends in an SSO session: the refusal above is what closes it.
   const admin = await login(request, member.email, member.password);
-  const accountId = accountIdOf(member.organizationName);
+  const accountId = await accountIdOf(member.organizationName);
   const configured = await configureIdp(request, admin, accountId, attackerIdp);
   const requestId = await startSignIn(request, configured, 'link', admin);
   const answer = await postToAcs(request, configured, samlResponse(attackerIdp, configured, { nameId: `idp-${member.email}`, inResponseTo: requestId }));

@@ -43,7 +43,7 @@ const METHOD_FIELDS = [
 
 test('create, list, get, update, enable and delete an identity provider; state follows the configuration', async ({ request, member }) => {
   const token = await login(request, member.email, member.password);
-  const accountId = accountIdOf(member.organizationName);
+  const accountId = await accountIdOf(member.organizationName);
   const base = `/v1/account/${accountId}/authentication`;
 
   const created = await request.post(base, { headers: json(token), data: { authentication_method_name: 'Okta', authentication_method_type: 'saml', vendor: 'okta' } });
@@ -122,13 +122,13 @@ test('create, list, get, update, enable and delete an identity provider; state f
   expect((await request.get(`${base}/${id}`, { headers: auth(token) })).status()).toBe(404);
   expect((await request.get(`/v1/sso/saml/account/${accountId}/method/${id}/metadata`)).status()).toBe(404);
   for (const event of ['identity_provider.created', 'identity_provider.updated', 'identity_provider.deleted']) {
-    expect(auditOf(servers.main.database, { event, actorEmail: member.email }).length, event).toBeGreaterThan(0);
+    expect((await auditOf(servers.main.database, { event, actorEmail: member.email })).length, event).toBeGreaterThan(0);
   }
 });
 
 test('only super admins of the organization reach its identity providers', async ({ request, member }) => {
   const admin = await login(request, member.email, member.password);
-  const accountId = accountIdOf(member.organizationName);
+  const accountId = await accountIdOf(member.organizationName);
   const colleague = await seedOrgMember(servers.main.database, member.organizationId);
   const plain = await login(request, colleague.email, colleague.password);
   expect((await request.get(`/v1/account/${accountId}/authentication`, { headers: auth(plain) })).status()).toBe(403);
@@ -141,7 +141,7 @@ test('only super admins of the organization reach its identity providers', async
 /** An organization with an IdP and a member linked to it through the account link URL. */
 async function linkedMember(request: Parameters<typeof login>[0], member: { email: string; password: string; organizationName: string; userId: string }, options: Record<string, unknown> = {}) {
   const token = await login(request, member.email, member.password);
-  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp, options);
+  const configured = await configureIdp(request, token, await accountIdOf(member.organizationName), idp, options);
   const requestId = await startSignIn(request, configured, 'link', token);
   const linked = await postToAcs(request, configured, samlResponse(idp, configured, { nameId: `idp-${member.email}`, inResponseTo: requestId, attributes: { email: member.email } }));
   expect(linked.status(), await linked.text()).toBe(303);
@@ -163,7 +163,7 @@ test('SP-initiated sign-in: a session recording saml:<id> in the cookie, honouri
   const tokens = await (await request.get('/v1/access_token', { headers: auth(session) })).json();
   const current = tokens.tokens.find((t: { currently_active: boolean }) => t.currently_active);
   expect(current).toMatchObject({ auth_method: `saml:${configured.methodId}`, max_age_seconds: 7200, kind: 'session' });
-  expect(auditOf(servers.main.database, { event: 'auth.sign_in', actorEmail: member.email }).some((e) => e.details.method === 'saml')).toBe(true);
+  expect((await auditOf(servers.main.database, { event: 'auth.sign_in', actorEmail: member.email })).some((e) => e.details.method === 'saml')).toBe(true);
 });
 
 test('after sign-in the ACS returns to the RelayState path the start carried, and only to a same-site path', async ({ request, member }) => {
@@ -281,7 +281,7 @@ test('each refused response shows its reason and is audited', async ({ request, 
     expect(html, refusal.name).toContain(`data-reason="${refusal.reason}"`);
     expect(html, refusal.name).toMatch(refusal.text);
   }
-  const failed = auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email }).filter((e) => e.details.method === 'saml');
+  const failed = (await auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email })).filter((e) => e.details.method === 'saml');
   // Newest first; the refused responses name the linked member, so the audit names them.
   expect(failed.map((e) => e.details.reason).reverse()).toEqual(refusals.map((r) => r.reason));
 });
@@ -290,8 +290,8 @@ test('after a good response: an identity linked elsewhere (409), a deactivated a
   const { configured } = await linkedMember(request, member);
   const subject = `idp-${member.email}`;
   // The link itself signed the member in once.
-  const samlSessions = () => tokensOf(servers.main.database, member.userId).filter((t) => t.authMethod === `saml:${configured.methodId}`).length;
-  const before = samlSessions();
+  const samlSessions = async () => (await tokensOf(servers.main.database, member.userId)).filter((t) => t.authMethod === `saml:${configured.methodId}`).length;
+  const before = await samlSessions();
   const refusedWith = async (response: Awaited<ReturnType<typeof postToAcs>>, status: number, reason: string, text: RegExp) => {
     expect(response.status(), reason).toBe(status);
     expect(response.headers()['set-cookie'], reason).toBeUndefined();
@@ -310,36 +310,36 @@ test('after a good response: an identity linked elsewhere (409), a deactivated a
     'already_linked',
     /is already linked to another Portcullis account/,
   );
-  expect(identitiesOf(servers.main.database, colleague.userId)).toHaveLength(0);
+  expect(await identitiesOf(servers.main.database, colleague.userId)).toHaveLength(0);
 
   // The organization's IP allowlist leaves the client out.
   const outside = await startSignIn(request, configured);
-  setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
+  await setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
   await refusedWith(
     await postToAcs(request, configured, samlResponse(idp, configured, { nameId: subject, inResponseTo: outside, attributes: { email: member.email } })),
     403,
     'ip_not_allowed',
     /IP address .+ is not in your organization&#39;s IP allowlist\./,
   );
-  setAllowlist(servers.main.database, member.organizationId, []);
+  await setAllowlist(servers.main.database, member.organizationId, []);
 
   // The account is deactivated.
   const deactivated = await startSignIn(request, configured);
-  setUserState(servers.main.database, member.userId, 'deactivated');
+  await setUserState(servers.main.database, member.userId, 'deactivated');
   await refusedWith(
     await postToAcs(request, configured, samlResponse(idp, configured, { nameId: subject, inResponseTo: deactivated, attributes: { email: member.email } })),
     403,
     'deactivated',
     /This user account is deactivated\./,
   );
-  expect(samlSessions()).toBe(before);
-  const failed = auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email }).filter((e) => e.details.method === 'saml');
+  expect(await samlSessions()).toBe(before);
+  const failed = (await auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email })).filter((e) => e.details.method === 'saml');
   expect(failed.map((e) => e.details.reason).slice(0, 2)).toEqual(['deactivated', 'ip_not_allowed']);
 });
 
 test('a replayed response is refused, with its reason, and audited', async ({ request, member }) => {
   const token = await login(request, member.email, member.password);
-  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp, { saml_idp_login_allowed: true });
+  const configured = await configureIdp(request, token, await accountIdOf(member.organizationName), idp, { saml_idp_login_allowed: true });
   const link = await startSignIn(request, configured, 'link', token);
   await postToAcs(request, configured, samlResponse(idp, configured, { nameId: member.email, inResponseTo: link }));
   // IdP-initiated (allowed here): no request of ours is used up, so only the replay store stops a second use.
@@ -350,25 +350,25 @@ test('a replayed response is refused, with its reason, and audited', async ({ re
   const html = await again.text();
   expect(html).toContain('data-reason="replay"');
   expect(html).toMatch(/was already used/);
-  const failed = auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email });
+  const failed = await auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email });
   expect(failed[0]!.details).toMatchObject({ method: 'saml', reason: 'replay' });
 });
 
 test('policy: SAML off refuses sign-in; other organizations\' IdPs only while allowed', async ({ request, member }) => {
   const { configured, token } = await linkedMember(request, member);
-  setPolicy(servers.main.database, member.organizationId, { samlEnabled: false });
+  await setPolicy(servers.main.database, member.organizationId, { samlEnabled: false });
   const refused = await request.get(configured.loginUrl, { maxRedirects: 0 });
   expect(refused.status()).toBe(403);
   expect(await refused.text()).toMatch(/does not allow sign-in with SAML single sign-on/);
-  setPolicy(servers.main.database, member.organizationId, { samlEnabled: true });
+  await setPolicy(servers.main.database, member.organizationId, { samlEnabled: true });
 
   // A session through this IdP; then the member's other organization refuses external IdPs.
   const requestId = await startSignIn(request, configured);
   const session = sessionFromSetCookie((await postToAcs(request, configured, samlResponse(idp, configured, { nameId: `idp-${member.email}`, inResponseTo: requestId }))).headers()['set-cookie']);
   expect((await request.get('/v1/me', { headers: auth(session) })).status()).toBe(200);
   const other = await seedMember(servers.main.database);
-  addMembership(servers.main.database, other.organizationId, member.userId);
-  setPolicy(servers.main.database, other.organizationId, { samlAllowExternal: false });
+  await addMembership(servers.main.database, other.organizationId, member.userId);
+  await setPolicy(servers.main.database, other.organizationId, { samlAllowExternal: false });
   const me = await request.get('/v1/me', { headers: auth(session) });
   expect(me.status()).toBe(403);
   expect((await me.json()).message).toMatch(/does not allow sign-in through identity providers of other organizations/);

@@ -60,7 +60,7 @@ test.describe('the session cookie carries login sessions only', () => {
       maxRedirects: 0,
     });
     expectSignInWithCookieCleared(action, '/profile/tokens');
-    expect(tokensOf(servers.main.database, member.userId).filter((t) => t.kind === 'personal')).toHaveLength(1);
+    expect((await tokensOf(servers.main.database, member.userId)).filter((t) => t.kind === 'personal')).toHaveLength(1);
     // The same token still works where it belongs, within its scopes.
     expect((await request.get('/v1/project', { headers: auth(leaked) })).status()).toBe(200);
   });
@@ -93,7 +93,7 @@ test.describe('the session cookie carries login sessions only', () => {
     try {
       const session = await login(request, member.email, member.password);
       const leaked = (await createToken(request, session, { scopes: ['authentication'] })).full_token;
-      const configured = await configureIdp(request, session, accountIdOf(member.organizationName), idp);
+      const configured = await configureIdp(request, session, await accountIdOf(member.organizationName), idp);
       // The Test button's form: a same-origin POST that spends the session cookie.
       const start = `${configured.loginUrl}?purpose=test`;
       // The super admin's login session starts the test sign-in: off to the IdP.
@@ -158,8 +158,8 @@ test.describe('a token never creates a wider token', () => {
     );
 
     // Nothing was created; every refusal is in the audit log with the token that asked.
-    expect(tokensOf(servers.main.database, member.userId).filter((t) => t.kind === 'personal')).toHaveLength(1);
-    const refused = auditOf(servers.main.database, { event: 'token.creation_refused', actorEmail: member.email });
+    expect((await tokensOf(servers.main.database, member.userId)).filter((t) => t.kind === 'personal')).toHaveLength(1);
+    const refused = await auditOf(servers.main.database, { event: 'token.creation_refused', actorEmail: member.email });
     expect(refused).toHaveLength(8);
     expect(refused[refused.length - 1]!.details).toMatchObject({ reason: scopesMessage, parent_token_prefix: parent.token_prefix, parent_kind: 'personal' });
   });
@@ -170,7 +170,7 @@ test.describe('a token never creates a wider token', () => {
     const child = await createToken(request, parent.full_token, { scopes: ['user:read'], ip_allowlist: ['127.0.0.1'], max_age_seconds: 1800 });
     expect(child).toMatchObject({ scopes: ['user:read'], ip_allowlist: ['127.0.0.1/32'] });
     expect(Date.parse(child.expiry_time!)).toBeLessThanOrEqual(Date.parse(parent.expiry_time!));
-    expect(auditOf(servers.main.database, { event: 'token.created', actorEmail: member.email })).toHaveLength(2);
+    expect(await auditOf(servers.main.database, { event: 'token.created', actorEmail: member.email })).toHaveLength(2);
 
     expect((await request.get('/v1/me', { headers: auth(child.full_token) })).status()).toBe(200);
     const write = await request.post('/v1/access_token', json(child.full_token, { description: 'grandchild', scopes: ['user:read'], ip_allowlist: ['127.0.0.1'], max_age_seconds: 600 }));
@@ -199,6 +199,6 @@ test.describe('a token never creates a wider token', () => {
     expect(await wide.json()).toEqual(errorBody(403, "This token's scopes (organizations) do not allow creating a token with scopes (all)"));
     const narrow = await request.post(tokensUrl, json(adminToken, { description: 'read only', scopes: ['organizations:read'] }));
     expect(narrow.status()).toBe(200);
-    expect(auditOf(servers.main.database, { event: 'token.creation_refused', actorEmail: member.email })).toHaveLength(1);
+    expect(await auditOf(servers.main.database, { event: 'token.creation_refused', actorEmail: member.email })).toHaveLength(1);
   });
 });

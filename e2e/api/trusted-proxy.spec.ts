@@ -10,10 +10,10 @@ const { url, database } = servers.proxied;
 test.describe.configure({ mode: 'serial' });
 
 test('uses the right-most untrusted X-Forwarded-For address behind a trusted proxy', async ({ request }) => {
-  const organization = organizationByName(database, 'Proxied Test Org')!;
-  setAllowlist(database, organization.id, []);
+  const organization = (await organizationByName(database, 'Proxied Test Org'))!;
+  await setAllowlist(database, organization.id, []);
   const token = await login(request, 'admin@proxied.test', envAdminPassword, url);
-  setAllowlist(database, organization.id, ['203.0.113.0/24']);
+  await setAllowlist(database, organization.id, ['203.0.113.0/24']);
   try {
     const call = (forwardedFor?: string) =>
       request.get(`${url}/v1/me`, { headers: forwardedFor ? { ...auth(token), 'x-forwarded-for': forwardedFor } : auth(token) });
@@ -27,7 +27,7 @@ test('uses the right-most untrusted X-Forwarded-For address behind a trusted pro
     // Trusted hops (127.0.0.1) on the right are skipped.
     expect((await call('198.51.100.9, 203.0.113.7, 127.0.0.1')).status()).toBe(200);
   } finally {
-    setAllowlist(database, organization.id, []);
+    await setAllowlist(database, organization.id, []);
   }
 });
 

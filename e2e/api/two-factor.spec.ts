@@ -21,7 +21,7 @@ const WRONG_CODE_BODY =
 
 test.describe('POST /v1/userauth with two-factor authentication', () => {
   test('the avn flow: 510 without a code, 200 with it, 401 when the code is replayed', async ({ request, member }) => {
-    const { secret } = seedTotp(servers.main.database, member.userId);
+    const { secret } = await seedTotp(servers.main.database, member.userId);
     const authenticator = new Authenticator(secret);
     const credentials = { email: member.email, password: member.password };
 
@@ -43,15 +43,15 @@ test.describe('POST /v1/userauth with two-factor authentication', () => {
     const replay = await request.post('/v1/userauth', { data: avnBody({ ...credentials, otp }), headers: avnHeaders });
     expect(replay.status()).toBe(401);
     expect(await replay.text()).toBe(WRONG_CODE_BODY);
-    expect(auditOf(servers.main.database, { event: 'two_factor.code_failed', actorEmail: member.email })).toHaveLength(1);
-    expect(auditOf(servers.main.database, { event: 'auth.sign_in', actorEmail: member.email })).toMatchObject([
+    expect(await auditOf(servers.main.database, { event: 'two_factor.code_failed', actorEmail: member.email })).toHaveLength(1);
+    expect(await auditOf(servers.main.database, { event: 'auth.sign_in', actorEmail: member.email })).toMatchObject([
       { details: { method: 'password', second_factor: 'totp' } },
     ]);
-    expect(totpCredentialOf(servers.main.database, member.userId)!.lastUsedStep).toEqual(expect.any(Number));
+    expect((await totpCredentialOf(servers.main.database, member.userId))!.lastUsedStep).toEqual(expect.any(Number));
   });
 
   test('wrong codes are 401, audited, and count toward the sign-in limit', async ({ request, member }) => {
-    const { secret } = seedTotp(servers.main.database, member.userId);
+    const { secret } = await seedTotp(servers.main.database, member.userId);
     const authenticator = new Authenticator(secret);
     for (let i = 0; i < 5; i++) {
       const wrong = await request.post('/v1/userauth', { data: { email: member.email, password: member.password, otp: authenticator.wrongCode() } });
@@ -61,23 +61,23 @@ test.describe('POST /v1/userauth with two-factor authentication', () => {
       data: { email: member.email, password: member.password, otp: await authenticator.nextCode() },
     });
     expect(locked.status()).toBe(429);
-    expect(auditOf(servers.main.database, { event: 'two_factor.code_failed', actorEmail: member.email })).toHaveLength(5);
+    expect(await auditOf(servers.main.database, { event: 'two_factor.code_failed', actorEmail: member.email })).toHaveLength(5);
   });
 
   test('a recovery code signs in once, in the same "otp" field', async ({ request, member }) => {
-    const { recoveryCodes } = seedTotp(servers.main.database, member.userId);
+    const { recoveryCodes } = await seedTotp(servers.main.database, member.userId);
     const data = { email: member.email, password: member.password, otp: recoveryCodes[0]! };
     expect((await request.post('/v1/userauth', { data })).status()).toBe(200);
     const again = await request.post('/v1/userauth', { data });
     expect(again.status()).toBe(401);
     expect(await again.text()).toBe(WRONG_CODE_BODY);
-    expect(auditOf(servers.main.database, { event: 'two_factor.recovery_code_used', actorEmail: member.email })).toMatchObject([
+    expect(await auditOf(servers.main.database, { event: 'two_factor.recovery_code_used', actorEmail: member.email })).toMatchObject([
       { details: { during: 'sign_in', recovery_codes_left: 9 } },
     ]);
   });
 
   test('a malformed code is 400 with the error body', async ({ request, member }) => {
-    seedTotp(servers.main.database, member.userId);
+    await seedTotp(servers.main.database, member.userId);
     const response = await request.post('/v1/userauth', { data: { email: member.email, password: member.password, otp: '12' } });
     expect(response.status()).toBe(400);
     expect((await response.json()).message).toMatch(/^otp: /);
@@ -86,9 +86,9 @@ test.describe('POST /v1/userauth with two-factor authentication', () => {
 
 test.describe('an organization that requires two-factor authentication', () => {
   test('holds back password sessions of members without it; personal tokens and enrolled members pass', async ({ request, member }) => {
-    setTwoFactorRequired(servers.main.database, member.organizationId);
+    await setTwoFactorRequired(servers.main.database, member.organizationId);
     const colleague = await seedColleague(servers.main.database, member.organizationId);
-    const personalToken = seedPersonalToken(servers.main.database, colleague.userId);
+    const personalToken = await seedPersonalToken(servers.main.database, colleague.userId);
 
     // Sign-in itself works (there is no code to ask for); the session it makes can do nothing
     // but log out, and says why.
@@ -110,7 +110,7 @@ test.describe('an organization that requires two-factor authentication', () => {
     expect((await request.get('/v1/me', { headers: auth(personalToken) })).status()).toBe(200);
 
     // A member with an authenticator signs in with a code and is not held back.
-    const { secret } = seedTotp(servers.main.database, member.userId);
+    const { secret } = await seedTotp(servers.main.database, member.userId);
     const response = await request.post('/v1/userauth', {
       data: { email: member.email, password: member.password, otp: await new Authenticator(secret).nextCode() },
     });

@@ -86,7 +86,7 @@ test.describe('organizational units', () => {
     const gone = await request.get(`/v1/account/${unitId}`, { headers: octet(token) });
     expect([gone.status(), await gone.json()]).toEqual([404, errorBody(404, `Account ${unitId} not found`)]);
 
-    const events = ['unit.created', 'unit.updated', 'unit.deleted'].map((event) => auditOf(db, { event, actorEmail: member.email }));
+    const events = await Promise.all(['unit.created', 'unit.updated', 'unit.deleted'].map((event) => auditOf(db, { event, actorEmail: member.email })));
     expect(events.map((e) => e.map((x) => [x.organizationId, x.details.unit_id]))).toEqual([
       [[member.organizationId, unitId]],
       [[member.organizationId, unitId]],
@@ -136,7 +136,7 @@ test.describe('organizational units', () => {
     expect((await moved.json()).project).toMatchObject({ project_name: project, account_id: payments.account_id, account_name: 'Payments', organization_id: member.organizationId });
     const listed = (await (await request.get('/v1/project', { headers: octet(token) })).json()).projects;
     expect(listed.find((p: { project_name: string }) => p.project_name === project)).toMatchObject({ account_id: payments.account_id });
-    expect(auditOf(db, { event: 'project.moved', actorEmail: member.email }).map((e) => e.details)).toEqual([
+    expect((await auditOf(db, { event: 'project.moved', actorEmail: member.email })).map((e) => e.details)).toEqual([
       {
         project,
         unit_name: 'Payments',
@@ -225,10 +225,10 @@ test.describe('organizational units', () => {
     const parent = await orgAccountId(request, token, member.organizationId);
     const unit = await newUnit(request, token, parent);
     const project = await newProject(request, token, unit.account_id);
-    const personal = seedPersonalToken(db, member.userId);
+    const personal = await seedPersonalToken(db, member.userId);
 
     // The tests' client is 127.0.0.1, outside this allowlist.
-    setAllowlist(db, member.organizationId, ['192.0.2.0/24']);
+    await setAllowlist(db, member.organizationId, ['192.0.2.0/24']);
     try {
       const ipRefusal = errorBody(403, `IP address 127.0.0.1 is not in the IP allowlist of organization "${member.organizationName}"`);
       for (const path of [`/v1/account/${unit.account_id}`, `/v1/project/${project}`, `/v1/project/${project}/service`]) {
@@ -236,11 +236,11 @@ test.describe('organizational units', () => {
         expect([path, response.status(), await response.json()]).toEqual([path, 403, ipRefusal]);
       }
     } finally {
-      setAllowlist(db, member.organizationId, []);
+      await setAllowlist(db, member.organizationId, []);
     }
     expect((await request.get(`/v1/project/${project}`, { headers: octet(personal) })).status()).toBe(200);
 
-    setPolicy(db, member.organizationId, { personalTokensMode: 'disabled' });
+    await setPolicy(db, member.organizationId, { personalTokensMode: 'disabled' });
     try {
       for (const path of [`/v1/account/${unit.account_id}`, `/v1/project/${project}`]) {
         const response = await request.get(path, { headers: octet(personal) });
@@ -251,7 +251,7 @@ test.describe('organizational units', () => {
         ]);
       }
     } finally {
-      setPolicy(db, member.organizationId, { personalTokensMode: 'enabled' });
+      await setPolicy(db, member.organizationId, { personalTokensMode: 'enabled' });
     }
   });
 });

@@ -6,7 +6,7 @@ test('a page is refused from outside the organization allowlist, forged X-Forwar
   await signInAs(member);
 
   // The browser connects from 127.0.0.1; the organization now allows only 10.0.0.0/8.
-  setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
+  await setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
   const refused = await page.reload();
   expect(refused?.status()).toBe(403);
   await expect(page.getByRole('heading', { name: 'Access refused' })).toBeVisible();
@@ -20,7 +20,7 @@ test('a page is refused from outside the organization allowlist, forged X-Forwar
   await expect(page.getByRole('alert')).toContainText('IP address 127.0.0.1 is not in the IP allowlist');
 
   // Back inside the allowlist, the same session works again.
-  setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8', '127.0.0.1/32']);
+  await setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8', '127.0.0.1/32']);
   await page.context().setExtraHTTPHeaders({});
   const allowed = await page.reload();
   expect(allowed?.status()).toBe(200);
@@ -28,7 +28,7 @@ test('a page is refused from outside the organization allowlist, forged X-Forwar
 });
 
 test('sign-in from outside every allowlist of the member is refused with the reason', async ({ member, signInPage }) => {
-  setAllowlist(servers.main.database, member.organizationId, ['192.0.2.0/24']);
+  await setAllowlist(servers.main.database, member.organizationId, ['192.0.2.0/24']);
   await signInPage.goto();
   await signInPage.signIn(member.email, member.password);
   await expect(signInPage.error()).toHaveText("IP address 127.0.0.1 is not in your organization's IP allowlist");
@@ -38,19 +38,19 @@ test('sign-in from outside every allowlist of the member is refused with the rea
 // other request of this session. Before, the sign-out action was refused like the rest.
 test('sign-out works from outside the allowlist: the session is revoked', async ({ page, member, signInAs }) => {
   await signInAs(member);
-  expect(tokensOf(servers.main.database, member.userId)).toHaveLength(1);
+  expect(await tokensOf(servers.main.database, member.userId)).toHaveLength(1);
 
-  setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
+  await setAllowlist(servers.main.database, member.organizationId, ['10.0.0.0/8']);
   try {
     expect((await page.reload())?.status()).toBe(403);
     await expect(page.getByRole('heading', { name: 'Access refused' })).toBeVisible();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/signin$/);
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-    expect(tokensOf(servers.main.database, member.userId)).toEqual([]);
-    expect(auditOf(servers.main.database, { event: 'auth.sign_out', actorEmail: member.email })).toHaveLength(1);
+    expect(await tokensOf(servers.main.database, member.userId)).toEqual([]);
+    expect(await auditOf(servers.main.database, { event: 'auth.sign_out', actorEmail: member.email })).toHaveLength(1);
     expect((await page.context().cookies()).filter((c) => c.name.endsWith('next-auth.session-token'))).toEqual([]);
   } finally {
-    setAllowlist(servers.main.database, member.organizationId, []);
+    await setAllowlist(servers.main.database, member.organizationId, []);
   }
 });

@@ -30,9 +30,9 @@ test('create an application user and a token; the token outlives password sign-i
   expect((await me.json()).user.real_name).toBe('Terraform');
 
   // Password sign-in off (the admin's own session would be refused by the guard: set it directly).
-  setPolicy(servers.main.database, member.organizationId, { passwordAuthEnabled: false });
+  await setPolicy(servers.main.database, member.organizationId, { passwordAuthEnabled: false });
   expect((await request.get('/v1/me', { headers: auth(fullToken) })).status()).toBe(200);
-  setAllowlist(servers.main.database, member.organizationId, ['192.0.2.0/24']);
+  await setAllowlist(servers.main.database, member.organizationId, ['192.0.2.0/24']);
   expect((await request.get('/v1/me', { headers: auth(fullToken) })).status()).toBe(403);
 });
 

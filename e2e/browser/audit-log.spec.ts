@@ -66,7 +66,7 @@ test('a bad filter in the address is shown beside its field', async ({ page, mem
 });
 
 test('the log is paged, 50 events a page, and the filters stay while paging', async ({ page, member, signInAs }) => {
-  recordEvents(
+  await recordEvents(
     db,
     member.organizationId,
     Array.from({ length: 120 }, (_, i) => ({

@@ -15,7 +15,7 @@ test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 test('add a domain, publish its record, verify it, link it to an IdP; a new user on it is managed', async ({ browser, page, member, signInAndOpen, shell }) => {
   test.slow();
   const idpName = `Okta ${member.organizationName}`;
-  seedIdentityProvider(servers.main.database, member.organizationId, idpName);
+  await seedIdentityProvider(servers.main.database, member.organizationId, idpName);
   const name = uniqueDomain('acme');
 
   await signInAndOpen('Domains');
@@ -105,7 +105,7 @@ test('sign-in by email sends a newcomer on a verified, linked domain to its IdP;
     // The admin's part, through the API: an identity provider, a domain verified in the test
     // DNS server and linked to it.
     const token = await login(request, member.email, member.password);
-    const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
+    const configured = await configureIdp(request, token, await accountIdOf(member.organizationName), idp);
     const name = uniqueDomain('sso');
     const headers = { ...auth(token), 'content-type': 'application/json' };
     const domains = `/v1/organization/${member.organizationId}/domains`;

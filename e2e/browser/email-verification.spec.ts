@@ -37,13 +37,13 @@ test('Profile → Authentication → Email me a verification link → the mailed
   const verify = page.getByRole('button', { name: `Verify ${owner.email}` });
   await expect(verify).toBeVisible();
   await page.screenshot({ path: screenshotPath('email-verification-verify-page'), fullPage: true });
-  expect(userByEmail(database, owner.email)!.emailVerifiedTime).toBeNull();
+  expect((await userByEmail(database, owner.email))!.emailVerifiedTime).toBeNull();
 
   await verify.click();
   await expect(page.getByTestId('verify-result')).toContainText(`Your address ${owner.email} is proven (since `);
   await expect(verify).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('email-verification-verified'), fullPage: true });
-  expect(userByEmail(database, owner.email)!.emailVerifiedTime).not.toBeNull();
+  expect((await userByEmail(database, owner.email))!.emailVerifiedTime).not.toBeNull();
 
   await page.goto(`${url}/profile/authentication`);
   await expect(section.getByTestId('email-proven-state')).toHaveText('Proven');
@@ -82,7 +82,7 @@ test('the squatter’s link opened in the real owner’s browser: signed out it 
   );
   await expect(page.getByRole('button', { name: /^Verify / })).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('email-verification-another-account'), fullPage: true });
-  expect(userByEmail(database, squatted.email)!.emailVerifiedTime).toBeNull();
+  expect((await userByEmail(database, squatted.email))!.emailVerifiedTime).toBeNull();
 });
 
 test('without SMTP (the main server) Profile → Authentication says verification needs mail', async ({ page, signInPage }) => {

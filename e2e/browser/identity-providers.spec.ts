@@ -37,7 +37,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
   await add.getByRole('button', { name: 'Add identity provider' }).click();
   await expect(page.getByRole('heading', { name: 'Okta SSO' })).toBeVisible();
   await expect(page.getByTestId('idp-state')).toHaveText('Pending configuration');
-  const accountId = accountIdOf(member.organizationName);
+  const accountId = await accountIdOf(member.organizationName);
   await expect(page.getByLabel('ACS URL', { exact: true })).toHaveText(new RegExp(`/v1/sso/saml/account/${accountId}/method/am[0-9a-f]+/acs$`));
   await expect(page.getByRole('button', { name: 'Copy ACS URL' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Copy SP entity ID / metadata URL' })).toBeVisible();
@@ -126,7 +126,7 @@ test('add and configure an IdP, link the account, test it, then sign in SP- and 
 
 test('the signup URL creates an account tied to the IdP; the account link URL asks to sign in first, then to confirm; a refusal shows its reason', async ({ browser, request, member }) => {
   const token = await login(request, member.email, member.password);
-  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), idp);
+  const configured = await configureIdp(request, token, await accountIdOf(member.organizationName), idp);
   const context = await browser.newContext({ baseURL: servers.main.url });
   const page = await context.newPage();
   // Signup creates accounts only on a domain the IdP's organization verified.
@@ -152,7 +152,7 @@ test('the signup URL creates an account tied to the IdP; the account link URL as
   await linkPage.getByRole('button', { name: /^Link and continue to / }).click();
   await signInAtIdp(linkPage, `idp-${colleague.email}`);
   await expect(linkPage.getByTestId('current-organization')).toContainText(member.organizationName);
-  expect(auditOf(servers.main.database, { event: 'identity_provider.account_linked', actorEmail: colleague.email })).toHaveLength(1);
+  expect(await auditOf(servers.main.database, { event: 'identity_provider.account_linked', actorEmail: colleague.email })).toHaveLength(1);
   await linking.close();
 
   // Without a link, plain sign-in through the IdP says what to do instead.

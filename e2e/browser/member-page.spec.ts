@@ -21,19 +21,19 @@ const db = servers.main.database;
 test('a super admin opens a member’s page, revokes a token and resets 2FA; the member must enroll at the next sign-in', async ({ browser, page, request, member, signInPage, shell }) => {
   // Three sign-ins (argon2 is slow on purpose) and a TOTP step to wait for on a busy machine.
   test.slow();
-  setTwoFactorRequired(db, member.organizationId);
-  const adminAuthenticator = new Authenticator(seedTotp(db, member.userId).secret);
+  await setTwoFactorRequired(db, member.organizationId);
+  const adminAuthenticator = new Authenticator((await seedTotp(db, member.userId)).secret);
   const bob = await seedOrgMember(db, member.organizationId, { realName: 'Bob Builder' });
-  const bobAuthenticator = new Authenticator(seedTotp(db, bob.userId).secret);
-  seedIdentity(db, bob.userId, 'github', 'gh-4242');
-  const bobToken = seedPersonalToken(db, bob.userId);
+  const bobAuthenticator = new Authenticator((await seedTotp(db, bob.userId)).secret);
+  await seedIdentity(db, bob.userId, 'github', 'gh-4242');
+  const bobToken = await seedPersonalToken(db, bob.userId);
   // bob signs in once over the API (with his code) and works: a session with a last use.
   const signedIn = await request.post('/v1/userauth', { data: { email: bob.email, password: bob.password, otp: await bobAuthenticator.nextCode() } });
   expect(signedIn.status()).toBe(200);
   const bobSession = (await signedIn.json()).token as string;
   expect((await request.get('/v1/me', { headers: { authorization: `aivenv1 ${bobSession}` } })).status()).toBe(200);
-  const personal = tokensOf(db, bob.userId).find((t) => t.kind === 'personal')!;
-  const session = tokensOf(db, bob.userId).find((t) => t.kind === 'session')!;
+  const personal = (await tokensOf(db, bob.userId)).find((t) => t.kind === 'personal')!;
+  const session = (await tokensOf(db, bob.userId)).find((t) => t.kind === 'session')!;
 
   await signInPage.goto();
   await signInPage.signIn(member.email, member.password);
@@ -101,7 +101,7 @@ test('a super admin opens a member’s page, revokes a token and resets 2FA; the
   await expect(page.getByTestId('two-factor-state')).toHaveText('Off.');
   await expect(page.getByTestId('method-authenticator')).toHaveCount(0);
   await expect(page.getByTestId('two-factor-reset-refusal')).toHaveText(`${bob.email} has no two-factor authentication to reset.`);
-  expect(totpCredentialOf(db, bob.userId)).toBeUndefined();
+  expect(await totpCredentialOf(db, bob.userId)).toBeUndefined();
   await page.screenshot({ path: screenshotPath('member-page-after-reset'), fullPage: true });
 
   // bob's next password sign-in asks for no code and leads only to setting up an authenticator.
@@ -114,19 +114,19 @@ test('a super admin opens a member’s page, revokes a token and resets 2FA; the
   await expect(bobBrowser.getByRole('button', { name: 'Set up authenticator app' })).toBeVisible();
   await bobBrowser.context().close();
 
-  expect(auditOf(db, { event: 'member.two_factor_reset', actorEmail: member.email })).toMatchObject([
+  expect(await auditOf(db, { event: 'member.two_factor_reset', actorEmail: member.email })).toMatchObject([
     { organizationId: member.organizationId, details: { user_email: bob.email, reset_by: member.email, enrollment_required: true } },
   ]);
-  expect(auditOf(db, { event: 'member.token_revoked', actorEmail: member.email })).toMatchObject([
+  expect(await auditOf(db, { event: 'member.token_revoked', actorEmail: member.email })).toMatchObject([
     { details: { user_email: bob.email, token_prefix: personal.tokenPrefix, kind: 'personal' } },
   ]);
 });
 
 test('the page says why 2FA cannot be reset for a member of other organizations; others’ members and plain members get nothing', async ({ browser, page, member, signInAs }) => {
   const carol = await seedOrgMember(db, member.organizationId);
-  seedTotp(db, carol.userId);
+  await seedTotp(db, carol.userId);
   const elsewhere = await seedMember(db);
-  addMembership(db, elsewhere.organizationId, carol.userId);
+  await addMembership(db, elsewhere.organizationId, carol.userId);
 
   await signInAs(member);
   await page.goto(`/admin/users/${carol.userId}`);
@@ -151,5 +151,5 @@ test('the page says why 2FA cannot be reset for a member of other organizations;
   await expect(plainPage.getByRole('heading', { name: 'Super admins only' })).toBeVisible();
   await expect(plainPage.getByText(carol.email)).toHaveCount(0);
   await plainPage.context().close();
-  expect(totpCredentialOf(db, carol.userId)).toBeDefined();
+  expect(await totpCredentialOf(db, carol.userId)).toBeDefined();
 });

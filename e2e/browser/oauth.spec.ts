@@ -26,9 +26,9 @@ test('Google: a verified address links the existing account; the session records
   await page.getByRole('link', { name: 'Continue to the console' }).click();
   await shell.expectSignedIn(member.organizationName);
 
-  expect(identitiesOf(db, member.userId)).toMatchObject([{ provider: 'google', email: member.email }]);
-  expect(tokensOf(db, member.userId).map((t) => t.authMethod)).toEqual(['google']);
-  expect(auditOf(db, { event: 'auth.sign_in', actorEmail: member.email })[0]!.details).toMatchObject({ method: 'google', outcome: 'linked' });
+  expect(await identitiesOf(db, member.userId)).toMatchObject([{ provider: 'google', email: member.email }]);
+  expect((await tokensOf(db, member.userId)).map((t) => t.authMethod)).toEqual(['google']);
+  expect((await auditOf(db, { event: 'auth.sign_in', actorEmail: member.email }))[0]!.details).toMatchObject({ method: 'google', outcome: 'linked' });
 
   // Next time the same Google account simply signs in.
   await page.context().clearCookies();
@@ -37,14 +37,14 @@ test('Google: a verified address links the existing account; the session records
   await shell.expectSignedIn(member.organizationName);
 
   // The session carries its method: turning Google off ends it for the organization at once.
-  setPolicy(db, member.organizationId, { oauthGoogleEnabled: false });
+  await setPolicy(db, member.organizationId, { oauthGoogleEnabled: false });
   await page.reload();
   await expect(page.getByRole('alert')).toContainText(`Organization "${member.organizationName}" does not allow sign-in with Google`);
 });
 
 test('Microsoft: a new person with a pending invitation gets an account and joins', async ({ page, member, shell }) => {
   const email = `${unique('newcomer')}@example.test`;
-  seedInvitation(db, member.organizationId, email);
+  await seedInvitation(db, member.organizationId, email);
 
   await continueWith(page, 'microsoft');
   await new StandInProvider(page).signInAs(email);
@@ -54,9 +54,9 @@ test('Microsoft: a new person with a pending invitation gets an account and join
   await page.getByRole('link', { name: 'Continue to the console' }).click();
   await shell.expectSignedIn(member.organizationName);
 
-  const user = userByEmail(db, email)!;
-  expect(identitiesOf(db, user.id)).toMatchObject([{ provider: 'microsoft', email }]);
-  expect(tokensOf(db, user.id).map((t) => t.authMethod)).toEqual(['microsoft']);
+  const user = (await userByEmail(db, email))!;
+  expect(await identitiesOf(db, user.id)).toMatchObject([{ provider: 'microsoft', email }]);
+  expect((await tokensOf(db, user.id)).map((t) => t.authMethod)).toEqual(['microsoft']);
 });
 
 test('a new person without an invitation is told so, and no account is made', async ({ page }) => {
@@ -64,14 +64,14 @@ test('a new person without an invitation is told so, and no account is made', as
   await continueWith(page, 'google');
   await new StandInProvider(page).signInAs(email);
   await expect(signInError(page)).toContainText(`No Portcullis account uses ${email}, and no organization has invited it`);
-  expect(userByEmail(db, email)).toBeUndefined();
+  expect(await userByEmail(db, email)).toBeUndefined();
 });
 
 test('GitHub: sign in, then unlink on Profile → Authentication; link again from there', async ({ page, member }) => {
   await continueWith(page, 'github');
   await new StandInProvider(page).signInAs(member.email, { login: unique('octo') });
   await expect(page.getByRole('heading', { name: 'Account linked' })).toBeVisible();
-  expect(tokensOf(db, member.userId).map((t) => t.authMethod)).toEqual(['github']);
+  expect((await tokensOf(db, member.userId)).map((t) => t.authMethod)).toEqual(['github']);
 
   await page.goto('/profile/authentication');
   const methods = page.getByRole('list', { name: 'Sign-in methods' });
@@ -81,9 +81,9 @@ test('GitHub: sign in, then unlink on Profile → Authentication; link again fro
   await page.getByRole('dialog').getByRole('button', { name: 'Unlink' }).click();
   // This session came through GitHub: unlinking ended it (and every other GitHub session).
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  expect(identitiesOf(db, member.userId)).toEqual([]);
-  expect(tokensOf(db, member.userId)).toEqual([]);
-  expect(auditOf(db, { event: 'identity.unlinked', actorEmail: member.email })[0]!.details).toMatchObject({ provider: 'github', sessions_ended: 1 });
+  expect(await identitiesOf(db, member.userId)).toEqual([]);
+  expect(await tokensOf(db, member.userId)).toEqual([]);
+  expect((await auditOf(db, { event: 'identity.unlinked', actorEmail: member.email }))[0]!.details).toMatchObject({ provider: 'github', sessions_ended: 1 });
 
   await new SignInPage(page).signIn(member.email, member.password);
   await expect(page).toHaveURL(/\/profile\/authentication$/);
@@ -95,8 +95,8 @@ test('GitHub: sign in, then unlink on Profile → Authentication; link again fro
   await expect(page.getByRole('status')).toContainText('Your GitHub account is linked');
   await expect(methods).toContainText('@elsewhere.test');
   // Linking signs nobody in: the session is still the password one.
-  expect(tokensOf(db, member.userId).map((t) => t.authMethod)).toEqual(['password']);
-  expect(auditOf(db, { event: 'identity.linked', actorEmail: member.email })[0]!.details).toMatchObject({ provider: 'github', via: 'profile' });
+  expect((await tokensOf(db, member.userId)).map((t) => t.authMethod)).toEqual(['password']);
+  expect((await auditOf(db, { event: 'identity.linked', actorEmail: member.email }))[0]!.details).toMatchObject({ provider: 'github', via: 'profile' });
 });
 
 // Someone else holds (or may hold) the Google account linked to this user: unlinking it must
@@ -129,8 +129,8 @@ test('unlinking Google ends the Google session and the personal tokens made thro
     expect((await refused.json()).message).toBe('Invalid token: it does not exist or has been revoked');
   }
   // The password session that unlinked stays.
-  expect(tokensOf(db, member.userId).map((t) => t.authMethod)).toEqual(['password']);
-  expect(auditOf(db, { event: 'identity.unlinked', actorEmail: member.email })[0]!.details).toMatchObject({
+  expect((await tokensOf(db, member.userId)).map((t) => t.authMethod)).toEqual(['password']);
+  expect((await auditOf(db, { event: 'identity.unlinked', actorEmail: member.email }))[0]!.details).toMatchObject({
     provider: 'google',
     sessions_ended: 1,
     personal_tokens_revoked: 1,
@@ -145,16 +145,16 @@ test('the organization’s policy refuses each provider it turns off, naming the
   ];
   for (const { provider, off } of cases) {
     const member = await seedMember(db);
-    setPolicy(db, member.organizationId, off);
+    await setPolicy(db, member.organizationId, off);
     await page.context().clearCookies();
     await continueWith(page, provider);
     await new StandInProvider(page).signInAs(member.email);
     await expect(signInError(page)).toContainText(
       `Organization "${member.organizationName}" does not allow sign-in with ${providerLabels[provider]}. Allowed methods: password`,
     );
-    expect(identitiesOf(db, member.userId)).toEqual([]);
-    expect(tokensOf(db, member.userId)).toEqual([]);
-    expect(auditOf(db, { event: 'auth.sign_in_failed', actorEmail: member.email })[0]!.details).toMatchObject({ method: provider, reason: 'method_not_allowed' });
+    expect(await identitiesOf(db, member.userId)).toEqual([]);
+    expect(await tokensOf(db, member.userId)).toEqual([]);
+    expect((await auditOf(db, { event: 'auth.sign_in_failed', actorEmail: member.email }))[0]!.details).toMatchObject({ method: provider, reason: 'method_not_allowed' });
   }
 });
 
@@ -162,8 +162,8 @@ test('an unverified address does not take over the existing account', async ({ p
   await continueWith(page, 'google');
   await new StandInProvider(page).signInAs(member.email, { verified: false });
   await expect(signInError(page)).toContainText(`Google has not verified ${member.email}`);
-  expect(identitiesOf(db, member.userId)).toEqual([]);
-  expect(tokensOf(db, member.userId)).toEqual([]);
+  expect(await identitiesOf(db, member.userId)).toEqual([]);
+  expect(await tokensOf(db, member.userId)).toEqual([]);
 });
 
 test('failures at the provider land on the sign-in page and in the audit log', async ({ page }) => {
@@ -186,7 +186,7 @@ test('failures at the provider land on the sign-in page and in the audit log', a
   await new StandInProvider(page).signInAs(email);
   await expect(signInError(page)).toContainText('The sign-in code from GitHub had expired or was already used');
 
-  const failures = auditByDetails(db, 'auth.sign_in_failed', { method: 'github' }).map((e) => e.details.reason);
+  const failures = (await auditByDetails(db, 'auth.sign_in_failed', { method: 'github' })).map((e) => e.details.reason);
   expect(failures).toEqual(expect.arrayContaining(['access_denied', 'invalid_code']));
 
   // Google's (OpenID) side: denied consent, and an answer naming another issuer (RFC 9207's
@@ -214,6 +214,6 @@ test('failures at the provider land on the sign-in page and in the audit log', a
   await continueWith(page, 'google');
   await new StandInProvider(page).signInAs(email);
   await expect(signInError(page)).toContainText('The answer came from an issuer other than the Google this console trusts');
-  const googleFailures = auditByDetails(db, 'auth.sign_in_failed', { method: 'google' }).map((e) => e.details.reason);
+  const googleFailures = (await auditByDetails(db, 'auth.sign_in_failed', { method: 'google' })).map((e) => e.details.reason);
   expect(googleFailures).toEqual(expect.arrayContaining(['access_denied', 'wrong_issuer']));
 });

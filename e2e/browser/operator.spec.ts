@@ -9,7 +9,7 @@ const db = servers.main.database;
 test('an admin locked out by the allowlist is let back in by the operator, and reads it in the audit log', async ({ page, member, signInAs, signInPage }) => {
   test.slow();
   // The organization's allowlist admits nobody the tests sign in from (127.0.0.1).
-  setPolicy(db, member.organizationId, { ipAllowlist: ['192.0.2.0/24'] });
+  await setPolicy(db, member.organizationId, { ipAllowlist: ['192.0.2.0/24'] });
   await signInPage.goto();
   await signInPage.signIn(member.email, member.password);
   await expect(signInPage.error()).toHaveText("IP address 127.0.0.1 is not in your organization's IP allowlist");

@@ -4,7 +4,7 @@ import { addMembership, seedMember, seedOrgMember, setManagedBy } from '../suppo
 
 test('a person in two organizations switches between them in the top bar', async ({ page, member, signInPage, shell }) => {
   const other = await seedMember(servers.main.database);
-  addMembership(servers.main.database, other.organizationId, member.userId);
+  await addMembership(servers.main.database, other.organizationId, member.userId);
   await signInPage.goto();
   await signInPage.signIn(member.email, member.password);
   const switcher = page.getByRole('combobox', { name: 'Organization' });
@@ -21,7 +21,7 @@ test('a person in two organizations switches between them in the top bar', async
 
 test('Admin → Users marks the members the organization manages', async ({ page, member, signInPage, shell }) => {
   const managed = await seedOrgMember(servers.main.database, member.organizationId);
-  setManagedBy(servers.main.database, managed.userId, member.organizationId);
+  await setManagedBy(servers.main.database, managed.userId, member.organizationId);
   await signInPage.goto();
   await signInPage.signIn(member.email, member.password);
   await shell.nav().getByRole('link', { name: 'Users', exact: true }).click();

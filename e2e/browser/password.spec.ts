@@ -19,7 +19,7 @@ test.use({ extraHTTPHeaders: { 'x-forwarded-for': `198.19.${randomInt(256)}.${ra
 
 test('Profile → Authentication → Change password: mistakes beside the fields, then changed; other sign-ins end, tokens stay', async ({ page, request, member, signInAs, signInPage, shell }) => {
   const elsewhere = await login(request, member.email, member.password);
-  const personal = seedPersonalToken(servers.main.database, member.userId);
+  const personal = await seedPersonalToken(servers.main.database, member.userId);
   await signInAs(member);
   await page.goto('/profile/authentication');
   const card = page.getByRole('region', { name: 'Change password' });
@@ -64,7 +64,7 @@ test('Profile → Authentication → Change password: mistakes beside the fields
 });
 
 test('"Also revoke my tokens" revokes the personal tokens with the change', async ({ page, request, member, signInAs }) => {
-  const personal = seedPersonalToken(servers.main.database, member.userId);
+  const personal = await seedPersonalToken(servers.main.database, member.userId);
   await signInAs(member);
   await page.goto('/profile/authentication');
   const card = page.getByRole('region', { name: 'Change password' });
@@ -75,11 +75,11 @@ test('"Also revoke my tokens" revokes the personal tokens with the change', asyn
   await card.getByRole('button', { name: 'Change password' }).click();
   await expect(card.getByTestId('password-changed')).toContainText('Your personal tokens are revoked (1).');
   expect((await request.get('/v1/me', { headers: auth(personal) })).status()).toBe(401);
-  expect(auditOf(servers.main.database, { event: 'user.password_changed', actorEmail: member.email })[0]!.details).toMatchObject({ personal_tokens_revoked: 1 });
+  expect((await auditOf(servers.main.database, { event: 'user.password_changed', actorEmail: member.email }))[0]!.details).toMatchObject({ personal_tokens_revoked: 1 });
 });
 
 test('a user who signs in only with Google sets a first password from a fresh sign-in; an older session is asked to sign in again', async ({ browser, member }) => {
-  const fresh = seedSsoOnlyMember(servers.main.database, member.organizationId);
+  const fresh = await seedSsoOnlyMember(servers.main.database, member.organizationId);
   const context = await browser.newContext();
   await context.addCookies([{ name: 'next-auth.session-token', value: fresh.sessionToken, url: servers.main.url, httpOnly: true, sameSite: 'Lax' }]);
   const page = await context.newPage();
@@ -97,7 +97,7 @@ test('a user who signs in only with Google sets a first password from a fresh si
   await expect(page.getByRole('region', { name: 'Change password' })).toBeVisible();
   await context.close();
 
-  const stale = seedSsoOnlyMember(servers.main.database, member.organizationId, { ageMs: 11 * 60_000 });
+  const stale = await seedSsoOnlyMember(servers.main.database, member.organizationId, { ageMs: 11 * 60_000 });
   const old = await browser.newContext();
   await old.addCookies([{ name: 'next-auth.session-token', value: stale.sessionToken, url: servers.main.url, httpOnly: true, sameSite: 'Lax' }]);
   const oldPage = await old.newPage();
@@ -113,7 +113,7 @@ test('a user who signs in only with Google sets a first password from a fresh si
 test('Forgot password? → the mailed link → a new password → sign-in still asks for the two-factor code', async ({ page, signInPage, shell }) => {
   const { url, database } = servers.proxied;
   const member = await seedMember(database);
-  const { secret } = seedTotp(database, member.userId);
+  const { secret } = await seedTotp(database, member.userId);
   const authenticator = new Authenticator(secret);
 
   await signInPage.goto(url);

@@ -80,16 +80,16 @@ test('a second member loses password sign-in once the policy turns it off', asyn
 
 test('the preview counts every way in: switching SAML off lists the member who has only SSO, not the one with a password too', async ({ page, member, signInAs }) => {
   const db = servers.main.database;
-  const idp = seedIdentityProvider(db, member.organizationId, 'Corp Okta');
-  const ssoOnly = seedMemberWithEmail(db, member.organizationId, `${unique('sso-only')}@example.test`);
-  seedIdentity(db, ssoOnly.id, `saml:${idp.id}`, unique('subject'));
+  const idp = await seedIdentityProvider(db, member.organizationId, 'Corp Okta');
+  const ssoOnly = await seedMemberWithEmail(db, member.organizationId, `${unique('sso-only')}@example.test`);
+  await seedIdentity(db, ssoOnly.id, `saml:${idp.id}`, unique('subject'));
   const both = await seedOrgMember(db, member.organizationId, { email: `${unique('password-and-sso')}@example.test` });
-  seedIdentity(db, both.userId, `saml:${idp.id}`, unique('subject'));
+  await seedIdentity(db, both.userId, `saml:${idp.id}`, unique('subject'));
   // Personal tokens: one of a member this organization manages, one of a member it does not.
   const managed = await seedOrgMember(db, member.organizationId);
-  setManagedBy(db, managed.userId, member.organizationId);
-  seedPersonalToken(db, managed.userId);
-  seedPersonalToken(db, both.userId);
+  await setManagedBy(db, managed.userId, member.organizationId);
+  await seedPersonalToken(db, managed.userId);
+  await seedPersonalToken(db, both.userId);
 
   await page.setViewportSize({ width: 1280, height: 800 });
   await signInAs(member);

@@ -31,7 +31,7 @@ test('an admin who signs up with the copied invitation link does not get the rea
   expect(invited.mail_sent).toBe(false);
   // ...and finishes the sign-up with a password of their choosing.
   await signUpThrough(browser, invited.invite_link, 'the attacker chose this one', attacker.organizationName);
-  const squatted = userByEmail(db, victim)!;
+  const squatted = (await userByEmail(db, victim))!;
   expect(squatted.emailVerifiedTime).toBeNull();
 
   // Later the real owner signs in with Google, which has verified the address.
@@ -42,9 +42,9 @@ test('an admin who signs up with the copied invitation link does not get the rea
   );
   await expect(page.getByTestId('current-organization')).toHaveCount(0);
   // No link was made, and no Google session: the attacker's password account stays apart.
-  expect(identitiesOf(db, squatted.id)).toEqual([]);
-  expect(tokensOf(db, squatted.id).filter((t) => t.authMethod === 'google')).toEqual([]);
-  expect(auditOf(db, { event: 'auth.sign_in_failed', actorEmail: victim })[0]!.details).toMatchObject({ method: 'google', reason: 'email_not_proven' });
+  expect(await identitiesOf(db, squatted.id)).toEqual([]);
+  expect((await tokensOf(db, squatted.id)).filter((t) => t.authMethod === 'google')).toEqual([]);
+  expect((await auditOf(db, { event: 'auth.sign_in_failed', actorEmail: victim }))[0]!.details).toMatchObject({ method: 'google', reason: 'email_not_proven' });
 });
 
 test('with SMTP the invitation is mailed: no link for the admin (API or console), and signing up through the mail proves the address', async ({ browser, page, request }) => {
@@ -67,9 +67,9 @@ test('with SMTP the invitation is mailed: no link for the admin (API or console)
 
     // The owner of the address follows the mailed link and signs up: their address is proven.
     await signUpThrough(browser, link, 'a long and private passphrase', inviter.organizationName);
-    const user = userByEmail(database, newcomer)!;
+    const user = (await userByEmail(database, newcomer))!;
     expect(user.emailVerifiedTime).not.toBeNull();
-    expect(auditOf(database, { event: 'user.email_verified', actorEmail: newcomer })[0]).toMatchObject({
+    expect((await auditOf(database, { event: 'user.email_verified', actorEmail: newcomer }))[0]).toMatchObject({
       organizationId: inviter.organizationId,
       details: { how: 'mailed_link' },
     });

@@ -68,7 +68,7 @@ test('the attacker\'s link lands the signed-in victim on the confirmation page w
   );
   await expect(page.getByRole('button', { name: /Link and continue/ })).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('saml-link-refused'), fullPage: true });
-  expect(samlRequestsOf(configured.methodId)).toEqual([]);
+  expect(await samlRequestsOf(configured.methodId)).toEqual([]);
 
   // A page on another port of the same host (same site: the cookie goes along) auto-posts the form.
   const sameSite = await siteServing(autoPost(`${servers.main.url}${configured.loginUrl}?purpose=link`));
@@ -85,19 +85,19 @@ test('the attacker\'s link lands the signed-in victim on the confirmation page w
   const [crossSite] = await Promise.all([page.waitForResponse((r) => r.url().includes('/login?purpose=link')), page.goto('http://attacker.test/post')]);
   expect(crossSite.status()).toBe(403);
   await expect(page.getByRole('alert')).toHaveText('Origin: This request was not made on a page of this console (the browser says it came from a cross-site page).');
-  expect(samlRequestsOf(configured.methodId)).toEqual([]);
+  expect(await samlRequestsOf(configured.methodId)).toEqual([]);
 
   // The attacker's IdP cannot sign in as the victim (IdP-initiated, allowed on it).
   const acs = `${servers.main.url}${configured.loginUrl.replace(/login$/, 'acs')}`;
   await page.goto(`${attackerIdp.baseUrl}/initiate?acs=${encodeURIComponent(acs)}&audience=${encodeURIComponent(configured.entityId)}&email=${encodeURIComponent(victim.email)}`);
   await expect(page.getByRole('alert')).toContainText('No Portcullis account is linked to this Company SSO identity');
-  expect(identitiesOf(db, victim.userId)).toEqual([]);
-  expect(tokensOf(db, victim.userId).every((t) => t.authMethod === 'password')).toBe(true);
+  expect(await identitiesOf(db, victim.userId)).toEqual([]);
+  expect((await tokensOf(db, victim.userId)).every((t) => t.authMethod === 'password')).toBe(true);
 });
 
 test('a member opens the account link URL signed out: sign in, confirm on the page that names the IdP, then the IdP', async ({ browser, request, member }) => {
   const token = await login(request, member.email, member.password);
-  const configured = await configureIdp(request, token, accountIdOf(member.organizationName), attackerIdp, { authentication_method_name: 'Okta Workforce' });
+  const configured = await configureIdp(request, token, await accountIdOf(member.organizationName), attackerIdp, { authentication_method_name: 'Okta Workforce' });
   const context = await browser.newContext({ baseURL: servers.main.url });
   const page = await context.newPage();
   await page.goto(configured.wire.saml_account_link_url as string);
@@ -109,12 +109,12 @@ test('a member opens the account link URL signed out: sign in, confirm on the pa
   await expect(page.getByTestId('link-organization')).toHaveText(`${member.organizationName} (${member.organizationId})`);
   await expect(page.getByText('Link it only if you use it yourself and expected this.')).toBeVisible();
   await page.screenshot({ path: screenshotPath('saml-link-confirm'), fullPage: true });
-  expect(samlRequestsOf(configured.methodId)).toEqual([]);
+  expect(await samlRequestsOf(configured.methodId)).toEqual([]);
 
   await page.getByRole('button', { name: 'Link and continue to Okta Workforce' }).click();
   await signInAtIdp(page, `okta-${member.email}`);
   await expect(page.getByTestId('current-organization')).toContainText(member.organizationName);
-  expect(identitiesOf(db, member.userId)).toMatchObject([{ provider: `saml:${configured.methodId}`, subject: `okta-${member.email}` }]);
+  expect(await identitiesOf(db, member.userId)).toMatchObject([{ provider: `saml:${configured.methodId}`, subject: `okta-${member.email}` }]);
   await context.close();
 });
 
@@ -125,12 +125,12 @@ test('a third-party link started before 2FA became required does not finish whil
   // While the person is at the provider, the organization starts requiring 2FA. (Waiting for the
   // provider's page first: set any earlier, it would race the click's own server action.)
   await expect(page.getByRole('heading', { name: /test stand-in/ })).toBeVisible();
-  setTwoFactorRequired(db, member.organizationId);
+  await setTwoFactorRequired(db, member.organizationId);
   await new StandInProvider(page).signInAs(`${unique('personal')}@elsewhere.test`, { verified: false, login: unique('octo') });
   await expect(page).toHaveURL(/\/profile\/authentication\?link_error=/);
   await expect(page.getByRole('alert').filter({ hasText: 'Until then no sign-in method can be linked.' })).toHaveText(
     `Organization "${member.organizationName}" requires two-factor authentication for password sign-ins. Set up an authenticator to continue. Until then no sign-in method can be linked.`,
   );
-  expect(identitiesOf(db, member.userId)).toEqual([]);
-  expect(auditOf(db, { event: 'identity.link_failed', actorEmail: member.email })[0]!.details).toMatchObject({ provider: 'github', reason: 'two_factor_enrollment_required' });
+  expect(await identitiesOf(db, member.userId)).toEqual([]);
+  expect((await auditOf(db, { event: 'identity.link_failed', actorEmail: member.email }))[0]!.details).toMatchObject({ provider: 'github', reason: 'two_factor_enrollment_required' });
 });

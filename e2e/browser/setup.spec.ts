@@ -21,7 +21,7 @@ test('first run: the setup page creates the organization and signs the admin in'
   await expect(page.getByText('Enter a valid email address')).toBeVisible();
   await expect(page.getByText('Use at least 12 characters')).toBeVisible();
   await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
-  expect(userByEmail(database, 'owner@first-run.test')).toBeUndefined();
+  expect(await userByEmail(database, 'owner@first-run.test')).toBeUndefined();
 
   await page.getByLabel('Organization name').fill('Acme Robotics');
   await page.getByLabel('Your email').fill('Owner@First-Run.test');
@@ -36,7 +36,7 @@ test('first run: the setup page creates the organization and signs the admin in'
   await expect(shell.profileButton()).toContainText('owner@first-run.test');
   await page.screenshot({ path: screenshotPath('console-overview') });
 
-  expect(auditOf(database, { event: 'setup.completed', actorEmail: 'owner@first-run.test' })).toHaveLength(1);
+  expect(await auditOf(database, { event: 'setup.completed', actorEmail: 'owner@first-run.test' })).toHaveLength(1);
 
   // Setup is done for good: the page now sends people to sign in.
   await page.goto(`${url}/setup`);

@@ -19,10 +19,10 @@ test('a page asks for sign-in, a wrong password shows an error, the right one op
   // The cookie carries the session token: HttpOnly, SameSite=Lax, a login-created token.
   const cookie = (await page.context().cookies()).find((c) => c.name === 'next-auth.session-token');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
-  const sessions = tokensOf(servers.main.database, member.userId);
+  const sessions = await tokensOf(servers.main.database, member.userId);
   expect(sessions).toHaveLength(1);
   expect(sessions[0]).toMatchObject({ kind: 'session', authMethod: 'password', createdManually: false, tokenPrefix: cookie!.value.slice(0, 16) });
-  expect(auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email })).toHaveLength(1);
+  expect(await auditOf(servers.main.database, { event: 'auth.sign_in_failed', actorEmail: member.email })).toHaveLength(1);
 });
 
 test('empty fields are flagged beside the form fields without a request', async ({ page, signInPage }) => {
@@ -38,9 +38,9 @@ test('sign-out revokes the session token and returns to sign-in', async ({ page,
 
   await shell.signOut();
   await expect(page).toHaveURL(/\/signin/);
-  expect(tokensOf(servers.main.database, member.userId)).toHaveLength(0);
+  expect(await tokensOf(servers.main.database, member.userId)).toHaveLength(0);
   expect((await request.get('/v1/me', { headers: auth(token) })).status()).toBe(401);
-  expect(auditOf(servers.main.database, { event: 'auth.sign_out', actorEmail: member.email })).toHaveLength(1);
+  expect(await auditOf(servers.main.database, { event: 'auth.sign_out', actorEmail: member.email })).toHaveLength(1);
 
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin/);

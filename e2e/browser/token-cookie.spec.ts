@@ -35,7 +35,7 @@ test('swapping a signed-in page\'s cookie for a personal token: the Generate tok
   await expect(form).toBeVisible();
 
   const leaked = await leakedToken(request, member.email, member.password);
-  const personalBefore = tokensOf(servers.main.database, member.userId).filter((t) => t.kind === 'personal').length;
+  const personalBefore = (await tokensOf(servers.main.database, member.userId)).filter((t) => t.kind === 'personal').length;
   await context.addCookies([{ name: SESSION_COOKIE, value: leaked, url: servers.main.url, httpOnly: true, sameSite: 'Lax' }]);
 
   await form.getByLabel('Description').fill('wide open');
@@ -49,6 +49,6 @@ test('swapping a signed-in page\'s cookie for a personal token: the Generate tok
   expect((await context.cookies()).find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  expect(tokensOf(servers.main.database, member.userId).filter((t) => t.kind === 'personal')).toHaveLength(personalBefore);
-  expect(tokensOf(servers.main.database, member.userId).some((t) => t.description === 'wide open')).toBe(false);
+  expect((await tokensOf(servers.main.database, member.userId)).filter((t) => t.kind === 'personal')).toHaveLength(personalBefore);
+  expect((await tokensOf(servers.main.database, member.userId)).some((t) => t.description === 'wide open')).toBe(false);
 });

@@ -110,7 +110,7 @@ test('revoking the session in use signs you out', async ({ page, member, signInA
 });
 
 test('a thousand tokens are paged', async ({ page, member, signInAs }) => {
-  insertTokens(servers.main.database, member.userId, Array.from({ length: 1000 }, (_, i) => `page${String(i).padStart(4, '0')}`));
+  await insertTokens(servers.main.database, member.userId, Array.from({ length: 1000 }, (_, i) => `page${String(i).padStart(4, '0')}`));
   await signInAs(member);
   await page.goto('/profile/tokens');
   await expect(page.getByRole('heading', { name: /Your tokens and sessions/ })).toContainText('(1001)');
@@ -125,10 +125,10 @@ test('profile menu → Tokens, and the table fits a 1280-pixel-wide window witho
   const db = servers.main.database;
   // The widest rows a person gets: a long description, a session through an IdP with a long
   // name, used last from a full IPv6 address by a known client; an expiring token never used.
-  const idp = seedIdentityProvider(db, member.organizationId, 'Contoso Corporate Azure Active Directory (production tenant)');
+  const idp = await seedIdentityProvider(db, member.organizationId, 'Contoso Corporate Azure Active Directory (production tenant)');
   const now = Date.now();
   const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  insertTokenRow(db, member.userId, {
+  await insertTokenRow(db, member.userId, {
     kind: 'session',
     authMethod: `saml:${idp.id}`,
     createdManually: false,
@@ -138,7 +138,7 @@ test('profile menu → Tokens, and the table fits a 1280-pixel-wide window witho
     lastIp: '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
     lastUserAgent: 'aiven-client/4.16.0 (Linux; x86_64) python-requests/2.32.3',
   });
-  insertTokenRow(db, member.userId, {
+  await insertTokenRow(db, member.userId, {
     description: 'Nightly deploy of the payments-service-eu-west-1 Kafka topics and OpenSearch index templates from CI',
     expiryTime: at(now + 30 * 86_400_000),
     maxAgeSeconds: 30 * 86_400,
@@ -146,7 +146,7 @@ test('profile menu → Tokens, and the table fits a 1280-pixel-wide window witho
     lastIp: '203.0.113.254',
     lastUserAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   });
-  insertTokenRow(db, member.userId, { kind: 'application', authMethod: 'api', description: 'Terraform' });
+  await insertTokenRow(db, member.userId, { kind: 'application', authMethod: 'api', description: 'Terraform' });
 
   await page.setViewportSize({ width: 1280, height: 800 });
   await signInAs(member);

@@ -42,7 +42,7 @@ test('enroll an authenticator, sign in with a code and with a recovery code, tur
   await expect(page.getByTestId('two-factor-state')).toHaveText('On');
   await expect(page.getByTestId('recovery-codes-left')).toHaveText('10 of 10 left');
   await shot(page, 'two-factor-on');
-  expect(auditOf(servers.main.database, { event: 'two_factor.enrolled', actorEmail: member.email })).toHaveLength(1);
+  expect(await auditOf(servers.main.database, { event: 'two_factor.enrolled', actorEmail: member.email })).toHaveLength(1);
 
   // Sign out; signing in now asks for a code.
   await shell.signOut();
@@ -51,7 +51,7 @@ test('enroll an authenticator, sign in with a code and with a recovery code, tur
   const codeField = page.getByLabel('Authentication code');
   await expect(codeField).toBeVisible();
   await expect(codeField).toBeFocused();
-  expect(tokensOf(servers.main.database, member.userId)).toHaveLength(0);
+  expect(await tokensOf(servers.main.database, member.userId)).toHaveLength(0);
   await shot(page, 'two-factor-sign-in');
 
   await codeField.fill(authenticator.wrongCode());
@@ -81,13 +81,13 @@ test('enroll an authenticator, sign in with a code and with a recovery code, tur
   await dialog.getByLabel('Authentication code').fill(codes[1]!);
   await dialog.getByRole('button', { name: 'Turn off', exact: true }).click();
   await expect(page.getByTestId('two-factor-state')).toHaveText('Off');
-  expect(auditOf(servers.main.database, { event: 'two_factor.disabled', actorEmail: member.email })).toHaveLength(1);
+  expect(await auditOf(servers.main.database, { event: 'two_factor.disabled', actorEmail: member.email })).toHaveLength(1);
 });
 
 test('an organization requiring two-factor sends a password user to enrollment; a personal token keeps working', async ({ page, member, signInPage, shell, request }) => {
-  setTwoFactorRequired(servers.main.database, member.organizationId);
+  await setTwoFactorRequired(servers.main.database, member.organizationId);
   const colleague = await seedColleague(servers.main.database, member.organizationId);
-  const personalToken = seedPersonalToken(servers.main.database, colleague.userId);
+  const personalToken = await seedPersonalToken(servers.main.database, colleague.userId);
 
   await signInPage.goto();
   await signInPage.signIn(colleague.email, colleague.password);

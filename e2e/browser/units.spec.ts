@@ -79,7 +79,9 @@ test('a super admin creates a unit, moves a project into it and back; a unit hol
   await confirmEmpty.getByRole('button', { name: 'Delete unit' }).click();
   await expect(page.getByText('No units yet.')).toBeVisible();
 
-  const events = ['unit.created', 'project.moved', 'unit.updated', 'unit.deleted'].map((event) => auditOf(servers.main.database, { event, actorEmail: member.email }).length);
+  const events = await Promise.all(
+    ['unit.created', 'project.moved', 'unit.updated', 'unit.deleted'].map(async (event) => (await auditOf(servers.main.database, { event, actorEmail: member.email })).length),
+  );
   expect(events).toEqual([1, 2, 1, 1]);
 });
 

@@ -11,7 +11,7 @@ test('a super admin promotes a member, deactivates them (their next request is r
   test.slow();
   const bob = await seedOrgMember(db, member.organizationId, { realName: 'Bob Builder' });
   const carol = await seedOrgMember(db, member.organizationId);
-  confirmTotp(db, carol.userId);
+  await confirmTotp(db, carol.userId);
   // bob is signed in elsewhere and working.
   const bobPage = await signInElsewhere(browser, bob.email, bob.password);
   await expect(bobPage.getByTestId('current-organization')).toContainText(member.organizationName);
@@ -40,7 +40,7 @@ test('a super admin promotes a member, deactivates them (their next request is r
   await users.superAdminSwitch(bob.email).click();
   await expect(users.notice()).toHaveText(`${bob.email} is now a super admin.`);
   await expect(users.superAdminSwitch(bob.email)).toHaveAttribute('aria-checked', 'true');
-  expect(membershipOf(db, member.organizationId, bob.userId)?.isSuperAdmin).toBe(true);
+  expect((await membershipOf(db, member.organizationId, bob.userId))?.isSuperAdmin).toBe(true);
   await page.screenshot({ path: screenshotPath('users'), fullPage: true });
 
   // Deactivate him: the dialog says what happens.
@@ -50,7 +50,7 @@ test('a super admin promotes a member, deactivates them (their next request is r
   await users.dialog().getByRole('button', { name: 'Deactivate' }).click();
   await expect(bobRow.getByTestId('state')).toHaveText('Deactivated');
   await expect(users.notice()).toHaveText(`${bob.email} was deactivated.`);
-  expect(userByEmail(db, bob.email)?.state).toBe('deactivated');
+  expect((await userByEmail(db, bob.email))?.state).toBe('deactivated');
 
   // bob's next request is refused.
   const refused = await bobPage.goto('/');
@@ -65,7 +65,7 @@ test('a super admin promotes a member, deactivates them (their next request is r
   // As a super admin now, he sees the Admin section.
   await expect(bobPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users', exact: true })).toBeVisible();
 
-  expect(auditOf(db, { event: 'member.updated', actorEmail: member.email }).map((e) => e.details.new)).toEqual([
+  expect((await auditOf(db, { event: 'member.updated', actorEmail: member.email })).map((e) => e.details.new)).toEqual([
     { state: 'active' },
     { state: 'deactivated' },
     { is_super_admin: true },
@@ -89,15 +89,15 @@ test('the last super admin is told why they cannot step down; a member is remove
   await page.screenshot({ path: screenshotPath('users-last-super-admin'), fullPage: true });
   await users.confirmRowAction(member.email, 'Remove');
   await expect(users.error()).toContainText('cannot be removed');
-  expect(membershipOf(db, member.organizationId, member.userId)?.isSuperAdmin).toBe(true);
+  expect((await membershipOf(db, member.organizationId, member.userId))?.isSuperAdmin).toBe(true);
 
   await users.row(bob.email).getByRole('button', { name: 'Remove' }).click();
   await expect(users.dialog()).toContainText(`${bob.email} loses access to ${member.organizationName} at once`);
   await users.dialog().getByRole('button', { name: 'Remove' }).click();
   await expect(users.notice()).toHaveText(`${bob.email} was removed from ${member.organizationName}.`);
   await expect(users.row(bob.email)).toHaveCount(0);
-  expect(membershipOf(db, member.organizationId, bob.userId)).toBeUndefined();
-  expect(userByEmail(db, bob.email)?.state).toBe('active');
+  expect(await membershipOf(db, member.organizationId, bob.userId)).toBeUndefined();
+  expect((await userByEmail(db, bob.email))?.state).toBe('active');
 });
 
 test('a member who is not a super admin has no Admin section and gets 403 on its pages', async ({ browser, member }) => {

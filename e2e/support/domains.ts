@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import { openDatabase, type Db } from '@/db/client';
+import { transaction } from '@/db/async';
 import { challengeRecordName } from '@/lib/domains/challenge';
 import { insertMembership } from '@/lib/model/organizations';
 import { seedIdentityProvider as insertIdentityProvider } from '@/lib/testing/domains';
 import { insertUser } from '@/lib/model/users';
-import { unique } from './seed';
+import { db as database, unique } from './seed';
 import { dnsZoneDir, httpFileDir, zoneFile } from './verification-peers';
 
 // What a domain test publishes in the test DNS and web servers (e2e/support/verification-peers.ts)
@@ -43,24 +43,16 @@ export function serveHttpChallenge(domainName: string, body: string): void {
 }
 
 /** A SAML identity provider row of the organization, inserted directly (its own feature makes real ones). */
-export function seedIdentityProvider(file: string, organizationId: string, name = unique('IdP')) {
-  let db = connections.get(file);
-  if (!db) connections.set(file, (db = openDatabase(file)));
-  return insertIdentityProvider({ db, now: new Date() }, organizationId, { name });
+export async function seedIdentityProvider(file: string, organizationId: string, name = unique('IdP')) {
+  return await insertIdentityProvider({ db: database(file), now: new Date() }, organizationId, { name });
 }
-const connections = new Map<string, Db>();
 
 /** A member of the organization with a chosen address and no password (tests give them tokens directly). */
-export function seedMemberWithEmail(file: string, organizationId: string, email: string) {
-  let db = connections.get(file);
-  if (!db) connections.set(file, (db = openDatabase(file)));
-  const ctx = { db, now: new Date() };
-  return db.transaction(
-    () => {
-      const user = insertUser(ctx, { email });
-      insertMembership(ctx, { organizationId, userId: user.id, isSuperAdmin: false });
-      return user;
-    },
-    { behavior: 'immediate' },
-  );
+export async function seedMemberWithEmail(file: string, organizationId: string, email: string) {
+  const now = new Date();
+  return await transaction(database(file), async (tx) => {
+    const user = await insertUser({ db: tx, now }, { email });
+    await insertMembership({ db: tx, now }, { organizationId, userId: user.id, isSuperAdmin: false });
+    return user;
+  });
 }

@@ -1,11 +1,10 @@
 import type { APIRequestContext } from '@playwright/test';
 import { eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '@/db/client';
 import { samlRequests } from '@/db/schema';
 import { expect } from '@playwright/test';
 import { auth } from './fixtures';
 import { servers } from './env';
-import { organizationByName } from './seed';
+import { db, organizationByName } from './seed';
 import { readAuthnRequest, TestIdp, type ResponseOptions } from '@/lib/testing/saml-idp';
 
 // SAML helpers for the API and browser tests: an identity provider configured through the API
@@ -13,7 +12,7 @@ import { readAuthnRequest, TestIdp, type ResponseOptions } from '@/lib/testing/s
 
 export { TestIdp };
 
-export const accountIdOf = (organizationName: string) => organizationByName(servers.main.database, organizationName)!.accountId;
+export const accountIdOf = async (organizationName: string) => (await organizationByName(servers.main.database, organizationName))!.accountId;
 
 export type ConfiguredIdp = { methodId: string; accountId: string; acsUrl: string; entityId: string; loginUrl: string; wire: Record<string, unknown> };
 
@@ -75,11 +74,9 @@ export async function startSignIn(request: APIRequestContext, idp: ConfiguredIdp
 }
 
 /** The unanswered SP-initiated requests of an identity provider, as the main server recorded them. */
-export function samlRequestsOf(methodId: string) {
-  requestsDb ??= openDatabase(servers.main.database);
-  return requestsDb.select().from(samlRequests).where(eq(samlRequests.methodId, methodId)).all();
+export async function samlRequestsOf(methodId: string) {
+  return await db(servers.main.database).select().from(samlRequests).where(eq(samlRequests.methodId, methodId));
 }
-let requestsDb: Db | undefined;
 
 /** A response from the test IdP for this provider (override anything to make it bad). */
 export function samlResponse(idp: TestIdp, configured: ConfiguredIdp, options: Partial<ResponseOptions> & { nameId: string }): string {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import { openDatabase, type Db } from '@/db/client';
 import { auditEvents, emailVerifications, externalIdentities, invitations, memberships, organizations, passwordCredentials, passwordResets, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
 import { hashPassword } from '@/lib/passwords/hash';
 import { recordAudit, type AuditEventName } from '@/lib/audit/record';
@@ -10,16 +9,21 @@ import { iso, type Ctx } from '@/lib/context';
 import { insertMembership, insertOrganization } from '@/lib/model/organizations';
 import { createToken } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/model/users';
+import { first, openAsyncDatabase, transaction, type AsyncDb } from '@/db/async';
 
 // Tests write their own organizations and users straight into the running server's SQLite
 // file (WAL mode lets both processes use it), through the same lib/ functions the app uses.
 // Each test seeds its own, with unique names, so tests never depend on each other.
 
-const connections = new Map<string, Db>();
-function db(file: string): Db {
+// One connection per database file for all of e2e/support (and the specs that read the file
+// directly): one connection, so one transaction lock. A second connection in this process would
+// wait out busy_timeout, blocking the event loop, while a transaction here holds the write lock
+// across an await.
+const connections = new Map<string, AsyncDb>();
+export function db(file: string): AsyncDb {
   let connection = connections.get(file);
   if (!connection) {
-    connection = openDatabase(file);
+    connection = openAsyncDatabase(file);
     connections.set(file, connection);
   }
   return connection;
@@ -47,22 +51,23 @@ export async function seedMember(
   const passwordHash = await seedHash;
   const password = seedPassword;
   const c = ctx(file);
-  return c.db.transaction(() => {
-    const organization = insertOrganization(c, { name: unique('Org') });
-    if (ipAllowlist.length) setAllowlist(file, organization.id, ipAllowlist);
-    const user = insertUser(c, { email: `${unique('user')}@example.test`, passwordHash, emailProven: true });
-    insertMembership(c, { organizationId: organization.id, userId: user.id, isSuperAdmin });
+  return await transaction(c.db, async (tx) => {
+    const t = { ...c, db: tx };
+    const organization = await insertOrganization(t, { name: unique('Org') });
+    if (ipAllowlist.length) await tx.update(organizations).set({ ipAllowlist }).where(eq(organizations.id, organization.id));
+    const user = await insertUser(t, { email: `${unique('user')}@example.test`, passwordHash, emailProven: true });
+    await insertMembership(t, { organizationId: organization.id, userId: user.id, isSuperAdmin });
     return { email: user.email, password, userId: user.id, organizationId: organization.id, organizationName: organization.name };
   });
 }
 
-export function setAllowlist(file: string, organizationId: string, ipAllowlist: string[]): void {
-  db(file).update(organizations).set({ ipAllowlist }).where(eq(organizations.id, organizationId)).run();
+export async function setAllowlist(file: string, organizationId: string, ipAllowlist: string[]): Promise<void> {
+  await db(file).update(organizations).set({ ipAllowlist }).where(eq(organizations.id, organizationId));
 }
 
 /** The organization's "require two-factor authentication" policy switch. */
-export function setTwoFactorRequired(file: string, organizationId: string, required = true): void {
-  db(file).update(organizations).set({ twoFactorRequired: required }).where(eq(organizations.id, organizationId)).run();
+export async function setTwoFactorRequired(file: string, organizationId: string, required = true): Promise<void> {
+  await db(file).update(organizations).set({ twoFactorRequired: required }).where(eq(organizations.id, organizationId));
 }
 
 /** Another member of an existing organization, with the same seeded password. */
@@ -70,17 +75,18 @@ export async function seedColleague(file: string, organizationId: string): Promi
   seedHash ??= hashPassword(seedPassword);
   const passwordHash = await seedHash;
   const c = ctx(file);
-  return c.db.transaction(() => {
-    const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
-    const user = insertUser(c, { email: `${unique('colleague')}@example.test`, passwordHash, emailProven: true });
-    insertMembership(c, { organizationId, userId: user.id, isSuperAdmin: false });
+  return await transaction(c.db, async (tx) => {
+    const t = { ...c, db: tx };
+    const organization = (await first(tx.select().from(organizations).where(eq(organizations.id, organizationId)).limit(1)))!;
+    const user = await insertUser(t, { email: `${unique('colleague')}@example.test`, passwordHash, emailProven: true });
+    await insertMembership(t, { organizationId, userId: user.id, isSuperAdmin: false });
     return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
   });
 }
 
 /** A personal token the user made earlier (created with a password session); returns the full token. */
-export function seedPersonalToken(file: string, userId: string): string {
-  return createToken({
+export async function seedPersonalToken(file: string, userId: string): Promise<string> {
+  return (await createToken({
     ctx: ctx(file),
     input: {
       userId,
@@ -91,70 +97,68 @@ export function seedPersonalToken(file: string, userId: string): string {
       maxAgeSeconds: null,
       extendWhenUsed: false,
     },
-  }).fullToken;
+  })).fullToken;
 }
 
 /**
  * A confirmed authenticator and ten recovery codes, as if the user had set them up in the
  * console; returns the secret (for computing codes) and the recovery codes.
  */
-export function seedTotp(file: string, userId: string): { secret: string; recoveryCodes: string[] } {
+export async function seedTotp(file: string, userId: string): Promise<{ secret: string; recoveryCodes: string[] }> {
   const c = ctx(file);
   const secret = generateTotpSecret();
   const codes = generateRecoveryCodes();
-  c.db.transaction(() => {
-    c.db.insert(totpCredentials).values({ userId, secret, confirmedTime: iso(c.now), createTime: iso(c.now) }).run();
-    c.db
+  await transaction(c.db, async (tx) => {
+    await tx.insert(totpCredentials).values({ userId, secret, confirmedTime: iso(c.now), createTime: iso(c.now) });
+    await tx
       .insert(recoveryCodes)
-      .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code) })))
-      .run();
+      .values(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code) })));
   });
   return { secret, recoveryCodes: codes };
 }
 
-export function totpCredentialOf(file: string, userId: string) {
-  return db(file).select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).get();
+export async function totpCredentialOf(file: string, userId: string) {
+  return await first(db(file).select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).limit(1));
 }
 
-export function organizationByName(file: string, name: string) {
-  return db(file).select().from(organizations).where(eq(organizations.name, name)).get();
+export async function organizationByName(file: string, name: string) {
+  return await first(db(file).select().from(organizations).where(eq(organizations.name, name)).limit(1));
 }
 
-export function userByEmail(file: string, email: string) {
-  return db(file).select().from(users).where(eq(users.email, email)).get();
+export async function userByEmail(file: string, email: string) {
+  return await first(db(file).select().from(users).where(eq(users.email, email)).limit(1));
 }
 
-export function tokensOf(file: string, userId: string) {
-  return db(file).select().from(tokens).where(eq(tokens.userId, userId)).all();
+export async function tokensOf(file: string, userId: string) {
+  return await db(file).select().from(tokens).where(eq(tokens.userId, userId));
 }
 
 /** The user's "verify your address" links as stored (hashes only). */
-export function emailVerificationsOf(file: string, userId: string) {
-  return db(file).select().from(emailVerifications).where(eq(emailVerifications.userId, userId)).all();
+export async function emailVerificationsOf(file: string, userId: string) {
+  return await db(file).select().from(emailVerifications).where(eq(emailVerifications.userId, userId));
 }
 
-export function auditOf(file: string, { event, actorEmail }: { event: string; actorEmail: string }) {
-  return db(file)
+export async function auditOf(file: string, { event, actorEmail }: { event: string; actorEmail: string }) {
+  return await db(file)
     .select()
     .from(auditEvents)
     .where(and(eq(auditEvents.event, event), eq(auditEvents.actorEmail, actorEmail)))
-    .orderBy(desc(auditEvents.id))
-    .all();
+    .orderBy(desc(auditEvents.id));
 }
 
 /**
  * Inserts tokens straight into the table, for cases the API cannot make: prefixes holding "/",
  * "+" and "=" (as upstream's base64 tokens have), or a user with a thousand tokens.
  */
-export function insertTokens(file: string, userId: string, prefixes: string[]): void {
+export async function insertTokens(file: string, userId: string, prefixes: string[]): Promise<void> {
   const createTime = iso(new Date());
-  db(file).transaction(() => {
-    for (const prefix of prefixes) insertTokenRow(file, userId, { tokenPrefix: prefix, description: `seeded ${prefix}`, createTime });
+  await transaction(db(file), async (tx) => {
+    for (const prefix of prefixes) await insertTokenRowInto(tx, userId, { tokenPrefix: prefix, description: `seeded ${prefix}`, createTime });
   });
 }
 
-export function setPolicy(file: string, organizationId: string, changes: Partial<typeof organizations.$inferInsert>): void {
-  db(file).update(organizations).set(changes).where(eq(organizations.id, organizationId)).run();
+export async function setPolicy(file: string, organizationId: string, changes: Partial<typeof organizations.$inferInsert>): Promise<void> {
+  await db(file).update(organizations).set(changes).where(eq(organizations.id, organizationId));
 }
 
 /**
@@ -162,8 +166,8 @@ export function setPolicy(file: string, organizationId: string, changes: Partial
  * admin who copied the invitation link and signed up with a password of their choosing leaves.
  * `proven` makes an account whose owner did prove it.
  */
-export function seedMemberAt(file: string, organizationId: string, email: string, { proven = false }: { proven?: boolean } = {}): Promise<SeededMember> {
-  return seedOrgMember(file, organizationId, { email, proven });
+export async function seedMemberAt(file: string, organizationId: string, email: string, { proven = false }: { proven?: boolean } = {}): Promise<SeededMember> {
+  return await seedOrgMember(file, organizationId, { email, proven });
 }
 
 /**
@@ -185,15 +189,13 @@ export async function seedOrgMember(
   const c = ctx(file);
   // Immediate: a transaction that reads before it writes cannot take the write lock later while
   // the server writes (WAL answers SQLITE_BUSY at once instead of waiting).
-  return c.db.transaction(
-    () => {
-      const organization = c.db.select().from(organizations).where(eq(organizations.id, organizationId)).get()!;
-      const user = insertUser(c, { email, realName, passwordHash, emailProven: proven });
-      insertMembership(c, { organizationId, userId: user.id, isSuperAdmin });
-      return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
-    },
-    { behavior: 'immediate' },
-  );
+  return await transaction(c.db, async (tx) => {
+    const t = { ...c, db: tx };
+    const organization = (await first(tx.select().from(organizations).where(eq(organizations.id, organizationId)).limit(1)))!;
+    const user = await insertUser(t, { email, realName, passwordHash, emailProven: proven });
+    await insertMembership(t, { organizationId, userId: user.id, isSuperAdmin });
+    return { email: user.email, password: seedPassword, userId: user.id, organizationId, organizationName: organization.name };
+  });
 }
 
 /** Adds an existing user to another organization (a person in several organizations). */
@@ -202,56 +204,58 @@ export async function seedOrgMember(
  * oldest membership first, and join times have second precision, so a tie would fall back to
  * the organizations' (random) names.
  */
-export function addMembership(file: string, organizationId: string, userId: string, isSuperAdmin = false): void {
-  insertMembership({ db: db(file), now: new Date(Date.now() + 60_000) }, { organizationId, userId, isSuperAdmin });
+export async function addMembership(file: string, organizationId: string, userId: string, isSuperAdmin = false): Promise<void> {
+  await insertMembership({ db: db(file), now: new Date(Date.now() + 60_000) }, { organizationId, userId, isSuperAdmin });
 }
 
-export function membershipOf(file: string, organizationId: string, userId: string) {
-  return db(file)
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-    .get();
+export async function membershipOf(file: string, organizationId: string, userId: string) {
+  return await first(
+    db(file)
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+      .limit(1),
+  );
 }
 
 /** A confirmed authenticator app for the user: their sign-in methods include it and 2FA shows on. */
-export function confirmTotp(file: string, userId: string): void {
+export async function confirmTotp(file: string, userId: string): Promise<void> {
   const now = iso(new Date());
-  db(file).insert(totpCredentials).values({ userId, secret: 'JBSWY3DPEHPK3PXP', confirmedTime: now, createTime: now }).run();
+  await db(file).insert(totpCredentials).values({ userId, secret: 'JBSWY3DPEHPK3PXP', confirmedTime: now, createTime: now });
 }
 
 /** Audit events at chosen times, for paging and time filters. */
-export function recordEvents(
+export async function recordEvents(
   file: string,
   organizationId: string,
   events: { time: string; event: AuditEventName; actorEmail: string; details?: Record<string, unknown> }[],
-): void {
-  db(file).transaction(() => {
+): Promise<void> {
+  await transaction(db(file), async (tx) => {
     for (const { time, event, actorEmail, details } of events) {
-      recordAudit({ db: db(file), now: new Date(time) }, { event, organizationId, actorEmail, ip: '198.51.100.7', userAgent: 'seeded', details });
+      await recordAudit({ db: tx, now: new Date(time) }, { event, organizationId, actorEmail, ip: '198.51.100.7', userAgent: 'seeded', details });
     }
   });
 }
 
 /** Marks a seeded user as an application user (their own pages come with application users). */
-export function markApplicationUser(file: string, userId: string): void {
-  db(file).update(users).set({ isApplicationUser: true }).where(eq(users.id, userId)).run();
+export async function markApplicationUser(file: string, userId: string): Promise<void> {
+  await db(file).update(users).set({ isApplicationUser: true }).where(eq(users.id, userId));
 }
 
 /** Marks the user as managed by the organization (as a verified domain of theirs will). */
-export function setManagedBy(file: string, userId: string, organizationId: string | null): void {
-  db(file).update(users).set({ managingOrganizationId: organizationId }).where(eq(users.id, userId)).run();
+export async function setManagedBy(file: string, userId: string, organizationId: string | null): Promise<void> {
+  await db(file).update(users).set({ managingOrganizationId: organizationId }).where(eq(users.id, userId));
 }
 
 /** Sets the account's state, as Admin → Users deactivates or reactivates it. */
-export function setUserState(file: string, userId: string, state: 'active' | 'deactivated'): void {
-  db(file).update(users).set({ state }).where(eq(users.id, userId)).run();
+export async function setUserState(file: string, userId: string, state: 'active' | 'deactivated'): Promise<void> {
+  await db(file).update(users).set({ state }).where(eq(users.id, userId));
 }
 
 /** A pending invitation of an address to an organization (as Admin → Users makes one). */
-export function seedInvitation(file: string, organizationId: string, email: string): void {
+export async function seedInvitation(file: string, organizationId: string, email: string): Promise<void> {
   const now = new Date();
-  db(file)
+  await db(file)
     .insert(invitations)
     .values({
       id: randomBytes(12).toString('hex'),
@@ -261,38 +265,35 @@ export function seedInvitation(file: string, organizationId: string, email: stri
       invitedByEmail: 'admin@example.test',
       createTime: iso(now),
       expiryTime: iso(new Date(now.getTime() + 86_400_000)),
-    })
-    .run();
+    });
 }
 
 /** The third-party accounts linked to a user. */
-export function identitiesOf(file: string, userId: string) {
-  return db(file).select().from(externalIdentities).where(eq(externalIdentities.userId, userId)).all();
+export async function identitiesOf(file: string, userId: string) {
+  return await db(file).select().from(externalIdentities).where(eq(externalIdentities.userId, userId));
 }
 
 /** Audit events of one kind whose details match (e.g. failed sign-ins of nobody known yet). */
-export function auditByDetails(file: string, event: string, match: Record<string, unknown>) {
-  return db(file)
-    .select()
-    .from(auditEvents)
-    .where(eq(auditEvents.event, event))
-    .orderBy(desc(auditEvents.id))
-    .all()
-    .filter((row) => Object.entries(match).every(([key, value]) => row.details[key] === value));
+export async function auditByDetails(file: string, event: string, match: Record<string, unknown>) {
+  const rows = await db(file).select().from(auditEvents).where(eq(auditEvents.event, event)).orderBy(desc(auditEvents.id));
+  return rows.filter((row) => Object.entries(match).every(([key, value]) => row.details[key] === value));
 }
 
 /** Links an external identity (provider "google", "saml:<method id>", ...) to a user, as an earlier link would have. */
-export function seedIdentity(file: string, userId: string, provider: string, subject: string): void {
-  db(file)
+export async function seedIdentity(file: string, userId: string, provider: string, subject: string): Promise<void> {
+  await db(file)
     .insert(externalIdentities)
-    .values({ id: randomBytes(12).toString('hex'), userId, provider, subject, email: null, createTime: iso(new Date()) })
-    .run();
+    .values({ id: randomBytes(12).toString('hex'), userId, provider, subject, email: null, createTime: iso(new Date()) });
 }
 
 /** One token row with any fields set (e.g. a session through an IdP, used from an IPv6 address): returns its prefix. */
-export function insertTokenRow(file: string, userId: string, fields: Partial<typeof tokens.$inferInsert> = {}): string {
+export async function insertTokenRow(file: string, userId: string, fields: Partial<typeof tokens.$inferInsert> = {}): Promise<string> {
+  return await insertTokenRowInto(db(file), userId, fields);
+}
+
+async function insertTokenRowInto(database: AsyncDb, userId: string, fields: Partial<typeof tokens.$inferInsert>): Promise<string> {
   const tokenPrefix = fields.tokenPrefix ?? `row${randomBytes(6).toString('hex')}`;
-  db(file)
+  await database
     .insert(tokens)
     .values({
       id: randomBytes(12).toString('hex'),
@@ -304,36 +305,35 @@ export function insertTokenRow(file: string, userId: string, fields: Partial<typ
       createTime: iso(new Date()),
       ...fields,
       tokenPrefix,
-    })
-    .run();
+    });
   return tokenPrefix;
 }
 
 /** The user's password reset links as stored (hashes only). */
-export function passwordResetsOf(file: string, userId: string) {
-  return db(file).select().from(passwordResets).where(eq(passwordResets.userId, userId)).all();
+export async function passwordResetsOf(file: string, userId: string) {
+  return await db(file).select().from(passwordResets).where(eq(passwordResets.userId, userId));
 }
 
 /** Moves every reset link of the user an hour and a second into the past: expired. */
-export function expirePasswordResets(file: string, userId: string): void {
-  db(file).update(passwordResets).set({ expiryTime: iso(new Date(Date.now() - 1000)) }).where(eq(passwordResets.userId, userId)).run();
+export async function expirePasswordResets(file: string, userId: string): Promise<void> {
+  await db(file).update(passwordResets).set({ expiryTime: iso(new Date(Date.now() - 1000)) }).where(eq(passwordResets.userId, userId));
 }
 
 /** The stored argon2id hash of the user's password, or undefined without one. */
-export function passwordHashOf(file: string, userId: string): string | undefined {
-  return db(file).select({ h: passwordCredentials.passwordHash }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get()?.h;
+export async function passwordHashOf(file: string, userId: string): Promise<string | undefined> {
+  return (await first(db(file).select({ h: passwordCredentials.passwordHash }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).limit(1)))?.h;
 }
 
 /**
  * A member who signs in only through Google (no password), with a login session made `ageMs`
  * ago through it: returns the member and the session's full token.
  */
-export function seedSsoOnlyMember(file: string, organizationId: string, { ageMs = 0 }: { ageMs?: number } = {}) {
+export async function seedSsoOnlyMember(file: string, organizationId: string, { ageMs = 0 }: { ageMs?: number } = {}) {
   const c = ctx(file);
-  const user = insertUser(c, { email: `${unique('sso')}@example.test`, emailProven: true });
-  insertMembership(c, { organizationId, userId: user.id, isSuperAdmin: false });
-  seedIdentity(file, user.id, 'google', unique('google-subject'));
-  const session = createToken({
+  const user = await insertUser(c, { email: `${unique('sso')}@example.test`, emailProven: true });
+  await insertMembership(c, { organizationId, userId: user.id, isSuperAdmin: false });
+  await seedIdentity(file, user.id, 'google', unique('google-subject'));
+  const session = await createToken({
     ctx: { db: db(file), now: new Date(Date.now() - ageMs) },
     input: { userId: user.id, kind: 'session', authMethod: 'google', description: 'Console sign-in', createdManually: false, maxAgeSeconds: 86_400, extendWhenUsed: true },
   });
@@ -341,6 +341,6 @@ export function seedSsoOnlyMember(file: string, organizationId: string, { ageMs 
 }
 
 /** Clears the proof of the user's address, as an account made through a copied invitation link has none. */
-export function setEmailUnproven(file: string, userId: string): void {
-  db(file).update(users).set({ emailVerifiedTime: null }).where(eq(users.id, userId)).run();
+export async function setEmailUnproven(file: string, userId: string): Promise<void> {
+  await db(file).update(users).set({ emailVerifiedTime: null }).where(eq(users.id, userId));
 }

@@ -8,6 +8,9 @@ import { seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '
 import { AppError } from '@/lib/errors';
 import { CLIENT_IP_HEADER, SERVER_MARK_ENV } from '@/lib/net/client-ip';
 import type { Db } from '@/db/client';
+import { sqliteConnectionOf } from '@/db/async';
+import * as schema from '@/db/schema';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import {
   apiErrorResponse,
   apiGateInput,
@@ -140,48 +143,48 @@ describe('readJson limits', () => {
 
 describe('assertApiAllowedDuringTwoFactorEnrollment', () => {
   /** A password session of a member of an organization that requires two-factor authentication. */
-  function pendingPrincipal(): { ctx: Ctx; principal: Principal } {
+  async function pendingPrincipal(): Promise<{ ctx: Ctx; principal: Principal }> {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    const organization = seedOrganization(ctx, { name: 'Strict' });
-    ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organization.id)).run();
-    seedMembership(ctx, { organizationId: organization.id, userId: user.id });
-    const { token } = seedToken(ctx, user.id, { kind: 'session', createdManually: false });
-    return { ctx, principal: { user, token, memberships: listMemberships(ctx, user.id) } };
+    const user = await seedUser(ctx);
+    const organization = await seedOrganization(ctx, { name: 'Strict' });
+    await ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organization.id));
+    await seedMembership(ctx, { organizationId: organization.id, userId: user.id });
+    const { token } = await seedToken(ctx, user.id, { kind: 'session', createdManually: false });
+    return { ctx, principal: { user, token, memberships: await listMemberships(ctx, user.id) } };
   }
 
-  it.each(['/v1/me', '/v1/project', '/v1/access_token', '/v1/organization/org1/user', '/v1/me/logout/x'])('refuses %s with 403', (path) => {
-    const { ctx, principal } = pendingPrincipal();
-    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal, governing: principal.memberships }, new Request(`http://localhost${path}`))).toThrow(
+  it.each(['/v1/me', '/v1/project', '/v1/access_token', '/v1/organization/org1/user', '/v1/me/logout/x'])('refuses %s with 403', async (path) => {
+    const { ctx, principal } = await pendingPrincipal();
+    await expect(assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal, governing: principal.memberships }, new Request(`http://localhost${path}`))).rejects.toThrow(
       /^Organization "Strict" requires two-factor authentication for password sign-ins\. Set up an authenticator in the console/,
     );
   });
 
-  it('lets the session log out', () => {
-    const { ctx, principal } = pendingPrincipal();
-    expect(() =>
+  it('lets the session log out', async () => {
+    const { ctx, principal } = await pendingPrincipal();
+    await expect(
       assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal, governing: principal.memberships }, new Request('http://localhost/v1/me/logout', { method: 'POST' })),
-    ).not.toThrow();
+    ).resolves.toBeUndefined();
   });
 
-  it("does not hold back another organization's resources: each organization's policy governs its own", () => {
-    const { ctx, principal } = pendingPrincipal();
-    const lax = seedOrganization(ctx, { name: 'Lax' });
-    seedMembership(ctx, { organizationId: lax.id, userId: principal.user.id });
-    const memberships = listMemberships(ctx, principal.user.id);
+  it("does not hold back another organization's resources: each organization's policy governs its own", async () => {
+    const { ctx, principal } = await pendingPrincipal();
+    const lax = await seedOrganization(ctx, { name: 'Lax' });
+    await seedMembership(ctx, { organizationId: lax.id, userId: principal.user.id });
+    const memberships = await listMemberships(ctx, principal.user.id);
     const laxOnly = memberships.filter((m) => m.organization.id === lax.id);
     const request = new Request(`http://localhost/v1/organization/${lax.id}/user`);
-    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, memberships }, governing: laxOnly }, request)).not.toThrow();
+    await expect(assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, memberships }, governing: laxOnly }, request)).resolves.toBeUndefined();
     // The person's own resources answer to every organization, the strict one included.
-    expect(() =>
+    await expect(
       assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, memberships }, governing: memberships }, new Request('http://localhost/v1/me')),
-    ).toThrow(/Strict/);
+    ).rejects.toThrow(/Strict/);
   });
 
-  it('lets a personal token through', () => {
-    const { ctx, principal } = pendingPrincipal();
-    const { token } = seedToken(ctx, principal.user.id);
-    expect(() => assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, token }, governing: principal.memberships }, new Request('http://localhost/v1/me'))).not.toThrow();
+  it('lets a personal token through', async () => {
+    const { ctx, principal } = await pendingPrincipal();
+    const { token } = await seedToken(ctx, principal.user.id);
+    await expect(assertApiAllowedDuringTwoFactorEnrollment(ctx, { principal: { ...principal, token }, governing: principal.memberships }, new Request('http://localhost/v1/me'))).resolves.toBeUndefined();
   });
 });
 
@@ -218,13 +221,17 @@ describe('apiGateInput', () => {
   });
 });
 
-/** Points the process database (liveCtx) at a test database until the test ends. */
+/**
+ * Points the process database (liveCtx) at a test database until the test ends. liveCtx's
+ * getAsyncDb() is asyncSqliteOver(getDb()), and getDb() reads this global: a synchronous handle
+ * on the test's connection makes it hand back the test's own ctx.db (one per connection).
+ */
 const holder = globalThis as unknown as { portcullisDb?: Db };
 let restore: (() => void) | null = null;
 function useDb(ctx: Ctx) {
   const saved = holder.portcullisDb;
   restore = () => (holder.portcullisDb = saved);
-  holder.portcullisDb = ctx.db;
+  holder.portcullisDb = drizzle(sqliteConnectionOf(ctx.db), { schema });
 }
 afterEach(() => {
   restore?.();
@@ -253,8 +260,8 @@ describe('publicRoute and authedRoute on the process database', () => {
   it('an authed route lets a token in through the Authorization header only', async () => {
     const ctx = testCtx();
     useDb(ctx);
-    const user = seedUser(ctx);
-    const { fullToken } = seedToken(ctx, user.id, { kind: 'session' });
+    const user = await seedUser(ctx);
+    const { fullToken } = await seedToken(ctx, user.id, { kind: 'session' });
     const route = authedRoute(async (call) => ({ user_id: call.principal.user.id }));
     const withHeader = await route(new Request('http://localhost/v1/me', { headers: { authorization: `aivenv1 ${fullToken}` } }), context());
     expect([withHeader.status, await withHeader.json()]).toEqual([200, { user_id: user.id }]);
@@ -266,11 +273,11 @@ describe('publicRoute and authedRoute on the process database', () => {
   it('an authed route holds back a password session that owes 2FA enrollment, except for logout', async () => {
     const ctx = testCtx();
     useDb(ctx);
-    const organization = seedOrganization(ctx, { name: 'Acme' });
-    ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organization.id)).run();
-    const user = seedUser(ctx);
-    seedMembership(ctx, { organizationId: organization.id, userId: user.id });
-    const { fullToken } = seedToken(ctx, user.id, { kind: 'session', authMethod: 'password' });
+    const organization = await seedOrganization(ctx, { name: 'Acme' });
+    await ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organization.id));
+    const user = await seedUser(ctx);
+    await seedMembership(ctx, { organizationId: organization.id, userId: user.id });
+    const { fullToken } = await seedToken(ctx, user.id, { kind: 'session', authMethod: 'password' });
     const route = authedRoute(async () => ({ ok: true }));
     const call = (path: string, method = 'GET') =>
       route(new Request(`http://localhost${path}`, { method, headers: { authorization: `aivenv1 ${fullToken}` } }), context());
@@ -306,8 +313,8 @@ describe('apiRoute: one declaration per route file', () => {
   it('gates an authed route before it reads the parameters, and answers 404 for a path that is not its pattern', async () => {
     const ctx = testCtx();
     useDb(ctx);
-    const user = seedUser(ctx);
-    const { fullToken } = seedToken(ctx, user.id, { kind: 'session' });
+    const user = await seedUser(ctx);
+    const { fullToken } = await seedToken(ctx, user.id, { kind: 'session' });
     const { PUT } = apiRoute('/v1/access_token/{token}', {
       PUT: async ({ params, principal }) => ({ token: params.token, user_id: principal.user.id }),
       DELETE: async () => ({}),

@@ -78,13 +78,13 @@ export function apiGateInput(request: Request, meta: RequestMeta): GateInput {
  * user has not set up, except on the routes that stay open (logout). Personal and application
  * tokens pass: see lib/two-factor/status.ts.
  */
-export function assertApiAllowedDuringTwoFactorEnrollment(
+export async function assertApiAllowedDuringTwoFactorEnrollment(
   ctx: Ctx,
   { principal, governing }: Pick<GateResult, 'principal' | 'governing'>,
   request: Request,
-): void {
+): Promise<void> {
   if (isOpenDuringEnrollment(new URL(request.url).pathname)) return;
-  assertNoPendingTwoFactorEnrollment(ctx, principal, 'api', governing);
+  await assertNoPendingTwoFactorEnrollment(ctx, principal, 'api', governing);
 }
 
 /** A route anyone may call, with the parameters its context gives. */
@@ -105,8 +105,8 @@ export function authedRoute<P extends Params>(handler: (call: AuthedApiCall<P>) 
     respond(async () => {
       const ctx = liveCtx();
       const meta = requestMeta(request.headers);
-      const result = gate({ ctx, input: apiGateInput(request, meta) });
-      assertApiAllowedDuringTwoFactorEnrollment(ctx, result, request);
+      const result = await gate({ ctx, input: apiGateInput(request, meta) });
+      await assertApiAllowedDuringTwoFactorEnrollment(ctx, result, request);
       return handler({ ctx, meta, params: await context.params, request, ...result });
     });
 }

@@ -1,7 +1,8 @@
 import { and, count, desc, eq } from 'drizzle-orm';
-import { memberships, tokens, users, type Token, type User } from '@/db/schema';
+import { type Token, type User } from '@/db/schema';
+import { memberships, tokens, users } from '@/db/tables';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newUserId } from '@/lib/ids';
 import { insertMembership } from '@/lib/model/organizations';
@@ -9,6 +10,7 @@ import { createRequestedToken, type CreatedToken } from '@/lib/tokens/create';
 import { assertWithinCallerToken, requestedLimits } from '@/lib/tokens/manage';
 import { createTokenSchema } from '@/lib/tokens/schema';
 import { createApplicationUserSchema, updateApplicationUserSchema } from './schema';
+import { first, single } from '@/db/async';
 
 // Application users belong to one organization and act only through their tokens: they have
 // no password and cannot sign in. Their tokens meet IP allowlists (the organization's and their
@@ -19,104 +21,105 @@ export type ApplicationUser = { user: User; isSuperAdmin: boolean; joinTime: str
 /** Application users get an address no mail server answers: it names them, it is not a mailbox. */
 const applicationEmail = (userId: string) => `${userId}@application-users.invalid`;
 
-export function listApplicationUsers(call: Pick<OrgCall, 'ctx' | 'membership'>): ApplicationUser[] {
+export async function listApplicationUsers(call: Pick<OrgCall, 'ctx' | 'membership'>): Promise<ApplicationUser[]> {
   assertSuperAdmin(call.membership);
-  return call.ctx.db
+  return await call.ctx.db
     .select({ user: users, isSuperAdmin: memberships.isSuperAdmin, joinTime: memberships.joinTime })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.organizationId, call.membership.organization.id), eq(users.isApplicationUser, true)))
-    .orderBy(users.realName, users.id)
-    .all();
+    .orderBy(users.realName, users.id);
 }
 
 /** One application user of the caller's organization; 404 for any other id. */
-export function getApplicationUser(call: Pick<OrgCall, 'ctx' | 'membership'>, userId: string): ApplicationUser {
+export async function getApplicationUser(call: Pick<OrgCall, 'ctx' | 'membership'>, userId: string): Promise<ApplicationUser> {
   assertSuperAdmin(call.membership);
-  const row = call.ctx.db
-    .select({ user: users, isSuperAdmin: memberships.isSuperAdmin, joinTime: memberships.joinTime })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        eq(memberships.organizationId, call.membership.organization.id),
-        eq(users.id, userId),
-        eq(users.isApplicationUser, true),
-      ),
-    )
-    .get();
+  const row = await first(
+    call.ctx.db
+      .select({ user: users, isSuperAdmin: memberships.isSuperAdmin, joinTime: memberships.joinTime })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(
+        and(
+          eq(memberships.organizationId, call.membership.organization.id),
+          eq(users.id, userId),
+          eq(users.isApplicationUser, true),
+        ),
+      )
+      .limit(1),
+  );
   if (!row) throw new AppError('not_found', `Application user ${userId} not found`);
   return row;
 }
 
-export function createApplicationUser(call: OrgCall & { input: unknown }): ApplicationUser {
+export async function createApplicationUser(call: OrgCall & { input: unknown }): Promise<ApplicationUser> {
   assertSuperAdmin(call.membership);
   const { name, is_super_admin } = parseInput(createApplicationUserSchema, call.input);
   const organizationId = call.membership.organization.id;
-  return call.ctx.db.transaction(() => {
+  return await inTransaction(call, async (call) => {
     const id = newUserId();
-    const user = call.ctx.db
-      .insert(users)
-      .values({ id, email: applicationEmail(id), realName: name, isApplicationUser: true, createTime: iso(call.ctx.now) })
-      .returning()
-      .get();
-    insertMembership(call.ctx, { organizationId, userId: id, isSuperAdmin: is_super_admin });
-    audit(call, 'application_user.created', { user_id: id, name, is_super_admin }, organizationId);
-    return getApplicationUser(call, id);
+    const user = await single(
+      call.ctx.db
+        .insert(users)
+        .values({ id, email: applicationEmail(id), realName: name, isApplicationUser: true, createTime: iso(call.ctx.now) })
+        .returning(),
+    );
+    await insertMembership(call.ctx, { organizationId, userId: id, isSuperAdmin: is_super_admin });
+    await audit(call, 'application_user.created', { user_id: id, name, is_super_admin }, organizationId);
+    return await getApplicationUser(call, id);
   });
 }
 
-export function updateApplicationUser(call: OrgCall & { userId: string; input: unknown }): ApplicationUser {
-  const before = getApplicationUser(call, call.userId);
+export async function updateApplicationUser(call: OrgCall & { userId: string; input: unknown }): Promise<ApplicationUser> {
+  const before = await getApplicationUser(call, call.userId);
   const patch = parseInput(updateApplicationUserSchema, call.input);
   const organizationId = call.membership!.organization.id;
-  return call.ctx.db.transaction(() => {
-    if (patch.name !== undefined) call.ctx.db.update(users).set({ realName: patch.name }).where(eq(users.id, call.userId)).run();
+  return await inTransaction(call, async (call) => {
+    if (patch.name !== undefined) await call.ctx.db.update(users).set({ realName: patch.name }).where(eq(users.id, call.userId));
     if (patch.is_super_admin !== undefined) {
-      call.ctx.db
+      await call.ctx.db
         .update(memberships)
         .set({ isSuperAdmin: patch.is_super_admin })
-        .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, call.userId)))
-        .run();
+        .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, call.userId)));
     }
-    audit(call, 'application_user.updated', {
+    await audit(call, 'application_user.updated', {
         user_id: call.userId,
         old: { name: before.user.realName, is_super_admin: before.isSuperAdmin },
         new: { name: patch.name ?? before.user.realName, is_super_admin: patch.is_super_admin ?? before.isSuperAdmin },
       }, organizationId);
-    return getApplicationUser(call, call.userId);
+    return await getApplicationUser(call, call.userId);
   });
 }
 
-export function countApplicationTokens(ctx: Ctx, userId: string): number {
-  return ctx.db.select({ n: count() }).from(tokens).where(eq(tokens.userId, userId)).get()!.n;
+export async function countApplicationTokens(ctx: Ctx, userId: string): Promise<number> {
+  return (await first(ctx.db.select({ n: count() }).from(tokens).where(eq(tokens.userId, userId)).limit(1)))!.n;
 }
 
 /** Deletes the application user; its tokens go with it. Returns how many tokens that was. */
-export function deleteApplicationUser(call: OrgCall & { userId: string }): number {
-  const { user } = getApplicationUser(call, call.userId);
+export async function deleteApplicationUser(call: OrgCall & { userId: string }): Promise<number> {
+  const { user } = await getApplicationUser(call, call.userId);
   const organizationId = call.membership!.organization.id;
-  return call.ctx.db.transaction(() => {
-    const revoked = countApplicationTokens(call.ctx, user.id);
+  return await inTransaction(call, async (call) => {
+    const revoked = await countApplicationTokens(call.ctx, user.id);
     // Tokens and memberships go by the foreign keys' ON DELETE CASCADE.
-    call.ctx.db.delete(users).where(eq(users.id, user.id)).run();
-    audit(call, 'application_user.deleted', { user_id: user.id, name: user.realName, tokens_revoked: revoked }, organizationId);
+    await call.ctx.db.delete(users).where(eq(users.id, user.id));
+    await audit(call, 'application_user.deleted', { user_id: user.id, name: user.realName, tokens_revoked: revoked }, organizationId);
     return revoked;
   });
 }
 
 /** A token of the application user. Application tokens cannot be changed after creation. */
-export function createApplicationToken(call: OrgCall & { userId: string; input: unknown }): CreatedToken {
-  const { user } = getApplicationUser(call, call.userId);
+export async function createApplicationToken(call: OrgCall & { userId: string; input: unknown }): Promise<CreatedToken> {
+  const { user } = await getApplicationUser(call, call.userId);
   const input = parseInput(createTokenSchema, call.input);
   // The admin's own token is the parent: a scoped or fenced admin token cannot mint a wider
   // application token (lib/tokens/narrowing.ts). Sessions may create any.
-  assertWithinCallerToken(call.ctx, call.principal, requestedLimits(input), (details) =>
+  await assertWithinCallerToken(call.ctx, call.principal, requestedLimits(input), (details) =>
     audit(call, 'token.creation_refused', { application_user_id: user.id, ...details }, call.membership!.organization.id),
   );
-  return call.ctx.db.transaction(() => {
-    const created = createRequestedToken(call.ctx, { userId: user.id, kind: 'application', authMethod: 'application' }, input);
-    audit(call, 'token.created', {
+  return await inTransaction(call, async (call) => {
+    const created = await createRequestedToken(call.ctx, { userId: user.id, kind: 'application', authMethod: 'application' }, input);
+    await audit(call, 'token.created', {
         application_user_id: user.id,
         token_prefix: created.token.tokenPrefix,
         description: created.token.description,
@@ -128,22 +131,24 @@ export function createApplicationToken(call: OrgCall & { userId: string; input: 
   });
 }
 
-export function listApplicationTokens(call: Pick<OrgCall, 'ctx' | 'membership'>, userId: string): Token[] {
-  getApplicationUser(call, userId);
-  return call.ctx.db.select().from(tokens).where(eq(tokens.userId, userId)).orderBy(desc(tokens.createTime), desc(tokens.id)).all();
+export async function listApplicationTokens(call: Pick<OrgCall, 'ctx' | 'membership'>, userId: string): Promise<Token[]> {
+  await getApplicationUser(call, userId);
+  return await call.ctx.db.select().from(tokens).where(eq(tokens.userId, userId)).orderBy(desc(tokens.createTime), desc(tokens.id));
 }
 
-export function revokeApplicationToken(call: OrgCall & { userId: string; prefix: string }): Token {
-  getApplicationUser(call, call.userId);
-  return call.ctx.db.transaction(() => {
-    const token = call.ctx.db
-      .select()
-      .from(tokens)
-      .where(and(eq(tokens.userId, call.userId), eq(tokens.tokenPrefix, call.prefix)))
-      .get();
+export async function revokeApplicationToken(call: OrgCall & { userId: string; prefix: string }): Promise<Token> {
+  await getApplicationUser(call, call.userId);
+  return await inTransaction(call, async (call) => {
+    const token = await first(
+      call.ctx.db
+        .select()
+        .from(tokens)
+        .where(and(eq(tokens.userId, call.userId), eq(tokens.tokenPrefix, call.prefix)))
+        .limit(1),
+    );
     if (!token) throw new AppError('not_found', `Token ${call.prefix} not found`);
-    call.ctx.db.delete(tokens).where(eq(tokens.id, token.id)).run();
-    audit(call, 'token.revoked', { application_user_id: call.userId, token_prefix: token.tokenPrefix, description: token.description }, call.membership!.organization.id);
+    await call.ctx.db.delete(tokens).where(eq(tokens.id, token.id));
+    await audit(call, 'token.revoked', { application_user_id: call.userId, token_prefix: token.tokenPrefix, description: token.description }, call.membership!.organization.id);
     return token;
   });
 }

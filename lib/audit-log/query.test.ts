@@ -10,45 +10,45 @@ import { rejection } from '@/lib/testing/errors';
 
 
 /** Records an event at a given time ("2026-03-01T10:00:00Z"). */
-function record(ctx: Ctx, organizationId: string | null, time: string, event: AuditEventName, actorEmail: string | null, details = {}) {
-  recordAudit({ ...ctx, now: new Date(time) }, { event, organizationId, actorEmail, actorUserId: null, ip: '192.0.2.7', userAgent: 'ua', details });
+async function record(ctx: Ctx, organizationId: string | null, time: string, event: AuditEventName, actorEmail: string | null, details = {}) {
+  await recordAudit({ ...ctx, now: new Date(time) }, { event, organizationId, actorEmail, actorUserId: null, ip: '192.0.2.7', userAgent: 'ua', details });
 }
 
-function world() {
+async function world() {
   const ctx = testCtx();
-  const { organization, admin } = seedOrganizationWithAdmin(ctx, { adminEmail: 'admin@example.test' });
-  const bob = addMember(ctx, organization.id, { email: 'bob@example.test' });
-  const call = callAs(ctx, admin.id, organization.id);
-  const read = (input: object = {}) => readAuditLog({ ctx, membership: call.membership, input });
+  const { organization, admin } = await seedOrganizationWithAdmin(ctx, { adminEmail: 'admin@example.test' });
+  const bob = await addMember(ctx, organization.id, { email: 'bob@example.test' });
+  const call = await callAs(ctx, admin.id, organization.id);
+  const read = async (input: object = {}) => await readAuditLog({ ctx, membership: call.membership, input });
   return { ctx, organization, admin, bob, call, read };
 }
 
 describe('readAuditLog', () => {
-  it('is for super admins of the organization only', () => {
-    const { ctx, organization, bob } = world();
-    const member = callAs(ctx, bob.id, organization.id);
+  it('is for super admins of the organization only', async () => {
+    const { ctx, organization, bob } = await world();
+    const member = await callAs(ctx, bob.id, organization.id);
     for (const membership of [member.membership, null]) {
-      const error = rejection(() => readAuditLog({ ctx, membership, input: {} }));
+      const error = await rejection(async () => await readAuditLog({ ctx, membership, input: {} }));
       expect(error.status).toBe(403);
-      expect(rejection(() => listAuditEventNames({ ctx, membership })).status).toBe(403);
+      expect((await rejection(async () => await listAuditEventNames({ ctx, membership }))).status).toBe(403);
     }
   });
 
-  it('lists the organization’s events only, newest first, with who, where and what', () => {
-    const { ctx, organization, read } = world();
-    const other = seedOrganization(ctx);
-    record(ctx, organization.id, '2026-03-01T10:00:00Z', 'auth.sign_in', 'bob@example.test', { method: 'password' });
-    record(ctx, other.id, '2026-03-01T10:30:00Z', 'auth.sign_in', 'spy@example.test');
-    record(ctx, organization.id, '2026-03-01T11:00:00Z', 'member.updated', 'admin@example.test', {
+  it('lists the organization’s events only, newest first, with who, where and what', async () => {
+    const { ctx, organization, read } = await world();
+    const other = await seedOrganization(ctx);
+    await record(ctx, organization.id, '2026-03-01T10:00:00Z', 'auth.sign_in', 'bob@example.test', { method: 'password' });
+    await record(ctx, other.id, '2026-03-01T10:30:00Z', 'auth.sign_in', 'spy@example.test');
+    await record(ctx, organization.id, '2026-03-01T11:00:00Z', 'member.updated', 'admin@example.test', {
       user_email: 'bob@example.test',
       old: { is_super_admin: false },
       new: { is_super_admin: true },
     });
-    record(ctx, null, '2026-03-01T11:30:00Z', 'auth.sign_in_failed', 'nobody@example.test');
+    await record(ctx, null, '2026-03-01T11:30:00Z', 'auth.sign_in_failed', 'nobody@example.test');
     // Same second: the later record comes first.
-    record(ctx, organization.id, '2026-03-01T10:00:00Z', 'auth.sign_out', 'bob@example.test');
+    await record(ctx, organization.id, '2026-03-01T10:00:00Z', 'auth.sign_out', 'bob@example.test');
 
-    const page = read();
+    const page = await read();
     expect(page.total).toBe(3);
     expect(page.events.map((e) => e.event)).toEqual(['member.updated', 'auth.sign_out', 'auth.sign_in']);
     expect(auditEventToWire(page.events[0]!, organization)).toEqual({
@@ -68,20 +68,20 @@ describe('readAuditLog', () => {
     });
   });
 
-  it('pages with limit and offset, and counts every match', () => {
-    const { ctx, organization, read } = world();
+  it('pages with limit and offset, and counts every match', async () => {
+    const { ctx, organization, read } = await world();
     for (let i = 0; i < 120; i++) {
       const time = new Date(Date.UTC(2026, 2, 1, 0, 0, i)).toISOString().replace('.000Z', 'Z');
-      record(ctx, organization.id, time, 'auth.sign_in', 'bob@example.test', { n: i });
+      await record(ctx, organization.id, time, 'auth.sign_in', 'bob@example.test', { n: i });
     }
-    expect(read().events).toHaveLength(100);
-    const first = read({ limit: 50 });
+    expect((await read()).events).toHaveLength(100);
+    const first = await read({ limit: 50 });
     expect(first).toMatchObject({ total: 120, limit: 50, offset: 0 });
     expect(first.events.map((e) => e.details.n)).toEqual(Array.from({ length: 50 }, (_, i) => 119 - i));
-    const last = read({ limit: '50', offset: '100' });
+    const last = await read({ limit: '50', offset: '100' });
     expect(last.events.map((e) => e.details.n)).toEqual(Array.from({ length: 20 }, (_, i) => 19 - i));
-    expect(read({ limit: 50, offset: 500 }).events).toEqual([]);
-    expect(read({ limit: '1000' }).events).toHaveLength(120);
+    expect((await read({ limit: 50, offset: 500 })).events).toEqual([]);
+    expect((await read({ limit: '1000' })).events).toHaveLength(120);
   });
 
   it.each([
@@ -106,15 +106,15 @@ describe('readAuditLog', () => {
     [{ from: '2026-03-01T12:00:01+01:00' }, ['admin change']],
     // Empty form fields filter nothing (here not even the default start).
     [{ from: '', to: '', actor: '', event: '' }, ['admin change', 'underscore sign-in', 'bob sign-out', 'bob sign-in', 'too early']],
-  ])('filters %j', (filter, expected) => {
-    const { ctx, organization, read } = world();
-    record(ctx, organization.id, '2026-03-01T09:59:59Z', 'auth.sign_in', 'bob@example.test', { label: 'too early' });
-    record(ctx, organization.id, '2026-03-01T10:00:00Z', 'auth.sign_in', 'bob@example.test', { label: 'bob sign-in' });
-    record(ctx, organization.id, '2026-03-01T10:05:45Z', 'auth.sign_out', 'bob@example.test', { label: 'bob sign-out' });
-    record(ctx, organization.id, '2026-03-01T10:30:00Z', 'auth.sign_in', 'under_score@example.test', { label: 'underscore sign-in' });
-    record(ctx, organization.id, '2026-03-01T11:00:01Z', 'member.updated', 'admin@example.test', { label: 'admin change' });
+  ])('filters %j', async (filter, expected) => {
+    const { ctx, organization, read } = await world();
+    await record(ctx, organization.id, '2026-03-01T09:59:59Z', 'auth.sign_in', 'bob@example.test', { label: 'too early' });
+    await record(ctx, organization.id, '2026-03-01T10:00:00Z', 'auth.sign_in', 'bob@example.test', { label: 'bob sign-in' });
+    await record(ctx, organization.id, '2026-03-01T10:05:45Z', 'auth.sign_out', 'bob@example.test', { label: 'bob sign-out' });
+    await record(ctx, organization.id, '2026-03-01T10:30:00Z', 'auth.sign_in', 'under_score@example.test', { label: 'underscore sign-in' });
+    await record(ctx, organization.id, '2026-03-01T11:00:01Z', 'member.updated', 'admin@example.test', { label: 'admin change' });
     const withoutEarly = { from: '2026-03-01T10:00:00Z', ...filter };
-    const { events, total } = read(withoutEarly);
+    const { events, total } = await read(withoutEarly);
     expect(events.map((e) => e.details.label)).toEqual(expected);
     expect(total).toBe(expected.length);
   });
@@ -132,21 +132,21 @@ describe('readAuditLog', () => {
     [{ limit: 'all' }, 'limit', 'limit must be a number'],
     [{ limit: '2.5' }, 'limit', 'limit must be a whole number'],
     [{ offset: '-1' }, 'offset', 'offset must be 0 or more'],
-  ])('%j is a 400 naming the field', (input, field, message) => {
-    const { read } = world();
-    const error = rejection(() => read(input));
+  ])('%j is a 400 naming the field', async (input, field, message) => {
+    const { read } = await world();
+    const error = await rejection(() => read(input));
     expect(error.status).toBe(400);
     expect(error.fieldErrors[field]).toEqual([message]);
   });
 });
 
 describe('listAuditEventNames', () => {
-  it('lists the distinct event names of the organization, sorted', () => {
-    const { ctx, organization, call } = world();
-    record(ctx, organization.id, '2026-03-01T10:00:00Z', 'token.created', 'bob@example.test');
-    record(ctx, organization.id, '2026-03-01T10:00:01Z', 'auth.sign_in', 'bob@example.test');
-    record(ctx, organization.id, '2026-03-01T10:00:02Z', 'auth.sign_in', 'bob@example.test');
-    record(ctx, seedOrganization(ctx).id, '2026-03-01T10:00:03Z', 'member.removed', 'x@example.test');
-    expect(listAuditEventNames({ ctx, membership: call.membership })).toEqual(['auth.sign_in', 'token.created']);
+  it('lists the distinct event names of the organization, sorted', async () => {
+    const { ctx, organization, call } = await world();
+    await record(ctx, organization.id, '2026-03-01T10:00:00Z', 'token.created', 'bob@example.test');
+    await record(ctx, organization.id, '2026-03-01T10:00:01Z', 'auth.sign_in', 'bob@example.test');
+    await record(ctx, organization.id, '2026-03-01T10:00:02Z', 'auth.sign_in', 'bob@example.test');
+    await record(ctx, (await seedOrganization(ctx)).id, '2026-03-01T10:00:03Z', 'member.removed', 'x@example.test');
+    expect(await listAuditEventNames({ ctx, membership: call.membership })).toEqual(['auth.sign_in', 'token.created']);
   });
 });

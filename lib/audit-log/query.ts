@@ -1,10 +1,12 @@
 import { and, asc, count, desc, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
-import { auditEvents, type AuditEvent } from '@/db/schema';
+import { type AuditEvent } from '@/db/schema';
+import { auditEvents } from '@/db/tables';
 import { OPERATOR_ACTOR_ID, OPERATOR_ACTOR_LABEL } from '@/lib/audit/record';
 import { assertSuperAdmin, type MembershipWithOrg } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
 import { auditQuerySchema, type AuditFilter } from './schema';
+import { first } from '@/db/async';
 
 // Reading an organization's audit log: its super admins only, that organization's events only.
 
@@ -32,42 +34,40 @@ function conditions(organizationId: string, filter: AuditFilter): SQL | undefine
 }
 
 /** One page of events matching the filter, newest first, and how many match in all. */
-export function queryAuditEvents(
+export async function queryAuditEvents(
   ctx: Ctx,
   organizationId: string,
   filter: AuditFilter,
   page: { limit: number; offset: number },
-): { events: AuditEvent[]; total: number } {
+): Promise<{ events: AuditEvent[]; total: number }> {
   const where = conditions(organizationId, filter);
-  const events = ctx.db
+  const events = await ctx.db
     .select()
     .from(auditEvents)
     .where(where)
     .orderBy(desc(auditEvents.time), desc(auditEvents.id))
     .limit(page.limit)
-    .offset(page.offset)
-    .all();
-  const total = ctx.db.select({ n: count() }).from(auditEvents).where(where).get()!.n;
+    .offset(page.offset);
+  const total = (await first(ctx.db.select({ n: count() }).from(auditEvents).where(where).limit(1)))!.n;
   return { events, total };
 }
 
 export type AuditLogPage = { events: AuditEvent[]; total: number; limit: number; offset: number; filter: AuditFilter };
 
 /** The audit log as a super admin reads it: input is the API's query (or the page's, in the same form). */
-export function readAuditLog({ ctx, membership, input }: { ctx: Ctx; membership: MembershipWithOrg | null; input: unknown }): AuditLogPage {
+export async function readAuditLog({ ctx, membership, input }: { ctx: Ctx; membership: MembershipWithOrg | null; input: unknown }): Promise<AuditLogPage> {
   assertSuperAdmin(membership);
   const { limit, offset, ...filter } = parseInput(auditQuerySchema, input);
-  return { ...queryAuditEvents(ctx, membership.organization.id, filter, { limit, offset }), limit, offset, filter };
+  return { ...await queryAuditEvents(ctx, membership.organization.id, filter, { limit, offset }), limit, offset, filter };
 }
 
 /** The event names that occur in the organization's log, for the filter's choices. */
-export function listAuditEventNames({ ctx, membership }: { ctx: Ctx; membership: MembershipWithOrg | null }): string[] {
+export async function listAuditEventNames({ ctx, membership }: { ctx: Ctx; membership: MembershipWithOrg | null }): Promise<string[]> {
   assertSuperAdmin(membership);
-  return ctx.db
+  return (await ctx.db
     .selectDistinct({ event: auditEvents.event })
     .from(auditEvents)
     .where(eq(auditEvents.organizationId, membership.organization.id))
-    .orderBy(asc(auditEvents.event))
-    .all()
+    .orderBy(asc(auditEvents.event)))
     .map((row) => row.event);
 }

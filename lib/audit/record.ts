@@ -1,4 +1,4 @@
-import { auditEvents } from '@/db/schema';
+import { auditEvents } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 
 export type AuditEventName =
@@ -121,13 +121,13 @@ export type OperatorMeta = { osUser: string; host: string };
  * Records an event done by the operator, in each organization given (each one's admins see it),
  * or once without an organization. Details also carry the OS account and host that ran it.
  */
-export function recordOperatorAudit(
+export async function recordOperatorAudit(
   ctx: Ctx,
   organizationIds: readonly string[],
   operator: OperatorMeta,
   input: Pick<AuditInput, 'event' | 'details'>,
-): void {
-  recordUserAudit(ctx, organizationIds, {
+): Promise<void> {
+  await recordUserAudit(ctx, organizationIds, {
     event: input.event,
     actorUserId: OPERATOR_ACTOR_ID,
     actorEmail: null,
@@ -138,8 +138,8 @@ export function recordOperatorAudit(
 }
 
 /** Appends one event to the audit log. Call it inside the transaction of the change it records. */
-export function recordAudit(ctx: Ctx, input: AuditInput): void {
-  ctx.db
+export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
+  await ctx.db
     .insert(auditEvents)
     .values({
       time: iso(ctx.now),
@@ -150,15 +150,14 @@ export function recordAudit(ctx: Ctx, input: AuditInput): void {
       ip: input.ip ?? null,
       userAgent: input.userAgent ? input.userAgent.slice(0, 512) : null,
       details: input.details ?? {},
-    })
-    .run();
+    });
 }
 
 /**
  * Records an event once in each organization the user belongs to (so each organization's
  * admins see it), or once without an organization if the user belongs to none.
  */
-export function recordUserAudit(ctx: Ctx, organizationIds: readonly string[], input: Omit<AuditInput, 'organizationId'>) {
-  if (organizationIds.length === 0) recordAudit(ctx, input);
-  for (const organizationId of organizationIds) recordAudit(ctx, { ...input, organizationId });
+export async function recordUserAudit(ctx: Ctx, organizationIds: readonly string[], input: Omit<AuditInput, 'organizationId'>) {
+  if (organizationIds.length === 0) await recordAudit(ctx, input);
+  for (const organizationId of organizationIds) await recordAudit(ctx, { ...input, organizationId });
 }

@@ -9,26 +9,26 @@ const membershipOfAccount = (principal: Principal, accountId: string, ip: string
   authorizeScope(principal, { kind: 'account', accountId }, ip)!;
 
 describe('the account scope of the gate (/v1/account/{account_id})', () => {
-  function world() {
+  async function world() {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    const mine = seedOrganization(ctx, { ipAllowlist: ['10.0.0.0/8'] });
-    const other = seedOrganization(ctx);
-    seedMembership(ctx, { organizationId: mine.id, userId: user.id, isSuperAdmin: true });
-    return { memberships: principalOf(ctx, user.id), mine, other };
+    const user = await seedUser(ctx);
+    const mine = await seedOrganization(ctx, { ipAllowlist: ['10.0.0.0/8'] });
+    const other = await seedOrganization(ctx);
+    await seedMembership(ctx, { organizationId: mine.id, userId: user.id, isSuperAdmin: true });
+    return { memberships: await principalOf(ctx, user.id), mine, other };
   }
 
-  it('finds the membership by the organization’s account id', () => {
-    const { memberships, mine } = world();
+  it('finds the membership by the organization’s account id', async () => {
+    const { memberships, mine } = await world();
     expect(membershipOfAccount(memberships, mine.accountId, '10.1.2.3')).toMatchObject({ organization: { id: mine.id }, isSuperAdmin: true });
   });
 
   it.each([
-    ['an account of another organization', (w: ReturnType<typeof world>) => w.other.accountId, 404, /^Account a\w+ not found$/],
-    ['an organization id instead of an account id', (w: ReturnType<typeof world>) => w.mine.id, 404, /not found/],
+    ['an account of another organization', (w: Awaited<ReturnType<typeof world>>) => w.other.accountId, 404, /^Account a\w+ not found$/],
+    ['an organization id instead of an account id', (w: Awaited<ReturnType<typeof world>>) => w.mine.id, 404, /not found/],
     ['an unknown account', () => 'a000000000000', 404, /^Account a000000000000 not found$/],
-  ])('is 404 for %s', (_label, accountOf, status, message) => {
-    const w = world();
+  ])('is 404 for %s', async (_label, accountOf, status, message) => {
+    const w = await world();
     try {
       membershipOfAccount(w.memberships, accountOf(w), '10.1.2.3');
       throw new Error('expected a rejection');
@@ -39,8 +39,8 @@ describe('the account scope of the gate (/v1/account/{account_id})', () => {
     }
   });
 
-  it('holds the organization’s IP allowlist', () => {
-    const { memberships, mine } = world();
+  it('holds the organization’s IP allowlist', async () => {
+    const { memberships, mine } = await world();
     expect(() => membershipOfAccount(memberships, mine.accountId, '192.0.2.1')).toThrow(/is not in the IP allowlist/);
   });
 });

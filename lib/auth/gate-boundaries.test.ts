@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '@/lib/context';
 import { rejection } from '@/lib/testing/errors';
 import { seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
@@ -8,59 +8,66 @@ import { assertScopesPermit, authenticate, gate, governingMemberships, parseAuth
 // scopes on /v1 requests, which organizations govern a request, and how a /v1 path maps to
 // the organization it touches. (lib/auth/gate.test.ts has the rest.)
 
-function scopedUser(ctx: Ctx, scopes: string[]) {
-  const user = seedUser(ctx);
-  const organization = seedOrganization(ctx, { name: 'Acme' });
-  seedMembership(ctx, { organizationId: organization.id, userId: user.id });
-  const { fullToken } = seedToken(ctx, user.id, { scopes });
+async function scopedUser(ctx: Ctx, scopes: string[]) {
+  const user = await seedUser(ctx);
+  const organization = await seedOrganization(ctx, { name: 'Acme' });
+  await seedMembership(ctx, { organizationId: organization.id, userId: user.id });
+  const { fullToken } = await seedToken(ctx, user.id, { scopes });
   return { user, organization, fullToken };
 }
 
 describe('gate: a /v1 request needs the token\'s scopes', () => {
-  const call = (ctx: Ctx, fullToken: string, method: string, pathname: string) =>
-    gate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: '203.0.113.1', userAgent: null, scope: { kind: 'user' }, request: { method, pathname } } });
+  const call = async (ctx: Ctx, fullToken: string, method: string, pathname: string) =>
+    await gate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: '203.0.113.1', userAgent: null, scope: { kind: 'user' }, request: { method, pathname } } });
 
-  it('a projects:read token reads projects, and nothing else', () => {
+  it('a projects:read token reads projects, and nothing else', async () => {
     const ctx = testCtx();
-    const { user, fullToken } = scopedUser(ctx, ['projects:read']);
-    expect(call(ctx, fullToken, 'GET', '/v1/project').principal.user.id).toBe(user.id);
+    const { user, fullToken } = await scopedUser(ctx, ['projects:read']);
+    expect((await call(ctx, fullToken, 'GET', '/v1/project')).principal.user.id).toBe(user.id);
 
-    const me = rejection(() => call(ctx, fullToken, 'GET', '/v1/me'));
+    const me = await rejection(async () => await call(ctx, fullToken, 'GET', '/v1/me'));
     expect(me.status).toBe(403);
     expect(me.code).toBe('forbidden');
     expect(me.message).toBe("This token's scopes (projects:read) do not allow read access to user");
 
-    const write = rejection(() => call(ctx, fullToken, 'POST', '/v1/project'));
+    const write = await rejection(async () => await call(ctx, fullToken, 'POST', '/v1/project'));
     expect(write.status).toBe(403);
     expect(write.message).toBe("This token's scopes (projects:read) do not allow write access to projects");
   });
 
-  it('a token without scopes may do anything its user may; logging out needs no scope', () => {
+  it('a token without scopes may do anything its user may; logging out needs no scope', async () => {
     const ctx = testCtx();
-    const all = scopedUser(ctx, []);
-    expect(call(ctx, all.fullToken, 'POST', '/v1/access_token').principal.user.id).toBe(all.user.id);
-    const narrow = scopedUser(ctx, ['projects:read']);
-    expect(call(ctx, narrow.fullToken, 'POST', '/v1/me/logout').principal.user.id).toBe(narrow.user.id);
+    const all = await scopedUser(ctx, []);
+    expect((await call(ctx, all.fullToken, 'POST', '/v1/access_token')).principal.user.id).toBe(all.user.id);
+    const narrow = await scopedUser(ctx, ['projects:read']);
+    expect((await call(ctx, narrow.fullToken, 'POST', '/v1/me/logout')).principal.user.id).toBe(narrow.user.id);
   });
 
-  it('assertScopesPermit on its own', () => {
+  it('assertScopesPermit on its own', async () => {
     expect(() => assertScopesPermit(['user'], { method: 'POST', pathname: '/v1/access_token' })).not.toThrow();
     expect(() => assertScopesPermit(['organizations:write'], { method: 'PUT', pathname: '/v1/organization/o1' })).not.toThrow();
-    const error = rejection(() => assertScopesPermit(['user', 'projects'], { method: 'PUT', pathname: '/v1/organization/o1' }));
+    const error = await rejection(() => assertScopesPermit(['user', 'projects'], { method: 'PUT', pathname: '/v1/organization/o1' }));
     expect(error.status).toBe(403);
     expect(error.message).toBe("This token's scopes (user, projects) do not allow write access to organizations");
   });
 });
 
 describe('governingMemberships: whose policies govern the request', () => {
-  const ctx = testCtx();
-  const user = seedUser(ctx);
-  const a = seedOrganization(ctx, { name: 'A' });
-  const b = seedOrganization(ctx, { name: 'B' });
-  seedMembership(ctx, { organizationId: a.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 2000) });
-  seedMembership(ctx, { organizationId: b.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 1000) });
-  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${seedToken(ctx, user.id).fullToken}`, cookieToken: null, ip: null, userAgent: null } });
-  const [inA, inB] = principal.memberships;
+  async function setup() {
+    const ctx = testCtx();
+    const user = await seedUser(ctx);
+    const a = await seedOrganization(ctx, { name: 'A' });
+    const b = await seedOrganization(ctx, { name: 'B' });
+    await seedMembership(ctx, { organizationId: a.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 2000) });
+    await seedMembership(ctx, { organizationId: b.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 1000) });
+    const principal = await authenticate({ ctx, input: { authorization: `aivenv1 ${(await seedToken(ctx, user.id)).fullToken}`, cookieToken: null, ip: null, userAgent: null } });
+    const [inA, inB] = principal.memberships;
+    return { a, b, principal, inA, inB };
+  }
+  let world: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => {
+    world = await setup();
+  });
   const ids = (list: { organization: { id: string } }[]) => list.map((m) => m.organization.id);
 
   it.each<[string, RequestScope, 'A' | 'B' | null, string[]]>([
@@ -73,6 +80,7 @@ describe('governingMemberships: whose policies govern the request', () => {
     ['a project of an organization: that organization', { kind: 'project', projectName: 'p' }, 'A', ['A']],
     ['a standalone project: every organization of its creator', { kind: 'project', projectName: 'p' }, null, ['A', 'B']],
   ])('%s', (_name, scope, current, expected) => {
+    const { a, b, principal, inA, inB } = world;
     const membership = current === 'A' ? inA! : current === 'B' ? inB! : null;
     expect(ids(governingMemberships(principal, scope, membership))).toEqual(expected.map((n) => (n === 'A' ? a.id : b.id)));
   });
@@ -110,7 +118,7 @@ describe('scopeOfApiPath: which organization a path touches', () => {
 });
 
 describe('parseAuthorization: the scheme comes first', () => {
-  it.each(['Token aivenv1 abc', 'x Bearer abc'])('%j -> 401', (header) => {
-    expect(rejection(() => parseAuthorization(header)).status).toBe(401);
+  it.each(['Token aivenv1 abc', 'x Bearer abc'])('%j -> 401', async (header) => {
+    expect((await rejection(() => parseAuthorization(header))).status).toBe(401);
   });
 });

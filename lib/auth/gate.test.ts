@@ -8,6 +8,7 @@ import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx
 import { authenticate, authorizeProject, authorizeScope, gate, parseAuthorization, scopeOfApiPath, SIGN_OUT_SCOPE, type GateInput } from './gate';
 import { rejection } from '@/lib/testing/errors';
 import { NOT_A_CONSOLE_SESSION } from './session';
+import { first } from '@/db/async';
 
 
 describe('parseAuthorization', () => {
@@ -37,8 +38,8 @@ describe('parseAuthorization', () => {
     'aivenv2 abc',
     'Token abc',
     'Bearer: abc',
-  ])('%j -> 401', (header) => {
-    const error = rejection(() => parseAuthorization(header));
+  ])('%j -> 401', async (header) => {
+    const error = await rejection(() => parseAuthorization(header));
     expect(error.code).toBe('unauthorized');
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/aivenv1 <token>/);
@@ -46,61 +47,61 @@ describe('parseAuthorization', () => {
 });
 
 /** A user in two organizations: `a` (joined first, allowlist 10.0.0.0/8) and `b` (allowlist 2001:db8::/32). */
-function twoOrgUser(ctx: Ctx) {
-  const user = seedUser(ctx);
-  const orgA = seedOrganization(ctx, { name: 'A', ipAllowlist: ['10.0.0.0/8'] });
-  const orgB = seedOrganization(ctx, { name: 'B', ipAllowlist: ['2001:db8::/32'] });
-  const open = seedOrganization(ctx, { name: 'Open' });
-  seedMembership(ctx, { organizationId: orgA.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 2000) });
-  seedMembership(ctx, { organizationId: orgB.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 1000) });
-  const { fullToken } = seedToken(ctx, user.id);
-  const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
+async function twoOrgUser(ctx: Ctx) {
+  const user = await seedUser(ctx);
+  const orgA = await seedOrganization(ctx, { name: 'A', ipAllowlist: ['10.0.0.0/8'] });
+  const orgB = await seedOrganization(ctx, { name: 'B', ipAllowlist: ['2001:db8::/32'] });
+  const open = await seedOrganization(ctx, { name: 'Open' });
+  await seedMembership(ctx, { organizationId: orgA.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 2000) });
+  await seedMembership(ctx, { organizationId: orgB.id, userId: user.id, joinTime: new Date(ctx.now.getTime() - 1000) });
+  const { fullToken } = await seedToken(ctx, user.id);
+  const principal = await authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
   return { user, orgA, orgB, open, fullToken, principal };
 }
 
 describe('authenticate', () => {
-  it('reads the token from the header, or else the cookie', () => {
+  it('reads the token from the header, or else the cookie', async () => {
     const ctx = testCtx();
-    const alice = seedUser(ctx);
-    const bob = seedUser(ctx);
-    const aliceToken = seedToken(ctx, alice.id).fullToken;
+    const alice = await seedUser(ctx);
+    const bob = await seedUser(ctx);
+    const aliceToken = (await seedToken(ctx, alice.id)).fullToken;
     // The cookie carries login sessions; the header any kind.
-    const bobToken = seedToken(ctx, bob.id, { kind: 'session' }).fullToken;
+    const bobToken = (await seedToken(ctx, bob.id, { kind: 'session' })).fullToken;
     const meta = { ip: '203.0.113.1', userAgent: 'ua' };
-    const who = (authorization: string | null, cookieToken: string | null) =>
-      authenticate({ ctx, input: { authorization, cookieToken, ...meta } }).user.id;
+    const who = async (authorization: string | null, cookieToken: string | null) =>
+      (await authenticate({ ctx, input: { authorization, cookieToken, ...meta } })).user.id;
 
-    expect(who(`aivenv1 ${aliceToken}`, null)).toBe(alice.id);
-    expect(who(`Bearer ${aliceToken}`, null)).toBe(alice.id);
-    expect(who(null, bobToken)).toBe(bob.id);
-    expect(who('', bobToken)).toBe(bob.id);
+    expect(await who(`aivenv1 ${aliceToken}`, null)).toBe(alice.id);
+    expect(await who(`Bearer ${aliceToken}`, null)).toBe(alice.id);
+    expect(await who(null, bobToken)).toBe(bob.id);
+    expect(await who('', bobToken)).toBe(bob.id);
     // The header beats the cookie.
-    expect(who(`aivenv1 ${aliceToken}`, bobToken)).toBe(alice.id);
+    expect(await who(`aivenv1 ${aliceToken}`, bobToken)).toBe(alice.id);
   });
 
-  it('a bad header is refused even with a good cookie; a bad header token does not fall back to the cookie', () => {
+  it('a bad header is refused even with a good cookie; a bad header token does not fall back to the cookie', async () => {
     const ctx = testCtx();
-    const bob = seedUser(ctx);
-    const bobToken = seedToken(ctx, bob.id).fullToken;
+    const bob = await seedUser(ctx);
+    const bobToken = (await seedToken(ctx, bob.id)).fullToken;
     const input = (authorization: string | null) => ({ authorization, cookieToken: bobToken, ip: null, userAgent: null });
-    expect(rejection(() => authenticate({ ctx, input: input(`Basic ${bobToken}`) })).status).toBe(401);
-    expect(rejection(() => authenticate({ ctx, input: input('aivenv1 pcls_unknown_token_value_xx') })).status).toBe(401);
+    expect((await rejection(async () => await authenticate({ ctx, input: input(`Basic ${bobToken}`) }))).status).toBe(401);
+    expect((await rejection(async () => await authenticate({ ctx, input: input('aivenv1 pcls_unknown_token_value_xx') }))).status).toBe(401);
   });
 
   it.each([
     [null, null],
     ['', ''],
     [null, ''],
-  ])('401 without any token (header %j, cookie %j)', (authorization, cookieToken) => {
+  ])('401 without any token (header %j, cookie %j)', async (authorization, cookieToken) => {
     const ctx = testCtx();
-    const error = rejection(() => authenticate({ ctx, input: { authorization, cookieToken, ip: null, userAgent: null } }));
+    const error = await rejection(async () => await authenticate({ ctx, input: { authorization, cookieToken, ip: null, userAgent: null } }));
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/Authentication required/);
   });
 
-  it('carries the memberships, oldest first', () => {
+  it('carries the memberships, oldest first', async () => {
     const ctx = testCtx();
-    const { principal, orgA, orgB } = twoOrgUser(ctx);
+    const { principal, orgA, orgB } = await twoOrgUser(ctx);
     expect(principal.memberships.map((m) => m.organization.id)).toEqual([orgA.id, orgB.id]);
   });
 
@@ -108,68 +109,68 @@ describe('authenticate', () => {
     const input = (authorization: string | null, cookieToken: string | null, ip: string | null = '203.0.113.1') =>
       ({ authorization, cookieToken, ip, userAgent: 'ua' });
 
-    it.each(['personal', 'application'] as const)('a %s token in the cookie: 401 "not a console session", untouched', (kind) => {
+    it.each(['personal', 'application'] as const)('a %s token in the cookie: 401 "not a console session", untouched', async (kind) => {
       const ctx = testCtx();
-      const user = seedUser(ctx);
-      const { fullToken, token } = seedToken(ctx, user.id, { kind, scopes: ['projects:read'], maxAgeSeconds: 3600, extendWhenUsed: true });
+      const user = await seedUser(ctx);
+      const { fullToken, token } = await seedToken(ctx, user.id, { kind, scopes: ['projects:read'], maxAgeSeconds: 3600, extendWhenUsed: true });
       advance(ctx, 120_000);
-      const error = rejection(() => authenticate({ ctx, input: input(null, fullToken) }));
+      const error = await rejection(async () => await authenticate({ ctx, input: input(null, fullToken) }));
       expect(error.code).toBe('unauthorized');
       expect(error.status).toBe(401);
       expect(error.message).toBe(NOT_A_CONSOLE_SESSION);
       expect(error.message).toMatch(/^Not a console session/);
       // Refused before it is used: neither its last use nor its sliding expiry moved.
-      const after = ctx.db.select().from(tokens).where(eq(tokens.id, token.id)).get()!;
+      const after = (await first(ctx.db.select().from(tokens).where(eq(tokens.id, token.id)).limit(1)))!;
       expect(after.lastUsedTime).toBeNull();
       expect(after.expiryTime).toBe(token.expiryTime);
       // The same token in the Authorization header still works.
-      expect(authenticate({ ctx, input: input(`aivenv1 ${fullToken}`, null) }).token.id).toBe(token.id);
-      expect(authenticate({ ctx, input: input(`Bearer ${fullToken}`, null) }).token.kind).toBe(kind);
+      expect((await authenticate({ ctx, input: input(`aivenv1 ${fullToken}`, null) })).token.id).toBe(token.id);
+      expect((await authenticate({ ctx, input: input(`Bearer ${fullToken}`, null) })).token.kind).toBe(kind);
     });
 
-    it('the refusal comes before the token\'s own allowlist: a fenced token in the cookie is a 401, not a 403', () => {
+    it('the refusal comes before the token\'s own allowlist: a fenced token in the cookie is a 401, not a 403', async () => {
       const ctx = testCtx();
-      const { fullToken } = seedToken(ctx, seedUser(ctx).id, { ipAllowlist: ['10.0.0.0/8'] });
-      const error = rejection(() => authenticate({ ctx, input: input(null, fullToken, '198.51.100.1') }));
+      const { fullToken } = await seedToken(ctx, (await seedUser(ctx)).id, { ipAllowlist: ['10.0.0.0/8'] });
+      const error = await rejection(async () => await authenticate({ ctx, input: input(null, fullToken, '198.51.100.1') }));
       expect([error.status, error.message]).toEqual([401, NOT_A_CONSOLE_SESSION]);
     });
 
-    it('a login session in the cookie is the console session', () => {
+    it('a login session in the cookie is the console session', async () => {
       const ctx = testCtx();
-      const user = seedUser(ctx);
-      const { fullToken, token } = seedToken(ctx, user.id, { kind: 'session' });
-      expect(authenticate({ ctx, input: input(null, fullToken) }).token.id).toBe(token.id);
+      const user = await seedUser(ctx);
+      const { fullToken, token } = await seedToken(ctx, user.id, { kind: 'session' });
+      expect((await authenticate({ ctx, input: input(null, fullToken) })).token.id).toBe(token.id);
     });
 
-    it('a personal token in the header with a session in the cookie: the header is the caller, any kind', () => {
+    it('a personal token in the header with a session in the cookie: the header is the caller, any kind', async () => {
       const ctx = testCtx();
-      const user = seedUser(ctx);
-      const personal = seedToken(ctx, user.id);
-      const session = seedToken(ctx, user.id, { kind: 'session' });
-      expect(authenticate({ ctx, input: input(`aivenv1 ${personal.fullToken}`, session.fullToken) }).token.id).toBe(personal.token.id);
+      const user = await seedUser(ctx);
+      const personal = await seedToken(ctx, user.id);
+      const session = await seedToken(ctx, user.id, { kind: 'session' });
+      expect((await authenticate({ ctx, input: input(`aivenv1 ${personal.fullToken}`, session.fullToken) })).token.id).toBe(personal.token.id);
     });
 
-    it('the gate refuses it for console pages with the same 401', () => {
+    it('the gate refuses it for console pages with the same 401', async () => {
       const ctx = testCtx();
-      const user = seedUser(ctx);
-      seedMembership(ctx, { organizationId: seedOrganization(ctx).id, userId: user.id });
-      const { fullToken } = seedToken(ctx, user.id, { kind: 'personal' });
-      const error = rejection(() => gate({ ctx, input: { ...input(null, fullToken), scope: { kind: 'console', ownResources: true } } }));
+      const user = await seedUser(ctx);
+      await seedMembership(ctx, { organizationId: (await seedOrganization(ctx)).id, userId: user.id });
+      const { fullToken } = await seedToken(ctx, user.id, { kind: 'personal' });
+      const error = await rejection(async () => await gate({ ctx, input: { ...input(null, fullToken), scope: { kind: 'console', ownResources: true } } }));
       expect([error.status, error.message]).toEqual([401, NOT_A_CONSOLE_SESSION]);
     });
   });
 
-  it('passes resolveToken refusals through (expired token -> 401)', () => {
+  it('passes resolveToken refusals through (expired token -> 401)', async () => {
     const ctx = testCtx();
-    const { fullToken } = seedToken(ctx, seedUser(ctx).id, { kind: 'session', maxAgeSeconds: 600 });
+    const { fullToken } = await seedToken(ctx, (await seedUser(ctx)).id, { kind: 'session', maxAgeSeconds: 600 });
     advance(ctx, 600_000);
-    const error = rejection(() => authenticate({ ctx, input: { authorization: null, cookieToken: fullToken, ip: null, userAgent: null } }));
+    const error = await rejection(async () => await authenticate({ ctx, input: { authorization: null, cookieToken: fullToken, ip: null, userAgent: null } }));
     expect(error.status).toBe(401);
   });
 });
 
 describe('authorizeScope', () => {
-  type Row = [string, (o: ReturnType<typeof twoOrgUser>) => GateInput['scope'], string | null, string | null | number];
+  type Row = [string, (o: Awaited<ReturnType<typeof twoOrgUser>>) => GateInput['scope'], string | null, string | null | number];
   // The expected value is the organization name the scope resolves to, null for none, or an error status.
   const rows: Row[] = [
     // user scope: every organization's allowlist applies.
@@ -199,12 +200,12 @@ describe('authorizeScope', () => {
     ['console own, from A', () => ({ kind: 'console', ownResources: true }), '10.1.2.3', 403],
   ];
 
-  it.each(rows)('%s (ip %j) -> %j', (_name, scopeOf, ip, expected) => {
+  it.each(rows)('%s (ip %j) -> %j', async (_name, scopeOf, ip, expected) => {
     const ctx = testCtx();
-    const o = twoOrgUser(ctx);
+    const o = await twoOrgUser(ctx);
     const scope = scopeOf(o);
     if (typeof expected === 'number') {
-      const error = rejection(() => authorizeScope(o.principal, scope, ip));
+      const error = await rejection(() => authorizeScope(o.principal, scope, ip));
       expect(error.status).toBe(expected);
       if (expected === 403) expect(error.message).toContain(`IP address ${ip ?? 'unknown'} is not in the IP allowlist of organization`);
     } else {
@@ -213,45 +214,45 @@ describe('authorizeScope', () => {
     }
   });
 
-  it('user scope passes when every organization admits the address', () => {
+  it('user scope passes when every organization admits the address', async () => {
     const ctx = testCtx();
-    const user = seedUser(ctx);
+    const user = await seedUser(ctx);
     for (const ipAllowlist of [['10.0.0.0/8'], ['10.1.0.0/16'], []]) {
-      seedMembership(ctx, { organizationId: seedOrganization(ctx, { ipAllowlist }).id, userId: user.id });
+      await seedMembership(ctx, { organizationId: (await seedOrganization(ctx, { ipAllowlist })).id, userId: user.id });
     }
-    const principal = authenticate({ ctx, input: { authorization: null, cookieToken: seedToken(ctx, user.id, { kind: 'session' }).fullToken, ip: null, userAgent: null } });
+    const principal = await authenticate({ ctx, input: { authorization: null, cookieToken: (await seedToken(ctx, user.id, { kind: 'session' })).fullToken, ip: null, userAgent: null } });
     expect(authorizeScope(principal, { kind: 'user' }, '10.1.2.3')).toBeNull();
-    expect(rejection(() => authorizeScope(principal, { kind: 'user' }, '10.2.0.1')).status).toBe(403);
+    expect((await rejection(() => authorizeScope(principal, { kind: 'user' }, '10.2.0.1'))).status).toBe(403);
   });
 
-  it('a user without organizations: user scope from anywhere, console with no organization, any organization 404', () => {
+  it('a user without organizations: user scope from anywhere, console with no organization, any organization 404', async () => {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    const other = seedOrganization(ctx, { ipAllowlist: ['10.0.0.0/8'] });
-    const principal: Principal = authenticate({
+    const user = await seedUser(ctx);
+    const other = await seedOrganization(ctx, { ipAllowlist: ['10.0.0.0/8'] });
+    const principal: Principal = await authenticate({
       ctx,
-      input: { authorization: null, cookieToken: seedToken(ctx, user.id, { kind: 'session' }).fullToken, ip: null, userAgent: null },
+      input: { authorization: null, cookieToken: (await seedToken(ctx, user.id, { kind: 'session' })).fullToken, ip: null, userAgent: null },
     });
     expect(principal.memberships).toEqual([]);
     expect(authorizeScope(principal, { kind: 'user' }, null)).toBeNull();
     expect(authorizeScope(principal, { kind: 'console', preferredOrganizationId: other.id }, null)).toBeNull();
-    expect(rejection(() => authorizeScope(principal, { kind: 'organization', organizationId: other.id }, '10.0.0.1')).status).toBe(404);
+    expect((await rejection(() => authorizeScope(principal, { kind: 'organization', organizationId: other.id }, '10.0.0.1'))).status).toBe(404);
   });
 
-  it('names the organization in the 403', () => {
+  it('names the organization in the 403', async () => {
     const ctx = testCtx();
-    const o = twoOrgUser(ctx);
-    expect(rejection(() => authorizeScope(o.principal, { kind: 'organization', organizationId: o.orgA.id }, '1.1.1.1')).message).toBe(
+    const o = await twoOrgUser(ctx);
+    expect((await rejection(() => authorizeScope(o.principal, { kind: 'organization', organizationId: o.orgA.id }, '1.1.1.1'))).message).toBe(
       'IP address 1.1.1.1 is not in the IP allowlist of organization "A"',
     );
   });
 });
 
 describe('gate', () => {
-  it('authenticates and authorizes in one call', () => {
+  it('authenticates and authorizes in one call', async () => {
     const ctx = testCtx();
-    const o = twoOrgUser(ctx);
-    const result = gate({
+    const o = await twoOrgUser(ctx);
+    const result = await gate({
       ctx,
       input: {
         authorization: `Bearer ${o.fullToken}`,
@@ -265,11 +266,11 @@ describe('gate', () => {
     expect(result.membership?.organization.id).toBe(o.orgA.id);
   });
 
-  it('refuses before authorizing when the token is bad', () => {
+  it('refuses before authorizing when the token is bad', async () => {
     const ctx = testCtx();
-    const o = twoOrgUser(ctx);
-    const error = rejection(() =>
-      gate({
+    const o = await twoOrgUser(ctx);
+    const error = await rejection(async () =>
+      await gate({
         ctx,
         input: { authorization: 'Bearer nope', cookieToken: null, ip: '10.9.9.9', userAgent: null, scope: { kind: 'organization', organizationId: o.orgA.id } },
       }),
@@ -295,8 +296,8 @@ describe('scopeOfApiPath', () => {
 
   it.each(['/v1/organization/%E0%A4%A', '/v1/organization/%', '/v1/organization/org%zz/x', '/v1/organization/%C0%AF'])(
     '%s -> 400',
-    (path) => {
-      const error = rejection(() => scopeOfApiPath(path));
+    async (path) => {
+      const error = await rejection(() => scopeOfApiPath(path));
       expect(error.status).toBe(400);
       expect(error.message).toMatch(/Malformed percent-encoding/);
     },
@@ -311,177 +312,175 @@ describe('sign-out: the one scope the organizations do not check', () => {
     ['POST', '/v1/me', { kind: 'user' }],
   ])('%s %s -> %j', (method, path, scope) => expect(scopeOfApiPath(path, method)).toEqual(scope));
 
-  it('passes where an allowlist or policy refuses every other scope, but never without a valid token', () => {
+  it('passes where an allowlist or policy refuses every other scope, but never without a valid token', async () => {
     const ctx = testCtx();
-    const o = twoOrgUser(ctx);
+    const o = await twoOrgUser(ctx);
     // Password sign-in off in B as well: a policy refusal on top of the allowlists.
-    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, o.orgB.id)).run();
-    const session = seedToken(ctx, o.user.id, { kind: 'session', createdManually: false }).fullToken;
+    await ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, o.orgB.id));
+    const session = (await seedToken(ctx, o.user.id, { kind: 'session', createdManually: false })).fullToken;
     const input = (scope: GateInput['scope'], token = session): GateInput => ({ authorization: null, cookieToken: token, ip: '192.0.2.1', userAgent: null, scope });
     for (const scope of [{ kind: 'user' } as const, { kind: 'console' } as const, { kind: 'organization', organizationId: o.orgB.id } as const]) {
-      expect(rejection(() => gate({ ctx, input: input(scope) })).status).toBe(403);
+      expect((await rejection(async () => await gate({ ctx, input: input(scope) }))).status).toBe(403);
     }
-    const result = gate({ ctx, input: input(SIGN_OUT_SCOPE) });
+    const result = await gate({ ctx, input: input(SIGN_OUT_SCOPE) });
     expect(result).toMatchObject({ membership: null, governing: [] });
     expect(result.principal.token.id).toBeDefined();
-    expect(rejection(() => gate({ ctx, input: input(SIGN_OUT_SCOPE, 'pcls_nope') })).status).toBe(401);
+    expect((await rejection(async () => await gate({ ctx, input: input(SIGN_OUT_SCOPE, 'pcls_nope') }))).status).toBe(401);
     expect(authorizeScope(result.principal, SIGN_OUT_SCOPE, '192.0.2.1')).toBeNull();
   });
 });
 
 describe('console scope of own resources', () => {
-  it('shows the current organization once every organization admits the address', () => {
+  it('shows the current organization once every organization admits the address', async () => {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    const a = seedOrganization(ctx, { name: 'A', ipAllowlist: ['10.0.0.0/8'] });
-    const b = seedOrganization(ctx, { name: 'B', ipAllowlist: ['10.1.0.0/16'] });
-    seedMembership(ctx, { organizationId: a.id, userId: user.id });
-    seedMembership(ctx, { organizationId: b.id, userId: user.id });
-    const { fullToken } = seedToken(ctx, user.id);
-    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
+    const user = await seedUser(ctx);
+    const a = await seedOrganization(ctx, { name: 'A', ipAllowlist: ['10.0.0.0/8'] });
+    const b = await seedOrganization(ctx, { name: 'B', ipAllowlist: ['10.1.0.0/16'] });
+    await seedMembership(ctx, { organizationId: a.id, userId: user.id });
+    await seedMembership(ctx, { organizationId: b.id, userId: user.id });
+    const { fullToken } = await seedToken(ctx, user.id);
+    const principal = await authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
     const scope = { kind: 'console', preferredOrganizationId: b.id, ownResources: true } as const;
     expect(authorizeScope(principal, scope, '10.1.2.3')?.organization.name).toBe('B');
-    expect(rejection(() => authorizeScope(principal, scope, '10.2.0.1')).status).toBe(403);
+    expect((await rejection(() => authorizeScope(principal, scope, '10.2.0.1'))).status).toBe(403);
     // The same address may still open organization A's pages.
     expect(authorizeScope(principal, { kind: 'console', preferredOrganizationId: a.id }, '10.2.0.1')?.organization.name).toBe('A');
   });
 });
 
 describe('organization policies in the gate', () => {
-  function setup(ctx: Ctx, kind: 'session' | 'personal' | 'application', authMethod = 'password') {
-    const user = seedUser(ctx);
-    const strict = seedOrganization(ctx, { name: 'Strict' });
-    const lax = seedOrganization(ctx, { name: 'Lax' });
-    seedMembership(ctx, { organizationId: strict.id, userId: user.id });
-    seedMembership(ctx, { organizationId: lax.id, userId: user.id });
-    const { fullToken } = seedToken(ctx, user.id, { kind, authMethod });
-    const run = (scope: GateInput['scope']) =>
-      gate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: '203.0.113.1', userAgent: null, scope } });
-    const setPolicy = (changes: Partial<typeof organizations.$inferInsert>) =>
-      ctx.db.update(organizations).set(changes).where(eq(organizations.id, strict.id)).run();
+  async function setup(ctx: Ctx, kind: 'session' | 'personal' | 'application', authMethod = 'password') {
+    const user = await seedUser(ctx);
+    const strict = await seedOrganization(ctx, { name: 'Strict' });
+    const lax = await seedOrganization(ctx, { name: 'Lax' });
+    await seedMembership(ctx, { organizationId: strict.id, userId: user.id });
+    await seedMembership(ctx, { organizationId: lax.id, userId: user.id });
+    const { fullToken } = await seedToken(ctx, user.id, { kind, authMethod });
+    const run = async (scope: GateInput['scope']) =>
+      await gate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: '203.0.113.1', userAgent: null, scope } });
+    const setPolicy = async (changes: Partial<typeof organizations.$inferInsert>) =>
+      await ctx.db.update(organizations).set(changes).where(eq(organizations.id, strict.id));
     return { user, strict, lax, run, setPolicy };
   }
 
-  it('each organization governs its own resources: a password session refused by one works on the other', () => {
+  it('each organization governs its own resources: a password session refused by one works on the other', async () => {
     const ctx = testCtx();
-    const { strict, lax, run, setPolicy } = setup(ctx, 'session');
-    setPolicy({ passwordAuthEnabled: false });
-    const refused = rejection(() => run({ kind: 'organization', organizationId: strict.id }));
+    const { strict, lax, run, setPolicy } = await setup(ctx, 'session');
+    await setPolicy({ passwordAuthEnabled: false });
+    const refused = await rejection(() => run({ kind: 'organization', organizationId: strict.id }));
     expect(refused.status).toBe(403);
     expect(refused.message).toBe('Organization "Strict" does not allow sign-in with password. Allowed methods: Google, Microsoft, GitHub, SAML single sign-on.');
-    expect(run({ kind: 'organization', organizationId: lax.id }).membership?.organization.name).toBe('Lax');
+    expect((await run({ kind: 'organization', organizationId: lax.id })).membership?.organization.name).toBe('Lax');
     // The user's own resources are governed by both.
-    expect(rejection(() => run({ kind: 'user' })).status).toBe(403);
+    expect((await rejection(() => run({ kind: 'user' }))).status).toBe(403);
   });
 
   it.each([
     [false, 200],
     [true, 403],
-  ])('a personal token made with a password, password off, enforcement %s -> %s', (enforce, status) => {
+  ])('a personal token made with a password, password off, enforcement %s -> %s', async (enforce, status) => {
     const ctx = testCtx();
-    const { strict, run, setPolicy } = setup(ctx, 'personal');
-    setPolicy({ passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: enforce });
+    const { strict, run, setPolicy } = await setup(ctx, 'personal');
+    await setPolicy({ passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: enforce });
     const outcome = () => run({ kind: 'organization', organizationId: strict.id });
-    if (status === 200) expect(outcome().membership?.organization.id).toBe(strict.id);
-    else expect(rejection(outcome).status).toBe(403);
+    if (status === 200) expect((await outcome()).membership?.organization.id).toBe(strict.id);
+    else expect((await rejection(outcome)).status).toBe(403);
   });
 
-  it('application tokens ignore methods and token settings; the IP allowlist still applies', () => {
+  it('application tokens ignore methods and token settings; the IP allowlist still applies', async () => {
     const ctx = testCtx();
-    const { strict, run, setPolicy } = setup(ctx, 'application', 'api');
-    setPolicy({ passwordAuthEnabled: false, oauthEnabled: false, samlEnabled: false, personalTokensMode: 'disabled', personalTokensRequireAllowedAuthMethod: true });
-    expect(run({ kind: 'organization', organizationId: strict.id }).membership?.organization.id).toBe(strict.id);
-    setPolicy({ ipAllowlist: ['10.0.0.0/8'] });
-    expect(rejection(() => run({ kind: 'organization', organizationId: strict.id })).message).toMatch(/IP allowlist of organization "Strict"/);
+    const { strict, run, setPolicy } = await setup(ctx, 'application', 'api');
+    await setPolicy({ passwordAuthEnabled: false, oauthEnabled: false, samlEnabled: false, personalTokensMode: 'disabled', personalTokensRequireAllowedAuthMethod: true });
+    expect((await run({ kind: 'organization', organizationId: strict.id })).membership?.organization.id).toBe(strict.id);
+    await setPolicy({ ipAllowlist: ['10.0.0.0/8'] });
+    expect((await rejection(() => run({ kind: 'organization', organizationId: strict.id }))).message).toMatch(/IP allowlist of organization "Strict"/);
   });
 
   // This test used to say the opposite: a non-managed member's personal token was let in. Seed
   // 000: "Only non-managed users can create tokens (they still can't use them to access your
   // organization)".
-  it('personal tokens "disabled for managed users": no personal token reaches that organization, managed or not; its other organizations still take it', () => {
+  it('personal tokens "disabled for managed users": no personal token reaches that organization, managed or not; its other organizations still take it', async () => {
     const ctx = testCtx();
-    const { user, strict, lax, run, setPolicy } = setup(ctx, 'personal');
-    setPolicy({ personalTokensMode: 'disabled_for_managed' });
+    const { user, strict, lax, run, setPolicy } = await setup(ctx, 'personal');
+    await setPolicy({ personalTokensMode: 'disabled_for_managed' });
     const expected =
       'Organization "Strict" does not accept personal tokens: only users it does not manage may create them, for use with other organizations; use an application user';
     for (const managing of [null, strict.id, lax.id]) {
-      ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, user.id)).run();
-      const refused = rejection(() => run({ kind: 'organization', organizationId: strict.id }));
+      await ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, user.id));
+      const refused = await rejection(() => run({ kind: 'organization', organizationId: strict.id }));
       expect(refused.status).toBe(403);
       expect(refused.message).toBe(expected);
       // The user's own resources answer to every organization of theirs, Strict included.
-      expect(rejection(() => run({ kind: 'user' })).message).toBe(expected);
-      expect(run({ kind: 'organization', organizationId: lax.id }).membership?.organization.name).toBe('Lax');
+      expect((await rejection(() => run({ kind: 'user' }))).message).toBe(expected);
+      expect((await run({ kind: 'organization', organizationId: lax.id })).membership?.organization.name).toBe('Lax');
     }
   });
 });
 
 describe('gate: sessions through an identity provider', () => {
   /** Ann belongs to A and B; her session came through an IdP of A. */
-  function samlSession(ctx: Ctx) {
-    const orgA = seedOrganization(ctx, { name: 'A' });
-    const orgB = seedOrganization(ctx, { name: 'B' });
-    const ann = seedUser(ctx);
-    seedMembership(ctx, { organizationId: orgA.id, userId: ann.id });
-    seedMembership(ctx, { organizationId: orgB.id, userId: ann.id });
+  async function samlSession(ctx: Ctx) {
+    const orgA = await seedOrganization(ctx, { name: 'A' });
+    const orgB = await seedOrganization(ctx, { name: 'B' });
+    const ann = await seedUser(ctx);
+    await seedMembership(ctx, { organizationId: orgA.id, userId: ann.id });
+    await seedMembership(ctx, { organizationId: orgB.id, userId: ann.id });
     const now = ctx.now.toISOString();
-    ctx.db
+    await ctx.db
       .insert(authenticationMethods)
-      .values({ id: 'amA', organizationId: orgA.id, name: 'A IdP', type: 'saml', spPrivateKey: 'x', spCertificate: 'x', createTime: now, updateTime: now })
-      .run();
-    const { fullToken } = seedToken(ctx, ann.id, { kind: 'session', authMethod: 'saml:amA', maxAgeSeconds: 3600 });
+      .values({ id: 'amA', organizationId: orgA.id, name: 'A IdP', type: 'saml', spPrivateKey: 'x', spCertificate: 'x', createTime: now, updateTime: now });
+    const { fullToken } = await seedToken(ctx, ann.id, { kind: 'session', authMethod: 'saml:amA', maxAgeSeconds: 3600 });
     const input = (scope: GateInput['scope']): GateInput => ({ authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: '192.0.2.1', userAgent: null, scope });
     return { orgA, orgB, input };
   }
 
-  it('knows which organization owns the IdP; B refusing other organizations\' IdPs shuts only B', () => {
+  it('knows which organization owns the IdP; B refusing other organizations\' IdPs shuts only B', async () => {
     const ctx = testCtx();
-    const { orgA, orgB, input } = samlSession(ctx);
+    const { orgA, orgB, input } = await samlSession(ctx);
     // New organizations refuse other organizations' IdPs until their admin opts in.
-    expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) })).message).toMatch(
+    expect((await rejection(async () => await gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }))).message).toMatch(
       /Organization "B" does not allow sign-in through identity providers of other organizations/,
     );
-    ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, orgB.id)).run();
-    expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }).principal.idpOrganizationId).toBe(orgA.id);
-    ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgB.id)).run();
-    expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) })).message).toMatch(
+    await ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, orgB.id));
+    expect((await gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) })).principal.idpOrganizationId).toBe(orgA.id);
+    await ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgB.id));
+    expect((await rejection(async () => await gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }))).message).toMatch(
       /Organization "B" does not allow sign-in through identity providers of other organizations/,
     );
-    expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) }).membership!.organization.id).toBe(orgA.id);
+    expect((await gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).membership!.organization.id).toBe(orgA.id);
     // Own resources answer to every organization: B's refusal holds there too.
-    expect(rejection(() => gate({ ctx, input: input({ kind: 'user' }) })).status).toBe(403);
-    ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgA.id)).run();
-    expect(gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).toBeTruthy();
+    expect((await rejection(async () => await gate({ ctx, input: input({ kind: 'user' }) }))).status).toBe(403);
+    await ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgA.id));
+    expect(await gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).toBeTruthy();
   });
 
-  it('SAML off in A ends the session for A', () => {
+  it('SAML off in A ends the session for A', async () => {
     const ctx = testCtx();
-    const { orgA, input } = samlSession(ctx);
-    ctx.db.update(organizations).set({ samlEnabled: false }).where(eq(organizations.id, orgA.id)).run();
-    expect(rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).message).toMatch(/does not allow sign-in with SAML single sign-on/);
+    const { orgA, input } = await samlSession(ctx);
+    await ctx.db.update(organizations).set({ samlEnabled: false }).where(eq(organizations.id, orgA.id));
+    expect((await rejection(async () => await gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) }))).message).toMatch(/does not allow sign-in with SAML single sign-on/);
   });
 });
 
 describe('project scope', () => {
   /** Projects in A (allowlist 10/8), in B (2001:db8::/32), in Open (not a member), the user's own standalone one and a stranger's. */
-  function projects(ctx: Ctx) {
-    const o = twoOrgUser(ctx);
-    const stranger = seedUser(ctx);
-    const insert = (name: string, organizationId: string | null, createdByUserId: string) =>
-      ctx.db
+  async function projects(ctx: Ctx) {
+    const o = await twoOrgUser(ctx);
+    const stranger = await seedUser(ctx);
+    const insert = async (name: string, organizationId: string | null, createdByUserId: string) =>
+      await ctx.db
         .insert(projectsTable)
-        .values({ id: `prj-${name}`, name, organizationId, createdByUserId, createTime: 'now', updateTime: 'now' })
-        .run();
-    insert('in-a', o.orgA.id, stranger.id);
-    insert('in-b', o.orgB.id, o.user.id);
-    insert('in-open', o.open.id, o.user.id);
-    insert('own', null, o.user.id);
-    insert('strangers', null, stranger.id);
+        .values({ id: `prj-${name}`, name, organizationId, createdByUserId, createTime: 'now', updateTime: 'now' });
+    await insert('in-a', o.orgA.id, stranger.id);
+    await insert('in-b', o.orgB.id, o.user.id);
+    await insert('in-open', o.open.id, o.user.id);
+    await insert('own', null, o.user.id);
+    await insert('strangers', null, stranger.id);
     return o;
   }
   const scope = (projectName: string) => ({ kind: 'project' as const, projectName });
-  const run = (ctx: Ctx, o: ReturnType<typeof twoOrgUser>, name: string, ip: string | null) =>
-    gate({
+  const run = async (ctx: Ctx, o: Awaited<ReturnType<typeof twoOrgUser>>, name: string, ip: string | null) =>
+    await gate({
       ctx,
       input: { authorization: `aivenv1 ${o.fullToken}`, cookieToken: null, ip, userAgent: null, scope: scope(name), request: { method: 'GET', pathname: `/v1/project/${name}` } },
     });
@@ -499,43 +498,43 @@ describe('project scope', () => {
     ['own', 'from B', '2001:db8::1', 403],
     ['strangers', 'from A', '10.1.2.3', 404],
     ['nope', 'from A', '10.1.2.3', 404],
-  ])('%s %s → %j', (name, _from, ip, expected) => {
+  ])('%s %s → %j', async (name, _from, ip, expected) => {
     const ctx = testCtx();
-    const o = projects(ctx);
+    const o = await projects(ctx);
     if (typeof expected === 'number') {
-      expect(rejection(() => run(ctx, o, name, ip)).status).toBe(expected);
+      expect((await rejection(async () => await run(ctx, o, name, ip))).status).toBe(expected);
     } else {
-      const result = run(ctx, o, name, ip);
+      const result = await run(ctx, o, name, ip);
       expect(result.membership?.organization.name ?? null).toBe(expected);
       expect(result.governing.map((m) => m.organization.name)).toEqual([expected]);
     }
   });
 
-  it('a standalone project is governed by every organization of its creator', () => {
+  it('a standalone project is governed by every organization of its creator', async () => {
     const ctx = testCtx();
-    const o = projects(ctx);
+    const o = await projects(ctx);
     // Open both allowlists: the standalone project then answers, governed by A and B.
-    ctx.db.update(organizations).set({ ipAllowlist: [] }).run();
-    const result = run(ctx, o, 'own', '198.51.100.1');
+    await ctx.db.update(organizations).set({ ipAllowlist: [] });
+    const result = await run(ctx, o, 'own', '198.51.100.1');
     expect(result.membership).toBeNull();
     expect(result.governing.map((m) => m.organization.name)).toEqual(['A', 'B']);
     // A stranger's standalone project stays hidden.
-    expect(rejection(() => run(ctx, o, 'strangers', '198.51.100.1')).status).toBe(404);
+    expect((await rejection(async () => await run(ctx, o, 'strangers', '198.51.100.1'))).status).toBe(404);
   });
 
-  it('a project in an organization answers to its policy (personal tokens off → 403)', () => {
+  it('a project in an organization answers to its policy (personal tokens off → 403)', async () => {
     const ctx = testCtx();
-    const o = projects(ctx);
-    ctx.db.update(organizations).set({ personalTokensMode: 'disabled' }).where(eq(organizations.id, o.orgA.id)).run();
-    expect(rejection(() => run(ctx, o, 'in-a', '10.1.2.3')).status).toBe(403);
+    const o = await projects(ctx);
+    await ctx.db.update(organizations).set({ personalTokensMode: 'disabled' }).where(eq(organizations.id, o.orgA.id));
+    expect((await rejection(async () => await run(ctx, o, 'in-a', '10.1.2.3'))).status).toBe(403);
     // Organization B's projects do not care about A's policy.
-    expect(run(ctx, o, 'in-b', '2001:db8::1').membership?.organization.name).toBe('B');
+    expect((await run(ctx, o, 'in-b', '2001:db8::1')).membership?.organization.name).toBe('B');
   });
 
-  it('authorizeProject refuses a missing project without looking', () => {
+  it('authorizeProject refuses a missing project without looking', async () => {
     const ctx = testCtx();
-    const o = twoOrgUser(ctx);
-    expect(rejection(() => authorizeProject(o.principal, 'x', null, '10.1.2.3')).message).toBe('Project x not found');
+    const o = await twoOrgUser(ctx);
+    expect((await rejection(() => authorizeProject(o.principal, 'x', null, '10.1.2.3'))).message).toBe('Project x not found');
   });
 
   it.each([

@@ -68,11 +68,11 @@ export function parseAuthorization(header: string | null): string | null {
 }
 
 /** Who is asking: the header's token if there is one (API clients), else the session cookie. */
-export function authenticate({ ctx, input }: { ctx: Ctx; input: Omit<GateInput, 'scope'> }): Principal {
+export async function authenticate({ ctx, input }: { ctx: Ctx; input: Omit<GateInput, 'scope'> }): Promise<Principal> {
   const fromHeader = parseAuthorization(input.authorization);
   const token = fromHeader ?? input.cookieToken;
   if (!token) throw new AppError('unauthorized', 'Authentication required: sign in or send an access token');
-  const resolved = resolveToken({
+  const resolved = await resolveToken({
     ctx,
     // The cookie carries login sessions only (lib/auth/session.ts); the header takes every kind.
     input: { token, ip: input.ip, userAgent: input.userAgent, ...(fromHeader === null ? { accept: consoleSessionRefusal } : {}) },
@@ -80,9 +80,9 @@ export function authenticate({ ctx, input }: { ctx: Ctx; input: Omit<GateInput, 
   const samlMethodId = samlMethodIdOf(resolved.token.authMethod);
   return {
     ...resolved,
-    memberships: listMemberships(ctx, resolved.user.id),
+    memberships: await listMemberships(ctx, resolved.user.id),
     // One more lookup, for SSO sessions only: the policy may refuse other organizations' providers.
-    ...(samlMethodId ? { idpOrganizationId: identityProviderOrganization(ctx, samlMethodId) } : {}),
+    ...(samlMethodId ? { idpOrganizationId: await identityProviderOrganization(ctx, samlMethodId) } : {}),
   };
 }
 
@@ -203,15 +203,15 @@ export function authorizeProject(principal: Principal, name: string, project: Pr
 }
 
 /** Authenticates the request and authorizes its scope: the whole gate in one call. */
-export function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): GateResult {
-  const principal = authenticate({ ctx, input });
+export async function gate({ ctx, input }: { ctx: Ctx; input: GateInput }): Promise<GateResult> {
+  const principal = await authenticate({ ctx, input });
   if (input.request) assertScopesPermit(principal.token.scopes, input.request);
   const { scope } = input;
-  const project = scope.kind === 'project' ? findProjectOwner(ctx, scope.projectName) : null;
+  const project = scope.kind === 'project' ? await findProjectOwner(ctx, scope.projectName) : null;
   // Only an account id that is none of the caller's organizations costs the unit lookup.
   const unit =
     scope.kind === 'account' && !principal.memberships.some((m) => m.organization.accountId === scope.accountId)
-      ? findUnit(ctx, scope.accountId)
+      ? await findUnit(ctx, scope.accountId)
       : null;
   const membership = authorizeScope(principal, scope, input.ip, project, unit);
   return { principal, membership, unit, governing: governingMemberships(principal, scope, membership) };

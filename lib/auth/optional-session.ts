@@ -10,23 +10,23 @@ import { authenticate, gate, type GateResult, type RequestScope } from './gate';
 
 type SoftInput = { cookieToken: string | null } & RequestMeta;
 
-function softly<T>(cookieToken: string | null, check: (cookieToken: string) => T): T | null {
+async function softly<T>(cookieToken: string | null, check: (cookieToken: string) => Promise<T>): Promise<T | null> {
   if (!cookieToken) return null;
   try {
-    return check(cookieToken);
+    return await check(cookieToken);
   } catch {
     return null;
   }
 }
 
 /** The user of a live session cookie (the token alone: no allowlists or policies), or null. */
-export function optionalPrincipal({ ctx, input }: { ctx: Ctx; input: SoftInput }): Principal | null {
+export async function optionalPrincipal({ ctx, input }: { ctx: Ctx; input: SoftInput }): Promise<Principal | null> {
   const meta: RequestMeta = { ip: input.ip, userAgent: input.userAgent };
-  return softly(input.cookieToken, (cookieToken) => authenticate({ ctx, input: { authorization: null, cookieToken, ...meta } }));
+  return await softly(input.cookieToken, (cookieToken) => authenticate({ ctx, input: { authorization: null, cookieToken, ...meta } }));
 }
 
 /** The gate's answer for a session cookie in `scope` (allowlists, policies), or null where it refuses. */
-export function optionalSession({ ctx, input }: { ctx: Ctx; input: SoftInput & { scope: RequestScope } }): GateResult | null {
+export async function optionalSession({ ctx, input }: { ctx: Ctx; input: SoftInput & { scope: RequestScope } }): Promise<GateResult | null> {
   const meta: RequestMeta = { ip: input.ip, userAgent: input.userAgent };
-  return softly(input.cookieToken, (cookieToken) => gate({ ctx, input: { authorization: null, cookieToken, ...meta, scope: input.scope } }));
+  return await softly(input.cookieToken, (cookieToken) => gate({ ctx, input: { authorization: null, cookieToken, ...meta, scope: input.scope } }));
 }

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
-import { signInFailures } from '@/db/schema';
-import { iso, type Ctx } from '@/lib/context';
+import { signInFailures } from '@/db/tables';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import type { Env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { first } from '@/db/async';
 
 // Failed sign-ins are counted per account and per client address in fixed windows. The
 // per-account limit stops guessing one person's password from many addresses; the per-address
@@ -53,8 +54,8 @@ export function clientAddressBucket(ip: string): string {
 const accountKey = (email: string) => `email:${email}`;
 const ipKey = (ip: string) => `ip:${clientAddressBucket(ip)}`;
 
-function currentCount(ctx: Ctx, key: string, windowMs: number = WINDOW_MS): { count: number; resetsAt: number } {
-  const row = ctx.db.select().from(signInFailures).where(eq(signInFailures.key, key)).get();
+async function currentCount(ctx: Ctx, key: string, windowMs: number = WINDOW_MS): Promise<{ count: number; resetsAt: number }> {
+  const row = await first(ctx.db.select().from(signInFailures).where(eq(signInFailures.key, key)).limit(1));
   if (!row) return { count: 0, resetsAt: 0 };
   const resetsAt = Date.parse(row.windowStart) + windowMs;
   return resetsAt <= ctx.now.getTime() ? { count: 0, resetsAt: 0 } : { count: row.count, resetsAt };
@@ -66,12 +67,12 @@ function minutesUntil(ctx: Ctx, time: number): string {
 }
 
 /** Throws 429 when the account or the address has used up its failed attempts. */
-export function assertSignInAllowed(
+export async function assertSignInAllowed(
   ctx: Ctx,
   { email, ip }: { email: string; ip: string | null },
   limits: SignInLimits = { perAccount: ACCOUNT_LIMIT, perIp: IP_LIMIT },
-): void {
-  const account = currentCount(ctx, accountKey(email));
+): Promise<void> {
+  const account = await currentCount(ctx, accountKey(email));
   if (account.count >= limits.perAccount) {
     throw new AppError(
       'rate_limited',
@@ -79,7 +80,7 @@ export function assertSignInAllowed(
     );
   }
   if (ip) {
-    const address = currentCount(ctx, ipKey(ip));
+    const address = await currentCount(ctx, ipKey(ip));
     if (address.count >= limits.perIp) {
       throw new AppError(
         'rate_limited',
@@ -89,27 +90,26 @@ export function assertSignInAllowed(
   }
 }
 
-function bump(ctx: Ctx, key: string, windowMs: number = WINDOW_MS): void {
-  const { count } = currentCount(ctx, key, windowMs);
+async function bump(ctx: Ctx, key: string, windowMs: number = WINDOW_MS): Promise<void> {
+  const { count } = await currentCount(ctx, key, windowMs);
   const windowStart = count === 0 ? iso(ctx.now) : undefined;
-  ctx.db
+  await ctx.db
     .insert(signInFailures)
     .values({ key, windowStart: iso(ctx.now), count: 1 })
     .onConflictDoUpdate({
       target: signInFailures.key,
       set: windowStart ? { windowStart, count: 1 } : { count: count + 1 },
-    })
-    .run();
+    });
 }
 
-export function recordSignInFailure(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
-  bump(ctx, accountKey(email));
-  if (ip) bump(ctx, ipKey(ip));
+export async function recordSignInFailure(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): Promise<void> {
+  await bump(ctx, accountKey(email));
+  if (ip) await bump(ctx, ipKey(ip));
 }
 
 /** A successful sign-in clears the account's counter (not the address's: it may be spraying). */
-export function clearAccountFailures(ctx: Ctx, email: string): void {
-  ctx.db.delete(signInFailures).where(eq(signInFailures.key, accountKey(email))).run();
+export async function clearAccountFailures(ctx: Ctx, email: string): Promise<void> {
+  await ctx.db.delete(signInFailures).where(eq(signInFailures.key, accountKey(email)));
 }
 
 /**
@@ -117,28 +117,26 @@ export function clearAccountFailures(ctx: Ctx, email: string): void {
  * transaction, before the (slow, asynchronous) password check. Parallel guesses therefore cannot
  * all pass the check before any of them is counted. A success takes the count back.
  */
-export function beginSignInAttempt(ctx: Ctx, attempt: { email: string; ip: string | null }, limits: SignInLimits): void {
-  ctx.db.transaction(
-    () => {
-      assertSignInAllowed(ctx, attempt, limits);
-      recordSignInFailure(ctx, attempt);
+export async function beginSignInAttempt(ctx: Ctx, attempt: { email: string; ip: string | null }, limits: SignInLimits): Promise<void> {
+  await inTransaction(ctx, async (ctx) => {
+      await assertSignInAllowed(ctx, attempt, limits);
+      await recordSignInFailure(ctx, attempt);
     },
-    { behavior: 'immediate' },
   );
 }
 
-function takeBack(ctx: Ctx, key: string): void {
-  const { count } = currentCount(ctx, key);
-  if (count > 0) ctx.db.update(signInFailures).set({ count: count - 1 }).where(eq(signInFailures.key, key)).run();
+async function takeBack(ctx: Ctx, key: string): Promise<void> {
+  const { count } = await currentCount(ctx, key);
+  if (count > 0) await ctx.db.update(signInFailures).set({ count: count - 1 }).where(eq(signInFailures.key, key));
 }
 
 /**
  * The password was right: the account's counter is cleared and the address's attempt returned,
  * also when sign-in is then refused for another reason (IP allowlist, deactivated account).
  */
-export function releaseSignInAttempt(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
-  clearAccountFailures(ctx, email);
-  if (ip) takeBack(ctx, ipKey(ip));
+export async function releaseSignInAttempt(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): Promise<void> {
+  await clearAccountFailures(ctx, email);
+  if (ip) await takeBack(ctx, ipKey(ip));
 }
 
 /**
@@ -146,9 +144,9 @@ export function releaseSignInAttempt(ctx: Ctx, { email, ip }: { email: string; i
  * code is still to come): it is taken back from both counters, which are not cleared, so that
  * asking for the code in between wrong codes cannot reset the count of wrong codes.
  */
-export function returnSignInAttempt(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): void {
-  takeBack(ctx, accountKey(email));
-  if (ip) takeBack(ctx, ipKey(ip));
+export async function returnSignInAttempt(ctx: Ctx, { email, ip }: { email: string; ip: string | null }): Promise<void> {
+  await takeBack(ctx, accountKey(email));
+  if (ip) await takeBack(ctx, ipKey(ip));
 }
 
 // Password reset requests ("Forgot password?") are counted, every one of them, per address typed
@@ -175,16 +173,15 @@ export function passwordResetLimits(env: Env = process.env): PasswordResetLimits
  * counts nothing) when either has used up its requests for the hour. One write transaction, so
  * parallel requests cannot all pass the check before any is counted.
  */
-export function takePasswordResetRequest(
+export async function takePasswordResetRequest(
   ctx: Ctx,
   { email, ip }: { email: string; ip: string | null },
   limits: PasswordResetLimits,
-): void {
+): Promise<void> {
   const emailKey = `reset-email:${email}`;
   const addressKey = ip ? `reset-ip:${clientAddressBucket(ip)}` : null;
-  ctx.db.transaction(
-    () => {
-      const byEmail = currentCount(ctx, emailKey, PASSWORD_RESET_WINDOW_MS);
+  await inTransaction(ctx, async (ctx) => {
+      const byEmail = await currentCount(ctx, emailKey, PASSWORD_RESET_WINDOW_MS);
       if (byEmail.count >= limits.perEmail) {
         throw new AppError(
           'rate_limited',
@@ -192,17 +189,16 @@ export function takePasswordResetRequest(
         );
       }
       if (addressKey) {
-        const byAddress = currentCount(ctx, addressKey, PASSWORD_RESET_WINDOW_MS);
+        const byAddress = await currentCount(ctx, addressKey, PASSWORD_RESET_WINDOW_MS);
         if (byAddress.count >= limits.perIp) {
           throw new AppError(
             'rate_limited',
             `Too many password reset requests from your address. Try again in ${minutesUntil(ctx, byAddress.resetsAt)}.`,
           );
         }
-        bump(ctx, addressKey, PASSWORD_RESET_WINDOW_MS);
+        await bump(ctx, addressKey, PASSWORD_RESET_WINDOW_MS);
       }
-      bump(ctx, emailKey, PASSWORD_RESET_WINDOW_MS);
+      await bump(ctx, emailKey, PASSWORD_RESET_WINDOW_MS);
     },
-    { behavior: 'immediate' },
   );
 }

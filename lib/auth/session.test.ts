@@ -88,33 +88,32 @@ describe('sessionTokenFromCookies', () => {
 });
 
 describe('signOut', () => {
-  it('deletes only the token the caller used, and records it in each organization', () => {
+  it('deletes only the token the caller used, and records it in each organization', async () => {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    const other = seedUser(ctx);
-    const orgA = seedOrganization(ctx);
-    const orgB = seedOrganization(ctx);
-    seedMembership(ctx, { organizationId: orgA.id, userId: user.id });
-    seedMembership(ctx, { organizationId: orgB.id, userId: user.id });
-    const session = seedToken(ctx, user.id, { kind: 'session', createdManually: false });
-    const secondSession = seedToken(ctx, user.id, { kind: 'session', createdManually: false });
-    const personal = seedToken(ctx, user.id);
-    const othersToken = seedToken(ctx, other.id, { kind: 'session' });
+    const user = await seedUser(ctx);
+    const other = await seedUser(ctx);
+    const orgA = await seedOrganization(ctx);
+    const orgB = await seedOrganization(ctx);
+    await seedMembership(ctx, { organizationId: orgA.id, userId: user.id });
+    await seedMembership(ctx, { organizationId: orgB.id, userId: user.id });
+    const session = await seedToken(ctx, user.id, { kind: 'session', createdManually: false });
+    const secondSession = await seedToken(ctx, user.id, { kind: 'session', createdManually: false });
+    const personal = await seedToken(ctx, user.id);
+    const othersToken = await seedToken(ctx, other.id, { kind: 'session' });
 
-    const principal = authenticate({ ctx, input: { authorization: null, cookieToken: session.fullToken, ip: null, userAgent: null } });
-    signOut({ ctx, principal, meta: { ip: '203.0.113.1', userAgent: 'browser' } });
+    const principal = await authenticate({ ctx, input: { authorization: null, cookieToken: session.fullToken, ip: null, userAgent: null } });
+    await signOut({ ctx, principal, meta: { ip: '203.0.113.1', userAgent: 'browser' } });
 
     expect(
-      ctx.db
+      (await ctx.db
         .select({ id: tokens.id })
-        .from(tokens)
-        .all()
+        .from(tokens))
         .map((t) => t.id)
         .sort(),
     ).toEqual([secondSession.token.id, personal.token.id, othersToken.token.id].sort());
-    const error = (() => {
+    const error = await (async () => {
       try {
-        resolveToken({ ctx, input: { token: session.fullToken, ip: null, userAgent: null } });
+        await resolveToken({ ctx, input: { token: session.fullToken, ip: null, userAgent: null } });
       } catch (e) {
         return e;
       }
@@ -122,7 +121,7 @@ describe('signOut', () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).status).toBe(401);
 
-    const events = listAuditEvents(ctx);
+    const events = await listAuditEvents(ctx);
     expect(events.map((e) => [e.event, e.organizationId])).toEqual([
       ['auth.sign_out', orgA.id],
       ['auth.sign_out', orgB.id],
@@ -136,25 +135,25 @@ describe('signOut', () => {
     });
   });
 
-  it('records once without an organization for a user with none', () => {
+  it('records once without an organization for a user with none', async () => {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    const { fullToken } = seedToken(ctx, user.id);
-    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
-    signOut({ ctx, principal, meta: { ip: null, userAgent: null } });
-    expect(ctx.db.select().from(tokens).all()).toEqual([]);
-    expect(listAuditEvents(ctx)).toMatchObject([{ event: 'auth.sign_out', organizationId: null, details: { kind: 'personal' } }]);
+    const user = await seedUser(ctx);
+    const { fullToken } = await seedToken(ctx, user.id);
+    const principal = await authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ip: null, userAgent: null } });
+    await signOut({ ctx, principal, meta: { ip: null, userAgent: null } });
+    expect(await ctx.db.select().from(tokens)).toEqual([]);
+    expect(await listAuditEvents(ctx)).toMatchObject([{ event: 'auth.sign_out', organizationId: null, details: { kind: 'personal' } }]);
   });
 
-  it('never deletes a token of another user, even when handed its id', () => {
+  it('never deletes a token of another user, even when handed its id', async () => {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    const other = seedUser(ctx);
-    const mine = seedToken(ctx, user.id, { kind: 'session' });
-    const theirs = seedToken(ctx, other.id, { kind: 'session' });
-    const principal = authenticate({ ctx, input: { authorization: null, cookieToken: mine.fullToken, ip: null, userAgent: null } });
-    signOut({ ctx, principal: { ...principal, token: { ...principal.token, id: theirs.token.id } }, meta: { ip: null, userAgent: null } });
-    expect(ctx.db.select({ id: tokens.id }).from(tokens).all().map((t) => t.id).sort()).toEqual([mine.token.id, theirs.token.id].sort());
+    const user = await seedUser(ctx);
+    const other = await seedUser(ctx);
+    const mine = await seedToken(ctx, user.id, { kind: 'session' });
+    const theirs = await seedToken(ctx, other.id, { kind: 'session' });
+    const principal = await authenticate({ ctx, input: { authorization: null, cookieToken: mine.fullToken, ip: null, userAgent: null } });
+    await signOut({ ctx, principal: { ...principal, token: { ...principal.token, id: theirs.token.id } }, meta: { ip: null, userAgent: null } });
+    expect((await ctx.db.select({ id: tokens.id }).from(tokens)).map((t) => t.id).sort()).toEqual([mine.token.id, theirs.token.id].sort());
   });
 });
 
@@ -179,20 +178,20 @@ describe('console sessions: login sessions only', () => {
     expect([...tokenKinds].sort()).toEqual(['application', 'personal', 'session']);
   });
 
-  it('consoleSessionUserId (next-auth\'s decode): the user of a live login session, null for anything else', () => {
+  it('consoleSessionUserId (next-auth\'s decode): the user of a live login session, null for anything else', async () => {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    const session = seedToken(ctx, user.id, { kind: 'session', maxAgeSeconds: 600 });
-    const personal = seedToken(ctx, user.id, { kind: 'personal', scopes: ['projects:read'] });
-    const application = seedToken(ctx, user.id, { kind: 'application' });
-    expect(consoleSessionUserId(ctx, session.fullToken)).toBe(user.id);
-    expect(consoleSessionUserId(ctx, personal.fullToken)).toBeNull();
-    expect(consoleSessionUserId(ctx, application.fullToken)).toBeNull();
-    expect(consoleSessionUserId(ctx, 'pcls_not-a-real-token-0000000000000000')).toBeNull();
-    expect(consoleSessionUserId(ctx, '')).toBeNull();
+    const user = await seedUser(ctx);
+    const session = await seedToken(ctx, user.id, { kind: 'session', maxAgeSeconds: 600 });
+    const personal = await seedToken(ctx, user.id, { kind: 'personal', scopes: ['projects:read'] });
+    const application = await seedToken(ctx, user.id, { kind: 'application' });
+    expect(await consoleSessionUserId(ctx, session.fullToken)).toBe(user.id);
+    expect(await consoleSessionUserId(ctx, personal.fullToken)).toBeNull();
+    expect(await consoleSessionUserId(ctx, application.fullToken)).toBeNull();
+    expect(await consoleSessionUserId(ctx, 'pcls_not-a-real-token-0000000000000000')).toBeNull();
+    expect(await consoleSessionUserId(ctx, '')).toBeNull();
     advance(ctx, 599_000);
-    expect(consoleSessionUserId(ctx, session.fullToken)).toBe(user.id);
+    expect(await consoleSessionUserId(ctx, session.fullToken)).toBe(user.id);
     advance(ctx, 1_000);
-    expect(consoleSessionUserId(ctx, session.fullToken)).toBeNull();
+    expect(await consoleSessionUserId(ctx, session.fullToken)).toBeNull();
   });
 });

@@ -2,10 +2,12 @@ import type { Principal, RequestMeta } from '@/lib/call';
 import type { Env } from '@/lib/env';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { and, eq } from 'drizzle-orm';
-import { tokens, type TokenKind } from '@/db/schema';
+import { type TokenKind } from '@/db/schema';
+import { tokens } from '@/db/tables';
 import { recordUserAudit } from '@/lib/audit/record';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { hashToken } from '@/lib/tokens/token';
+import { first } from '@/db/async';
 
 /** Names of the cookie that carries the session token (next-auth's, "__Secure-" over https). */
 export const SESSION_COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'] as const;
@@ -32,12 +34,14 @@ export function consoleSessionRefusal(token: { kind: TokenKind }): string | null
  * when it names no live console session (unknown, expired, or a personal or application token).
  * The request gate does the full check (allowlists, policy) on every console request.
  */
-export function consoleSessionUserId(ctx: Ctx, token: string): string | null {
-  const row = ctx.db
-    .select({ userId: tokens.userId, kind: tokens.kind, expiryTime: tokens.expiryTime })
-    .from(tokens)
-    .where(eq(tokens.tokenHash, hashToken(token)))
-    .get();
+export async function consoleSessionUserId(ctx: Ctx, token: string): Promise<string | null> {
+  const row = await first(
+    ctx.db
+      .select({ userId: tokens.userId, kind: tokens.kind, expiryTime: tokens.expiryTime })
+      .from(tokens)
+      .where(eq(tokens.tokenHash, hashToken(token)))
+      .limit(1),
+  );
   if (!row || !isConsoleSessionKind(row.kind)) return null;
   if (row.expiryTime !== null && row.expiryTime <= iso(ctx.now)) return null;
   return row.userId;
@@ -77,13 +81,12 @@ export function sessionTokenFromCookies(get: (name: string) => string | undefine
 }
 
 /** Signs the caller out: revokes the token the request was made with and records it. */
-export function signOut({ ctx, principal, meta }: { ctx: Ctx; principal: Principal; meta: RequestMeta }): void {
-  ctx.db.transaction(() => {
-    ctx.db
+export async function signOut({ ctx, principal, meta }: { ctx: Ctx; principal: Principal; meta: RequestMeta }): Promise<void> {
+  await inTransaction(ctx, async (ctx) => {
+    await ctx.db
       .delete(tokens)
-      .where(and(eq(tokens.id, principal.token.id), eq(tokens.userId, principal.user.id)))
-      .run();
-    recordUserAudit(
+      .where(and(eq(tokens.id, principal.token.id), eq(tokens.userId, principal.user.id)));
+    await recordUserAudit(
       ctx,
       principal.memberships.map((m) => m.organization.id),
       {

@@ -1,8 +1,9 @@
 import { domainToUnicode } from 'node:url';
 import { and, asc, count, eq, inArray, ne, or, sql } from 'drizzle-orm';
-import { authenticationMethods, domainAuthenticationMethods, domains, users, type Domain } from '@/db/schema';
+import { type Domain } from '@/db/schema';
+import { authenticationMethods, domainAuthenticationMethods, domains, users } from '@/db/tables';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newDomainId } from '@/lib/ids';
 import { newChallengeToken } from './challenge';
@@ -11,6 +12,7 @@ import { checkDnsChallenge } from './dns-check';
 import { checkHttpChallenge } from './http-check';
 import { addDomainSchema, linkDomainSchema, updateDomainSchema } from './schema';
 import { lookupSettings, type LookupSettings } from './settings';
+import { affectedRows, first, isUniqueViolation, single } from '@/db/async';
 
 // An organization's domains (Admin → Domains and /v1/organization/{org}/domains): added
 // unverified with a random challenge, verified by finding the challenge in DNS (or over HTTP),
@@ -29,76 +31,70 @@ function organizationOf(call: ReadCall): string {
   return call.membership.organization.id;
 }
 
-/** True if this is SQLite refusing a duplicate in a unique index (drizzle may wrap it). */
-function isUniqueViolation(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
-  }
-  return false;
-}
-
-function linkedMethodIds(ctx: Ctx, domainIds: string[]): Map<string, string[]> {
+async function linkedMethodIds(ctx: Ctx, domainIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(domainIds.map((id) => [id, []]));
   if (domainIds.length === 0) return out;
-  const rows = ctx.db
+  const rows = await ctx.db
     .select({ domainId: domainAuthenticationMethods.domainId, methodId: domainAuthenticationMethods.methodId })
     .from(domainAuthenticationMethods)
     .where(inArray(domainAuthenticationMethods.domainId, domainIds))
-    .orderBy(asc(domainAuthenticationMethods.createTime), asc(domainAuthenticationMethods.methodId))
-    .all();
+    .orderBy(asc(domainAuthenticationMethods.createTime), asc(domainAuthenticationMethods.methodId));
   for (const row of rows) out.get(row.domainId)!.push(row.methodId);
   return out;
 }
 
-function views(ctx: Ctx, rows: Domain[]): DomainView[] {
-  const links = linkedMethodIds(
+async function views(ctx: Ctx, rows: Domain[]): Promise<DomainView[]> {
+  const links = await linkedMethodIds(
     ctx,
     rows.map((d) => d.id),
   );
   return rows.map((domain) => ({ domain, linkedMethodIds: links.get(domain.id)! }));
 }
 
-export function listDomains(call: ReadCall): DomainView[] {
+export async function listDomains(call: ReadCall): Promise<DomainView[]> {
   const organizationId = organizationOf(call);
-  return views(
+  return await views(
     call.ctx,
-    call.ctx.db.select().from(domains).where(eq(domains.organizationId, organizationId)).orderBy(asc(domains.domainName)).all(),
+    await call.ctx.db.select().from(domains).where(eq(domains.organizationId, organizationId)).orderBy(asc(domains.domainName)),
   );
 }
 
 /** One domain of the caller's organization; 404 for any other id. */
-export function getDomain(call: ReadCall, domainId: string): DomainView {
+export async function getDomain(call: ReadCall, domainId: string): Promise<DomainView> {
   const organizationId = organizationOf(call);
-  const row = call.ctx.db
-    .select()
-    .from(domains)
-    .where(and(eq(domains.id, domainId), eq(domains.organizationId, organizationId)))
-    .get();
+  const row = await first(
+    call.ctx.db
+      .select()
+      .from(domains)
+      .where(and(eq(domains.id, domainId), eq(domains.organizationId, organizationId)))
+      .limit(1),
+  );
   if (!row) throw new AppError('not_found', `Domain ${domainId} not found`);
-  return views(call.ctx, [row])[0]!;
+  return (await views(call.ctx, [row]))[0]!;
 }
 
-export function addDomain(call: OrgCall & { input: unknown }): DomainView {
+export async function addDomain(call: OrgCall & { input: unknown }): Promise<DomainView> {
   const organizationId = organizationOf(call);
   const { domain_name, verification_type } = parseInput(addDomainSchema, call.input);
   const exists = () => new AppError('conflict', `Domain ${domain_name} already exists in this organization`, { domain_name: ['This domain already exists in this organization'] });
   // The unique index on (organization, name) refuses a duplicate, also when two requests add
   // the same name at once.
   try {
-    return call.ctx.db.transaction(() => {
-      const domain = call.ctx.db
-        .insert(domains)
-        .values({
-          id: newDomainId(),
-          organizationId,
-          domainName: domain_name,
-          verificationType: verification_type,
-          challengeToken: newChallengeToken(),
-          createTime: iso(call.ctx.now),
-        })
-        .returning()
-        .get();
-      audit(call, 'domain.created', { domain_id: domain.id, domain_name, verification_type }, organizationId);
+    return await inTransaction(call, async (call) => {
+      const domain = await single(
+        call.ctx.db
+          .insert(domains)
+          .values({
+            id: newDomainId(),
+            organizationId,
+            domainName: domain_name,
+            verificationType: verification_type,
+            challengeToken: newChallengeToken(),
+            createTime: iso(call.ctx.now),
+          })
+          .returning(),
+      );
+      await audit(call, 'domain.created', { domain_id: domain.id, domain_name, verification_type }, organizationId);
       return { domain, linkedMethodIds: [] };
     });
   } catch (error) {
@@ -107,20 +103,20 @@ export function addDomain(call: OrgCall & { input: unknown }): DomainView {
   }
 }
 
-export function updateDomain(call: OrgCall & { domainId: string; input: unknown }): DomainView {
-  const { domain: before } = getDomain(call, call.domainId);
+export async function updateDomain(call: OrgCall & { domainId: string; input: unknown }): Promise<DomainView> {
+  const { domain: before } = await getDomain(call, call.domainId);
   const { verification_type } = parseInput(updateDomainSchema, call.input);
-  return call.ctx.db.transaction(() => {
+  return await inTransaction(call, async (call) => {
     if (verification_type !== before.verificationType) {
-      call.ctx.db.update(domains).set({ verificationType: verification_type }).where(eq(domains.id, before.id)).run();
-      audit(call, 'domain.updated', {
+      await call.ctx.db.update(domains).set({ verificationType: verification_type }).where(eq(domains.id, before.id));
+      await audit(call, 'domain.updated', {
           domain_id: before.id,
           domain_name: before.domainName,
           old: { verification_type: before.verificationType },
           new: { verification_type },
         }, before.organizationId);
     }
-    return getDomain(call, before.id);
+    return await getDomain(call, before.id);
   });
 }
 
@@ -139,9 +135,9 @@ function onDomain(domainName: string) {
 }
 
 /** Makes the people with addresses on the domain managed by the organization; returns how many changed. */
-export function manageUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): number {
+export async function manageUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): Promise<number> {
   // Application users' addresses are on .invalid, which cannot be added; checked anyway.
-  return ctx.db
+  return affectedRows(await ctx.db
     .update(users)
     .set({ managingOrganizationId: organizationId })
     .where(
@@ -150,26 +146,26 @@ export function manageUsersOfDomain(ctx: Ctx, organizationId: string, domainName
         eq(users.isApplicationUser, false),
         or(sql`${users.managingOrganizationId} is null`, ne(users.managingOrganizationId, organizationId)),
       ),
-    )
-    .run().changes;
+    ));
 }
 
 /** How many people the organization manages through this domain (what removing it releases). */
-export function countManagedUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): number {
-  return ctx.db
-    .select({ n: count() })
-    .from(users)
-    .where(and(onDomain(domainName), eq(users.managingOrganizationId, organizationId)))
-    .get()!.n;
+export async function countManagedUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): Promise<number> {
+  return (await first(
+    ctx.db
+      .select({ n: count() })
+      .from(users)
+      .where(and(onDomain(domainName), eq(users.managingOrganizationId, organizationId)))
+      .limit(1),
+  ))!.n;
 }
 
 /** Releases the organization's managed users on the domain (it was removed or became unverified). */
-export function releaseUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): number {
-  return ctx.db
+export async function releaseUsersOfDomain(ctx: Ctx, organizationId: string, domainName: string): Promise<number> {
+  return affectedRows(await ctx.db
     .update(users)
     .set({ managingOrganizationId: null })
-    .where(and(onDomain(domainName), eq(users.managingOrganizationId, organizationId)))
-    .run().changes;
+    .where(and(onDomain(domainName), eq(users.managingOrganizationId, organizationId))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,12 +184,14 @@ const liveChecker: Checker = (domain, settings) =>
     ? checkHttpChallenge(domain.domainName, domain.challengeToken, settings)
     : checkDnsChallenge(domain.domainName, domain.challengeToken, settings);
 
-function verifiedElsewhere(ctx: Ctx, domain: Domain): boolean {
-  return !!ctx.db
-    .select({ id: domains.id })
-    .from(domains)
-    .where(and(eq(domains.domainName, domain.domainName), eq(domains.state, 'verified'), ne(domains.id, domain.id)))
-    .get();
+async function verifiedElsewhere(ctx: Ctx, domain: Domain): Promise<boolean> {
+  return !!await first(
+    ctx.db
+      .select({ id: domains.id })
+      .from(domains)
+      .where(and(eq(domains.domainName, domain.domainName), eq(domains.state, 'verified'), ne(domains.id, domain.id)))
+      .limit(1),
+  );
 }
 
 /**
@@ -204,26 +202,25 @@ function verifiedElsewhere(ctx: Ctx, domain: Domain): boolean {
 export async function verifyDomain(
   call: OrgCall & { domainId: string; settings?: LookupSettings; checker?: Checker },
 ): Promise<VerifyOutcome> {
-  const { domain } = getDomain(call, call.domainId);
+  const { domain } = await getDomain(call, call.domainId);
   const organizationId = domain.organizationId;
   const takenError = () =>
     new AppError('conflict', `Domain ${domain.domainName} is verified by another organization; one organization only can verify a domain`);
-  const refuseTaken = (): never => {
-    call.ctx.db.transaction(() =>
-      audit(call, 'domain.verification_failed', { domain_id: domain.id, domain_name: domain.domainName, result: 'verified_by_another_organization' }, organizationId),
+  const refuseTaken = async (): Promise<never> => {
+    await inTransaction(call, async (call) =>
+      await audit(call, 'domain.verification_failed', { domain_id: domain.id, domain_name: domain.domainName, result: 'verified_by_another_organization' }, organizationId),
     );
     throw takenError();
   };
-  if (domain.state !== 'verified' && verifiedElsewhere(call.ctx, domain)) refuseTaken();
+  if (domain.state !== 'verified' && await verifiedElsewhere(call.ctx, domain)) await refuseTaken();
 
   const result = await (call.checker ?? liveChecker)(domain, call.settings ?? lookupSettings());
   // The lookup took time: the domain may have changed meanwhile, so it is read again below.
   const { ctx } = call;
   const after = call;
   try {
-    return ctx.db.transaction(
-      () => {
-        const { domain: current } = getDomain(after, domain.id);
+    return await inTransaction(ctx, async (ctx) => {
+        const { domain: current } = await getDomain(after, domain.id);
         const update: Partial<Domain> = { lastCheckTime: iso(ctx.now), lastCheckResult: result };
         const details: Record<string, unknown> = {
           domain_id: current.id,
@@ -236,42 +233,41 @@ export async function verifyDomain(
         if (result.status === 'verified') {
           if (current.state !== 'verified') {
             Object.assign(update, { state: 'verified', verifiedTime: iso(ctx.now) });
-            ctx.db.update(domains).set(update).where(eq(domains.id, current.id)).run();
-            details.managed_users_added = manageUsersOfDomain(ctx, organizationId, current.domainName);
+            await ctx.db.update(domains).set(update).where(eq(domains.id, current.id));
+            details.managed_users_added = await manageUsersOfDomain(ctx, organizationId, current.domainName);
           } else {
-            ctx.db.update(domains).set(update).where(eq(domains.id, current.id)).run();
+            await ctx.db.update(domains).set(update).where(eq(domains.id, current.id));
             details.already_verified = true;
           }
-          audit(after, 'domain.verified', details, organizationId);
+          await audit(after, 'domain.verified', details, organizationId);
         } else {
           if (current.state === 'verified' && DEFINITIVE_FAILURES.has(result.status)) {
             Object.assign(update, { state: 'unverified', verifiedTime: null });
             details.became_unverified = true;
-            details.managed_users_released = releaseUsersOfDomain(ctx, organizationId, current.domainName);
+            details.managed_users_released = await releaseUsersOfDomain(ctx, organizationId, current.domainName);
           }
-          ctx.db.update(domains).set(update).where(eq(domains.id, current.id)).run();
-          audit(after, 'domain.verification_failed', details, organizationId);
+          await ctx.db.update(domains).set(update).where(eq(domains.id, current.id));
+          await audit(after, 'domain.verification_failed', details, organizationId);
         }
-        return { ...getDomain(after, current.id), result };
+        return { ...await getDomain(after, current.id), result };
       },
-      { behavior: 'immediate' },
     );
   } catch (error) {
     // Another organization verified the same name while we looked: the partial unique index
     // (one verified row per name) refused this one.
-    if (isUniqueViolation(error)) refuseTaken();
+    if (isUniqueViolation(error)) await refuseTaken();
     throw error;
   }
 }
 
-export function deleteDomain(call: OrgCall & { domainId: string }): DomainView {
-  const view = getDomain(call, call.domainId);
+export async function deleteDomain(call: OrgCall & { domainId: string }): Promise<DomainView> {
+  const view = await getDomain(call, call.domainId);
   const { domain } = view;
-  return call.ctx.db.transaction(() => {
+  return await inTransaction(call, async (call) => {
     // Links go with the domain by the foreign key's ON DELETE CASCADE.
-    call.ctx.db.delete(domains).where(eq(domains.id, domain.id)).run();
-    const released = domain.state === 'verified' ? releaseUsersOfDomain(call.ctx, domain.organizationId, domain.domainName) : 0;
-    audit(call, 'domain.deleted', {
+    await call.ctx.db.delete(domains).where(eq(domains.id, domain.id));
+    const released = domain.state === 'verified' ? await releaseUsersOfDomain(call.ctx, domain.organizationId, domain.domainName) : 0;
+    await audit(call, 'domain.deleted', {
         domain_id: domain.id,
         domain_name: domain.domainName,
         state: domain.state,
@@ -286,76 +282,74 @@ export function deleteDomain(call: OrgCall & { domainId: string }): DomainView {
 // Links to identity providers
 
 /** The organization's identity providers, for the page's link choices. */
-export function listLinkableMethods(call: ReadCall): LinkableMethod[] {
+export async function listLinkableMethods(call: ReadCall): Promise<LinkableMethod[]> {
   const organizationId = organizationOf(call);
-  return call.ctx.db
+  return await call.ctx.db
     .select({ id: authenticationMethods.id, name: authenticationMethods.name, type: authenticationMethods.type, enabled: authenticationMethods.enabled })
     .from(authenticationMethods)
     .where(and(eq(authenticationMethods.organizationId, organizationId), eq(authenticationMethods.type, 'saml')))
-    .orderBy(asc(authenticationMethods.name), asc(authenticationMethods.id))
-    .all();
+    .orderBy(asc(authenticationMethods.name), asc(authenticationMethods.id));
 }
 
-function getMethod(call: ReadCall, methodId: string) {
+async function getMethod(call: ReadCall, methodId: string) {
   const organizationId = organizationOf(call);
-  const method = call.ctx.db
-    .select({ id: authenticationMethods.id, name: authenticationMethods.name, type: authenticationMethods.type })
-    .from(authenticationMethods)
-    .where(and(eq(authenticationMethods.id, methodId), eq(authenticationMethods.organizationId, organizationId)))
-    .get();
+  const method = await first(
+    call.ctx.db
+      .select({ id: authenticationMethods.id, name: authenticationMethods.name, type: authenticationMethods.type })
+      .from(authenticationMethods)
+      .where(and(eq(authenticationMethods.id, methodId), eq(authenticationMethods.organizationId, organizationId)))
+      .limit(1),
+  );
   if (!method) throw new AppError('not_found', `Authentication method ${methodId} not found`);
   return method;
 }
 
 /** The domains linked to one identity provider of the organization. */
-export function listMethodDomains(call: ReadCall, methodId: string): DomainView[] {
-  getMethod(call, methodId);
-  const rows = call.ctx.db
+export async function listMethodDomains(call: ReadCall, methodId: string): Promise<DomainView[]> {
+  await getMethod(call, methodId);
+  const rows = (await call.ctx.db
     .select({ domain: domains })
     .from(domainAuthenticationMethods)
     .innerJoin(domains, eq(domains.id, domainAuthenticationMethods.domainId))
     .where(eq(domainAuthenticationMethods.methodId, methodId))
-    .orderBy(asc(domains.domainName))
-    .all()
+    .orderBy(asc(domains.domainName)))
     .map((r) => r.domain);
-  return views(call.ctx, rows);
+  return await views(call.ctx, rows);
 }
 
 /** Links a verified domain of the organization to one of its identity providers (idempotent). */
-export function linkDomain(call: OrgCall & { methodId: string; input: unknown }): DomainView {
-  const method = getMethod(call, call.methodId);
+export async function linkDomain(call: OrgCall & { methodId: string; input: unknown }): Promise<DomainView> {
+  const method = await getMethod(call, call.methodId);
   const { domain_id } = parseInput(linkDomainSchema, call.input);
-  const { domain, linkedMethodIds: linked } = getDomain(call, domain_id);
+  const { domain, linkedMethodIds: linked } = await getDomain(call, domain_id);
   if (method.type !== 'saml') {
     throw new AppError('bad_request', `Authentication method ${method.id} is not an identity provider (SAML): domains link to identity providers only`);
   }
   if (domain.state !== 'verified') {
     throw new AppError('conflict', `Domain ${domain.domainName} is not verified: verify it before linking it to an identity provider`);
   }
-  if (linked.includes(method.id)) return getDomain(call, domain.id);
-  return call.ctx.db.transaction(() => {
-    call.ctx.db
+  if (linked.includes(method.id)) return await getDomain(call, domain.id);
+  return await inTransaction(call, async (call) => {
+    await call.ctx.db
       .insert(domainAuthenticationMethods)
       .values({ domainId: domain.id, methodId: method.id, createTime: iso(call.ctx.now) })
-      .onConflictDoNothing()
-      .run();
-    audit(call, 'domain.linked', { domain_id: domain.id, domain_name: domain.domainName, authentication_method_id: method.id, authentication_method_name: method.name }, domain.organizationId);
-    return getDomain(call, domain.id);
+      .onConflictDoNothing();
+    await audit(call, 'domain.linked', { domain_id: domain.id, domain_name: domain.domainName, authentication_method_id: method.id, authentication_method_name: method.name }, domain.organizationId);
+    return await getDomain(call, domain.id);
   });
 }
 
-export function unlinkDomain(call: OrgCall & { methodId: string; domainId: string }): DomainView {
-  const method = getMethod(call, call.methodId);
-  const { domain, linkedMethodIds: linked } = getDomain(call, call.domainId);
+export async function unlinkDomain(call: OrgCall & { methodId: string; domainId: string }): Promise<DomainView> {
+  const method = await getMethod(call, call.methodId);
+  const { domain, linkedMethodIds: linked } = await getDomain(call, call.domainId);
   if (!linked.includes(method.id)) {
     throw new AppError('not_found', `Domain ${domain.domainName} is not linked to authentication method ${method.id}`);
   }
-  return call.ctx.db.transaction(() => {
-    call.ctx.db
+  return await inTransaction(call, async (call) => {
+    await call.ctx.db
       .delete(domainAuthenticationMethods)
-      .where(and(eq(domainAuthenticationMethods.domainId, domain.id), eq(domainAuthenticationMethods.methodId, method.id)))
-      .run();
-    audit(call, 'domain.unlinked', { domain_id: domain.id, domain_name: domain.domainName, authentication_method_id: method.id, authentication_method_name: method.name }, domain.organizationId);
-    return getDomain(call, domain.id);
+      .where(and(eq(domainAuthenticationMethods.domainId, domain.id), eq(domainAuthenticationMethods.methodId, method.id)));
+    await audit(call, 'domain.unlinked', { domain_id: domain.id, domain_name: domain.domainName, authentication_method_id: method.id, authentication_method_name: method.name }, domain.organizationId);
+    return await getDomain(call, domain.id);
   });
 }

@@ -9,17 +9,19 @@ import { seedIdentityProvider } from '@/lib/testing/domains';
 import { callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { testCtx } from '@/lib/testing/seed';
 import { emailDomain, identityProvidersForEmail, managingOrganizationForEmail } from './route';
+import { first, single } from '@/db/async';
 
-function insertDomain(ctx: Ctx, organizationId: string, domainName: string, state: 'verified' | 'unverified') {
-  return ctx.db
-    .insert(domains)
-    .values({ id: newDomainId(), organizationId, domainName, state, challengeToken: 'x', createTime: iso(ctx.now) })
-    .returning()
-    .get();
+async function insertDomain(ctx: Ctx, organizationId: string, domainName: string, state: 'verified' | 'unverified') {
+  return await single(
+    ctx.db
+      .insert(domains)
+      .values({ id: newDomainId(), organizationId, domainName, state, challengeToken: 'x', createTime: iso(ctx.now) })
+      .returning(),
+  );
 }
 
-function link(ctx: Ctx, domainId: string, methodId: string) {
-  ctx.db.insert(domainAuthenticationMethods).values({ domainId, methodId, createTime: iso(ctx.now) }).run();
+async function link(ctx: Ctx, domainId: string, methodId: string) {
+  await ctx.db.insert(domainAuthenticationMethods).values({ domainId, methodId, createTime: iso(ctx.now) });
 }
 
 describe('emailDomain', () => {
@@ -40,48 +42,48 @@ describe('emailDomain', () => {
 });
 
 describe('managingOrganizationForEmail', () => {
-  it('is the organization that verified the exact domain, else null', () => {
+  it('is the organization that verified the exact domain, else null', async () => {
     const ctx = testCtx();
-    const { organization: a } = seedOrganizationWithAdmin(ctx);
-    const { organization: b } = seedOrganizationWithAdmin(ctx);
-    insertDomain(ctx, a.id, 'acme.test', 'verified');
-    insertDomain(ctx, b.id, 'acme.test', 'unverified');
-    insertDomain(ctx, b.id, 'pending.test', 'unverified');
-    expect(managingOrganizationForEmail(ctx, 'x@acme.test')).toBe(a.id);
-    expect(managingOrganizationForEmail(ctx, 'X@ACME.TEST')).toBe(a.id);
-    expect(managingOrganizationForEmail(ctx, 'x@eu.acme.test')).toBeNull();
-    expect(managingOrganizationForEmail(ctx, 'x@pending.test')).toBeNull();
-    expect(managingOrganizationForEmail(ctx, 'not an address')).toBeNull();
+    const { organization: a } = await seedOrganizationWithAdmin(ctx);
+    const { organization: b } = await seedOrganizationWithAdmin(ctx);
+    await insertDomain(ctx, a.id, 'acme.test', 'verified');
+    await insertDomain(ctx, b.id, 'acme.test', 'unverified');
+    await insertDomain(ctx, b.id, 'pending.test', 'unverified');
+    expect(await managingOrganizationForEmail(ctx, 'x@acme.test')).toBe(a.id);
+    expect(await managingOrganizationForEmail(ctx, 'X@ACME.TEST')).toBe(a.id);
+    expect(await managingOrganizationForEmail(ctx, 'x@eu.acme.test')).toBeNull();
+    expect(await managingOrganizationForEmail(ctx, 'x@pending.test')).toBeNull();
+    expect(await managingOrganizationForEmail(ctx, 'not an address')).toBeNull();
   });
 });
 
 describe('identityProvidersForEmail', () => {
-  it('routes an address to the enabled SAML IdPs its verified domain is linked to, oldest first', () => {
+  it('routes an address to the enabled SAML IdPs its verified domain is linked to, oldest first', async () => {
     const ctx = testCtx();
-    const { organization } = seedOrganizationWithAdmin(ctx);
-    const { organization: other } = seedOrganizationWithAdmin(ctx);
-    const first = seedIdentityProvider(ctx, organization.id, { name: 'First' });
+    const { organization } = await seedOrganizationWithAdmin(ctx);
+    const { organization: other } = await seedOrganizationWithAdmin(ctx);
+    const first = await seedIdentityProvider(ctx, organization.id, { name: 'First' });
     ctx.now = new Date(ctx.now.getTime() + 1000);
-    const second = seedIdentityProvider(ctx, organization.id, { name: 'Second' });
-    const disabled = seedIdentityProvider(ctx, organization.id, { name: 'Disabled', enabled: false });
-    const internal = seedIdentityProvider(ctx, organization.id, { name: 'Internal', type: 'internal' });
-    const foreign = seedIdentityProvider(ctx, other.id, { name: 'Foreign' });
-    const verified = insertDomain(ctx, organization.id, 'acme.test', 'verified');
-    const unverified = insertDomain(ctx, organization.id, 'pending.test', 'unverified');
-    for (const method of [second, first, disabled, internal, foreign]) link(ctx, verified.id, method.id);
-    link(ctx, unverified.id, first.id);
+    const second = await seedIdentityProvider(ctx, organization.id, { name: 'Second' });
+    const disabled = await seedIdentityProvider(ctx, organization.id, { name: 'Disabled', enabled: false });
+    const internal = await seedIdentityProvider(ctx, organization.id, { name: 'Internal', type: 'internal' });
+    const foreign = await seedIdentityProvider(ctx, other.id, { name: 'Foreign' });
+    const verified = await insertDomain(ctx, organization.id, 'acme.test', 'verified');
+    const unverified = await insertDomain(ctx, organization.id, 'pending.test', 'unverified');
+    for (const method of [second, first, disabled, internal, foreign]) await link(ctx, verified.id, method.id);
+    await link(ctx, unverified.id, first.id);
 
-    expect(identityProvidersForEmail(ctx, 'alice@Acme.test').map((m) => m.name)).toEqual(['First', 'Second']);
-    expect(identityProvidersForEmail(ctx, 'alice@eu.acme.test')).toEqual([]);
-    expect(identityProvidersForEmail(ctx, 'alice@pending.test')).toEqual([]);
-    expect(identityProvidersForEmail(ctx, 'alice')).toEqual([]);
+    expect((await identityProvidersForEmail(ctx, 'alice@Acme.test')).map((m) => m.name)).toEqual(['First', 'Second']);
+    expect(await identityProvidersForEmail(ctx, 'alice@eu.acme.test')).toEqual([]);
+    expect(await identityProvidersForEmail(ctx, 'alice@pending.test')).toEqual([]);
+    expect(await identityProvidersForEmail(ctx, 'alice')).toEqual([]);
   });
 });
 
 describe('people created after the domain is verified', () => {
   it('first-run setup asks too (no domain exists yet, so nobody is managed)', async () => {
     const ctx = testCtx();
-    expect(isSetupNeeded(ctx)).toBe(true);
+    expect(await isSetupNeeded(ctx)).toBe(true);
     const { user } = await completeSetup({
       ctx,
       input: { organizationName: 'First', email: 'root@acme.test', password: 'a long enough password' },
@@ -92,18 +94,18 @@ describe('people created after the domain is verified', () => {
 
   it('an invitation sign-up on a verified domain creates a managed user; elsewhere an unmanaged one', async () => {
     const ctx = testCtx();
-    const { organization, admin } = seedOrganizationWithAdmin(ctx);
-    insertDomain(ctx, organization.id, 'acme.test', 'verified');
-    const call = callAs(ctx, admin.id, organization.id);
+    const { organization, admin } = await seedOrganizationWithAdmin(ctx);
+    await insertDomain(ctx, organization.id, 'acme.test', 'verified');
+    const call = await callAs(ctx, admin.id, organization.id);
     const signUp = async (email: string) => {
-      const { link } = inviteMember({ ...call, input: { user_email: email }, baseUrl: 'https://console.test' });
+      const { link } = await inviteMember({ ...call, input: { user_email: email }, baseUrl: 'https://console.test' });
       const { user } = await acceptWithSignUp({
         ctx,
         secret: link.split('/invite/')[1]!,
         input: { password: 'a long enough password', real_name: 'New Person' },
         meta: { ip: null, userAgent: null },
       });
-      return ctx.db.select().from(users).where(eq(users.id, user.id)).get()!;
+      return (await first(ctx.db.select().from(users).where(eq(users.id, user.id)).limit(1)))!;
     };
     expect((await signUp('new@acme.test')).managingOrganizationId).toBe(organization.id);
     expect((await signUp('new@elsewhere.test')).managingOrganizationId).toBeNull();

@@ -1,7 +1,9 @@
 import { domainToASCII } from 'node:url';
 import { and, asc, eq } from 'drizzle-orm';
-import { authenticationMethods, domainAuthenticationMethods, domains, type AuthenticationMethod } from '@/db/schema';
+import { type AuthenticationMethod } from '@/db/schema';
+import { authenticationMethods, domainAuthenticationMethods, domains } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
+import { first } from '@/db/async';
 
 /**
  * The domain part of an email address, lower-cased and in its ASCII (punycode) form, as
@@ -22,10 +24,10 @@ export function emailDomain(email: string): string | null {
  * verified by the provider's organization: where "Sign in with SSO" by email sends the person.
  * Only the exact domain counts (a user at sub.example.com is not routed by example.com).
  */
-export function identityProvidersForEmail(ctx: Ctx, email: string): AuthenticationMethod[] {
+export async function identityProvidersForEmail(ctx: Ctx, email: string): Promise<AuthenticationMethod[]> {
   const domain = emailDomain(email);
   if (!domain) return [];
-  return ctx.db
+  return (await ctx.db
     .select({ method: authenticationMethods })
     .from(domains)
     .innerJoin(domainAuthenticationMethods, eq(domainAuthenticationMethods.domainId, domains.id))
@@ -40,8 +42,7 @@ export function identityProvidersForEmail(ctx: Ctx, email: string): Authenticati
         eq(authenticationMethods.type, 'saml'),
       ),
     )
-    .orderBy(asc(authenticationMethods.createTime))
-    .all()
+    .orderBy(asc(authenticationMethods.createTime)))
     .map((row) => row.method);
 }
 
@@ -50,13 +51,15 @@ export function identityProvidersForEmail(ctx: Ctx, email: string): Authenticati
  * users get it as their managing organization wherever they are created (sign-up, SSO,
  * invitations); verifying a domain sets it on the users already there.
  */
-export function managingOrganizationForEmail(ctx: Ctx, email: string): string | null {
+export async function managingOrganizationForEmail(ctx: Ctx, email: string): Promise<string | null> {
   const domain = emailDomain(email);
   if (!domain) return null;
-  const row = ctx.db
-    .select({ organizationId: domains.organizationId })
-    .from(domains)
-    .where(and(eq(domains.domainName, domain), eq(domains.state, 'verified')))
-    .get();
+  const row = await first(
+    ctx.db
+      .select({ organizationId: domains.organizationId })
+      .from(domains)
+      .where(and(eq(domains.domainName, domain), eq(domains.state, 'verified')))
+      .limit(1),
+  );
   return row?.organizationId ?? null;
 }

@@ -1,22 +1,15 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { generate } from 'selfsigned';
-import {
-  authenticationMethods,
-  domainAuthenticationMethods,
-  domains,
-  externalIdentities,
-  samlCertificates,
-  tokens,
-  type AuthenticationMethod,
-  type SamlCertificate,
-} from '@/db/schema';
+import { type AuthenticationMethod, type SamlCertificate } from '@/db/schema';
+import { authenticationMethods, domainAuthenticationMethods, domains, externalIdentities, samlCertificates, tokens } from '@/db/tables';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { updateRow } from '@/lib/model/rows';
 import { AppError, parseInput } from '@/lib/errors';
 import { newAuthenticationMethodId, newRowId } from '@/lib/ids';
 import { parseCertificate, type ParsedCertificate } from './certificate';
 import { createMethodSchema, updateMethodSchema, type ParsedUpdateMethod } from './schema';
+import { affectedRows, first, single } from '@/db/async';
 
 // Identity providers of an organization: create, read, change, delete, and their certificates.
 // Super admins only. Every change is audited inside its transaction.
@@ -29,51 +22,51 @@ export function isConfigured(method: Pick<AuthenticationMethod, 'samlIdpUrl' | '
   return !!method.samlIdpUrl && !!method.samlEntityId && certificates.length > 0;
 }
 
-export function certificatesOf(ctx: Ctx, methodId: string): SamlCertificate[] {
-  return ctx.db
+export async function certificatesOf(ctx: Ctx, methodId: string): Promise<SamlCertificate[]> {
+  return await ctx.db
     .select()
     .from(samlCertificates)
     .where(eq(samlCertificates.methodId, methodId))
-    // Oldest first; rowid orders those added within the same second.
-    .orderBy(asc(samlCertificates.createTime), sql`rowid`)
-    .all();
+    // Oldest first. Within one second (times have second precision), the one valid from earlier,
+    // then the id: a fixed order, the same on both engines (SQLite's rowid is not on PostgreSQL).
+    .orderBy(asc(samlCertificates.createTime), asc(samlCertificates.notBefore), asc(samlCertificates.id));
 }
 
-function linkedDomainsOf(ctx: Ctx, methodId: string): LinkedDomain[] {
-  return ctx.db
+async function linkedDomainsOf(ctx: Ctx, methodId: string): Promise<LinkedDomain[]> {
+  return await ctx.db
     .select({ domainId: domains.id, domainName: domains.domainName, state: domains.state })
     .from(domainAuthenticationMethods)
     .innerJoin(domains, eq(domains.id, domainAuthenticationMethods.domainId))
     .where(eq(domainAuthenticationMethods.methodId, methodId))
-    .orderBy(asc(domains.domainName))
-    .all();
+    .orderBy(asc(domains.domainName));
 }
 
-function view(ctx: Ctx, method: AuthenticationMethod): MethodView {
-  return { method, certificates: certificatesOf(ctx, method.id), linkedDomains: linkedDomainsOf(ctx, method.id) };
+async function view(ctx: Ctx, method: AuthenticationMethod): Promise<MethodView> {
+  return { method, certificates: await certificatesOf(ctx, method.id), linkedDomains: await linkedDomainsOf(ctx, method.id) };
 }
 
-export function listMethods(call: Pick<OrgCall, 'ctx' | 'membership'>): MethodView[] {
+export async function listMethods(call: Pick<OrgCall, 'ctx' | 'membership'>): Promise<MethodView[]> {
   assertSuperAdmin(call.membership);
-  return call.ctx.db
+  const methods = await call.ctx.db
     .select()
     .from(authenticationMethods)
     .where(eq(authenticationMethods.organizationId, call.membership.organization.id))
-    .orderBy(asc(authenticationMethods.createTime), asc(authenticationMethods.name))
-    .all()
-    .map((method) => view(call.ctx, method));
+    .orderBy(asc(authenticationMethods.createTime), asc(authenticationMethods.name));
+  return await Promise.all(methods.map((method) => view(call.ctx, method)));
 }
 
 /** One identity provider of the caller's organization; 404 for any other id. */
-export function getMethod(call: Pick<OrgCall, 'ctx' | 'membership'>, methodId: string): MethodView {
+export async function getMethod(call: Pick<OrgCall, 'ctx' | 'membership'>, methodId: string): Promise<MethodView> {
   assertSuperAdmin(call.membership);
-  const method = call.ctx.db
-    .select()
-    .from(authenticationMethods)
-    .where(and(eq(authenticationMethods.id, methodId), eq(authenticationMethods.organizationId, call.membership.organization.id)))
-    .get();
+  const method = await first(
+    call.ctx.db
+      .select()
+      .from(authenticationMethods)
+      .where(and(eq(authenticationMethods.id, methodId), eq(authenticationMethods.organizationId, call.membership.organization.id)))
+      .limit(1),
+  );
   if (!method) throw new AppError('not_found', `Authentication method ${methodId} not found`);
-  return view(call.ctx, method);
+  return await view(call.ctx, method);
 }
 
 function certificateOrThrow(pem: string, now: Date, field = 'saml_certificate'): ParsedCertificate {
@@ -82,21 +75,22 @@ function certificateOrThrow(pem: string, now: Date, field = 'saml_certificate'):
   return result.certificate;
 }
 
-function insertCertificate(ctx: Ctx, methodId: string, certificate: ParsedCertificate): SamlCertificate {
-  return ctx.db
-    .insert(samlCertificates)
-    .values({
-      id: newRowId(),
-      methodId,
-      pem: certificate.pem,
-      subject: certificate.subject,
-      issuer: certificate.issuer,
-      notBefore: certificate.notBefore,
-      notAfter: certificate.notAfter,
-      createTime: iso(ctx.now),
-    })
-    .returning()
-    .get();
+async function insertCertificate(ctx: Ctx, methodId: string, certificate: ParsedCertificate): Promise<SamlCertificate> {
+  return await single(
+    ctx.db
+      .insert(samlCertificates)
+      .values({
+        id: newRowId(),
+        methodId,
+        pem: certificate.pem,
+        subject: certificate.subject,
+        issuer: certificate.issuer,
+        notBefore: certificate.notBefore,
+        notAfter: certificate.notAfter,
+        createTime: iso(ctx.now),
+      })
+      .returning(),
+  );
 }
 
 /** A new SP key pair (RSA 2048, self-signed for 10 years), to sign our authentication requests. */
@@ -175,11 +169,10 @@ export async function createMethod(call: OrgCall & { input: unknown }): Promise<
   const organizationId = call.membership.organization.id;
   const domainIds = [...new Set((input.linked_domains ?? []).map((d) => d.domain_id))];
   if (domainIds.length) {
-    const found = call.ctx.db
+    const found = await call.ctx.db
       .select({ id: domains.id })
       .from(domains)
-      .where(and(inArray(domains.id, domainIds), eq(domains.organizationId, organizationId)))
-      .all();
+      .where(and(inArray(domains.id, domainIds), eq(domains.organizationId, organizationId)));
     const missing = domainIds.filter((id) => !found.some((d) => d.id === id));
     if (missing.length) {
       throw new AppError('bad_request', `Domain ${missing.join(', ')} is not a domain of this organization`, {
@@ -191,28 +184,29 @@ export async function createMethod(call: OrgCall & { input: unknown }): Promise<
   // Slow (RSA key generation): before the transaction, which must not hold the write lock meanwhile.
   const sp = await generateSpKeyPair(id);
   const now = iso(call.ctx.now);
-  return call.ctx.db.transaction(() => {
-    const method = call.ctx.db
-      .insert(authenticationMethods)
-      .values({
-        id,
-        organizationId,
-        name: input.authentication_method_name,
-        type: 'saml',
-        spPrivateKey: sp.privateKey,
-        spCertificate: sp.certificate,
-        createTime: now,
-        updateTime: now,
-        ...optionColumns({ ...input, authentication_method_enabled: undefined }),
-      })
-      .returning()
-      .get();
-    if (certificate) insertCertificate(call.ctx, id, certificate);
+  return await inTransaction(call, async (call) => {
+    const method = await single(
+      call.ctx.db
+        .insert(authenticationMethods)
+        .values({
+          id,
+          organizationId,
+          name: input.authentication_method_name,
+          type: 'saml',
+          spPrivateKey: sp.privateKey,
+          spCertificate: sp.certificate,
+          createTime: now,
+          updateTime: now,
+          ...optionColumns({ ...input, authentication_method_enabled: undefined }),
+        })
+        .returning(),
+    );
+    if (certificate) await insertCertificate(call.ctx, id, certificate);
     for (const domainId of domainIds) {
-      call.ctx.db.insert(domainAuthenticationMethods).values({ domainId, methodId: id, createTime: now }).run();
+      await call.ctx.db.insert(domainAuthenticationMethods).values({ domainId, methodId: id, createTime: now });
     }
-    audit(call, 'identity_provider.created', { authentication_method_id: id, name: method.name, vendor: method.vendor, linked_domains: domainIds }, call.membership!.organization.id);
-    return view(call.ctx, method);
+    await audit(call, 'identity_provider.created', { authentication_method_id: id, name: method.name, vendor: method.vendor, linked_domains: domainIds }, call.membership!.organization.id);
+    return await view(call.ctx, method);
   });
 }
 
@@ -235,8 +229,8 @@ const AUDITED_COLUMNS: Record<string, keyof AuthenticationMethod> = {
 };
 
 /** PUT: a partial change. `saml_certificate` replaces every certificate with the one given. */
-export function updateMethod(call: OrgCall & { methodId: string; input: unknown }): MethodView {
-  const before = getMethod(call, call.methodId);
+export async function updateMethod(call: OrgCall & { methodId: string; input: unknown }): Promise<MethodView> {
+  const before = await getMethod(call, call.methodId);
   const input = parseInput(updateMethodSchema, call.input);
   const certificate = input.saml_certificate ? certificateOrThrow(input.saml_certificate, call.ctx.now) : null;
   const columns = optionColumns(input);
@@ -247,14 +241,14 @@ export function updateMethod(call: OrgCall & { methodId: string; input: unknown 
   const changed = Object.entries(AUDITED_COLUMNS).filter(
     ([, column]) => column in columns && JSON.stringify(before.method[column]) !== JSON.stringify(columns[column as keyof typeof columns]),
   );
-  return call.ctx.db.transaction(() => {
-    const method = updateRow(call.ctx, authenticationMethods, call.methodId, columns);
+  return await inTransaction(call, async (call) => {
+    const method = await updateRow(call.ctx, authenticationMethods, call.methodId, columns);
     if (input.saml_certificate !== undefined) {
-      call.ctx.db.delete(samlCertificates).where(eq(samlCertificates.methodId, call.methodId)).run();
-      if (certificate) insertCertificate(call.ctx, call.methodId, certificate);
+      await call.ctx.db.delete(samlCertificates).where(eq(samlCertificates.methodId, call.methodId));
+      if (certificate) await insertCertificate(call.ctx, call.methodId, certificate);
     }
     if (changed.length || input.saml_certificate !== undefined) {
-      audit(call, 'identity_provider.updated', {
+      await audit(call, 'identity_provider.updated', {
           authentication_method_id: call.methodId,
           name: method.name,
           old: Object.fromEntries(changed.map(([key, column]) => [key, before.method[column]])),
@@ -262,37 +256,37 @@ export function updateMethod(call: OrgCall & { methodId: string; input: unknown 
           ...(input.saml_certificate !== undefined ? { certificate_replaced: certificate ? certificate.subject : null } : {}),
         }, call.membership!.organization.id);
     }
-    return view(call.ctx, method);
+    return await view(call.ctx, method);
   });
 }
 
 /** Adds a certificate beside the current ones: both are accepted until the old one is removed. */
-export function addCertificate(call: OrgCall & { methodId: string; pem: string }): MethodView {
-  const before = getMethod(call, call.methodId);
+export async function addCertificate(call: OrgCall & { methodId: string; pem: string }): Promise<MethodView> {
+  const before = await getMethod(call, call.methodId);
   const certificate = certificateOrThrow(call.pem, call.ctx.now);
   if (before.certificates.some((c) => c.pem === certificate.pem)) {
     throw new AppError('conflict', 'This certificate is already there', { saml_certificate: ['This certificate is already there'] });
   }
-  return call.ctx.db.transaction(() => {
-    insertCertificate(call.ctx, call.methodId, certificate);
-    updateRow(call.ctx, authenticationMethods, call.methodId, {});
-    audit(call, 'identity_provider.certificate_added', { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter }, call.membership!.organization.id);
-    return view(call.ctx, before.method);
+  return await inTransaction(call, async (call) => {
+    await insertCertificate(call.ctx, call.methodId, certificate);
+    await updateRow(call.ctx, authenticationMethods, call.methodId, {});
+    await audit(call, 'identity_provider.certificate_added', { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter }, call.membership!.organization.id);
+    return await view(call.ctx, before.method);
   });
 }
 
 /** Removes one certificate. The last one of an enabled provider stays: remove it by disabling first. */
-export function removeCertificate(call: OrgCall & { methodId: string; certificateId: string }): MethodView {
-  const before = getMethod(call, call.methodId);
+export async function removeCertificate(call: OrgCall & { methodId: string; certificateId: string }): Promise<MethodView> {
+  const before = await getMethod(call, call.methodId);
   const certificate = before.certificates.find((c) => c.id === call.certificateId);
   if (!certificate) throw new AppError('not_found', 'Certificate not found');
   if (before.method.enabled && before.certificates.length === 1) {
     throw new AppError('conflict', 'This is the only certificate of an enabled identity provider: add the new one first, or disable the provider');
   }
-  return call.ctx.db.transaction(() => {
-    call.ctx.db.delete(samlCertificates).where(eq(samlCertificates.id, certificate.id)).run();
-    audit(call, 'identity_provider.certificate_removed', { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter }, call.membership!.organization.id);
-    return view(call.ctx, before.method);
+  return await inTransaction(call, async (call) => {
+    await call.ctx.db.delete(samlCertificates).where(eq(samlCertificates.id, certificate.id));
+    await audit(call, 'identity_provider.certificate_removed', { authentication_method_id: call.methodId, name: before.method.name, subject: certificate.subject, not_after: certificate.notAfter }, call.membership!.organization.id);
+    return await view(call.ctx, before.method);
   });
 }
 
@@ -300,14 +294,14 @@ export function removeCertificate(call: OrgCall & { methodId: string; certificat
  * Deletes the provider: its certificates, requests and domain links go by the foreign keys; the
  * sessions signed in through it and the accounts' links to it go here. Returns how many sessions ended.
  */
-export function deleteMethod(call: OrgCall & { methodId: string }): number {
-  const { method } = getMethod(call, call.methodId);
+export async function deleteMethod(call: OrgCall & { methodId: string }): Promise<number> {
+  const { method } = await getMethod(call, call.methodId);
   const provider = `saml:${method.id}`;
-  return call.ctx.db.transaction(() => {
-    const ended = call.ctx.db.delete(tokens).where(and(eq(tokens.authMethod, provider), eq(tokens.kind, 'session'))).run().changes;
-    call.ctx.db.delete(externalIdentities).where(eq(externalIdentities.provider, provider)).run();
-    call.ctx.db.delete(authenticationMethods).where(eq(authenticationMethods.id, method.id)).run();
-    audit(call, 'identity_provider.deleted', { authentication_method_id: method.id, name: method.name, sessions_ended: ended }, call.membership!.organization.id);
+  return await inTransaction(call, async (call) => {
+    const ended = affectedRows(await call.ctx.db.delete(tokens).where(and(eq(tokens.authMethod, provider), eq(tokens.kind, 'session'))));
+    await call.ctx.db.delete(externalIdentities).where(eq(externalIdentities.provider, provider));
+    await call.ctx.db.delete(authenticationMethods).where(eq(authenticationMethods.id, method.id));
+    await audit(call, 'identity_provider.deleted', { authentication_method_id: method.id, name: method.name, sessions_ended: ended }, call.membership!.organization.id);
     return ended;
   });
 }

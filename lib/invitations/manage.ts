@@ -1,9 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import { invitations, memberships, organizations, users, type Invitation, type Organization, type User } from '@/db/schema';
+import { type Invitation, type Organization, type User } from '@/db/schema';
+import { invitations, memberships, organizations, users } from '@/db/tables';
 import { hashPassword } from '@/lib/passwords/hash';
 import { assertSuperAdmin, audit, type OrgCall, type Principal, type RequestMeta } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newTokenId } from '@/lib/ids';
 import { insertMembership } from '@/lib/model/organizations';
@@ -12,6 +13,7 @@ import { insertUser } from '@/lib/model/users';
 import { managingOrganizationForEmail } from '@/lib/domains/route';
 import { isEmailProven, markEmailProven } from '@/lib/model/proven';
 import { acceptWithSignUpSchema, invitationActionSchema, inviteSchema } from './schema';
+import { affectedRows, first, single } from '@/db/async';
 
 // Invitations to join an organization. The link carries a random secret (only its hash is
 // stored); whoever opens it must sign in or sign up as the invited address to join.
@@ -30,81 +32,86 @@ export function invitationLink(baseUrl: string, secret: string): string {
 }
 
 /** Invites an address; a pending, unexpired invitation for it is a conflict, an expired one is replaced. */
-export function inviteMember(call: OrgCall & { input: unknown; baseUrl: string }): CreatedInvitation {
+export async function inviteMember(call: OrgCall & { input: unknown; baseUrl: string }): Promise<CreatedInvitation> {
   assertSuperAdmin(call.membership);
   const { user_email: email } = parseInput(inviteSchema, call.input);
   const organization = call.membership.organization;
   const now = iso(call.ctx.now);
-  return call.ctx.db.transaction(() => {
-    const member = call.ctx.db
-      .select({ id: users.id })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.organizationId, organization.id), eq(users.email, email)))
-      .get();
+  return await inTransaction(call, async (call) => {
+    const member = await first(
+      call.ctx.db
+        .select({ id: users.id })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(eq(memberships.organizationId, organization.id), eq(users.email, email)))
+        .limit(1),
+    );
     if (member) throw new AppError('conflict', `${email} is already a member of this organization`);
-    const existing = call.ctx.db
-      .select()
-      .from(invitations)
-      .where(and(eq(invitations.organizationId, organization.id), eq(invitations.email, email)))
-      .get();
+    const existing = await first(
+      call.ctx.db
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.organizationId, organization.id), eq(invitations.email, email)))
+        .limit(1),
+    );
     if (existing && existing.expiryTime > now) throw new AppError('conflict', `An invitation for ${email} already exists`);
-    if (existing) call.ctx.db.delete(invitations).where(eq(invitations.id, existing.id)).run();
+    if (existing) await call.ctx.db.delete(invitations).where(eq(invitations.id, existing.id));
 
     const secret = randomBytes(32).toString('base64url');
-    const invitation = call.ctx.db
-      .insert(invitations)
-      .values({
-        id: newTokenId(),
-        organizationId: organization.id,
-        email,
-        tokenHash: hashToken(secret),
-        invitedByUserId: call.principal.user.id,
-        invitedByEmail: call.principal.user.email,
-        createTime: now,
-        expiryTime: iso(new Date(call.ctx.now.getTime() + INVITATION_MAX_AGE_MS)),
-      })
-      .returning()
-      .get();
-    audit(call, 'invitation.created', { user_email: email }, organization.id);
+    const invitation = await single(
+      call.ctx.db
+        .insert(invitations)
+        .values({
+          id: newTokenId(),
+          organizationId: organization.id,
+          email,
+          tokenHash: hashToken(secret),
+          invitedByUserId: call.principal.user.id,
+          invitedByEmail: call.principal.user.email,
+          createTime: now,
+          expiryTime: iso(new Date(call.ctx.now.getTime() + INVITATION_MAX_AGE_MS)),
+        })
+        .returning(),
+    );
+    await audit(call, 'invitation.created', { user_email: email }, organization.id);
     return { invitation, link: invitationLink(call.baseUrl, secret) };
   });
 }
 
-export function listInvitations(call: Pick<OrgCall, 'ctx' | 'membership'>): Invitation[] {
+export async function listInvitations(call: Pick<OrgCall, 'ctx' | 'membership'>): Promise<Invitation[]> {
   assertSuperAdmin(call.membership);
-  return call.ctx.db
+  return await call.ctx.db
     .select()
     .from(invitations)
     .where(eq(invitations.organizationId, call.membership.organization.id))
-    .orderBy(asc(invitations.createTime), asc(invitations.email))
-    .all();
+    .orderBy(asc(invitations.createTime), asc(invitations.email));
 }
 
-export function cancelInvitation(call: OrgCall & { email: string }): void {
+export async function cancelInvitation(call: OrgCall & { email: string }): Promise<void> {
   assertSuperAdmin(call.membership);
   const email = call.email.trim().toLowerCase();
   const organizationId = call.membership.organization.id;
-  call.ctx.db.transaction(() => {
-    const { changes } = call.ctx.db
+  await inTransaction(call, async (call) => {
+    const changes = affectedRows(await call.ctx.db
       .delete(invitations)
-      .where(and(eq(invitations.organizationId, organizationId), eq(invitations.email, email)))
-      .run();
+      .where(and(eq(invitations.organizationId, organizationId), eq(invitations.email, email))));
     if (changes === 0) throw new AppError('not_found', `No invitation for ${email}`);
-    audit(call, 'invitation.cancelled', { user_email: email }, organizationId);
+    await audit(call, 'invitation.cancelled', { user_email: email }, organizationId);
   });
 }
 
 export type OpenInvitation = { invitation: Invitation; organization: Organization };
 
 /** The invitation a link names; 404 for an unknown link, 410 once it has expired. */
-export function findInvitationByLink(ctx: Ctx, secret: string): OpenInvitation {
-  const row = ctx.db
-    .select({ invitation: invitations, organization: organizations })
-    .from(invitations)
-    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
-    .where(eq(invitations.tokenHash, hashToken(secret)))
-    .get();
+export async function findInvitationByLink(ctx: Ctx, secret: string): Promise<OpenInvitation> {
+  const row = await first(
+    ctx.db
+      .select({ invitation: invitations, organization: organizations })
+      .from(invitations)
+      .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+      .where(eq(invitations.tokenHash, hashToken(secret)))
+      .limit(1),
+  );
   if (!row) throw new AppError('not_found', 'This invitation link is not valid: it may have been cancelled or used already');
   if (row.invitation.expiryTime <= iso(ctx.now)) {
     throw new AppError('gone', 'This invitation has expired: ask an admin of the organization for a new one');
@@ -113,13 +120,15 @@ export function findInvitationByLink(ctx: Ctx, secret: string): OpenInvitation {
 }
 
 /** The pending invitation of an address to an organization (the API's accept), with the same checks. */
-export function findInvitationFor(ctx: Ctx, organizationId: string, email: string): OpenInvitation {
-  const row = ctx.db
-    .select({ invitation: invitations, organization: organizations })
-    .from(invitations)
-    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
-    .where(and(eq(invitations.organizationId, organizationId), eq(invitations.email, email.trim().toLowerCase())))
-    .get();
+export async function findInvitationFor(ctx: Ctx, organizationId: string, email: string): Promise<OpenInvitation> {
+  const row = await first(
+    ctx.db
+      .select({ invitation: invitations, organization: organizations })
+      .from(invitations)
+      .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+      .where(and(eq(invitations.organizationId, organizationId), eq(invitations.email, email.trim().toLowerCase())))
+      .limit(1),
+  );
   if (!row) throw new AppError('not_found', `No invitation for ${email}`);
   if (row.invitation.expiryTime <= iso(ctx.now)) {
     throw new AppError('gone', 'This invitation has expired: ask an admin of the organization for a new one');
@@ -132,18 +141,20 @@ export function findInvitationFor(ctx: Ctx, organizationId: string, email: strin
  * link's secret, so a mailed invitation proves their address (after the membership, so that the
  * new organization's audit log has it too).
  */
-function join(ctx: Ctx, open: OpenInvitation, user: User, meta: RequestMeta, throughLink: boolean): void {
-  const already = ctx.db
-    .select({ userId: memberships.userId })
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, open.organization.id), eq(memberships.userId, user.id)))
-    .get();
-  if (!already) insertMembership(ctx, { organizationId: open.organization.id, userId: user.id, isSuperAdmin: false });
-  ctx.db.delete(invitations).where(eq(invitations.id, open.invitation.id)).run();
+async function join(ctx: Ctx, open: OpenInvitation, user: User, meta: RequestMeta, throughLink: boolean): Promise<void> {
+  const already = await first(
+    ctx.db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, open.organization.id), eq(memberships.userId, user.id)))
+      .limit(1),
+  );
+  if (!already) await insertMembership(ctx, { organizationId: open.organization.id, userId: user.id, isSuperAdmin: false });
+  await ctx.db.delete(invitations).where(eq(invitations.id, open.invitation.id));
   // The person who joins is the actor (a new account has no memberships before this one).
-  audit({ ctx, meta, principal: { user, memberships: [] } }, 'invitation.accepted', { user_email: open.invitation.email }, open.organization.id);
+  await audit({ ctx, meta, principal: { user, memberships: [] } }, 'invitation.accepted', { user_email: open.invitation.email }, open.organization.id);
   if (throughLink && open.invitation.mailedTime !== null) {
-    markEmailProven(ctx, { userId: user.id, email: open.invitation.email, how: 'mailed_link', meta, details: { organization_id: open.organization.id } });
+    await markEmailProven(ctx, { userId: user.id, email: open.invitation.email, how: 'mailed_link', meta, details: { organization_id: open.organization.id } });
   }
 }
 
@@ -157,7 +168,7 @@ function assertInvitee(principal: Principal, open: OpenInvitation): void {
  * A signed-in user accepts: only the invited address may. `throughLink`: they opened the link
  * (or gave its secret), which proves their address when the invitation was mailed.
  */
-export function acceptInvitation({
+export async function acceptInvitation({
   ctx,
   principal,
   open,
@@ -169,9 +180,9 @@ export function acceptInvitation({
   open: OpenInvitation;
   meta: RequestMeta;
   throughLink: boolean;
-}): Organization {
+}): Promise<Organization> {
   assertInvitee(principal, open);
-  ctx.db.transaction(() => join(ctx, open, principal.user, meta, throughLink));
+  await inTransaction(ctx, async (ctx) => await join(ctx, open, principal.user, meta, throughLink));
   return open.organization;
 }
 
@@ -188,7 +199,7 @@ function isSecretOf(secret: string, invitation: Invitation): boolean {
  * proven may: an account made for an address nobody proved (say, by an admin who copied an
  * invitation link) must not collect every other organization's invitation of that address.
  */
-export function acceptInvitationThroughApi({
+export async function acceptInvitationThroughApi({
   ctx,
   principal,
   meta,
@@ -202,9 +213,9 @@ export function acceptInvitationThroughApi({
   organizationId: string;
   email: string;
   input: unknown;
-}): Organization {
+}): Promise<Organization> {
   const { invite_secret: secret } = parseInput(invitationActionSchema, input);
-  const open = findInvitationFor(ctx, organizationId, email);
+  const open = await findInvitationFor(ctx, organizationId, email);
   assertInvitee(principal, open);
   if (secret !== undefined) {
     if (!isSecretOf(secret, open.invitation)) {
@@ -216,7 +227,7 @@ export function acceptInvitationThroughApi({
       `${principal.user.email} is not a proven address yet, so accepting needs "invite_secret": the secret at the end of the invitation link (/invite/<secret>)`,
     );
   }
-  return acceptInvitation({ ctx, principal, open, meta, throughLink: secret !== undefined });
+  return await acceptInvitation({ ctx, principal, open, meta, throughLink: secret !== undefined });
 }
 
 /**
@@ -225,20 +236,20 @@ export function acceptInvitationThroughApi({
  */
 export async function acceptWithSignUp({ ctx, secret, input, meta }: { ctx: Ctx; secret: string; input: unknown; meta: RequestMeta }) {
   const { password, real_name } = parseInput(acceptWithSignUpSchema, input);
-  const open = findInvitationByLink(ctx, secret);
+  const open = await findInvitationByLink(ctx, secret);
   const passwordHash = await hashPassword(password);
-  return ctx.db.transaction(() => {
+  return await inTransaction(ctx, async (ctx) => {
     // Checked again inside the transaction: the invitation may have been used meanwhile.
-    const still = findInvitationByLink(ctx, secret);
-    if (ctx.db.select({ id: users.id }).from(users).where(eq(users.email, still.invitation.email)).get()) {
+    const still = await findInvitationByLink(ctx, secret);
+    if (await first(ctx.db.select({ id: users.id }).from(users).where(eq(users.email, still.invitation.email)).limit(1))) {
       throw new AppError('conflict', `An account for ${still.invitation.email} exists already: sign in to accept`);
     }
     const email = open.invitation.email;
     // Managed from the start when the organization that verified the address's domain says so.
-    const user = insertUser(ctx, { email, realName: real_name, passwordHash, managingOrganizationId: managingOrganizationForEmail(ctx, email) });
+    const user = await insertUser(ctx, { email, realName: real_name, passwordHash, managingOrganizationId: await managingOrganizationForEmail(ctx, email) });
     // Proven only when the invitation was mailed and its link never shown to the admin; an
     // account made from a copied link stays unproven (the admin may have made it).
-    join(ctx, still, user, meta, true);
-    return { user: ctx.db.select().from(users).where(eq(users.id, user.id)).get()!, organization: still.organization };
+    await join(ctx, still, user, meta, true);
+    return { user: (await first(ctx.db.select().from(users).where(eq(users.id, user.id)).limit(1)))!, organization: still.organization };
   });
 }

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { users } from '@/db/schema';
+import { users } from '@/db/tables';
 import { optionalPrincipal } from '@/lib/auth/optional-session';
 import type { RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { findInvitationByLink, type OpenInvitation } from './manage';
+import { first } from '@/db/async';
 
 // What the public invitation page (/invite/{secret}) shows: the invitation, who is looking (a
 // soft check: the page works signed out) and whether the invited address has an account, which
@@ -17,9 +18,9 @@ export type InvitationPageView = OpenInvitation & {
 };
 
 /** The view of the invitation a link names; 404 for an unknown link, 410 once it has expired. */
-export function invitationPageView({ ctx, input }: { ctx: Ctx; input: { secret: string; cookieToken: string | null } & RequestMeta }): InvitationPageView {
-  const open = findInvitationByLink(ctx, input.secret);
-  const signedInAs = optionalPrincipal({ ctx, input })?.user.email ?? null;
-  const hasAccount = ctx.db.select({ id: users.id }).from(users).where(eq(users.email, open.invitation.email)).get() !== undefined;
+export async function invitationPageView({ ctx, input }: { ctx: Ctx; input: { secret: string; cookieToken: string | null } & RequestMeta }): Promise<InvitationPageView> {
+  const open = await findInvitationByLink(ctx, input.secret);
+  const signedInAs = (await optionalPrincipal({ ctx, input }))?.user.email ?? null;
+  const hasAccount = (await first(ctx.db.select({ id: users.id }).from(users).where(eq(users.email, open.invitation.email)).limit(1))) !== undefined;
   return { ...open, signedInAs, hasAccount };
 }

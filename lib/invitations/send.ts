@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { invitations, type Invitation } from '@/db/schema';
+import { type Invitation } from '@/db/schema';
+import { invitations } from '@/db/tables';
 import { recordAudit } from '@/lib/audit/record';
 import type { OrgCall } from '@/lib/call';
-import { iso } from '@/lib/context';
+import { inTransaction, iso } from '@/lib/context';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { mailInvitation, smtpSettings, type MailResult, type SmtpSettings } from './mail';
 import { inviteMember } from './manage';
+import { first } from '@/db/async';
 
 // Invite and mail, for the console's action and the API alike. The rule that makes a mailed
 // link prove the address (lib/model/proven.ts): when the mail went out, the link goes to the
@@ -30,7 +32,7 @@ export async function sendInvitation(call: OrgCall & {
   /** Tests pass their own; the app mails through SMTP. */
   mailer?: Mailer;
 }): Promise<SentInvitation> {
-  const { invitation, link } = inviteMember({ ...call, baseUrl: call.baseUrl ?? publicBaseUrl() });
+  const { invitation, link } = await inviteMember({ ...call, baseUrl: call.baseUrl ?? publicBaseUrl() });
   const mailer = call.mailer ?? mailInvitation;
   const smtp = call.smtp === undefined ? smtpSettings() : call.smtp;
   let mail: MailResult;
@@ -46,10 +48,10 @@ export async function sendInvitation(call: OrgCall & {
     mail = { sent: false, error: error instanceof Error ? error.message : String(error) };
   }
   if (!mail.sent) return { invitation, mailed: false, link, mailError: mail.error ?? null };
-  const mailed = call.ctx.db.transaction(() => {
-    const row = call.ctx.db.update(invitations).set({ mailedTime: iso(call.ctx.now) }).where(eq(invitations.id, invitation.id)).returning().get();
+  const mailed = await inTransaction(call, async (call) => {
+    const row = await first(call.ctx.db.update(invitations).set({ mailedTime: iso(call.ctx.now) }).where(eq(invitations.id, invitation.id)).returning());
     if (row) {
-      recordAudit(call.ctx, {
+      await recordAudit(call.ctx, {
         event: 'invitation.mailed',
         organizationId: row.organizationId,
         actorUserId: call.principal.user.id,

@@ -1,15 +1,18 @@
 import { eq, inArray } from 'drizzle-orm';
-import { authenticationMethods } from '@/db/schema';
+import { authenticationMethods } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
+import { first } from '@/db/async';
 
 /** The organization that owns an identity provider, or null when there is no such provider. */
-export function identityProviderOrganization(ctx: Ctx, methodId: string): string | null {
+export async function identityProviderOrganization(ctx: Ctx, methodId: string): Promise<string | null> {
   return (
-    ctx.db
-      .select({ organizationId: authenticationMethods.organizationId })
-      .from(authenticationMethods)
-      .where(eq(authenticationMethods.id, methodId))
-      .get()?.organizationId ?? null
+    (await first(
+      ctx.db
+        .select({ organizationId: authenticationMethods.organizationId })
+        .from(authenticationMethods)
+        .where(eq(authenticationMethods.id, methodId))
+        .limit(1),
+    ))?.organizationId ?? null
   );
 }
 
@@ -17,13 +20,12 @@ export function identityProviderOrganization(ctx: Ctx, methodId: string): string
  * The names of the identity providers that sign-in methods ("saml:<id>") name, by id: for
  * showing "SSO: Okta" where a token records "saml:am…". Other methods are skipped.
  */
-export function identityProviderNames(ctx: Ctx, methods: readonly string[]): Record<string, string> {
+export async function identityProviderNames(ctx: Ctx, methods: readonly string[]): Promise<Record<string, string>> {
   const ids = [...new Set(methods.filter((m) => m.startsWith('saml:')).map((m) => m.slice('saml:'.length)))];
   if (ids.length === 0) return {};
-  const rows = ctx.db
+  const rows = await ctx.db
     .select({ id: authenticationMethods.id, name: authenticationMethods.name })
     .from(authenticationMethods)
-    .where(inArray(authenticationMethods.id, ids))
-    .all();
+    .where(inArray(authenticationMethods.id, ids));
   return Object.fromEntries(rows.map((row) => [row.id, row.name]));
 }

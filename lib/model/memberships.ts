@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { SelectedFields } from 'drizzle-orm/sqlite-core';
 import { preparedPerDb } from '@/lib/prepared';
-import { memberships, organizations, passwordCredentials, totpCredentials, users } from '@/db/schema';
+import { memberships, organizations, passwordCredentials, totpCredentials, users } from '@/db/tables';
 import type { Ctx, MembershipWithOrg } from '@/lib/call';
 
 
@@ -16,8 +16,8 @@ const membershipsOfUser = preparedPerDb((db) =>
     .prepare(),
 );
 
-export function listMemberships(ctx: Ctx, userId: string): MembershipWithOrg[] {
-  return membershipsOfUser(ctx.db).all({ userId });
+export async function listMemberships(ctx: Ctx, userId: string): Promise<MembershipWithOrg[]> {
+  return await membershipsOfUser(ctx.db).execute({ userId });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { projects } from '@/db/schema';
+import { projects } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { preparedPerDb } from '@/lib/prepared';
 
@@ -14,6 +14,6 @@ const ownerByName = preparedPerDb((db) =>
     .prepare(),
 );
 
-export function findProjectOwner(ctx: Ctx, name: string): ProjectOwner | null {
-  return ownerByName(ctx.db).get({ name }) ?? null;
+export async function findProjectOwner(ctx: Ctx, name: string): Promise<ProjectOwner | null> {
+  return (await ownerByName(ctx.db).execute({ name }))[0] ?? null;
 }

@@ -1,9 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { users, type User } from '@/db/schema';
+import { type User } from '@/db/schema';
+import { users } from '@/db/tables';
 import { recordUserAudit } from '@/lib/audit/record';
 import type { RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/model/memberships';
+import { first } from '@/db/async';
 
 // Proven addresses: whether the owner of an account's address showed that it is theirs
 // (users.email_verified_time). Automatic linking by address, third-party or SSO, only ever joins
@@ -33,22 +35,23 @@ export function isEmailProven(user: Pick<User, 'emailVerifiedTime'>): boolean {
  * (what was proven is that address, not whatever the account is called by now). Call it inside
  * the transaction of the sign-in or acceptance that proved it, after any membership it adds.
  */
-export function markEmailProven(
+export async function markEmailProven(
   ctx: Ctx,
   { userId, email, how, meta, details = {} }: { userId: string; email: string; how: AddressProof; meta: RequestMeta; details?: Record<string, unknown> },
-): boolean {
+): Promise<boolean> {
   const address = email.trim().toLowerCase();
   const now = iso(ctx.now);
-  const updated = ctx.db
-    .update(users)
-    .set({ emailVerifiedTime: now })
-    .where(and(eq(users.id, userId), eq(users.email, address), isNull(users.emailVerifiedTime)))
-    .returning({ id: users.id, email: users.email })
-    .get();
+  const updated = await first(
+    ctx.db
+      .update(users)
+      .set({ emailVerifiedTime: now })
+      .where(and(eq(users.id, userId), eq(users.email, address), isNull(users.emailVerifiedTime)))
+      .returning({ id: users.id, email: users.email }),
+  );
   if (!updated) return false;
-  recordUserAudit(
+  await recordUserAudit(
     ctx,
-    listMemberships(ctx, userId).map((m) => m.organization.id),
+    (await listMemberships(ctx, userId)).map((m) => m.organization.id),
     {
       event: 'user.email_verified',
       actorUserId: updated.id,

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import { organizationUnits, type OrganizationUnit } from '@/db/schema';
+import { type OrganizationUnit } from '@/db/schema';
+import { organizationUnits } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { preparedPerDb } from '@/lib/prepared';
 
@@ -12,6 +13,6 @@ const unitById = preparedPerDb((db) =>
 );
 
 /** The unit with this account id, whichever organization it is in; null if there is none. */
-export function findUnit(ctx: Ctx, id: string): OrganizationUnit | null {
-  return unitById(ctx.db).get({ id }) ?? null;
+export async function findUnit(ctx: Ctx, id: string): Promise<OrganizationUnit | null> {
+  return (await unitById(ctx.db).execute({ id }))[0] ?? null;
 }

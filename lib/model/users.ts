@@ -1,6 +1,8 @@
-import { passwordCredentials, users, type User } from '@/db/schema';
+import { type User } from '@/db/schema';
+import { passwordCredentials, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { newUserId } from '@/lib/ids';
+import { single } from '@/db/async';
 
 /**
  * Inserts a user, with an argon2id password hash if given (hash it before opening the
@@ -8,7 +10,7 @@ import { newUserId } from '@/lib/ids';
  * `managingOrganizationId`: the organization that verified the address's domain, if any
  * (lib/domains/route.ts managingOrganizationForEmail); callers creating people pass it.
  */
-export function insertUser(
+export async function insertUser(
   ctx: Ctx,
   {
     email,
@@ -24,13 +26,14 @@ export function insertUser(
     /** The person showed now that the address is theirs (see users.emailVerifiedTime). */
     emailProven?: boolean;
   },
-): User {
+): Promise<User> {
   const now = iso(ctx.now);
-  const user = ctx.db
-    .insert(users)
-    .values({ id: newUserId(), email, realName, createTime: now, managingOrganizationId, emailVerifiedTime: emailProven ? now : null })
-    .returning()
-    .get();
-  if (passwordHash) ctx.db.insert(passwordCredentials).values({ userId: user.id, passwordHash, updateTime: now }).run();
+  const user = await single(
+    ctx.db
+      .insert(users)
+      .values({ id: newUserId(), email, realName, createTime: now, managingOrganizationId, emailVerifiedTime: emailProven ? now : null })
+      .returning(),
+  );
+  if (passwordHash) await ctx.db.insert(passwordCredentials).values({ userId: user.id, passwordHash, updateTime: now });
   return user;
 }

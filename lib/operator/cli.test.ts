@@ -7,19 +7,20 @@ import { addMember, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { listAuditEvents, testCtxInFile } from '@/lib/testing/seed';
 import { runAdmin as run } from './cli-testing';
 import { operatorCommands } from './commands';
+import { first } from '@/db/async';
 
 // The command line's flow (parse, preview, confirm, apply, exit code) with a fake terminal.
 
-function setup() {
+async function setup() {
   const ctx = testCtxInFile();
-  const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
-  const bob = addMember(ctx, organization.id, { email: 'bob@acme.test' });
-  ctx.db.update(organizations).set({ passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, organization.id)).run();
+  const { organization, admin } = await seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
+  const bob = await addMember(ctx, organization.id, { email: 'bob@acme.test' });
+  await ctx.db.update(organizations).set({ passwordAuthEnabled: false, ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, organization.id));
   return { ctx, organization, admin, bob };
 }
 
-const superAdmin = (ctx: Ctx, organizationId: string, userId: string) =>
-  ctx.db.select().from(memberships).where(eq(memberships.userId, userId)).all().find((m) => m.organizationId === organizationId)!.isSuperAdmin;
+const superAdmin = async (ctx: Ctx, organizationId: string, userId: string) =>
+  (await ctx.db.select().from(memberships).where(eq(memberships.userId, userId))).find((m) => m.organizationId === organizationId)!.isSuperAdmin;
 
 describe('npm run admin', () => {
   it('--help lists every command with an example, and opens no database', async () => {
@@ -56,58 +57,58 @@ describe('npm run admin', () => {
   });
 
   it('a refused confirmation changes nothing and exits 1', async () => {
-    const { ctx, organization, bob } = setup();
+    const { ctx, organization, bob } = await setup();
     const result = await run(ctx, ['make-super-admin', 'bob@acme.test', 'Acme'], false);
     expect(result.code).toBe(1);
     expect(result.questions).toEqual([`Make bob@acme.test a super admin of "Acme" (${organization.id})? [y/N] `]);
     expect(result.out).toContain('they will become a super admin');
     expect(result.err).toBe('Not confirmed: nothing changed.');
-    expect(superAdmin(ctx, organization.id, bob.id)).toBe(false);
+    expect(await superAdmin(ctx, organization.id, bob.id)).toBe(false);
 
     const unlock = await run(ctx, ['unlock-organization', 'Acme'], false);
     expect(unlock.code).toBe(1);
-    expect(ctx.db.select().from(organizations).where(eq(organizations.id, organization.id)).get()).toMatchObject({
+    expect(await first(ctx.db.select().from(organizations).where(eq(organizations.id, organization.id)).limit(1))).toMatchObject({
       passwordAuthEnabled: false,
       ipAllowlist: ['10.0.0.0/8'],
     });
-    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toEqual([]);
+    expect((await listAuditEvents(ctx)).filter(isOperatorEvent)).toEqual([]);
   });
 
   it('a confirmed change is made, printed and audited at the time it was confirmed', async () => {
-    const { ctx, organization, bob } = setup();
+    const { ctx, organization, bob } = await setup();
     const result = await run(ctx, ['make-super-admin', bob.id, organization.id], true);
     expect(result.code).toBe(0);
     expect(result.out).toContain(`Made bob@acme.test (${bob.id}) a super admin of "Acme" (${organization.id}).`);
-    expect(superAdmin(ctx, organization.id, bob.id)).toBe(true);
-    const [event] = listAuditEvents(ctx).filter(isOperatorEvent);
+    expect(await superAdmin(ctx, organization.id, bob.id)).toBe(true);
+    const [event] = (await listAuditEvents(ctx)).filter(isOperatorEvent);
     expect(event).toMatchObject({ time: '2026-03-01T12:05:00Z', details: { operator: { os_user: 'ops', host: 'host-1' } } });
   });
 
   it('--yes (or -y) does not ask', async () => {
-    const { ctx, organization } = setup();
+    const { ctx, organization } = await setup();
     const result = await run(ctx, ['unlock-organization', 'acme', '--yes']);
     expect(result.code).toBe(0);
     expect(result.questions).toEqual([]);
     expect(result.out).toContain(`Unlocked "Acme" (${organization.id}):`);
-    expect(ctx.db.select().from(organizations).where(eq(organizations.id, organization.id)).get()).toMatchObject({
+    expect(await first(ctx.db.select().from(organizations).where(eq(organizations.id, organization.id)).limit(1))).toMatchObject({
       passwordAuthEnabled: true,
       ipAllowlist: [],
     });
     const again = await run(ctx, ['-y', 'unlock-organization', 'acme']);
     expect(again.code).toBe(0);
     expect(again.out).toContain('nothing to change');
-    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toHaveLength(1);
+    expect((await listAuditEvents(ctx)).filter(isOperatorEvent)).toHaveLength(1);
   });
 
   it('nothing to do: says so, asks nothing, exits 0', async () => {
-    const { ctx, admin } = setup();
+    const { ctx, admin } = await setup();
     const result = await run(ctx, ['make-super-admin', admin.email, 'Acme']);
     expect(result).toMatchObject({ code: 0, questions: [] });
     expect(result.out).toContain('is already a super admin of "Acme"');
   });
 
   it('an unknown user or organization is a message and exit code 1, never a stack trace', async () => {
-    const { ctx } = setup();
+    const { ctx } = await setup();
     const cases: [string[], string][] = [
       [['make-super-admin', 'nobody@acme.test', 'Acme'], 'Error: No user with the email address or user id "nobody@acme.test"'],
       [['make-super-admin', 'bob@acme.test', 'Globex'], 'Error: No organization with the id, account id or name "Globex"'],
@@ -121,11 +122,11 @@ describe('npm run admin', () => {
     }
     const noDatabase = await run(null, ['list-organizations']);
     expect(noDatabase).toMatchObject({ code: 1, err: 'Error: No database at /nowhere/portcullis.db. Run this on the server host.' });
-    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toEqual([]);
+    expect((await listAuditEvents(ctx)).filter(isOperatorEvent)).toEqual([]);
   });
 
   it('list-organizations prints text, or JSON with --json', async () => {
-    const { ctx, organization, admin } = setup();
+    const { ctx, organization, admin } = await setup();
     const text = await run(ctx, ['list-organizations']);
     expect(text.code).toBe(0);
     expect(text.out).toContain(`Acme\n  organization id ${organization.id}`);

@@ -92,7 +92,7 @@ export async function runAdminCommand({ argv, io, operator, openCtx, clock = () 
   try {
     if (name === LIST_COMMAND.name) {
       if (args.length > 0) return usageError(io, `${LIST_COMMAND.name} takes no arguments`);
-      const list = listOrganizations({ ctx: openCtx() });
+      const list = await listOrganizations({ ctx: openCtx() });
       io.out(values.json ? JSON.stringify(list, null, 2) : formatOrganizations(list).join('\n'));
       return 0;
     }
@@ -108,7 +108,7 @@ export async function runAdminCommand({ argv, io, operator, openCtx, clock = () 
     if (secrets.length > 0) io = maskedIo(io, secrets);
 
     const ctx = openCtx();
-    const preview = command.preview({ ctx, input });
+    const preview = await command.preview({ ctx, input });
     for (const line of preview.lines) io.out(line);
     if (preview.question === null) return 0;
     if (!values.yes && !(await io.confirm(`${preview.question} [y/N] `))) {

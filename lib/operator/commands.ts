@@ -18,8 +18,8 @@ export type OperatorCommand = {
   secrets?: (input: Record<string, string>) => string[];
   summary: string;
   example: string;
-  preview: (call: { ctx: Ctx; input: Record<string, string> }) => OperatorPreview;
-  apply: (call: OperatorCall<Record<string, string>>) => OperatorOutcome | Promise<OperatorOutcome>;
+  preview: (call: { ctx: Ctx; input: Record<string, string> }) => Promise<OperatorPreview>;
+  apply: (call: OperatorCall<Record<string, string>>) => Promise<OperatorOutcome>;
 };
 
 export const operatorCommands: readonly OperatorCommand[] = [

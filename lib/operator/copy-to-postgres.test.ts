@@ -21,11 +21,11 @@ async function targetUrl() {
   return { url: url.toString(), password, masked: url.toString().replace(`:${password}@`, ':***@') };
 }
 
-function setup() {
+async function setup() {
   const ctx = testCtxInFile();
-  const { organization } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
-  addMember(ctx, organization.id, { email: 'bob@acme.test' });
-  const globex = seedOrganizationWithAdmin(ctx, { name: 'Globex' }).organization;
+  const { organization } = await seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
+  await addMember(ctx, organization.id, { email: 'bob@acme.test' });
+  const globex = (await seedOrganizationWithAdmin(ctx, { name: 'Globex' })).organization;
   return { ctx, organization, globex };
 }
 
@@ -36,7 +36,7 @@ const organizationsIn = async (url: string) => {
 
 describe('npm run admin -- copy-to-postgres', () => {
   it('shows the plan, asks, copies, prints each table verified and audits it, never showing the password', async () => {
-    const { ctx, organization, globex } = setup();
+    const { ctx, organization, globex } = await setup();
     const { url, password, masked } = await targetUrl();
     const result = await runAdmin(ctx, ['copy-to-postgres', url], true);
     expect(result.err).toBe('');
@@ -51,7 +51,7 @@ describe('npm run admin -- copy-to-postgres', () => {
     expect(await organizationsIn(url)).toBe(2);
 
     // In each organization's log, in the SQLite database, with the password masked.
-    const events = listAuditEvents(ctx).filter(isOperatorEvent);
+    const events = (await listAuditEvents(ctx)).filter(isOperatorEvent);
     expect(events.map((e) => e.organizationId).sort()).toEqual([organization.id, globex.id].sort());
     expect(events[0]).toMatchObject({
       event: 'operator.database_copied',
@@ -65,7 +65,7 @@ describe('npm run admin -- copy-to-postgres', () => {
   });
 
   it('a refused confirmation copies nothing and exits 1', async () => {
-    const { ctx } = setup();
+    const { ctx } = await setup();
     const { url, password } = await targetUrl();
     const result = await runAdmin(ctx, ['copy-to-postgres', url], false);
     expect(result).toMatchObject({ code: 1, err: 'Not confirmed: nothing changed.' });
@@ -73,11 +73,11 @@ describe('npm run admin -- copy-to-postgres', () => {
     // Not even migrated.
     const { rows } = await open(url).$client.query("select count(*)::int as n from information_schema.tables where table_schema = 'public'");
     expect(rows[0].n).toBe(0);
-    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toEqual([]);
+    expect((await listAuditEvents(ctx)).filter(isOperatorEvent)).toEqual([]);
   });
 
   it('a target with rows is refused, naming the table, with the password masked even in the error', async () => {
-    const { ctx } = setup();
+    const { ctx } = await setup();
     const { url, password, masked } = await targetUrl();
     expect((await runAdmin(ctx, ['copy-to-postgres', url, '--yes'])).code).toBe(0);
     const again = await runAdmin(ctx, ['copy-to-postgres', url, '--yes']);
@@ -88,7 +88,7 @@ describe('npm run admin -- copy-to-postgres', () => {
     expect(again.out).toContain(masked);
     expect(again.out + again.err).not.toContain(password);
     expect(await organizationsIn(url)).toBe(2);
-    expect(listAuditEvents(ctx).filter(isOperatorEvent)).toHaveLength(2); // the first copy's, one per organization
+    expect((await listAuditEvents(ctx)).filter(isOperatorEvent)).toHaveLength(2); // the first copy's, one per organization
 
     // A connection PostgreSQL refuses: the error says why, and shows nothing of the password tried.
     const wrong = url.replace(`:${password}@`, ':not-the-password@');
@@ -99,7 +99,7 @@ describe('npm run admin -- copy-to-postgres', () => {
   });
 
   it('a URL that is not PostgreSQL\'s is refused without echoing it', async () => {
-    const { ctx } = setup();
+    const { ctx } = await setup();
     for (const url of ['mysql://root:hunter2@db/portcullis', 'hunter2', 'postgres://']) {
       const result = await runAdmin(ctx, ['copy-to-postgres', url], true);
       expect(result.code).toBe(1);

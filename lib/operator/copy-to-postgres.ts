@@ -1,7 +1,8 @@
 import { count } from 'drizzle-orm';
 import { copyToPostgres, maskPostgresUrl, postgresUrlSecrets, tablesInCopyOrder, type TableCopy } from '@/db/copy-to-postgres';
+import { synchronousSqliteOf } from '@/db/async';
 import { openPostgres } from '@/db/postgres';
-import { organizations } from '@/db/schema';
+import { organizations } from '@/db/tables';
 import { recordOperatorAudit } from '@/lib/audit/record';
 import type { Ctx } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
@@ -16,15 +17,20 @@ import { copyInputSchema } from './schema';
 // URL is never printed or stored: output and audit details carry the URL with "***" instead.
 
 /** Each table's rows in the SQLite database now (the copy takes its own snapshot when it starts). */
-function sourceCounts(ctx: Ctx): { table: string; rows: number }[] {
-  return tablesInCopyOrder().map(({ name, sqlite }) => ({ table: name, rows: ctx.db.select({ n: count() }).from(sqlite).get()!.n }));
+async function sourceCounts(ctx: Ctx): Promise<{ table: string; rows: number }[]> {
+  return await Promise.all(
+    tablesInCopyOrder().map(async ({ name, sqlite }) => {
+      const [{ n }] = (await ctx.db.select({ n: count() }).from(sqlite)) as [{ n: number }];
+      return { table: name, rows: n };
+    }),
+  );
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function previewCopyToPostgres({ ctx, input }: { ctx: Ctx; input: unknown }): OperatorPreview {
+export async function previewCopyToPostgres({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<OperatorPreview> {
   const target = maskPostgresUrl(parseInput(copyInputSchema, input)['postgres-url']);
-  const counts = sourceCounts(ctx);
+  const counts = await sourceCounts(ctx);
   const total = counts.reduce((sum, t) => sum + t.rows, 0);
   const nonEmpty = counts.filter((t) => t.rows > 0);
   return {
@@ -57,7 +63,7 @@ export async function operatorCopyToPostgres({ ctx, operator, input }: OperatorC
   const db = openPostgres(url);
   let result;
   try {
-    result = await copyToPostgres({ source: ctx.db, target: db });
+    result = await copyToPostgres({ source: synchronousSqliteOf(ctx.db), target: db });
   } finally {
     await db.$client.end();
   }
@@ -68,9 +74,9 @@ export async function operatorCopyToPostgres({ ctx, operator, input }: OperatorC
     return { changed: false, failed: true, lines };
   }
   const rows = result.tables.reduce((sum, t) => sum + t.sourceRows, 0);
-  const organizationIds = ctx.db.select({ id: organizations.id }).from(organizations).all().map((o) => o.id);
+  const organizationIds = (await ctx.db.select({ id: organizations.id }).from(organizations)).map((o) => o.id);
   // In every organization's log: each organization's data, secrets included, now also lives there.
-  recordOperatorAudit(ctx, organizationIds, operator, {
+  await recordOperatorAudit(ctx, organizationIds, operator, {
     event: 'operator.database_copied',
     details: { target, tables: result.tables.length, rows },
   });

@@ -1,7 +1,9 @@
 import { and, asc, count, eq } from 'drizzle-orm';
-import { memberships, organizations, users, type User } from '@/db/schema';
+import { type User } from '@/db/schema';
+import { memberships, organizations, users } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { selectMembersWithCredentials } from '@/lib/model/memberships';
+import { first } from '@/db/async';
 
 // npm run admin -- list-organizations: what the operator needs to pick a way back in. Read-only.
 
@@ -22,20 +24,19 @@ export type OperatorOrganization = {
 };
 
 /** Every organization, by name, with its super admins and the policy switches that lock people out. */
-export function listOrganizations({ ctx }: { ctx: Ctx }): OperatorOrganization[] {
-  const orgs = ctx.db.select().from(organizations).orderBy(asc(organizations.name), asc(organizations.createTime)).all();
-  return orgs.map((organization) => {
+export async function listOrganizations({ ctx }: { ctx: Ctx }): Promise<OperatorOrganization[]> {
+  const orgs = await ctx.db.select().from(organizations).orderBy(asc(organizations.name), asc(organizations.createTime));
+  return await Promise.all(orgs.map(async (organization) => {
     const columns = { id: users.id, email: users.email, state: users.state, isApplicationUser: users.isApplicationUser };
-    const superAdmins = selectMembersWithCredentials(ctx, columns)
+    const superAdmins = (await selectMembersWithCredentials(ctx, columns)
       .where(and(eq(memberships.organizationId, organization.id), eq(memberships.isSuperAdmin, true)))
-      .orderBy(asc(users.email))
-      .all()
+      .orderBy(asc(users.email)))
       .map(({ passwordUserId, totpConfirmedTime, ...user }) => ({
         ...user,
         hasPassword: passwordUserId !== null,
         hasTwoFactor: totpConfirmedTime !== null,
       }));
-    const memberCount = ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organization.id)).get()!.n;
+    const memberCount = (await first(ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.organizationId, organization.id)).limit(1)))!.n;
     return {
       id: organization.id,
       accountId: organization.accountId,
@@ -46,7 +47,7 @@ export function listOrganizations({ ctx }: { ctx: Ctx }): OperatorOrganization[]
       memberCount,
       superAdmins,
     };
-  });
+  }));
 }
 
 /** The listing as the terminal shows it: one block per organization. */

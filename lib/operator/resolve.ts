@@ -1,16 +1,18 @@
 import { eq, sql } from 'drizzle-orm';
-import { organizationUnits, organizations, users, type Organization, type User } from '@/db/schema';
+import { type Organization, type User } from '@/db/schema';
+import { organizationUnits, organizations, users } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
+import { first } from '@/db/async';
 
 // Finding what the operator named on the command line. A miss is a plain "not found" with what
 // was typed, never a guess: the operator is about to change someone's account.
 
 /** The user with this id, or else this email address (any case). */
-export function findUser(ctx: Ctx, ref: string): User {
-  const byId = ctx.db.select().from(users).where(eq(users.id, ref)).get();
+export async function findUser(ctx: Ctx, ref: string): Promise<User> {
+  const byId = await first(ctx.db.select().from(users).where(eq(users.id, ref)).limit(1));
   if (byId) return byId;
-  const byEmail = ctx.db.select().from(users).where(eq(users.email, ref.toLowerCase())).get();
+  const byEmail = await first(ctx.db.select().from(users).where(eq(users.email, ref.toLowerCase())).limit(1));
   if (byEmail) return byEmail;
   throw new AppError('not_found', `No user with the email address or user id "${ref}"`);
 }
@@ -19,17 +21,16 @@ export function findUser(ctx: Ctx, ref: string): User {
  * The organization with this organization id or account id, or else this name (any case). Names
  * need not be unique: several with one name is a refusal that lists their ids.
  */
-export function findOrganization(ctx: Ctx, ref: string): Organization {
-  const byId = ctx.db.select().from(organizations).where(eq(organizations.id, ref)).get();
+export async function findOrganization(ctx: Ctx, ref: string): Promise<Organization> {
+  const byId = await first(ctx.db.select().from(organizations).where(eq(organizations.id, ref)).limit(1));
   if (byId) return byId;
-  const byAccount = ctx.db.select().from(organizations).where(eq(organizations.accountId, ref)).get();
+  const byAccount = await first(ctx.db.select().from(organizations).where(eq(organizations.accountId, ref)).limit(1));
   if (byAccount) return byAccount;
-  const byName = ctx.db
+  const byName = await ctx.db
     .select()
     .from(organizations)
     .where(sql`lower(${organizations.name}) = ${ref.toLowerCase()}`)
-    .orderBy(organizations.createTime)
-    .all();
+    .orderBy(organizations.createTime);
   if (byName.length === 1) return byName[0]!;
   if (byName.length > 1) {
     throw new AppError(
@@ -38,12 +39,14 @@ export function findOrganization(ctx: Ctx, ref: string): Organization {
     );
   }
   // A unit follows its organization's policy, allowlist and super admins: point at the organization.
-  const unit = ctx.db
-    .select({ name: organizationUnits.name, organization: organizations })
-    .from(organizationUnits)
-    .innerJoin(organizations, eq(organizations.id, organizationUnits.organizationId))
-    .where(eq(organizationUnits.id, ref))
-    .get();
+  const unit = await first(
+    ctx.db
+      .select({ name: organizationUnits.name, organization: organizations })
+      .from(organizationUnits)
+      .innerJoin(organizations, eq(organizations.id, organizationUnits.organizationId))
+      .where(eq(organizationUnits.id, ref))
+      .limit(1),
+  );
   if (unit) {
     throw new AppError(
       'conflict',

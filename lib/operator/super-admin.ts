@@ -1,12 +1,14 @@
 import { and, eq } from 'drizzle-orm';
-import { memberships, type Organization, type User } from '@/db/schema';
+import { type Organization, type User } from '@/db/schema';
+import { memberships } from '@/db/tables';
 import { recordOperatorAudit } from '@/lib/audit/record';
-import type { Ctx } from '@/lib/context';
+import { type Ctx, inTransaction } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { insertMembership } from '@/lib/model/organizations';
 import type { OperatorCall, OperatorOutcome, OperatorPreview } from './call';
 import { findOrganization, findUser, organizationLabel, userLabel } from './resolve';
 import { superAdminInputSchema } from './schema';
+import { first } from '@/db/async';
 
 // npm run admin -- make-super-admin <user> <organization>: the way back in when no super admin
 // of an organization can (or will) manage it, as Keycloak's bootstrap-admin command is. The user
@@ -14,26 +16,28 @@ import { superAdminInputSchema } from './schema';
 
 type Plan = { user: User; organization: Organization; change: 'none' | 'promote' | 'add' };
 
-function plan(ctx: Ctx, input: unknown): Plan {
+async function plan(ctx: Ctx, input: unknown): Promise<Plan> {
   const { user: userRef, organization: orgRef } = parseInput(superAdminInputSchema, input);
-  const user = findUser(ctx, userRef);
-  const organization = findOrganization(ctx, orgRef);
+  const user = await findUser(ctx, userRef);
+  const organization = await findOrganization(ctx, orgRef);
   if (user.isApplicationUser) {
     throw new AppError('conflict', `${userLabel(user)} is an application user, which cannot sign in to the console: name a person`);
   }
   if (user.state === 'deactivated') {
     throw new AppError('conflict', `${userLabel(user)} is deactivated and cannot sign in: name an active user`);
   }
-  const membership = ctx.db
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.organizationId, organization.id), eq(memberships.userId, user.id)))
-    .get();
+  const membership = await first(
+    ctx.db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, organization.id), eq(memberships.userId, user.id)))
+      .limit(1),
+  );
   return { user, organization, change: !membership ? 'add' : membership.isSuperAdmin ? 'none' : 'promote' };
 }
 
-export function previewGrantSuperAdmin({ ctx, input }: { ctx: Ctx; input: unknown }): OperatorPreview {
-  const { user, organization, change } = plan(ctx, input);
+export async function previewGrantSuperAdmin({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<OperatorPreview> {
+  const { user, organization, change } = await plan(ctx, input);
   const who = userLabel(user);
   const where = organizationLabel(organization);
   if (change === 'none') return { lines: [`${who} is already a super admin of ${where}: nothing to change.`], question: null };
@@ -47,22 +51,20 @@ export function previewGrantSuperAdmin({ ctx, input }: { ctx: Ctx; input: unknow
   };
 }
 
-export function grantSuperAdmin({ ctx, operator, input }: OperatorCall): OperatorOutcome {
-  return ctx.db.transaction(
-    () => {
-      const { user, organization, change } = plan(ctx, input);
+export async function grantSuperAdmin({ ctx, operator, input }: OperatorCall): Promise<OperatorOutcome> {
+  return await inTransaction(ctx, async (ctx) => {
+      const { user, organization, change } = await plan(ctx, input);
       const who = userLabel(user);
       const where = organizationLabel(organization);
       if (change === 'none') return { changed: false, lines: [`${who} is already a super admin of ${where}: nothing changed.`] };
-      if (change === 'add') insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
+      if (change === 'add') await insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
       else {
-        ctx.db
+        await ctx.db
           .update(memberships)
           .set({ isSuperAdmin: true })
-          .where(and(eq(memberships.organizationId, organization.id), eq(memberships.userId, user.id)))
-          .run();
+          .where(and(eq(memberships.organizationId, organization.id), eq(memberships.userId, user.id)));
       }
-      recordOperatorAudit(ctx, [organization.id], operator, {
+      await recordOperatorAudit(ctx, [organization.id], operator, {
         event: 'operator.super_admin_granted',
         details: {
           user_id: user.id,
@@ -77,6 +79,5 @@ export function grantSuperAdmin({ ctx, operator, input }: OperatorCall): Operato
         lines: [change === 'add' ? `Added ${who} to ${where} as a super admin.` : `Made ${who} a super admin of ${where}.`],
       };
     },
-    { behavior: 'immediate' },
   );
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { totpCredentials, type User } from '@/db/schema';
+import { type User } from '@/db/schema';
+import { totpCredentials } from '@/db/tables';
 import { recordOperatorAudit } from '@/lib/audit/record';
 import { recoveryCodesLeft } from '@/lib/two-factor/status';
 import { removeTwoFactor } from '@/lib/two-factor/reset';
@@ -9,28 +10,29 @@ import { listMemberships } from '@/lib/model/memberships';
 import type { OperatorCall, OperatorOutcome, OperatorPreview } from './call';
 import { findUser, userLabel } from './resolve';
 import { userInputSchema } from './schema';
+import { first } from '@/db/async';
 
 // npm run admin -- remove-2fa <user>: for a person who lost their authenticator and recovery
 // codes, when no super admin can reset it from the member's page (they are the one locked out,
 // or the person belongs to other organizations). Removes the authenticator and every recovery
 // code; where an organization requires 2FA, their next password sign-in enrolls again.
 
-function enrollment(ctx: Ctx, user: User) {
-  const totp = ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get();
-  return { totp, codesLeft: recoveryCodesLeft(ctx, user.id) };
+async function enrollment(ctx: Ctx, user: User) {
+  const totp = await first(ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).limit(1));
+  return { totp, codesLeft: await recoveryCodesLeft(ctx, user.id) };
 }
 
-function requiringOrganizations(ctx: Ctx, user: User): string[] {
-  return listMemberships(ctx, user.id)
+async function requiringOrganizations(ctx: Ctx, user: User): Promise<string[]> {
+  return (await listMemberships(ctx, user.id))
     .filter((m) => m.organization.twoFactorRequired)
     .map((m) => m.organization.name);
 }
 
-export function previewRemoveTwoFactor({ ctx, input }: { ctx: Ctx; input: unknown }): OperatorPreview {
-  const user = findUser(ctx, parseInput(userInputSchema, input).user);
-  const { totp, codesLeft } = enrollment(ctx, user);
+export async function previewRemoveTwoFactor({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<OperatorPreview> {
+  const user = await findUser(ctx, parseInput(userInputSchema, input).user);
+  const { totp, codesLeft } = await enrollment(ctx, user);
   if (!totp && codesLeft === 0) return { lines: [`${userLabel(user)} has no two-factor authentication: nothing to change.`], question: null };
-  const requiring = requiringOrganizations(ctx, user);
+  const requiring = await requiringOrganizations(ctx, user);
   return {
     lines: [
       `${userLabel(user)} has ${
@@ -45,13 +47,13 @@ export function previewRemoveTwoFactor({ ctx, input }: { ctx: Ctx; input: unknow
 }
 
 export async function operatorRemoveTwoFactor({ ctx, operator, input }: OperatorCall): Promise<OperatorOutcome> {
-  const user = findUser(ctx, parseInput(userInputSchema, input).user);
-  const before = enrollment(ctx, user);
+  const user = await findUser(ctx, parseInput(userInputSchema, input).user);
+  const before = await enrollment(ctx, user);
   const { removed } = await removeTwoFactor(ctx, { userId: user.id });
   if (!removed) return { changed: false, lines: [`${userLabel(user)} has no two-factor authentication: nothing changed.`] };
-  recordOperatorAudit(
+  await recordOperatorAudit(
     ctx,
-    listMemberships(ctx, user.id).map((m) => m.organization.id),
+    (await listMemberships(ctx, user.id)).map((m) => m.organization.id),
     operator,
     {
       event: 'operator.two_factor_removed',
@@ -63,7 +65,7 @@ export async function operatorRemoveTwoFactor({ ctx, operator, input }: Operator
       },
     },
   );
-  const requiring = requiringOrganizations(ctx, user);
+  const requiring = await requiringOrganizations(ctx, user);
   return {
     changed: true,
     lines: [

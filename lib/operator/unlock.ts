@@ -1,6 +1,7 @@
-import { organizations, type Organization } from '@/db/schema';
+import { type Organization } from '@/db/schema';
+import { organizations } from '@/db/tables';
 import { recordOperatorAudit } from '@/lib/audit/record';
-import type { Ctx } from '@/lib/context';
+import { type Ctx, inTransaction } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
 import { updateRow } from '@/lib/model/rows';
 import { listOrganizations } from './list';
@@ -16,9 +17,9 @@ import { organizationInputSchema } from './schema';
 
 type Plan = { organization: Organization; old: Record<string, unknown>; next: Record<string, unknown> };
 
-function plan(ctx: Ctx, input: unknown): Plan {
+async function plan(ctx: Ctx, input: unknown): Promise<Plan> {
   const { organization: ref } = parseInput(organizationInputSchema, input);
-  const organization = findOrganization(ctx, ref);
+  const organization = await findOrganization(ctx, ref);
   const old: Record<string, unknown> = {};
   const next: Record<string, unknown> = {};
   if (!organization.passwordAuthEnabled) {
@@ -40,8 +41,8 @@ function changeLines({ old, next }: Plan): string[] {
 }
 
 /** Who can then sign in with a password, and what else still stands in their way. */
-function adminHints(ctx: Ctx, organization: Organization): string[] {
-  const admins = listOrganizations({ ctx }).find((o) => o.id === organization.id)?.superAdmins ?? [];
+async function adminHints(ctx: Ctx, organization: Organization): Promise<string[]> {
+  const admins = (await listOrganizations({ ctx })).find((o) => o.id === organization.id)?.superAdmins ?? [];
   const people = admins.filter((a) => !a.isApplicationUser && a.state === 'active');
   const withPassword = people.filter((a) => a.hasPassword);
   const lines: string[] = [];
@@ -56,36 +57,34 @@ function adminHints(ctx: Ctx, organization: Organization): string[] {
   return lines;
 }
 
-export function previewUnlockOrganization({ ctx, input }: { ctx: Ctx; input: unknown }): OperatorPreview {
-  const p = plan(ctx, input);
+export async function previewUnlockOrganization({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<OperatorPreview> {
+  const p = await plan(ctx, input);
   const where = organizationLabel(p.organization);
   if (Object.keys(p.next).length === 0) {
     return {
-      lines: [`${where} already allows password sign-in and has no IP allowlist: nothing to change.`, ...adminHints(ctx, p.organization)],
+      lines: [`${where} already allows password sign-in and has no IP allowlist: nothing to change.`, ...await adminHints(ctx, p.organization)],
       question: null,
     };
   }
   return { lines: [`Unlocking ${where} changes its policy:`, ...changeLines(p)], question: `Unlock ${where}?` };
 }
 
-export function unlockOrganization({ ctx, operator, input }: OperatorCall): OperatorOutcome {
-  return ctx.db.transaction(
-    () => {
-      const p = plan(ctx, input);
+export async function unlockOrganization({ ctx, operator, input }: OperatorCall): Promise<OperatorOutcome> {
+  return await inTransaction(ctx, async (ctx) => {
+      const p = await plan(ctx, input);
       const where = organizationLabel(p.organization);
       if (Object.keys(p.next).length === 0) {
         return { changed: false, lines: [`${where} already allows password sign-in and has no IP allowlist: nothing changed.`] };
       }
-      const unlocked = updateRow(ctx, organizations, p.organization.id, { passwordAuthEnabled: true, ipAllowlist: [] });
-      recordOperatorAudit(ctx, [p.organization.id], operator, {
+      const unlocked = await updateRow(ctx, organizations, p.organization.id, { passwordAuthEnabled: true, ipAllowlist: [] });
+      await recordOperatorAudit(ctx, [p.organization.id], operator, {
         event: 'operator.organization_unlocked',
         details: { old: p.old, new: p.next },
       });
       return {
         changed: true,
-        lines: [`Unlocked ${where}:`, ...changeLines(p), ...adminHints(ctx, unlocked)],
+        lines: [`Unlocked ${where}:`, ...changeLines(p), ...await adminHints(ctx, unlocked)],
       };
     },
-    { behavior: 'immediate' },
   );
 }

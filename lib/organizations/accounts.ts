@@ -1,12 +1,14 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
-import { authenticationMethods, externalIdentities, memberships, organizations, projects, tokens, users, type Organization } from '@/db/schema';
+import { type Organization } from '@/db/schema';
+import { authenticationMethods, externalIdentities, memberships, organizations, projects, tokens, users } from '@/db/tables';
 import { assertSuperAdmin, audit, type Call, type MembershipWithOrg, type OrgCall } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { insertMembership, insertOrganization } from '@/lib/model/organizations';
 import { updateRow } from '@/lib/model/rows';
 import { createAccountSchema, updateAccountSchema } from './schema';
 import { createUnit, type UnitWithOrg } from './units';
+import { affectedRows, first } from '@/db/async';
 
 // Organizations through upstream's older "account" routes (/v1/account, which avn's
 // organization commands use) and the newer /v1/organizations ones.
@@ -15,28 +17,28 @@ import { createUnit, type UnitWithOrg } from './units';
  * POST /v1/account: a new organization whose super admin is the caller; with parent_account_id,
  * an organizational unit under that organization (lib/organizations/units.ts).
  */
-export function createAccount(call: Call & { input: unknown }): MembershipWithOrg | UnitWithOrg {
+export async function createAccount(call: Call & { input: unknown }): Promise<MembershipWithOrg | UnitWithOrg> {
   const input = parseInput(createAccountSchema, call.input);
-  if (input.parent_account_id) return createUnit({ ...call, parentAccountId: input.parent_account_id, name: input.account_name });
+  if (input.parent_account_id) return await createUnit({ ...call, parentAccountId: input.parent_account_id, name: input.account_name });
   // Application users belong to the organization that made them and act only for it.
   if (call.principal.user.isApplicationUser) throw new AppError('forbidden', 'Application users cannot create organizations');
-  return call.ctx.db.transaction(() => {
-    const organization = insertOrganization(call.ctx, { name: input.account_name });
-    insertMembership(call.ctx, { organizationId: organization.id, userId: call.principal.user.id, isSuperAdmin: true });
-    audit(call, 'organization.created', { organization_name: organization.name, account_id: organization.accountId }, organization.id);
+  return await inTransaction(call, async (call) => {
+    const organization = await insertOrganization(call.ctx, { name: input.account_name });
+    await insertMembership(call.ctx, { organizationId: organization.id, userId: call.principal.user.id, isSuperAdmin: true });
+    await audit(call, 'organization.created', { organization_name: organization.name, account_id: organization.accountId }, organization.id);
     return { organization, isSuperAdmin: true, joinTime: iso(call.ctx.now) };
   });
 }
 
 /** PUT /v1/account/{account_id}: renames it (super admins). */
-export function updateAccount(call: OrgCall & { input: unknown }): MembershipWithOrg {
+export async function updateAccount(call: OrgCall & { input: unknown }): Promise<MembershipWithOrg> {
   assertSuperAdmin(call.membership);
   const input = parseInput(updateAccountSchema, call.input);
   const old = call.membership.organization;
   if (input.account_name === old.name) return call.membership;
-  return call.ctx.db.transaction(() => {
-    const organization = updateRow(call.ctx, organizations, old.id, { name: input.account_name });
-    audit(call, 'organization.updated', { old: { name: old.name }, new: { name: organization.name } }, organization.id);
+  return await inTransaction(call, async (call) => {
+    const organization = await updateRow(call.ctx, organizations, old.id, { name: input.account_name });
+    await audit(call, 'organization.updated', { old: { name: old.name }, new: { name: organization.name } }, organization.id);
     return { ...call.membership!, organization };
   });
 }
@@ -48,40 +50,37 @@ export function updateAccount(call: OrgCall & { input: unknown }): MembershipWit
  * their tokens (they act only for the organization; left over, their tokens would live on as a
  * user of no organization). Returns the counts for the audit log.
  */
-function endWhatBelongsTo(ctx: Ctx, organizationId: string) {
-  const methodIds = ctx.db
+async function endWhatBelongsTo(ctx: Ctx, organizationId: string) {
+  const methodIds = (await ctx.db
     .select({ id: authenticationMethods.id })
     .from(authenticationMethods)
-    .where(eq(authenticationMethods.organizationId, organizationId))
-    .all()
+    .where(eq(authenticationMethods.organizationId, organizationId)))
     .map((m) => m.id);
   const providers = methodIds.map((id) => `saml:${id}`);
-  const throughIdp = (kind: 'session' | 'personal') =>
-    providers.length === 0 ? 0 : ctx.db.delete(tokens).where(and(inArray(tokens.authMethod, providers), eq(tokens.kind, kind))).run().changes;
-  const sessions = throughIdp('session');
-  const personalTokens = throughIdp('personal');
-  if (providers.length > 0) ctx.db.delete(externalIdentities).where(inArray(externalIdentities.provider, providers)).run();
+  const throughIdp = async (kind: 'session' | 'personal') =>
+    providers.length === 0 ? 0 : affectedRows(await ctx.db.delete(tokens).where(and(inArray(tokens.authMethod, providers), eq(tokens.kind, kind))));
+  const sessions = await throughIdp('session');
+  const personalTokens = await throughIdp('personal');
+  if (providers.length > 0) await ctx.db.delete(externalIdentities).where(inArray(externalIdentities.provider, providers));
 
-  const applicationUserIds = ctx.db
+  const applicationUserIds = (await ctx.db
     .select({ id: users.id })
     .from(users)
     .innerJoin(memberships, eq(memberships.userId, users.id))
-    .where(and(eq(memberships.organizationId, organizationId), eq(users.isApplicationUser, true)))
-    .all()
+    .where(and(eq(memberships.organizationId, organizationId), eq(users.isApplicationUser, true))))
     .map((u) => u.id);
   let applicationTokens = 0;
   if (applicationUserIds.length > 0) {
-    applicationTokens = ctx.db.delete(tokens).where(inArray(tokens.userId, applicationUserIds)).run().changes;
+    applicationTokens = affectedRows(await ctx.db.delete(tokens).where(inArray(tokens.userId, applicationUserIds)));
     // Memberships go by the foreign keys' ON DELETE CASCADE.
-    ctx.db.delete(users).where(inArray(users.id, applicationUserIds)).run();
+    await ctx.db.delete(users).where(inArray(users.id, applicationUserIds));
   }
   // Its managed users stay, unmanaged (what the schema's ON DELETE SET NULL says; the SQLite
   // column, added by migration 0002, has no action, so it is done here for both engines).
-  const managedUsersReleased = ctx.db
+  const managedUsersReleased = affectedRows(await ctx.db
     .update(users)
     .set({ managingOrganizationId: null })
-    .where(eq(users.managingOrganizationId, organizationId))
-    .run().changes;
+    .where(eq(users.managingOrganizationId, organizationId)));
   return {
     managed_users_released: managedUsersReleased,
     sessions_ended: sessions,
@@ -95,21 +94,21 @@ function endWhatBelongsTo(ctx: Ctx, organizationId: string) {
  * DELETE /v1/account/{account_id} (super admins). Refused while projects are in it: they would go
  * with it. Its audit log goes with it too; the deletion is recorded without an organization.
  */
-export function deleteAccount(call: OrgCall): void {
+export async function deleteAccount(call: OrgCall): Promise<void> {
   assertSuperAdmin(call.membership);
   const organization: Organization = call.membership.organization;
-  call.ctx.db.transaction(() => {
-    const projectCount = call.ctx.db.select({ n: count() }).from(projects).where(eq(projects.organizationId, organization.id)).get()!.n;
+  await inTransaction(call, async (call) => {
+    const projectCount = (await first(call.ctx.db.select({ n: count() }).from(projects).where(eq(projects.organizationId, organization.id)).limit(1)))!.n;
     // With no organization left, first-run setup would open again to anyone who finds it.
-    if (call.ctx.db.select({ n: count() }).from(organizations).get()!.n <= 1) {
+    if ((await first(call.ctx.db.select({ n: count() }).from(organizations).limit(1)))!.n <= 1) {
       throw new AppError('conflict', `Organization "${organization.name}" is the last one on this installation and cannot be deleted`);
     }
     if (projectCount > 0) {
       throw new AppError('conflict', `Organization "${organization.name}" still has ${projectCount} project(s): move or delete them first`);
     }
-    const ended = endWhatBelongsTo(call.ctx, organization.id);
-    call.ctx.db.delete(organizations).where(eq(organizations.id, organization.id)).run();
-    audit(call, 'organization.deleted', {
+    const ended = await endWhatBelongsTo(call.ctx, organization.id);
+    await call.ctx.db.delete(organizations).where(eq(organizations.id, organization.id));
+    await audit(call, 'organization.deleted', {
       organization_id: organization.id,
       account_id: organization.accountId,
       organization_name: organization.name,

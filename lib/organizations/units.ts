@@ -1,13 +1,15 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import { organizations, organizationUnits, projects, type OrganizationUnit } from '@/db/schema';
+import { type OrganizationUnit } from '@/db/schema';
+import { organizations, organizationUnits, projects } from '@/db/tables';
 import { assertOrganizationAdmits } from '@/lib/auth/gate';
 import { assertSuperAdmin, audit, type Call, type MembershipWithOrg, type Principal } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newAccountId } from '@/lib/ids';
 import { findUnit } from '@/lib/model/units';
 import { updateRow } from '@/lib/model/rows';
 import { updateAccountSchema } from './schema';
+import { first, single } from '@/db/async';
 
 // Organizational units (seed 001: a project moves to "an organization or unit"): one level
 // below an organization, holding projects. A unit is an account of the Aiven API whose
@@ -28,27 +30,27 @@ export type UnitSummary = OrganizationUnit & { projectCount: number };
  * (`unit` set, `membership` its organization's). Null for an id nobody has and for another
  * organization's account or unit alike, so that other tenants' ids cannot be probed.
  */
-export function resolveAccount(
+export async function resolveAccount(
   ctx: Ctx,
   principal: Principal,
   accountId: string,
-): { membership: MembershipWithOrg; unit: OrganizationUnit | null } | null {
+): Promise<{ membership: MembershipWithOrg; unit: OrganizationUnit | null } | null> {
   const membership = principal.memberships.find((m) => m.organization.accountId === accountId);
   if (membership) return { membership, unit: null };
-  const unit = findUnit(ctx, accountId);
+  const unit = await findUnit(ctx, accountId);
   const parent = unit ? principal.memberships.find((m) => m.organization.id === unit.organizationId) : undefined;
   return unit && parent ? { membership: parent, unit } : null;
 }
 
 /** The units of an organization, by name, each with its project count. */
-export function listUnits(ctx: Ctx, organizationId: string): UnitSummary[] {
-  return listUnitsOf(ctx, [organizationId]);
+export async function listUnits(ctx: Ctx, organizationId: string): Promise<UnitSummary[]> {
+  return await listUnitsOf(ctx, [organizationId]);
 }
 
 /** The units of several organizations (GET /v1/account lists those of each of the caller's). */
-export function listUnitsOf(ctx: Ctx, organizationIds: string[]): UnitSummary[] {
+export async function listUnitsOf(ctx: Ctx, organizationIds: string[]): Promise<UnitSummary[]> {
   if (organizationIds.length === 0) return [];
-  return ctx.db
+  return await ctx.db
     .select({
       id: organizationUnits.id,
       organizationId: organizationUnits.organizationId,
@@ -61,35 +63,33 @@ export function listUnitsOf(ctx: Ctx, organizationIds: string[]): UnitSummary[] 
     .leftJoin(projects, eq(projects.unitId, organizationUnits.id))
     .where(inArray(organizationUnits.organizationId, organizationIds))
     .groupBy(organizationUnits.id)
-    .orderBy(asc(sql`lower(${organizationUnits.name})`), asc(organizationUnits.id))
-    .all();
+    .orderBy(asc(sql`lower(${organizationUnits.name})`), asc(organizationUnits.id));
 }
 
 /** A unit of the organization being worked in (the console's actions), or 404. */
-export function unitOfOrganization(ctx: Ctx, membership: MembershipWithOrg, unitId: string): UnitWithOrg {
-  const unit = findUnit(ctx, unitId);
+export async function unitOfOrganization(ctx: Ctx, membership: MembershipWithOrg, unitId: string): Promise<UnitWithOrg> {
+  const unit = await findUnit(ctx, unitId);
   // Another organization's unit answers as one that does not exist.
   if (!unit || unit.organizationId !== membership.organization.id) throw new AppError('not_found', `Unit ${unitId} not found`);
   return { unit, membership };
 }
 
 /** Names are unique within an organization, ignoring case: the "move to" list must tell them apart. */
-function assertNameFree(ctx: Ctx, organizationId: string, name: string, except?: string): void {
-  const taken = ctx.db
+async function assertNameFree(ctx: Ctx, organizationId: string, name: string, except?: string): Promise<void> {
+  const taken = (await ctx.db
     .select({ id: organizationUnits.id })
     .from(organizationUnits)
-    .where(and(eq(organizationUnits.organizationId, organizationId), sql`lower(${organizationUnits.name}) = lower(${name})`))
-    .all()
+    .where(and(eq(organizationUnits.organizationId, organizationId), sql`lower(${organizationUnits.name}) = lower(${name})`)))
     .some((row) => row.id !== except);
   if (taken) throw new AppError('conflict', `Unit "${name}" already exists in this organization`, { account_name: [`Unit "${name}" already exists`] });
 }
 
 /** A fresh account id that no organization or unit has (ids are looked up in both tables). */
-function freshAccountId(ctx: Ctx): string {
+async function freshAccountId(ctx: Ctx): Promise<string> {
   for (;;) {
     const id = newAccountId();
-    const inOrgs = ctx.db.select({ n: count() }).from(organizations).where(eq(organizations.accountId, id)).get()!.n;
-    if (inOrgs === 0 && !findUnit(ctx, id)) return id;
+    const inOrgs = (await first(ctx.db.select({ n: count() }).from(organizations).where(eq(organizations.accountId, id)).limit(1)))!.n;
+    if (inOrgs === 0 && !await findUnit(ctx, id)) return id;
   }
 }
 
@@ -98,9 +98,9 @@ function freshAccountId(ctx: Ctx): string {
  * may, under its policy and IP allowlist. A parent that is itself a unit is 400 (units are one
  * level deep); a parent the caller does not belong to is 404, as an unknown one is.
  */
-export function createUnit(call: Call & { parentAccountId: string; name: string }): UnitWithOrg {
+export async function createUnit(call: Call & { parentAccountId: string; name: string }): Promise<UnitWithOrg> {
   const { ctx, principal, parentAccountId } = call;
-  const parent = resolveAccount(ctx, principal, parentAccountId);
+  const parent = await resolveAccount(ctx, principal, parentAccountId);
   if (!parent) throw new AppError('not_found', `Account ${parentAccountId} not found`);
   const { membership } = parent;
   if (parent.unit) {
@@ -114,29 +114,30 @@ export function createUnit(call: Call & { parentAccountId: string; name: string 
     throw new AppError('forbidden', `Only super admins of organization "${membership.organization.name}" may create units in it`);
   }
   assertOrganizationAdmits(membership, principal, call.meta.ip);
-  return ctx.db.transaction(() => {
-    assertNameFree(ctx, membership.organization.id, call.name);
+  return await inTransaction(ctx, async (ctx) => {
+    await assertNameFree(ctx, membership.organization.id, call.name);
     const now = iso(ctx.now);
-    const unit = ctx.db
-      .insert(organizationUnits)
-      .values({ id: freshAccountId(ctx), organizationId: membership.organization.id, name: call.name, createTime: now, updateTime: now })
-      .returning()
-      .get();
-    audit(call, 'unit.created', { unit_id: unit.id, unit_name: unit.name }, membership.organization.id);
+    const unit = await single(
+      ctx.db
+        .insert(organizationUnits)
+        .values({ id: await freshAccountId(ctx), organizationId: membership.organization.id, name: call.name, createTime: now, updateTime: now })
+        .returning(),
+    );
+    await audit(call, 'unit.created', { unit_id: unit.id, unit_name: unit.name }, membership.organization.id);
     return { unit, membership };
   });
 }
 
 /** PUT /v1/account/{unit_id} {account_name}, or Admin → Units → Rename: its organization's super admins. */
-export function updateUnit(call: Call & { target: UnitWithOrg; input: unknown }): UnitWithOrg {
+export async function updateUnit(call: Call & { target: UnitWithOrg; input: unknown }): Promise<UnitWithOrg> {
   assertSuperAdmin(call.target.membership);
   const input = parseInput(updateAccountSchema, call.input);
   const old = call.target.unit;
   if (input.account_name === old.name) return call.target;
-  return call.ctx.db.transaction(() => {
-    assertNameFree(call.ctx, old.organizationId, input.account_name, old.id);
-    const unit = updateRow(call.ctx, organizationUnits, old.id, { name: input.account_name });
-    audit(call, 'unit.updated', { unit_id: unit.id, unit_name: unit.name, old: { name: old.name }, new: { name: unit.name } }, old.organizationId);
+  return await inTransaction(call, async (call) => {
+    await assertNameFree(call.ctx, old.organizationId, input.account_name, old.id);
+    const unit = await updateRow(call.ctx, organizationUnits, old.id, { name: input.account_name });
+    await audit(call, 'unit.updated', { unit_id: unit.id, unit_name: unit.name, old: { name: old.name }, new: { name: unit.name } }, old.organizationId);
     return { ...call.target, unit };
   });
 }
@@ -146,18 +147,18 @@ export function updateUnit(call: Call & { target: UnitWithOrg; input: unknown })
  * Refused while it holds projects, as deleting an organization is: moving them silently would
  * change who reads them in a way nobody chose.
  */
-export function deleteUnit(call: Call & { target: UnitWithOrg }): void {
+export async function deleteUnit(call: Call & { target: UnitWithOrg }): Promise<void> {
   assertSuperAdmin(call.target.membership);
   const { unit } = call.target;
-  call.ctx.db.transaction(() => {
-    const held = call.ctx.db.select({ n: count() }).from(projects).where(eq(projects.unitId, unit.id)).get()!.n;
+  await inTransaction(call, async (call) => {
+    const held = (await first(call.ctx.db.select({ n: count() }).from(projects).where(eq(projects.unitId, unit.id)).limit(1)))!.n;
     if (held > 0) {
       throw new AppError(
         'conflict',
         `Unit "${unit.name}" still holds ${held} project(s): move them to the organization or another unit, or delete them, first`,
       );
     }
-    call.ctx.db.delete(organizationUnits).where(eq(organizationUnits.id, unit.id)).run();
-    audit(call, 'unit.deleted', { unit_id: unit.id, unit_name: unit.name }, unit.organizationId);
+    await call.ctx.db.delete(organizationUnits).where(eq(organizationUnits.id, unit.id));
+    await audit(call, 'unit.deleted', { unit_id: unit.id, unit_name: unit.name }, unit.organizationId);
   });
 }

@@ -1,13 +1,14 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { passwordCredentials, tokens } from '@/db/schema';
+import { passwordCredentials, tokens } from '@/db/tables';
 import { recordUserAudit } from '@/lib/audit/record';
 import type { Call, MembershipWithOrg } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/policy';
 import { hashPassword, verifyPassword } from './hash';
 import { changePasswordSchema } from './schema';
 import { beginSignInAttempt, releaseSignInAttempt, signInLimits } from '@/lib/auth/rate-limit';
+import { affectedRows, first } from '@/db/async';
 
 // Profile → Authentication → Change password, and PUT /v1/me/password (avn user password-change).
 //
@@ -57,17 +58,16 @@ export const SESSION_REQUIRED_MESSAGE =
 export const WRONG_CURRENT_PASSWORD = 'Wrong current password';
 
 /** Ends the user's login sessions except `keepTokenId`, and their personal tokens if asked. */
-export function endSessionsOf(
+export async function endSessionsOf(
   ctx: Ctx,
   userId: string,
   { keepTokenId = null, personalTokens }: { keepTokenId?: string | null; personalTokens: boolean },
-): { sessionsEnded: number; personalTokensRevoked: number } {
-  const end = (kind: 'session' | 'personal') =>
-    ctx.db
+): Promise<{ sessionsEnded: number; personalTokensRevoked: number }> {
+  const end = async (kind: 'session' | 'personal') =>
+    affectedRows(await ctx.db
       .delete(tokens)
-      .where(and(eq(tokens.userId, userId), inArray(tokens.kind, [kind]), keepTokenId ? ne(tokens.id, keepTokenId) : undefined))
-      .run().changes;
-  return { sessionsEnded: end('session'), personalTokensRevoked: personalTokens ? end('personal') : 0 };
+      .where(and(eq(tokens.userId, userId), inArray(tokens.kind, [kind]), keepTokenId ? ne(tokens.id, keepTokenId) : undefined)));
+  return { sessionsEnded: await end('session'), personalTokensRevoked: personalTokens ? await end('personal') : 0 };
 }
 
 export async function changePassword({
@@ -82,23 +82,25 @@ export async function changePassword({
   const orgIds = memberships.map((m) => m.organization.id);
   const audit = { actorUserId: user.id, actorEmail: user.email, ip: meta.ip, userAgent: meta.userAgent };
 
-  const current = ctx.db
-    .select({ passwordHash: passwordCredentials.passwordHash })
-    .from(passwordCredentials)
-    .where(eq(passwordCredentials.userId, user.id))
-    .get();
+  const current = await first(
+    ctx.db
+      .select({ passwordHash: passwordCredentials.passwordHash })
+      .from(passwordCredentials)
+      .where(eq(passwordCredentials.userId, user.id))
+      .limit(1),
+  );
 
   if (current) {
     if (!password) throw new AppError('bad_request', 'Enter your current password', { password: ['Enter your current password'] });
     // Counted as a failed sign-in until the password proves right: a stolen session cannot guess
     // the password here any faster than at the sign-in page.
     const attempt = { email: user.email, ip: meta.ip };
-    beginSignInAttempt(ctx, attempt, signInLimits());
+    await beginSignInAttempt(ctx, attempt, signInLimits());
     if (!(await verifyPassword(current.passwordHash, password))) {
-      recordUserAudit(ctx, orgIds, { ...audit, event: 'user.password_change_failed', details: { reason: 'wrong_password' } });
+      await recordUserAudit(ctx, orgIds, { ...audit, event: 'user.password_change_failed', details: { reason: 'wrong_password' } });
       throw new AppError('forbidden', WRONG_CURRENT_PASSWORD, { password: [WRONG_CURRENT_PASSWORD] });
     }
-    releaseSignInAttempt(ctx, attempt);
+    await releaseSignInAttempt(ctx, attempt);
     // Compared only once the current password is known right: otherwise this would test guesses
     // of the current password without the limits.
     if (newPassword === password) {
@@ -120,19 +122,18 @@ export async function changePassword({
 
   // Hashed outside the transaction: hashing is slow and must not hold the write lock.
   const passwordHash = await hashPassword(newPassword);
-  return ctx.db.transaction(() => {
+  return await inTransaction(ctx, async (ctx) => {
     const now = iso(ctx.now);
     const written = current
-      ? ctx.db
+      ? affectedRows(await ctx.db
           .update(passwordCredentials)
           .set({ passwordHash, updateTime: now })
           // Only over the password that was checked: a change in between wins.
-          .where(and(eq(passwordCredentials.userId, user.id), eq(passwordCredentials.passwordHash, current.passwordHash)))
-          .run().changes
-      : ctx.db.insert(passwordCredentials).values({ userId: user.id, passwordHash, updateTime: now }).onConflictDoNothing().run().changes;
+          .where(and(eq(passwordCredentials.userId, user.id), eq(passwordCredentials.passwordHash, current.passwordHash))))
+      : affectedRows(await ctx.db.insert(passwordCredentials).values({ userId: user.id, passwordHash, updateTime: now }).onConflictDoNothing());
     if (written !== 1) throw new AppError('conflict', 'Your password changed meanwhile: reload and try again');
-    const ended = endSessionsOf(ctx, user.id, { keepTokenId: token.id, personalTokens: revokeTokens });
-    recordUserAudit(ctx, orgIds, {
+    const ended = await endSessionsOf(ctx, user.id, { keepTokenId: token.id, personalTokens: revokeTokens });
+    await recordUserAudit(ctx, orgIds, {
       ...audit,
       event: 'user.password_changed',
       details: {

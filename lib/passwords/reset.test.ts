@@ -26,8 +26,9 @@ import {
   requestPasswordReset,
   type Mailer,
 } from './reset';
+import { first } from '@/db/async';
 
-const rows = (ctx: Ctx) => ctx.db.select().from(passwordResets).all();
+const rows = async (ctx: Ctx) => await ctx.db.select().from(passwordResets);
 
 beforeEach(() => {
   vi.stubEnv('PUBLIC_URL', 'https://console.example.test/');
@@ -41,13 +42,13 @@ describe('issuePasswordReset', () => {
     'requested by %s: a 256-bit secret, a link on PUBLIC_URL, one hour; only the SHA-256 is stored, nothing mailed or audited',
     async (requestedBy) => {
       const ctx = testCtx();
-      const user = seedUser(ctx, { email: 'ann@x.test' });
+      const user = await seedUser(ctx, { email: 'ann@x.test' });
       const result = await issuePasswordReset(ctx, { userId: user.id, requestedBy });
 
       expect(Buffer.from(result.secret, 'base64url')).toHaveLength(32);
       expect(result.link).toBe(`https://console.example.test/reset-password/${result.secret}`);
       expect(result.expiryTime).toBe('2026-03-01T13:00:00Z');
-      expect(rows(ctx)).toEqual([
+      expect(await rows(ctx)).toEqual([
         {
           id: expect.any(String),
           userId: user.id,
@@ -59,28 +60,28 @@ describe('issuePasswordReset', () => {
           usedTime: null,
         },
       ]);
-      expect(dumpDatabase(ctx)).not.toContain(result.secret);
-      expect(listAuditEvents(ctx)).toEqual([]);
+      expect(await dumpDatabase(ctx)).not.toContain(result.secret);
+      expect(await listAuditEvents(ctx)).toEqual([]);
     },
   );
 
   it('expires one hour after it was made', async () => {
     const ctx = testCtx();
     advance(ctx, 90_000);
-    const user = seedUser(ctx);
+    const user = await seedUser(ctx);
     const { expiryTime } = await issuePasswordReset(ctx, { userId: user.id, requestedBy: 'operator' });
     expect(Date.parse(expiryTime) - ctx.now.getTime()).toBe(PASSWORD_RESET_MAX_AGE_MS);
   });
 
   it('each call makes a new secret; the newest replaces the unused older link of the same user only', async () => {
     const ctx = testCtx();
-    const ann = seedUser(ctx, { email: 'ann@x.test' });
-    const bob = seedUser(ctx, { email: 'bob@x.test' });
+    const ann = await seedUser(ctx, { email: 'ann@x.test' });
+    const bob = await seedUser(ctx, { email: 'bob@x.test' });
     const first = await issuePasswordReset(ctx, { userId: ann.id, requestedBy: 'user' });
     const bobs = await issuePasswordReset(ctx, { userId: bob.id, requestedBy: 'user' });
     const second = await issuePasswordReset(ctx, { userId: ann.id, requestedBy: 'operator' });
     expect(second.secret).not.toBe(first.secret);
-    expect(rows(ctx).map((r) => [r.userId, r.tokenHash]).sort()).toEqual(
+    expect((await rows(ctx)).map((r) => [r.userId, r.tokenHash]).sort()).toEqual(
       [
         [ann.id, createHash('sha256').update(second.secret).digest('hex')],
         [bob.id, createHash('sha256').update(bobs.secret).digest('hex')],
@@ -90,11 +91,11 @@ describe('issuePasswordReset', () => {
 
   it('keeps used links (the record of a reset) when replacing', async () => {
     const ctx = testCtx();
-    const ann = seedUser(ctx);
+    const ann = await seedUser(ctx);
     await issuePasswordReset(ctx, { userId: ann.id, requestedBy: 'user' });
-    ctx.db.update(passwordResets).set({ usedTime: '2026-03-01T12:00:00Z' }).run();
+    await ctx.db.update(passwordResets).set({ usedTime: '2026-03-01T12:00:00Z' });
     await issuePasswordReset(ctx, { userId: ann.id, requestedBy: 'user' });
-    expect(rows(ctx).map((r) => r.usedTime)).toEqual(['2026-03-01T12:00:00Z', null]);
+    expect((await rows(ctx)).map((r) => r.usedTime)).toEqual(['2026-03-01T12:00:00Z', null]);
   });
 
   it('puts one slash between the base URL and the path, however many the base URL ends with', () => {
@@ -106,28 +107,28 @@ describe('issuePasswordReset', () => {
     vi.stubEnv('PUBLIC_URL', '');
     vi.stubEnv('NEXTAUTH_URL', 'http://host.test:8080');
     const ctx = testCtx();
-    const { link, secret } = await issuePasswordReset(ctx, { userId: seedUser(ctx).id, requestedBy: 'operator' });
+    const { link, secret } = await issuePasswordReset(ctx, { userId: (await seedUser(ctx)).id, requestedBy: 'operator' });
     expect(link).toBe(`http://host.test:8080/reset-password/${secret}`);
   });
 
-  it.each<[string, (ctx: Ctx) => { userId: string; requestedBy: 'user' | 'operator' }, number, string]>([
-    ['an unknown user', () => ({ userId: 'u000000000000', requestedBy: 'operator' }), 404, 'User u000000000000 does not exist'],
+  it.each<[string, (ctx: Ctx) => Promise<{ userId: string; requestedBy: 'user' | 'operator' }>, number, string]>([
+    ['an unknown user', async () => ({ userId: 'u000000000000', requestedBy: 'operator' }), 404, 'User u000000000000 does not exist'],
     [
       'an application user',
-      (ctx) => {
-        const bot = seedUser(ctx, { email: 'bot@x.test' });
-        ctx.db.update(users).set({ isApplicationUser: true }).where(eq(users.id, bot.id)).run();
+      async (ctx) => {
+        const bot = await seedUser(ctx, { email: 'bot@x.test' });
+        await ctx.db.update(users).set({ isApplicationUser: true }).where(eq(users.id, bot.id));
         return { userId: bot.id, requestedBy: 'operator' };
       },
       403,
       'Application users have no password to reset: they use application tokens',
     ],
-    ['an unknown requester', (ctx) => ({ userId: seedUser(ctx).id, requestedBy: 'admin' as 'user' }), 400, "requestedBy must be 'user' or 'operator'"],
+    ['an unknown requester', async (ctx) => ({ userId: (await seedUser(ctx)).id, requestedBy: 'admin' as 'user' }), 400, "requestedBy must be 'user' or 'operator'"],
   ])('refuses %s (%i) and stores nothing', async (_name, input, status, message) => {
     const ctx = testCtx();
-    const error = await asyncRejection(issuePasswordReset(ctx, input(ctx)));
+    const error = await asyncRejection(issuePasswordReset(ctx, await input(ctx)));
     expect([error.status, error.message]).toEqual([status, message]);
-    expect(rows(ctx)).toEqual([]);
+    expect(await rows(ctx)).toEqual([]);
   });
 });
 
@@ -152,32 +153,32 @@ async function ask(ctx: Ctx, email: string, mail = mailer(), meta = META) {
   return { message: answer.message, mailedNow, secret, sent };
 }
 
-function memberOf(ctx: Ctx, { email = 'ann@x.test', password = true, proven = true }: { email?: string; password?: boolean; proven?: boolean } = {}) {
-  const organization = seedOrganization(ctx, { name: 'Acme' });
-  const user = seedUser(ctx, { email, passwordHash: password ? 'not-a-real-hash' : undefined, emailProven: proven });
-  seedMembership(ctx, { organizationId: organization.id, userId: user.id });
+async function memberOf(ctx: Ctx, { email = 'ann@x.test', password = true, proven = true }: { email?: string; password?: boolean; proven?: boolean } = {}) {
+  const organization = await seedOrganization(ctx, { name: 'Acme' });
+  const user = await seedUser(ctx, { email, passwordHash: password ? 'not-a-real-hash' : undefined, emailProven: proven });
+  await seedMembership(ctx, { organizationId: organization.id, userId: user.id });
   return { organization, user };
 }
 
-const hashOf = (ctx: Ctx, userId: string) =>
-  ctx.db.select({ h: passwordCredentials.passwordHash }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get()?.h;
-const tokenKinds = (ctx: Ctx, userId: string) =>
-  ctx.db.select({ kind: tokens.kind }).from(tokens).where(eq(tokens.userId, userId)).all().map((t) => t.kind).sort();
-const complete = (ctx: Ctx, code: string, newPassword = NEW) => completePasswordReset({ ctx, meta: META, input: { code, new_password: newPassword } });
+const hashOf = async (ctx: Ctx, userId: string) =>
+  (await first(ctx.db.select({ h: passwordCredentials.passwordHash }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).limit(1)))?.h;
+const tokenKinds = async (ctx: Ctx, userId: string) =>
+  (await ctx.db.select({ kind: tokens.kind }).from(tokens).where(eq(tokens.userId, userId))).map((t) => t.kind).sort();
+const complete = async (ctx: Ctx, code: string, newPassword = NEW) => await completePasswordReset({ ctx, meta: META, input: { code, new_password: newPassword } });
 
 /** Ann asks for a link, her account changes (`change`) before she uses it, and the link is refused. */
 async function refusedAfterChange(change: Partial<typeof users.$inferInsert>) {
   const ctx = testCtx();
-  const { user } = memberOf(ctx);
+  const { user } = await memberOf(ctx);
   const { secret } = await ask(ctx, 'ann@x.test');
-  ctx.db.update(users).set(change).where(eq(users.id, user.id)).run();
+  await ctx.db.update(users).set(change).where(eq(users.id, user.id));
   return { ctx, user, error: await asyncRejection(complete(ctx, secret!)) };
 }
 
 describe('requestPasswordReset', () => {
   it('mails the account a one-hour link and answers with the one message; audited; only the hash stored', async () => {
     const ctx = testCtx();
-    const { organization, user } = memberOf(ctx);
+    const { organization, user } = await memberOf(ctx);
     const { message, mailedNow, secret, sent } = await ask(ctx, '  Ann@X.test ');
     expect(message).toBe(PASSWORD_RESET_REQUESTED_MESSAGE);
     expect(mailedNow).toBe(true);
@@ -186,11 +187,11 @@ describe('requestPasswordReset', () => {
     expect(sent[0]![1]).toMatchObject({ to: 'ann@x.test', subject: 'Reset your Portcullis password' });
     expect(sent[0]![1].text).toContain(`https://console.example.test/reset-password/${secret}\n`);
     expect(sent[0]![1].text).toContain('until 2026-03-01T13:00:00Z');
-    expect(rows(ctx)).toEqual([
+    expect(await rows(ctx)).toEqual([
       expect.objectContaining({ userId: user.id, email: 'ann@x.test', requestedBy: 'user', tokenHash: createHash('sha256').update(secret!).digest('hex') }),
     ]);
-    expect(dumpDatabase(ctx)).not.toContain(secret);
-    expect(listAuditEvents(ctx)).toMatchObject([
+    expect(await dumpDatabase(ctx)).not.toContain(secret);
+    expect(await listAuditEvents(ctx)).toMatchObject([
       {
         event: 'user.password_reset_requested',
         organizationId: organization.id,
@@ -202,52 +203,58 @@ describe('requestPasswordReset', () => {
     ]);
   });
 
-  it.each<[string, (ctx: Ctx) => void, string | null]>([
-    ['an unknown address', () => {}, null],
-    ['a deactivated account', (ctx) => void seedUser(ctx, { email: 'ann@x.test', passwordHash: 'h', state: 'deactivated' }), 'deactivated'],
+  it.each<[string, (ctx: Ctx) => Promise<void>, string | null]>([
+    ['an unknown address', async () => {}, null],
+    [
+      'a deactivated account',
+      async (ctx) => {
+        await seedUser(ctx, { email: 'ann@x.test', passwordHash: 'h', state: 'deactivated' });
+      },
+      'deactivated',
+    ],
     [
       'an application user',
-      (ctx) => {
-        const bot = seedUser(ctx, { email: 'ann@x.test' });
-        ctx.db.update(users).set({ isApplicationUser: true }).where(eq(users.id, bot.id)).run();
+      async (ctx) => {
+        const bot = await seedUser(ctx, { email: 'ann@x.test' });
+        await ctx.db.update(users).set({ isApplicationUser: true }).where(eq(users.id, bot.id));
       },
       'application_user',
     ],
     [
       'an SSO-only member of an organization that forbids passwords',
-      (ctx) => {
-        const { organization } = memberOf(ctx, { password: false });
-        ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id)).run();
+      async (ctx) => {
+        const { organization } = await memberOf(ctx, { password: false });
+        await ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id));
       },
       'password_not_allowed',
     ],
   ])('%s: the same answer, no mail, no link', async (_name, setup, reason) => {
     const ctx = testCtx();
-    setup(ctx);
+    await setup(ctx);
     const mail = mailer();
     const { message, mailedNow } = await ask(ctx, 'ann@x.test', mail);
     expect(message).toBe(PASSWORD_RESET_REQUESTED_MESSAGE);
     expect(mailedNow).toBe(false);
     expect(mail).not.toHaveBeenCalled();
-    expect(rows(ctx)).toEqual([]);
-    expect(listAuditEvents(ctx).map((e) => [e.event, e.details.reason])).toEqual(reason ? [['user.password_reset_refused', reason]] : []);
+    expect(await rows(ctx)).toEqual([]);
+    expect((await listAuditEvents(ctx)).map((e) => [e.event, e.details.reason])).toEqual(reason ? [['user.password_reset_refused', reason]] : []);
   });
 
   it('an SSO-only member whose organization allows passwords gets the mail (a first password)', async () => {
     const ctx = testCtx();
-    memberOf(ctx, { password: false });
+    await memberOf(ctx, { password: false });
     expect((await ask(ctx, 'ann@x.test')).mailedNow).toBe(true);
   });
 
   it('no SMTP: 409 telling to ask an administrator, for any address, before counting anything', async () => {
     const ctx = testCtx();
-    memberOf(ctx);
+    await memberOf(ctx);
     for (const email of ['ann@x.test', 'nobody@x.test']) {
       const error = await asyncRejection(requestPasswordReset({ ctx, meta: META, input: { email }, smtp: null }));
       expect([error.status, error.message]).toEqual([409, PASSWORD_RESET_NEEDS_MAIL]);
     }
-    expect(rows(ctx)).toEqual([]);
-    expect(ctx.db.select().from(signInFailures).all()).toEqual([]);
+    expect(await rows(ctx)).toEqual([]);
+    expect(await ctx.db.select().from(signInFailures)).toEqual([]);
   });
 
   it.each([
@@ -263,7 +270,7 @@ describe('requestPasswordReset', () => {
   it(`limits each address to ${PASSWORD_RESET_PER_EMAIL} requests an hour, known or not, with the same 429; other addresses go on`, async () => {
     for (const email of ['ann@x.test', 'nobody@x.test']) {
       const ctx = testCtx();
-      memberOf(ctx);
+      await memberOf(ctx);
       const mail = mailer();
       for (let i = 0; i < PASSWORD_RESET_PER_EMAIL; i++) {
         expect((await ask(ctx, email, mail, { ...META, ip: `203.0.113.${i}` })).message).toBe(PASSWORD_RESET_REQUESTED_MESSAGE);
@@ -279,7 +286,7 @@ describe('requestPasswordReset', () => {
 
   it(`limits each client address to ${PASSWORD_RESET_PER_IP} requests an hour, whatever the addresses typed; IPv6 by its /64`, async () => {
     const ctx = testCtx();
-    memberOf(ctx);
+    await memberOf(ctx);
     const mail = mailer();
     for (let i = 0; i < PASSWORD_RESET_PER_IP; i++) {
       await ask(ctx, `someone${i}@x.test`, mail, { ...META, ip: `2001:db8::${i + 1}` });
@@ -302,7 +309,7 @@ describe('requestPasswordReset', () => {
 
   it('a mail that fails still answers the same (and is logged); the link stays usable if it got through after all', async () => {
     const ctx = testCtx();
-    memberOf(ctx);
+    await memberOf(ctx);
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     const failing = vi.fn<Mailer>(async () => ({ sent: false, error: 'connect ECONNREFUSED' }));
     const throwing = vi.fn<Mailer>(async () => {
@@ -318,24 +325,24 @@ describe('requestPasswordReset', () => {
 describe('completePasswordReset', () => {
   it('sets the password, spends the link, ends every session, keeps personal tokens and 2FA, clears the sign-in lock, and audits', async () => {
     const ctx = testCtx();
-    const { organization, user } = memberOf(ctx);
-    seedToken(ctx, user.id, { kind: 'session' });
-    seedToken(ctx, user.id, { kind: 'session' });
-    seedToken(ctx, user.id, { kind: 'personal' });
-    ctx.db.insert(totpCredentials).values({ userId: user.id, secret: 'JBSWY3DPEHPK3PXP', confirmedTime: '2026-03-01T11:00:00Z', createTime: '2026-03-01T11:00:00Z' }).run();
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) recordSignInFailure(ctx, { email: user.email, ip: '203.0.113.1' });
+    const { organization, user } = await memberOf(ctx);
+    await seedToken(ctx, user.id, { kind: 'session' });
+    await seedToken(ctx, user.id, { kind: 'session' });
+    await seedToken(ctx, user.id, { kind: 'personal' });
+    await ctx.db.insert(totpCredentials).values({ userId: user.id, secret: 'JBSWY3DPEHPK3PXP', confirmedTime: '2026-03-01T11:00:00Z', createTime: '2026-03-01T11:00:00Z' });
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) await recordSignInFailure(ctx, { email: user.email, ip: '203.0.113.1' });
     const { secret } = await ask(ctx, 'ann@x.test');
     advance(ctx, 60_000);
 
-    expect(inspectPasswordReset({ ctx, input: { code: secret! } }).user.id).toBe(user.id);
+    expect((await inspectPasswordReset({ ctx, input: { code: secret! } })).user.id).toBe(user.id);
     const done = await complete(ctx, secret!);
     expect(done).toEqual({ email: 'ann@x.test', sessionsEnded: 2, personalTokensRevoked: 0, addressProven: false });
-    expect(await verifyPassword(hashOf(ctx, user.id)!, NEW)).toBe(true);
-    expect(tokenKinds(ctx, user.id)).toEqual(['personal']);
-    expect(rows(ctx)[0]!.usedTime).toBe('2026-03-01T12:01:00Z');
-    expect(ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).get()?.confirmedTime).toBe('2026-03-01T11:00:00Z');
-    expect(() => assertSignInAllowed(ctx, { email: user.email, ip: null })).not.toThrow();
-    expect(listAuditEvents(ctx).at(-1)).toMatchObject({
+    expect(await verifyPassword((await hashOf(ctx, user.id))!, NEW)).toBe(true);
+    expect(await tokenKinds(ctx, user.id)).toEqual(['personal']);
+    expect((await rows(ctx))[0]!.usedTime).toBe('2026-03-01T12:01:00Z');
+    expect((await first(ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, user.id)).limit(1)))?.confirmedTime).toBe('2026-03-01T11:00:00Z');
+    await assertSignInAllowed(ctx, { email: user.email, ip: null });
+    expect((await listAuditEvents(ctx)).at(-1)).toMatchObject({
       event: 'user.password_reset',
       organizationId: organization.id,
       actorUserId: user.id,
@@ -345,42 +352,42 @@ describe('completePasswordReset', () => {
 
     const again = await asyncRejection(complete(ctx, secret!, 'yet another password 3'));
     expect([again.status, again.message]).toEqual([410, 'This password reset link has been used already: each link works once. Ask for a new link under "Forgot password?" on the sign-in page.']);
-    expect(await verifyPassword(hashOf(ctx, user.id)!, NEW)).toBe(true);
+    expect(await verifyPassword((await hashOf(ctx, user.id))!, NEW)).toBe(true);
   });
 
   it('a mailed link proves an unproven address; whoever made the personal tokens may not own it, so they end too', async () => {
     const ctx = testCtx();
-    const { organization, user } = memberOf(ctx, { proven: false });
-    seedToken(ctx, user.id, { kind: 'personal' });
-    seedToken(ctx, user.id, { kind: 'session' });
+    const { organization, user } = await memberOf(ctx, { proven: false });
+    await seedToken(ctx, user.id, { kind: 'personal' });
+    await seedToken(ctx, user.id, { kind: 'session' });
     const { secret } = await ask(ctx, 'ann@x.test');
     advance(ctx, 1000);
     expect(await complete(ctx, secret!)).toEqual({ email: 'ann@x.test', sessionsEnded: 1, personalTokensRevoked: 1, addressProven: true });
-    expect(ctx.db.select({ t: users.emailVerifiedTime }).from(users).where(eq(users.id, user.id)).get()!.t).toBe('2026-03-01T12:00:01Z');
-    expect(tokenKinds(ctx, user.id)).toEqual([]);
-    expect(listAuditEvents(ctx).filter((e) => e.event === 'user.email_verified')).toMatchObject([
+    expect((await first(ctx.db.select({ t: users.emailVerifiedTime }).from(users).where(eq(users.id, user.id)).limit(1)))!.t).toBe('2026-03-01T12:00:01Z');
+    expect(await tokenKinds(ctx, user.id)).toEqual([]);
+    expect((await listAuditEvents(ctx)).filter((e) => e.event === 'user.email_verified')).toMatchObject([
       { organizationId: organization.id, details: { user_email: 'ann@x.test', how: 'mailed_link', via: 'password_reset' } },
     ]);
   });
 
   it("the operator's printed link sets a password but proves nothing (it was not mailed)", async () => {
     const ctx = testCtx();
-    const { user } = memberOf(ctx, { proven: false });
-    seedToken(ctx, user.id, { kind: 'personal' });
+    const { user } = await memberOf(ctx, { proven: false });
+    await seedToken(ctx, user.id, { kind: 'personal' });
     const { secret } = await issuePasswordReset(ctx, { userId: user.id, requestedBy: 'operator' });
     expect(await complete(ctx, secret)).toEqual({ email: 'ann@x.test', sessionsEnded: 0, personalTokensRevoked: 0, addressProven: false });
-    expect(ctx.db.select({ t: users.emailVerifiedTime }).from(users).where(eq(users.id, user.id)).get()!.t).toBeNull();
-    expect(listAuditEvents(ctx).at(-1)).toMatchObject({ event: 'user.password_reset', details: { requested_by: 'operator' } });
+    expect((await first(ctx.db.select({ t: users.emailVerifiedTime }).from(users).where(eq(users.id, user.id)).limit(1)))!.t).toBeNull();
+    expect((await listAuditEvents(ctx)).at(-1)).toMatchObject({ event: 'user.password_reset', details: { requested_by: 'operator' } });
   });
 
   it('expires after one hour, to the second', async () => {
     const ctx = testCtx();
-    const { user } = memberOf(ctx);
+    const { user } = await memberOf(ctx);
     const { secret } = await ask(ctx, 'ann@x.test');
     advance(ctx, PASSWORD_RESET_MAX_AGE_MS);
     const error = await asyncRejection(complete(ctx, secret!));
     expect([error.status, error.message]).toEqual([410, 'This password reset link has expired (links are valid for one hour). Ask for a new link under "Forgot password?" on the sign-in page.']);
-    expect(hashOf(ctx, user.id)).toBe('not-a-real-hash');
+    expect(await hashOf(ctx, user.id)).toBe('not-a-real-hash');
 
     advance(ctx, -1000);
     expect((await complete(ctx, secret!)).email).toBe('ann@x.test');
@@ -388,7 +395,7 @@ describe('completePasswordReset', () => {
 
   it('a newer link replaces the older one (404)', async () => {
     const ctx = testCtx();
-    memberOf(ctx);
+    await memberOf(ctx);
     const first = await ask(ctx, 'ann@x.test');
     const second = await ask(ctx, 'ann@x.test');
     expect((await asyncRejection(complete(ctx, first.secret!))).status).toBe(404);
@@ -401,22 +408,22 @@ describe('completePasswordReset', () => {
       410,
       'This password reset link was made for ann@x.test, which is no longer the account\'s address. Ask for a new link under "Forgot password?" on the sign-in page.',
     ]);
-    expect(hashOf(ctx, user.id)).toBe('not-a-real-hash');
+    expect(await hashOf(ctx, user.id)).toBe('not-a-real-hash');
   });
 
   it('acts only on the account the link names: no field in the request can point it elsewhere', async () => {
     const ctx = testCtx();
-    const { user: ann } = memberOf(ctx);
-    const bob = seedUser(ctx, { email: 'bob@x.test', passwordHash: 'bobs-hash' });
+    const { user: ann } = await memberOf(ctx);
+    const bob = await seedUser(ctx, { email: 'bob@x.test', passwordHash: 'bobs-hash' });
     const { secret } = await ask(ctx, 'ann@x.test');
     for (const extra of [{ email: 'bob@x.test' }, { user_id: bob.id }]) {
       const error = await asyncRejection(completePasswordReset({ ctx, meta: META, input: { code: secret, new_password: NEW, ...extra } }));
       expect(error.status).toBe(400);
     }
-    expect(hashOf(ctx, bob.id)).toBe('bobs-hash');
+    expect(await hashOf(ctx, bob.id)).toBe('bobs-hash');
     expect((await complete(ctx, secret!)).email).toBe('ann@x.test');
-    expect(hashOf(ctx, bob.id)).toBe('bobs-hash');
-    expect(await verifyPassword(hashOf(ctx, ann.id)!, NEW)).toBe(true);
+    expect(await hashOf(ctx, bob.id)).toBe('bobs-hash');
+    expect(await verifyPassword((await hashOf(ctx, ann.id))!, NEW)).toBe(true);
   });
 
   it.each([
@@ -426,19 +433,19 @@ describe('completePasswordReset', () => {
     ['a weak password', null, 'short', 400, 'new_password: Use at least 12 characters'],
   ])('%s: %i, nothing changes', async (_name, code, password, status, message) => {
     const ctx = testCtx();
-    const { user } = memberOf(ctx);
+    const { user } = await memberOf(ctx);
     const { secret } = await ask(ctx, 'ann@x.test');
     const error = await asyncRejection(complete(ctx, code ?? secret!, password));
     expect([error.status, error.message]).toEqual([status, message]);
-    expect(hashOf(ctx, user.id)).toBe('not-a-real-hash');
-    expect(rows(ctx)[0]!.usedTime).toBeNull();
+    expect(await hashOf(ctx, user.id)).toBe('not-a-real-hash');
+    expect((await rows(ctx))[0]!.usedTime).toBeNull();
   });
 
   it('the stored hash is not a code', async () => {
     const ctx = testCtx();
-    memberOf(ctx);
+    await memberOf(ctx);
     await ask(ctx, 'ann@x.test');
-    expect((await asyncRejection(complete(ctx, rows(ctx)[0]!.tokenHash))).status).toBe(404);
+    expect((await asyncRejection(complete(ctx, (await rows(ctx))[0]!.tokenHash))).status).toBe(404);
   });
 
   it('a deactivated account (403) and an SSO-only user whose organizations turned passwords off meanwhile (403) are refused', async () => {
@@ -446,9 +453,9 @@ describe('completePasswordReset', () => {
     expect([error.status, error.message]).toEqual([403, 'This user account is deactivated: its password cannot be reset']);
 
     const fresh = testCtx();
-    const { organization } = memberOf(fresh, { password: false });
+    const { organization } = await memberOf(fresh, { password: false });
     const asked = await ask(fresh, 'ann@x.test');
-    fresh.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id)).run();
+    await fresh.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id));
     const refused = await asyncRejection(complete(fresh, asked.secret!));
     expect(refused.status).toBe(403);
     expect(refused.message).toMatch(/^Organization "Acme" does not allow sign-in with a password, so you cannot set one\./);
@@ -456,42 +463,42 @@ describe('completePasswordReset', () => {
 
   it('the page shows a used link as used (410) before anyone types a password', async () => {
     const ctx = testCtx();
-    memberOf(ctx);
+    await memberOf(ctx);
     const { secret } = await ask(ctx, 'ann@x.test');
     await complete(ctx, secret!);
-    const error = rejection(() => inspectPasswordReset({ ctx, input: { code: secret! } }));
+    const error = await rejection(async () => await inspectPasswordReset({ ctx, input: { code: secret! } }));
     expect([error.status, error.message]).toEqual([410, 'This password reset link has been used already: each link works once. Ask for a new link under "Forgot password?" on the sign-in page.']);
   });
 
   it('finds the link with spaces or a line break around the code (copied from a mail)', async () => {
     const ctx = testCtx();
-    const { user } = memberOf(ctx);
+    const { user } = await memberOf(ctx);
     const { secret } = await ask(ctx, 'ann@x.test');
-    expect(inspectPasswordReset({ ctx, input: { code: ` ${secret!}\n` } }).user.id).toBe(user.id);
+    expect((await inspectPasswordReset({ ctx, input: { code: ` ${secret!}\n` } })).user.id).toBe(user.id);
   });
 
   it("the operator's link sets a first password even where the organization allows no password sign-in: the operator decides", async () => {
     const ctx = testCtx();
-    const { organization, user } = memberOf(ctx, { password: false });
-    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id)).run();
+    const { organization, user } = await memberOf(ctx, { password: false });
+    await ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id));
     const { secret } = await issuePasswordReset(ctx, { userId: user.id, requestedBy: 'operator' });
     expect(await complete(ctx, secret)).toEqual({ email: 'ann@x.test', sessionsEnded: 0, personalTokensRevoked: 0, addressProven: false });
-    expect(await verifyPassword(hashOf(ctx, user.id)!, NEW)).toBe(true);
+    expect(await verifyPassword((await hashOf(ctx, user.id))!, NEW)).toBe(true);
   });
 
   it('a user who has a password resets it by mail even where the organization turned password sign-in off: only a first password is held back', async () => {
     const ctx = testCtx();
-    const { organization, user } = memberOf(ctx);
-    ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id)).run();
+    const { organization, user } = await memberOf(ctx);
+    await ctx.db.update(organizations).set({ passwordAuthEnabled: false }).where(eq(organizations.id, organization.id));
     const { secret } = await ask(ctx, 'ann@x.test');
-    expect(inspectPasswordReset({ ctx, input: { code: secret! } }).user.id).toBe(user.id);
+    expect((await inspectPasswordReset({ ctx, input: { code: secret! } })).user.id).toBe(user.id);
     expect((await complete(ctx, secret!)).email).toBe('ann@x.test');
-    expect(await verifyPassword(hashOf(ctx, user.id)!, NEW)).toBe(true);
+    expect(await verifyPassword((await hashOf(ctx, user.id))!, NEW)).toBe(true);
   });
 
   it('two uses at once: only one sets the password', async () => {
     const ctx = testCtx();
-    memberOf(ctx);
+    await memberOf(ctx);
     const { secret } = await ask(ctx, 'ann@x.test');
     const results = await Promise.allSettled([complete(ctx, secret!, 'first password 111'), complete(ctx, secret!, 'second password 222')]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);

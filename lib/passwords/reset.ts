@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import { passwordCredentials, passwordResets, users, type PasswordReset, type User } from '@/db/schema';
+import { type PasswordReset, type User } from '@/db/schema';
+import { passwordCredentials, passwordResets, users } from '@/db/tables';
 import { recordUserAudit } from '@/lib/audit/record';
 import { endSessionsOf, passwordAllowedFor, passwordNotAllowedMessage } from '@/lib/passwords/change';
 import { hashPassword } from '@/lib/passwords/hash';
 import { completePasswordResetSchema, requestPasswordResetSchema } from '@/lib/passwords/schema';
 import { clearAccountFailures, passwordResetLimits, takePasswordResetRequest } from '@/lib/auth/rate-limit';
 import type { RequestMeta } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
 import { sendMail, type SmtpSettings } from '@/lib/mail/smtp';
@@ -15,6 +16,7 @@ import { listMemberships } from '@/lib/model/memberships';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { hashToken } from '@/lib/tokens/token';
 import { markEmailProven } from '@/lib/model/proven';
+import { affectedRows, first } from '@/db/async';
 
 // Password reset: a single-use link, valid for one hour, that sets a new password. The person
 // asks for it by address (it is mailed to that address), or the operator prints one on the
@@ -57,11 +59,13 @@ export async function issuePasswordReset(
   ctx: Ctx,
   input: { userId: string; requestedBy: 'user' | 'operator' },
 ): Promise<{ secret: string; link: string; expiryTime: string }> {
-  const user = ctx.db
-    .select({ id: users.id, email: users.email, isApplicationUser: users.isApplicationUser })
-    .from(users)
-    .where(eq(users.id, input.userId))
-    .get();
+  const user = await first(
+    ctx.db
+      .select({ id: users.id, email: users.email, isApplicationUser: users.isApplicationUser })
+      .from(users)
+      .where(eq(users.id, input.userId))
+      .limit(1),
+  );
   if (!user) throw new AppError('not_found', `User ${input.userId} does not exist`);
   if (user.isApplicationUser) throw new AppError('forbidden', 'Application users have no password to reset: they use application tokens');
   if (input.requestedBy !== 'user' && input.requestedBy !== 'operator') {
@@ -70,10 +74,10 @@ export async function issuePasswordReset(
 
   const secret = randomBytes(32).toString('base64url');
   const expiryTime = iso(new Date(ctx.now.getTime() + PASSWORD_RESET_MAX_AGE_MS));
-  ctx.db.transaction(() => {
+  await inTransaction(ctx, async (ctx) => {
     // Only the newest link works: an older, unused one is replaced.
-    ctx.db.delete(passwordResets).where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedTime))).run();
-    ctx.db
+    await ctx.db.delete(passwordResets).where(and(eq(passwordResets.userId, user.id), isNull(passwordResets.usedTime)));
+    await ctx.db
       .insert(passwordResets)
       .values({
         id: newRowId(),
@@ -84,8 +88,7 @@ export async function issuePasswordReset(
         requestedBy: input.requestedBy,
         createTime: iso(ctx.now),
         expiryTime,
-      })
-      .run();
+      });
   });
   return { secret, link: passwordResetLink(publicBaseUrl(), secret), expiryTime };
 }
@@ -100,11 +103,11 @@ export const PASSWORD_RESET_NEEDS_MAIL =
   'Password reset needs mail, and this server cannot send any (SMTP is not configured): ask an administrator to reset your password.';
 
 /** Why this account gets no reset mail, or null. Never shown to the requester. */
-function resetRefusal(ctx: Ctx, user: User): string | null {
+async function resetRefusal(ctx: Ctx, user: User): Promise<string | null> {
   if (user.isApplicationUser) return 'application_user';
   if (user.state !== 'active') return 'deactivated';
-  const hasPassword = ctx.db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, user.id)).get();
-  if (!hasPassword && !passwordAllowedFor(listMemberships(ctx, user.id))) return 'password_not_allowed';
+  const hasPassword = await first(ctx.db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, user.id)).limit(1));
+  if (!hasPassword && !passwordAllowedFor(await listMemberships(ctx, user.id))) return 'password_not_allowed';
   return null;
 }
 
@@ -130,20 +133,20 @@ export async function requestPasswordReset({
 }): Promise<{ message: string; mailed: Promise<boolean> }> {
   const { email } = parseInput(requestPasswordResetSchema, input);
   if (!smtp) throw new AppError('conflict', PASSWORD_RESET_NEEDS_MAIL);
-  takePasswordResetRequest(ctx, { email, ip: meta.ip }, passwordResetLimits());
+  await takePasswordResetRequest(ctx, { email, ip: meta.ip }, passwordResetLimits());
 
   const answer = (mailed: Promise<boolean>) => ({ message: PASSWORD_RESET_REQUESTED_MESSAGE, mailed });
-  const user = ctx.db.select().from(users).where(eq(users.email, email)).get();
+  const user = await first(ctx.db.select().from(users).where(eq(users.email, email)).limit(1));
   if (!user) return answer(Promise.resolve(false));
-  const orgIds = listMemberships(ctx, user.id).map((m) => m.organization.id);
+  const orgIds = (await listMemberships(ctx, user.id)).map((m) => m.organization.id);
   const audit = { actorUserId: null, actorEmail: email, ip: meta.ip, userAgent: meta.userAgent };
-  const refusal = resetRefusal(ctx, user);
+  const refusal = await resetRefusal(ctx, user);
   if (refusal) {
-    recordUserAudit(ctx, orgIds, { ...audit, event: 'user.password_reset_refused', details: { user_email: user.email, reason: refusal } });
+    await recordUserAudit(ctx, orgIds, { ...audit, event: 'user.password_reset_refused', details: { user_email: user.email, reason: refusal } });
     return answer(Promise.resolve(false));
   }
   const { link, expiryTime } = await issuePasswordReset(ctx, { userId: user.id, requestedBy: 'user' });
-  recordUserAudit(ctx, orgIds, { ...audit, event: 'user.password_reset_requested', details: { user_email: user.email, expiry_time: expiryTime } });
+  await recordUserAudit(ctx, orgIds, { ...audit, event: 'user.password_reset_requested', details: { user_email: user.email, expiry_time: expiryTime } });
   const mailed = mailer(smtp, {
     to: user.email,
     subject: 'Reset your Portcullis password',
@@ -165,8 +168,8 @@ export async function requestPasswordReset({
   return answer(mailed);
 }
 
-function findByCode(ctx: Ctx, code: string): PasswordReset | undefined {
-  return ctx.db.select().from(passwordResets).where(eq(passwordResets.tokenHash, hashToken(code))).get();
+async function findByCode(ctx: Ctx, code: string): Promise<PasswordReset | undefined> {
+  return await first(ctx.db.select().from(passwordResets).where(eq(passwordResets.tokenHash, hashToken(code))).limit(1));
 }
 
 const ASK_AGAIN = 'Ask for a new link under "Forgot password?" on the sign-in page.';
@@ -177,21 +180,21 @@ const ASK_AGAIN = 'Ask for a new link under "Forgot password?" on the sign-in pa
  * longer has, 403 a deactivated account or one whose organizations allow no password. Reads only:
  * the page shows it before the POST.
  */
-export function inspectPasswordReset({ ctx, input }: { ctx: Ctx; input: { code: string } }): { reset: PasswordReset; user: User } {
-  const reset = findByCode(ctx, input.code.trim());
+export async function inspectPasswordReset({ ctx, input }: { ctx: Ctx; input: { code: string } }): Promise<{ reset: PasswordReset; user: User }> {
+  const reset = await findByCode(ctx, input.code.trim());
   if (!reset) throw new AppError('not_found', `This password reset link is not valid: it may have been replaced by a newer one. ${ASK_AGAIN}`);
   if (reset.usedTime !== null) throw new AppError('gone', `This password reset link has been used already: each link works once. ${ASK_AGAIN}`);
   if (reset.expiryTime <= iso(ctx.now)) {
     throw new AppError('gone', `This password reset link has expired (links are valid for one hour). ${ASK_AGAIN}`);
   }
-  const user = ctx.db.select().from(users).where(eq(users.id, reset.userId)).get();
+  const user = await first(ctx.db.select().from(users).where(eq(users.id, reset.userId)).limit(1));
   if (!user || user.email !== reset.email) {
     throw new AppError('gone', `This password reset link was made for ${reset.email}, which is no longer the account's address. ${ASK_AGAIN}`);
   }
   if (user.state !== 'active') throw new AppError('forbidden', 'This user account is deactivated: its password cannot be reset');
   if (reset.requestedBy === 'user') {
-    const memberships = listMemberships(ctx, user.id);
-    const hasPassword = ctx.db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, user.id)).get();
+    const memberships = await listMemberships(ctx, user.id);
+    const hasPassword = await first(ctx.db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, user.id)).limit(1));
     if (!hasPassword && !passwordAllowedFor(memberships)) throw new AppError('forbidden', passwordNotAllowedMessage(memberships, 'set one'));
   }
   return { reset, user };
@@ -212,32 +215,30 @@ export type PasswordResetDone = {
 export async function completePasswordReset({ ctx, meta, input }: { ctx: Ctx; meta: RequestMeta; input: unknown }): Promise<PasswordResetDone> {
   const { code, new_password: newPassword } = parseInput(completePasswordResetSchema, input);
   // Checked before the slow hash, and again inside the transaction that spends the link.
-  inspectPasswordReset({ ctx, input: { code } });
+  await inspectPasswordReset({ ctx, input: { code } });
   const passwordHash = await hashPassword(newPassword);
-  return ctx.db.transaction(() => {
-    const { reset, user } = inspectPasswordReset({ ctx, input: { code } });
+  return await inTransaction(ctx, async (ctx) => {
+    const { reset, user } = await inspectPasswordReset({ ctx, input: { code } });
     const now = iso(ctx.now);
     // Spent at once and only if still unused: two concurrent uses cannot both pass.
-    const spent = ctx.db
+    const spent = await ctx.db
       .update(passwordResets)
       .set({ usedTime: now })
-      .where(and(eq(passwordResets.id, reset.id), isNull(passwordResets.usedTime)))
-      .run();
-    if (spent.changes === 0) throw new AppError('gone', `This password reset link has been used already: each link works once. ${ASK_AGAIN}`);
-    ctx.db
+      .where(and(eq(passwordResets.id, reset.id), isNull(passwordResets.usedTime)));
+    if (affectedRows(spent) === 0) throw new AppError('gone', `This password reset link has been used already: each link works once. ${ASK_AGAIN}`);
+    await ctx.db
       .insert(passwordCredentials)
       .values({ userId: user.id, passwordHash, updateTime: now })
-      .onConflictDoUpdate({ target: passwordCredentials.userId, set: { passwordHash, updateTime: now } })
-      .run();
+      .onConflictDoUpdate({ target: passwordCredentials.userId, set: { passwordHash, updateTime: now } });
     const addressProven =
       reset.requestedBy === 'user' &&
-      markEmailProven(ctx, { userId: user.id, email: reset.email, how: 'mailed_link', meta, details: { via: 'password_reset' } });
-    const ended = endSessionsOf(ctx, user.id, { personalTokens: addressProven });
+      await markEmailProven(ctx, { userId: user.id, email: reset.email, how: 'mailed_link', meta, details: { via: 'password_reset' } });
+    const ended = await endSessionsOf(ctx, user.id, { personalTokens: addressProven });
     // Whoever was locked out by someone else's guesses is let in again with the new password.
-    clearAccountFailures(ctx, user.email);
-    recordUserAudit(
+    await clearAccountFailures(ctx, user.email);
+    await recordUserAudit(
       ctx,
-      listMemberships(ctx, user.id).map((m) => m.organization.id),
+      (await listMemberships(ctx, user.id)).map((m) => m.organization.id),
       {
         event: 'user.password_reset',
         actorUserId: user.id,

@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
-import { authenticationMethods, externalIdentities, memberships, passwordCredentials, tokens, users, type Organization } from '@/db/schema';
+import { type Organization } from '@/db/schema';
+import { authenticationMethods, externalIdentities, memberships, passwordCredentials, tokens, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { allowlistOf } from '@/lib/net/cidr';
 import { identityProviderNames, identityProviderOrganization } from '@/lib/model/identity-providers';
@@ -35,29 +36,27 @@ const OAUTH = ['google', 'microsoft', 'github'];
  * lib/saml/acs.ts); an address alone is not counted, since nobody knows whether the person
  * holds an account for it at the provider.
  */
-export function signInMethodsOf(ctx: Ctx, userIds: readonly string[], { oauthProviders = OAUTH }: ImpactOptions = {}): Map<string, string[]> {
+export async function signInMethodsOf(ctx: Ctx, userIds: readonly string[], { oauthProviders = OAUTH }: ImpactOptions = {}): Promise<Map<string, string[]>> {
   const methods = new Map<string, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return methods;
   const add = (userId: string, method: string) => {
     const list = methods.get(userId)!;
     if (!list.includes(method)) list.push(method);
   };
-  for (const row of ctx.db.select({ userId: passwordCredentials.userId }).from(passwordCredentials).where(inArray(passwordCredentials.userId, [...userIds])).all()) {
+  for (const row of await ctx.db.select({ userId: passwordCredentials.userId }).from(passwordCredentials).where(inArray(passwordCredentials.userId, [...userIds]))) {
     add(row.userId, 'password');
   }
-  const linked = ctx.db
+  const linked = await ctx.db
     .select({ userId: externalIdentities.userId, provider: externalIdentities.provider })
     .from(externalIdentities)
-    .where(inArray(externalIdentities.userId, [...userIds]))
-    .all();
+    .where(inArray(externalIdentities.userId, [...userIds]));
   const idpIds = [...new Set(linked.map((l) => samlMethodIdOf(l.provider)).filter((id): id is string => id !== null))];
   const usableIdps = new Set(
     idpIds.length
-      ? ctx.db
+      ? (await ctx.db
           .select({ id: authenticationMethods.id })
           .from(authenticationMethods)
-          .where(and(inArray(authenticationMethods.id, idpIds), eq(authenticationMethods.type, 'saml'), eq(authenticationMethods.enabled, true)))
-          .all()
+          .where(and(inArray(authenticationMethods.id, idpIds), eq(authenticationMethods.type, 'saml'), eq(authenticationMethods.enabled, true))))
           .map((row) => row.id)
       : [],
   );
@@ -78,32 +77,37 @@ export function signInMethodsOf(ctx: Ctx, userIds: readonly string[], { oauthPro
  * (tokenRefusal). A token's address is judged by where it was last used (never-used tokens are
  * not counted for the IP).
  */
-export function previewImpact(ctx: Ctx, organization: Organization, before: Policy, after: Policy, options: ImpactOptions = {}): PolicyImpact {
-  const members = ctx.db
+export async function previewImpact(ctx: Ctx, organization: Organization, before: Policy, after: Policy, options: ImpactOptions = {}): Promise<PolicyImpact> {
+  const members = await ctx.db
     .select({ userId: users.id, email: users.email, state: users.state, isApplicationUser: users.isApplicationUser, tokenValidityBegin: users.tokenValidityBegin })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.organizationId, organization.id))
-    .all();
+    .where(eq(memberships.organizationId, organization.id));
   const active = members.filter((m) => m.state === 'active');
 
   // The owner of each identity provider that sessions and links name, looked up once each.
   const idpOwners = new Map<string, string | null>();
+  const lookUpOwners = async (methods: Iterable<string>) => {
+    for (const method of methods) {
+      const methodId = samlMethodIdOf(method);
+      if (methodId && !idpOwners.has(methodId)) idpOwners.set(methodId, await identityProviderOrganization(ctx, methodId));
+    }
+  };
   const where = (method: string) => {
     const methodId = samlMethodIdOf(method);
     if (!methodId) return { organizationId: organization.id };
-    if (!idpOwners.has(methodId)) idpOwners.set(methodId, identityProviderOrganization(ctx, methodId));
     return { organizationId: organization.id, idpOrganizationId: idpOwners.get(methodId) };
   };
 
-  const methodsByUser = signInMethodsOf(
+  const methodsByUser = await signInMethodsOf(
     ctx,
     active.filter((m) => !m.isApplicationUser).map((m) => m.userId),
     options,
   );
+  await lookUpOwners([...methodsByUser.values()].flat());
   const hasWayIn = (policy: Policy, methods: string[]) => methods.some((method) => methodAllowed(policy, method, where(method)));
   const losing = [...methodsByUser].filter(([, methods]) => hasWayIn(before, methods) && !hasWayIn(after, methods));
-  const names = identityProviderNames(ctx, losing.flatMap(([, methods]) => methods));
+  const names = await identityProviderNames(ctx, losing.flatMap(([, methods]) => methods));
   const emailOf = new Map(active.map((m) => [m.userId, m.email]));
   const membersLosingSignIn = losing
     .map(([userId, methods]) => ({ userId, email: emailOf.get(userId)!, methods: methods.map((m) => signInMethodLabel(m, names)) }))
@@ -111,17 +115,17 @@ export function previewImpact(ctx: Ctx, organization: Organization, before: Poli
 
   const validityBegin = new Map(active.map((m) => [m.userId, m.tokenValidityBegin]));
   const rows = active.length
-    ? ctx.db
+    ? (await ctx.db
         .select({ userId: tokens.userId, kind: tokens.kind, authMethod: tokens.authMethod, lastIp: tokens.lastIp, createTime: tokens.createTime })
         .from(tokens)
-        .where(and(inArray(tokens.userId, active.map((m) => m.userId)), or(isNull(tokens.expiryTime), gt(tokens.expiryTime, iso(ctx.now)))))
-        .all()
+        .where(and(inArray(tokens.userId, active.map((m) => m.userId)), or(isNull(tokens.expiryTime), gt(tokens.expiryTime, iso(ctx.now))))))
         // The check resolveToken makes: tokens older than the user's token_validity_begin are dead.
         .filter((token) => {
           const begin = validityBegin.get(token.userId);
           return begin === null || begin === undefined || token.createTime >= begin;
         })
     : [];
+  await lookUpOwners(rows.map((token) => token.authMethod));
   const accepts = (policy: Policy, token: (typeof rows)[number]) =>
     (token.lastIp === null || allowlistOf(policy.ipAllowlist).admits(token.lastIp)) && tokenRefusal(policy, token, where(token.authMethod)) === null;
 

@@ -10,17 +10,18 @@ import { previewImpact } from './impact';
 import { policyOf } from './policy';
 import { readPolicy, updatePolicy } from './update';
 import { rejection } from '@/lib/testing/errors';
+import { first } from '@/db/async';
 
 const META = { ip: '203.0.113.5', userAgent: 'vitest' };
 
-function admin(ctx: Ctx, { superAdmin = true, kind = 'session' as const } = {}) {
-  const organization = seedOrganization(ctx);
-  const user = seedUser(ctx, { passwordHash: 'x' });
-  seedMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: superAdmin });
-  const { fullToken } = seedToken(ctx, user.id, { kind });
-  const call = () => {
-    const principal = authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
-    const membership = listMemberships(ctx, user.id).find((m) => m.organization.id === organization.id)!;
+async function admin(ctx: Ctx, { superAdmin = true, kind = 'session' as const } = {}) {
+  const organization = await seedOrganization(ctx);
+  const user = await seedUser(ctx, { passwordHash: 'x' });
+  await seedMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: superAdmin });
+  const { fullToken } = await seedToken(ctx, user.id, { kind });
+  const call = async () => {
+    const principal = await authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...META } });
+    const membership = (await listMemberships(ctx, user.id)).find((m) => m.organization.id === organization.id)!;
     return { ctx, principal, membership, meta: META };
   };
   return { organization, user, call };
@@ -28,13 +29,13 @@ function admin(ctx: Ctx, { superAdmin = true, kind = 'session' as const } = {}) 
 
 
 describe('updatePolicy', () => {
-  it('applies a partial patch at once and audits old and new values of what changed', () => {
+  it('applies a partial patch at once and audits old and new values of what changed', async () => {
     const ctx = testCtx();
-    const { call, organization } = admin(ctx);
-    const policy = updatePolicy({ ...call(), input: { oauth_enabled: false, ip_allowlist: ['203.0.113.0/24'], saml_enabled: true } });
+    const { call, organization } = await admin(ctx);
+    const policy = await updatePolicy({ ...(await call()), input: { oauth_enabled: false, ip_allowlist: ['203.0.113.0/24'], saml_enabled: true } });
     expect(policy).toMatchObject({ oauthEnabled: false, ipAllowlist: ['203.0.113.0/24'], passwordAuthEnabled: true });
-    expect(readPolicy(call())).toEqual(policy);
-    const [event] = listAuditEvents(ctx).filter((e) => e.event === 'policy.updated');
+    expect(readPolicy(await call())).toEqual(policy);
+    const [event] = (await listAuditEvents(ctx)).filter((e) => e.event === 'policy.updated');
     expect(event).toMatchObject({ organizationId: organization.id, ip: META.ip });
     expect(event!.details).toEqual({
       old: { oauth_enabled: true, ip_allowlist: [] },
@@ -42,53 +43,53 @@ describe('updatePolicy', () => {
     });
   });
 
-  it('refuses with 409, and changes nothing, when the change would lock the admin out', () => {
+  it('refuses with 409, and changes nothing, when the change would lock the admin out', async () => {
     const ctx = testCtx();
-    const { call, organization } = admin(ctx);
+    const { call, organization } = await admin(ctx);
     for (const input of [{ ip_allowlist: ['10.0.0.0/8'] }, { password_auth_enabled: false }]) {
-      const error = rejection(() => updatePolicy({ ...call(), input }));
+      const error = await rejection(async () => await updatePolicy({ ...(await call()), input }));
       expect(error.status).toBe(409);
       expect(error.message).toMatch(/would lock you out/);
     }
-    expect(policyOf(ctx.db.select().from(organizations).where(eq(organizations.id, organization.id)).get()!)).toMatchObject({
+    expect(policyOf((await first(ctx.db.select().from(organizations).where(eq(organizations.id, organization.id)).limit(1)))!)).toMatchObject({
       passwordAuthEnabled: true,
       ipAllowlist: [],
     });
-    expect(listAuditEvents(ctx).filter((e) => e.event === 'policy.updated')).toHaveLength(0);
+    expect((await listAuditEvents(ctx)).filter((e) => e.event === 'policy.updated')).toHaveLength(0);
   });
 
-  it('is for super admins only: 403 for a member, on reading and writing', () => {
+  it('is for super admins only: 403 for a member, on reading and writing', async () => {
     const ctx = testCtx();
-    const { call } = admin(ctx, { superAdmin: false });
-    expect(rejection(() => readPolicy(call())).status).toBe(403);
-    expect(rejection(() => updatePolicy({ ...call(), input: { oauth_enabled: false } })).status).toBe(403);
+    const { call } = await admin(ctx, { superAdmin: false });
+    expect((await rejection(async () => readPolicy(await call()))).status).toBe(403);
+    expect((await rejection(async () => await updatePolicy({ ...(await call()), input: { oauth_enabled: false } }))).status).toBe(403);
   });
 
-  it('answers bad input with 400 and field errors', () => {
+  it('answers bad input with 400 and field errors', async () => {
     const ctx = testCtx();
-    const { call } = admin(ctx);
-    const error = rejection(() => updatePolicy({ ...call(), input: { ip_allowlist: ['nope'], two_factor_required: 1 } }));
+    const { call } = await admin(ctx);
+    const error = await rejection(async () => await updatePolicy({ ...(await call()), input: { ip_allowlist: ['nope'], two_factor_required: 1 } }));
     expect(error.status).toBe(400);
     expect(Object.keys(error.fieldErrors).sort()).toEqual(['ip_allowlist.0', 'two_factor_required']);
   });
 });
 
 describe('previewImpact', () => {
-  it('counts members losing sign-in, sessions and personal tokens stopping, and application tokens by IP only', () => {
+  it('counts members losing sign-in, sessions and personal tokens stopping, and application tokens by IP only', async () => {
     const ctx = testCtx();
-    const { organization, user: adminUser } = admin(ctx);
-    const passwordUser = seedUser(ctx, { passwordHash: 'x' });
-    const ssoOnly = seedUser(ctx);
-    const app = seedUser(ctx);
-    for (const u of [passwordUser, ssoOnly, app]) seedMembership(ctx, { organizationId: organization.id, userId: u.id });
-    seedToken(ctx, passwordUser.id, { kind: 'session', authMethod: 'password' });
-    seedToken(ctx, passwordUser.id, { kind: 'personal', authMethod: 'password' });
-    seedToken(ctx, ssoOnly.id, { kind: 'session', authMethod: 'saml' });
-    const appToken = seedToken(ctx, app.id, { kind: 'application', authMethod: 'api' }).token;
-    ctx.db.update(tokens).set({ lastIp: '198.51.100.7' }).where(eq(tokens.id, appToken.id)).run();
+    const { organization, user: adminUser } = await admin(ctx);
+    const passwordUser = await seedUser(ctx, { passwordHash: 'x' });
+    const ssoOnly = await seedUser(ctx);
+    const app = await seedUser(ctx);
+    for (const u of [passwordUser, ssoOnly, app]) await seedMembership(ctx, { organizationId: organization.id, userId: u.id });
+    await seedToken(ctx, passwordUser.id, { kind: 'session', authMethod: 'password' });
+    await seedToken(ctx, passwordUser.id, { kind: 'personal', authMethod: 'password' });
+    await seedToken(ctx, ssoOnly.id, { kind: 'session', authMethod: 'saml' });
+    const appToken = (await seedToken(ctx, app.id, { kind: 'application', authMethod: 'api' })).token;
+    await ctx.db.update(tokens).set({ lastIp: '198.51.100.7' }).where(eq(tokens.id, appToken.id));
 
     const before = policyOf(organization);
-    const noPassword = previewImpact(ctx, organization, before, { ...before, passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true });
+    const noPassword = await previewImpact(ctx, organization, before, { ...before, passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true });
     // The admin and passwordUser sign in with a password only; ssoOnly and app have no method of their own.
     expect(noPassword.membersLosingSignIn.map((m) => m.userId).sort()).toEqual([adminUser.id, passwordUser.id].sort());
     // The admin's and passwordUser's password sessions stop; the SAML session does not.
@@ -97,12 +98,12 @@ describe('previewImpact', () => {
     expect(noPassword.applicationTokensStopping).toBe(0);
 
     // Without enforcement, personal tokens made with a password keep working.
-    expect(previewImpact(ctx, organization, before, { ...before, passwordAuthEnabled: false }).personalTokensStopping).toBe(0);
+    expect((await previewImpact(ctx, organization, before, { ...before, passwordAuthEnabled: false })).personalTokensStopping).toBe(0);
 
     // The IP allowlist reaches application tokens, judged by where they were last used.
-    const allowlist = previewImpact(ctx, organization, before, { ...before, ipAllowlist: ['203.0.113.0/24'] });
+    const allowlist = await previewImpact(ctx, organization, before, { ...before, ipAllowlist: ['203.0.113.0/24'] });
     expect(allowlist.applicationTokensStopping).toBe(1);
     expect(allowlist.membersLosingSignIn).toHaveLength(0);
-    expect(previewImpact(ctx, organization, before, { ...before, ipAllowlist: ['198.51.100.0/24'] }).applicationTokensStopping).toBe(0);
+    expect((await previewImpact(ctx, organization, before, { ...before, ipAllowlist: ['198.51.100.0/24'] })).applicationTokensStopping).toBe(0);
   });
 });

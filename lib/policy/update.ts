@@ -1,10 +1,11 @@
-import { organizations } from '@/db/schema';
+import { organizations } from '@/db/tables';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
 import { AppError, parseInput } from '@/lib/errors';
 import { updateRow } from '@/lib/model/rows';
 import { lockoutRefusal } from './lockout';
 import { applyPatch, policyOf, policyToWire, type Policy } from './policy';
 import { policyPatchSchema } from './schema';
+import { inTransaction } from '@/lib/context';
 
 /** The organization's policy; super admins only. */
 export function readPolicy({ membership }: Pick<OrgCall, 'membership'>): Policy {
@@ -28,7 +29,7 @@ export function proposePolicy(call: OrgCall & { input: unknown }): { before: Pol
 }
 
 /** Applies a policy patch at once: the next request is judged by it. Audited with old and new values. */
-export function updatePolicy(call: OrgCall & { input: unknown }): Policy {
+export async function updatePolicy(call: OrgCall & { input: unknown }): Promise<Policy> {
   const { before, after, lockout } = proposePolicy(call);
   if (lockout) throw new AppError('conflict', lockout);
   const organization = call.membership!.organization;
@@ -37,10 +38,10 @@ export function updatePolicy(call: OrgCall & { input: unknown }): Policy {
   const changed = (Object.keys(newWire) as (keyof typeof newWire)[]).filter(
     (key) => JSON.stringify(oldWire[key]) !== JSON.stringify(newWire[key]),
   );
-  call.ctx.db.transaction(() => {
-    updateRow(call.ctx, organizations, organization.id, after);
+  await inTransaction(call, async (call) => {
+    await updateRow(call.ctx, organizations, organization.id, after);
     if (changed.length === 0) return;
-    audit(
+    await audit(
       call,
       'policy.updated',
       {

@@ -1,15 +1,17 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { memberships, organizations, organizationUnits, projects, type Organization, type OrganizationUnit, type Project } from '@/db/schema';
+import { type Organization, type OrganizationUnit, type Project } from '@/db/schema';
+import { memberships, organizations, organizationUnits, projects } from '@/db/tables';
 import type { AuditEventName } from '@/lib/audit/record';
 import { assertOrganizationAdmits } from '@/lib/auth/gate';
 import { audit, type Call, type MembershipWithOrg, type Principal } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { updateRow } from '@/lib/model/rows';
 import { AppError, parseInput } from '@/lib/errors';
 import { newProjectId } from '@/lib/ids';
 import { resolveAccount } from '@/lib/organizations/units';
 import { preparedPerDb } from '@/lib/prepared';
 import { createProjectSchema, updateProjectSchema } from './schema';
+import { first, single } from '@/db/async';
 
 // Projects: a name, a place (an organization, or none: standalone) and the services in it. A
 // project in an organization belongs to it: its members read it, its super admins change it. A
@@ -31,29 +33,31 @@ export type ProjectWithOrg = { project: Project; organization: Organization | nu
 export type ProjectAccess = ProjectWithOrg & { membership: MembershipWithOrg | null };
 
 /** Where a project's events are recorded: its organization, or every organization of its creator. */
-export function auditProject(
+export async function auditProject(
   call: Call,
   project: Project,
   { event, details }: { event: AuditEventName; details?: Record<string, unknown> },
   { except }: { except?: string | null } = {},
-): void {
+): Promise<void> {
   if (project.organizationId) {
-    if (project.organizationId !== except) audit(call, event, details, project.organizationId);
+    if (project.organizationId !== except) await audit(call, event, details, project.organizationId);
   } else {
     const others = call.principal.memberships.map((m) => m.organization.id).filter((id) => id !== except);
-    if (!except || others.length > 0) audit(call, event, details, others);
+    if (!except || others.length > 0) await audit(call, event, details, others);
   }
 }
 
-function findProject(ctx: Ctx, name: string): ProjectWithOrg | null {
+async function findProject(ctx: Ctx, name: string): Promise<ProjectWithOrg | null> {
   return (
-    ctx.db
-      .select({ project: projects, organization: organizations, unit: organizationUnits })
-      .from(projects)
-      .leftJoin(organizations, eq(organizations.id, projects.organizationId))
-      .leftJoin(organizationUnits, eq(organizationUnits.id, projects.unitId))
-      .where(eq(projects.name, name))
-      .get() ?? null
+    await first(
+      ctx.db
+        .select({ project: projects, organization: organizations, unit: organizationUnits })
+        .from(projects)
+        .leftJoin(organizations, eq(organizations.id, projects.organizationId))
+        .leftJoin(organizationUnits, eq(organizationUnits.id, projects.unitId))
+        .where(eq(projects.name, name))
+        .limit(1),
+    ) ?? null
   );
 }
 
@@ -61,8 +65,8 @@ function findProject(ctx: Ctx, name: string): ProjectWithOrg | null {
  * The project the gate let through, with the caller's membership: `membership` is the gate's
  * answer for the request's project scope. Checks again that it is the same project.
  */
-export function projectAccess(ctx: Ctx, principal: Principal, name: string, membership: MembershipWithOrg | null): ProjectAccess {
-  const found = findProject(ctx, name);
+export async function projectAccess(ctx: Ctx, principal: Principal, name: string, membership: MembershipWithOrg | null): Promise<ProjectAccess> {
+  const found = await findProject(ctx, name);
   const notFound = new AppError('not_found', `Project ${name} not found`);
   if (!found) throw notFound;
   if (found.project.organizationId === null) {
@@ -86,19 +90,18 @@ export function assertMayChangeProject(access: ProjectAccess): void {
 }
 
 /** Every project the caller reaches: those of their organizations and their own standalone ones. */
-export function listProjects({ ctx, principal, organizationId }: { ctx: Ctx; principal: Principal; organizationId?: string }): ProjectWithOrg[] {
+export async function listProjects({ ctx, principal, organizationId }: { ctx: Ctx; principal: Principal; organizationId?: string }): Promise<ProjectWithOrg[]> {
   const orgIds = organizationId
     ? principal.memberships.filter((m) => m.organization.id === organizationId).map((m) => m.organization.id)
     : principal.memberships.map((m) => m.organization.id);
   const own = and(isNull(projects.organizationId), eq(projects.createdByUserId, principal.user.id));
-  return ctx.db
+  return await ctx.db
     .select({ project: projects, organization: organizations, unit: organizationUnits })
     .from(projects)
     .leftJoin(organizations, eq(organizations.id, projects.organizationId))
     .leftJoin(organizationUnits, eq(organizationUnits.id, projects.unitId))
     .where(orgIds.length ? or(inArray(projects.organizationId, orgIds), own) : own)
-    .orderBy(asc(projects.name))
-    .all();
+    .orderBy(asc(projects.name));
 }
 
 /**
@@ -123,9 +126,9 @@ const projectNamesOfUser = preparedPerDb((db) =>
     .prepare(),
 );
 
-export function projectNamesOf(ctx: Ctx, userId: string): string[] {
-  return projectNamesOfUser(ctx.db)
-    .all({ userId })
+export async function projectNamesOf(ctx: Ctx, userId: string): Promise<string[]> {
+  return (await projectNamesOfUser(ctx.db)
+    .execute({ userId }))
     .map((row) => row.name);
 }
 
@@ -134,8 +137,8 @@ export function projectNamesOf(ctx: Ctx, userId: string): string[] {
  * the caller must be a super admin of that organization, under its policy and allowlist: a unit
  * has no admins or rules of its own.
  */
-function destinationOf(call: Call, accountId: string): { membership: MembershipWithOrg; unit: OrganizationUnit | null } {
-  const target = resolveAccount(call.ctx, call.principal, accountId);
+async function destinationOf(call: Call, accountId: string): Promise<{ membership: MembershipWithOrg; unit: OrganizationUnit | null }> {
+  const target = await resolveAccount(call.ctx, call.principal, accountId);
   // Not a member, another organization's unit and no such account answer alike.
   if (!target) throw new AppError('not_found', `Account ${accountId} not found`);
   const { membership } = target;
@@ -146,40 +149,41 @@ function destinationOf(call: Call, accountId: string): { membership: MembershipW
   return target;
 }
 
-function assertNameFree(ctx: Ctx, name: string): void {
-  if (ctx.db.select({ id: projects.id }).from(projects).where(eq(projects.name, name)).get()) {
+async function assertNameFree(ctx: Ctx, name: string): Promise<void> {
+  if (await first(ctx.db.select({ id: projects.id }).from(projects).where(eq(projects.name, name)).limit(1))) {
     throw new AppError('conflict', `Project ${name} already exists`, { project: [`Project ${name} already exists`] });
   }
 }
 
 /** POST /v1/project: in an organization (account_id, its super admins) or standalone. */
-export function createProject(call: Call & { input: unknown }): ProjectWithOrg {
+export async function createProject(call: Call & { input: unknown }): Promise<ProjectWithOrg> {
   const input = parseInput(createProjectSchema, call.input);
-  const target = input.account_id ? destinationOf(call, input.account_id) : null;
+  const target = input.account_id ? await destinationOf(call, input.account_id) : null;
   const membership = target?.membership ?? null;
   // Application users belong to one organization; a project of theirs must be in it.
   if (!membership && call.principal.user.isApplicationUser) {
     throw new AppError('bad_request', 'Application users create projects in their organization: give account_id');
   }
-  return call.ctx.db.transaction(() => {
-    assertNameFree(call.ctx, input.project);
+  return await inTransaction(call, async (call) => {
+    await assertNameFree(call.ctx, input.project);
     const now = iso(call.ctx.now);
-    const project = call.ctx.db
-      .insert(projects)
-      .values({
-        id: newProjectId(),
-        name: input.project,
-        organizationId: membership?.organization.id ?? null,
-        unitId: target?.unit?.id ?? null,
-        createdByUserId: call.principal.user.id,
-        cloud: input.cloud ?? '',
-        techEmails: (input.tech_emails ?? []).map((t) => t.email),
-        createTime: now,
-        updateTime: now,
-      })
-      .returning()
-      .get();
-    auditProject(call, project, {
+    const project = await single(
+      call.ctx.db
+        .insert(projects)
+        .values({
+          id: newProjectId(),
+          name: input.project,
+          organizationId: membership?.organization.id ?? null,
+          unitId: target?.unit?.id ?? null,
+          createdByUserId: call.principal.user.id,
+          cloud: input.cloud ?? '',
+          techEmails: (input.tech_emails ?? []).map((t) => t.email),
+          createTime: now,
+          updateTime: now,
+        })
+        .returning(),
+    );
+    await auditProject(call, project, {
       event: 'project.created',
       details: { project: project.name, organization_id: project.organizationId, ...(project.unitId ? { unit_id: project.unitId, unit_name: target!.unit!.name } : {}) },
     });
@@ -193,23 +197,23 @@ export function createProject(call: Call & { input: unknown }): ProjectWithOrg {
  * which only a super admin of that organization may do (and, from another organization, a super
  * admin of that one too). Naming the organization's own account takes a project out of its unit.
  */
-export function updateProject(call: Call & { access: ProjectAccess; input: unknown }): ProjectWithOrg {
+export async function updateProject(call: Call & { access: ProjectAccess; input: unknown }): Promise<ProjectWithOrg> {
   const input = parseInput(updateProjectSchema, call.input);
   const { access } = call;
   assertMayChangeProject(access);
-  const target = input.account_id ? destinationOf(call, input.account_id) : null;
-  return call.ctx.db.transaction(() => {
+  const target = input.account_id ? await destinationOf(call, input.account_id) : null;
+  return await inTransaction(call, async (call) => {
     const old = access.project;
     const changes: Partial<Project> = {};
     if (input.project_name !== undefined && input.project_name !== old.name) {
-      assertNameFree(call.ctx, input.project_name);
+      await assertNameFree(call.ctx, input.project_name);
       changes.name = input.project_name;
     }
     if (target && target.membership.organization.id !== old.organizationId) changes.organizationId = target.membership.organization.id;
     if (target && (target.unit?.id ?? null) !== old.unitId) changes.unitId = target.unit?.id ?? null;
     if (input.cloud !== undefined && input.cloud !== old.cloud) changes.cloud = input.cloud;
     if (Object.keys(changes).length === 0) return { project: old, organization: access.organization, unit: access.unit };
-    const project = updateRow(call.ctx, projects, old.id, changes);
+    const project = await updateRow(call.ctx, projects, old.id, changes);
     const oldValues = { project_name: old.name, organization_id: old.organizationId, unit_id: old.unitId, cloud: old.cloud };
     const newValues = { project_name: project.name, organization_id: project.organizationId, unit_id: project.unitId, cloud: project.cloud };
     const keys = (Object.keys(newValues) as (keyof typeof newValues)[]).filter((k) => oldValues[k] !== newValues[k]);
@@ -221,8 +225,8 @@ export function updateProject(call: Call & { access: ProjectAccess; input: unkno
     };
     const event = changes.organizationId || changes.unitId !== undefined ? 'project.moved' : 'project.updated';
     // A move is told to the organization it left (or its creator's) and the one it joined.
-    if (changes.organizationId) auditProject(call, old, { event, details }, { except: changes.organizationId });
-    auditProject(call, project, { event, details });
+    if (changes.organizationId) await auditProject(call, old, { event, details }, { except: changes.organizationId });
+    await auditProject(call, project, { event, details });
     return { project, organization: target?.membership.organization ?? access.organization, unit: target ? target.unit : access.unit };
   });
 }

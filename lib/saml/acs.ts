@@ -1,9 +1,10 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
-import { externalIdentities, memberships, samlRequests, samlSeenAssertions, users, type AuthenticationMethod, type User } from '@/db/schema';
+import { type AuthenticationMethod, type User } from '@/db/schema';
+import { externalIdentities, memberships, samlRequests, samlSeenAssertions, users } from '@/db/tables';
 import { recordAudit, recordUserAudit } from '@/lib/audit/record';
 import { sessionTokenSettings } from '@/lib/auth/session';
 import type { RequestMeta } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { identityProvidersForEmail, managingOrganizationForEmail } from '@/lib/domains/route';
 import { newRowId } from '@/lib/ids';
 import { allowlistOf } from '@/lib/net/cidr';
@@ -20,6 +21,7 @@ import type { SamlPurpose } from '@/lib/identity-providers/schema';
 import { assertUsable, findMethod, linkRefusal, type MethodWithOrganization } from './start';
 import { spUrls } from '@/lib/identity-providers/urls';
 import { decodeSamlResponse, validateSamlResponse, type DecodedResponse, type ValidatedAssertion } from './validate';
+import { affectedRows, first } from '@/db/async';
 
 // The Assertion Consumer Service: a SAML response comes in, a session (or a refusal with its
 // reason, or the admin's test trace) goes out. Every outcome is audited.
@@ -42,48 +44,50 @@ export type AcsOutcome =
 type RequestRow = typeof samlRequests.$inferSelect;
 
 /** Takes the request a response answers, once: it is gone whatever the outcome. */
-function takeRequest(ctx: Ctx, methodId: string, inResponseTo: string | null): RequestRow | null {
+async function takeRequest(ctx: Ctx, methodId: string, inResponseTo: string | null): Promise<RequestRow | null> {
   if (!inResponseTo) return null;
-  return ctx.db.transaction(() => {
-    const row = ctx.db
-      .select()
-      .from(samlRequests)
-      .where(and(eq(samlRequests.id, inResponseTo), eq(samlRequests.methodId, methodId), gt(samlRequests.expiryTime, iso(ctx.now))))
-      .get();
-    if (row) ctx.db.delete(samlRequests).where(eq(samlRequests.id, row.id)).run();
+  return await inTransaction(ctx, async (ctx) => {
+    const row = await first(
+      ctx.db
+        .select()
+        .from(samlRequests)
+        .where(and(eq(samlRequests.id, inResponseTo), eq(samlRequests.methodId, methodId), gt(samlRequests.expiryTime, iso(ctx.now))))
+        .limit(1),
+    );
+    if (row) await ctx.db.delete(samlRequests).where(eq(samlRequests.id, row.id));
     return row ?? null;
   });
 }
 
 /** Remembers the assertion ID until it expires; throws if it was seen before (a replay). */
-function rememberAssertion(ctx: Ctx, methodId: string, assertion: ValidatedAssertion): void {
-  ctx.db.delete(samlSeenAssertions).where(and(eq(samlSeenAssertions.methodId, methodId), lt(samlSeenAssertions.expiryTime, iso(ctx.now)))).run();
-  const inserted = ctx.db
+async function rememberAssertion(ctx: Ctx, methodId: string, assertion: ValidatedAssertion): Promise<void> {
+  await ctx.db.delete(samlSeenAssertions).where(and(eq(samlSeenAssertions.methodId, methodId), lt(samlSeenAssertions.expiryTime, iso(ctx.now))));
+  const inserted = await ctx.db
     .insert(samlSeenAssertions)
     .values({ methodId, assertionId: assertion.assertionId, expiryTime: iso(assertion.replayUntil) })
-    .onConflictDoNothing()
-    .run();
-  if (inserted.changes === 0) {
+    .onConflictDoNothing();
+  if (affectedRows(inserted) === 0) {
     throw new SamlError('replay', `This assertion (ID ${assertion.assertionId}) was already used: each SAML response signs in once.`);
   }
 }
 
 const providerOf = (method: Pick<AuthenticationMethod, 'id'>) => `saml:${method.id}`;
 
-function identityOf(ctx: Ctx, method: AuthenticationMethod, subject: string) {
-  return ctx.db
-    .select({ identity: externalIdentities, user: users })
-    .from(externalIdentities)
-    .innerJoin(users, eq(users.id, externalIdentities.userId))
-    .where(and(eq(externalIdentities.provider, providerOf(method)), eq(externalIdentities.subject, subject)))
-    .get();
+async function identityOf(ctx: Ctx, method: AuthenticationMethod, subject: string) {
+  return await first(
+    ctx.db
+      .select({ identity: externalIdentities, user: users })
+      .from(externalIdentities)
+      .innerJoin(users, eq(users.id, externalIdentities.userId))
+      .where(and(eq(externalIdentities.provider, providerOf(method)), eq(externalIdentities.subject, subject)))
+      .limit(1),
+  );
 }
 
-function linkIdentity(ctx: Ctx, method: AuthenticationMethod, userId: string, mapped: MappedIdentity) {
-  ctx.db
+async function linkIdentity(ctx: Ctx, method: AuthenticationMethod, userId: string, mapped: MappedIdentity) {
+  await ctx.db
     .insert(externalIdentities)
-    .values({ id: newRowId(), userId, provider: providerOf(method), subject: mapped.subject, email: mapped.email, createTime: iso(ctx.now), lastUsedTime: iso(ctx.now) })
-    .run();
+    .values({ id: newRowId(), userId, provider: providerOf(method), subject: mapped.subject, email: mapped.email, createTime: iso(ctx.now), lastUsedTime: iso(ctx.now) });
 }
 
 /**
@@ -91,63 +95,63 @@ function linkIdentity(ctx: Ctx, method: AuthenticationMethod, userId: string, ma
  * domain. Callers create only for addresses on a domain this IdP's organization verified, so
  * its address is proven: the organization vouches for the people on its own domain.
  */
-function createSsoUser(ctx: Ctx, found: MethodWithOrganization, mapped: MappedIdentity & { email: string }, meta: RequestMeta): User {
-  const user = insertUser(ctx, { email: mapped.email, realName: mapped.realName });
-  const managing = managingOrganizationForEmail(ctx, mapped.email);
-  if (managing) ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, user.id)).run();
-  insertMembership(ctx, { organizationId: found.organization.id, userId: user.id, isSuperAdmin: false });
-  linkIdentity(ctx, found.method, user.id, mapped);
+async function createSsoUser(ctx: Ctx, found: MethodWithOrganization, mapped: MappedIdentity & { email: string }, meta: RequestMeta): Promise<User> {
+  const user = await insertUser(ctx, { email: mapped.email, realName: mapped.realName });
+  const managing = await managingOrganizationForEmail(ctx, mapped.email);
+  if (managing) await ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, user.id));
+  await insertMembership(ctx, { organizationId: found.organization.id, userId: user.id, isSuperAdmin: false });
+  await linkIdentity(ctx, found.method, user.id, mapped);
   if (managing === found.organization.id) {
-    markEmailProven(ctx, { userId: user.id, email: mapped.email, how: 'sso_verified_domain', meta, details: { authentication_method_id: found.method.id } });
+    await markEmailProven(ctx, { userId: user.id, email: mapped.email, how: 'sso_verified_domain', meta, details: { authentication_method_id: found.method.id } });
   }
-  return ctx.db.select().from(users).where(eq(users.id, user.id)).get()!;
+  return (await first(ctx.db.select().from(users).where(eq(users.id, user.id)).limit(1)))!;
 }
 
-const userByEmail = (ctx: Ctx, email: string) => ctx.db.select().from(users).where(eq(users.email, email)).get();
+const userByEmail = async (ctx: Ctx, email: string) => await first(ctx.db.select().from(users).where(eq(users.email, email)).limit(1));
 
 /** Who this sign-in is for, by purpose; creates or links the account where the purpose says so. */
-function resolveUser(
+async function resolveUser(
   ctx: Ctx,
   found: MethodWithOrganization,
   mapped: MappedIdentity,
   purpose: SamlPurpose | 'idp_initiated',
   request: RequestRow | null,
   meta: RequestMeta,
-): { user: User; event?: 'identity_provider.account_linked' | 'identity_provider.user_created' } {
+): Promise<{ user: User; event?: 'identity_provider.account_linked' | 'identity_provider.user_created' }> {
   const { method } = found;
-  const existing = identityOf(ctx, method, mapped.subject);
+  const existing = await identityOf(ctx, method, mapped.subject);
   if (purpose === 'link') {
     const userId = request?.userId;
     if (!userId) throw new SamlError('link_requires_sign_in', 'Sign in to Portcullis first, then open the account link URL again.');
     if (existing && existing.user.id !== userId) {
       throw new SamlError('already_linked', `This ${method.name} identity (${mapped.subject}) is already linked to another Portcullis account.`);
     }
-    const user = ctx.db.select().from(users).where(eq(users.id, userId)).get();
+    const user = await first(ctx.db.select().from(users).where(eq(users.id, userId)).limit(1));
     if (!user) throw new SamlError('link_requires_sign_in', 'The account that asked for the link no longer exists.');
     // Only an IdP of an organization the user belongs to (lib/saml/authorize-start.ts): checked
     // when the link started, and again now, since the user may have left it meanwhile.
-    const notMember = linkRefusal(listMemberships(ctx, user.id), found);
+    const notMember = linkRefusal(await listMemberships(ctx, user.id), found);
     if (notMember) throw new SamlError('link_not_member', notMember);
     if (existing) return { user };
-    linkIdentity(ctx, method, user.id, mapped);
+    await linkIdentity(ctx, method, user.id, mapped);
     return { user, event: 'identity_provider.account_linked' };
   }
   if (existing) {
-    ctx.db.update(externalIdentities).set({ lastUsedTime: iso(ctx.now), email: mapped.email }).where(eq(externalIdentities.id, existing.identity.id)).run();
+    await ctx.db.update(externalIdentities).set({ lastUsedTime: iso(ctx.now), email: mapped.email }).where(eq(externalIdentities.id, existing.identity.id));
     return { user: existing.user };
   }
   if (!mapped.email) {
     throw new SamlError('no_email', 'The assertion carries no email address: map the email attribute (or send the address as NameID).');
   }
   const email = mapped.email;
-  const sameEmail = userByEmail(ctx, email);
+  const sameEmail = await userByEmail(ctx, email);
   // The address's domain is verified by this IdP's organization and linked to this IdP: its
   // people are this organization's, so they are linked (or created) on first sign-in.
-  const routed = identityProvidersForEmail(ctx, email).some((m) => m.id === method.id) && managingOrganizationForEmail(ctx, email) === found.organization.id;
+  const routed = (await identityProvidersForEmail(ctx, email)).some((m) => m.id === method.id) && await managingOrganizationForEmail(ctx, email) === found.organization.id;
   if (purpose === 'signup') {
     // Any organization can add an IdP that asserts any address: it creates accounts only for
     // addresses on a domain its own organization verified, never one for somebody else's address.
-    if (managingOrganizationForEmail(ctx, email) !== found.organization.id) {
+    if (await managingOrganizationForEmail(ctx, email) !== found.organization.id) {
       throw new SamlError(
         'domain_not_verified',
         `${method.name} can create accounts only for addresses on a domain that organization "${found.organization.name}" has verified, and ${email} is not on one. Sign in to Portcullis another way, then use the account link URL to add ${method.name}.`,
@@ -156,7 +160,7 @@ function resolveUser(
     if (sameEmail) {
       throw new SamlError('account_exists', `An account for ${email} already exists: sign in with it, then use the account link URL to add ${method.name}.`);
     }
-    return { user: createSsoUser(ctx, found, { ...mapped, email }, meta), event: 'identity_provider.user_created' };
+    return { user: await createSsoUser(ctx, found, { ...mapped, email }, meta), event: 'identity_provider.user_created' };
   }
   if (routed) {
     if (sameEmail) {
@@ -168,10 +172,10 @@ function resolveUser(
           `The Portcullis account for ${email} has not proven that it owns the address, so ${method.name} is not linked to it automatically. Sign in another way, then link ${method.name} from Profile → Authentication or with the account link URL.`,
         );
       }
-      linkIdentity(ctx, method, sameEmail.id, mapped);
+      await linkIdentity(ctx, method, sameEmail.id, mapped);
       return { user: sameEmail, event: 'identity_provider.account_linked' };
     }
-    return { user: createSsoUser(ctx, found, { ...mapped, email }, meta), event: 'identity_provider.user_created' };
+    return { user: await createSsoUser(ctx, found, { ...mapped, email }, meta), event: 'identity_provider.user_created' };
   }
   throw new SamlError(
     'not_linked',
@@ -180,9 +184,9 @@ function resolveUser(
 }
 
 /** The policy: some organization of the user must let this IdP in, from this address. */
-function assertPolicyAdmits(ctx: Ctx, user: User, found: MethodWithOrganization, ip: string | null): void {
+async function assertPolicyAdmits(ctx: Ctx, user: User, found: MethodWithOrganization, ip: string | null): Promise<void> {
   if (user.state !== 'active') throw new SamlError('deactivated', 'This user account is deactivated.');
-  const all = listMemberships(ctx, user.id);
+  const all = await listMemberships(ctx, user.id);
   if (all.length === 0) return;
   const method = `saml:${found.method.id}`;
   const allowing = all.filter((m) =>
@@ -223,7 +227,7 @@ export async function consumeSamlResponse({
    */
   browserRequestIds?: readonly string[] | null;
 }): Promise<AcsOutcome> {
-  const found = findMethod(ctx, accountId, methodId);
+  const found = await findMethod(ctx, accountId, methodId);
   if (!found) return { kind: 'failed', error: new SamlError('unknown_method', 'There is no such identity provider.'), trace: null };
   const { method, organization } = found;
   let decoded: DecodedResponse | null = null;
@@ -241,14 +245,14 @@ export async function consumeSamlResponse({
   });
   try {
     decoded = decodeSamlResponse(samlResponse).decoded;
-    request = takeRequest(ctx, method.id, decoded.inResponseTo);
+    request = await takeRequest(ctx, method.id, decoded.inResponseTo);
     if (request) purpose = request.purpose;
     // An answer to a request another browser started (login CSRF: someone's own sign-in, or an
     // account link to their account, finished in the victim's browser).
     if (request && browserRequestIds !== null && !browserRequestIds.includes(request.id)) {
       throw new SamlError('in_response_to', 'This sign-in was started in another browser. Start it again here.');
     }
-    const certificates = certificatesOf(ctx, method.id);
+    const certificates = await certificatesOf(ctx, method.id);
     assertUsable(found, certificates, purpose === 'idp_initiated' ? 'signin' : purpose);
     const urls = spUrls(baseUrl, organization.accountId, method.id);
     ({ assertion: verified } = await validateSamlResponse(
@@ -268,9 +272,9 @@ export async function consumeSamlResponse({
     const identity = mapped;
 
     if (purpose === 'test') {
-      ctx.db.transaction(() => {
-        rememberAssertion(ctx, method.id, assertion);
-        recordAudit(ctx, {
+      await inTransaction(ctx, async (ctx) => {
+        await rememberAssertion(ctx, method.id, assertion);
+        await recordAudit(ctx, {
           event: 'identity_provider.test_sign_in',
           organizationId: organization.id,
           actorUserId: request?.userId ?? null,
@@ -284,11 +288,11 @@ export async function consumeSamlResponse({
 
     const settings = sessionTokenSettings();
     const maxAgeSeconds = method.authTokenMaxAgeSeconds ?? settings.maxAgeSeconds;
-    const signIn = ctx.db.transaction(() => {
-      rememberAssertion(ctx, method.id, assertion);
-      const { user, event } = resolveUser(ctx, found, identity, purpose, request, meta);
-      assertPolicyAdmits(ctx, user, found, meta.ip);
-      const created = createToken({
+    const signIn = await inTransaction(ctx, async (ctx) => {
+      await rememberAssertion(ctx, method.id, assertion);
+      const { user, event } = await resolveUser(ctx, found, identity, purpose, request, meta);
+      await assertPolicyAdmits(ctx, user, found, meta.ip);
+      const created = await createToken({
         ctx,
         input: {
           userId: user.id,
@@ -300,13 +304,13 @@ export async function consumeSamlResponse({
           extendWhenUsed: method.authTokenExtendWhenUsed,
         },
       });
-      const orgIds = listMemberships(ctx, user.id).map((m) => m.organization.id);
+      const orgIds = (await listMemberships(ctx, user.id)).map((m) => m.organization.id);
       const audit = { actorUserId: user.id, actorEmail: user.email, ip: meta.ip, userAgent: meta.userAgent };
       const eventDetails = { authentication_method_id: method.id, name: method.name, subject: identity.subject };
       // A link is the user's business and the IdP's: each of the user's organizations and the IdP's see it.
-      if (event === 'identity_provider.account_linked') recordUserAudit(ctx, [...new Set([...orgIds, organization.id])], { ...audit, event, details: eventDetails });
-      else if (event) recordAudit(ctx, { ...audit, organizationId: organization.id, event, details: eventDetails });
-      recordUserAudit(ctx, orgIds, {
+      if (event === 'identity_provider.account_linked') await recordUserAudit(ctx, [...new Set([...orgIds, organization.id])], { ...audit, event, details: eventDetails });
+      else if (event) await recordAudit(ctx, { ...audit, organizationId: organization.id, event, details: eventDetails });
+      await recordUserAudit(ctx, orgIds, {
         ...audit,
         event: 'auth.sign_in',
         details: {
@@ -328,8 +332,8 @@ export async function consumeSamlResponse({
     // as a failed password sign-in records the address that was typed.
     const claimed = decoded ? mapAttributes({ nameId: decoded.subject ?? '', attributes: decoded.attributes }, method.samlFieldMapping).email : null;
     const email = mapped?.email ?? claimed;
-    const actor = email ? userByEmail(ctx, email) : undefined;
-    recordAudit(ctx, {
+    const actor = email ? await userByEmail(ctx, email) : undefined;
+    await recordAudit(ctx, {
       event: purpose === 'test' ? 'identity_provider.test_sign_in' : 'auth.sign_in_failed',
       organizationId: organization.id,
       actorUserId: purpose === 'test' ? (request?.userId ?? null) : (actor?.id ?? null),
@@ -355,10 +359,12 @@ export async function consumeSamlResponse({
 }
 
 /** Who may start a "test" sign-in: super admins of the IdP's organization. */
-export function canTest(ctx: Ctx, userId: string, organizationId: string): boolean {
-  return !!ctx.db
-    .select({ ok: memberships.isSuperAdmin })
-    .from(memberships)
-    .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, organizationId), eq(memberships.isSuperAdmin, true)))
-    .get();
+export async function canTest(ctx: Ctx, userId: string, organizationId: string): Promise<boolean> {
+  return !!await first(
+    ctx.db
+      .select({ ok: memberships.isSuperAdmin })
+      .from(memberships)
+      .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, organizationId), eq(memberships.isSuperAdmin, true)))
+      .limit(1),
+  );
 }

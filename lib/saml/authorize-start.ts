@@ -30,8 +30,8 @@ function enrollmentRefusal(requiring: readonly MembershipWithOrg[]): SamlError {
 export type StartAuthorization = { principal: Principal };
 
 /** Who the session cookie belongs to, if anyone: for the audit of a refusal, never for a decision. */
-function sessionHolder(ctx: Ctx, cookieToken: string | null, meta: RequestMeta): Principal | null {
-  return optionalPrincipal({ ctx, input: { cookieToken, ...meta } });
+async function sessionHolder(ctx: Ctx, cookieToken: string | null, meta: RequestMeta): Promise<Principal | null> {
+  return await optionalPrincipal({ ctx, input: { cookieToken, ...meta } });
 }
 
 /**
@@ -43,26 +43,27 @@ function sessionHolder(ctx: Ctx, cookieToken: string | null, meta: RequestMeta):
  * session (the caller sends the browser to sign in); every refusal is a SamlError, recorded in
  * the audit log.
  */
-export function authorizeSessionStart({
+export async function authorizeSessionStart({
   ctx,
   input,
 }: {
   ctx: Ctx;
   input: { purpose: 'link' | 'test'; found: MethodWithOrganization; cookieToken: string | null; headers: HeaderReader; baseUrl: string } & RequestMeta;
-}): StartAuthorization {
+}): Promise<StartAuthorization> {
   const { purpose, found, cookieToken } = input;
   const meta: RequestMeta = { ip: input.ip, userAgent: input.userAgent };
-  const refuse = (error: SamlError, principal: Principal | null = sessionHolder(ctx, cookieToken, meta)) => {
-    recordRefusedStart(ctx, { found, purpose, error, principal, meta });
+  const refuse = async (error: SamlError, holder?: Principal | null) => {
+    const principal = holder === undefined ? await sessionHolder(ctx, cookieToken, meta) : holder;
+    await recordRefusedStart(ctx, { found, purpose, error, principal, meta });
     return error;
   };
   // First, before the cookie is even read: a page of another site may not spend our session.
   const crossSite = crossSiteRefusal(input.headers, input.baseUrl);
-  if (crossSite) throw refuse(new SamlError('cross_site', crossSite));
+  if (crossSite) throw await refuse(new SamlError('cross_site', crossSite));
   if (!cookieToken) throw new AppError('unauthorized', 'Sign in first.');
   let result;
   try {
-    result = gate({
+    result = await gate({
       ctx,
       input: {
         authorization: null,
@@ -76,18 +77,18 @@ export function authorizeSessionStart({
     if (error instanceof AppError) {
       // The gate's 404 for a non-member of the IdP's organization, in plain words.
       const message = purpose === 'test' && error.status === 404 ? TEST_ONLY_SUPER_ADMINS : error.message;
-      throw refuse(new SamlError('forbidden', message));
+      throw await refuse(new SamlError('forbidden', message));
     }
     throw error;
   }
   const { principal, governing } = result;
-  const requiring = pendingTwoFactorEnrollment(ctx, principal, governing);
-  if (requiring) throw refuse(enrollmentRefusal(requiring), principal);
+  const requiring = await pendingTwoFactorEnrollment(ctx, principal, governing);
+  if (requiring) throw await refuse(enrollmentRefusal(requiring), principal);
   if (purpose === 'link') {
     const refusal = linkRefusal(principal.memberships, found);
-    if (refusal) throw refuse(new SamlError('link_not_member', refusal), principal);
-  } else if (!canTest(ctx, principal.user.id, found.organization.id)) {
-    throw refuse(new SamlError('forbidden', TEST_ONLY_SUPER_ADMINS), principal);
+    if (refusal) throw await refuse(new SamlError('link_not_member', refusal), principal);
+  } else if (!await canTest(ctx, principal.user.id, found.organization.id)) {
+    throw await refuse(new SamlError('forbidden', TEST_ONLY_SUPER_ADMINS), principal);
   }
   return { principal };
 }
@@ -100,29 +101,29 @@ const TEST_ONLY_SUPER_ADMINS = 'Only super admins of the organization may test i
  * its user: it may not be traded for an SSO session, which no enrollment holds back. A dead or
  * missing cookie is no one: the start goes on.
  */
-export function assertNoHeldBackSession({
+export async function assertNoHeldBackSession({
   ctx,
   input,
 }: {
   ctx: Ctx;
   input: { purpose: SamlPurpose; found: MethodWithOrganization; cookieToken: string | null } & RequestMeta;
-}): void {
+}): Promise<void> {
   const meta: RequestMeta = { ip: input.ip, userAgent: input.userAgent };
-  const principal = sessionHolder(ctx, input.cookieToken, meta);
+  const principal = await sessionHolder(ctx, input.cookieToken, meta);
   if (!principal) return;
-  const requiring = pendingTwoFactorEnrollment(ctx, principal);
+  const requiring = await pendingTwoFactorEnrollment(ctx, principal);
   if (!requiring) return;
   const error = enrollmentRefusal(requiring);
-  recordRefusedStart(ctx, { found: input.found, purpose: input.purpose, error, principal, meta });
+  await recordRefusedStart(ctx, { found: input.found, purpose: input.purpose, error, principal, meta });
   throw error;
 }
 
 /** What the confirmation page shows: whether the user may link this IdP now, and if not, why. */
-export function linkPreview(ctx: Ctx, principal: Principal, found: MethodWithOrganization): { refusal: string | null } {
+export async function linkPreview(ctx: Ctx, principal: Principal, found: MethodWithOrganization): Promise<{ refusal: string | null }> {
   const refusal = linkRefusal(principal.memberships, found);
   if (refusal) return { refusal };
   try {
-    assertUsable(found, certificatesOf(ctx, found.method.id), 'link');
+    assertUsable(found, await certificatesOf(ctx, found.method.id), 'link');
   } catch (error) {
     if (error instanceof SamlError) return { refusal: error.message };
     throw error;
@@ -135,12 +136,12 @@ export function linkPreview(ctx: Ctx, principal: Principal, found: MethodWithOrg
  * known, of each organization of its user: a link attempt from another site is what an attack
  * on one of them looks like.
  */
-export function recordRefusedStart(
+export async function recordRefusedStart(
   ctx: Ctx,
   { found, purpose, error, principal, meta }: { found: MethodWithOrganization; purpose: SamlPurpose; error: SamlError; principal: Principal | null; meta: RequestMeta },
-): void {
+): Promise<void> {
   const organizationIds = new Set([found.organization.id, ...(principal?.memberships.map((m) => m.organization.id) ?? [])]);
-  recordUserAudit(ctx, [...organizationIds], {
+  await recordUserAudit(ctx, [...organizationIds], {
     event: 'auth.sign_in_failed',
     actorUserId: principal?.user.id ?? null,
     actorEmail: principal?.user.email ?? null,

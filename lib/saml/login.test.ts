@@ -24,10 +24,10 @@ beforeAll(async () => {
 
 async function setup() {
   const ctx: Ctx = { db: createTestDb(), now: new Date() };
-  const { organization: acme, admin } = seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
-  const member = addMember(ctx, acme.id, { email: 'member@acme.test' });
-  const method = await addSamlIdp(callAs(ctx, admin.id, acme.id), idp, { name: 'Acme IdP', idpUrl: 'https://idp.acme.test/sso' });
-  const session = (userId: string) => seedToken(ctx, userId, { kind: 'session', createdManually: false, maxAgeSeconds: 3600 }).fullToken;
+  const { organization: acme, admin } = await seedOrganizationWithAdmin(ctx, { name: 'Acme', adminEmail: 'admin@acme.test' });
+  const member = await addMember(ctx, acme.id, { email: 'member@acme.test' });
+  const method = await addSamlIdp(await callAs(ctx, admin.id, acme.id), idp, { name: 'Acme IdP', idpUrl: 'https://idp.acme.test/sso' });
+  const session = async (userId: string) => (await seedToken(ctx, userId, { kind: 'session', createdManually: false, maxAgeSeconds: 3600 })).fullToken;
   const input = (over: Partial<SamlLoginInput> & { cookie?: string | null; base?: string } = {}): SamlLoginInput => {
     const { cookie = null, base = HTTPS, ...rest } = over;
     const name = base.startsWith('https://') ? SESSION_COOKIE_NAMES[0] : SESSION_COOKIE_NAMES[1];
@@ -46,7 +46,7 @@ async function setup() {
 }
 
 const location = (response: Response) => response.headers.get('location') ?? '';
-const requestRows = (ctx: Ctx) => ctx.db.select().from(samlRequests).all();
+const requestRows = async (ctx: Ctx) => await ctx.db.select().from(samlRequests);
 
 describe('samlLoginGet', () => {
   it('signin (the default) goes to the IdP with a recorded request, tied to the browser over https', async () => {
@@ -56,7 +56,7 @@ describe('samlLoginGet', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     const request = readAuthnRequest(location(response));
     expect(request.acsUrl).toBe(`${HTTPS}/v1/sso/saml/account/${s.acme.accountId}/method/${s.method.id}/acs`);
-    expect(requestRows(s.ctx).map((r) => [r.id, r.purpose, r.userId])).toEqual([[request.id, 'signin', null]]);
+    expect((await requestRows(s.ctx)).map((r) => [r.id, r.purpose, r.userId])).toEqual([[request.id, 'signin', null]]);
     expect(response.headers.get('set-cookie')).toBe(`saml_req_${request.id}=1; Path=/v1/sso/saml/; Max-Age=600; HttpOnly; SameSite=None; Secure`);
   });
 
@@ -66,7 +66,7 @@ describe('samlLoginGet', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('set-cookie')).toBeNull();
     expect(readAuthnRequest(location(response)).relayState).toBe('/admin/users?page=2');
-    expect(requestRows(s.ctx).map((r) => r.purpose)).toEqual(['signup']);
+    expect((await requestRows(s.ctx)).map((r) => r.purpose)).toEqual(['signup']);
   });
 
   it.each(['https://evil.example/x', '//evil.example/x', 'javascript:alert(1)'])('return_to %s off our site is dropped', async (returnTo) => {
@@ -76,10 +76,10 @@ describe('samlLoginGet', () => {
 
   it('link only opens the confirmation page on the public URL: a GET never spends the session', async () => {
     const s = await setup();
-    const response = await samlLoginGet({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    const response = await samlLoginGet({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: await s.session(s.member.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(303);
     expect(location(response)).toBe(`${HTTPS}/profile/authentication/link/${s.acme.accountId}/${s.method.id}`);
-    expect(requestRows(s.ctx)).toEqual([]);
+    expect(await requestRows(s.ctx)).toEqual([]);
   });
 
   it('test is a POST: 405 with Allow, pointing at the identity provider\'s page, nothing recorded', async () => {
@@ -90,7 +90,7 @@ describe('samlLoginGet', () => {
     const html = await response.text();
     expect(html).toContain(`href="/admin/identity-providers/${s.method.id}"`);
     expect(html).not.toContain('was recorded');
-    expect(requestRows(s.ctx)).toEqual([]);
+    expect(await requestRows(s.ctx)).toEqual([]);
   });
 
   it.each([
@@ -103,17 +103,17 @@ describe('samlLoginGet', () => {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await response.text()).toContain(message);
-    expect(requestRows(s.ctx)).toEqual([]);
+    expect(await requestRows(s.ctx)).toEqual([]);
   });
 
   it('a session held back by required two-factor enrollment may not trade itself for SSO: 403, recorded, leads to enrollment', async () => {
     const s = await setup();
-    s.ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, s.acme.id)).run();
-    const response = await samlLoginGet({ ctx: s.ctx, input: s.input({ cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    await s.ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, s.acme.id));
+    const response = await samlLoginGet({ ctx: s.ctx, input: s.input({ cookie: await s.session(s.member.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('href="/profile/authentication"');
-    expect(requestRows(s.ctx)).toEqual([]);
-    expect(listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed').map((e) => [e.actorUserId, (e.details as { reason: string }).reason])).toEqual([
+    expect(await requestRows(s.ctx)).toEqual([]);
+    expect((await listAuditEvents(s.ctx)).filter((e) => e.event === 'auth.sign_in_failed').map((e) => [e.actorUserId, (e.details as { reason: string }).reason])).toEqual([
       [s.member.id, 'two_factor_enrollment_required'],
     ]);
   });
@@ -127,17 +127,17 @@ describe('samlLoginGet', () => {
 describe('samlLoginPost', () => {
   it('link by a member, from a page of ours: to the IdP, the request naming the user', async () => {
     const s = await setup();
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: await s.session(s.member.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(303);
     expect(location(response).startsWith('https://idp.acme.test/sso?SAMLRequest=')).toBe(true);
-    expect(requestRows(s.ctx).map((r) => [r.purpose, r.userId])).toEqual([['link', s.member.id]]);
+    expect((await requestRows(s.ctx)).map((r) => [r.purpose, r.userId])).toEqual([['link', s.member.id]]);
   });
 
   it('test by the super admin: to the IdP, the request naming the admin', async () => {
     const s = await setup();
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'test', cookie: s.session(s.admin.id) }), baseUrl: HTTPS });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'test', cookie: await s.session(s.admin.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(303);
-    expect(requestRows(s.ctx).map((r) => [r.purpose, r.userId])).toEqual([['test', s.admin.id]]);
+    expect((await requestRows(s.ctx)).map((r) => [r.purpose, r.userId])).toEqual([['test', s.admin.id]]);
   });
 
   it.each([
@@ -153,27 +153,27 @@ describe('samlLoginPost', () => {
   it('a POST made on another site is refused before the session is spent, recorded, and leads to the console', async () => {
     const s = await setup();
     const headers = new Headers({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: s.session(s.member.id), headers }), baseUrl: HTTPS });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: await s.session(s.member.id), headers }), baseUrl: HTTPS });
     expect(response.status).toBe(403);
     const html = await response.text();
     expect(html).toContain('data-reason="cross_site"');
     expect(html).toContain('<a href="/">Go to the console</a>');
-    expect(requestRows(s.ctx)).toEqual([]);
-    expect(listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed')).toHaveLength(1);
+    expect(await requestRows(s.ctx)).toEqual([]);
+    expect((await listAuditEvents(s.ctx)).filter((e) => e.event === 'auth.sign_in_failed')).toHaveLength(1);
   });
 
   it('a member may not test: 403, recorded', async () => {
     const s = await setup();
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'test', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'test', cookie: await s.session(s.member.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('Only super admins of the organization may test its identity providers.');
-    expect(requestRows(s.ctx)).toEqual([]);
-    expect(listAuditEvents(s.ctx).filter((e) => e.event === 'auth.sign_in_failed').map((e) => [e.actorUserId, (e.details as { purpose: string }).purpose])).toEqual([[s.member.id, 'test']]);
+    expect(await requestRows(s.ctx)).toEqual([]);
+    expect((await listAuditEvents(s.ctx)).filter((e) => e.event === 'auth.sign_in_failed').map((e) => [e.actorUserId, (e.details as { purpose: string }).purpose])).toEqual([[s.member.id, 'test']]);
   });
 
   it('the session cookie counts only under the public URL\'s name: over https the plain (plantable) name is no session', async () => {
     const s = await setup();
-    const token = s.session(s.member.id);
+    const token = await s.session(s.member.id);
     const planted = { ...s.input({ purpose: 'link' }), cookies: (name: string) => (name === SESSION_COOKIE_NAMES[1] ? token : undefined) };
     const response = await samlLoginPost({ ctx: s.ctx, input: planted, baseUrl: HTTPS });
     expect(response.status).toBe(303);
@@ -186,14 +186,14 @@ describe('samlLoginPost', () => {
     ['bogus', 400, 'Unknown purpose &#34;bogus&#34;'],
   ])('purpose %s is refused: %i', async (purpose, status, message) => {
     const s = await setup();
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose, cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose, cookie: await s.session(s.member.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(status);
     expect(await response.text()).toContain(message);
   });
 
   it('an unknown method is 404, whoever asks', async () => {
     const s = await setup();
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', methodId: 'am-nope', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', methodId: 'am-nope', cookie: await s.session(s.member.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(404);
   });
 });
@@ -201,25 +201,25 @@ describe('samlLoginPost', () => {
 describe('refusal pages lead on where they should', () => {
   it('a link by someone outside the IdP\'s organization is refused and leads to the console', async () => {
     const s = await setup();
-    const outsider = seedUser(s.ctx, { email: 'outsider@elsewhere.test' });
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: s.session(outsider.id) }), baseUrl: HTTPS });
+    const outsider = await seedUser(s.ctx, { email: 'outsider@elsewhere.test' });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'link', cookie: await s.session(outsider.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(403);
     const html = await response.text();
     expect(html).toContain('data-reason="link_not_member"');
     expect(html).toContain('<a href="/">Go to the console</a>');
-    expect(requestRows(s.ctx)).toEqual([]);
+    expect(await requestRows(s.ctx)).toEqual([]);
   });
 
   it('other refusals offer no way on to the console', async () => {
     const s = await setup();
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'test', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'test', cookie: await s.session(s.member.id) }), baseUrl: HTTPS });
     expect(response.status).toBe(403);
     expect(await response.text()).not.toContain('Go to the console');
   });
 
   it('an unknown purpose in a POST is named as such, not as a GET purpose', async () => {
     const s = await setup();
-    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'bogus', cookie: s.session(s.member.id) }), baseUrl: HTTPS });
+    const response = await samlLoginPost({ ctx: s.ctx, input: s.input({ purpose: 'bogus', cookie: await s.session(s.member.id) }), baseUrl: HTTPS });
     const html = await response.text();
     expect(html).toContain('Unknown purpose &#34;bogus&#34;: use signin, signup, link or test.');
     expect(html).not.toContain('starts with a GET');
@@ -227,12 +227,12 @@ describe('refusal pages lead on where they should', () => {
 
   it('a disabled identity provider refuses the start with a page, and records no request', async () => {
     const s = await setup();
-    s.ctx.db.update(authenticationMethods).set({ enabled: false }).where(eq(authenticationMethods.id, s.method.id)).run();
+    await s.ctx.db.update(authenticationMethods).set({ enabled: false }).where(eq(authenticationMethods.id, s.method.id));
     const response = await samlLoginGet({ ctx: s.ctx, input: s.input(), baseUrl: HTTPS });
     expect(response.status).toBe(403);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await response.clone().text()).toContain('data-reason="disabled"');
     expect(location(response)).toBe('');
-    expect(requestRows(s.ctx)).toEqual([]);
+    expect(await requestRows(s.ctx)).toEqual([]);
   });
 });

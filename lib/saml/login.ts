@@ -75,7 +75,7 @@ async function redirectToIdp(ctx: Ctx, baseUrl: string, found: MethodWithOrganiz
 export async function samlLoginGet({ ctx, input, baseUrl = publicBaseUrl() }: LoginCall): Promise<Response> {
   const purpose = purposeOf(input.purpose);
   if (purpose instanceof SamlError) return refusal(purpose);
-  const found = findMethod(ctx, input.accountId, input.methodId);
+  const found = await findMethod(ctx, input.accountId, input.methodId);
   if (!found) return unknownMethod();
   if (purpose === 'link') return seeOther(baseUrl, linkConfirmationPath(input.accountId, input.methodId));
   if (purpose === 'test') {
@@ -91,12 +91,12 @@ export async function samlLoginGet({ ctx, input, baseUrl = publicBaseUrl() }: Lo
   }
   try {
     const cookieToken = sessionTokenFromCookies(input.cookies, baseUrl);
-    assertNoHeldBackSession({ ctx, input: { purpose, found, cookieToken, ip: input.ip, userAgent: input.userAgent } });
+    await assertNoHeldBackSession({ ctx, input: { purpose, found, cookieToken, ip: input.ip, userAgent: input.userAgent } });
   } catch (error) {
     if (error instanceof SamlError) return refusalPage(error);
     throw error;
   }
-  return redirectToIdp(ctx, baseUrl, found, purpose, null, safeReturnPath(input.returnTo));
+  return await redirectToIdp(ctx, baseUrl, found, purpose, null, safeReturnPath(input.returnTo));
 }
 
 /**
@@ -110,12 +110,12 @@ export async function samlLoginPost({ ctx, input, baseUrl = publicBaseUrl() }: L
   if (purpose !== 'link' && purpose !== 'test') {
     return refusal(new SamlError('malformed', `Purpose "${purpose}" starts with a GET of this URL; POST is for link and test.`));
   }
-  const found = findMethod(ctx, input.accountId, input.methodId);
+  const found = await findMethod(ctx, input.accountId, input.methodId);
   if (!found) return unknownMethod();
   let userId: string;
   try {
     const cookieToken = sessionTokenFromCookies(input.cookies, baseUrl);
-    const { principal } = authorizeSessionStart({
+    const { principal } = await authorizeSessionStart({
       ctx,
       input: { purpose, found, cookieToken, headers: input.headers, baseUrl, ip: input.ip, userAgent: input.userAgent },
     });
@@ -129,5 +129,5 @@ export async function samlLoginPost({ ctx, input, baseUrl = publicBaseUrl() }: L
     if (error instanceof SamlError) return refusalPage(error);
     throw error;
   }
-  return redirectToIdp(ctx, baseUrl, found, purpose, userId, null);
+  return await redirectToIdp(ctx, baseUrl, found, purpose, userId, null);
 }

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, lt } from 'drizzle-orm';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
-import { authenticationMethods, organizations, samlRequests, type AuthenticationMethod, type Organization } from '@/db/schema';
+import { type AuthenticationMethod, type Organization } from '@/db/schema';
+import { authenticationMethods, organizations, samlRequests } from '@/db/tables';
 import type { MembershipWithOrg } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { SamlError } from './errors';
 import { certificatesOf, isConfigured } from '@/lib/identity-providers/manage';
 import type { SamlPurpose } from '@/lib/identity-providers/schema';
 import { spUrls } from '@/lib/identity-providers/urls';
+import { first } from '@/db/async';
 
 // SP-initiated sign-in: record an AuthnRequest ID (the response must name it in InResponseTo, once)
 // and send the browser to the IdP with the request (HTTP-Redirect binding, signed when chosen).
@@ -18,14 +20,16 @@ export const REQUEST_LIFETIME_MS = 10 * 60_000;
 export type MethodWithOrganization = { method: AuthenticationMethod; organization: Organization };
 
 /** The identity provider named by a URL's account and method IDs; null if they do not match. */
-export function findMethod(ctx: Ctx, accountId: string, methodId: string): MethodWithOrganization | null {
+export async function findMethod(ctx: Ctx, accountId: string, methodId: string): Promise<MethodWithOrganization | null> {
   return (
-    ctx.db
-      .select({ method: authenticationMethods, organization: organizations })
-      .from(authenticationMethods)
-      .innerJoin(organizations, eq(organizations.id, authenticationMethods.organizationId))
-      .where(and(eq(authenticationMethods.id, methodId), eq(organizations.accountId, accountId), eq(authenticationMethods.type, 'saml')))
-      .get() ?? null
+    await first(
+      ctx.db
+        .select({ method: authenticationMethods, organization: organizations })
+        .from(authenticationMethods)
+        .innerJoin(organizations, eq(organizations.id, authenticationMethods.organizationId))
+        .where(and(eq(authenticationMethods.id, methodId), eq(organizations.accountId, accountId), eq(authenticationMethods.type, 'saml')))
+        .limit(1),
+    ) ?? null
   );
 }
 
@@ -76,7 +80,7 @@ export async function startSamlSignIn({
   returnTo?: string | null;
 }): Promise<{ redirectUrl: string; requestId: string }> {
   const { method, organization } = found;
-  const certificates = certificatesOf(ctx, method.id);
+  const certificates = await certificatesOf(ctx, method.id);
   assertUsable(found, certificates, purpose);
   const urls = spUrls(baseUrl, organization.accountId, method.id);
   // An NCName, as SAML IDs must be: a letter or underscore first.
@@ -99,10 +103,10 @@ export async function startSamlSignIn({
     ...(signing ? { privateKey: method.spPrivateKey, signatureAlgorithm: algorithm, digestAlgorithm: method.samlDigestAlgorithm } : {}),
   });
   const redirectUrl = await saml.getAuthorizeUrlAsync(returnTo && returnTo !== '/' ? returnTo : '', undefined, {});
-  ctx.db.transaction(() => {
+  await inTransaction(ctx, async (ctx) => {
     // Requests nobody answered are of no use once expired.
-    ctx.db.delete(samlRequests).where(and(eq(samlRequests.methodId, method.id), lt(samlRequests.expiryTime, iso(ctx.now)))).run();
-    ctx.db
+    await ctx.db.delete(samlRequests).where(and(eq(samlRequests.methodId, method.id), lt(samlRequests.expiryTime, iso(ctx.now))));
+    await ctx.db
       .insert(samlRequests)
       .values({
         id: requestId,
@@ -111,8 +115,7 @@ export async function startSamlSignIn({
         userId,
         createTime: iso(ctx.now),
         expiryTime: iso(new Date(ctx.now.getTime() + REQUEST_LIFETIME_MS)),
-      })
-      .run();
+      });
   });
   return { redirectUrl, requestId };
 }

@@ -24,33 +24,33 @@ import { maskedFlatUserConfig } from './secrets';
 import { describeSigningKey } from './signing-key';
 import { serviceToWire } from './wire';
 
-function setup(ctx: Ctx, { superAdmin = true } = {}) {
-  const { organization: org, admin: user } = seedOrganizationWithAdmin(ctx, { adminPasswordHash: null });
-  const { principal } = apiSignIn(ctx, user.id, API_META);
-  createProject({ ctx, principal, meta: API_META, input: { project: 'prod', account_id: org.accountId } });
-  const member = addMember(ctx, org.id, { passwordHash: null });
-  const memberPrincipal = apiSignIn(ctx, member.id, API_META).principal;
-  const callOf = (p: typeof principal) => ({
+async function setup(ctx: Ctx, { superAdmin = true } = {}) {
+  const { organization: org, admin: user } = await seedOrganizationWithAdmin(ctx, { adminPasswordHash: null });
+  const { principal } = await apiSignIn(ctx, user.id, API_META);
+  await createProject({ ctx, principal, meta: API_META, input: { project: 'prod', account_id: org.accountId } });
+  const member = await addMember(ctx, org.id, { passwordHash: null });
+  const memberPrincipal = (await apiSignIn(ctx, member.id, API_META)).principal;
+  const callOf = async (p: typeof principal) => ({
     ctx,
     principal: p,
     meta: API_META,
-    access: projectAccess(ctx, p, 'prod', authorizeProject(p, 'prod', findProjectOwner(ctx, 'prod'), API_META.ip)),
+    access: await projectAccess(ctx, p, 'prod', authorizeProject(p, 'prod', await findProjectOwner(ctx, 'prod'), API_META.ip)),
   });
-  const scopedAdmin = (scopes: string[]) =>
-    callOf(apiSignIn(ctx, user.id, API_META, { scopes }).principal);
-  return { org, call: callOf(superAdmin ? principal : memberPrincipal), adminCall: callOf(principal), memberCall: callOf(memberPrincipal), scopedAdmin };
+  const scopedAdmin = async (scopes: string[]) =>
+    await callOf((await apiSignIn(ctx, user.id, API_META, { scopes })).principal);
+  return { org, call: await callOf(superAdmin ? principal : memberPrincipal), adminCall: await callOf(principal), memberCall: await callOf(memberPrincipal), scopedAdmin };
 }
 
 const SUB = { kafka: { sasl_oauthbearer_sub_claim_name: 'sub' } };
 
 describe('services', () => {
-  it('are created, listed, read and deleted, each step audited', () => {
+  it('are created, listed, read and deleted, each step audited', async () => {
     const ctx = testCtx();
-    const { call, org } = setup(ctx);
-    const kafka = createService({ ...call, input: { service_name: 'kafka-1', service_type: 'kafka', plan: 'business-4' } });
-    createService({ ...call, input: { service_name: 'search', service_type: 'opensearch', plan: 'startup-4', cloud: 'aws-eu-west-1' } });
-    expect(listServices(call).map((s) => s.name)).toEqual(['kafka-1', 'search']);
-    expect(serviceToWire(getService({ ...call, name: 'kafka-1' }), call.access.project, { revealSecrets: true })).toMatchObject({
+    const { call, org } = await setup(ctx);
+    const kafka = await createService({ ...call, input: { service_name: 'kafka-1', service_type: 'kafka', plan: 'business-4' } });
+    await createService({ ...call, input: { service_name: 'search', service_type: 'opensearch', plan: 'startup-4', cloud: 'aws-eu-west-1' } });
+    expect((await listServices(call)).map((s) => s.name)).toEqual(['kafka-1', 'search']);
+    expect(serviceToWire(await getService({ ...call, name: 'kafka-1' }), call.access.project, { revealSecrets: true })).toMatchObject({
       service_name: 'kafka-1',
       service_type: 'kafka',
       plan: 'business-4',
@@ -58,9 +58,9 @@ describe('services', () => {
       user_config: {},
       project_name: 'prod',
     });
-    deleteService({ ...call, name: kafka.name });
-    expect(rejection(() => getService({ ...call, name: 'kafka-1' })).status).toBe(404);
-    const events = listAuditEvents(ctx).filter((e) => e.event.startsWith('service.'));
+    await deleteService({ ...call, name: kafka.name });
+    expect((await rejection(async () => await getService({ ...call, name: 'kafka-1' }))).status).toBe(404);
+    const events = (await listAuditEvents(ctx)).filter((e) => e.event.startsWith('service.'));
     expect(events.map((e) => [e.event, e.details.service, e.organizationId])).toEqual(
       expect.arrayContaining([
         ['service.created', 'kafka-1', org.id],
@@ -75,41 +75,41 @@ describe('services', () => {
     ['an unknown plan', { service_name: 's', service_type: 'kafka', plan: 'hobbyist' }, 'plan', /one of startup-2/],
     ['a bad name', { service_name: 'Kafka 1', service_type: 'kafka', plan: 'startup-2' }, 'service_name', /lowercase/],
     ['bad user_config', { service_name: 's', service_type: 'kafka', plan: 'startup-2', user_config: { kafka: { nope: 1 } } }, 'user_config.kafka', /Unsupported option "nope"/],
-  ])('refuses %s beside the field', (_name, input, field, message) => {
+  ])('refuses %s beside the field', async (_name, input, field, message) => {
     const ctx = testCtx();
-    const error = rejection(() => createService({ ...setup(ctx).call, input }));
+    const error = await rejection(async () => await createService({ ...(await setup(ctx)).call, input }));
     expect(error.status).toBe(400);
     expect(error.fieldErrors[field]![0]).toMatch(message);
   });
 
-  it('refuses a duplicate name with 409 and changes by members who are not super admins', () => {
+  it('refuses a duplicate name with 409 and changes by members who are not super admins', async () => {
     const ctx = testCtx();
-    const { adminCall, memberCall } = setup(ctx);
-    createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
-    const duplicate = rejection(() => createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } }));
+    const { adminCall, memberCall } = await setup(ctx);
+    await createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    const duplicate = await rejection(async () => await createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } }));
     expect([duplicate.status, duplicate.message, duplicate.fieldErrors]).toEqual([409, 'Service prod/k already exists', { service_name: ['Service prod/k already exists'] }]);
     // Members read; they do not change.
-    expect(listServices(memberCall)).toHaveLength(1);
-    expect(rejection(() => updateService({ ...memberCall, name: 'k', input: { user_config: SUB } })).status).toBe(403);
-    expect(rejection(() => deleteService({ ...memberCall, name: 'k' })).status).toBe(403);
-    expect(rejection(() => createService({ ...memberCall, input: { service_name: 'k2', service_type: 'kafka', plan: 'startup-2' } })).status).toBe(403);
+    expect(await listServices(memberCall)).toHaveLength(1);
+    expect((await rejection(async () => await updateService({ ...memberCall, name: 'k', input: { user_config: SUB } }))).status).toBe(403);
+    expect((await rejection(async () => await deleteService({ ...memberCall, name: 'k' }))).status).toBe(403);
+    expect((await rejection(async () => await createService({ ...memberCall, input: { service_name: 'k2', service_type: 'kafka', plan: 'startup-2' } }))).status).toBe(403);
   });
 });
 
 describe('updateService (avn service update -c)', () => {
-  it('merges the keys given, removes those set to null, keeps the rest, and audits old and new values', () => {
+  it('merges the keys given, removes those set to null, keeps the rest, and audits old and new values', async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
-    updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_jwks_endpoint_url: 'https://idp.test/jwks', sasl_oauthbearer_expected_issuer: 'https://idp.test/' } } } });
-    const { service, changedKeys } = updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: SUB } });
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    await updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_jwks_endpoint_url: 'https://idp.test/jwks', sasl_oauthbearer_expected_issuer: 'https://idp.test/' } } } });
+    const { service, changedKeys } = await updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: SUB } });
     expect(changedKeys).toEqual(['kafka.sasl_oauthbearer_sub_claim_name']);
     expect(service.userConfig).toEqual({
       kafka: { sasl_oauthbearer_jwks_endpoint_url: 'https://idp.test/jwks', sasl_oauthbearer_expected_issuer: 'https://idp.test/', sasl_oauthbearer_sub_claim_name: 'sub' },
     });
-    const removed = updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_expected_issuer: null } } } });
+    const removed = await updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_expected_issuer: null } } } });
     expect(removed.service.userConfig).toEqual({ kafka: { sasl_oauthbearer_jwks_endpoint_url: 'https://idp.test/jwks', sasl_oauthbearer_sub_claim_name: 'sub' } });
-    const last = listAuditEvents(ctx).filter((e) => e.event === 'service.updated').at(-1)!;
+    const last = (await listAuditEvents(ctx)).filter((e) => e.event === 'service.updated').at(-1)!;
     expect(last.details).toEqual({
       project: 'prod',
       service: 'k',
@@ -119,62 +119,62 @@ describe('updateService (avn service update -c)', () => {
     });
   });
 
-  it('an empty user_config changes nothing and records nothing', () => {
+  it('an empty user_config changes nothing and records nothing', async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: SUB } });
-    const before = listAuditEvents(ctx).length;
-    expect(updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: {} } }).changedKeys).toEqual([]);
-    expect(listAuditEvents(ctx)).toHaveLength(before);
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: SUB } });
+    const before = (await listAuditEvents(ctx)).length;
+    expect((await updateService({ ...call, name: 'k', input: { plan: 'startup-2', user_config: {} } })).changedKeys).toEqual([]);
+    expect(await listAuditEvents(ctx)).toHaveLength(before);
   });
 
-  it('stores the signing key base64, masks it in the audit log and the console', () => {
+  it('stores the signing key base64, masks it in the audit log and the console', async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pem = publicKey.export({ format: 'pem', type: 'spki' }) as string;
-    const { service } = updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } });
+    const { service } = await updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } });
     const stored = (service.userConfig.jwt as { signing_key: string }).signing_key;
     expect(stored).toBe((publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64'));
     expect(maskedFlatUserConfig(service)['jwt.signing_key']).toMatch(/^•+ \(sha256 [0-9a-f]{8}\)$/);
     const secret = randomBytes(32).toString('base64');
-    updateService({ ...call, name: 'os', input: { user_config: { jwt: { signing_key: secret } } } });
-    const audit = JSON.stringify(listAuditEvents(ctx));
+    await updateService({ ...call, name: 'os', input: { user_config: { jwt: { signing_key: secret } } } });
+    const audit = JSON.stringify(await listAuditEvents(ctx));
     expect(audit).not.toContain(stored);
     expect(audit).not.toContain(secret);
     expect(audit).toContain('user_config.jwt.signing_key');
     // The audit log shows each key's type and size beside its fingerprint.
-    const change = listAuditEvents(ctx).filter((e) => e.event === 'service.updated').at(-1)!.details as { old: Record<string, string>; new: Record<string, string> };
+    const change = (await listAuditEvents(ctx)).filter((e) => e.event === 'service.updated').at(-1)!.details as { old: Record<string, string>; new: Record<string, string> };
     expect(change.old['user_config.jwt.signing_key']).toMatch(/^ECDSA P-256 public key •{8} \(sha256 [0-9a-f]{8}\)$/);
     expect(change.new['user_config.jwt.signing_key']).toMatch(/^HMAC secret, 32 bytes •{8} \(sha256 [0-9a-f]{8}\)$/);
   });
 
-  it('reads base64 of a PEM as the public key it is (it was once kept as a 451-byte HMAC secret), and its stored form round-trips', () => {
+  it('reads base64 of a PEM as the public key it is (it was once kept as a 451-byte HMAC secret), and its stored form round-trips', async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const given = Buffer.from(publicKey.export({ format: 'pem', type: 'spki' }) as string).toString('base64');
-    const { service } = updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: given } } } });
+    const { service } = await updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: given } } } });
     const stored = (service.userConfig.jwt as { signing_key: string }).signing_key;
     expect(stored).toBe((publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64'));
     expect(describeSigningKey(stored)).toMatch(/^RSA 2048-bit public key •{8}/);
     // What GET returned, sent back (avn, Terraform): nothing changes, nothing is audited.
-    const before = listAuditEvents(ctx).length;
-    expect(updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: stored } } } }).changedKeys).toEqual([]);
-    expect(listAuditEvents(ctx)).toHaveLength(before);
+    const before = (await listAuditEvents(ctx)).length;
+    expect((await updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: stored } } } })).changedKeys).toEqual([]);
+    expect(await listAuditEvents(ctx)).toHaveLength(before);
   });
 
-  it('refuses base64 of an RSA 4096-bit PEM over the 1,024-character limit with the forms that fit, and writes nothing', () => {
+  it('refuses base64 of an RSA 4096-bit PEM over the 1,024-character limit with the forms that fit, and writes nothing', async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
     const pem = publicKey.export({ format: 'pem', type: 'spki' }) as string;
-    const before = dumpDatabase(ctx);
-    const error = rejection(() =>
-      updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: Buffer.from(pem).toString('base64') } } } }),
+    const before = await dumpDatabase(ctx);
+    const error = await rejection(async () =>
+      await updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: Buffer.from(pem).toString('base64') } } } }),
     );
     expect(error.status).toBe(400);
     expect(error.fieldErrors).toEqual({
@@ -182,9 +182,9 @@ describe('updateService (avn service update -c)', () => {
         "1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (799 characters) or as base64 of its DER, the PEM's body without header lines (736 characters)",
       ],
     });
-    expect(dumpDatabase(ctx)).toBe(before);
+    expect(await dumpDatabase(ctx)).toBe(before);
     // The PEM itself, as the message says, is taken.
-    const { service } = updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } });
+    const { service } = await updateService({ ...call, name: 'os', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } });
     expect(describeSigningKey((service.userConfig.jwt as { signing_key: string }).signing_key)).toMatch(/^RSA 4096-bit public key/);
   });
 
@@ -196,59 +196,59 @@ describe('updateService (avn service update -c)', () => {
     ['a skew out of range', { jwt: { jwt_clock_skew_tolerance_seconds: 301 } }, 'user_config.jwt.jwt_clock_skew_tolerance_seconds', /0 to 300/],
     ['removing a required key', { jwt: { enabled: null } }, 'user_config.jwt.enabled', /true or false/],
     ['a nested __proto__ key', JSON.parse('{"jwt": {"__proto__": {"x": 1}}}'), 'user_config.jwt', /Unsupported option "__proto__"/],
-  ])('refuses %s and writes nothing', (_name, userConfig, field, message) => {
+  ])('refuses %s and writes nothing', async (_name, userConfig, field, message) => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
-    const before = dumpDatabase(ctx);
-    const error = rejection(() => updateService({ ...call, name: 'os', input: { user_config: userConfig } }));
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const before = await dumpDatabase(ctx);
+    const error = await rejection(async () => await updateService({ ...call, name: 'os', input: { user_config: userConfig } }));
     expect(error.status).toBe(400);
     expect(error.fieldErrors[field]![0]).toMatch(message);
-    expect(dumpDatabase(ctx)).toBe(before);
+    expect(await dumpDatabase(ctx)).toBe(before);
   });
 
-  it('drops a top-level __proto__ key (zod records skip it) without touching any prototype', () => {
+  it('drops a top-level __proto__ key (zod records skip it) without touching any prototype', async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
-    const result = updateService({ ...call, name: 'k', input: JSON.parse('{"user_config": {"__proto__": {"polluted": 1}}}') });
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    const result = await updateService({ ...call, name: 'k', input: JSON.parse('{"user_config": {"__proto__": {"polluted": 1}}}') });
     expect(result.changedKeys).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('changes the plan within the type’s plans and refuses others', () => {
+  it('changes the plan within the type’s plans and refuses others', async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
-    expect(updateService({ ...call, name: 'k', input: { plan: 'business-4', user_config: {} } }).service.plan).toBe('business-4');
-    const refused = rejection(() => updateService({ ...call, name: 'k', input: { plan: 'startup-4' } }));
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    expect((await updateService({ ...call, name: 'k', input: { plan: 'business-4', user_config: {} } })).service.plan).toBe('business-4');
+    const refused = await rejection(async () => await updateService({ ...call, name: 'k', input: { plan: 'startup-4' } }));
     const plans = 'Plan must be one of startup-2, business-4, business-8, premium-6x-8';
     expect([refused.status, refused.message, refused.fieldErrors]).toEqual([400, plans, { plan: [plans] }]);
   });
 
-  it('reads a signing key only of OpenSearch and only as text: Kafka has no jwt options, a number is no key', () => {
+  it('reads a signing key only of OpenSearch and only as text: Kafka has no jwt options, a number is no key', async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    const kafka = rejection(() => createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: { jwt: { signing_key: 'not base64!' } } } }));
+    const { call } = await setup(ctx);
+    const kafka = await rejection(async () => await createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: { jwt: { signing_key: 'not base64!' } } } }));
     expect([kafka.status, kafka.message, kafka.fieldErrors]).toEqual([400, 'user_config: Unsupported option "jwt"', { user_config: ['Unsupported option "jwt"'] }]);
-    const notText = rejection(() => createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: 42 } } } }));
+    const notText = await rejection(async () => await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: 42 } } } }));
     expect([notText.status, notText.message, notText.fieldErrors]).toEqual([400, 'user_config: jwt.signing_key: Enter text', { 'user_config.jwt.signing_key': ['Enter text'] }]);
-    expect(listServices(call)).toEqual([]);
+    expect(await listServices(call)).toEqual([]);
   });
 
-  it("the console's choice of algorithm reaches the signing key check: a PEM where HMAC was chosen is refused", () => {
+  it("the console's choice of algorithm reaches the signing key check: a PEM where HMAC was chosen is refused", async () => {
     const ctx = testCtx();
-    const { call } = setup(ctx);
-    createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
+    const { call } = await setup(ctx);
+    await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }) as string;
-    const before = dumpDatabase(ctx);
-    const refused = rejection(() => updateService({ ...call, name: 'os', signingKeyKind: 'hmac', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } }));
+    const before = await dumpDatabase(ctx);
+    const refused = await rejection(async () => await updateService({ ...call, name: 'os', signingKeyKind: 'hmac', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } }));
     expect([refused.status, refused.fieldErrors]).toEqual([
       400,
       { 'user_config.jwt.signing_key': ['that is a PEM key; choose RSA/ECDSA for it, or for HMAC enter the shared secret in base64'] },
     ]);
-    expect(dumpDatabase(ctx)).toBe(before);
-    expect(updateService({ ...call, name: 'os', signingKeyKind: 'public_key', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } }).changedKeys).toEqual([
+    expect(await dumpDatabase(ctx)).toBe(before);
+    expect((await updateService({ ...call, name: 'os', signingKeyKind: 'public_key', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } })).changedKeys).toEqual([
       'jwt.enabled',
       'jwt.signing_key',
     ]);
@@ -262,9 +262,9 @@ describe('rolling restart confirmation', () => {
     ['nothing for an empty patch', 'kafka', [], []],
   ])('%s', (_name, type, keys, expected) => expect(rollingRestartKeys(type, keys)).toEqual(expected));
 
-  it('refuses an unconfirmed Kafka change and lets a confirmed one through', () => {
+  it('refuses an unconfirmed Kafka change and lets a confirmed one through', async () => {
     const keys = ['kafka.sasl_oauthbearer_sub_claim_name'];
-    expect(rejection(() => assertRollingRestartConfirmed('kafka', keys, false)).message).toMatch(/restarts the Kafka brokers one by one: confirm/);
+    expect((await rejection(() => assertRollingRestartConfirmed('kafka', keys, false))).message).toMatch(/restarts the Kafka brokers one by one: confirm/);
     expect(() => assertRollingRestartConfirmed('kafka', keys, true)).not.toThrow();
     expect(() => assertRollingRestartConfirmed('opensearch', ['jwt.enabled'], false)).not.toThrow();
   });
@@ -273,27 +273,27 @@ describe('rolling restart confirmation', () => {
 describe('who may change a service: its secrets and its JWKS fetches', () => {
   const HMAC = randomBytes(32).toString('base64');
 
-  it.each<[string, (s: ReturnType<typeof setup>) => Parameters<typeof mayChangeService>[0], boolean]>([
+  it.each<[string, (s: Awaited<ReturnType<typeof setup>>) => Parameters<typeof mayChangeService>[0] | Promise<Parameters<typeof mayChangeService>[0]>, boolean]>([
     ['a super admin', (s) => s.adminCall, true],
     ['a super admin through a `projects` token', (s) => s.scopedAdmin(['projects']), true],
     ['a super admin through a `projects:write` token', (s) => s.scopedAdmin(['projects:write']), true],
     ['a super admin through a `projects:read` token', (s) => s.scopedAdmin(['projects:read']), false],
     ['a super admin through a `user` token', (s) => s.scopedAdmin(['user']), false],
     ['a plain member', (s) => s.memberCall, false],
-  ])('%s: may change %s', (_name, pick, expected) => {
+  ])('%s: may change %s', async (_name, pick, expected) => {
     const ctx = testCtx();
-    expect(mayChangeService(pick(setup(ctx)))).toBe(expected);
+    expect(mayChangeService(await pick(await setup(ctx)))).toBe(expected);
   });
 
-  it('the API hands the signing key to those who may change the service, a fingerprint to everyone else', () => {
+  it('the API hands the signing key to those who may change the service, a fingerprint to everyone else', async () => {
     const ctx = testCtx();
-    const { adminCall, memberCall, scopedAdmin } = setup(ctx);
-    createService({ ...adminCall, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: HMAC } } } });
-    const wireFor = (call: typeof adminCall) =>
-      serviceToWire(getService({ ...call, name: 'os' }), call.access.project, { revealSecrets: mayChangeService(call) }).user_config as { jwt: Record<string, unknown> };
-    expect(wireFor(adminCall).jwt.signing_key).toBe(HMAC);
-    for (const reader of [memberCall, scopedAdmin(['projects:read'])]) {
-      const { jwt } = wireFor(reader);
+    const { adminCall, memberCall, scopedAdmin } = await setup(ctx);
+    await createService({ ...adminCall, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: HMAC } } } });
+    const wireFor = async (call: typeof adminCall) =>
+      serviceToWire(await getService({ ...call, name: 'os' }), call.access.project, { revealSecrets: mayChangeService(call) }).user_config as { jwt: Record<string, unknown> };
+    expect((await wireFor(adminCall)).jwt.signing_key).toBe(HMAC);
+    for (const reader of [memberCall, await scopedAdmin(['projects:read'])]) {
+      const { jwt } = await wireFor(reader);
       expect(jwt.signing_key).toMatch(/^•{8} \(sha256 [0-9a-f]{8}\)$/);
       expect(jwt.enabled).toBe(true);
       expect(JSON.stringify(jwt)).not.toContain(HMAC);
@@ -302,13 +302,13 @@ describe('who may change a service: its secrets and its JWKS fetches', () => {
 
   it('"Check JWKS endpoint": a plain member gets 403 and the server fetches nothing; an admin gets the keys', async () => {
     const ctx = testCtx();
-    const { adminCall, memberCall, scopedAdmin } = setup(ctx);
-    createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
+    const { adminCall, memberCall, scopedAdmin } = await setup(ctx);
+    await createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
     const idp = await startTestIdp({ alg: 'ES256', kid: 'k1' });
     let hits = 0;
     const counter = await startServer({ '/jwks': (_req, res) => (hits++, res.writeHead(200).end('{"keys":[]}')) });
     try {
-      for (const reader of [memberCall, scopedAdmin(['projects:read'])]) {
+      for (const reader of [memberCall, await scopedAdmin(['projects:read'])]) {
         const error = await checkServiceJwks({ ...reader, name: 'k', url: counter.url('/jwks') }).then(
           () => null,
           (e: unknown) => e as { status: number; message: string },
@@ -329,9 +329,9 @@ describe('who may change a service: its secrets and its JWKS fetches', () => {
 
   it('the token tester: Kafka (it fetches the JWKS URL) only for those who may change the service; OpenSearch for every reader', async () => {
     const ctx = testCtx();
-    const { adminCall, memberCall } = setup(ctx);
-    createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_jwks_endpoint_url: 'http://127.0.0.1:9/jwks' } } } });
-    createService({ ...adminCall, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: HMAC } } } });
+    const { adminCall, memberCall } = await setup(ctx);
+    await createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: { kafka: { sasl_oauthbearer_jwks_endpoint_url: 'http://127.0.0.1:9/jwks' } } } });
+    await createService({ ...adminCall, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: HMAC } } } });
     let fetched = 0;
     const loadJwks = async () => {
       fetched++;

@@ -1,7 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { services, type Service } from '@/db/schema';
+import { type Service } from '@/db/schema';
+import { services } from '@/db/tables';
 import type { Call, Principal } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { updateRow } from '@/lib/model/rows';
 import { AppError, parseInput, zodFieldErrors, zodMessage } from '@/lib/errors';
 import { newServiceId } from '@/lib/ids';
@@ -15,6 +16,7 @@ import { describeSigningKey, parseSigningKey, maskSecret, type SigningKeyKind } 
 import { checkJwksEndpoint, testToken, type JwksFetchOptions, type TokenTestResult } from './token-tester';
 import { userConfigSchema } from './user-config';
 import { configOptions, SERVICE_PLANS, type ServiceType } from './user-config-schema';
+import { first, single } from '@/db/async';
 
 // Services are records whose configuration Portcullis keeps (it runs no brokers). Reading
 // them takes reaching the project; creating, changing and deleting them takes changing it (see
@@ -23,16 +25,18 @@ import { configOptions, SERVICE_PLANS, type ServiceType } from './user-config-sc
 
 type ServiceCall = Call & { access: ProjectAccess };
 
-export function listServices({ ctx, access }: Pick<ServiceCall, 'ctx' | 'access'>): Service[] {
-  return ctx.db.select().from(services).where(eq(services.projectId, access.project.id)).orderBy(asc(services.name)).all();
+export async function listServices({ ctx, access }: Pick<ServiceCall, 'ctx' | 'access'>): Promise<Service[]> {
+  return await ctx.db.select().from(services).where(eq(services.projectId, access.project.id)).orderBy(asc(services.name));
 }
 
-export function getService({ ctx, access, name }: Pick<ServiceCall, 'ctx' | 'access'> & { name: string }): Service {
-  const service = ctx.db
-    .select()
-    .from(services)
-    .where(and(eq(services.projectId, access.project.id), eq(services.name, name)))
-    .get();
+export async function getService({ ctx, access, name }: Pick<ServiceCall, 'ctx' | 'access'> & { name: string }): Promise<Service> {
+  const service = await first(
+    ctx.db
+      .select()
+      .from(services)
+      .where(and(eq(services.projectId, access.project.id), eq(services.name, name)))
+      .limit(1),
+  );
   if (!service) throw new AppError('not_found', `Service ${access.project.name}/${name} not found`);
   return service;
 }
@@ -85,36 +89,39 @@ export function applyUserConfigPatch(
   return full.data;
 }
 
-export function createService(call: ServiceCall & { input: unknown }): Service {
+export async function createService(call: ServiceCall & { input: unknown }): Promise<Service> {
   assertMayChangeProject(call.access);
   const input = parseInput(createServiceSchema, call.input);
   const userConfig = applyUserConfigPatch(input.service_type, {}, input.user_config ?? {});
-  return call.ctx.db.transaction(() => {
-    const taken = call.ctx.db
-      .select({ id: services.id })
-      .from(services)
-      .where(and(eq(services.projectId, call.access.project.id), eq(services.name, input.service_name)))
-      .get();
+  return await inTransaction(call, async (call) => {
+    const taken = await first(
+      call.ctx.db
+        .select({ id: services.id })
+        .from(services)
+        .where(and(eq(services.projectId, call.access.project.id), eq(services.name, input.service_name)))
+        .limit(1),
+    );
     if (taken) {
       const message = `Service ${call.access.project.name}/${input.service_name} already exists`;
       throw new AppError('conflict', message, { service_name: [message] });
     }
     const now = iso(call.ctx.now);
-    const service = call.ctx.db
-      .insert(services)
-      .values({
-        id: newServiceId(),
-        projectId: call.access.project.id,
-        name: input.service_name,
-        serviceType: input.service_type,
-        plan: input.plan,
-        userConfig,
-        createTime: now,
-        updateTime: now,
-      })
-      .returning()
-      .get();
-    auditProject(call, call.access.project, {
+    const service = await single(
+      call.ctx.db
+        .insert(services)
+        .values({
+          id: newServiceId(),
+          projectId: call.access.project.id,
+          name: input.service_name,
+          serviceType: input.service_type,
+          plan: input.plan,
+          userConfig,
+          createTime: now,
+          updateTime: now,
+        })
+        .returning(),
+    );
+    await auditProject(call, call.access.project, {
       event: 'service.created',
       details: {
         project: call.access.project.name,
@@ -134,12 +141,12 @@ export type ServiceUpdateResult = { service: Service; changedKeys: string[] };
  * PUT /v1/project/{project}/service/{service}: plan, and user_config merged by the rule of
  * lib/services/merge.ts. Nothing changes unless everything is valid.
  */
-export function updateService(
+export async function updateService(
   call: ServiceCall & { name: string; input: unknown; signingKeyKind?: SigningKeyKind },
-): ServiceUpdateResult {
+): Promise<ServiceUpdateResult> {
   const input = parseInput(updateServiceSchema, call.input);
-  return call.ctx.db.transaction(() => {
-    const service = getService({ ...call, name: call.name });
+  return await inTransaction(call, async (call) => {
+    const service = await getService({ ...call, name: call.name });
     assertMayChangeProject(call.access);
     const plan = input.plan ?? service.plan;
     if (!SERVICE_PLANS[service.serviceType].includes(plan)) {
@@ -156,8 +163,8 @@ export function updateService(
       changes.new.plan = plan;
     }
     if (Object.keys(changes.new).length === 0) return { service, changedKeys };
-    const updated = updateRow(call.ctx, services, service.id, { plan, userConfig });
-    auditProject(call, call.access.project, {
+    const updated = await updateRow(call.ctx, services, service.id, { plan, userConfig });
+    await auditProject(call, call.access.project, {
       event: 'service.updated',
       details: { project: call.access.project.name, service: service.name, service_type: service.serviceType, ...changes },
     });
@@ -165,12 +172,12 @@ export function updateService(
   });
 }
 
-export function deleteService(call: ServiceCall & { name: string }): void {
-  call.ctx.db.transaction(() => {
-    const service = getService({ ...call, name: call.name });
+export async function deleteService(call: ServiceCall & { name: string }): Promise<void> {
+  await inTransaction(call, async (call) => {
+    const service = await getService({ ...call, name: call.name });
     assertMayChangeProject(call.access);
-    call.ctx.db.delete(services).where(eq(services.id, service.id)).run();
-    auditProject(call, call.access.project, {
+    await call.ctx.db.delete(services).where(eq(services.id, service.id));
+    await auditProject(call, call.access.project, {
       event: 'service.deleted',
       details: {
         project: call.access.project.name,
@@ -225,7 +232,7 @@ export async function checkServiceJwks(
   call: { ctx: Ctx; principal: Principal; access: ProjectAccess; name: string; url: string },
   options?: JwksFetchOptions,
 ): Promise<Awaited<ReturnType<typeof checkJwksEndpoint>>> {
-  getService({ ...call });
+  await getService({ ...call });
   assertMayChangeService(call);
   return checkJwksEndpoint(call.url, options);
 }
@@ -238,7 +245,7 @@ export async function testServiceToken(
   call: { ctx: Ctx; principal: Principal; access: ProjectAccess; name: string; token: string },
   loadJwks?: (url: string) => Promise<JSONWebKeySet>,
 ): Promise<TokenTestResult> {
-  const service = getService({ ...call });
+  const service = await getService({ ...call });
   if (service.serviceType === 'kafka') assertMayChangeService(call);
   return testToken({ serviceType: service.serviceType, userConfig: service.userConfig, token: call.token, now: call.ctx.now, loadJwks });
 }

@@ -66,8 +66,8 @@ describe('parseSigningKey: HMAC secrets', () => {
 });
 
 describe('parseSigningKey: refused beside the field, never stored as an HMAC secret', () => {
-  const field = (input: string, kind?: 'public_key' | 'hmac') => {
-    const error = rejection(() => parseSigningKey(input, kind));
+  const field = async (input: string, kind?: 'public_key' | 'hmac') => {
+    const error = await rejection(() => parseSigningKey(input, kind));
     expect(error.status).toBe(400);
     expect(error.code).toBe('bad_request');
     const message = error.fieldErrors['user_config.jwt.signing_key']![0]!;
@@ -112,8 +112,8 @@ describe('parseSigningKey: refused beside the field, never stored as an HMAC sec
     ['base64 of a PEM where HMAC was chosen', () => b64(pem(rsa.publicKey)), /^that is a PEM key \(it is base64 of a PEM block\); choose RSA\/ECDSA/, 'hmac'],
     ['base64 of a DER where HMAC was chosen', () => der64(ec.publicKey), 'that is a public key; choose RSA/ECDSA for it', 'hmac'],
     ['a secret where RSA/ECDSA was chosen', () => randomBytes(32).toString('base64'), /^not a PEM public key: paste the block/, 'public_key'],
-  ])('refuses %s', (_name, input, expected, kind) => {
-    const message = field(input(), kind);
+  ])('refuses %s', async (_name, input, expected, kind) => {
+    const message = await field(input(), kind);
     if (typeof expected === 'string') expect(message).toBe(expected);
     else expect(message).toMatch(expected);
   });
@@ -125,56 +125,56 @@ describe('parseSigningKey: refused beside the field, never stored as an HMAC sec
     expect(b64(certificate).length).toBeLessThanOrEqual(MAX_SIGNING_KEY_CHARS);
     // createPublicKey takes a certificate and returns its key: only the check refuses it.
     expect(createPublicKey(certificate).asymmetricKeyType).toBe('ec');
-    expect(field(certificate)).toBe('that is a certificate: give its public key (BEGIN PUBLIC KEY; openssl x509 -pubkey -noout)');
-    expect(field(b64(certificate))).toBe('that is a certificate (it is base64 of a PEM block): give its public key (BEGIN PUBLIC KEY; openssl x509 -pubkey -noout)');
-    expect(field(certDer)).toBe('that is a certificate (base64 of its DER): give its public key');
-    expect(field(certDer, 'hmac')).toBe('that is a certificate (base64 of its DER): give its public key');
+    expect(await field(certificate)).toBe('that is a certificate: give its public key (BEGIN PUBLIC KEY; openssl x509 -pubkey -noout)');
+    expect(await field(b64(certificate))).toBe('that is a certificate (it is base64 of a PEM block): give its public key (BEGIN PUBLIC KEY; openssl x509 -pubkey -noout)');
+    expect(await field(certDer)).toBe('that is a certificate (base64 of its DER): give its public key');
+    expect(await field(certDer, 'hmac')).toBe('that is a certificate (base64 of its DER): give its public key');
   });
 
-  it('refuses base64 of an RSA 4096-bit PEM (1,068 characters) and names the forms that fit, measured', () => {
+  it('refuses base64 of an RSA 4096-bit PEM (1,068 characters) and names the forms that fit, measured', async () => {
     const given = b64(pem(rsa4096.publicKey));
     expect(given.length).toBe(1068);
     const fits = pem(rsa4096.publicKey).trim();
     expect(fits.length).toBeLessThanOrEqual(MAX_SIGNING_KEY_CHARS);
-    expect(field(given)).toBe(
+    expect(await field(given)).toBe(
       `1,068 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself (${fits.length.toLocaleString('en-US')} characters) or as base64 of its DER, the PEM's body without header lines (736 characters)`,
     );
     // Both forms the message names are accepted as the same key.
     expect(parseSigningKey(fits).stored).toBe(der64(rsa4096.publicKey));
-    expect(field(wrapped(pem(rsa4096.publicKey)))).toMatch(/^1,082 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself/);
+    expect(await field(wrapped(pem(rsa4096.publicKey)))).toMatch(/^1,082 characters, over the limit of 1,024: give this RSA 4096-bit public key as the PEM itself/);
   });
 
-  it('tells an RSA 8192-bit key that no form fits', () => {
+  it('tells an RSA 8192-bit key that no form fits', async () => {
     // An 8192-bit modulus without generating one (that takes tens of seconds): node:crypto reads
     // the size and does not test the factors of a public key.
     const n = randomBytes(1024);
     n[0]! |= 0x80;
     n[1023]! |= 1;
     const big = createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: 'AQAB' }, format: 'jwk' });
-    expect(field(der64(big))).toBe('1,416 characters, over the limit of 1,024: no form of this RSA 8192-bit public key fits; use an RSA key of 2048 to 4096 bits, or ECDSA');
-    expect(field(pem(big))).toMatch(/^1,49\d characters, over the limit of 1,024: no form of this RSA 8192-bit public key fits/);
+    expect(await field(der64(big))).toBe('1,416 characters, over the limit of 1,024: no form of this RSA 8192-bit public key fits; use an RSA key of 2048 to 4096 bits, or ECDSA');
+    expect(await field(pem(big))).toMatch(/^1,49\d characters, over the limit of 1,024: no form of this RSA 8192-bit public key fits/);
   });
 
-  it('names a form of exactly 1,024 characters as one that fits', () => {
+  it('names a form of exactly 1,024 characters as one that fits', async () => {
     // A 5,832-bit RSA modulus: base64 of its DER is 1,024 characters exactly, its PEM 1,091.
     const n = randomBytes(729);
     n[0]! |= 0x80;
     n[728]! |= 1;
     const key = createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: 'AQAB' }, format: 'jwk' });
     expect(der64(key)).toHaveLength(MAX_SIGNING_KEY_CHARS);
-    expect(field(pem(key))).toBe(
+    expect(await field(pem(key))).toBe(
       "1,092 characters, over the limit of 1,024: give this RSA 5832-bit public key as base64 of its DER, the PEM's body without header lines (1,024 characters)",
     );
     expect(parseSigningKey(der64(key)).stored).toBe(der64(key));
   });
 
-  it('gives the reason a long value is no key before its length, and a long secret its size', () => {
-    expect(field('x'.repeat(1025))).toBe('not base64: encode the secret first (for example `printf %s "$SECRET" | base64`) (and at 1,025 characters it is over the limit of 1,024)');
+  it('gives the reason a long value is no key before its length, and a long secret its size', async () => {
+    expect(await field('x'.repeat(1025))).toBe('not base64: encode the secret first (for example `printf %s "$SECRET" | base64`) (and at 1,025 characters it is over the limit of 1,024)');
     // A private key is longer than the limit: the reason comes first, never only the length.
-    expect(field(privatePem(rsa.privateKey, 'pkcs1'))).toMatch(/^that is a private key: .* \(and at 1,6\d\d characters it is over the limit of 1,024\)$/);
-    expect(field(b64(privatePem(rsa.privateKey, 'pkcs8')))).toMatch(/^that is a private key \(it is base64 of a PEM block\): .* \(and at 2,\d{3} characters it is over the limit of 1,024\)$/);
-    expect(field(randomBytes(780).toString('base64') + '!!!!')).toMatch(/^not base64.*over the limit of 1,024\)$/);
-    expect(field(randomBytes(780).toString('base64'))).toBe('1,040 characters, over the limit of 1,024: the HMAC secret is 780 bytes; a shorter one will do (32 to 64 bytes)');
+    expect(await field(privatePem(rsa.privateKey, 'pkcs1'))).toMatch(/^that is a private key: .* \(and at 1,6\d\d characters it is over the limit of 1,024\)$/);
+    expect(await field(b64(privatePem(rsa.privateKey, 'pkcs8')))).toMatch(/^that is a private key \(it is base64 of a PEM block\): .* \(and at 2,\d{3} characters it is over the limit of 1,024\)$/);
+    expect(await field(randomBytes(780).toString('base64') + '!!!!')).toMatch(/^not base64.*over the limit of 1,024\)$/);
+    expect(await field(randomBytes(780).toString('base64'))).toBe('1,040 characters, over the limit of 1,024: the HMAC secret is 780 bytes; a shorter one will do (32 to 64 bytes)');
     // 1,024 characters exactly is within the limit.
     expect(parseSigningKey(randomBytes(768).toString('base64')).kind).toBe('hmac');
   });

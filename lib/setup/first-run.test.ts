@@ -6,37 +6,38 @@ import { AppError } from '@/lib/errors';
 import { dumpDatabase, listAuditEvents, seedOrganization, T0, testCtx } from '@/lib/testing/seed';
 import { completeSetup, isSetupNeeded, setupFromEnvironment } from './first-run';
 import { asyncRejection as rejection } from '@/lib/testing/errors';
+import { first } from '@/db/async';
 
 const PASSWORD = 'correct horse battery staple';
 const valid = { organizationName: '  Acme Corp  ', email: ' Admin@Example.TEST ', password: PASSWORD };
 const consoleMeta = { ip: '203.0.113.1', userAgent: 'browser' };
 
 
-function rowCounts(ctx: Ctx) {
+async function rowCounts(ctx: Ctx) {
   return {
-    organizations: ctx.db.select().from(organizations).all().length,
-    users: ctx.db.select().from(users).all().length,
-    memberships: ctx.db.select().from(memberships).all().length,
-    passwords: ctx.db.select().from(passwordCredentials).all().length,
+    organizations: (await ctx.db.select().from(organizations)).length,
+    users: (await ctx.db.select().from(users)).length,
+    memberships: (await ctx.db.select().from(memberships)).length,
+    passwords: (await ctx.db.select().from(passwordCredentials)).length,
   };
 }
 
 describe('completeSetup', () => {
   it('creates the organization, its super admin and an argon2id hash of the password', async () => {
     const ctx = testCtx();
-    expect(isSetupNeeded(ctx)).toBe(true);
+    expect(await isSetupNeeded(ctx)).toBe(true);
     const { organization, user } = await completeSetup({ ctx, input: valid, meta: consoleMeta });
 
-    expect(isSetupNeeded(ctx)).toBe(false);
+    expect(await isSetupNeeded(ctx)).toBe(false);
     expect(organization).toMatchObject({ name: 'Acme Corp', tier: 'business', ipAllowlist: [], createTime: iso(T0) });
     expect(organization.id).toMatch(/^org[0-9a-f]{11}$/);
     expect(organization.accountId).toMatch(/^a[0-9a-f]{11}$/);
     expect(user).toMatchObject({ email: 'admin@example.test', state: 'active', isApplicationUser: false });
-    expect(ctx.db.select().from(memberships).all()).toEqual([
+    expect(await ctx.db.select().from(memberships)).toEqual([
       { organizationId: organization.id, userId: user.id, isSuperAdmin: true, joinTime: iso(T0) },
     ]);
 
-    const credential = ctx.db.select().from(passwordCredentials).get()!;
+    const credential = (await first(ctx.db.select().from(passwordCredentials).limit(1)))!;
     expect(credential.userId).toBe(user.id);
     expect(credential.passwordHash).toMatch(/^\$argon2id\$/);
     expect(credential.passwordHash).not.toContain(PASSWORD);
@@ -44,11 +45,11 @@ describe('completeSetup', () => {
     expect(await argon2.verify(credential.passwordHash, `${PASSWORD}!`)).toBe(false);
 
     // The plain password is nowhere in the database.
-    const dump = dumpDatabase(ctx);
+    const dump = await dumpDatabase(ctx);
     expect(dump).toContain(credential.passwordHash);
     expect(dump).not.toContain(PASSWORD);
 
-    expect(listAuditEvents(ctx)).toMatchObject([
+    expect(await listAuditEvents(ctx)).toMatchObject([
       {
         event: 'setup.completed',
         organizationId: organization.id,
@@ -64,21 +65,21 @@ describe('completeSetup', () => {
   it('runs once: a second setup is a 409 and changes nothing', async () => {
     const ctx = testCtx();
     await completeSetup({ ctx, input: valid, meta: consoleMeta });
-    const before = rowCounts(ctx);
-    const error = await rejection(
+    const before = await rowCounts(ctx);
+    const error = await rejection(() =>
       completeSetup({ ctx, input: { ...valid, organizationName: 'Other', email: 'other@example.test' }, meta: consoleMeta }),
     );
     expect(error.status).toBe(409);
     expect(error.code).toBe('conflict');
-    expect(rowCounts(ctx)).toEqual(before);
+    expect(await rowCounts(ctx)).toEqual(before);
   });
 
   it('is a 409 when any organization already exists', async () => {
     const ctx = testCtx();
-    seedOrganization(ctx);
-    expect(isSetupNeeded(ctx)).toBe(false);
-    expect((await rejection(completeSetup({ ctx, input: valid, meta: consoleMeta }))).status).toBe(409);
-    expect(rowCounts(ctx).users).toBe(0);
+    await seedOrganization(ctx);
+    expect(await isSetupNeeded(ctx)).toBe(false);
+    expect((await rejection(() => completeSetup({ ctx, input: valid, meta: consoleMeta }))).status).toBe(409);
+    expect((await rowCounts(ctx)).users).toBe(0);
   });
 
   it.each([
@@ -96,15 +97,15 @@ describe('completeSetup', () => {
     ['a bad email and a short password', { ...valid, email: 'x', password: 'y' }, ['email', 'password']],
   ])('400 with field errors for %s', async (_name, input, fields) => {
     const ctx = testCtx();
-    const error = await rejection(completeSetup({ ctx, input, meta: consoleMeta }));
+    const error = await rejection(() => completeSetup({ ctx, input, meta: consoleMeta }));
     expect(error.status).toBe(400);
     expect(Object.keys(error.fieldErrors).sort()).toEqual([...fields].sort());
     for (const field of fields) expect(error.fieldErrors[field]!.length).toBeGreaterThan(0);
-    expect(isSetupNeeded(ctx)).toBe(true);
+    expect(await isSetupNeeded(ctx)).toBe(true);
   });
 
   it('names the password rule in the field error', async () => {
-    const error = await rejection(completeSetup({ ctx: testCtx(), input: { ...valid, password: 'short' }, meta: consoleMeta }));
+    const error = await rejection(() => completeSetup({ ctx: testCtx(), input: { ...valid, password: 'short' }, meta: consoleMeta }));
     expect(error.fieldErrors.password).toEqual(['Use at least 12 characters']);
     expect(error.message).toBe('password: Use at least 12 characters');
   });
@@ -122,8 +123,8 @@ describe('setupFromEnvironment', () => {
     const result = await setupFromEnvironment(ctx, { ...env, UNRELATED: 'x' });
     expect(result?.organization.name).toBe('Env Org');
     expect(result?.user.email).toBe('root@example.test');
-    expect(isSetupNeeded(ctx)).toBe(false);
-    expect(listAuditEvents(ctx)).toMatchObject([
+    expect(await isSetupNeeded(ctx)).toBe(false);
+    expect(await listAuditEvents(ctx)).toMatchObject([
       { event: 'setup.completed', ip: null, userAgent: null, details: { organization_name: 'Env Org', source: 'environment' } },
     ]);
   });
@@ -134,7 +135,7 @@ describe('setupFromEnvironment', () => {
   ])('does nothing with %s', async (_name, vars) => {
     const ctx = testCtx();
     expect(await setupFromEnvironment(ctx, vars)).toBeNull();
-    expect(isSetupNeeded(ctx)).toBe(true);
+    expect(await isSetupNeeded(ctx)).toBe(true);
   });
 
   it.each([
@@ -145,15 +146,15 @@ describe('setupFromEnvironment', () => {
     const ctx = testCtx();
     const vars = Object.fromEntries(given.map((name) => [name, env[name]]));
     await expect(setupFromEnvironment(ctx, vars)).rejects.toThrow(`missing: ${missing}`);
-    expect(isSetupNeeded(ctx)).toBe(true);
+    expect(await isSetupNeeded(ctx)).toBe(true);
   });
 
   it('instances started together make one organization: the ones that lose the race start as if it were set up', async () => {
     const ctx = testCtx();
     const results = await Promise.all([setupFromEnvironment(ctx, env), setupFromEnvironment(ctx, env), setupFromEnvironment(ctx, env)]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);
-    expect(ctx.db.select().from(organizations).all().map((o) => o.name)).toEqual(['Env Org']);
-    expect(ctx.db.select().from(users).all().map((u) => u.email)).toEqual(['root@example.test']);
+    expect((await ctx.db.select().from(organizations)).map((o) => o.name)).toEqual(['Env Org']);
+    expect((await ctx.db.select().from(users)).map((u) => u.email)).toEqual(['root@example.test']);
   });
 
   it('treats an empty variable as missing', async () => {
@@ -168,7 +169,7 @@ describe('setupFromEnvironment', () => {
     const promise = setupFromEnvironment(ctx, { ...env, PORTCULLIS_ADMIN_PASSWORD: 'short' });
     await expect(promise).rejects.toThrow('First-run setup from the environment failed: password: Use at least 12 characters');
     await expect(promise).rejects.not.toBeInstanceOf(AppError);
-    expect(isSetupNeeded(ctx)).toBe(true);
+    expect(await isSetupNeeded(ctx)).toBe(true);
   });
 
   it.each([
@@ -176,9 +177,9 @@ describe('setupFromEnvironment', () => {
     ['a partial set', { PORTCULLIS_ORG_NAME: 'Late' }],
   ])('ignores %s once set up', async (_name, vars) => {
     const ctx = testCtx();
-    const existing = seedOrganization(ctx, { name: 'Existing' });
+    const existing = await seedOrganization(ctx, { name: 'Existing' });
     expect(await setupFromEnvironment(ctx, vars)).toBeNull();
-    expect(ctx.db.select().from(organizations).all().map((o) => o.id)).toEqual([existing.id]);
-    expect(ctx.db.select().from(users).all()).toEqual([]);
+    expect((await ctx.db.select().from(organizations)).map((o) => o.id)).toEqual([existing.id]);
+    expect(await ctx.db.select().from(users)).toEqual([]);
   });
 });

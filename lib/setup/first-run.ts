@@ -1,19 +1,21 @@
 import type { RequestMeta } from '@/lib/call';
 import type { Env } from '@/lib/env';
 import { count } from 'drizzle-orm';
-import { organizations, type Organization, type User } from '@/db/schema';
+import { type Organization, type User } from '@/db/schema';
+import { organizations } from '@/db/tables';
 import { recordAudit } from '@/lib/audit/record';
 import { hashPassword } from '@/lib/passwords/hash';
-import type { Ctx } from '@/lib/context';
+import { type Ctx, inTransaction } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { insertMembership, insertOrganization } from '@/lib/model/organizations';
 import { insertUser } from '@/lib/model/users';
 import { managingOrganizationForEmail } from '@/lib/domains/route';
 import { setupSchema } from './schema';
+import { first } from '@/db/async';
 
 /** True until the first organization exists. */
-export function isSetupNeeded(ctx: Ctx): boolean {
-  return ctx.db.select({ n: count() }).from(organizations).get()!.n === 0;
+export async function isSetupNeeded(ctx: Ctx): Promise<boolean> {
+  return (await first(ctx.db.select({ n: count() }).from(organizations).limit(1)))!.n === 0;
 }
 
 export type SetupResult = { organization: Organization; user: User };
@@ -34,21 +36,20 @@ export async function completeSetup({
   source?: 'console' | 'environment';
 }): Promise<SetupResult> {
   const { organizationName, email, password } = parseInput(setupSchema, input);
-  if (!isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
+  if (!await isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
   const passwordHash = await hashPassword(password);
 
   // better-sqlite3 runs a transaction on the one connection, synchronously: every statement on
   // ctx.db inside the callback is part of it.
-  return ctx.db.transaction(
-    () => {
-      if (!isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
-      const organization = insertOrganization(ctx, { name: organizationName });
+  return await inTransaction(ctx, async (ctx) => {
+      if (!await isSetupNeeded(ctx)) throw new AppError('conflict', 'Portcullis is already set up');
+      const organization = await insertOrganization(ctx, { name: organizationName });
       // No domain can be verified before the first organization exists; asked anyway, so that
       // every path that creates a person sets who manages them the same way.
       // The operator set this account up: its address counts as proven.
-      const user = insertUser(ctx, { email, passwordHash, managingOrganizationId: managingOrganizationForEmail(ctx, email), emailProven: true });
-      insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
-      recordAudit(ctx, {
+      const user = await insertUser(ctx, { email, passwordHash, managingOrganizationId: await managingOrganizationForEmail(ctx, email), emailProven: true });
+      await insertMembership(ctx, { organizationId: organization.id, userId: user.id, isSuperAdmin: true });
+      await recordAudit(ctx, {
         event: 'setup.completed',
         organizationId: organization.id,
         actorUserId: user.id,
@@ -59,7 +60,6 @@ export async function completeSetup({
       });
       return { organization, user };
     },
-    { behavior: 'immediate' },
   );
 }
 
@@ -72,7 +72,7 @@ export async function completeSetup({
 export async function setupFromEnvironment(ctx: Ctx, env: Env): Promise<SetupResult | null> {
   const names = ['PORTCULLIS_ORG_NAME', 'PORTCULLIS_ADMIN_EMAIL', 'PORTCULLIS_ADMIN_PASSWORD'] as const;
   const given = names.filter((name) => env[name]);
-  if (given.length === 0 || !isSetupNeeded(ctx)) return null;
+  if (given.length === 0 || !await isSetupNeeded(ctx)) return null;
   if (given.length !== names.length) {
     throw new Error(`First-run setup needs all of ${names.join(', ')}; missing: ${names.filter((n) => !env[n]).join(', ')}`);
   }

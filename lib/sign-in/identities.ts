@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { authenticationMethods, externalIdentities, passwordCredentials, tokens, type ExternalIdentity } from '@/db/schema';
+import { type ExternalIdentity } from '@/db/schema';
+import { authenticationMethods, externalIdentities, passwordCredentials, tokens } from '@/db/tables';
 import { audit, type Call, type MembershipWithOrg } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
 import { describeAllowedMethods, METHOD_LABELS, methodAllowed, policyOf, type SignInMethod } from '@/lib/policy/policy';
@@ -9,6 +10,7 @@ import { OAUTH_PROVIDER_LABELS, isOAuthProvider } from './oauth-config';
 import { OAuthRefusal } from './oauth';
 import { oauthIdentitySchema, unlinkIdentitySchema } from './oauth-schema';
 import { markEmailProven } from '@/lib/model/proven';
+import { affectedRows, first, single, transaction } from '@/db/async';
 
 // The sign-in methods linked to a user (Profile → Authentication): the password and every
 // external identity, whichever helper created it ("google", "github", "saml:<method id>", ...).
@@ -32,34 +34,35 @@ export function methodOfProvider(provider: string): string {
   return provider.startsWith('saml:') ? 'saml' : provider;
 }
 
-function identityLabel(ctx: Ctx, provider: string): string {
+async function identityLabel(ctx: Ctx, provider: string): Promise<string> {
   if (isOAuthProvider(provider)) return OAUTH_PROVIDER_LABELS[provider];
   if (provider.startsWith('saml:')) {
-    const row = ctx.db
-      .select({ name: authenticationMethods.name })
-      .from(authenticationMethods)
-      .where(eq(authenticationMethods.id, provider.slice('saml:'.length)))
-      .get();
+    const row = await first(
+      ctx.db
+        .select({ name: authenticationMethods.name })
+        .from(authenticationMethods)
+        .where(eq(authenticationMethods.id, provider.slice('saml:'.length)))
+        .limit(1),
+    );
     return row ? `SAML: ${row.name}` : 'SAML single sign-on';
   }
   return provider;
 }
 
-export function listLinkedMethods(ctx: Ctx, userId: string): LinkedMethod[] {
+export async function listLinkedMethods(ctx: Ctx, userId: string): Promise<LinkedMethod[]> {
   const methods: LinkedMethod[] = [];
-  const password = ctx.db.select({ userId: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).get();
+  const password = await first(ctx.db.select({ userId: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).limit(1));
   if (password) methods.push({ kind: 'password', method: 'password', label: 'Email and password' });
-  const identities = ctx.db
+  const identities = await ctx.db
     .select()
     .from(externalIdentities)
     .where(eq(externalIdentities.userId, userId))
-    .orderBy(asc(externalIdentities.createTime), asc(externalIdentities.provider))
-    .all();
+    .orderBy(asc(externalIdentities.createTime), asc(externalIdentities.provider));
   for (const identity of identities) {
     methods.push({
       kind: 'identity',
       method: methodOfProvider(identity.provider),
-      label: identityLabel(ctx, identity.provider),
+      label: await identityLabel(ctx, identity.provider),
       identityId: identity.id,
       provider: identity.provider,
       email: identity.email,
@@ -90,13 +93,12 @@ export function unlinkRefusal(remaining: readonly LinkedMethod[], memberships: r
  * Ends the user's login sessions and personal tokens made through a sign-in method
  * (`authMethod`: "google", "saml:<method id>", ...). Returns how many of each ended.
  */
-export function endTokensMadeThrough(ctx: Ctx, userId: string, authMethod: string): { sessions: number; personalTokens: number } {
-  const ended = (kind: 'session' | 'personal') =>
-    ctx.db
+export async function endTokensMadeThrough(ctx: Ctx, userId: string, authMethod: string): Promise<{ sessions: number; personalTokens: number }> {
+  const ended = async (kind: 'session' | 'personal') =>
+    affectedRows(await ctx.db
       .delete(tokens)
-      .where(and(eq(tokens.userId, userId), eq(tokens.authMethod, authMethod), inArray(tokens.kind, [kind])))
-      .run().changes;
-  return { sessions: ended('session'), personalTokens: ended('personal') };
+      .where(and(eq(tokens.userId, userId), eq(tokens.authMethod, authMethod), inArray(tokens.kind, [kind]))));
+  return { sessions: await ended('session'), personalTokens: await ended('personal') };
 }
 
 /**
@@ -104,22 +106,24 @@ export function endTokensMadeThrough(ctx: Ctx, userId: string, authMethod: strin
  * The sessions and personal tokens made through that provider end with it: whoever holds the
  * provider account (the reason to unlink it may be that someone else does) keeps nothing.
  */
-export function unlinkIdentity(call: Call & { input: unknown }): ExternalIdentity {
+export async function unlinkIdentity(call: Call & { input: unknown }): Promise<ExternalIdentity> {
   const { ctx, principal, input } = call;
   const { identityId } = parseInput(unlinkIdentitySchema, input);
-  return ctx.db.transaction(() => {
-    const identity = ctx.db
-      .select()
-      .from(externalIdentities)
-      .where(and(eq(externalIdentities.id, identityId), eq(externalIdentities.userId, principal.user.id)))
-      .get();
+  return await inTransaction(ctx, async (ctx) => {
+    const identity = await first(
+      ctx.db
+        .select()
+        .from(externalIdentities)
+        .where(and(eq(externalIdentities.id, identityId), eq(externalIdentities.userId, principal.user.id)))
+        .limit(1),
+    );
     if (!identity) throw new AppError('not_found', 'That sign-in method is not linked to your account');
-    const remaining = listLinkedMethods(ctx, principal.user.id).filter((m) => !(m.kind === 'identity' && m.identityId === identity.id));
+    const remaining = (await listLinkedMethods(ctx, principal.user.id)).filter((m) => !(m.kind === 'identity' && m.identityId === identity.id));
     const refusal = unlinkRefusal(remaining, principal.memberships);
     if (refusal) throw new AppError('conflict', refusal);
-    ctx.db.delete(externalIdentities).where(eq(externalIdentities.id, identity.id)).run();
-    const ended = endTokensMadeThrough(ctx, principal.user.id, identity.provider);
-    audit(call, 'identity.unlinked', {
+    await ctx.db.delete(externalIdentities).where(eq(externalIdentities.id, identity.id));
+    const ended = await endTokensMadeThrough(ctx, principal.user.id, identity.provider);
+    await audit(call, 'identity.unlinked', {
       provider: identity.provider,
       subject: identity.subject,
       provider_email: identity.email,
@@ -137,46 +141,49 @@ export function unlinkIdentity(call: Call & { input: unknown }): ExternalIdentit
  * user's organizations allows the provider (a link that could never be used). When the provider
  * says it verified the account's own address, that address is proven (lib/model/proven.ts).
  */
-export function linkIdentityToUser(call: Call & { input: unknown }): { identity: ExternalIdentity; alreadyLinked: boolean } {
+export async function linkIdentityToUser(call: Call & { input: unknown }): Promise<{ identity: ExternalIdentity; alreadyLinked: boolean }> {
   const { ctx, principal, meta, input } = call;
   const { provider, subject, email, emailVerified } = parseInput(oauthIdentitySchema, input);
   const label = OAUTH_PROVIDER_LABELS[provider];
-  const refuse = (reason: string, message: string): never => {
-    audit(call, 'identity.link_failed', { provider, subject, provider_email: email, reason });
+  const refuse = async (reason: string, message: string): Promise<never> => {
+    await audit(call, 'identity.link_failed', { provider, subject, provider_email: email, reason });
     throw new OAuthRefusal(reason, message, 'forbidden');
   };
   // Checked before the transaction: a refusal's audit record must not roll back with it.
-  const existing = ctx.db
-    .select()
-    .from(externalIdentities)
-    .where(and(eq(externalIdentities.provider, provider), eq(externalIdentities.subject, subject)))
-    .get();
+  const existing = await first(
+    ctx.db
+      .select()
+      .from(externalIdentities)
+      .where(and(eq(externalIdentities.provider, provider), eq(externalIdentities.subject, subject)))
+      .limit(1),
+  );
   if (existing && existing.userId !== principal.user.id) {
-    refuse('identity_taken', `This ${label} account is already linked to another Portcullis user. Unlink it there first.`);
+    await refuse('identity_taken', `This ${label} account is already linked to another Portcullis user. Unlink it there first.`);
   }
   // The provider vouches, at this sign-in, for the very address the account has.
-  const proves = () => {
+  const proves = async () => {
     if (emailVerified && email === principal.user.email) {
-      markEmailProven(ctx, { userId: principal.user.id, email, how: 'provider_verified', meta, details: { provider, subject } });
+      await markEmailProven(ctx, { userId: principal.user.id, email, how: 'provider_verified', meta, details: { provider, subject } });
     }
   };
   if (existing) {
-    ctx.db.transaction(proves);
+    await transaction(ctx.db, proves);
     return { identity: existing, alreadyLinked: true };
   }
   if (principal.memberships.length > 0 && !principal.memberships.some((m) => methodAllowed(policyOf(m.organization), provider))) {
     const first = principal.memberships[0]!;
-    refuse('method_not_allowed', `Your organizations do not allow sign-in with ${label}. ${describeAllowedMethods(policyOf(first.organization))}`);
+    await refuse('method_not_allowed', `Your organizations do not allow sign-in with ${label}. ${describeAllowedMethods(policyOf(first.organization))}`);
   }
-  return ctx.db.transaction(() => {
+  return await inTransaction(ctx, async (ctx) => {
     // The unique index on (provider, subject) stops a concurrent link of the same account.
-    const identity = ctx.db
-      .insert(externalIdentities)
-      .values({ id: newRowId(), userId: principal.user.id, provider, subject, email, createTime: iso(ctx.now), lastUsedTime: null })
-      .returning()
-      .get();
-    audit(call, 'identity.linked', { provider, subject, provider_email: email, via: 'profile' });
-    proves();
+    const identity = await single(
+      ctx.db
+        .insert(externalIdentities)
+        .values({ id: newRowId(), userId: principal.user.id, provider, subject, email, createTime: iso(ctx.now), lastUsedTime: null })
+        .returning(),
+    );
+    await audit(call, 'identity.linked', { provider, subject, provider_email: email, via: 'profile' });
+    await proves();
     return { identity, alreadyLinked: false };
   });
 }

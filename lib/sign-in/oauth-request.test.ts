@@ -27,7 +27,7 @@ afterEach(() => vi.restoreAllMocks());
  * answers as next-auth does (302 to the callback URL, or to the callback's string), or it logs
  * errors as next-auth's logger does and redirects to its error page.
  */
-function runRequest(
+async function runRequest(
   ctx: Ctx,
   {
     action = 'callback',
@@ -55,12 +55,12 @@ function runRequest(
     for (const entry of logged) authLogger.error(entry.code, entry.metadata);
     let location = `${BASE}/signin?error=Callback`;
     if (identity) {
-      const verdict = handleOAuthIdentity(currentOAuthRequest()!, identity);
+      const verdict = await handleOAuthIdentity(currentOAuthRequest()!, identity);
       location = verdict === true ? nextAuthLocation : `${BASE}${verdict}`;
     }
     return new Response(null, { status: 302, headers: { location, 'set-cookie': 'from=next-auth; Path=/' } });
   };
-  return withOAuthRequest({ ctx, input: { request, meta: META, cookies: (name) => cookies[name], action, provider }, env }, run);
+  return await withOAuthRequest({ ctx, input: { request, meta: META, cookies: (name) => cookies[name], action, provider }, env }, run);
 }
 
 function redirectOf(response: Response) {
@@ -69,18 +69,18 @@ function redirectOf(response: Response) {
   return { origin: url.origin, path: url.pathname, params: Object.fromEntries(url.searchParams) };
 }
 
-function member(ctx: Ctx, email: string) {
-  const organization = seedOrganization(ctx, { name: 'Acme' });
-  const user = seedUser(ctx, { email, passwordHash: 'hash', emailProven: true });
-  seedMembership(ctx, { organizationId: organization.id, userId: user.id });
-  const session = seedToken(ctx, user.id, { kind: 'session', maxAgeSeconds: 3600 }).fullToken;
+async function member(ctx: Ctx, email: string) {
+  const organization = await seedOrganization(ctx, { name: 'Acme' });
+  const user = await seedUser(ctx, { email, passwordHash: 'hash', emailProven: true });
+  await seedMembership(ctx, { organizationId: organization.id, userId: user.id });
+  const session = (await seedToken(ctx, user.id, { kind: 'session', maxAgeSeconds: 3600 })).fullToken;
   return { organization, user, session };
 }
 
 describe('withOAuthRequest: where a provider callback lands', () => {
   it('a known identity signs in: next-auth\'s own answer stands (its session cookie, its location)', async () => {
     const ctx = testCtx();
-    member(ctx, 'ada@acme.test');
+    await member(ctx, 'ada@acme.test');
     // First a link through the verified, proven address, then the plain sign-in.
     await runRequest(ctx, { identity: google('ada@acme.test') });
     const response = await runRequest(ctx, { identity: google('ada@acme.test') });
@@ -91,7 +91,7 @@ describe('withOAuthRequest: where a provider callback lands', () => {
 
   it('a first sign-in that links an account goes to /signin/complete, on the public URL, with where it was going', async () => {
     const ctx = testCtx();
-    member(ctx, 'ada@acme.test');
+    await member(ctx, 'ada@acme.test');
     const { origin, path, params } = redirectOf(await runRequest(ctx, { identity: google('ada@acme.test') }));
     expect([origin, path]).toEqual([BASE, '/signin/complete']);
     expect(params).toEqual({ outcome: 'linked', provider: 'google', next: '/projects?tab=1' });
@@ -116,7 +116,7 @@ describe('withOAuthRequest: where a provider callback lands', () => {
     const ctx = testCtx();
     const response = await runRequest(ctx, { logged: [{ code: 'OAUTH_CALLBACK_ERROR', metadata: new Error('invalid_grant: code expired') }] });
     expect(redirectOf(response)).toMatchObject({ path: '/signin', params: { error: 'oauth_invalid_code', provider: 'google' } });
-    const events = listAuditEvents(ctx);
+    const events = await listAuditEvents(ctx);
     expect(events.map((e) => [e.event, e.organizationId, e.ip])).toEqual([['auth.sign_in_failed', null, META.ip]]);
     expect(events[0]!.details).toMatchObject({ method: 'google', reason: 'invalid_code' });
   });
@@ -125,9 +125,9 @@ describe('withOAuthRequest: where a provider callback lands', () => {
     const ctx = testCtx();
     const failed = await runRequest(ctx, { action: 'signin', method: 'POST', logged: [{ code: 'SIGNIN_OAUTH_ERROR', metadata: new Error('fetch failed') }] });
     expect(failed.headers.get('location')).toBe(`${BASE}/signin?error=Callback`);
-    expect(listAuditEvents(ctx).map((e) => [e.event, (e.details as { reason: string }).reason])).toEqual([['auth.sign_in_failed', 'provider_unreachable']]);
+    expect((await listAuditEvents(ctx)).map((e) => [e.event, (e.details as { reason: string }).reason])).toEqual([['auth.sign_in_failed', 'provider_unreachable']]);
     await runRequest(ctx, { action: 'signin', method: 'POST' });
-    expect(listAuditEvents(ctx)).toHaveLength(1);
+    expect(await listAuditEvents(ctx)).toHaveLength(1);
   });
 
   it.each([
@@ -138,7 +138,7 @@ describe('withOAuthRequest: where a provider callback lands', () => {
     const ctx = testCtx();
     const response = await runRequest(ctx, { ...route, logged: [{ code: 'X', metadata: 'y' }] });
     expect(response.headers.get('location')).toBe(`${BASE}/signin?error=Callback`);
-    expect(listAuditEvents(ctx)).toEqual([]);
+    expect(await listAuditEvents(ctx)).toEqual([]);
   });
 
   it.each([
@@ -155,7 +155,7 @@ describe('withOAuthRequest: where a provider callback lands', () => {
       return answer;
     });
     expect(response).toBe(answer);
-    expect(listAuditEvents(ctx)).toEqual([]);
+    expect(await listAuditEvents(ctx)).toEqual([]);
   });
 
   it('a callback answered by POST (form_post) is a callback, not a start: its outcome is routed', async () => {
@@ -168,11 +168,10 @@ describe('withOAuthRequest: where a provider callback lands', () => {
   it('a new user who joined inviting organizations: /signin/complete names them, one a line', async () => {
     const ctx = testCtx();
     for (const name of ['First', 'Second']) {
-      const organization = seedOrganization(ctx, { name });
-      ctx.db
+      const organization = await seedOrganization(ctx, { name });
+      await ctx.db
         .insert(invitations)
-        .values({ id: newRowId(), organizationId: organization.id, email: 'new@example.test', tokenHash: newRowId(), invitedByEmail: 'admin@example.test', createTime: iso(ctx.now), expiryTime: iso(new Date(ctx.now.getTime() + 86_400_000)) })
-        .run();
+        .values({ id: newRowId(), organizationId: organization.id, email: 'new@example.test', tokenHash: newRowId(), invitedByEmail: 'admin@example.test', createTime: iso(ctx.now), expiryTime: iso(new Date(ctx.now.getTime() + 86_400_000)) });
     }
     const { path, params } = redirectOf(await runRequest(ctx, { identity: google('new@example.test') }));
     expect(path).toBe('/signin/complete');
@@ -213,56 +212,56 @@ describe('withOAuthRequest: finishing a link from Profile → Authentication', (
 
   it('links the provider account to the session\'s user, clears the intent and goes back to the profile', async () => {
     const ctx = testCtx();
-    const { session, user } = member(ctx, 'ada@acme.test');
+    const { session, user } = await member(ctx, 'ada@acme.test');
     // The provider account's address is not the user's: a link does not need it to be.
     const response = await runRequest(ctx, { cookies: linkCookies(ctx, session), identity: google('ada@gmail.test') });
     expect(redirectOf(response)).toEqual({ origin: BASE, path: '/profile/authentication', params: { linked: 'google' } });
     expect(response.headers.get('set-cookie')).toContain(`${LINK_INTENT_COOKIE}=; Path=/api/auth; Max-Age=0; HttpOnly; SameSite=Lax`);
-    expect(listAuditEvents(ctx).filter((e) => e.event === 'identity.linked').map((e) => e.actorUserId)).toEqual([user.id]);
+    expect((await listAuditEvents(ctx)).filter((e) => e.event === 'identity.linked').map((e) => e.actorUserId)).toEqual([user.id]);
   });
 
   it.each([
     ['made with another secret', (ctx: Ctx, session: string) => linkCookies(ctx, session, 'google', 'other-secret')],
     ['for another provider', (ctx: Ctx, session: string) => linkCookies(ctx, session, 'github')],
-    ['of another session', (ctx: Ctx, session: string) => ({ ...linkCookies(ctx, seedToken(ctx, seedUser(ctx).id, { kind: 'session' }).fullToken), [SESSION_COOKIE]: session })],
+    ['of another session', async (ctx: Ctx, session: string) => ({ ...linkCookies(ctx, (await seedToken(ctx, (await seedUser(ctx)).id, { kind: 'session' })).fullToken), [SESSION_COOKIE]: session })],
     ['without a session cookie', (ctx: Ctx, session: string) => ({ [LINK_INTENT_COOKIE]: linkCookies(ctx, session)[LINK_INTENT_COOKIE]! })],
     ['whose session is no longer live', (ctx: Ctx) => linkCookies(ctx, 'pcls_ended')],
   ])('an intent %s is ignored: the callback is an ordinary sign-in', async (_name, cookies) => {
     const ctx = testCtx();
-    const { session } = member(ctx, 'ada@acme.test');
-    const response = await runRequest(ctx, { cookies: cookies(ctx, session), identity: google('stranger@example.test') });
+    const { session } = await member(ctx, 'ada@acme.test');
+    const response = await runRequest(ctx, { cookies: await cookies(ctx, session), identity: google('stranger@example.test') });
     expect(redirectOf(response)).toMatchObject({ path: '/signin', params: { error: 'OAuthRefused' } });
-    expect(listAuditEvents(ctx).map((e) => e.event)).not.toContain('identity.linked');
+    expect((await listAuditEvents(ctx)).map((e) => e.event)).not.toContain('identity.linked');
   });
 
   it('a session held back by required two-factor enrollment may not finish a link: refused with why, recorded', async () => {
     const ctx = testCtx();
-    const { session, user, organization } = member(ctx, 'ada@acme.test');
-    ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organization.id)).run();
+    const { session, user, organization } = await member(ctx, 'ada@acme.test');
+    await ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organization.id));
     const { path, params } = redirectOf(await runRequest(ctx, { cookies: linkCookies(ctx, session), identity: google('ada@gmail.test') }));
     expect(path).toBe('/profile/authentication');
     expect(unsealMessage(SECRET, params.link_error)).toMatch(/requires two-factor authentication.*Until then no sign-in method can be linked\.$/);
-    const failed = listAuditEvents(ctx).filter((e) => e.event === 'identity.link_failed');
+    const failed = (await listAuditEvents(ctx)).filter((e) => e.event === 'identity.link_failed');
     expect(failed.map((e) => [e.actorUserId, e.organizationId, (e.details as { reason: string }).reason])).toEqual([[user.id, organization.id, 'two_factor_enrollment_required']]);
-    expect(listAuditEvents(ctx).map((e) => e.event)).not.toContain('identity.linked');
+    expect((await listAuditEvents(ctx)).map((e) => e.event)).not.toContain('identity.linked');
   });
 
   it('a link the provider failed goes back to the profile with the reason, recorded for the user', async () => {
     const ctx = testCtx();
-    const { session, user } = member(ctx, 'ada@acme.test');
+    const { session, user } = await member(ctx, 'ada@acme.test');
     const response = await runRequest(ctx, { cookies: linkCookies(ctx, session), logged: [{ code: 'OAUTH_CALLBACK_ERROR', metadata: 'access_denied' }] });
     expect(redirectOf(response)).toMatchObject({ path: '/profile/authentication', params: { link_failed: 'access_denied', provider: 'google' } });
-    expect(listAuditEvents(ctx).map((e) => [e.event, e.actorUserId])).toEqual([['identity.link_failed', user.id]]);
+    expect((await listAuditEvents(ctx)).map((e) => [e.event, e.actorUserId])).toEqual([['identity.link_failed', user.id]]);
   });
 
   it('the audit of a failed link lands in each of the user\'s organizations, with exactly the provider, reason and error (cut at 500 characters)', async () => {
     const ctx = testCtx();
-    const { session, user, organization } = member(ctx, 'ada@acme.test');
-    const other = seedOrganization(ctx, { name: 'Other' });
-    seedMembership(ctx, { organizationId: other.id, userId: user.id });
+    const { session, user, organization } = await member(ctx, 'ada@acme.test');
+    const other = await seedOrganization(ctx, { name: 'Other' });
+    await seedMembership(ctx, { organizationId: other.id, userId: user.id });
     const logged = [{ code: 'OAUTH_CALLBACK_ERROR', metadata: new Error(`access_denied ${'x'.repeat(600)}`) }];
     await runRequest(ctx, { cookies: linkCookies(ctx, session), logged });
-    const events = listAuditEvents(ctx);
+    const events = await listAuditEvents(ctx);
     expect(events.map((e) => [e.event, e.actorUserId, e.actorEmail, e.ip, e.userAgent])).toEqual([
       ['identity.link_failed', user.id, 'ada@acme.test', META.ip, META.userAgent],
       ['identity.link_failed', user.id, 'ada@acme.test', META.ip, META.userAgent],
@@ -275,9 +274,9 @@ describe('withOAuthRequest: finishing a link from Profile → Authentication', (
 
   it('a link the identities refuse (the account is another user\'s) goes back to the profile with the sealed message', async () => {
     const ctx = testCtx();
-    member(ctx, 'bob@acme.test');
+    await member(ctx, 'bob@acme.test');
     await runRequest(ctx, { identity: google('bob@acme.test', 'shared-sub') });
-    const { session } = member(ctx, 'ada@acme.test');
+    const { session } = await member(ctx, 'ada@acme.test');
     const response = await runRequest(ctx, { cookies: linkCookies(ctx, session), identity: google('bob@acme.test', 'shared-sub') });
     const { path, params } = redirectOf(response);
     expect(path).toBe('/profile/authentication');
@@ -287,23 +286,23 @@ describe('withOAuthRequest: finishing a link from Profile → Authentication', (
 
   it.each([0, 1])('two-factor enrollment any of the user\'s organizations requires (organization %i) holds the link back', async (requiring) => {
     const ctx = testCtx();
-    const { session, user, organization } = member(ctx, 'ada@acme.test');
-    const other = seedOrganization(ctx, { name: 'Other' });
-    seedMembership(ctx, { organizationId: other.id, userId: user.id });
+    const { session, user, organization } = await member(ctx, 'ada@acme.test');
+    const other = await seedOrganization(ctx, { name: 'Other' });
+    await seedMembership(ctx, { organizationId: other.id, userId: user.id });
     const strict = [organization, other][requiring]!;
-    ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, strict.id)).run();
+    await ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, strict.id));
     const { path, params } = redirectOf(await runRequest(ctx, { cookies: linkCookies(ctx, session), identity: google('ada@gmail.test') }));
     expect(path).toBe('/profile/authentication');
     expect(unsealMessage(SECRET, params.link_error)).toMatch(/Until then no sign-in method can be linked\.$/);
-    expect(listAuditEvents(ctx).map((e) => e.event)).not.toContain('identity.linked');
+    expect((await listAuditEvents(ctx)).map((e) => e.event)).not.toContain('identity.linked');
   });
 
   it('a link intent on the start of a flow is neither read nor cleared: a failed start is an ordinary failed sign-in', async () => {
     const ctx = testCtx();
-    const { session } = member(ctx, 'ada@acme.test');
+    const { session } = await member(ctx, 'ada@acme.test');
     const response = await runRequest(ctx, { action: 'signin', method: 'POST', cookies: linkCookies(ctx, session), logged: [{ code: 'SIGNIN_OAUTH_ERROR', metadata: new Error('fetch failed') }] });
     expect(response.headers.get('location')).toBe(`${BASE}/signin?error=Callback`);
     expect(response.headers.get('set-cookie')).toBe('from=next-auth; Path=/');
-    expect(listAuditEvents(ctx).map((e) => [e.event, e.organizationId])).toEqual([['auth.sign_in_failed', null]]);
+    expect((await listAuditEvents(ctx)).map((e) => [e.event, e.organizationId])).toEqual([['auth.sign_in_failed', null]]);
   });
 });

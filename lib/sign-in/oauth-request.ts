@@ -63,12 +63,12 @@ export const authLogger = {
 const secretOf = (env: Env) => env.NEXTAUTH_SECRET ?? '';
 
 /** The signIn callback's work for a provider sign-in: true lets next-auth set the session cookie. */
-export function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdentityInput & { provider: OAuthProviderId }): true | string {
+export async function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdentityInput & { provider: OAuthProviderId }): Promise<true | string> {
   const { ctx } = request;
   if (request.link) {
     if (request.link.refusal) {
       const { user, memberships } = request.link.principal;
-      recordUserAudit(ctx, memberships.map((m) => m.organization.id), {
+      await recordUserAudit(ctx, memberships.map((m) => m.organization.id), {
         event: 'identity.link_failed',
         actorUserId: user.id,
         actorEmail: user.email,
@@ -80,7 +80,7 @@ export function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdenti
       return '/profile/authentication';
     }
     try {
-      const { alreadyLinked } = linkIdentityToUser({ ctx, principal: request.link.principal, meta: request.meta, input: identity });
+      const { alreadyLinked } = await linkIdentityToUser({ ctx, principal: request.link.principal, meta: request.meta, input: identity });
       request.result = { kind: 'linked', provider: identity.provider, alreadyLinked };
     } catch (error) {
       request.result = { kind: 'link_refused', provider: identity.provider, message: toAppError(error).message };
@@ -89,7 +89,7 @@ export function handleOAuthIdentity(request: OAuthRequest, identity: OAuthIdenti
     return '/profile/authentication';
   }
   try {
-    const result = signInWithOAuth({ ctx, input: identity, meta: request.meta, signUp: oauthSignUpMode(request.env) });
+    const result = await signInWithOAuth({ ctx, input: identity, meta: request.meta, signUp: oauthSignUpMode(request.env) });
     request.result = { kind: 'signed_in', provider: identity.provider, outcome: result.outcome, joined: result.joined };
     request.sessionToken = result.fullToken;
     return true;
@@ -136,11 +136,11 @@ export async function withOAuthRequest(
     const sessionToken = sessionTokenFromCookies(cookies, base);
     if (readLinkIntent(secretOf(env), linkCookie, { provider: provider!, sessionToken, now: ctx.now }) && sessionToken) {
       // A session that ended meanwhile is no one: the callback is then an ordinary sign-in.
-      const session = optionalSession({ ctx, input: { cookieToken: sessionToken, ...meta, scope: { kind: 'console', ownResources: true } } });
+      const session = await optionalSession({ ctx, input: { cookieToken: sessionToken, ...meta, scope: { kind: 'console', ownResources: true } } });
       if (session) {
         // A session that two-factor enrollment holds back may not finish a link (which would give
         // its user a sign-in method that no enrollment holds back): the link is refused, with why.
-        const requiring = pendingTwoFactorEnrollment(ctx, session.principal, session.governing);
+        const requiring = await pendingTwoFactorEnrollment(ctx, session.principal, session.governing);
         request.link = {
           principal: session.principal,
           refusal: requiring ? `${twoFactorEnrollmentError(requiring, 'console').message} Until then no sign-in method can be linked.` : null,
@@ -162,7 +162,7 @@ export async function withOAuthRequest(
 
   if (isStart) {
     // The start of a flow failed (discovery, provider down): next-auth answers with its error URL.
-    if (request.logged.length > 0) recordProviderFailure(request, provider!);
+    if (request.logged.length > 0) await recordProviderFailure(request, provider!);
     return new Response(response.body, { status: response.status, headers });
   }
 
@@ -182,7 +182,7 @@ export async function withOAuthRequest(
     return redirect(`/profile/authentication?${new URLSearchParams({ link_error: sealMessage(secretOf(env), result.message) })}`);
   }
   // No identity reached us: the flow failed at or on the way back from the provider.
-  const reason = recordProviderFailure(request, provider!);
+  const reason = await recordProviderFailure(request, provider!);
   if (request.link) return redirect(`/profile/authentication?${new URLSearchParams({ link_failed: reason, provider: provider! })}`);
   return redirect(`/signin?${new URLSearchParams({ error: `oauth_${reason}`, provider: provider! })}`);
 }
@@ -197,14 +197,14 @@ function pathOf(location: string, base: string): string {
 }
 
 /** Records a failure before any identity was known; returns our reason for it. */
-function recordProviderFailure(request: OAuthRequest, provider: OAuthProviderId): string {
+async function recordProviderFailure(request: OAuthRequest, provider: OAuthProviderId): Promise<string> {
   const reason = classifyOAuthFailure(request.logged);
   const details = { method: provider, reason, error: loggedErrorText(request.logged).slice(0, 500) };
   const audit = { ip: request.meta.ip, userAgent: request.meta.userAgent };
   const { ctx } = request;
   if (request.link) {
     const { user, memberships } = request.link.principal;
-    recordUserAudit(ctx, memberships.map((m) => m.organization.id), {
+    await recordUserAudit(ctx, memberships.map((m) => m.organization.id), {
       ...audit,
       event: 'identity.link_failed',
       actorUserId: user.id,
@@ -213,7 +213,7 @@ function recordProviderFailure(request: OAuthRequest, provider: OAuthProviderId)
     });
   } else {
     // Nobody is known yet, so the event belongs to no organization.
-    recordAudit(ctx, { ...audit, event: 'auth.sign_in_failed', details });
+    await recordAudit(ctx, { ...audit, event: 'auth.sign_in_failed', details });
   }
   return reason;
 }

@@ -1,8 +1,9 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
-import { externalIdentities, invitations, organizations, users, type Organization, type Token, type User } from '@/db/schema';
+import { type Organization, type Token, type User } from '@/db/schema';
+import { externalIdentities, invitations, organizations, users } from '@/db/tables';
 import { recordAudit, recordUserAudit } from '@/lib/audit/record';
 import type { RequestMeta } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { managingOrganizationForEmail } from '@/lib/domains/route';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
@@ -16,6 +17,7 @@ import { isEmailProven, markEmailProven } from '@/lib/model/proven';
 import { OAUTH_PROVIDER_LABELS, type OAuthSignUpMode } from './oauth-config';
 import { oauthIdentitySchema } from './oauth-schema';
 import { sessionTokenSettings } from '@/lib/auth/session';
+import { first, single } from '@/db/async';
 
 /**
  * What a third-party sign-in did, so the person can be told:
@@ -45,14 +47,13 @@ export class OAuthRefusal extends AppError {
 
 type Candidate = { user: User; outcome: 'signed_in' | 'linked' } | { user: null; outcome: 'created'; invitedTo: Organization[] };
 
-function pendingInvitations(ctx: Ctx, email: string): Organization[] {
-  return ctx.db
+async function pendingInvitations(ctx: Ctx, email: string): Promise<Organization[]> {
+  return (await ctx.db
     .select({ organization: organizations })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
     .where(and(eq(invitations.email, email), gt(invitations.expiryTime, iso(ctx.now))))
-    .orderBy(asc(invitations.createTime))
-    .all()
+    .orderBy(asc(invitations.createTime)))
     .map((row) => row.organization);
 }
 
@@ -72,7 +73,7 @@ function pendingInvitations(ctx: Ctx, email: string): Organization[] {
  * admit the client's address, as for password sign-in. Nothing is written before every check
  * passed; every refusal is in the audit log.
  */
-export function signInWithOAuth({
+export async function signInWithOAuth({
   ctx,
   input,
   meta,
@@ -82,20 +83,22 @@ export function signInWithOAuth({
   input: unknown;
   meta: RequestMeta;
   signUp: OAuthSignUpMode;
-}): OAuthSignInResult {
+}): Promise<OAuthSignInResult> {
   const identity = parseInput(oauthIdentitySchema, input);
   const { provider, subject, email, emailVerified } = identity;
   const label = OAUTH_PROVIDER_LABELS[provider];
 
-  const linked = ctx.db
-    .select({ user: users })
-    .from(externalIdentities)
-    .innerJoin(users, eq(users.id, externalIdentities.userId))
-    .where(and(eq(externalIdentities.provider, provider), eq(externalIdentities.subject, subject)))
-    .get();
+  const linked = await first(
+    ctx.db
+      .select({ user: users })
+      .from(externalIdentities)
+      .innerJoin(users, eq(users.id, externalIdentities.userId))
+      .where(and(eq(externalIdentities.provider, provider), eq(externalIdentities.subject, subject)))
+      .limit(1),
+  );
 
-  const refuse = (orgIds: readonly string[], user: Pick<User, 'id' | 'email'> | null, refusal: OAuthRefusal): never => {
-    recordUserAudit(ctx, orgIds, {
+  const refuse = async (orgIds: readonly string[], user: Pick<User, 'id' | 'email'> | null, refusal: OAuthRefusal): Promise<never> => {
+    await recordUserAudit(ctx, orgIds, {
       event: 'auth.sign_in_failed',
       actorUserId: user?.id ?? null,
       actorEmail: user?.email ?? email,
@@ -111,14 +114,14 @@ export function signInWithOAuth({
     candidate = { user: linked.user, outcome: 'signed_in' };
   } else {
     if (!email) {
-      refuse([], null, new OAuthRefusal('email_missing', `${label} did not share an email address, so this sign-in cannot be matched to an account. Allow access to your email address and try again.`));
+      await refuse([], null, new OAuthRefusal('email_missing', `${label} did not share an email address, so this sign-in cannot be matched to an account. Allow access to your email address and try again.`));
     }
-    const existing = ctx.db.select().from(users).where(eq(users.email, email!)).get();
+    const existing = await first(ctx.db.select().from(users).where(eq(users.email, email!)).limit(1));
     if (existing) {
       if (!emailVerified) {
         // The heart of it: an unverified address never opens someone else's account.
-        refuse(
-          listMemberships(ctx, existing.id).map((m) => m.organization.id),
+        await refuse(
+          (await listMemberships(ctx, existing.id)).map((m) => m.organization.id),
           existing,
           new OAuthRefusal(
             'email_not_verified',
@@ -130,8 +133,8 @@ export function signInWithOAuth({
         // Pre-account hijacking: whoever made this account (an admin with a copied invitation
         // link, say) may still hold its password. Linking the real owner's provider account into
         // it would let them in as the owner, or leave the owner working in an account they hold.
-        refuse(
-          listMemberships(ctx, existing.id).map((m) => m.organization.id),
+        await refuse(
+          (await listMemberships(ctx, existing.id)).map((m) => m.organization.id),
           existing,
           new OAuthRefusal(
             'email_not_proven',
@@ -142,11 +145,11 @@ export function signInWithOAuth({
       candidate = { user: existing, outcome: 'linked' };
     } else {
       if (!emailVerified) {
-        refuse([], null, new OAuthRefusal('email_not_verified', `${label} has not verified ${email}, so no account is created for it. Verify the address with ${label} and try again.`));
+        await refuse([], null, new OAuthRefusal('email_not_verified', `${label} has not verified ${email}, so no account is created for it. Verify the address with ${label} and try again.`));
       }
-      const invitedTo = pendingInvitations(ctx, email!);
+      const invitedTo = await pendingInvitations(ctx, email!);
       if (invitedTo.length === 0 && signUp !== 'open') {
-        refuse(
+        await refuse(
           [],
           null,
           new OAuthRefusal(
@@ -160,10 +163,10 @@ export function signInWithOAuth({
   }
 
   const user = candidate.user;
-  const orgs = user ? listMemberships(ctx, user.id).map((m) => m.organization) : candidate.outcome === 'created' ? candidate.invitedTo : [];
+  const orgs = user ? (await listMemberships(ctx, user.id)).map((m) => m.organization) : candidate.outcome === 'created' ? candidate.invitedTo : [];
   const orgIds = orgs.map((o) => o.id);
-  if (user?.isApplicationUser) refuse(orgIds, user, new OAuthRefusal('application_user', 'Application users cannot sign in'));
-  if (user && user.state !== 'active') refuse(orgIds, user, new OAuthRefusal('deactivated', 'This user account is deactivated'));
+  if (user?.isApplicationUser) await refuse(orgIds, user, new OAuthRefusal('application_user', 'Application users cannot sign in'));
+  if (user && user.state !== 'active') await refuse(orgIds, user, new OAuthRefusal('deactivated', 'This user account is deactivated'));
 
   // The same rule as password sign-in: at least one organization must allow the method and
   // admit the address; the request gate then holds each organization to its own policy.
@@ -172,32 +175,32 @@ export function signInWithOAuth({
     const allowing = orgs.filter((o) => methodAllowed(policyOf(o), provider));
     if (allowing.length === 0) {
       const who = orgs.length === 1 ? `Organization "${orgs[0]!.name}" does not allow` : 'None of your organizations allows';
-      refuse(orgIds, user, new OAuthRefusal('method_not_allowed', `${who} sign-in with ${label}. ${describeAllowedMethods(policyOf(orgs[0]!))}`));
+      await refuse(orgIds, user, new OAuthRefusal('method_not_allowed', `${who} sign-in with ${label}. ${describeAllowedMethods(policyOf(orgs[0]!))}`));
     }
     if (!allowing.some((o) => allowlistOf(o.ipAllowlist).admits(meta.ip))) {
-      refuse(orgIds, user, new OAuthRefusal('ip_not_allowed', `IP address ${meta.ip ?? 'unknown'} is not in your organization's IP allowlist`));
+      await refuse(orgIds, user, new OAuthRefusal('ip_not_allowed', `IP address ${meta.ip ?? 'unknown'} is not in your organization's IP allowlist`));
     }
     // A new user joins the inviting organizations that let them in this way; an invitation of
     // an organization that does not allow this provider stays pending.
     joining = allowing.filter((o) => allowlistOf(o.ipAllowlist).admits(meta.ip));
   }
 
-  return ctx.db.transaction(() => {
+  return await inTransaction(ctx, async (ctx) => {
     const now = iso(ctx.now);
     let signedIn: User;
     const joined: string[] = [];
     if (user) {
       signedIn = user;
     } else {
-      signedIn = insertUser(ctx, { email: email!, realName: identity.name });
-      const managing = managingOrganizationForEmail(ctx, email!);
+      signedIn = await insertUser(ctx, { email: email!, realName: identity.name });
+      const managing = await managingOrganizationForEmail(ctx, email!);
       if (managing) {
-        signedIn = ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, signedIn.id)).returning().get();
+        signedIn = await single(ctx.db.update(users).set({ managingOrganizationId: managing }).where(eq(users.id, signedIn.id)).returning());
       }
       for (const organization of joining) {
-        insertMembership(ctx, { organizationId: organization.id, userId: signedIn.id, isSuperAdmin: false });
-        ctx.db.delete(invitations).where(and(eq(invitations.organizationId, organization.id), eq(invitations.email, email!))).run();
-        recordAudit(ctx, {
+        await insertMembership(ctx, { organizationId: organization.id, userId: signedIn.id, isSuperAdmin: false });
+        await ctx.db.delete(invitations).where(and(eq(invitations.organizationId, organization.id), eq(invitations.email, email!)));
+        await recordAudit(ctx, {
           event: 'invitation.accepted',
           organizationId: organization.id,
           actorUserId: signedIn.id,
@@ -212,31 +215,29 @@ export function signInWithOAuth({
     // The provider said at this sign-in that it verified this very address: the account's address
     // is proven (a new account's from the start; the audit lands in the organizations it joined).
     if (emailVerified && email === signedIn.email && !isEmailProven(signedIn)) {
-      markEmailProven(ctx, { userId: signedIn.id, email: signedIn.email, how: 'provider_verified', meta, details: { provider, subject } });
-      signedIn = ctx.db.select().from(users).where(eq(users.id, signedIn.id)).get()!;
+      await markEmailProven(ctx, { userId: signedIn.id, email: signedIn.email, how: 'provider_verified', meta, details: { provider, subject } });
+      signedIn = (await first(ctx.db.select().from(users).where(eq(users.id, signedIn.id)).limit(1)))!;
     }
     const auditOrgIds = user ? orgIds : joining.map((o) => o.id);
     const audit = { actorUserId: signedIn.id, actorEmail: signedIn.email, ip: meta.ip, userAgent: meta.userAgent };
 
     if (candidate.outcome === 'signed_in') {
-      ctx.db
+      await ctx.db
         .update(externalIdentities)
         .set({ lastUsedTime: now, email })
-        .where(and(eq(externalIdentities.provider, provider), eq(externalIdentities.subject, subject)))
-        .run();
+        .where(and(eq(externalIdentities.provider, provider), eq(externalIdentities.subject, subject)));
     } else {
-      ctx.db
+      await ctx.db
         .insert(externalIdentities)
-        .values({ id: newRowId(), userId: signedIn.id, provider, subject, email, createTime: now, lastUsedTime: now })
-        .run();
-      recordUserAudit(ctx, auditOrgIds, {
+        .values({ id: newRowId(), userId: signedIn.id, provider, subject, email, createTime: now, lastUsedTime: now });
+      await recordUserAudit(ctx, auditOrgIds, {
         ...audit,
         event: 'identity.linked',
         details: { provider, subject, provider_email: email, via: candidate.outcome === 'created' ? 'sign_up' : 'verified_email' },
       });
     }
 
-    const created = createToken({
+    const created = await createToken({
       ctx,
       input: {
         userId: signedIn.id,
@@ -248,7 +249,7 @@ export function signInWithOAuth({
         ...sessionTokenSettings(),
       },
     });
-    recordUserAudit(ctx, auditOrgIds, {
+    await recordUserAudit(ctx, auditOrgIds, {
       ...audit,
       event: 'auth.sign_in',
       details: { method: provider, token_prefix: created.token.tokenPrefix, outcome: candidate.outcome },

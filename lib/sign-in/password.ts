@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { passwordCredentials, users, type Token, type User } from '@/db/schema';
+import { type Token, type User } from '@/db/schema';
+import { passwordCredentials, users } from '@/db/tables';
 import { recordUserAudit } from '@/lib/audit/record';
 import type { Ctx, RequestMeta } from '@/lib/call';
 import { AppError, parseInput } from '@/lib/errors';
@@ -14,6 +15,8 @@ import { sessionTokenSettings } from '@/lib/auth/session';
 import { hasConfirmedTotp } from '@/lib/two-factor/status';
 import { OTP_REQUIRED_MESSAGE, WRONG_CODE_MESSAGE } from '@/lib/two-factor/schema';
 import { verifySecondFactor } from '@/lib/two-factor/verify';
+import { first } from '@/db/async';
+import { inTransaction } from '@/lib/context';
 
 
 export type SignInResult = { user: User; fullToken: string; token: Token };
@@ -40,43 +43,45 @@ export async function signInWithPassword({
 }): Promise<SignInResult> {
   const { email, password, otp } = parseInput(signInSchema, input);
   // Counted as a failure from here on, until it succeeds.
-  beginSignInAttempt(ctx, { email, ip: meta.ip }, signInLimits());
+  await beginSignInAttempt(ctx, { email, ip: meta.ip }, signInLimits());
 
-  const row = ctx.db
-    .select({ user: users, passwordHash: passwordCredentials.passwordHash })
-    .from(users)
-    .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
-    .where(eq(users.email, email))
-    .get();
+  const row = await first(
+    ctx.db
+      .select({ user: users, passwordHash: passwordCredentials.passwordHash })
+      .from(users)
+      .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
+      .where(eq(users.email, email))
+      .limit(1),
+  );
   const ok = row?.passwordHash ? await verifyPassword(row.passwordHash, password) : (await burnPasswordCheck(password), false);
 
-  const memberships = row ? listMemberships(ctx, row.user.id) : [];
+  const memberships = row ? await listMemberships(ctx, row.user.id) : [];
   const orgIds = memberships.map((m) => m.organization.id);
   const audit = { actorUserId: row?.user.id ?? null, actorEmail: email, ip: meta.ip, userAgent: meta.userAgent };
 
   if (!row || !ok) {
-    recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason: 'wrong_credentials' } });
+    await recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason: 'wrong_credentials' } });
     throw new AppError('unauthorized', WRONG_CREDENTIALS);
   }
   const { user } = row;
   // The second factor comes before any other refusal: the password alone reveals no more than
   // that it is right.
   let secondFactor: 'totp' | 'recovery_code' | null = null;
-  if (hasConfirmedTotp(ctx, user.id)) {
+  if (await hasConfirmedTotp(ctx, user.id)) {
     if (otp === undefined) {
       // Not a guess, and not a success: avn always asks once without a code.
-      returnSignInAttempt(ctx, { email, ip: meta.ip });
+      await returnSignInAttempt(ctx, { email, ip: meta.ip });
       throw new AppError('otp_required', OTP_REQUIRED_MESSAGE);
     }
-    const verified = verifySecondFactor({ ctx, userId: user.id, code: otp });
+    const verified = await verifySecondFactor({ ctx, userId: user.id, code: otp });
     if (!verified) {
       // The attempt stays counted: codes are guessed under the same limits as passwords.
-      recordUserAudit(ctx, orgIds, { ...audit, event: 'two_factor.code_failed', details: { during: 'sign_in', method: 'password' } });
+      await recordUserAudit(ctx, orgIds, { ...audit, event: 'two_factor.code_failed', details: { during: 'sign_in', method: 'password' } });
       throw new AppError('unauthorized', WRONG_CODE_MESSAGE);
     }
     secondFactor = verified.kind === 'totp' ? 'totp' : 'recovery_code';
     if (verified.kind === 'recovery') {
-      recordUserAudit(ctx, orgIds, {
+      await recordUserAudit(ctx, orgIds, {
         ...audit,
         event: 'two_factor.recovery_code_used',
         details: { during: 'sign_in', recovery_codes_left: verified.recoveryCodesLeft },
@@ -84,12 +89,12 @@ export async function signInWithPassword({
     }
   }
   // The password (and code) were right: whatever happens next is not a guess.
-  releaseSignInAttempt(ctx, { email, ip: meta.ip });
-  const refuse = (reason: string, error: AppError): never => {
-    recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason } });
+  await releaseSignInAttempt(ctx, { email, ip: meta.ip });
+  const refuse = async (reason: string, error: AppError): Promise<never> => {
+    await recordUserAudit(ctx, orgIds, { ...audit, event: 'auth.sign_in_failed', details: { method: 'password', reason } });
     throw error;
   };
-  if (user.state !== 'active') refuse('deactivated', new AppError('forbidden', 'This user account is deactivated'));
+  if (user.state !== 'active') await refuse('deactivated', new AppError('forbidden', 'This user account is deactivated'));
   // A member must be let in by at least one of their organizations (password sign-in allowed,
   // address in its allowlist); the request gate then holds each organization's own policy for
   // its resources.
@@ -101,21 +106,21 @@ export async function signInWithPassword({
         memberships.length === 1
           ? `Organization "${first!.organization.name}" does not allow`
           : 'None of your organizations allows';
-      refuse(
+      await refuse(
         'method_not_allowed',
         new AppError('forbidden', `${who} sign-in with a password. ${describeAllowedMethods(policyOf(first!.organization))}`),
       );
     }
     if (!allowing.some((m) => allowlistOf(m.organization.ipAllowlist).admits(meta.ip))) {
-      refuse(
+      await refuse(
         'ip_not_allowed',
         new AppError('forbidden', `IP address ${meta.ip ?? 'unknown'} is not in your organization's IP allowlist`),
       );
     }
   }
 
-  return ctx.db.transaction(() => {
-    const created = createToken({
+  return await inTransaction(ctx, async (ctx) => {
+    const created = await createToken({
       ctx,
       input: {
         userId: user.id,
@@ -126,7 +131,7 @@ export async function signInWithPassword({
         ...sessionTokenSettings(),
       },
     });
-    recordUserAudit(ctx, orgIds, {
+    await recordUserAudit(ctx, orgIds, {
       ...audit,
       event: 'auth.sign_in',
       details: {

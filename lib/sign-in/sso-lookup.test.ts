@@ -21,20 +21,20 @@ async function setup() {
     name: 'Acme Okta',
     enabled: false,
   });
-  const domain = (state: 'verified' | 'unverified') => {
-    ctx.db.insert(domains).values({ id: 'dom1', organizationId: organization.id, domainName: 'acme.test', challengeToken: 't', state, createTime: iso(ctx.now) }).run();
-    ctx.db.insert(domainAuthenticationMethods).values({ domainId: 'dom1', methodId: method.id, createTime: iso(ctx.now) }).run();
+  const domain = async (state: 'verified' | 'unverified') => {
+    await ctx.db.insert(domains).values({ id: 'dom1', organizationId: organization.id, domainName: 'acme.test', challengeToken: 't', state, createTime: iso(ctx.now) });
+    await ctx.db.insert(domainAuthenticationMethods).values({ domainId: 'dom1', methodId: method.id, createTime: iso(ctx.now) });
   };
-  const find = (input: unknown) => findSsoProviders({ ctx, input, baseUrl: 'https://console.example.test' });
+  const find = async (input: unknown) => await findSsoProviders({ ctx, input, baseUrl: 'https://console.example.test' });
   return { ctx, call, method, organization, domain, find };
 }
 
 describe('Sign in with SSO: finding the identity provider', () => {
   it('by email: the enabled IdP linked to the verified domain', async () => {
     const s = await setup();
-    s.domain('verified');
-    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
-    expect(s.find({ email: 'Ann@ACME.test' })).toEqual([
+    await s.domain('verified');
+    await updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    expect(await s.find({ email: 'Ann@ACME.test' })).toEqual([
       { name: 'Acme Okta', loginUrl: `https://console.example.test/v1/sso/saml/account/${s.organization.accountId}/method/${s.method.id}/login` },
     ]);
   });
@@ -44,30 +44,30 @@ describe('Sign in with SSO: finding the identity provider', () => {
     ['the domain is not verified', (s: Awaited<ReturnType<typeof setup>>) => s.domain('unverified')],
   ])('by email, %s: said plainly', async (_name, arrange) => {
     const s = await setup();
-    arrange(s);
-    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
-    const error = rejection(() => s.find({ email: 'ann@acme.test' }));
+    await arrange(s);
+    await updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    const error = await rejection(() => s.find({ email: 'ann@acme.test' }));
     expect(error.status).toBe(404);
     expect(error.message).toMatch(/^No single sign-on is set up for acme\.test\./);
   });
 
   it('by email: a disabled IdP is not offered', async () => {
     const s = await setup();
-    s.domain('verified');
-    expect(rejection(() => s.find({ email: 'ann@acme.test' })).message).toMatch(/No single sign-on/);
+    await s.domain('verified');
+    expect((await rejection(() => s.find({ email: 'ann@acme.test' }))).message).toMatch(/No single sign-on/);
   });
 
   it('by organization ID or account ID: its enabled IdPs; unknown and IdP-less organizations answer alike', async () => {
     const s = await setup();
-    expect(rejection(() => s.find({ organization: s.organization.id })).message).toMatch(/no single sign-on set up/);
-    updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
-    expect(s.find({ organization: s.organization.id }).map((p) => p.name)).toEqual(['Acme Okta']);
-    expect(s.find({ organization: s.organization.accountId }).map((p) => p.name)).toEqual(['Acme Okta']);
-    expect(rejection(() => s.find({ organization: 'org-nope' })).message).toMatch(/no single sign-on set up/);
+    expect((await rejection(() => s.find({ organization: s.organization.id }))).message).toMatch(/no single sign-on set up/);
+    await updateMethod({ ...s.call, methodId: s.method.id, input: { authentication_method_enabled: true } });
+    expect((await s.find({ organization: s.organization.id })).map((p) => p.name)).toEqual(['Acme Okta']);
+    expect((await s.find({ organization: s.organization.accountId })).map((p) => p.name)).toEqual(['Acme Okta']);
+    expect((await rejection(() => s.find({ organization: 'org-nope' }))).message).toMatch(/no single sign-on set up/);
   });
 
   it.each([[{}], [{ email: 'not an email' }], [{ organization: '' }], [{ email: 'a@b.test', organization: 'x' }]])('refuses %j', async (input) => {
     const s = await setup();
-    expect(rejection(() => s.find(input)).status).toBe(400);
+    expect((await rejection(() => s.find(input))).status).toBe(400);
   });
 });

@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
 import { AppError } from '@/lib/errors';
 
-/** The error of class `kind` a synchronous call throws; fails the test if it throws nothing or something else. */
-export function thrownBy<E>(kind: abstract new (...args: never[]) => E, fn: () => unknown): E {
+/** The error of class `kind` a call throws or rejects with; fails the test if it throws nothing or something else. */
+export async function thrownBy<E>(kind: abstract new (...args: never[]) => E, fn: () => unknown): Promise<E> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     expect(error).toBeInstanceOf(kind);
     return error as E;
@@ -12,8 +12,8 @@ export function thrownBy<E>(kind: abstract new (...args: never[]) => E, fn: () =
   throw new Error(`expected a ${kind.name} to be thrown`);
 }
 
-/** The AppError a synchronous call throws; fails the test if it throws nothing or something else. */
-export const rejection = (fn: () => unknown): AppError => thrownBy(AppError, fn);
+/** The AppError a call throws or rejects with; fails the test if it throws nothing or something else. */
+export const rejection = async (fn: () => unknown): Promise<AppError> => await thrownBy(AppError, fn);
 
 /** The AppError an asynchronous call (or a promise) rejects with; fails the test otherwise. */
 export async function asyncRejection(work: Promise<unknown> | (() => unknown)): Promise<AppError> {

@@ -18,7 +18,7 @@ export async function addSamlIdp(
     ...call,
     input: { authentication_method_name: name, authentication_method_type: 'saml', saml_idp_url: idpUrl, saml_entity_id: idp.entityId, saml_certificate: idp.certificate, ...input },
   });
-  if (enabled) updateMethod({ ...call, methodId: method.id, input: { authentication_method_enabled: true } });
+  if (enabled) await updateMethod({ ...call, methodId: method.id, input: { authentication_method_enabled: true } });
   return method;
 }
 
@@ -32,8 +32,8 @@ export async function seedOrganizationWithSamlIdp(
   idp: Pick<TestIdp, 'entityId' | 'certificate'>,
   { organizationName, adminEmail, ...idpOptions }: { organizationName?: string; adminEmail?: string } & NonNullable<Parameters<typeof addSamlIdp>[2]> = {},
 ) {
-  const { organization, admin } = seedOrganizationWithAdmin(ctx, { name: organizationName, adminEmail, adminPasswordHash: null });
-  const call = callAs(ctx, admin.id, organization.id);
+  const { organization, admin } = await seedOrganizationWithAdmin(ctx, { name: organizationName, adminEmail, adminPasswordHash: null });
+  const call = await callAs(ctx, admin.id, organization.id);
   const method = await addSamlIdp(call, idp, idpOptions);
   return { organization, admin, call, method };
 }

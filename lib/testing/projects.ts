@@ -13,11 +13,11 @@ import { seedMembership, seedUser } from './seed';
  * with a personal token (`fullToken`) from `meta`: their principal, the call lib functions take, and `access`,
  * what the gate would hand the route for /v1/project/{name}.
  */
-export function projectCaller(ctx: Ctx, orgs: { id: string; superAdmin: boolean }[], meta: RequestMeta) {
-  const user = seedUser(ctx);
-  for (const o of orgs) seedMembership(ctx, { organizationId: o.id, userId: user.id, isSuperAdmin: o.superAdmin });
-  const { fullToken, principal } = apiSignIn(ctx, user.id, meta);
+export async function projectCaller(ctx: Ctx, orgs: { id: string; superAdmin: boolean }[], meta: RequestMeta) {
+  const user = await seedUser(ctx);
+  for (const o of orgs) await seedMembership(ctx, { organizationId: o.id, userId: user.id, isSuperAdmin: o.superAdmin });
+  const { fullToken, principal } = await apiSignIn(ctx, user.id, meta);
   const call = { ctx, principal, meta };
-  const access = (name: string) => projectAccess(ctx, principal, name, authorizeProject(principal, name, findProjectOwner(ctx, name), meta.ip));
+  const access = async (name: string) => await projectAccess(ctx, principal, name, authorizeProject(principal, name, await findProjectOwner(ctx, name), meta.ip));
   return { user, principal, call, access, fullToken };
 }

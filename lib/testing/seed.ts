@@ -1,5 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
-import { auditEvents, organizations, users, type AuditEvent, type Organization, type User } from '@/db/schema';
+import { eq, is, Table } from 'drizzle-orm';
+import { single } from '@/db/async';
+import type { AuditEvent, Organization, User } from '@/db/schema';
+import * as tables from '@/db/tables';
+import { auditEvents, organizations, users } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { insertMembership, insertOrganization } from '@/lib/model/organizations';
 import { createToken, type CreatedToken, type CreateTokenInput } from '@/lib/tokens/create';
@@ -35,45 +38,47 @@ export function advance(ctx: Ctx, ms: number): void {
 let counter = 0;
 const next = () => ++counter;
 
-export function seedOrganization(ctx: Ctx, input: { name?: string; ipAllowlist?: string[] } = {}): Organization {
-  const organization = insertOrganization(ctx, { name: input.name ?? `Org ${next()}` });
+export async function seedOrganization(ctx: Ctx, input: { name?: string; ipAllowlist?: string[] } = {}): Promise<Organization> {
+  const organization = await insertOrganization(ctx, { name: input.name ?? `Org ${next()}` });
   if (!input.ipAllowlist?.length) return organization;
-  return ctx.db
-    .update(organizations)
-    .set({ ipAllowlist: input.ipAllowlist })
-    .where(eq(organizations.id, organization.id))
-    .returning()
-    .get();
+  return await single(
+    ctx.db
+      .update(organizations)
+      .set({ ipAllowlist: input.ipAllowlist })
+      .where(eq(organizations.id, organization.id))
+      .returning(),
+  );
 }
 
-export function seedUser(
+export async function seedUser(
   ctx: Ctx,
   input: { email?: string; passwordHash?: string; state?: User['state']; tokenValidityBegin?: string | null; emailProven?: boolean } = {},
-): User {
-  const user = insertUser(ctx, { email: input.email ?? `user${next()}@example.test`, passwordHash: input.passwordHash, emailProven: input.emailProven });
+): Promise<User> {
+  const user = await insertUser(ctx, { email: input.email ?? `user${next()}@example.test`, passwordHash: input.passwordHash, emailProven: input.emailProven });
   if (input.state === undefined && input.tokenValidityBegin === undefined) return user;
-  return ctx.db
-    .update(users)
-    .set({ state: input.state ?? user.state, tokenValidityBegin: input.tokenValidityBegin ?? null })
-    .where(eq(users.id, user.id))
-    .returning()
-    .get();
+  return await single(
+    ctx.db
+      .update(users)
+      .set({ state: input.state ?? user.state, tokenValidityBegin: input.tokenValidityBegin ?? null })
+      .where(eq(users.id, user.id))
+      .returning(),
+  );
 }
 
 /** Adds the user to the organization, joined at `joinTime` (default: now). */
-export function seedMembership(
+export async function seedMembership(
   ctx: Ctx,
   input: { organizationId: string; userId: string; isSuperAdmin?: boolean; joinTime?: Date },
-): void {
-  insertMembership(
+): Promise<void> {
+  await insertMembership(
     { ...ctx, now: input.joinTime ?? ctx.now },
     { organizationId: input.organizationId, userId: input.userId, isSuperAdmin: input.isSuperAdmin ?? false },
   );
 }
 
 /** A token through createToken, with defaults of a manually created personal token that never expires. */
-export function seedToken(ctx: Ctx, userId: string, input: Partial<Omit<CreateTokenInput, 'userId'>> = {}): CreatedToken {
-  return createToken({
+export async function seedToken(ctx: Ctx, userId: string, input: Partial<Omit<CreateTokenInput, 'userId'>> = {}): Promise<CreatedToken> {
+  return await createToken({
     ctx,
     input: {
       userId,
@@ -88,14 +93,13 @@ export function seedToken(ctx: Ctx, userId: string, input: Partial<Omit<CreateTo
   });
 }
 
-export function listAuditEvents(ctx: Ctx): AuditEvent[] {
-  return ctx.db.select().from(auditEvents).orderBy(auditEvents.id).all();
+export async function listAuditEvents(ctx: Ctx): Promise<AuditEvent[]> {
+  return await ctx.db.select().from(auditEvents).orderBy(auditEvents.id);
 }
 
 /** Every row of every table, as JSON text: for asserting that a secret is stored nowhere. */
-export function dumpDatabase(ctx: Ctx): string {
-  const tables = ctx.db.all<{ name: string }>(sql`select name from sqlite_master where type = 'table'`);
-  return JSON.stringify(
-    Object.fromEntries(tables.map(({ name }) => [name, ctx.db.all(sql.raw(`select * from "${name.replace(/"/g, '""')}"`))])),
-  );
+export async function dumpDatabase(ctx: Ctx): Promise<string> {
+  // Every table of the schema (the running engine's, through db/tables.ts), not the catalogue.
+  const all = Object.entries(tables).flatMap(([name, table]: [string, unknown]) => (is(table, Table) ? [[name, table] as const] : []));
+  return JSON.stringify(Object.fromEntries(await Promise.all(all.map(async ([name, table]) => [name, await ctx.db.select().from(table as typeof users)]))));
 }

@@ -140,9 +140,9 @@ describe('wideningRefusals / assertNotWider', () => {
     });
   });
 
-  it('assertNotWider: 403 with every wider part, in the order scopes, allowlist, expiry', () => {
+  it('assertNotWider: 403 with every wider part, in the order scopes, allowlist, expiry', async () => {
     const narrow = parent({ scopes: ['user'], ipAllowlist: ['10.0.0.0/8'], expiryTime: inSeconds(3600) });
-    const error = rejection(() => assertNotWider(narrow, child(), NOW));
+    const error = await rejection(() => assertNotWider(narrow, child(), NOW));
     expect(error.code).toBe('forbidden');
     expect(error.status).toBe(403);
     expect(error.message).toBe(

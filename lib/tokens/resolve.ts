@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import { tokens, users, type Token, type User } from '@/db/schema';
-import { iso, type Ctx } from '@/lib/context';
+import { type Token, type User } from '@/db/schema';
+import { tokens, users } from '@/db/tables';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { allowlistOf } from '@/lib/net/cidr';
 import { preparedPerDb } from '@/lib/prepared';
@@ -38,9 +39,9 @@ export type ResolveTokenInput = {
  * token's own allowlist. Records the use (throttled) and slides the expiry of
  * extend-when-used tokens.
  */
-export function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTokenInput }): ResolvedToken {
+export async function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTokenInput }): Promise<ResolvedToken> {
   const hash = hashToken(input.token);
-  const row = tokenByHash(ctx.db).get({ hash });
+  const row = (await tokenByHash(ctx.db).execute({ hash }))[0];
   // The lookup is by hash through a unique index; the comparison below is the constant-time
   // check that the row found is really this token's.
   if (!row || !hashesEqual(row.token.tokenHash, hash)) {
@@ -62,10 +63,10 @@ export function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTokenInpu
   if (!allowlistOf(token.ipAllowlist).admits(input.ip)) {
     throw new AppError('forbidden', `IP address ${input.ip ?? 'unknown'} is not in this token's IP allowlist`);
   }
-  return { token: touchToken(ctx, token, input), user };
+  return { token: await touchToken(ctx, token, input), user };
 }
 
-function touchToken(ctx: Ctx, token: Token, input: ResolveTokenInput): Token {
+async function touchToken(ctx: Ctx, token: Token, input: ResolveTokenInput): Promise<Token> {
   const last = token.lastUsedTime ? Date.parse(token.lastUsedTime) : 0;
   if (ctx.now.getTime() - last < TOUCH_INTERVAL_MS) return token;
   const changes: Partial<Token> = {
@@ -76,9 +77,9 @@ function touchToken(ctx: Ctx, token: Token, input: ResolveTokenInput): Token {
   if (token.extendWhenUsed && token.maxAgeSeconds !== null) {
     changes.expiryTime = iso(new Date(ctx.now.getTime() + token.maxAgeSeconds * 1000));
   }
-  ctx.db.transaction(() => {
-    ctx.db.update(tokens).set(changes).where(eq(tokens.id, token.id)).run();
-    ctx.db.update(users).set({ lastActivityTime: changes.lastUsedTime }).where(eq(users.id, token.userId)).run();
+  await inTransaction(ctx, async (ctx) => {
+    await ctx.db.update(tokens).set(changes).where(eq(tokens.id, token.id));
+    await ctx.db.update(users).set({ lastActivityTime: changes.lastUsedTime }).where(eq(users.id, token.userId));
   });
   return { ...token, ...changes };
 }

@@ -12,84 +12,84 @@ import { removeTwoFactor } from './reset';
 
 const META = { ip: '203.0.113.9', userAgent: 'vitest' };
 
-function signedIn(ctx: Ctx) {
-  const user = seedUser(ctx);
-  const org = seedOrganization(ctx);
-  seedMembership(ctx, { organizationId: org.id, userId: user.id });
-  const { token } = seedToken(ctx, user.id, { kind: 'session', createdManually: false });
-  const principal: Principal = { user, token, memberships: listMemberships(ctx, user.id) };
+async function signedIn(ctx: Ctx) {
+  const user = await seedUser(ctx);
+  const org = await seedOrganization(ctx);
+  await seedMembership(ctx, { organizationId: org.id, userId: user.id });
+  const { token } = await seedToken(ctx, user.id, { kind: 'session', createdManually: false });
+  const principal: Principal = { user, token, memberships: await listMemberships(ctx, user.id) };
   return principal;
 }
 
-function enrolled(ctx: Ctx) {
-  const principal = signedIn(ctx);
-  const { secret } = beginTotpEnrollment({ ctx, principal });
-  confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: totpCodeAt(secret, ctx.now) } });
+async function enrolled(ctx: Ctx) {
+  const principal = await signedIn(ctx);
+  const { secret } = await beginTotpEnrollment({ ctx, principal });
+  await confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: totpCodeAt(secret, ctx.now) } });
   return principal;
 }
 
-const rowsOf = (ctx: Ctx, userId: string) => ({
-  credentials: ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).all().length,
-  codes: ctx.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, userId)).all().length,
+const rowsOf = async (ctx: Ctx, userId: string) => ({
+  credentials: (await ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId))).length,
+  codes: (await ctx.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, userId))).length,
 });
 
 describe('removeTwoFactor', () => {
   it('deletes a confirmed authenticator and all recovery codes', async () => {
     const ctx = testCtx();
-    const { user } = enrolled(ctx);
-    expect(rowsOf(ctx, user.id)).toEqual({ credentials: 1, codes: 10 });
+    const { user } = await enrolled(ctx);
+    expect(await rowsOf(ctx, user.id)).toEqual({ credentials: 1, codes: 10 });
 
     await expect(removeTwoFactor(ctx, { userId: user.id })).resolves.toEqual({ removed: true });
 
-    expect(rowsOf(ctx, user.id)).toEqual({ credentials: 0, codes: 0 });
-    expect(hasConfirmedTotp(ctx, user.id)).toBe(false);
-    expect(twoFactorStatus(ctx, user.id)).toEqual({ enabled: false, since: null, recoveryCodesLeft: 0 });
+    expect(await rowsOf(ctx, user.id)).toEqual({ credentials: 0, codes: 0 });
+    expect(await hasConfirmedTotp(ctx, user.id)).toBe(false);
+    expect(await twoFactorStatus(ctx, user.id)).toEqual({ enabled: false, since: null, recoveryCodesLeft: 0 });
   });
 
   it('deletes a setup still waiting for its first code', async () => {
     const ctx = testCtx();
-    const principal = signedIn(ctx);
-    beginTotpEnrollment({ ctx, principal });
+    const principal = await signedIn(ctx);
+    await beginTotpEnrollment({ ctx, principal });
     await expect(removeTwoFactor(ctx, { userId: principal.user.id })).resolves.toEqual({ removed: true });
-    expect(rowsOf(ctx, principal.user.id)).toEqual({ credentials: 0, codes: 0 });
+    expect(await rowsOf(ctx, principal.user.id)).toEqual({ credentials: 0, codes: 0 });
   });
 
   it('answers removed: false for a user with nothing enrolled, and for an unknown user id', async () => {
     const ctx = testCtx();
-    const { user } = signedIn(ctx);
+    const { user } = await signedIn(ctx);
     await expect(removeTwoFactor(ctx, { userId: user.id })).resolves.toEqual({ removed: false });
     await expect(removeTwoFactor(ctx, { userId: 'no-such-user' })).resolves.toEqual({ removed: false });
   });
 
   it('a second removal finds nothing', async () => {
     const ctx = testCtx();
-    const { user } = enrolled(ctx);
+    const { user } = await enrolled(ctx);
     await removeTwoFactor(ctx, { userId: user.id });
     await expect(removeTwoFactor(ctx, { userId: user.id })).resolves.toEqual({ removed: false });
   });
 
   it("touches only that user's enrollment, keeps sessions and tokens, and writes no audit event", async () => {
     const ctx = testCtx();
-    const target = enrolled(ctx);
-    const other = enrolled(ctx);
-    const eventsBefore = listAuditEvents(ctx).length;
-    const tokensBefore = ctx.db.select().from(tokens).all().length;
+    const target = await enrolled(ctx);
+    const other = await enrolled(ctx);
+    const eventsBefore = (await listAuditEvents(ctx)).length;
+    const tokensBefore = (await ctx.db.select().from(tokens)).length;
 
     await removeTwoFactor(ctx, { userId: target.user.id });
 
-    expect(rowsOf(ctx, other.user.id)).toEqual({ credentials: 1, codes: 10 });
-    expect(hasConfirmedTotp(ctx, other.user.id)).toBe(true);
-    expect(ctx.db.select().from(tokens).all().length).toBe(tokensBefore);
+    expect(await rowsOf(ctx, other.user.id)).toEqual({ credentials: 1, codes: 10 });
+    expect(await hasConfirmedTotp(ctx, other.user.id)).toBe(true);
+    expect((await ctx.db.select().from(tokens)).length).toBe(tokensBefore);
     // The callers record the event in their own terms (who did it, in which organization).
-    expect(listAuditEvents(ctx).length).toBe(eventsBefore);
+    expect((await listAuditEvents(ctx)).length).toBe(eventsBefore);
   });
 
   it('the user can enroll again afterwards', async () => {
     const ctx = testCtx();
-    const principal = enrolled(ctx);
+    const principal = await enrolled(ctx);
     await removeTwoFactor(ctx, { userId: principal.user.id });
-    const { secret } = beginTotpEnrollment({ ctx, principal });
-    confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: totpCodeAt(secret, ctx.now) } });
-    expect(hasConfirmedTotp(ctx, principal.user.id)).toBe(true);
+    const { secret } = await beginTotpEnrollment({ ctx, principal });
+    await confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: totpCodeAt(secret, ctx.now) } });
+    expect(await hasConfirmedTotp(ctx, principal.user.id)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { recoveryCodes, totpCredentials } from '@/db/schema';
-import type { Ctx } from '@/lib/context';
+import { recoveryCodes, totpCredentials } from '@/db/tables';
+import { type Ctx, inTransaction } from '@/lib/context';
+import { affectedRows } from '@/db/async';
 
 // Removing a user's two-factor enrollment on someone else's authority: a super admin on the
 // member's page (lib/users/member-two-factor.ts) or the operator on the server host (the
@@ -17,7 +18,7 @@ import type { Ctx } from '@/lib/context';
  * can do nothing but enroll again.
  */
 export async function removeTwoFactor(ctx: Ctx, input: { userId: string }): Promise<{ removed: boolean }> {
-  return ctx.db.transaction(() => ({ removed: deleteTwoFactorEnrollment(ctx, input.userId) }));
+  return await inTransaction(ctx, async (ctx) => ({ removed: await deleteTwoFactorEnrollment(ctx, input.userId) }));
 }
 
 /**
@@ -25,8 +26,8 @@ export async function removeTwoFactor(ctx: Ctx, input: { userId: string }): Prom
  * synchronous, so an async function cannot run inside one): the member's page checks the
  * organization's rule, removes and audits in one. True when anything was deleted.
  */
-export function deleteTwoFactorEnrollment(ctx: Ctx, userId: string): boolean {
-  const credentials = ctx.db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run().changes;
-  const codes = ctx.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run().changes;
+export async function deleteTwoFactorEnrollment(ctx: Ctx, userId: string): Promise<boolean> {
+  const credentials = affectedRows(await ctx.db.delete(totpCredentials).where(eq(totpCredentials.userId, userId)));
+  const codes = affectedRows(await ctx.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)));
   return credentials + codes > 0;
 }

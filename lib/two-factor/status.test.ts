@@ -41,42 +41,41 @@ describe('twoFactorEnrollmentRequired', () => {
   });
 });
 
-function setTwoFactorRequired(ctx: Ctx, organizationId: string, required = true) {
-  ctx.db.update(organizations).set({ twoFactorRequired: required }).where(eq(organizations.id, organizationId)).run();
+async function setTwoFactorRequired(ctx: Ctx, organizationId: string, required = true) {
+  await ctx.db.update(organizations).set({ twoFactorRequired: required }).where(eq(organizations.id, organizationId));
 }
 
-function confirmTotp(ctx: Ctx, userId: string, confirmed = true) {
-  ctx.db
+async function confirmTotp(ctx: Ctx, userId: string, confirmed = true) {
+  await ctx.db
     .insert(totpCredentials)
-    .values({ userId, secret: 'JBSWY3DPEHPK3PXP', confirmedTime: confirmed ? '2026-03-01T11:00:00Z' : null, createTime: '2026-03-01T11:00:00Z' })
-    .run();
+    .values({ userId, secret: 'JBSWY3DPEHPK3PXP', confirmedTime: confirmed ? '2026-03-01T11:00:00Z' : null, createTime: '2026-03-01T11:00:00Z' });
 }
 
 /** A principal as the gate builds it: a user in the given organizations, holding one token. */
-function principalOf(ctx: Ctx, { orgs, kind = 'session', authMethod = 'password' }: { orgs: { required: boolean; name?: string }[]; kind?: TokenKind; authMethod?: string }) {
-  const user = seedUser(ctx);
+async function principalOf(ctx: Ctx, { orgs, kind = 'session', authMethod = 'password' }: { orgs: { required: boolean; name?: string }[]; kind?: TokenKind; authMethod?: string }) {
+  const user = await seedUser(ctx);
   for (const org of orgs) {
-    const organization = seedOrganization(ctx, { name: org.name });
-    setTwoFactorRequired(ctx, organization.id, org.required);
-    seedMembership(ctx, { organizationId: organization.id, userId: user.id });
+    const organization = await seedOrganization(ctx, { name: org.name });
+    await setTwoFactorRequired(ctx, organization.id, org.required);
+    await seedMembership(ctx, { organizationId: organization.id, userId: user.id });
   }
-  const { token } = seedToken(ctx, user.id, { kind, authMethod });
-  return { user, token, memberships: listMemberships(ctx, user.id) } satisfies Principal;
+  const { token } = await seedToken(ctx, user.id, { kind, authMethod });
+  return { user, token, memberships: await listMemberships(ctx, user.id) } satisfies Principal;
 }
 
 describe('pendingTwoFactorEnrollment', () => {
-  it('names the organizations requiring it, for a password session without an authenticator', () => {
+  it('names the organizations requiring it, for a password session without an authenticator', async () => {
     const ctx = testCtx();
-    const principal = principalOf(ctx, { orgs: [{ required: true, name: 'Acme' }, { required: false }, { required: true, name: 'Beta' }] });
-    expect(pendingTwoFactorEnrollment(ctx, principal)?.map((m) => m.organization.name)).toEqual(['Acme', 'Beta']);
+    const principal = await principalOf(ctx, { orgs: [{ required: true, name: 'Acme' }, { required: false }, { required: true, name: 'Beta' }] });
+    expect((await pendingTwoFactorEnrollment(ctx, principal))?.map((m) => m.organization.name)).toEqual(['Acme', 'Beta']);
 
-    const error = (() => {
+    const error = (await (async () => {
       try {
-        assertNoPendingTwoFactorEnrollment(ctx, principal, 'api');
+        await assertNoPendingTwoFactorEnrollment(ctx, principal, 'api');
       } catch (e) {
         return e;
       }
-    })() as AppError;
+    })()) as AppError;
     expect(error).toBeInstanceOf(AppError);
     expect(error.code).toBe('two_factor_enrollment_required');
     expect(error.status).toBe(403);
@@ -86,18 +85,18 @@ describe('pendingTwoFactorEnrollment', () => {
     );
   });
 
-  it('three or more organizations are listed with commas and a final "and"', () => {
+  it('three or more organizations are listed with commas and a final "and"', async () => {
     const ctx = testCtx();
-    const principal = principalOf(ctx, { orgs: [{ required: true, name: 'Acme' }, { required: true, name: 'Beta' }, { required: true, name: 'Gamma' }] });
+    const principal = await principalOf(ctx, { orgs: [{ required: true, name: 'Acme' }, { required: true, name: 'Beta' }, { required: true, name: 'Gamma' }] });
     expect(twoFactorEnrollmentError(principal.memberships, 'console').message).toBe(
       'Organizations "Acme", "Beta" and "Gamma" require two-factor authentication for password sign-ins. Set up an authenticator to continue.',
     );
   });
 
-  it('one organization is named as such, and the console says what to do there', () => {
+  it('one organization is named as such, and the console says what to do there', async () => {
     const ctx = testCtx();
-    const principal = principalOf(ctx, { orgs: [{ required: true, name: 'Acme' }] });
-    expect(() => assertNoPendingTwoFactorEnrollment(ctx, principal, 'console')).toThrow(
+    const principal = await principalOf(ctx, { orgs: [{ required: true, name: 'Acme' }] });
+    await expect(assertNoPendingTwoFactorEnrollment(ctx, principal, 'console')).rejects.toThrow(
       'Organization "Acme" requires two-factor authentication for password sign-ins. Set up an authenticator to continue.',
     );
   });
@@ -110,46 +109,45 @@ describe('pendingTwoFactorEnrollment', () => {
     ['an SSO session', { orgs: [{ required: true }], authMethod: 'saml' }, false],
     ['a third-party session', { orgs: [{ required: true }], authMethod: 'google' }, false],
     ['a password session', { orgs: [{ required: true }] }, true],
-  ])('%s -> pending %s', (_name, input, pending) => {
+  ])('%s -> pending %s', async (_name, input, pending) => {
     const ctx = testCtx();
-    const principal = principalOf(ctx, input);
-    expect(pendingTwoFactorEnrollment(ctx, principal) !== null).toBe(pending);
+    const principal = await principalOf(ctx, input);
+    expect(await pendingTwoFactorEnrollment(ctx, principal) !== null).toBe(pending);
   });
 
-  it('ends once the authenticator is confirmed, not when setup merely started', () => {
+  it('ends once the authenticator is confirmed, not when setup merely started', async () => {
     const ctx = testCtx();
-    const principal = principalOf(ctx, { orgs: [{ required: true }] });
-    confirmTotp(ctx, principal.user.id, false);
-    expect(hasConfirmedTotp(ctx, principal.user.id)).toBe(false);
-    expect(pendingTwoFactorEnrollment(ctx, principal)).not.toBeNull();
-    ctx.db.update(totpCredentials).set({ confirmedTime: '2026-03-01T12:00:00Z' }).run();
-    expect(hasConfirmedTotp(ctx, principal.user.id)).toBe(true);
-    expect(pendingTwoFactorEnrollment(ctx, principal)).toBeNull();
+    const principal = await principalOf(ctx, { orgs: [{ required: true }] });
+    await confirmTotp(ctx, principal.user.id, false);
+    expect(await hasConfirmedTotp(ctx, principal.user.id)).toBe(false);
+    expect(await pendingTwoFactorEnrollment(ctx, principal)).not.toBeNull();
+    await ctx.db.update(totpCredentials).set({ confirmedTime: '2026-03-01T12:00:00Z' });
+    expect(await hasConfirmedTotp(ctx, principal.user.id)).toBe(true);
+    expect(await pendingTwoFactorEnrollment(ctx, principal)).toBeNull();
   });
 });
 
 describe('twoFactorStatus', () => {
-  it('off without a confirmed authenticator', () => {
+  it('off without a confirmed authenticator', async () => {
     const ctx = testCtx();
-    const user = seedUser(ctx);
-    expect(twoFactorStatus(ctx, user.id)).toEqual({ enabled: false, since: null, recoveryCodesLeft: 0 });
-    confirmTotp(ctx, user.id, false);
-    expect(twoFactorStatus(ctx, user.id)).toEqual({ enabled: false, since: null, recoveryCodesLeft: 0 });
+    const user = await seedUser(ctx);
+    expect(await twoFactorStatus(ctx, user.id)).toEqual({ enabled: false, since: null, recoveryCodesLeft: 0 });
+    await confirmTotp(ctx, user.id, false);
+    expect(await twoFactorStatus(ctx, user.id)).toEqual({ enabled: false, since: null, recoveryCodesLeft: 0 });
   });
 
-  it('on, with the unused recovery codes counted', () => {
+  it('on, with the unused recovery codes counted', async () => {
     const ctx = testCtx(T0);
-    const user = seedUser(ctx);
-    confirmTotp(ctx, user.id);
-    ctx.db
+    const user = await seedUser(ctx);
+    await confirmTotp(ctx, user.id);
+    await ctx.db
       .insert(recoveryCodes)
       .values([
         { userId: user.id, codeHash: 'a' },
         { userId: user.id, codeHash: 'b', usedTime: '2026-03-01T11:30:00Z' },
         { userId: user.id, codeHash: 'c' },
-      ])
-      .run();
-    expect(twoFactorStatus(ctx, user.id)).toEqual({ enabled: true, since: '2026-03-01T11:00:00Z', recoveryCodesLeft: 2 });
+      ]);
+    expect(await twoFactorStatus(ctx, user.id)).toEqual({ enabled: true, since: '2026-03-01T11:00:00Z', recoveryCodesLeft: 2 });
   });
 });
 

@@ -1,8 +1,10 @@
 import { and, count, eq, isNotNull, isNull } from 'drizzle-orm';
-import { recoveryCodes, totpCredentials, type TokenKind } from '@/db/schema';
+import { type TokenKind } from '@/db/schema';
+import { recoveryCodes, totpCredentials } from '@/db/tables';
 import type { MembershipWithOrg, Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
+import { first } from '@/db/async';
 
 // Whether a request must wait for two-factor enrollment: organizations.two_factor_required
 // makes a password session of a user without a confirmed authenticator good for nothing but
@@ -43,23 +45,25 @@ export function organizationsRequiringTwoFactor(memberships: readonly Membership
   return memberships.filter((m) => m.organization.twoFactorRequired);
 }
 
-export function hasConfirmedTotp(ctx: Ctx, userId: string): boolean {
-  return !!ctx.db
-    .select({ userId: totpCredentials.userId })
-    .from(totpCredentials)
-    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedTime)))
-    .get();
+export async function hasConfirmedTotp(ctx: Ctx, userId: string): Promise<boolean> {
+  return !!await first(
+    ctx.db
+      .select({ userId: totpCredentials.userId })
+      .from(totpCredentials)
+      .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedTime)))
+      .limit(1),
+  );
 }
 
 /**
  * The organizations waiting for this principal to enroll, or null when nothing waits. Looks
  * at the database only for password sessions of users under such a policy.
  */
-export function pendingTwoFactorEnrollment(
+export async function pendingTwoFactorEnrollment(
   ctx: Ctx,
   principal: Principal,
   governing: readonly MembershipWithOrg[] = principal.memberships,
-): MembershipWithOrg[] | null {
+): Promise<MembershipWithOrg[] | null> {
   // Each organization's policy governs its own resources: only the organizations governing
   // this request (the gate's `governing`) can hold it back.
   const requiring = organizationsRequiringTwoFactor(governing);
@@ -68,7 +72,7 @@ export function pendingTwoFactorEnrollment(
   if (!twoFactorEnrollmentRequired({ policyRequires: requiring.length > 0, tokenKind: kind, authMethod, enrolled: false })) {
     return null;
   }
-  return hasConfirmedTotp(ctx, principal.user.id) ? null : requiring;
+  return await hasConfirmedTotp(ctx, principal.user.id) ? null : requiring;
 }
 
 /** The refusal of a request that waits for enrollment (403), naming who requires it. */
@@ -84,13 +88,13 @@ export function twoFactorEnrollmentError(requiring: readonly MembershipWithOrg[]
 }
 
 /** Throws the refusal if the principal must enroll first. */
-export function assertNoPendingTwoFactorEnrollment(
+export async function assertNoPendingTwoFactorEnrollment(
   ctx: Ctx,
   principal: Principal,
   surface: 'console' | 'api',
   governing: readonly MembershipWithOrg[] = principal.memberships,
-): void {
-  const requiring = pendingTwoFactorEnrollment(ctx, principal, governing);
+): Promise<void> {
+  const requiring = await pendingTwoFactorEnrollment(ctx, principal, governing);
   if (requiring) throw twoFactorEnrollmentError(requiring, surface);
 }
 
@@ -103,20 +107,24 @@ export type TwoFactorStatus = {
 
 /** What Profile → Authentication shows. */
 /** How many of the user's recovery codes are still unused. */
-export function recoveryCodesLeft(ctx: Ctx, userId: string): number {
-  return ctx.db
-    .select({ n: count() })
-    .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedTime)))
-    .get()!.n;
+export async function recoveryCodesLeft(ctx: Ctx, userId: string): Promise<number> {
+  return (await first(
+    ctx.db
+      .select({ n: count() })
+      .from(recoveryCodes)
+      .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedTime)))
+      .limit(1),
+  ))!.n;
 }
 
-export function twoFactorStatus(ctx: Ctx, userId: string): TwoFactorStatus {
-  const credential = ctx.db
-    .select({ confirmedTime: totpCredentials.confirmedTime })
-    .from(totpCredentials)
-    .where(eq(totpCredentials.userId, userId))
-    .get();
+export async function twoFactorStatus(ctx: Ctx, userId: string): Promise<TwoFactorStatus> {
+  const credential = await first(
+    ctx.db
+      .select({ confirmedTime: totpCredentials.confirmedTime })
+      .from(totpCredentials)
+      .where(eq(totpCredentials.userId, userId))
+      .limit(1),
+  );
   const since = credential?.confirmedTime ?? null;
-  return { enabled: since !== null, since, recoveryCodesLeft: since ? recoveryCodesLeft(ctx, userId) : 0 };
+  return { enabled: since !== null, since, recoveryCodesLeft: since ? await recoveryCodesLeft(ctx, userId) : 0 };
 }

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { externalIdentities, passwordCredentials } from '@/db/schema';
+import { externalIdentities, passwordCredentials } from '@/db/tables';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { preparedPerDb } from '@/lib/prepared';
@@ -14,13 +14,13 @@ const providersOfUser = preparedPerDb((db) =>
 );
 
 /** The sign-in methods a user has set up, as GET /v1/me reports them in `auth`. */
-export function userAuthMethods(ctx: Ctx, userId: string): string[] {
+export async function userAuthMethods(ctx: Ctx, userId: string): Promise<string[]> {
   const methods: string[] = [];
-  if (passwordOfUser(ctx.db).get({ userId })) {
+  if ((await passwordOfUser(ctx.db).execute({ userId }))[0]) {
     methods.push('password');
   }
   // Linked third-party accounts by method ("google", "github", "saml"), each once.
-  const providers = providersOfUser(ctx.db).all({ userId });
+  const providers = await providersOfUser(ctx.db).execute({ userId });
   for (const { provider } of providers) {
     const method = provider.startsWith('saml:') ? 'saml' : provider;
     if (!methods.includes(method)) methods.push(method);
@@ -29,7 +29,7 @@ export function userAuthMethods(ctx: Ctx, userId: string): string[] {
 }
 
 /** GET /v1/me's `user` object. Explicit fields only: nothing secret can leak by being added to a table. */
-export function meResponse(ctx: Ctx, principal: Principal) {
+export async function meResponse(ctx: Ctx, principal: Principal) {
   const { user, memberships } = principal;
   return {
     user: {
@@ -37,9 +37,9 @@ export function meResponse(ctx: Ctx, principal: Principal) {
       user_id: user.id,
       real_name: user.realName,
       state: user.state,
-      auth: userAuthMethods(ctx, user.id),
+      auth: await userAuthMethods(ctx, user.id),
       // The names of the projects the caller reaches, as GET /v1/project lists them.
-      projects: projectNamesOf(ctx, user.id),
+      projects: await projectNamesOf(ctx, user.id),
       token_validity_begin: user.tokenValidityBegin,
       managing_organization_id: user.managingOrganizationId,
       create_time: user.createTime,

@@ -4,18 +4,18 @@ import { addMember, callAs, seedAdminAndBob, seedLinkedIdentities, seedTotp, set
 import { seedMembership, seedOrganization, seedToken, testCtx } from '@/lib/testing/seed';
 import { loadMemberPage } from './member-page';
 
-const world = () => seedAdminAndBob(testCtx());
+const world = async () => await seedAdminAndBob(testCtx());
 
 describe('loadMemberPage', () => {
-  it('gathers the member’s methods, 2FA, sessions and tokens, management and the reset answer', () => {
-    const { ctx, organization, bob, call } = world();
-    seedLinkedIdentities(ctx, organization.id, bob, { thirdParty: { provider: 'google', subject: 'g-1' }, samlSubject: 'bob@idp.test' });
-    seedTotp(ctx, bob.id);
-    const session = seedToken(ctx, bob.id, { kind: 'session', createdManually: false, authMethod: 'saml:amOkta' }).token;
-    const personal = seedToken(ctx, bob.id, { description: 'ci' }).token;
-    setUserFields(ctx, bob.id, { managingOrganizationId: organization.id });
+  it('gathers the member’s methods, 2FA, sessions and tokens, management and the reset answer', async () => {
+    const { ctx, organization, bob, call } = await world();
+    await seedLinkedIdentities(ctx, organization.id, bob, { thirdParty: { provider: 'google', subject: 'g-1' }, samlSubject: 'bob@idp.test' });
+    await seedTotp(ctx, bob.id);
+    const session = (await seedToken(ctx, bob.id, { kind: 'session', createdManually: false, authMethod: 'saml:amOkta' })).token;
+    const personal = (await seedToken(ctx, bob.id, { description: 'ci' })).token;
+    await setUserFields(ctx, bob.id, { managingOrganizationId: organization.id });
 
-    const page = loadMemberPage({ ...call, userId: bob.id });
+    const page = await loadMemberPage({ ...call, userId: bob.id });
     expect(page.member.user.email).toBe('bob@example.test');
     expect(page.methods.map((m) => [m.type, m.name, m.lastUsedTime])).toEqual([
       ['internal', 'Password', null],
@@ -28,25 +28,25 @@ describe('loadMemberPage', () => {
     expect(page).toMatchObject({ managedBy: 'this', otherOrganizations: 0, twoFactorResetRefusal: null, twoFactorRequiredHere: false });
   });
 
-  it('says, before anyone clicks, why a reset would be refused', () => {
-    const { ctx, admin, bob, call } = world();
-    const manager = seedOrganization(ctx);
-    seedMembership(ctx, { organizationId: manager.id, userId: bob.id });
-    setUserFields(ctx, bob.id, { managingOrganizationId: manager.id });
-    seedTotp(ctx, bob.id);
-    const page = loadMemberPage({ ...call, userId: bob.id });
+  it('says, before anyone clicks, why a reset would be refused', async () => {
+    const { ctx, admin, bob, call } = await world();
+    const manager = await seedOrganization(ctx);
+    await seedMembership(ctx, { organizationId: manager.id, userId: bob.id });
+    await setUserFields(ctx, bob.id, { managingOrganizationId: manager.id });
+    await seedTotp(ctx, bob.id);
+    const page = await loadMemberPage({ ...call, userId: bob.id });
     expect(page).toMatchObject({ managedBy: 'other', otherOrganizations: 1 });
     expect(page.twoFactorResetRefusal).toMatch(/^bob@example\.test also belongs to other organizations and is not managed by this one/);
-    expect(loadMemberPage({ ...call, userId: admin.id }).twoFactorResetRefusal).toBe(
+    expect((await loadMemberPage({ ...call, userId: admin.id })).twoFactorResetRefusal).toBe(
       'To turn off your own two-factor authentication, use Profile → Authentication: it asks for a code or a recovery code.',
     );
   });
 
-  it('is 403 for a member who is not a super admin and 404 for anyone outside the organization', () => {
-    const { ctx, organization, admin, bob, call } = world();
-    expect(rejection(() => loadMemberPage({ ...callAs(ctx, bob.id, organization.id), userId: admin.id })).status).toBe(403);
-    const stranger = addMember(ctx, seedOrganization(ctx).id);
-    const error = rejection(() => loadMemberPage({ ...call, userId: stranger.id }));
+  it('is 403 for a member who is not a super admin and 404 for anyone outside the organization', async () => {
+    const { ctx, organization, admin, bob, call } = await world();
+    expect((await rejection(async () => await loadMemberPage({ ...await callAs(ctx, bob.id, organization.id), userId: admin.id }))).status).toBe(403);
+    const stranger = await addMember(ctx, (await seedOrganization(ctx)).id);
+    const error = await rejection(async () => await loadMemberPage({ ...call, userId: stranger.id }));
     expect([error.status, error.message]).toEqual([404, `User ${stranger.id} is not a member of this organization`]);
   });
 });

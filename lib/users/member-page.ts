@@ -28,23 +28,23 @@ export type MemberPage = {
   identityProviderNames: Record<string, string>;
 };
 
-export function loadMemberPage(call: OrgCall & { userId: string }): MemberPage {
-  const member = getMember(call);
+export async function loadMemberPage(call: OrgCall & { userId: string }): Promise<MemberPage> {
+  const member = await getMember(call);
   const { ctx } = call;
   const membership = call.membership!;
-  const tokens = listMemberTokens(call);
+  const tokens = await listMemberTokens(call);
   const managing = member.user.managingOrganizationId;
   return {
     member,
-    methods: listMemberAuthenticationMethods(call),
-    twoFactor: memberTwoFactor(ctx, member.user.id),
+    methods: await listMemberAuthenticationMethods(call),
+    twoFactor: await memberTwoFactor(ctx, member.user.id),
     tokens,
     managedBy: managing === null ? null : managing === membership.organization.id ? 'this' : 'other',
-    otherOrganizations: otherOrganizationsOf(ctx, member.user.id),
-    twoFactorResetRefusal: twoFactorResetRefusal(ctx, { membership, callerId: call.principal.user.id, member })?.message ?? null,
+    otherOrganizations: await otherOrganizationsOf(ctx, member.user.id),
+    twoFactorResetRefusal: (await twoFactorResetRefusal(ctx, { membership, callerId: call.principal.user.id, member }))?.message ?? null,
     twoFactorRequiredHere: membership.organization.twoFactorRequired,
-    identityProviderNames: namesOf(ctx, tokens),
+    identityProviderNames: await namesOf(ctx, tokens),
   };
 }
 
-const namesOf = (ctx: Ctx, tokens: Token[]) => identityProviderNames(ctx, tokens.map((t) => t.authMethod));
+const namesOf = async (ctx: Ctx, tokens: Token[]) => await identityProviderNames(ctx, tokens.map((t) => t.authMethod));

@@ -13,37 +13,36 @@ import { listAuditEvents, seedMembership, seedOrganization, seedToken, testCtx }
 import { memberTwoFactor, resetMemberTwoFactor, twoFactorResetMessage } from './member-two-factor';
 
 /** An organization with a super admin (admin@) and a member (bob@) with 2FA on and ten recovery codes. */
-function world(ctx: Ctx = testCtx()) {
-  const { organization, admin } = seedOrganizationWithAdmin(ctx, { adminEmail: 'admin@example.test' });
-  const bob = addMember(ctx, organization.id, { email: 'bob@example.test' });
-  enroll(ctx, bob.id);
-  return { ctx, organization, admin, bob, call: callAs(ctx, admin.id, organization.id) };
+async function world(ctx: Ctx = testCtx()) {
+  const { organization, admin } = await seedOrganizationWithAdmin(ctx, { adminEmail: 'admin@example.test' });
+  const bob = await addMember(ctx, organization.id, { email: 'bob@example.test' });
+  await enroll(ctx, bob.id);
+  return { ctx, organization, admin, bob, call: await callAs(ctx, admin.id, organization.id) };
 }
 
-function enroll(ctx: Ctx, userId: string) {
-  seedTotp(ctx, userId);
-  ctx.db
+async function enroll(ctx: Ctx, userId: string) {
+  await seedTotp(ctx, userId);
+  await ctx.db
     .insert(recoveryCodes)
-    .values(Array.from({ length: 10 }, (_, i) => ({ userId, codeHash: `hash-${userId}-${i}` })))
-    .run();
+    .values(Array.from({ length: 10 }, (_, i) => ({ userId, codeHash: `hash-${userId}-${i}` })));
 }
 
-const enrollmentOf = (ctx: Ctx, userId: string) => ({
-  credentials: ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId)).all().length,
-  codes: ctx.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, userId)).all().length,
+const enrollmentOf = async (ctx: Ctx, userId: string) => ({
+  credentials: (await ctx.db.select().from(totpCredentials).where(eq(totpCredentials.userId, userId))).length,
+  codes: (await ctx.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, userId))).length,
 });
-const resetEvents = (ctx: Ctx) => listAuditEvents(ctx).filter((e) => e.event === 'member.two_factor_reset');
-const requireTwoFactor = (ctx: Ctx, organizationId: string) =>
-  ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organizationId)).run();
+const resetEvents = async (ctx: Ctx) => (await listAuditEvents(ctx)).filter((e) => e.event === 'member.two_factor_reset');
+const requireTwoFactor = async (ctx: Ctx, organizationId: string) =>
+  await ctx.db.update(organizations).set({ twoFactorRequired: true }).where(eq(organizations.id, organizationId));
 
 describe('resetMemberTwoFactor', () => {
-  it('removes the authenticator and every recovery code, and audits it in this organization naming the admin', () => {
-    const { ctx, organization, admin, bob, call } = world();
-    ctx.db.update(recoveryCodes).set({ usedTime: '2026-02-01T00:00:00Z' }).where(eq(recoveryCodes.codeHash, `hash-${bob.id}-0`)).run();
-    const result = resetMemberTwoFactor({ ...call, userId: bob.id });
+  it('removes the authenticator and every recovery code, and audits it in this organization naming the admin', async () => {
+    const { ctx, organization, admin, bob, call } = await world();
+    await ctx.db.update(recoveryCodes).set({ usedTime: '2026-02-01T00:00:00Z' }).where(eq(recoveryCodes.codeHash, `hash-${bob.id}-0`));
+    const result = await resetMemberTwoFactor({ ...call, userId: bob.id });
     expect(result).toMatchObject({ wasEnabled: true, enrollmentRequired: false, member: { user: { id: bob.id }, hasAuthenticatorApp: false } });
-    expect(enrollmentOf(ctx, bob.id)).toEqual({ credentials: 0, codes: 0 });
-    expect(resetEvents(ctx)).toMatchObject([
+    expect(await enrollmentOf(ctx, bob.id)).toEqual({ credentials: 0, codes: 0 });
+    expect(await resetEvents(ctx)).toMatchObject([
       {
         organizationId: organization.id,
         actorUserId: admin.id,
@@ -62,165 +61,165 @@ describe('resetMemberTwoFactor', () => {
     ]);
   });
 
-  it('keeps the member’s sessions and tokens, and nobody else’s enrollment changes', () => {
-    const { ctx, organization, admin, bob, call } = world();
-    enroll(ctx, admin.id);
-    const carol = addMember(ctx, organization.id, { email: 'carol@example.test' });
-    enroll(ctx, carol.id);
-    seedToken(ctx, bob.id, { kind: 'session', createdManually: false });
-    seedToken(ctx, bob.id);
-    resetMemberTwoFactor({ ...call, userId: bob.id });
-    expect(ctx.db.select().from(tokens).where(eq(tokens.userId, bob.id)).all()).toHaveLength(2);
-    expect(enrollmentOf(ctx, carol.id)).toEqual({ credentials: 1, codes: 10 });
-    expect(enrollmentOf(ctx, admin.id)).toEqual({ credentials: 1, codes: 10 });
+  it('keeps the member’s sessions and tokens, and nobody else’s enrollment changes', async () => {
+    const { ctx, organization, admin, bob, call } = await world();
+    await enroll(ctx, admin.id);
+    const carol = await addMember(ctx, organization.id, { email: 'carol@example.test' });
+    await enroll(ctx, carol.id);
+    await seedToken(ctx, bob.id, { kind: 'session', createdManually: false });
+    await seedToken(ctx, bob.id);
+    await resetMemberTwoFactor({ ...call, userId: bob.id });
+    expect(await ctx.db.select().from(tokens).where(eq(tokens.userId, bob.id))).toHaveLength(2);
+    expect(await enrollmentOf(ctx, carol.id)).toEqual({ credentials: 1, codes: 10 });
+    expect(await enrollmentOf(ctx, admin.id)).toEqual({ credentials: 1, codes: 10 });
   });
 
   it('where the organization requires 2FA, the member’s next password sign-in can only enroll again', async () => {
-    const { ctx, organization, bob, call } = world();
+    const { ctx, organization, bob, call } = await world();
     const passwordHash = await hashPassword('correct horse battery');
-    ctx.db.update(passwordCredentials).set({ passwordHash }).where(eq(passwordCredentials.userId, bob.id)).run();
-    requireTwoFactor(ctx, organization.id);
+    await ctx.db.update(passwordCredentials).set({ passwordHash }).where(eq(passwordCredentials.userId, bob.id));
+    await requireTwoFactor(ctx, organization.id);
     const input = { email: 'bob@example.test', password: 'correct horse battery' };
     // Before: the password alone is not enough, a code is asked for.
     await expect(signInWithPassword({ ctx, input, meta: TEST_META })).rejects.toMatchObject({ code: 'otp_required' });
 
-    const result = resetMemberTwoFactor({ ...callAs(ctx, call.principal.user.id, organization.id), userId: bob.id });
+    const result = await resetMemberTwoFactor({ ...await callAs(ctx, call.principal.user.id, organization.id), userId: bob.id });
     expect(result.enrollmentRequired).toBe(true);
     expect(twoFactorResetMessage(result)).toBe(
       'Two-factor authentication of bob@example.test was reset: their authenticator app and recovery codes no longer work. This organization requires two-factor authentication: they must set up an authenticator at their next password sign-in.',
     );
-    expect(resetEvents(ctx)[0]!.details).toMatchObject({ enrollment_required: true });
+    expect((await resetEvents(ctx))[0]!.details).toMatchObject({ enrollment_required: true });
 
     // After: the password signs in, and the session is held back until an authenticator is set up.
     const { user, token } = await signInWithPassword({ ctx, input, meta: TEST_META });
-    const held = pendingTwoFactorEnrollment(ctx, { user, token, memberships: listMemberships(ctx, user.id) });
+    const held = await pendingTwoFactorEnrollment(ctx, { user, token, memberships: await listMemberships(ctx, user.id) });
     expect(held?.map((m) => m.organization.id)).toEqual([organization.id]);
   });
 
-  it('where the organization does not require 2FA, the answer says the password alone signs in', () => {
-    const { bob, call } = world();
-    expect(twoFactorResetMessage(resetMemberTwoFactor({ ...call, userId: bob.id }))).toBe(
+  it('where the organization does not require 2FA, the answer says the password alone signs in', async () => {
+    const { bob, call } = await world();
+    expect(twoFactorResetMessage(await resetMemberTwoFactor({ ...call, userId: bob.id }))).toBe(
       'Two-factor authentication of bob@example.test was reset: their authenticator app and recovery codes no longer work. This organization does not require two-factor authentication: they sign in with their password alone until they set up an authenticator again.',
     );
   });
 
-  it('removes a setup that was never confirmed, and says so', () => {
-    const { ctx, organization, call } = world();
-    const dana = addMember(ctx, organization.id, { email: 'dana@example.test' });
-    seedTotp(ctx, dana.id, { confirmed: false });
-    const result = resetMemberTwoFactor({ ...call, userId: dana.id });
+  it('removes a setup that was never confirmed, and says so', async () => {
+    const { ctx, organization, call } = await world();
+    const dana = await addMember(ctx, organization.id, { email: 'dana@example.test' });
+    await seedTotp(ctx, dana.id, { confirmed: false });
+    const result = await resetMemberTwoFactor({ ...call, userId: dana.id });
     expect(result.wasEnabled).toBe(false);
     expect(twoFactorResetMessage(result)).toMatch(/^The unfinished authenticator setup of dana@example\.test was removed\. /);
-    expect(enrollmentOf(ctx, dana.id)).toEqual({ credentials: 0, codes: 0 });
-    expect(resetEvents(ctx)[0]!.details).toMatchObject({ was_enabled: false });
+    expect(await enrollmentOf(ctx, dana.id)).toEqual({ credentials: 0, codes: 0 });
+    expect((await resetEvents(ctx))[0]!.details).toMatchObject({ was_enabled: false });
   });
 
-  it('a member with no two-factor authentication gets a clear 409, and nothing is recorded', () => {
-    const { ctx, organization, call } = world();
-    const erin = addMember(ctx, organization.id, { email: 'erin@example.test' });
-    const error = rejection(() => resetMemberTwoFactor({ ...call, userId: erin.id }));
+  it('a member with no two-factor authentication gets a clear 409, and nothing is recorded', async () => {
+    const { ctx, organization, call } = await world();
+    const erin = await addMember(ctx, organization.id, { email: 'erin@example.test' });
+    const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: erin.id }));
     expect([error.status, error.message]).toEqual([409, 'erin@example.test has no two-factor authentication to reset.']);
-    expect(resetEvents(ctx)).toEqual([]);
+    expect(await resetEvents(ctx)).toEqual([]);
   });
 
-  it('a second reset finds nothing to reset', () => {
-    const { bob, call } = world();
-    resetMemberTwoFactor({ ...call, userId: bob.id });
-    expect(rejection(() => resetMemberTwoFactor({ ...call, userId: bob.id })).message).toBe('bob@example.test has no two-factor authentication to reset.');
+  it('a second reset finds nothing to reset', async () => {
+    const { bob, call } = await world();
+    await resetMemberTwoFactor({ ...call, userId: bob.id });
+    expect((await rejection(async () => await resetMemberTwoFactor({ ...call, userId: bob.id }))).message).toBe('bob@example.test has no two-factor authentication to reset.');
   });
 
   describe('the account rule (the same as for deactivating)', () => {
     const REFUSAL =
       "bob@example.test also belongs to other organizations and is not managed by this one: their two-factor authentication is not this organization's alone to change. They can turn it off themselves under Profile → Authentication with a code or a recovery code, or the operator of this server can remove it.";
 
-    it('refuses a member who also belongs to another organization (409), removing nothing', () => {
-      const { ctx, bob, call } = world();
-      seedMembership(ctx, { organizationId: seedOrganization(ctx).id, userId: bob.id });
-      const error = rejection(() => resetMemberTwoFactor({ ...call, userId: bob.id }));
+    it('refuses a member who also belongs to another organization (409), removing nothing', async () => {
+      const { ctx, bob, call } = await world();
+      await seedMembership(ctx, { organizationId: (await seedOrganization(ctx)).id, userId: bob.id });
+      const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: bob.id }));
       expect([error.status, error.message]).toEqual([409, REFUSAL]);
-      expect(enrollmentOf(ctx, bob.id)).toEqual({ credentials: 1, codes: 10 });
-      expect(resetEvents(ctx)).toEqual([]);
+      expect(await enrollmentOf(ctx, bob.id)).toEqual({ credentials: 1, codes: 10 });
+      expect(await resetEvents(ctx)).toEqual([]);
     });
 
-    it('refuses one managed by the other organization they belong to', () => {
-      const { ctx, bob, call } = world();
-      const manager = seedOrganization(ctx);
-      seedMembership(ctx, { organizationId: manager.id, userId: bob.id });
-      setUserFields(ctx, bob.id, { managingOrganizationId: manager.id });
-      expect(rejection(() => resetMemberTwoFactor({ ...call, userId: bob.id })).message).toBe(REFUSAL);
-      expect(enrollmentOf(ctx, bob.id)).toEqual({ credentials: 1, codes: 10 });
+    it('refuses one managed by the other organization they belong to', async () => {
+      const { ctx, bob, call } = await world();
+      const manager = await seedOrganization(ctx);
+      await seedMembership(ctx, { organizationId: manager.id, userId: bob.id });
+      await setUserFields(ctx, bob.id, { managingOrganizationId: manager.id });
+      expect((await rejection(async () => await resetMemberTwoFactor({ ...call, userId: bob.id }))).message).toBe(REFUSAL);
+      expect(await enrollmentOf(ctx, bob.id)).toEqual({ credentials: 1, codes: 10 });
     });
 
-    it('allows it for a member of other organizations whom this organization manages', () => {
-      const { ctx, organization, bob, call } = world();
-      seedMembership(ctx, { organizationId: seedOrganization(ctx).id, userId: bob.id });
-      seedMembership(ctx, { organizationId: seedOrganization(ctx).id, userId: bob.id });
-      setUserFields(ctx, bob.id, { managingOrganizationId: organization.id });
-      expect(resetMemberTwoFactor({ ...call, userId: bob.id }).wasEnabled).toBe(true);
-      expect(enrollmentOf(ctx, bob.id)).toEqual({ credentials: 0, codes: 0 });
+    it('allows it for a member of other organizations whom this organization manages', async () => {
+      const { ctx, organization, bob, call } = await world();
+      await seedMembership(ctx, { organizationId: (await seedOrganization(ctx)).id, userId: bob.id });
+      await seedMembership(ctx, { organizationId: (await seedOrganization(ctx)).id, userId: bob.id });
+      await setUserFields(ctx, bob.id, { managingOrganizationId: organization.id });
+      expect((await resetMemberTwoFactor({ ...call, userId: bob.id })).wasEnabled).toBe(true);
+      expect(await enrollmentOf(ctx, bob.id)).toEqual({ credentials: 0, codes: 0 });
     });
 
-    it('allows it for a managed member of this organization only', () => {
-      const { ctx, organization, bob, call } = world();
-      setUserFields(ctx, bob.id, { managingOrganizationId: organization.id });
-      expect(resetMemberTwoFactor({ ...call, userId: bob.id }).wasEnabled).toBe(true);
+    it('allows it for a managed member of this organization only', async () => {
+      const { ctx, organization, bob, call } = await world();
+      await setUserFields(ctx, bob.id, { managingOrganizationId: organization.id });
+      expect((await resetMemberTwoFactor({ ...call, userId: bob.id })).wasEnabled).toBe(true);
     });
   });
 
   describe('who may reset', () => {
-    it('403 for a member who is not a super admin, even of their own 2FA', () => {
-      const { ctx, organization, admin, bob } = world();
-      enroll(ctx, admin.id);
+    it('403 for a member who is not a super admin, even of their own 2FA', async () => {
+      const { ctx, organization, admin, bob } = await world();
+      await enroll(ctx, admin.id);
       for (const target of [admin.id, bob.id]) {
-        const error = rejection(() => resetMemberTwoFactor({ ...callAs(ctx, bob.id, organization.id), userId: target }));
+        const error = await rejection(async () => await resetMemberTwoFactor({ ...await callAs(ctx, bob.id, organization.id), userId: target }));
         expect([error.status, error.message]).toEqual([403, 'Only super admins of this organization may do this']);
       }
-      expect(enrollmentOf(ctx, bob.id)).toEqual({ credentials: 1, codes: 10 });
-      expect(enrollmentOf(ctx, admin.id)).toEqual({ credentials: 1, codes: 10 });
-      expect(resetEvents(ctx)).toEqual([]);
+      expect(await enrollmentOf(ctx, bob.id)).toEqual({ credentials: 1, codes: 10 });
+      expect(await enrollmentOf(ctx, admin.id)).toEqual({ credentials: 1, codes: 10 });
+      expect(await resetEvents(ctx)).toEqual([]);
     });
 
-    it('403 without a resolved organization', () => {
-      const { bob, call } = world();
-      expect(rejection(() => resetMemberTwoFactor({ ...call, membership: null, userId: bob.id })).status).toBe(403);
+    it('403 without a resolved organization', async () => {
+      const { bob, call } = await world();
+      expect((await rejection(async () => await resetMemberTwoFactor({ ...call, membership: null, userId: bob.id }))).status).toBe(403);
     });
 
-    it('404 for a member of another organization, even one whose super admin the caller also is', () => {
-      const { ctx, admin, call } = world();
-      const other = seedOrganization(ctx, { name: 'Other' });
-      seedMembership(ctx, { organizationId: other.id, userId: admin.id, isSuperAdmin: true });
-      const stranger = addMember(ctx, other.id, { email: 'stranger@example.test' });
-      enroll(ctx, stranger.id);
-      const error = rejection(() => resetMemberTwoFactor({ ...call, userId: stranger.id }));
+    it('404 for a member of another organization, even one whose super admin the caller also is', async () => {
+      const { ctx, admin, call } = await world();
+      const other = await seedOrganization(ctx, { name: 'Other' });
+      await seedMembership(ctx, { organizationId: other.id, userId: admin.id, isSuperAdmin: true });
+      const stranger = await addMember(ctx, other.id, { email: 'stranger@example.test' });
+      await enroll(ctx, stranger.id);
+      const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: stranger.id }));
       expect([error.status, error.message]).toEqual([404, `User ${stranger.id} is not a member of this organization`]);
-      expect(enrollmentOf(ctx, stranger.id)).toEqual({ credentials: 1, codes: 10 });
+      expect(await enrollmentOf(ctx, stranger.id)).toEqual({ credentials: 1, codes: 10 });
     });
 
-    it('404 for an unknown user id; 400 for one that is no user id', () => {
-      const { call } = world();
-      expect(rejection(() => resetMemberTwoFactor({ ...call, userId: 'u-nobody' })).status).toBe(404);
+    it('404 for an unknown user id; 400 for one that is no user id', async () => {
+      const { call } = await world();
+      expect((await rejection(async () => await resetMemberTwoFactor({ ...call, userId: 'u-nobody' }))).status).toBe(404);
       for (const userId of ['', '   ', 'x'.repeat(65)]) {
-        const error = rejection(() => resetMemberTwoFactor({ ...call, userId }));
+        const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId }));
         expect(error.status, JSON.stringify(userId)).toBe(400);
       }
     });
 
-    it('refuses a super admin’s own 2FA: that asks for a code on Profile → Authentication', () => {
-      const { ctx, admin, call } = world();
-      enroll(ctx, admin.id);
-      const error = rejection(() => resetMemberTwoFactor({ ...call, userId: admin.id }));
+    it('refuses a super admin’s own 2FA: that asks for a code on Profile → Authentication', async () => {
+      const { ctx, admin, call } = await world();
+      await enroll(ctx, admin.id);
+      const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: admin.id }));
       expect([error.status, error.message]).toEqual([
         409,
         'To turn off your own two-factor authentication, use Profile → Authentication: it asks for a code or a recovery code.',
       ]);
-      expect(enrollmentOf(ctx, admin.id)).toEqual({ credentials: 1, codes: 10 });
+      expect(await enrollmentOf(ctx, admin.id)).toEqual({ credentials: 1, codes: 10 });
     });
 
-    it('refuses an application user: they have no second factor', () => {
-      const { ctx, organization, call } = world();
-      const robot = addMember(ctx, organization.id, { email: 'robot@example.test', passwordHash: '' });
-      setUserFields(ctx, robot.id, { isApplicationUser: true });
-      const error = rejection(() => resetMemberTwoFactor({ ...call, userId: robot.id }));
+    it('refuses an application user: they have no second factor', async () => {
+      const { ctx, organization, call } = await world();
+      const robot = await addMember(ctx, organization.id, { email: 'robot@example.test', passwordHash: '' });
+      await setUserFields(ctx, robot.id, { isApplicationUser: true });
+      const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: robot.id }));
       expect([error.status, error.message]).toEqual([
         409,
         'robot@example.test is an application user: application users sign in with tokens only and have no two-factor authentication.',
@@ -230,12 +229,12 @@ describe('resetMemberTwoFactor', () => {
 });
 
 describe('memberTwoFactor', () => {
-  it('reports the state, when it was confirmed, the last accepted code and the unused recovery codes', () => {
-    const { ctx, bob } = world();
+  it('reports the state, when it was confirmed, the last accepted code and the unused recovery codes', async () => {
+    const { ctx, bob } = await world();
     const step = totpStepAt(ctx.now);
-    ctx.db.update(totpCredentials).set({ lastUsedStep: step }).where(eq(totpCredentials.userId, bob.id)).run();
-    ctx.db.update(recoveryCodes).set({ usedTime: '2026-02-01T00:00:00Z' }).where(eq(recoveryCodes.codeHash, `hash-${bob.id}-3`)).run();
-    const status = memberTwoFactor(ctx, bob.id);
+    await ctx.db.update(totpCredentials).set({ lastUsedStep: step }).where(eq(totpCredentials.userId, bob.id));
+    await ctx.db.update(recoveryCodes).set({ usedTime: '2026-02-01T00:00:00Z' }).where(eq(recoveryCodes.codeHash, `hash-${bob.id}-3`));
+    const status = await memberTwoFactor(ctx, bob.id);
     expect(status).toEqual({
       enabled: true,
       since: '2026-03-01T12:00:00Z',
@@ -247,17 +246,17 @@ describe('memberTwoFactor', () => {
     expect(ctx.now.getTime() - Date.parse(status.lastUsedTime!)).toBeLessThan(30_000);
   });
 
-  it('a confirmed authenticator whose code was never accepted since has no last use (not 1970)', () => {
-    const { ctx, bob } = world();
-    expect(memberTwoFactor(ctx, bob.id)).toEqual({ enabled: true, since: '2026-03-01T12:00:00Z', pendingSetup: false, lastUsedTime: null, recoveryCodesLeft: 10 });
+  it('a confirmed authenticator whose code was never accepted since has no last use (not 1970)', async () => {
+    const { ctx, bob } = await world();
+    expect(await memberTwoFactor(ctx, bob.id)).toEqual({ enabled: true, since: '2026-03-01T12:00:00Z', pendingSetup: false, lastUsedTime: null, recoveryCodesLeft: 10 });
   });
 
-  it('an unconfirmed setup is no 2FA; nothing at all is all false', () => {
+  it('an unconfirmed setup is no 2FA; nothing at all is all false', async () => {
     const ctx = testCtx();
-    const { organization } = seedOrganizationWithAdmin(ctx);
-    const dana = addMember(ctx, organization.id);
-    expect(memberTwoFactor(ctx, dana.id)).toEqual({ enabled: false, since: null, pendingSetup: false, lastUsedTime: null, recoveryCodesLeft: 0 });
-    seedTotp(ctx, dana.id, { confirmed: false });
-    expect(memberTwoFactor(ctx, dana.id)).toMatchObject({ enabled: false, pendingSetup: true, lastUsedTime: null });
+    const { organization } = await seedOrganizationWithAdmin(ctx);
+    const dana = await addMember(ctx, organization.id);
+    expect(await memberTwoFactor(ctx, dana.id)).toEqual({ enabled: false, since: null, pendingSetup: false, lastUsedTime: null, recoveryCodesLeft: 0 });
+    await seedTotp(ctx, dana.id, { confirmed: false });
+    expect(await memberTwoFactor(ctx, dana.id)).toMatchObject({ enabled: false, pendingSetup: true, lastUsedTime: null });
   });
 });

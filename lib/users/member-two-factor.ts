@@ -1,14 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { totpCredentials } from '@/db/schema';
+import { totpCredentials } from '@/db/tables';
 import { recordAudit } from '@/lib/audit/record';
 import { TOTP_PERIOD_SECONDS } from '@/lib/two-factor/totp';
 import { recoveryCodesLeft } from '@/lib/two-factor/status';
 import { deleteTwoFactorEnrollment } from '@/lib/two-factor/reset';
 import { assertSuperAdmin, type MembershipWithOrg, type OrgCall } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { accountRefusal, findMember, type Member } from './members';
 import { userIdSchema } from './schema';
+import { first } from '@/db/async';
 
 // "Reset two-factor authentication" on a member's page (Admin → Users → a member) and
 // DELETE /v1/organization/{organization_id}/user/{user_id}/two-factor. A super admin removes a
@@ -38,14 +39,16 @@ export type MemberTwoFactor = {
   recoveryCodesLeft: number;
 };
 
-export function memberTwoFactor(ctx: Ctx, userId: string): MemberTwoFactor {
-  const credential = ctx.db
-    .select({ confirmedTime: totpCredentials.confirmedTime, lastUsedStep: totpCredentials.lastUsedStep })
-    .from(totpCredentials)
-    .where(eq(totpCredentials.userId, userId))
-    .get();
+export async function memberTwoFactor(ctx: Ctx, userId: string): Promise<MemberTwoFactor> {
+  const credential = await first(
+    ctx.db
+      .select({ confirmedTime: totpCredentials.confirmedTime, lastUsedStep: totpCredentials.lastUsedStep })
+      .from(totpCredentials)
+      .where(eq(totpCredentials.userId, userId))
+      .limit(1),
+  );
   const enabled = !!credential?.confirmedTime;
-  const left = enabled ? recoveryCodesLeft(ctx, userId) : 0;
+  const left = enabled ? await recoveryCodesLeft(ctx, userId) : 0;
   const step = enabled ? credential.lastUsedStep : null;
   return {
     enabled,
@@ -64,10 +67,10 @@ const INSTEAD =
  * Why this member's two-factor authentication cannot be reset by the caller, or null when it
  * can. Checked by the reset itself and shown on the member's page before anyone clicks.
  */
-export function twoFactorResetRefusal(
+export async function twoFactorResetRefusal(
   ctx: Ctx,
   { membership, callerId, member }: { membership: MembershipWithOrg; callerId: string; member: Member },
-): AppError | null {
+): Promise<AppError | null> {
   const email = member.user.email;
   if (member.user.isApplicationUser) {
     return new AppError('conflict', `${email} is an application user: application users sign in with tokens only and have no two-factor authentication.`);
@@ -77,9 +80,9 @@ export function twoFactorResetRefusal(
   if (member.user.id === callerId) {
     return new AppError('conflict', 'To turn off your own two-factor authentication, use Profile → Authentication: it asks for a code or a recovery code.');
   }
-  const refusal = accountRefusal(ctx, membership.organization.id, member, WHAT);
+  const refusal = await accountRefusal(ctx, membership.organization.id, member, WHAT);
   if (refusal) return new AppError('conflict', `${refusal} ${INSTEAD}`);
-  const status = memberTwoFactor(ctx, member.user.id);
+  const status = await memberTwoFactor(ctx, member.user.id);
   if (!status.enabled && !status.pendingSetup) {
     return new AppError('conflict', `${email} has no two-factor authentication to reset.`);
   }
@@ -95,21 +98,20 @@ export function twoFactorResetRefusal(
  * password sign-in. Audited in this organization's log as `member.two_factor_reset`, with the
  * admin as the actor.
  */
-export function resetMemberTwoFactor(call: OrgCall & { userId: string }): TwoFactorResetResult {
+export async function resetMemberTwoFactor(call: OrgCall & { userId: string }): Promise<TwoFactorResetResult> {
   assertSuperAdmin(call.membership);
   const membership = call.membership;
   const userId = parseInput(userIdSchema, call.userId);
   const { ctx, principal, meta } = call;
   const organizationId = membership.organization.id;
-  return ctx.db.transaction(
-    () => {
-      const member = findMember(ctx, organizationId, userId);
-      const refusal = twoFactorResetRefusal(ctx, { membership, callerId: principal.user.id, member });
+  return await inTransaction(ctx, async (ctx) => {
+      const member = await findMember(ctx, organizationId, userId);
+      const refusal = await twoFactorResetRefusal(ctx, { membership, callerId: principal.user.id, member });
       if (refusal) throw refusal;
-      const before = memberTwoFactor(ctx, member.user.id);
-      deleteTwoFactorEnrollment(ctx, member.user.id);
+      const before = await memberTwoFactor(ctx, member.user.id);
+      await deleteTwoFactorEnrollment(ctx, member.user.id);
       const enrollmentRequired = membership.organization.twoFactorRequired;
-      recordAudit(ctx, {
+      await recordAudit(ctx, {
         event: 'member.two_factor_reset',
         organizationId,
         actorUserId: principal.user.id,
@@ -128,7 +130,6 @@ export function resetMemberTwoFactor(call: OrgCall & { userId: string }): TwoFac
       return { member: { ...member, hasAuthenticatorApp: false }, wasEnabled: before.enabled, enrollmentRequired };
     },
     // Immediate: the rule's membership count and the deletion happen under one write lock.
-    { behavior: 'immediate' },
   );
 }
 

@@ -1,20 +1,14 @@
 import { and, asc, count, eq, inArray, isNotNull, max, ne } from 'drizzle-orm';
-import {
-  authenticationMethods,
-  externalIdentities,
-  memberships,
-  tokens,
-  users,
-  type Token,
-  type User,
-} from '@/db/schema';
+import { type Token, type User } from '@/db/schema';
+import { authenticationMethods, externalIdentities, memberships, tokens, users } from '@/db/tables';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
-import type { Ctx } from '@/lib/context';
+import { type Ctx, inTransaction } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { selectMembersWithCredentials } from '@/lib/model/memberships';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
 import { listTokens } from '@/lib/tokens/manage';
 import { listMembersQuerySchema, updateMemberSchema, userIdSchema } from './schema';
+import { first } from '@/db/async';
 
 // An organization's members, as its super admins see and manage them (Admin → Users and
 // /v1/organization/{organization_id}/user/...). Every function first checks that the caller is a
@@ -66,27 +60,28 @@ function toMember({ passwordUserId, totpConfirmedTime, ...rest }: MemberRow): Me
 }
 
 /** The organization's members by email; application users unless left out. */
-export function listMembers(call: OrgCall & { query?: unknown }): Member[] {
+export async function listMembers(call: OrgCall & { query?: unknown }): Promise<Member[]> {
   assertSuperAdmin(call.membership);
   const { include_application_users } = parseInput(listMembersQuerySchema, call.query ?? {});
   const organizationId = call.membership.organization.id;
-  return selectMembers(call.ctx)
+  return (await selectMembers(call.ctx)
     .where(
       and(
         eq(memberships.organizationId, organizationId),
         include_application_users ? undefined : eq(users.isApplicationUser, false),
       ),
     )
-    .orderBy(asc(users.email))
-    .all()
+    .orderBy(asc(users.email)))
     .map(toMember);
 }
 
 /** One member of the organization; 404 for anyone else, member of another organization or not. */
-export function findMember(ctx: Ctx, organizationId: string, userId: string): Member {
-  const row = selectMembers(ctx)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-    .get();
+export async function findMember(ctx: Ctx, organizationId: string, userId: string): Promise<Member> {
+  const row = await first(
+    selectMembers(ctx)
+      .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+      .limit(1),
+  );
   if (!row) throw new AppError('not_found', `User ${userId} is not a member of this organization`);
   return toMember(row);
 }
@@ -104,48 +99,50 @@ function memberTarget(call: OrgCall & { userId: string }): MemberTarget {
  * count and the write happen under one write lock, so two admins demoting or removing each
  * other at once cannot both pass it.
  */
-function changeMember<T>(ctx: Ctx, { organizationId, userId }: MemberTarget, change: (member: Member) => T): T {
-  return ctx.db.transaction(() => change(findMember(ctx, organizationId, userId)), { behavior: 'immediate' });
+async function changeMember<T>(ctx: Ctx, { organizationId, userId }: MemberTarget, change: (member: Member) => T): Promise<T> {
+  return await inTransaction(ctx, async (ctx) => change(await findMember(ctx, organizationId, userId)));
 }
 
-export function getMember(call: OrgCall & { userId: string }): Member {
+export async function getMember(call: OrgCall & { userId: string }): Promise<Member> {
   const { organizationId, userId } = memberTarget(call);
-  return findMember(call.ctx, organizationId, userId);
+  return await findMember(call.ctx, organizationId, userId);
 }
 
 /**
  * Active super admins other than `userId` who can sign in to the console. Application users do
  * not count: an organization whose only super admin is a machine has no one to manage it.
  */
-function otherActiveSuperAdmins(ctx: Ctx, organizationId: string, userId: string): number {
-  return ctx.db
-    .select({ n: count() })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        eq(memberships.organizationId, organizationId),
-        eq(memberships.isSuperAdmin, true),
-        ne(memberships.userId, userId),
-        eq(users.state, 'active'),
-        eq(users.isApplicationUser, false),
-      ),
-    )
-    .get()!.n;
+async function otherActiveSuperAdmins(ctx: Ctx, organizationId: string, userId: string): Promise<number> {
+  return (await first(
+    ctx.db
+      .select({ n: count() })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(
+        and(
+          eq(memberships.organizationId, organizationId),
+          eq(memberships.isSuperAdmin, true),
+          ne(memberships.userId, userId),
+          eq(users.state, 'active'),
+          eq(users.isApplicationUser, false),
+        ),
+      )
+      .limit(1),
+  ))!.n;
 }
 
 /** The lockout guard: the organization always keeps a super admin who can sign in and manage it. */
-function assertNotLastSuperAdmin(ctx: Ctx, organizationId: string, member: Member, change: string): void {
+async function assertNotLastSuperAdmin(ctx: Ctx, organizationId: string, member: Member, change: string): Promise<void> {
   if (!member.isSuperAdmin) return;
-  if (otherActiveSuperAdmins(ctx, organizationId, member.user.id) > 0) return;
+  if (await otherActiveSuperAdmins(ctx, organizationId, member.user.id) > 0) return;
   throw new AppError(
     'conflict',
     `${member.user.email} is the last active super admin of this organization and cannot be ${change}: make another member super admin first`,
   );
 }
 
-function organizationsOf(ctx: Ctx, userId: string): number {
-  return ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.userId, userId)).get()!.n;
+async function organizationsOf(ctx: Ctx, userId: string): Promise<number> {
+  return (await first(ctx.db.select({ n: count() }).from(memberships).where(eq(memberships.userId, userId)).limit(1)))!.n;
 }
 
 /**
@@ -157,46 +154,46 @@ function organizationsOf(ctx: Ctx, userId: string): number {
  * that says why; their membership here (role, removal) stays this organization's to change.
  * One rule for Admin → Users, the member's page and the API.
  */
-export function assertAccountIsOurs(ctx: Ctx, organizationId: string, member: Member, what: string, instead: string): void {
-  const refusal = accountRefusal(ctx, organizationId, member, what);
+export async function assertAccountIsOurs(ctx: Ctx, organizationId: string, member: Member, what: string, instead: string): Promise<void> {
+  const refusal = await accountRefusal(ctx, organizationId, member, what);
   if (refusal) throw new AppError('conflict', `${refusal} ${instead}`);
 }
 
 /** The refusal of assertAccountIsOurs without its hint, or null: the member's page says it before anyone clicks. */
-export function accountRefusal(ctx: Ctx, organizationId: string, member: Member, what: string): string | null {
+export async function accountRefusal(ctx: Ctx, organizationId: string, member: Member, what: string): Promise<string | null> {
   if (member.user.managingOrganizationId === organizationId) return null;
-  if (organizationsOf(ctx, member.user.id) <= 1) return null;
+  if (await organizationsOf(ctx, member.user.id) <= 1) return null;
   return `${member.user.email} also belongs to other organizations and is not managed by this one: ${what} not this organization's alone to change.`;
 }
 
 /** How many organizations other than this one the member belongs to (shown on their page). */
-export function otherOrganizationsOf(ctx: Ctx, userId: string): number {
-  return organizationsOf(ctx, userId) - 1;
+export async function otherOrganizationsOf(ctx: Ctx, userId: string): Promise<number> {
+  return await organizationsOf(ctx, userId) - 1;
 }
 
 /**
  * PATCH: super admin on or off, deactivate or reactivate, the real name. Only the fields given
  * change; the change is audited with its old and new values.
  */
-export function updateMember(call: OrgCall & { userId: string; input: unknown }): Member {
+export async function updateMember(call: OrgCall & { userId: string; input: unknown }): Promise<Member> {
   const target = memberTarget(call);
   const { organizationId, userId } = target;
   const input = parseInput(updateMemberSchema, call.input);
   const { ctx } = call;
 
-  return changeMember(ctx, target, (member) => {
+  return await changeMember(ctx, target, async (member) => {
     const old: Record<string, unknown> = {};
     const next: Record<string, unknown> = {};
 
     if (input.is_super_admin !== undefined && input.is_super_admin !== member.isSuperAdmin) {
-      if (!input.is_super_admin) assertNotLastSuperAdmin(ctx, organizationId, member, 'demoted');
+      if (!input.is_super_admin) await assertNotLastSuperAdmin(ctx, organizationId, member, 'demoted');
       old.is_super_admin = member.isSuperAdmin;
       next.is_super_admin = input.is_super_admin;
     }
     const stateChanges = input.state !== undefined && input.state !== member.user.state;
     const nameChanges = input.real_name !== undefined && input.real_name !== member.user.realName;
     if (stateChanges && input.state === 'deactivated') {
-      assertNotLastSuperAdmin(ctx, organizationId, member, 'deactivated');
+      await assertNotLastSuperAdmin(ctx, organizationId, member, 'deactivated');
       if (member.user.id === call.principal.user.id) {
         throw new AppError('conflict', 'You cannot deactivate yourself: ask another super admin');
       }
@@ -205,7 +202,7 @@ export function updateMember(call: OrgCall & { userId: string; input: unknown })
     // must not lock them out of another organization whose admins did not decide it, unless
     // this organization manages them (assertAccountIsOurs).
     if (stateChanges || nameChanges) {
-      assertAccountIsOurs(ctx, organizationId, member, 'their state and name are', 'Remove them from this organization instead.');
+      await assertAccountIsOurs(ctx, organizationId, member, 'their state and name are', 'Remove them from this organization instead.');
     }
     if (stateChanges) {
       old.state = member.user.state;
@@ -218,21 +215,19 @@ export function updateMember(call: OrgCall & { userId: string; input: unknown })
     if (Object.keys(next).length === 0) return member;
 
     if (next.is_super_admin !== undefined) {
-      ctx.db
+      await ctx.db
         .update(memberships)
         .set({ isSuperAdmin: input.is_super_admin })
-        .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-        .run();
+        .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
     }
     if (stateChanges || nameChanges) {
-      ctx.db
+      await ctx.db
         .update(users)
         .set({ ...(stateChanges ? { state: input.state } : {}), ...(nameChanges ? { realName: input.real_name } : {}) })
-        .where(eq(users.id, userId))
-        .run();
+        .where(eq(users.id, userId));
     }
-    audit(call, 'member.updated', { user_id: userId, user_email: member.user.email, old, new: next }, organizationId);
-    return findMember(ctx, organizationId, userId);
+    await audit(call, 'member.updated', { user_id: userId, user_email: member.user.email, old, new: next }, organizationId);
+    return await findMember(ctx, organizationId, userId);
   });
 }
 
@@ -240,41 +235,42 @@ export function updateMember(call: OrgCall & { userId: string; input: unknown })
  * Removes the user from this organization: the membership goes, nothing else. The user, their
  * tokens and their other organizations stay as they are.
  */
-export function removeMember(call: OrgCall & { userId: string }): Member {
+export async function removeMember(call: OrgCall & { userId: string }): Promise<Member> {
   const target = memberTarget(call);
   const { organizationId, userId } = target;
   const { ctx } = call;
-  return changeMember(ctx, target, (member) => {
-    assertNotLastSuperAdmin(ctx, organizationId, member, 'removed');
-    ctx.db
+  return await changeMember(ctx, target, async (member) => {
+    await assertNotLastSuperAdmin(ctx, organizationId, member, 'removed');
+    await ctx.db
       .delete(memberships)
-      .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-      .run();
-    audit(call, 'member.removed', { user_id: userId, user_email: member.user.email, was_super_admin: member.isSuperAdmin }, organizationId);
+      .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)));
+    await audit(call, 'member.removed', { user_id: userId, user_email: member.user.email, was_super_admin: member.isSuperAdmin }, organizationId);
     return member;
   });
 }
 
 /** A member's tokens and sessions, newest first. */
-export function listMemberTokens(call: OrgCall & { userId: string }): Token[] {
-  const member = getMember(call);
-  return listTokens(call.ctx, member.user.id);
+export async function listMemberTokens(call: OrgCall & { userId: string }): Promise<Token[]> {
+  const member = await getMember(call);
+  return await listTokens(call.ctx, member.user.id);
 }
 
 /** Revokes one of a member's tokens, named by its prefix (never by a full token: admins do not hold those). */
-export function revokeMemberToken(call: OrgCall & { userId: string; prefix: string }): Token {
+export async function revokeMemberToken(call: OrgCall & { userId: string; prefix: string }): Promise<Token> {
   const { organizationId, userId } = memberTarget(call);
   const { ctx } = call;
-  return ctx.db.transaction(() => {
-    const member = findMember(ctx, organizationId, userId);
-    const token = ctx.db
-      .select()
-      .from(tokens)
-      .where(and(eq(tokens.userId, member.user.id), eq(tokens.tokenPrefix, call.prefix)))
-      .get();
+  return await inTransaction(ctx, async (ctx) => {
+    const member = await findMember(ctx, organizationId, userId);
+    const token = await first(
+      ctx.db
+        .select()
+        .from(tokens)
+        .where(and(eq(tokens.userId, member.user.id), eq(tokens.tokenPrefix, call.prefix)))
+        .limit(1),
+    );
     if (!token) throw new AppError('not_found', `Token ${call.prefix} of ${member.user.email} not found`);
-    ctx.db.delete(tokens).where(eq(tokens.id, token.id)).run();
-    audit(call, 'member.token_revoked', {
+    await ctx.db.delete(tokens).where(eq(tokens.id, token.id));
+    await audit(call, 'member.token_revoked', {
         user_id: member.user.id,
         user_email: member.user.email,
         token_prefix: token.tokenPrefix,
@@ -299,16 +295,18 @@ export type MemberAuthenticationMethod = {
 };
 
 /** The ways a member signs in: their password, and each identity linked to them (third-party or SAML). */
-export function listMemberAuthenticationMethods(call: OrgCall & { userId: string }): MemberAuthenticationMethod[] {
-  const member = getMember(call);
+export async function listMemberAuthenticationMethods(call: OrgCall & { userId: string }): Promise<MemberAuthenticationMethod[]> {
+  const member = await getMember(call);
   const { db } = call.ctx;
   const methods: MemberAuthenticationMethod[] = [];
   if (member.hasPassword) {
-    const lastUsed = db
-      .select({ time: max(tokens.lastUsedTime) })
-      .from(tokens)
-      .where(and(eq(tokens.userId, member.user.id), eq(tokens.authMethod, 'password'), isNotNull(tokens.lastUsedTime)))
-      .get();
+    const lastUsed = await first(
+      db
+        .select({ time: max(tokens.lastUsedTime) })
+        .from(tokens)
+        .where(and(eq(tokens.userId, member.user.id), eq(tokens.authMethod, 'password'), isNotNull(tokens.lastUsedTime)))
+        .limit(1),
+    );
     methods.push({
       member,
       type: 'internal',
@@ -319,20 +317,18 @@ export function listMemberAuthenticationMethods(call: OrgCall & { userId: string
       remoteProviderId: member.user.email,
     });
   }
-  const identities = db
+  const identities = await db
     .select({ provider: externalIdentities.provider, subject: externalIdentities.subject, lastUsedTime: externalIdentities.lastUsedTime })
     .from(externalIdentities)
     .where(eq(externalIdentities.userId, member.user.id))
-    .orderBy(asc(externalIdentities.createTime))
-    .all();
+    .orderBy(asc(externalIdentities.createTime));
   const samlIds = identities.filter((i) => i.provider.startsWith('saml:')).map((i) => i.provider.slice('saml:'.length));
   const idpNames = new Map(
     samlIds.length
-      ? db
+      ? (await db
           .select({ id: authenticationMethods.id, name: authenticationMethods.name })
           .from(authenticationMethods)
-          .where(inArray(authenticationMethods.id, samlIds))
-          .all()
+          .where(inArray(authenticationMethods.id, samlIds)))
           .map((m) => [m.id, m.name] as const)
       : [],
   );

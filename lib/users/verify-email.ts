@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { emailVerifications, type EmailVerification } from '@/db/schema';
+import { type EmailVerification } from '@/db/schema';
+import { emailVerifications } from '@/db/tables';
 import { recordUserAudit } from '@/lib/audit/record';
 import type { Call, Principal, RequestMeta } from '@/lib/call';
-import { iso, type Ctx } from '@/lib/context';
+import { type Ctx, inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
 import { sendMail, type SmtpSettings } from '@/lib/mail/smtp';
@@ -11,6 +12,7 @@ import { listMemberships } from '@/lib/model/memberships';
 import { hashToken } from '@/lib/tokens/token';
 import { isEmailProven, markEmailProven } from '@/lib/model/proven';
 import { confirmEmailVerificationSchema, requestEmailVerificationSchema } from './verify-email-schema';
+import { affectedRows, first, single } from '@/db/async';
 
 // "Verify your address": the owner of an account whose address is not proven (one made through
 // an invitation link the admin copied, or before proven addresses existed) asks for a mail with a
@@ -83,13 +85,15 @@ export async function requestEmailVerification({
   }
   const secret = randomBytes(32).toString('base64url');
   const now = ctx.now.getTime();
-  const row = ctx.db.transaction(() => {
-    const last = ctx.db
-      .select({ createTime: emailVerifications.createTime })
-      .from(emailVerifications)
-      .where(eq(emailVerifications.userId, user.id))
-      .orderBy(desc(emailVerifications.createTime))
-      .get();
+  const row = await inTransaction(ctx, async (ctx) => {
+    const last = await first(
+      ctx.db
+        .select({ createTime: emailVerifications.createTime })
+        .from(emailVerifications)
+        .where(eq(emailVerifications.userId, user.id))
+        .orderBy(desc(emailVerifications.createTime))
+        .limit(1),
+    );
     const wait = last ? Date.parse(last.createTime) + EMAIL_VERIFICATION_INTERVAL_MS - now : 0;
     if (wait > 0) {
       throw new AppError(
@@ -98,20 +102,21 @@ export async function requestEmailVerification({
       );
     }
     // Only the newest link works: an older, unused one is replaced.
-    ctx.db.delete(emailVerifications).where(and(eq(emailVerifications.userId, user.id), isNull(emailVerifications.usedTime))).run();
-    return ctx.db
-      .insert(emailVerifications)
-      .values({
-        id: newRowId(),
-        userId: user.id,
-        email: user.email,
-        // Only the hash is kept: the secret is in the mail and nowhere else.
-        tokenHash: hashToken(secret),
-        createTime: iso(ctx.now),
-        expiryTime: iso(new Date(now + EMAIL_VERIFICATION_MAX_AGE_MS)),
-      })
-      .returning()
-      .get();
+    await ctx.db.delete(emailVerifications).where(and(eq(emailVerifications.userId, user.id), isNull(emailVerifications.usedTime)));
+    return await single(
+      ctx.db
+        .insert(emailVerifications)
+        .values({
+          id: newRowId(),
+          userId: user.id,
+          email: user.email,
+          // Only the hash is kept: the secret is in the mail and nowhere else.
+          tokenHash: hashToken(secret),
+          createTime: iso(ctx.now),
+          expiryTime: iso(new Date(now + EMAIL_VERIFICATION_MAX_AGE_MS)),
+        })
+        .returning(),
+    );
   });
 
   const link = emailVerificationLink(baseUrl, secret);
@@ -130,13 +135,13 @@ export async function requestEmailVerification({
   }
   if (!mail.sent) {
     // Nothing went out: the request does not count against the limit.
-    ctx.db.delete(emailVerifications).where(eq(emailVerifications.id, row.id)).run();
+    await ctx.db.delete(emailVerifications).where(eq(emailVerifications.id, row.id));
     console.error('Verification mail failed', mail.error);
     throw new AppError('internal', 'The verification mail could not be sent: try again later, or ask an administrator to check the mail settings');
   }
-  recordUserAudit(
+  await recordUserAudit(
     ctx,
-    listMemberships(ctx, user.id).map((m) => m.organization.id),
+    (await listMemberships(ctx, user.id)).map((m) => m.organization.id),
     {
       event: 'user.email_verification_requested',
       actorUserId: user.id,
@@ -149,8 +154,8 @@ export async function requestEmailVerification({
   return { email: row.email, expiryTime: row.expiryTime };
 }
 
-function findByCode(ctx: Ctx, code: string): EmailVerification | undefined {
-  return ctx.db.select().from(emailVerifications).where(eq(emailVerifications.tokenHash, hashToken(code))).get();
+async function findByCode(ctx: Ctx, code: string): Promise<EmailVerification | undefined> {
+  return await first(ctx.db.select().from(emailVerifications).where(eq(emailVerifications.tokenHash, hashToken(code))).limit(1));
 }
 
 /**
@@ -158,10 +163,10 @@ function findByCode(ctx: Ctx, code: string): EmailVerification | undefined {
  * 404 unknown (or replaced), 403 another account's link, 410 used, expired, or sent to an address
  * the account no longer has. Reads only: the page shows it before the POST.
  */
-export function inspectEmailVerification({ ctx, principal, input }: { ctx: Ctx; principal: Principal; input: unknown }): EmailVerification {
+export async function inspectEmailVerification({ ctx, principal, input }: { ctx: Ctx; principal: Principal; input: unknown }): Promise<EmailVerification> {
   const { code } = parseInput(confirmEmailVerificationSchema, input);
   assertPersonalCaller(principal);
-  const row = findByCode(ctx, code);
+  const row = await findByCode(ctx, code);
   if (!row) {
     throw new AppError('not_found', `This verification link is not valid: it may have been replaced by a newer one. Ask for a new link under ${PROFILE}.`);
   }
@@ -188,39 +193,38 @@ export function inspectEmailVerification({ ctx, principal, input }: { ctx: Ctx; 
  * `user.email_verified` (how `mailed_link`). Someone else's link is refused, changes nothing, and
  * is audited for the account it belongs to (`user.email_verification_refused`).
  */
-export function confirmEmailVerification({
+export async function confirmEmailVerification({
   ctx,
   principal,
   meta,
   input,
-}: Call & { input: unknown }): { email: string; alreadyProven: boolean } {
+}: Call & { input: unknown }): Promise<{ email: string; alreadyProven: boolean }> {
   try {
-    return ctx.db.transaction(() => {
-      const row = inspectEmailVerification({ ctx, principal, input });
+    return await inTransaction(ctx, async (ctx) => {
+      const row = await inspectEmailVerification({ ctx, principal, input });
       // Spent at once and only if still unused: two concurrent confirmations cannot both pass.
-      const spent = ctx.db
+      const spent = await ctx.db
         .update(emailVerifications)
         .set({ usedTime: iso(ctx.now) })
-        .where(and(eq(emailVerifications.id, row.id), isNull(emailVerifications.usedTime)))
-        .run();
-      if (spent.changes === 0) throw new AppError('gone', 'This verification link has been used already: each link works once.');
-      const proven = markEmailProven(ctx, { userId: row.userId, email: row.email, how: 'mailed_link', meta, details: { via: 'email_verification' } });
+        .where(and(eq(emailVerifications.id, row.id), isNull(emailVerifications.usedTime)));
+      if (affectedRows(spent) === 0) throw new AppError('gone', 'This verification link has been used already: each link works once.');
+      const proven = await markEmailProven(ctx, { userId: row.userId, email: row.email, how: 'mailed_link', meta, details: { via: 'email_verification' } });
       return { email: row.email, alreadyProven: !proven };
     });
   } catch (error) {
-    if (error instanceof AppError && error.status === 403) auditRefusal(ctx, principal, meta, input);
+    if (error instanceof AppError && error.status === 403) await auditRefusal(ctx, principal, meta, input);
     throw error;
   }
 }
 
 /** Another account's link: its owner's organizations see that someone tried it. */
-function auditRefusal(ctx: Ctx, principal: Principal, meta: RequestMeta, input: unknown): void {
+async function auditRefusal(ctx: Ctx, principal: Principal, meta: RequestMeta, input: unknown): Promise<void> {
   const parsed = confirmEmailVerificationSchema.safeParse(input);
-  const row = parsed.success ? findByCode(ctx, parsed.data.code) : undefined;
+  const row = parsed.success ? await findByCode(ctx, parsed.data.code) : undefined;
   if (!row || row.userId === principal.user.id) return;
-  recordUserAudit(
+  await recordUserAudit(
     ctx,
-    listMemberships(ctx, row.userId).map((m) => m.organization.id),
+    (await listMemberships(ctx, row.userId)).map((m) => m.organization.id),
     {
       event: 'user.email_verification_refused',
       actorUserId: principal.user.id,

@@ -22,13 +22,13 @@ import {
 export const createProjectAction = consoleAction(createProjectActionSchema, async ({ project }, session) => {
   if (!session.membership) throw new AppError('forbidden', 'Join an organization first');
   // Projects made in the console go into the organization being worked in.
-  const created = createProject({ ...session, input: { project, account_id: session.membership.organization.accountId } });
+  const created = await createProject({ ...session, input: { project, account_id: session.membership.organization.accountId } });
   return { project: created.project.name };
 });
 
 export const renameProjectAction = consoleAction(renameProjectActionSchema, async ({ project, project_name }, session) => {
-  const access = consoleProjectAccess(session, project);
-  const updated = updateProject({ ...session, access, input: { project_name } });
+  const access = await consoleProjectAccess(session, project);
+  const updated = await updateProject({ ...session, access, input: { project_name } });
   return { project: updated.project.name };
 });
 
@@ -39,29 +39,29 @@ export const moveProjectAction = consoleAction(moveProjectActionSchema, async ({
   if (!session.membership) throw new AppError('forbidden', 'Join an organization first');
   const { ctx } = session;
   const org = session.membership.organization;
-  if (account_id !== undefined && account_id !== org.accountId) unitOfOrganization(ctx, session.membership, account_id);
-  const access = consoleProjectAccess(session, project);
+  if (account_id !== undefined && account_id !== org.accountId) await unitOfOrganization(ctx, session.membership, account_id);
+  const access = await consoleProjectAccess(session, project);
   const input = { account_id: account_id ?? org.accountId };
-  updateProject({ ...session, access, input });
+  await updateProject({ ...session, access, input });
 });
 
 export const createServiceAction = consoleAction(createServiceActionSchema, async ({ project, ...input }, session) => {
-  const access = consoleProjectAccess(session, project);
-  const service = createService({ ...session, access, input });
+  const access = await consoleProjectAccess(session, project);
+  const service = await createService({ ...session, access, input });
   return { service: service.name };
 });
 
 export const deleteServiceAction = consoleAction(serviceRefSchema, async ({ project, service }, session) => {
-  const access = consoleProjectAccess(session, project);
-  deleteService({ ...session, access, name: service });
+  const access = await consoleProjectAccess(session, project);
+  await deleteService({ ...session, access, name: service });
 });
 
 export const saveUserConfigAction = consoleAction(saveUserConfigActionSchema, async (input, session) => {
-  const access = consoleProjectAccess(session, input.project);
+  const access = await consoleProjectAccess(session, input.project);
   const { ctx } = session;
-  const current = getService({ ctx, access, name: input.service });
+  const current = await getService({ ctx, access, name: input.service });
   assertRollingRestartConfirmed(current.serviceType, Object.keys(input.patch), input.confirm_rolling_restart === true);
-  const { changedKeys } = updateService({
+  const { changedKeys } = await updateService({
     ...session,
     access,
     name: input.service,
@@ -73,9 +73,9 @@ export const saveUserConfigAction = consoleAction(saveUserConfigActionSchema, as
 
 // Both make the server fetch a JWKS URL (Kafka): only for those who may change the service.
 export const testTokenAction = consoleAction(testTokenActionSchema, async ({ project, service, token }, session) =>
-  testServiceToken({ ...session, access: consoleProjectAccess(session, project), name: service, token }),
+  await testServiceToken({ ...session, access: await consoleProjectAccess(session, project), name: service, token }),
 );
 
 export const checkJwksAction = consoleAction(checkJwksActionSchema, async ({ project, service, url }, session) =>
-  checkServiceJwks({ ...session, access: consoleProjectAccess(session, project), name: service, url }),
+  await checkServiceJwks({ ...session, access: await consoleProjectAccess(session, project), name: service, url }),
 );

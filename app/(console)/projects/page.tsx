@@ -18,9 +18,9 @@ export default async function ProjectsPage() {
   const ctx = liveCtx();
   const org = membership?.organization ?? null;
   const isSuperAdmin = membership?.isSuperAdmin ?? false;
-  const inOrg = org ? listProjects({ ctx, principal, organizationId: org.id }).filter((p) => p.project.organizationId === org.id) : [];
-  const standalone = listProjects({ ctx, principal }).filter((p) => p.project.organizationId === null);
-  const units = org ? listUnits(ctx, org.id) : [];
+  const inOrg = org ? (await listProjects({ ctx, principal, organizationId: org.id })).filter((p) => p.project.organizationId === org.id) : [];
+  const standalone = (await listProjects({ ctx, principal })).filter((p) => p.project.organizationId === null);
+  const units = org ? await listUnits(ctx, org.id) : [];
   // Where a super admin may put a project: the organization's own level, or one of its units.
   const destinations: MoveDestination[] =
     org && isSuperAdmin
@@ -74,7 +74,7 @@ function ProjectTable({
   organizationName,
   destinations,
 }: {
-  rows: ReturnType<typeof listProjects>;
+  rows: Awaited<ReturnType<typeof listProjects>>;
   canChange: boolean;
   showUnit?: boolean;
   organizationName: string | null;

@@ -20,7 +20,7 @@ export async function acceptInvitationAction(secret: string): Promise<ActionResu
   try {
     const ctx = liveCtx();
     // Through the link: a mailed invitation proves the address (lib/invitations/manage.ts).
-    const organization = acceptInvitation({ ctx, principal, open: findInvitationByLink(ctx, secret), meta, throughLink: true });
+    const organization = await acceptInvitation({ ctx, principal, open: await findInvitationByLink(ctx, secret), meta, throughLink: true });
     await workIn(organization.id);
     return { ok: true, data: { organizationName: organization.name } };
   } catch (error) {

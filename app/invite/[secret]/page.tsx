@@ -20,7 +20,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ sec
   try {
     // Who is looking, if anyone, is a soft check: this page is public.
     const cookieToken = sessionTokenFromCookies((name) => cookieStore.get(name)?.value);
-    view = invitationPageView({ ctx: liveCtx(), input: { secret, cookieToken, ...requestMeta(headerStore) } });
+    view = await invitationPageView({ ctx: liveCtx(), input: { secret, cookieToken, ...requestMeta(headerStore) } });
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return (

@@ -18,7 +18,7 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
   let refusal: AppError | null = null;
   let email: string | null = null;
   try {
-    email = inspectPasswordReset({ ctx: liveCtx(), input: { code: secret } }).user.email;
+    email = (await inspectPasswordReset({ ctx: liveCtx(), input: { code: secret } })).user.email;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     refusal = error;

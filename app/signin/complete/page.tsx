@@ -56,6 +56,6 @@ export default async function SignInCompletePage({ searchParams }: { searchParam
 async function sessionOrganizations(): Promise<string[]> {
   const [store, headerStore] = await Promise.all([cookies(), headers()]);
   const cookieToken = sessionTokenFromCookies((name) => store.get(name)?.value);
-  const session = optionalSession({ ctx: liveCtx(), input: { cookieToken, ...requestMeta(headerStore), scope: { kind: 'console', ownResources: true } } });
+  const session = await optionalSession({ ctx: liveCtx(), input: { cookieToken, ...requestMeta(headerStore), scope: { kind: 'console', ownResources: true } } });
   return session?.principal.memberships.map((m) => m.organization.name) ?? [];
 }

@@ -14,7 +14,8 @@ export const metadata: Metadata = { title: 'Application users · Portcullis' };
 export default async function ApplicationUsersPage() {
   const { membership } = await requireSuperAdmin();
   const ctx = liveCtx();
-  const appUsers = listApplicationUsers({ ctx, membership });
+  const appUsers = await listApplicationUsers({ ctx, membership });
+  const tokenCounts = await Promise.all(appUsers.map(({ user }) => countApplicationTokens(ctx, user.id)));
   return (
     <div className="max-w-4xl space-y-6">
       <PageHeader title="Application users">
@@ -29,7 +30,7 @@ export default async function ApplicationUsersPage() {
         <Empty>No application users yet.</Empty>
       ) : (
         <DataTable columns={['Name', 'User ID', 'Role', 'Tokens', 'Created']}>
-              {appUsers.map(({ user, isSuperAdmin }) => (
+              {appUsers.map(({ user, isSuperAdmin }, i) => (
                 <tr key={user.id}>
                   <td className="px-4 py-2">
                     <Link className="font-medium text-brand-700 hover:underline" href={`/admin/application-users/${user.id}`}>
@@ -38,7 +39,7 @@ export default async function ApplicationUsersPage() {
                   </td>
                   <td className="px-4 py-2 font-mono text-xs">{user.id}</td>
                   <td className="px-4 py-2">{isSuperAdmin ? 'Super admin' : 'Member'}</td>
-                  <td className="px-4 py-2">{countApplicationTokens(ctx, user.id)}</td>
+                  <td className="px-4 py-2">{tokenCounts[i]}</td>
                   <TimeCell value={user.createTime} />
                 </tr>
               ))}

@@ -26,14 +26,14 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
   let log: AuditLogPage | null = null;
   let fieldErrors: FieldErrors = {};
-  const read = () => readAuditLog({ ctx, membership, input: { ...filter, limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE } });
+  const read = async () => await readAuditLog({ ctx, membership, input: { ...filter, limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE } });
   try {
-    log = read();
+    log = await read();
     const pages = Math.max(1, Math.ceil(log.total / AUDIT_PAGE_SIZE));
     // A page past the end (the log got filtered down) shows the last one.
     if (page > pages) {
       page = pages;
-      log = read();
+      log = await read();
     }
   } catch (error) {
     // A bad filter in the address is shown beside its field, like a bad form entry.
@@ -55,7 +55,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         UTC.
       </PageHeader>
       <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <AuditFilterForm initial={filter} eventNames={listAuditEventNames({ ctx, membership })} serverErrors={fieldErrors} />
+        <AuditFilterForm initial={filter} eventNames={await listAuditEventNames({ ctx, membership })} serverErrors={fieldErrors} />
       </div>
       {log ? (
         <section aria-labelledby="events-heading" className="space-y-3">

@@ -11,10 +11,10 @@ import { proposePolicy, updatePolicy } from '@/lib/policy/update';
 export const previewPolicyAction = consoleAction(policyPatchSchema, async (input, call) => {
   const { before, after, lockout } = proposePolicy({ ...call, input });
   // A linked Google (Microsoft, GitHub) account is a way in only on a server that offers it.
-  const impact = previewImpact(call.ctx, call.membership!.organization, before, after, { oauthProviders: configuredOAuthProviders(process.env) });
+  const impact = await previewImpact(call.ctx, call.membership!.organization, before, after, { oauthProviders: configuredOAuthProviders(process.env) });
   return { lockout, impact };
 });
 
 export const savePolicyAction = consoleAction(policyPatchSchema, async (input, call) =>
-  policyToWire(updatePolicy({ ...call, input })),
+  policyToWire(await updatePolicy({ ...call, input })),
 );

@@ -14,14 +14,14 @@ const domainIdSchema = z.object({ domain_id: idSchema });
 const linkSchema = z.object({ domain_id: idSchema, method_id: idSchema });
 
 export const addDomainAction = consoleAction(addDomainSchema, async (input, call) => {
-  const { domain } = addDomain({ ...call, input });
+  const { domain } = await addDomain({ ...call, input });
   return { domainId: domain.id, domainName: domain.domainName };
 });
 
 export const updateDomainAction = consoleAction(
   updateDomainSchema.extend({ domain_id: idSchema }),
   async ({ domain_id, ...input }, call) => {
-    updateDomain({ ...call, domainId: domain_id, input });
+    await updateDomain({ ...call, domainId: domain_id, input });
   },
 );
 
@@ -31,13 +31,13 @@ export const verifyDomainAction = consoleAction(domainIdSchema, async ({ domain_
 });
 
 export const deleteDomainAction = consoleAction(domainIdSchema, async ({ domain_id }, call) => {
-  deleteDomain({ ...call, domainId: domain_id });
+  await deleteDomain({ ...call, domainId: domain_id });
 });
 
 export const linkDomainAction = consoleAction(linkSchema, async ({ domain_id, method_id }, call) => {
-  linkDomain({ ...call, methodId: method_id, input: { domain_id } });
+  await linkDomain({ ...call, methodId: method_id, input: { domain_id } });
 });
 
 export const unlinkDomainAction = consoleAction(linkSchema, async ({ domain_id, method_id }, call) => {
-  unlinkDomain({ ...call, methodId: method_id, domainId: domain_id });
+  await unlinkDomain({ ...call, methodId: method_id, domainId: domain_id });
 });

@@ -16,8 +16,11 @@ export default async function DomainsPage() {
   const { membership } = await requireSuperAdmin();
   const ctx = liveCtx();
   const organizationId = membership.organization.id;
-  const domains = listDomains({ ctx, membership });
-  const methods = listLinkableMethods({ ctx, membership }).map(({ id, name, enabled }) => ({ id, name, enabled }));
+  const domains = await listDomains({ ctx, membership });
+  const methods = (await listLinkableMethods({ ctx, membership })).map(({ id, name, enabled }) => ({ id, name, enabled }));
+  const managedUsers = await Promise.all(
+    domains.map(async (view) => (view.domain.state === 'verified' ? await countManagedUsersOfDomain(ctx, organizationId, view.domain.domainName) : 0)),
+  );
   return (
     <div className="max-w-4xl space-y-6">
       <PageHeader title="Domains">
@@ -31,7 +34,7 @@ export default async function DomainsPage() {
       {domains.length === 0 ? (
         <Empty>No domains yet.</Empty>
       ) : (
-        domains.map((view) => {
+        domains.map((view, i) => {
           const unicode = domainToUnicode(view.domain.domainName);
           return (
             <DomainPanel
@@ -39,7 +42,7 @@ export default async function DomainsPage() {
               domain={domainToWire(view)}
               unicodeName={unicode && unicode !== view.domain.domainName ? unicode : null}
               methods={methods}
-              managedUsers={view.domain.state === 'verified' ? countManagedUsersOfDomain(ctx, organizationId, view.domain.domainName) : 0}
+              managedUsers={managedUsers[i] ?? 0}
             />
           );
         })

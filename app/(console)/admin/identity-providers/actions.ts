@@ -17,34 +17,34 @@ export const addIdentityProviderAction = consoleAction(addIdentityProviderSchema
 });
 
 export const saveConnectionAction = consoleAction(idpConnectionSchema.extend({ method_id: idSchema }), async ({ method_id, ...input }, call) => {
-  updateMethod({ ...call, methodId: method_id, input });
+  await updateMethod({ ...call, methodId: method_id, input });
 });
 
 export const saveOptionsAction = consoleAction(idpOptionsSchema.extend({ method_id: idSchema }), async ({ method_id, ...input }, call) => {
-  updateMethod({ ...call, methodId: method_id, input });
+  await updateMethod({ ...call, methodId: method_id, input });
 });
 
 export const setEnabledAction = consoleAction(z.object({ method_id: idSchema, enabled: z.boolean() }), async ({ method_id, enabled }, call) => {
-  updateMethod({ ...call, methodId: method_id, input: { authentication_method_enabled: enabled } });
+  await updateMethod({ ...call, methodId: method_id, input: { authentication_method_enabled: enabled } });
 });
 
 export const renameAction = consoleAction(
   z.object({ method_id: idSchema, authentication_method_name: z.string() }),
   async ({ method_id, authentication_method_name }, call) => {
-    updateMethod({ ...call, methodId: method_id, input: { authentication_method_name } });
+    await updateMethod({ ...call, methodId: method_id, input: { authentication_method_name } });
   },
 );
 
 export const deleteIdentityProviderAction = consoleAction(z.object({ method_id: idSchema }), async ({ method_id }, call) => ({
-  sessionsEnded: deleteMethod({ ...call, methodId: method_id }),
+  sessionsEnded: await deleteMethod({ ...call, methodId: method_id }),
 }));
 
 export const addCertificateAction = consoleAction(z.object({ method_id: idSchema, saml_certificate: certificatePemSchema }), async ({ method_id, saml_certificate }, call) => {
-  addCertificate({ ...call, methodId: method_id, pem: saml_certificate });
+  await addCertificate({ ...call, methodId: method_id, pem: saml_certificate });
 });
 
 export const removeCertificateAction = consoleAction(z.object({ method_id: idSchema, certificate_id: idSchema }), async ({ method_id, certificate_id }, call) => {
-  removeCertificate({ ...call, methodId: method_id, certificateId: certificate_id });
+  await removeCertificate({ ...call, methodId: method_id, certificateId: certificate_id });
 });
 
 /** Reads pasted or uploaded IdP metadata; the form fills its fields with the result (nothing is saved). */

@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: 'Identity providers · Portcullis' };
 export default async function IdentityProvidersPage() {
   const { membership } = await requireSuperAdmin();
   const ctx = liveCtx();
-  const methods = listMethods({ ctx, membership });
+  const methods = await listMethods({ ctx, membership });
   return (
     <div className="max-w-5xl space-y-6">
       <PageHeader title="Identity providers">

@@ -13,5 +13,5 @@ export const inviteAction = consoleAction(inviteSchema, async (input, call) => {
 });
 
 export const cancelInvitationAction = consoleAction(z.object({ email: z.string().min(1).max(254) }), async ({ email }, call) => {
-  cancelInvitation({ ...call, email });
+  await cancelInvitation({ ...call, email });
 });

@@ -10,16 +10,16 @@ import { createUnit, deleteUnit, unitOfOrganization, updateUnit } from '@/lib/or
 
 export const createUnitAction = consoleAction(createUnitActionSchema, async ({ name }, call) => {
   if (!call.membership) throw new AppError('forbidden', 'Join an organization first');
-  const { unit } = createUnit({ ...call, parentAccountId: call.membership.organization.accountId, name });
+  const { unit } = await createUnit({ ...call, parentAccountId: call.membership.organization.accountId, name });
   return { unitId: unit.id };
 });
 
 export const renameUnitAction = consoleAction(renameUnitActionSchema, async ({ unit_id, name }, call) => {
   if (!call.membership) throw new AppError('forbidden', 'Join an organization first');
-  updateUnit({ ...call, target: unitOfOrganization(call.ctx, call.membership, unit_id), input: { account_name: name } });
+  await updateUnit({ ...call, target: await unitOfOrganization(call.ctx, call.membership, unit_id), input: { account_name: name } });
 });
 
 export const deleteUnitAction = consoleAction(deleteUnitActionSchema, async ({ unit_id }, call) => {
   if (!call.membership) throw new AppError('forbidden', 'Join an organization first');
-  deleteUnit({ ...call, target: unitOfOrganization(call.ctx, call.membership, unit_id) });
+  await deleteUnit({ ...call, target: await unitOfOrganization(call.ctx, call.membership, unit_id) });
 });

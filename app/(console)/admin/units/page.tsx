@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: 'Units · Portcullis' };
 export default async function UnitsPage() {
   const { membership } = await requireSuperAdmin();
   const org = membership.organization;
-  const units = listUnits(liveCtx(), org.id);
+  const units = await listUnits(liveCtx(), org.id);
   return (
     <div className="max-w-4xl space-y-6">
       <PageHeader title="Units">

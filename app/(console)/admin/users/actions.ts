@@ -13,24 +13,24 @@ import { memberActionSchema, memberTokenActionSchema, updateMemberActionSchema }
  * is no longer a super admin here (they stepped down), so it should leave the Admin pages.
  */
 export const updateMemberAction = consoleAction(updateMemberActionSchema, async ({ user_id, ...input }, session) => {
-  const member = updateMember({ ...session, userId: user_id, input });
+  const member = await updateMember({ ...session, userId: user_id, input });
   return { lostAccess: member.user.id === session.principal.user.id && !member.isSuperAdmin };
 });
 
 /** Removes a member from the organization; `lostAccess` when the caller removed themselves. */
 export const removeMemberAction = consoleAction(memberActionSchema, async ({ user_id }, session) => {
-  const member = removeMember({ ...session, userId: user_id });
+  const member = await removeMember({ ...session, userId: user_id });
   return { lostAccess: member.user.id === session.principal.user.id };
 });
 
 /** The member's page: "Reset two-factor authentication". Returns the sentence to show. */
 export const resetMemberTwoFactorAction = consoleAction(memberActionSchema, async ({ user_id }, session) => {
-  const result = resetMemberTwoFactor({ ...session, userId: user_id });
+  const result = await resetMemberTwoFactor({ ...session, userId: user_id });
   return { message: twoFactorResetMessage(result) };
 });
 
 /** The member's page: revokes one of their sessions or tokens, named by its prefix. */
 export const revokeMemberTokenAction = consoleAction(memberTokenActionSchema, async ({ user_id, prefix }, session) => {
-  const token = revokeMemberToken({ ...session, userId: user_id, prefix });
+  const token = await revokeMemberToken({ ...session, userId: user_id, prefix });
   return { prefix: token.tokenPrefix, kind: token.kind };
 });

@@ -15,8 +15,8 @@ export default async function UsersPage() {
   const session = await requireSuperAdmin();
   const { principal, membership } = session;
   const ctx = liveCtx();
-  const invitations = listInvitations({ ctx, membership }).map(invitationToWire);
-  const members: MemberRow[] = listMembers({ ...session, ctx, membership }).map((member) => ({
+  const invitations = (await listInvitations({ ctx, membership })).map(invitationToWire);
+  const members: MemberRow[] = (await listMembers({ ...session, ctx, membership })).map((member) => ({
     ...memberToWire(member),
     sign_in_methods: signInMethodsOf(member),
     is_you: member.user.id === principal.user.id,

@@ -26,7 +26,7 @@ const enrollment = { ownResources: true, duringTwoFactorEnrollment: true };
 export const beginTotpAction = consoleAction(
   beginTotpSchema,
   async (_input, call) => {
-    const { secret, uri } = beginTotpEnrollment(call);
+    const { secret, uri } = await beginTotpEnrollment(call);
     // Drawn here, not in the browser, so that the secret needs no third-party script there.
     const qrCode = await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 192 });
     return { secret, qrCode };
@@ -36,13 +36,13 @@ export const beginTotpAction = consoleAction(
 
 export const confirmTotpAction = consoleAction(
   confirmTotpSchema,
-  async (input, call) => confirmTotpEnrollment({ ...call, input }),
+  async (input, call) => await confirmTotpEnrollment({ ...call, input }),
   enrollment,
 );
 
 export const disableTwoFactorAction = consoleAction(
   disableTwoFactorSchema,
-  async (input, call) => disableTwoFactor({ ...call, input }),
+  async (input, call) => await disableTwoFactor({ ...call, input }),
   { ownResources: true },
 );
 
@@ -78,7 +78,7 @@ export const startLinkAction = consoleAction(
 export const unlinkIdentityAction = consoleAction(
   unlinkIdentitySchema,
   async (input, call) => {
-    const identity = unlinkIdentity({ ...call, input });
+    const identity = await unlinkIdentity({ ...call, input });
     // Unlinking ends the sessions made through the provider: this one too, if it was one.
     const signedOut = call.principal.token.authMethod === identity.provider;
     if (signedOut) {
@@ -96,7 +96,7 @@ export const requestEmailVerificationAction = consoleAction(
   async (input, call) => {
     // It sends a mail on the user's behalf: only from a page of ours.
     assertSameOriginPost(await headers(), publicBaseUrl());
-    return requestEmailVerification({ ...call, input, baseUrl: publicBaseUrl(), smtp: smtpSettings() });
+    return await requestEmailVerification({ ...call, input, baseUrl: publicBaseUrl(), smtp: smtpSettings() });
   },
   { ownResources: true },
 );

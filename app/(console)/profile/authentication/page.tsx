@@ -47,8 +47,8 @@ export default async function AuthenticationPage({ searchParams }: { searchParam
   // The one page a session held back by a two-factor policy may open: it enrolls here.
   const { principal, pendingTwoFactor } = await requireConsole(true, true);
   const ctx = liveCtx();
-  const status = twoFactorStatus(ctx, principal.user.id);
-  const methods = listLinkedMethods(ctx, principal.user.id);
+  const status = await twoFactorStatus(ctx, principal.user.id);
+  const methods = await listLinkedMethods(ctx, principal.user.id);
   const hasPassword = methods.some((m) => m.kind === 'password');
   const linkedProviders = new Set(methods.map((m) => (m.kind === 'identity' ? m.provider : m.method)));
   const linkable = configuredOAuthProviders(process.env).filter((p) => !linkedProviders.has(p));

@@ -11,24 +11,24 @@ const prefixSchema = z.string().min(1).max(64);
 const own = { ownResources: true };
 
 export const createTokenAction = consoleAction(createTokenSchema, async (input, call) => {
-  const { fullToken, token } = createPersonalToken({ ...call, input });
+  const { fullToken, token } = await createPersonalToken({ ...call, input });
   return { fullToken, token: tokenToWire(token, call.principal.token.id) };
 }, own);
 
 export const updateTokenAction = consoleAction(
   z.object({ prefix: prefixSchema, description: descriptionSchema }),
   async ({ prefix, description }, call) => {
-    updateTokenDescription({ ...call, prefix, input: { description } });
+    await updateTokenDescription({ ...call, prefix, input: { description } });
   },
   own,
 );
 
 /** Revokes one token; `signedOut` tells the page that it was the session in use. */
 export const revokeTokenAction = consoleAction(z.object({ prefix: prefixSchema }), async ({ prefix }, call) => {
-  const token = revokeToken({ ...call, prefixOrToken: prefix });
+  const token = await revokeToken({ ...call, prefixOrToken: prefix });
   return { signedOut: token.id === call.principal.token.id };
 }, own);
 
 export const revokeOtherTokensAction = consoleAction(z.object({}), async (_input, call) => ({
-  revoked: revokeOtherTokens(call),
+  revoked: await revokeOtherTokens(call),
 }), own);

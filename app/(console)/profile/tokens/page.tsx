@@ -18,11 +18,11 @@ const PAGE_SIZE = 50;
 export default async function TokensPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const { principal, meta } = await requireConsole(true);
   const ctx = liveCtx();
-  const total = countTokens(ctx, principal.user.id);
+  const total = await countTokens(ctx, principal.user.id);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const requested = Number((await searchParams).page ?? 1);
   const page = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), pages) : 1;
-  const tokens = listTokens(ctx, principal.user.id, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }).map((token) =>
+  const tokens = (await listTokens(ctx, principal.user.id, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })).map((token) =>
     tokenToWire(token, principal.token.id),
   );
 
@@ -38,7 +38,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
         <h2 id="tokens-heading" className="font-medium">
           Your tokens and sessions <span className="text-sm font-normal text-slate-500">({total})</span>
         </h2>
-        <TokenTable tokens={tokens} identityProviderNames={identityProviderNames(ctx, tokens.map((t) => t.auth_method))} />
+        <TokenTable tokens={tokens} identityProviderNames={await identityProviderNames(ctx, tokens.map((t) => t.auth_method))} />
         {pages > 1 ? (
           <nav aria-label="Pages" className="flex items-center gap-4 text-sm">
             {page > 1 ? <Link href={`?page=${page - 1}`}>← Newer</Link> : <span className="text-slate-400">← Newer</span>}

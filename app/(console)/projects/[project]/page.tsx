@@ -17,8 +17,8 @@ const TYPE_LABELS = { kafka: 'Apache Kafka', opensearch: 'OpenSearch' } as const
 
 export default async function ProjectPage({ params }: { params: Promise<{ project: string }> }) {
   const session = await requireConsole();
-  const access = pageProjectAccess(session, decodeURIComponent((await params).project));
-  const services = listServices({ ctx: liveCtx(), access });
+  const access = await pageProjectAccess(session, decodeURIComponent((await params).project));
+  const services = await listServices({ ctx: liveCtx(), access });
   const canChange = !access.membership || access.membership.isSuperAdmin;
   const name = access.project.name;
   return (

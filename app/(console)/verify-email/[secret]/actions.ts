@@ -14,7 +14,7 @@ export const confirmEmailVerificationAction = consoleAction(
   confirmEmailVerificationSchema,
   async (input, call) => {
     assertSameOriginPost(await headers(), publicBaseUrl());
-    return confirmEmailVerification({ ...call, input });
+    return await confirmEmailVerification({ ...call, input });
   },
   { ownResources: true },
 );

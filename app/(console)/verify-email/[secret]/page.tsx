@@ -25,7 +25,7 @@ export default async function VerifyEmailPage({ params }: { params: Promise<{ se
   let refusal: AppError | null = null;
   let email: string | null = null;
   try {
-    email = inspectEmailVerification({ ctx: liveCtx(), principal, input: { code: secret } }).email;
+    email = (await inspectEmailVerification({ ctx: liveCtx(), principal, input: { code: secret } })).email;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     refusal = error;

@@ -12,7 +12,7 @@ type Context = { params: Promise<{ nextauth: string[] }> };
 async function handler(req: NextRequest, context: Context) {
   const [action, provider] = (await context.params).nextauth ?? [];
   const input = { request: req, meta: requestMeta(req.headers), cookies: (name: string) => req.cookies.get(name)?.value, action, provider };
-  return withOAuthRequest({ ctx: liveCtx(), input }, () => NextAuth(req as never, context as never, authOptions) as Promise<Response>);
+  return await withOAuthRequest({ ctx: liveCtx(), input }, () => NextAuth(req as never, context as never, authOptions) as Promise<Response>);
 }
 
 export { handler as GET, handler as POST };

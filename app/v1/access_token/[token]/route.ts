@@ -5,13 +5,13 @@ import { tokenToWire } from '@/lib/tokens/wire';
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/access_token/{token}', {
   // PUT /v1/access_token/{token_prefix}: change the description.
   PUT: async ({ ctx, principal, meta, request, params }) => {
-    const token = updateTokenDescription({ ctx, principal, meta, prefix: params.token, input: await readJson(request) });
+    const token = await updateTokenDescription({ ctx, principal, meta, prefix: params.token, input: await readJson(request) });
     return tokenToWire(token, principal.token.id);
   },
 
   // DELETE /v1/access_token/{token_prefix or full token}
   DELETE: async ({ ctx, principal, meta, params }) => {
-    revokeToken({ ctx, principal, meta, prefixOrToken: params.token });
+    await revokeToken({ ctx, principal, meta, prefixOrToken: params.token });
     return { message: 'Token revoked' };
   },
 });

@@ -18,14 +18,14 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_
   // PUT /v1/account/{account_id}: {account_name} renames the organization or unit (super admins).
   PUT: async ({ ctx, principal, meta, membership, unit, request }) => {
     const input = await readJson(request);
-    if (unit && membership) return { account: unitToWire(updateUnit({ ctx, principal, meta, target: { unit, membership }, input })) };
-    return { account: accountToWire(updateAccount({ ctx, principal, meta, membership, input })) };
+    if (unit && membership) return { account: unitToWire(await updateUnit({ ctx, principal, meta, target: { unit, membership }, input })) };
+    return { account: accountToWire(await updateAccount({ ctx, principal, meta, membership, input })) };
   },
 
   // DELETE /v1/account/{account_id} (super admins; refused while it holds projects).
   DELETE: async ({ ctx, principal, meta, membership, unit }) => {
-    if (unit && membership) deleteUnit({ ctx, principal, meta, target: { unit, membership } });
-    else deleteAccount({ ctx, principal, meta, membership });
+    if (unit && membership) await deleteUnit({ ctx, principal, meta, target: { unit, membership } });
+    else await deleteAccount({ ctx, principal, meta, membership });
     return {};
   },
 });

@@ -18,16 +18,16 @@ export default async function ApplicationUserPage({ params }: { params: Promise<
   const { userId } = await params;
   const { membership, principal, meta } = await requireSuperAdmin();
   const ctx = liveCtx();
-  const found = (() => {
+  const found = await (async () => {
     try {
-      return getApplicationUser({ ctx, membership }, userId);
+      return await getApplicationUser({ ctx, membership }, userId);
     } catch (error) {
       if (error instanceof AppError && error.status === 404) notFound();
       throw error;
     }
   })();
   const { user, isSuperAdmin } = found;
-  const tokens = listApplicationTokens({ ctx, membership }, userId).map((t) => tokenToWire(t, principal.token.id));
+  const tokens = (await listApplicationTokens({ ctx, membership }, userId)).map((t) => tokenToWire(t, principal.token.id));
   return (
     <div className="max-w-5xl space-y-6">
       <PageHeader title={user.realName} back={{ href: '/admin/application-users', label: 'Application users' }}>

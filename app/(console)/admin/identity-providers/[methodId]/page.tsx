@@ -41,7 +41,7 @@ export default async function IdentityProviderPage({ params }: { params: Promise
   const ctx = liveCtx();
   let view;
   try {
-    view = getMethod({ ctx, membership }, methodId);
+    view = await getMethod({ ctx, membership }, methodId);
   } catch (error) {
     if (error instanceof AppError && error.status === 404) notFound();
     throw error;

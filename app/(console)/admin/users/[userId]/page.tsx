@@ -15,9 +15,9 @@ import { tokenToWire } from '@/lib/tokens/wire';
 
 export const metadata: Metadata = { title: 'Member · Portcullis' };
 
-function load(run: () => MemberPage): MemberPage {
+async function load(run: () => Promise<MemberPage>): Promise<MemberPage> {
   try {
-    return run();
+    return await run();
   } catch (error) {
     // Not a member of this organization (or no such user): the same 404 either way.
     if (error instanceof AppError && error.status === 404) notFound();
@@ -33,7 +33,7 @@ export default async function MemberPageView({ params }: { params: Promise<{ use
   const session = await requireSuperAdmin();
   const { membership, principal } = session;
   const ctx = liveCtx();
-  const page = load(() => loadMemberPage({ ...session, ctx, membership, userId }));
+  const page = await load(async () => await loadMemberPage({ ...session, ctx, membership, userId }));
   const { member, methods, twoFactor } = page;
   const { user } = member;
   const tokens = page.tokens.map((t) => tokenToWire(t, principal.token.id));

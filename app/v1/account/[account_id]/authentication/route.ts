@@ -10,7 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_
     // The gate resolved the account id to the caller's membership (404 otherwise) and checked it.
     if (!membership) throw new AppError('not_found', 'Account not found');
     const baseUrl = publicBaseUrl();
-    return { authentication_methods: listMethods({ ctx, membership }).map((view) => methodToWire(view, membership.organization, baseUrl)) };
+    return { authentication_methods: (await listMethods({ ctx, membership })).map((view) => methodToWire(view, membership.organization, baseUrl)) };
   },
 
   // POST /v1/account/{account_id}/authentication: add an identity provider.

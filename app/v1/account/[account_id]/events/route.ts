@@ -11,7 +11,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/account/{account_
   GET: async ({ ctx, membership, request }) => {
     // The gate resolved the account id to the caller's membership (404 otherwise) and checked it.
     if (!membership) throw new AppError('not_found', 'Account not found');
-    const { events, total, limit, offset } = readAuditLog({ ctx, membership, input: queryOf(request) });
+    const { events, total, limit, offset } = await readAuditLog({ ctx, membership, input: queryOf(request) });
     return { events: events.map((event) => auditEventToWire(event, membership.organization)), total, limit, offset };
   },
 });

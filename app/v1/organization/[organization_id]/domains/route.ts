@@ -5,10 +5,10 @@ import { apiRoute, readJson } from '@/lib/api/handler';
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/domains', {
   // POST /v1/organization/{organization_id}/domains
   POST: async ({ ctx, principal, membership, meta, request }) =>
-    domainToWire(addDomain({ ctx, principal, membership, meta, input: await readJson(request) })),
+    domainToWire(await addDomain({ ctx, principal, membership, meta, input: await readJson(request) })),
 
   // GET /v1/organization/{organization_id}/domains
   GET: async ({ ctx, membership }) => ({
-    domains: listDomains({ ctx, membership }).map(domainToWire),
+    domains: (await listDomains({ ctx, membership })).map(domainToWire),
   }),
 });

@@ -15,6 +15,6 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{org
 
   // GET /v1/organization/{organization_id}/invitation
   GET: async ({ ctx, membership }) => ({
-    invitations: listInvitations({ ctx, membership }).map(invitationToWire),
+    invitations: (await listInvitations({ ctx, membership })).map(invitationToWire),
   }),
 });

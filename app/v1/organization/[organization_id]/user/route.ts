@@ -9,6 +9,6 @@ import { memberToWire } from '@/lib/users/wire';
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{organization_id}/user', {
   // GET /v1/organization/{organization_id}/user?include_application_users=true|false
   GET: async ({ ctx, principal, membership, meta, request }) => ({
-    users: listMembers({ ctx, principal, membership, meta, query: queryOf(request) }).map(memberToWire),
+    users: (await listMembers({ ctx, principal, membership, meta, query: queryOf(request) })).map(memberToWire),
   }),
 });

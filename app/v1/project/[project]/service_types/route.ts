@@ -7,7 +7,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/project/{project}
   // GET /v1/project/{project}/service_types: every type with its schema ({"service_types": {type: ...}}),
   // which avn reads for suggestions when a service type is unknown.
   GET: async (call) => {
-    projectOfCall(call);
+    await projectOfCall(call);
     return { service_types: Object.fromEntries(SERVICE_TYPES.map((t) => [t, serviceTypeToWire(t)])) };
   },
 });

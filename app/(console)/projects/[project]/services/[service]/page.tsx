@@ -21,10 +21,10 @@ const TYPE_LABELS = { kafka: 'Apache Kafka', opensearch: 'OpenSearch' } as const
 export default async function ServicePage({ params }: { params: Promise<{ project: string; service: string }> }) {
   const session = await requireConsole();
   const { project: rawProject, service: rawService } = await params;
-  const access = pageProjectAccess(session, decodeURIComponent(rawProject));
+  const access = await pageProjectAccess(session, decodeURIComponent(rawProject));
   let service;
   try {
-    service = getService({ ctx: liveCtx(), access, name: decodeURIComponent(rawService) });
+    service = await getService({ ctx: liveCtx(), access, name: decodeURIComponent(rawService) });
   } catch (error) {
     if (error instanceof AppError && error.status === 404) notFound();
     throw error;

@@ -8,5 +8,5 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{org
 
   // PATCH /v1/organization/{organization_id}/config/authentication: partial; returns the whole policy.
   PATCH: async ({ ctx, principal, membership, meta, request }) =>
-    policyToWire(updatePolicy({ ctx, principal, membership, meta, input: await readJson(request) })),
+    policyToWire(await updatePolicy({ ctx, principal, membership, meta, input: await readJson(request) })),
 });

@@ -8,7 +8,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/project/{project}
   // GET /v1/project/{project}/service-types/{service_type}: {description, user_config_schema, ...},
   // not wrapped. avn service update -c reads the schema to type each value.
   GET: async (call) => {
-    projectOfCall(call);
+    await projectOfCall(call);
     const type = call.params.service_type;
     if (!(SERVICE_TYPES as readonly string[]).includes(type)) {
       throw new AppError('not_found', `Service type ${type} not found; available: ${SERVICE_TYPES.join(', ')}`);

@@ -18,9 +18,9 @@ export default async function LinkIdentityProviderPage({ params }: { params: Pro
   const { principal } = await requireConsole(true);
   const { accountId, methodId } = await params;
   const ctx = liveCtx();
-  const found = findMethod(ctx, accountId, methodId);
+  const found = await findMethod(ctx, accountId, methodId);
   if (!found) notFound();
-  const { refusal } = linkPreview(ctx, principal, found);
+  const { refusal } = await linkPreview(ctx, principal, found);
   // Relative: the form posts to this console, whatever address the browser reached it by.
   const { loginUrl } = spUrls('', found.organization.accountId, found.method.id);
   return (

@@ -6,7 +6,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{org
   // POST /v1/organization/{organization_id}/application-users/{user_id}/access-tokens: only
   // {full_token, token_prefix}, as upstream answers.
   POST: async ({ ctx, principal, membership, meta, request, params }) => {
-    const { fullToken, token } = createApplicationToken({
+    const { fullToken, token } = await createApplicationToken({
       ctx,
       principal,
       membership,
@@ -19,6 +19,6 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{org
 
   // GET /v1/organization/{organization_id}/application-users/{user_id}/access-tokens
   GET: async ({ ctx, principal, membership, params }) => ({
-    tokens: listApplicationTokens({ ctx, membership }, params.user_id).map((t) => tokenToWire(t, principal.token.id)),
+    tokens: (await listApplicationTokens({ ctx, membership }, params.user_id)).map((t) => tokenToWire(t, principal.token.id)),
   }),
 });

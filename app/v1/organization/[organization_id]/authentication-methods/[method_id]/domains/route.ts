@@ -6,11 +6,11 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{org
   // PUT /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains: {domain_id}
   PUT: async ({ ctx, principal, membership, meta, request, params }) =>
     domainToWire(
-      linkDomain({ ctx, principal, membership, meta, methodId: params.method_id, input: await readJson(request) }),
+      await linkDomain({ ctx, principal, membership, meta, methodId: params.method_id, input: await readJson(request) }),
     ),
 
   // GET /v1/organization/{organization_id}/authentication-methods/{authentication_method_id}/domains
   GET: async ({ ctx, membership, params }) => ({
-    domains: listMethodDomains({ ctx, membership }, params.method_id).map(domainToWire),
+    domains: (await listMethodDomains({ ctx, membership }, params.method_id)).map(domainToWire),
   }),
 });

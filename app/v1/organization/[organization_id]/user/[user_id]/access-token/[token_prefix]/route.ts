@@ -5,7 +5,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/organization/{org
   // DELETE /v1/organization/{organization_id}/user/{user_id}/access-token/{token_prefix}
   // (singular, as upstream). The prefix may hold "/", "+" or "=": it is decoded once from the raw path.
   DELETE: async ({ ctx, principal, membership, meta, params }) => {
-    const token = revokeMemberToken({
+    const token = await revokeMemberToken({
       ctx,
       principal,
       membership,
