@@ -77,7 +77,7 @@ case "$cmd" in
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     rm -f "$dir/pwfile"
     as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 \
-      -o "-p $port -h 127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      -o "-p $port -h 127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" \
       start >/dev/null || { cat "$dir/postgres.log" >&2; exit 1; }
     echo "$port" > "$dir/port"
     PGPASSWORD="$password" "$bin/createdb" -h 127.0.0.1 -p "$port" -U portcullis portcullis

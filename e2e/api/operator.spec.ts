@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { passwordResets } from '@/db/schema';
+import { passwordResets } from '@/db/tables';
 import { hashToken } from '@/lib/tokens/token';
 import { auth, expect, login, test } from '../support/fixtures';
 import { runAdmin, type AdminRun as Run } from '../support/admin-cli';

@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import { eq } from 'drizzle-orm';
-import { samlRequests } from '@/db/schema';
+import { samlRequests } from '@/db/tables';
 import { expect } from '@playwright/test';
 import { auth } from './fixtures';
 import { servers } from './env';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import { auditEvents, emailVerifications, externalIdentities, invitations, memberships, organizations, passwordCredentials, passwordResets, recoveryCodes, tokens, totpCredentials, users } from '@/db/schema';
+import { auditEvents, emailVerifications, externalIdentities, invitations, memberships, organizations, passwordCredentials, passwordResets, recoveryCodes, tokens, totpCredentials, users } from '@/db/tables';
 import { hashPassword } from '@/lib/passwords/hash';
 import { recordAudit, type AuditEventName } from '@/lib/audit/record';
 import { generateRecoveryCodes, hashRecoveryCode } from '@/lib/two-factor/recovery-codes';

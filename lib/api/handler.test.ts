@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { organizations } from '@/db/schema';
+import { organizations } from '@/db/tables';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/model/memberships';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { organizations } from '@/db/schema';
+import { organizations } from '@/db/tables';
 import { authenticate, gate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';

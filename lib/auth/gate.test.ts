@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, organizations, projects as projectsTable, tokens, users } from '@/db/schema';
+import { projects as projectsTable } from '@/db/schema';
+import { authenticationMethods, organizations, tokens, users } from '@/db/tables';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';

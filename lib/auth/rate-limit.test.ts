@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signInFailures } from '@/db/schema';
+import { signInFailures } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, T0, testCtx } from '@/lib/testing/seed';

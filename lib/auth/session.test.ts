@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tokenKinds, tokens } from '@/db/schema';
+import { tokenKinds } from '@/db/schema';
+import { tokens } from '@/db/tables';
 import { AppError } from '@/lib/errors';
 import { advance, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { resolveToken } from '@/lib/tokens/resolve';

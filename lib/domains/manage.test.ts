@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { domains, users } from '@/db/schema';
+import { domains, users } from '@/db/tables';
 import type { OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { seedIdentityProvider } from '@/lib/testing/domains';

@@ -216,11 +216,10 @@ export async function verifyDomain(
 
   const result = await (call.checker ?? liveChecker)(domain, call.settings ?? lookupSettings());
   // The lookup took time: the domain may have changed meanwhile, so it is read again below.
-  const { ctx } = call;
-  const after = call;
   try {
-    return await inTransaction(ctx, async (ctx) => {
-        const { domain: current } = await getDomain(after, domain.id);
+    return await inTransaction(call, async (call) => {
+        const { ctx } = call;
+        const { domain: current } = await getDomain(call, domain.id);
         const update: Partial<Domain> = { lastCheckTime: iso(ctx.now), lastCheckResult: result };
         const details: Record<string, unknown> = {
           domain_id: current.id,
@@ -239,7 +238,7 @@ export async function verifyDomain(
             await ctx.db.update(domains).set(update).where(eq(domains.id, current.id));
             details.already_verified = true;
           }
-          await audit(after, 'domain.verified', details, organizationId);
+          await audit(call, 'domain.verified', details, organizationId);
         } else {
           if (current.state === 'verified' && DEFINITIVE_FAILURES.has(result.status)) {
             Object.assign(update, { state: 'unverified', verifiedTime: null });
@@ -247,9 +246,9 @@ export async function verifyDomain(
             details.managed_users_released = await releaseUsersOfDomain(ctx, organizationId, current.domainName);
           }
           await ctx.db.update(domains).set(update).where(eq(domains.id, current.id));
-          await audit(after, 'domain.verification_failed', details, organizationId);
+          await audit(call, 'domain.verification_failed', details, organizationId);
         }
-        return { ...await getDomain(after, current.id), result };
+        return { ...await getDomain(call, current.id), result };
       },
     );
   } catch (error) {

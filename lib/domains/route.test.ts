@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { domainAuthenticationMethods, domains, users } from '@/db/schema';
+import { domainAuthenticationMethods, domains, users } from '@/db/tables';
 import { completeSetup, isSetupNeeded } from '@/lib/setup/first-run';
 import { acceptWithSignUp, inviteMember } from '@/lib/invitations/manage';
 import { iso, type Ctx } from '@/lib/context';

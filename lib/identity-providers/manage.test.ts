@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { domainAuthenticationMethods, domains, externalIdentities, tokens } from '@/db/schema';
+import { domainAuthenticationMethods, domains, externalIdentities, tokens } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
 import { asyncRejection, rejection } from '@/lib/testing/errors';

@@ -5,7 +5,7 @@ import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { listMemberships } from '@/lib/model/memberships';
 import { advance, dumpDatabase, listAuditEvents, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
-import { passwordCredentials } from '@/db/schema';
+import { passwordCredentials } from '@/db/tables';
 import { eq } from 'drizzle-orm';
 import { users } from '@/db/schema';
 import type { Mailer } from './send';

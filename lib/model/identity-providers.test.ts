@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods } from '@/db/schema';
+import { authenticationMethods } from '@/db/tables';
 import { iso } from '@/lib/context';
 import { seedOrganization, testCtx } from '@/lib/testing/seed';
 import { identityProviderNames, identityProviderOrganization } from './identity-providers';

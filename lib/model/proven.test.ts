@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { users } from '@/db/schema';
+import { users } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { advance, listAuditEvents, seedMembership, seedOrganization, seedUser, testCtx } from '@/lib/testing/seed';
 import { isEmailProven, markEmailProven } from './proven';

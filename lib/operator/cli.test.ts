@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { memberships, organizations } from '@/db/schema';
+import { memberships, organizations } from '@/db/tables';
 import { isOperatorEvent } from '@/lib/audit/record';
 import type { Ctx } from '@/lib/context';
 import { addMember, seedOrganizationWithAdmin } from '@/lib/testing/members';

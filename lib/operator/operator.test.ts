@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { memberships, organizationUnits, organizations } from '@/db/schema';
+import { memberships, organizationUnits, organizations } from '@/db/tables';
 import { isOperatorEvent, OPERATOR_ACTOR_ID, recordAudit } from '@/lib/audit/record';
 import { queryAuditEvents } from '@/lib/audit-log/query';
 import { auditEventToWire } from '@/lib/audit-log/wire';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { organizations, passwordResets, recoveryCodes, totpCredentials } from '@/db/schema';
+import { organizations, passwordResets, recoveryCodes, totpCredentials } from '@/db/tables';
 import { isOperatorEvent } from '@/lib/audit/record';
 import { auditEventToWire } from '@/lib/audit-log/wire';
 import { hashRecoveryCode } from '@/lib/two-factor/recovery-codes';

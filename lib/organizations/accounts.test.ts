@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '@/lib/auth/gate';
-import { authenticationMethods, externalIdentities, projects, tokens, users } from '@/db/schema';
+import { authenticationMethods, externalIdentities, projects, tokens, users } from '@/db/tables';
 import type { MembershipWithOrg } from '@/lib/call';
 import { iso } from '@/lib/context';
 import { newRowId } from '@/lib/ids';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { organizations, organizationUnits, projects } from '@/db/schema';
+import { organizations, organizationUnits, projects } from '@/db/tables';
 import { authenticate, gate, scopeOfApiPath } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { createProject, listProjects, updateProject } from '@/lib/projects/manage';

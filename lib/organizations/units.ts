@@ -123,7 +123,7 @@ export async function createUnit(call: Call & { parentAccountId: string; name: s
         .values({ id: await freshAccountId(ctx), organizationId: membership.organization.id, name: call.name, createTime: now, updateTime: now })
         .returning(),
     );
-    await audit(call, 'unit.created', { unit_id: unit.id, unit_name: unit.name }, membership.organization.id);
+    await audit({ ...call, ctx }, 'unit.created', { unit_id: unit.id, unit_name: unit.name }, membership.organization.id);
     return { unit, membership };
   });
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { organizations, passwordCredentials, tokens, users, type TokenKind } from '@/db/schema';
+import { type TokenKind } from '@/db/schema';
+import { organizations, passwordCredentials, signInFailures, tokens, users } from '@/db/tables';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/model/memberships';
@@ -99,9 +100,10 @@ describe('changePassword with a password', () => {
     const ctx = testCtx();
     const { user, principal } = await member(ctx);
     const changing = changePassword({ ctx, principal: await principal(), meta: META, input: { password: CURRENT, new_password: NEW } });
-    // One turn of the event loop: the database work before the check is done (better-sqlite3 does
-    // not wait), and the check of the current password (argon2, off the loop) is still running.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // changePassword reads the current hash, then counts the attempt (a sign_in_failures row),
+    // then checks the password (argon2, off the loop, tens of milliseconds): once the row is
+    // there, the hash has been read and the check is running, on either engine.
+    while ((await ctx.db.select().from(signInFailures)).length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     // The current password has been read; another request changes it before this one writes.
     await ctx.db.update(passwordCredentials).set({ passwordHash: 'changed-meanwhile' }).where(eq(passwordCredentials.userId, user.id));
     const error = await asyncRejection(changing);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { organizations, passwordCredentials, passwordResets, signInFailures, tokens, totpCredentials, users } from '@/db/schema';
+import { organizations, passwordCredentials, passwordResets, signInFailures, tokens, totpCredentials, users } from '@/db/tables';
 import { verifyPassword } from '@/lib/passwords/hash';
 import {
   ACCOUNT_LIMIT,

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, externalIdentities, organizations, tokens, users, type Organization, type User } from '@/db/schema';
+import { type Organization, type User } from '@/db/schema';
+import { authenticationMethods, externalIdentities, organizations, tokens, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { advance, seedMembership, seedOrganization, seedToken, seedUser, testCtx } from '@/lib/testing/seed';
 import { previewImpact, signInMethodsOf } from './impact';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { organizations, tokens } from '@/db/schema';
+import { organizations, tokens } from '@/db/tables';
 import { authenticate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';

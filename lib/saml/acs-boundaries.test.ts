@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authenticationMethods, domainAuthenticationMethods, domains, externalIdentities, organizations, samlRequests, tokens, users } from '@/db/schema';
+import { authenticationMethods, domainAuthenticationMethods, domains, externalIdentities, organizations, samlRequests, tokens, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
 import { callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { domainAuthenticationMethods, domains, externalIdentities, memberships, organizations, samlRequests, tokens, users } from '@/db/schema';
+import { domainAuthenticationMethods, domains, externalIdentities, memberships, organizations, samlRequests, tokens, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { generateKeyPair, readAuthnRequest, TestIdp, type KeyPair, type ResponseOptions } from '@/lib/testing/saml-idp';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { organizations } from '@/db/schema';
+import { organizations } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { principalOf, seedTotp } from '@/lib/testing/members';

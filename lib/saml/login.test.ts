@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authenticationMethods, organizations, samlRequests } from '@/db/schema';
+import { authenticationMethods, organizations, samlRequests } from '@/db/tables';
 import { SESSION_COOKIE_NAMES } from '@/lib/auth/session';
 import type { Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';

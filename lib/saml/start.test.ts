@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { organizations, samlRequests } from '@/db/schema';
+import { organizations, samlRequests } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
 import { readAuthnRequest, TestIdp, verifyRedirectSignature } from '@/lib/testing/saml-idp';

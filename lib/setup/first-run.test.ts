@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
-import { memberships, organizations, passwordCredentials, users } from '@/db/schema';
+import { memberships, organizations, passwordCredentials, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { dumpDatabase, listAuditEvents, seedOrganization, T0, testCtx } from '@/lib/testing/seed';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, externalIdentities, organizations, passwordCredentials, users } from '@/db/schema';
+import { authenticationMethods, externalIdentities, organizations, passwordCredentials, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { newRowId } from '@/lib/ids';
 import { principalOf, TEST_META } from '@/lib/testing/members';

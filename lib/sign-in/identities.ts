@@ -10,7 +10,7 @@ import { OAUTH_PROVIDER_LABELS, isOAuthProvider } from './oauth-config';
 import { OAuthRefusal } from './oauth';
 import { oauthIdentitySchema, unlinkIdentitySchema } from './oauth-schema';
 import { markEmailProven } from '@/lib/model/proven';
-import { affectedRows, first, single, transaction } from '@/db/async';
+import { affectedRows, first, single } from '@/db/async';
 
 // The sign-in methods linked to a user (Profile → Authentication): the password and every
 // external identity, whichever helper created it ("google", "github", "saml:<method id>", ...).
@@ -123,7 +123,7 @@ export async function unlinkIdentity(call: Call & { input: unknown }): Promise<E
     if (refusal) throw new AppError('conflict', refusal);
     await ctx.db.delete(externalIdentities).where(eq(externalIdentities.id, identity.id));
     const ended = await endTokensMadeThrough(ctx, principal.user.id, identity.provider);
-    await audit(call, 'identity.unlinked', {
+    await audit({ ...call, ctx }, 'identity.unlinked', {
       provider: identity.provider,
       subject: identity.subject,
       provider_email: identity.email,
@@ -161,13 +161,13 @@ export async function linkIdentityToUser(call: Call & { input: unknown }): Promi
     await refuse('identity_taken', `This ${label} account is already linked to another Portcullis user. Unlink it there first.`);
   }
   // The provider vouches, at this sign-in, for the very address the account has.
-  const proves = async () => {
+  const proves = async (ctx: Ctx) => {
     if (emailVerified && email === principal.user.email) {
       await markEmailProven(ctx, { userId: principal.user.id, email, how: 'provider_verified', meta, details: { provider, subject } });
     }
   };
   if (existing) {
-    await transaction(ctx.db, proves);
+    await inTransaction(ctx, proves);
     return { identity: existing, alreadyLinked: true };
   }
   if (principal.memberships.length > 0 && !principal.memberships.some((m) => methodAllowed(policyOf(m.organization), provider))) {
@@ -182,8 +182,8 @@ export async function linkIdentityToUser(call: Call & { input: unknown }): Promi
         .values({ id: newRowId(), userId: principal.user.id, provider, subject, email, createTime: iso(ctx.now), lastUsedTime: null })
         .returning(),
     );
-    await audit(call, 'identity.linked', { provider, subject, provider_email: email, via: 'profile' });
-    await proves();
+    await audit({ ...call, ctx }, 'identity.linked', { provider, subject, provider_email: email, via: 'profile' });
+    await proves(ctx);
     return { identity, alreadyLinked: false };
   });
 }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { invitations, organizations } from '@/db/schema';
+import { invitations, organizations } from '@/db/tables';
 import { iso } from '@/lib/context';
 import { newRowId } from '@/lib/ids';
 import type { Ctx } from '@/lib/context';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { domains, externalIdentities, invitations, memberships, organizations, tokens, users } from '@/db/schema';
+import { domains, externalIdentities, invitations, memberships, organizations, tokens, users } from '@/db/tables';
 import type { Ctx } from '@/lib/context';
 import { iso } from '@/lib/context';
 import { newDomainId, newRowId } from '@/lib/ids';

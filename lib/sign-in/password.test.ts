@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { organizations, recoveryCodes, signInFailures, tokens, totpCredentials, users, type Organization } from '@/db/schema';
+import { type Organization } from '@/db/schema';
+import { organizations, recoveryCodes, signInFailures, tokens, totpCredentials, users } from '@/db/tables';
 import type { RequestMeta } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { domainAuthenticationMethods, domains } from '@/db/schema';
+import { domainAuthenticationMethods, domains } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { createTestDb } from '@/lib/testing/db';
 import { rejection } from '@/lib/testing/errors';

@@ -1,4 +1,5 @@
-import { authenticationMethods, type AuthenticationMethod } from '@/db/schema';
+import { type AuthenticationMethod } from '@/db/schema';
+import { authenticationMethods } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { newAuthenticationMethodId } from '@/lib/ids';
 import { single } from '@/db/async';

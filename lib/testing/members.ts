@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { authenticationMethods, externalIdentities, totpCredentials, users, type User } from '@/db/schema';
+import { type User } from '@/db/schema';
+import { authenticationMethods, externalIdentities, totpCredentials, users } from '@/db/tables';
 import { authenticate } from '@/lib/auth/gate';
 import type { OrgCall, Principal, RequestMeta } from '@/lib/call';
 import { iso, type Ctx } from '@/lib/context';

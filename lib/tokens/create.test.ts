@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { tokens } from '@/db/schema';
+import { tokens } from '@/db/tables';
 import { iso } from '@/lib/context';
 import { dumpDatabase, seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';
 import { createToken } from './create';
@@ -104,7 +104,7 @@ describe('createToken', () => {
 
   it('refuses a token for a user that does not exist', async () => {
     const ctx = testCtx();
-    // The driver's error arrives as the cause of drizzle's DrizzleQueryError.
-    await expect(seedToken(ctx, 'u-nobody')).rejects.toHaveProperty('cause.message', expect.stringMatching(/FOREIGN KEY/));
+    // The driver's error arrives as the cause of drizzle's DrizzleQueryError (SQLite: "FOREIGN KEY constraint failed"; PostgreSQL: "violates foreign key constraint").
+    await expect(seedToken(ctx, 'u-nobody')).rejects.toHaveProperty('cause.message', expect.stringMatching(/foreign key/i));
   });
 });

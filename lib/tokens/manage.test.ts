@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tokens, type TokenKind } from '@/db/schema';
+import { type TokenKind } from '@/db/schema';
+import { tokens } from '@/db/tables';
 import { authenticate } from '@/lib/auth/gate';
 import type { Ctx } from '@/lib/context';
 import { rejection } from '@/lib/testing/errors';

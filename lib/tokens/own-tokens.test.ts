@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { organizations, tokens, users, type Organization, type PersonalTokenMode } from '@/db/schema';
+import { type Organization, type PersonalTokenMode } from '@/db/schema';
+import { organizations, tokens, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { principalOf, TEST_META } from '@/lib/testing/members';
 import { rejection } from '@/lib/testing/errors';

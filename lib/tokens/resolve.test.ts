@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { tokens, users } from '@/db/schema';
+import { tokens, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { advance, seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { recoveryCodes, signInFailures, tokens, totpCredentials } from '@/db/schema';
+import { recoveryCodes, signInFailures, tokens, totpCredentials } from '@/db/tables';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';

@@ -92,7 +92,7 @@ export async function confirmTotpEnrollment(call: Call & { input: unknown }): Pr
           ne(tokens.id, principal.token.id),
         ),
       ));
-    await audit(call, 'two_factor.enrolled', { method: 'totp', recovery_codes: codes.length, sessions_revoked: revoked });
+    await audit({ ...call, ctx }, 'two_factor.enrolled', { method: 'totp', recovery_codes: codes.length, sessions_revoked: revoked });
     return { recoveryCodes: codes, sessionsRevoked: revoked };
   });
 }
@@ -114,16 +114,16 @@ export async function disableTwoFactor(call: Call & { input: unknown }): Promise
     const verified = await verifySecondFactor({ ctx, userId, code });
     if (!verified) {
       // The attempt stays counted as a failure.
-      await audit(call, 'two_factor.code_failed', { during: 'disable' });
+      await audit({ ...call, ctx }, 'two_factor.code_failed', { during: 'disable' });
       return false;
     }
     await returnSignInAttempt(ctx, attempt);
     if (verified.kind === 'recovery') {
-      await audit(call, 'two_factor.recovery_code_used', { during: 'disable', recovery_codes_left: verified.recoveryCodesLeft });
+      await audit({ ...call, ctx }, 'two_factor.recovery_code_used', { during: 'disable', recovery_codes_left: verified.recoveryCodesLeft });
     }
     await ctx.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await ctx.db.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
-    await audit(call, 'two_factor.disabled', { method: 'totp', with: verified.kind === 'totp' ? 'code' : 'recovery_code' });
+    await audit({ ...call, ctx }, 'two_factor.disabled', { method: 'totp', with: verified.kind === 'totp' ? 'code' : 'recovery_code' });
     return true;
   });
   if (!disabled) throw wrongCode();

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { recoveryCodes, tokens, totpCredentials } from '@/db/schema';
+import { recoveryCodes, tokens, totpCredentials } from '@/db/tables';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { listMemberships } from '@/lib/model/memberships';

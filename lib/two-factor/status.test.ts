@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { organizations, recoveryCodes, tokenKinds, totpCredentials, type TokenKind } from '@/db/schema';
+import { tokenKinds, type TokenKind } from '@/db/schema';
+import { organizations, recoveryCodes, totpCredentials } from '@/db/tables';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';

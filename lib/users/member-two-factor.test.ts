@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { organizations, passwordCredentials, recoveryCodes, tokens, totpCredentials } from '@/db/schema';
+import { organizations, passwordCredentials, recoveryCodes, tokens, totpCredentials } from '@/db/tables';
 import { hashPassword } from '@/lib/passwords/hash';
 import { signInWithPassword } from '@/lib/sign-in/password';
 import { totpStepAt } from '@/lib/two-factor/totp';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { memberships, tokens, users } from '@/db/schema';
+import { memberships, tokens, users } from '@/db/tables';
 import { authenticate } from '@/lib/auth/gate';
 import type { OrgCall } from '@/lib/call';
 import type { Ctx } from '@/lib/context';

@@ -270,7 +270,7 @@ export async function revokeMemberToken(call: OrgCall & { userId: string; prefix
     );
     if (!token) throw new AppError('not_found', `Token ${call.prefix} of ${member.user.email} not found`);
     await ctx.db.delete(tokens).where(eq(tokens.id, token.id));
-    await audit(call, 'member.token_revoked', {
+    await audit({ ...call, ctx }, 'member.token_revoked', {
         user_id: member.user.id,
         user_email: member.user.email,
         token_prefix: token.tokenPrefix,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { emailVerifications, users, type TokenKind } from '@/db/schema';
+import { type TokenKind } from '@/db/schema';
+import { emailVerifications, users } from '@/db/tables';
 import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import type { SmtpSettings } from '@/lib/mail/smtp';
