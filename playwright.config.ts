@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { databaseOf } from './e2e/support/databases';
 import { oauthClients } from './e2e/support/oauth-clients';
 
 // One run = one fresh directory of database files and three servers of the production build:
@@ -30,11 +31,11 @@ process.env.E2E_ADMIN_PASSWORD ??= `pw-${Math.random().toString(36).slice(2)}-${
 fs.mkdirSync(process.env.E2E_DIR, { recursive: true });
 
 const dir = process.env.E2E_DIR;
-export const databases = {
-  setup: path.join(dir, 'setup.db'),
-  main: path.join(dir, 'main.db'),
-  proxied: path.join(dir, 'proxied.db'),
-};
+// SQLite files under E2E_DIR, or databases on the PostgreSQL cluster of E2E_POSTGRES_URL (the
+// second pass of scripts/test.sh, API tests only). The tests seed and read those databases
+// directly (e2e/support/seed.ts), so their DATABASE_URL names the same engine.
+export const databases = { setup: databaseOf('setup'), main: databaseOf('main'), proxied: databaseOf('proxied') };
+if (process.env.E2E_POSTGRES_URL) process.env.DATABASE_URL = databases.main;
 
 function server(name: string, port: string, env: Record<string, string>) {
   return {
@@ -71,7 +72,7 @@ export default defineConfig({
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: path.join(dir, 'results.json') }]],
+  reporter: [['list'], ['json', { outputFile: path.join(dir, process.env.E2E_REPORT ?? 'results.json') }]],
   // Peers on 127.0.0.1 only: the third-party sign-in providers (global-setup.ts), and the DNS
   // and web servers that domain verification on the main server asks (verification-peers.ts).
   globalSetup: ['./e2e/support/global-setup.ts', './e2e/support/verification-peers.ts'],

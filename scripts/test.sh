@@ -28,6 +28,20 @@ mkdir -p "$E2E_DIR"
 status=0
 step() { echo; echo "== $1"; }
 
+# The API tests again, with the three servers on databases of a throwaway PostgreSQL cluster
+# (e2e/support/databases.ts); the browser tests run on SQLite only. Its report is results-pg.json.
+api_on_postgres() {
+  local dir="$E2E_DIR/postgres" url rc
+  url=$(bash scripts/postgres.sh start "$dir" | tail -n 1) || return 1
+  for name in setup main proxied; do
+    node -e "const c=new (require('pg').Client)(process.argv[1]);c.connect().then(()=>c.query('create database e2e_'+process.argv[2])).then(()=>c.end())" "$url" "$name" || { bash scripts/postgres.sh stop "$dir"; return 1; }
+  done
+  E2E_POSTGRES_URL="$url" E2E_REPORT=results-pg.json npx playwright test --project=api
+  rc=$?
+  bash scripts/postgres.sh stop "$dir"
+  return $rc
+}
+
 step "Type check"
 npx tsc --noEmit -p . || status=1
 
@@ -42,10 +56,12 @@ if npx next build > "$E2E_DIR/build.log" 2>&1; then
   tail -n 30 "$E2E_DIR/build.log"
   step "API and browser tests (Playwright)"
   npx playwright test || status=1
+  step "API tests on PostgreSQL (Playwright, project api)"
+  api_on_postgres || status=1
 else
   cat "$E2E_DIR/build.log"; status=1
 fi
 
 # One closing line for the whole run, counted from both runners' JSON reports.
-node scripts/summary.mjs "$E2E_DIR/unit.json" "$E2E_DIR/results.json" || status=1
+node scripts/summary.mjs "$E2E_DIR/unit.json" "$E2E_DIR/results.json" "$E2E_DIR/results-pg.json" || status=1
 exit $status

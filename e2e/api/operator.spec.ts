@@ -169,10 +169,13 @@ test('--help lists the commands; unknown users and organizations are a message a
     noStackTrace(run);
   }
 
-  // A database path that does not exist is refused, never created empty.
-  const missing = await runAdmin(['list-organizations'], { env: { DATABASE_URL: path.join(path.dirname(db), 'missing', 'none.db') } });
+  // A database that does not exist is refused: a SQLite path is never created empty, and
+  // PostgreSQL's own words say which database is missing.
+  const onPostgres = db.startsWith('postgres://');
+  const elsewhere = onPostgres ? Object.assign(new URL(db), { pathname: '/missing' }).toString() : path.join(path.dirname(db), 'missing', 'none.db');
+  const missing = await runAdmin(['list-organizations'], { env: { DATABASE_URL: elsewhere } });
   expect(missing.code).toBe(1);
-  expect(missing.stderr).toContain(`Error: No database at ${path.join(path.dirname(db), 'missing', 'none.db')}.`);
+  expect(missing.stderr).toContain(onPostgres ? 'Error: database "missing" does not exist' : `Error: No database at ${elsewhere}.`);
   noStackTrace(missing);
 });
 

@@ -1,16 +1,17 @@
-import path from 'node:path';
+import { databaseOf, type ServerName } from './databases';
 
 // Set by playwright.config.ts (or scripts/test.sh) before the workers start.
 const dir = process.env.E2E_DIR!;
 
-function server(port: string | undefined, file: string) {
-  return { url: `http://127.0.0.1:${port}`, database: path.join(dir, file) };
+/** A test server: its address, and its database (a SQLite file, or a PostgreSQL URL: e2e/support/databases.ts). */
+function server(port: string | undefined, name: ServerName) {
+  return { url: `http://127.0.0.1:${port}`, database: databaseOf(name) };
 }
 
 export const servers = {
-  setup: server(process.env.E2E_SETUP_PORT, 'setup.db'),
-  main: server(process.env.E2E_MAIN_PORT, 'main.db'),
-  proxied: server(process.env.E2E_PROXIED_PORT, 'proxied.db'),
+  setup: server(process.env.E2E_SETUP_PORT, 'setup'),
+  main: server(process.env.E2E_MAIN_PORT, 'main'),
+  proxied: server(process.env.E2E_PROXIED_PORT, 'proxied'),
 };
 
 /** The password of the admins that the main and proxied servers set up from the environment. */

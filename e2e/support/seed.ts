@@ -152,9 +152,10 @@ export async function auditOf(file: string, { event, actorEmail }: { event: stri
  */
 export async function insertTokens(file: string, userId: string, prefixes: string[]): Promise<void> {
   const createTime = iso(new Date());
-  await transaction(db(file), async (tx) => {
-    for (const prefix of prefixes) await insertTokenRowInto(tx, userId, { tokenPrefix: prefix, description: `seeded ${prefix}`, createTime });
-  });
+  const rows = prefixes.map((prefix) => tokenRow(userId, { tokenPrefix: prefix, description: `seeded ${prefix}`, createTime }));
+  // A few statements of many rows: one long transaction of a thousand inserts would be aborted
+  // on PostgreSQL (SERIALIZABLE) by the server's own writes to the table meanwhile.
+  for (let i = 0; i < rows.length; i += 500) await db(file).insert(tokens).values(rows.slice(i, i + 500));
 }
 
 export async function setPolicy(file: string, organizationId: string, changes: Partial<typeof organizations.$inferInsert>): Promise<void> {
@@ -292,21 +293,23 @@ export async function insertTokenRow(file: string, userId: string, fields: Parti
 }
 
 async function insertTokenRowInto(database: AsyncDb, userId: string, fields: Partial<typeof tokens.$inferInsert>): Promise<string> {
-  const tokenPrefix = fields.tokenPrefix ?? `row${randomBytes(6).toString('hex')}`;
-  await database
-    .insert(tokens)
-    .values({
-      id: randomBytes(12).toString('hex'),
-      userId,
-      tokenHash: randomBytes(32).toString('hex'),
-      kind: 'personal',
-      authMethod: 'password',
-      createdManually: true,
-      createTime: iso(new Date()),
-      ...fields,
-      tokenPrefix,
-    });
-  return tokenPrefix;
+  const row = tokenRow(userId, fields);
+  await database.insert(tokens).values(row);
+  return row.tokenPrefix;
+}
+
+function tokenRow(userId: string, fields: Partial<typeof tokens.$inferInsert>): typeof tokens.$inferInsert & { tokenPrefix: string } {
+  return {
+    id: randomBytes(12).toString('hex'),
+    userId,
+    tokenHash: randomBytes(32).toString('hex'),
+    kind: 'personal',
+    authMethod: 'password',
+    createdManually: true,
+    createTime: iso(new Date()),
+    ...fields,
+    tokenPrefix: fields.tokenPrefix ?? `row${randomBytes(6).toString('hex')}`,
+  };
 }
 
 /** The user's password reset links as stored (hashes only). */

@@ -124,8 +124,16 @@ export async function runAdminCommand({ argv, io, operator, openCtx, clock = () 
       return 1;
     }
     // Never a stack trace on the operator's terminal: the message says what went wrong (a
-    // database file that is not Portcullis's, a locked file, ...).
-    io.err(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    // database file that is not Portcullis's, a locked file, a PostgreSQL database that does not
+    // exist, ...). The driver's own message, not drizzle's "Failed query" (the SQL and its values).
+    io.err(`Error: ${driverMessage(error)}`);
     return 1;
   }
+}
+
+/** The innermost error's message: drizzle wraps the driver's error as `cause`. */
+function driverMessage(error: unknown): string {
+  let innermost = error;
+  while (innermost instanceof Error && innermost.cause instanceof Error) innermost = innermost.cause;
+  return innermost instanceof Error ? innermost.message : String(innermost);
 }

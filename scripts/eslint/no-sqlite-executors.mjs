@@ -24,7 +24,9 @@ export default {
         // Where the called method is declared: drizzle's builders, or (Map.get) somewhere else.
         const method = checker.getSymbolAtLocation(services.esTreeNodeToTSNodeMap.get(callee.property));
         const declarations = method?.getDeclarations() ?? [];
-        if (declarations.some((d) => d.getSourceFile().fileName.includes('/drizzle-orm/'))) {
+        // An insert's .values({...}) is the rows to insert, not the executor.
+        const inserting = declarations.some((d) => /InsertBuilder/.test(d.parent?.name?.text ?? ''));
+        if (!inserting && declarations.some((d) => d.getSourceFile().fileName.includes('/drizzle-orm/'))) {
           context.report({ node: callee.property, messageId: 'sqliteOnly', data: { name: callee.property.name } });
         }
       },
