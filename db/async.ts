@@ -181,6 +181,11 @@ export function synchronousSqliteOf(db: AsyncDb): Db {
   return sync;
 }
 
+/** True for a database opened over SQLite here (false for PostgreSQL). */
+export function isSqlite(db: AsyncDb): boolean {
+  return synchronousOf.has(db);
+}
+
 /** The better-sqlite3 connection under an asynchronous SQLite database: for closing it, pragmas, raw reads. */
 export function sqliteConnectionOf(db: AsyncDb): Database.Database {
   return synchronousSqliteOf(db).$client;

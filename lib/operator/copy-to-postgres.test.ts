@@ -1,7 +1,9 @@
 import { count } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { asyncPostgresOver } from '@/db/async';
 import { useTestPostgres } from '@/db/postgres-test-cluster';
 import * as pgSchema from '@/db/schema.pg';
+import { useEngine } from '@/db/tables';
 import { isOperatorEvent } from '@/lib/audit/record';
 import { auditEventToWire } from '@/lib/audit-log/wire';
 import { runAdmin } from './cli-testing';
@@ -108,5 +110,22 @@ describe('npm run admin -- copy-to-postgres', () => {
       expect(result.questions).toEqual([]);
     }
     expect((await runAdmin(null, ['copy-to-postgres'])).err).toContain('Error: usage: copy-to-postgres <postgres-url>');
+  });
+
+  it('an installation already on PostgreSQL is told so before anything is read or asked', async () => {
+    const { url, password } = await targetUrl();
+    useEngine('postgres');
+    try {
+      const ctx = { db: asyncPostgresOver(open(url)), now: new Date() };
+      const result = await runAdmin(ctx, ['copy-to-postgres', url], true);
+      expect(result.code).toBe(1);
+      expect(result.err).toBe(
+        'Error: This installation already runs on PostgreSQL (DATABASE_URL): there is no SQLite database to copy. Use pg_dump to copy one PostgreSQL database to another.',
+      );
+      expect(result.questions).toEqual([]);
+      expect(result.out + result.err).not.toContain(password);
+    } finally {
+      useEngine('sqlite');
+    }
   });
 });

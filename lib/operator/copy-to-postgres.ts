@@ -1,11 +1,11 @@
 import { count } from 'drizzle-orm';
 import { copyToPostgres, maskPostgresUrl, postgresUrlSecrets, tablesInCopyOrder, type TableCopy } from '@/db/copy-to-postgres';
-import { synchronousSqliteOf } from '@/db/async';
+import { isSqlite, synchronousSqliteOf } from '@/db/async';
 import { openPostgres } from '@/db/postgres';
 import { organizations } from '@/db/tables';
 import { recordOperatorAudit } from '@/lib/audit/record';
 import type { Ctx } from '@/lib/context';
-import { parseInput } from '@/lib/errors';
+import { AppError, parseInput } from '@/lib/errors';
 import type { OperatorCall, OperatorOutcome, OperatorPreview } from './call';
 import { copyInputSchema } from './schema';
 
@@ -28,7 +28,15 @@ async function sourceCounts(ctx: Ctx): Promise<{ table: string; rows: number }[]
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** The copy reads a SQLite database: an installation already on PostgreSQL has none to copy. */
+function assertOnSqlite(ctx: Ctx): void {
+  if (!isSqlite(ctx.db)) {
+    throw new AppError('bad_request', 'This installation already runs on PostgreSQL (DATABASE_URL): there is no SQLite database to copy. Use pg_dump to copy one PostgreSQL database to another.');
+  }
+}
+
 export async function previewCopyToPostgres({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<OperatorPreview> {
+  assertOnSqlite(ctx);
   const target = maskPostgresUrl(parseInput(copyInputSchema, input)['postgres-url']);
   const counts = await sourceCounts(ctx);
   const total = counts.reduce((sum, t) => sum + t.rows, 0);
@@ -58,6 +66,7 @@ export function verificationLines(tables: TableCopy[]): string[] {
 }
 
 export async function operatorCopyToPostgres({ ctx, operator, input }: OperatorCall<unknown>): Promise<OperatorOutcome> {
+  assertOnSqlite(ctx);
   const url = parseInput(copyInputSchema, input)['postgres-url'];
   const target = maskPostgresUrl(url);
   const db = openPostgres(url);
