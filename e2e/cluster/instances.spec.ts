@@ -65,8 +65,10 @@ async function organizationOf(request: APIRequestContext, token: string): Promis
 }
 
 test('started together, the instances migrate once and set up one organization; /healthz through the balancer is ok from both', async ({ request }) => {
-  // drizzle's record of applied migrations: each once, though two instances migrated at start
-  // (one took the advisory lock, the other waited and found nothing left to do).
+  // Both instances waited for the migration lock at once (startCluster held it until they did),
+  // and drizzle's record of applied migrations has each once: one migrated, the other then found
+  // nothing left to do.
+  expect(cluster.migrationLockWaiters).toBe(2);
   const journal = JSON.parse(fs.readFileSync('db/migrations-pg/meta/_journal.json', 'utf8')) as { entries: { tag: string }[] };
   const applied = await rows('select hash from drizzle.__drizzle_migrations');
   expect(applied).toHaveLength(journal.entries.length);
@@ -80,7 +82,11 @@ test('started together, the instances migrate once and set up one organization; 
   expect(await rows(`select count(*)::int as n from instance_settings where key = 'nextauth_secret'`)).toEqual([{ n: 1 }]);
   const logs = cluster.instances.map((instance) => fs.readFileSync(instance.log, 'utf8'));
   expect(logs.filter((log) => log.includes(`First-run setup: organization "${ORG_NAME}", super admin ${ADMIN_EMAIL}`))).toHaveLength(1);
-  for (const [i, log] of logs.entries()) expect(log, `instance ${i + 1}`).toContain('Portcullis listening on');
+  const password = decodeURIComponent(new URL(cluster.databaseUrl).password);
+  for (const [i, log] of logs.entries()) {
+    expect(log, `instance ${i + 1}`).toContain(`Portcullis listening on ${cluster.url} (production), database postgres://portcullis:***@`);
+    expect(log, `instance ${i + 1}`).not.toContain(password);
+  }
   // Both still running: the one that lost the setup race started as after any restart.
   for (const instance of cluster.instances) expect(instance.process.exitCode, instance.upstream).toBeNull();
 

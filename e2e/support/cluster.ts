@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { MIGRATION_LOCK_KEY } from '@/db/postgres';
 
 // Several production servers on one throwaway PostgreSQL cluster behind Debian's nginx as a
 // round-robin load balancer, all on 127.0.0.1, for the multi-instance tests (e2e/cluster/).
@@ -42,6 +44,8 @@ export type Cluster = {
   /** The balancer's address: PUBLIC_URL of every instance. */
   url: string;
   instances: Instance[];
+  /** How many instances were seen waiting for the migration lock at once (all of them: see startCluster). */
+  migrationLockWaiters: number;
   /** nginx's configuration file. */
   nginxConfig: string;
   stop: () => Promise<void>;
@@ -151,25 +155,59 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
   clearTimeout(timer);
 }
 
+/** Waits until `count` sessions wait for the migration lock that `holder` holds; returns how many did. */
+async function waitForMigrationLockWaiters(holder: pg.Client, count: number, instances: Instance[], timeoutMs = 120_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let waiting = 0;
+  while (Date.now() < deadline) {
+    const { rows } = await holder.query<{ n: number }>(
+      "select count(*)::int as n from pg_locks where locktype = 'advisory' and objid = $1::bigint::oid and not granted",
+      [MIGRATION_LOCK_KEY],
+    );
+    waiting = rows[0]!.n;
+    if (waiting >= count) return waiting;
+    for (const instance of instances) {
+      if (instance.process.exitCode !== null) throw new Error(`${instance.upstream} exited before migrating:\n${tail(instance.log)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Only ${waiting} of ${count} instances waited for the migration lock within ${timeoutMs / 1000} s`);
+}
+
 /**
- * Starts PostgreSQL, `count` instances of the production server at once (so that they migrate and
- * run first-run setup from `env` together) and nginx in front of them, and waits until every
- * instance and the balancer answer /healthz.
+ * Starts PostgreSQL, `count` instances of the production server and nginx in front of them, and
+ * waits until every instance and the balancer answer /healthz.
+ *
+ * The instances start together for real: this process takes the migration lock (db/postgres.ts)
+ * before they start and lets go only once all of them wait for it, so that they migrate one
+ * after the other at the same moment and then run first-run setup from `env` side by side.
  */
 export async function startCluster({ dir, count = 2, env = {} }: { dir: string; count?: number; env?: Record<string, string> }): Promise<Cluster> {
   fs.mkdirSync(dir, { recursive: true });
   const { stdout } = await run('bash', ['scripts/postgres.sh', 'start', path.join(dir, 'postgres')]);
   const databaseUrl = stdout.trim().split('\n').at(-1)!;
   const started: ChildProcess[] = [];
+  const holder = new pg.Client({ connectionString: databaseUrl });
+  let holding = false;
+  const letGo = async () => {
+    if (!holding) return;
+    holding = false;
+    // Ending the session releases its advisory locks too.
+    await holder.end();
+  };
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await letGo();
     // The balancer first, then the instances, then the database they use.
     for (const child of started.reverse()) await stopProcess(child);
     await run('bash', ['scripts/postgres.sh', 'stop', path.join(dir, 'postgres')]);
   };
   try {
+    await holder.connect();
+    holding = true;
+    await holder.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
     const balancerPort = await freePort();
     const url = `http://127.0.0.1:${balancerPort}`;
     const instances: Instance[] = [];
@@ -195,6 +233,8 @@ export async function startCluster({ dir, count = 2, env = {} }: { dir: string; 
       started.push(child);
       instances.push({ url: `http://127.0.0.1:${port}`, port, upstream: `127.0.0.1:${port}`, log, process: child });
     }
+    const migrationLockWaiters = await waitForMigrationLockWaiters(holder, count, instances);
+    await letGo();
     for (const instance of instances) await waitUntilUp(`${instance.url}/healthz`, instance.process, instance.log);
 
     const nginxConfig = path.join(dir, 'nginx.conf');
@@ -206,7 +246,7 @@ export async function startCluster({ dir, count = 2, env = {} }: { dir: string; 
     const balancer = startProcess(nginx.trim(), ['-c', nginxConfig, '-p', dir, '-e', path.join(dir, 'nginx-error.log')], process.env, nginxLog);
     started.push(balancer);
     await waitUntilUp(`${url}/healthz`, balancer, path.join(dir, 'nginx-error.log'));
-    return { dir, databaseUrl, url, instances, nginxConfig, stop };
+    return { dir, databaseUrl, url, instances, migrationLockWaiters, nginxConfig, stop };
   } catch (error) {
     await stop();
     throw error;
