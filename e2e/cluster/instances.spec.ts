@@ -9,7 +9,7 @@ import { auth } from '../support/fixtures';
 import { startCluster, type Cluster, type Instance } from '../support/cluster';
 import { ConsoleShell, SignInPage } from '../support/pages';
 import { configureIdp, samlResponse, sessionFromSetCookie, startSignIn, TestIdp } from '../support/saml';
-import { seedMember } from '../support/seed';
+import { closePostgresDb, seedMember } from '../support/seed';
 
 // Issue 17: any number of instances on one PostgreSQL behind any load balancer, with no sticky
 // sessions. Two production servers start at once on a fresh PostgreSQL cluster, with the same
@@ -43,6 +43,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await database?.end();
+  if (cluster) await closePostgresDb(cluster.databaseUrl);
   await cluster?.stop();
 });
 
