@@ -83,6 +83,10 @@ export default defineConfig({
   projects: [
     { name: 'api', testDir: './e2e/api' },
     { name: 'browser', testDir: './e2e/browser', use: { ...chromium, viewport: { width: 1280, height: 800 } } },
+    // Several instances on one PostgreSQL behind nginx (issue 17): each spec starts its own
+    // database, servers and balancer (e2e/support/cluster.ts) and stops them after; none of the
+    // servers below is used.
+    { name: 'cluster', testDir: './e2e/cluster', use: { ...chromium, viewport: { width: 1280, height: 800 } } },
   ],
   webServer: [
     server('setup', process.env.E2E_SETUP_PORT, { DATABASE_URL: databases.setup }),

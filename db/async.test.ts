@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { asc, count, eq, like, sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { affectedRows, AsyncLock, asyncPostgresOver, asyncSqliteOver, first, isUniqueViolation, transaction, TRANSACTION_ATTEMPTS, type AsyncDb } from './async';
+import { affectedRows, AsyncLock, asyncPostgresOver, asyncSqliteOver, closePostgres, first, isUniqueViolation, transaction, TRANSACTION_ATTEMPTS, type AsyncDb } from './async';
 import { openDatabase } from './client';
-import { migratePostgres } from './postgres';
+import { migratePostgres, openPostgres } from './postgres';
 import { useTestPostgres } from './postgres-test-cluster';
 import * as sqliteSchema from './schema';
 import { memberships, organizations, useEngine, users, type Engine } from './tables';
@@ -255,5 +255,21 @@ describe('SQLite: one connection for the synchronous and the asynchronous API', 
     expect(has).toEqual({ b: true, c: true });
     (await c)();
     expect(lock.holder).toBeNull();
+  });
+});
+
+describe('closePostgres', () => {
+  it('ends the pool of a PostgreSQL database (the next query is refused) and refuses a SQLite one', async () => {
+    useEngine('postgres');
+    // A pool of its own: the cluster ends the pools it opened itself after the file.
+    const pg = openPostgres(await cluster.freshDatabase());
+    await migratePostgres(pg);
+    const db = asyncPostgresOver(pg);
+    expect(await first(db.select({ n: count() }).from(users))).toEqual({ n: 0 });
+    await closePostgres(db);
+    const refused = await db.select().from(users).then(() => null, (error: unknown) => error);
+    expect((refused as Error | null)?.cause).toMatchObject({ message: 'Cannot use a pool after calling end on the pool' });
+    useEngine('sqlite');
+    await expect(closePostgres(asyncSqliteOver(openDatabase(':memory:')))).rejects.toThrow('Not a PostgreSQL database opened by db/async.ts');
   });
 });

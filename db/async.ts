@@ -171,6 +171,13 @@ export function openAsyncDatabase(location: string): AsyncDb {
   return asyncSqliteOver(openDatabase(location.startsWith('file:') ? location.slice('file:'.length) : location));
 }
 
+/** Closes a PostgreSQL database opened by openAsyncDatabase: its pool's connections end. */
+export async function closePostgres(db: AsyncDb): Promise<void> {
+  const state = states.get(db);
+  if (state?.engine !== 'postgres') throw new Error('Not a PostgreSQL database opened by db/async.ts');
+  await state.pg.$client.end();
+}
+
 /**
  * The synchronous drizzle database under an asynchronous SQLite one: for db/ tools that read
  * SQLite directly (copy-to-postgres takes its snapshot in one synchronous read transaction).

@@ -51,7 +51,9 @@ case "$cmd" in
   start)
     install_postgres
     bin="$(pg_bin)"
-    port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+    # String(): with FORCE_COLOR set (Playwright sets it in its workers), console.log colors a
+    # number, and postgres refuses the port with the escape codes around it.
+    port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(String(s.address().port));s.close()})")"
     password="$(node -e "console.log(require('crypto').randomBytes(18).toString('base64url'))")"
     rm -rf "$dir/data"
     if [ "$(id -u)" -eq 0 ]; then

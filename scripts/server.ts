@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import next from 'next';
 import { first, getAsyncDb, openDatabaseFromEnvironment } from '@/db/async';
 import { databaseFile } from '@/db/client';
+import { maskPostgresUrl } from '@/db/copy-to-postgres';
 import { engineOf, instanceSettings } from '@/db/tables';
 import { oauthProvidersFromEnv } from '@/lib/sign-in/oauth-config';
 import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp, SERVER_MARK_ENV } from '@/lib/net/client-ip';
@@ -81,7 +82,9 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.listen(port, host, () => {
-    console.log(`Portcullis listening on ${process.env.NEXTAUTH_URL} (${dev ? 'development' : 'production'}), database ${process.env.DATABASE_URL}`);
+    // Never the PostgreSQL password: logs are collected and shipped far more widely than secrets.
+    const database = engineOf(process.env.DATABASE_URL) === 'postgres' ? maskPostgresUrl(process.env.DATABASE_URL!) : process.env.DATABASE_URL;
+    console.log(`Portcullis listening on ${process.env.NEXTAUTH_URL} (${dev ? 'development' : 'production'}), database ${database}`);
   });
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);

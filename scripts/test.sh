@@ -18,7 +18,10 @@ fi
 # postgresql once here, before vitest's workers start several clusters at once.
 bash scripts/postgres.sh install || exit 1
 
-free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+# The multi-instance tests (e2e/cluster/) put Debian's nginx in front of two servers.
+bash scripts/nginx.sh install || exit 1
+
+free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(String(s.address().port));s.close()})"; }
 export E2E_DIR="$PWD/.e2e/run-$(date +%Y%m%d-%H%M%S)-$$"
 export E2E_SETUP_PORT=$(free_port) E2E_MAIN_PORT=$(free_port) E2E_PROXIED_PORT=$(free_port) E2E_SMTP_PORT=$(free_port)
 export E2E_GOOGLE_PORT=$(free_port) E2E_MICROSOFT_PORT=$(free_port) E2E_GITHUB_PORT=$(free_port)

@@ -9,7 +9,7 @@ import { iso, type Ctx } from '@/lib/context';
 import { insertMembership, insertOrganization } from '@/lib/model/organizations';
 import { createToken } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/model/users';
-import { first, openAsyncDatabase, transaction, type AsyncDb } from '@/db/async';
+import { closePostgres, first, openAsyncDatabase, transaction, type AsyncDb } from '@/db/async';
 
 // Tests write their own organizations and users straight into the running server's SQLite
 // file (WAL mode lets both processes use it), through the same lib/ functions the app uses.
@@ -29,6 +29,13 @@ export function db(file: string): AsyncDb {
   return connection;
 }
 const ctx = (file: string): Ctx => ({ db: db(file), now: new Date() });
+
+/** Ends the connections to a PostgreSQL database that db() opened (before the database stops). */
+export async function closePostgresDb(url: string): Promise<void> {
+  const connection = connections.get(url);
+  connections.delete(url);
+  if (connection) await closePostgres(connection);
+}
 
 export const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 
