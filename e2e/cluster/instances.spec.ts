@@ -9,7 +9,7 @@ import { auth } from '../support/fixtures';
 import { startCluster, type Cluster, type Instance } from '../support/cluster';
 import { ConsoleShell, SignInPage } from '../support/pages';
 import { configureIdp, samlResponse, sessionFromSetCookie, startSignIn, TestIdp } from '../support/saml';
-import { closePostgresDb, seedMember } from '../support/seed';
+import { closePostgresDb, seedMember, seedOrgMember, seedPersonalToken } from '../support/seed';
 
 // Issue 17: any number of instances on one PostgreSQL behind any load balancer, with no sticky
 // sessions. Two production servers start at once on a fresh PostgreSQL cluster, with the same
@@ -303,4 +303,213 @@ test('a SAML sign-in started on one instance finishes on the other; the request 
     await onA.dispose();
     await idp.stop();
   }
+});
+
+test('200 PATCHes of one policy at once, half on each instance: each is answered, applied whole and audited in order; the last one is the policy', async ({ request }) => {
+  const admin = await seedMember(cluster.databaseUrl);
+  const token = await seedPersonalToken(cluster.databaseUrl, admin.userId);
+  const policy = `/v1/organization/${admin.organizationId}/config/authentication`;
+  const headers = { ...auth(token), 'x-forwarded-for': '203.0.113.7' };
+  // One use on each instance first, so that the token's last use is recent: the PATCHes below
+  // then collide on the policy alone, not on the token's last-used time.
+  const before = await request.get(`${a.url}${policy}`, { headers });
+  expect(before.status()).toBe(200);
+  const initial = (await before.json()) as Record<string, unknown>;
+  expect(initial.ip_allowlist).toEqual([]);
+  expect(await (await request.get(`${b.url}${policy}`, { headers })).json()).toEqual(initial);
+
+  // Each PATCH its own allowlist: the caller's network (else the lockout guard refuses it) and
+  // a network of its own.
+  const COUNT = 200;
+  const allowlistOf = (i: number) => ['203.0.113.0/24', `198.18.${i}.0/24`];
+  const answers = await Promise.all(
+    Array.from({ length: COUNT }, async (_, i) => {
+      const instance = i % 2 === 0 ? a : b;
+      const response = await request.patch(`${instance.url}${policy}`, { data: { ip_allowlist: allowlistOf(i) }, headers });
+      return { i, status: response.status(), body: (await response.json()) as Record<string, unknown> };
+    }),
+  );
+  const statuses: Record<number, number> = {};
+  for (const { status } of answers) statuses[status] = (statuses[status] ?? 0) + 1;
+  test.info().annotations.push({ type: 'statuses', description: JSON.stringify(statuses) });
+  // A 500 here is a transaction that collided more often than transaction() retries it (db/async.ts).
+  const unexpected = answers.filter(({ status }) => status !== 200 && status !== 409);
+  expect(unexpected.map(({ status, body }) => `${status} ${String(body.message)}`), JSON.stringify(statuses)).toEqual([]);
+  const applied = answers.filter(({ status }) => status === 200);
+  for (const { i, body } of applied) expect(body, `PATCH ${i}`).toEqual({ ...initial, ip_allowlist: allowlistOf(i) });
+  // A refusal, if any, is the API's conflict, with its error body.
+  for (const { i, body } of answers.filter(({ status }) => status === 409)) {
+    expect(body, `PATCH ${i}`).toEqual({ message: expect.any(String), errors: [{ error_code: 'conflict', message: body.message, status: 409 }] });
+  }
+
+  // One audit event per applied PATCH, each naming the allowlist it replaced: the one before it
+  // in the log, so that the log replays to the policy.
+  const events = await rows(`select details from audit_events where organization_id = $1 and event = 'policy.updated' order by id`, [admin.organizationId]);
+  expect(events).toHaveLength(applied.length);
+  expect(events.map(({ details }) => JSON.stringify((details as { new: unknown }).new)).sort()).toEqual(
+    applied.map(({ i }) => JSON.stringify({ ip_allowlist: allowlistOf(i) })).sort(),
+  );
+  let previous: unknown = [];
+  const replaced: string[] = [];
+  for (const [k, { details }] of events.entries()) {
+    const { old, new: next } = details as { old: { ip_allowlist: unknown }; new: { ip_allowlist: unknown } };
+    if (JSON.stringify(old.ip_allowlist) !== JSON.stringify(previous)) replaced.push(`event ${k}: old ${JSON.stringify(old.ip_allowlist)}, before it ${JSON.stringify(previous)}`);
+    previous = next.ip_allowlist;
+  }
+  expect(replaced, `${replaced.length} of ${events.length} events name an allowlist that was not the policy when they applied`).toEqual([]);
+
+  // The policy is the last event's, whole, on both instances and in the database.
+  for (const instance of [a, b]) expect(await (await request.get(`${instance.url}${policy}`, { headers })).json(), instance.upstream).toEqual({ ...initial, ip_allowlist: previous });
+  expect(await rows('select ip_allowlist from organizations where id = $1', [admin.organizationId])).toEqual([{ ip_allowlist: previous }]);
+});
+
+test('two super admins demote each other at the same moment, one through each instance: one wins, the other is refused, one super admin remains (10 organizations)', async ({ request }) => {
+  const outcomes: string[] = [];
+  for (let round = 0; round < 10; round++) {
+    const first = await seedMember(cluster.databaseUrl);
+    const second = await seedOrgMember(cluster.databaseUrl, first.organizationId, { isSuperAdmin: true });
+    const admins = [
+      { ...first, token: await seedPersonalToken(cluster.databaseUrl, first.userId), instance: a },
+      { ...second, token: await seedPersonalToken(cluster.databaseUrl, second.userId), instance: b },
+    ] as const;
+    const memberUrl = (instance: Instance, userId: string) => `${instance.url}/v1/organization/${first.organizationId}/user/${userId}`;
+    // Each token used once on its instance, so that both requests below do the same work before the change.
+    for (const { token, instance } of admins) expect((await request.get(`${instance.url}/v1/me`, { headers: auth(token) })).status()).toBe(200);
+
+    const answers = await Promise.all(
+      admins.map(async (admin, i) => {
+        const other = admins[1 - i]!;
+        const response = await request.patch(memberUrl(admin.instance, other.userId), { data: { is_super_admin: false }, headers: auth(admin.token) });
+        return { admin, other, status: response.status(), body: (await response.json()) as Record<string, unknown> };
+      }),
+    );
+    const won = answers.filter(({ status }) => status === 200);
+    expect(won, `round ${round}: ${answers.map(({ status, body }) => `${status} ${String(body.message)}`).join(' | ')}`).toHaveLength(1);
+    const winner = won[0]!;
+    const loser = answers.find((answer) => answer !== winner)!;
+    expect(winner.body).toMatchObject({ user_id: winner.other.userId, is_super_admin: false });
+    // The loser asked to demote the winner, who by then was the last super admin. Had its request
+    // come after the winner's change was made, its caller would no longer be a super admin (403):
+    // it was not, the two ran at the same moment.
+    const message = `${loser.other.email} is the last active super admin of this organization and cannot be demoted: make another member super admin first`;
+    expect(loser.status, `round ${round}`).toBe(409);
+    expect(loser.body).toEqual({ message, errors: [{ error_code: 'conflict', message, status: 409 }] });
+    outcomes.push(winner.admin.instance.upstream);
+
+    expect(await rows('select user_id from memberships where organization_id = $1 and is_super_admin', [first.organizationId])).toEqual([{ user_id: winner.admin.userId }]);
+    expect(await rows(`select details->>'user_id' as user_id from audit_events where organization_id = $1 and event = 'member.updated'`, [first.organizationId])).toEqual([
+      { user_id: loser.admin.userId },
+    ]);
+  }
+  test.info().annotations.push({ type: 'winners', description: outcomes.join(' ') });
+});
+
+test('kill -9 of one instance during a stream of writes: the balancer keeps answering, every acknowledged write is kept, the other serves them all', async ({ request }) => {
+  const member = await seedMember(cluster.databaseUrl);
+  const token = await seedPersonalToken(cluster.databaseUrl, member.userId);
+  const servedBy = (upstream: string) => upstream.split(', ').at(-1);
+  // status: the answer's (0 if none came); complete: its body arrived whole. nginx may have passed
+  // on an instance's 200 before the instance died in the middle of the body: not an answer.
+  type Write = { description: string; sentAt: number; answeredAt: number; status: number; complete: boolean; upstream: string };
+  const writes: Write[] = [];
+  let next = 0;
+  let stopAt = Number.POSITIVE_INFINITY;
+  // Four clients writing one after the other through the balancer: personal tokens, each with a
+  // description of its own. A whole 200 is the acknowledgement: the write was done.
+  const WRITERS = 4;
+  const writer = async () => {
+    while (Date.now() < stopAt) {
+      const write: Write = { description: `stream-${next++}`, sentAt: Date.now(), answeredAt: 0, status: 0, complete: false, upstream: '' };
+      try {
+        const response = await fetch(`${cluster.url}/v1/access_token`, {
+          method: 'POST',
+          body: JSON.stringify({ description: write.description }),
+          headers: { ...auth(token), 'content-type': 'application/json' },
+        });
+        write.status = response.status;
+        write.upstream = response.headers.get('x-upstream') ?? '';
+        const body = await response.text();
+        write.complete = response.status !== 200 || (JSON.parse(body) as { description: string }).description === write.description;
+      } catch {
+        // No answer, or half of one.
+      }
+      write.answeredAt = Date.now();
+      writes.push(write);
+    }
+  };
+  const stream = Promise.all(Array.from({ length: WRITERS }, writer));
+  let killedAt = 0;
+  let deadAt = 0;
+  try {
+    await expect.poll(() => new Set(writes.map((write) => servedBy(write.upstream))).size, { timeout: 20_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    killedAt = Date.now();
+    await cluster.kill(a);
+    deadAt = Date.now();
+    // Longer than fail_timeout (2 s): nginx tries the dead instance again meanwhile.
+    stopAt = deadAt + 3000;
+  } finally {
+    stopAt = Math.min(stopAt, Date.now() + 3000);
+    await stream;
+  }
+  expect(a.process.signalCode).toBe('SIGKILL');
+
+  const acknowledged = writes.filter(({ status, complete }) => status === 200 && complete);
+  const failed = writes.filter((write) => !acknowledged.includes(write));
+  const after = writes.filter(({ sentAt }) => sentAt > deadAt);
+  test.info().annotations.push({
+    type: 'writes',
+    description: `${writes.length} writes, ${acknowledged.length} acknowledged, ${failed.length} failed (${failed.map((w) => `${w.status}${w.complete ? '' : ' cut off'} ${w.upstream}`).join('; ')}), kill took ${deadAt - killedAt} ms`,
+  });
+  // Only a write that was on the killed instance when it died can fail: nginx does not resend a
+  // POST it has sent, and answers 502, or cuts the answer off if the instance had begun it.
+  // Everything sent after is answered by the other.
+  for (const write of failed) {
+    expect([502, 200], write.description).toContain(write.status);
+    expect(write.complete, write.description).toBe(write.status === 502);
+    // Sent to the killed instance only: not sent again to the other.
+    expect(write.upstream, write.description).toBe(a.upstream);
+    expect(write.sentAt, write.description).toBeLessThanOrEqual(deadAt);
+    expect(write.answeredAt, write.description).toBeGreaterThanOrEqual(killedAt);
+  }
+  expect(failed.length).toBeLessThanOrEqual(WRITERS);
+  expect(new Set(writes.filter(({ answeredAt }) => answeredAt < killedAt).map(({ upstream }) => upstream))).toEqual(new Set(bothUpstreams()));
+  expect(after.length).toBeGreaterThan(10);
+  for (const write of after) {
+    expect(write.status, write.description).toBe(200);
+    expect(servedBy(write.upstream), write.description).toBe(b.upstream);
+  }
+  // nginx went on trying the dead instance (after fail_timeout) and passed those requests on.
+  expect(after.some(({ upstream }) => upstream === `${a.upstream}, ${b.upstream}`)).toBe(true);
+
+  // Every acknowledged write is in the database, with its audit event (one transaction); a write
+  // that failed may have been done or not, but nothing else is there.
+  const stored = new Set((await rows("select description from tokens where user_id = $1 and description like 'stream-%'", [member.userId])).map((row) => row.description as string));
+  for (const { description } of acknowledged) expect(stored.has(description), description).toBe(true);
+  expect([...stored].filter((description) => !writes.some((write) => write.description === description))).toEqual([]);
+  expect(stored.size - acknowledged.length).toBeLessThanOrEqual(failed.length);
+  expect(await rows(`select count(*)::int as n from audit_events where actor_user_id = $1 and event = 'token.created'`, [member.userId])).toEqual([{ n: stored.size }]);
+
+  // The survivor serves every one of them, through the balancer.
+  for (let i = 0; i < 2; i++) {
+    const listed = await request.get(`${cluster.url}/v1/access_token`, { headers: auth(token) });
+    expect(listed.status()).toBe(200);
+    expect(servedBy(upstreamOf(listed) ?? '')).toBe(b.upstream);
+    const descriptions = ((await listed.json()) as { tokens: { description: string }[] }).tokens.map(({ description }) => description);
+    expect(new Set(descriptions)).toEqual(new Set([...stored, 'seeded personal token']));
+  }
+
+  // Restarted (as a supervisor would), the instance is back in the rotation within fail_timeout.
+  await cluster.restart(a);
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get(`${cluster.url}/healthz`);
+        return response.status() === 200 ? servedBy(upstreamOf(response) ?? '') : String(response.status());
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(a.upstream);
+  const listedOnA = await request.get(`${a.url}/v1/access_token`, { headers: auth(token) });
+  expect(((await listedOnA.json()) as { tokens: unknown[] }).tokens).toHaveLength(stored.size + 1);
 });

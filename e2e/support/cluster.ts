@@ -35,6 +35,7 @@ export type Instance = {
   upstream: string;
   /** Its stdout and stderr. */
   log: string;
+  /** `npx tsx scripts/server.ts`, leader of a process group of its own; a new one after restart(). */
   process: ChildProcess;
 };
 
@@ -48,6 +49,10 @@ export type Cluster = {
   migrationLockWaiters: number;
   /** nginx's configuration file. */
   nginxConfig: string;
+  /** Kills the instance's whole process group with SIGKILL (kill -9, no shutdown) and waits until it is gone. */
+  kill: (instance: Instance) => Promise<void>;
+  /** Starts a stopped instance again on its port, with the same environment, and waits for its /healthz. */
+  restart: (instance: Instance) => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -74,9 +79,10 @@ http {
   uwsgi_temp_path ${prefix}/nginx-tmp/uwsgi;
   scgi_temp_path ${prefix}/nginx-tmp/scgi;
 
-  # Round robin (nginx's default): no ip_hash, no sticky cookie.
+  # Round robin (nginx's default): no ip_hash, no sticky cookie. An instance that refuses a
+  # connection or fails mid-request is skipped for fail_timeout, then tried again.
   upstream portcullis {
-${upstreams.map((upstream) => `    server ${upstream};`).join('\n')}
+${upstreams.map((upstream) => `    server ${upstream} max_fails=1 fail_timeout=2s;`).join('\n')}
     keepalive 16;
   }
 
@@ -90,7 +96,13 @@ ${upstreams.map((upstream) => `    server ${upstream};`).join('\n')}
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
-      # Which instance answered: the tests assert that both did.
+      # A request that could not reach an instance goes to the next one. A POST or PATCH that
+      # was sent and then lost its instance is not sent again (no non_idempotent): nginx cannot
+      # know whether it was done, so it answers 502 and the client decides.
+      proxy_next_upstream error timeout;
+      proxy_connect_timeout 2s;
+      # Which instance answered: the tests assert that both did. After a failed try, every
+      # instance tried, the one that answered last: "127.0.0.1:1111, 127.0.0.1:2222".
       add_header X-Upstream $upstream_addr always;
     }
   }
@@ -184,9 +196,37 @@ async function waitForMigrationLockWaiters(holder: pg.Client, count: number, ins
  */
 export async function startCluster({ dir, count = 2, env = {} }: { dir: string; count?: number; env?: Record<string, string> }): Promise<Cluster> {
   fs.mkdirSync(dir, { recursive: true });
+  const balancerPort = await freePort();
+  const url = `http://127.0.0.1:${balancerPort}`;
   const { stdout } = await run('bash', ['scripts/postgres.sh', 'start', path.join(dir, 'postgres')]);
   const databaseUrl = stdout.trim().split('\n').at(-1)!;
   const started: ChildProcess[] = [];
+  const startInstance = (port: number, log: string) => {
+    const child = startProcess(
+      'npx',
+      ['tsx', 'scripts/server.ts'],
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        DATABASE_URL: databaseUrl,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        PUBLIC_URL: url,
+        TRUSTED_PROXIES: '127.0.0.1/32',
+        ...env,
+      },
+      log,
+    );
+    started.push(child);
+    return child;
+  };
+  const kill = async (instance: Instance) => await stopProcess(instance.process, 'SIGKILL');
+  const restart = async (instance: Instance) => {
+    if (instance.process.exitCode === null && instance.process.signalCode === null) throw new Error(`${instance.upstream} is still running`);
+    instance.process = startInstance(instance.port, instance.log);
+    await waitUntilUp(`${instance.url}/healthz`, instance.process, instance.log);
+  };
   const holder = new pg.Client({ connectionString: databaseUrl });
   let holding = false;
   const letGo = async () => {
@@ -200,7 +240,8 @@ export async function startCluster({ dir, count = 2, env = {} }: { dir: string; 
     if (stopped) return;
     stopped = true;
     await letGo();
-    // The balancer first, then the instances, then the database they use.
+    // The balancer first, then the instances (one restarted is stopped before the balancer:
+    // no matter), then the database they use.
     for (const child of started.reverse()) await stopProcess(child);
     await run('bash', ['scripts/postgres.sh', 'stop', path.join(dir, 'postgres')]);
   };
@@ -208,30 +249,11 @@ export async function startCluster({ dir, count = 2, env = {} }: { dir: string; 
     await holder.connect();
     holding = true;
     await holder.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
-    const balancerPort = await freePort();
-    const url = `http://127.0.0.1:${balancerPort}`;
     const instances: Instance[] = [];
     for (let i = 0; i < count; i++) {
       const port = await freePort();
       const log = path.join(dir, `instance-${i + 1}.log`);
-      const child = startProcess(
-        'npx',
-        ['tsx', 'scripts/server.ts'],
-        {
-          ...process.env,
-          NODE_ENV: 'production',
-          NEXT_TELEMETRY_DISABLED: '1',
-          DATABASE_URL: databaseUrl,
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          PUBLIC_URL: url,
-          TRUSTED_PROXIES: '127.0.0.1/32',
-          ...env,
-        },
-        log,
-      );
-      started.push(child);
-      instances.push({ url: `http://127.0.0.1:${port}`, port, upstream: `127.0.0.1:${port}`, log, process: child });
+      instances.push({ url: `http://127.0.0.1:${port}`, port, upstream: `127.0.0.1:${port}`, log, process: startInstance(port, log) });
     }
     const migrationLockWaiters = await waitForMigrationLockWaiters(holder, count, instances);
     await letGo();
@@ -246,7 +268,7 @@ export async function startCluster({ dir, count = 2, env = {} }: { dir: string; 
     const balancer = startProcess(nginx.trim(), ['-c', nginxConfig, '-p', dir, '-e', path.join(dir, 'nginx-error.log')], process.env, nginxLog);
     started.push(balancer);
     await waitUntilUp(`${url}/healthz`, balancer, path.join(dir, 'nginx-error.log'));
-    return { dir, databaseUrl, url, instances, migrationLockWaiters, nginxConfig, stop };
+    return { dir, databaseUrl, url, instances, migrationLockWaiters, nginxConfig, kill, restart, stop };
   } catch (error) {
     await stop();
     throw error;
