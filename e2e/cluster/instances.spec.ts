@@ -383,17 +383,18 @@ test('two super admins demote each other at the same moment, one through each in
         return { admin, other, status: response.status(), body: (await response.json()) as Record<string, unknown> };
       }),
     );
+    const summary = `round ${round}: ${answers.map(({ admin, status, body }) => `${admin.instance.upstream} ${status} ${String(body.message ?? '')}`).join(' | ')}`;
     const won = answers.filter(({ status }) => status === 200);
-    expect(won, `round ${round}: ${answers.map(({ status, body }) => `${status} ${String(body.message)}`).join(' | ')}`).toHaveLength(1);
+    expect(won.length, summary).toBe(1);
     const winner = won[0]!;
     const loser = answers.find((answer) => answer !== winner)!;
-    expect(winner.body).toMatchObject({ user_id: winner.other.userId, is_super_admin: false });
+    expect(winner.body, summary).toMatchObject({ user_id: winner.other.userId, is_super_admin: false });
     // The loser asked to demote the winner, who by then was the last super admin. Had its request
     // come after the winner's change was made, its caller would no longer be a super admin (403):
     // it was not, the two ran at the same moment.
     const message = `${loser.other.email} is the last active super admin of this organization and cannot be demoted: make another member super admin first`;
-    expect(loser.status, `round ${round}`).toBe(409);
-    expect(loser.body).toEqual({ message, errors: [{ error_code: 'conflict', message, status: 409 }] });
+    expect(loser.status, summary).toBe(409);
+    expect(loser.body, summary).toEqual({ message, errors: [{ error_code: 'conflict', message, status: 409 }] });
     outcomes.push(winner.admin.instance.upstream);
 
     expect(await rows('select user_id from memberships where organization_id = $1 and is_super_admin', [first.organizationId])).toEqual([{ user_id: winner.admin.userId }]);
@@ -417,6 +418,9 @@ test('kill -9 of one instance during a stream of writes: the balancer keeps answ
   // Four clients writing one after the other through the balancer: personal tokens, each with a
   // description of its own. A whole 200 is the acknowledgement: the write was done.
   const WRITERS = 4;
+  // How long the kill may take to reach nginx: a request it sends, right after the instance died,
+  // on a kept-alive connection to it that it has yet to see closed fails like one in flight.
+  const GRACE = 500;
   const writer = async () => {
     while (Date.now() < stopAt) {
       const write: Write = { description: `stream-${next++}`, sentAt: Date.now(), answeredAt: 0, status: 0, complete: false, upstream: '' };
@@ -446,41 +450,41 @@ test('kill -9 of one instance during a stream of writes: the balancer keeps answ
     killedAt = Date.now();
     await cluster.kill(a);
     deadAt = Date.now();
-    // Longer than fail_timeout (2 s): nginx tries the dead instance again meanwhile.
-    stopAt = deadAt + 3000;
+    // Longer than fail_timeout (2 s) after the grace below: nginx tries the dead instance again meanwhile.
+    stopAt = deadAt + GRACE + 3000;
   } finally {
-    stopAt = Math.min(stopAt, Date.now() + 3000);
+    stopAt = Math.min(stopAt, Date.now() + GRACE + 3000);
     await stream;
   }
   expect(a.process.signalCode).toBe('SIGKILL');
 
   const acknowledged = writes.filter(({ status, complete }) => status === 200 && complete);
   const failed = writes.filter((write) => !acknowledged.includes(write));
-  const after = writes.filter(({ sentAt }) => sentAt > deadAt);
-  test.info().annotations.push({
-    type: 'writes',
-    description: `${writes.length} writes, ${acknowledged.length} acknowledged, ${failed.length} failed (${failed.map((w) => `${w.status}${w.complete ? '' : ' cut off'} ${w.upstream}`).join('; ')}), kill took ${deadAt - killedAt} ms`,
-  });
+  const after = writes.filter(({ sentAt }) => sentAt > deadAt + GRACE);
+  const report = `${writes.length} writes, ${acknowledged.length} acknowledged, ${failed.length} failed (${failed
+    .map((w) => `${w.description} ${w.status}${w.complete ? '' : ' cut off'} ${w.upstream} sent ${w.sentAt - deadAt} ms after the kill, answered ${w.answeredAt - deadAt}`)
+    .join('; ')}), the kill took ${deadAt - killedAt} ms`;
+  test.info().annotations.push({ type: 'writes', description: report });
   // Only a write that was on the killed instance when it died can fail: nginx does not resend a
   // POST it has sent, and answers 502, or cuts the answer off if the instance had begun it.
   // Everything sent after is answered by the other.
   for (const write of failed) {
-    expect([502, 200], write.description).toContain(write.status);
-    expect(write.complete, write.description).toBe(write.status === 502);
+    expect([502, 200], report).toContain(write.status);
+    expect(write.complete, report).toBe(write.status === 502);
     // Sent to the killed instance only: not sent again to the other.
-    expect(write.upstream, write.description).toBe(a.upstream);
-    expect(write.sentAt, write.description).toBeLessThanOrEqual(deadAt);
-    expect(write.answeredAt, write.description).toBeGreaterThanOrEqual(killedAt);
+    expect(write.upstream, report).toBe(a.upstream);
+    expect(write.sentAt, report).toBeLessThanOrEqual(deadAt + GRACE);
+    expect(write.answeredAt, report).toBeGreaterThanOrEqual(killedAt);
   }
-  expect(failed.length).toBeLessThanOrEqual(WRITERS);
+  expect(failed.length, report).toBeLessThanOrEqual(WRITERS);
   expect(new Set(writes.filter(({ answeredAt }) => answeredAt < killedAt).map(({ upstream }) => upstream))).toEqual(new Set(bothUpstreams()));
   expect(after.length).toBeGreaterThan(10);
   for (const write of after) {
-    expect(write.status, write.description).toBe(200);
-    expect(servedBy(write.upstream), write.description).toBe(b.upstream);
+    expect(write.status, `${write.description}: ${report}`).toBe(200);
+    expect(servedBy(write.upstream), `${write.description}: ${report}`).toBe(b.upstream);
   }
   // nginx went on trying the dead instance (after fail_timeout) and passed those requests on.
-  expect(after.some(({ upstream }) => upstream === `${a.upstream}, ${b.upstream}`)).toBe(true);
+  expect(after.some(({ upstream }) => upstream === `${a.upstream}, ${b.upstream}`), report).toBe(true);
 
   // Every acknowledged write is in the database, with its audit event (one transaction); a write
   // that failed may have been done or not, but nothing else is there.
