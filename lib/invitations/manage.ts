@@ -182,7 +182,7 @@ export async function acceptInvitation({
   throughLink: boolean;
 }): Promise<Organization> {
   assertInvitee(principal, open);
-  await inTransaction(ctx, async (ctx) => await join(ctx, open, principal.user, meta, throughLink));
+  await inTransaction(ctx, (ctx) => join(ctx, open, principal.user, meta, throughLink));
   return open.organization;
 }
 
