@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { getDb, openDatabase, type Db } from './client';
-import { migratePostgres, openPostgres, type PgDb } from './postgres';
+import { migratePostgres, openPostgres, postgresOnClient, type PgDb } from './postgres';
 import * as schema from './schema';
 import { currentEngine, engineOf, type Engine } from './tables';
 
@@ -217,6 +217,26 @@ export function asyncPostgresOver(pg: PgDb): AsyncDb {
 export const TRANSACTION_ATTEMPTS = 5;
 
 /**
+ * The first key of the advisory locks that transaction()'s `lock` option takes (the second is the
+ * hash of the lock's name): "txlk" in ASCII. The two-key advisory locks are a key space of their
+ * own, apart from the one-key lock of the migrations (db/postgres.ts).
+ */
+export const TRANSACTION_LOCK_CLASS = 0x74786c6b;
+
+export type TransactionOptions = {
+  /**
+   * A name (say, an organization's id): transactions with the same name run one after the other,
+   * across every instance on the database, and each sees what the one before it committed. For a
+   * row that many requests change at once (one organization's policy): SERIALIZABLE alone would
+   * let them all run, abort all but one with a serialization failure, and after
+   * TRANSACTION_ATTEMPTS rounds fail the requests left. Ignored on SQLite, where every
+   * transaction already runs alone, and inside a transaction (a savepoint cannot wait before the
+   * snapshot its transaction took).
+   */
+  lock?: string;
+};
+
+/**
  * Runs `work` in one transaction on either engine; pass `tx` (as ctx.db) to everything inside.
  *
  * SQLite: BEGIN IMMEDIATE ... COMMIT behind the in-process lock, so transactions with awaits
@@ -227,11 +247,12 @@ export const TRANSACTION_ATTEMPTS = 5;
  * PostgreSQL: a pooled connection of its own, SERIALIZABLE, so that a read-then-write ends as one
  * serial order would (what BEGIN IMMEDIATE gives on SQLite). When PostgreSQL aborts it as a
  * serialization failure (40001) or a deadlock (40P01) it runs again, up to TRANSACTION_ATTEMPTS
- * times: `work` must hold nothing but database work.
+ * times: `work` must hold nothing but database work. With `options.lock`, the connection first
+ * waits for that named lock (see TransactionOptions).
  *
  * Called with a transaction's `tx`, it opens a savepoint inside that transaction (both engines).
  */
-export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise<T>): Promise<T> {
+export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const inner = (tx: unknown) => {
     transactions.add(tx as AsyncDb);
     return work(tx as AsyncDb);
@@ -240,16 +261,8 @@ export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise
   const state = states.get(db);
   if (!state) throw new Error('Not a database opened by db/async.ts');
   if (state.engine === 'postgres') {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await state.pg.transaction(inner, { isolationLevel: 'serializable' });
-      } catch (error) {
-        const code = errorCode(error);
-        if ((code !== '40001' && code !== '40P01') || attempt >= TRANSACTION_ATTEMPTS) throw error;
-        // A short random pause, so that the transactions that collided do not collide again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-      }
-    }
+    if (options.lock === undefined) return await retried(() => state.pg.transaction(inner, { isolationLevel: 'serializable' }));
+    return await underAdvisoryLock(state.pg, options.lock, (pg) => retried(() => pg.transaction(inner, { isolationLevel: 'serializable' })));
   }
   const { lock, owner } = state;
   // The root database from inside its own open transaction would wait for itself forever.
@@ -260,6 +273,46 @@ export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise
     return await owner.run(me, () => db.transaction(inner, { behavior: 'immediate' }));
   } finally {
     release();
+  }
+}
+
+/** Runs a PostgreSQL transaction again on a serialization failure or a deadlock, up to TRANSACTION_ATTEMPTS times. */
+async function retried<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = errorCode(error);
+      if ((code !== '40001' && code !== '40P01') || attempt >= TRANSACTION_ATTEMPTS) throw error;
+      // A short random pause, so that the transactions that collided do not collide again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
+/**
+ * Runs `work` on one pooled connection that holds the advisory lock named `name`, taken before
+ * the transaction begins. Not pg_advisory_xact_lock inside the transaction: a SERIALIZABLE
+ * transaction takes its snapshot at its first statement, the one that would wait for the lock,
+ * so it would then read the row as it was before the holder it waited for committed, and fail
+ * with a serialization error at its write. A session lock before BEGIN waits first, and the
+ * snapshot is taken after. PostgreSQL queues the waiters and releases the lock if the connection
+ * dies.
+ */
+async function underAdvisoryLock<T>(pg: PgDb, name: string, work: (pg: ReturnType<typeof postgresOnClient>) => Promise<T>): Promise<T> {
+  const client = await pg.$client.connect();
+  let healthy = false;
+  try {
+    await client.query('select pg_advisory_lock($1, hashtext($2))', [TRANSACTION_LOCK_CLASS, name]);
+    try {
+      return await work(postgresOnClient(client));
+    } finally {
+      await client.query('select pg_advisory_unlock($1, hashtext($2))', [TRANSACTION_LOCK_CLASS, name]);
+      healthy = true;
+    }
+  } finally {
+    // A connection that may still hold the lock (the unlock failed) is closed, which releases it.
+    client.release(!healthy);
   }
 }
 
