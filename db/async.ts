@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { getDb, openDatabase, type Db } from './client';
@@ -37,14 +38,17 @@ type Registry = {
   synchronousOf: WeakMap<AsyncDb, Db>;
   /** The process-wide PostgreSQL database, once opened (getAsyncDb). */
   postgres?: AsyncDb;
+  /** The pool whose transaction the current async context runs in, on PostgreSQL. */
+  postgresTransactionOf: AsyncLocalStorage<pg.Pool>;
 };
 const registry: Registry = ((globalThis as { portcullisAsyncDb?: Registry }).portcullisAsyncDb ??= {
   states: new WeakMap(),
   transactions: new WeakSet(),
   overConnection: new WeakMap(),
   synchronousOf: new WeakMap(),
+  postgresTransactionOf: new AsyncLocalStorage(),
 });
-const { states, transactions, overConnection, synchronousOf } = registry;
+const { states, transactions, overConnection, synchronousOf, postgresTransactionOf } = registry;
 
 function assertEngine(engine: Engine): void {
   // With the other engine's tables, drizzle maps values the wrong way and says nothing until it
@@ -210,7 +214,29 @@ export function asyncPostgresOver(pg: PgDb): AsyncDb {
   assertEngine('postgres');
   const db = pg as unknown as AsyncDb;
   states.set(db, { engine: 'postgres', pg });
+  refuseStatementsInsideOwnTransaction(pg.$client);
   return db;
+}
+
+/**
+ * Makes a statement through the pool itself (not through a transaction's tx) fail while a
+ * transaction of the same async context is open on that pool. On SQLite such a statement runs
+ * inside the transaction (one connection; the proxy sees it comes from the transaction's
+ * context); on PostgreSQL it would take another pooled connection and run outside it, unseen by
+ * its checks and kept when it rolls back: a guard's count read there does not guard the write (two
+ * super admins could demote each other). Every such statement is a call that was handed the outer
+ * ctx instead of inTransaction's, so the unit tests on PostgreSQL find them.
+ */
+function refuseStatementsInsideOwnTransaction(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  Object.assign(pool, {
+    query: (...args: unknown[]) => {
+      if (postgresTransactionOf.getStore() === pool) {
+        throw new Error('A statement through the database itself inside its own open transaction: pass the transaction\'s ctx (the one inTransaction hands its callback)');
+      }
+      return query(...args);
+    },
+  });
 }
 
 /** How many serialization failures in a row a PostgreSQL transaction is retried for. */
@@ -261,8 +287,16 @@ export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise
   const state = states.get(db);
   if (!state) throw new Error('Not a database opened by db/async.ts');
   if (state.engine === 'postgres') {
-    if (options.lock === undefined) return await retried(() => state.pg.transaction(inner, { isolationLevel: 'serializable' }));
-    return await underAdvisoryLock(state.pg, options.lock, (pg) => retried(() => pg.transaction(inner, { isolationLevel: 'serializable' })));
+    const pool = state.pg.$client;
+    // As on SQLite below: a transaction of the root database inside its own open transaction is
+    // a call handed the outer ctx; here it would run beside it, on another connection.
+    if (postgresTransactionOf.getStore() === pool) throw new Error('transaction() inside a transaction: pass its tx');
+    const { lock } = options;
+    return await postgresTransactionOf.run(pool, () =>
+      lock === undefined
+        ? retried(() => state.pg.transaction(inner, { isolationLevel: 'serializable' }))
+        : underAdvisoryLock(state.pg, lock, (pg) => retried(() => pg.transaction(inner, { isolationLevel: 'serializable' }))),
+    );
   }
   const { lock, owner } = state;
   // The root database from inside its own open transaction would wait for itself forever.

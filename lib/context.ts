@@ -23,3 +23,12 @@ export function inTransaction<C extends Ctx | { ctx: Ctx }, T>(holder: C, work: 
   const outer = 'db' in holder ? holder.db : holder.ctx.db;
   return transaction(outer, (tx) => work('db' in holder ? { ...holder, db: tx } : { ...holder, ctx: { ...holder.ctx, db: tx } }), options);
 }
+
+/**
+ * The lock (db/async.ts TransactionOptions) of changes to one organization's policy and members:
+ * each of those reads what the others write (the policy row; the super admins the
+ * last-super-admin guard counts), so many at once queue instead of aborting each other.
+ */
+export function organizationLock(organizationId: string): TransactionOptions {
+  return { lock: `organization:${organizationId}` };
+}

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNotNull, max, ne } from 'drizzle-orm';
 import { type Token, type User } from '@/db/schema';
 import { authenticationMethods, externalIdentities, memberships, tokens, users } from '@/db/tables';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
-import { type Ctx, inTransaction } from '@/lib/context';
+import { type Ctx, inTransaction, organizationLock } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { selectMembersWithCredentials } from '@/lib/model/memberships';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
@@ -101,10 +101,12 @@ function memberTarget(call: OrgCall & { userId: string }): MemberTarget {
  * transactions run one after the other; on PostgreSQL (several instances) SERIALIZABLE aborts
  * one of two that read each other's row before writing, and its retry sees the other's change.
  * Through the outer call instead, the count and the write would run on other pooled connections,
- * outside the transaction, and both admins could be demoted.
+ * outside the transaction, and both admins could be demoted. The organization's lock makes many
+ * changes at once (five admins demoting each other took up to five of the five attempts) wait
+ * their turn instead of aborting each other.
  */
 async function changeMember<T>(call: OrgCall, { organizationId, userId }: MemberTarget, change: (member: Member, call: OrgCall) => Promise<T>): Promise<T> {
-  return await inTransaction(call, async (call) => await change(await findMember(call.ctx, organizationId, userId), call));
+  return await inTransaction(call, async (call) => await change(await findMember(call.ctx, organizationId, userId), call), organizationLock(organizationId));
 }
 
 export async function getMember(call: OrgCall & { userId: string }): Promise<Member> {
