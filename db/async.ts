@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { sql } from 'drizzle-orm';
@@ -243,23 +244,28 @@ function refuseStatementsInsideOwnTransaction(pool: pg.Pool): void {
 export const TRANSACTION_ATTEMPTS = 5;
 
 /**
- * The first key of the advisory locks that transaction()'s `lock` option takes (the second is the
- * hash of the lock's name): "txlk" in ASCII. The two-key advisory locks are a key space of their
- * own, apart from the one-key lock of the migrations (db/postgres.ts).
+ * The first key of the advisory locks that transaction()'s `lock` option takes (the second is
+ * lockKey() of the lock's name): "txlk" in ASCII. The two-key advisory locks are a key space of
+ * their own, apart from the one-key lock of the migrations (db/postgres.ts).
  */
 export const TRANSACTION_LOCK_CLASS = 0x74786c6b;
 
+/** A lock name's advisory key: the first 32 bits of its SHA-256 (two names sharing one only wait for each other). */
+export function lockKey(name: string): number {
+  return createHash('sha256').update(name).digest().readInt32BE(0);
+}
+
 export type TransactionOptions = {
   /**
-   * A name (say, an organization's id): transactions with the same name run one after the other,
-   * across every instance on the database, and each sees what the one before it committed. For a
-   * row that many requests change at once (one organization's policy): SERIALIZABLE alone would
-   * let them all run, abort all but one with a serialization failure, and after
-   * TRANSACTION_ATTEMPTS rounds fail the requests left. Ignored on SQLite, where every
-   * transaction already runs alone, and inside a transaction (a savepoint cannot wait before the
-   * snapshot its transaction took).
+   * A name (say, an organization's id), or several: transactions with a name in common run one
+   * after the other, across every instance on the database, and each sees what the one before it
+   * committed. For rows that many requests change at once (one organization's policy, one
+   * account's failed sign-ins): SERIALIZABLE alone would let them all run, abort all but one
+   * with a serialization failure, and after TRANSACTION_ATTEMPTS rounds fail the requests left.
+   * Ignored on SQLite, where every transaction already runs alone, and inside a transaction (a
+   * savepoint cannot wait before the snapshot its transaction took).
    */
-  lock?: string;
+  lock?: string | readonly string[];
 };
 
 /**
@@ -325,27 +331,33 @@ async function retried<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs `work` on one pooled connection that holds the advisory lock named `name`, taken before
- * the transaction begins. Not pg_advisory_xact_lock inside the transaction: a SERIALIZABLE
+ * Runs `work` on one pooled connection that holds the advisory locks named, taken before the
+ * transaction begins. Not pg_advisory_xact_lock inside the transaction: a SERIALIZABLE
  * transaction takes its snapshot at its first statement, the one that would wait for the lock,
  * so it would then read the row as it was before the holder it waited for committed, and fail
- * with a serialization error at its write. A session lock before BEGIN waits first, and the
- * snapshot is taken after. PostgreSQL queues the waiters and releases the lock if the connection
- * dies.
+ * with a serialization error at its write. Session locks before BEGIN wait first, and the
+ * snapshot is taken after. Several are taken in the order of their keys, the same order in every
+ * transaction, so two cannot wait for each other. PostgreSQL queues the waiters and releases the
+ * locks if the connection dies.
  */
-async function underAdvisoryLock<T>(pg: PgDb, name: string, work: (pg: ReturnType<typeof postgresOnClient>) => Promise<T>): Promise<T> {
+async function underAdvisoryLock<T>(pg: PgDb, names: string | readonly string[], work: (pg: ReturnType<typeof postgresOnClient>) => Promise<T>): Promise<T> {
+  const keys = [...new Set([names].flat().map(lockKey))].sort((a, b) => a - b);
   const client = await pg.$client.connect();
   let healthy = false;
+  const taken: number[] = [];
   try {
-    await client.query('select pg_advisory_lock($1, hashtext($2))', [TRANSACTION_LOCK_CLASS, name]);
     try {
+      for (const key of keys) {
+        await client.query('select pg_advisory_lock($1, $2)', [TRANSACTION_LOCK_CLASS, key]);
+        taken.push(key);
+      }
       return await work(postgresOnClient(client));
     } finally {
-      await client.query('select pg_advisory_unlock($1, hashtext($2))', [TRANSACTION_LOCK_CLASS, name]);
+      for (const key of taken.reverse()) await client.query('select pg_advisory_unlock($1, $2)', [TRANSACTION_LOCK_CLASS, key]);
       healthy = true;
     }
   } finally {
-    // A connection that may still hold the lock (the unlock failed) is closed, which releases it.
+    // A connection that may still hold a lock (an unlock failed) is closed, which releases it.
     client.release(!healthy);
   }
 }
