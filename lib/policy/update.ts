@@ -44,6 +44,8 @@ export async function updatePolicy(call: OrgCall & { input: unknown }): Promise<
   // Bad input is refused before a transaction begins.
   parseInput(policyPatchSchema, call.input);
   const organizationId = call.membership.organization.id;
+  // Under the organization's lock: one organization's PATCHes wait for each other rather than
+  // abort each other (of 200 at once, 148 ran out of SERIALIZABLE's retries on PostgreSQL).
   return await inTransaction(call, async (call) => {
     const stored = await first(call.ctx.db.select().from(organizations).where(eq(organizations.id, organizationId)).limit(1));
     if (!stored) throw new AppError('not_found', 'Organization not found');
@@ -66,7 +68,5 @@ export async function updatePolicy(call: OrgCall & { input: unknown }): Promise<
       organizationId,
     );
     return after;
-    // One organization's PATCHes wait for each other rather than abort each other (of 200 at
-    // once, 148 ran out of SERIALIZABLE's retries on PostgreSQL without it).
   }, organizationLock(organizationId));
 }
