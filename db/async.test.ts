@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { asc, count, eq, like, sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { affectedRows, AsyncLock, asyncPostgresOver, asyncSqliteOver, closePostgres, first, isUniqueViolation, transaction, TRANSACTION_ATTEMPTS, type AsyncDb } from './async';
+import { affectedRows, AsyncLock, asyncPostgresOver, asyncSqliteOver, closePostgres, first, isUniqueViolation, transaction, TRANSACTION_ATTEMPTS, type AsyncDb, type TransactionOptions } from './async';
 import { openDatabase } from './client';
 import { migratePostgres, openPostgres } from './postgres';
 import { useTestPostgres } from './postgres-test-cluster';
@@ -16,15 +16,23 @@ import { memberships, organizations, useEngine, users, type Engine } from './tab
 const cluster = useTestPostgres('async');
 const time = '2026-11-01T00:00:00Z';
 
+/** The URL of each database openPostgresDb made, for more pools on it. */
+const urls = new WeakMap<AsyncDb, string>();
+
 async function openPostgresDb(): Promise<AsyncDb> {
-  const pg = cluster.open(await cluster.freshDatabase());
+  const url = await cluster.freshDatabase();
+  const pg = cluster.open(url);
   await migratePostgres(pg);
-  return asyncPostgresOver(pg);
+  const db = asyncPostgresOver(pg);
+  urls.set(db, url);
+  return db;
 }
 
-const engines: Array<{ engine: Engine; open: () => Promise<AsyncDb> }> = [
-  { engine: 'sqlite', open: async () => asyncSqliteOver(openDatabase(':memory:')) },
-  { engine: 'postgres', open: openPostgresDb },
+const engines: Array<{ engine: Engine; open: () => Promise<AsyncDb>; anotherInstance: (db: AsyncDb) => AsyncDb }> = [
+  // One process, one connection: "another instance" is the same database.
+  { engine: 'sqlite', open: async () => asyncSqliteOver(openDatabase(':memory:')), anotherInstance: (db) => db },
+  // A pool of its own on the same database, as a second server has.
+  { engine: 'postgres', open: openPostgresDb, anotherInstance: (db) => asyncPostgresOver(cluster.open(urls.get(db)!)) },
 ];
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,7 +48,7 @@ async function realNames(db: AsyncDb): Promise<Array<{ id: string; realName: str
   return db.select({ id: users.id, realName: users.realName }).from(users).orderBy(asc(users.id));
 }
 
-describe.each(engines)('on $engine', ({ engine, open }) => {
+describe.each(engines)('on $engine', ({ engine, open, anotherInstance }) => {
   let db: AsyncDb;
   beforeAll(() => useEngine(engine));
   beforeEach(async () => {
@@ -177,6 +185,74 @@ describe.each(engines)('on $engine', ({ engine, open }) => {
         await expect(inner).rejects.toThrow('inner fails');
       });
       expect(await realNames(db)).toEqual([{ id: 'u1', realName: 'outer' }]);
+    });
+
+    /** 40 read-then-write increments of one row at once, over two pools, with each `options` in turn; how many ran and how many committed. */
+    async function increments(...options: TransactionOptions[]) {
+      const pools = [db, anotherInstance(db)];
+      let runs = 0;
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          transaction(
+            pools[i % 2]!,
+            async (tx) => {
+              runs++;
+              const [row] = await tx.select({ realName: users.realName }).from(users).where(eq(users.id, 'u1'));
+              await pause(2);
+              await tx.update(users).set({ realName: String(Number(row!.realName || '0') + 1) }).where(eq(users.id, 'u1'));
+            },
+            options[i % options.length],
+          ),
+        ),
+      );
+      return { runs, committed: results.filter((r) => r.status === 'fulfilled').length, value: (await realNames(db))[0]!.realName };
+    }
+
+    it('with a lock name, runs the transactions of that name one after the other across pools: 40 increments at once, each run once, none lost', async () => {
+      // Each waits for the one before it to commit, then takes its snapshot: no serialization
+      // failure, so none runs twice.
+      expect(await increments({ lock: 'counter' })).toEqual({ runs: 40, committed: 40, value: '40' });
+    });
+
+    it('without a lock name, the same 40 increments abort each other on PostgreSQL (why hot rows take one)', async () => {
+      const { runs, committed, value } = await increments({});
+      // Never a lost update: the value counts exactly the transactions that committed.
+      expect(value).toBe(String(committed));
+      if (engine === 'sqlite') expect([runs, committed]).toEqual([40, 40]);
+      else expect(runs).toBeGreaterThan(40);
+    });
+
+    it('with several lock names, takes them in one order: transactions naming them in any order neither deadlock nor run twice', async () => {
+      expect(await increments({ lock: ['a', 'b'] }, { lock: ['b', 'a'] }, { lock: ['b'] })).toEqual({ runs: 40, committed: 40, value: '40' });
+    });
+
+    it('gives the lock back when the work fails, and holds none after', async () => {
+      await expect(transaction(db, () => Promise.reject(new Error('fails')), { lock: 'x' })).rejects.toThrow('fails');
+      expect(await transaction(anotherInstance(db), async () => 'next', { lock: 'x' })).toBe('next');
+      if (engine === 'postgres') {
+        const held = await db.select({ n: count() }).from(sql`pg_locks`).where(sql`locktype = 'advisory'`);
+        expect(held).toEqual([{ n: 0 }]);
+      }
+    });
+
+    it('a statement through the database itself inside its own open transaction: inside it on SQLite, refused on PostgreSQL', async () => {
+      const attempt = transaction(db, async (tx) => {
+        await tx.update(users).set({ realName: 'tx' }).where(eq(users.id, 'u1'));
+        // The mistake: the outer database, not tx.
+        await db.insert(users).values({ id: 'u2', email: 'bob@example.com', createTime: time });
+        throw new Error('roll back');
+      });
+      if (engine === 'sqlite') {
+        // One connection: the statement ran inside the transaction and rolled back with it.
+        await expect(attempt).rejects.toThrow('roll back');
+      } else {
+        // Another pooled connection would run it outside the transaction, kept after the rollback.
+        // (drizzle wraps the pool's error and keeps it as the cause.)
+        const error = (await attempt.catch((e: unknown) => e)) as Error;
+        expect((error.cause as Error).message).toMatch(/inside its own open transaction/);
+      }
+      expect(await realNames(db)).toEqual([{ id: 'u1', realName: '' }]);
+      await expect(transaction(db, () => transaction(db, async () => 'never'))).rejects.toThrow(/pass its tx/);
     });
 
     it(`runs again on a serialization failure on PostgreSQL only, at most ${TRANSACTION_ATTEMPTS} times`, async () => {

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
 import { getDb, openDatabase, type Db } from './client';
-import { migratePostgres, openPostgres, type PgDb } from './postgres';
+import { migratePostgres, openPostgres, postgresOnClient, type PgDb } from './postgres';
 import * as schema from './schema';
 import { currentEngine, engineOf, type Engine } from './tables';
 
@@ -37,14 +39,17 @@ type Registry = {
   synchronousOf: WeakMap<AsyncDb, Db>;
   /** The process-wide PostgreSQL database, once opened (getAsyncDb). */
   postgres?: AsyncDb;
+  /** The pool whose transaction the current async context runs in, on PostgreSQL. */
+  postgresTransactionOf: AsyncLocalStorage<pg.Pool>;
 };
 const registry: Registry = ((globalThis as { portcullisAsyncDb?: Registry }).portcullisAsyncDb ??= {
   states: new WeakMap(),
   transactions: new WeakSet(),
   overConnection: new WeakMap(),
   synchronousOf: new WeakMap(),
+  postgresTransactionOf: new AsyncLocalStorage(),
 });
-const { states, transactions, overConnection, synchronousOf } = registry;
+const { states, transactions, overConnection, synchronousOf, postgresTransactionOf } = registry;
 
 function assertEngine(engine: Engine): void {
   // With the other engine's tables, drizzle maps values the wrong way and says nothing until it
@@ -222,11 +227,58 @@ export function asyncPostgresOver(pg: PgDb): AsyncDb {
   assertEngine('postgres');
   const db = pg as unknown as AsyncDb;
   states.set(db, { engine: 'postgres', pg });
+  refuseStatementsInsideOwnTransaction(pg.$client);
   return db;
+}
+
+/**
+ * Makes a statement through the pool itself (not through a transaction's tx) fail while a
+ * transaction of the same async context is open on that pool. On SQLite such a statement runs
+ * inside the transaction (one connection; the proxy sees it comes from the transaction's
+ * context); on PostgreSQL it would take another pooled connection and run outside it, unseen by
+ * its checks and kept when it rolls back: a guard's count read there does not guard the write (two
+ * super admins could demote each other). Every such statement is a call that was handed the outer
+ * ctx instead of inTransaction's, so the unit tests on PostgreSQL find them.
+ */
+function refuseStatementsInsideOwnTransaction(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  Object.assign(pool, {
+    query: (...args: unknown[]) => {
+      if (postgresTransactionOf.getStore() === pool) {
+        throw new Error('A statement through the database itself inside its own open transaction: pass the transaction\'s ctx (the one inTransaction hands its callback)');
+      }
+      return query(...args);
+    },
+  });
 }
 
 /** How many serialization failures in a row a PostgreSQL transaction is retried for. */
 export const TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * The first key of the advisory locks that transaction()'s `lock` option takes (the second is
+ * lockKey() of the lock's name): "txlk" in ASCII. The two-key advisory locks are a key space of
+ * their own, apart from the one-key lock of the migrations (db/postgres.ts).
+ */
+export const TRANSACTION_LOCK_CLASS = 0x74786c6b;
+
+/** A lock name's advisory key: the first 32 bits of its SHA-256 (two names sharing one only wait for each other). */
+export function lockKey(name: string): number {
+  return createHash('sha256').update(name).digest().readInt32BE(0);
+}
+
+export type TransactionOptions = {
+  /**
+   * A name (say, an organization's id), or several: transactions with a name in common run one
+   * after the other, across every instance on the database, and each sees what the one before it
+   * committed. For rows that many requests change at once (one organization's policy, one
+   * account's failed sign-ins): SERIALIZABLE alone would let them all run, abort all but one
+   * with a serialization failure, and after TRANSACTION_ATTEMPTS rounds fail the requests left.
+   * Ignored on SQLite, where every transaction already runs alone, and inside a transaction (a
+   * savepoint cannot wait before the snapshot its transaction took).
+   */
+  lock?: string | readonly string[];
+};
 
 /**
  * Runs `work` in one transaction on either engine; pass `tx` (as ctx.db) to everything inside.
@@ -239,11 +291,12 @@ export const TRANSACTION_ATTEMPTS = 5;
  * PostgreSQL: a pooled connection of its own, SERIALIZABLE, so that a read-then-write ends as one
  * serial order would (what BEGIN IMMEDIATE gives on SQLite). When PostgreSQL aborts it as a
  * serialization failure (40001) or a deadlock (40P01) it runs again, up to TRANSACTION_ATTEMPTS
- * times: `work` must hold nothing but database work.
+ * times: `work` must hold nothing but database work. With `options.lock`, the connection first
+ * waits for that named lock (see TransactionOptions).
  *
  * Called with a transaction's `tx`, it opens a savepoint inside that transaction (both engines).
  */
-export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise<T>): Promise<T> {
+export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const inner = (tx: unknown) => {
     transactions.add(tx as AsyncDb);
     return work(tx as AsyncDb);
@@ -252,16 +305,16 @@ export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise
   const state = states.get(db);
   if (!state) throw new Error('Not a database opened by db/async.ts');
   if (state.engine === 'postgres') {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await state.pg.transaction(inner, { isolationLevel: 'serializable' });
-      } catch (error) {
-        const code = errorCode(error);
-        if ((code !== '40001' && code !== '40P01') || attempt >= TRANSACTION_ATTEMPTS) throw error;
-        // A short random pause, so that the transactions that collided do not collide again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-      }
-    }
+    const pool = state.pg.$client;
+    // As on SQLite below: a transaction of the root database inside its own open transaction is
+    // a call handed the outer ctx; here it would run beside it, on another connection.
+    if (postgresTransactionOf.getStore() === pool) throw new Error('transaction() inside a transaction: pass its tx');
+    const { lock } = options;
+    return await postgresTransactionOf.run(pool, () =>
+      lock === undefined
+        ? retried(() => state.pg.transaction(inner, { isolationLevel: 'serializable' }))
+        : underAdvisoryLock(state.pg, lock, (pg) => retried(() => pg.transaction(inner, { isolationLevel: 'serializable' }))),
+    );
   }
   const { lock, owner } = state;
   // The root database from inside its own open transaction would wait for itself forever.
@@ -272,6 +325,52 @@ export async function transaction<T>(db: AsyncDb, work: (tx: AsyncDb) => Promise
     return await owner.run(me, () => db.transaction(inner, { behavior: 'immediate' }));
   } finally {
     release();
+  }
+}
+
+/** Runs a PostgreSQL transaction again on a serialization failure or a deadlock, up to TRANSACTION_ATTEMPTS times. */
+async function retried<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = errorCode(error);
+      if ((code !== '40001' && code !== '40P01') || attempt >= TRANSACTION_ATTEMPTS) throw error;
+      // A short random pause, so that the transactions that collided do not collide again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}
+
+/**
+ * Runs `work` on one pooled connection that holds the advisory locks named, taken before the
+ * transaction begins. Not pg_advisory_xact_lock inside the transaction: a SERIALIZABLE
+ * transaction takes its snapshot at its first statement, the one that would wait for the lock,
+ * so it would then read the row as it was before the holder it waited for committed, and fail
+ * with a serialization error at its write. Session locks before BEGIN wait first, and the
+ * snapshot is taken after. Several are taken in the order of their keys, the same order in every
+ * transaction, so two cannot wait for each other. PostgreSQL queues the waiters and releases the
+ * locks if the connection dies.
+ */
+async function underAdvisoryLock<T>(pg: PgDb, names: string | readonly string[], work: (pg: ReturnType<typeof postgresOnClient>) => Promise<T>): Promise<T> {
+  const keys = [...new Set([names].flat().map(lockKey))].sort((a, b) => a - b);
+  const client = await pg.$client.connect();
+  let healthy = false;
+  const taken: number[] = [];
+  try {
+    try {
+      for (const key of keys) {
+        await client.query('select pg_advisory_lock($1, $2)', [TRANSACTION_LOCK_CLASS, key]);
+        taken.push(key);
+      }
+      return await work(postgresOnClient(client));
+    } finally {
+      for (const key of taken.reverse()) await client.query('select pg_advisory_unlock($1, $2)', [TRANSACTION_LOCK_CLASS, key]);
+      healthy = true;
+    }
+  } finally {
+    // A connection that may still hold a lock (an unlock failed) is closed, which releases it.
+    client.release(!healthy);
   }
 }
 

@@ -41,7 +41,15 @@ export function stopUnitCluster(dir: string): void {
 const tables = Object.values(pgSchema).flatMap((value: unknown) => (is(value, PgTable) ? [`"${getTableName(value)}"`] : []));
 const EMPTY = `set session_replication_role = replica; ${tables.map((t) => `delete from ${t};`).join(' ')} set session_replication_role = origin;`;
 
-type Slot = { db: AsyncDb; pool: pg.Pool; ready: Promise<void>; empty: () => Promise<void> };
+type Slot = {
+  db: AsyncDb;
+  pool: pg.Pool;
+  url: string;
+  /** More pools on the slot's database (unitDatabasePeer): each another server instance. */
+  peers: pg.Pool[];
+  ready: Promise<void>;
+  empty: () => Promise<void>;
+};
 const slots = new Map<string, Slot>();
 
 /**
@@ -57,14 +65,15 @@ export function unitDatabase(clusterUrl: string, slot: string): AsyncDb {
     const created = admin(clusterUrl, `create database ${name} template ${TEMPLATE} strategy file_copy`).catch((error: { code?: string }) => {
       if (error.code !== '42P04') throw error; // it exists: an earlier file of this worker made it
     });
-    const pgDb = openPostgres(databaseUrl(clusterUrl, name));
+    const url = databaseUrl(clusterUrl, name);
+    const pgDb = openPostgres(url);
     const pool = pgDb.$client;
-    type Callback = (...args: unknown[]) => void;
-    const connect = pool.connect.bind(pool) as { (): Promise<pg.PoolClient>; (callback: Callback): void };
-    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    const connect = pool.connect.bind(pool) as { (): Promise<pg.PoolClient> };
     const made: Slot = {
       db: asyncPostgresOver(pgDb),
       pool,
+      url,
+      peers: [],
       ready: created,
       empty: async () => {
         await created;
@@ -76,11 +85,7 @@ export function unitDatabase(clusterUrl: string, slot: string): AsyncDb {
         }
       },
     };
-    Object.assign(pool, {
-      connect: (callback?: Callback) =>
-        callback ? void made.ready.then(() => connect(callback), callback) : made.ready.then(() => connect()),
-      query: async (...args: unknown[]) => (await made.ready, query(...args)),
-    });
+    waitForSlot(pool, made);
     entry = made;
     slots.set(slot, entry);
   }
@@ -93,12 +98,38 @@ export function unitDatabase(clusterUrl: string, slot: string): AsyncDb {
   return entry.db;
 }
 
+/** Every way into the pool (connect(), which the pool's own query() calls with a callback, and query()) waits for the slot's emptying. */
+function waitForSlot(pool: pg.Pool, slot: Slot): void {
+  type Callback = (...args: unknown[]) => void;
+  const connect = pool.connect.bind(pool) as { (): Promise<pg.PoolClient>; (callback: Callback): void };
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  Object.assign(pool, {
+    connect: (callback?: Callback) =>
+      callback ? void slot.ready.then(() => connect(callback), callback) : slot.ready.then(() => connect()),
+    query: async (...args: unknown[]) => (await slot.ready, query(...args)),
+  });
+}
+
+/**
+ * Another connection pool on the database of `db` (one unitDatabase() returned), as a second
+ * server instance on the same PostgreSQL has: for tests of races between instances. Like the
+ * slot's own pool it waits for the slot's emptying, and it is closed with the file's pools.
+ */
+export function unitDatabasePeer(db: AsyncDb): AsyncDb {
+  const slot = [...slots.values()].find((s) => s.db === db);
+  if (!slot) throw new Error('unitDatabasePeer: not a database of this file (unitDatabase)');
+  const pgDb = openPostgres(slot.url);
+  waitForSlot(pgDb.$client, slot);
+  slot.peers.push(pgDb.$client);
+  return asyncPostgresOver(pgDb);
+}
+
 /** Closes this file's pools once their emptying is done (the databases stay, for the worker's next file). */
 export async function closeUnitDatabases(): Promise<void> {
   const closing = [...slots.values()];
   slots.clear();
   await Promise.allSettled(closing.map((slot) => slot.ready));
-  await Promise.all(closing.map((slot) => slot.pool.end()));
+  await Promise.all(closing.flatMap((slot) => [slot.pool, ...slot.peers]).map((pool) => pool.end()));
 }
 
 function databaseUrl(clusterUrl: string, name: string): string {

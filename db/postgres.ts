@@ -27,6 +27,11 @@ export function openPostgres(url: string): PgDb {
   return drizzle(pool, { schema });
 }
 
+/** The database on one connection taken from a pool (its transactions run on that connection). */
+export function postgresOnClient(client: pg.PoolClient): NodePgDatabase<typeof schema> {
+  return drizzle(client, { schema });
+}
+
 /**
  * Applies pending migrations from db/migrations-pg/. When several instances start at once, one
  * migrates and the others wait on the advisory lock, then find nothing left to do: drizzle's

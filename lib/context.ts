@@ -1,4 +1,4 @@
-import { getAsyncDb, transaction, type AsyncDb } from '@/db/async';
+import { getAsyncDb, transaction, type AsyncDb, type TransactionOptions } from '@/db/async';
 
 /** What every lib/ function runs against: the database and the time it is "now". */
 export type Ctx = { db: AsyncDb; now: Date };
@@ -17,8 +17,18 @@ export function iso(date: Date): string {
  * Runs `work` in one database transaction (db/async.ts transaction()), handing it a copy of `ctx`
  * (or of a call holding one) whose db is the transaction's. Everything inside must use that copy:
  * on PostgreSQL, the outer ctx.db is another pooled connection, outside the transaction.
+ * `options.lock` queues the transactions of one name (db/async.ts TransactionOptions).
  */
-export function inTransaction<C extends Ctx | { ctx: Ctx }, T>(holder: C, work: (holder: C) => Promise<T>): Promise<T> {
+export function inTransaction<C extends Ctx | { ctx: Ctx }, T>(holder: C, work: (holder: C) => Promise<T>, options?: TransactionOptions): Promise<T> {
   const outer = 'db' in holder ? holder.db : holder.ctx.db;
-  return transaction(outer, (tx) => work('db' in holder ? { ...holder, db: tx } : { ...holder, ctx: { ...holder.ctx, db: tx } }));
+  return transaction(outer, (tx) => work('db' in holder ? { ...holder, db: tx } : { ...holder, ctx: { ...holder.ctx, db: tx } }), options);
+}
+
+/**
+ * The lock (db/async.ts TransactionOptions) of changes to one organization's policy and members:
+ * each of those reads what the others write (the policy row; the super admins the
+ * last-super-admin guard counts), so many at once queue instead of aborting each other.
+ */
+export function organizationLock(organizationId: string): TransactionOptions {
+  return { lock: `organization:${organizationId}` };
 }

@@ -17,7 +17,7 @@ export function AcceptButton({ secret, organizationName }: { secret: string; org
         type="button"
         className="w-full"
         disabled={pending}
-        onClick={() => run(async () => await acceptInvitationAction(secret), { onSuccess: () => router.replace('/') })}
+        onClick={() => run(() => acceptInvitationAction(secret), { onSuccess: () => router.replace('/') })}
       >
         Join {organizationName}
       </Button>

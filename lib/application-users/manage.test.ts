@@ -46,8 +46,8 @@ describe('application users', () => {
   it('are for super admins only', async () => {
     const ctx = testCtx();
     const { call } = await adminCall(ctx, { superAdmin: false });
-    expect((await rejection(async () => await createApplicationUser({ ...call, input: { name: 'x' } }))).status).toBe(403);
-    expect((await rejection(async () => await listApplicationUsers(call))).status).toBe(403);
+    expect((await rejection(() => createApplicationUser({ ...call, input: { name: 'x' } }))).status).toBe(403);
+    expect((await rejection(() => listApplicationUsers(call))).status).toBe(403);
   });
 
   it.each([
@@ -59,7 +59,7 @@ describe('application users', () => {
   ])('refuse bad input %j with 400', async (input, message) => {
     const ctx = testCtx();
     const { call } = await adminCall(ctx);
-    const error = await rejection(async () => await createApplicationUser({ ...call, input }));
+    const error = await rejection(() => createApplicationUser({ ...call, input }));
     expect(error.status).toBe(400);
     expect(error.message).toMatch(message);
     expect(await listApplicationUsers(call)).toHaveLength(0);
@@ -70,9 +70,9 @@ describe('application users', () => {
     const { call } = await adminCall(ctx);
     const other = await adminCall(ctx);
     const theirs = await createApplicationUser({ ...other.call, input: { name: 'theirs' } });
-    expect((await rejection(async () => await getApplicationUser(call, theirs.user.id))).status).toBe(404);
-    expect((await rejection(async () => await getApplicationUser(call, call.principal.user.id))).status).toBe(404);
-    expect((await rejection(async () => await deleteApplicationUser({ ...call, userId: theirs.user.id }))).status).toBe(404);
+    expect((await rejection(() => getApplicationUser(call, theirs.user.id))).status).toBe(404);
+    expect((await rejection(() => getApplicationUser(call, call.principal.user.id))).status).toBe(404);
+    expect((await rejection(() => deleteApplicationUser({ ...call, userId: theirs.user.id }))).status).toBe(404);
   });
 });
 
@@ -110,7 +110,7 @@ describe('application tokens', () => {
     const { fullToken, token: parent } = await seedToken(ctx, call.principal.user.id, { kind: 'personal', scopes: ['organizations'], ipAllowlist: ['203.0.113.0/24'] });
     const principal = await authenticate({ ctx, input: { authorization: `aivenv1 ${fullToken}`, cookieToken: null, ...API_META } });
     const asToken = { ...call, principal };
-    const error = await rejection(async () => await createApplicationToken({ ...asToken, userId: user.id, input: { description: 'wide' } }));
+    const error = await rejection(() => createApplicationToken({ ...asToken, userId: user.id, input: { description: 'wide' } }));
     expect([error.status, error.message]).toEqual([
       403,
       'This token\'s scopes (organizations) do not allow creating a token with scopes (all); This token\'s IP allowlist (203.0.113.0/24) does not allow creating a token with IP allowlist (anywhere)',
@@ -134,7 +134,7 @@ describe('application tokens', () => {
       { description: 'x', ip_allowlist: Array.from({ length: 101 }, (_, i) => `10.${i}.0.0/16`) },
       { description: '', max_age_seconds: 600 },
     ]) {
-      expect((await rejection(async () => await createApplicationToken({ ...call, userId: user.id, input }))).status).toBe(400);
+      expect((await rejection(() => createApplicationToken({ ...call, userId: user.id, input }))).status).toBe(400);
     }
     expect(await countApplicationTokens(ctx, user.id)).toBe(0);
   });
@@ -190,7 +190,7 @@ describe('application users: partial updates and the audit trail', () => {
     const { user } = await createApplicationUser({ ...call, input: { name: 'CI' } });
     const other = await createApplicationUser({ ...call, input: { name: 'other' } });
     const { token } = await createApplicationToken({ ...call, userId: other.user.id, input: { description: 'theirs' } });
-    const error = await rejection(async () => await revokeApplicationToken({ ...call, userId: user.id, prefix: token.tokenPrefix }));
+    const error = await rejection(() => revokeApplicationToken({ ...call, userId: user.id, prefix: token.tokenPrefix }));
     expect([error.status, error.message]).toEqual([404, `Token ${token.tokenPrefix} not found`]);
     expect(await countApplicationTokens(ctx, other.user.id)).toBe(1);
     expect((await listAuditEvents(ctx)).filter((e) => e.event === 'token.revoked')).toEqual([]);

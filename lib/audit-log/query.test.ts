@@ -19,7 +19,7 @@ async function world() {
   const { organization, admin } = await seedOrganizationWithAdmin(ctx, { adminEmail: 'admin@example.test' });
   const bob = await addMember(ctx, organization.id, { email: 'bob@example.test' });
   const call = await callAs(ctx, admin.id, organization.id);
-  const read = async (input: object = {}) => await readAuditLog({ ctx, membership: call.membership, input });
+  const read = (input: object = {}) => readAuditLog({ ctx, membership: call.membership, input });
   return { ctx, organization, admin, bob, call, read };
 }
 
@@ -28,9 +28,9 @@ describe('readAuditLog', () => {
     const { ctx, organization, bob } = await world();
     const member = await callAs(ctx, bob.id, organization.id);
     for (const membership of [member.membership, null]) {
-      const error = await rejection(async () => await readAuditLog({ ctx, membership, input: {} }));
+      const error = await rejection(() => readAuditLog({ ctx, membership, input: {} }));
       expect(error.status).toBe(403);
-      expect((await rejection(async () => await listAuditEventNames({ ctx, membership }))).status).toBe(403);
+      expect((await rejection(() => listAuditEventNames({ ctx, membership }))).status).toBe(403);
     }
   });
 

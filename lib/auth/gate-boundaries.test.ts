@@ -25,12 +25,12 @@ describe('gate: a /v1 request needs the token\'s scopes', () => {
     const { user, fullToken } = await scopedUser(ctx, ['projects:read']);
     expect((await call(ctx, fullToken, 'GET', '/v1/project')).principal.user.id).toBe(user.id);
 
-    const me = await rejection(async () => await call(ctx, fullToken, 'GET', '/v1/me'));
+    const me = await rejection(() => call(ctx, fullToken, 'GET', '/v1/me'));
     expect(me.status).toBe(403);
     expect(me.code).toBe('forbidden');
     expect(me.message).toBe("This token's scopes (projects:read) do not allow read access to user");
 
-    const write = await rejection(async () => await call(ctx, fullToken, 'POST', '/v1/project'));
+    const write = await rejection(() => call(ctx, fullToken, 'POST', '/v1/project'));
     expect(write.status).toBe(403);
     expect(write.message).toBe("This token's scopes (projects:read) do not allow write access to projects");
   });

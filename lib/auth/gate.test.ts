@@ -85,8 +85,8 @@ describe('authenticate', () => {
     const bob = await seedUser(ctx);
     const bobToken = (await seedToken(ctx, bob.id)).fullToken;
     const input = (authorization: string | null) => ({ authorization, cookieToken: bobToken, ip: null, userAgent: null });
-    expect((await rejection(async () => await authenticate({ ctx, input: input(`Basic ${bobToken}`) }))).status).toBe(401);
-    expect((await rejection(async () => await authenticate({ ctx, input: input('aivenv1 pcls_unknown_token_value_xx') }))).status).toBe(401);
+    expect((await rejection(() => authenticate({ ctx, input: input(`Basic ${bobToken}`) }))).status).toBe(401);
+    expect((await rejection(() => authenticate({ ctx, input: input('aivenv1 pcls_unknown_token_value_xx') }))).status).toBe(401);
   });
 
   it.each([
@@ -95,7 +95,7 @@ describe('authenticate', () => {
     [null, ''],
   ])('401 without any token (header %j, cookie %j)', async (authorization, cookieToken) => {
     const ctx = testCtx();
-    const error = await rejection(async () => await authenticate({ ctx, input: { authorization, cookieToken, ip: null, userAgent: null } }));
+    const error = await rejection(() => authenticate({ ctx, input: { authorization, cookieToken, ip: null, userAgent: null } }));
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/Authentication required/);
   });
@@ -115,7 +115,7 @@ describe('authenticate', () => {
       const user = await seedUser(ctx);
       const { fullToken, token } = await seedToken(ctx, user.id, { kind, scopes: ['projects:read'], maxAgeSeconds: 3600, extendWhenUsed: true });
       advance(ctx, 120_000);
-      const error = await rejection(async () => await authenticate({ ctx, input: input(null, fullToken) }));
+      const error = await rejection(() => authenticate({ ctx, input: input(null, fullToken) }));
       expect(error.code).toBe('unauthorized');
       expect(error.status).toBe(401);
       expect(error.message).toBe(NOT_A_CONSOLE_SESSION);
@@ -132,7 +132,7 @@ describe('authenticate', () => {
     it('the refusal comes before the token\'s own allowlist: a fenced token in the cookie is a 401, not a 403', async () => {
       const ctx = testCtx();
       const { fullToken } = await seedToken(ctx, (await seedUser(ctx)).id, { ipAllowlist: ['10.0.0.0/8'] });
-      const error = await rejection(async () => await authenticate({ ctx, input: input(null, fullToken, '198.51.100.1') }));
+      const error = await rejection(() => authenticate({ ctx, input: input(null, fullToken, '198.51.100.1') }));
       expect([error.status, error.message]).toEqual([401, NOT_A_CONSOLE_SESSION]);
     });
 
@@ -156,7 +156,7 @@ describe('authenticate', () => {
       const user = await seedUser(ctx);
       await seedMembership(ctx, { organizationId: (await seedOrganization(ctx)).id, userId: user.id });
       const { fullToken } = await seedToken(ctx, user.id, { kind: 'personal' });
-      const error = await rejection(async () => await gate({ ctx, input: { ...input(null, fullToken), scope: { kind: 'console', ownResources: true } } }));
+      const error = await rejection(() => gate({ ctx, input: { ...input(null, fullToken), scope: { kind: 'console', ownResources: true } } }));
       expect([error.status, error.message]).toEqual([401, NOT_A_CONSOLE_SESSION]);
     });
   });
@@ -165,7 +165,7 @@ describe('authenticate', () => {
     const ctx = testCtx();
     const { fullToken } = await seedToken(ctx, (await seedUser(ctx)).id, { kind: 'session', maxAgeSeconds: 600 });
     advance(ctx, 600_000);
-    const error = await rejection(async () => await authenticate({ ctx, input: { authorization: null, cookieToken: fullToken, ip: null, userAgent: null } }));
+    const error = await rejection(() => authenticate({ ctx, input: { authorization: null, cookieToken: fullToken, ip: null, userAgent: null } }));
     expect(error.status).toBe(401);
   });
 });
@@ -321,12 +321,12 @@ describe('sign-out: the one scope the organizations do not check', () => {
     const session = (await seedToken(ctx, o.user.id, { kind: 'session', createdManually: false })).fullToken;
     const input = (scope: GateInput['scope'], token = session): GateInput => ({ authorization: null, cookieToken: token, ip: '192.0.2.1', userAgent: null, scope });
     for (const scope of [{ kind: 'user' } as const, { kind: 'console' } as const, { kind: 'organization', organizationId: o.orgB.id } as const]) {
-      expect((await rejection(async () => await gate({ ctx, input: input(scope) }))).status).toBe(403);
+      expect((await rejection(() => gate({ ctx, input: input(scope) }))).status).toBe(403);
     }
     const result = await gate({ ctx, input: input(SIGN_OUT_SCOPE) });
     expect(result).toMatchObject({ membership: null, governing: [] });
     expect(result.principal.token.id).toBeDefined();
-    expect((await rejection(async () => await gate({ ctx, input: input(SIGN_OUT_SCOPE, 'pcls_nope') }))).status).toBe(401);
+    expect((await rejection(() => gate({ ctx, input: input(SIGN_OUT_SCOPE, 'pcls_nope') }))).status).toBe(401);
     expect(authorizeScope(result.principal, SIGN_OUT_SCOPE, '192.0.2.1')).toBeNull();
   });
 });
@@ -439,18 +439,18 @@ describe('gate: sessions through an identity provider', () => {
     const ctx = testCtx();
     const { orgA, orgB, input } = await samlSession(ctx);
     // New organizations refuse other organizations' IdPs until their admin opts in.
-    expect((await rejection(async () => await gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }))).message).toMatch(
+    expect((await rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }))).message).toMatch(
       /Organization "B" does not allow sign-in through identity providers of other organizations/,
     );
     await ctx.db.update(organizations).set({ samlAllowExternal: true }).where(eq(organizations.id, orgB.id));
     expect((await gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) })).principal.idpOrganizationId).toBe(orgA.id);
     await ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgB.id));
-    expect((await rejection(async () => await gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }))).message).toMatch(
+    expect((await rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgB.id }) }))).message).toMatch(
       /Organization "B" does not allow sign-in through identity providers of other organizations/,
     );
     expect((await gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).membership!.organization.id).toBe(orgA.id);
     // Own resources answer to every organization: B's refusal holds there too.
-    expect((await rejection(async () => await gate({ ctx, input: input({ kind: 'user' }) }))).status).toBe(403);
+    expect((await rejection(() => gate({ ctx, input: input({ kind: 'user' }) }))).status).toBe(403);
     await ctx.db.update(organizations).set({ samlAllowExternal: false }).where(eq(organizations.id, orgA.id));
     expect(await gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) })).toBeTruthy();
   });
@@ -459,7 +459,7 @@ describe('gate: sessions through an identity provider', () => {
     const ctx = testCtx();
     const { orgA, input } = await samlSession(ctx);
     await ctx.db.update(organizations).set({ samlEnabled: false }).where(eq(organizations.id, orgA.id));
-    expect((await rejection(async () => await gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) }))).message).toMatch(/does not allow sign-in with SAML single sign-on/);
+    expect((await rejection(() => gate({ ctx, input: input({ kind: 'organization', organizationId: orgA.id }) }))).message).toMatch(/does not allow sign-in with SAML single sign-on/);
   });
 });
 
@@ -503,7 +503,7 @@ describe('project scope', () => {
     const ctx = testCtx();
     const o = await projects(ctx);
     if (typeof expected === 'number') {
-      expect((await rejection(async () => await run(ctx, o, name, ip))).status).toBe(expected);
+      expect((await rejection(() => run(ctx, o, name, ip))).status).toBe(expected);
     } else {
       const result = await run(ctx, o, name, ip);
       expect(result.membership?.organization.name ?? null).toBe(expected);
@@ -520,14 +520,14 @@ describe('project scope', () => {
     expect(result.membership).toBeNull();
     expect(result.governing.map((m) => m.organization.name)).toEqual(['A', 'B']);
     // A stranger's standalone project stays hidden.
-    expect((await rejection(async () => await run(ctx, o, 'strangers', '198.51.100.1'))).status).toBe(404);
+    expect((await rejection(() => run(ctx, o, 'strangers', '198.51.100.1'))).status).toBe(404);
   });
 
   it('a project in an organization answers to its policy (personal tokens off → 403)', async () => {
     const ctx = testCtx();
     const o = await projects(ctx);
     await ctx.db.update(organizations).set({ personalTokensMode: 'disabled' }).where(eq(organizations.id, o.orgA.id));
-    expect((await rejection(async () => await run(ctx, o, 'in-a', '10.1.2.3'))).status).toBe(403);
+    expect((await rejection(() => run(ctx, o, 'in-a', '10.1.2.3'))).status).toBe(403);
     // Organization B's projects do not care about A's policy.
     expect((await run(ctx, o, 'in-b', '2001:db8::1')).membership?.organization.name).toBe('B');
   });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { signInFailures } from '@/db/tables';
 import { type Ctx, inTransaction, iso } from '@/lib/context';
@@ -118,16 +118,38 @@ export async function clearAccountFailures(ctx: Ctx, email: string): Promise<voi
  * all pass the check before any of them is counted. A success takes the count back.
  */
 export async function beginSignInAttempt(ctx: Ctx, attempt: { email: string; ip: string | null }, limits: SignInLimits): Promise<void> {
-  await inTransaction(ctx, async (ctx) => {
+  await inTransaction(
+    ctx,
+    async (ctx) => {
       await assertSignInAllowed(ctx, attempt, limits);
       await recordSignInFailure(ctx, attempt);
     },
+    // A burst of guesses at one account, or from one address, spread over the instances: each
+    // waits for the one before it instead of aborting it (of 100 at once, some 80 ran out of
+    // serialization retries on PostgreSQL and failed with an error instead of a count or a 429).
+    counterLock([accountKey(attempt.email), ...(attempt.ip ? [ipKey(attempt.ip)] : [])]),
   );
 }
 
+/** The lock (db/async.ts TransactionOptions) of the counters `keys`. */
+const counterLock = (keys: string[]) => ({ lock: keys.map((key) => `sign-in-failures:${key}`) });
+
+/**
+ * Gives one counted attempt back, if its window is still open: one statement, so that attempts
+ * given back at once on several instances are each taken off (a read, then a write of the count
+ * read, lost some).
+ */
 async function takeBack(ctx: Ctx, key: string): Promise<void> {
-  const { count } = await currentCount(ctx, key);
-  if (count > 0) await ctx.db.update(signInFailures).set({ count: count - 1 }).where(eq(signInFailures.key, key));
+  await ctx.db
+    .update(signInFailures)
+    .set({ count: sql`${signInFailures.count} - 1` })
+    .where(
+      and(
+        eq(signInFailures.key, key),
+        gt(signInFailures.count, 0),
+        gt(signInFailures.windowStart, iso(new Date(ctx.now.getTime() - WINDOW_MS))),
+      ),
+    );
 }
 
 /**
@@ -200,5 +222,6 @@ export async function takePasswordResetRequest(
       }
       await bump(ctx, emailKey, PASSWORD_RESET_WINDOW_MS);
     },
+    counterLock([emailKey, ...(addressKey ? [addressKey] : [])]),
   );
 }

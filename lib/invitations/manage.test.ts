@@ -60,12 +60,12 @@ describe('inviteMember', () => {
   it('refuses members, pending duplicates and bad addresses; replaces an expired invitation', async () => {
     const ctx = testCtx();
     const { call } = await adminCall(ctx);
-    expect((await rejection(async () => await inviteMember({ ...call, input: { user_email: 'admin@acme.test' }, baseUrl: BASE }))).status).toBe(409);
+    expect((await rejection(() => inviteMember({ ...call, input: { user_email: 'admin@acme.test' }, baseUrl: BASE }))).status).toBe(409);
     await inviteMember({ ...call, input: { user_email: 'a@example.test' }, baseUrl: BASE });
-    const duplicate = await rejection(async () => await inviteMember({ ...call, input: { user_email: 'A@example.test' }, baseUrl: BASE }));
+    const duplicate = await rejection(() => inviteMember({ ...call, input: { user_email: 'A@example.test' }, baseUrl: BASE }));
     expect(duplicate.status).toBe(409);
     expect(duplicate.message).toMatch(/already exists/);
-    expect((await rejection(async () => await inviteMember({ ...call, input: { user_email: 'nope' }, baseUrl: BASE }))).status).toBe(400);
+    expect((await rejection(() => inviteMember({ ...call, input: { user_email: 'nope' }, baseUrl: BASE }))).status).toBe(400);
     advance(ctx, INVITATION_MAX_AGE_MS);
     const again = await inviteMember({ ...call, input: { user_email: 'a@example.test' }, baseUrl: BASE });
     expect((await findInvitationByLink(ctx, secretOf(again.link))).invitation.id).toBe(again.invitation.id);
@@ -75,8 +75,8 @@ describe('inviteMember', () => {
   it('is for super admins only', async () => {
     const ctx = testCtx();
     const { call } = await adminCall(ctx, { superAdmin: false });
-    expect((await rejection(async () => await inviteMember({ ...call, input: { user_email: 'a@example.test' }, baseUrl: BASE }))).status).toBe(403);
-    expect((await rejection(async () => await listInvitations(call))).status).toBe(403);
+    expect((await rejection(() => inviteMember({ ...call, input: { user_email: 'a@example.test' }, baseUrl: BASE }))).status).toBe(403);
+    expect((await rejection(() => listInvitations(call))).status).toBe(403);
   });
 });
 
@@ -94,7 +94,7 @@ describe('accepting', () => {
     await acceptInvitation({ ctx, principal: await principalOf(ctx, invitee.id), open: await findInvitationByLink(ctx, secretOf(link)), meta: META, throughLink: true });
     expect((await listMemberships(ctx, invitee.id)).map((m) => m.organization.id)).toEqual([organization.id]);
     expect((await listMemberships(ctx, invitee.id))[0]!.isSuperAdmin).toBe(false);
-    expect((await rejection(async () => await findInvitationByLink(ctx, secretOf(link)))).status).toBe(404);
+    expect((await rejection(() => findInvitationByLink(ctx, secretOf(link)))).status).toBe(404);
     expect((await listAuditEvents(ctx)).filter((e) => e.event === 'invitation.accepted')).toHaveLength(1);
   });
 
@@ -102,7 +102,7 @@ describe('accepting', () => {
     const ctx = testCtx();
     const { call, organization } = await adminCall(ctx);
     const { link } = await inviteMember({ ...call, input: { user_email: 'new@example.test' }, baseUrl: BASE });
-    const bad = await rejection(async () => await acceptWithSignUp({ ctx, secret: secretOf(link), input: { password: 'short' }, meta: META }));
+    const bad = await rejection(() => acceptWithSignUp({ ctx, secret: secretOf(link), input: { password: 'short' }, meta: META }));
     expect(bad.status).toBe(400);
     const { user } = await acceptWithSignUp({ ctx, secret: secretOf(link), input: { password: 'a long enough password', real_name: 'Ada' }, meta: META });
     expect(user).toMatchObject({ email: 'new@example.test', realName: 'Ada' });
@@ -110,7 +110,7 @@ describe('accepting', () => {
     expect(await verifyPassword(stored.passwordHash, 'a long enough password')).toBe(true);
     expect((await listMemberships(ctx, user.id))[0]!.organization.id).toBe(organization.id);
     // Used up: a second sign-up through the same link fails.
-    expect((await rejection(async () => await acceptWithSignUp({ ctx, secret: secretOf(link), input: { password: 'another long password' }, meta: META }))).status).toBe(404);
+    expect((await rejection(() => acceptWithSignUp({ ctx, secret: secretOf(link), input: { password: 'another long password' }, meta: META }))).status).toBe(404);
   });
 
   it('sign-up is refused when the address has an account already', async () => {
@@ -118,7 +118,7 @@ describe('accepting', () => {
     const { call } = await adminCall(ctx);
     await seedUser(ctx, { email: 'b@example.test', passwordHash: await hashPassword('existing password!') });
     const { link } = await inviteMember({ ...call, input: { user_email: 'b@example.test' }, baseUrl: BASE });
-    const error = await rejection(async () => await acceptWithSignUp({ ctx, secret: secretOf(link), input: { password: 'a long enough password' }, meta: META }));
+    const error = await rejection(() => acceptWithSignUp({ ctx, secret: secretOf(link), input: { password: 'a long enough password' }, meta: META }));
     expect(error.status).toBe(409);
     expect(error.message).toMatch(/sign in to accept/);
   });
@@ -127,10 +127,10 @@ describe('accepting', () => {
     const ctx = testCtx();
     const { call, organization } = await adminCall(ctx);
     const { link } = await inviteMember({ ...call, input: { user_email: 'b@example.test' }, baseUrl: BASE });
-    expect((await rejection(async () => await findInvitationByLink(ctx, 'not-a-secret'))).status).toBe(404);
+    expect((await rejection(() => findInvitationByLink(ctx, 'not-a-secret'))).status).toBe(404);
     advance(ctx, INVITATION_MAX_AGE_MS);
-    expect((await rejection(async () => await findInvitationByLink(ctx, secretOf(link)))).status).toBe(410);
-    expect((await rejection(async () => await findInvitationFor(ctx, organization.id, 'b@example.test'))).status).toBe(410);
+    expect((await rejection(() => findInvitationByLink(ctx, secretOf(link)))).status).toBe(410);
+    expect((await rejection(() => findInvitationFor(ctx, organization.id, 'b@example.test'))).status).toBe(410);
   });
 
   it('cancelling removes the invitation; cancelling twice is 404', async () => {
@@ -138,8 +138,8 @@ describe('accepting', () => {
     const { call } = await adminCall(ctx);
     const { link } = await inviteMember({ ...call, input: { user_email: 'b@example.test' }, baseUrl: BASE });
     await cancelInvitation({ ...call, email: ' B@example.test ' });
-    expect((await rejection(async () => await findInvitationByLink(ctx, secretOf(link)))).status).toBe(404);
-    expect((await rejection(async () => await cancelInvitation({ ...call, email: 'b@example.test' }))).status).toBe(404);
+    expect((await rejection(() => findInvitationByLink(ctx, secretOf(link)))).status).toBe(404);
+    expect((await rejection(() => cancelInvitation({ ...call, email: 'b@example.test' }))).status).toBe(404);
   });
 });
 
@@ -252,7 +252,7 @@ describe('acceptInvitationThroughApi: {"action": "accept", "invite_secret"}', ()
     await seedMembership(ctx, { organizationId: organization.id, userId: invitee.id, isSuperAdmin: true });
     expect((await accept({ action: 'accept' })).id).toBe(organization.id);
     expect((await listMemberships(ctx, invitee.id)).filter((m) => m.organization.id === organization.id)).toMatchObject([{ isSuperAdmin: true }]);
-    expect((await rejection(async () => await findInvitationFor(ctx, organization.id, 'b@example.test'))).status).toBe(404);
+    expect((await rejection(() => findInvitationFor(ctx, organization.id, 'b@example.test'))).status).toBe(404);
   });
 
   it('another address is refused before the secret is looked at; unknown invitations are 404; bad input 400', async () => {

@@ -142,6 +142,13 @@ export async function findInvitationFor(ctx: Ctx, organizationId: string, email:
  * new organization's audit log has it too).
  */
 async function join(ctx: Ctx, open: OpenInvitation, user: User, meta: RequestMeta, throughLink: boolean): Promise<void> {
+  // Used up first, in this transaction: the caller found the invitation before it began, and an
+  // accept or a cancel that committed since (on this instance or another) has removed it. Then
+  // this one joins nobody and records nothing, as it would have, run after the other.
+  const used = await ctx.db.delete(invitations).where(eq(invitations.id, open.invitation.id)).returning({ id: invitations.id });
+  if (used.length === 0) {
+    throw new AppError('not_found', `The invitation for ${open.invitation.email} is no longer open: it was cancelled or used already`);
+  }
   const already = await first(
     ctx.db
       .select({ userId: memberships.userId })
@@ -150,7 +157,6 @@ async function join(ctx: Ctx, open: OpenInvitation, user: User, meta: RequestMet
       .limit(1),
   );
   if (!already) await insertMembership(ctx, { organizationId: open.organization.id, userId: user.id, isSuperAdmin: false });
-  await ctx.db.delete(invitations).where(eq(invitations.id, open.invitation.id));
   // The person who joins is the actor (a new account has no memberships before this one).
   await audit({ ctx, meta, principal: { user, memberships: [] } }, 'invitation.accepted', { user_email: open.invitation.email }, open.organization.id);
   if (throughLink && open.invitation.mailedTime !== null) {
@@ -182,7 +188,7 @@ export async function acceptInvitation({
   throughLink: boolean;
 }): Promise<Organization> {
   assertInvitee(principal, open);
-  await inTransaction(ctx, async (ctx) => await join(ctx, open, principal.user, meta, throughLink));
+  await inTransaction(ctx, (ctx) => join(ctx, open, principal.user, meta, throughLink));
   return open.organization;
 }
 

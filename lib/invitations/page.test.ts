@@ -56,8 +56,8 @@ describe('invitationPageView', () => {
   it('an unknown link is 404 and an expired one 410, whoever looks', async () => {
     const ctx = testCtx();
     const { secret } = await invite(ctx, 'bob@example.test');
-    expect((await rejection(async () => await invitationPageView({ ctx, input: { secret: 'not-a-secret', cookieToken: null, ...META } }))).status).toBe(404);
+    expect((await rejection(() => invitationPageView({ ctx, input: { secret: 'not-a-secret', cookieToken: null, ...META } }))).status).toBe(404);
     advance(ctx, INVITATION_MAX_AGE_MS);
-    expect((await rejection(async () => await invitationPageView({ ctx, input: { secret, cookieToken: null, ...META } }))).status).toBe(410);
+    expect((await rejection(() => invitationPageView({ ctx, input: { secret, cookieToken: null, ...META } }))).status).toBe(410);
   });
 });

@@ -110,8 +110,8 @@ describe('sendInvitation', () => {
     const ctx = testCtx();
     const { call } = await adminCall(ctx);
     const mailer = sends({ sent: true });
-    expect((await asyncRejection(async () => await sendInvitation({ ...call, input: { user_email: 'nope' }, smtp: SMTP, mailer }))).status).toBe(400);
-    expect((await asyncRejection(async () => await sendInvitation({ ...call, membership: { ...call.membership, isSuperAdmin: false }, input: { user_email: 'a@example.test' }, smtp: SMTP, mailer }))).status).toBe(403);
+    expect((await asyncRejection(() => sendInvitation({ ...call, input: { user_email: 'nope' }, smtp: SMTP, mailer }))).status).toBe(400);
+    expect((await asyncRejection(() => sendInvitation({ ...call, membership: { ...call.membership, isSuperAdmin: false }, input: { user_email: 'a@example.test' }, smtp: SMTP, mailer }))).status).toBe(403);
     expect(mailer).not.toHaveBeenCalled();
   });
 });

@@ -34,10 +34,10 @@ describe('finding what the operator named', () => {
     const alice = await seedUser(ctx, { email: 'alice@example.test' });
     expect((await findUser(ctx, alice.id)).id).toBe(alice.id);
     expect((await findUser(ctx, 'Alice@Example.TEST')).id).toBe(alice.id);
-    const error = await rejection(async () => await findUser(ctx, 'nobody@example.test'));
+    const error = await rejection(() => findUser(ctx, 'nobody@example.test'));
     expect(error.code).toBe('not_found');
     expect(error.message).toBe('No user with the email address or user id "nobody@example.test"');
-    expect((await rejection(async () => await findUser(ctx, 'alice'))).message).toBe('No user with the email address or user id "alice"');
+    expect((await rejection(() => findUser(ctx, 'alice'))).message).toBe('No user with the email address or user id "alice"');
   });
 
   it('finds an organization by organization id, account id or name in any case; refuses an ambiguous name', async () => {
@@ -46,10 +46,10 @@ describe('finding what the operator named', () => {
     expect((await findOrganization(ctx, acme.id)).id).toBe(acme.id);
     expect((await findOrganization(ctx, acme.accountId)).id).toBe(acme.id);
     expect((await findOrganization(ctx, 'aCME')).id).toBe(acme.id);
-    expect((await rejection(async () => await findOrganization(ctx, 'Globex'))).message).toBe('No organization with the id, account id or name "Globex"');
+    expect((await rejection(() => findOrganization(ctx, 'Globex'))).message).toBe('No organization with the id, account id or name "Globex"');
 
     const twin = await seedOrganization(ctx, { name: 'acme' });
-    const ambiguous = await rejection(async () => await findOrganization(ctx, 'Acme'));
+    const ambiguous = await rejection(() => findOrganization(ctx, 'Acme'));
     expect(ambiguous.code).toBe('conflict');
     expect(ambiguous.message).toContain(acme.id);
     expect(ambiguous.message).toContain(twin.id);
@@ -62,7 +62,7 @@ describe('finding what the operator named', () => {
     const ctx = testCtxInFile();
     const acme = await seedOrganization(ctx, { name: 'Acme' });
     await ctx.db.insert(organizationUnits).values({ id: 'a0123456789a', organizationId: acme.id, name: 'Research', createTime: '2026-01-01T00:00:00Z', updateTime: '2026-01-01T00:00:00Z' });
-    const error = await rejection(async () => await findOrganization(ctx, 'a0123456789a'));
+    const error = await rejection(() => findOrganization(ctx, 'a0123456789a'));
     expect([error.code, error.message]).toEqual([
       'conflict',
       `"Research" (a0123456789a) is a unit of "Acme" (${acme.id}), whose policy, IP allowlist and super admins it follows: name the organization`,
@@ -198,7 +198,7 @@ describe('make-super-admin', () => {
       [{ user: 'a@b.c' }, 'bad_request', 'organization: Name the organization by id or name'],
     ];
     for (const [input, code, message] of cases) {
-      for (const run of [async () => await previewGrantSuperAdmin({ ctx, input }), async () => await grantSuperAdmin({ ctx, operator: OPERATOR, input })]) {
+      for (const run of [() => previewGrantSuperAdmin({ ctx, input }), () => grantSuperAdmin({ ctx, operator: OPERATOR, input })]) {
         const error = await rejection(run);
         expect([error.code, error.message]).toEqual([code, message]);
       }
@@ -321,7 +321,7 @@ describe('unlock-organization', () => {
 
   it('refuses an unknown organization without changing anything', async () => {
     const ctx = testCtxInFile();
-    const error = await rejection(async () => await unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'org000000000' } }));
+    const error = await rejection(() => unlockOrganization({ ctx, operator: OPERATOR, input: { organization: 'org000000000' } }));
     expect([error.code, error.message]).toEqual(['not_found', 'No organization with the id, account id or name "org000000000"']);
     expect(await listAuditEvents(ctx)).toEqual([]);
   });

@@ -34,7 +34,7 @@ async function world() {
   return { ctx, acme, globex, alice };
 }
 
-const resetsOf = async (ctx: Ctx, userId: string) => await ctx.db.select().from(passwordResets).where(eq(passwordResets.userId, userId));
+const resetsOf = (ctx: Ctx, userId: string) => ctx.db.select().from(passwordResets).where(eq(passwordResets.userId, userId));
 
 describe('reset-password', () => {
   it('prints a one-time link on PUBLIC_URL, stores only its hash, and audits in each of the user’s organizations without the link', async () => {
@@ -135,9 +135,9 @@ describe('reset-password', () => {
       ['', 'bad_request', 'user: Name the user by email address or user id'],
     ];
     for (const [user, code, message] of cases) {
-      const previewError = await rejection(async () => await previewPasswordReset({ ctx, input: { user } }));
+      const previewError = await rejection(() => previewPasswordReset({ ctx, input: { user } }));
       expect([previewError.code, previewError.message]).toEqual([code, message]);
-      const applyError = await asyncRejection(async () => await issueOperatorPasswordReset({ ctx, operator: OPERATOR, input: { user } }));
+      const applyError = await asyncRejection(() => issueOperatorPasswordReset({ ctx, operator: OPERATOR, input: { user } }));
       expect([applyError.code, applyError.message]).toEqual([code, message]);
     }
     expect(await ctx.db.select().from(passwordResets)).toEqual([]);
@@ -244,8 +244,8 @@ describe('remove-2fa', () => {
 
   it('refuses an unknown user', async () => {
     const { ctx } = await world();
-    const error = await asyncRejection(async () => await operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: 'u00000000000' } }));
+    const error = await asyncRejection(() => operatorRemoveTwoFactor({ ctx, operator: OPERATOR, input: { user: 'u00000000000' } }));
     expect([error.code, error.message]).toEqual(['not_found', 'No user with the email address or user id "u00000000000"']);
-    expect((await rejection(async () => await previewRemoveTwoFactor({ ctx, input: { user: 'u00000000000' } }))).code).toBe('not_found');
+    expect((await rejection(() => previewRemoveTwoFactor({ ctx, input: { user: 'u00000000000' } }))).code).toBe('not_found');
   });
 });

@@ -67,15 +67,15 @@ describe('accounts', () => {
     const { call, org } = await caller(ctx);
     const membership = (await listMemberships(ctx, call.principal.user.id))[0]!;
     expect((await updateAccount({ ...call, membership, input: { account_name: 'Renamed' } })).organization.name).toBe('Renamed');
-    expect((await rejection(async () => await deleteAccount({ ...call, membership }))).message).toMatch(/last one on this installation/);
+    expect((await rejection(() => deleteAccount({ ...call, membership }))).message).toMatch(/last one on this installation/);
 
     const other = await caller(ctx, false);
     const otherMembership = (await listMemberships(ctx, other.user.id))[0]!;
-    expect((await rejection(async () => await updateAccount({ ...other.call, membership: otherMembership, input: { account_name: 'x' } }))).status).toBe(403);
-    expect((await rejection(async () => await deleteAccount({ ...other.call, membership: otherMembership }))).status).toBe(403);
+    expect((await rejection(() => updateAccount({ ...other.call, membership: otherMembership, input: { account_name: 'x' } }))).status).toBe(403);
+    expect((await rejection(() => deleteAccount({ ...other.call, membership: otherMembership }))).status).toBe(403);
 
     await ctx.db.insert(projects).values({ id: 'p1', name: 'p1', organizationId: org.id, createTime: 'x', updateTime: 'x' });
-    expect((await rejection(async () => await deleteAccount({ ...call, membership }))).status).toBe(409);
+    expect((await rejection(() => deleteAccount({ ...call, membership }))).status).toBe(409);
     await ctx.db.delete(projects);
     // As the gate would load it for the next request: renamed.
     await deleteAccount({ ...call, membership: (await listMemberships(ctx, call.principal.user.id))[0]! });

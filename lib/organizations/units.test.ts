@@ -82,7 +82,7 @@ describe('creating a unit (POST /v1/account with parent_account_id)', () => {
   it('is one level deep: a unit as parent is 400 naming its organization, and nothing is made', async () => {
     const { ctx, acme, admin } = await world();
     const payments = await newUnit(admin, acme.accountId, 'Payments');
-    const error = await rejection(async () => await newUnit(admin, payments.unit.id, 'Cards'));
+    const error = await rejection(() => newUnit(admin, payments.unit.id, 'Cards'));
     expect(error.status).toBe(400);
     expect(error.message).toBe(
       `Account ${payments.unit.id} is an organizational unit; units are one level deep: give the account_id of its organization "Acme" (${acme.accountId}) as parent_account_id`,
@@ -94,7 +94,7 @@ describe('creating a unit (POST /v1/account with parent_account_id)', () => {
   it('names: unique within the organization ignoring case (409), free across organizations', async () => {
     const { ctx, acme, globex, admin, attacker } = await world();
     await newUnit(admin, acme.accountId, 'Payments');
-    const taken = await rejection(async () => await newUnit(admin, acme.accountId, 'PAYMENTS'));
+    const taken = await rejection(() => newUnit(admin, acme.accountId, 'PAYMENTS'));
     expect([taken.status, taken.message]).toEqual([409, 'Unit "PAYMENTS" already exists in this organization']);
     expect(taken.fieldErrors).toEqual({ account_name: ['Unit "PAYMENTS" already exists'] });
     expect((await newUnit(attacker, globex.accountId, 'Payments')).unit.organizationId).toBe(globex.id);
@@ -117,21 +117,21 @@ describe('creating a unit (POST /v1/account with parent_account_id)', () => {
     ['a name that is no string', { account_name: ['x'] }, 'account_name: account_name must be a string'],
   ])('refuses %s with 400', async (_label, input, message) => {
     const { acme, admin } = await world();
-    const error = await rejection(async () => await createAccount({ ...admin.call, input: { ...input, parent_account_id: acme.accountId } }));
+    const error = await rejection(() => createAccount({ ...admin.call, input: { ...input, parent_account_id: acme.accountId } }));
     expect([error.status, error.message]).toEqual([400, message]);
   });
 
   it('only super admins of the parent organization: a member 403, another organization 404 as an unknown id', async () => {
     const { ctx, acme, admin, member, attacker } = await world();
-    const byMember = await rejection(async () => await newUnit(member, acme.accountId, 'Shadow'));
+    const byMember = await rejection(() => newUnit(member, acme.accountId, 'Shadow'));
     expect([byMember.status, byMember.message]).toEqual([403, 'Only super admins of organization "Acme" may create units in it']);
-    const byOutsider = await rejection(async () => await newUnit(attacker, acme.accountId, 'Shadow'));
+    const byOutsider = await rejection(() => newUnit(attacker, acme.accountId, 'Shadow'));
     expect([byOutsider.status, byOutsider.message]).toEqual([404, `Account ${acme.accountId} not found`]);
-    const unknown = await rejection(async () => await newUnit(attacker, 'a00000000000', 'Shadow'));
+    const unknown = await rejection(() => newUnit(attacker, 'a00000000000', 'Shadow'));
     expect([unknown.status, unknown.message]).toEqual([404, 'Account a00000000000 not found']);
     // A unit of Acme as parent tells the outsider nothing either: 404, not the "one level deep" 400.
     const payments = await newUnit(admin, acme.accountId, 'Payments');
-    const probe = await rejection(async () => await newUnit(attacker, payments.unit.id, 'Shadow'));
+    const probe = await rejection(() => newUnit(attacker, payments.unit.id, 'Shadow'));
     expect([probe.status, probe.message]).toEqual([404, `Account ${payments.unit.id} not found`]);
     expect((await listUnits(ctx, acme.id)).map((u) => u.name)).toEqual(['Payments']);
   });
@@ -140,7 +140,7 @@ describe('creating a unit (POST /v1/account with parent_account_id)', () => {
     const { ctx, acme } = await world();
     await ctx.db.update(organizations).set({ ipAllowlist: ['10.0.0.0/8'] }).where(eq(organizations.id, acme.id));
     const admin = await person(ctx, [{ id: acme.id, superAdmin: true }]);
-    const fromOutside = await rejection(async () => await newUnit(admin, acme.accountId, 'Payments'));
+    const fromOutside = await rejection(() => newUnit(admin, acme.accountId, 'Payments'));
     expect([fromOutside.status, fromOutside.message]).toEqual([403, 'IP address 203.0.113.5 is not in the IP allowlist of organization "Acme"']);
     await ctx.db.update(organizations).set({ ipAllowlist: [], personalTokensMode: 'disabled' }).where(eq(organizations.id, acme.id));
     const byToken = await rejection(async () => await newUnit(await person(ctx, [{ id: acme.id, superAdmin: true }]), acme.accountId, 'Payments'));
@@ -156,7 +156,7 @@ describe('creating a unit (POST /v1/account with parent_account_id)', () => {
     expect(principal.user.isApplicationUser).toBe(true);
     expect(unitOf(await createAccount({ ...robot.call, principal, input: { account_name: 'Bots', parent_account_id: acme.accountId } })).unit.name).toBe('Bots');
     // Without parent_account_id it would be a new organization, which application users cannot make.
-    const org = await rejection(async () => await createAccount({ ...robot.call, principal, input: { account_name: 'Bots' } }));
+    const org = await rejection(() => createAccount({ ...robot.call, principal, input: { account_name: 'Bots' } }));
     expect([org.status, org.message]).toEqual([403, 'Application users cannot create organizations']);
   });
 });
@@ -198,12 +198,12 @@ describe('renaming and deleting a unit', () => {
     });
     // Its own name in other letters is no clash.
     expect((await updateUnit({ ...admin.call, target: await unitOfOrganization(ctx, admin.principal.memberships[0]!, target.unit.id), input: { account_name: 'BILLING' } })).unit.name).toBe('BILLING');
-    const clash = await rejection(async () => await updateUnit({ ...admin.call, target: adminTarget, input: { account_name: 'ops' } }));
+    const clash = await rejection(() => updateUnit({ ...admin.call, target: adminTarget, input: { account_name: 'ops' } }));
     expect([clash.status, clash.message]).toEqual([409, 'Unit "ops" already exists in this organization']);
     const memberTarget = await unitOfOrganization(ctx, member.principal.memberships[0]!, target.unit.id);
-    const refused = await rejection(async () => await updateUnit({ ...member.call, target: memberTarget, input: { account_name: 'Mine' } }));
+    const refused = await rejection(() => updateUnit({ ...member.call, target: memberTarget, input: { account_name: 'Mine' } }));
     expect([refused.status, refused.message]).toEqual([403, 'Only super admins of this organization may do this']);
-    expect((await rejection(async () => await updateUnit({ ...admin.call, target: adminTarget, input: { account_name: '' } }))).status).toBe(400);
+    expect((await rejection(() => updateUnit({ ...admin.call, target: adminTarget, input: { account_name: '' } }))).status).toBe(400);
   });
 
   it('renaming to the same name changes and records nothing', async () => {
@@ -236,7 +236,7 @@ describe('renaming and deleting a unit', () => {
   it("unitOfOrganization: another organization's unit is 404 as an unknown one", async () => {
     const { ctx, globex, admin, attacker } = await world();
     const theirs = await newUnit(attacker, globex.accountId, 'Secret');
-    const error = await rejection(async () => await unitOfOrganization(ctx, admin.principal.memberships[0]!, theirs.unit.id));
+    const error = await rejection(() => unitOfOrganization(ctx, admin.principal.memberships[0]!, theirs.unit.id));
     expect([error.status, error.message]).toEqual([404, `Unit ${theirs.unit.id} not found`]);
   });
 
@@ -318,7 +318,7 @@ describe('projects in units', () => {
     // Globex's admin pushes their project into Acme's unit: they are no member of Acme.
     const push = await rejection(async () => await updateProject({ ...attacker.call, access: await attacker.access('bait'), input: { account_id: payments.unit.id } }));
     expect([push.status, push.message]).toEqual([404, `Account ${payments.unit.id} not found`]);
-    const pushNew = await rejection(async () => await createProject({ ...attacker.call, input: { project: 'bait2', account_id: payments.unit.id } }));
+    const pushNew = await rejection(() => createProject({ ...attacker.call, input: { project: 'bait2', account_id: payments.unit.id } }));
     expect([pushNew.status, pushNew.message]).toEqual([404, `Account ${payments.unit.id} not found`]);
     // Acme's admin pulls their project into Globex's unit: likewise.
     const pull = await rejection(async () => await updateProject({ ...admin.call, access: await admin.access('acme-prod'), input: { account_id: secret.unit.id } }));
@@ -405,9 +405,9 @@ describe('the gate: a unit and its projects are their organization’s', () => {
     const run = async (method: string, pathname: string) =>
       await gate({ ctx, input: { authorization: `aivenv1 ${scoped}`, cookieToken: null, ...API_META, scope: scopeOfApiPath(pathname, method), request: { method, pathname } } });
     expect((await run('GET', '/v1/project/pay-prod')).membership).not.toBeNull();
-    const refused = await rejection(async () => await run('GET', `/v1/account/${payments.unit.id}`));
+    const refused = await rejection(() => run('GET', `/v1/account/${payments.unit.id}`));
     expect([refused.status, refused.message]).toEqual([403, "This token's scopes (projects:read) do not allow read access to organizations"]);
-    const refusedCreate = await rejection(async () => await run('POST', '/v1/account'));
+    const refusedCreate = await rejection(() => run('POST', '/v1/account'));
     expect([refusedCreate.status, refusedCreate.message]).toEqual([403, "This token's scopes (projects:read) do not allow write access to organizations"]);
   });
 });

@@ -34,7 +34,7 @@ async function member(ctx: Ctx, { password = true }: { password?: boolean } = {}
   const session = (await seedToken(ctx, user.id, { kind: 'session', createdManually: false })).token;
   const otherSession = (await seedToken(ctx, user.id, { kind: 'session', createdManually: false })).token;
   const personal = (await seedToken(ctx, user.id, { kind: 'personal' })).token;
-  return { organization, user, session, otherSession, personal, principal: async () => await principalOf(ctx, user.id, session) };
+  return { organization, user, session, otherSession, personal, principal: () => principalOf(ctx, user.id, session) };
 }
 
 const tokenIds = async (ctx: Ctx, userId: string) =>
@@ -92,7 +92,7 @@ describe('changePassword with a password', () => {
       Array.from({ length: ACCOUNT_LIMIT }, () => ['user.password_change_failed', { reason: 'wrong_password' }]),
     );
     // Counted for this account: the sign-in page holds it back too, from any address.
-    const atSignIn = await rejection(async () => await assertSignInAllowed(ctx, { email: user.email, ip: null }));
+    const atSignIn = await rejection(() => assertSignInAllowed(ctx, { email: user.email, ip: null }));
     expect([atSignIn.status, atSignIn.message]).toEqual([429, 'Too many failed sign-in attempts for this account. Try again in 15 minutes.']);
   });
 

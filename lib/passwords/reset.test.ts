@@ -28,7 +28,7 @@ import {
 } from './reset';
 import { first } from '@/db/async';
 
-const rows = async (ctx: Ctx) => await ctx.db.select().from(passwordResets);
+const rows = (ctx: Ctx) => ctx.db.select().from(passwordResets);
 
 beforeEach(() => {
   vi.stubEnv('PUBLIC_URL', 'https://console.example.test/');
@@ -164,7 +164,7 @@ const hashOf = async (ctx: Ctx, userId: string) =>
   (await first(ctx.db.select({ h: passwordCredentials.passwordHash }).from(passwordCredentials).where(eq(passwordCredentials.userId, userId)).limit(1)))?.h;
 const tokenKinds = async (ctx: Ctx, userId: string) =>
   (await ctx.db.select({ kind: tokens.kind }).from(tokens).where(eq(tokens.userId, userId))).map((t) => t.kind).sort();
-const complete = async (ctx: Ctx, code: string, newPassword = NEW) => await completePasswordReset({ ctx, meta: META, input: { code, new_password: newPassword } });
+const complete = (ctx: Ctx, code: string, newPassword = NEW) => completePasswordReset({ ctx, meta: META, input: { code, new_password: newPassword } });
 
 /** Ann asks for a link, her account changes (`change`) before she uses it, and the link is refused. */
 async function refusedAfterChange(change: Partial<typeof users.$inferInsert>) {
@@ -466,7 +466,7 @@ describe('completePasswordReset', () => {
     await memberOf(ctx);
     const { secret } = await ask(ctx, 'ann@x.test');
     await complete(ctx, secret!);
-    const error = await rejection(async () => await inspectPasswordReset({ ctx, input: { code: secret! } }));
+    const error = await rejection(() => inspectPasswordReset({ ctx, input: { code: secret! } }));
     expect([error.status, error.message]).toEqual([410, 'This password reset link has been used already: each link works once. Ask for a new link under "Forgot password?" on the sign-in page.']);
   });
 

@@ -175,7 +175,7 @@ describe('previewImpact: only live tokens count', () => {
     const ctx = testCtx();
     const { organization, before, member } = await world(ctx);
     const pat = await member('pat@example.test', { password: true });
-    const count = async () => await previewImpact(ctx, organization, before, { ...before, passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true });
+    const count = () => previewImpact(ctx, organization, before, { ...before, passwordAuthEnabled: false, personalTokensRequireAllowedAuthMethod: true });
 
     await seedToken(ctx, pat.id, { kind: 'session', authMethod: 'password', maxAgeSeconds: 3600 });
     await seedToken(ctx, pat.id, { kind: 'personal', authMethod: 'password' });

@@ -7,7 +7,7 @@ import { listAuditEvents, seedOrganization, testCtx } from '@/lib/testing/seed';
 import { createProject, listProjects, projectNamesOf, updateProject } from './manage';
 import { projectToWire } from './wire';
 
-const person = async (ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) => await projectCaller(ctx, orgs, API_META);
+const person = (ctx: Ctx, orgs: { id: string; superAdmin: boolean }[]) => projectCaller(ctx, orgs, API_META);
 
 describe('projects', () => {
   it('are created standalone or in an organization, listed per caller, audited', async () => {
@@ -80,9 +80,9 @@ describe('projects', () => {
     const admin = await person(ctx, [{ id: org.id, superAdmin: true }]);
     const member = await person(ctx, [{ id: org.id, superAdmin: false }]);
     await createProject({ ...admin.call, input: { project: 'taken' } });
-    const duplicate = await rejection(async () => await createProject({ ...member.call, input: { project: 'taken' } }));
+    const duplicate = await rejection(() => createProject({ ...member.call, input: { project: 'taken' } }));
     expect([duplicate.status, duplicate.message]).toEqual([409, 'Project taken already exists']);
-    expect((await rejection(async () => await createProject({ ...member.call, input: { project: 'p2', account_id: org.accountId } }))).status).toBe(403);
+    expect((await rejection(() => createProject({ ...member.call, input: { project: 'p2', account_id: org.accountId } }))).status).toBe(403);
   });
 
   it('moves a standalone project into an organization whose super admin the caller is', async () => {

@@ -50,8 +50,8 @@ async function setup() {
     const u = spUrls(BASE, organization.accountId, methodId);
     return idp.response({ acsUrl: u.acsUrl, audience: u.entityId, nameId: 'ann@acme.test', attributes: { email: 'ann@acme.test' }, ...overrides });
   };
-  const sessionsOf = async (userId: string) => await ctx.db.select().from(tokens).where(and(eq(tokens.userId, userId), eq(tokens.kind, 'session')));
-  const identitiesOf = async (userId: string) => await ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, userId));
+  const sessionsOf = (userId: string) => ctx.db.select().from(tokens).where(and(eq(tokens.userId, userId), eq(tokens.kind, 'session')));
+  const identitiesOf = (userId: string) => ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, userId));
   return { ctx, organization, admin, call, method, urls, addIdp, start, post, respond, sessionsOf, identitiesOf };
 }
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -107,12 +107,12 @@ describe('ACS: an existing, unlinked account is signed in by address only where 
   type Case = [name: string, arrange: (s: Setup) => Promise<void> | void, email?: string];
   const notRouted: Case[] = [
     ['no verified domain at all (same address is not enough)', () => {}],
-    ['the domain is verified by the IdP\'s organization but linked to no IdP', async (s) => await seedDomain(s.ctx, { organizationId: s.organization.id, name: 'acme.test' })],
+    ['the domain is verified by the IdP\'s organization but linked to no IdP', (s) => seedDomain(s.ctx, { organizationId: s.organization.id, name: 'acme.test' })],
     [
       'the domain is verified and linked to another IdP of the same organization',
       async (s) => await seedDomain(s.ctx, { organizationId: s.organization.id, name: 'acme.test', linkedTo: [(await s.addIdp('Other IdP')).id] }),
     ],
-    ['the domain is linked to this IdP but not verified', async (s) => await seedDomain(s.ctx, { organizationId: s.organization.id, name: 'acme.test', state: 'unverified', linkedTo: [s.method.id] })],
+    ['the domain is linked to this IdP but not verified', (s) => seedDomain(s.ctx, { organizationId: s.organization.id, name: 'acme.test', state: 'unverified', linkedTo: [s.method.id] })],
     [
       'another organization verified the domain and links it to this IdP',
       async (s) => {
@@ -122,7 +122,7 @@ describe('ACS: an existing, unlinked account is signed in by address only where 
     ],
     [
       'the IdP\'s organization verified the parent domain only',
-      async (s) => await seedDomain(s.ctx, { organizationId: s.organization.id, name: 'acme.test', linkedTo: [s.method.id] }),
+      (s) => seedDomain(s.ctx, { organizationId: s.organization.id, name: 'acme.test', linkedTo: [s.method.id] }),
       'ann@eu.acme.test',
     ],
   ];

@@ -69,7 +69,7 @@ function expectFailure(outcome: Awaited<ReturnType<Awaited<ReturnType<typeof set
   expect(outcome.error.message).toBe(message);
 }
 
-const userNamed = async (ctx: Ctx, email: string) => await first(ctx.db.select().from(users).where(eq(users.email, email)).limit(1));
+const userNamed = (ctx: Ctx, email: string) => first(ctx.db.select().from(users).where(eq(users.email, email)).limit(1));
 
 /** Links ann@acme.test to the IdP, as a signup would. */
 async function seedLinkedUser(ctx: Ctx, methodId: string, organizationId: string, email = 'ann@acme.test') {

@@ -107,7 +107,7 @@ async function createSsoUser(ctx: Ctx, found: MethodWithOrganization, mapped: Ma
   return (await first(ctx.db.select().from(users).where(eq(users.id, user.id)).limit(1)))!;
 }
 
-const userByEmail = async (ctx: Ctx, email: string) => await first(ctx.db.select().from(users).where(eq(users.email, email)).limit(1));
+const userByEmail = (ctx: Ctx, email: string) => first(ctx.db.select().from(users).where(eq(users.email, email)).limit(1));
 
 /** Who this sign-in is for, by purpose; creates or links the account where the purpose says so. */
 async function resolveUser(

@@ -83,7 +83,7 @@ describe('authorizeSessionStart: link', () => {
 
   it('a cross-site POST without the cookie is audited in the IdP\'s organization only', async () => {
     const s = await setup();
-    expect((await samlRefusal(async () => await s.start('link', null, new Headers({ origin: 'null' })))).reason).toBe('cross_site');
+    expect((await samlRefusal(() => s.start('link', null, new Headers({ origin: 'null' })))).reason).toBe('cross_site');
     expect((await listAuditEvents(s.ctx)).filter((e) => e.event === 'auth.sign_in_failed')).toMatchObject([{ organizationId: s.mallorys.id, actorUserId: null }]);
   });
 
@@ -102,7 +102,7 @@ describe('authorizeSessionStart: link', () => {
   it('no session: 401 (sign in first); a revoked or unknown cookie likewise', async () => {
     const s = await setup();
     for (const cookie of [null, 'pcls_not-a-token']) {
-      const error = await thrown(async () => await s.start('link', cookie));
+      const error = await thrown(() => s.start('link', cookie));
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).status).toBe(401);
     }

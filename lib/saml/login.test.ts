@@ -46,7 +46,7 @@ async function setup() {
 }
 
 const location = (response: Response) => response.headers.get('location') ?? '';
-const requestRows = async (ctx: Ctx) => await ctx.db.select().from(samlRequests);
+const requestRows = (ctx: Ctx) => ctx.db.select().from(samlRequests);
 
 describe('samlLoginGet', () => {
   it('signin (the default) goes to the IdP with a recorded request, tied to the browser over https', async () => {

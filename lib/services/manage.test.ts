@@ -59,7 +59,7 @@ describe('services', () => {
       project_name: 'prod',
     });
     await deleteService({ ...call, name: kafka.name });
-    expect((await rejection(async () => await getService({ ...call, name: 'kafka-1' }))).status).toBe(404);
+    expect((await rejection(() => getService({ ...call, name: 'kafka-1' }))).status).toBe(404);
     const events = (await listAuditEvents(ctx)).filter((e) => e.event.startsWith('service.'));
     expect(events.map((e) => [e.event, e.details.service, e.organizationId])).toEqual(
       expect.arrayContaining([
@@ -86,13 +86,13 @@ describe('services', () => {
     const ctx = testCtx();
     const { adminCall, memberCall } = await setup(ctx);
     await createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
-    const duplicate = await rejection(async () => await createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } }));
+    const duplicate = await rejection(() => createService({ ...adminCall, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } }));
     expect([duplicate.status, duplicate.message, duplicate.fieldErrors]).toEqual([409, 'Service prod/k already exists', { service_name: ['Service prod/k already exists'] }]);
     // Members read; they do not change.
     expect(await listServices(memberCall)).toHaveLength(1);
-    expect((await rejection(async () => await updateService({ ...memberCall, name: 'k', input: { user_config: SUB } }))).status).toBe(403);
-    expect((await rejection(async () => await deleteService({ ...memberCall, name: 'k' }))).status).toBe(403);
-    expect((await rejection(async () => await createService({ ...memberCall, input: { service_name: 'k2', service_type: 'kafka', plan: 'startup-2' } }))).status).toBe(403);
+    expect((await rejection(() => updateService({ ...memberCall, name: 'k', input: { user_config: SUB } }))).status).toBe(403);
+    expect((await rejection(() => deleteService({ ...memberCall, name: 'k' }))).status).toBe(403);
+    expect((await rejection(() => createService({ ...memberCall, input: { service_name: 'k2', service_type: 'kafka', plan: 'startup-2' } }))).status).toBe(403);
   });
 });
 
@@ -201,7 +201,7 @@ describe('updateService (avn service update -c)', () => {
     const { call } = await setup(ctx);
     await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
     const before = await dumpDatabase(ctx);
-    const error = await rejection(async () => await updateService({ ...call, name: 'os', input: { user_config: userConfig } }));
+    const error = await rejection(() => updateService({ ...call, name: 'os', input: { user_config: userConfig } }));
     expect(error.status).toBe(400);
     expect(error.fieldErrors[field]![0]).toMatch(message);
     expect(await dumpDatabase(ctx)).toBe(before);
@@ -221,7 +221,7 @@ describe('updateService (avn service update -c)', () => {
     const { call } = await setup(ctx);
     await createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2' } });
     expect((await updateService({ ...call, name: 'k', input: { plan: 'business-4', user_config: {} } })).service.plan).toBe('business-4');
-    const refused = await rejection(async () => await updateService({ ...call, name: 'k', input: { plan: 'startup-4' } }));
+    const refused = await rejection(() => updateService({ ...call, name: 'k', input: { plan: 'startup-4' } }));
     const plans = 'Plan must be one of startup-2, business-4, business-8, premium-6x-8';
     expect([refused.status, refused.message, refused.fieldErrors]).toEqual([400, plans, { plan: [plans] }]);
   });
@@ -229,9 +229,9 @@ describe('updateService (avn service update -c)', () => {
   it('reads a signing key only of OpenSearch and only as text: Kafka has no jwt options, a number is no key', async () => {
     const ctx = testCtx();
     const { call } = await setup(ctx);
-    const kafka = await rejection(async () => await createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: { jwt: { signing_key: 'not base64!' } } } }));
+    const kafka = await rejection(() => createService({ ...call, input: { service_name: 'k', service_type: 'kafka', plan: 'startup-2', user_config: { jwt: { signing_key: 'not base64!' } } } }));
     expect([kafka.status, kafka.message, kafka.fieldErrors]).toEqual([400, 'user_config: Unsupported option "jwt"', { user_config: ['Unsupported option "jwt"'] }]);
-    const notText = await rejection(async () => await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: 42 } } } }));
+    const notText = await rejection(() => createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4', user_config: { jwt: { enabled: true, signing_key: 42 } } } }));
     expect([notText.status, notText.message, notText.fieldErrors]).toEqual([400, 'user_config: jwt.signing_key: Enter text', { 'user_config.jwt.signing_key': ['Enter text'] }]);
     expect(await listServices(call)).toEqual([]);
   });
@@ -242,7 +242,7 @@ describe('updateService (avn service update -c)', () => {
     await createService({ ...call, input: { service_name: 'os', service_type: 'opensearch', plan: 'startup-4' } });
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }) as string;
     const before = await dumpDatabase(ctx);
-    const refused = await rejection(async () => await updateService({ ...call, name: 'os', signingKeyKind: 'hmac', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } }));
+    const refused = await rejection(() => updateService({ ...call, name: 'os', signingKeyKind: 'hmac', input: { user_config: { jwt: { enabled: true, signing_key: pem } } } }));
     expect([refused.status, refused.fieldErrors]).toEqual([
       400,
       { 'user_config.jwt.signing_key': ['that is a PEM key; choose RSA/ECDSA for it, or for HMAC enter the shared secret in base64'] },

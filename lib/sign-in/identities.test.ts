@@ -26,7 +26,7 @@ async function setup({ password = true, orgPatch = {} }: { password?: boolean; o
   if (Object.keys(orgPatch).length) await ctx.db.update(organizations).set(orgPatch).where(eq(organizations.id, org.id));
   const user = await seedUser(ctx, { email: 'ada@example.test', passwordHash: password ? 'hash' : undefined });
   await seedMembership(ctx, { organizationId: org.id, userId: user.id });
-  return { ctx, org, user, principal: async () => await principalOf(ctx, user.id) };
+  return { ctx, org, user, principal: () => principalOf(ctx, user.id) };
 }
 
 describe('listLinkedMethods', () => {

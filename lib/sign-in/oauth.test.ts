@@ -47,7 +47,7 @@ async function invite(ctx: Ctx, organizationId: string, email: string, expiresIn
     });
 }
 
-const identitiesOf = async (ctx: Ctx, userId: string) => await ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, userId));
+const identitiesOf = (ctx: Ctx, userId: string) => ctx.db.select().from(externalIdentities).where(eq(externalIdentities.userId, userId));
 
 describe('signInWithOAuth: linking to an existing user', () => {
   it('links through a verified address, creates a session token with the provider as method, and says "linked"', async () => {
@@ -91,7 +91,7 @@ describe('signInWithOAuth: linking to an existing user', () => {
   ] as const)('an unverified %s address never takes over the existing account', async (provider, label) => {
     const ctx = testCtx();
     const { user, org } = await memberOf(ctx, 'ada@example.test');
-    const error = await refusal(async () => await signIn(ctx, { provider, subject: 'attacker', email: 'ADA@example.test', emailVerified: false }));
+    const error = await refusal(() => signIn(ctx, { provider, subject: 'attacker', email: 'ADA@example.test', emailVerified: false }));
 
     expect(error.reason).toBe('email_not_verified');
     expect(error.message).toContain(`${label} has not verified ada@example.test`);
@@ -106,15 +106,15 @@ describe('signInWithOAuth: linking to an existing user', () => {
     const ctx = testCtx();
     const { user } = await memberOf(ctx, 'ada@example.test');
     await setUserFields(ctx, user.id, { state: 'deactivated' });
-    expect((await refusal(async () => await signIn(ctx, google('ada@example.test')))).reason).toBe('deactivated');
+    expect((await refusal(() => signIn(ctx, google('ada@example.test')))).reason).toBe('deactivated');
     await setUserFields(ctx, user.id, { state: 'active', isApplicationUser: true });
-    expect((await refusal(async () => await signIn(ctx, google('ada@example.test')))).reason).toBe('application_user');
+    expect((await refusal(() => signIn(ctx, google('ada@example.test')))).reason).toBe('application_user');
     expect(await identitiesOf(ctx, user.id)).toEqual([]);
   });
 
   it('refuses an identity without any address it could be matched by', async () => {
     const ctx = testCtx();
-    expect((await refusal(async () => await signIn(ctx, google(null, false, 'x')))).reason).toBe('email_missing');
+    expect((await refusal(() => signIn(ctx, google(null, false, 'x')))).reason).toBe('email_missing');
     expect(await ctx.db.select().from(users)).toEqual([]);
   });
 });
@@ -123,7 +123,7 @@ describe('signInWithOAuth: only into a proven address (pre-account hijacking)', 
   it('a verified address does not open an account whose own address nobody proved: refused, nothing linked, audited', async () => {
     const ctx = testCtx();
     const { user, org } = await memberOf(ctx, 'victim@example.test', {}, { emailProven: false });
-    const error = await refusal(async () => await signIn(ctx, google('victim@example.test', true, 'real-owner')));
+    const error = await refusal(() => signIn(ctx, google('victim@example.test', true, 'real-owner')));
 
     expect(error.reason).toBe('email_not_proven');
     expect(error.status).toBe(403);
@@ -141,7 +141,7 @@ describe('signInWithOAuth: only into a proven address (pre-account hijacking)', 
   it('an unverified address into an unproven account is still refused as unverified', async () => {
     const ctx = testCtx();
     await memberOf(ctx, 'victim@example.test', {}, { emailProven: false });
-    expect((await refusal(async () => await signIn(ctx, google('victim@example.test', false)))).reason).toBe('email_not_verified');
+    expect((await refusal(() => signIn(ctx, google('victim@example.test', false)))).reason).toBe('email_not_verified');
   });
 
   it('a linked provider account that now vouches for the account’s own address proves it; another address or an unverified one does not', async () => {
@@ -181,7 +181,7 @@ describe('signInWithOAuth: the policy', () => {
       expect((await signIn(ctx, identity)).token.authMethod).toBe(provider);
       return;
     }
-    const error = await refusal(async () => await signIn(ctx, identity));
+    const error = await refusal(() => signIn(ctx, identity));
     expect(error.reason).toBe('method_not_allowed');
     expect(error.message).toMatch(/^Organization "Acme" does not allow sign-in with (Google|Microsoft|GitHub)\. Allowed methods: /);
     // Nothing written: no link, no token.
@@ -192,7 +192,7 @@ describe('signInWithOAuth: the policy', () => {
   it('names the allowed methods when only passwords are allowed', async () => {
     const ctx = testCtx();
     await memberOf(ctx, 'ada@example.test', { oauthEnabled: false, samlEnabled: false });
-    expect((await refusal(async () => await signIn(ctx, google('ada@example.test')))).message).toContain('Allowed methods: password.');
+    expect((await refusal(() => signIn(ctx, google('ada@example.test')))).message).toContain('Allowed methods: password.');
   });
 
   it('lets a member of two organizations in when one of them allows the provider', async () => {
@@ -206,7 +206,7 @@ describe('signInWithOAuth: the policy', () => {
   it('refuses an address outside every allowing organization’s IP allowlist', async () => {
     const ctx = testCtx();
     await memberOf(ctx, 'ada@example.test', { ipAllowlist: ['198.51.100.0/24'] });
-    const error = await refusal(async () => await signIn(ctx, google('ada@example.test')));
+    const error = await refusal(() => signIn(ctx, google('ada@example.test')));
     expect(error.reason).toBe('ip_not_allowed');
     expect(error.message).toContain('203.0.113.7');
   });
@@ -231,7 +231,7 @@ describe('signInWithOAuth: the policy', () => {
 describe('signInWithOAuth: a new person', () => {
   it('refuses without an invitation when sign-up is by invitation, and creates nothing', async () => {
     const ctx = testCtx();
-    const error = await refusal(async () => await signIn(ctx, google('new@example.test')));
+    const error = await refusal(() => signIn(ctx, google('new@example.test')));
     expect(error.reason).toBe('no_account');
     expect(error.message).toContain('no organization has invited it');
     expect(await ctx.db.select().from(users)).toEqual([]);
@@ -295,7 +295,7 @@ describe('signInWithOAuth: a new person', () => {
     const ctx = testCtx();
     const org = await seedOrganization(ctx);
     await invite(ctx, org.id, 'new@example.test', -1000);
-    expect((await refusal(async () => await signIn(ctx, google('new@example.test')))).reason).toBe('no_account');
+    expect((await refusal(() => signIn(ctx, google('new@example.test')))).reason).toBe('no_account');
   });
 
   it('refuses when the only inviting organization does not allow the provider, and keeps the invitation', async () => {
@@ -303,7 +303,7 @@ describe('signInWithOAuth: a new person', () => {
     const org = await seedOrganization(ctx, { name: 'Strict' });
     await ctx.db.update(organizations).set({ oauthEnabled: false }).where(eq(organizations.id, org.id));
     await invite(ctx, org.id, 'new@example.test');
-    const error = await refusal(async () => await signIn(ctx, google('new@example.test')));
+    const error = await refusal(() => signIn(ctx, google('new@example.test')));
     expect(error.reason).toBe('method_not_allowed');
     expect(error.message).toContain('Organization "Strict" does not allow sign-in with Google');
     expect(await ctx.db.select().from(users)).toEqual([]);
@@ -327,7 +327,7 @@ describe('signInWithOAuth: a new person', () => {
     const ctx = testCtx();
     const org = await seedOrganization(ctx);
     await invite(ctx, org.id, 'new@example.test');
-    expect((await refusal(async () => await signIn(ctx, google('new@example.test', false), 'open'))).reason).toBe('email_not_verified');
+    expect((await refusal(() => signIn(ctx, google('new@example.test', false), 'open'))).reason).toBe('email_not_verified');
     expect(await ctx.db.select().from(users)).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ async function setup() {
     await ctx.db.insert(domains).values({ id: 'dom1', organizationId: organization.id, domainName: 'acme.test', challengeToken: 't', state, createTime: iso(ctx.now) });
     await ctx.db.insert(domainAuthenticationMethods).values({ domainId: 'dom1', methodId: method.id, createTime: iso(ctx.now) });
   };
-  const find = async (input: unknown) => await findSsoProviders({ ctx, input, baseUrl: 'https://console.example.test' });
+  const find = (input: unknown) => findSsoProviders({ ctx, input, baseUrl: 'https://console.example.test' });
   return { ctx, call, method, organization, domain, find };
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, inject } from 'vitest';
 import { asyncSqliteOver, sqliteConnectionOf, type AsyncDb } from '@/db/async';
 import { openDatabase } from '@/db/client';
-import { closeUnitDatabases, unitDatabase } from '@/db/postgres-unit-databases';
+import { closeUnitDatabases, unitDatabase, unitDatabasePeer } from '@/db/postgres-unit-databases';
 import { currentEngine } from '@/db/tables';
 
 // The unit suite runs on both engines (vitest.config.ts, projects "sqlite" and "postgres"):
@@ -22,6 +22,16 @@ export function createTestDb(): AsyncDb {
     return unitDatabase(inject('postgresClusterUrl'), slot);
   }
   return asyncSqliteOver(openDatabase(':memory:'));
+}
+
+/**
+ * The database createTestDb() made, as another server instance reaches it, for tests of races
+ * between instances: on PostgreSQL a connection pool of its own on the same database (so its
+ * transactions run beside the first pool's, as two instances' do); on SQLite the same database,
+ * since one process keeps one connection and its lock serializes the transactions.
+ */
+export function anotherInstance(db: AsyncDb): AsyncDb {
+  return currentEngine() === 'postgres' ? unitDatabasePeer(db) : db;
 }
 
 /** After each test on PostgreSQL: the next test's databases are the same ones, emptied. */

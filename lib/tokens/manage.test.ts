@@ -25,7 +25,7 @@ describe('createPersonalToken: never wider than the token that asks', () => {
     const ctx = testCtx();
     const { call, user, organization, parent } = await caller(ctx, 'personal', { scopes: ['projects:read'] });
     const before = (await ctx.db.select().from(tokens)).length;
-    const error = await rejection(async () => await createPersonalToken({ ...call, input: { description: 'wider' } }));
+    const error = await rejection(() => createPersonalToken({ ...call, input: { description: 'wider' } }));
     expect([error.status, error.message]).toEqual([403, 'This token\'s scopes (projects:read) do not allow creating a token with scopes (all)']);
     expect(await ctx.db.select().from(tokens)).toHaveLength(before);
     const events = (await listAuditEvents(ctx)).filter((e) => e.event.startsWith('token.'));
@@ -48,11 +48,11 @@ describe('createPersonalToken: never wider than the token that asks', () => {
   it('a fenced token cannot mint one open to anywhere or to a wider range', async () => {
     const ctx = testCtx();
     const { call } = await caller(ctx, 'personal', { ipAllowlist: ['10.0.0.0/8'] });
-    expect((await rejection(async () => await createPersonalToken({ ...call, input: { description: 'x' } }))).message).toBe(
+    expect((await rejection(() => createPersonalToken({ ...call, input: { description: 'x' } }))).message).toBe(
       'This token\'s IP allowlist (10.0.0.0/8) does not allow creating a token with IP allowlist (anywhere)',
     );
     // Normalized before the comparison: "10.1.2.3/7" is 10.0.0.0/7.
-    expect((await rejection(async () => await createPersonalToken({ ...call, input: { description: 'x', ip_allowlist: ['10.1.2.3/7'] } }))).message).toBe(
+    expect((await rejection(() => createPersonalToken({ ...call, input: { description: 'x', ip_allowlist: ['10.1.2.3/7'] } }))).message).toBe(
       'This token\'s IP allowlist (10.0.0.0/8) does not allow creating a token with IP allowlist (10.0.0.0/7)',
     );
     const { token } = await createPersonalToken({ ...call, input: { description: 'x', ip_allowlist: ['::ffff:10.1.0.0/112'] } });
@@ -64,11 +64,11 @@ describe('createPersonalToken: never wider than the token that asks', () => {
     const { call, parent } = await caller(ctx, 'personal', { maxAgeSeconds: 3600 });
     advance(ctx, 600_000);
     const prefix = `This token's expiry (${parent.expiryTime}) does not allow creating a token`;
-    expect((await rejection(async () => await createPersonalToken({ ...call, input: { description: 'x' } }))).message).toBe(`${prefix} without a max age`);
-    expect((await rejection(async () => await createPersonalToken({ ...call, input: { description: 'x', max_age_seconds: 3001 } }))).message).toMatch(
+    expect((await rejection(() => createPersonalToken({ ...call, input: { description: 'x' } }))).message).toBe(`${prefix} without a max age`);
+    expect((await rejection(() => createPersonalToken({ ...call, input: { description: 'x', max_age_seconds: 3001 } }))).message).toMatch(
       new RegExp(`^${prefix.replace(/[().]/g, '\\$&')} with max age 3001 seconds \\(it would expire at .*; at most 3000 seconds\\)$`),
     );
-    expect((await rejection(async () => await createPersonalToken({ ...call, input: { description: 'x', max_age_seconds: 600, extend_when_used: true } }))).message).toBe(
+    expect((await rejection(() => createPersonalToken({ ...call, input: { description: 'x', max_age_seconds: 600, extend_when_used: true } }))).message).toBe(
       `${prefix} that extends when used`,
     );
     const { token } = await createPersonalToken({ ...call, input: { description: 'x', max_age_seconds: 3000 } });
@@ -102,7 +102,7 @@ describe('createPersonalToken: never wider than the token that asks', () => {
   it('bad input is still a 400 before any comparison', async () => {
     const ctx = testCtx();
     const { call } = await caller(ctx, 'personal', { scopes: ['user'] });
-    const error = await rejection(async () => await createPersonalToken({ ...call, input: { description: 'x', scopes: ['everything'] } }));
+    const error = await rejection(() => createPersonalToken({ ...call, input: { description: 'x', scopes: ['everything'] } }));
     expect(error.status).toBe(400);
     expect((await listAuditEvents(ctx)).filter((e) => e.event === 'token.creation_refused')).toEqual([]);
   });

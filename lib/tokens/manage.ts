@@ -8,6 +8,7 @@ import { personalTokenCreationRefusal, policyOf } from '@/lib/policy/policy';
 import { createRequestedToken, type CreatedToken } from './create';
 import { wideningRefusals, type RequestedLimits } from './narrowing';
 import { createTokenSchema, updateTokenSchema } from './schema';
+import { assertTokenStillValid } from './resolve';
 import { hashToken, looksLikeFullToken } from './token';
 import { affectedRows, first, single } from '@/db/async';
 
@@ -44,6 +45,14 @@ export async function assertWithinCallerToken(
   throw new AppError('forbidden', message);
 }
 
+/**
+ * The lock of a user's token creations and mass revocations (db/async.ts TransactionOptions): a
+ * script making many tokens at once, or a "revoke every token" in the middle of them, waits its
+ * turn rather than abort the others with serialization failures on PostgreSQL (one revocation
+ * among 50 concurrent creations ran out of retries without it).
+ */
+const userTokensLock = (userId: string) => ({ lock: `user-tokens:${userId}` });
+
 /** The limits a parsed create-token input asks for. */
 export const requestedLimits = (input: { scopes: string[]; ip_allowlist: string[]; max_age_seconds: number | null; extend_when_used: boolean }): RequestedLimits => ({
   scopes: input.scopes,
@@ -74,6 +83,8 @@ export async function createPersonalToken(call: Call & { input: unknown }): Prom
   // Made with a personal or application token: no wider than it (lib/tokens/narrowing.ts).
   await assertWithinCallerToken(call.ctx, call.principal, requestedLimits(input), (details) => audit(call, 'token.creation_refused', details));
   return await inTransaction(call, async (call) => {
+    // A token that asks for a token while it is being revoked must not leave one behind.
+    await assertTokenStillValid(call.ctx, call.principal.token);
     const owner = { userId: call.principal.user.id, kind: 'personal', authMethod: call.principal.token.authMethod } as const;
     const created = await createRequestedToken(call.ctx, owner, input);
     await audit(call, 'token.created', {
@@ -85,7 +96,7 @@ export async function createPersonalToken(call: Call & { input: unknown }): Prom
         scopes: created.token.scopes,
       });
     return created;
-  });
+  }, userTokensLock(call.principal.user.id));
 }
 
 /** The user's tokens, newest first; `limit`/`offset` page through long lists. */
@@ -145,7 +156,7 @@ export async function revokeOtherTokens(call: Call): Promise<number> {
       .where(and(eq(tokens.userId, call.principal.user.id), ne(tokens.id, call.principal.token.id))));
     await audit(call, 'token.revoked', { scope: 'all_other_tokens', count: changes, kept: call.principal.token.tokenPrefix });
     return changes;
-  });
+  }, userTokensLock(call.principal.user.id));
 }
 
 /**
@@ -158,5 +169,5 @@ export async function expireAllTokens(call: Call): Promise<number> {
     await call.ctx.db.update(users).set({ tokenValidityBegin: iso(call.ctx.now) }).where(eq(users.id, call.principal.user.id));
     await audit(call, 'token.revoked', { scope: 'all_tokens', count: changes });
     return changes;
-  });
+  }, userTokensLock(call.principal.user.id));
 }

@@ -34,13 +34,13 @@ async function member(ctx: Ctx, modes: PersonalTokenMode[], managedBy: number | 
   return { user, orgs, call: { ctx, principal: await principalOf(ctx, user.id), meta: TEST_META } };
 }
 
-const create = async (call: Awaited<ReturnType<typeof member>>['call']) => await createPersonalToken({ ...call, input: { description: 'mine' } });
+const create = (call: Awaited<ReturnType<typeof member>>['call']) => createPersonalToken({ ...call, input: { description: 'mine' } });
 
 describe('createPersonalToken: the organizations\' personal token modes', () => {
   it('an organization that turned personal tokens off refuses them, naming itself', async () => {
     const ctx = testCtx();
     const { call } = await member(ctx, ['disabled']);
-    const error = await rejection(async () => await create(call));
+    const error = await rejection(() => create(call));
     expect([error.status, error.message]).toEqual([403, 'Organization "Org 0" does not allow personal tokens; use an application user']);
     expect(await ctx.db.select().from(tokens).where(eq(tokens.kind, 'personal'))).toHaveLength(1); // the caller's own, from principalOf
   });
@@ -48,7 +48,7 @@ describe('createPersonalToken: the organizations\' personal token modes', () => 
   it('"disabled for managed users" refuses the users it manages and lets everyone else create tokens', async () => {
     const ctx = testCtx();
     const managed = await member(ctx, ['disabled_for_managed'], 0);
-    expect((await rejection(async () => await create(managed.call))).message).toBe('Organization "Org 0" does not allow its managed users to create personal tokens');
+    expect((await rejection(() => create(managed.call))).message).toBe('Organization "Org 0" does not allow its managed users to create personal tokens');
     // Managed by another organization, or by none: the token is for use elsewhere, and this
     // organization's gate keeps it out of its resources.
     const unmanaged = await member(ctx, ['disabled_for_managed']);
@@ -60,10 +60,10 @@ describe('createPersonalToken: the organizations\' personal token modes', () => 
   it('the managing organization refuses even when the others allow tokens, wherever it is listed', async () => {
     const ctx = testCtx();
     const first = await member(ctx, ['disabled', 'enabled'], 0);
-    expect((await rejection(async () => await create(first.call))).message).toBe('Organization "Org 0" does not allow personal tokens; use an application user');
+    expect((await rejection(() => create(first.call))).message).toBe('Organization "Org 0" does not allow personal tokens; use an application user');
     // An earlier organization refuses too, but only as one of several: the managing one is named.
     const last = await member(ctx, ['disabled', 'enabled', 'disabled_for_managed'], 2);
-    expect((await rejection(async () => await create(last.call))).message).toBe('Organization "Org 2" does not allow its managed users to create personal tokens');
+    expect((await rejection(() => create(last.call))).message).toBe('Organization "Org 2" does not allow its managed users to create personal tokens');
   });
 
   it('an organization that does not manage the user refuses only together with all the others', async () => {
@@ -73,7 +73,7 @@ describe('createPersonalToken: the organizations\' personal token modes', () => 
     // Managed by an organization that allows tokens: another's refusal does not decide.
     expect((await create((await member(ctx, ['disabled', 'enabled'], 1)).call)).token.kind).toBe('personal');
     const all = await member(ctx, ['disabled', 'disabled']);
-    expect((await rejection(async () => await create(all.call))).message).toBe('Organization "Org 0" does not allow personal tokens; use an application user');
+    expect((await rejection(() => create(all.call))).message).toBe('Organization "Org 0" does not allow personal tokens; use an application user');
   });
 
   it('a user in no organization may create tokens', async () => {
@@ -121,10 +121,10 @@ describe('the caller\'s own tokens', () => {
     const { token, fullToken } = await seedToken(ctx, alice.user.id);
     expect((await findOwnToken(ctx, alice.user.id, token.tokenPrefix)).id).toBe(token.id);
     expect((await findOwnToken(ctx, alice.user.id, fullToken)).id).toBe(token.id);
-    const byPrefix = await rejection(async () => await findOwnToken(ctx, bob.user.id, token.tokenPrefix));
+    const byPrefix = await rejection(() => findOwnToken(ctx, bob.user.id, token.tokenPrefix));
     expect([byPrefix.status, byPrefix.message]).toEqual([404, `Token ${token.tokenPrefix} not found`]);
     // A full token is never echoed back in the error.
-    expect((await rejection(async () => await findOwnToken(ctx, bob.user.id, fullToken))).message).toBe('Token not found');
+    expect((await rejection(() => findOwnToken(ctx, bob.user.id, fullToken))).message).toBe('Token not found');
   });
 
   it('renames its own token, audited with the old and new description; another user\'s is not found', async () => {
@@ -136,17 +136,17 @@ describe('the caller\'s own tokens', () => {
       old: { description: 'old' },
       new: { description: 'new' },
     });
-    expect((await rejection(async () => await updateTokenDescription({ ...bob.call, prefix: token.tokenPrefix, input: { description: 'mine now' } }))).status).toBe(404);
-    expect((await rejection(async () => await updateTokenDescription({ ...alice.call, prefix: token.tokenPrefix, input: { description: 7 } }))).status).toBe(400);
+    expect((await rejection(() => updateTokenDescription({ ...bob.call, prefix: token.tokenPrefix, input: { description: 'mine now' } }))).status).toBe(404);
+    expect((await rejection(() => updateTokenDescription({ ...alice.call, prefix: token.tokenPrefix, input: { description: 7 } }))).status).toBe(400);
     expect((await findOwnToken(ctx, alice.user.id, token.tokenPrefix)).description).toBe('new');
   });
 
   it('revokes its own token only', async () => {
     const { ctx, alice, bob } = await twoUsers();
     const { token } = await seedToken(ctx, alice.user.id);
-    expect((await rejection(async () => await revokeToken({ ...bob.call, prefixOrToken: token.tokenPrefix }))).status).toBe(404);
+    expect((await rejection(() => revokeToken({ ...bob.call, prefixOrToken: token.tokenPrefix }))).status).toBe(404);
     expect((await revokeToken({ ...alice.call, prefixOrToken: token.tokenPrefix })).id).toBe(token.id);
-    expect((await rejection(async () => await findOwnToken(ctx, alice.user.id, token.tokenPrefix))).status).toBe(404);
+    expect((await rejection(() => findOwnToken(ctx, alice.user.id, token.tokenPrefix))).status).toBe(404);
     expect((await listAuditEvents(ctx)).find((e) => e.event === 'token.revoked')?.details).toEqual({ token_prefix: token.tokenPrefix, kind: 'personal', description: 'test token' });
   });
 

@@ -40,7 +40,7 @@ describe('resolveToken: who', () => {
   ])('401 for %s', async (_name, make) => {
     const ctx = testCtx();
     const { fullToken, token } = await seedToken(ctx, (await seedUser(ctx)).id);
-    const error = await rejection(async () => await resolve(ctx, make(fullToken, token.tokenHash)));
+    const error = await rejection(() => resolve(ctx, make(fullToken, token.tokenHash)));
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/does not exist or has been revoked/);
   });
@@ -50,7 +50,7 @@ describe('resolveToken: who', () => {
     const { fullToken, token } = await seedToken(ctx, (await seedUser(ctx)).id);
     expect((await resolve(ctx, fullToken)).token.id).toBe(token.id);
     await ctx.db.delete(tokens).where(eq(tokens.id, token.id));
-    expect((await rejection(async () => await resolve(ctx, fullToken))).status).toBe(401);
+    expect((await rejection(() => resolve(ctx, fullToken))).status).toBe(401);
   });
 });
 
@@ -69,7 +69,7 @@ describe('resolveToken: expiry', () => {
     if (status === null) {
       expect((await resolve(ctx, fullToken)).token.expiryTime).toBe(iso(new Date(T0.getTime() + HOUR)));
     } else {
-      const error = await rejection(async () => await resolve(ctx, fullToken));
+      const error = await rejection(() => resolve(ctx, fullToken));
       expect(error.status).toBe(status);
       expect(error.message).toBe('Token has expired');
     }
@@ -102,7 +102,7 @@ describe('resolveToken: expiry', () => {
     expect((await resolve(ctx, fullToken)).token.expiryTime).toBe(token.expiryTime);
     expect((await storedToken(ctx, token.id)).expiryTime).toBe(token.expiryTime);
     advance(ctx, HOUR / 2);
-    expect((await rejection(async () => await resolve(ctx, fullToken))).status).toBe(401);
+    expect((await rejection(() => resolve(ctx, fullToken))).status).toBe(401);
   });
 
   it('an extend-when-used token without a max age keeps no expiry when used (it does not expire on the spot)', async () => {
@@ -119,7 +119,7 @@ describe('resolveToken: expiry', () => {
     const ctx = testCtx();
     const { fullToken } = await seedToken(ctx, (await seedUser(ctx)).id, { maxAgeSeconds: 600, extendWhenUsed: true });
     advance(ctx, 600_000);
-    expect((await rejection(async () => await resolve(ctx, fullToken))).message).toBe('Token has expired');
+    expect((await rejection(() => resolve(ctx, fullToken))).message).toBe('Token has expired');
   });
 });
 
@@ -141,7 +141,7 @@ describe('resolveToken: token_validity_begin', () => {
     if (valid) {
       expect((await resolve(ctx, fullToken)).user.id).toBe(user.id);
     } else {
-      const error = await rejection(async () => await resolve(ctx, fullToken));
+      const error = await rejection(() => resolve(ctx, fullToken));
       expect(error.status).toBe(401);
       expect(error.message).toMatch(/all tokens of this user were expired/);
     }
@@ -161,7 +161,7 @@ describe('resolveToken: user state', () => {
     const ctx = testCtx();
     const user = await seedUser(ctx, { state: 'deactivated' });
     const { fullToken } = await seedToken(ctx, user.id);
-    const error = await rejection(async () => await resolve(ctx, fullToken));
+    const error = await rejection(() => resolve(ctx, fullToken));
     expect(error.status).toBe(403);
     expect(error.message).toMatch(/deactivated/);
   });
@@ -170,7 +170,7 @@ describe('resolveToken: user state', () => {
     const ctx = testCtx();
     const user = await seedUser(ctx, { state: 'deactivated' });
     const { fullToken, token } = await seedToken(ctx, user.id);
-    await rejection(async () => await resolve(ctx, fullToken));
+    await rejection(() => resolve(ctx, fullToken));
     expect((await storedToken(ctx, token.id)).lastUsedTime).toBeNull();
   });
 });
@@ -198,7 +198,7 @@ describe('resolveToken: token IP allowlist', () => {
     if (allowed) {
       expect((await resolve(ctx, fullToken, { ip })).token.ipAllowlist).toHaveLength(ipAllowlist.length);
     } else {
-      const error = await rejection(async () => await resolve(ctx, fullToken, { ip }));
+      const error = await rejection(() => resolve(ctx, fullToken, { ip }));
       expect(error.status).toBe(403);
       expect(error.message).toContain(`IP address ${ip ?? 'unknown'} is not in this token's IP allowlist`);
     }
@@ -246,7 +246,7 @@ describe('resolveToken: last use', () => {
   it('does not record a use the allowlist refused', async () => {
     const ctx = testCtx();
     const { fullToken, token } = await seedToken(ctx, (await seedUser(ctx)).id, { ipAllowlist: ['10.0.0.0/8'] });
-    await rejection(async () => await resolve(ctx, fullToken, { ip: '203.0.113.1' }));
+    await rejection(() => resolve(ctx, fullToken, { ip: '203.0.113.1' }));
     expect((await storedToken(ctx, token.id)).lastUsedTime).toBeNull();
   });
 });

@@ -1,11 +1,12 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { type Token, type User } from '@/db/schema';
 import { tokens, users } from '@/db/tables';
-import { type Ctx, inTransaction, iso } from '@/lib/context';
+import { type Ctx, iso } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { allowlistOf } from '@/lib/net/cidr';
 import { preparedPerDb } from '@/lib/prepared';
 import { hashesEqual, hashToken } from './token';
+import { first } from '@/db/async';
 
 /** Last-used fields are written at most this often per token, not on every request. */
 export const TOUCH_INTERVAL_MS = 60_000;
@@ -66,6 +67,24 @@ export async function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTok
   return { token: await touchToken(ctx, token, input), user };
 }
 
+/**
+ * Throws as resolveToken would if the token the gate resolved for this request was revoked (401)
+ * or its user deactivated (403) since. Call it inside the transaction of a write that the token
+ * authorizes and that a revocation must not miss: the gate checked the token before the
+ * transaction began, and a "revoke every token" that committed in between (on this instance or
+ * another) would not find what the write then makes. Read inside the transaction, the check and
+ * the write are one step: on SQLite the transactions run one after the other; on PostgreSQL
+ * SERIALIZABLE aborts one of the two (this read of the token, the revocation's delete of it and
+ * the write the revocation's delete would have ended) and the retry sees the other's outcome.
+ */
+export async function assertTokenStillValid(ctx: Ctx, token: Pick<Token, 'id'>): Promise<void> {
+  const row = await first(
+    ctx.db.select({ state: users.state }).from(tokens).innerJoin(users, eq(users.id, tokens.userId)).where(eq(tokens.id, token.id)).limit(1),
+  );
+  if (!row) throw new AppError('unauthorized', 'Invalid token: it does not exist or has been revoked');
+  if (row.state !== 'active') throw new AppError('forbidden', 'This user account is deactivated');
+}
+
 async function touchToken(ctx: Ctx, token: Token, input: ResolveTokenInput): Promise<Token> {
   const last = token.lastUsedTime ? Date.parse(token.lastUsedTime) : 0;
   if (ctx.now.getTime() - last < TOUCH_INTERVAL_MS) return token;
@@ -77,9 +96,17 @@ async function touchToken(ctx: Ctx, token: Token, input: ResolveTokenInput): Pro
   if (token.extendWhenUsed && token.maxAgeSeconds !== null) {
     changes.expiryTime = iso(new Date(ctx.now.getTime() + token.maxAgeSeconds * 1000));
   }
-  await inTransaction(ctx, async (ctx) => {
-    await ctx.db.update(tokens).set(changes).where(eq(tokens.id, token.id));
-    await ctx.db.update(users).set({ lastActivityTime: changes.lastUsedTime }).where(eq(users.id, token.userId));
-  });
+  // Not in a transaction: a burst of requests with one token (a page's parallel fetches, spread
+  // over several instances) all reach this at once, and as SERIALIZABLE transactions on
+  // PostgreSQL each would abort the others with "concurrent update" until the retries ran out,
+  // failing the requests. One statement at a time, the first one writes and the others find the
+  // token touched already (the condition is checked again after waiting for the row), so the
+  // last-used fields and a slid expiry move forward once, and never fail a request.
+  const touched = await ctx.db
+    .update(tokens)
+    .set(changes)
+    .where(and(eq(tokens.id, token.id), or(isNull(tokens.lastUsedTime), lte(tokens.lastUsedTime, iso(new Date(ctx.now.getTime() - TOUCH_INTERVAL_MS))))))
+    .returning({ id: tokens.id });
+  if (touched.length > 0) await ctx.db.update(users).set({ lastActivityTime: changes.lastUsedTime }).where(eq(users.id, token.userId));
   return { ...token, ...changes };
 }

@@ -73,7 +73,7 @@ describe('beginTotpEnrollment', () => {
     const ctx = testCtx();
     const { principal } = await signedIn(ctx);
     const { secret } = await enroll(ctx, principal);
-    const error = await rejection(async () => await beginTotpEnrollment({ ctx, principal }));
+    const error = await rejection(() => beginTotpEnrollment({ ctx, principal }));
     expect(error.status).toBe(409);
     expect((await first(ctx.db.select().from(totpCredentials).limit(1)))!.secret).toBe(secret);
   });
@@ -119,7 +119,7 @@ describe('confirmTotpEnrollment', () => {
       const { principal } = await signedIn(ctx);
       const { secret } = await beginTotpEnrollment({ ctx, principal });
       const code = totpCodeForStep(secret, totpStepAt(ctx.now) + delta);
-      const confirm = async () => await confirmTotpEnrollment({ ctx, principal, meta: META, input: { code } });
+      const confirm = () => confirmTotpEnrollment({ ctx, principal, meta: META, input: { code } });
       if (ok) expect((await confirm()).recoveryCodes).toHaveLength(10);
       else expect((await rejection(confirm)).message).toBe('Wrong authentication code');
     }
@@ -130,7 +130,7 @@ describe('confirmTotpEnrollment', () => {
     const { principal } = await signedIn(ctx);
     const { secret } = await beginTotpEnrollment({ ctx, principal });
     const wrong = wrongCode(secret, ctx.now);
-    const error = await rejection(async () => await confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: wrong } }));
+    const error = await rejection(() => confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: wrong } }));
     expect(error.status).toBe(400);
     expect(error.fieldErrors).toEqual({ code: ['Wrong authentication code'] });
     expect((await first(ctx.db.select().from(totpCredentials).limit(1)))!.confirmedTime).toBeNull();
@@ -145,7 +145,7 @@ describe('confirmTotpEnrollment', () => {
     const ctx = testCtx();
     const { principal } = await signedIn(ctx);
     await beginTotpEnrollment({ ctx, principal });
-    const error = await rejection(async () => await confirmTotpEnrollment({ ctx, principal, meta: META, input: { code } }));
+    const error = await rejection(() => confirmTotpEnrollment({ ctx, principal, meta: META, input: { code } }));
     expect(error.status).toBe(400);
     expect(error.fieldErrors.code).toEqual(['Enter the 6-digit code from your authenticator app']);
   });
@@ -153,10 +153,10 @@ describe('confirmTotpEnrollment', () => {
   it('409 without a setup in progress, or once confirmed', async () => {
     const ctx = testCtx();
     const { principal } = await signedIn(ctx);
-    expect((await rejection(async () => await confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: '123456' } }))).status).toBe(409);
+    expect((await rejection(() => confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: '123456' } }))).status).toBe(409);
     const { secret } = await enroll(ctx, principal);
     advance(ctx, 30_000);
-    const again = async () => await confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: totpCodeAt(secret, ctx.now) } });
+    const again = () => confirmTotpEnrollment({ ctx, principal, meta: META, input: { code: totpCodeAt(secret, ctx.now) } });
     expect((await rejection(again)).status).toBe(409);
   });
 
@@ -212,7 +212,7 @@ describe('disableTwoFactor', () => {
     const ctx = testCtx();
     const { principal, call } = await signedIn(ctx);
     const { secret } = await enroll(ctx, principal);
-    const error = await rejection(async () => await disableTwoFactor({ ...call, input: { code: totpCodeAt(secret, ctx.now) } }));
+    const error = await rejection(() => disableTwoFactor({ ...call, input: { code: totpCodeAt(secret, ctx.now) } }));
     expect(error.fieldErrors).toEqual({ code: ['Wrong authentication code'] });
     expect((await twoFactorStatus(ctx, principal.user.id)).enabled).toBe(true);
   });
@@ -225,19 +225,19 @@ describe('disableTwoFactor', () => {
     const right = totpCodeAt(secret, ctx.now);
     const wrong = wrongCode(secret, ctx.now);
     for (let i = 0; i < ACCOUNT_LIMIT; i++) {
-      expect((await rejection(async () => await disableTwoFactor({ ...call, input: { code: wrong } }))).message).toBe('Wrong authentication code');
+      expect((await rejection(() => disableTwoFactor({ ...call, input: { code: wrong } }))).message).toBe('Wrong authentication code');
     }
     expect(await failures(ctx, principal.user.email)).toBe(ACCOUNT_LIMIT);
     expect((await listAuditEvents(ctx)).filter((e) => e.event === 'two_factor.code_failed')).toHaveLength(ACCOUNT_LIMIT * 2);
     expect((await listAuditEvents(ctx)).at(-1)!.details).toEqual({ during: 'disable' });
-    expect((await rejection(async () => await disableTwoFactor({ ...call, input: { code: right } }))).status).toBe(429);
+    expect((await rejection(() => disableTwoFactor({ ...call, input: { code: right } }))).status).toBe(429);
     expect((await twoFactorStatus(ctx, principal.user.id)).enabled).toBe(true);
   });
 
   it('409 when it is not on', async () => {
     const ctx = testCtx();
     const { call } = await signedIn(ctx);
-    expect((await rejection(async () => await disableTwoFactor({ ...call, input: { code: '123456' } }))).status).toBe(409);
+    expect((await rejection(() => disableTwoFactor({ ...call, input: { code: '123456' } }))).status).toBe(409);
   });
 });
 

@@ -4,7 +4,7 @@ import { addMember, callAs, seedAdminAndBob, seedLinkedIdentities, seedTotp, set
 import { seedMembership, seedOrganization, seedToken, testCtx } from '@/lib/testing/seed';
 import { loadMemberPage } from './member-page';
 
-const world = async () => await seedAdminAndBob(testCtx());
+const world = () => seedAdminAndBob(testCtx());
 
 describe('loadMemberPage', () => {
   it('gathers the member’s methods, 2FA, sessions and tokens, management and the reset answer', async () => {
@@ -46,7 +46,7 @@ describe('loadMemberPage', () => {
     const { ctx, organization, admin, bob, call } = await world();
     expect((await rejection(async () => await loadMemberPage({ ...await callAs(ctx, bob.id, organization.id), userId: admin.id }))).status).toBe(403);
     const stranger = await addMember(ctx, (await seedOrganization(ctx)).id);
-    const error = await rejection(async () => await loadMemberPage({ ...call, userId: stranger.id }));
+    const error = await rejection(() => loadMemberPage({ ...call, userId: stranger.id }));
     expect([error.status, error.message]).toEqual([404, `User ${stranger.id} is not a member of this organization`]);
   });
 });

@@ -47,4 +47,4 @@ export async function loadMemberPage(call: OrgCall & { userId: string }): Promis
   };
 }
 
-const namesOf = async (ctx: Ctx, tokens: Token[]) => await identityProviderNames(ctx, tokens.map((t) => t.authMethod));
+const namesOf = (ctx: Ctx, tokens: Token[]) => identityProviderNames(ctx, tokens.map((t) => t.authMethod));

@@ -117,7 +117,7 @@ describe('resetMemberTwoFactor', () => {
   it('a member with no two-factor authentication gets a clear 409, and nothing is recorded', async () => {
     const { ctx, organization, call } = await world();
     const erin = await addMember(ctx, organization.id, { email: 'erin@example.test' });
-    const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: erin.id }));
+    const error = await rejection(() => resetMemberTwoFactor({ ...call, userId: erin.id }));
     expect([error.status, error.message]).toEqual([409, 'erin@example.test has no two-factor authentication to reset.']);
     expect(await resetEvents(ctx)).toEqual([]);
   });
@@ -125,7 +125,7 @@ describe('resetMemberTwoFactor', () => {
   it('a second reset finds nothing to reset', async () => {
     const { bob, call } = await world();
     await resetMemberTwoFactor({ ...call, userId: bob.id });
-    expect((await rejection(async () => await resetMemberTwoFactor({ ...call, userId: bob.id }))).message).toBe('bob@example.test has no two-factor authentication to reset.');
+    expect((await rejection(() => resetMemberTwoFactor({ ...call, userId: bob.id }))).message).toBe('bob@example.test has no two-factor authentication to reset.');
   });
 
   describe('the account rule (the same as for deactivating)', () => {
@@ -135,7 +135,7 @@ describe('resetMemberTwoFactor', () => {
     it('refuses a member who also belongs to another organization (409), removing nothing', async () => {
       const { ctx, bob, call } = await world();
       await seedMembership(ctx, { organizationId: (await seedOrganization(ctx)).id, userId: bob.id });
-      const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: bob.id }));
+      const error = await rejection(() => resetMemberTwoFactor({ ...call, userId: bob.id }));
       expect([error.status, error.message]).toEqual([409, REFUSAL]);
       expect(await enrollmentOf(ctx, bob.id)).toEqual({ credentials: 1, codes: 10 });
       expect(await resetEvents(ctx)).toEqual([]);
@@ -146,7 +146,7 @@ describe('resetMemberTwoFactor', () => {
       const manager = await seedOrganization(ctx);
       await seedMembership(ctx, { organizationId: manager.id, userId: bob.id });
       await setUserFields(ctx, bob.id, { managingOrganizationId: manager.id });
-      expect((await rejection(async () => await resetMemberTwoFactor({ ...call, userId: bob.id }))).message).toBe(REFUSAL);
+      expect((await rejection(() => resetMemberTwoFactor({ ...call, userId: bob.id }))).message).toBe(REFUSAL);
       expect(await enrollmentOf(ctx, bob.id)).toEqual({ credentials: 1, codes: 10 });
     });
 
@@ -181,7 +181,7 @@ describe('resetMemberTwoFactor', () => {
 
     it('403 without a resolved organization', async () => {
       const { bob, call } = await world();
-      expect((await rejection(async () => await resetMemberTwoFactor({ ...call, membership: null, userId: bob.id }))).status).toBe(403);
+      expect((await rejection(() => resetMemberTwoFactor({ ...call, membership: null, userId: bob.id }))).status).toBe(403);
     });
 
     it('404 for a member of another organization, even one whose super admin the caller also is', async () => {
@@ -190,16 +190,16 @@ describe('resetMemberTwoFactor', () => {
       await seedMembership(ctx, { organizationId: other.id, userId: admin.id, isSuperAdmin: true });
       const stranger = await addMember(ctx, other.id, { email: 'stranger@example.test' });
       await enroll(ctx, stranger.id);
-      const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: stranger.id }));
+      const error = await rejection(() => resetMemberTwoFactor({ ...call, userId: stranger.id }));
       expect([error.status, error.message]).toEqual([404, `User ${stranger.id} is not a member of this organization`]);
       expect(await enrollmentOf(ctx, stranger.id)).toEqual({ credentials: 1, codes: 10 });
     });
 
     it('404 for an unknown user id; 400 for one that is no user id', async () => {
       const { call } = await world();
-      expect((await rejection(async () => await resetMemberTwoFactor({ ...call, userId: 'u-nobody' }))).status).toBe(404);
+      expect((await rejection(() => resetMemberTwoFactor({ ...call, userId: 'u-nobody' }))).status).toBe(404);
       for (const userId of ['', '   ', 'x'.repeat(65)]) {
-        const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId }));
+        const error = await rejection(() => resetMemberTwoFactor({ ...call, userId }));
         expect(error.status, JSON.stringify(userId)).toBe(400);
       }
     });
@@ -207,7 +207,7 @@ describe('resetMemberTwoFactor', () => {
     it('refuses a super admin’s own 2FA: that asks for a code on Profile → Authentication', async () => {
       const { ctx, admin, call } = await world();
       await enroll(ctx, admin.id);
-      const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: admin.id }));
+      const error = await rejection(() => resetMemberTwoFactor({ ...call, userId: admin.id }));
       expect([error.status, error.message]).toEqual([
         409,
         'To turn off your own two-factor authentication, use Profile → Authentication: it asks for a code or a recovery code.',
@@ -219,7 +219,7 @@ describe('resetMemberTwoFactor', () => {
       const { ctx, organization, call } = await world();
       const robot = await addMember(ctx, organization.id, { email: 'robot@example.test', passwordHash: '' });
       await setUserFields(ctx, robot.id, { isApplicationUser: true });
-      const error = await rejection(async () => await resetMemberTwoFactor({ ...call, userId: robot.id }));
+      const error = await rejection(() => resetMemberTwoFactor({ ...call, userId: robot.id }));
       expect([error.status, error.message]).toEqual([
         409,
         'robot@example.test is an application user: application users sign in with tokens only and have no two-factor authentication.',

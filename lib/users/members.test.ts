@@ -29,13 +29,13 @@ const memberAuditEvents = async (ctx: Ctx) => (await listAuditEvents(ctx)).filte
 
 describe('who may manage members', () => {
   const operations: [string, (call: OrgCall, userId: string) => unknown][] = [
-    ['list', async (call) => await listMembers(call)],
-    ['get', async (call, userId) => await getMember({ ...call, userId })],
-    ['update', async (call, userId) => await updateMember({ ...call, userId, input: { is_super_admin: true } })],
-    ['remove', async (call, userId) => await removeMember({ ...call, userId })],
-    ['list tokens', async (call, userId) => await listMemberTokens({ ...call, userId })],
-    ['revoke a token', async (call, userId) => await revokeMemberToken({ ...call, userId, prefix: 'pcls_x' })],
-    ['authentication methods', async (call, userId) => await listMemberAuthenticationMethods({ ...call, userId })],
+    ['list', (call) => listMembers(call)],
+    ['get', (call, userId) => getMember({ ...call, userId })],
+    ['update', (call, userId) => updateMember({ ...call, userId, input: { is_super_admin: true } })],
+    ['remove', (call, userId) => removeMember({ ...call, userId })],
+    ['list tokens', (call, userId) => listMemberTokens({ ...call, userId })],
+    ['revoke a token', (call, userId) => revokeMemberToken({ ...call, userId, prefix: 'pcls_x' })],
+    ['authentication methods', (call, userId) => listMemberAuthenticationMethods({ ...call, userId })],
   ];
 
   it.each(operations)('%s: 403 for a member who is not a super admin', async (_name, run) => {
@@ -122,7 +122,7 @@ describe('listMembers', () => {
 
   it.each(['yes', '', 'TRUE'])('include_application_users=%j is a 400', async (value) => {
     const { call } = await world();
-    const error = await rejection(async () => await listMembers({ ...call, query: { include_application_users: value } }));
+    const error = await rejection(() => listMembers({ ...call, query: { include_application_users: value } }));
     expect(error.status).toBe(400);
     expect(error.fieldErrors.include_application_users).toEqual(['include_application_users must be true or false']);
   });
@@ -168,7 +168,7 @@ describe('updateMember', () => {
     expect((await authenticate({ ctx, input })).user.id).toBe(bob.id);
 
     expect((await updateMember({ ...call, userId: bob.id, input: { state: 'deactivated' } })).user.state).toBe('deactivated');
-    const refused = await rejection(async () => await authenticate({ ctx, input }));
+    const refused = await rejection(() => authenticate({ ctx, input }));
     expect(refused.status).toBe(403);
     expect(refused.message).toBe('This user account is deactivated');
 
@@ -189,7 +189,7 @@ describe('updateMember', () => {
     [{ job_title: 'CTO' }, '', 'Unrecognized key: "job_title"'],
   ])('%j is a 400 naming the field', async (input, field, message) => {
     const { ctx, bob, call } = await world();
-    const error = await rejection(async () => await updateMember({ ...call, userId: bob.id, input }));
+    const error = await rejection(() => updateMember({ ...call, userId: bob.id, input }));
     expect(error.status).toBe(400);
     expect(error.fieldErrors[field]).toEqual([message]);
     expect((await getMember({ ...call, userId: bob.id })).user.state).toBe('active');
@@ -200,7 +200,7 @@ describe('updateMember', () => {
     const { ctx, bob, call } = await world();
     await seedMembership(ctx, { organizationId: (await seedOrganization(ctx)).id, userId: bob.id });
     for (const input of [{ state: 'deactivated' }, { real_name: 'Robert' }]) {
-      const error = await rejection(async () => await updateMember({ ...call, userId: bob.id, input }));
+      const error = await rejection(() => updateMember({ ...call, userId: bob.id, input }));
       expect(error.status).toBe(409);
       expect(error.message).toMatch(/^bob@example\.test also belongs to other organizations/);
     }
@@ -212,7 +212,7 @@ describe('updateMember', () => {
   it('says whose account it is, and how to go on, in the refusal', async () => {
     const { ctx, bob, call } = await world();
     await seedMembership(ctx, { organizationId: (await seedOrganization(ctx)).id, userId: bob.id });
-    expect((await rejection(async () => await updateMember({ ...call, userId: bob.id, input: { state: 'deactivated' } }))).message).toBe(
+    expect((await rejection(() => updateMember({ ...call, userId: bob.id, input: { state: 'deactivated' } }))).message).toBe(
       "bob@example.test also belongs to other organizations and is not managed by this one: their state and name are not this organization's alone to change. Remove them from this organization instead.",
     );
   });
@@ -231,14 +231,14 @@ describe('updateMember', () => {
     const manager = await seedOrganization(ctx);
     await seedMembership(ctx, { organizationId: manager.id, userId: bob.id });
     await setUserFields(ctx, bob.id, { managingOrganizationId: manager.id });
-    expect((await rejection(async () => await updateMember({ ...call, userId: bob.id, input: { state: 'deactivated' } }))).status).toBe(409);
+    expect((await rejection(() => updateMember({ ...call, userId: bob.id, input: { state: 'deactivated' } }))).status).toBe(409);
     expect((await first(ctx.db.select().from(users).where(eq(users.id, bob.id)).limit(1)))!.state).toBe('active');
   });
 
   it('refuses to let a super admin deactivate themselves', async () => {
     const { ctx, organization, admin, call } = await world();
     await addMember(ctx, organization.id, { email: 'second@example.test', isSuperAdmin: true });
-    const error = await rejection(async () => await updateMember({ ...call, userId: admin.id, input: { state: 'deactivated' } }));
+    const error = await rejection(() => updateMember({ ...call, userId: admin.id, input: { state: 'deactivated' } }));
     expect(error.status).toBe(409);
     expect(error.message).toBe('You cannot deactivate yourself: ask another super admin');
   });
@@ -248,9 +248,9 @@ describe('the last super admin', () => {
   const LAST = 'admin@example.test is the last active super admin of this organization and cannot be';
 
   it.each([
-    ['demoted', async (call: OrgCall, userId: string) => await updateMember({ ...call, userId, input: { is_super_admin: false } })],
-    ['deactivated', async (call: OrgCall, userId: string) => await updateMember({ ...call, userId, input: { state: 'deactivated' } })],
-    ['removed', async (call: OrgCall, userId: string) => await removeMember({ ...call, userId })],
+    ['demoted', (call: OrgCall, userId: string) => updateMember({ ...call, userId, input: { is_super_admin: false } })],
+    ['deactivated', (call: OrgCall, userId: string) => updateMember({ ...call, userId, input: { state: 'deactivated' } })],
+    ['removed', (call: OrgCall, userId: string) => removeMember({ ...call, userId })],
   ])('cannot be %s', async (change, run) => {
     const { ctx, admin, call, organization } = await world();
     const error = await rejection(() => run(call, admin.id));
@@ -262,13 +262,13 @@ describe('the last super admin', () => {
   });
 
   it.each([
-    ['a deactivated super admin', async (ctx: Ctx, userId: string) => await setUserFields(ctx, userId, { state: 'deactivated' })],
-    ['an application user', async (ctx: Ctx, userId: string) => await setUserFields(ctx, userId, { isApplicationUser: true })],
+    ['a deactivated super admin', (ctx: Ctx, userId: string) => setUserFields(ctx, userId, { state: 'deactivated' })],
+    ['an application user', (ctx: Ctx, userId: string) => setUserFields(ctx, userId, { isApplicationUser: true })],
   ])('is not spared by %s, who cannot sign in to manage it', async (_label, spoil) => {
     const { ctx, organization, admin, call } = await world();
     const other = await addMember(ctx, organization.id, { email: 'other@example.test', isSuperAdmin: true });
     await spoil(ctx, other.id);
-    expect((await rejection(async () => await updateMember({ ...call, userId: admin.id, input: { is_super_admin: false } }))).status).toBe(409);
+    expect((await rejection(() => updateMember({ ...call, userId: admin.id, input: { is_super_admin: false } }))).status).toBe(409);
   });
 
   it('can step down once another active super admin exists', async () => {
@@ -277,7 +277,7 @@ describe('the last super admin', () => {
     expect((await updateMember({ ...call, userId: admin.id, input: { is_super_admin: false } })).isSuperAdmin).toBe(false);
     // Now bob is the last one, and the guard holds for him.
     const bobCall = await callAs(ctx, bob.id, organization.id);
-    expect((await rejection(async () => await removeMember({ ...bobCall, userId: bob.id }))).message).toMatch(/^bob@example\.test is the last active super admin/);
+    expect((await rejection(() => removeMember({ ...bobCall, userId: bob.id }))).message).toMatch(/^bob@example\.test is the last active super admin/);
   });
 
   it('does not guard members who are not super admins', async () => {
@@ -309,7 +309,7 @@ describe('removeMember', () => {
         details: { user_id: bob.id, user_email: 'bob@example.test', was_super_admin: false },
       },
     ]);
-    expect((await rejection(async () => await removeMember({ ...call, userId: bob.id }))).status).toBe(404);
+    expect((await rejection(() => removeMember({ ...call, userId: bob.id }))).status).toBe(404);
   });
 
   it('lets a super admin leave when another one stays', async () => {
@@ -347,7 +347,7 @@ describe('member tokens', () => {
     const bobToken = await seedToken(ctx, bob.id);
     // Another member's prefix under bob is not found, and neither is a full token.
     for (const prefix of [adminToken.token.tokenPrefix, bobToken.fullToken]) {
-      const error = await rejection(async () => await revokeMemberToken({ ...call, userId: bob.id, prefix }));
+      const error = await rejection(() => revokeMemberToken({ ...call, userId: bob.id, prefix }));
       expect(error.status).toBe(404);
     }
     expect(await ctx.db.select().from(tokens).where(eq(tokens.userId, bob.id))).toHaveLength(1);

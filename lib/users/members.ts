@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNotNull, max, ne } from 'drizzle-orm';
 import { type Token, type User } from '@/db/schema';
 import { authenticationMethods, externalIdentities, memberships, tokens, users } from '@/db/tables';
 import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
-import { type Ctx, inTransaction } from '@/lib/context';
+import { type Ctx, inTransaction, organizationLock } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { selectMembersWithCredentials } from '@/lib/model/memberships';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
@@ -95,12 +95,18 @@ function memberTarget(call: OrgCall & { userId: string }): MemberTarget {
 }
 
 /**
- * Runs `change` on the member inside one immediate transaction: the last-super-admin guard's
- * count and the write happen under one write lock, so two admins demoting or removing each
- * other at once cannot both pass it.
+ * Runs `change` on the member inside one transaction, handing it the call whose ctx is the
+ * transaction's: the last-super-admin guard's count and the write must both go through it. Then
+ * two admins demoting or removing each other at once cannot both pass the guard: on SQLite the
+ * transactions run one after the other; on PostgreSQL (several instances) SERIALIZABLE aborts
+ * one of two that read each other's row before writing, and its retry sees the other's change.
+ * Through the outer call instead, the count and the write would run on other pooled connections,
+ * outside the transaction, and both admins could be demoted. The organization's lock makes many
+ * changes at once (five admins demoting each other took up to five of the five attempts) wait
+ * their turn instead of aborting each other.
  */
-async function changeMember<T>(ctx: Ctx, { organizationId, userId }: MemberTarget, change: (member: Member) => T): Promise<T> {
-  return await inTransaction(ctx, async (ctx) => change(await findMember(ctx, organizationId, userId)));
+async function changeMember<T>(call: OrgCall, { organizationId, userId }: MemberTarget, change: (member: Member, call: OrgCall) => Promise<T>): Promise<T> {
+  return await inTransaction(call, async (call) => await change(await findMember(call.ctx, organizationId, userId), call), organizationLock(organizationId));
 }
 
 export async function getMember(call: OrgCall & { userId: string }): Promise<Member> {
@@ -179,9 +185,9 @@ export async function updateMember(call: OrgCall & { userId: string; input: unkn
   const target = memberTarget(call);
   const { organizationId, userId } = target;
   const input = parseInput(updateMemberSchema, call.input);
-  const { ctx } = call;
 
-  return await changeMember(ctx, target, async (member) => {
+  return await changeMember(call, target, async (member, call) => {
+    const { ctx } = call;
     const old: Record<string, unknown> = {};
     const next: Record<string, unknown> = {};
 
@@ -238,8 +244,8 @@ export async function updateMember(call: OrgCall & { userId: string; input: unkn
 export async function removeMember(call: OrgCall & { userId: string }): Promise<Member> {
   const target = memberTarget(call);
   const { organizationId, userId } = target;
-  const { ctx } = call;
-  return await changeMember(ctx, target, async (member) => {
+  return await changeMember(call, target, async (member, call) => {
+    const { ctx } = call;
     await assertNotLastSuperAdmin(ctx, organizationId, member, 'removed');
     await ctx.db
       .delete(memberships)

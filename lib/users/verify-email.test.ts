@@ -49,7 +49,7 @@ async function requestCode(ctx: Ctx, userId: string, mail = mailer()): Promise<s
 }
 
 const provenTime = async (ctx: Ctx, id: string) => (await first(ctx.db.select({ t: users.emailVerifiedTime }).from(users).where(eq(users.id, id)).limit(1)))!.t;
-const rows = async (ctx: Ctx) => await ctx.db.select().from(emailVerifications);
+const rows = (ctx: Ctx) => ctx.db.select().from(emailVerifications);
 const confirm = async (ctx: Ctx, userId: string, code: string, kind: TokenKind = 'session') =>
   await confirmEmailVerification({ ctx, principal: await principalOf(ctx, userId, kind), meta: META, input: { code } });
 
@@ -159,7 +159,7 @@ describe('requestEmailVerification', () => {
     advance(ctx, 1000);
     const second = await requestCode(ctx, user.id, mail);
     expect((await rows(ctx)).filter((r) => r.userId === user.id)).toHaveLength(1);
-    expect((await rejection(async () => await confirm(ctx, user.id, first))).status).toBe(404);
+    expect((await rejection(() => confirm(ctx, user.id, first))).status).toBe(404);
     expect(await confirm(ctx, user.id, second)).toEqual({ email: 'owner@x.test', alreadyProven: false });
   });
 
@@ -202,7 +202,7 @@ describe('confirmEmailVerification', () => {
     ]);
 
     // Single use.
-    const again = await rejection(async () => await confirm(ctx, user.id, code));
+    const again = await rejection(() => confirm(ctx, user.id, code));
     expect([again.status, again.message]).toEqual([410, 'This verification link has been used already: each link works once.']);
   });
 
@@ -221,7 +221,7 @@ describe('confirmEmailVerification', () => {
     const realOwner = await seedUser(ctx, { email: 'owner.personal@y.test', emailProven: true });
     const before = await dumpDatabase(ctx);
 
-    const error = await rejection(async () => await confirm(ctx, realOwner.id, code));
+    const error = await rejection(() => confirm(ctx, realOwner.id, code));
     expect(error.status).toBe(403);
     expect(error.message).toBe(
       'This verification link belongs to another account, not to owner.personal@y.test: nothing was changed. Only the account that asked for it, signed in, can use it.',
@@ -243,7 +243,7 @@ describe('confirmEmailVerification', () => {
     const other = await seedUser(ctx, { email: 'other@y.test' });
     const code = await requestCode(ctx, user.id);
     advance(ctx, EMAIL_VERIFICATION_MAX_AGE_MS + 1);
-    expect((await rejection(async () => await confirm(ctx, other.id, code))).status).toBe(403);
+    expect((await rejection(() => confirm(ctx, other.id, code))).status).toBe(403);
   });
 
   it('expires after one hour, to the second', async () => {
@@ -251,7 +251,7 @@ describe('confirmEmailVerification', () => {
     const { user } = await unproven(ctx);
     const code = await requestCode(ctx, user.id);
     advance(ctx, EMAIL_VERIFICATION_MAX_AGE_MS);
-    const error = await rejection(async () => await confirm(ctx, user.id, code));
+    const error = await rejection(() => confirm(ctx, user.id, code));
     expect([error.status, error.message]).toEqual([410, 'This verification link has expired (links are valid for one hour). Ask for a new one under Profile → Authentication.']);
     expect(await provenTime(ctx, user.id)).toBeNull();
 
@@ -267,7 +267,7 @@ describe('confirmEmailVerification', () => {
     const { user } = await unproven(ctx, 'old@x.test');
     const code = await requestCode(ctx, user.id);
     await ctx.db.update(users).set({ email: 'new@x.test' }).where(eq(users.id, user.id));
-    const error = await rejection(async () => await confirm(ctx, user.id, code));
+    const error = await rejection(() => confirm(ctx, user.id, code));
     expect([error.status, error.message]).toEqual([
       410,
       "This link was mailed to old@x.test, which is no longer your account's address. Ask for a new link under Profile → Authentication.",
@@ -284,7 +284,7 @@ describe('confirmEmailVerification', () => {
     const ctx = testCtx();
     const { user } = await unproven(ctx);
     await requestCode(ctx, user.id);
-    const error = await rejection(async () => await confirm(ctx, user.id, code));
+    const error = await rejection(() => confirm(ctx, user.id, code));
     expect([error.status, error.message]).toEqual([status, message]);
     expect(await provenTime(ctx, user.id)).toBeNull();
   });
@@ -300,12 +300,12 @@ describe('confirmEmailVerification', () => {
     const ctx = testCtx();
     const { user } = await unproven(ctx);
     const code = await requestCode(ctx, user.id);
-    expect((await rejection(async () => await confirm(ctx, user.id, code, 'application'))).status).toBe(403);
+    expect((await rejection(() => confirm(ctx, user.id, code, 'application'))).status).toBe(403);
     expect(await provenTime(ctx, user.id)).toBeNull();
     // Its own link: no "another account tried it" event for its owner.
     expect((await listAuditEvents(ctx)).filter((e) => e.event === 'user.email_verification_refused')).toEqual([]);
     // An unknown code from such a token is the same 403, not a failure of the refusal audit.
-    const unknown = await rejection(async () => await confirm(ctx, user.id, 'no-such-code', 'application'));
+    const unknown = await rejection(() => confirm(ctx, user.id, 'no-such-code', 'application'));
     expect(unknown.status).toBe(403);
     expect(unknown.message).toBe('Application users have no mailbox: only a person can verify their address');
   });

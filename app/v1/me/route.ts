@@ -3,5 +3,5 @@ import { meResponse } from '@/lib/users/me';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/me', {
   // GET /v1/me
-  GET: async ({ ctx, principal }) => await meResponse(ctx, principal),
+  GET: ({ ctx, principal }) => meResponse(ctx, principal),
 });

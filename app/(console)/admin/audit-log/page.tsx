@@ -26,7 +26,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
   let log: AuditLogPage | null = null;
   let fieldErrors: FieldErrors = {};
-  const read = async () => await readAuditLog({ ctx, membership, input: { ...filter, limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE } });
+  const read = () => readAuditLog({ ctx, membership, input: { ...filter, limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE } });
   try {
     log = await read();
     const pages = Math.max(1, Math.ceil(log.total / AUDIT_PAGE_SIZE));

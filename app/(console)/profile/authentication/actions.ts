@@ -36,13 +36,13 @@ export const beginTotpAction = consoleAction(
 
 export const confirmTotpAction = consoleAction(
   confirmTotpSchema,
-  async (input, call) => await confirmTotpEnrollment({ ...call, input }),
+  (input, call) => confirmTotpEnrollment({ ...call, input }),
   enrollment,
 );
 
 export const disableTwoFactorAction = consoleAction(
   disableTwoFactorSchema,
-  async (input, call) => await disableTwoFactor({ ...call, input }),
+  (input, call) => disableTwoFactor({ ...call, input }),
   { ownResources: true },
 );
 

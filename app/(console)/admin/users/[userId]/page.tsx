@@ -33,7 +33,7 @@ export default async function MemberPageView({ params }: { params: Promise<{ use
   const session = await requireSuperAdmin();
   const { membership, principal } = session;
   const ctx = liveCtx();
-  const page = await load(async () => await loadMemberPage({ ...session, ctx, membership, userId }));
+  const page = await load(() => loadMemberPage({ ...session, ctx, membership, userId }));
   const { member, methods, twoFactor } = page;
   const { user } = member;
   const tokens = page.tokens.map((t) => tokenToWire(t, principal.token.id));

@@ -54,5 +54,5 @@ async function consume(request: Request, { account_id, method_id }: { account_id
 }
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/v1/sso/saml/account/{account_id}/method/{method_id}/acs', {
-  POST: async ({ request, params }) => await consume(request, params),
+  POST: ({ request, params }) => consume(request, params),
 });
