@@ -49,7 +49,7 @@ export type Cluster = {
   migrationLockWaiters: number;
   /** nginx's configuration file. */
   nginxConfig: string;
-  /** Kills the instance's whole process group with SIGKILL (kill -9, no shutdown) and waits until it is gone. */
+  /** Kills the instance's whole process group with SIGKILL (kill -9, no shutdown) and waits until its port refuses connections. */
   kill: (instance: Instance) => Promise<void>;
   /** Starts a stopped instance again on its port, with the same environment, and waits for its /healthz. */
   restart: (instance: Instance) => Promise<void>;
@@ -134,6 +134,24 @@ async function waitUntilUp(url: string, child: ChildProcess, log: string, timeou
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s:\n${tail(log)}`);
+}
+
+/** Waits until nothing accepts connections on 127.0.0.1:port any more. */
+async function waitUntilRefused(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', () => resolve(true));
+    });
+    if (refused) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`127.0.0.1:${port} still accepts connections ${timeoutMs / 1000} s after the kill`);
 }
 
 /** Starts `command` in a process group of its own (so that stopping it stops its children), output to `log`. */
@@ -221,7 +239,12 @@ export async function startCluster({ dir, count = 2, env = {} }: { dir: string; 
     started.push(child);
     return child;
   };
-  const kill = async (instance: Instance) => await stopProcess(instance.process, 'SIGKILL');
+  const kill = async (instance: Instance) => {
+    await stopProcess(instance.process, 'SIGKILL');
+    // npx, the group's leader, is reaped at once; the server's own process, larger, closes its
+    // sockets a little later, as it finishes dying.
+    await waitUntilRefused(instance.port);
+  };
   const restart = async (instance: Instance) => {
     if (instance.process.exitCode === null && instance.process.signalCode === null) throw new Error(`${instance.upstream} is still running`);
     instance.process = startInstance(instance.port, instance.log);
