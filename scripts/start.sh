@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm start`: the console on the embedded SQLite database at http://localhost:3000 (PORT to
-# change). Installs packages and builds when needed, so it works on a fresh clone.
+# `npm start`: the console at http://localhost:3000 (PORT to change), on the embedded SQLite
+# database, or on the PostgreSQL database a postgres:// DATABASE_URL names. Installs packages
+# and builds when needed, so it works on a fresh clone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
