@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { drizzle, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
-import { getDb, openDatabase, type Db } from './client';
+import { databaseFile, getDb, openDatabase, type Db } from './client';
 import { migratePostgres, openPostgres, postgresOnClient, type PgDb } from './postgres';
 import * as schema from './schema';
 import { currentEngine, engineOf, type Engine } from './tables';
@@ -173,7 +173,7 @@ export async function closeDatabase(): Promise<void> {
  */
 export function openAsyncDatabase(location: string): AsyncDb {
   if (engineOf(location) === 'postgres') return asyncPostgresOver(openPostgres(location));
-  return asyncSqliteOver(openDatabase(location.startsWith('file:') ? location.slice('file:'.length) : location));
+  return asyncSqliteOver(openDatabase(databaseFile({ DATABASE_URL: location })));
 }
 
 /** Closes a PostgreSQL database opened by openAsyncDatabase: its pool's connections end. */
