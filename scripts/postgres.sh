@@ -4,6 +4,7 @@
 #                                   DIR on a free port and prints its DATABASE_URL
 #   scripts/postgres.sh install     installs Debian's postgresql when missing (npm test runs it first)
 #   scripts/postgres.sh stop DIR    stops it (the files stay, under .e2e/, for a look afterwards)
+# With POSTGRES_DURABLE=1, start keeps fsync and synchronous commits on (the bench sets it).
 # initdb and postgres refuse to run as root: as root they run as the `postgres` OS user, which
 # Debian's package creates. The cluster listens on 127.0.0.1 only, with a password made per run.
 # When the postgres user cannot reach DIR (a parent folder it may not enter), the cluster is
@@ -78,8 +79,13 @@ case "$cmd" in
     as_owner "$bin/initdb" -D "$data" -U portcullis --pwfile="$dir/pwfile" --auth=scram-sha-256 \
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     rm -f "$dir/pwfile"
+    # The tests trade durability for speed: a throwaway cluster never survives a crash anyway.
+    # POSTGRES_DURABLE=1 (npm run bench) keeps PostgreSQL's own defaults, so that its figures
+    # are those of a real installation.
+    speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${POSTGRES_DURABLE:-}" = 1 ] && speed=""
     as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 \
-      -o "-p $port -h 127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" \
+      -o "-p $port -h 127.0.0.1 -k $dir $speed -c max_connections=500" \
       start >/dev/null || { cat "$dir/postgres.log" >&2; exit 1; }
     echo "$port" > "$dir/port"
     PGPASSWORD="$password" "$bin/createdb" -h 127.0.0.1 -p "$port" -U portcullis portcullis

@@ -45,6 +45,8 @@ export type Cluster = {
   /** The balancer's address: PUBLIC_URL of every instance. */
   url: string;
   instances: Instance[];
+  /** With `firstAlone`: the balancer's second port, in front of the first instance alone. */
+  firstAloneUrl?: string;
   /** How many instances were seen waiting for the migration lock at once (all of them: see startCluster). */
   migrationLockWaiters: number;
   /** nginx's configuration file. */
@@ -56,8 +58,15 @@ export type Cluster = {
   stop: () => Promise<void>;
 };
 
-/** The nginx configuration the tests use: round robin, no sticky sessions, X-Upstream on every response. */
-export function nginxConfiguration({ prefix, listen, upstreams }: { prefix: string; listen: number; upstreams: string[] }): string {
+/** One port of the balancer and the instances it spreads its requests over. */
+export type Listener = { listen: number; upstreams: string[] };
+
+/**
+ * The nginx configuration the tests use: round robin, no sticky sessions, X-Upstream on every
+ * response. Each listener has a group of instances of its own (the bench gives one port all the
+ * instances and another port the first alone, to compare the two through the same balancer).
+ */
+export function nginxConfiguration({ prefix, listeners }: { prefix: string; listeners: Listener[] }): string {
   const runningAsRoot = process.getuid?.() === 0;
   return `# Written by e2e/support/cluster.ts: a round-robin load balancer for the multi-instance tests.
 daemon off;
@@ -81,7 +90,13 @@ http {
 
   # Round robin (nginx's default): no ip_hash, no sticky cookie. An instance that refuses a
   # connection or fails mid-request is skipped for fail_timeout, then tried again.
-  upstream portcullis {
+${listeners.map(({ listen, upstreams }, i) => serverBlock(`portcullis_${i + 1}`, listen, upstreams)).join('\n')}
+}
+`;
+}
+
+function serverBlock(name: string, listen: number, upstreams: string[]): string {
+  return `  upstream ${name} {
 ${upstreams.map((upstream) => `    server ${upstream} max_fails=1 fail_timeout=2s;`).join('\n')}
     keepalive 16;
   }
@@ -90,7 +105,7 @@ ${upstreams.map((upstream) => `    server ${upstream} max_fails=1 fail_timeout=2
     listen 127.0.0.1:${listen};
 
     location / {
-      proxy_pass http://portcullis;
+      proxy_pass http://${name};
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $http_host;
@@ -106,7 +121,6 @@ ${upstreams.map((upstream) => `    server ${upstream} max_fails=1 fail_timeout=2
       add_header X-Upstream $upstream_addr always;
     }
   }
-}
 `;
 }
 
@@ -212,11 +226,31 @@ async function waitForMigrationLockWaiters(holder: pg.Client, count: number, ins
  * before they start and lets go only once all of them wait for it, so that they migrate one
  * after the other at the same moment and then run first-run setup from `env` side by side.
  */
-export async function startCluster({ dir, count = 2, env = {} }: { dir: string; count?: number; env?: Record<string, string> }): Promise<Cluster> {
+export async function startCluster({
+  dir,
+  count = 2,
+  env = {},
+  prepare,
+  firstAlone = false,
+  durable = false,
+}: {
+  dir: string;
+  count?: number;
+  env?: Record<string, string>;
+  /** Runs once the database answers and before any instance starts (the bench copies its data in). */
+  prepare?: (databaseUrl: string) => Promise<void>;
+  /** A second port of the balancer that sends everything to the first instance: `firstAloneUrl`. */
+  firstAlone?: boolean;
+  /** PostgreSQL with fsync and synchronous commits, as installed (the tests turn them off for speed). */
+  durable?: boolean;
+}): Promise<Cluster> {
   fs.mkdirSync(dir, { recursive: true });
   const balancerPort = await freePort();
   const url = `http://127.0.0.1:${balancerPort}`;
-  const { stdout } = await run('bash', ['scripts/postgres.sh', 'start', path.join(dir, 'postgres')]);
+  const firstAlonePort = firstAlone ? await freePort() : undefined;
+  const { stdout } = await run('bash', ['scripts/postgres.sh', 'start', path.join(dir, 'postgres')], {
+    env: { ...process.env, POSTGRES_DURABLE: durable ? '1' : '' },
+  });
   const databaseUrl = stdout.trim().split('\n').at(-1)!;
   const started: ChildProcess[] = [];
   const startInstance = (port: number, log: string) => {
@@ -269,6 +303,7 @@ export async function startCluster({ dir, count = 2, env = {} }: { dir: string; 
     await run('bash', ['scripts/postgres.sh', 'stop', path.join(dir, 'postgres')]);
   };
   try {
+    await prepare?.(databaseUrl);
     await holder.connect();
     holding = true;
     await holder.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
@@ -284,14 +319,17 @@ export async function startCluster({ dir, count = 2, env = {} }: { dir: string; 
 
     const nginxConfig = path.join(dir, 'nginx.conf');
     fs.mkdirSync(path.join(dir, 'nginx-tmp'), { recursive: true });
-    fs.writeFileSync(nginxConfig, nginxConfiguration({ prefix: dir, listen: balancerPort, upstreams: instances.map((i) => i.upstream) }));
+    const listeners = [{ listen: balancerPort, upstreams: instances.map((i) => i.upstream) }];
+    if (firstAlonePort) listeners.push({ listen: firstAlonePort, upstreams: [instances[0]!.upstream] });
+    fs.writeFileSync(nginxConfig, nginxConfiguration({ prefix: dir, listeners }));
     const { stdout: nginx } = await run('bash', ['scripts/nginx.sh', 'path']);
     const nginxLog = path.join(dir, 'nginx.log');
     // -e: the error log before the configuration is read (else nginx tries /var/log/nginx).
     const balancer = startProcess(nginx.trim(), ['-c', nginxConfig, '-p', dir, '-e', path.join(dir, 'nginx-error.log')], process.env, nginxLog);
     started.push(balancer);
     await waitUntilUp(`${url}/healthz`, balancer, path.join(dir, 'nginx-error.log'));
-    return { dir, databaseUrl, url, instances, migrationLockWaiters, nginxConfig, kill, restart, stop };
+    const firstAloneUrl = firstAlonePort ? `http://127.0.0.1:${firstAlonePort}` : undefined;
+    return { dir, databaseUrl, url, firstAloneUrl, instances, migrationLockWaiters, nginxConfig, kill, restart, stop };
   } catch (error) {
     await stop();
     throw error;

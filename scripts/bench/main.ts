@@ -1,0 +1,285 @@
+// `npm run bench`: what the request gate, token lookup at scale, several instances, the console
+// pages and sign-in cost, on SQLite and on PostgreSQL, against the production build on freshly
+// seeded databases. Figures that are compared are measured in interleaved rounds (each round
+// loads every target once, in an order that rotates), and a ratio is reported as its median
+// over the rounds with the lowest and highest round; a target is met when the lowest round
+// reaches it. Prints a table and writes it as JSON under bench/results/. docs/performance.md
+// says what is measured and how to read it.
+//
+//   npm run bench                    SQLite and PostgreSQL (a throwaway cluster, with nginx for two instances)
+//   npm run bench -- --vs REF        also this build against REF's on SQLite, alternately (issue 17)
+// Environment: BENCH_SECONDS (per load, 5), BENCH_ROUNDS (3), BENCH_USERS (100,000; 10 tokens each).
+import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startCluster } from '@/e2e/support/cluster';
+import { hashPassword } from '@/lib/passwords/hash';
+import { TestIdp } from '@/lib/testing/saml-idp';
+import { firstLoadJs, pageTiming } from './browser';
+import { builtCheckout } from './checkout';
+import { CONNECTIONS, interleavedRounds, summarizeLoads, type Load } from './measure';
+import { copyIntoPostgres, seedLarge, seedSmall, type LargeSeed, type SmallSeed } from './seed';
+import { startServer, type Server } from './servers';
+import { measureSaml, passwordChecksPerSecond, passwordSignIns } from './sign-in';
+import { formatSpread, meets, roundRatios, round2, spread, type Spread } from './stats';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LARGE_USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const TOKENS_PER_USER = 10;
+const PASSWORD = `bench-${randomBytes(8).toString('hex')}`;
+const TARGETS = { gate: 0.85, scale: 0.9, vs: 0.95 };
+
+type Row = [string, string, string];
+
+function ratio(numerator: Load[], denominator: Load[]): Spread {
+  const s = spread(roundRatios(numerator.map((l) => l.rps), denominator.map((l) => l.rps)));
+  return { median: round2(s.median), low: round2(s.low), high: round2(s.high), rounds: s.rounds };
+}
+
+function verdict(figure: Spread, target: number): string {
+  return `${meets(figure, target) ? 'met' : 'MISSED'} (target ≥ ${target}, lowest round)`;
+}
+
+function loadRow(name: string, loads: Load[]): Row {
+  const s = summarizeLoads(loads);
+  const cpu = s.cpu_ms_per_request === undefined ? '' : `, ${s.cpu_ms_per_request} ms CPU/request`;
+  return [name, `${s.rps} req/s`, `p50 ${s.p50} ms, p99 ${s.p99} ms${cpu}, machine ${Math.round(s.machine_busy * 100)}% busy`];
+}
+
+/** A copy of a seeded file for one server, so that every server starts from the same rows. */
+function copyFor(file: string, label: string): string {
+  const copy = file.replace(/\.db$/, `-${label}.db`);
+  fs.copyFileSync(file, copy);
+  return copy;
+}
+
+/** The gate and scale rounds against three targets of one engine: /healthz, /v1/me on the small and on the large database. */
+type Endpoint = { url: string; server?: Server };
+
+async function gateAndScale(small: Endpoint, large: Endpoint, smallToken: string, largeToken: string, extra: Record<string, Endpoint> = {}) {
+  const loads = await interleavedRounds(
+    {
+      bare: { url: `${small.url}/healthz`, server: small.server },
+      gated: { url: `${small.url}/v1/me`, headers: { authorization: `aivenv1 ${smallToken}` }, server: small.server },
+      large: { url: `${large.url}/v1/me`, headers: { authorization: `aivenv1 ${largeToken}` }, server: large.server },
+      ...Object.fromEntries(Object.entries(extra).map(([name, { url, server }]) => [name, { url: `${url}/v1/me`, headers: { authorization: `aivenv1 ${smallToken}` }, server }])),
+    },
+    { rounds: ROUNDS, seconds: SECONDS },
+  );
+  return loads as Record<'bare' | 'gated' | 'large', Load[]> & Record<string, Load[]>;
+}
+
+async function sqlitePhase(smallSeed: SmallSeed, largeSeed: LargeSeed, idp: TestIdp, passwordHash: string, rows: Row[]) {
+  const small = await startServer({ cwd: root, database: copyFor(smallSeed.file, 'sqlite') });
+  const large = await startServer({ cwd: root, database: copyFor(largeSeed.file, 'sqlite') });
+  try {
+    const loads = await gateAndScale({ url: small.url, server: small }, { url: large.url, server: large }, smallSeed.apiToken, largeSeed.apiToken);
+    const gate = ratio(loads.gated, loads.bare);
+    const scale = ratio(loads.large, loads.gated);
+    const memory = { small_rss_anon_mib: small.rssAnonMiB(), large_rss_anon_mib: large.rssAnonMiB() };
+    rows.push(
+      loadRow('SQLite: GET /healthz (no gate)', loads.bare),
+      loadRow('SQLite: GET /v1/me (100-CIDR org allowlist)', loads.gated),
+      ['SQLite: gate ratio', formatSpread(gate), verdict(gate, TARGETS.gate)],
+      loadRow(`SQLite: GET /v1/me, ${largeSeed.tokens.toLocaleString('en')} tokens`, loads.large),
+      ['SQLite: scale ratio', formatSpread(scale), verdict(scale, TARGETS.scale)],
+      ['SQLite: server memory (RssAnon)', `${memory.small_rss_anon_mib} MiB small`, `${memory.large_rss_anon_mib} MiB at ${largeSeed.tokens.toLocaleString('en')} tokens`],
+    );
+
+    const page = await pageTiming(small.url, '/profile/tokens', smallSeed.pageUserSession);
+    rows.push(['Profile → Tokens, 1,001 tokens', `TTFB ${page.ttfb} ms`, `load ${page.load} ms`]);
+    const js: Record<string, number> = {};
+    for (const p of ['/admin/authentication-policy', '/admin/application-users', '/profile/tokens', '/']) {
+      js[p] = await firstLoadJs(small.url, p, smallSeed.adminSession);
+      rows.push([`First-load JS ${p}`, `${js[p]} kB gzip`, js[p] <= 200 ? 'met (≤ 200 kB)' : 'MISSED (≤ 200 kB)']);
+    }
+    const checks = await passwordChecksPerSecond(passwordHash, PASSWORD);
+    const signIns = await passwordSignIns(small.url, 'bench@example.test', PASSWORD);
+    const saml = await measureSaml(small.url, smallSeed.accountId, smallSeed.samlMethodId, idp, Number(process.env.BENCH_SAML_RESPONSES ?? 1500), os.cpus().length * 2);
+    rows.push(
+      ['argon2id verifications, one core', `${checks} /s`, ''],
+      [`Password sign-ins over HTTP (${signIns.connections} connections)`, `${signIns.per_second} /s`, signIns.non2xx ? `${signIns.non2xx} refused` : ''],
+      ['SAML response validations, one core (in process)', `${saml.validations_per_second_one_core} /s`, ''],
+      [`SAML ACS sign-ins over HTTP (${saml.connections} connections)`, `${saml.acs_responses_per_second} /s`, saml.refused ? `${saml.refused} refused` : 'each a new session'],
+    );
+    return {
+      gate: { bare: summarizeLoads(loads.bare), gated: summarizeLoads(loads.gated), ratio: gate, target: TARGETS.gate, met: meets(gate, TARGETS.gate) },
+      scale: { tokens_small: 10, tokens_large: largeSeed.tokens, users_large: largeSeed.users, large: summarizeLoads(loads.large), ratio: scale, target: TARGETS.scale, met: meets(scale, TARGETS.scale) },
+      memory,
+      console_page: { path: '/profile/tokens', tokens: 1001, ttfb_ms: page.ttfb, load_ms: page.load },
+      first_load_js_kb_gzip: js,
+      password: { argon2id: 'm=19456 KiB, t=2, p=1', verifications_per_second_one_core: checks, http_sign_ins: signIns },
+      saml,
+    };
+  } finally {
+    await small.stop();
+    await large.stop();
+  }
+}
+
+/** This build against another commit's, on copies of the same SQLite files, alternately. */
+async function versusPhase(ref: string, smallSeed: SmallSeed, largeSeed: LargeSeed, rows: Row[]) {
+  const base = builtCheckout(root, ref);
+  const servers: Server[] = [];
+  try {
+    const start = async (cwd: string, file: string, label: string) => {
+      const server = await startServer({ cwd, database: copyFor(file, label) });
+      servers.push(server);
+      return server;
+    };
+    const baseSmall = await start(base.dir, smallSeed.file, 'base');
+    const headSmall = await start(root, smallSeed.file, 'head');
+    const baseLarge = await start(base.dir, largeSeed.file, 'base');
+    const headLarge = await start(root, largeSeed.file, 'head');
+    const small = { authorization: `aivenv1 ${smallSeed.apiToken}` };
+    const large = { authorization: `aivenv1 ${largeSeed.apiToken}` };
+    const loads = await interleavedRounds(
+      {
+        baseGate: { url: `${baseSmall.url}/v1/me`, headers: small, server: baseSmall },
+        headGate: { url: `${headSmall.url}/v1/me`, headers: small, server: headSmall },
+        baseScale: { url: `${baseLarge.url}/v1/me`, headers: large, server: baseLarge },
+        headScale: { url: `${headLarge.url}/v1/me`, headers: large, server: headLarge },
+      },
+      { rounds: ROUNDS, seconds: SECONDS },
+    );
+    const gate = ratio(loads.headGate, loads.baseGate);
+    const scale = ratio(loads.headScale, loads.baseScale);
+    const label = `${ref} (${base.sha.slice(0, 7)})`;
+    rows.push(
+      loadRow(`vs: ${label}, GET /v1/me, 10 tokens`, loads.baseGate),
+      loadRow('vs: this build, GET /v1/me, 10 tokens', loads.headGate),
+      [`vs: gate req/s, this build ÷ ${label}`, formatSpread(gate), verdict(gate, TARGETS.vs)],
+      loadRow(`vs: ${label}, GET /v1/me, ${largeSeed.tokens.toLocaleString('en')} tokens`, loads.baseScale),
+      loadRow(`vs: this build, GET /v1/me, ${largeSeed.tokens.toLocaleString('en')} tokens`, loads.headScale),
+      [`vs: scale req/s, this build ÷ ${label}`, formatSpread(scale), verdict(scale, TARGETS.vs)],
+    );
+    return {
+      ref,
+      sha: base.sha,
+      gate: { base: summarizeLoads(loads.baseGate), head: summarizeLoads(loads.headGate), ratio: gate, target: TARGETS.vs, met: meets(gate, TARGETS.vs) },
+      scale: { base: summarizeLoads(loads.baseScale), head: summarizeLoads(loads.headScale), ratio: scale, target: TARGETS.vs, met: meets(scale, TARGETS.vs) },
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
+/**
+ * PostgreSQL (durable, as installed): the same gate and scale rounds, and in the same rounds
+ * GET /v1/me through nginx to two instances and to the first alone.
+ */
+async function postgresPhase(dir: string, smallSeed: SmallSeed, largeSeed: LargeSeed, rows: Row[]) {
+  let largeUrl = '';
+  const copies: Record<string, number> = {};
+  const cluster = await startCluster({
+    dir: path.join(dir, 'cluster'),
+    count: 2,
+    firstAlone: true,
+    durable: true,
+    prepare: async (url) => {
+      copies.small = (await copyIntoPostgres(smallSeed.file, url)).seconds;
+      const copied = await copyIntoPostgres(largeSeed.file, url, 'bench_large');
+      largeUrl = copied.url;
+      copies.large = copied.seconds;
+    },
+  });
+  const servers: Server[] = [];
+  try {
+    // Gate and scale on servers of their own, started like the SQLite ones (the cluster's
+    // instances run under npx, whose child is the server: its CPU time is not read).
+    const small = await startServer({ cwd: root, database: cluster.databaseUrl });
+    servers.push(small);
+    const large = await startServer({ cwd: root, database: largeUrl });
+    servers.push(large);
+    const loads = await gateAndScale({ url: small.url, server: small }, { url: large.url, server: large }, smallSeed.apiToken, largeSeed.apiToken, {
+      one: { url: cluster.firstAloneUrl! },
+      two: { url: cluster.url },
+    });
+    const gate = ratio(loads.gated, loads.bare);
+    const scale = ratio(loads.large, loads.gated);
+    const instances = ratio(loads.two!, loads.one!);
+    rows.push(
+      loadRow('PostgreSQL: GET /healthz (no gate)', loads.bare),
+      loadRow('PostgreSQL: GET /v1/me (100-CIDR org allowlist)', loads.gated),
+      ['PostgreSQL: gate ratio', formatSpread(gate), verdict(gate, TARGETS.gate)],
+      loadRow(`PostgreSQL: GET /v1/me, ${largeSeed.tokens.toLocaleString('en')} tokens`, loads.large),
+      ['PostgreSQL: scale ratio', formatSpread(scale), verdict(scale, TARGETS.scale)],
+      ['PostgreSQL: server memory (RssAnon)', `${large.rssAnonMiB()} MiB`, `at ${largeSeed.tokens.toLocaleString('en')} tokens`],
+      loadRow('PostgreSQL: nginx → one instance, GET /v1/me', loads.one!),
+      loadRow('PostgreSQL: nginx → two instances, GET /v1/me', loads.two!),
+      ['PostgreSQL: two instances ÷ one', formatSpread(instances), 'the load generator, nginx and PostgreSQL share the same cores'],
+    );
+    return {
+      copy_seconds: copies,
+      gate: { bare: summarizeLoads(loads.bare), gated: summarizeLoads(loads.gated), ratio: gate, target: TARGETS.gate, met: meets(gate, TARGETS.gate) },
+      scale: { large: summarizeLoads(loads.large), ratio: scale, target: TARGETS.scale, met: meets(scale, TARGETS.scale) },
+      memory: { large_rss_anon_mib: large.rssAnonMiB() },
+      instances: { one: summarizeLoads(loads.one!), two: summarizeLoads(loads.two!), ratio: instances },
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+    await cluster.stop();
+  }
+}
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  if (i === -1) return undefined;
+  const value = process.argv[i + 1];
+  if (!value || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+async function main() {
+  const started = Date.now();
+  const vs = argument('--vs');
+  if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) execSync('npx next build', { cwd: root, stdio: 'inherit' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-bench-'));
+  try {
+    const passwordHash = await hashPassword(PASSWORD);
+    const idp = await TestIdp.create('https://bench-idp.example.test/saml');
+    const smallSeed = await seedSmall(path.join(dir, 'small.db'), passwordHash, idp);
+    const largeSeed = await seedLarge(path.join(dir, 'large.db'), passwordHash, LARGE_USERS, TOKENS_PER_USER);
+    const rows: Row[] = [];
+    const sqlite = await sqlitePhase(smallSeed, largeSeed, idp, passwordHash, rows);
+    const versus = vs ? await versusPhase(vs, smallSeed, largeSeed, rows) : undefined;
+    const postgres = await postgresPhase(dir, smallSeed, largeSeed, rows);
+
+    const results = {
+      time: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      settings: { rounds: ROUNDS, seconds_per_load: SECONDS, connections: CONNECTIONS },
+      seed: { tokens_large: largeSeed.tokens, users_large: largeSeed.users, seconds: largeSeed.seconds, sqlite_mib_per_million_tokens: Math.round((largeSeed.bytes / 2 ** 20 / (largeSeed.tokens / 1e6)) * 10) / 10 },
+      sqlite,
+      postgres,
+      ...(versus ? { vs: versus } : {}),
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+
+    const width = Math.max(...rows.map((r) => r[0].length));
+    console.log(`\nPortcullis benchmark, ${results.machine.cpus} × ${results.machine.model}, Node ${process.version}`);
+    console.log(`${ROUNDS} interleaved rounds of ${SECONDS} s per figure at ${CONNECTIONS} connections; ratios: median (lowest–highest round)\n`);
+    for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(20)}  ${note}`);
+    console.log(`\n(${results.seconds} s in all)`);
+
+    const outDir = path.join(root, 'bench', 'results');
+    fs.mkdirSync(outDir, { recursive: true });
+    const json = `${JSON.stringify(results, null, 2)}\n`;
+    fs.writeFileSync(path.join(outDir, `${results.time.replace(/[:.]/g, '-')}.json`), json);
+    fs.writeFileSync(path.join(outDir, 'latest.json'), json);
+  } finally {
+    // The cluster's data may live in a folder of its own under /tmp (scripts/postgres.sh), linked from here.
+    const postgresDir = path.join(dir, 'cluster', 'postgres');
+    if (fs.existsSync(postgresDir) && fs.lstatSync(postgresDir).isSymbolicLink()) fs.rmSync(fs.realpathSync(postgresDir), { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
