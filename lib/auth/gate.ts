@@ -4,7 +4,6 @@ import { AppError } from '@/lib/errors';
 import { apiScopeOf, requiredScope, type ApiScope } from '@/lib/http/routes';
 import { allowlistOf } from '@/lib/net/cidr';
 import type { MembershipWithOrg, Principal } from '@/lib/call';
-import { listMemberships } from '@/lib/model/memberships';
 import { findUnit } from '@/lib/model/units';
 import { policyOf, samlMethodIdOf, tokenRefusal } from '@/lib/policy/policy';
 import { findProjectOwner, type ProjectOwner } from '@/lib/model/projects';
@@ -80,7 +79,6 @@ export async function authenticate({ ctx, input }: { ctx: Ctx; input: Omit<GateI
   const samlMethodId = samlMethodIdOf(resolved.token.authMethod);
   return {
     ...resolved,
-    memberships: await listMemberships(ctx, resolved.user.id),
     // One more lookup, for SSO sessions only: the policy may refuse other organizations' providers.
     ...(samlMethodId ? { idpOrganizationId: await identityProviderOrganization(ctx, samlMethodId) } : {}),
   };

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { tokens, users } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
-import { advance, seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';
+import { advance, seedMembership, seedOrganization, seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';
+import { listMemberships } from '@/lib/model/memberships';
 import { resolveToken, TOUCH_INTERVAL_MS, type ResolveTokenInput } from './resolve';
 import { generateToken, tokenPrefixOf } from './token';
 import { rejection } from '@/lib/testing/errors';
@@ -43,6 +44,34 @@ describe('resolveToken: who', () => {
     const error = await rejection(() => resolve(ctx, make(fullToken, token.tokenHash)));
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/does not exist or has been revoked/);
+  });
+
+  it('brings the user\'s memberships along, oldest first, each with its organization and role', async () => {
+    const ctx = testCtx();
+    const user = await seedUser(ctx);
+    const older = await seedOrganization(ctx, { name: 'Zeta' });
+    const newer = await seedOrganization(ctx, { name: 'Alpha' });
+    const elsewhere = await seedOrganization(ctx, { name: 'Not theirs' });
+    await seedMembership(ctx, { organizationId: older.id, userId: user.id, isSuperAdmin: true, joinTime: T0 });
+    await seedMembership(ctx, { organizationId: newer.id, userId: user.id, joinTime: new Date(T0.getTime() + HOUR) });
+    await seedMembership(ctx, { organizationId: elsewhere.id, userId: (await seedUser(ctx)).id });
+    const { fullToken } = await seedToken(ctx, user.id);
+    const resolved = await resolve(ctx, fullToken);
+    expect(resolved.memberships.map((m) => [m.organization.name, m.isSuperAdmin])).toEqual([
+      ['Zeta', true],
+      ['Alpha', false],
+    ]);
+    // The same list, in the same order, as the membership lookup of the rest of lib/ gives.
+    expect(resolved.memberships).toEqual(await listMemberships(ctx, user.id));
+  });
+
+  it('gives a user of no organization one token row and no memberships', async () => {
+    const ctx = testCtx();
+    const user = await seedUser(ctx);
+    const { fullToken, token } = await seedToken(ctx, user.id);
+    const resolved = await resolve(ctx, fullToken);
+    expect(resolved.token.id).toBe(token.id);
+    expect(resolved.memberships).toEqual([]);
   });
 
   it('401 once the token row is deleted (revoked)', async () => {

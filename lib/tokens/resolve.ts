@@ -1,6 +1,7 @@
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { type Token, type User } from '@/db/schema';
-import { tokens, users } from '@/db/tables';
+import { memberships, organizations, tokens, users } from '@/db/tables';
+import type { MembershipWithOrg } from '@/lib/call';
 import { type Ctx, iso } from '@/lib/context';
 import { AppError } from '@/lib/errors';
 import { allowlistOf } from '@/lib/net/cidr';
@@ -11,16 +12,25 @@ import { first } from '@/db/async';
 /** Last-used fields are written at most this often per token, not on every request. */
 export const TOUCH_INTERVAL_MS = 60_000;
 
+// The token, its user and the user's memberships in one statement: the gate runs this on every
+// request (twice: proxy and handler), and on PostgreSQL each statement is a round trip. One row
+// per membership (or one, with no organization, for a user without any), oldest first, as
+// listMemberships orders them; read in one snapshot, so the memberships are the token's user's
+// as of the same moment as the token.
 const tokenByHash = preparedPerDb((db) =>
   db
-    .select({ token: tokens, user: users })
+    .select({ token: tokens, user: users, organization: organizations, isSuperAdmin: memberships.isSuperAdmin, joinTime: memberships.joinTime })
     .from(tokens)
     .innerJoin(users, eq(users.id, tokens.userId))
+    .leftJoin(memberships, eq(memberships.userId, users.id))
+    .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(eq(tokens.tokenHash, sql.placeholder('hash')))
+    .orderBy(asc(memberships.joinTime), asc(organizations.name))
     .prepare(),
 );
 
-export type ResolvedToken = { token: Token; user: User };
+/** A usable token, its user and the organizations the user belongs to (oldest membership first). */
+export type ResolvedToken = { token: Token; user: User; memberships: MembershipWithOrg[] };
 
 export type ResolveTokenInput = {
   token: string;
@@ -42,7 +52,8 @@ export type ResolveTokenInput = {
  */
 export async function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTokenInput }): Promise<ResolvedToken> {
   const hash = hashToken(input.token);
-  const row = (await tokenByHash(ctx.db).execute({ hash }))[0];
+  const rows = await tokenByHash(ctx.db).execute({ hash });
+  const row = rows[0];
   // The lookup is by hash through a unique index; the comparison below is the constant-time
   // check that the row found is really this token's.
   if (!row || !hashesEqual(row.token.tokenHash, hash)) {
@@ -64,7 +75,10 @@ export async function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTok
   if (!allowlistOf(token.ipAllowlist).admits(input.ip)) {
     throw new AppError('forbidden', `IP address ${input.ip ?? 'unknown'} is not in this token's IP allowlist`);
   }
-  return { token: await touchToken(ctx, token, input), user };
+  const memberOf = rows.flatMap(({ organization, isSuperAdmin, joinTime }) =>
+    organization && isSuperAdmin !== null && joinTime !== null ? [{ organization, isSuperAdmin, joinTime }] : [],
+  );
+  return { token: await touchToken(ctx, token, input), user, memberships: memberOf };
 }
 
 /**

@@ -50,18 +50,23 @@ export async function load(target: Target, seconds: number, connections = CONNEC
 
 /**
  * Warms every target (JIT, Next's route caches, the database's page cache), then measures each
- * once per round, in an order that rotates from round to round. Returns each target's loads,
- * one per round, in round order.
+ * once per round, in an order that rotates from round to round (or `order`'s). Returns each
+ * target's loads, one per round, in round order.
  */
 export async function interleavedRounds<Name extends string>(
   targets: Record<Name, Target>,
-  { rounds, seconds, warmSeconds = 2 }: { rounds: number; seconds: number; warmSeconds?: number },
+  {
+    rounds,
+    seconds,
+    warmSeconds = 5,
+    order = roundOrder,
+  }: { rounds: number; seconds: number; warmSeconds?: number; order?: (names: readonly Name[], round: number) => Name[] },
 ): Promise<Record<Name, Load[]>> {
   const names = Object.keys(targets) as Name[];
   for (const name of names) await load(targets[name], warmSeconds);
   const loads = Object.fromEntries(names.map((name) => [name, [] as Load[]])) as Record<Name, Load[]>;
   for (let round = 0; round < rounds; round++) {
-    for (const name of roundOrder(names, round)) loads[name].push(await load(targets[name], seconds));
+    for (const name of order(names, round)) loads[name].push(await load(targets[name], seconds));
   }
   return loads;
 }

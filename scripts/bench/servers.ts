@@ -34,10 +34,21 @@ function rssAnonMiB(pid: number): number {
  * Starts `scripts/server.ts` of the checkout at `cwd` (this one, or an older build that --vs
  * compares with) on `database` (a SQLite file or a postgres:// URL), and waits for /healthz.
  */
-export async function startServer({ cwd, database, env = {} }: { cwd: string; database: string; env?: Record<string, string> }): Promise<Server> {
+export async function startServer({
+  cwd,
+  database,
+  env = {},
+  nodeArgs = [],
+}: {
+  cwd: string;
+  database: string;
+  env?: Record<string, string>;
+  /** Options for node itself, say `--cpu-prof` (which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
+}): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'scripts/server.ts'], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, DATABASE_URL: database, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

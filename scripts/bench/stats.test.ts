@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSpread, median, meets, roundOrder, roundRatios, spread } from './stats';
+import { formatSpread, median, medianInterval, meets, pairedOrder, roundOrder, roundRatios, spread } from './stats';
 
 describe('median', () => {
   it.each([
@@ -27,7 +27,7 @@ describe('roundRatios and spread', () => {
     // Round 2 was a noisy moment for both: per round, the ratio stays 0.9.
     const ratios = roundRatios([90, 45, 90], [100, 50, 100]);
     expect(ratios.map((r) => r.toFixed(2))).toEqual(['0.90', '0.90', '0.90']);
-    expect(spread(ratios)).toMatchObject({ low: 0.9, high: 0.9, rounds: 3 });
+    expect(spread(ratios)).toMatchObject({ low: 0.9, high: 0.9, rounds: 3, confidence: 0.75 });
   });
 
   it('refuses rounds that do not pair up, and a zero denominator', () => {
@@ -37,7 +37,7 @@ describe('roundRatios and spread', () => {
 });
 
 describe('meets', () => {
-  it('asks the lowest round, so one lucky round does not carry the verdict', () => {
+  it('asks the low end of the interval, so one lucky round does not carry the verdict', () => {
     expect(meets(spread([0.97, 0.99, 0.96]), 0.95)).toBe(true);
     expect(meets(spread([0.99, 0.99, 0.94]), 0.95)).toBe(false);
     expect(meets(spread([0.95]), 0.95)).toBe(true);
@@ -58,4 +58,49 @@ describe('roundOrder', () => {
 
 it('formatSpread shows the median and the range', () => {
   expect(formatSpread(spread([0.951, 0.97, 0.99]))).toBe('0.97 (0.95–0.99)');
+});
+
+describe('medianInterval', () => {
+  it('is min–max for five rounds or fewer, with how sure that is', () => {
+    expect(medianInterval([3, 1, 2, 5, 4])).toEqual({ low: 1, high: 5, confidence: 0.938 });
+    expect(medianInterval([2, 1])).toEqual({ low: 1, high: 2, confidence: 0.5 });
+    expect(medianInterval([7])).toEqual({ low: 7, high: 7, confidence: 0 });
+  });
+
+  it('leaves out the extreme rounds once there are enough of them to stay 95% sure', () => {
+    // Six rounds: 1 − 2·(1/64) = 0.969 for min–max; the next pair in would be 0.781.
+    expect(medianInterval([1, 2, 3, 4, 5, 6])).toMatchObject({ low: 1, high: 6, confidence: 0.969 });
+    // Nine rounds: the 2nd lowest to the 2nd highest covers 1 − 2·(10/512) = 0.961.
+    expect(medianInterval([9, 1, 8, 2, 7, 3, 6, 4, 5])).toEqual({ low: 2, high: 8, confidence: 0.961 });
+    // 24 rounds: the 7th to the 18th (the textbook table's interval for n = 24).
+    const values = Array.from({ length: 24 }, (_, i) => i + 1);
+    expect(medianInterval(values)).toMatchObject({ low: 7, high: 18 });
+    expect(medianInterval(values).confidence).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('does not widen as rounds are added, unlike min–max', () => {
+    const noisy = (n: number) => Array.from({ length: n }, (_, i) => 1 + ((i * 7919) % 21) / 100 - 0.1);
+    const width = (n: number) => {
+      const { low, high } = medianInterval(noisy(n));
+      return high - low;
+    };
+    expect(width(40)).toBeLessThan(width(10));
+  });
+
+  it('refuses no values', () => {
+    expect(() => medianInterval([])).toThrow('interval of no values');
+  });
+});
+
+describe('pairedOrder', () => {
+  it('keeps each pair side by side and swaps who goes first every round', () => {
+    const names = ['a1', 'b1', 'a2', 'b2'];
+    expect(pairedOrder(names, 0)).toEqual(['a1', 'b1', 'a2', 'b2']);
+    expect(pairedOrder(names, 1)).toEqual(['b1', 'a1', 'b2', 'a2']);
+    expect(pairedOrder(names, 2)).toEqual(['a1', 'b1', 'a2', 'b2']);
+  });
+
+  it('refuses an odd number of names', () => {
+    expect(() => pairedOrder(['a', 'b', 'c'], 0)).toThrow('pairedOrder needs pairs');
+  });
 });

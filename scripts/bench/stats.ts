@@ -9,11 +9,44 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** A figure measured once per round: its median and the lowest and highest round. */
-export type Spread = { median: number; low: number; high: number; rounds: number };
+/**
+ * A figure measured once per round: its median, and the range in which the median lies with 95%
+ * confidence (see medianInterval): with five rounds or fewer, the lowest and highest round.
+ */
+export type Spread = { median: number; low: number; high: number; rounds: number; confidence: number };
 
 export function spread(values: readonly number[]): Spread {
-  return { median: median(values), low: Math.min(...values), high: Math.max(...values), rounds: values.length };
+  const { low, high, confidence } = medianInterval(values);
+  return { median: median(values), low, high, rounds: values.length, confidence };
+}
+
+/** P(X ≤ k) for X ~ Binomial(n, 1/2). */
+function binomialHalfCdf(n: number, k: number): number {
+  let term = 0.5 ** n; // P(X = 0)
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += term;
+    term *= (n - i) / (i + 1);
+  }
+  return sum;
+}
+
+/**
+ * A distribution-free confidence interval of the median, from the rounds' order statistics: the
+ * median lies between the k-th lowest and the k-th highest round unless at least n − k + 1
+ * rounds fall on one side of it, which, each round landing above or below with even odds, has
+ * probability 2·P(Binomial(n, ½) ≤ k − 1). Takes the largest k that keeps that under 5%. Five
+ * rounds or fewer never reach 95% (min–max covers 1 − 2/2ⁿ: 94% for five), so they give min–max
+ * and say how sure it is. Unlike min–max, the interval does not widen as rounds are added.
+ */
+export function medianInterval(values: readonly number[]): { low: number; high: number; confidence: number } {
+  if (values.length === 0) throw new Error('interval of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const coverage = (k: number) => 1 - 2 * binomialHalfCdf(n, k - 1);
+  let k = 1;
+  while (k + 1 <= Math.ceil(n / 2) && coverage(k + 1) >= 0.95) k += 1;
+  return { low: sorted[k - 1]!, high: sorted[n - k]!, confidence: Math.round(coverage(k) * 1000) / 1000 };
 }
 
 /**
@@ -31,8 +64,8 @@ export function roundRatios(numerator: readonly number[], denominator: readonly 
 }
 
 /**
- * A target of the form "at least `target`" is met when the lowest round reaches it, not the
- * median alone: so that the verdict does not flip between two runs (issue 18).
+ * A target of the form "at least `target`" is met when the low end of the spread reaches it, not
+ * the median alone: so that the verdict does not flip between two runs (issue 18).
  */
 export function meets(figure: Spread, target: number): boolean {
   return figure.low >= target;
@@ -48,12 +81,24 @@ export function roundOrder<T>(names: readonly T[], round: number): T[] {
   return [...names.slice(shift), ...names.slice(0, shift)];
 }
 
+/**
+ * For names that compare in pairs (A₁ B₁ A₂ B₂ …, each B against its A): every pair measured
+ * back to back, A first in even rounds and B first in odd ones (A B, B A, A B, …), so that the
+ * two of a pair are always neighbours in time and neither is always the one that runs second.
+ */
+export function pairedOrder<T>(names: readonly T[], round: number): T[] {
+  if (names.length % 2) throw new Error('pairedOrder needs pairs');
+  const order: T[] = [];
+  for (let i = 0; i < names.length; i += 2) order.push(...(round % 2 ? [names[i + 1]!, names[i]!] : [names[i]!, names[i + 1]!]));
+  return order;
+}
+
 /** Two decimals, for ratios in the table and the JSON. */
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-/** "0.97 (0.95–0.99)": a spread's median and its range. */
+/** "0.97 (0.95–0.99)": a spread's median and its interval. */
 export function formatSpread(figure: Spread, digits = 2): string {
   const f = (v: number) => v.toFixed(digits);
   return `${f(figure.median)} (${f(figure.low)}–${f(figure.high)})`;
