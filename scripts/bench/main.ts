@@ -70,9 +70,10 @@ function copyFor(file: string, label: string): string {
   return copy;
 }
 
-/** The gate and scale rounds against three targets of one engine: /healthz, /v1/me on the small and on the large database. */
+/** A server's address, and its process when the bench started it (for its CPU time). */
 type Endpoint = { url: string; server?: Server };
 
+/** The gate and scale rounds against three targets of one engine: /healthz, /v1/me on the small and on the large database. */
 async function gateAndScale(small: Endpoint, large: Endpoint, smallToken: string, largeToken: string, extra: Record<string, Endpoint> = {}) {
   const loads = await interleavedRounds(
     {
