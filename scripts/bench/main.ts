@@ -73,36 +73,48 @@ function copyFor(file: string, label: string): string {
 /** A server's address, and its process when the bench started it (for its CPU time). */
 type Endpoint = { url: string; server?: Server };
 
-/** The gate and scale rounds against three targets of one engine: /healthz, /v1/me on the small and on the large database. */
-async function gateAndScale(small: Endpoint, large: Endpoint, smallToken: string, largeToken: string, extra: Record<string, Endpoint> = {}) {
-  const loads = await interleavedRounds(
+/**
+ * The gate and scale rounds on one engine: /healthz and /v1/me on the small database, /v1/me on
+ * the large one, and `extra` targets (/v1/me with the small database's token) in the same rounds.
+ * Adds the engine's rows to the table; returns the loads and the figures for the JSON.
+ */
+async function gateAndScale(
+  engine: 'SQLite' | 'PostgreSQL',
+  { small, large, smallSeed, largeSeed, rows, extra = {} }: { small: Server; large: Server; smallSeed: SmallSeed; largeSeed: LargeSeed; rows: Row[]; extra?: Record<string, Endpoint> },
+) {
+  const smallAuth = { authorization: `aivenv1 ${smallSeed.apiToken}` };
+  const loads = (await interleavedRounds(
     {
-      bare: { url: `${small.url}/healthz`, server: small.server },
-      gated: { url: `${small.url}/v1/me`, headers: { authorization: `aivenv1 ${smallToken}` }, server: small.server },
-      large: { url: `${large.url}/v1/me`, headers: { authorization: `aivenv1 ${largeToken}` }, server: large.server },
-      ...Object.fromEntries(Object.entries(extra).map(([name, { url, server }]) => [name, { url: `${url}/v1/me`, headers: { authorization: `aivenv1 ${smallToken}` }, server }])),
+      bare: { url: `${small.url}/healthz`, server: small },
+      gated: { url: `${small.url}/v1/me`, headers: smallAuth, server: small },
+      large: { url: `${large.url}/v1/me`, headers: { authorization: `aivenv1 ${largeSeed.apiToken}` }, server: large },
+      ...Object.fromEntries(Object.entries(extra).map(([name, { url, server }]) => [name, { url: `${url}/v1/me`, headers: smallAuth, server }])),
     },
     { rounds: ROUNDS, seconds: SECONDS, warmSeconds: WARM_SECONDS },
+  )) as Record<'bare' | 'gated' | 'large', Load[]> & Record<string, Load[]>;
+  const gate = ratio(loads.gated, loads.bare);
+  const scale = ratio(loads.large, loads.gated);
+  rows.push(
+    loadRow(`${engine}: GET /healthz (no gate)`, loads.bare),
+    loadRow(`${engine}: GET /v1/me (100-CIDR org allowlist)`, loads.gated),
+    [`${engine}: gate ratio`, formatSpread(gate), verdict(gate, TARGETS.gate)],
+    loadRow(`${engine}: GET /v1/me, ${largeSeed.tokens.toLocaleString('en')} tokens`, loads.large),
+    [`${engine}: scale ratio`, formatSpread(scale), verdict(scale, TARGETS.scale)],
   );
-  return loads as Record<'bare' | 'gated' | 'large', Load[]> & Record<string, Load[]>;
+  return {
+    loads,
+    gate: { bare: summarizeLoads(loads.bare), gated: summarizeLoads(loads.gated), ratio: gate, target: TARGETS.gate, met: meets(gate, TARGETS.gate) },
+    scale: { large: summarizeLoads(loads.large), ratio: scale, target: TARGETS.scale, met: meets(scale, TARGETS.scale) },
+  };
 }
 
 async function sqlitePhase(smallSeed: SmallSeed, largeSeed: LargeSeed, idp: TestIdp, passwordHash: string, rows: Row[]) {
   const small = await startServer({ cwd: root, database: copyFor(smallSeed.file, 'sqlite') });
   const large = await startServer({ cwd: root, database: copyFor(largeSeed.file, 'sqlite') });
   try {
-    const loads = await gateAndScale({ url: small.url, server: small }, { url: large.url, server: large }, smallSeed.apiToken, largeSeed.apiToken);
-    const gate = ratio(loads.gated, loads.bare);
-    const scale = ratio(loads.large, loads.gated);
+    const { gate, scale } = await gateAndScale('SQLite', { small, large, smallSeed, largeSeed, rows });
     const memory = { small_rss_anon_mib: small.rssAnonMiB(), large_rss_anon_mib: large.rssAnonMiB() };
-    rows.push(
-      loadRow('SQLite: GET /healthz (no gate)', loads.bare),
-      loadRow('SQLite: GET /v1/me (100-CIDR org allowlist)', loads.gated),
-      ['SQLite: gate ratio', formatSpread(gate), verdict(gate, TARGETS.gate)],
-      loadRow(`SQLite: GET /v1/me, ${largeSeed.tokens.toLocaleString('en')} tokens`, loads.large),
-      ['SQLite: scale ratio', formatSpread(scale), verdict(scale, TARGETS.scale)],
-      ['SQLite: server memory (RssAnon)', `${memory.small_rss_anon_mib} MiB small`, `${memory.large_rss_anon_mib} MiB at ${largeSeed.tokens.toLocaleString('en')} tokens`],
-    );
+    rows.push(['SQLite: server memory (RssAnon)', `${memory.small_rss_anon_mib} MiB small`, `${memory.large_rss_anon_mib} MiB at ${largeSeed.tokens.toLocaleString('en')} tokens`]);
 
     const page = await pageTiming(small.url, '/profile/tokens', smallSeed.pageUserSession);
     rows.push(['Profile → Tokens, 1,001 tokens', `TTFB ${page.ttfb} ms`, `load ${page.load} ms`]);
@@ -121,8 +133,8 @@ async function sqlitePhase(smallSeed: SmallSeed, largeSeed: LargeSeed, idp: Test
       [`SAML ACS sign-ins over HTTP (${saml.connections} connections)`, `${saml.acs_responses_per_second} /s`, saml.refused ? `${saml.refused} refused` : 'each a new session'],
     );
     return {
-      gate: { bare: summarizeLoads(loads.bare), gated: summarizeLoads(loads.gated), ratio: gate, target: TARGETS.gate, met: meets(gate, TARGETS.gate) },
-      scale: { tokens_small: 10, tokens_large: largeSeed.tokens, users_large: largeSeed.users, large: summarizeLoads(loads.large), ratio: scale, target: TARGETS.scale, met: meets(scale, TARGETS.scale) },
+      gate,
+      scale: { tokens_small: 10, tokens_large: largeSeed.tokens, users_large: largeSeed.users, ...scale },
       memory,
       console_page: { path: '/profile/tokens', tokens: 1001, ttfb_ms: page.ttfb, load_ms: page.load },
       first_load_js_kb_gzip: js,
@@ -211,29 +223,27 @@ async function postgresPhase(dir: string, smallSeed: SmallSeed, largeSeed: Large
     servers.push(small);
     const large = await startServer({ cwd: root, database: largeUrl });
     servers.push(large);
-    const loads = await gateAndScale({ url: small.url, server: small }, { url: large.url, server: large }, smallSeed.apiToken, largeSeed.apiToken, {
-      one: { url: cluster.firstAloneUrl! },
-      two: { url: cluster.url },
+    const { loads, gate, scale } = await gateAndScale('PostgreSQL', {
+      small,
+      large,
+      smallSeed,
+      largeSeed,
+      rows,
+      extra: { one: { url: cluster.firstAloneUrl! }, two: { url: cluster.url } },
     });
-    const gate = ratio(loads.gated, loads.bare);
-    const scale = ratio(loads.large, loads.gated);
     const instances = ratio(loads.two!, loads.one!);
+    const memory = { large_rss_anon_mib: large.rssAnonMiB() };
     rows.push(
-      loadRow('PostgreSQL: GET /healthz (no gate)', loads.bare),
-      loadRow('PostgreSQL: GET /v1/me (100-CIDR org allowlist)', loads.gated),
-      ['PostgreSQL: gate ratio', formatSpread(gate), verdict(gate, TARGETS.gate)],
-      loadRow(`PostgreSQL: GET /v1/me, ${largeSeed.tokens.toLocaleString('en')} tokens`, loads.large),
-      ['PostgreSQL: scale ratio', formatSpread(scale), verdict(scale, TARGETS.scale)],
-      ['PostgreSQL: server memory (RssAnon)', `${large.rssAnonMiB()} MiB`, `at ${largeSeed.tokens.toLocaleString('en')} tokens`],
+      ['PostgreSQL: server memory (RssAnon)', `${memory.large_rss_anon_mib} MiB`, `at ${largeSeed.tokens.toLocaleString('en')} tokens`],
       loadRow('PostgreSQL: nginx → one instance, GET /v1/me', loads.one!),
       loadRow('PostgreSQL: nginx → two instances, GET /v1/me', loads.two!),
       ['PostgreSQL: two instances ÷ one', formatSpread(instances), 'the load generator, nginx and PostgreSQL share the same cores'],
     );
     return {
       copy_seconds: copies,
-      gate: { bare: summarizeLoads(loads.bare), gated: summarizeLoads(loads.gated), ratio: gate, target: TARGETS.gate, met: meets(gate, TARGETS.gate) },
-      scale: { large: summarizeLoads(loads.large), ratio: scale, target: TARGETS.scale, met: meets(scale, TARGETS.scale) },
-      memory: { large_rss_anon_mib: large.rssAnonMiB() },
+      gate,
+      scale,
+      memory,
       instances: { one: summarizeLoads(loads.one!), two: summarizeLoads(loads.two!), ratio: instances },
     };
   } finally {
