@@ -37,6 +37,13 @@ async function world(ctx: Ctx, other: Ctx, round: number) {
   return { organization, calls: calls as [OrgCall, OrgCall], invitee, inviteePrincipal: await principalOf(ctx, invitee.id) };
 }
 
+/** The world of a round with the invitee invited by the first admin, and the invitation as the link opens it. */
+async function invitedWorld(ctx: Ctx, other: Ctx, round: number) {
+  const seeded = await world(ctx, other, round);
+  const { link } = await inviteMember({ ...seeded.calls[0], input: { user_email: seeded.invitee.email }, baseUrl: BASE });
+  return { ...seeded, open: await findInvitationByLink(ctx, link.split('/invite/')[1]!) };
+}
+
 const outcome = (results: PromiseSettledResult<unknown>[]) =>
   results.map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason instanceof AppError ? r.reason.status : String(r.reason)));
 
@@ -66,10 +73,8 @@ describe('invitations at once, on two instances', () => {
     const ctx = testCtx();
     const other = { ...ctx, db: anotherInstance(ctx.db) };
     for (let round = 0; round < ROUNDS; round++) {
-      const { organization, calls, invitee, inviteePrincipal } = await world(ctx, other, round);
-      const { link } = await inviteMember({ ...calls[0], input: { user_email: invitee.email }, baseUrl: BASE });
       // Both requests found the invitation before either accepted it.
-      const open = await findInvitationByLink(ctx, link.split('/invite/')[1]!);
+      const { organization, invitee, inviteePrincipal, open } = await invitedWorld(ctx, other, round);
       const results = await Promise.allSettled(
         [ctx, other].map(async (instance) => await acceptInvitation({ ctx: instance, principal: inviteePrincipal, open, meta: META, throughLink: true })),
       );
@@ -84,9 +89,7 @@ describe('invitations at once, on two instances', () => {
     const ctx = testCtx();
     const other = { ...ctx, db: anotherInstance(ctx.db) };
     for (let round = 0; round < ROUNDS; round++) {
-      const { organization, calls, invitee, inviteePrincipal } = await world(ctx, other, round);
-      const { link } = await inviteMember({ ...calls[0], input: { user_email: invitee.email }, baseUrl: BASE });
-      const open = await findInvitationByLink(ctx, link.split('/invite/')[1]!);
+      const { organization, calls, invitee, inviteePrincipal, open } = await invitedWorld(ctx, other, round);
       const racing = [
         async () => await acceptInvitation({ ctx, principal: inviteePrincipal, open, meta: META, throughLink: true }),
         async () => await cancelInvitation({ ...calls[1], email: invitee.email }),
