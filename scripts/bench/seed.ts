@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,8 @@ import type { TestIdp } from '@/lib/testing/saml-idp';
 //   an allowlist of its own), a SAML identity provider, and a second user with 1,000 tokens for
 //   the console page;
 // - large: the same organization and super admin, plus 100,000 members with 10 tokens each.
+// The large one takes minutes to make (25 s on SQLite, 3 min to copy into PostgreSQL), so both
+// its forms are kept under bench/cache/ and made again only when what they are made from changes.
 
 export type SmallSeed = {
   file: string;
@@ -37,7 +40,17 @@ export type SmallSeed = {
   samlMethodId: string;
 };
 
-export type LargeSeed = { file: string; apiToken: string; tokens: number; users: number; bytes: number; seconds: number };
+export type LargeSeed = {
+  file: string;
+  apiToken: string;
+  tokens: number;
+  users: number;
+  bytes: number;
+  /** How long seeding took when it was done (not this run's time when the seed came from the cache). */
+  seconds: number;
+  /** The seed came from bench/cache/. */
+  cached: boolean;
+};
 
 /** 100 CIDRs for the organization, the one that admits 127.0.0.1 last, so all are checked. */
 function organizationAllowlist(): string[] {
@@ -129,7 +142,7 @@ export async function seedSmall(file: string, passwordHash: string, idp: TestIdp
   return { file, accountId: base.organization.accountId, apiToken: base.fullToken, adminSession, pageUserSession, samlMethodId };
 }
 
-export async function seedLarge(file: string, passwordHash: string, users: number, tokensPerUser: number): Promise<LargeSeed> {
+async function seedLarge(file: string, passwordHash: string, users: number, tokensPerUser: number): Promise<LargeSeed> {
   const db = openAsyncDatabase(file);
   const base = await seedBase(db, passwordHash);
   const started = Date.now();
@@ -145,7 +158,53 @@ export async function seedLarge(file: string, passwordHash: string, users: numbe
   connection.pragma('wal_checkpoint(TRUNCATE)');
   const tokens = (connection.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
   connection.close();
-  return { file, apiToken: base.fullToken, tokens, users: users + 1, bytes: fs.statSync(file).size, seconds: Math.round((Date.now() - started) / 1000) };
+  return { file, apiToken: base.fullToken, tokens, users: users + 1, bytes: fs.statSync(file).size, seconds: Math.round((Date.now() - started) / 1000), cached: false };
+}
+
+/**
+ * What a cached seed is made from: the migrations of both engines, this file, the bulk insert,
+ * and the size asked for. Any change makes another key, and the seed is made again.
+ */
+function seedKey(root: string, parameters: object): string {
+  const hash = createHash('sha256').update(JSON.stringify(parameters));
+  const files = ['db/migrations', 'db/migrations-pg'].flatMap((dir) =>
+    fs.readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).map((name) => path.join(dir, name)),
+  );
+  for (const file of [...files, 'scripts/bench/seed.ts', 'db/bulk.ts'].sort()) {
+    const full = path.join(root, file);
+    if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Removes the cache's files of other keys: one large seed is 360 MB on SQLite. */
+function dropOtherSeeds(cacheDir: string, keep: string) {
+  for (const name of fs.readdirSync(cacheDir)) {
+    if (name.startsWith('large-') && !name.startsWith(`large-${keep}`)) fs.rmSync(path.join(cacheDir, name), { force: true });
+  }
+}
+
+/**
+ * The large SQLite seed from `cacheDir`, made there first when it is missing or stale. Its
+ * token never expires, so a cached seed stays usable; callers copy the file before serving it.
+ */
+export async function cachedLargeSeed(root: string, cacheDir: string, passwordHash: string, users: number, tokensPerUser: number): Promise<LargeSeed> {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const key = seedKey(root, { users, tokensPerUser });
+  const file = path.join(cacheDir, `large-${key}.db`);
+  const about = `${file}.json`;
+  if (fs.existsSync(file) && fs.existsSync(about)) {
+    return { ...(JSON.parse(fs.readFileSync(about, 'utf8')) as Omit<LargeSeed, 'file' | 'cached'>), file, cached: true };
+  }
+  dropOtherSeeds(cacheDir, key);
+  // Made under another name and renamed when complete: a run killed halfway leaves no seed that looks whole.
+  const making = path.join(cacheDir, `large-${key}.making.db`);
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(making + suffix, { force: true });
+  const seed = await seedLarge(making, passwordHash, users, tokensPerUser);
+  fs.renameSync(making, file);
+  // JSON leaves out the undefined fields: the file's place and `cached` are decided when read.
+  fs.writeFileSync(about, `${JSON.stringify({ ...seed, file: undefined, cached: undefined }, null, 2)}\n`);
+  return { ...seed, file };
 }
 
 /** `url` with another database name: the large database beside the cluster's own. */
@@ -155,33 +214,61 @@ function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
+/** Debian's PostgreSQL programs (pg_dump, pg_restore), the newest installed. */
+function postgresBin(name: string): string {
+  const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)) : [];
+  const found = versions.map((v) => path.join('/usr/lib/postgresql', v, 'bin', name)).filter((f) => fs.existsSync(f)).at(-1);
+  if (!found) throw new Error(`${name} not found under /usr/lib/postgresql`);
+  return found;
+}
+
+async function createDatabase(url: string, name: string) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * Copies a seeded SQLite file into the database at `url` (created when `create`), with
  * copy-to-postgres, which also checks every table's rows against the source, then VACUUM
- * ANALYZE, so that autovacuum does not wake up in the middle of a measurement.
+ * ANALYZE, so that autovacuum does not wake up in the middle of a measurement. With `dump`, a
+ * pg_dump file of the result: restored from when it exists (seconds rather than minutes for a
+ * million tokens), written after the copy when it does not.
  */
-export async function copyIntoPostgres(file: string, url: string, create?: string): Promise<{ url: string; seconds: number }> {
+export async function copyIntoPostgres(file: string, url: string, { create, dump }: { create?: string; dump?: string } = {}): Promise<{ url: string; seconds: number; restored: boolean }> {
   const started = Date.now();
   const target = create ? withDatabase(url, create) : url;
-  if (create) {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
+  if (create) await createDatabase(url, create);
+  const restored = dump !== undefined && fs.existsSync(dump);
+  if (restored) {
+    execFileSync(postgresBin('pg_restore'), ['--no-owner', '--jobs=2', `--dbname=${target}`, dump], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } else {
+    const source = openDatabase(file);
+    const postgres = openPostgres(target);
     try {
-      await admin.query(`CREATE DATABASE ${create}`);
+      // A token row has 19 columns: 2,500 rows a statement stay under PostgreSQL's 65,535 parameters.
+      const result = await copyToPostgres({ source, target: postgres, batchRows: 2500 });
+      if (!result.committed) throw new Error(`copy of ${path.basename(file)} into PostgreSQL was not committed: ${JSON.stringify(result.tables.filter((t) => !t.match))}`);
     } finally {
-      await admin.end();
+      source.$client.close();
+      await postgres.$client.end();
+    }
+    if (dump) {
+      const making = `${dump}.making`;
+      execFileSync(postgresBin('pg_dump'), ['--format=custom', '--compress=1', `--file=${making}`, target], { stdio: ['ignore', 'ignore', 'inherit'] });
+      fs.renameSync(making, dump);
     }
   }
-  const source = openDatabase(file);
-  const postgres = openPostgres(target);
+  const client = new pg.Client({ connectionString: target });
+  await client.connect();
   try {
-    // A token row has 19 columns: 2,500 rows a statement stay under PostgreSQL's 65,535 parameters.
-    const result = await copyToPostgres({ source, target: postgres, batchRows: 2500 });
-    if (!result.committed) throw new Error(`copy of ${path.basename(file)} into PostgreSQL was not committed: ${JSON.stringify(result.tables.filter((t) => !t.match))}`);
-    await postgres.$client.query('VACUUM ANALYZE');
+    await client.query('VACUUM ANALYZE');
   } finally {
-    source.$client.close();
-    await postgres.$client.end();
+    await client.end();
   }
-  return { url: target, seconds: Math.round((Date.now() - started) / 1000) };
+  return { url: target, seconds: Math.round((Date.now() - started) / 1000), restored };
 }

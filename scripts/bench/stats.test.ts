@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSpread, median, medianInterval, meets, pairedOrder, roundOrder, roundRatios, spread } from './stats';
+import { formatSpread, median, medianInterval, meets, meetsAtMost, pairedOrder, roundOrder, roundRatios, spread } from './stats';
 
 describe('median', () => {
   it.each([
@@ -33,6 +33,14 @@ describe('roundRatios and spread', () => {
   it('refuses rounds that do not pair up, and a zero denominator', () => {
     expect(() => roundRatios([1, 2], [1])).toThrow('ratio of 2 rounds to 1');
     expect(() => roundRatios([1], [0])).toThrow('round 1: the denominator is 0');
+  });
+});
+
+describe('meetsAtMost', () => {
+  it('is met only when the high end stays within the bound', () => {
+    expect(meetsAtMost(spread([1.4, 1.9, 1.6]), 2)).toBe(true);
+    expect(meetsAtMost(spread([1.4, 2.1, 1.6]), 2)).toBe(false);
+    expect(meetsAtMost(spread([2]), 2)).toBe(true);
   });
 });
 

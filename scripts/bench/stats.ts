@@ -71,6 +71,11 @@ export function meets(figure: Spread, target: number): boolean {
   return figure.low >= target;
 }
 
+/** A target of the form "at most `target`" (p99 ÷ p50): met when the spread's high end stays within it. */
+export function meetsAtMost(figure: Spread, target: number): boolean {
+  return figure.high <= target;
+}
+
 /**
  * The order in which `names` are measured in round `round` (from 0): each round starts one later
  * (A B C, B C A, C A B, …), so that no name always runs first, right after a quiet pause, or
