@@ -5,25 +5,26 @@ import type { Ctx } from '@/lib/context';
 import { preparedPerDb } from '@/lib/prepared';
 import { projectNamesOf } from '@/lib/projects/manage';
 
-// GET /v1/me runs these on every call: prepared once per connection (see lib/prepared.ts).
-const passwordOfUser = preparedPerDb((db) =>
-  db.select({ id: passwordCredentials.userId }).from(passwordCredentials).where(eq(passwordCredentials.userId, sql.placeholder('userId'))).prepare(),
-);
-const providersOfUser = preparedPerDb((db) =>
-  db.select({ provider: externalIdentities.provider }).from(externalIdentities).where(eq(externalIdentities.userId, sql.placeholder('userId'))).prepare(),
+// GET /v1/me runs this on every call: prepared once per connection (see lib/prepared.ts). One
+// statement for both kinds of method, a round trip fewer on PostgreSQL: a password credential
+// reads as the method "password", each linked identity as its provider.
+const methodsOfUser = preparedPerDb((db) =>
+  db
+    .select({ method: sql<string>`'password'`.as('method') })
+    .from(passwordCredentials)
+    .where(eq(passwordCredentials.userId, sql.placeholder('userId')))
+    .unionAll(db.select({ method: externalIdentities.provider }).from(externalIdentities).where(eq(externalIdentities.userId, sql.placeholder('userId'))))
+    .prepare(),
 );
 
-/** The sign-in methods a user has set up, as GET /v1/me reports them in `auth`. */
+/** The sign-in methods a user has set up, as GET /v1/me reports them in `auth`: password first, then linked providers, each once. */
 export async function userAuthMethods(ctx: Ctx, userId: string): Promise<string[]> {
-  const methods: string[] = [];
-  if ((await passwordOfUser(ctx.db).execute({ userId }))[0]) {
-    methods.push('password');
-  }
+  const rows = await methodsOfUser(ctx.db).execute({ userId });
+  const methods: string[] = rows.some((row) => row.method === 'password') ? ['password'] : [];
   // Linked third-party accounts by method ("google", "github", "saml"), each once.
-  const providers = await providersOfUser(ctx.db).execute({ userId });
-  for (const { provider } of providers) {
+  for (const { method: provider } of rows) {
     const method = provider.startsWith('saml:') ? 'saml' : provider;
-    if (!methods.includes(method)) methods.push(method);
+    if (method !== 'password' && !methods.includes(method)) methods.push(method);
   }
   return methods;
 }
