@@ -111,13 +111,14 @@ async function gateAndScale(
   engine: 'SQLite' | 'PostgreSQL',
   { small, large, smallSeed, largeSeed, rows, extra = {} }: { small: Server; large: Server; smallSeed: SmallSeed; largeSeed: LargeSeed; rows: Row[]; extra?: Record<string, Endpoint> },
 ) {
-  const smallAuth = { authorization: `aivenv1 ${smallSeed.apiToken}` };
+  // The small database's 10 tokens, and 10,000 of the large one's, each sent in turn.
+  const smallTokens = smallSeed.apiTokens;
   const measured = (await interleavedRounds(
     {
       bare: { url: `${small.url}/healthz`, server: small },
-      gated: { url: `${small.url}/v1/me`, headers: smallAuth, server: small },
-      large: { url: `${large.url}/v1/me`, headers: { authorization: `aivenv1 ${largeSeed.apiToken}` }, server: large },
-      ...Object.fromEntries(Object.entries(extra).map(([name, { url, server }]) => [name, { url: `${url}/v1/me`, headers: smallAuth, server }])),
+      gated: { url: `${small.url}/v1/me`, tokens: smallTokens, server: small },
+      large: { url: `${large.url}/v1/me`, tokens: largeSeed.sampleTokens, server: large },
+      ...Object.fromEntries(Object.entries(extra).map(([name, { url, server }]) => [name, { url: `${url}/v1/me`, tokens: smallTokens, server }])),
     },
     { rounds: ROUNDS, seconds: SECONDS, warmSeconds: WARM_SECONDS },
   )) as Record<'bare' | 'gated' | 'large', Measured> & Record<string, Measured>;
@@ -127,9 +128,9 @@ async function gateAndScale(
   const tokens = largeSeed.tokens.toLocaleString('en');
   rows.push(
     loadRow(`${engine}: GET /healthz (no gate)`, measured.bare),
-    loadRow(`${engine}: GET /v1/me (100-CIDR org allowlist)`, measured.gated),
+    loadRow(`${engine}: GET /v1/me, its 10 tokens in turn (100-CIDR org allowlist)`, measured.gated),
     [`${engine}: gate ratio`, formatSpread(gate), verdict(gate, TARGETS.gate)],
-    loadRow(`${engine}: GET /v1/me, ${tokens} tokens`, measured.large),
+    loadRow(`${engine}: GET /v1/me, ${tokens} tokens, 10,000 of them in turn`, measured.large),
     [`${engine}: scale ratio`, formatSpread(scale), verdict(scale, TARGETS.scale)],
     [`${engine}: p99 ÷ p50, GET /v1/me, 10 tokens`, formatSpread(tails.small), atMostVerdict(tails.small, TARGETS.tail)],
     [`${engine}: p99 ÷ p50, GET /v1/me, ${tokens} tokens`, formatSpread(tails.large), atMostVerdict(tails.large, TARGETS.tail)],
@@ -205,14 +206,14 @@ async function versusPhase(dir: string, ref: string, smallSeed: SmallSeed, large
     const headSmall = await start(root, smallSeed.file, 'head');
     const baseLarge = await start(base.dir, largeSeed.file, 'base');
     const headLarge = await start(root, largeSeed.file, 'head');
-    const small = { authorization: `aivenv1 ${smallSeed.apiToken}` };
-    const large = { authorization: `aivenv1 ${largeSeed.apiToken}` };
+    const small = smallSeed.apiTokens;
+    const large = largeSeed.sampleTokens;
     const loads = await interleavedRounds(
       {
-        baseGate: { url: `${baseSmall.url}/v1/me`, headers: small, server: baseSmall },
-        headGate: { url: `${headSmall.url}/v1/me`, headers: small, server: headSmall },
-        baseScale: { url: `${baseLarge.url}/v1/me`, headers: large, server: baseLarge },
-        headScale: { url: `${headLarge.url}/v1/me`, headers: large, server: headLarge },
+        baseGate: { url: `${baseSmall.url}/v1/me`, tokens: small, server: baseSmall },
+        headGate: { url: `${headSmall.url}/v1/me`, tokens: small, server: headSmall },
+        baseScale: { url: `${baseLarge.url}/v1/me`, tokens: large, server: baseLarge },
+        headScale: { url: `${headLarge.url}/v1/me`, tokens: large, server: headLarge },
       },
       // The same server's rate moves by ±10% from one load to the next on this kind of machine:
       // many short pairs, each measured back to back, and the median's confidence interval.

@@ -30,8 +30,19 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-/** A URL to load, with the headers each request carries and, when known, the server behind it. */
-export type Target = { url: string; headers?: Record<string, string>; server?: Server };
+/**
+ * A URL to load, with the headers each request carries and, when known, the server behind it.
+ * With `tokens`, each request sends the next of them as `aivenv1 <token>`, round the list.
+ */
+export type Target = { url: string; headers?: Record<string, string>; tokens?: readonly string[]; server?: Server };
+
+/** autocannon's request list for a target: one fixed request, or one whose token changes each time. */
+function requestsOf(target: Target): autocannon.Request[] | undefined {
+  const { tokens } = target;
+  if (!tokens?.length) return undefined;
+  let next = 0;
+  return [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `aivenv1 ${tokens[next++ % tokens.length]}` } }) }];
+}
 
 /** The `fraction` quantile of sorted values (nearest rank). */
 export function quantile(sorted: readonly number[], fraction: number): number {
@@ -58,7 +69,7 @@ export async function load(target: Target, seconds: number, connections = CONNEC
   let window: { start: number; end?: number; cpu?: number; machine: { busy: number; total: number } } | undefined;
   let instance!: autocannon.Instance;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({ url: target.url, connections, duration: seconds + MAX_SETTLE_SECONDS, timeout: MAX_SETTLE_SECONDS, headers: target.headers ?? {} }, (error, result) =>
+    instance = autocannon({ url: target.url, connections, duration: seconds + MAX_SETTLE_SECONDS, timeout: MAX_SETTLE_SECONDS, headers: target.headers ?? {}, requests: requestsOf(target) }, (error, result) =>
       error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result),
     );
   });

@@ -32,8 +32,10 @@ import type { TestIdp } from '@/lib/testing/saml-idp';
 export type SmallSeed = {
   file: string;
   accountId: string;
-  /** The super admin's personal token with its own allowlist: what the gate figures send. */
+  /** The super admin's personal token with its own allowlist. */
   apiToken: string;
+  /** All 10 of the super admin's personal tokens (apiToken first): the gate figures send each in turn. */
+  apiTokens: string[];
   /** Session tokens (the console's cookie) of the super admin and of the user with 1,000 tokens. */
   adminSession: string;
   pageUserSession: string;
@@ -43,6 +45,12 @@ export type SmallSeed = {
 export type LargeSeed = {
   file: string;
   apiToken: string;
+  /**
+   * 10,000 of the members' tokens, one of every tenth member: the scale figure sends each in
+   * turn, so that its lookups reach all over the tables and indexes as real traffic would, and
+   * not one hot token whose pages stay in SQLite's cache.
+   */
+  sampleTokens: string[];
   tokens: number;
   users: number;
   bytes: number;
@@ -88,7 +96,7 @@ async function seedBase(db: AsyncDb, passwordHash: string) {
   return { organization, user, fullToken, ctx };
 }
 
-function fakeTokens(userId: string, count: number, now: string): BulkToken[] {
+function fakeTokens(userId: string, count: number, now: string): (BulkToken & { secret: string })[] {
   return Array.from({ length: count }, () => {
     const secret = TOKEN_MARKER + randomBytes(32).toString('base64url');
     return {
@@ -97,6 +105,7 @@ function fakeTokens(userId: string, count: number, now: string): BulkToken[] {
       tokenHash: createHash('sha256').update(secret).digest('hex'),
       tokenPrefix: secret.slice(0, 16),
       createTime: now,
+      secret,
     };
   });
 }
@@ -129,17 +138,19 @@ export async function seedSmall(file: string, passwordHash: string, idp: TestIdp
     { user: { id: 'ubenchpage', email: 'page@example.test', createTime: now }, tokens: fakeTokens('ubenchpage', 1000, now) },
   ]);
   // Nine more tokens of the super admin: "10 tokens in the database" for the small case.
+  const apiTokens = [base.fullToken];
   for (let i = 0; i < 9; i++) {
-    await createToken({
+    const { fullToken } = await createToken({
       ctx: base.ctx,
       input: { userId: base.user.id, kind: 'personal', authMethod: 'password', description: `extra ${i}`, createdManually: true, maxAgeSeconds: null, extendWhenUsed: false },
     });
+    apiTokens.push(fullToken);
   }
   const pageUserSession = (await session({ db, now: new Date() }, 'ubenchpage', 'bench page')).fullToken;
   const adminSession = (await session({ db, now: new Date() }, base.user.id, 'bench admin')).fullToken;
   sqliteConnectionOf(db).pragma('wal_checkpoint(TRUNCATE)');
   sqliteConnectionOf(db).close();
-  return { file, accountId: base.organization.accountId, apiToken: base.fullToken, adminSession, pageUserSession, samlMethodId };
+  return { file, accountId: base.organization.accountId, apiToken: base.fullToken, apiTokens, adminSession, pageUserSession, samlMethodId };
 }
 
 async function seedLarge(file: string, passwordHash: string, users: number, tokensPerUser: number): Promise<LargeSeed> {
@@ -147,10 +158,13 @@ async function seedLarge(file: string, passwordHash: string, users: number, toke
   const base = await seedBase(db, passwordHash);
   const started = Date.now();
   const now = second();
+  const sampleTokens: string[] = [];
   for (let batch = 0; batch < users; batch += 5000) {
     const rows = Array.from({ length: Math.min(5000, users - batch) }, (_, i) => {
       const id = `ub${(batch + i).toString(36).padStart(8, '0')}`;
-      return { user: { id, email: `${id}@example.test`, createTime: now }, tokens: fakeTokens(id, tokensPerUser, now) };
+      const tokens = fakeTokens(id, tokensPerUser, now);
+      if ((batch + i) % 10 === 0) sampleTokens.push(tokens[(batch + i) % tokensPerUser]!.secret);
+      return { user: { id, email: `${id}@example.test`, createTime: now }, tokens };
     });
     bulkInsertUsersAndTokens(synchronousSqliteOf(db), base.organization.id, rows);
   }
@@ -158,7 +172,7 @@ async function seedLarge(file: string, passwordHash: string, users: number, toke
   connection.pragma('wal_checkpoint(TRUNCATE)');
   const tokens = (connection.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
   connection.close();
-  return { file, apiToken: base.fullToken, tokens, users: users + 1, bytes: fs.statSync(file).size, seconds: Math.round((Date.now() - started) / 1000), cached: false };
+  return { file, apiToken: base.fullToken, sampleTokens, tokens, users: users + 1, bytes: fs.statSync(file).size, seconds: Math.round((Date.now() - started) / 1000), cached: false };
 }
 
 /**
