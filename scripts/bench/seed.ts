@@ -29,6 +29,9 @@ import type { TestIdp } from '@/lib/testing/saml-idp';
 export type SmallSeed = {
   file: string;
   accountId: string;
+  organizationId: string;
+  /** The member with 1,000 tokens. */
+  pageUserId: string;
   /** The super admin's personal token with its own allowlist: what the gate figures send. */
   apiToken: string;
   /** Session tokens (the console's cookie) of the super admin and of the user with 1,000 tokens. */
@@ -88,6 +91,9 @@ function fakeTokens(userId: string, count: number, now: string): BulkToken[] {
   });
 }
 
+/** The member with 1,000 tokens, whose page the bench opens. */
+const PAGE_USER_ID = 'ubenchpage';
+
 const second = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** An enabled identity provider of the organization, IdP-initiated sign-in allowed, with `userId` linked to it. */
@@ -113,7 +119,7 @@ export async function seedSmall(file: string, passwordHash: string, idp: TestIdp
   const samlMethodId = await seedIdentityProvider(db, base.organization.id, base.user.id, idp);
   const now = second();
   bulkInsertUsersAndTokens(synchronousSqliteOf(db), base.organization.id, [
-    { user: { id: 'ubenchpage', email: 'page@example.test', createTime: now }, tokens: fakeTokens('ubenchpage', 1000, now) },
+    { user: { id: PAGE_USER_ID, email: 'page@example.test', createTime: now }, tokens: fakeTokens(PAGE_USER_ID, 1000, now) },
   ]);
   // Nine more tokens of the super admin: "10 tokens in the database" for the small case.
   for (let i = 0; i < 9; i++) {
@@ -122,11 +128,11 @@ export async function seedSmall(file: string, passwordHash: string, idp: TestIdp
       input: { userId: base.user.id, kind: 'personal', authMethod: 'password', description: `extra ${i}`, createdManually: true, maxAgeSeconds: null, extendWhenUsed: false },
     });
   }
-  const pageUserSession = (await session({ db, now: new Date() }, 'ubenchpage', 'bench page')).fullToken;
+  const pageUserSession = (await session({ db, now: new Date() }, PAGE_USER_ID, 'bench page')).fullToken;
   const adminSession = (await session({ db, now: new Date() }, base.user.id, 'bench admin')).fullToken;
   sqliteConnectionOf(db).pragma('wal_checkpoint(TRUNCATE)');
   sqliteConnectionOf(db).close();
-  return { file, accountId: base.organization.accountId, apiToken: base.fullToken, adminSession, pageUserSession, samlMethodId };
+  return { file, accountId: base.organization.accountId, organizationId: base.organization.id, pageUserId: PAGE_USER_ID, apiToken: base.fullToken, adminSession, pageUserSession, samlMethodId };
 }
 
 export async function seedLarge(file: string, passwordHash: string, users: number, tokensPerUser: number): Promise<LargeSeed> {
