@@ -96,7 +96,8 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
 
   const oauthOn = values.oauth_enabled;
   const ipIncluded = currentIp ? allowlistOf(allowlist).admits(currentIp) : false;
-  const allowlistError = Array.isArray(errors.ip_allowlist) ? errors.ip_allowlist.find((e) => e?.message)?.message : errors.ip_allowlist?.message;
+  // The list's message, or its first entry's (lib/forms/form-control.ts puts both under the list).
+  const allowlistError = errors.ip_allowlist?.message;
 
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Authentication policy" className="space-y-6">
