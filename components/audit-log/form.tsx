@@ -1,15 +1,15 @@
 'use client';
 
 import { usePathname, useRouter } from 'next/navigation';
+import { useForm } from 'react-hook-form';
 import type { AuditFilter, AuditFilterInput } from '@/lib/audit-log/schema';
-import { lazySchema } from '@/components/forms/lazy-schema';
-import { useForm } from '@/components/forms/use-form';
+import { lazyZodResolver } from '@/components/forms/lazy-zod-resolver';
 import type { FieldErrors } from '@/lib/errors';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { SelectField } from '@/components/ui/select-field';
 
-const validate = lazySchema<AuditFilterInput, AuditFilter>(() => import('@/lib/audit-log/schema').then((m) => m.auditFilterSchema));
+const resolver = lazyZodResolver<AuditFilterInput, AuditFilter>(() => import('@/lib/audit-log/schema').then((m) => m.auditFilterSchema));
 
 
 export type AuditFilterValues = { actor: string; event: string; from: string; to: string };
@@ -30,7 +30,7 @@ export function AuditFilterForm({
 }) {
   const router = useRouter();
   const pathname = usePathname();
-  const form = useForm<AuditFilterInput, AuditFilter>({ validate, defaultValues: initial });
+  const form = useForm<AuditFilterInput, unknown, AuditFilter>({ resolver: resolver, defaultValues: initial });
   const { errors, isSubmitting } = form.formState;
   const errorOf = (field: keyof AuditFilterValues) => errors[field]?.message ?? (form.formState.isSubmitted ? undefined : serverErrors[field]?.[0]);
   // An event named in the address but not (yet) in this organization's log still shows as chosen.

@@ -2,31 +2,30 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from 'react-hook-form';
 import type { z } from 'zod';
 import type { ActionResult } from '@/app/_lib/action';
 import { formFailure, type FieldMap } from '@/lib/forms/failure';
-import type { DefaultValues, FieldPath, FieldValues } from '@/lib/forms/form-control';
-import { lazySchema } from './lazy-schema';
+import { lazyZodResolver } from './lazy-zod-resolver';
 import { errorMessage, type ActionMessage, type SuccessOutcome } from './use-action';
-import { useForm, type UseFormReturn } from './use-form';
 
 /**
  * The form's one zod schema (the one its server action and the /v1 handler parse with), as a
- * function around a dynamic import so that zod loads after the page (see lazy-schema.ts):
+ * function around a dynamic import so that zod loads after the page (see lazy-zod-resolver.ts):
  * `() => import('@/lib/x/schema').then((m) => m.xSchema)`.
  */
 export type SchemaLoader<Input extends FieldValues, Output> = () => Promise<z.ZodType<Output, Input>>;
 
 export type SuccessContext<Input extends FieldValues, Output> = {
   values: Output;
-  form: UseFormReturn<Input, Output>;
+  form: UseFormReturn<Input, unknown, Output>;
   router: ReturnType<typeof useRouter>;
 };
 
 export type ActionFormOptions<Input extends FieldValues, Output, T> = {
   defaultValues: NoInfer<DefaultValues<Input>>;
   /** The fields that show the server's field messages (default: every key it names). */
-  fields?: NoInfer<FieldMap<FieldPath<Input>>>;
+  fields?: NoInfer<FieldMap<Path<Input>>>;
   /**
    * 'always': the refusal's message shows above the form beside the field messages (the
    * default); 'unless-field': only when no field shows one.
@@ -48,7 +47,7 @@ export type ActionFormOptions<Input extends FieldValues, Output, T> = {
 };
 
 /**
- * A form (use-form.ts) that submits to a server action: the schema's check, pending state
+ * A react-hook-form form that submits to a server action: the schema's resolver, pending state
  * (formState.isSubmitting), the refusal's field messages beside their fields and its message
  * above the form, the success notice, form reset and router.refresh(). The form renders its own
  * fields and alerts from `form`, `error` and `notice`.
@@ -59,8 +58,8 @@ export function useActionForm<Input extends FieldValues, Output, T>(
   options: ActionFormOptions<Input, Output, T>,
 ) {
   const router = useRouter();
-  const [validate] = useState(() => lazySchema(schema));
-  const form = useForm<Input, Output>({ validate, defaultValues: options.defaultValues });
+  const [resolver] = useState(() => lazyZodResolver(schema));
+  const form = useForm<Input, unknown, Output>({ resolver, defaultValues: options.defaultValues });
   const [message, setMessage] = useState<ActionMessage | null>(() => errorMessage(options.initialError));
 
   const onSubmit = form.handleSubmit(async (values) => {
@@ -80,7 +79,7 @@ export function useActionForm<Input extends FieldValues, Output, T>(
   });
 
   /** A registered field's props with its message: `<Field label="Name" {...field('name')} />`. */
-  const field = (name: FieldPath<Input>) => ({ ...form.register(name), error: form.getFieldState(name).error?.message });
+  const field = (name: Path<Input>) => ({ ...form.register(name), error: form.getFieldState(name, form.formState).error?.message });
 
   return {
     form,

@@ -32,7 +32,7 @@ export function CidrListInput({
   const [draftError, setDraftError] = useState<string | null>(null);
 
   // Each entry is checked as it is added, by the same functions as cidrSchema (lib/net/schema.ts)
-  // but without zod, which the form loads later (components/forms/lazy-schema.ts); the whole
+  // but without zod, which the form loads later (components/forms/lazy-zod-resolver.ts); the whole
   // list is then parsed by the form's schema on submit. Those functions load after the page too.
   const add = async (text: string) => {
     const cidr = await loadCidr().catch(() => null);

@@ -109,8 +109,8 @@ export function PolicyForm({
   const listed = useIpListed(allowlist, currentIp, currentIpListed);
   // An empty list admits every address (Allowlist.admits).
   const ipIncluded = currentIp ? allowlist.length === 0 || listed : false;
-  // The list's message, or its first entry's (lib/forms/form-control.ts puts both under the list).
-  const allowlistError = errors.ip_allowlist?.message;
+  // The list's message, or its first entry's ("ip_allowlist.2": react-hook-form keeps those in an array).
+  const allowlistError = Array.isArray(errors.ip_allowlist) ? errors.ip_allowlist.find((e) => e?.message)?.message : errors.ip_allowlist?.message;
 
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Authentication policy" className="space-y-6">

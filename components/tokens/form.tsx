@@ -93,8 +93,9 @@ export function GenerateTokenForm({
     );
   }
 
-  // The list's message, or its first entry's (lib/forms/form-control.ts puts both under the list).
-  const anyAllowlistError = errors.ip_allowlist?.message;
+  const anyAllowlistError = Array.isArray(errors.ip_allowlist)
+    ? errors.ip_allowlist.find((e) => e?.message)?.message
+    : errors.ip_allowlist?.message;
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Generate token">
