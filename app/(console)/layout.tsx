@@ -4,6 +4,7 @@ import { requireConsole } from '@/app/_lib/session';
 import { Brand } from '@/components/shell/brand';
 import { OrgSwitcher } from '@/components/shell/org-switcher';
 import { ProfileMenu } from '@/components/shell/profile-menu';
+import { ProfileMenuItems } from '@/components/shell/profile-menu-items';
 import { SideNav } from '@/components/shell/side-nav';
 
 export const dynamic = 'force-dynamic';
@@ -23,7 +24,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <span aria-hidden="true" className="text-slate-300">/</span>
           <OrgSwitcher current={current} options={options} />
         </div>
-        <ProfileMenu email={principal.user.email} />
+        <ProfileMenu email={principal.user.email}>
+          <ProfileMenuItems />
+        </ProfileMenu>
       </header>
       <div className="flex">
         <aside className="min-h-[calc(100vh-3.5rem)] w-60 shrink-0 border-r border-slate-200 bg-white">

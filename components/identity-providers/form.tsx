@@ -1,7 +1,7 @@
 'use client';
 
 import { addIdentityProviderAction } from '@/app/(console)/admin/identity-providers/actions';
-import { SAML_VENDORS, VENDOR_LABELS } from '@/lib/identity-providers/schema';
+import { SAML_VENDORS, VENDOR_LABELS } from '@/lib/identity-providers/vendors';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

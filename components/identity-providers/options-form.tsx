@@ -2,7 +2,8 @@
 
 import type { z } from 'zod';
 import { saveOptionsAction } from '@/app/(console)/admin/identity-providers/actions';
-import { DIGEST_ALGORITHMS, MAPPED_FIELDS, SIGNATURE_ALGORITHMS, type idpOptionsSchema, type MappedField } from '@/lib/identity-providers/schema';
+import type { idpOptionsSchema } from '@/lib/identity-providers/schema';
+import { DIGEST_ALGORITHMS, MAPPED_FIELDS, SIGNATURE_ALGORITHMS, type MappedField } from '@/lib/identity-providers/vendors';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

@@ -1,6 +1,6 @@
 'use client';
 
-import { signIn } from 'next-auth/react';
+import { signIn } from '@/components/sign-in/lazy-sign-in';
 import { acceptInvitationAction, signUpAndAcceptAction } from '@/app/invite/[secret]/actions';
 import { useAction } from '@/components/forms/use-action';
 import { useActionForm } from '@/components/forms/use-action-form';

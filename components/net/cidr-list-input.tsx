@@ -1,8 +1,8 @@
 'use client';
 
 import { useState } from 'react';
-import { allowlistOf, normalizeCidr, notACidrMessage } from '@/lib/net/cidr';
 import { Button } from '@/components/ui/button';
+import { loadCidr, useIpListed } from './use-cidr';
 
 const fieldClass = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm';
 
@@ -15,6 +15,7 @@ export function CidrListInput({
   value,
   onChange,
   currentIp,
+  currentIpListed = false,
   error,
   children,
 }: {
@@ -22,6 +23,8 @@ export function CidrListInput({
   value: string[];
   onChange: (next: string[]) => void;
   currentIp: string | null;
+  /** Whether currentIp is in the list the page was drawn with (the server's answer; see useIpListed). */
+  currentIpListed?: boolean;
   error?: string;
   children?: React.ReactNode;
 }) {
@@ -29,16 +32,18 @@ export function CidrListInput({
   const [draftError, setDraftError] = useState<string | null>(null);
 
   // Each entry is checked as it is added, by the same functions as cidrSchema (lib/net/schema.ts)
-  // but without zod, which the form loads later (components/forms/lazy-zod-resolver.ts); the
-  // whole list is then parsed by the form's schema on submit.
-  const add = (text: string) => {
-    const cidr = normalizeCidr(text.trim());
-    if (!cidr) return setDraftError(text.trim() ? notACidrMessage(text.trim()) : 'Enter an IP address or CIDR range');
+  // but without zod, which the form loads later (components/forms/lazy-zod-resolver.ts); the whole
+  // list is then parsed by the form's schema on submit. Those functions load after the page too.
+  const add = async (text: string) => {
+    const cidr = await loadCidr().catch(() => null);
+    if (!cidr) return setDraftError('The address check could not be loaded: reload the page and try again');
+    const entry = cidr.normalizeCidr(text.trim());
+    if (!entry) return setDraftError(text.trim() ? cidr.notACidrMessage(text.trim()) : 'Enter an IP address or CIDR range');
     setDraftError(null);
     setDraft('');
-    if (!value.includes(cidr)) onChange([...value, cidr]);
+    if (!value.includes(entry)) onChange([...value, entry]);
   };
-  const covered = currentIp ? allowlistOf(value).contains(currentIp) : false;
+  const covered = useIpListed(value, currentIp, currentIpListed);
 
   return (
     <fieldset className="space-y-2">
@@ -72,18 +77,18 @@ export function CidrListInput({
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
-              add(draft);
+              void add(draft);
             }
           }}
         />
-        <Button type="button" variant="secondary" onClick={() => add(draft)}>
+        <Button type="button" variant="secondary" onClick={() => void add(draft)}>
           Add
         </Button>
       </div>
       {draftError ? <p className="text-sm text-red-600">{draftError}</p> : null}
       {error ? <p className="text-sm text-red-600">{error}</p> : null}
       {currentIp && !covered ? (
-        <Button type="button" variant="ghost" className="px-0 text-brand-700" onClick={() => add(currentIp)}>
+        <Button type="button" variant="ghost" className="px-0 text-brand-700" onClick={() => void add(currentIp)}>
           Add your current IP ({currentIp})
         </Button>
       ) : null}

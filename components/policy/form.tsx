@@ -3,11 +3,11 @@
 import { useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { previewPolicyAction, savePolicyAction } from '@/app/(console)/admin/authentication-policy/actions';
-import { allowlistOf } from '@/lib/net/cidr';
 import type { PolicyImpact } from '@/lib/policy/impact';
 import type { policyPatchSchema } from '@/lib/policy/schema';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { CidrListInput } from '@/components/net/cidr-list-input';
+import { useIpListed } from '@/components/net/use-cidr';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -61,7 +61,18 @@ function ImpactPanel({ preview }: { preview: Preview }) {
   );
 }
 
-export function PolicyForm({ initial, currentIp, organizationName }: { initial: Input; currentIp: string | null; organizationName: string }) {
+export function PolicyForm({
+  initial,
+  currentIp,
+  currentIpListed,
+  organizationName,
+}: {
+  initial: Input;
+  currentIp: string | null;
+  /** Whether currentIp is in the saved allowlist (the server's answer, until the form can check). */
+  currentIpListed: boolean;
+  organizationName: string;
+}) {
   const [preview, setPreview] = useState<Preview>(null);
   const { form, onSubmit, errors, pending, message, setMessage } = useActionForm(
     () => import('@/lib/policy/schema').then((m) => m.policyPatchSchema),
@@ -95,7 +106,10 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
   }, [serialized, isDirty]);
 
   const oauthOn = values.oauth_enabled;
-  const ipIncluded = currentIp ? allowlistOf(allowlist).admits(currentIp) : false;
+  const listed = useIpListed(allowlist, currentIp, currentIpListed);
+  // An empty list admits every address (Allowlist.admits).
+  const ipIncluded = currentIp ? allowlist.length === 0 || listed : false;
+  // The list's message, or its first entry's ("ip_allowlist.2": react-hook-form keeps those in an array).
   const allowlistError = Array.isArray(errors.ip_allowlist) ? errors.ip_allowlist.find((e) => e?.message)?.message : errors.ip_allowlist?.message;
 
   return (
@@ -161,6 +175,7 @@ export function PolicyForm({ initial, currentIp, organizationName }: { initial: 
           value={allowlist}
           onChange={(next) => form.setValue('ip_allowlist', next, { shouldDirty: true, shouldValidate: true })}
           currentIp={currentIp}
+          currentIpListed={currentIpListed}
           error={allowlistError}
         >
           <p className="text-xs text-slate-500">

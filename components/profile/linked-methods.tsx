@@ -1,6 +1,6 @@
 'use client';
 
-import { signIn } from 'next-auth/react';
+import { signIn } from '@/components/sign-in/lazy-sign-in';
 import { useState } from 'react';
 import { startLinkAction, unlinkIdentityAction } from '@/app/(console)/profile/authentication/actions';
 import type { LinkedMethod } from '@/lib/sign-in/identities';

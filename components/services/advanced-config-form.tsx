@@ -8,14 +8,13 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { SelectField } from '@/components/ui/select-field';
 import { unflattenConfig } from '@/lib/services/merge';
-import { userConfigSchema } from '@/lib/services/user-config';
 import { configOptions, describeConstraints, typesOf, type ConfigOption, type ServiceType } from '@/lib/services/user-config-schema';
 import type { JwksKey } from '@/lib/services/token-tester';
 
 // Advanced configuration, drawn from the service type's user_config JSON Schema: the options in
 // use, "Add configuration options" for the others, each with its description and constraints,
-// errors beside the field. The browser checks with the same zod schema the server uses; the
-// server checks again (the signing key with node:crypto). Only what changed is sent, as a patch:
+// errors beside the field. The browser checks with the same zod schema the server uses (loaded on
+// the first save); the server checks again (the signing key with node:crypto). Only what changed is sent, as a patch:
 // a removed option as null, the merge rule of the API.
 
 type Draft = string | boolean;
@@ -60,7 +59,7 @@ export function AdvancedConfigForm({
   const available = options.filter((o) => !active.includes(o.key));
 
   /** The patch of flat keys: changed values, and null for saved options taken away. */
-  function buildPatch(): { patch: Record<string, string | number | boolean | null>; errors: Record<string, string> } {
+  async function buildPatch(): Promise<{ patch: Record<string, string | number | boolean | null>; errors: Record<string, string> }> {
     const patch: Record<string, string | number | boolean | null> = {};
     const found: Record<string, string> = {};
     for (const key of active) {
@@ -84,7 +83,9 @@ export function AdvancedConfigForm({
     for (const key of saved) if (!active.includes(key)) patch[key] = null;
     // The same zod schema as the server, on the patch (the server also checks the merged result).
     // Not for the signing key: only the server reads it (node:crypto), and its answer says why a
-    // key is refused and, over the length limit, which form of the key fits.
+    // key is refused and, over the length limit, which form of the key fits. The schema (and zod)
+    // loads on the first save, not with the page.
+    const { userConfigSchema } = await import('@/lib/services/user-config');
     const result = userConfigSchema(serviceType, 'patch').safeParse(unflattenConfig(patch));
     if (!result.success) {
       for (const issue of result.error.issues) {
@@ -97,8 +98,8 @@ export function AdvancedConfigForm({
 
   const restarting = (patch: Record<string, unknown>) => Object.keys(patch).some((key) => byKey.get(key)?.schema['x-rolling-restart']);
 
-  function save(confirmed: boolean) {
-    const { patch, errors: found } = buildPatch();
+  async function save(confirmed: boolean) {
+    const { patch, errors: found } = await buildPatch();
     setErrors(found);
     setMessage(null);
     if (Object.keys(found).length > 0) {
@@ -146,7 +147,7 @@ export function AdvancedConfigForm({
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        save(false);
+        void save(false);
       }}
       className="space-y-4"
     >
@@ -312,7 +313,7 @@ export function AdvancedConfigForm({
         title="Restart the Kafka brokers?"
         confirmLabel="Save and restart"
         variant="primary"
-        onConfirm={() => save(true)}
+        onConfirm={() => void save(true)}
         pending={busy}
       >
         Changing the OAuth2/OIDC settings triggers a rolling restart of the brokers: they restart one by one, and until the last one is

@@ -1,13 +1,16 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
+import { useTransition } from 'react';
 import { switchOrganizationAction } from '@/app/(console)/actions';
-import { useAction } from '@/components/forms/use-action';
-import { SelectOptions } from '@/components/ui/select-field';
 
 export type OrgOption = { id: string; name: string };
 
+// In the layout, on every console page: it keeps to what it needs (no form helpers), so that
+// the pages' first-load script stays small (issue 18).
 export function OrgSwitcher({ current, options }: { current: OrgOption | null; options: OrgOption[] }) {
-  const { run, pending } = useAction();
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
   if (!current) return <span className="text-sm text-slate-500">No organization</span>;
   if (options.length < 2) {
     return (
@@ -27,10 +30,18 @@ export function OrgSwitcher({ current, options }: { current: OrgOption | null; o
         disabled={pending}
         onChange={(event) => {
           const organizationId = event.target.value;
-          run(() => switchOrganizationAction({ organizationId }), { refresh: 'always' });
+          // Refreshed whatever the answer: a refusal (the organization is gone) shows the current one again.
+          startTransition(async () => {
+            await switchOrganizationAction({ organizationId });
+            router.refresh();
+          });
         }}
       >
-        <SelectOptions options={options.map((option) => ({ value: option.id, label: option.name }))} />
+        {options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.name}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -1,15 +1,12 @@
 'use client';
 
-import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
-import { SIGN_OUT_PATH } from '@/lib/http/areas';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
-const PROFILE_LINKS = [
-  ['/profile/tokens', 'Tokens'],
-  ['/profile/authentication', 'Authentication'],
-] as const;
-
-export function ProfileMenu({ email }: { email: string }) {
+/**
+ * The profile button and its menu. The menu's items come from the layout, drawn on the server
+ * (components/shell/profile-menu-items.tsx): this script only opens and closes it.
+ */
+export function ProfileMenu({ email, children }: { email: string; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -36,21 +33,17 @@ export function ProfileMenu({ email }: { email: string }) {
         <span>{email}</span>
       </button>
       {open ? (
-        <div role="menu" className="absolute right-0 z-10 mt-2 w-56 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+        <div
+          role="menu"
+          // A link closes the menu as it navigates. Not Sign out: its form would no longer be in
+          // the page when the browser submits it.
+          onClick={(event) => {
+            if ((event.target as HTMLElement).closest('a')) setOpen(false);
+          }}
+          className="absolute right-0 z-10 mt-2 w-56 rounded-md border border-slate-200 bg-white py-1 shadow-lg"
+        >
           <p className="truncate px-3 py-2 text-xs text-slate-500">Signed in as {email}</p>
-          {/* Where Aiven's console has them: "Click your profile icon → Tokens". */}
-          {PROFILE_LINKS.map(([href, label]) => (
-            <Link key={href} href={href} role="menuitem" onClick={() => setOpen(false)} className="block px-3 py-2 text-sm hover:bg-slate-50">
-              {label}
-            </Link>
-          ))}
-          <div role="separator" className="my-1 border-t border-slate-100" />
-          {/* A plain form to a route of its own: it works even where a policy or allowlist refuses everything else. */}
-          <form method="post" action={SIGN_OUT_PATH}>
-            <button type="submit" role="menuitem" className="block w-full px-3 py-2 text-left text-sm hover:bg-slate-50">
-              Sign out
-            </button>
-          </form>
+          {children}
         </div>
       ) : null}
     </div>

@@ -1,10 +1,10 @@
 'use client';
 
-import { signIn } from 'next-auth/react';
+import { signIn } from '@/components/sign-in/lazy-sign-in';
 import { useState } from 'react';
 import type { OAuthProviderId } from '@/lib/sign-in/oauth-config';
 import { THIRD_PARTY_LABELS } from '@/lib/policy/policy';
-import { OTP_REQUIRED_MESSAGE } from '@/lib/two-factor/schema';
+import { OTP_REQUIRED_MESSAGE } from '@/lib/two-factor/codes';
 import { useActionForm } from '@/components/forms/use-action-form';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

@@ -1,28 +1,12 @@
 import { z } from 'zod';
 import { requiredText } from '@/lib/forms/required-text';
+import { DIGEST_ALGORITHMS, MAPPED_FIELDS, SAML_VENDORS, SIGNATURE_ALGORITHMS, type MappedField } from './vendors';
 
 // Identity providers ("authentication methods" of the Aiven API), as the API and the console's
 // forms send them: snake_case, one schema per input. Certificates are only checked for shape
 // here; lib/identity-providers/certificate.ts parses them (that needs node:crypto, which this file must not load).
 
-export const SAML_VENDORS = ['okta', 'azure_ad', 'google_workspace', 'auth0', 'onelogin', 'jumpcloud', 'fusionauth', 'custom'] as const;
-export type SamlVendorName = (typeof SAML_VENDORS)[number];
-
-export const VENDOR_LABELS: Record<SamlVendorName, string> = {
-  okta: 'Okta',
-  azure_ad: 'Azure AD (Microsoft Entra ID)',
-  google_workspace: 'Google Workspace',
-  auth0: 'Auth0',
-  onelogin: 'OneLogin',
-  jumpcloud: 'JumpCloud',
-  fusionauth: 'FusionAuth',
-  custom: 'Custom SAML 2.0',
-};
-
-export const DIGEST_ALGORITHMS = ['sha1', 'sha256', 'sha384', 'sha512'] as const;
-export const SIGNATURE_ALGORITHMS = ['rsa-sha1', 'dsa-sha1', 'rsa-sha256', 'rsa-sha384', 'rsa-sha512'] as const;
-export const MAPPED_FIELDS = ['email', 'first_name', 'last_name', 'real_name', 'identity', 'groups'] as const;
-export type MappedField = (typeof MAPPED_FIELDS)[number];
+export { DIGEST_ALGORITHMS, MAPPED_FIELDS, SAML_VENDORS, SIGNATURE_ALGORITHMS, VENDOR_LABELS, type MappedField, type SamlVendorName } from './vendors';
 
 const bool = (name: string) => z.boolean({ error: `${name} must be true or false` });
 

@@ -32,6 +32,9 @@ import type { TestIdp } from '@/lib/testing/saml-idp';
 export type SmallSeed = {
   file: string;
   accountId: string;
+  organizationId: string;
+  /** The member with 1,000 tokens. */
+  pageUserId: string;
   /** The super admin's personal token with its own allowlist. */
   apiToken: string;
   /** All 10 of the super admin's personal tokens (apiToken first): the gate figures send each in turn. */
@@ -110,6 +113,9 @@ function fakeTokens(userId: string, count: number, now: string): (BulkToken & { 
   });
 }
 
+/** The member with 1,000 tokens, whose page the bench opens. */
+const PAGE_USER_ID = 'ubenchpage';
+
 const second = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** An enabled identity provider of the organization, IdP-initiated sign-in allowed, with `userId` linked to it. */
@@ -135,7 +141,7 @@ export async function seedSmall(file: string, passwordHash: string, idp: TestIdp
   const samlMethodId = await seedIdentityProvider(db, base.organization.id, base.user.id, idp);
   const now = second();
   bulkInsertUsersAndTokens(synchronousSqliteOf(db), base.organization.id, [
-    { user: { id: 'ubenchpage', email: 'page@example.test', createTime: now }, tokens: fakeTokens('ubenchpage', 1000, now) },
+    { user: { id: PAGE_USER_ID, email: 'page@example.test', createTime: now }, tokens: fakeTokens(PAGE_USER_ID, 1000, now) },
   ]);
   // Nine more tokens of the super admin: "10 tokens in the database" for the small case.
   const apiTokens = [base.fullToken];
@@ -146,11 +152,11 @@ export async function seedSmall(file: string, passwordHash: string, idp: TestIdp
     });
     apiTokens.push(fullToken);
   }
-  const pageUserSession = (await session({ db, now: new Date() }, 'ubenchpage', 'bench page')).fullToken;
+  const pageUserSession = (await session({ db, now: new Date() }, PAGE_USER_ID, 'bench page')).fullToken;
   const adminSession = (await session({ db, now: new Date() }, base.user.id, 'bench admin')).fullToken;
   sqliteConnectionOf(db).pragma('wal_checkpoint(TRUNCATE)');
   sqliteConnectionOf(db).close();
-  return { file, accountId: base.organization.accountId, apiToken: base.fullToken, apiTokens, adminSession, pageUserSession, samlMethodId };
+  return { file, accountId: base.organization.accountId, organizationId: base.organization.id, pageUserId: PAGE_USER_ID, apiToken: base.fullToken, apiTokens, adminSession, pageUserSession, samlMethodId };
 }
 
 async function seedLarge(file: string, passwordHash: string, users: number, tokensPerUser: number): Promise<LargeSeed> {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { requireSuperAdmin } from '@/app/_lib/admin';
 import { PolicyForm } from '@/components/policy/form';
 import { PageHeader } from '@/components/ui/page-header';
+import { allowlistOf } from '@/lib/net/cidr';
 import { policyToWire } from '@/lib/policy/policy';
 import { readPolicy } from '@/lib/policy/update';
 
@@ -17,7 +18,13 @@ export default async function AuthenticationPolicyPage() {
       <PageHeader title="Authentication policy">
         How members of {membership.organization.name} may sign in and reach its resources. Changes apply at once.
       </PageHeader>
-      <PolicyForm initial={initial} currentIp={meta.ip} organizationName={membership.organization.name} />
+      <PolicyForm
+        initial={initial}
+        currentIp={meta.ip}
+        // The form checks addresses once lib/net/cidr.ts has loaded after the page; until then, this.
+        currentIpListed={allowlistOf(initial.ip_allowlist).contains(meta.ip)}
+        organizationName={membership.organization.name}
+      />
     </div>
   );
 }
