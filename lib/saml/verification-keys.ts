@@ -48,8 +48,11 @@ export class VerificationKeys {
     }
     const pem = this.convert(certificatePem);
     if (this.byCertificate.size >= this.capacity) {
-      const oldest = this.byCertificate.keys().next();
-      if (!oldest.done) this.byCertificate.delete(oldest.value);
+      // The first key is the least recently used one.
+      for (const oldest of this.byCertificate.keys()) {
+        this.byCertificate.delete(oldest);
+        break;
+      }
     }
     this.byCertificate.set(certificatePem, pem);
     return pem;
