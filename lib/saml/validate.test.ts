@@ -310,7 +310,10 @@ describe('decodeSamlResponse: what the response claims, before any check', () =>
     const notOnOrAfter = new Date('2030-01-01T00:05:00Z');
     // Base64 wrapped at 76 characters with CRLF, as some IdPs post it.
     const wrapped = respond({ notBefore, notOnOrAfter, attributes: { email: 'ann@acme.test', groups: ['a', 'b'] }, signResponse: true }).replace(/(.{76})/g, '$1\r\n');
-    const { decoded } = decodeSamlResponse(wrapped);
+    const { decoded, keyInfoCertificates } = decodeSamlResponse(wrapped);
+    // Both signatures' KeyInfo, the Response's first: the library's hint of which key signed.
+    const body = idp.certificate.replace(/-----[A-Z ]+-----|\s+/g, '');
+    expect(keyInfoCertificates).toEqual([body, body]);
     expect(decoded).toEqual({
       responseId: expect.stringMatching(/^_[0-9a-f]{32}$/),
       inResponseTo: REQUEST,
@@ -331,7 +334,8 @@ describe('decodeSamlResponse: what the response claims, before any check', () =>
   });
 
   it('an unsigned response without Issuer or Destination: the fields are null or false', () => {
-    const { decoded } = decodeSamlResponse(respond({ signAssertion: false, responseIssuer: null, destination: null, inResponseTo: null }));
+    const { decoded, keyInfoCertificates } = decodeSamlResponse(respond({ signAssertion: false, responseIssuer: null, destination: null, inResponseTo: null }));
+    expect(keyInfoCertificates).toEqual([]);
     expect(decoded).toMatchObject({ inResponseTo: null, destination: null, responseIssuer: null, assertionSigned: false, responseSigned: false });
   });
 

@@ -181,7 +181,6 @@ const certificateBody = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s+/g, '
  * KeyInfo naming no configured certificate leaves the order as it was.
  */
 export function certificatesToTry(certificates: string[], keyInfoCertificates: string[]): string[] {
-  if (certificates.length < 2 || keyInfoCertificates.length === 0) return certificates;
   const named = certificates.filter((pem) => keyInfoCertificates.includes(certificateBody(pem)));
   return [...named, ...certificates.filter((pem) => !named.includes(pem))];
 }
