@@ -20,7 +20,7 @@ import { certificatesOf } from '@/lib/identity-providers/manage';
 import type { SamlPurpose } from '@/lib/identity-providers/schema';
 import { assertUsable, findMethod, linkRefusal, type MethodWithOrganization } from './start';
 import { spUrls } from '@/lib/identity-providers/urls';
-import { decodeSamlResponse, validateSamlResponse, type DecodedResponse, type ValidatedAssertion } from './validate';
+import { decodeSamlResponse, validatePostedResponse, type DecodedResponse, type ValidatedAssertion } from './validate';
 import { affectedRows, first } from '@/db/async';
 
 // The Assertion Consumer Service: a SAML response comes in, a session (or a refusal with its
@@ -244,7 +244,8 @@ export async function consumeSamlResponse({
     failure: failure ? { reason: failure.reason, check: failure.check, message: failure.message } : null,
   });
   try {
-    decoded = decodeSamlResponse(samlResponse).decoded;
+    const posted = decodeSamlResponse(samlResponse);
+    decoded = posted.decoded;
     request = await takeRequest(ctx, method.id, decoded.inResponseTo);
     if (request) purpose = request.purpose;
     // An answer to a request another browser started (login CSRF: someone's own sign-in, or an
@@ -255,8 +256,8 @@ export async function consumeSamlResponse({
     const certificates = await certificatesOf(ctx, method.id);
     assertUsable(found, certificates, purpose === 'idp_initiated' ? 'signin' : purpose);
     const urls = spUrls(baseUrl, organization.accountId, method.id);
-    ({ assertion: verified } = await validateSamlResponse(
-      samlResponse,
+    ({ assertion: verified } = await validatePostedResponse(
+      posted,
       {
         method,
         certificates: certificates.map((c) => c.pem),

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestIdp, type ResponseOptions } from '@/lib/testing/saml-idp';
 import { SamlError } from './errors';
-import { CLOCK_SKEW_MS, decodeSamlResponse, validateSamlResponse, type ExpectedResponse } from './validate';
+import { verificationKeys } from './verification-keys';
+import { certificatesToTry, CLOCK_SKEW_MS, decodeSamlResponse, validatePostedResponse, validateSamlResponse, type ExpectedResponse } from './validate';
 
 // validateSamlResponse on its own, against responses signed by a real key pair: each check is
 // broken alone, the rest of the response left good, so a test fails when that one check goes.
@@ -78,6 +79,73 @@ describe('validateSamlResponse: the good response', () => {
     await expect(validateSamlResponse(other.response({ acsUrl: ACS, audience: ENTITY, nameId: 'a@b.test', inResponseTo: REQUEST }), both, new Date())).resolves.toBeTruthy();
     await expect(validateSamlResponse(respond(), both, new Date())).resolves.toBeTruthy();
     expect((await refusal(other.response({ acsUrl: ACS, audience: ENTITY, nameId: 'a@b.test', inResponseTo: REQUEST }))).reason).toBe('signature');
+  });
+});
+
+describe('validateSamlResponse: the certificates, as the library verifies with them', () => {
+  // The library verifies with each certificate's RSA key (verification-keys.ts), kept per
+  // certificate text, and tries first the one the response's KeyInfo names (never trusted).
+  const body = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s+/g, '');
+  let rotated: TestIdp;
+  let stranger: TestIdp;
+  beforeAll(async () => {
+    [rotated, stranger] = await Promise.all([TestIdp.create(idp.entityId), TestIdp.create(idp.entityId)]);
+  });
+  const signedBy = (signer: TestIdp, options: Partial<ResponseOptions> = {}) =>
+    signer.response({ acsUrl: ACS, audience: ENTITY, nameId: 'ann@acme.test', inResponseTo: REQUEST, ...options });
+
+  it('a validation puts the certificate\'s key in the process cache once', async () => {
+    const before = verificationKeys.size;
+    const only = expected({ certificates: [rotated.certificate] });
+    await validateSamlResponse(signedBy(rotated), only, new Date());
+    await validateSamlResponse(signedBy(rotated), only, new Date());
+    expect(verificationKeys.size).toBe(before + 1);
+  });
+
+  it('with a key cached, another certificate\'s signature is still refused, and a rotation works both ways', async () => {
+    const old = expected({ certificates: [idp.certificate] });
+    await expect(validateSamlResponse(respond(), old, new Date())).resolves.toBeTruthy();
+    expect((await refusal(signedBy(rotated), old)).reason).toBe('signature');
+    const both = expected({ certificates: [idp.certificate, rotated.certificate] });
+    await expect(validateSamlResponse(signedBy(rotated), both, new Date())).resolves.toBeTruthy();
+    await expect(validateSamlResponse(respond(), both, new Date())).resolves.toBeTruthy();
+    const renewed = expected({ certificates: [rotated.certificate] });
+    expect((await refusal(respond(), renewed)).reason).toBe('signature');
+    await expect(validateSamlResponse(signedBy(rotated), renewed, new Date())).resolves.toBeTruthy();
+  });
+
+  it('a KeyInfo naming a configured certificate does not make another key\'s signature pass', async () => {
+    // KeyInfo is outside what the signature covers: anyone can write any certificate there.
+    const forged = signedBy(stranger, { tamper: (xml) => xml.replace(body(stranger.certificate), body(idp.certificate)) });
+    expect(decodeSamlResponse(forged).keyInfoCertificates).toEqual([body(idp.certificate)]);
+    expect((await refusal(forged)).reason).toBe('signature');
+    expect((await refusal(forged, expected({ certificates: [rotated.certificate, idp.certificate] }))).reason).toBe('signature');
+  });
+
+  it('a KeyInfo naming the wrong configured certificate still passes with the right one (the order is a hint)', async () => {
+    const misnamed = signedBy(rotated, { tamper: (xml) => xml.replace(body(rotated.certificate), body(idp.certificate)) });
+    await expect(validateSamlResponse(misnamed, expected({ certificates: [idp.certificate, rotated.certificate] }), new Date())).resolves.toBeTruthy();
+  });
+
+  it.each([
+    ['the named certificate goes first', ['old', 'new'], ['new'], ['new', 'old']],
+    ['already first: unchanged', ['new', 'old'], ['new'], ['new', 'old']],
+    ['a KeyInfo naming none: unchanged', ['old', 'new'], ['other'], ['old', 'new']],
+    ['no KeyInfo: unchanged', ['old', 'new'], [], ['old', 'new']],
+    ['one certificate: unchanged', ['old'], ['new'], ['old']],
+    ['signed twice, by both: their order kept', ['a', 'b', 'c'], ['c', 'b'], ['b', 'c', 'a']],
+  ])('certificatesToTry: %s', (_name, configured, named, order) => {
+    const pem = (name: string) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(name).toString('base64')}\n-----END CERTIFICATE-----\n`;
+    const tried = certificatesToTry(configured.map(pem), named.map((n) => Buffer.from(n).toString('base64')));
+    expect(tried).toEqual(order.map(pem));
+  });
+
+  it('validatePostedResponse checks a decoded response as validateSamlResponse checks the posted text', async () => {
+    const posted = decodeSamlResponse(respond({ assertionId: '_posted' }));
+    expect((await validatePostedResponse(posted, expected(), new Date())).assertion.assertionId).toBe('_posted');
+    const tampered = decodeSamlResponse(respond({ tamper: (xml) => xml.replace('ann@acme.test</saml:NameID>', 'eve@acme.test</saml:NameID>') }));
+    expect(tampered.decoded.subject).toBe('eve@acme.test');
+    await expect(validatePostedResponse(tampered, expected(), new Date())).rejects.toMatchObject({ reason: 'signature' });
   });
 });
 
@@ -242,7 +310,10 @@ describe('decodeSamlResponse: what the response claims, before any check', () =>
     const notOnOrAfter = new Date('2030-01-01T00:05:00Z');
     // Base64 wrapped at 76 characters with CRLF, as some IdPs post it.
     const wrapped = respond({ notBefore, notOnOrAfter, attributes: { email: 'ann@acme.test', groups: ['a', 'b'] }, signResponse: true }).replace(/(.{76})/g, '$1\r\n');
-    const { decoded } = decodeSamlResponse(wrapped);
+    const { decoded, keyInfoCertificates } = decodeSamlResponse(wrapped);
+    // Both signatures' KeyInfo, the Response's first: the library's hint of which key signed.
+    const body = idp.certificate.replace(/-----[A-Z ]+-----|\s+/g, '');
+    expect(keyInfoCertificates).toEqual([body, body]);
     expect(decoded).toEqual({
       responseId: expect.stringMatching(/^_[0-9a-f]{32}$/),
       inResponseTo: REQUEST,
@@ -263,7 +334,8 @@ describe('decodeSamlResponse: what the response claims, before any check', () =>
   });
 
   it('an unsigned response without Issuer or Destination: the fields are null or false', () => {
-    const { decoded } = decodeSamlResponse(respond({ signAssertion: false, responseIssuer: null, destination: null, inResponseTo: null }));
+    const { decoded, keyInfoCertificates } = decodeSamlResponse(respond({ signAssertion: false, responseIssuer: null, destination: null, inResponseTo: null }));
+    expect(keyInfoCertificates).toEqual([]);
     expect(decoded).toMatchObject({ inResponseTo: null, destination: null, responseIssuer: null, assertionSigned: false, responseSigned: false });
   });
 

@@ -1,6 +1,7 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import type { AuthenticationMethod } from '@/db/schema';
 import { SamlError } from './errors';
+import { verificationKeys } from './verification-keys';
 import { parseUntrustedXml } from './xml';
 
 // Checks a SAML response posted to our ACS. @node-saml/node-saml checks the signature (with any
@@ -72,8 +73,21 @@ const childElements = (parent: El, ns: string, name: string): El[] =>
   );
 const text = (node: El | undefined) => (node?.textContent ?? '').trim() || null;
 
+/**
+ * A posted response, decoded once: the ACS reads its claims before the checks (to find the
+ * request it answers), and validation reuses the same parse instead of decoding it again.
+ */
+export type PostedResponse = {
+  /** The base64 text as posted, which the library decodes and checks itself. */
+  samlResponse: string;
+  xml: string;
+  decoded: DecodedResponse;
+  /** The certificates the signatures' KeyInfo carry (base64 bodies): a hint of which key signed, never trusted. */
+  keyInfoCertificates: string[];
+};
+
 /** Base64 → XML text; refused when it is not a SAML response at all. */
-export function decodeSamlResponse(samlResponse: unknown): { xml: string; decoded: DecodedResponse } {
+export function decodeSamlResponse(samlResponse: unknown): PostedResponse {
   if (typeof samlResponse !== 'string' || samlResponse.trim() === '') {
     throw new SamlError('malformed', 'No SAMLResponse was posted.');
   }
@@ -90,6 +104,8 @@ export function decodeSamlResponse(samlResponse: unknown): { xml: string; decode
   }
   const assertions = childElements(root, ASSERTION, 'Assertion');
   const assertion = assertions[0];
+  const responseSignatures = childElements(root, DSIG, 'Signature');
+  const assertionSignatures = assertion ? childElements(assertion, DSIG, 'Signature') : [];
   const conditions = assertion ? elements(assertion, ASSERTION, 'Conditions')[0] : undefined;
   const nameId = assertion ? elements(assertion, ASSERTION, 'NameID')[0] : undefined;
   const confirmation = assertion ? elements(assertion, ASSERTION, 'SubjectConfirmationData')[0] : undefined;
@@ -101,7 +117,11 @@ export function decodeSamlResponse(samlResponse: unknown): { xml: string; decode
     }
   }
   return {
+    samlResponse,
     xml,
+    keyInfoCertificates: [...responseSignatures, ...assertionSignatures].flatMap((signature) =>
+      elements(signature, DSIG, 'X509Certificate').map((c) => (c.textContent ?? '').replace(/\s+/g, '')),
+    ),
     decoded: {
       responseId: root.getAttribute('ID'),
       inResponseTo: root.getAttribute('InResponseTo') || null,
@@ -111,8 +131,8 @@ export function decodeSamlResponse(samlResponse: unknown): { xml: string; decode
       subject: text(nameId),
       nameIdFormat: nameId?.getAttribute('Format') || null,
       assertionCount: assertions.length + childElements(root, ASSERTION, 'EncryptedAssertion').length,
-      assertionSigned: assertion ? childElements(assertion, DSIG, 'Signature').length > 0 : false,
-      responseSigned: childElements(root, DSIG, 'Signature').length > 0,
+      assertionSigned: assertionSignatures.length > 0,
+      responseSigned: responseSignatures.length > 0,
       notBefore: conditions?.getAttribute('NotBefore') || null,
       notOnOrAfter: conditions?.getAttribute('NotOnOrAfter') || null,
       audiences: conditions ? elements(conditions, ASSERTION, 'Audience').map((a) => (a.textContent ?? '').trim()) : [],
@@ -149,12 +169,33 @@ const first = (value: unknown): XmlJs | undefined => (Array.isArray(value) ? (va
 const list = (value: unknown): XmlJs[] => (Array.isArray(value) ? (value as XmlJs[]) : []);
 const textOf = (value: XmlJs | undefined) => (typeof value === 'string' ? value : value?._) ?? null;
 
+/** A PEM certificate's base64 body, as a KeyInfo carries it. */
+const certificateBody = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s+/g, '');
+
+/**
+ * The configured certificates in the order the library should try them: the one the response's
+ * KeyInfo names first. The library tries each in turn and a wrong one costs a whole signature
+ * check (parse, canonicalization, digest) before its RSA step fails, so after a rotation with the
+ * new certificate listed second every response would be checked twice. Only the order changes:
+ * the library still accepts a signature of any configured certificate and nothing else, and a
+ * KeyInfo naming no configured certificate leaves the order as it was.
+ */
+export function certificatesToTry(certificates: string[], keyInfoCertificates: string[]): string[] {
+  const named = certificates.filter((pem) => keyInfoCertificates.includes(certificateBody(pem)));
+  return [...named, ...certificates.filter((pem) => !named.includes(pem))];
+}
+
 /**
  * Validates the response. Throws SamlError with the check that failed; returns what the signed
  * assertion says. Async because the library is.
  */
 export async function validateSamlResponse(samlResponse: unknown, expected: ExpectedResponse, now: Date): Promise<{ decoded: DecodedResponse; assertion: ValidatedAssertion }> {
-  const { decoded } = decodeSamlResponse(samlResponse);
+  return validatePostedResponse(decodeSamlResponse(samlResponse), expected, now);
+}
+
+/** validateSamlResponse on a response decodeSamlResponse has decoded already. */
+export async function validatePostedResponse(posted: PostedResponse, expected: ExpectedResponse, now: Date): Promise<{ decoded: DecodedResponse; assertion: ValidatedAssertion }> {
+  const { decoded } = posted;
   const { method } = expected;
   if (!method.samlEntityId || expected.certificates.length === 0) {
     throw new SamlError('not_configured', 'This identity provider is not fully configured (IdP entity ID and certificate).');
@@ -178,7 +219,7 @@ export async function validateSamlResponse(samlResponse: unknown, expected: Expe
   }
 
   const saml = new SAML({
-    idpCert: expected.certificates,
+    idpCert: certificatesToTry(expected.certificates, posted.keyInfoCertificates).map((pem) => verificationKeys.pemFor(pem)),
     issuer: expected.entityId,
     callbackUrl: expected.acsUrl,
     audience: expected.entityId,
@@ -197,7 +238,7 @@ export async function validateSamlResponse(samlResponse: unknown, expected: Expe
   });
   let profile: Profile | null;
   try {
-    ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: samlResponse as string }));
+    ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: posted.samlResponse }));
   } catch (error) {
     throw libraryFailure(error);
   }
