@@ -1,6 +1,6 @@
-// `npx tsx scripts/bench/explain.ts [--postgres]`: the statements GET /v1/me runs at a million
-// tokens (the gate's and the handler's), captured as lib/ runs them on the large seed from
-// bench/cache/, each with its query plan (SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN
+// `npx tsx scripts/bench/explain.ts [--postgres] [--small]`: the statements GET /v1/me runs at a
+// million tokens (the gate's and the handler's), captured as lib/ runs them on the large seed from
+// bench/cache/ (or on the small one, 10 tokens, with --small), each with its query plan (SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN
 // (ANALYZE, BUFFERS)) and its time per run, so that "a token lookup at a million tokens costs
 // what it costs at ten" can be checked statement by statement. docs/performance.md quotes it.
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,8 @@ import { useEngine } from '@/db/tables';
 import { authenticate } from '@/lib/auth/gate';
 import { meResponse } from '@/lib/users/me';
 import { hashPassword } from '@/lib/passwords/hash';
-import { cachedLargeSeed, copyIntoPostgres } from './seed';
+import { TestIdp } from '@/lib/testing/saml-idp';
+import { cachedLargeSeed, copyIntoPostgres, seedSmall } from './seed';
 
 type Captured = { sql: string; params: unknown[] };
 
@@ -72,12 +73,12 @@ async function postgres(url: string, token: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    for (const { sql, params } of captured) {
+    for (const [index, { sql, params }] of captured.entries()) {
       const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
       const runs = 2000;
       const started = process.hrtime.bigint();
-      for (let i = 0; i < runs; i++) await client.query({ name: 'timed', text: sql, values: params });
-      await client.query('DEALLOCATE timed');
+      // pg keeps a named statement per connection: a name for each statement.
+      for (let i = 0; i < runs; i++) await client.query({ name: `timed-${index}`, text: sql, values: params });
       const micros = Number(process.hrtime.bigint() - started) / runs / 1000;
       const lines = plan.rows.map((r: Record<string, string>) => `    ${r['QUERY PLAN']}`).join('\n');
       console.log(`\n${sql}\n${lines}\n  ${micros.toFixed(1)} µs per run (a prepared statement through pg, round trip included, ${runs} runs)`);
@@ -89,16 +90,20 @@ async function postgres(url: string, token: string) {
 
 async function main() {
   const root = path.resolve(import.meta.dirname, '..', '..');
-  const seed = await cachedLargeSeed(root, path.join(root, 'bench', 'cache'), await hashPassword('explain'), 100_000, 10);
+  const small = process.argv.includes('--small');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-explain-'));
-  const copy = path.join(dir, 'large.db');
+  const passwordHash = await hashPassword('explain');
+  const seed = small
+    ? await seedSmall(path.join(dir, 'small-seed.db'), passwordHash, await TestIdp.create())
+    : await cachedLargeSeed(root, path.join(root, 'bench', 'cache'), passwordHash, 100_000, 10);
+  const copy = path.join(dir, 'explained.db');
   fs.copyFileSync(seed.file, copy);
   try {
     if (!process.argv.includes('--postgres')) return await sqlite(copy, seed.apiToken);
     const cluster = path.join(dir, 'postgres');
     const url = execFileSync('bash', ['scripts/postgres.sh', 'start', cluster], { cwd: root, encoding: 'utf8', env: { ...process.env, POSTGRES_DURABLE: '1' } }).trim().split('\n').at(-1)!;
     try {
-      const restored = await copyIntoPostgres(copy, url, { create: 'explained', dump: `${seed.file}.pgdump` });
+      const restored = await copyIntoPostgres(copy, url, { create: 'explained', dump: small ? undefined : `${seed.file}.pgdump` });
       await postgres(restored.url, seed.apiToken);
     } finally {
       execFileSync('bash', ['scripts/postgres.sh', 'stop', cluster], { cwd: root, stdio: 'ignore' });

@@ -113,10 +113,12 @@ export async function load(target: Target, seconds: number, connections = CONNEC
 /**
  * Loads `target` until two loads in a row agree on the rate within `tolerance` (at most
  * `maxLoads`): a server's first loads are its slowest (V8 compiles as it goes, the database's
- * caches fill), and the fifth 5-second load of a PostgreSQL server at a million tokens was still
- * 60% faster than its first. Returns each warming load's rate.
+ * caches fill): the first 3 s load of a server runs at a third to a half of its later rate, the
+ * third is within the machine's noise of the rest. With ±15% of noise from load to load, a
+ * tighter tolerance or more loads only made the run longer (runs of 2 December: up to eight
+ * loads, the last ones no faster than the fourth).
  */
-export async function warm(target: Target, seconds: number, { tolerance = 0.05, maxLoads = 8 } = {}): Promise<number[]> {
+export async function warm(target: Target, seconds: number, { tolerance = 0.1, maxLoads = 5 } = {}): Promise<number[]> {
   const rates: number[] = [];
   while (rates.length < maxLoads) {
     rates.push((await load(target, seconds)).rps);
