@@ -21,6 +21,7 @@ export default {
     'lib/saml/acs.ts',
     'lib/saml/validate.ts',
     'lib/saml/xml.ts',
+    'lib/saml/verification-keys.ts',
     'lib/saml/start.ts',
     'lib/policy/policy.ts',
     'lib/net/cidr.ts',
