@@ -3,7 +3,6 @@
 // bench/cache/ (or on the small one, 10 tokens, with --small), each with its query plan (SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN
 // (ANALYZE, BUFFERS)) and its time per run, so that "a token lookup at a million tokens costs
 // what it costs at ten" can be checked statement by statement. docs/performance.md quotes it.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { meResponse } from '@/lib/users/me';
 import { hashPassword } from '@/lib/passwords/hash';
 import { TestIdp } from '@/lib/testing/saml-idp';
 import { cachedLargeSeed, copyIntoPostgres, seedSmall } from './seed';
+import { startPostgres } from './servers';
 
 type Captured = { sql: string; params: unknown[] };
 
@@ -100,14 +100,12 @@ async function main() {
   fs.copyFileSync(seed.file, copy);
   try {
     if (!process.argv.includes('--postgres')) return await sqlite(copy, seed.apiToken);
-    const cluster = path.join(dir, 'postgres');
-    const url = execFileSync('bash', ['scripts/postgres.sh', 'start', cluster], { cwd: root, encoding: 'utf8', env: { ...process.env, POSTGRES_DURABLE: '1' } }).trim().split('\n').at(-1)!;
+    const { url, stop } = startPostgres(root, path.join(dir, 'postgres'));
     try {
       const restored = await copyIntoPostgres(copy, url, { create: 'explained', dump: small ? undefined : `${seed.file}.pgdump` });
       await postgres(restored.url, seed.apiToken);
     } finally {
-      execFileSync('bash', ['scripts/postgres.sh', 'stop', cluster], { cwd: root, stdio: 'ignore' });
-      if (fs.lstatSync(cluster).isSymbolicLink()) fs.rmSync(fs.realpathSync(cluster), { recursive: true, force: true });
+      stop();
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,6 @@
 // connections. Starts the server with --cpu-prof on a seeded database (the large one from
 // bench/cache/ with --large), warms it, loads it for 10 s, stops it and prints its time by
 // package and its heaviest functions, self and inclusive. docs/performance.md says what it found.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { TestIdp } from '@/lib/testing/saml-idp';
 import { ensureBuild } from './checkout';
 import { load, warm } from './measure';
 import { cachedLargeSeed, copyIntoPostgres, seedSmall } from './seed';
-import { startServer } from './servers';
+import { startPostgres, startServer } from './servers';
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -90,12 +89,8 @@ async function main() {
     let database = path.join(dir, 'served.db');
     fs.copyFileSync(seed.file, database);
     if (postgres) {
-      const cluster = path.join(dir, 'postgres');
-      const url = execFileSync('bash', ['scripts/postgres.sh', 'start', cluster], { cwd: root, encoding: 'utf8', env: { ...process.env, POSTGRES_DURABLE: '1' } }).trim().split('\n').at(-1)!;
-      stops.push(async () => {
-        execFileSync('bash', ['scripts/postgres.sh', 'stop', cluster], { cwd: root, stdio: 'ignore' });
-        if (fs.lstatSync(cluster).isSymbolicLink()) fs.rmSync(fs.realpathSync(cluster), { recursive: true, force: true });
-      });
+      const { url, stop } = startPostgres(root, path.join(dir, 'postgres'));
+      stops.push(async () => stop());
       database = (await copyIntoPostgres(database, url, { create: 'profiled', dump: large ? `${seed.file}.pgdump` : undefined })).url;
     }
     const profileDir = path.join(dir, 'profile');
