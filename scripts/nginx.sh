@@ -10,21 +10,11 @@ nginx_bin() {
   [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx
 }
 
-# Like scripts/postgres.sh: one install at a time (apt and dpkg refuse a second one running
-# beside the first), the others wait and then find it installed.
+# scripts/debian.sh installs it (one install at a time) and stops the nginx the package starts
+# on port 80: the tests run their own.
 install_nginx() {
   [ -n "$(nginx_bin)" ] && return 0
-  exec 8>/tmp/portcullis-nginx-install.lock
-  flock 8
-  if [ -z "$(nginx_bin)" ]; then
-    echo "Installing Debian's nginx for the multi-instance tests…" >&2
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx >/dev/null
-    # The package starts its own nginx on port 80; the tests run their own.
-    $SUDO service nginx stop >/dev/null 2>&1 || true
-  fi
-  flock -u 8
+  bash "$(dirname "$0")/debian.sh" --stop nginx nginx
 }
 
 case "${1:-}" in

@@ -29,22 +29,11 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# Installs Debian's postgresql unless it is there. Several test files start a cluster at once,
-# each in its own vitest worker: one installs, the others wait for it (apt and dpkg refuse a
-# second install running beside the first).
+# Installs Debian's postgresql unless it is there (scripts/debian.sh: one install at a time,
+# its own cluster on 5432 stopped: the tests use their own).
 install_postgres() {
   [ -n "$(pg_bin)" ] && return 0
-  exec 8>/tmp/portcullis-postgres-install.lock
-  flock 8
-  if [ -z "$(pg_bin)" ]; then
-    echo "Installing Debian's postgresql for the tests…" >&2
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
-    # Debian's package starts its own cluster on 5432; the tests use their own, so stop it.
-    $SUDO service postgresql stop >/dev/null 2>&1 || true
-  fi
-  flock -u 8
+  bash "$(dirname "$0")/debian.sh" --stop postgresql postgresql
 }
 
 case "$cmd" in

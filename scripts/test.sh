@@ -8,11 +8,7 @@ export NEXT_TELEMETRY_DISABLED=1
 bash scripts/ensure-deps.sh || exit 1
 
 # Playwright cannot download its own browser here: use Debian's.
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests…"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || exit 1
-fi
+if [ ! -x /usr/bin/chromium ]; then bash scripts/debian.sh chromium || exit 1; fi
 
 # The unit tests start throwaway PostgreSQL clusters (scripts/postgres.sh): install Debian's
 # postgresql once here, before vitest's workers start several clusters at once.
