@@ -1,14 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { openPostgres, type PgDb } from './postgres';
+import { startThrowawayCluster, type ThrowawayCluster } from './throwaway-cluster';
 
 // For tests on a real PostgreSQL: one throwaway cluster per test file from scripts/postgres.sh
 // (which installs Debian's postgresql when missing), one fresh database per test.
-
-const script = path.join(process.cwd(), 'scripts', 'postgres.sh');
 
 export type TestPostgres = {
   /**
@@ -23,33 +20,28 @@ export type TestPostgres = {
 /** Starts the cluster before the file's tests and stops and removes it after them. Call at the top level of a test file. */
 export function useTestPostgres(name: string): TestPostgres {
   const clusterDir = path.join(process.cwd(), '.e2e', `postgres-${name}-${process.pid}`);
-  let clusterUrl = '';
+  let cluster: ThrowawayCluster | undefined;
   const opened: PgDb[] = [];
   let databases = 0;
 
   beforeAll(() => {
-    const output = execFileSync('bash', [script, 'start', clusterDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    clusterUrl = output.trim().split('\n').at(-1)!;
+    cluster = startThrowawayCluster(clusterDir);
   }, 300_000);
 
   afterAll(async () => {
     await Promise.all(opened.map((db) => db.$client.end()));
-    execFileSync('bash', [script, 'stop', clusterDir], { stdio: 'inherit' });
-    // The cluster may sit under /tmp behind a link (see scripts/postgres.sh): remove both.
-    const real = fs.realpathSync(clusterDir);
-    fs.rmSync(real, { recursive: true, force: true });
-    fs.rmSync(clusterDir, { recursive: true, force: true });
+    cluster?.stop();
   }, 60_000);
 
   return {
     freshDatabase: async ({ icuLocale } = {}) => {
       const database = `test_${++databases}`;
-      const admin = new pg.Client({ connectionString: clusterUrl });
+      const admin = new pg.Client({ connectionString: cluster!.url });
       await admin.connect();
       const locale = icuLocale ? ` template template0 locale_provider icu icu_locale '${icuLocale.replace(/'/g, "''")}'` : '';
       await admin.query(`create database ${database}${locale}`);
       await admin.end();
-      const url = new URL(clusterUrl);
+      const url = new URL(cluster!.url);
       url.pathname = `/${database}`;
       return url.toString();
     },

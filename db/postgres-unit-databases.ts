@@ -1,38 +1,25 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { asyncPostgresOver, type AsyncDb } from './async';
 import { migratePostgres, openPostgres } from './postgres';
 import * as pgSchema from './schema.pg';
+import { startThrowawayCluster } from './throwaway-cluster';
 
 // The unit suite on PostgreSQL (vitest project "postgres", issue 17). The global setup starts one
 // throwaway cluster (scripts/postgres.sh) and migrates a template database on it; each test gets
 // an empty, migrated database, as on SQLite's :memory:.
 
 const TEMPLATE = 'portcullis_unit_template';
-const script = path.join(process.cwd(), 'scripts', 'postgres.sh');
-
-/** Starts the cluster in `dir`, migrates the template; returns the cluster's URL. */
-export async function startUnitCluster(dir: string): Promise<string> {
-  const output = execFileSync('bash', [script, 'start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const clusterUrl = output.trim().split('\n').at(-1)!;
-  await admin(clusterUrl, `create database ${TEMPLATE}`);
-  const template = openPostgres(databaseUrl(clusterUrl, TEMPLATE));
+/** Starts the cluster in `dir`, migrates the template; returns the cluster's URL and how to stop it. */
+export async function startUnitCluster(dir: string): Promise<{ url: string; stop: () => void }> {
+  const cluster = startThrowawayCluster(dir);
+  await admin(cluster.url, `create database ${TEMPLATE}`);
+  const template = openPostgres(databaseUrl(cluster.url, TEMPLATE));
   await migratePostgres(template);
   // Nobody may stay connected to a template that is being copied.
   await template.$client.end();
-  return clusterUrl;
-}
-
-/** Stops the cluster and removes its files (and the /tmp directory it may live in). */
-export function stopUnitCluster(dir: string): void {
-  execFileSync('bash', [script, 'stop', dir], { stdio: 'inherit' });
-  const real = fs.realpathSync(dir);
-  fs.rmSync(real, { recursive: true, force: true });
-  fs.rmSync(dir, { recursive: true, force: true });
+  return cluster;
 }
 
 // Test databases are made once per worker and reused: copying the template costs some 60 ms

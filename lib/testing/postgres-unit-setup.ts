@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startUnitCluster, stopUnitCluster } from '@/db/postgres-unit-databases';
+import { startUnitCluster } from '@/db/postgres-unit-databases';
 
 // Global setup of the vitest project "postgres": one throwaway cluster for the whole run.
 
@@ -12,6 +12,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = path.join(process.cwd(), '.e2e', `postgres-unit-${process.pid}`);
-  project.provide('postgresClusterUrl', await startUnitCluster(dir));
-  return () => stopUnitCluster(dir);
+  const cluster = await startUnitCluster(dir);
+  project.provide('postgresClusterUrl', cluster.url);
+  return cluster.stop;
 }

@@ -14,8 +14,8 @@ import { authenticate } from '@/lib/auth/gate';
 import { meResponse } from '@/lib/users/me';
 import { hashPassword } from '@/lib/passwords/hash';
 import { TestIdp } from '@/lib/testing/saml-idp';
+import { startThrowawayCluster } from '@/db/throwaway-cluster';
 import { cachedLargeSeed, copyIntoPostgres, seedSmall } from './seed';
-import { startPostgres } from './servers';
 
 type Captured = { sql: string; params: unknown[] };
 
@@ -100,7 +100,7 @@ async function main() {
   fs.copyFileSync(seed.file, copy);
   try {
     if (!process.argv.includes('--postgres')) return await sqlite(copy, seed.apiToken);
-    const { url, stop } = startPostgres(root, path.join(dir, 'postgres'));
+    const { url, stop } = startThrowawayCluster(path.join(dir, 'postgres'), { root, durable: true });
     try {
       const restored = await copyIntoPostgres(copy, url, { create: 'explained', dump: small ? undefined : `${seed.file}.pgdump` });
       await postgres(restored.url, seed.apiToken);

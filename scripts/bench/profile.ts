@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '@/lib/passwords/hash';
 import { TestIdp } from '@/lib/testing/saml-idp';
+import { startThrowawayCluster } from '@/db/throwaway-cluster';
 import { ensureBuild } from './checkout';
 import { load, warm } from './measure';
 import { cachedLargeSeed, copyIntoPostgres, seedSmall } from './seed';
-import { startPostgres, startServer } from './servers';
+import { startServer } from './servers';
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -89,7 +90,7 @@ async function main() {
     let database = path.join(dir, 'served.db');
     fs.copyFileSync(seed.file, database);
     if (postgres) {
-      const { url, stop } = startPostgres(root, path.join(dir, 'postgres'));
+      const { url, stop } = startThrowawayCluster(path.join(dir, 'postgres'), { root, durable: true });
       stops.push(async () => stop());
       database = (await copyIntoPostgres(database, url, { create: 'profiled', dump: large ? `${seed.file}.pgdump` : undefined })).url;
     }

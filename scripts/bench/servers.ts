@@ -73,19 +73,3 @@ export async function startServer({
   await stop();
   throw new Error(`the server in ${cwd} on ${database} did not answer /healthz within 2 minutes`);
 }
-
-/**
- * A throwaway durable PostgreSQL cluster in `dir` (scripts/postgres.sh with POSTGRES_DURABLE=1),
- * for the profiling scripts; `stop` also removes the folder under /tmp that `dir` may link to.
- */
-export function startPostgres(root: string, dir: string): { url: string; stop: () => void } {
-  const url = execFileSync('bash', ['scripts/postgres.sh', 'start', dir], { cwd: root, encoding: 'utf8', env: { ...process.env, POSTGRES_DURABLE: '1' } })
-    .trim()
-    .split('\n')
-    .at(-1)!;
-  const stop = () => {
-    execFileSync('bash', ['scripts/postgres.sh', 'stop', dir], { cwd: root, stdio: 'ignore' });
-    if (fs.lstatSync(dir).isSymbolicLink()) fs.rmSync(fs.realpathSync(dir), { recursive: true, force: true });
-  };
-  return { url, stop };
-}
