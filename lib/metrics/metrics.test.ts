@@ -54,6 +54,12 @@ describe('the registry', () => {
     expect(text).toContain('portcullis_http_requests_total{route="/v1/me",method="GET",status="200"}');
   });
 
+  it('keeps _total for counters, as promtool check metrics requires', async () => {
+    const text = await metrics().registry.metrics();
+    const misnamed = [...text.matchAll(/^# TYPE (\S+_total) (\S+)$/gm)].filter(([, , type]) => type !== 'counter').map(([, name]) => name);
+    expect(misnamed).toEqual([]);
+  });
+
   it('is one per process: another copy of the module (as each Next bundle has) finds the same metrics', async () => {
     const mine = metrics();
     vi.resetModules();
