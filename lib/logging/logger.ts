@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Env } from '@/lib/env';
 
@@ -30,7 +31,8 @@ export function createLogger({ level, destination }: { level: LogLevel; destinat
   return pino(
     {
       level,
-      base: { service: 'portcullis' },
+      // Which process of which host: several instances may write to one log store.
+      base: { pid: process.pid, hostname: hostname(), service: 'portcullis' },
       timestamp: pino.stdTimeFunctions.isoTime,
       // Level names ("info"), not numbers, so that a plain grep or a log pipeline reads them.
       formatters: { level: (label) => ({ level: label }) },
@@ -44,5 +46,5 @@ export function createLogger({ level, destination }: { level: LogLevel; destinat
 export async function createDevelopmentLogger(level: LogLevel): Promise<Logger> {
   // A development dependency, loaded only here; it formats in this thread (no transport worker).
   const { default: pretty } = await import('pino-pretty');
-  return createLogger({ level, destination: pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true }) });
+  return createLogger({ level, destination: pretty({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true }) });
 }
