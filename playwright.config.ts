@@ -28,6 +28,8 @@ process.env.E2E_GITHUB_PORT ??= randomPort();
 process.env.E2E_DNS_PORT ??= randomPort();
 process.env.E2E_HTTP_CHALLENGE_PORT ??= randomPort();
 process.env.E2E_ADMIN_PASSWORD ??= `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+// The main server serves GET /metrics to this bearer token (e2e/api/metrics.spec.ts).
+process.env.E2E_METRICS_TOKEN ??= `metrics-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 fs.mkdirSync(process.env.E2E_DIR, { recursive: true });
 
 const dir = process.env.E2E_DIR;
@@ -37,10 +39,13 @@ const dir = process.env.E2E_DIR;
 export const databases = { setup: databaseOf('setup'), main: databaseOf('main'), proxied: databaseOf('proxied') };
 if (process.env.E2E_POSTGRES_URL) process.env.DATABASE_URL = databases.main;
 
+// Each server's standard output and error (its JSON log lines, and anything Next prints) go to
+// <E2E_DIR>/server-<name>.log, appended (scripts/test.sh's PostgreSQL pass adds to the same
+// files): the global teardown e2e/support/log-secrets.ts reads them for the run's secrets.
 function server(name: string, port: string, env: Record<string, string>) {
   return {
     name,
-    command: 'npx tsx scripts/server.ts',
+    command: `npx tsx scripts/server.ts >> '${path.join(dir, `server-${name}.log`)}' 2>&1`,
     url: `http://127.0.0.1:${port}/signin`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -76,6 +81,8 @@ export default defineConfig({
   // Peers on 127.0.0.1 only: the third-party sign-in providers (global-setup.ts), and the DNS
   // and web servers that domain verification on the main server asks (verification-peers.ts).
   globalSetup: ['./e2e/support/global-setup.ts', './e2e/support/verification-peers.ts'],
+  // After every test: no server logged a secret of the run (e2e/support/log-secrets.ts).
+  globalTeardown: './e2e/support/log-secrets.ts',
   // Generous: CI runs on two cores, and a browser test walks a whole page.
   timeout: 60_000,
   expect: { timeout: 10_000 },
@@ -114,6 +121,7 @@ export default defineConfig({
       GITHUB_AUTHORIZATION_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}/login/oauth/authorize`,
       GITHUB_TOKEN_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}/login/oauth/access_token`,
       GITHUB_API_URL: `http://127.0.0.1:${process.env.E2E_GITHUB_PORT}`,
+      METRICS_TOKEN: process.env.E2E_METRICS_TOKEN,
       PORTCULLIS_ADMIN_EMAIL: 'admin@main.test',
       PORTCULLIS_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
     }),

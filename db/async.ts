@@ -41,6 +41,8 @@ type Registry = {
   postgres?: AsyncDb;
   /** The pool whose transaction the current async context runs in, on PostgreSQL. */
   postgresTransactionOf: AsyncLocalStorage<pg.Pool>;
+  /** Told how long each statement took (observeStatements): the metrics' database time. */
+  statementObserver?: StatementObserver;
 };
 const registry: Registry = ((globalThis as { portcullisAsyncDb?: Registry }).portcullisAsyncDb ??= {
   states: new WeakMap(),
@@ -50,6 +52,22 @@ const registry: Registry = ((globalThis as { portcullisAsyncDb?: Registry }).por
   postgresTransactionOf: new AsyncLocalStorage(),
 });
 const { states, transactions, overConnection, synchronousOf, postgresTransactionOf } = registry;
+
+/** Called after each statement with its engine and its time in seconds (failed ones too). */
+export type StatementObserver = (engine: Engine, seconds: number) => void;
+
+/**
+ * Sets the process's one statement observer (scripts/server.ts: the database time histogram of
+ * lib/metrics). Kept on the registry, so statements that any bundle's copy of this module runs
+ * are seen; db/ imports nothing from lib/, so the metrics come in through here.
+ */
+export function observeStatements(observer: StatementObserver | undefined): void {
+  registry.statementObserver = observer;
+}
+
+function timeStatement(engine: Engine, startedAt: bigint): void {
+  registry.statementObserver?.(engine, Number(process.hrtime.bigint() - startedAt) / 1e9);
+}
 
 function assertEngine(engine: Engine): void {
   // With the other engine's tables, drizzle maps values the wrong way and says nothing until it
@@ -126,6 +144,14 @@ function statementRunner(client: Database.Database) {
   // builds SQL with inlined values.
   const statements = new Map<string, Database.Statement>();
   return (sql: string, params: unknown[], method: 'run' | 'all' | 'values' | 'get') => {
+    const startedAt = process.hrtime.bigint();
+    try {
+      return runStatement(sql, params, method);
+    } finally {
+      timeStatement('sqlite', startedAt);
+    }
+  };
+  function runStatement(sql: string, params: unknown[], method: 'run' | 'all' | 'values' | 'get') {
     let statement = statements.get(sql);
     if (!statement) {
       if (statements.size >= 500) statements.clear();
@@ -135,7 +161,7 @@ function statementRunner(client: Database.Database) {
     if (method === 'run' || !statement.reader) return { rows: [], changes: statement.run(...params).changes };
     statement.raw(true);
     return { rows: (method === 'get' ? statement.get(...params) : statement.all(...params)) as unknown[] };
-  };
+  }
 }
 
 /**
@@ -228,7 +254,36 @@ export function asyncPostgresOver(pg: PgDb): AsyncDb {
   const db = pg as unknown as AsyncDb;
   states.set(db, { engine: 'postgres', pg });
   refuseStatementsInsideOwnTransaction(pg.$client);
+  timeStatementsOfPool(pg.$client);
   return db;
+}
+
+/**
+ * Times every statement on the pool's connections: the pool's own queries and those of
+ * transactions alike run through a connection's query(), which each new connection gets wrapped.
+ */
+function timeStatementsOfPool(pool: pg.Pool): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    Object.assign(client, {
+      query: (...args: unknown[]) => {
+        if (!registry.statementObserver) return query(...args);
+        const startedAt = process.hrtime.bigint();
+        // The pool's own query() calls this with a callback; drizzle's transactions use the
+        // promise form. A cursor (Submittable) is left untimed.
+        const callback = args.at(-1);
+        if (typeof callback === 'function') {
+          return query(...args.slice(0, -1), (...results: unknown[]) => {
+            timeStatement('postgres', startedAt);
+            return (callback as (...a: unknown[]) => unknown)(...results);
+          });
+        }
+        const result = query(...args);
+        if (result instanceof Promise) return result.finally(() => timeStatement('postgres', startedAt));
+        return result;
+      },
+    });
+  });
 }
 
 /**

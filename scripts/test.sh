@@ -17,6 +17,10 @@ bash scripts/postgres.sh install || exit 1
 # The multi-instance tests (e2e/cluster/) put Debian's nginx in front of two servers.
 bash scripts/nginx.sh install || exit 1
 
+# e2e/api/metrics.spec.ts checks a real scrape with promtool, from Debian's prometheus (whose
+# own server the package starts on port 9090: stopped, the tests need only the tool).
+bash scripts/debian.sh --stop prometheus prometheus || exit 1
+
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(String(s.address().port));s.close()})"; }
 export E2E_DIR="$PWD/.e2e/run-$(date +%Y%m%d-%H%M%S)-$$"
 export E2E_SETUP_PORT=$(free_port) E2E_MAIN_PORT=$(free_port) E2E_PROXIED_PORT=$(free_port) E2E_SMTP_PORT=$(free_port)

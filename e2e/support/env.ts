@@ -17,6 +17,9 @@ export const servers = {
 /** The password of the admins that the main and proxied servers set up from the environment. */
 export const envAdminPassword = process.env.E2E_ADMIN_PASSWORD!;
 
+/** The bearer token the main server's GET /metrics requires (METRICS_TOKEN). */
+export const metricsToken = process.env.E2E_METRICS_TOKEN!;
+
 /** Where the proxied server mails invitations; a test runs the SMTP server there. */
 export const smtpPort = Number(process.env.E2E_SMTP_PORT);
 

@@ -2,6 +2,7 @@ import { test as base, type APIRequestContext } from '@playwright/test';
 import { servers } from './env';
 import { ConsoleShell, SignInPage } from './pages';
 import { seedMember, type SeededMember } from './seed';
+import { usedSecret } from './secrets';
 
 type Fixtures = {
   /** A fresh organization on the main server with one super admin who signs in with a password. */
@@ -37,7 +38,8 @@ export { expect } from '@playwright/test';
 export async function login(request: APIRequestContext, email: string, password: string, baseURL = servers.main.url) {
   const response = await request.post(`${baseURL}/v1/userauth`, { data: { email, password } });
   if (response.status() !== 200) throw new Error(`login failed: ${response.status()} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
+  return usedSecret(((await response.json()) as { token: string }).token);
 }
 
-export const auth = (token: string) => ({ authorization: `aivenv1 ${token}` });
+// Every token a test sends through here is noted for the log check (secrets.ts).
+export const auth = (token: string) => ({ authorization: `aivenv1 ${usedSecret(token)}` });

@@ -6,6 +6,7 @@ import { auth } from './fixtures';
 import { servers } from './env';
 import { db, organizationByName } from './seed';
 import { readAuthnRequest, TestIdp, type ResponseOptions } from '@/lib/testing/saml-idp';
+import { usedSecret } from './secrets';
 
 // SAML helpers for the API and browser tests: an identity provider configured through the API
 // against a TestIdp (lib/testing/saml-idp.ts) running in the test process on 127.0.0.1.
@@ -80,12 +81,12 @@ export async function samlRequestsOf(methodId: string) {
 
 /** A response from the test IdP for this provider (override anything to make it bad). */
 export function samlResponse(idp: TestIdp, configured: ConfiguredIdp, options: Partial<ResponseOptions> & { nameId: string }): string {
-  return idp.response({ acsUrl: configured.acsUrl, audience: configured.entityId, ...options });
+  return usedSecret(idp.response({ acsUrl: configured.acsUrl, audience: configured.entityId, ...options }));
 }
 
 /** Posts a SAML response to the ACS as the IdP's auto-submitting form does. */
 export function postToAcs(request: APIRequestContext, configured: ConfiguredIdp, samlResponseValue: string) {
-  return request.post(configured.acsUrl, { form: { SAMLResponse: samlResponseValue }, maxRedirects: 0 });
+  return request.post(configured.acsUrl, { form: { SAMLResponse: usedSecret(samlResponseValue) }, maxRedirects: 0 });
 }
 
 /** The session token the ACS put in the cookie. */

@@ -10,6 +10,7 @@ import { insertMembership, insertOrganization } from '@/lib/model/organizations'
 import { createToken } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/model/users';
 import { closePostgres, first, openAsyncDatabase, transaction, type AsyncDb } from '@/db/async';
+import { usedSecret } from './secrets';
 
 // Tests write their own organizations and users straight into the running server's SQLite
 // file (WAL mode lets both processes use it), through the same lib/ functions the app uses.
@@ -47,6 +48,7 @@ export type SeededMember = { email: string; password: string; userId: string; or
 
 // One password and one argon2id hash serve every user this worker seeds: hashing is slow on purpose.
 const seedPassword = `pw-${randomBytes(12).toString('base64url')}`;
+let seedPasswordNoted = false;
 let seedHash: Promise<string> | undefined;
 
 /** A new organization with one member who signs in with a password. */
@@ -57,6 +59,8 @@ export async function seedMember(
   seedHash ??= hashPassword(seedPassword);
   const passwordHash = await seedHash;
   const password = seedPassword;
+  // Noted once per worker for the log check (secrets.ts).
+  if (!seedPasswordNoted) seedPasswordNoted = !!usedSecret(seedPassword);
   const c = ctx(file);
   return await transaction(c.db, async (tx) => {
     const t = { ...c, db: tx };
@@ -93,7 +97,7 @@ export async function seedColleague(file: string, organizationId: string): Promi
 
 /** A personal token the user made earlier (created with a password session); returns the full token. */
 export async function seedPersonalToken(file: string, userId: string): Promise<string> {
-  return (await createToken({
+  return usedSecret((await createToken({
     ctx: ctx(file),
     input: {
       userId,
@@ -104,7 +108,7 @@ export async function seedPersonalToken(file: string, userId: string): Promise<s
       maxAgeSeconds: null,
       extendWhenUsed: false,
     },
-  })).fullToken;
+  })).fullToken);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { auditEvents } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
+import { countAuditEvent } from '@/lib/metrics/count';
 
 export type AuditEventName =
   | 'setup.completed'
@@ -139,6 +140,15 @@ export async function recordOperatorAudit(
 
 /** Appends one event to the audit log. Call it inside the transaction of the change it records. */
 export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
+  await insertAudit(ctx, input);
+  countAuditEvent(input.event, input.details);
+}
+
+// Every sign-in, its method and outcome, passes the two functions above and below: the sign-in
+// metrics count here (lib/metrics/count.ts), once per event however many organizations' logs
+// it goes to. Counted when the row is written, inside the caller's transaction: a transaction
+// that PostgreSQL aborts and retries can count an attempt twice.
+async function insertAudit(ctx: Ctx, input: AuditInput): Promise<void> {
   await ctx.db
     .insert(auditEvents)
     .values({
@@ -158,6 +168,7 @@ export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
  * admins see it), or once without an organization if the user belongs to none.
  */
 export async function recordUserAudit(ctx: Ctx, organizationIds: readonly string[], input: Omit<AuditInput, 'organizationId'>) {
-  if (organizationIds.length === 0) await recordAudit(ctx, input);
-  for (const organizationId of organizationIds) await recordAudit(ctx, { ...input, organizationId });
+  if (organizationIds.length === 0) await insertAudit(ctx, input);
+  for (const organizationId of organizationIds) await insertAudit(ctx, { ...input, organizationId });
+  countAuditEvent(input.event, input.details);
 }

@@ -14,6 +14,7 @@ import { describeAllowedMethods, methodAllowed, policyOf } from '@/lib/policy/po
 import { createToken } from '@/lib/tokens/create';
 import { insertUser } from '@/lib/model/users';
 import { isEmailProven, markEmailProven } from '@/lib/model/proven';
+import { countSamlRefusal } from '@/lib/metrics/count';
 import { SamlError } from './errors';
 import { mapAttributes, type MappedIdentity } from './mapping';
 import { certificatesOf } from '@/lib/identity-providers/manage';
@@ -205,8 +206,17 @@ async function assertPolicyAdmits(ctx: Ctx, user: User, found: MethodWithOrganiz
   }
 }
 
+type ConsumeInput = Parameters<typeof consume>[0];
+
 /** Handles a POST to the ACS URL. Never throws for the client's mistakes: they come back as `failed`. */
-export async function consumeSamlResponse({
+export async function consumeSamlResponse(input: ConsumeInput): Promise<AcsOutcome> {
+  const outcome = await consume(input);
+  // Every refused response comes back here: the one place that counts them (by reason) for the metrics.
+  if (outcome.kind === 'failed') countSamlRefusal(outcome.error.reason, 'acs');
+  return outcome;
+}
+
+async function consume({
   ctx,
   accountId,
   methodId,

@@ -6,6 +6,7 @@ import { safeReturnPath } from '@/lib/http/areas';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import type { HeaderReader } from '@/lib/http/same-origin';
 import { assertNoHeldBackSession, authorizeSessionStart } from './authorize-start';
+import { countSamlRefusal } from '@/lib/metrics/count';
 import { SamlError } from './errors';
 import { failurePage, htmlResponse } from './html';
 import { SAML_PURPOSES, type SamlPurpose } from '@/lib/identity-providers/schema';
@@ -32,7 +33,11 @@ export type SamlLoginInput = {
 
 type LoginCall = { ctx: Ctx; input: SamlLoginInput; baseUrl?: string };
 
-const refusal = (error: SamlError, next?: { href: string; label: string }[]) => htmlResponse(failurePage(error, next), error.status);
+// Every refused start of a SAML sign-in is answered here: the one place that counts them (by reason) for the metrics.
+const refusal = (error: SamlError, next?: { href: string; label: string }[]) => {
+  countSamlRefusal(error.reason, 'start');
+  return htmlResponse(failurePage(error, next), error.status);
+};
 
 /** A refusal page that leads on: a held-back session to its enrollment, others back to sign-in. */
 function refusalPage(error: SamlError): Response {

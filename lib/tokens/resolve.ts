@@ -4,6 +4,7 @@ import { memberships, organizations, tokens, users } from '@/db/tables';
 import type { MembershipWithOrg } from '@/lib/call';
 import { type Ctx, iso } from '@/lib/context';
 import { AppError } from '@/lib/errors';
+import { countTokenLookup, type TokenLookupOutcome } from '@/lib/metrics/count';
 import { allowlistOf } from '@/lib/net/cidr';
 import { preparedPerDb } from '@/lib/prepared';
 import { hashesEqual, hashToken } from './token';
@@ -57,28 +58,35 @@ export async function resolveToken({ ctx, input }: { ctx: Ctx; input: ResolveTok
   // The lookup is by hash through a unique index; the comparison below is the constant-time
   // check that the row found is really this token's.
   if (!row || !hashesEqual(row.token.tokenHash, hash)) {
-    throw new AppError('unauthorized', 'Invalid token: it does not exist or has been revoked');
+    throw refused('unknown', new AppError('unauthorized', 'Invalid token: it does not exist or has been revoked'));
   }
   const { token, user } = row;
   const refusal = input.accept?.(token);
-  if (refusal) throw new AppError('unauthorized', refusal);
+  if (refusal) throw refused('not_accepted', new AppError('unauthorized', refusal));
   const now = iso(ctx.now);
   if (token.expiryTime !== null && token.expiryTime <= now) {
-    throw new AppError('unauthorized', 'Token has expired');
+    throw refused('expired', new AppError('unauthorized', 'Token has expired'));
   }
   if (user.tokenValidityBegin !== null && token.createTime < user.tokenValidityBegin) {
-    throw new AppError('unauthorized', 'Invalid token: all tokens of this user were expired');
+    throw refused('invalidated', new AppError('unauthorized', 'Invalid token: all tokens of this user were expired'));
   }
   if (user.state !== 'active') {
-    throw new AppError('forbidden', 'This user account is deactivated');
+    throw refused('deactivated', new AppError('forbidden', 'This user account is deactivated'));
   }
   if (!allowlistOf(token.ipAllowlist).admits(input.ip)) {
-    throw new AppError('forbidden', `IP address ${input.ip ?? 'unknown'} is not in this token's IP allowlist`);
+    throw refused('ip_not_allowed', new AppError('forbidden', `IP address ${input.ip ?? 'unknown'} is not in this token's IP allowlist`));
   }
+  countTokenLookup('valid');
   const memberOf = rows.flatMap(({ organization, isSuperAdmin, joinTime }) =>
     organization && isSuperAdmin !== null && joinTime !== null ? [{ organization, isSuperAdmin, joinTime }] : [],
   );
   return { token: await touchToken(ctx, token, input), user, memberships: memberOf };
+}
+
+/** Counts a refused lookup for the metrics (by why) and hands back the error to throw. */
+function refused(outcome: TokenLookupOutcome, error: AppError): AppError {
+  countTokenLookup(outcome);
+  return error;
 }
 
 /**
