@@ -3,7 +3,7 @@ import { observeStatements, transaction } from '@/db/async';
 import { currentEngine } from '@/db/tables';
 import { recordAudit, recordUserAudit } from '@/lib/audit/record';
 import { hashPassword } from '@/lib/passwords/hash';
-import { consumeSamlResponse } from '@/lib/saml/acs';
+import { consumeSamlResponse, malformedAcsPost } from '@/lib/saml/acs';
 import { samlLoginGet } from '@/lib/saml/login';
 import { signInWithPassword } from '@/lib/sign-in/password';
 import { seedMembership, seedOrganization, seedToken, seedUser, testCtx, advance } from '@/lib/testing/seed';
@@ -118,6 +118,10 @@ describe('SAML refusals', () => {
     const organization = await seedOrganization(ctx);
     const refuse = () => consumeSamlResponse({ ctx, accountId: organization.accountId, methodId: 'am-nope', samlResponse: 'x', meta: { ip: null, userAgent: null }, baseUrl: 'http://localhost:3000' });
     expect(await delta(metrics().samlRefusals, { reason: 'unknown_method', stage: 'acs' }, refuse)).toBe(1);
+  });
+
+  it('counts a POST to the ACS that is no form, refused before any response is read', async () => {
+    expect(await delta(metrics().samlRefusals, { reason: 'malformed', stage: 'acs' }, async () => malformedAcsPost())).toBe(1);
   });
 
   it('counts a refused start by its reason', async () => {

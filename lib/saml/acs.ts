@@ -209,6 +209,13 @@ async function assertPolicyAdmits(ctx: Ctx, user: User, found: MethodWithOrganiz
 type ConsumeInput = Parameters<typeof consume>[0];
 
 /** Handles a POST to the ACS URL. Never throws for the client's mistakes: they come back as `failed`. */
+/** A POST to the ACS whose body is no form (or too large): refused before there is a response to check, and counted like the others. */
+export function malformedAcsPost(): SamlError {
+  const error = new SamlError('malformed', 'Post the SAMLResponse as an HTML form (application/x-www-form-urlencoded).');
+  countSamlRefusal(error.reason, 'acs');
+  return error;
+}
+
 export async function consumeSamlResponse(input: ConsumeInput): Promise<AcsOutcome> {
   const outcome = await consume(input);
   // Every refused response comes back here: the one place that counts them (by reason) for the metrics.

@@ -2,8 +2,7 @@ import { sessionCookieHeader } from '@/lib/auth/session';
 import { liveCtx } from '@/lib/context';
 import { apiRoute, requestMeta } from '@/lib/api/handler';
 import { safeReturnPath } from '@/lib/http/areas';
-import { consumeSamlResponse } from '@/lib/saml/acs';
-import { SamlError } from '@/lib/saml/errors';
+import { consumeSamlResponse, malformedAcsPost } from '@/lib/saml/acs';
 import { failurePage, htmlResponse, tracePage } from '@/lib/saml/html';
 import { publicBaseUrl } from '@/lib/http/public-url';
 import { browserRequestIdsOf } from '@/lib/identity-providers/urls';
@@ -23,7 +22,7 @@ async function consume(request: Request, { account_id, method_id }: { account_id
     samlResponse = form.get('SAMLResponse');
     relayState = form.get('RelayState');
   } catch {
-    return htmlResponse(failurePage(new SamlError('malformed', 'Post the SAMLResponse as an HTML form (application/x-www-form-urlencoded).')), 400);
+    return htmlResponse(failurePage(malformedAcsPost()), 400);
   }
   const outcome = await consumeSamlResponse({
     ctx: liveCtx(),
