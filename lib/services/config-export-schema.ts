@@ -14,8 +14,8 @@ export const KAFKA_VERSION_LABELS: Record<KafkaVersion, string> = { '3.9': 'Apac
 
 export const configExportQuerySchema = z.strictObject(
   {
-    format: z.enum(CONFIG_EXPORT_FORMATS, { error: `format must be ${CONFIG_EXPORT_FORMATS.join(' or ')}` }),
-    kafka_version: z.enum(KAFKA_VERSIONS, { error: `kafka_version must be ${KAFKA_VERSIONS.join(' or ')}` }).default('4'),
+    format: z.enum(CONFIG_EXPORT_FORMATS, { error: `Use ${CONFIG_EXPORT_FORMATS.join(' or ')}` }),
+    kafka_version: z.enum(KAFKA_VERSIONS, { error: `Use ${KAFKA_VERSIONS.join(' or ')}` }).default('4'),
   },
   {
     error: (issue) =>

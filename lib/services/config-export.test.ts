@@ -265,9 +265,9 @@ describe('format and query', () => {
   });
 
   it.each([
-    ['', { format: ['format must be kafka-properties or opensearch-security-yaml'] }],
-    ['format=json', { format: ['format must be kafka-properties or opensearch-security-yaml'] }],
-    ['format=kafka-properties&kafka_version=3.8', { kafka_version: ['kafka_version must be 3.9 or 4'] }],
+    ['', { format: ['Use kafka-properties or opensearch-security-yaml'] }],
+    ['format=json', { format: ['Use kafka-properties or opensearch-security-yaml'] }],
+    ['format=kafka-properties&kafka_version=3.8', { kafka_version: ['Use 3.9 or 4'] }],
     ['format=kafka-properties&extra=1', { '': ['Unknown query parameter extra'] }],
     ['format=kafka-properties&format=opensearch-security-yaml', { format: ['Give format once'] }],
   ])('refuses %j with 400 and the field', (query, fieldErrors) => {

@@ -281,3 +281,20 @@ function openSearchSecurityConfig(service: ExportableService, { revealSecrets }:
     body: doc.toString({ lineWidth: 0 }),
   };
 }
+
+/**
+ * The HTTP response of an export: the text with a download name. Not cached anywhere, as it may
+ * hold the signing key.
+ */
+export function configExportResponse(file: ConfigExport): Response {
+  return new Response(file.body, {
+    status: 200,
+    headers: {
+      'content-type': file.contentType,
+      // Service names are [a-z][a-z0-9-]*: nothing to quote in the name.
+      'content-disposition': `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}
