@@ -114,8 +114,8 @@ test.describe('service config export', () => {
       ['', formats],
       ['?format=xml', formats],
       ['?format=kafka-properties&kafka_version=3.8', 'kafka_version: Use 3.9 or 4'],
-      ['?format=opensearch-security-yaml', 'format opensearch-security-yaml is not for Kafka services: use kafka-properties'],
-      ['?format=kafka-properties&format=kafka-properties', 'Give format once'],
+      ['?format=opensearch-security-yaml', 'format: opensearch-security-yaml is not for Kafka services: use kafka-properties'],
+      ['?format=kafka-properties&format=kafka-properties', 'format: Give it once'],
     ] as const) {
       const refused = await request.get(`${kafkaPath}${query}`, { headers: auth(token) });
       expect(refused.status(), query).toBe(400);

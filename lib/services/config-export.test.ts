@@ -250,9 +250,9 @@ describe('format and query', () => {
   it('refuses a format that is not the service type’s: 400 on the format field', () => {
     const error = thrown(() => exportServiceConfig(opensearch(FULL_JWT), KAFKA_4, reveal));
     expect(error.status).toBe(400);
-    expect(error.fieldErrors).toEqual({ format: ['format kafka-properties is not for OpenSearch services: use opensearch-security-yaml'] });
+    expect(error.fieldErrors).toEqual({ format: ['kafka-properties is not for OpenSearch services: use opensearch-security-yaml'] });
     expect(thrown(() => exportServiceConfig(kafka(FULL_KAFKA), OS, reveal)).fieldErrors).toEqual({
-      format: ['format opensearch-security-yaml is not for Kafka services: use kafka-properties'],
+      format: ['opensearch-security-yaml is not for Kafka services: use kafka-properties'],
     });
   });
 
@@ -269,7 +269,7 @@ describe('format and query', () => {
     ['format=json', { format: ['Use kafka-properties or opensearch-security-yaml'] }],
     ['format=kafka-properties&kafka_version=3.8', { kafka_version: ['Use 3.9 or 4'] }],
     ['format=kafka-properties&extra=1', { '': ['Unknown query parameter extra'] }],
-    ['format=kafka-properties&format=opensearch-security-yaml', { format: ['Give format once'] }],
+    ['format=kafka-properties&format=opensearch-security-yaml', { format: ['Give it once'] }],
   ])('refuses %j with 400 and the field', (query, fieldErrors) => {
     const error = thrown(() => parseConfigExportQuery(new URLSearchParams(query)));
     expect(error.status).toBe(400);

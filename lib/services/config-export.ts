@@ -52,7 +52,7 @@ export function exportFormatOf(serviceType: ServiceType): ConfigExportFormat {
 export function parseConfigExportQuery(params: URLSearchParams): ConfigExportQuery {
   const raw: Record<string, string> = {};
   for (const [key, value] of params) {
-    if (Object.hasOwn(raw, key)) throw new AppError('bad_request', `Give ${key} once`, { [key]: [`Give ${key} once`] });
+    if (Object.hasOwn(raw, key)) throw new AppError('bad_request', `${key}: Give it once`, { [key]: ['Give it once'] });
     raw[key] = value;
   }
   return parseInput(configExportQuerySchema, raw);
@@ -62,8 +62,8 @@ export function parseConfigExportQuery(params: URLSearchParams): ConfigExportQue
 export function exportServiceConfig(service: ExportableService, query: ConfigExportQuery, { revealSecrets }: { revealSecrets: boolean }): ConfigExport {
   const expected = FORMAT_OF[service.serviceType];
   if (query.format !== expected) {
-    const message = `format ${query.format} is not for ${TYPE_LABELS[service.serviceType]} services: use ${expected}`;
-    throw new AppError('bad_request', message, { format: [message] });
+    const message = `${query.format} is not for ${TYPE_LABELS[service.serviceType]} services: use ${expected}`;
+    throw new AppError('bad_request', `format: ${message}`, { format: [message] });
   }
   return service.serviceType === 'kafka'
     ? kafkaBrokerProperties(service, query.kafka_version)
