@@ -105,6 +105,8 @@ export const API_ROUTES = {
   '/v1/project/{project}': { methods: ['GET', 'PUT'], scope: 'project', area: 'projects' },
   '/v1/project/{project}/service': { methods: ['GET', 'POST'], scope: 'project', area: 'projects' },
   '/v1/project/{project}/service/{service}': { methods: ['GET', 'PUT', 'DELETE'], scope: 'project', area: 'projects' },
+  // The service's saved settings as the file its cluster applies (lib/services/config-export.ts).
+  '/v1/project/{project}/service/{service}/config-export': { methods: ['GET'], scope: 'project', area: 'projects' },
   '/v1/project/{project}/service_types': { methods: ['GET'], scope: 'project', area: 'projects' },
   '/v1/project/{project}/service-types/{service_type}': { methods: ['GET'], scope: 'project', area: 'projects' },
 } as const satisfies Record<`/v1/${string}`, RouteSpec>;

@@ -4,11 +4,13 @@ import { notFound } from 'next/navigation';
 import { pageProjectAccess } from '@/app/_lib/project';
 import { requireConsole } from '@/app/_lib/session';
 import { AdvancedConfigForm } from '@/components/services/advanced-config-form';
+import { ApplyToCluster } from '@/components/services/apply-to-cluster';
 import { DeleteServiceButton } from '@/components/services/delete-service-button';
 import { TokenTester } from '@/components/services/token-tester';
 import { Card } from '@/components/ui/card';
 import { liveCtx } from '@/lib/context';
 import { AppError } from '@/lib/errors';
+import { configExportQuerySchema } from '@/lib/services/config-export-schema';
 import { getService, mayChangeService } from '@/lib/services/manage';
 import { maskedFlatUserConfig } from '@/lib/services/secrets';
 import { isPlainObject } from '@/lib/services/merge';
@@ -18,9 +20,18 @@ export const metadata: Metadata = { title: 'Service · Portcullis' };
 
 const TYPE_LABELS = { kafka: 'Apache Kafka', opensearch: 'OpenSearch' } as const;
 
-export default async function ServicePage({ params }: { params: Promise<{ project: string; service: string }> }) {
+export default async function ServicePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string; service: string }>;
+  searchParams: Promise<{ kafka_version?: string | string[] }>;
+}) {
   const session = await requireConsole();
   const { project: rawProject, service: rawService } = await params;
+  // "Apply to your cluster": the Kafka version chosen by its links; anything else is the default.
+  const chosen = configExportQuerySchema.shape.kafka_version.safeParse((await searchParams).kafka_version);
+  const kafkaVersion = chosen.success ? chosen.data : '4';
   const access = await pageProjectAccess(session, decodeURIComponent(rawProject));
   let service;
   try {
@@ -69,6 +80,12 @@ export default async function ServicePage({ params }: { params: Promise<{ projec
           canChange={canChange}
         />
       </Card>
+      <ApplyToCluster
+        service={service}
+        basePath={`/projects/${encodeURIComponent(project)}/services/${encodeURIComponent(service.name)}`}
+        kafkaVersion={kafkaVersion}
+        revealSecrets={canChange}
+      />
       <Card className="p-6">
         <h2 className="font-medium">Token tester</h2>
         <p className="mt-1 mb-4 text-sm text-slate-600">
