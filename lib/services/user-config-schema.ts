@@ -47,6 +47,8 @@ const kafka: JsonSchema = {
       description:
         'Where the brokers fetch the JSON Web Key Set that signs OAUTHBEARER tokens. Setting it turns on OAuth2/OIDC authentication (Apache Kafka sasl.oauthbearer.jwks.endpoint.url).',
       maxLength: 2048,
+      // new URL() drops a line break (and accepts the rest), so the URL is refused with one.
+      pattern: SINGLE_LINE,
       format: 'uri',
       example: 'https://idp.example.com/.well-known/jwks.json',
       'x-rolling-restart': true,

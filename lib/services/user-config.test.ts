@@ -79,6 +79,7 @@ describe('Kafka user_config validation', () => {
     ['sasl_oauthbearer_jwks_endpoint_url', 'not a url', 'Enter an http:// or https:// URL'],
     ['sasl_oauthbearer_jwks_endpoint_url', 'file:///etc/passwd', 'Enter an http:// or https:// URL'],
     ['sasl_oauthbearer_jwks_endpoint_url', 42, 'Enter text'],
+    ['sasl_oauthbearer_jwks_endpoint_url', 'https://idp.example.com/a\nb', 'Use one line (no line breaks)'],
     ['sasl_oauthbearer_expected_issuer', 'x'.repeat(129), 'Use at most 128 characters'],
     ['sasl_oauthbearer_expected_issuer', 'a\nb', 'Use one line (no line breaks)'],
     ['sasl_oauthbearer_expected_issuer', 'a\rb', 'Use one line (no line breaks)'],
