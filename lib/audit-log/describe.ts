@@ -225,6 +225,8 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Operator removed two-factor authentication of ${text(d.user_email ?? d.user_id)}`;
     case 'operator.database_copied':
       return `Operator copied the whole database (${text(d.rows ?? '?')} rows) to PostgreSQL at ${text(d.target ?? 'unknown')}`;
+    case 'audit_log.exported':
+      return `Downloaded the audit log as ${d.format === 'csv' ? 'CSV' : 'JSON lines'}`;
     default:
       // Events added later (policy, 2FA) read as their name until they get a sentence here;
       // their old and new values still show in the details.

@@ -87,7 +87,16 @@ export type AuditEventName =
   | 'operator.two_factor_removed'
   // npm run admin -- copy-to-postgres: the whole database was copied to PostgreSQL (issue 17);
   // details carry the target URL with its password masked, and the tables and rows copied.
-  | 'operator.database_copied';
+  | 'operator.database_copied'
+  // Admin → Audit log: a super admin downloaded the filtered log (details carry format and filter).
+  | 'audit_log.exported'
+  // Admin → Audit log → Streaming (lib/audit-stream/): destinations added, changed, removed,
+  // and test events sent; details carry the destination's id, name and kind, never its secret.
+  | 'audit_stream.destination_created'
+  | 'audit_stream.destination_updated'
+  | 'audit_stream.destination_deleted'
+  | 'audit_stream.secret_rotated'
+  | 'audit_stream.test_sent';
 
 export type AuditInput = {
   event: AuditEventName;
