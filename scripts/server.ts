@@ -14,6 +14,7 @@ import { oauthProvidersFromEnv } from '@/lib/sign-in/oauth-config';
 import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp, SERVER_MARK_ENV } from '@/lib/net/client-ip';
 import { outboundSetting } from '@/lib/net/outbound';
 import { setupFromEnvironment } from '@/lib/setup/first-run';
+import { startAuditStreamWorker } from '@/lib/audit-stream/deliver';
 
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);
@@ -86,7 +87,10 @@ async function main() {
     const database = engineOf(process.env.DATABASE_URL) === 'postgres' ? maskPostgresUrl(process.env.DATABASE_URL!) : process.env.DATABASE_URL;
     console.log(`Portcullis listening on ${process.env.NEXTAUTH_URL} (${dev ? 'development' : 'production'}), database ${database}`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  // Audit log streaming (lib/audit-stream/): sends queued events to the organizations' webhooks.
+  // Every instance runs one; a lease per destination lets one instance at a time send its events.
+  const stopStreaming = startAuditStreamWorker(getAsyncDb());
+  const stop = () => server.close(() => void stopStreaming().finally(() => process.exit(0)));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -1,5 +1,6 @@
 import { auditEvents } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
+import { enqueueAuditEvent } from '@/lib/audit-stream/outbox';
 
 export type AuditEventName =
   | 'setup.completed'
@@ -146,9 +147,12 @@ export async function recordOperatorAudit(
   });
 }
 
-/** Appends one event to the audit log. Call it inside the transaction of the change it records. */
+/**
+ * Appends one event to the audit log. Call it inside the transaction of the change it records:
+ * the event's queue entries for the organization's streaming destinations are written there too.
+ */
 export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
-  await ctx.db
+  const [row] = await ctx.db
     .insert(auditEvents)
     .values({
       time: iso(ctx.now),
@@ -159,7 +163,9 @@ export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
       ip: input.ip ?? null,
       userAgent: input.userAgent ? input.userAgent.slice(0, 512) : null,
       details: input.details ?? {},
-    });
+    })
+    .returning({ id: auditEvents.id });
+  if (row && input.organizationId) await enqueueAuditEvent(ctx, row.id, input.organizationId);
 }
 
 /**
