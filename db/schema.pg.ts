@@ -373,6 +373,7 @@ export const auditStreamDestinations = pgTable(
     name: text('name').notNull(),
     kind: text('kind', { enum: auditStreamKinds }).notNull(),
     url: text('url').notNull(),
+    caCertificate: text('ca_certificate'),
     secret: text('secret').notNull(),
     enabled: flag('enabled', true),
     ...timestamps(),

@@ -481,7 +481,7 @@ export const services = sqliteTable(
 export type Service = typeof services.$inferSelect;
 
 // Audit log streaming (lib/audit-stream/): where an organization's new audit events are sent.
-export const auditStreamKinds = ['webhook'] as const;
+export const auditStreamKinds = ['webhook', 'syslog'] as const;
 
 export const auditStreamDestinations = sqliteTable(
   'audit_stream_destinations',
@@ -490,9 +490,14 @@ export const auditStreamDestinations = sqliteTable(
     organizationId: organizationId(),
     name: text('name').notNull(),
     kind: text('kind', { enum: auditStreamKinds }).notNull(),
-    // https, or plain http to a loopback address only (lib/audit-stream/schema.ts); fetched through
-    // lib/net/outbound.ts, whose OUTBOUND_ALLOW_PRIVATE decides whether private addresses may be.
+    // A webhook's https URL (plain http to a loopback address only), or a syslog server's
+    // syslog+tls://host:port (plain syslog:// to a loopback address only): lib/audit-stream/schema.ts.
+    // Reached through lib/net/outbound.ts's checks, where OUTBOUND_ALLOW_PRIVATE decides whether
+    // private addresses may be.
     url: text('url').notNull(),
+    // syslog+tls: the PEM of the CA that signed the server's certificate, when it is not one the
+    // system trusts. Never a way to turn verification off.
+    caCertificate: text('ca_certificate'),
     // The HMAC-SHA256 key of the X-Portcullis-Signature header. Kept as it was given out, not
     // hashed: signing needs the key itself (see docs/audit-streaming.md). Shown once, at creation
     // and rotation; never selected for anything that leaves the server.

@@ -169,3 +169,12 @@ test('an export follows next_cursor page by page, unmoved by events added meanwh
   expect(both.status()).toBe(400);
   expect(await both.json()).toEqual(errorBody(400, 'offset: Use either cursor or offset, not both'));
 });
+
+test('the console’s download takes no API token: a leaked token gets no export, only the sign-in page', async ({ request, member }) => {
+  const admin = await login(request, member.email, member.password);
+  const response = await request.get('/admin/audit-log/export?format=csv', { headers: auth(admin), maxRedirects: 0 });
+  expect(response.status(), await response.text()).toBeGreaterThanOrEqual(300);
+  expect(response.status()).toBeLessThan(400);
+  expect(response.headers()['location']).toMatch(/\/signin/);
+  expect(response.headers()['content-type'] ?? '').not.toContain('text/csv');
+});

@@ -8,6 +8,7 @@ import { iso, type Ctx } from '@/lib/context';
 import { outboundPost, OutboundError } from '@/lib/net/outbound';
 import { retryDelayMs } from './backoff';
 import { acquireLease, releaseLease } from './lease';
+import { formatSyslog, sendSyslog } from './syslog';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './signature';
 
 // Sending queued events (lib/audit-stream/outbox.ts) to their destinations: in order per
@@ -22,7 +23,7 @@ export const DELIVERY_LOG_SIZE = 50;
 export const BATCH_SIZE = 100;
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
-export type SendResult = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+export type SendResult = { ok: true; status: number | null } | { ok: false; status: number | null; error: string };
 
 /** The webhook request: POST JSON, signed with the timestamp of `now`. */
 export async function sendWebhook(destination: Pick<AuditStreamDestination, 'url' | 'secret'>, eventId: string, body: string, now: Date): Promise<SendResult> {
@@ -46,7 +47,20 @@ export async function sendWebhook(destination: Pick<AuditStreamDestination, 'url
   }
 }
 
-export type Sender = typeof sendWebhook;
+/** What one delivery carries, whatever the destination's kind. */
+export type Delivery = { eventId: string; time: string; action: string; organizationId: string; body: string };
+
+/** Sends one event to a destination of either kind: a signed webhook POST, or one syslog message. */
+export async function sendToDestination(
+  destination: Pick<AuditStreamDestination, 'kind' | 'url' | 'secret' | 'caCertificate'>,
+  delivery: Delivery,
+  now: Date,
+): Promise<SendResult> {
+  if (destination.kind === 'syslog') return await sendSyslog(destination.url, [formatSyslog(delivery)], { ca: destination.caCertificate });
+  return await sendWebhook(destination, delivery.eventId, delivery.body, now);
+}
+
+export type Sender = typeof sendToDestination;
 
 /** Adds a row to a destination's delivery log and keeps only its latest DELIVERY_LOG_SIZE. */
 export async function logDelivery(
@@ -86,7 +100,7 @@ export async function deliverDestination(
   db: AsyncDb,
   destinationId: string,
   holder: string,
-  { clock = () => new Date(), send = sendWebhook }: { clock?: () => Date; send?: Sender } = {},
+  { clock = () => new Date(), send = sendToDestination }: { clock?: () => Date; send?: Sender } = {},
 ): Promise<number> {
   const ctxNow = (): Ctx => ({ db, now: clock() });
   if (!(await acquireLease(ctxNow(), destinationId, holder))) return 0;
@@ -110,7 +124,8 @@ export async function deliverDestination(
       // Renewed before each send: a lease lost (this instance stalled past its expiry) stops here.
       if (!(await acquireLease(ctx, destinationId, holder))) break;
       const eventId = String(head.event.id);
-      const result = await send(destination, eventId, eventBody(auditEventToWire(head.event, head.organization)), ctx.now);
+      const delivery = { eventId, time: head.event.time, action: head.event.event, organizationId: head.organization.id, body: eventBody(auditEventToWire(head.event, head.organization)) };
+      const result = await send(destination, delivery, ctx.now);
       const after = ctxNow();
       const attempt = head.outbox.attempts + 1;
       await transaction(db, async (tx) => {

@@ -7,7 +7,7 @@ import { assertSuperAdmin, audit, type OrgCall } from '@/lib/call';
 import { inTransaction, iso } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
 import { newRowId } from '@/lib/ids';
-import { logDelivery, sendWebhook, type Sender } from './deliver';
+import { logDelivery, sendToDestination, type Sender } from './deliver';
 import { destinationIdSchema, destinationSchema } from './schema';
 
 // Admin → Audit log → Streaming: an organization's destinations, for its super admins only, and
@@ -78,13 +78,20 @@ export async function createDestination(call: OrgCall, input: unknown): Promise<
     const row = await single(
       call.ctx.db
         .insert(auditStreamDestinations)
-        .values({ id: newRowId(), organizationId: membership.organization.id, kind: 'webhook', ...values, secret, createTime: now, updateTime: now })
+        .values({ id: newRowId(), organizationId: membership.organization.id, ...values, secret, createTime: now, updateTime: now })
         .returning(),
     );
-    await audit(call, 'audit_stream.destination_created', { destination_id: row.id, name: row.name, kind: row.kind, url: row.url, enabled: row.enabled }, membership.organization.id);
+    await audit(
+      call,
+      'audit_stream.destination_created',
+      { destination_id: row.id, name: row.name, kind: row.kind, url: row.url, enabled: row.enabled, ...(row.caCertificate ? { ca_certificate: 'set' } : {}) },
+      membership.organization.id,
+    );
     return { destination: viewOf(row, 0, []), secret };
   });
 }
+
+const DETAIL_KEYS = { kind: 'kind', name: 'name', url: 'url', enabled: 'enabled', caCertificate: 'ca_certificate' } as const;
 
 export async function updateDestination(call: OrgCall, input: { id: unknown } & Record<string, unknown>): Promise<DestinationView> {
   const { membership } = call;
@@ -92,7 +99,7 @@ export async function updateDestination(call: OrgCall, input: { id: unknown } & 
   const values = parseInput(destinationSchema, input);
   return await inTransaction(call, async (call) => {
     const old = await ownDestination({ ...call, membership }, { id: input.id });
-    const changed = (['name', 'url', 'enabled'] as const).filter((key) => old[key] !== values[key]);
+    const changed = (['kind', 'name', 'url', 'enabled', 'caCertificate'] as const).filter((key) => old[key] !== values[key]);
     if (changed.length === 0) return viewOf(old, 0, []);
     const row = await single(
       call.ctx.db
@@ -107,8 +114,8 @@ export async function updateDestination(call: OrgCall, input: { id: unknown } & 
       {
         destination_id: row.id,
         name: row.name,
-        old: Object.fromEntries(changed.map((key) => [key, old[key]])),
-        new: Object.fromEntries(changed.map((key) => [key, row[key]])),
+        old: Object.fromEntries(changed.map((key) => [DETAIL_KEYS[key], old[key]])),
+        new: Object.fromEntries(changed.map((key) => [DETAIL_KEYS[key], row[key]])),
       },
       membership.organization.id,
     );
@@ -144,7 +151,7 @@ export async function rotateDestinationSecret(call: OrgCall, input: unknown): Pr
  * "Send test event": one signed request now, outside the queue (it does not hold up or reorder
  * the events), recorded in the delivery log with an event id "test-<uuid>" and in the audit log.
  */
-export async function sendTestEvent(call: OrgCall, input: unknown, send: Sender = sendWebhook) {
+export async function sendTestEvent(call: OrgCall, input: unknown, send: Sender = sendToDestination) {
   const { membership, ctx } = call;
   assertSuperAdmin(membership);
   const destination = await ownDestination({ ...call, membership }, input);
@@ -158,7 +165,7 @@ export async function sendTestEvent(call: OrgCall, input: unknown, send: Sender 
     message: 'A test event from Portcullis: the destination is reachable and the signature can be checked.',
   });
   // The request runs outside any transaction (a slow receiver must not hold the database).
-  const result = await send(destination, eventId, body, ctx.now);
+  const result = await send(destination, { eventId, time: iso(ctx.now), action: 'audit_stream.test', organizationId: membership.organization.id, body }, ctx.now);
   await inTransaction(call, async (call) => {
     await logDelivery(call.ctx, { destinationId: destination.id, eventId, attempt: 1, result });
     await audit(

@@ -29,20 +29,51 @@ export function webhookUrlProblem(text: string): string | null {
   return 'Use an https:// URL';
 }
 
+export const destinationIdSchema = z.object({ id: z.string({ error: 'Not a destination id' }).regex(/^[0-9a-f]{24}$/, { error: 'Not a destination id' }) });
+
+/**
+ * Why a syslog URL is refused, or null: syslog+tls://host:port anywhere; plain syslog://host:port
+ * only to a loopback address (events would otherwise cross the network in the clear).
+ */
+export function syslogUrlProblem(text: string): string | null {
+  const match = /^(syslog|syslog\+tls):\/\/(\[[0-9a-fA-F:.]+\]|[^/:@?#\s]+):(\d{1,5})\/?$/.exec(text);
+  if (!match || Number(match[3]) < 1 || Number(match[3]) > 65535) return 'Use syslog+tls://host:port (or syslog://127.0.0.1:port)';
+  if (match[1] === 'syslog' && !isLoopbackHost(match[2]!)) return 'Use syslog+tls:// (plain syslog:// only to a loopback address such as 127.0.0.1)';
+  return null;
+}
+
+const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;
+
 export const destinationSchema = z.object({
+  /** webhook (HTTP POST, signed) or syslog (RFC 5424 over TCP, optionally TLS). */
+  kind: z.enum(['webhook', 'syslog'], { error: 'Choose webhook or syslog' }).default('webhook'),
   name: z.string({ error: 'Name must be text' }).trim().min(1, { error: 'Give the destination a name' }).max(100, { error: 'Use at most 100 characters' }),
   url: z
     .string({ error: 'URL must be text' })
     .trim()
     .min(1, { error: 'Enter the webhook URL' })
     .max(2000, { error: 'Use at most 2000 characters' })
-    .superRefine((value, ctx) => {
-      const problem = webhookUrlProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    ,
   enabled: z.boolean({ error: 'enabled must be true or false' }).default(true),
+  /** syslog+tls only: the CA certificate (PEM) that signed the server's, if the system does not trust it. */
+  caCertificate: z
+    .string({ error: 'The CA certificate must be text' })
+    .trim()
+    .max(20_000, { error: 'Use at most 20000 characters' })
+    .nullish()
+    .transform((value) => (value ? value : null)),
+}).superRefine((value, ctx) => {
+  const problem = value.kind === 'webhook' ? webhookUrlProblem(value.url) : syslogUrlProblem(value.url);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['url'] });
+  if (value.caCertificate !== null) {
+    if (value.kind !== 'syslog' || !value.url.startsWith('syslog+tls://')) ctx.addIssue({ code: 'custom', message: 'A CA certificate is for syslog+tls:// destinations only', path: ['caCertificate'] });
+    else if (!PEM_CERTIFICATE.test(value.caCertificate)) ctx.addIssue({ code: 'custom', message: 'Paste one PEM certificate (-----BEGIN CERTIFICATE----- ...)', path: ['caCertificate'] });
+  }
 });
 export type DestinationInput = z.input<typeof destinationSchema>;
 export type DestinationValues = z.output<typeof destinationSchema>;
 
-export const destinationIdSchema = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/, { error: 'Not a destination id' }) });
+
+/** Edit: the id of the destination and its new values. */
+export const updateDestinationSchema = destinationSchema.and(destinationIdSchema);
+export type UpdateDestinationInput = z.input<typeof updateDestinationSchema>;

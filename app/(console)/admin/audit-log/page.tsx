@@ -78,6 +78,9 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
               <a href={exportHref('jsonl')} download className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
                 Download JSON lines
               </a>
+              <Link href="/admin/audit-log/streaming" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+                Streaming
+              </Link>
             </div>
           </div>
           <AuditTable events={log.events.map((event) => auditEventToWire(event, membership.organization))} />

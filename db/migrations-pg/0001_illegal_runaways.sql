@@ -15,6 +15,7 @@ CREATE TABLE "audit_stream_destinations" (
 	"name" text NOT NULL,
 	"kind" text NOT NULL,
 	"url" text NOT NULL,
+	"ca_certificate" text,
 	"secret" text NOT NULL,
 	"enabled" boolean DEFAULT true NOT NULL,
 	"create_time" text NOT NULL,
