@@ -13,6 +13,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
+  auditStreamKinds,
   domainStates,
   personalTokenModes,
   samlDigestAlgorithms,
@@ -363,3 +364,61 @@ export const services = pgTable(
   },
   (t) => [uniqueIndex('services_project_name_idx').on(t.projectId, t.name)],
 );
+
+export const auditStreamDestinations = pgTable(
+  'audit_stream_destinations',
+  {
+    id: text('id').primaryKey(),
+    organizationId: organizationId(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: auditStreamKinds }).notNull(),
+    url: text('url').notNull(),
+    caCertificate: text('ca_certificate'),
+    secret: text('secret').notNull(),
+    enabled: flag('enabled', true),
+    ...timestamps(),
+  },
+  (t) => [index('audit_stream_destinations_org_idx').on(t.organizationId)],
+);
+
+export const auditStreamOutbox = pgTable(
+  'audit_stream_outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    destinationId: text('destination_id')
+      .notNull()
+      .references(() => auditStreamDestinations.id, { onDelete: 'cascade' }),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => auditEvents.id, { onDelete: 'cascade' }),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptTime: text('next_attempt_time').notNull(),
+    lastError: text('last_error'),
+  },
+  (t) => [index('audit_stream_outbox_destination_idx').on(t.destinationId, t.id)],
+);
+
+export const auditStreamDeliveries = pgTable(
+  'audit_stream_deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    destinationId: text('destination_id')
+      .notNull()
+      .references(() => auditStreamDestinations.id, { onDelete: 'cascade' }),
+    time: text('time').notNull(),
+    eventId: text('event_id').notNull(),
+    outcome: text('outcome', { enum: ['delivered', 'failed'] }).notNull(),
+    attempt: integer('attempt').notNull(),
+    status: integer('status'),
+    error: text('error'),
+  },
+  (t) => [index('audit_stream_deliveries_destination_idx').on(t.destinationId, t.id)],
+);
+
+export const auditStreamLeases = pgTable('audit_stream_leases', {
+  destinationId: text('destination_id')
+    .primaryKey()
+    .references(() => auditStreamDestinations.id, { onDelete: 'cascade' }),
+  holder: text('holder').notNull(),
+  expiryTime: text('expiry_time').notNull(),
+});

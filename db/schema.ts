@@ -479,3 +479,84 @@ export const services = sqliteTable(
   (t) => [uniqueIndex('services_project_name_idx').on(t.projectId, t.name)],
 );
 export type Service = typeof services.$inferSelect;
+
+// Audit log streaming (lib/audit-stream/): where an organization's new audit events are sent.
+export const auditStreamKinds = ['webhook', 'syslog'] as const;
+
+export const auditStreamDestinations = sqliteTable(
+  'audit_stream_destinations',
+  {
+    id: text('id').primaryKey(),
+    organizationId: organizationId(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: auditStreamKinds }).notNull(),
+    // A webhook's https URL (plain http to a loopback address only), or a syslog server's
+    // syslog+tls://host:port (plain syslog:// to a loopback address only): lib/audit-stream/schema.ts.
+    // Reached through lib/net/outbound.ts's checks, where OUTBOUND_ALLOW_PRIVATE decides whether
+    // private addresses may be.
+    url: text('url').notNull(),
+    // syslog+tls: the PEM of the CA that signed the server's certificate, when it is not one the
+    // system trusts. Never a way to turn verification off.
+    caCertificate: text('ca_certificate'),
+    // The HMAC-SHA256 key of the X-Portcullis-Signature header. Kept as it was given out, not
+    // hashed: signing needs the key itself (see docs/audit-streaming.md). Shown once, at creation
+    // and rotation; never selected for anything that leaves the server.
+    secret: text('secret').notNull(),
+    enabled: flag('enabled', true),
+    ...timestamps(),
+  },
+  (t) => [index('audit_stream_destinations_org_idx').on(t.organizationId)],
+);
+export type AuditStreamDestination = typeof auditStreamDestinations.$inferSelect;
+
+// Events waiting for a destination: written in the transaction of the audit event itself, so
+// nothing is lost across a restart; deleted once the receiver acknowledged it (2xx).
+export const auditStreamOutbox = sqliteTable(
+  'audit_stream_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    destinationId: text('destination_id')
+      .notNull()
+      .references(() => auditStreamDestinations.id, { onDelete: 'cascade' }),
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => auditEvents.id, { onDelete: 'cascade' }),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptTime: text('next_attempt_time').notNull(),
+    lastError: text('last_error'),
+  },
+  (t) => [index('audit_stream_outbox_destination_idx').on(t.destinationId, t.id)],
+);
+export type AuditStreamOutboxRow = typeof auditStreamOutbox.$inferSelect;
+
+// The delivery log of a destination (its latest attempts, older ones pruned).
+export const auditStreamDeliveries = sqliteTable(
+  'audit_stream_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    destinationId: text('destination_id')
+      .notNull()
+      .references(() => auditStreamDestinations.id, { onDelete: 'cascade' }),
+    time: text('time').notNull(),
+    // The X-Portcullis-Event-Id sent: the audit event's id, or "test-..." for a test event.
+    eventId: text('event_id').notNull(),
+    outcome: text('outcome', { enum: ['delivered', 'failed'] }).notNull(),
+    attempt: integer('attempt').notNull(),
+    status: integer('status'),
+    error: text('error'),
+  },
+  (t) => [index('audit_stream_deliveries_destination_idx').on(t.destinationId, t.id)],
+);
+export type AuditStreamDelivery = typeof auditStreamDeliveries.$inferSelect;
+
+// The instance that sends a destination's events now, until the expiry: with several instances
+// on one database only the lease holder sends, so events go out in order and not twice at once,
+// and an instance that died is replaced once its lease has run out. A table of its own, so that
+// the worker's frequent lease writes never touch the rows every audit event reads.
+export const auditStreamLeases = sqliteTable('audit_stream_leases', {
+  destinationId: text('destination_id')
+    .primaryKey()
+    .references(() => auditStreamDestinations.id, { onDelete: 'cascade' }),
+  holder: text('holder').notNull(),
+  expiryTime: text('expiry_time').notNull(),
+});

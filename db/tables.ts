@@ -58,6 +58,10 @@ export let {
   organizationUnits,
   projects,
   services,
+  auditStreamDestinations,
+  auditStreamOutbox,
+  auditStreamDeliveries,
+  auditStreamLeases,
 } = schemaOf(current);
 
 /** For tests only: points every binding at `engine`'s tables. Call before opening a database. */
@@ -87,5 +91,9 @@ export function useEngine(engine: Engine): void {
     organizationUnits,
     projects,
     services,
+    auditStreamDestinations,
+    auditStreamOutbox,
+    auditStreamDeliveries,
+    auditStreamLeases,
   } = schemaOf(engine));
 }

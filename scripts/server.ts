@@ -22,6 +22,7 @@ import { metricsAccessFromEnv } from '@/lib/metrics/access';
 import { countRequest, countStatement } from '@/lib/metrics/count';
 import { metricsResponse } from '@/lib/metrics/respond';
 import { METRICS_PATH, methodLabel, routeLabel } from '@/lib/metrics/route-label';
+import { startAuditStreamWorker } from '@/lib/audit-stream/deliver';
 
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);
@@ -135,7 +136,10 @@ async function main(log: Logger) {
     const database = engineOf(process.env.DATABASE_URL) === 'postgres' ? maskPostgresUrl(process.env.DATABASE_URL!) : process.env.DATABASE_URL;
     log.info(`Portcullis listening on ${process.env.NEXTAUTH_URL} (${dev ? 'development' : 'production'}), database ${database}`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  // Audit log streaming (lib/audit-stream/): sends queued events to the organizations' webhooks.
+  // Every instance runs one; a lease per destination lets one instance at a time send its events.
+  const stopStreaming = startAuditStreamWorker(getAsyncDb(), { log: { error: (message: string, error: unknown) => log.error({ err: error }, message) } });
+  const stop = () => server.close(() => void stopStreaming().finally(() => process.exit(0)));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

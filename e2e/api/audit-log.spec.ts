@@ -128,3 +128,53 @@ test('a token scoped to "user" cannot read the organization’s log', async ({ r
   ).json();
   expect((await request.get(`/v1/account/${await accountOf(member.organizationName)}/events`, { headers: auth(readOnly.full_token) })).status()).toBe(200);
 });
+
+test('an export follows next_cursor page by page, unmoved by events added meanwhile; a bad cursor is a 400', async ({ request, member }) => {
+  const admin = await login(request, member.email, member.password);
+  const account = await accountOf(member.organizationName);
+  // 23 events, several in the same second, so the order needs the id as well as the time.
+  await recordEvents(
+    db,
+    member.organizationId,
+    Array.from({ length: 23 }, (_, i) => ({
+      time: `2026-01-02T10:00:${String(i >> 2).padStart(2, '0')}Z`,
+      event: 'auth.sign_in' as const,
+      actorEmail: 'paged@example.test',
+      details: { n: i },
+    })),
+  );
+  const query = 'actor=paged@example.test&limit=10';
+  const seen: number[] = [];
+  let url = `/v1/account/${account}/events?${query}`;
+  for (let round = 0; round < 5; round++) {
+    const response = await request.get(url, { headers: auth(admin) });
+    expect(response.status(), url).toBe(200);
+    const body = (await response.json()) as { events: { details: { n: number } }[]; total: number; limit: number; offset: number; next_cursor: string | null };
+    // The fields callers without a cursor had stay as they were.
+    expect(body).toMatchObject({ total: 23 + round, limit: 10, offset: 0 });
+    seen.push(...body.events.map((e) => e.details.n));
+    if (!body.next_cursor) break;
+    // A newer event arrives between two pages (in the same filter): it does not shift the next page.
+    await recordEvents(db, member.organizationId, [{ time: '2026-01-03T00:00:00Z', event: 'auth.sign_in', actorEmail: 'paged@example.test', details: { n: 100 + round } }]);
+    url = `/v1/account/${account}/events?${query}&cursor=${encodeURIComponent(body.next_cursor)}`;
+  }
+  expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => 22 - i));
+
+  for (const cursor of ['garbage!', Buffer.from('{"t":"2026","i":1}').toString('base64url')]) {
+    const bad = await request.get(`/v1/account/${account}/events?cursor=${encodeURIComponent(cursor)}`, { headers: auth(admin) });
+    expect(bad.status()).toBe(400);
+    expect(await bad.json()).toEqual(errorBody(400, 'cursor: Not a cursor of this log (pass back next_cursor as it was sent)'));
+  }
+  const both = await request.get(`/v1/account/${account}/events?offset=10&cursor=${Buffer.from('{"t":"2026-01-01T00:00:00Z","i":1}').toString('base64url')}`, { headers: auth(admin) });
+  expect(both.status()).toBe(400);
+  expect(await both.json()).toEqual(errorBody(400, 'offset: Use either cursor or offset, not both'));
+});
+
+test('the console’s download takes no API token: a leaked token gets no export, only the sign-in page', async ({ request, member }) => {
+  const admin = await login(request, member.email, member.password);
+  const response = await request.get('/admin/audit-log/export?format=csv', { headers: auth(admin), maxRedirects: 0 });
+  expect(response.status(), await response.text()).toBeGreaterThanOrEqual(300);
+  expect(response.status()).toBeLessThan(400);
+  expect(response.headers()['location']).toMatch(/\/signin/);
+  expect(response.headers()['content-type'] ?? '').not.toContain('text/csv');
+});

@@ -9,7 +9,9 @@ import { auth } from '../support/fixtures';
 import { startCluster, type Cluster, type Instance } from '../support/cluster';
 import { ConsoleShell, SignInPage } from '../support/pages';
 import { configureIdp, samlResponse, sessionFromSetCookie, startSignIn, TestIdp } from '../support/saml';
-import { closePostgresDb, seedMember, seedOrgMember, seedPersonalToken } from '../support/seed';
+import { closePostgresDb, recordEvents, seedMember, seedOrgMember, seedPersonalToken } from '../support/seed';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 // Issue 17: any number of instances on one PostgreSQL behind any load balancer, with no sticky
 // sessions. Two production servers start at once on a fresh PostgreSQL cluster, with the same
@@ -33,7 +35,8 @@ test.beforeAll(async () => {
   test.setTimeout(240_000);
   cluster = await startCluster({
     dir: path.join(process.env.E2E_DIR!, 'cluster'),
-    env: { PORTCULLIS_ORG_NAME: ORG_NAME, PORTCULLIS_ADMIN_EMAIL: ADMIN_EMAIL, PORTCULLIS_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    // OUTBOUND_ALLOW_PRIVATE=all: the audit streaming test's webhook receiver is on 127.0.0.1.
+    env: { PORTCULLIS_ORG_NAME: ORG_NAME, PORTCULLIS_ADMIN_EMAIL: ADMIN_EMAIL, PORTCULLIS_ADMIN_PASSWORD: ADMIN_PASSWORD, OUTBOUND_ALLOW_PRIVATE: 'all' },
   });
   [a, b] = cluster.instances as [Instance, Instance];
   database = new pg.Pool({ connectionString: cluster.databaseUrl, max: 2 });
@@ -412,6 +415,56 @@ test('two super admins demote each other at the same moment, one through each in
     ]);
   }
   test.info().annotations.push({ type: 'rounds', description: outcomes.join('; ') });
+});
+
+test('audit streaming with both instances sending: every event reaches the webhook once, in order, one request at a time', async ({ request }) => {
+  test.setTimeout(120_000);
+  const member = await seedMember(cluster.databaseUrl);
+  // A receiver that answers after 30 ms and counts the requests in flight at once.
+  const received: number[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const server = http.createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    req.resume();
+    req.on('end', () =>
+      setTimeout(() => {
+        received.push(Number(req.headers['x-portcullis-event-id']));
+        inFlight--;
+        res.writeHead(204).end();
+      }, 30),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await rows(
+      `insert into audit_stream_destinations (id, organization_id, name, kind, url, secret, enabled, create_time, update_time)
+       values ($1, $2, 'cluster hook', 'webhook', $3, 'pcsk_cluster', true, $4, $4)`,
+      [randomBytes(12).toString('hex'), member.organizationId, `http://127.0.0.1:${port}/hook`, now],
+    );
+    // Events made through each instance (sign-ins) and straight into the database.
+    for (let i = 0; i < 6; i++) {
+      const response = await request.post(`${(i % 2 === 0 ? a : b).url}/v1/userauth`, { data: { email: member.email, password: member.password } });
+      expect(response.status()).toBe(200);
+    }
+    await recordEvents(
+      cluster.databaseUrl,
+      member.organizationId,
+      Array.from({ length: 30 }, (_, n) => ({ time: now, event: 'auth.sign_in' as const, actorEmail: 'stream@cluster.test', details: { n } })),
+    );
+    const expected = (await rows('select id from audit_events where organization_id = $1 order by id', [member.organizationId])).map((row) => Number(row.id));
+    expect(expected).toHaveLength(36);
+    await expect.poll(() => received.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(36);
+    expect(received).toEqual(expected);
+    expect(maxInFlight).toBe(1);
+    expect(await rows('select count(*)::int as n from audit_stream_outbox')).toEqual([{ n: 0 }]);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
 
 test('kill -9 of one instance during a stream of writes: the balancer keeps answering, every acknowledged write is kept, the other serves them all', async ({ request }) => {

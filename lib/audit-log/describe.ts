@@ -225,6 +225,20 @@ export function describeAuditEvent({ event, details }: { event: string; details:
       return `Operator removed two-factor authentication of ${text(d.user_email ?? d.user_id)}`;
     case 'operator.database_copied':
       return `Operator copied the whole database (${text(d.rows ?? '?')} rows) to PostgreSQL at ${text(d.target ?? 'unknown')}`;
+    case 'audit_stream.destination_created':
+      return `Added ${d.kind === 'syslog' ? 'syslog' : 'webhook'} destination "${text(d.name ?? '')}" (${text(d.url ?? '')})`;
+    case 'audit_stream.destination_updated':
+      return `Changed streaming destination "${text(d.name ?? '')}": ${describeChanges(d)}`;
+    case 'audit_stream.destination_deleted':
+      return `Removed streaming destination "${text(d.name ?? '')}"`;
+    case 'audit_stream.secret_rotated':
+      return `Made a new signing secret for streaming destination "${text(d.name ?? '')}"`;
+    case 'audit_stream.test_sent':
+      return d.outcome === 'delivered'
+        ? `Sent a test event to streaming destination "${text(d.name ?? '')}": delivered`
+        : `Sent a test event to streaming destination "${text(d.name ?? '')}": failed (${text(d.error ?? 'unknown error')})`;
+    case 'audit_log.exported':
+      return `Downloaded the audit log as ${d.format === 'csv' ? 'CSV' : 'JSON lines'}`;
     default:
       // Events added later (policy, 2FA) read as their name until they get a sentence here;
       // their old and new values still show in the details.

@@ -95,6 +95,49 @@ export const auditFilterSchema = z.object(filterFields).refine(rangeInOrder.chec
 export type AuditFilterInput = z.input<typeof auditFilterSchema>;
 export type AuditFilter = z.output<typeof auditFilterSchema>;
 
+/** Where a page of the log (newest first) ended: the last event's time and id. */
+export type AuditCursor = { time: string; id: number };
+
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * The opaque `cursor` of GET /v1/account/{account_id}/events: base64url of `{"t":time,"i":id}`.
+ * Opaque to callers (they pass back what `next_cursor` said), but not a secret: it only says
+ * where to continue, and the query is still limited to the caller's organization.
+ */
+export function encodeAuditCursor(cursor: AuditCursor): string {
+  // btoa, not Buffer: this file is also loaded in the browser (the filter form). The JSON is ASCII.
+  return btoa(JSON.stringify({ t: cursor.time, i: cursor.id })).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The cursor a caller sent, or null if it is not one that encodeAuditCursor made. */
+export function decodeAuditCursor(text: string): AuditCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(atob(text.replace(/-/g, '+').replace(/_/g, '/')));
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { t, i } = value as { t?: unknown; i?: unknown };
+  if (typeof t !== 'string' || !CURSOR_TIME.test(t) || typeof i !== 'number' || !Number.isSafeInteger(i) || i < 0) return null;
+  return { time: t, id: i };
+}
+
+const cursorField = z
+  .string({ error: 'cursor must be text' })
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return undefined;
+    const cursor = decodeAuditCursor(value);
+    if (!cursor) {
+      ctx.addIssue({ code: 'custom', message: 'Not a cursor of this log (pass back next_cursor as it was sent)' });
+      return z.NEVER;
+    }
+    return cursor;
+  });
+
 /**
  * The API's query: the filters plus paging. Query values arrive as text; unknown parameters are
  * ignored (the Go client appends ?limit=999).
@@ -113,7 +156,13 @@ export const auditQuerySchema = z
       .int({ error: 'offset must be a whole number' })
       .min(0, { error: 'offset must be 0 or more' })
       .default(0),
+    /**
+     * Where the previous page ended (its `next_cursor`): keyset paging on (time, id), stable
+     * while events are added, where an offset would shift. Not together with an offset.
+     */
+    cursor: cursorField,
   })
-  .refine(rangeInOrder.check, rangeInOrder.params);
+  .refine(rangeInOrder.check, rangeInOrder.params)
+  .refine((query) => !(query.cursor && query.offset > 0), { error: 'Use either cursor or offset, not both', path: ['offset'] });
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 export type AuditQuery = z.output<typeof auditQuerySchema>;

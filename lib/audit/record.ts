@@ -1,6 +1,7 @@
 import { auditEvents } from '@/db/tables';
 import { iso, type Ctx } from '@/lib/context';
 import { countAuditEvent } from '@/lib/metrics/count';
+import { enqueueAuditEvent } from '@/lib/audit-stream/outbox';
 
 export type AuditEventName =
   | 'setup.completed'
@@ -88,7 +89,16 @@ export type AuditEventName =
   | 'operator.two_factor_removed'
   // npm run admin -- copy-to-postgres: the whole database was copied to PostgreSQL (issue 17);
   // details carry the target URL with its password masked, and the tables and rows copied.
-  | 'operator.database_copied';
+  | 'operator.database_copied'
+  // Admin → Audit log: a super admin downloaded the filtered log (details carry format and filter).
+  | 'audit_log.exported'
+  // Admin → Audit log → Streaming (lib/audit-stream/): destinations added, changed, removed,
+  // and test events sent; details carry the destination's id, name and kind, never its secret.
+  | 'audit_stream.destination_created'
+  | 'audit_stream.destination_updated'
+  | 'audit_stream.destination_deleted'
+  | 'audit_stream.secret_rotated'
+  | 'audit_stream.test_sent';
 
 export type AuditInput = {
   event: AuditEventName;
@@ -138,7 +148,10 @@ export async function recordOperatorAudit(
   });
 }
 
-/** Appends one event to the audit log. Call it inside the transaction of the change it records. */
+/**
+ * Appends one event to the audit log. Call it inside the transaction of the change it records:
+ * the event's queue entries for the organization's streaming destinations are written there too.
+ */
 export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
   await insertAudit(ctx, input);
   countAuditEvent(input.event, input.details);
@@ -149,7 +162,7 @@ export async function recordAudit(ctx: Ctx, input: AuditInput): Promise<void> {
 // it goes to. Counted when the row is written, inside the caller's transaction: a transaction
 // that PostgreSQL aborts and retries can count an attempt twice.
 async function insertAudit(ctx: Ctx, input: AuditInput): Promise<void> {
-  await ctx.db
+  const [row] = await ctx.db
     .insert(auditEvents)
     .values({
       time: iso(ctx.now),
@@ -160,7 +173,9 @@ async function insertAudit(ctx: Ctx, input: AuditInput): Promise<void> {
       ip: input.ip ?? null,
       userAgent: input.userAgent ? input.userAgent.slice(0, 512) : null,
       details: input.details ?? {},
-    });
+    })
+    .returning({ id: auditEvents.id });
+  if (row && input.organizationId) await enqueueAuditEvent(ctx, row.id, input.organizationId);
 }
 
 /**

@@ -247,6 +247,18 @@ const USER_AGENTS: Record<OutboundPurpose, string> = {
  * answered, never followed); throws OutboundError with the exact failure.
  */
 export async function outboundGet(rawUrl: string, options: FetchOptions): Promise<FetchedText> {
+  return await outboundRequest(rawUrl, options, 'GET', null);
+}
+
+/**
+ * POST a body (JSON: the webhooks of lib/audit-stream/) under the same checks and limits as
+ * outboundGet; whatever the status, which the caller judges. Redirects are not followed.
+ */
+export async function outboundPost(rawUrl: string, body: string, options: FetchOptions): Promise<FetchedText> {
+  return await outboundRequest(rawUrl, options, 'POST', body);
+}
+
+async function outboundRequest(rawUrl: string, options: FetchOptions, method: 'GET' | 'POST', body: string | null): Promise<FetchedText> {
   const { purpose, timeoutMs = DEFAULT_TIMEOUT_MS, maxBytes = DEFAULT_MAX_BYTES, resolve } = options;
   const setting = options.setting ?? outboundSetting();
   let url: URL;
@@ -278,11 +290,16 @@ export async function outboundGet(rawUrl: string, options: FetchOptions): Promis
     const request = client.request(
       url,
       {
-        method: 'GET',
+        method,
         lookup: pinned,
         // No pooled connections: each request connects to the address it checked, and leaves nothing open.
         agent: false,
-        headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.1', 'user-agent': USER_AGENTS[purpose], ...options.headers },
+        headers: {
+          accept: 'application/json, text/plain;q=0.9, */*;q=0.1',
+          'user-agent': USER_AGENTS[purpose],
+          ...(body === null ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+          ...options.headers,
+        },
         timeout: Math.max(1, deadline - Date.now()),
       },
       (response) => {
@@ -313,7 +330,7 @@ export async function outboundGet(rawUrl: string, options: FetchOptions): Promis
     const timer = setTimeout(() => reject(new OutboundError(`No answer within ${timeoutMs} ms`, 'timeout')), Math.max(1, deadline - Date.now()));
     request.on('timeout', () => reject(new OutboundError(`No answer within ${timeoutMs} ms`, 'timeout')));
     request.on('error', (error: NodeJS.ErrnoException) => reject(new OutboundError(`Connection failed: ${error.code ?? error.message}`, 'connection', error.code)));
-    request.end();
+    request.end(body ?? undefined);
   });
 }
 

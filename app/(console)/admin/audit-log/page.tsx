@@ -48,6 +48,13 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     return search ? `?${search}` : '?';
   };
 
+  // The downloads take the same filters as the page, and every page of them.
+  const exportHref = (format: 'csv' | 'jsonl') => {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, value]) => value !== ''));
+    query.set('format', format);
+    return `/admin/audit-log/export?${query.toString()}`;
+  };
+
   return (
     <div className="max-w-7xl space-y-6">
       <PageHeader title="Audit log">
@@ -59,9 +66,23 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
       </div>
       {log ? (
         <section aria-labelledby="events-heading" className="space-y-3">
-          <h2 id="events-heading" className="font-medium">
-            Events <span className="text-sm font-normal text-slate-500">({log.total})</span>
-          </h2>
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <h2 id="events-heading" className="font-medium">
+              Events <span className="text-sm font-normal text-slate-500">({log.total})</span>
+            </h2>
+            <div className="flex gap-3 text-sm">
+              {/* Plain links: a route handler streams the file (app/(console)/admin/audit-log/export). */}
+              <a href={exportHref('csv')} download className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+                Download CSV
+              </a>
+              <a href={exportHref('jsonl')} download className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+                Download JSON lines
+              </a>
+              <Link href="/admin/audit-log/streaming" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">
+                Streaming
+              </Link>
+            </div>
+          </div>
           <AuditTable events={log.events.map((event) => auditEventToWire(event, membership.organization))} />
           {pages > 1 ? (
             <nav aria-label="Pages" className="flex items-center gap-4 text-sm">
