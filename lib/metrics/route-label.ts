@@ -21,6 +21,8 @@ export const APP_ROUTES = [
   '/admin/application-users',
   '/admin/application-users/[userId]',
   '/admin/audit-log',
+  '/admin/audit-log/export',
+  '/admin/audit-log/streaming',
   '/admin/authentication-policy',
   '/admin/domains',
   '/admin/identity-providers',
