@@ -79,6 +79,9 @@ function responsesOf(operation: ApiOperation): ZodOpenApiResponsesObject {
   return { ...responses, default: errorResponse('default') };
 }
 
+/** The paragraph of each operation's description that says who may call it (the page shows it apart). */
+export const ACCESS_PARAGRAPH = /^(Public: no token\.|Token scope: |Any token may call it)/;
+
 function operationOf(pattern: string, method: ApiMethod, spec: RouteSpec, operation: ApiOperation): ZodOpenApiOperationObject {
   const scope = tokenScopeOf(spec, method);
   const area = scope?.split(':')[0];
