@@ -14,13 +14,13 @@ export const OPENAPI_VERSION = '3.1.0';
 /** What each path parameter names; every parameter of the table has a line here (document.test.ts). */
 export const PATH_PARAMETERS: Record<string, string> = {
   organization_id: 'The organization (org...).',
-  account_id: "An organization's account id, or an organizational unit's id.",
+  account_id: "An organization's account id (a...), or an organizational unit's id.",
   user_id: 'A user (u...).',
   token: 'A token prefix, or the full token.',
   token_prefix: "A token's prefix, percent-encoded where it holds / + or =.",
   user_email: 'The invited email address.',
-  domain_id: 'A domain.',
-  method_id: 'An identity provider (authentication method).',
+  domain_id: 'A domain (dom...).',
+  method_id: 'An identity provider, an authentication method (am...).',
   project: 'A project name.',
   service: 'A service name.',
   service_type: 'kafka or opensearch.',
