@@ -72,6 +72,7 @@ describe('openApiContract', () => {
     expect(answer('/v1/organization/org1', 404, error)).toBeNull();
     expect(answer('/v1/organization/org1', 409, error)).toBeNull();
     expect(answer('/v1/no/such/route', 404, error)).toBeNull();
+    expect(answer('/v1/sso/saml/account/%/method/m/metadata', 400, { ...error, errors: [{ ...error.errors[0], error_code: 'bad_request', status: 400 }] })).toBeNull();
     expect(check({ method: 'GET', pathname: '/v1/sso/saml/account/a/method/m/metadata', status: 200, contentType: 'application/samlmetadata+xml', body: '<x/>' })).toBeNull();
   });
 

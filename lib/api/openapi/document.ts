@@ -70,7 +70,9 @@ export function tokenScopeOf(spec: RouteSpec, method: ApiMethod): string | null 
 }
 
 function responsesOf(operation: ApiOperation): ZodOpenApiResponsesObject {
-  if (!operation.response) return { ...operation.responses };
+  // A route that answers with pages or redirects still answers the wrapper's errors (a malformed
+  // path parameter, an unknown route) in the error body.
+  if (!operation.response) return { ...operation.responses, default: errorResponse('default') };
   const responses: Record<string, ZodOpenApiResponseObject> = {
     '200': { description: 'OK', content: { 'application/json': { schema: operation.response } } },
   };
