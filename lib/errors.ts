@@ -73,10 +73,18 @@ export function toAppError(error: unknown): AppError {
   return new AppError('internal', 'Something went wrong on our side. The error has been logged.');
 }
 
-export type ApiErrorBody = {
-  message: string;
-  errors: { error_code: ErrorCode; message: string; status: number }[];
-};
+const ERROR_CODES = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
+
+/** The API's error body (the Aiven API's): the OpenAPI document describes every error with it. */
+export const apiErrorBodySchema = z
+  .object({
+    message: z.string().meta({ description: 'What went wrong, in one sentence: what clients show.' }),
+    errors: z
+      .array(z.object({ error_code: z.enum(ERROR_CODES), message: z.string(), status: z.number().int() }))
+      .meta({ description: 'The details: one item per field message for invalid input.' }),
+  })
+  .meta({ id: 'Error', description: 'The error body of every /v1 error response.' });
+export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 
 /** The error body of the Aiven API: clients read `message`; `errors` carries the details. */
 export function apiErrorBody(error: AppError): ApiErrorBody {

@@ -4,6 +4,8 @@ import { SIGN_OUT_PATH } from '@/lib/http/areas';
 const PROFILE_LINKS = [
   ['/profile/tokens', 'Tokens'],
   ['/profile/authentication', 'Authentication'],
+  // The /v1 API's description (GET /v1/openapi.json), drawn as a page.
+  ['/api-reference', 'API reference'],
 ] as const;
 
 /** The profile menu's items, drawn on the server: ProfileMenu shows them when it is open. */

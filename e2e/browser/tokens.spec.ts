@@ -154,7 +154,7 @@ test('profile menu → Tokens, and the table fits a 1280-pixel-wide window witho
   // Seed 000: "Click your profile icon → Tokens".
   await shell.profileButton().click();
   const menu = page.getByRole('menu');
-  await expect(menu.getByRole('menuitem')).toHaveText(['Tokens', 'Authentication', 'Sign out']);
+  await expect(menu.getByRole('menuitem')).toHaveText(['Tokens', 'Authentication', 'API reference', 'Sign out']);
   await menu.getByRole('menuitem', { name: 'Tokens' }).click();
   await expect(page).toHaveURL(/\/profile\/tokens$/);
   await expect(page.getByRole('heading', { name: 'Tokens', exact: true })).toBeVisible();

@@ -1,4 +1,5 @@
 import { test as base, type APIRequestContext } from '@playwright/test';
+import { loadContract, withContractCheck } from './contract';
 import { servers } from './env';
 import { ConsoleShell, SignInPage } from './pages';
 import { seedMember, type SeededMember } from './seed';
@@ -15,7 +16,23 @@ type Fixtures = {
   signInAndOpen: (link: string) => Promise<void>;
 };
 
-export const test = base.extend<Fixtures>({
+type WorkerFixtures = {
+  /** The API description's contract check (e2e/support/contract.ts), loaded once per worker. */
+  apiContract: Awaited<ReturnType<typeof loadContract>>;
+};
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  apiContract: [
+    async ({ playwright }, use) => {
+      const context = await playwright.request.newContext();
+      const check = await loadContract(context);
+      await context.dispose();
+      await use(check);
+    },
+    { scope: 'worker' },
+  ],
+  // Every answer a test receives through `request` is checked against GET /v1/openapi.json.
+  request: async ({ request, apiContract }, use) => use(withContractCheck(request, apiContract)),
   member: async ({}, use) => use(await seedMember(servers.main.database)),
   signInPage: async ({ page }, use) => use(new SignInPage(page)),
   shell: async ({ page }, use) => use(new ConsoleShell(page)),

@@ -11,6 +11,7 @@ import type { Db } from '@/db/client';
 import { sqliteConnectionOf } from '@/db/async';
 import * as schema from '@/db/schema';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { TokenWire } from '@/lib/tokens/wire-schema';
 import {
   apiErrorResponse,
   apiGateInput,
@@ -287,15 +288,35 @@ describe('publicRoute and authedRoute on the process database', () => {
   });
 });
 
+// A token object as tokenToWire makes it: what the access token routes must answer.
+const tokenWire: TokenWire = {
+  token_prefix: 'p',
+  description: '',
+  create_time: '2026-01-01T00:00:00.000Z',
+  created_manually: true,
+  currently_active: false,
+  expiry_time: null,
+  extend_when_used: false,
+  max_age_seconds: null,
+  ip_allowlist: [],
+  scopes: [],
+  last_ip: null,
+  last_used_time: null,
+  last_user_agent: null,
+  last_user_agent_human_readable: null,
+  kind: 'personal',
+  auth_method: 'password',
+};
+
 describe('apiRoute: one declaration per route file', () => {
   it('hands a public route its parameters by name, decoded once from the raw path', async () => {
     useDb(testCtx());
     const seen: unknown[] = [];
-    const { POST } = apiRoute('/v1/user/password_reset/{verification_code}', {
-      POST: async ({ params }) => (seen.push(params), new Response('raw', { status: 202 })),
+    const { GET } = apiRoute('/v1/sso/saml/account/{account_id}/method/{method_id}/metadata', {
+      GET: async ({ params }) => (seen.push(params), new Response('raw', { status: 202 })),
     });
-    const response = await POST(new Request('http://localhost/v1/user/password_reset/a%2Fb%252F', { method: 'POST' }));
-    expect([response.status, await response.text(), seen]).toEqual([202, 'raw', [{ verification_code: 'a/b%2F' }]]);
+    const response = await GET(new Request('http://localhost/v1/sso/saml/account/a%2Fb%252F/method/m/metadata'));
+    expect([response.status, await response.text(), seen]).toEqual([202, 'raw', [{ account_id: 'a/b%2F', method_id: 'm' }]]);
   });
 
   it('answers every method the table does not give the route 405, as methodNotAllowed does, without running a handler', async () => {
@@ -316,8 +337,8 @@ describe('apiRoute: one declaration per route file', () => {
     const user = await seedUser(ctx);
     const { fullToken } = await seedToken(ctx, user.id, { kind: 'session' });
     const { PUT } = apiRoute('/v1/access_token/{token}', {
-      PUT: async ({ params, principal }) => ({ token: params.token, user_id: principal.user.id }),
-      DELETE: async () => ({}),
+      PUT: async ({ params, principal }) => ({ ...tokenWire, token_prefix: params.token, description: principal.user.id }),
+      DELETE: async () => ({ message: 'unused' }),
     });
     const put = (path: string, headers: Record<string, string> = {}) => PUT(new Request(`http://localhost${path}`, { method: 'PUT', headers }));
     const auth = { authorization: `aivenv1 ${fullToken}` };
@@ -326,7 +347,7 @@ describe('apiRoute: one declaration per route file', () => {
     const bad = await put('/v1/access_token/%', auth);
     expect([bad.status, ((await bad.json()) as { message: string }).message]).toEqual([400, 'Malformed percent-encoding in path segment "%"']);
     const ok = await put('/v1/access_token/pcls%2Fx', auth);
-    expect([ok.status, await ok.json()]).toEqual([200, { token: 'pcls/x', user_id: user.id }]);
+    expect([ok.status, await ok.json()]).toEqual([200, { ...tokenWire, token_prefix: 'pcls/x', description: user.id }]);
     const elsewhere = await put('/v1/access_token/a/b', auth);
     expect([elsewhere.status, ((await elsewhere.json()) as { message: string }).message]).toEqual([404, 'No such API route: PUT /v1/access_token/a/b']);
   });

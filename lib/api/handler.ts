@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { API_OPERATIONS } from '@/lib/api/openapi/operations';
 import { gate, scopeOfApiPath, type GateInput, type GateResult } from '@/lib/auth/gate';
 import { assertNoPendingTwoFactorEnrollment } from '@/lib/two-factor/status';
 import type { RequestMeta } from '@/lib/call';
@@ -125,8 +127,22 @@ export function methodNotAllowed(served: readonly ApiMethod[]) {
 
 type Route<P extends ApiRoutePattern> = (typeof API_ROUTES)[P];
 type CallOf<P extends ApiRoutePattern> = Route<P> extends { public: true } ? ApiCall<RouteParams<P>> : AuthedApiCall<RouteParams<P>>;
-/** One handler for each method the table gives the route, and no other. */
-export type RouteHandlers<P extends ApiRoutePattern> = { [M in Route<P>['methods'][number]]: (call: CallOf<P>) => Promise<unknown> };
+type Operations = typeof API_OPERATIONS;
+/**
+ * What a method's handler answers: the JSON its operation's `response` schema describes
+ * (lib/api/openapi/operations.ts), or a Response of its own where the operation has none (SAML).
+ */
+type ResultOf<P extends ApiRoutePattern, M> = P extends keyof Operations
+  ? M extends keyof Operations[P]
+    ? Operations[P][M] extends { response: infer S extends z.ZodType }
+      ? z.output<S>
+      : Response
+    : never
+  : never;
+/** One handler for each method the table gives the route, and no other, answering what the API description says. */
+export type RouteHandlers<P extends ApiRoutePattern> = {
+  [M in Route<P>['methods'][number]]: (call: CallOf<P>) => Promise<ResultOf<P, M>>;
+};
 type RouteExports = Record<ApiMethod, (request: Request) => Promise<Response>>;
 
 /**

@@ -1,5 +1,6 @@
 import type { AuditEvent, Organization } from '@/db/schema';
 import { describeAuditEvent } from './describe';
+import type { AuditEventWire } from './wire-schema';
 import { isOperatorEvent, OPERATOR_ACTOR_LABEL } from '@/lib/audit/record';
 
 /**
@@ -8,7 +9,7 @@ import { isOperatorEvent, OPERATOR_ACTOR_LABEL } from '@/lib/audit/record';
  * or "operator (server host)" (with no user id or address) for what the operator did with
  * `npm run admin` on the server host.
  */
-export function auditEventToWire(event: AuditEvent, organization: Organization) {
+export function auditEventToWire(event: AuditEvent, organization: Organization): AuditEventWire {
   const operator = isOperatorEvent(event);
   return {
     log_entry_id: event.id,
@@ -18,7 +19,7 @@ export function auditEventToWire(event: AuditEvent, organization: Organization) 
     action_description: describeAuditEvent(event),
     actor: operator ? OPERATOR_ACTOR_LABEL : (event.actorEmail ?? 'unknown'),
     actor_user_id: operator ? null : event.actorUserId,
-    team_id: null as string | null,
+    team_id: null,
     // Extensions: where the request came from and what exactly changed (old and new values).
     organization_id: organization.id,
     actor_email: event.actorEmail,
@@ -27,4 +28,4 @@ export function auditEventToWire(event: AuditEvent, organization: Organization) 
     details: event.details,
   };
 }
-export type WireAuditEvent = ReturnType<typeof auditEventToWire>;
+export type WireAuditEvent = AuditEventWire;

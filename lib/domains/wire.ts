@@ -1,12 +1,13 @@
 import { challengeRecordName, challengeValue, httpChallengeUrl } from './challenge';
 import { describeCheck, type CheckResult } from './check-result';
 import type { DomainView } from './manage';
+import type { CheckResultWire, DomainWire } from './wire-schema';
 
 /**
  * The domain object of the API: upstream's fields (challenge_token is the random part of the
  * value) plus ours: the record to publish, the HTTP alternative, and the last check.
  */
-export function domainToWire({ domain, linkedMethodIds }: DomainView) {
+export function domainToWire({ domain, linkedMethodIds }: DomainView): DomainWire {
   const result = domain.lastCheckResult as CheckResult | null;
   return {
     domain_id: domain.id,
@@ -27,9 +28,9 @@ export function domainToWire({ domain, linkedMethodIds }: DomainView) {
   };
 }
 
-export type WireDomain = ReturnType<typeof domainToWire>;
+export type WireDomain = DomainWire;
 
-export function checkResultToWire(result: CheckResult) {
+export function checkResultToWire(result: CheckResult): CheckResultWire {
   return {
     status: result.status,
     verification_type: result.verification_type,

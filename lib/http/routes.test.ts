@@ -62,9 +62,10 @@ describe('the table and app/v1 agree', () => {
 });
 
 describe('the table is well formed', () => {
+  // A literal may hold a dot (openapi.json); a parameter is a whole segment.
   it.each(ENTRIES)('%s: each segment a lowercase literal or a {parameter}, parameters named once', (pattern) => {
     const segments = pattern.split('/').slice(1);
-    expect(segments.filter((s) => !/^([a-z0-9_-]+|\{[a-z_]+\})$/.test(s))).toEqual([]);
+    expect(segments.filter((s) => !/^([a-z0-9_.-]+|\{[a-z_]+\})$/.test(s))).toEqual([]);
     const params = segments.filter((s) => s.startsWith('{'));
     expect(new Set(params).size).toBe(params.length);
   });
@@ -110,8 +111,9 @@ describe('the table is well formed', () => {
     expect(ENTRIES.filter(([, spec]) => 'openDuringEnrollment' in spec && spec.openDuringEnrollment).map(([p]) => p)).toEqual(['/v1/me/logout']);
   });
 
-  it('the public routes: signing in, password reset by mail, and SAML', () => {
+  it('the public routes: the API description, signing in, password reset by mail, and SAML', () => {
     expect(ENTRIES.filter(([, spec]) => spec.public).map(([p]) => p)).toEqual([
+      '/v1/openapi.json',
       '/v1/userauth',
       '/v1/user/password_reset_request',
       '/v1/user/password_reset/{verification_code}',

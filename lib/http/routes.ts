@@ -47,6 +47,8 @@ export type RouteSpec = GatedRoute | PublicRoute;
 // route: an unknown path there (404 anyway) is judged as the route above it. Where no route
 // lies above a path, it is the caller's own business: scope `user`, area `user`.
 export const API_ROUTES = {
+  // The API's own description (lib/api/openapi), public like upstream's.
+  '/v1/openapi.json': { methods: ['GET'], public: true },
   // Signing in and password reset by mail (lib/passwords/reset.ts), for people without a token.
   '/v1/userauth': { methods: ['POST'], public: true },
   '/v1/user/password_reset_request': { methods: ['POST'], public: true },

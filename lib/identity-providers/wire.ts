@@ -1,8 +1,9 @@
 import { isConfigured, type MethodView } from './manage';
 import { spUrls } from './urls';
+import type { AuthenticationMethodWire, SamlOptionsWire } from './wire-schema';
 
 /** The SAML switches and algorithms, as the API and the console's Options form both name them. */
-export function samlOptionsToWire(method: MethodView['method']) {
+export function samlOptionsToWire(method: MethodView['method']): SamlOptionsWire {
   return {
     saml_idp_login_allowed: method.samlIdpLoginAllowed,
     saml_assertion_signed_enabled: method.samlAssertionSignedEnabled,
@@ -17,7 +18,7 @@ export function samlOptionsToWire(method: MethodView['method']) {
  * The authentication method object of the API. Upstream has one certificate: its fields show the
  * newest; `saml_certificates` (ours) lists every certificate accepted now, for rotation.
  */
-export function methodToWire({ method, certificates, linkedDomains }: MethodView, organization: { id: string; accountId: string }, baseUrl: string) {
+export function methodToWire({ method, certificates, linkedDomains }: MethodView, organization: { id: string; accountId: string }, baseUrl: string): AuthenticationMethodWire {
   const urls = spUrls(baseUrl, organization.accountId, method.id);
   const newest = certificates.at(-1) ?? null;
   return {

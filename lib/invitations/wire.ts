@@ -1,6 +1,7 @@
 import type { Invitation } from '@/db/schema';
+import type { InvitationWire } from './wire-schema';
 
-export function invitationToWire(invitation: Invitation) {
+export function invitationToWire(invitation: Invitation): InvitationWire {
   return {
     user_email: invitation.email,
     invited_by: invitation.invitedByEmail,

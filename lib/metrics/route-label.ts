@@ -30,6 +30,7 @@ export const APP_ROUTES = [
   '/admin/units',
   '/admin/users',
   '/admin/users/[userId]',
+  '/api-reference',
   '/api/auth/[...nextauth]',
   '/forgot-password',
   '/healthz',

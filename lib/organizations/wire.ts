@@ -1,9 +1,10 @@
 import type { Organization } from '@/db/schema';
 import type { MembershipWithOrg } from '@/lib/call';
 import type { UnitWithOrg } from './units';
+import type { AccountWire, OrganizationWire } from './wire-schema';
 
 /** The account object of /v1/account (upstream's older name for an organization). */
-export function accountToWire({ organization, isSuperAdmin }: { organization: Organization; isSuperAdmin: boolean }) {
+export function accountToWire({ organization, isSuperAdmin }: { organization: Organization; isSuperAdmin: boolean }): AccountWire {
   return {
     account_id: organization.accountId,
     account_name: organization.name,
@@ -24,7 +25,7 @@ export function accountToWire({ organization, isSuperAdmin }: { organization: Or
  * one level deep). is_account_owner: the caller is a super admin of the organization, which is
  * who administers the unit.
  */
-export function unitToWire({ unit, membership }: UnitWithOrg) {
+export function unitToWire({ unit, membership }: UnitWithOrg): AccountWire {
   return {
     account_id: unit.id,
     account_name: unit.name,
@@ -40,12 +41,12 @@ export function unitToWire({ unit, membership }: UnitWithOrg) {
 }
 
 /** Either kind of account, as POST /v1/account made it. */
-export function anyAccountToWire(account: MembershipWithOrg | UnitWithOrg) {
+export function anyAccountToWire(account: MembershipWithOrg | UnitWithOrg): AccountWire {
   return 'unit' in account ? unitToWire(account) : accountToWire(account);
 }
 
 /** The organization object of /v1/organizations and /v1/organization/{id}. */
-export function organizationToWire(organization: Organization) {
+export function organizationToWire(organization: Organization): OrganizationWire {
   return {
     organization_id: organization.id,
     organization_name: organization.name,

@@ -1,5 +1,6 @@
 import type { Organization, PersonalTokenMode, Token } from '@/db/schema';
 import type { ParsedPolicyPatch } from './schema';
+import type { PolicyWire } from './wire-schema';
 
 // The authentication policy as plain data, and the decisions it makes. Pure functions: the
 // request gate, sign-in, token creation, the lockout guard and the impact preview all ask these.
@@ -67,7 +68,7 @@ export function applyPatch(policy: Policy, patch: ParsedPolicyPatch): Policy {
 }
 
 /** The policy object of the API (upstream fields first, then our extensions). */
-export function policyToWire(policy: Policy) {
+export function policyToWire(policy: Policy): PolicyWire {
   return {
     password_auth_enabled: policy.passwordAuthEnabled,
     two_factor_required: policy.twoFactorRequired,

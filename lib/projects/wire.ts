@@ -1,4 +1,5 @@
 import type { ProjectWithOrg } from './manage';
+import type { ProjectWire } from './wire-schema';
 
 /**
  * The project object of /v1/project, in upstream's fields. Billing does not exist here: its
@@ -6,7 +7,7 @@ import type { ProjectWithOrg } from './manage';
  * of the account that holds the project: its unit when it is in one, else its organization;
  * organization_id is always the organization's.
  */
-export function projectToWire({ project, organization, unit }: ProjectWithOrg) {
+export function projectToWire({ project, organization, unit }: ProjectWithOrg): ProjectWire {
   return {
     project_name: project.name,
     account_id: unit?.id ?? organization?.accountId ?? null,

@@ -1,5 +1,6 @@
 import type { Project, Service } from '@/db/schema';
 import { userConfigFor } from './secrets';
+import type { ServiceTypeWire, ServiceWire } from './wire-schema';
 import { SERVICE_TYPE_DESCRIPTIONS, USER_CONFIG_SCHEMAS, type ServiceType } from './user-config-schema';
 
 /**
@@ -8,7 +9,7 @@ import { SERVICE_TYPE_DESCRIPTIONS, USER_CONFIG_SCHEMAS, type ServiceType } from
  * (mayChangeService); everyone else sees them masked (lib/services/secrets.ts). Fields about
  * nodes and connections are present and empty: nothing runs.
  */
-export function serviceToWire(service: Service, project: Project, { revealSecrets }: { revealSecrets: boolean }) {
+export function serviceToWire(service: Service, project: Project, { revealSecrets }: { revealSecrets: boolean }): ServiceWire {
   return {
     service_name: service.name,
     service_type: service.serviceType,
@@ -23,19 +24,19 @@ export function serviceToWire(service: Service, project: Project, { revealSecret
     service_uri_params: {},
     node_count: null,
     disk_space_mb: null,
-    group_list: [] as string[],
+    group_list: [],
     termination_protection: false,
-    components: [] as unknown[],
-    users: [] as unknown[],
-    acl: [] as unknown[],
+    components: [],
+    users: [],
+    acl: [],
     tags: {},
     maintenance: null,
-    notifications: [] as unknown[],
+    notifications: [],
   };
 }
 
 /** GET /v1/project/{project}/service-types/{type}: not wrapped, as avn reads it. */
-export function serviceTypeToWire(serviceType: ServiceType) {
+export function serviceTypeToWire(serviceType: ServiceType): ServiceTypeWire {
   return {
     description: SERVICE_TYPE_DESCRIPTIONS[serviceType],
     user_config_schema: USER_CONFIG_SCHEMAS[serviceType],

@@ -1,11 +1,12 @@
 import type { Token } from '@/db/schema';
 import { humanUserAgent } from './user-agent';
+import type { TokenWire } from './wire-schema';
 
 /**
  * The token object of the API (GET /v1/access_token and friends). Explicit fields: the hash and
  * the internal id never leave the server. `full_token` is added by the create response only.
  */
-export function tokenToWire(token: Token, currentTokenId: string | null) {
+export function tokenToWire(token: Token, currentTokenId: string | null): TokenWire {
   return {
     token_prefix: token.tokenPrefix,
     description: token.description,
@@ -26,4 +27,4 @@ export function tokenToWire(token: Token, currentTokenId: string | null) {
     auth_method: token.authMethod,
   };
 }
-export type WireToken = ReturnType<typeof tokenToWire>;
+export type WireToken = TokenWire;

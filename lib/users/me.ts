@@ -4,6 +4,7 @@ import type { Principal } from '@/lib/call';
 import type { Ctx } from '@/lib/context';
 import { preparedPerDb } from '@/lib/prepared';
 import { projectNamesOf } from '@/lib/projects/manage';
+import type { MeWire } from './wire-schema';
 
 // GET /v1/me runs this on every call: prepared once per connection (see lib/prepared.ts). One
 // statement for both kinds of method, a round trip fewer on PostgreSQL: a password credential
@@ -30,7 +31,7 @@ export async function userAuthMethods(ctx: Ctx, userId: string): Promise<string[
 }
 
 /** GET /v1/me's `user` object. Explicit fields only: nothing secret can leak by being added to a table. */
-export async function meResponse(ctx: Ctx, principal: Principal) {
+export async function meResponse(ctx: Ctx, principal: Principal): Promise<MeWire> {
   const { user, memberships } = principal;
   return {
     user: {
