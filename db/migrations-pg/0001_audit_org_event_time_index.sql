@@ -1,0 +1,1 @@
+CREATE INDEX "audit_org_event_time_idx" ON "audit_events" USING btree ("organization_id","event","time");
