@@ -53,20 +53,18 @@ export async function activityOf(ctx: Ctx, organizationId: string): Promise<Acti
   const n = count().mapWith(Number);
 
   const method = detail('method');
-  const signInRows = await ctx.db
-    .select({ day: dayOf, method, n })
-    .from(auditEvents)
-    .where(window('auth.sign_in'))
-    .groupBy(dayOf, method);
   const reason = detail('reason');
-  const failureRows = await ctx.db.select({ reason, n }).from(auditEvents).where(window('auth.sign_in_failed')).groupBy(reason);
-  const addressRows = await ctx.db
-    .select({ ip: auditEvents.ip, n })
-    .from(auditEvents)
-    .where(and(window('auth.sign_in_failed'), isNotNull(auditEvents.ip)))
-    .groupBy(auditEvents.ip)
-    .orderBy(desc(n), auditEvents.ip)
-    .limit(5);
+  const [signInRows, failureRows, addressRows] = await Promise.all([
+    ctx.db.select({ day: dayOf, method, n }).from(auditEvents).where(window('auth.sign_in')).groupBy(dayOf, method),
+    ctx.db.select({ reason, n }).from(auditEvents).where(window('auth.sign_in_failed')).groupBy(reason),
+    ctx.db
+      .select({ ip: auditEvents.ip, n })
+      .from(auditEvents)
+      .where(and(window('auth.sign_in_failed'), isNotNull(auditEvents.ip)))
+      .groupBy(auditEvents.ip)
+      .orderBy(desc(n), auditEvents.ip)
+      .limit(5),
+  ]);
 
   const days = Array.from({ length: ACTIVITY_DAYS }, (_, i) => ({
     day: new Date(Date.parse(from) + i * DAY_MS).toISOString().slice(0, 10),

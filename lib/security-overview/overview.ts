@@ -22,10 +22,15 @@ export type SecurityOverview = {
 };
 
 export async function computeSecurityOverview(ctx: Ctx, organization: Organization, options: CoverageOptions = {}): Promise<SecurityOverview> {
-  const coverage = summarizeCoverage(await memberCoverage(ctx, organization, options));
-  const activity = await activityOf(ctx, organization.id);
-  const tokens = await tokenFigures(ctx, organization.id);
-  const identity = await identityFigures(ctx, organization.id);
+  // Independent reads: on PostgreSQL each takes a pooled connection of its own and they run at
+  // once; on SQLite they queue on the one connection, as any statements do.
+  const [members, activity, tokens, identity] = await Promise.all([
+    memberCoverage(ctx, organization, options),
+    activityOf(ctx, organization.id),
+    tokenFigures(ctx, organization.id),
+    identityFigures(ctx, organization.id),
+  ]);
+  const coverage = summarizeCoverage(members);
   const recommendations = recommend({ policy: policyOf(organization), coverage, tokens, identity });
   return { organizationId: organization.id, generatedTime: ctx.now, coverage, activity, tokens, identity, recommendations };
 }
