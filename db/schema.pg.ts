@@ -159,6 +159,20 @@ export const auditEvents = pgTable(
   ],
 );
 
+// See db/schema.ts.
+export const signInDailyCounts = pgTable(
+  'sign_in_daily_counts',
+  {
+    organizationId: organizationId(),
+    day: text('day').notNull(),
+    event: text('event').notNull(),
+    dimension: text('dimension').notNull(),
+    value: text('value').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.day, t.event, t.dimension, t.value] })],
+);
+
 export const signInFailures = pgTable('sign_in_failures', {
   key: text('key').primaryKey(),
   windowStart: text('window_start').notNull(),

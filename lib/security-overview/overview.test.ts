@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { authenticationMethods, domains, externalIdentities, organizations, samlCertificates, tokens } from '@/db/tables';
+import { auditEvents, authenticationMethods, domains, externalIdentities, organizations, samlCertificates, signInDailyCounts, tokens } from '@/db/tables';
 import { recordAudit } from '@/lib/audit/record';
 import { iso, type Ctx } from '@/lib/context';
 import { rejection } from '@/lib/testing/errors';
@@ -285,5 +285,37 @@ describe('personal overview', () => {
     });
     const nobody = await seedUser(ctx, { email: 'x@example.test' });
     expect((await personalOverview(ctx, nobody.id)).tokens.all).toBe(0);
+  });
+});
+
+describe('activity of past days', () => {
+  it('is counted once and kept: a later view reads the kept counts, and only yesterday and today from the log', async () => {
+    const { ctx, organization } = await world();
+    const first = (await computeSecurityOverview(ctx, organization)).activity;
+    const kept = await ctx.db.select().from(signInDailyCounts).where(eq(signInDailyCounts.organizationId, organization.id));
+    // 28 settled days marked, and the counts of those with events; nothing of yesterday or today.
+    expect(kept.filter((r) => r.event === 'rolled_up')).toHaveLength(28);
+    expect(kept.filter((r) => r.event !== 'rolled_up').map((r) => [r.day, r.dimension, r.value, r.count]).sort()).toEqual(
+      [
+        ['2026-01-31', 'method', 'password', 1],
+        ['2026-02-26', 'ip', '192.0.2.44', 1],
+        ['2026-02-26', 'reason', 'ip_not_allowed', 1],
+        ['2026-02-27', 'ip', '203.0.113.7', 1],
+        ['2026-02-27', 'reason', 'wrong_credentials', 1],
+      ].sort(),
+    );
+    // The log is emptied: the kept days still count, yesterday's and today's events are gone.
+    await ctx.db.delete(auditEvents).where(eq(auditEvents.organizationId, organization.id));
+    const second = (await computeSecurityOverview(ctx, organization)).activity;
+    expect(second.signIns).toEqual({ total: 1, byMethod: { password: 1 } });
+    expect(second.failures).toEqual({ total: 2, byReason: [{ reason: 'ip_not_allowed', count: 1 }, { reason: 'wrong_credentials', count: 1 }] });
+    expect(second.topFailureAddresses).toEqual([{ ip: '192.0.2.44', count: 1 }, { ip: '203.0.113.7', count: 1 }]);
+    expect(first.signIns.total).toBe(4);
+    // A day later, the day that was yesterday is counted and kept too.
+    const tomorrow = { ...ctx, now: new Date(ctx.now.getTime() + DAY) };
+    await computeSecurityOverview(tomorrow, organization);
+    const marked = (await ctx.db.select().from(signInDailyCounts).where(eq(signInDailyCounts.event, 'rolled_up'))).map((r) => r.day);
+    expect(marked).toContain('2026-02-28');
+    expect(marked).not.toContain('2026-03-01');
   });
 });
