@@ -7,7 +7,7 @@ import { rejection } from '@/lib/testing/errors';
 import { addMember, callAs, seedOrganizationWithAdmin, seedTotp, setUserFields } from '@/lib/testing/members';
 import { generateKeyPair } from '@/lib/testing/saml-idp';
 import { listAuditEvents, seedOrganization, seedToken, seedUser, T0, testCtx } from '@/lib/testing/seed';
-import { computeSecurityOverview, listMembersByCoverage, readSecurityOverview } from './overview';
+import { computeSecurityOverview, listMembersByCoverage, listTokensByFigure, readSecurityOverview } from './overview';
 import { personalOverview } from './personal';
 import { previewUnusedTokens, revokeUnusedTokens } from './revoke-unused';
 import { securityOverviewToWire } from './wire';
@@ -226,6 +226,18 @@ describe('security overview', () => {
     expect(await emails('method:password')).toEqual(['admin@acme.test', 'bob@acme.test', 'carol@acme.test', 'dave@acme.test']);
     expect(await emails('password_without_2fa')).toEqual(['bob@acme.test', 'carol@acme.test', 'dave@acme.test']);
     expect(await emails('managed')).toEqual(['carol@acme.test']);
+  });
+});
+
+describe('the tokens of a figure', () => {
+  it('lists them by creation time, of one kind when asked, for super admins only', async () => {
+    const { ctx, organization, admin, bob, bobOld, robotToken } = await world();
+    const call = await callAs(ctx, admin.id, organization.id);
+    // Both made 100 days ago: ties go by id.
+    expect((await listTokensByFigure({ ...call, filter: 'unused' })).map((t) => t.id)).toEqual([bobOld.token.id, robotToken.token.id].sort());
+    expect((await listTokensByFigure({ ...call, filter: 'unused', kind: 'application' })).map((t) => t.id)).toEqual([robotToken.token.id]);
+    expect((await listTokensByFigure({ ...call, filter: 'no_expiry', kind: 'personal' })).map((t) => t.description).sort()).toEqual(['old script', 'test token']);
+    expect((await rejection(async () => listTokensByFigure({ ...await callAs(ctx, bob.id, organization.id), filter: 'all' }))).status).toBe(403);
   });
 });
 

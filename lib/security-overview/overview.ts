@@ -50,7 +50,7 @@ export async function listMembersByCoverage({ ctx, membership, filter, options }
 }
 
 /** The tokens a token figure counts (at most `limit`, oldest first). */
-export async function listTokensByFigure({ ctx, membership, filter, limit }: { ctx: Ctx; membership: MembershipWithOrg | null; filter: TokenFilter; limit?: number }): Promise<OverviewToken[]> {
+export async function listTokensByFigure({ ctx, membership, filter, kind, limit }: { ctx: Ctx; membership: MembershipWithOrg | null; filter: TokenFilter; kind?: OverviewToken['kind']; limit?: number }): Promise<OverviewToken[]> {
   assertSuperAdmin(membership);
-  return await listOverviewTokens(ctx, membership.organization.id, filter, { limit });
+  return await listOverviewTokens(ctx, membership.organization.id, filter, { limit, kind });
 }

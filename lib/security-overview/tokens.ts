@@ -89,8 +89,13 @@ export type OverviewToken = {
   ipAllowlist: string[];
 };
 
-/** The tokens a figure counts, oldest first, at most `limit`; and how many there are in all. */
-export async function listOverviewTokens(ctx: Ctx, organizationId: string, filter: TokenFilter, { limit = 500, ids }: { limit?: number; ids?: readonly string[] } = {}): Promise<OverviewToken[]> {
+/** The tokens a figure counts (of one kind, when given), oldest first, at most `limit`. */
+export async function listOverviewTokens(
+  ctx: Ctx,
+  organizationId: string,
+  filter: TokenFilter,
+  { limit = 500, ids, kind }: { limit?: number; ids?: readonly string[]; kind?: OverviewToken['kind'] } = {},
+): Promise<OverviewToken[]> {
   const rows = await ctx.db
     .select({
       id: tokens.id,
@@ -109,7 +114,7 @@ export async function listOverviewTokens(ctx: Ctx, organizationId: string, filte
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(tokens, eq(tokens.userId, memberships.userId))
-    .where(and(organizationTokens(organizationId, ctx.now), tokenCondition(filter, ctx.now), ids ? inArray(tokens.id, [...ids]) : undefined))
+    .where(and(organizationTokens(organizationId, ctx.now), tokenCondition(filter, ctx.now), ids ? inArray(tokens.id, [...ids]) : undefined, kind ? eq(tokens.kind, kind) : undefined))
     .orderBy(asc(tokens.createTime), asc(tokens.id))
     .limit(limit);
   return rows.map((row) => ({ ...row, kind: row.kind as OverviewToken['kind'], name: row.isApplicationUser ? row.name : '' }));

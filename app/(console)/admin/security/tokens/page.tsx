@@ -30,8 +30,7 @@ export default async function OverviewTokensPage({ searchParams }: { searchParam
   const params = await searchParams;
   const filter: TokenFilter = (TOKEN_FILTERS as readonly string[]).includes(String(params.filter)) ? (params.filter as TokenFilter) : 'all';
   const kind = params.kind === 'personal' || params.kind === 'application' ? params.kind : null;
-  const all = await listTokensByFigure({ ctx: liveCtx(), membership, filter, limit: MAX_REVOKE_AT_ONCE });
-  const tokens = kind ? all.filter((t) => t.kind === kind) : all;
+  const tokens = await listTokensByFigure({ ctx: liveCtx(), membership, filter, kind: kind ?? undefined, limit: MAX_REVOKE_AT_ONCE });
   const ownerHref = (t: (typeof tokens)[number]) => (t.isApplicationUser ? `/admin/application-users/${t.userId}` : `/admin/users/${t.userId}`);
   return (
     <div className="max-w-5xl space-y-6">
