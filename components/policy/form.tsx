@@ -16,9 +16,9 @@ import { SwitchField } from '@/components/ui/switch-field';
 type Input = z.input<typeof policyPatchSchema>;
 type Preview = { lockout: string | null; impact: PolicyImpact } | null;
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
+function Section({ title, id, children }: { title: string; id?: string; children: React.ReactNode }) {
   return (
-    <Card className="space-y-4 p-6">
+    <Card className="space-y-4 p-6" id={id}>
       <h2 className="font-medium">{title}</h2>
       {children}
     </Card>
@@ -66,8 +66,11 @@ export function PolicyForm({
   currentIp,
   currentIpListed,
   organizationName,
+  proposed,
 }: {
   initial: Input;
+  /** A change to propose (from a recommendation of the security overview): set, previewed, not saved. */
+  proposed?: Partial<Input>;
   currentIp: string | null;
   /** Whether currentIp is in the saved allowlist (the server's answer, until the form can check). */
   currentIpListed: boolean;
@@ -87,6 +90,14 @@ export function PolicyForm({
     },
   );
   const { isDirty } = form.formState;
+  // A proposed change is made in the form as if the admin had made it: the preview below shows
+  // what it would do, and nothing is saved until they press Save.
+  const proposal = JSON.stringify(proposed ?? {});
+  useEffect(() => {
+    for (const [key, value] of Object.entries(JSON.parse(proposal) as Partial<Input>)) {
+      form.setValue(key as keyof Input, value, { shouldDirty: true });
+    }
+  }, [proposal, form]);
   const values = form.watch();
   const allowlist = values.ip_allowlist ?? [];
   const serialized = JSON.stringify(values);
@@ -169,7 +180,7 @@ export function PolicyForm({
         />
       </Section>
 
-      <Section title="IP allowlist">
+      <Section title="IP allowlist" id="ip-allowlist">
         <CidrListInput
           label="Allowed IP ranges"
           value={allowlist}

@@ -84,7 +84,7 @@ test('revoke another session and it is signed out; sign out everywhere else', as
   await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
   await expect(otherRow).toHaveCount(0);
 
-  await other.getByRole('link', { name: 'Tokens' }).click();
+  await other.getByRole('link', { name: 'Tokens', exact: true }).click();
   await expect(other).toHaveURL(/\/signin/);
   await otherContext.close();
 

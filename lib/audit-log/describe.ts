@@ -139,6 +139,8 @@ export function describeAuditEvent({ event, details }: { event: string; details:
     }
     case 'member.token_revoked':
       return `Revoked ${d.kind === 'session' ? 'session' : 'token'}${token} of ${text(d.user_email ?? d.user_id)}`;
+    case 'member.unused_tokens_revoked':
+      return `Revoked ${text(d.count)} tokens unused for 90 days`;
     case 'member.two_factor_reset':
       return `Reset the two-factor authentication of ${text(d.user_email ?? d.user_id)}${d.enrollment_required ? ' (they must set up an authenticator at their next password sign-in)' : ''}`;
     case 'identity_provider.created':

@@ -26,6 +26,9 @@ export type AuditEventName =
   | 'member.updated'
   | 'member.removed'
   | 'member.token_revoked'
+  // "Revoke unused tokens…" of the security overview (lib/security-overview/revoke-unused.ts):
+  // details carry how many and each token's owner and prefix.
+  | 'member.unused_tokens_revoked'
   // A super admin removed a member's authenticator app and recovery codes (the member's page);
   // details carry the member, reset_by and whether the member must enroll again here.
   | 'member.two_factor_reset'

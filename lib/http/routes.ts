@@ -88,6 +88,8 @@ export const API_ROUTES = {
   '/v1/organization/{organization_id}/application-users/{user_id}/access-tokens': { methods: ['GET', 'POST'], scope: 'organization', area: 'organizations' },
   '/v1/organization/{organization_id}/application-users/{user_id}/access-tokens/{token_prefix}': { methods: ['DELETE'], scope: 'organization', area: 'organizations' },
   // An organization's sign-in configuration: the `authentication` area, not `organizations`.
+  // The security overview (lib/security-overview/): figures for dashboards, super admins only.
+  '/v1/organization/{organization_id}/security-overview': { methods: ['GET'], scope: 'organization', area: 'organizations' },
   '/v1/organization/{organization_id}/config/authentication': { methods: ['GET', 'PATCH'], scope: 'organization', area: 'authentication' },
   '/v1/organization/{organization_id}/domains': { methods: ['GET', 'POST'], scope: 'organization', area: 'authentication' },
   '/v1/organization/{organization_id}/domains/{domain_id}': { methods: ['GET', 'PATCH', 'DELETE'], scope: 'organization', area: 'authentication' },

@@ -27,6 +27,8 @@ export const APP_ROUTES = [
   '/admin/domains',
   '/admin/identity-providers',
   '/admin/identity-providers/[methodId]',
+  '/admin/security/members',
+  '/admin/security/tokens',
   '/admin/units',
   '/admin/users',
   '/admin/users/[userId]',

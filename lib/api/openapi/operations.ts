@@ -20,6 +20,7 @@ import { createProjectSchema, updateProjectSchema } from '@/lib/projects/schema'
 import { projectWireSchema } from '@/lib/projects/wire-schema';
 import { configExportQuerySchema } from '@/lib/services/config-export-schema';
 import { createServiceSchema, updateServiceSchema } from '@/lib/services/schema';
+import { securityOverviewWireSchema } from '@/lib/security-overview/wire-schema';
 import { serviceTypeWireSchema, serviceWireSchema } from '@/lib/services/wire-schema';
 import { userAuthSchema } from '@/lib/sign-in/schema';
 import { createTokenSchema, updateTokenSchema } from '@/lib/tokens/schema';
@@ -336,6 +337,14 @@ export const API_OPERATIONS = {
       errors: [409],
     },
     DELETE: { summary: 'Delete an identity provider; the sessions signed in through it end', tag: 'Identity providers', response: message },
+  },
+  '/v1/organization/{organization_id}/security-overview': {
+    GET: {
+      summary: "The organization's security posture: sign-in coverage, activity, tokens, providers, domains, recommendations",
+      description: 'Ours. Super admins of the organization only.',
+      tag: 'Organizations',
+      response: securityOverviewWireSchema,
+    },
   },
   '/v1/account/{account_id}/events': {
     GET: {
