@@ -12,7 +12,7 @@ import { rejection } from '@/lib/testing/errors';
 import { addMember, callAs, seedOrganizationWithAdmin } from '@/lib/testing/members';
 import { testCtx } from '@/lib/testing/seed';
 import { retryDelayMs } from './backoff';
-import { deliverDestination, deliverDue, DELIVERY_LOG_SIZE } from './deliver';
+import { deliverDestination, deliverDue, DELIVERY_LOG_SIZE, startAuditStreamWorker } from './deliver';
 import { createDestination, deleteDestination, listDestinations, rotateDestinationSecret, sendTestEvent, updateDestination } from './destinations';
 import { acquireLease, releaseLease } from './lease';
 import { webhookUrlProblem } from './schema';
@@ -269,6 +269,31 @@ describe('delivery to a webhook on 127.0.0.1', () => {
     expect(accepted.map((r) => Number(r.id))).toEqual(bodies.map((b) => b.event.log_entry_id));
     for (const r of receiver.received) expect(verifyWebhook(secret, r, r.body, Number(r.timestamp))).toBe(true);
     expect(receiver.received[4]!.id).toBe(receiver.received[5]!.id);
+  });
+
+  it('survives a restart: events recorded while no server runs wait in the database, and the next process sends them in order', async () => {
+    const { ctx, organization, call } = await world();
+    await createDestination(call, { name: 'hook', url: `http://127.0.0.1:${receiver.port}/hook` });
+    const record = (n: number) => recordAudit({ ...ctx, now: new Date() }, { event: 'auth.sign_in', organizationId: organization.id, details: { n } });
+    const sent = () => receiver.received.map((r) => (JSON.parse(r.body) as { event: { details: { n?: number } } }).event.details.n ?? 0);
+    // The first server's worker sends what there is, then the server stops (SIGTERM: the worker ends its round).
+    const stopFirst = startAuditStreamWorker(ctx.db, { intervalMs: 10, holder: 'first-process' });
+    await record(1);
+    await vi.waitFor(() => expect(sent()).toEqual([0, 1]), { timeout: 5_000 });
+    await stopFirst();
+    // Down: what happens now only reaches the queue.
+    for (let n = 2; n <= 4; n++) await record(n);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent()).toEqual([0, 1]);
+    expect((await listDestinations(call))[0]!.pending).toBe(3);
+    // The next process (another worker id) sends them, once each, in order.
+    const stopSecond = startAuditStreamWorker(ctx.db, { intervalMs: 10, holder: 'second-process' });
+    try {
+      await vi.waitFor(() => expect(sent()).toEqual([0, 1, 2, 3, 4]), { timeout: 5_000 });
+    } finally {
+      await stopSecond();
+    }
+    expect((await listDestinations(call))[0]!.pending).toBe(0);
   });
 
   it('holds off while another instance holds the lease', async () => {
