@@ -45,7 +45,7 @@ describe('npm run admin -- copy-to-postgres', () => {
     expect(result.code).toBe(0);
     expect(result.questions).toEqual([`Copy 11 rows into ${masked}? [y/N] `]);
     expect(result.out).toContain(`Copy this installation's SQLite database into the PostgreSQL database ${masked}:`);
-    expect(result.out).toMatch(/\n {2}11 rows in 27 tables: organizations 2, users 3, memberships 3, password_credentials 3 \(the other 23 are empty\)\n/);
+    expect(result.out).toMatch(/\n {2}11 rows in 28 tables: organizations 2, users 3, memberships 3, password_credentials 3 \(the other 24 are empty\)\n/);
     expect(result.out).toMatch(/\n {2}organizations +2 rows +checksum match \(sha256 [0-9a-f]{16}…\)\n/);
     expect(result.out).toMatch(/\n {2}users +3 rows +checksum match/);
     expect(result.out).toMatch(/Copied and verified \d+ rows in \d+ tables\. Recorded in the audit log\.$/);
