@@ -85,10 +85,17 @@ test('started together, the instances migrate once and set up one organization; 
   expect(await rows(`select details->>'source' as source from audit_events where event = 'setup.completed'`)).toEqual([{ source: 'environment' }]);
   expect(await rows(`select count(*)::int as n from instance_settings where key = 'nextauth_secret'`)).toEqual([{ n: 1 }]);
   const logs = cluster.instances.map((instance) => fs.readFileSync(instance.log, 'utf8'));
-  expect(logs.filter((log) => log.includes(`First-run setup: organization "${ORG_NAME}", super admin ${ADMIN_EMAIL}`))).toHaveLength(1);
+  // The server logs JSON lines (pino): the messages are their `msg` fields.
+  const messagesOf = (log: string) =>
+    log.split('\n').flatMap((line) => {
+      if (!line.startsWith('{')) return [];
+      const { msg } = JSON.parse(line) as { msg?: unknown };
+      return typeof msg === 'string' ? [msg] : [];
+    });
+  expect(logs.filter((log) => messagesOf(log).includes(`First-run setup: organization "${ORG_NAME}", super admin ${ADMIN_EMAIL}`))).toHaveLength(1);
   const password = decodeURIComponent(new URL(cluster.databaseUrl).password);
   for (const [i, log] of logs.entries()) {
-    expect(log, `instance ${i + 1}`).toContain(`Portcullis listening on ${cluster.url} (production), database postgres://portcullis:***@`);
+    expect(messagesOf(log).some((msg) => msg.startsWith(`Portcullis listening on ${cluster.url} (production), database postgres://portcullis:***@`)), `instance ${i + 1}`).toBe(true);
     expect(log, `instance ${i + 1}`).not.toContain(password);
   }
   // Both still running: the one that lost the setup race started as after any restart.

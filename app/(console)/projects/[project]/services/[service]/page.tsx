@@ -84,7 +84,7 @@ export default async function ServicePage({
         service={service}
         basePath={`/projects/${encodeURIComponent(project)}/services/${encodeURIComponent(service.name)}`}
         kafkaVersion={kafkaVersion}
-        revealSecrets={canChange}
+        mayChange={canChange}
       />
       <Card className="p-6">
         <h2 className="font-medium">Token tester</h2>
