@@ -1,10 +1,10 @@
-// `npx tsx scripts/bench/security-overview.ts`: issue 20's figure. The Overview of a super admin
+// `npm run bench` ends with it (after scripts/bench/main.ts); `npm run bench:overview` runs it alone. Issue 20's figure. The Overview of a super admin
 // of an organization with 10,000 members and 100,000 tokens (and 30 days of sign-ins in an audit
 // log of 300,000 events) answers with TTFB ≤ 300 ms, on SQLite and on PostgreSQL. Against the
 // production build (made if missing, as `npm run bench` does), on a database seeded here and
 // copied into a throwaway PostgreSQL cluster with copy-to-postgres. Prints the TTFB of each
 // engine (median of 5 loads in Chromium after one warming load) and of the JSON API. Run it twice
-// and report figures that agree; it is not part of scripts/bench/main.ts or of any test.
+// and report figures that agree; it is no test.
 //
 // Environment: OVERVIEW_MEMBERS (10,000), OVERVIEW_TOKENS_PER_MEMBER (10).
 import { createHash, randomBytes } from 'node:crypto';
