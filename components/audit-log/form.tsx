@@ -12,7 +12,7 @@ import { SelectField } from '@/components/ui/select-field';
 const resolver = lazyZodResolver<AuditFilterInput, AuditFilter>(() => import('@/lib/audit-log/schema').then((m) => m.auditFilterSchema));
 
 
-export type AuditFilterValues = { actor: string; event: string; from: string; to: string };
+export type AuditFilterValues = { actor: string; event: string; ip: string; from: string; to: string };
 
 /**
  * Who, which event, when: validated here with the schema the page and the API use, then put in
@@ -47,9 +47,10 @@ export function AuditFilterForm({
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Filter audit log" className="grid grid-cols-1 gap-4 md:grid-cols-[2fr_1.5fr_1.5fr_1.5fr_auto]">
+    <form onSubmit={onSubmit} noValidate aria-label="Filter audit log" className="grid grid-cols-1 gap-4 md:grid-cols-[2fr_1.5fr_1.2fr_1.5fr_1.5fr_auto]">
       <Field label="Person" placeholder="Email, or part of it" error={errorOf('actor')} {...form.register('actor')} />
       <SelectField id="audit-event" label="Event" options={names} placeholder="All events" error={errorOf('event')} {...form.register('event')} />
+      <Field label="Address" placeholder="IP address" error={errorOf('ip')} {...form.register('ip')} />
       <Field label="From (UTC)" type="datetime-local" error={errorOf('from')} {...form.register('from')} />
       <Field label="To (UTC)" type="datetime-local" error={errorOf('to')} {...form.register('to')} />
       <div className="flex items-end gap-2">
@@ -60,7 +61,7 @@ export function AuditFilterForm({
           type="button"
           variant="secondary"
           onClick={() => {
-            form.reset({ actor: '', event: '', from: '', to: '' });
+            form.reset({ actor: '', event: '', ip: '', from: '', to: '' });
             router.push(pathname);
           }}
         >

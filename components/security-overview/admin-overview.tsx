@@ -190,7 +190,11 @@ export function AdminOverview({ overview }: { overview: SecurityOverview }) {
                 <tbody className="divide-y divide-slate-100">
                   {activity.topFailureAddresses.map((a) => (
                     <tr key={a.ip}>
-                      <td className="py-1 font-mono text-xs">{a.ip}</td>
+                      <td className="py-1 font-mono text-xs">
+                        <Link href={`${auditLog('auth.sign_in_failed', since)}&ip=${encodeURIComponent(a.ip)}`} className="text-brand-700 hover:underline">
+                          {a.ip}
+                        </Link>
+                      </td>
                       <td className="py-1 text-right tabular-nums">{a.count}</td>
                     </tr>
                   ))}

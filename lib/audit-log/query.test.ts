@@ -119,7 +119,22 @@ describe('readAuditLog', () => {
     expect(total).toBe(expected.length);
   });
 
+  it('filters by the client address, exactly, any case', async () => {
+    const { ctx, organization, read } = await world();
+    const at = (ip: string, label: string) =>
+      recordAudit({ ...ctx, now: new Date('2026-03-01T10:00:00Z') }, { event: 'auth.sign_in_failed', organizationId: organization.id, actorEmail: null, actorUserId: null, ip, userAgent: null, details: { label } });
+    await at('198.51.100.7', 'v4');
+    await at('198.51.100.70', 'v4 longer');
+    await at('2001:db8::7', 'v6');
+    const labels = async (ip: string) => (await read({ from: '2026-03-01', ip })).events.map((e) => e.details.label);
+    expect(await labels('198.51.100.7')).toEqual(['v4']);
+    expect(await labels(' 2001:DB8::7 ')).toEqual(['v6']);
+    expect(await labels('198.51.100')).toEqual([]);
+  });
+
   it.each([
+    [{ ip: '198.51.100.7; drop' }, 'ip', 'Not an IP address'],
+    [{ ip: 'a'.repeat(46) }, 'ip', 'Not an IP address'],
     [{ from: '2026-03-02', to: '2026-03-01' }, 'to', 'The end of the time range is before its start'],
     [{ from: 'yesterday' }, 'from', 'Not a date or time: yesterday (use 2026-03-01 or 2026-03-01T12:30)'],
     [{ to: '2026-02-30' }, 'to', 'Not a date or time: 2026-02-30 (use 2026-03-01 or 2026-03-01T12:30)'],

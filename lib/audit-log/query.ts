@@ -27,6 +27,7 @@ function conditions(organizationId: string, filter: AuditFilter): SQL | undefine
         )
       : undefined,
     filter.event ? eq(auditEvents.event, filter.event) : undefined,
+    filter.ip ? eq(auditEvents.ip, filter.ip) : undefined,
     // Times are stored as second-precision ISO strings in UTC: they compare as text.
     filter.from ? gte(auditEvents.time, filter.from) : undefined,
     filter.to ? lte(auditEvents.time, filter.to) : undefined,

@@ -81,6 +81,14 @@ const filterFields = {
     .regex(/^[a-z0-9_.]*$/, { error: 'Not an event name' })
     .optional()
     .transform(blankToUndefined),
+  /** The client address the event came from, exactly as the log shows it. */
+  ip: z
+    .string({ error: 'ip must be text' })
+    .trim()
+    .max(45, { error: 'Not an IP address' })
+    .regex(/^[0-9a-fA-F:.]*$/, { error: 'Not an IP address' })
+    .optional()
+    .transform((value) => blankToUndefined(value?.toLowerCase())),
   from: timeBoundSchema('start', 'from'),
   to: timeBoundSchema('end', 'to'),
 };
@@ -90,7 +98,7 @@ const rangeInOrder = {
   params: { error: 'The end of the time range is before its start', path: ['to'] },
 };
 
-/** The filters of the page's form: who, which event, when. */
+/** The filters of the page's form: who, which event, from which address, when. */
 export const auditFilterSchema = z.object(filterFields).refine(rangeInOrder.check, rangeInOrder.params);
 export type AuditFilterInput = z.input<typeof auditFilterSchema>;
 export type AuditFilter = z.output<typeof auditFilterSchema>;

@@ -327,7 +327,7 @@ describe('unlock-organization', () => {
   });
 });
 
-const byActor = (actor: string) => ({ actor, event: undefined, from: undefined, to: undefined });
+const byActor = (actor: string) => ({ actor, event: undefined, ip: undefined, from: undefined, to: undefined });
 
 describe('the operator in the audit log', () => {
   it('is found by searching for "operator", and cannot be impersonated by an address that reads like it', async () => {

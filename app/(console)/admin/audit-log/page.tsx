@@ -20,7 +20,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const { membership } = await requireSuperAdmin();
   const ctx = liveCtx();
   const params = await searchParams;
-  const filter: AuditFilterValues = { actor: first(params.actor), event: first(params.event), from: first(params.from), to: first(params.to) };
+  const filter: AuditFilterValues = { actor: first(params.actor), event: first(params.event), ip: first(params.ip), from: first(params.from), to: first(params.to) };
   const requested = Number(first(params.page) || 1);
   let page = Number.isInteger(requested) && requested > 0 ? requested : 1;
 
