@@ -41,6 +41,13 @@ test('Require 2FA: from the recommendation to the policy page, saved, and gone f
   await expect(page.getByText('Sign-ins per day since', { exact: false }).first()).toBeAttached();
   await page.screenshot({ path: path.join(process.cwd(), 'reports', 'security-overview.png'), fullPage: true });
 
+  // An address of failures explains itself: the audit log, filtered to its failed sign-ins.
+  await page.getByTestId('failure-addresses').getByRole('link', { name: '198.51.100.7' }).click();
+  await expect(page).toHaveURL(/\/admin\/audit-log\?event=auth\.sign_in_failed&from=[0-9-]+&ip=198\.51\.100\.7$/);
+  await expect(page.getByLabel('Address')).toHaveValue('198.51.100.7');
+  await expect(page.getByRole('heading', { name: /^Events/ })).toContainText('(2)');
+  await page.goto('/');
+
   // The number explains itself: bob is the one.
   await page.getByTestId('coverage-password_only').click();
   await expect(page.getByRole('heading', { name: 'Members who sign in with a password alone' })).toBeVisible();
